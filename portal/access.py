@@ -1,0 +1,130 @@
+"""Roles, permissions and unit scope: the one access helper every service and callback uses.
+
+Scope is a unit subtree (``Unit.path`` prefix). Every service function takes an
+``Actor``; checks happen on the server, never by hiding a menu item.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from portal.enums import Role
+from portal.errors import AccessDenied
+from portal.i18n import _
+from portal.models import Cadre, Unit, User
+
+# What each role may do (architecture.md, "Access: roles and scope"). Views are
+# further limited to the user's unit subtree; cadres see only themselves.
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.ADMIN: frozenset({"*"}),
+    Role.REVIEWER: frozenset({
+        "units.view", "assessment.view", "assessment.edit", "assessment.publish",
+        "supervision.view", "supervision.edit",
+        "cadres.view", "cadres.edit", "training.view", "training.edit", "training.approve",
+        "grades.edit", "measures.view_effects", "tolerance.view_outcomes",
+        "decisions.view", "decisions.edit", "reports.view", "export",
+    }),
+    Role.INSPECTOR: frozenset({
+        "units.view", "cases.view", "cases.edit", "measures.view", "measures.view_effects",
+        "measures.edit", "tolerance.view", "tolerance.view_outcomes", "tolerance.edit",
+        "cadres.view_basic", "export",
+    }),
+    Role.CADRE: frozenset({"self.view", "training.claim", "tolerance.apply"}),
+}
+
+ADMIN_ONLY = frozenset({"users.manage", "units.manage", "schemes.manage", "settings.manage",
+                        "audit.view"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: the user, their role, their scope (unit subtree) and linked cadre."""
+
+    user_id: int | None
+    username: str
+    display_name: str
+    role: Role
+    unit_id: int
+    unit_path: str
+    unit_name: str = ""
+    cadre_id: int | None = None
+    client_addr: str = ""
+
+    @classmethod
+    def for_user(cls, user: User, client_addr: str = "") -> Actor:
+        return cls(user_id=user.id, username=user.username, display_name=user.display_name,
+                   role=Role(user.role), unit_id=user.unit_id, unit_path=user.unit.path,
+                   unit_name=user.unit.name, cadre_id=user.cadre_id, client_addr=client_addr)
+
+    @classmethod
+    def system(cls, session: Session, name: str | None = None) -> Actor:
+        """The command line acts as an administrator over the whole tree."""
+        root = session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)).first()
+        return cls(user_id=None, username=name or f"cli:{getpass.getuser()}",
+                   display_name=name or "command line", role=Role.ADMIN,
+                   unit_id=root.id if root else 0, unit_path=root.path if root else "/",
+                   unit_name=root.name if root else "")
+
+    # permissions -------------------------------------------------------------
+    def can(self, permission: str) -> bool:
+        granted = PERMISSIONS[self.role]
+        return "*" in granted or permission in granted
+
+    def in_scope(self, unit_path: str) -> bool:
+        return unit_path.startswith(self.unit_path)
+
+    def require(self, permission: str, unit: Unit | str | None = None) -> None:
+        """Raise ``AccessDenied`` unless the actor has ``permission`` (on ``unit``'s subtree)."""
+        if not self.can(permission):
+            raise AccessDenied(_("Your role may not do this."))
+        if unit is not None:
+            path = unit if isinstance(unit, str) else unit.path
+            if not self.in_scope(path):
+                raise AccessDenied(_("This unit is outside the units you are responsible for."))
+
+    def require_any(self, *permissions: str) -> None:
+        if not any(self.can(p) for p in permissions):
+            raise AccessDenied(_("Your role may not do this."))
+
+    # scoped queries ----------------------------------------------------------
+    def unit_clause(self, path_column=Unit.path) -> ColumnElement[bool]:
+        """WHERE clause keeping rows whose unit path lies in the actor's subtree."""
+        return path_column.startswith(self.unit_path, autoescape=True)
+
+    def scoped_unit_ids(self):
+        """A subquery of the ids of the units in scope."""
+        return select(Unit.id).where(self.unit_clause()).scalar_subquery()
+
+    def cadre_clause(self) -> ColumnElement[bool]:
+        """WHERE clause on ``Cadre``: cadres see only themselves, others their subtree."""
+        if self.role == Role.CADRE:
+            return Cadre.id == (self.cadre_id or -1)
+        return Cadre.unit_id.in_(self.scoped_unit_ids())
+
+    def require_cadre(self, cadre: Cadre) -> None:
+        """Raise unless the actor may see this cadre at all."""
+        if self.role == Role.CADRE:
+            if cadre.id != self.cadre_id:
+                raise AccessDenied(_("You can only see your own records."))
+            return
+        if not self.in_scope(cadre.unit.path):
+            raise AccessDenied(_("This cadre is outside the units you are responsible for."))
+
+
+def client_addr() -> str:
+    if not has_request_context():
+        return ""
+    return request.remote_addr or ""  # behind a proxy, PORTAL_PROXIES enables ProxyFix
+
+
+def current_actor() -> Actor:
+    """The logged-in user as an ``Actor``; raises ``AccessDenied`` for anonymous requests."""
+    if not has_request_context() or not current_user.is_authenticated:
+        raise AccessDenied(_("Please log in."))
+    return Actor.for_user(current_user.user, client_addr())

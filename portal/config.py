@@ -1,0 +1,74 @@
+"""Configuration read from the environment, with safe defaults for the embedded demo."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("zh", "en")
+
+
+def instance_dir() -> Path:
+    """Where the embedded database and the generated secret live (``instance/``)."""
+    path = Path(os.environ.get("PORTAL_INSTANCE", PROJECT_ROOT / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{instance_dir() / 'portal.sqlite'}"
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual ``postgresql://`` spelling and use the psycopg 3 driver for it."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_dir() / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str = field(default_factory=default_database_url)
+    secret_key: str = ""
+    redis_url: str | None = None
+    default_lang: str = "zh"
+    idle_timeout_minutes: int = 30
+    lockout_attempts: int = 5
+    lockout_minutes: int = 15
+    login_rate_limit: str = "30 per minute"
+    secure_cookies: bool = False
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, **overrides) -> Config:
+        env = os.environ
+        lang = env.get("PORTAL_LANG", "zh")
+        config = cls(
+            database_url=normalize_database_url(env.get("DATABASE_URL") or default_database_url()),
+            secret_key=_secret_key(),
+            redis_url=env.get("REDIS_URL") or None,
+            default_lang=lang if lang in LANGUAGES else "zh",
+            idle_timeout_minutes=int(env.get("PORTAL_IDLE_MINUTES", "30")),
+            secure_cookies=env.get("PORTAL_SECURE_COOKIES", "") in ("1", "true", "yes"),
+        )
+        return config.with_(**overrides)
+
+    def with_(self, **changes) -> Config:
+        if "database_url" in changes:
+            changes["database_url"] = normalize_database_url(changes["database_url"])
+        return replace(self, **changes)

@@ -1,0 +1,162 @@
+"""Platform tables: units, the cadre registry, users, settings and the audit log.
+
+The cadre registry record (who a person is and which unit they serve) is master data
+like the units themselves: users, case subjects, unit leaders and training all refer to
+it, so it lives here and the domain packages never need to import one another for it.
+Training, grades, eligibility and decisions about cadres live in ``cadres``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import DDL, JSON, Enum, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base, utcnow
+from portal.enums import (
+    CadreCategory,
+    CadreStatus,
+    Gender,
+    LeaderRole,
+    Rank,
+    Role,
+    UnitKind,
+    UnitLevel,
+)
+
+
+def enum_column(enum_cls, **kwargs):
+    """A VARCHAR column holding the enum's stable English code."""
+    return mapped_column(
+        Enum(enum_cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e],
+             validate_strings=True),
+        **kwargs,
+    )
+
+
+class Unit(Base):
+    """An organization in the four-level hierarchy; ``path`` is the materialized path
+    of ids (``/1/5/23/``) so that a subtree is one indexed prefix query."""
+
+    __tablename__ = "unit"
+    # varchar_pattern_ops lets PostgreSQL use the index for ``path LIKE '/1/5/%'``.
+    __table_args__ = (Index("ix_unit_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    level: Mapped[UnitLevel] = enum_column(UnitLevel)
+    kind: Mapped[UnitKind] = enum_column(UnitKind, default=UnitKind.TERRITORIAL)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    path: Mapped[str] = mapped_column(String(400))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code} {self.name}>"
+
+
+class Cadre(Base):
+    """A cadre (干部) in the registry (干部名册)."""
+
+    __tablename__ = "cadre"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    gender: Mapped[Gender] = enum_column(Gender)
+    birth_date: Mapped[date | None]
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    position: Mapped[str] = mapped_column(String(120), default="")
+    rank: Mapped[Rank | None] = enum_column(Rank, nullable=True)
+    category: Mapped[CadreCategory] = enum_column(CadreCategory)
+    leader_role: Mapped[LeaderRole] = enum_column(LeaderRole, default=LeaderRole.MEMBER)
+    position_since: Mapped[date | None]
+    rank_since: Mapped[date | None]
+    party_member: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[CadreStatus] = enum_column(CadreStatus, default=CadreStatus.SERVING)
+
+    unit: Mapped[Unit] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Cadre {self.code} {self.name}>"
+
+
+class User(Base):
+    """A login. ``unit`` is the root of the subtree the user may see (their scope)."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = enum_column(Role)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"))
+    lang: Mapped[str] = mapped_column(String(5), default="zh")
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    session_nonce: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    cadre: Mapped[Cadre | None] = relationship()
+
+
+class Setting(Base):
+    """A configurable rule value (domain.md keeps every number as data), with its source."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditEvent(Base):
+    """One write, appended to a hash chain: ``hash`` covers this row and ``prev_hash``."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("seq"), Index("ix_audit_event_entity", "entity_type", "entity_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None]
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    entity_type: Mapped[str] = mapped_column(String(64), default="")
+    entity_id: Mapped[str] = mapped_column(String(64), default="")
+    summary: Mapped[Any] = mapped_column(JSON, default=dict)
+    client_addr: Mapped[str] = mapped_column(String(64), default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The single row holding the chain's last sequence number and hash.
+
+    Updating it first in every append takes the write lock, so concurrent workers
+    append one after another and a deleted tail row is still detected.
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+event.listen(
+    AuditHead.__table__, "after_create",
+    DDL("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" + "0" * 64 + "')"),
+)
