@@ -1,0 +1,219 @@
+"""Login, logout, language switch and the request guard that keeps data behind the login.
+
+Every request except the login page, static assets and ``/healthz`` needs a logged-in
+user: pages redirect to ``/login``, callbacks and other API calls get 401. Sessions end
+after ``idle_timeout_minutes`` without a request, or when the user logs out anywhere.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+from portal import accounts, db
+from portal.access import Actor, client_addr
+from portal.config import Config
+from portal.errors import PortalError
+from portal.i18n import _, current_lang, set_lang
+from portal.models import User
+
+bp = Blueprint("auth", __name__)
+PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/healthz", "/favicon.ico")
+CSRF_COOKIE = "_csrf_token"
+
+
+class LoginUser(UserMixin):
+    """The flask-login view of a user; the id carries the session nonce so that a logout
+    (or a password change) ends every session of that user."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    def get_id(self) -> str:
+        return f"{self.user.id}:{self.user.session_nonce}"
+
+
+class LoginForm(FlaskForm):
+    username = StringField(validators=[DataRequired()])
+    password = PasswordField(validators=[DataRequired()])
+
+
+def _config() -> Config:
+    return current_app.extensions["portal.config"]
+
+
+def _load_user(user_id: str) -> LoginUser | None:
+    ident, _sep, nonce = user_id.partition(":")
+    if not ident.isdigit():
+        return None
+    user = db.session().get(User, int(ident))
+    if user is None or not user.active or not nonce or nonce != user.session_nonce:
+        return None
+    return LoginUser(user)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so the login form cannot be used to send users elsewhere."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def _wants_page() -> bool:
+    return request.method == "GET" and not request.path.startswith("/_dash-")
+
+
+def _refuse(expired: bool = False):
+    if _wants_page():
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?"),
+                                expired=1 if expired else None))
+    message = _("Your session has expired; please log in again.") if expired else _("Please log in.")
+    return jsonify(error=message, login="/login"), 401
+
+
+def guard():
+    """Runs before every request: language, login, idle timeout."""
+    lang = session.get("lang") or _config().default_lang
+    if current_user.is_authenticated:
+        lang = current_user.user.lang or lang
+    set_lang(lang)
+    if request.path.startswith(PUBLIC_PREFIXES):
+        return None
+    if not current_user.is_authenticated:
+        return _refuse()
+    now = time.time()
+    seen = session.get("seen", now)
+    if now - seen > _config().idle_timeout_minutes * 60:
+        with db.unit_of_work() as s:
+            accounts.logout(s, Actor.for_user(current_user.user, client_addr()), "logout.timeout")
+        logout_user()
+        session.clear()
+        return _refuse(expired=True)
+    session["seen"] = now
+    session.permanent = True
+    return None
+
+
+def set_csrf_cookie(response):
+    """Dash sends this cookie back as the X-CSRFToken header on every callback."""
+    fresh_page = request.method == "GET" and not request.path.startswith(("/assets/", "/_dash-component-suites/"))
+    if current_user.is_authenticated and (fresh_page or CSRF_COOKIE not in request.cookies):
+        response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Strict",
+                            secure=_config().secure_cookies, httponly=False)
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.args.get("lang") in ("zh", "en"):
+        session["lang"] = request.args["lang"]
+        session["lang_chosen"] = True  # applied to the account at login
+        set_lang(session["lang"])
+    form = LoginForm()
+    error = None
+    if request.args.get("expired"):
+        error = _("Your session has expired; please log in again.")
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            error = _("Please enter your username and password.") if not form.csrf_token.errors else \
+                _("The form has expired; please try again.")
+        else:
+            error = _attempt_login(form.username.data, form.password.data)
+            if error is None:
+                return redirect(_safe_next(request.args.get("next")))
+    return render_template("login.html", form=form, error=error, lang=current_lang(), _=_), \
+        (401 if request.method == "POST" else 200)
+
+
+def _attempt_login(username: str, password: str) -> str | None:
+    config = _config()
+    policy = accounts.LockoutPolicy(config.lockout_attempts, config.lockout_minutes)
+    s = db.session()
+    try:
+        user = accounts.authenticate(s, username, password, client_addr(), policy)
+    except accounts.LoginFailed as failure:
+        s.commit()  # the failed attempt and the lockout are kept
+        return failure.message
+    if session.pop("lang_chosen", False):
+        accounts.set_lang(s, Actor.for_user(user, client_addr()), session["lang"])
+    s.commit()
+    session.pop("csrf_token", None)  # a fresh CSRF secret for the new session …
+    g.pop("csrf_token", None)  # … and not Flask-WTF's per-request copy of the old one
+    login_user(LoginUser(user))
+    session["seen"] = time.time()
+    session["lang"] = user.lang
+    session.permanent = True
+    return None
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        with db.unit_of_work() as s:
+            accounts.logout(s, Actor.for_user(current_user.user, client_addr()))
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/lang", methods=["POST"])
+def switch_lang():
+    lang = request.form.get("lang", "")
+    if lang not in ("zh", "en"):
+        return jsonify(error=_("Unknown language.")), 400
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        with db.unit_of_work() as s:
+            accounts.set_lang(s, Actor.for_user(current_user.user, client_addr()), lang)
+    return redirect(_safe_next(request.form.get("next")))
+
+
+def _portal_error(error: PortalError):
+    return jsonify(error=error.message), error.status
+
+
+def _csrf_error(_error: CSRFError):
+    message = _("The form has expired or did not come from this portal; please try again.")
+    if request.path == "/login":
+        return render_template("login.html", form=LoginForm(), error=message, lang=current_lang(), _=_), 400
+    return jsonify(error=message), 400
+
+
+def init_app(server: Flask, config: Config) -> None:
+    server.before_request(guard)  # before the CSRF check: anonymous callers get 401, not 400
+    CSRFProtect(server)
+    manager = LoginManager(server)
+    manager.user_loader(_load_user)
+    manager.session_protection = "basic"
+    limiter = Limiter(get_remote_address, app=server, storage_uri=config.redis_url or "memory://",
+                      default_limits=[], strategy="fixed-window")
+    limiter.limit(config.login_rate_limit, methods=["POST"])(login)
+    server.register_blueprint(bp)
+    server.after_request(set_csrf_cookie)
+    server.register_error_handler(PortalError, _portal_error)
+    server.register_error_handler(CSRFError, _csrf_error)
+    server.extensions["portal.limiter"] = limiter
+
