@@ -1,0 +1,58 @@
+"""Imports and exports of every kind (contracts.md), shared by the command line and the pages.
+
+Each package lists its kinds in ``<package>/importers.py`` as ``IMPORTERS`` and
+``EXPORTERS``. An import runs in the caller's transaction: all rows or nothing; a dry
+run validates everything, then rolls back.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.access import Actor
+from portal.errors import Invalid
+from portal.i18n import _
+from portal.plugins import collect
+from portal.tabular import ImportResult, Table, to_bytes
+
+
+@cache
+def importers() -> dict:
+    return collect("importers", "IMPORTERS")
+
+
+@cache
+def exporters() -> dict:
+    return collect("importers", "EXPORTERS")
+
+
+def _lookup(registry: dict, kind: str):
+    if kind not in registry:
+        raise Invalid(_("Unknown kind %(kind)s; choose one of: %(kinds)s", kind=kind,
+                        kinds=", ".join(sorted(registry))), field="kind")
+    return registry[kind]
+
+
+def run_import(session: Session, actor: Actor, kind: str, data: bytes, filename: str, *,
+               dry_run: bool = False, period: str | None = None, progress=None) -> ImportResult:
+    importer = _lookup(importers(), kind)
+    result = importer(session, actor, data, filename, dry_run=dry_run, period=period, progress=progress)
+    result.dry_run = dry_run
+    if dry_run:
+        session.rollback()
+    return result
+
+
+def run_export(session: Session, actor: Actor, kind: str, fmt: str, *, period: str | None = None,
+               header_style: str = "key") -> bytes:
+    exporter = _lookup(exporters(), kind)
+    table: Table = exporter(session, actor, period=period)
+    rows = list(table.rows)
+    table.rows = rows
+    content = to_bytes(table, fmt, header_style)
+    audit.log(session, actor, "export", entity_type=kind,
+              summary={"kind": kind, "format": fmt, "rows": len(rows), "period": period})
+    return content
