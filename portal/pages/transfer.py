@@ -1,0 +1,104 @@
+"""Upload-to-import and download-to-export controls that any page can place.
+
+``import_panel(kind)`` and ``export_buttons(kind)`` render the controls; the callbacks
+here serve every kind (pattern-matching ids) through ``portal.transfer``, so each
+importer's own permission and scope checks apply.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
+
+from portal import db, transfer, ui
+from portal.access import current_actor
+from portal.errors import PortalError
+from portal.i18n import _, current_lang
+from portal.tabular import ImportProblem
+
+
+def import_panel(kind: str, *, period_id: str | None = None, help_text: str | None = None) -> html.Div:
+    return html.Div([
+        dcc.Upload(
+            id={"type": "import-upload", "kind": kind},
+            children=html.Div([_("Drop a CSV or XLSX file here, or "), html.A(_("choose a file"))]),
+            className="upload-box", multiple=False, max_size=64 * 1024 * 1024,
+        ),
+        dbc.Checkbox(id={"type": "import-dry-run", "kind": kind}, value=True,
+                     label=_("Dry run: check the file without saving"), class_name="mt-2"),
+        html.Div(help_text, className="form-text") if help_text else None,
+        dcc.Store(id={"type": "import-period", "kind": kind}, data=period_id),
+        dcc.Loading(html.Div(id={"type": "import-result", "kind": kind}), type="dot"),
+    ], className="import-panel")
+
+
+def export_buttons(kind: str, *, period_id: str | None = None) -> html.Div:
+    return html.Div([
+        dbc.ButtonGroup([
+            dbc.Button(_("Export XLSX"), id={"type": "export-btn", "kind": kind, "fmt": "xlsx"},
+                       color="secondary", outline=True, size="sm"),
+            dbc.Button(_("Export CSV"), id={"type": "export-btn", "kind": kind, "fmt": "csv"},
+                       color="secondary", outline=True, size="sm"),
+        ]),
+        dcc.Store(id={"type": "export-period", "kind": kind}, data=period_id),
+        dcc.Download(id={"type": "export-download", "kind": kind}),
+        html.Div(id={"type": "export-error", "kind": kind}),
+    ], className="d-inline-block")
+
+
+@callback(
+    Output({"type": "import-result", "kind": MATCH}, "children"),
+    Input({"type": "import-upload", "kind": MATCH}, "contents"),
+    State({"type": "import-upload", "kind": MATCH}, "filename"),
+    State({"type": "import-dry-run", "kind": MATCH}, "value"),
+    State({"type": "import-period", "kind": MATCH}, "data"),
+    State({"type": "import-upload", "kind": MATCH}, "id"),
+    prevent_initial_call=True,
+)
+def run_upload(contents, filename, dry_run, period, component_id):
+    if not contents:
+        return no_update
+    actor = current_actor()
+    try:
+        data = base64.b64decode(contents.split(",", 1)[1])
+    except (IndexError, ValueError):
+        return ui.alert(_("The upload could not be read; please choose the file again."))
+    try:
+        with db.unit_of_work() as session:
+            result = transfer.run_import(session, actor, component_id["kind"], data, filename or "upload",
+                                         dry_run=bool(dry_run), period=period)
+    except ImportProblem as problem:
+        return ui.alert(problem.message, "danger", problem.lines())
+    except PortalError as error:
+        return ui.alert(error.message, "danger")
+    tone = "info" if dry_run else "success"
+    extra = [_("Untick “Dry run” and upload again to save.")] if dry_run else []
+    return ui.alert(result.summary(), tone, [*result.notes, *extra])
+
+
+@callback(
+    Output({"type": "export-download", "kind": MATCH}, "data"),
+    Output({"type": "export-error", "kind": MATCH}, "children"),
+    Input({"type": "export-btn", "kind": MATCH, "fmt": "xlsx"}, "n_clicks"),
+    Input({"type": "export-btn", "kind": MATCH, "fmt": "csv"}, "n_clicks"),
+    State({"type": "export-period", "kind": MATCH}, "data"),
+    State({"type": "export-download", "kind": MATCH}, "id"),
+    prevent_initial_call=True,
+)
+def run_download(_xlsx, _csv, period, component_id):
+    from dash import ctx
+
+    fmt = ctx.triggered_id["fmt"] if ctx.triggered_id else "xlsx"
+    kind = component_id["kind"]
+    actor = current_actor()
+    try:
+        with db.unit_of_work() as session:
+            content = transfer.run_export(session, actor, kind, fmt, period=period,
+                                          header_style="zh" if current_lang() == "zh" else "key")
+    except PortalError as error:
+        return no_update, ui.alert(error.message)
+    name = f"{kind}{'-' + str(period) if period else ''}-{date.today().isoformat()}.{fmt}"
+    return dcc.send_bytes(content, name), None

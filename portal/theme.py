@@ -1,0 +1,66 @@
+"""One look for the whole portal: palette, fonts and the Plotly template.
+
+A calm neutral palette with one accent (a muted Party red used sparingly for the
+primary action and the highlighted series); grades and status colours are muted too.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
+              '"Microsoft YaHei", "Helvetica Neue", Arial, sans-serif')
+
+ACCENT = "#b23a2f"
+INK = "#1f2933"
+MUTED = "#6b7785"
+GRID = "#e4e7eb"
+SURFACE = "#ffffff"
+BACKGROUND = "#f5f6f8"
+
+# Neutral series colours: slate blues and greys, accent reserved for "this one".
+SERIES = ["#4c6a8a", "#8aa1b8", "#6f8f72", "#c2a26b", "#9b8aa6", "#7f8c8d", "#a3b9c9", "#b9a48f"]
+
+# Unit grades 好/较好/一般/差 and cadre grades 优秀/称职/基本称职/不称职, best first.
+GRADE_COLOURS = ["#3d7a5a", "#8fb07a", "#d9a441", "#b23a2f"]
+STATUS = {"ok": "#3d7a5a", "warn": "#d9a441", "bad": "#b23a2f", "info": "#4c6a8a", "none": "#aab4be"}
+
+# Sequential scale for scores (low → high), readable for colour-blind users.
+SCORE_SCALE = [[0.0, "#b23a2f"], [0.35, "#e3b36b"], [0.6, "#e9eef2"], [1.0, "#3d6f8f"]]
+
+TEMPLATE_NAME = "portal"
+
+
+def register_template() -> None:
+    template = go.layout.Template()
+    template.layout = go.Layout(
+        font=dict(family=FONT_STACK, size=13, color=INK),
+        title=dict(font=dict(size=15, color=INK), x=0.01, xanchor="left", y=0.97),
+        colorway=SERIES,
+        paper_bgcolor=SURFACE,
+        plot_bgcolor=SURFACE,
+        margin=dict(l=56, r=24, t=48, b=48),
+        xaxis=dict(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, ticks="", automargin=True),
+        yaxis=dict(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, ticks="", automargin=True),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1, title_text=""),
+        hoverlabel=dict(font=dict(family=FONT_STACK)),
+        separators=".,",
+    )
+    pio.templates[TEMPLATE_NAME] = template
+    pio.templates.default = "plotly_white+" + TEMPLATE_NAME
+
+
+def empty_figure(message: str, height: int = 260) -> go.Figure:
+    """A blank chart that says why it is blank (and what to do)."""
+    figure = go.Figure()
+    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                          font=dict(size=14, color=MUTED))
+    figure.update_layout(height=height, xaxis=dict(visible=False), yaxis=dict(visible=False),
+                         margin=dict(l=10, r=10, t=10, b=10))
+    return figure
+
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+                "toImageButtonOptions": {"format": "png", "scale": 2}}

@@ -1,0 +1,157 @@
+"""Building blocks every page uses: page registration with access checks, headers, cards,
+empty states, alerts, grids and graphs in the portal's one design system."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from portal.access import current_actor
+from portal.errors import PortalError
+from portal.i18n import _, current_lang
+from portal.theme import GRAPH_CONFIG
+
+
+def register(module: str, *, path: str, title: str, layout: Callable[..., Any],
+             permission: str | Sequence[str] | None, section: str | None = None, order: int = 50,
+             home_for: Iterable[str] = (), path_template: str | None = None) -> None:
+    """Register a Dash page whose layout is only built for users with ``permission``.
+
+    ``title`` is an English msgid (translated per request); ``section`` puts the page in
+    the navigation (``None`` keeps it out of the menu); ``home_for`` lists the roles
+    whose home page this is.
+    """
+    permissions = (permission,) if isinstance(permission, str) else tuple(permission or ())
+
+    @functools.wraps(layout)
+    def secured_layout(**kwargs):
+        try:
+            actor = current_actor()
+        except PortalError:
+            return no_access(_("Please log in."))
+        if permissions and not any(actor.can(p) for p in permissions):
+            return no_access(_("This page is not available for your role."))
+        try:
+            return layout(**kwargs)
+        except PortalError as error:
+            return no_access(error.message)
+
+    dash.register_page(
+        module, path=path, path_template=path_template, name=title,
+        title=lambda **_kw: f"{_(title)} · {_('Governance Portal')}",
+        layout=secured_layout, order=order,
+        nav={"section": section, "permissions": permissions, "label": title},
+        home_for=tuple(home_for),
+    )
+
+
+def page_header(title: str, subtitle: str | None = None, actions: Any = None) -> html.Div:
+    return html.Div(
+        [
+            html.Div([html.H1(title, className="page-title"),
+                      html.P(subtitle, className="page-subtitle") if subtitle else None]),
+            html.Div(actions, className="page-actions d-print-none") if actions else None,
+        ],
+        className="page-header",
+    )
+
+
+def kpi(label: str, value: Any, hint: str | None = None, tone: str = "neutral") -> dbc.Card:
+    """A headline number with its label and, optionally, a one-line explanation."""
+    return dbc.Card(
+        dbc.CardBody([html.Div(label, className="kpi-label"), html.Div(value, className="kpi-value"),
+                      html.Div(hint, className="kpi-hint") if hint else None]),
+        className=f"kpi kpi-{tone}",
+    )
+
+
+def empty_state(title: str, advice: str | None = None, action: Any = None) -> html.Div:
+    """What the user sees instead of an empty table or chart: why, and what to do."""
+    return html.Div(
+        [html.Div(className="empty-icon", **{"aria-hidden": "true"}),
+         html.P(title, className="empty-title"),
+         html.P(advice, className="empty-advice") if advice else None,
+         action],
+        className="empty-state",
+    )
+
+
+def no_access(message: str) -> html.Div:
+    return html.Div(dbc.Alert(message, color="warning", className="mt-3"), className="no-access")
+
+
+def alert(message: str, tone: str = "danger", lines: Sequence[str] = ()) -> dbc.Alert:
+    children: list[Any] = [html.Div(message)]
+    if lines:
+        children.append(html.Ul([html.Li(line) for line in lines], className="mb-0 mt-2 small"))
+    return dbc.Alert(children, color=tone, dismissable=True, className="mt-2")
+
+
+def section(title: str, body: Any, actions: Any = None, class_name: str = "") -> dbc.Card:
+    header = html.Div([html.H2(title, className="section-title"),
+                       html.Div(actions, className="d-print-none") if actions else None],
+                      className="section-header")
+    return dbc.Card([dbc.CardHeader(header), dbc.CardBody(body)], className=f"section {class_name}")
+
+
+def graph(id: Any, figure: Any = None, height: int | None = None, **kwargs) -> dcc.Graph:
+    style = {"height": f"{height}px"} if height else None
+    return dcc.Graph(id=id, figure=figure or {}, config=GRAPH_CONFIG, style=style,
+                     className="portal-graph", **kwargs)
+
+
+AG_GRID_ZH = {
+    "page": "页", "more": "更多", "to": "至", "of": "共", "next": "下一页", "last": "末页",
+    "first": "首页", "previous": "上一页", "loadingOoo": "加载中…", "noRowsToShow": "没有数据",
+    "filterOoo": "筛选…", "equals": "等于", "notEqual": "不等于", "contains": "包含",
+    "notContains": "不包含", "startsWith": "开头是", "endsWith": "结尾是", "blank": "为空",
+    "notBlank": "不为空", "lessThan": "小于", "greaterThan": "大于", "inRange": "范围",
+    "andCondition": "且", "orCondition": "或", "applyFilter": "应用", "resetFilter": "重置",
+    "clearFilter": "清除", "pageSizeSelectorLabel": "每页行数：", "ariaPageSizeSelectorLabel": "每页行数",
+    "searchOoo": "搜索…", "selectAll": "全选", "blanks": "（空）",
+}
+
+
+def grid(id: Any, rows: list[dict], columns: list[dict], *, height: int = 420, page_size: int = 20,
+         selectable: bool = False, **kwargs) -> dag.AgGrid:
+    """A read-only table (dash-ag-grid) with sorting, filtering, paging and Chinese UI text."""
+    options = {"pagination": True, "paginationPageSize": page_size,
+               "paginationPageSizeSelector": [20, 50, 100], "animateRows": False,
+               "enableCellTextSelection": True, "ensureDomOrder": True,
+               "overlayNoRowsTemplate": _("Nothing to show")}
+    if current_lang() == "zh":
+        options["localeText"] = AG_GRID_ZH
+    if selectable:
+        options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
+    options.update(kwargs.pop("dashGridOptions", {}))
+    return dag.AgGrid(
+        id=id, rowData=rows, columnDefs=columns, dashGridOptions=options,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80,
+                       **kwargs.pop("defaultColDef", {})},
+        columnSize="responsiveSizeToFit", className="ag-theme-quartz portal-grid",
+        style={"height": f"{height}px", "width": "100%"}, **kwargs,
+    )
+
+
+def fmt_date(value) -> str:
+    return value.isoformat() if value else "—"
+
+
+def fmt_datetime(value) -> str:
+    if not value:
+        return "—"
+    from zoneinfo import ZoneInfo
+
+    return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+
+
+def fmt_number(value, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}"
