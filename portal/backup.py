@@ -1,0 +1,185 @@
+"""Backup and restore.
+
+- ``.sqlite`` / ``.db``: SQLite's online backup API (a consistent copy while the portal runs).
+- ``.json`` / ``.json.gz``: a portable dump of every table, restorable into SQLite or
+  PostgreSQL (so a demo or a small office can move to PostgreSQL).
+- ``.pgdump``: PostgreSQL's own ``pg_dump --format=custom`` / ``pg_restore``.
+
+Restore refuses a database that already holds data unless ``force`` is given.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import sqlite3
+import subprocess
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Engine, Table, delete, func, select, text, update
+
+from portal import audit, db, schema
+from portal.access import Actor
+from portal.db import Base
+from portal.errors import PortalError
+from portal.plugins import load_all_models
+
+FORMAT = "governance-portal-dump"
+SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+BATCH = 2000
+
+
+def _kind(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith((".json", ".json.gz")):
+        return "json"
+    if name.endswith(SQLITE_SUFFIXES):
+        return "sqlite"
+    if name.endswith(".pgdump"):
+        return "pgdump"
+    raise PortalError(f"{path}: use a name ending in .sqlite, .json, .json.gz or .pgdump")
+
+
+def _log(engine: Engine, action: str, path: Path) -> None:
+    with db.standalone(engine) as session:
+        audit.log(session, Actor.system(session), action, entity_type="database",
+                  summary={"file": str(path)})
+
+
+# --- backup --------------------------------------------------------------------------------
+
+def backup(engine: Engine, path: Path) -> str:
+    kind = _kind(path)
+    _log(engine, "backup", path)
+    if kind == "sqlite":
+        if engine.dialect.name != "sqlite":
+            raise PortalError("a .sqlite backup needs an SQLite database; use .json or .pgdump")
+        raw = engine.raw_connection()
+        try:
+            target = sqlite3.connect(path)
+            raw.driver_connection.backup(target)
+            target.close()
+        finally:
+            raw.close()
+    elif kind == "pgdump":
+        _pg_tool(engine, ["pg_dump", "--format=custom", "--no-owner", "--file", str(path)])
+    else:
+        dump = dump_tables(engine)
+        opener = gzip.open if path.name.endswith(".gz") else open
+        with opener(path, "wt", encoding="utf-8") as handle:
+            json.dump(dump, handle, ensure_ascii=False, default=_json_default)
+    return f"backed up to {path}"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def dump_tables(engine: Engine) -> dict:
+    load_all_models()
+    tables: dict[str, dict] = {}
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            columns = [c.name for c in table.columns]
+            order = [c for c in table.primary_key.columns]
+            rows = [list(row) for row in connection.execute(select(table).order_by(*order))]
+            tables[table.name] = {"columns": columns, "rows": rows}
+    return {"format": FORMAT, "version": 1, "tables": tables}
+
+
+# --- restore -------------------------------------------------------------------------------
+
+def restore(engine: Engine, path: Path, force: bool = False) -> str:
+    kind = _kind(path)
+    if kind == "pgdump":
+        _pg_tool(engine, ["pg_restore", "--clean", "--if-exists", "--no-owner", str(path)])
+        _log(engine, "restore", path)
+        return f"restored {path}"
+    schema.upgrade(engine)
+    if not schema.is_empty(engine) and not force:
+        raise PortalError("the database is not empty; use --force to replace its contents")
+    if kind == "sqlite":
+        dump = dump_tables(db.make_engine(f"sqlite:///{path}"))
+    else:
+        opener = gzip.open if path.name.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8") as handle:
+            dump = json.load(handle)
+        if dump.get("format") != FORMAT:
+            raise PortalError(f"{path}: not a portal backup")
+    load_tables(engine, dump)
+    _log(engine, "restore", path)
+    rows = sum(len(t["rows"]) for t in dump["tables"].values())
+    return f"restored {rows} rows from {path}"
+
+
+def _converter(column) -> Any:
+    if isinstance(column.type, DateTime) or isinstance(getattr(column.type, "impl", None), DateTime):
+        return lambda v: datetime.fromisoformat(v) if isinstance(v, str) else v
+    if isinstance(column.type, Date):
+        return lambda v: date.fromisoformat(v) if isinstance(v, str) else v
+    return None
+
+
+def _self_references(table: Table) -> list[str]:
+    return [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+
+
+def load_tables(engine: Engine, dump: dict) -> None:
+    """Replace every table's rows with the dump's, in one transaction."""
+    load_all_models()
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(delete(table))
+        for table in Base.metadata.sorted_tables:
+            data = dump["tables"].get(table.name)
+            if not data or not data["rows"]:
+                continue
+            known = [c for c in data["columns"] if c in table.c]
+            converters = {c: _converter(table.c[c]) for c in known}
+            index = {c: data["columns"].index(c) for c in known}
+            deferred = _self_references(table)
+            records = []
+            for row in data["rows"]:
+                record = {}
+                for c in known:
+                    value = row[index[c]]
+                    convert = converters[c]
+                    record[c] = convert(value) if convert and value is not None else value
+                records.append(record)
+            inserts = [{**r, **{c: None for c in deferred}} for r in records]
+            for start in range(0, len(inserts), BATCH):
+                connection.execute(table.insert(), inserts[start:start + BATCH])
+            pk = list(table.primary_key.columns)[0]
+            for column in deferred:
+                for record in records:
+                    if record.get(column) is not None:
+                        connection.execute(update(table).where(pk == record[pk.name])
+                                           .values({column: record[column]}))
+        if engine.dialect.name == "postgresql":
+            _reset_sequences(connection)
+
+
+def _reset_sequences(connection) -> None:
+    for table in Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.autoincrement is not False and table.c.id.primary_key:
+            top = connection.scalar(select(func.max(table.c.id)))
+            sequence = connection.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name})
+            if sequence:
+                connection.execute(text("SELECT setval(:s, :v, :called)"),
+                                   {"s": sequence, "v": top or 1, "called": top is not None})
+
+
+def _pg_tool(engine: Engine, command: list[str]) -> None:
+    if engine.dialect.name != "postgresql":
+        raise PortalError(".pgdump files are for PostgreSQL databases; use .sqlite or .json")
+    if shutil.which(command[0]) is None:
+        raise PortalError(f"{command[0]} is not installed; use a .json backup instead")
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    result = subprocess.run([*command, "--dbname", url], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise PortalError(f"{command[0]} failed: {result.stderr.strip().splitlines()[-1:]}")
