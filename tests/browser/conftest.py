@@ -1,0 +1,92 @@
+"""Browser journeys: the demo city served on a free port, driven by the system Chromium.
+
+Skipped with a clear reason where /usr/bin/chromium or Playwright is missing; CI
+installs both (.ci/run).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from portal.config import Config
+from portal.db import make_engine
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+DEMO_PASSWORD = "Portal#2026"
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory) -> Iterator[str]:
+    """The small demo city, seeded once per test session and served in a thread."""
+    from werkzeug.serving import make_server
+
+    from portal import demo, schema
+    from portal.app import create_app
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    demo.seed(engine, "small", today=date.today())
+    app = create_app(Config(database_url=url, secret_key="browser-tests", default_lang="zh",
+                            login_rate_limit="10000 per minute"))
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium fonts-noto-cjk)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def login_as(browser, demo_url):
+    """``login_as("reviewer", lang="en")`` → a logged-in page at 1366×768."""
+    contexts = []
+
+    def _login(username: str, lang: str = "zh", password: str = DEMO_PASSWORD):
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{demo_url}/login?lang={lang}")
+        page.fill("#username", username)
+        page.fill("#password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    yield _login
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a screenshot in test-artifacts/ for people to look at (not compared)."""
+    os.makedirs("test-artifacts", exist_ok=True)
+    page.screenshot(path=f"test-artifacts/{name}.png")

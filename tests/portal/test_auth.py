@@ -1,0 +1,177 @@
+"""Login, lockout, idle timeout, logout, CSRF and the guard in front of every page and callback."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.db import utcnow
+from portal.models import AuditEvent, User
+from tests import factories
+from tests.web import callback, csrf_header, login, login_token
+
+
+def _audit_actions(engine) -> list[str]:
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as s:
+        return [e.action for e in s.scalars(select(AuditEvent).order_by(AuditEvent.seq))]
+
+
+def test_login_with_right_password_redirects_to_the_requested_page(client, session):
+    factories.city(session)
+    response = client.get("/admin/units")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    token = login_token(client)
+    response = client.post("/login?next=/admin/units",
+                           data={"username": "admin", "password": factories.PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/admin/units")
+    assert client.get("/admin/units").status_code == 200
+
+
+def test_login_never_redirects_to_another_site(client, session):
+    factories.city(session)
+    token = login_token(client)
+    response = client.post("/login?next=https://evil.example/x",
+                           data={"username": "admin", "password": factories.PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+def test_wrong_password_is_refused_and_audited(client, session, clean_db):
+    factories.city(session)
+    response = login(client, "admin", "Wrong#password1")
+    assert response.status_code == 401
+    assert "Wrong username or password" in response.get_data(as_text=True)
+    assert _audit_actions(clean_db)[-1] == "login.failed"
+
+
+def test_unknown_user_gets_the_same_message(client, session):
+    factories.city(session)
+    response = login(client, "nobody", "Wrong#password1")
+    assert "Wrong username or password" in response.get_data(as_text=True)
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(client, session, clean_db):
+    factories.city(session)
+    for _ in range(4):
+        assert "Wrong username" in login(client, "reviewer", "Wrong#password1").get_data(as_text=True)
+    fifth = login(client, "reviewer", "Wrong#password1").get_data(as_text=True)
+    assert "locked for 15 minutes" in fifth
+    # even the right password is refused while locked
+    refused = login(client, "reviewer").get_data(as_text=True)
+    assert "locked" in refused
+    session.expire_all()
+    user = session.scalar(select(User).where(User.username == "reviewer"))
+    remaining = user.locked_until - utcnow()
+    assert timedelta(minutes=14) < remaining <= timedelta(minutes=15)
+
+
+def test_lock_expires_after_fifteen_minutes(client, session):
+    factories.city(session)
+    user = session.scalar(select(User).where(User.username == "reviewer"))
+    user.locked_until = utcnow() - timedelta(seconds=1)
+    session.commit()
+    assert login(client, "reviewer").status_code == 302
+
+
+def test_idle_session_expires_after_the_timeout(client, session, clean_db):
+    factories.city(session)
+    login(client, "admin")
+    assert client.get("/admin/units").status_code == 200
+    with client.session_transaction() as cookie_session:
+        cookie_session["seen"] -= 31 * 60
+    response = client.get("/admin/units")
+    assert response.status_code == 302 and "expired=1" in response.headers["Location"]
+    assert "logout.timeout" in _audit_actions(clean_db)
+    assert client.get("/admin/units").status_code == 302  # still logged out
+
+
+def test_activity_keeps_the_session_alive(client, session):
+    factories.city(session)
+    login(client, "admin")
+    with client.session_transaction() as cookie_session:
+        cookie_session["seen"] -= 29 * 60
+    assert client.get("/admin/units").status_code == 200
+    assert client.get("/admin/units").status_code == 200
+
+
+def test_logout_ends_the_session_and_needs_csrf(client, session, clean_db):
+    factories.city(session)
+    login(client, "admin")
+    assert client.post("/logout").status_code == 400  # no CSRF token: refused
+    assert client.get("/admin/units").status_code == 200
+    token = client.get_cookie("_csrf_token").value
+    response = client.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert client.get("/admin/units").status_code == 302
+    assert "logout" in _audit_actions(clean_db)
+
+
+def test_logout_elsewhere_ends_this_session_too(app, client, session):
+    factories.city(session)
+    login(client, "admin")
+    other = app.server.test_client()
+    login(other, "admin")
+    other.post("/logout", data={"csrf_token": other.get_cookie("_csrf_token").value})
+    assert client.get("/admin/units").status_code == 302
+
+
+def test_login_form_without_csrf_token_is_refused(client, session):
+    factories.city(session)
+    response = client.post("/login", data={"username": "admin", "password": factories.PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/admin/units").status_code == 302
+
+
+def test_anonymous_callback_gets_401_and_no_data(client, session):
+    factories.city(session)
+    response = callback(client, [("audit-grid", "rowData")],
+                        [("audit-who", "value", None), ("audit-action", "value", None),
+                         ("audit-dates", "start_date", None), ("audit-dates", "end_date", None)], headers={})
+    assert response.status_code == 401
+    assert "rowData" not in response.get_data(as_text=True)
+
+
+def test_anonymous_requests_to_dash_internals_get_401(client, session):
+    for path in ("/_dash-layout", "/_dash-dependencies"):
+        assert client.get(path).status_code == 401
+    assert client.get("/").status_code == 302
+    assert client.get("/healthz").status_code == 200
+
+
+def test_callback_without_csrf_header_is_refused(client, session):
+    factories.city(session)
+    login(client, "admin")
+    inputs = [("audit-who", "value", None), ("audit-action", "value", None),
+              ("audit-dates", "start_date", None), ("audit-dates", "end_date", None)]
+    refused = callback(client, [("audit-grid", "rowData")], inputs, headers={})
+    assert refused.status_code == 400
+    forged = callback(client, [("audit-grid", "rowData")], inputs, headers={"X-CSRFToken": "forged"})
+    assert forged.status_code == 400
+    accepted = callback(client, [("audit-grid", "rowData")], inputs, headers=csrf_header(client))
+    assert accepted.status_code == 200
+
+
+def test_language_choice_is_remembered_on_the_account(app, client, session):
+    factories.city(session)
+    login(client, "reviewer")
+    token = client.get_cookie("_csrf_token").value
+    assert client.post("/lang", data={"lang": "zh", "next": "/account", "csrf_token": token}).status_code == 302
+    session.expire_all()
+    assert session.scalar(select(User.lang).where(User.username == "reviewer")) == "zh"
+    fresh = app.server.test_client()
+    login(fresh, "reviewer")
+    layout = json.dumps(fresh.get("/_dash-layout").get_json(), ensure_ascii=False)
+    assert "市域党建引领基层社会治理平台" in layout
+
+
+def test_login_page_speaks_chinese_by_default_and_english_on_request(app, client, session):
+    zh_config = app.server.extensions["portal.config"]
+    assert zh_config.default_lang == "en"  # tests run English by default
+    page = client.get("/login?lang=zh").get_data(as_text=True)
+    assert "登录" in page
+    page = client.get("/login?lang=en").get_data(as_text=True)
+    assert "Log in" in page
