@@ -43,7 +43,7 @@ def callback(client, outputs: list[tuple[Any, str]], inputs: list[tuple[Any, str
     def prop(item):
         return {"id": item[0], "property": item[1], "value": item[2]}
 
-    output_str = ("..." + "...".join(f"{_id(i)}.{p}" for i, p in outputs) + "...") if len(outputs) > 1 \
+    output_str = (".." + "...".join(f"{_id(i)}.{p}" for i, p in outputs) + "..") if len(outputs) > 1 \
         else f"{_id(outputs[0][0])}.{outputs[0][1]}"
     body = {
         "output": output_str,

@@ -1,0 +1,88 @@
+"""Roles and unit scope: queries never reach rows outside the actor's subtree."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from portal import units
+from portal.errors import AccessDenied, NotFound
+from portal.models import Cadre
+from tests import factories
+
+
+def test_district_reviewer_sees_only_their_district(session):
+    city = factories.city(session)
+    seen = {u.code for u in units.units_in_scope(session, city.actor("reviewer-d1"))}
+    assert seen == {"D1", "S1", "K1"}
+
+
+def test_city_reviewer_sees_everything(session):
+    city = factories.city(session)
+    assert len(units.units_in_scope(session, city.actor("reviewer"))) == 7
+
+
+def test_unit_outside_scope_is_not_found(session):
+    city = factories.city(session)
+    with pytest.raises(NotFound):
+        units.get_unit(session, city.actor("reviewer-d1"), city.d2.id)
+
+
+def test_cadre_clause_limits_a_cadre_to_themselves(session):
+    city = factories.city(session)
+    codes = session.scalars(select(Cadre.code).where(city.actor("cadre").cadre_clause())).all()
+    assert codes == ["C0001"]
+    codes = session.scalars(select(Cadre.code).where(city.actor("reviewer-d1").cadre_clause())).all()
+    assert codes == ["C0001"]
+    codes = session.scalars(select(Cadre.code).where(city.actor("reviewer").cadre_clause())).all()
+    assert sorted(codes) == ["C0001", "C0002"]
+
+
+def test_require_cadre_refuses_another_cadre(session):
+    city = factories.city(session)
+    city.actor("cadre").require_cadre(city.cadre1)
+    with pytest.raises(AccessDenied):
+        city.actor("cadre").require_cadre(city.cadre2)
+    with pytest.raises(AccessDenied):
+        city.actor("reviewer-d1").require_cadre(city.cadre2)
+
+
+def test_permissions_follow_the_role_table(session):
+    city = factories.city(session)
+    assert city.actor("admin").can("anything.at.all")
+    assert city.actor("reviewer").can("assessment.edit")
+    assert not city.actor("reviewer").can("cases.view")
+    assert city.actor("inspector").can("cases.view")
+    assert not city.actor("inspector").can("assessment.edit")
+    assert not city.actor("cadre").can("cadres.view")
+    with pytest.raises(AccessDenied):
+        city.actor("reviewer").require("users.manage")
+
+
+def test_scope_prefix_does_not_match_a_sibling_with_a_longer_id(session):
+    """/1/2/ must not match /1/21/: paths end with a slash."""
+    city = factories.city(session)
+    for i in range(20):  # push ids past 20 so a '/1/2' prefix bug would show
+        factories.unit(session, f"X{i}", f"单位{i}", city.d2.level, city.city)
+    session.commit()
+    seen = {u.code for u in units.units_in_scope(session, city.actor("reviewer-d1"))}
+    assert seen == {"D1", "S1", "K1"}
+
+
+def test_pages_refuse_roles_without_permission(client, session):
+    import json
+
+    from tests.web import login
+
+    factories.city(session)
+    login(client, "reviewer")
+    layout = json.dumps(client.get("/_dash-layout").get_json(), ensure_ascii=False)
+    assert "/admin/users" not in layout  # not in the reviewer's navigation
+    from tests.web import callback
+
+    response = callback(client, [("_pages_content", "children"), ("_pages_store", "data")],
+                        [("_pages_location", "pathname", "/admin/users"),
+                         ("_pages_location", "search", "")])
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "not available for your role" in body and "users-grid" not in body
