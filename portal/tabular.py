@@ -51,11 +51,16 @@ class RowProblem:
     reason: str
 
     def __str__(self) -> str:
-        where = _("%(file)s, row %(row)s", file=self.file, row=self.row)
+        values = {"file": self.file, "row": self.row, "column": self.column, "reason": self.reason,
+                  "value": self.value}
+        shown = self.value not in ("", None)
+        if self.column and shown:
+            return _("%(file)s, row %(row)s, column %(column)s: %(reason)s (“%(value)s”)", **values)
         if self.column:
-            where += ", " + _("column %(column)s", column=self.column)
-        shown = f" ({self.value!r})" if self.value not in ("", None) else ""
-        return f"{where}: {self.reason}{shown}"
+            return _("%(file)s, row %(row)s, column %(column)s: %(reason)s", **values)
+        if shown:
+            return _("%(file)s, row %(row)s: %(reason)s (“%(value)s”)", **values)
+        return _("%(file)s, row %(row)s: %(reason)s", **values)
 
 
 class ImportProblem(PortalError):

@@ -31,6 +31,14 @@ def _pg_url(schema_name: str) -> str:
     return f"{url}{joiner}options=-csearch_path%3D{schema_name}"
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read messages in English; a test checks Chinese with ``use_lang("zh")``."""
+    set_lang("en")
+    yield
+    set_lang("zh")
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory, worker_id):
     if request.param == "sqlite":
@@ -49,7 +57,7 @@ def database_url(request, tmp_path_factory, worker_id):
 @pytest.fixture(scope="session")
 def engine(database_url):
     engine = portal_db.make_engine(database_url)
-    schema.create_all(engine)
+    schema.upgrade(engine)  # the real migrations, as deployments build the schema
     yield engine
     engine.dispose()
 
@@ -68,9 +76,7 @@ def _clean(engine) -> None:
 @pytest.fixture
 def clean_db(engine):
     _clean(engine)
-    set_lang("en")
     yield engine
-    set_lang("zh")
 
 
 @pytest.fixture

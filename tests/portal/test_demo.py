@@ -1,0 +1,61 @@
+"""The demo city: deterministic, realistic, with the contract's logins."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from portal import demo
+from portal.enums import LeaderRole, Role, UnitLevel
+from portal.models import Cadre, Unit, User
+from portal.passwords import password_matches
+
+
+def test_small_city_has_the_promised_shape():
+    import random
+
+    units = demo.build_units(demo.SCALES["small"], random.Random(demo.SEED))
+    by_level = {level: sum(1 for u in units if u["level"] == level) for level in UnitLevel}
+    assert by_level[UnitLevel.CITY] == 1 and by_level[UnitLevel.DISTRICT] == 4
+    assert 36 <= by_level[UnitLevel.STREET] <= 44
+    assert 280 <= by_level[UnitLevel.COMMUNITY] <= 380
+    cadres = demo.build_cadres(units, demo.SCALES["small"], date(2026, 11, 24), random.Random(1))
+    assert 1300 <= len(cadres) <= 1800
+    assert len({c["code"] for c in cadres}) == len(cadres)
+
+
+def test_generation_is_deterministic():
+    import random
+
+    first = demo.build_units(demo.SCALES["small"], random.Random(demo.SEED))
+    second = demo.build_units(demo.SCALES["small"], random.Random(demo.SEED))
+    assert first == second
+    assert first[1]["name"].endswith(("区", "县"))
+
+
+@pytest.mark.slow
+def test_seed_creates_the_demo_logins_with_the_demo_password(clean_db, session):
+    city = demo.seed(clean_db, "small", today=date(2026, 11, 24))
+    users = {u.username: u for u in session.scalars(select(User))}
+    assert set(users) == {"admin", "reviewer", "reviewer-d1", "inspector", "cadre"}
+    assert all(password_matches(u.password_hash, demo.DEMO_PASSWORD) for u in users.values())
+    assert users["reviewer-d1"].unit.level == UnitLevel.DISTRICT
+    cadre_user = users["cadre"]
+    assert cadre_user.role == Role.CADRE and cadre_user.cadre_id == city.featured_cadre_id
+    assert cadre_user.cadre.leader_role == LeaderRole.DEPUTY
+    assert session.scalar(select(func.count()).select_from(Unit)) == len(city.units)
+    assert session.scalar(select(func.count()).select_from(Cadre)) == len(city.cadres)
+    child = session.scalar(select(Unit).where(Unit.level == UnitLevel.COMMUNITY).limit(1))
+    assert child.path.startswith(child.parent.path)
+
+
+@pytest.mark.slow
+def test_ensure_demo_refuses_a_database_with_real_data(clean_db, session):
+    from portal.errors import PortalError
+    from tests import factories
+
+    factories.city(session)
+    with pytest.raises(PortalError, match="not the demo"):
+        demo.ensure_demo(clean_db, "small", echo=lambda _m: None)
