@@ -6,9 +6,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
-from portal import audit
+from portal import audit, schema
 from portal import db as portal_db
-from portal import schema
 from portal.access import Actor
 from portal.cli import main
 from portal.models import AuditEvent, Unit, User

@@ -67,7 +67,7 @@ def test_xlsx_first_sheet_with_native_dates_and_numbers():
 
 
 def test_missing_column_is_named():
-    data = "code,score,level\nA1,1,city\n".encode()
+    data = b"code,score,level\nA1,1,city\n"
     with pytest.raises(ImportProblem) as caught:
         read_table(data, "x.csv", COLUMNS)
     [problem] = caught.value.problems
@@ -75,10 +75,10 @@ def test_missing_column_is_named():
 
 
 def test_every_bad_cell_is_reported_with_row_and_column():
-    data = ("code,score,on,level\n"
-            "A1,eighty,2026-02-30,street\n"
-            "A2,80,2026/03/01,province\n"
-            ",80,2026-03-01,city\n").encode()
+    data = (b"code,score,on,level\n"
+            b"A1,eighty,2026-02-30,street\n"
+            b"A2,80,2026/03/01,province\n"
+            b",80,2026-03-01,city\n")
     with pytest.raises(ImportProblem) as caught:
         read_table(data, "scores.csv", COLUMNS)
     found = {(p.row, p.column.split(" ")[0]) for p in caught.value.problems}
@@ -91,7 +91,7 @@ def test_every_bad_cell_is_reported_with_row_and_column():
 
 
 def test_duplicate_natural_key_is_reported():
-    data = "code,score,on,level\nA1,1,2026-01-01,city\nA1,2,2026-01-01,city\n".encode()
+    data = b"code,score,on,level\nA1,1,2026-01-01,city\nA1,2,2026-01-01,city\n"
     with pytest.raises(ImportProblem) as caught:
         read_table(data, "x.csv", COLUMNS, key=("code",))
     assert "duplicate of row 2" in caught.value.problems[0].reason
