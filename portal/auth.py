@@ -210,8 +210,9 @@ def init_app(server: Flask, config: Config) -> None:
     manager.session_protection = "basic"
     limiter = Limiter(get_remote_address, app=server, storage_uri=config.redis_url or "memory://",
                       default_limits=[], strategy="fixed-window")
-    limiter.limit(config.login_rate_limit, methods=["POST"])(login)
     server.register_blueprint(bp)
+    # Decorated limits are checked by the wrapper, so the wrapper must be the view.
+    server.view_functions["auth.login"] = limiter.limit(config.login_rate_limit, methods=["POST"])(login)
     server.after_request(set_csrf_cookie)
     server.register_error_handler(PortalError, _portal_error)
     server.register_error_handler(CSRFError, _csrf_error)
