@@ -32,7 +32,7 @@ def test_workers_share_the_limit_through_redis(app_config, session):
     first = _app(app_config, redis_url=REDIS_URL).server
     second = _app(app_config, redis_url=REDIS_URL).server
     # A client address of its own, so that earlier runs do not count against this one.
-    address = "10.%d.%d.%d" % tuple(uuid.uuid4().bytes[:3])
+    address = "10.{}.{}.{}".format(*uuid.uuid4().bytes[:3])
     a, b = first.test_client(), second.test_client()
     for client in (a, b):
         client.environ_base["REMOTE_ADDR"] = address
