@@ -81,9 +81,9 @@ def logout_form() -> html.Form:
 def header(actor: Actor) -> dbc.Navbar:
     user_box = html.Div(
         [
-            html.Div([html.Span(actor.display_name, className="user-name"),
-                      html.Span(f"{actor.role.label} · {actor.unit_name}", className="user-role")],
-                     className="user-box"),
+            html.A([html.Span(actor.display_name, className="user-name"),
+                    html.Span(f"{actor.role.label} · {actor.unit_name}", className="user-role")],
+                   href="/account", className="user-box", title=_("My account")),
             language_switch(),
             logout_form(),
         ],
