@@ -1,0 +1,94 @@
+"""Assessment vocabularies: scoring methods, directions, period kinds and statuses,
+unit grades and supervision statuses. Values are stable English codes (stored and
+accepted in files); labels are translated, and Chinese labels are accepted on import."""
+
+from __future__ import annotations
+
+from portal.i18n import N_, LabeledEnum
+
+
+class Direction(LabeledEnum):
+    """Whether a larger value of an indicator is better (方向)."""
+
+    HIGHER = "higher", N_("Higher is better")
+    LOWER = "lower", N_("Lower is better")
+
+
+DIRECTION_ALIASES = {"高": "higher", "越高越好": "higher", "正向": "higher",
+                     "低": "lower", "越低越好": "lower", "逆向": "lower", "负向": "lower"}
+
+
+class Method(LabeledEnum):
+    """How an indicator's value becomes points (计分方式)."""
+
+    GROUP = "group", N_("Dimension (group of indicators)")
+    DIRECT = "direct", N_("Direct score")
+    RATIO = "ratio", N_("Ratio to target")
+    BANDED = "banded", N_("Banded thresholds")
+    DEDUCTION = "deduction", N_("Deduction items")
+    BONUS = "bonus", N_("Bonus items")
+    VETO = "veto", N_("Veto item")
+
+
+METHOD_ALIASES = {"维度": "group", "直接计分": "direct", "直接": "direct", "目标比例": "ratio",
+                  "比例": "ratio", "分档": "banded", "分档计分": "banded", "扣分": "deduction",
+                  "加分": "bonus", "一票否决": "veto", "否决": "veto"}
+
+# Methods whose value every assessed unit must have before a period is published;
+# a missing deduction, bonus or veto value simply means "none".
+REQUIRED_METHODS = frozenset({Method.DIRECT, Method.RATIO, Method.BANDED})
+# Methods outside the 100 points: bonus adds on top, veto only sets the grade.
+UNWEIGHTED_METHODS = frozenset({Method.BONUS, Method.VETO})
+
+
+class PeriodKind(LabeledEnum):
+    QUARTER = "quarter", N_("Quarter")
+    YEAR = "year", N_("Year")
+
+
+class PeriodStatus(LabeledEnum):
+    """The lifecycle of an assessment period (考核期)."""
+
+    DRAFT = "draft", N_("Draft")
+    COLLECTING = "collecting", N_("Collecting scores")
+    REVIEWING = "reviewing", N_("Reviewing")
+    PUBLISHED = "published", N_("Published")
+    ARCHIVED = "archived", N_("Archived")
+
+
+class Grade(LabeledEnum):
+    """Grades of units and their leadership teams: 好 / 较好 / 一般 / 差 (best first)."""
+
+    GOOD = "good", N_("Good")
+    FAIR = "fair", N_("Fairly good")
+    AVERAGE = "average", N_("Average")
+    POOR = "poor", N_("Poor")
+
+    @property
+    def order(self) -> int:
+        return list(Grade).index(self)
+
+
+class SupervisionStatus(LabeledEnum):
+    """The state of a supervision item (督查事项). ``overdue`` is shown, not stored:
+    an open item past its deadline is overdue."""
+
+    ASSIGNED = "assigned", N_("Assigned")
+    IN_PROGRESS = "in_progress", N_("In progress")
+    OVERDUE = "overdue", N_("Overdue")
+    RECTIFIED = "rectified", N_("Rectified")
+    VERIFIED = "verified", N_("Verified")
+    FAILED = "failed", N_("Rectification failed")
+
+
+OPEN_SUPERVISION = frozenset({SupervisionStatus.ASSIGNED, SupervisionStatus.IN_PROGRESS})
+
+
+class WarningKind(LabeledEnum):
+    """Why a unit is on the early-warning list (预警)."""
+
+    FALLING = "falling", N_("Score fell two periods in a row")
+    OUTLIER_LOW = "outlier_low", N_("Unusually low among peers")
+    OUTLIER_HIGH = "outlier_high", N_("Unusually high among peers (check the data)")
+    OVERDUE = "overdue", N_("Overdue supervision items")
+    VETO = "veto", N_("Veto item triggered")

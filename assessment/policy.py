@@ -1,0 +1,51 @@
+"""The assessment's rule values, kept as data (``portal.settings``) with their sources.
+
+Localities set their own grade bands and warning thresholds; the defaults below are
+where a city starts, each naming the rule it comes from.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from assessment.rules import GradePolicy, WarningPolicy
+from portal import settings
+from portal.i18n import N_
+from portal.settings import Default
+
+ASSESSMENT_RULES = "市域党建引领基层社会治理考核办法 (local assessment rules)"
+
+DEFAULTS: dict[str, Default] = {
+    "assessment.grade.good": Default(
+        90.0, ASSESSMENT_RULES, N_("Lowest composite graded 好 (good)")),
+    "assessment.grade.fair": Default(
+        80.0, ASSESSMENT_RULES, N_("Lowest composite graded 较好 (fairly good)")),
+    "assessment.grade.average": Default(
+        70.0, ASSESSMENT_RULES, N_("Lowest composite graded 一般 (average); below is 差")),
+    "assessment.grade.top_share": Default(
+        0.2, "Share cap of the top grade (domain.md §7; 好等次比例一般不超过20%)",
+        N_("Largest share of a level's units graded 好")),
+    "assessment.warning.falling_periods": Default(
+        2, ASSESSMENT_RULES, N_("Consecutive falls of the composite that raise a warning")),
+    "assessment.warning.outlier_z": Default(
+        3.5, "Iglewicz & Hoaglin (1993), modified z-score > 3.5",
+        N_("Robust z-score beyond which a unit is an outlier among its peers")),
+    "assessment.supervision.points": Default(
+        1.0, ASSESSMENT_RULES, N_("Default deduction for an overdue or failed supervision item")),
+}
+
+
+def value(session: Session, key: str):
+    return settings.get(session, key, DEFAULTS[key])
+
+
+def grade_policy(session: Session) -> GradePolicy:
+    return GradePolicy(good=float(value(session, "assessment.grade.good")),
+                       fair=float(value(session, "assessment.grade.fair")),
+                       average=float(value(session, "assessment.grade.average")),
+                       top_share=float(value(session, "assessment.grade.top_share")))
+
+
+def warning_policy(session: Session) -> WarningPolicy:
+    return WarningPolicy(falling_periods=int(value(session, "assessment.warning.falling_periods")),
+                         outlier_z=float(value(session, "assessment.warning.outlier_z")))

@@ -1,0 +1,355 @@
+"""Reading frozen results: per period, per unit over time, per indicator; the breakdown
+and peer medians; early warnings; what-if weights. Nothing here recomputes a published
+result from raw scores, and nothing here writes.
+
+Every query keeps to the actor's unit subtree. Ranks and peer medians were computed
+over the whole level when the period was published; they are published figures, and
+no row of a unit outside the scope is ever returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessment import periods, policy, rules, schemes
+from assessment.enums import OPEN_SUPERVISION, Grade, Method, PeriodKind, WarningKind
+from assessment.models import Period, PeriodLevel, Result, ResultItem, Scheme, SupervisionItem
+from portal.access import Actor
+from portal.enums import CadreStatus, LeaderRole, UnitLevel
+from portal.errors import NotFound
+from portal.i18n import _
+from portal.models import Cadre, Unit
+from portal.units import get_unit
+
+VIEW = ("assessment.view",)
+# Other packages (the cadre profile, personnel decisions) read unit results too.
+READ = ("assessment.view", "cadres.view", "decisions.view", "self.view")
+
+RESULT_FRAME_COLUMNS = ["unit_id", "unit_code", "unit_name", "level", "parent_id", "path", "composite", "bonus",
+                        "rank_in_level", "count_in_level", "rank_in_parent", "count_in_parent", "grade",
+                        "vetoed", "veto_codes", "robust_z", "scheme_id"]
+
+
+def visible_period(session: Session, code: str) -> Period:
+    period = periods.get(session, code)
+    if period.status not in rules.RESULTS_VISIBLE:
+        raise NotFound(_("%(code)s has no published results yet.", code=period.code))
+    return period
+
+
+def results_frame(session: Session, actor: Actor, period_code: str, under_unit_id: int | None = None,
+                  level: UnitLevel | None = None, permissions=VIEW) -> pd.DataFrame:
+    """One row per unit in scope (below ``under_unit_id``, inclusive) with its result."""
+    actor.require_any(*permissions)
+    period = visible_period(session, period_code)
+    stmt = (select(Result.unit_id, Unit.code, Unit.name, Result.level, Result.parent_id, Unit.path,
+                   Result.composite, Result.bonus, Result.rank_in_level, Result.count_in_level,
+                   Result.rank_in_parent, Result.count_in_parent, Result.grade, Result.vetoed,
+                   Result.veto_codes, Result.robust_z, Result.scheme_id)
+            .join(Unit, Unit.id == Result.unit_id)
+            .where(Result.period_id == period.id, actor.unit_clause()))
+    if under_unit_id is not None:
+        under = get_unit(session, actor, under_unit_id)
+        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+    if level is not None:
+        stmt = stmt.where(Result.level == level)
+    rows = session.execute(stmt.order_by(Result.level, Result.rank_in_level)).all()
+    frame = pd.DataFrame(rows, columns=RESULT_FRAME_COLUMNS)
+    frame["level"] = frame["level"].map(lambda v: UnitLevel(v).value)
+    frame["grade"] = frame["grade"].map(lambda v: Grade(v).value)
+    return frame
+
+
+@dataclass(frozen=True)
+class UnitResultView:
+    """A unit's published result in one period (for the cadre profile and decisions)."""
+
+    period_code: str
+    period_kind: PeriodKind
+    period_start: date
+    period_end: date
+    level: UnitLevel
+    composite: float
+    bonus: float
+    rank_in_level: int
+    count_in_level: int
+    rank_in_parent: int
+    count_in_parent: int
+    grade: Grade
+    vetoed: bool
+    veto_codes: tuple[str, ...]
+
+    @property
+    def grade_label(self) -> str:
+        return self.grade.label
+
+    @property
+    def band_is_bottom(self) -> bool:
+        """In the bottom grade band (差), which a veto also puts a unit in."""
+        return self.grade == Grade.POOR
+
+
+def unit_history(session: Session, actor: Actor, unit_id: int, kind: PeriodKind | None = None) -> list[UnitResultView]:
+    """Every published result of one unit, oldest first."""
+    actor.require_any(*READ)
+    unit = get_unit(session, actor, unit_id)
+    stmt = (select(Result, Period).join(Period, Period.id == Result.period_id)
+            .where(Result.unit_id == unit.id, Period.status.in_(list(rules.RESULTS_VISIBLE))))
+    if kind is not None:
+        stmt = stmt.where(Period.kind == kind)
+    views = []
+    for result, period in session.execute(stmt.order_by(Period.start, Period.kind)).all():
+        views.append(UnitResultView(
+            period_code=period.code, period_kind=PeriodKind(period.kind), period_start=period.start,
+            period_end=period.end, level=UnitLevel(result.level), composite=result.composite,
+            bonus=result.bonus, rank_in_level=result.rank_in_level, count_in_level=result.count_in_level,
+            rank_in_parent=result.rank_in_parent, count_in_parent=result.count_in_parent,
+            grade=Grade(result.grade), vetoed=result.vetoed, veto_codes=tuple(result.veto_codes or ())))
+    return views
+
+
+def unit_result(session: Session, actor: Actor, period_code: str, unit_id: int) -> Result | None:
+    actor.require_any(*READ)
+    period = visible_period(session, period_code)
+    unit = get_unit(session, actor, unit_id)
+    return session.scalar(select(Result).where(Result.period_id == period.id, Result.unit_id == unit.id))
+
+
+def breakdown(session: Session, actor: Actor, period_code: str, unit_id: int) -> pd.DataFrame:
+    """The unit's contribution per indicator, with the scheme's names and the level's medians."""
+    result = unit_result(session, actor, period_code, unit_id)
+    columns = ["indicator_code", "name", "dimension", "dimension_name", "weight", "method", "value", "points",
+               "fraction", "median_points", "position"]
+    if result is None:
+        return pd.DataFrame(columns=columns)
+    scheme = session.get(Scheme, result.scheme_id)
+    spec = schemes.spec_of(scheme)
+    medians = _medians(session, result.period_id, UnitLevel(result.level))
+    names = {i.code: i for i in spec.indicators}
+    position = {i.code: n for n, i in enumerate(spec.indicators)}
+    rows = []
+    for item in session.scalars(select(ResultItem).where(ResultItem.result_id == result.id)):
+        spec_item = names.get(item.indicator_code)
+        dimension = spec.dimension_of(item.indicator_code) if spec_item else item.indicator_code
+        rows.append({
+            "indicator_code": item.indicator_code, "name": spec_item.name if spec_item else item.indicator_code,
+            "dimension": dimension, "dimension_name": names[dimension].name if dimension in names else dimension,
+            "weight": spec_item.weight if spec_item else 0.0,
+            "method": (spec_item.method if spec_item else Method.DIRECT).value,
+            "value": item.value, "points": item.points, "fraction": item.fraction,
+            "median_points": medians.get(item.indicator_code), "position": position.get(item.indicator_code, 999),
+        })
+    return pd.DataFrame(rows, columns=columns).sort_values("position").reset_index(drop=True)
+
+
+def _medians(session: Session, period_id: int, level: UnitLevel) -> dict:
+    binding = session.scalar(select(PeriodLevel).where(PeriodLevel.period_id == period_id,
+                                                       PeriodLevel.level == level))
+    return dict(binding.medians or {}) if binding else {}
+
+
+def dimensions(session: Session, actor: Actor, period_code: str, unit_id: int) -> pd.DataFrame:
+    """Points against the weight per top-level dimension, with the level's median (radar)."""
+    items = breakdown(session, actor, period_code, unit_id)
+    result = unit_result(session, actor, period_code, unit_id)
+    columns = ["dimension", "name", "weight", "points", "median_points", "share", "median_share"]
+    if items.empty or result is None:
+        return pd.DataFrame(columns=columns)
+    scheme = session.get(Scheme, result.scheme_id)
+    spec = schemes.spec_of(scheme)
+    medians = _medians(session, result.period_id, UnitLevel(result.level))
+    rows = []
+    for dimension in spec.dimensions:
+        if dimension.method in (Method.BONUS, Method.VETO) or not dimension.weight:
+            continue
+        points = items.loc[items["dimension"] == dimension.code, "points"].sum()
+        median = medians.get(dimension.code)
+        rows.append({"dimension": dimension.code, "name": dimension.name, "weight": dimension.weight,
+                     "points": round(float(points), 2), "median_points": median,
+                     "share": round(100 * points / dimension.weight, 1),
+                     "median_share": round(100 * median / dimension.weight, 1) if median is not None else None})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind = PeriodKind.QUARTER) -> pd.DataFrame:
+    """The unit's composite and rank over the periods of one kind, with its level's median."""
+    history = unit_history(session, actor, unit_id, kind)
+    columns = ["period", "start", "composite", "rank_in_level", "count_in_level", "grade", "median"]
+    if not history:
+        return pd.DataFrame(columns=columns)
+    level = history[-1].level
+    codes = [h.period_code for h in history]
+    medians = dict(session.execute(
+        select(Period.code, PeriodLevel.median_composite).join(Period, Period.id == PeriodLevel.period_id)
+        .where(Period.code.in_(codes), PeriodLevel.level == level)).all())
+    return pd.DataFrame([{"period": h.period_code, "start": h.period_start, "composite": h.composite,
+                          "rank_in_level": h.rank_in_level, "count_in_level": h.count_in_level,
+                          "grade": h.grade.value, "median": medians.get(h.period_code)} for h in history],
+                        columns=columns)
+
+
+def subtree_trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind) -> pd.DataFrame:
+    """Mean composite per period and level of the units below ``unit_id`` (in scope)."""
+    actor.require_any(*VIEW)
+    under = get_unit(session, actor, unit_id)
+    rows = session.execute(
+        select(Period.code, Period.start, Result.level, Result.composite)
+        .join(Period, Period.id == Result.period_id).join(Unit, Unit.id == Result.unit_id)
+        .where(Period.status.in_(list(rules.RESULTS_VISIBLE)), Period.kind == kind, actor.unit_clause(),
+               Unit.path.startswith(under.path, autoescape=True), Unit.id != under.id)).all()
+    frame = pd.DataFrame(rows, columns=["period", "start", "level", "composite"])
+    if frame.empty:
+        return frame.assign(units=[])
+    frame["level"] = frame["level"].map(lambda v: UnitLevel(v).value)
+    summary = frame.groupby(["period", "start", "level"], as_index=False).agg(
+        composite=("composite", "mean"), units=("composite", "size"))
+    summary["composite"] = summary["composite"].round(2)
+    return summary.sort_values(["start", "level"]).reset_index(drop=True)
+
+
+def indicator_values(session: Session, actor: Actor, period_code: str, level: UnitLevel, code: str) -> pd.DataFrame:
+    """One indicator's value and points for every unit in scope of a level."""
+    actor.require_any(*VIEW)
+    period = visible_period(session, period_code)
+    rows = session.execute(
+        select(ResultItem.unit_id, Unit.code, Unit.name, Unit.parent_id, ResultItem.value, ResultItem.points,
+               ResultItem.fraction)
+        .join(Unit, Unit.id == ResultItem.unit_id).join(Result, Result.id == ResultItem.result_id)
+        .where(ResultItem.period_id == period.id, ResultItem.indicator_code == code, Result.level == level,
+               actor.unit_clause())
+        .order_by(ResultItem.points.desc(), Unit.code)).all()
+    return pd.DataFrame(rows, columns=["unit_id", "unit_code", "unit_name", "parent_id", "value", "points", "fraction"])
+
+
+def same_period_last_year(session: Session, period: Period) -> Period | None:
+    code = f"{period.year - 1}Q{period.quarter}" if period.quarter else str(period.year - 1)
+    found = session.scalar(select(Period).where(Period.code == code))
+    return found if found is not None and found.status in rules.RESULTS_VISIBLE else None
+
+
+def scheme_of(session: Session, actor: Actor, period_code: str, level: UnitLevel) -> Scheme | None:
+    actor.require_any(*VIEW)
+    period = periods.get(session, period_code)
+    return periods.scheme_for(session, period, level)
+
+
+def leaders(session: Session, actor: Actor, unit_id: int) -> list[Cadre]:
+    """The unit's leadership team (班子): serving principals first, then deputies."""
+    actor.require_any(*READ)
+    unit = get_unit(session, actor, unit_id)
+    cadres = session.scalars(select(Cadre).where(
+        Cadre.unit_id == unit.id, Cadre.leader_role.in_([LeaderRole.PRINCIPAL, LeaderRole.DEPUTY]),
+        Cadre.status == CadreStatus.SERVING).order_by(Cadre.code)).all()
+    return sorted(cadres, key=lambda c: (0 if c.leader_role == LeaderRole.PRINCIPAL else 1, c.code))
+
+
+# --- early warning ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WarningView:
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    level: UnitLevel
+    kind: WarningKind
+    reason: str
+
+
+def warnings(session: Session, actor: Actor, period_code: str | None, today: date | None = None) -> list[WarningView]:
+    """Units to look at, each with the reason in words: falling two periods in a row,
+    an outlier among peers, a veto, or overdue supervision items."""
+    actor.require_any(*VIEW)
+    today = today or date.today()
+    found: list[WarningView] = []
+    units: dict[int, Unit] = {}
+    rule_values = policy.warning_policy(session)
+    if period_code:
+        period = visible_period(session, period_code)
+        current = results_frame(session, actor, period.code)
+        units.update({u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(current["unit_id"].tolist())))})
+        found.extend(_falling(session, actor, period, rule_values.falling_periods, units))
+        for row in rules.outliers(current, rule_values.outlier_z).itertuples():
+            kind = WarningKind.OUTLIER_LOW if row.direction == "low" else WarningKind.OUTLIER_HIGH
+            found.append(_warning(units[row.unit_id], kind, _(
+                "composite %(composite)s, robust z-score %(z)s among the %(level)s units",
+                composite=f"{row.composite:.2f}", z=f"{row.robust_z:+.1f}", level=UnitLevel(row.level).label)))
+        for row in current[current["vetoed"]].itertuples():
+            found.append(_warning(units[row.unit_id], WarningKind.VETO, _(
+                "veto item %(codes)s triggered: graded 差 whatever the total", codes=", ".join(row.veto_codes))))
+    found.extend(_overdue(session, actor, today))
+    return found
+
+
+def _warning(unit: Unit, kind: WarningKind, reason: str) -> WarningView:
+    return WarningView(unit.id, unit.code, unit.name, UnitLevel(unit.level), kind, reason)
+
+
+def _falling(session: Session, actor: Actor, period: Period, count: int, units: dict) -> list[WarningView]:
+    recent = [p for p in periods.published(session, PeriodKind(period.kind)) if p.start <= period.start][-(count + 1):]
+    if len(recent) < count + 1:
+        return []
+    order = {p.id: n for n, p in enumerate(recent)}
+    rows = session.execute(
+        select(Result.unit_id, Result.period_id, Result.composite).join(Unit, Unit.id == Result.unit_id)
+        .where(Result.period_id.in_(list(order)), actor.unit_clause())).all()
+    history = pd.DataFrame(rows, columns=["unit_id", "period_id", "composite"])
+    history["period_order"] = history["period_id"].map(order)
+    falling = rules.falling_units(history, count)
+    codes = [p.code for p in recent]
+    out = []
+    for row in falling.itertuples():
+        if row.unit_id not in units:
+            continue
+        path = " → ".join(f"{c:.2f}" for c in row.composites)
+        out.append(_warning(units[row.unit_id], WarningKind.FALLING, _(
+            "composite %(path)s (%(first)s to %(last)s), down %(drop)s",
+            path=path, first=codes[0], last=codes[-1], drop=f"{row.drop:.2f}")))
+    return out
+
+
+def _overdue(session: Session, actor: Actor, today: date) -> list[WarningView]:
+    rows = session.execute(
+        select(Unit, SupervisionItem.deadline).join(SupervisionItem, SupervisionItem.unit_id == Unit.id)
+        .where(actor.unit_clause(), SupervisionItem.status.in_(list(OPEN_SUPERVISION)),
+               SupervisionItem.deadline < today)).all()
+    by_unit: dict[int, tuple[Unit, int, date]] = {}
+    for unit, deadline in rows:
+        _u, count, oldest = by_unit.get(unit.id, (unit, 0, deadline))
+        by_unit[unit.id] = (unit, count + 1, min(oldest, deadline))
+    return [_warning(unit, WarningKind.OVERDUE, _(
+        "%(n)s supervision item(s) past the deadline, the oldest by %(days)s days",
+        n=count, days=(today - oldest).days)) for unit, count, oldest in by_unit.values()]
+
+
+# --- what-if ---------------------------------------------------------------------------------
+
+def what_if(session: Session, actor: Actor, period_code: str, level: UnitLevel,
+            dimension_weights: dict[str, float], under_unit_id: int | None = None) -> pd.DataFrame:
+    """How the level's totals, ranks and grades would change with other dimension
+    weights — computed in memory from the frozen breakdown; nothing is written."""
+    actor.require_any(*VIEW)
+    period = visible_period(session, period_code)
+    binding = session.scalar(select(PeriodLevel).where(PeriodLevel.period_id == period.id,
+                                                       PeriodLevel.level == level))
+    if binding is None:
+        return pd.DataFrame()
+    spec = schemes.spec_of(binding.scheme)
+    # Ranks and the grade cap are over the whole level, as when the period was published …
+    all_units = pd.DataFrame(session.execute(
+        select(Result.unit_id, Result.parent_id, Result.vetoed)
+        .where(Result.period_id == period.id, Result.level == level)).all(),
+        columns=["unit_id", "parent_id", "vetoed"])
+    items = pd.DataFrame(session.execute(
+        select(ResultItem.unit_id, ResultItem.indicator_code, ResultItem.points, ResultItem.fraction)
+        .join(Result, Result.id == ResultItem.result_id)
+        .where(ResultItem.period_id == period.id, Result.level == level)).all(),
+        columns=["unit_id", "indicator_code", "points", "fraction"])
+    changed = rules.what_if(spec, items, all_units, dimension_weights, policy.grade_policy(session))
+    # … but only the units in scope come back.
+    visible = results_frame(session, actor, period.code, under_unit_id, level)[["unit_id", "unit_code", "unit_name"]]
+    return visible.merge(changed, on="unit_id", how="inner").sort_values("rank_after").reset_index(drop=True)

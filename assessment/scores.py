@@ -1,0 +1,184 @@
+"""Score collection: the editable sheets (per unit or per indicator), single-cell saves
+with optimistic versioning, completeness, and the import template."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from assessment import periods, rules, schemes
+from assessment.enums import Method, PeriodStatus
+from assessment.models import Period, Score
+from assessment.rules import IndicatorSpec
+from portal import audit
+from portal.access import Actor
+from portal.db import utcnow
+from portal.enums import UnitLevel
+from portal.errors import Conflict, Invalid
+from portal.i18n import _
+from portal.models import Unit
+from portal.units import get_unit
+
+VIEW = ("assessment.view", "assessment.edit")
+
+
+def require_editable(period: Period) -> None:
+    if PeriodStatus(period.status) not in rules.EDITABLE:
+        raise Invalid(_("Scores of %(code)s cannot change: the period is %(status)s. Scores change only "
+                        "while a period is collecting or reviewing.",
+                        code=period.code, status=PeriodStatus(period.status).label))
+
+
+def assessed_unit(session: Session, actor: Actor, unit_id: int) -> Unit:
+    unit = get_unit(session, actor, unit_id)
+    if session.scalar(periods.assessed_units_stmt(UnitLevel(unit.level)).where(Unit.id == unit.id)) is None:
+        raise Invalid(_("%(unit)s is not assessed (only active territorial units are).", unit=unit.name))
+    return unit
+
+
+def leaf_spec(session: Session, period: Period, level: UnitLevel, code: str) -> IndicatorSpec:
+    scheme = periods.scheme_for(session, period, level)
+    spec = schemes.spec_of(scheme) if scheme else None
+    leaf = next((leaf for leaf in spec.leaves if leaf.code == code), None) if spec else None
+    if leaf is None:
+        raise Invalid(_("%(code)s is not a scored indicator of the %(level)s scheme for %(year)s.",
+                        code=code, level=level.label, year=period.year), field="indicator_code")
+    return leaf
+
+
+def set_score(session: Session, actor: Actor, period_code: str, unit_id: int, indicator_code: str,
+              value: float | None, expected_version: int | None, note: str | None = None) -> Score:
+    """Save one score. ``expected_version`` is the version the writer saw (None: they saw
+    no score); if somebody saved in between, ``Conflict`` says so and nothing changes."""
+    period = periods.get(session, period_code)
+    unit = assessed_unit(session, actor, unit_id)
+    actor.require("assessment.edit", unit)
+    require_editable(period)
+    leaf = leaf_spec(session, period, UnitLevel(unit.level), indicator_code)
+    problem = rules.value_problem(leaf, value)
+    if problem:
+        raise Invalid(_("%(indicator)s for %(unit)s %(problem)s.", indicator=leaf.name or leaf.code,
+                        unit=unit.name, problem=problem), field="value")
+    score = session.scalar(select(Score).where(Score.period_id == period.id, Score.unit_id == unit.id,
+                                               Score.indicator_code == indicator_code))
+    seen = expected_version or None
+    if (score.version if score else None) != seen:
+        current = "—" if score is None or score.value is None else f"{score.value:g}"
+        raise Conflict(_("Somebody else (%(who)s) changed this score to %(value)s while you were editing. "
+                         "Reload to see the current values, then enter yours again.",
+                         who=score.updated_by if score else "?", value=current))
+    before = audit.snapshot(score) if score else {}
+    if score is None:
+        score = Score(period_id=period.id, unit_id=unit.id, indicator_code=indicator_code, note="")
+        session.add(score)
+    score.value = value
+    if note is not None:
+        score.note = str(note)[:500]
+    score.updated_at, score.updated_by = utcnow(), actor.username
+    try:
+        session.flush()
+    except (StaleDataError, IntegrityError):
+        raise Conflict(_("Somebody else saved this score at the same moment. Reload to see the current "
+                         "values, then enter yours again.")) from None
+    audit.log(session, actor, "score.update", score,
+              summary={"period": period.code, "unit": unit.code, "indicator": indicator_code,
+                       "before": before.get("value"), "after": value})
+    return score
+
+
+def sheet(session: Session, actor: Actor, period_code: str, level: UnitLevel, *,
+          unit_id: int | None = None, indicator_code: str | None = None, today: date | None = None) -> list[dict]:
+    """Rows for the score grid: one unit's indicators, or one indicator across the units
+    in scope. Each row carries what the grid needs to validate and to save safely."""
+    actor.require_any(*VIEW)
+    period = periods.get(session, period_code)
+    scheme = periods.scheme_for(session, period, level)
+    if scheme is None:
+        return []
+    spec = schemes.spec_of(scheme)
+    leaves = spec.leaves
+    if unit_id is not None:
+        unit = assessed_unit(session, actor, unit_id)
+        if UnitLevel(unit.level) != level:
+            return []
+        units = [unit]
+    else:
+        units = list(session.scalars(periods.assessed_units_stmt(level).where(actor.unit_clause())
+                                     .order_by(Unit.path)))
+        leaves = [leaf for leaf in leaves if leaf.code == indicator_code]
+    if not units or not leaves:
+        return []
+    unit_ids = [u.id for u in units]
+    stored = {(s.unit_id, s.indicator_code): s for s in session.scalars(
+        select(Score).where(Score.period_id == period.id, Score.unit_id.in_(unit_ids),
+                            Score.indicator_code.in_([leaf.code for leaf in leaves])))}
+    deductions = periods.supervision_frame(session, period, unit_ids, today or date.today())
+    extra = {(int(r.unit_id), r.indicator_code): float(r.points) for r in deductions.itertuples()}
+    dimension_names = {i.code: i.name for i in spec.dimensions}
+    rows = []
+    for unit in units:
+        for leaf in leaves:
+            score = stored.get((unit.id, leaf.code))
+            rows.append({
+                "id": f"{unit.id}:{leaf.code}", "unit_id": unit.id, "unit_code": unit.code, "unit_name": unit.name,
+                "indicator_code": leaf.code, "indicator_name": leaf.name,
+                "dimension": dimension_names.get(spec.dimension_of(leaf.code), ""),
+                "method": leaf.method.value, "method_label": leaf.method.label, "weight": leaf.weight,
+                "max": leaf.weight if leaf.method == Method.DIRECT else (1 if leaf.method == Method.VETO else None),
+                "required": leaf.method.value in {m.value for m in rules.REQUIRED_METHODS},
+                "value": score.value if score else None, "note": score.note if score else "",
+                "version": score.version if score else None,
+                "updated_by": score.updated_by if score else "",
+                "supervision": extra.get((unit.id, leaf.code)),
+            })
+    return rows
+
+
+def completeness(session: Session, actor: Actor, period_code: str) -> dict[UnitLevel, tuple[int, int]]:
+    """Required scores present and expected, per level, within the actor's scope."""
+    actor.require_any(*VIEW)
+    period = periods.get(session, period_code)
+    found = {}
+    for level, scheme in periods.levels_with_schemes(session, period).items():
+        required = schemes.spec_of(scheme).required_codes()
+        unit_ids = select(Unit.id).where(periods.assessed_units_stmt(level).whereclause, actor.unit_clause())
+        units = session.scalar(select(func.count()).select_from(unit_ids.subquery()))
+        present = session.scalar(select(func.count()).select_from(Score).where(
+            Score.period_id == period.id, Score.unit_id.in_(unit_ids), Score.indicator_code.in_(required),
+            Score.value.is_not(None))) if required else 0
+        found[level] = (present, units * len(required))
+    return found
+
+
+def template_rows(session: Session, actor: Actor, period_code: str, level: UnitLevel | None = None) -> list[dict]:
+    """One row per unit in scope and scored indicator, with any value already entered."""
+    actor.require_any(*VIEW)
+    period = periods.get(session, period_code)
+    rows = []
+    for found_level, scheme in periods.levels_with_schemes(session, period).items():
+        if level is not None and found_level != level:
+            continue
+        spec = schemes.spec_of(scheme)
+        units = session.execute(periods.assessed_units_stmt(found_level).where(actor.unit_clause())
+                                .with_only_columns(Unit.id, Unit.code, Unit.name).order_by(Unit.path)).all()
+        stored = dict(((s.unit_id, s.indicator_code), s) for s in session.scalars(
+            select(Score).where(Score.period_id == period.id, Score.unit_id.in_([u.id for u in units]))))
+        for unit_id, code, name in units:
+            for leaf in spec.leaves:
+                score = stored.get((unit_id, leaf.code))
+                rows.append({"period": period.code, "unit_code": code, "unit_name": name,
+                             "indicator_code": leaf.code, "indicator_name": leaf.name,
+                             "value": score.value if score else None, "note": score.note if score else ""})
+    return rows
+
+
+def get_score(session: Session, actor: Actor, period_code: str, unit_id: int, indicator_code: str) -> Score | None:
+    actor.require_any(*VIEW)
+    period = periods.get(session, period_code)
+    unit = get_unit(session, actor, unit_id)
+    return session.scalar(select(Score).where(Score.period_id == period.id, Score.unit_id == unit.id,
+                                              Score.indicator_code == indicator_code))

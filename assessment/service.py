@@ -1,0 +1,70 @@
+"""What other packages may call: published periods, a unit's results over time, its
+supervision items, and a period's results as a table. Every function checks the
+actor's role and keeps to the actor's unit subtree, like the rest of the package.
+
+The commands and the page queries live beside this module, one concern each:
+``schemes`` (indicator schemes), ``periods`` (lifecycle and publishing), ``scores``
+(collection), ``supervision`` (督查事项) and ``results`` (reading frozen results).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessment import periods, results, supervision
+from assessment.models import Period
+from assessment.results import UnitResultView, WarningView
+from assessment.supervision import SupervisionView
+from portal.access import Actor
+
+__all__ = ["UnitResultView", "SupervisionView", "WarningView", "latest_published_period",
+           "published_periods", "unit_result_history", "unit_supervision_items", "results_for_period",
+           "unit_leaders"]
+
+
+def latest_published_period(session: Session) -> Period | None:
+    """The most recent period with results (published or archived), or None.
+
+    Periods are not unit data, so no actor is needed; their results are read through
+    the functions below, which check the actor.
+    """
+    found = periods.published(session)
+    return max(found, key=lambda p: (p.end, p.kind == "year")) if found else None
+
+
+def published_periods(session: Session, kind=None) -> list[Period]:
+    """Periods with results, oldest first (``kind``: PeriodKind.QUARTER or YEAR)."""
+    return periods.published(session, kind)
+
+
+def unit_result_history(session: Session, actor: Actor, unit_id: int) -> list[UnitResultView]:
+    """The unit's published results, oldest first: composite, ranks (within level and
+    within parent, with the counts), grade (``Grade``: good/fair/average/poor,
+    ``.label`` 好/较好/一般/差), veto and ``band_is_bottom``."""
+    return results.unit_history(session, actor, unit_id)
+
+
+def unit_supervision_items(session: Session, actor: Actor, unit_id: int) -> list[SupervisionView]:
+    """The unit's supervision items, latest deadline first: title, deadline, status
+    (an open item past its deadline is ``overdue``) and ``overdue``."""
+    return supervision.unit_items(session, actor, unit_id)
+
+
+def results_for_period(session: Session, actor: Actor, period_code: str,
+                       under_unit_id: int | None = None) -> pd.DataFrame:
+    """One row per unit in scope with its frozen result: unit_id, unit_code, unit_name,
+    level, parent_id, composite, bonus, rank_in_level, count_in_level, rank_in_parent,
+    count_in_parent, grade, vetoed, veto_codes, robust_z."""
+    frame = results.results_frame(session, actor, period_code, under_unit_id, permissions=results.READ)
+    return frame.drop(columns=["path", "scheme_id"])
+
+
+def unit_leaders(session: Session, actor: Actor, unit_id: int):
+    """The unit's serving principals and deputies (``portal.models.Cadre``)."""
+    return results.leaders(session, actor, unit_id)
+
+
+def period_by_code(session: Session, code: str) -> Period | None:
+    return session.scalar(select(Period).where(Period.code == code))
