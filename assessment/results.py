@@ -147,6 +147,33 @@ def breakdown(session: Session, actor: Actor, period_code: str, unit_id: int) ->
     return pd.DataFrame(rows, columns=columns).sort_values("position").reset_index(drop=True)
 
 
+def breakdown_frame(session: Session, actor: Actor, period_code: str) -> pd.DataFrame:
+    """Every in-scope unit's contribution per indicator in one query (for exports)."""
+    actor.require_any(*VIEW)
+    period = visible_period(session, period_code)
+    rows = session.execute(
+        select(Unit.code, Unit.name, Result.scheme_id, ResultItem.indicator_code, ResultItem.value, ResultItem.points)
+        .join(Result, Result.id == ResultItem.result_id).join(Unit, Unit.id == ResultItem.unit_id)
+        .where(ResultItem.period_id == period.id, actor.unit_clause())
+        .order_by(Result.level, Result.rank_in_level, Unit.code)).all()
+    frame = pd.DataFrame(rows, columns=["unit_code", "unit_name", "scheme_id", "indicator_code", "value", "points"])
+    names, dims, weights, dim_names, order = {}, {}, {}, {}, {}
+    for scheme_id in frame["scheme_id"].unique():
+        spec = schemes.spec_of(session.get(Scheme, int(scheme_id)))
+        by_code = spec.by_code
+        for n, leaf in enumerate(spec.indicators):
+            key = (scheme_id, leaf.code)
+            names[key], weights[key], order[key] = leaf.name, leaf.weight, n
+            dimension = spec.dimension_of(leaf.code)
+            dims[key], dim_names[key] = dimension, by_code[dimension].name
+    keys = list(zip(frame["scheme_id"], frame["indicator_code"], strict=True))
+    frame["name"] = [names.get(k, k[1]) for k in keys]
+    frame["dimension_name"] = [dim_names.get(k, "") for k in keys]
+    frame["weight"] = [weights.get(k) for k in keys]
+    frame["order"] = [order.get(k, 999) for k in keys]
+    return frame.sort_values(["unit_code", "order"], kind="stable").reset_index(drop=True)
+
+
 def _medians(session: Session, period_id: int, level: UnitLevel) -> dict:
     binding = session.scalar(select(PeriodLevel).where(PeriodLevel.period_id == period_id,
                                                        PeriodLevel.level == level))

@@ -42,8 +42,10 @@ def assessed_unit(session: Session, actor: Actor, unit_id: int) -> Unit:
 
 def leaf_spec(session: Session, period: Period, level: UnitLevel, code: str) -> IndicatorSpec:
     scheme = periods.scheme_for(session, period, level)
-    spec = schemes.spec_of(scheme) if scheme else None
-    leaf = next((leaf for leaf in spec.leaves if leaf.code == code), None) if spec else None
+    if scheme is None:
+        raise Invalid(_("%(level)s units are not assessed in %(year)s: there is no scheme for them.",
+                        level=level.label, year=period.year), field="indicator_code")
+    leaf = next((leaf for leaf in schemes.spec_of(scheme).leaves if leaf.code == code), None)
     if leaf is None:
         raise Invalid(_("%(code)s is not a scored indicator of the %(level)s scheme for %(year)s.",
                         code=code, level=level.label, year=period.year), field="indicator_code")

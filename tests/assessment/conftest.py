@@ -48,7 +48,7 @@ def open_period(session, city, code: str = "2026Q1"):
     reviewer = city.actor("reviewer")
     periods.create(session, reviewer, code)
     periods.transition(session, reviewer, code, PeriodStatus.COLLECTING)
-    session.flush()
+    session.commit()
     return code
 
 

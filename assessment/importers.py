@@ -1,0 +1,421 @@
+"""Import and export kinds of the assessment (contracts.md): ``indicators`` and ``scores``
+both ways, ``results`` and ``breakdown`` out.
+
+Every import checks the whole file first — cells, then references to schemes, units,
+periods and indicators, then the resulting scheme's weights — and writes nothing
+unless all of it is right; the error names each bad row and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from assessment import periods, results, rules, schemes
+from assessment.enums import DIRECTION_ALIASES, METHOD_ALIASES, Direction, Method
+from assessment.models import Indicator, Period, Score
+from assessment.rules import IndicatorSpec, SchemeSpec
+from portal import audit
+from portal.access import Actor
+from portal.db import utcnow
+from portal.enums import UNIT_LEVEL_ALIASES, UnitLevel
+from portal.errors import Invalid, PortalError
+from portal.i18n import _
+from portal.models import Unit
+from portal.tabular import (
+    Column,
+    ImportProblem,
+    ImportResult,
+    RowProblem,
+    Table,
+    choice,
+    integer,
+    number,
+    optional,
+    read_table,
+    text,
+)
+
+Progress = Callable[[str, int, int], None] | None
+
+
+def _bands(value: Any):
+    return rules.parse_bands(str(value))
+
+
+def _year(value: Any) -> int:
+    year = integer(value)
+    if not 2000 <= year <= 2100:
+        raise ValueError(_("is not a year between 2000 and 2100"))
+    return year
+
+
+INDICATOR_COLUMNS = (
+    Column("code", "编码", text),
+    Column("name", "名称", text),
+    Column("parent_code", "上级编码", optional(text), required=False),
+    Column("weight", "权重", number),
+    Column("direction", "方向", optional(choice(Direction, DIRECTION_ALIASES)), required=False),
+    Column("method", "计分方式", choice(Method, METHOD_ALIASES)),
+    Column("level", "适用层级", choice(UnitLevel, UNIT_LEVEL_ALIASES)),
+    Column("year", "年度", _year),
+    Column("target", "目标值", optional(number), required=False),
+    Column("bands", "分档", optional(_bands), required=False),
+    Column("cap", "上限", optional(number), required=False),
+    Column("per_item", "每项分值", optional(number), required=False),
+    Column("unit", "计量单位", optional(text), required=False),
+)
+
+SCORE_COLUMNS = (
+    Column("period", "期间", optional(text), required=False),
+    Column("unit_code", "单位编码", text),
+    Column("indicator_code", "指标编码", text),
+    Column("value", "数值", number),
+    Column("note", "备注", optional(text), required=False),
+)
+# Read numbers as they are and check them with the references, so one pass names
+# an unknown unit and a word in the value column together.
+_SCORE_READING = tuple(Column(c.key, c.zh, (lambda v: v) if c.key == "value" else c.parse, c.required)
+                       for c in SCORE_COLUMNS)
+
+RESULT_COLUMNS = (
+    Column("period", "期间"), Column("unit_code", "单位编码"), Column("unit_name", "单位名称"),
+    Column("level", "层级"), Column("composite", "综合得分"), Column("bonus", "加分"),
+    Column("rank_in_level", "同级排名"), Column("count_in_level", "同级单位数"),
+    Column("rank_in_parent", "上级内排名"), Column("count_in_parent", "上级内单位数"),
+    Column("grade", "等次"), Column("vetoed", "一票否决"), Column("veto_codes", "否决指标"),
+)
+
+BREAKDOWN_COLUMNS = (
+    Column("period", "期间"), Column("unit_code", "单位编码"), Column("unit_name", "单位名称"),
+    Column("indicator_code", "指标编码"), Column("indicator_name", "指标名称"), Column("dimension", "维度"),
+    Column("weight", "权重"), Column("value", "数值"), Column("points", "得分"),
+)
+
+
+def _column(key: str, columns=SCORE_COLUMNS) -> str:
+    return next(c.header for c in columns if c.key == key)
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+def import_indicators(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
+                      progress: Progress = None, **_options) -> ImportResult:
+    """Upsert indicators into the (year, level) schemes named in the file."""
+    actor.require("schemes.manage")
+    rows = read_table(data, filename, INDICATOR_COLUMNS, key=("year", "level", "code"))
+    name = Path(filename).name
+    groups: dict[tuple[int, UnitLevel], list[tuple[int, dict]]] = {}
+    for number_, values in rows:
+        groups.setdefault((values["year"], values["level"]), []).append((number_, values))
+    problems: list[RowProblem] = []
+    for (year, level), group in groups.items():
+        problems.extend(_scheme_problems(session, name, year, level, group))
+    if problems:
+        raise ImportProblem(problems)
+    result = ImportResult(kind="indicators", rows=len(rows), dry_run=dry_run)
+    for (year, level), group in groups.items():
+        _write_indicators(session, actor, year, level, group, result)
+    audit.log(session, actor, "import", entity_type="as_indicator",
+              summary={"file": name, "rows": result.rows, "created": result.created, "updated": result.updated,
+                       "schemes": [f"{y} {lv.value}" for y, lv in groups], "dry_run": dry_run})
+    return result
+
+
+def _fields(values: dict) -> dict:
+    method = values["method"]
+    weight = 0.0 if method in rules.UNWEIGHTED_METHODS else values["weight"]
+    return {"name": values["name"], "parent_code": values.get("parent_code"), "weight": weight,
+            "direction": values.get("direction") or Direction.HIGHER, "method": method,
+            "target": values.get("target"), "bands": [list(b) for b in values["bands"]] if values.get("bands") else None,
+            "cap": values.get("cap"), "per_item": values.get("per_item"), "unit_label": values.get("unit") or ""}
+
+
+def _scheme_problems(session: Session, name: str, year: int, level: UnitLevel,
+                     group: list[tuple[int, dict]]) -> list[RowProblem]:
+    """The scheme as it would be after the import, checked as a whole."""
+    current = schemes.latest(session, year, level)
+    merged: dict[str, IndicatorSpec] = {s.code: s for s in (schemes.spec_of(current).indicators if current else ())}
+    row_of: dict[str, int] = {}
+    for number_, values in group:
+        fields = _fields(values)
+        merged[values["code"]] = IndicatorSpec(
+            code=values["code"], name=fields["name"], parent_code=fields["parent_code"], weight=fields["weight"],
+            method=fields["method"], direction=fields["direction"], target=fields["target"],
+            bands=tuple(tuple(b) for b in (fields["bands"] or ())), cap=fields["cap"], per_item=fields["per_item"])
+        row_of[values["code"]] = number_
+    spec = SchemeSpec(tuple(merged.values()))
+    parents = {s.parent_code for s in spec.indicators}
+    spec = SchemeSpec(tuple(
+        IndicatorSpec(**{**s.__dict__, "method": Method.GROUP}) if s.code in parents and s.method != Method.GROUP else s
+        for s in spec.indicators))
+    first_row = group[0][0]
+    return [RowProblem(name, row_of.get(p.code, first_row), _column("code", INDICATOR_COLUMNS) if p.code else
+                       _column("weight", INDICATOR_COLUMNS), p.code, _("%(level)s %(year)s: %(message)s",
+                                                                        level=level.label, year=year, message=p.message))
+            for p in rules.validate_scheme(spec)]
+
+
+def _write_indicators(session: Session, actor: Actor, year: int, level: UnitLevel,
+                      group: list[tuple[int, dict]], result: ImportResult) -> None:
+    scheme = schemes.editable(session, actor, year, level)
+    existing = {i.code: i for i in scheme.indicators}
+    parents = {values.get("parent_code") for _n, values in group} | {i.parent_code for i in scheme.indicators}
+    for _number, values in group:
+        fields = _fields(values)
+        if values["code"] in parents:
+            fields["method"] = Method.GROUP
+        indicator = existing.get(values["code"])
+        if indicator is None:
+            scheme.indicators.append(Indicator(code=values["code"], position=len(scheme.indicators), **fields))
+            result.created += 1
+            continue
+        before = {k: getattr(indicator, k) for k in fields}
+        if all(_same(before[k], fields[k]) for k in fields):
+            result.unchanged += 1
+            continue
+        for key, value in fields.items():
+            setattr(indicator, key, value)
+        result.updated += 1
+    session.flush()
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9
+    return a == b or (not a and not b)
+
+
+def export_indicators(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
+    """The newest version of every scheme, or the schemes a period is scored with."""
+    actor.require_any(*schemes.VIEW)
+    if period:
+        found = periods.levels_with_schemes(session, periods.get(session, period))
+        chosen = list(found.values())
+    else:
+        chosen = [schemes.scheme_by_id(session, actor, s.id) for s in schemes.list_schemes(session, actor)]
+    rows = []
+    for scheme in sorted(chosen, key=lambda s: (s.year, UnitLevel(s.level).depth)):
+        for row in schemes.indicator_rows(scheme):
+            rows.append({"code": row["code"], "name": row["name"], "parent_code": row["parent_code"],
+                         "weight": row["weight"], "direction": row["direction"], "method": row["method"],
+                         "level": UnitLevel(scheme.level).value, "year": scheme.year, "target": row["target"],
+                         "bands": row["bands"], "cap": row["cap"], "per_item": row["per_item"],
+                         "unit": row["unit_label"]})
+    return Table("indicators", INDICATOR_COLUMNS, rows)
+
+
+# --- scores ----------------------------------------------------------------------------------
+
+class _ScoreChecker:
+    """Looks up what every score row refers to, once per period, unit and level."""
+
+    def __init__(self, session: Session, actor: Actor, name: str):
+        self.session, self.actor, self.name = session, actor, name
+        self.periods: dict[str, Period | str] = {}
+        self.units = {code: unit for code, unit in session.execute(
+            select(Unit.code, Unit).where(Unit.active))}
+        self.assessed: set[int] = set()
+        for level in UnitLevel:
+            self.assessed.update(session.scalars(periods.assessed_units_stmt(level).with_only_columns(Unit.id)))
+        self.leaves: dict[tuple[int, UnitLevel], dict[str, IndicatorSpec] | None] = {}
+
+    def period(self, code: str) -> Period | str:
+        if code not in self.periods:
+            try:
+                found = periods.get(self.session, code)
+                if found.status not in rules.EDITABLE:
+                    self.periods[code] = _("the period is %(status)s; scores change only while it is collecting "
+                                           "or reviewing", status=found.status.label)
+                else:
+                    self.periods[code] = found
+            except PortalError:
+                self.periods[code] = _("there is no such period")
+        return self.periods[code]
+
+    def leaf_map(self, period: Period, level: UnitLevel) -> dict[str, IndicatorSpec] | None:
+        key = (period.id, level)
+        if key not in self.leaves:
+            scheme = periods.scheme_for(self.session, period, level)
+            self.leaves[key] = {leaf.code: leaf for leaf in schemes.spec_of(scheme).leaves} if scheme else None
+        return self.leaves[key]
+
+    def check(self, number_: int, values: dict, default_period: str | None) -> tuple[list[RowProblem], tuple | None]:
+        problems: list[RowProblem] = []
+
+        def add(column: str, value: Any, reason: str) -> None:
+            problems.append(RowProblem(self.name, number_, _column(column), "" if value is None else str(value), reason))
+
+        code = (values.get("period") or default_period or "").strip().upper()
+        if not code:
+            add("period", None, _("no period: add a period column or choose the period"))
+            return problems, None
+        if default_period and values.get("period") and code != default_period.strip().upper():
+            add("period", values["period"], _("the file is being imported into %(code)s", code=default_period))
+            return problems, None
+        raw_value = values["value"]
+        try:
+            values["value"] = number(raw_value)
+        except ValueError as error:
+            add("value", values["value"], str(error))
+        period = self.period(code)
+        if isinstance(period, str):
+            add("period", code, period)
+            return problems, None
+        unit = self.units.get(values["unit_code"])
+        if unit is None:
+            add("unit_code", values["unit_code"], _("no unit has this code"))
+            return problems, None
+        if not self.actor.in_scope(unit.path):
+            add("unit_code", values["unit_code"], _("this unit is outside the units you are responsible for"))
+            return problems, None
+        level = UnitLevel(unit.level)
+        leaves = self.leaf_map(period, level)
+        if unit.id not in self.assessed or leaves is None:
+            add("unit_code", values["unit_code"], _("this unit is not assessed in %(year)s (no %(level)s scheme, "
+                                                    "or not a territorial unit)", year=period.year, level=level.label))
+            return problems, None
+        leaf = leaves.get(values["indicator_code"])
+        if leaf is None:
+            add("indicator_code", values["indicator_code"], _("not a scored indicator of the %(level)s scheme for "
+                                                              "%(year)s", level=level.label, year=period.year))
+            return problems, None
+        if problems:
+            return problems, None
+        reason = rules.value_problem(leaf, values["value"])
+        if reason:
+            add("value", raw_value, reason)
+            return problems, None
+        return problems, (period, unit)
+
+
+def import_scores(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
+                  period: str | None = None, progress: Progress = None, **_options) -> ImportResult:
+    """Upsert scores on (period, unit, indicator); ``period`` fills or checks the period column."""
+    actor.require("assessment.edit")
+    report = progress or (lambda _stage, _done, _total: None)
+    report("reading", 0, 0)
+    rows = read_table(data, filename, _SCORE_READING)
+    name = Path(filename).name
+    checker = _ScoreChecker(session, actor, name)
+    problems: list[RowProblem] = []
+    accepted: dict[tuple[int, int, str], tuple[int, float, str | None]] = {}
+    for index, (number_, values) in enumerate(rows):
+        found, target = checker.check(number_, values, period)
+        problems.extend(found)
+        if target is not None:
+            key = (target[0].id, target[1].id, values["indicator_code"])
+            if key in accepted:
+                problems.append(RowProblem(name, number_, f"{_column('unit_code')}, {_column('indicator_code')}",
+                                           f"{values['unit_code']} / {values['indicator_code']}",
+                                           _("duplicate of row %(row)s", row=accepted[key][0])))
+            else:
+                accepted[key] = (number_, values["value"], values.get("note"))
+        if index % 500 == 0:
+            report("checking", index, len(rows))
+    if problems:
+        raise ImportProblem(problems)
+    report("saving", len(rows), len(rows))
+    result = ImportResult(kind="scores", rows=len(rows), dry_run=dry_run)
+    _write_scores(session, actor, accepted, result)
+    audit.log(session, actor, "import", entity_type="as_score",
+              summary={"file": name, "rows": result.rows, "created": result.created, "updated": result.updated,
+                       "periods": sorted({p.code for p in checker.periods.values() if isinstance(p, Period)}),
+                       "dry_run": dry_run})
+    report("done", len(rows), len(rows))
+    return result
+
+
+def _write_scores(session: Session, actor: Actor, accepted: dict, result: ImportResult) -> None:
+    period_ids = {key[0] for key in accepted}
+    existing = {}
+    for period_id in period_ids:
+        for score_id, unit_id, code, value, note, version in session.execute(
+                select(Score.id, Score.unit_id, Score.indicator_code, Score.value, Score.note, Score.version)
+                .where(Score.period_id == period_id)):
+            existing[(period_id, unit_id, code)] = (score_id, value, note, version)
+    now, inserts, updates = utcnow(), [], []
+    for key, (_number, value, note) in accepted.items():
+        stored = existing.get(key)
+        if stored is None:
+            inserts.append({"period_id": key[0], "unit_id": key[1], "indicator_code": key[2], "value": value,
+                            "note": note or "", "version": 1, "updated_at": now, "updated_by": actor.username})
+            continue
+        score_id, old_value, old_note, version = stored
+        new_note = old_note if note is None else note
+        if _same(old_value, value) and new_note == old_note:
+            result.unchanged += 1
+            continue
+        updates.append({"b_id": score_id, "b_value": value, "b_note": new_note, "b_version": version + 1,
+                        "b_at": now, "b_by": actor.username})
+    table = Score.__table__
+    for start in range(0, len(inserts), 5000):
+        session.execute(insert(table), inserts[start:start + 5000])
+    if updates:
+        statement = (update(table).where(table.c.id == bindparam("b_id"))
+                     .values(value=bindparam("b_value"), note=bindparam("b_note"), version=bindparam("b_version"),
+                             updated_at=bindparam("b_at"), updated_by=bindparam("b_by")))
+        session.execute(statement, updates)
+    result.created, result.updated = len(inserts), len(updates)
+    session.expire_all()
+
+
+def _period_or_latest(session: Session, code: str | None) -> Period:
+    if code:
+        return periods.get(session, code)
+    found = session.scalars(select(Period).order_by(Period.start.desc(), Period.kind)).first()
+    if found is None:
+        raise Invalid(_("There are no assessment periods yet."))
+    return found
+
+
+def export_scores(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
+    """Every score entered for a period (default: the newest), for the units in scope."""
+    from assessment import scores
+
+    chosen = _period_or_latest(session, period)
+    rows = [{k: row[k] for k in ("period", "unit_code", "indicator_code", "value", "note")}
+            for row in scores.template_rows(session, actor, chosen.code) if row["value"] is not None]
+    return Table("scores", SCORE_COLUMNS, rows)
+
+
+def _published_or_latest(session: Session, code: str | None) -> str:
+    if code:
+        return code
+    from assessment.service import latest_published_period
+
+    latest = latest_published_period(session)
+    if latest is None:
+        raise Invalid(_("No period has been published yet."))
+    return latest.code
+
+
+def export_results(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
+    """Published results of the units in scope (default: the latest published period)."""
+    code = _published_or_latest(session, period)
+    frame = results.results_frame(session, actor, code)
+    rows = [{"period": code, "unit_code": r.unit_code, "unit_name": r.unit_name, "level": r.level,
+             "composite": r.composite, "bonus": r.bonus, "rank_in_level": r.rank_in_level,
+             "count_in_level": r.count_in_level, "rank_in_parent": r.rank_in_parent,
+             "count_in_parent": r.count_in_parent, "grade": r.grade, "vetoed": bool(r.vetoed),
+             "veto_codes": ", ".join(r.veto_codes or ())} for r in frame.itertuples()]
+    return Table("results", RESULT_COLUMNS, rows)
+
+
+def export_breakdown(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
+    """Each unit's points per indicator (the contributions that add up to its composite)."""
+    code = _published_or_latest(session, period)
+    frame = results.breakdown_frame(session, actor, code)
+    rows = [{"period": code, "unit_code": r.unit_code, "unit_name": r.unit_name, "indicator_code": r.indicator_code,
+             "indicator_name": r.name, "dimension": r.dimension_name, "weight": r.weight, "value": r.value,
+             "points": r.points} for r in frame.itertuples()]
+    return Table("breakdown", BREAKDOWN_COLUMNS, rows)
+
+
+IMPORTERS = {"indicators": import_indicators, "scores": import_scores}
+EXPORTERS = {"indicators": export_indicators, "scores": export_scores, "results": export_results,
+             "breakdown": export_breakdown}
