@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Default] = {
         N_("Largest share of a level's units graded 好")),
     "assessment.warning.falling_periods": Default(
         2, ASSESSMENT_RULES, N_("Consecutive falls of the composite that raise a warning")),
+    "assessment.warning.min_fall": Default(
+        1.0, ASSESSMENT_RULES, N_("Smallest fall of the composite (points) that counts as a fall")),
     "assessment.warning.outlier_z": Default(
         3.5, "Iglewicz & Hoaglin (1993), modified z-score > 3.5",
         N_("Robust z-score beyond which a unit is an outlier among its peers")),
@@ -48,4 +50,5 @@ def grade_policy(session: Session) -> GradePolicy:
 
 def warning_policy(session: Session) -> WarningPolicy:
     return WarningPolicy(falling_periods=int(value(session, "assessment.warning.falling_periods")),
+                         min_fall=float(value(session, "assessment.warning.min_fall")),
                          outlier_z=float(value(session, "assessment.warning.outlier_z")))

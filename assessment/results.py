@@ -299,7 +299,7 @@ def warnings(session: Session, actor: Actor, period_code: str | None, today: dat
         period = visible_period(session, period_code)
         current = results_frame(session, actor, period.code)
         units.update({u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(current["unit_id"].tolist())))})
-        found.extend(_falling(session, actor, period, rule_values.falling_periods, units))
+        found.extend(_falling(session, actor, period, rule_values, units))
         for row in rules.outliers(current, rule_values.outlier_z).itertuples():
             kind = WarningKind.OUTLIER_LOW if row.direction == "low" else WarningKind.OUTLIER_HIGH
             found.append(_warning(units[row.unit_id], kind, _(
@@ -316,7 +316,8 @@ def _warning(unit: Unit, kind: WarningKind, reason: str) -> WarningView:
     return WarningView(unit.id, unit.code, unit.name, UnitLevel(unit.level), kind, reason)
 
 
-def _falling(session: Session, actor: Actor, period: Period, count: int, units: dict) -> list[WarningView]:
+def _falling(session: Session, actor: Actor, period: Period, rule_values, units: dict) -> list[WarningView]:
+    count = rule_values.falling_periods
     recent = [p for p in periods.published(session, PeriodKind(period.kind)) if p.start <= period.start][-(count + 1):]
     if len(recent) < count + 1:
         return []
@@ -326,7 +327,7 @@ def _falling(session: Session, actor: Actor, period: Period, count: int, units: 
         .where(Result.period_id.in_(list(order)), actor.unit_clause())).all()
     history = pd.DataFrame(rows, columns=["unit_id", "period_id", "composite"])
     history["period_order"] = history["period_id"].map(order)
-    falling = rules.falling_units(history, count)
+    falling = rules.falling_units(history, count, rule_values.min_fall)
     codes = [p.code for p in recent]
     out = []
     for row in falling.itertuples():

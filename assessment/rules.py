@@ -588,6 +588,7 @@ class WarningPolicy:
     """When a unit goes on the early-warning list (预警)."""
 
     falling_periods: int = 2
+    min_fall: float = 1.0
     outlier_z: float = 3.5
 
 
@@ -598,8 +599,9 @@ class UnitWarning:
     detail: dict = field(default_factory=dict)
 
 
-def falling_units(history: pd.DataFrame, periods: int = 2) -> pd.DataFrame:
-    """Units whose composite fell in each of the last ``periods`` consecutive periods.
+def falling_units(history: pd.DataFrame, periods: int = 2, min_fall: float = 0.0) -> pd.DataFrame:
+    """Units whose composite fell in each of the last ``periods`` consecutive periods,
+    each time by more than ``min_fall`` points (smaller moves are noise).
 
     ``history``: unit_id, period_order (0 = oldest), composite. Only the latest
     ``periods + 1`` periods of the frame are looked at. Returns unit_id, the
@@ -615,7 +617,7 @@ def falling_units(history: pd.DataFrame, periods: int = 2) -> pd.DataFrame:
     wide = wide.dropna()
     falls = np.ones(len(wide), dtype=bool)
     for before, after in zip(orders, orders[1:], strict=False):
-        falls &= (wide[after] < wide[before]).to_numpy()
+        falls &= (wide[before] - wide[after] > min_fall).to_numpy()
     hit = wide[falls]
     return pd.DataFrame({
         "unit_id": hit.index.to_numpy(),

@@ -238,6 +238,7 @@ def test_falling_two_periods_in_a_row():
     falling = rules.falling_units(history, 2)
     assert list(falling["unit_id"]) == [1]
     assert falling.iloc[0]["drop"] == 10
+    assert list(rules.falling_units(history, 2, min_fall=5)["unit_id"]) == []  # 5-point falls are not "more than 5"
 
 
 def test_outliers_beyond_the_threshold():

@@ -1,0 +1,287 @@
+"""Demo data for the assessment: a scheme per level and year drawn from the themes of
+party building leading grassroots governance, eight quarters of scores with believable
+trends, supervision items, and the first seven quarters published.
+
+Every unit has a steady quality and a drift; a few fall two quarters running at the
+end, a few are far below their peers, two trigger a veto, and some supervision items
+are overdue today. The newest quarter waits in review so a reviewer can publish it.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from assessment import periods as period_service
+from assessment import rules
+from assessment.enums import Method, PeriodStatus, SupervisionStatus
+from assessment.models import Indicator, Period, Scheme, Score, SupervisionItem
+from portal.access import Actor
+from portal.db import utcnow
+from portal.demo import DemoCity
+from portal.enums import UnitKind, UnitLevel
+
+QUARTERS = 8
+SUPERVISION_CODE = "SUP"
+
+# (code, name, parent, weight, method, extra); a ratio's target is per quarter.
+DISTRICT = [
+    ("DJ", "党建引领", None, 25, "group", {}),
+    ("DJ1", "两新组织党组织覆盖率", "DJ", 8, "ratio", {"target": 90, "unit_label": "%"}),
+    ("DJ2", "党组织书记抓基层党建述职评议", "DJ", 9, "direct", {}),
+    ("DJ3", "四级联动联席会议召开次数", "DJ", 8, "ratio", {"target": 3, "unit_label": "次"}),
+    ("MS", "民生服务", None, 25, "group", {}),
+    ("MS1", "群众满意度", "MS", 10, "banded", {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
+    ("MS2", "民生实事项目办结率", "MS", 8, "ratio", {"target": 100, "unit_label": "%"}),
+    ("MS3", "信访事项按期办结率", "MS", 7, "ratio", {"target": 100, "unit_label": "%"}),
+    ("ZL", "基层治理", None, 25, "group", {}),
+    ("ZL1", "网格事件按时处置率", "ZL", 10, "ratio", {"target": 98, "unit_label": "%"}),
+    ("ZL2", "城乡安全共治（安全生产事件）", "ZL", 8, "deduction", {"per_item": 2, "cap": 8, "unit_label": "起"}),
+    ("ZL3", "跨层级上报问题解决率", "ZL", 7, "ratio", {"target": 95, "unit_label": "%"}),
+    ("GZ", "共建共治与群众参与", None, 15, "group", {}),
+    ("GZ1", "人均志愿服务时长", "GZ", 5, "ratio", {"target": 5, "unit_label": "小时"}),
+    ("GZ2", "协商议事会议召开次数", "GZ", 5, "ratio", {"target": 6, "unit_label": "次"}),
+    ("GZ3", "培育扶持社会组织数", "GZ", 5, "ratio", {"target": 4, "unit_label": "个"}),
+    ("ZH", "智慧党建", None, 10, "group", {}),
+    ("ZH1", "数据共享与一体化指挥平台应用", "ZH", 5, "direct", {}),
+    (SUPERVISION_CODE, "督查事项按期办结", "ZH", 5, "deduction", {"per_item": 1, "cap": 5, "unit_label": "分"}),
+    ("JF", "创新工作加分", None, 0, "bonus", {"per_item": 1, "cap": 3, "unit_label": "项"}),
+    ("FJ", "重大安全事故或群体性事件", None, 0, "veto", {}),
+]
+STREET = [
+    ("DJ", "党建引领", None, 30, "group", {}),
+    ("DJ1", "商务楼宇、市场党组织覆盖率", "DJ", 10, "ratio", {"target": 90, "unit_label": "%"}),
+    ("DJ2", "流动党员党支部规范化建设", "DJ", 10, "direct", {}),
+    ("DJ3", "大项目—小项目清单完成率", "DJ", 10, "ratio", {"target": 100, "unit_label": "%"}),
+    ("MS", "民生服务", None, 25, "group", {}),
+    ("MS1", "居民满意度", "MS", 10, "banded", {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
+    ("MS2", "民生诉求按期办结率", "MS", 8, "ratio", {"target": 100, "unit_label": "%"}),
+    ("MS3", "信访积案化解率", "MS", 7, "ratio", {"target": 90, "unit_label": "%"}),
+    ("ZL", "网格化治理", None, 25, "group", {}),
+    ("ZL1", "网格事件按时处置率", "ZL", 12, "ratio", {"target": 98, "unit_label": "%"}),
+    ("ZL2", "安全隐患整改（未按期整改）", "ZL", 8, "deduction", {"per_item": 2, "cap": 8, "unit_label": "起"}),
+    (SUPERVISION_CODE, "督查事项按期办结", "ZL", 5, "deduction", {"per_item": 1, "cap": 5, "unit_label": "分"}),
+    ("CY", "群众参与", None, 20, "group", {}),
+    ("CY1", "人均志愿服务时长", "CY", 7, "ratio", {"target": 5, "unit_label": "小时"}),
+    ("CY2", "时间银行、雷锋超市服务人次", "CY", 7, "ratio", {"target": 600, "unit_label": "人次"}),
+    ("CY3", "党建积分参与率", "CY", 6, "ratio", {"target": 80, "unit_label": "%"}),
+    ("JF", "创新工作加分", None, 0, "bonus", {"per_item": 1, "cap": 3, "unit_label": "项"}),
+    ("FJ", "重大安全事故或群体性事件", None, 0, "veto", {}),
+]
+COMMUNITY = [
+    ("DJ", "党建引领", None, 30, "group", {}),
+    ("DJ1", "党组织标准化规范化建设", "DJ", 12, "direct", {}),
+    ("DJ2", "党员积分管理覆盖率", "DJ", 10, "ratio", {"target": 95, "unit_label": "%"}),
+    ("DJ3", "党建档案完整率", "DJ", 8, "ratio", {"target": 100, "unit_label": "%"}),
+    ("MS", "民生服务", None, 30, "group", {}),
+    ("MS1", "居民满意度", "MS", 12, "banded", {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
+    ("MS2", "民生诉求办结率", "MS", 10, "ratio", {"target": 100, "unit_label": "%"}),
+    ("MS3", "雷锋超市、时间银行服务人次", "MS", 8, "ratio", {"target": 150, "unit_label": "人次"}),
+    ("ZL", "网格治理", None, 25, "group", {}),
+    ("ZL1", "网格事件按时处置率", "ZL", 12, "ratio", {"target": 98, "unit_label": "%"}),
+    ("ZL2", "矛盾纠纷化解率", "ZL", 8, "ratio", {"target": 95, "unit_label": "%"}),
+    (SUPERVISION_CODE, "督查事项按期办结", "ZL", 5, "deduction", {"per_item": 1, "cap": 5, "unit_label": "分"}),
+    ("CY", "群众参与", None, 15, "group", {}),
+    ("CY1", "人均志愿服务时长", "CY", 8, "ratio", {"target": 4, "unit_label": "小时"}),
+    ("CY2", "居民协商议事会议", "CY", 7, "ratio", {"target": 3, "unit_label": "次"}),
+    ("JF", "创新工作加分", None, 0, "bonus", {"per_item": 1, "cap": 2, "unit_label": "项"}),
+    ("FJ", "重大安全事故或群体性事件", None, 0, "veto", {}),
+]
+SCHEMES = {UnitLevel.DISTRICT: ("区县党委抓党建引领基层治理考核", DISTRICT),
+           UnitLevel.STREET: ("街道（乡镇）党建引领基层治理考核", STREET),
+           UnitLevel.COMMUNITY: ("社区（村）党建引领基层治理考核", COMMUNITY)}
+SUPERVISION_TITLES = [
+    "信访积案化解不到位，限期整改", "网格员配备不足，限期补齐", "两新组织党组织覆盖存在空白点",
+    "商务楼宇党群服务站未按要求运行", "民生实事项目进度滞后", "安全隐患排查台账不完整",
+    "协商议事会议记录不规范", "流动党员底数不清，限期摸排", "雷锋超市积分兑换台账缺失",
+    "党建档案资料归档不及时", "城乡结合部环境整治未完成", "志愿服务记录未纳入时间银行",
+]
+
+
+def _quarters(today: date) -> list[str]:
+    codes = [rules.last_complete_quarter(today)]
+    while len(codes) < QUARTERS:
+        codes.insert(0, rules.previous_quarter(codes[0]))
+    return codes
+
+
+def _scheme(year: int, level: UnitLevel, version: int = 1) -> Scheme:
+    name, rows = SCHEMES[level]
+    scheme = Scheme(year=year, level=level, version=version, name=f"{year}年度{name}", created_by="demo")
+    for position, (code, label, parent, weight, method, extra) in enumerate(rows):
+        scheme.indicators.append(Indicator(code=code, name=label, parent_code=parent, weight=float(weight),
+                                           method=Method(method), position=position, **extra))
+    return scheme
+
+
+class _Unit:
+    """A unit's standing in the demo: steady quality, drift, and a few scripted turns."""
+
+    def __init__(self, unit: dict, rng: random.Random):
+        self.id = unit["id"]
+        self.quality = rng.gauss(0, 1)
+        self.drift = rng.gauss(0.003, 0.004)
+        self.falling = False
+        self.outlier_at: set[int] = set()
+
+    def achievement(self, quarter: int, rng: random.Random) -> float:
+        level = 0.845 + 0.06 * self.quality + self.drift * quarter + rng.gauss(0, 0.008)
+        if self.falling and quarter >= QUARTERS - 3:
+            level -= 0.035 * (quarter - (QUARTERS - 4))
+        if quarter in self.outlier_at:
+            level -= 0.3
+        return level
+
+
+def _value(spec: tuple, achievement: float, rng: random.Random) -> float:
+    _code, _name, _parent, weight, method, extra = spec
+    a = min(max(achievement + rng.gauss(0, 0.03), 0.3), 1.08)
+    if method == "direct":
+        return round(weight * min(a, 1.0), 1)
+    if method == "banded":
+        return round(min(70 + 28 * a + rng.gauss(0, 1.5), 99.6), 1)
+    if method == "deduction":
+        expected = max(0.05, (1.05 - achievement) * 4)
+        return float(_poisson(rng, expected))
+    if method == "veto":
+        return 0.0
+    if method == "bonus":
+        return 1.0 if rng.random() < 0.08 + max(0.0, achievement - 0.9) else 0.0
+    target = extra["target"]
+    if extra.get("unit_label") == "%":
+        return round(min(target * a, 100.0), 1)
+    return round(target * a, 1 if target < 20 else 0)
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    limit, k, product = math.exp(-lam), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k
+
+
+def seed(session: Session, city: DemoCity) -> None:
+    rng = city.rng("assessment")
+    codes = _quarters(city.today)
+    years = sorted({int(code[:4]) for code in codes})
+    for year in years:
+        for level in SCHEMES:
+            session.add(_scheme(year, level))
+    session.flush()
+    assessed = {level: [u for u in city.units if u["level"] == level and u["kind"] == UnitKind.TERRITORIAL]
+                for level in SCHEMES}
+    standing = {u["id"]: _Unit(u, rng) for units in assessed.values() for u in units}
+    _script_turns(assessed, standing, rng)
+    created = [Period(code=d.code, kind=d.kind, year=d.year, quarter=d.quarter, start=d.start, end=d.end,
+                      status=PeriodStatus.REVIEWING)
+               for d in map(rules.parse_period_code, codes)]
+    session.add_all(created)
+    session.flush()
+    _scores(session, created, assessed, standing, rng)
+    _supervision(session, city, created, assessed, rng)
+    actor = Actor.system(session, "demo")
+    for period in created[:-1]:
+        publish_day = period.end + timedelta(days=15)
+        period_service.transition(session, actor, period.code, PeriodStatus.PUBLISHED, today=publish_day)
+        period.published_at = utcnow().replace(year=publish_day.year, month=publish_day.month, day=publish_day.day)
+    _second_version(session, created[-1].year)
+    session.flush()
+
+
+def _script_turns(assessed: dict, standing: dict, rng: random.Random) -> None:
+    """A few units fall two quarters running at the end; a few are far below their peers."""
+    for level, units in assessed.items():
+        ids = [u["id"] for u in units]
+        for unit_id in rng.sample(ids, max(1, len(ids) // 25)):
+            standing[unit_id].falling = True
+        if level != UnitLevel.DISTRICT:
+            for unit_id in rng.sample(ids, max(1, len(ids) // 60)):
+                standing[unit_id].outlier_at.update({QUARTERS - 2, QUARTERS - 1})
+
+
+def _scores(session: Session, created: list[Period], assessed: dict, standing: dict, rng: random.Random) -> None:
+    vetoes = {(len(created) - 2, assessed[UnitLevel.COMMUNITY][7]["id"]),
+              (len(created) - 4, assessed[UnitLevel.STREET][3]["id"])}
+    now, rows = utcnow(), []
+    for quarter, period in enumerate(created):
+        for level, units in assessed.items():
+            specs = [s for s in SCHEMES[level][1] if s[4] != "group" and s[0] != SUPERVISION_CODE]
+            for unit in units:
+                achievement = standing[unit["id"]].achievement(quarter, rng)
+                for spec in specs:
+                    value = _value(spec, achievement, rng)
+                    if spec[4] == "veto":
+                        value = 1.0 if (quarter, unit["id"]) in vetoes else 0.0
+                    rows.append({"period_id": period.id, "unit_id": unit["id"], "indicator_code": spec[0],
+                                 "value": value, "note": "", "version": 1, "updated_at": now, "updated_by": "demo"})
+    for start in range(0, len(rows), 10000):
+        session.execute(insert(Score.__table__), rows[start:start + 10000])
+
+
+def _supervision(session: Session, city: DemoCity, created: list[Period], assessed: dict,
+                 rng: random.Random) -> None:
+    """Items in every quarter (most closed on time, some late or failed) and open ones now."""
+    candidates = assessed[UnitLevel.STREET] + assessed[UnitLevel.COMMUNITY] + assessed[UnitLevel.DISTRICT]
+    rows = []
+    windows = [(p.start, p.end) for p in created]
+    current_start = created[-1].end + timedelta(days=1)
+    windows.append((current_start, city.today + timedelta(days=45)))
+    for index, (start, end) in enumerate(windows):
+        for unit in rng.sample(candidates, max(4, len(candidates) // 9)):
+            assigned = min(start + timedelta(days=rng.randint(0, 20)), city.today)
+            deadline = max(min(assigned + timedelta(days=rng.randint(20, 60)), end), assigned)
+            rows.append(_item(unit, assigned, deadline, city.today, rng, current=index == len(windows) - 1))
+    session.execute(insert(SupervisionItem.__table__), rows)
+
+
+def _item(unit: dict, assigned: date, deadline: date, today: date, rng: random.Random, current: bool) -> dict:
+    status, rectified, verified = SupervisionStatus.VERIFIED, None, None
+    roll = rng.random()
+    if current and deadline < today and roll < 0.45:
+        status = SupervisionStatus.IN_PROGRESS  # overdue today
+    elif current and deadline >= today:
+        status = rng.choice([SupervisionStatus.ASSIGNED, SupervisionStatus.IN_PROGRESS])
+    elif roll < 0.12:
+        status, rectified = SupervisionStatus.FAILED, deadline - timedelta(days=2)
+    elif roll < 0.3:
+        status, rectified = SupervisionStatus.RECTIFIED, deadline + timedelta(days=rng.randint(3, 25))
+    else:
+        rectified = deadline - timedelta(days=rng.randint(0, 15))
+        verified = rectified + timedelta(days=rng.randint(3, 10))
+    if rectified and rectified > today:
+        status, rectified, verified = SupervisionStatus.IN_PROGRESS, None, None
+    if verified and verified > today:
+        status, verified = SupervisionStatus.RECTIFIED, None
+    title = rng.choice(SUPERVISION_TITLES)
+    return {
+        "unit_id": unit["id"], "title": title, "description": f"{unit['name']}：{title}。", "assigned_on": assigned,
+        "deadline": deadline, "status": status, "finding": "督查组现场检查发现问题" if status != SupervisionStatus.ASSIGNED else "",
+        "rectification": "已制定整改清单并逐项落实" if rectified else "", "rectified_on": rectified,
+        "verified_on": verified, "indicator_code": SUPERVISION_CODE, "points": float(rng.choice([1, 1, 2])),
+        "version": 1, "created_by": "demo", "updated_at": utcnow(),
+    }
+
+
+def _second_version(session: Session, year: int) -> None:
+    """This year's district scheme was revised after two quarters were published with it:
+    the published quarters keep version 1; the quarter in review uses version 2."""
+    from assessment import schemes
+
+    current = schemes.latest(session, year, UnitLevel.DISTRICT)
+    if current is None or not current.locked:
+        return
+    revised = _scheme(year, UnitLevel.DISTRICT, current.version + 1)
+    for indicator in revised.indicators:
+        if indicator.code == "MS1":
+            indicator.weight = 12.0
+        if indicator.code == "MS2":
+            indicator.weight = 6.0
+    session.add(revised)
+
+
+SEEDERS = [(10, seed)]
