@@ -101,7 +101,8 @@ def section(title: str, body: Any, actions: Any = None, class_name: str = "") ->
 
 
 def graph(id: Any, figure: Any = None, height: int | None = None, **kwargs) -> dcc.Graph:
-    style = {"height": f"{height}px"} if height else None
+    # A responsive dcc.Graph reads style.height, so style must be a dict, never None.
+    style = {"height": f"{height}px"} if height else {}
     return dcc.Graph(id=id, figure=figure or {}, config=GRAPH_CONFIG, style=style,
                      className="portal-graph", **kwargs)
 
