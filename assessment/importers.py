@@ -326,7 +326,6 @@ def import_scores(session: Session, actor: Actor, data: bytes, filename: str, *,
               summary={"file": name, "rows": result.rows, "created": result.created, "updated": result.updated,
                        "periods": sorted({p.code for p in checker.periods.values() if isinstance(p, Period)}),
                        "dry_run": dry_run})
-    report("done", len(rows), len(rows))
     return result
 
 

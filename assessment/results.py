@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from assessment import periods, policy, rules, schemes
 from assessment.enums import OPEN_SUPERVISION, Grade, Method, PeriodKind, WarningKind
-from assessment.models import Period, PeriodLevel, Result, ResultItem, Scheme, SupervisionItem
+from assessment.models import (
+    Indicator,
+    Period,
+    PeriodLevel,
+    Result,
+    ResultItem,
+    Scheme,
+    SupervisionItem,
+)
 from portal.access import Actor
 from portal.enums import CadreStatus, LeaderRole, UnitLevel
 from portal.errors import NotFound
@@ -287,11 +295,19 @@ class WarningView:
     reason: str
 
 
-def warnings(session: Session, actor: Actor, period_code: str | None, today: date | None = None) -> list[WarningView]:
+def warnings(session: Session, actor: Actor, period_code: str | None, today: date | None = None,
+             under_unit_id: int | None = None) -> list[WarningView]:
     """Units to look at, each with the reason in words: falling two periods in a row,
-    an outlier among peers, a veto, or overdue supervision items."""
+    an outlier among peers, a veto, or overdue supervision items (below
+    ``under_unit_id`` when given)."""
     actor.require_any(*VIEW)
     today = today or date.today()
+    if under_unit_id is not None:
+        under = get_unit(session, actor, under_unit_id)
+        found = warnings(session, actor, period_code, today)
+        inside = set(session.scalars(select(Unit.id).where(Unit.path.startswith(under.path, autoescape=True),
+                                                           Unit.id.in_({w.unit_id for w in found}))))
+        return [w for w in found if w.unit_id in inside]
     found: list[WarningView] = []
     units: dict[int, Unit] = {}
     rule_values = policy.warning_policy(session)
@@ -305,11 +321,19 @@ def warnings(session: Session, actor: Actor, period_code: str | None, today: dat
             found.append(_warning(units[row.unit_id], kind, _(
                 "composite %(composite)s, robust z-score %(z)s among the %(level)s units",
                 composite=f"{row.composite:.2f}", z=f"{row.robust_z:+.1f}", level=UnitLevel(row.level).label)))
+        names = _indicator_names(session, set(current.loc[current["vetoed"], "scheme_id"]))
         for row in current[current["vetoed"]].itertuples():
+            items = "、".join(names.get((row.scheme_id, code), code) for code in row.veto_codes)
             found.append(_warning(units[row.unit_id], WarningKind.VETO, _(
-                "veto item %(codes)s triggered: graded 差 whatever the total", codes=", ".join(row.veto_codes))))
+                "veto item triggered (%(items)s): graded 差 whatever the total", items=items)))
     found.extend(_overdue(session, actor, today))
     return found
+
+
+def _indicator_names(session: Session, scheme_ids) -> dict[tuple[int, str], str]:
+    rows = session.execute(select(Indicator.scheme_id, Indicator.code, Indicator.name)
+                           .where(Indicator.scheme_id.in_([int(i) for i in scheme_ids]))).all()
+    return {(scheme_id, code): name for scheme_id, code, name in rows}
 
 
 def _warning(unit: Unit, kind: WarningKind, reason: str) -> WarningView:

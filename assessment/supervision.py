@@ -53,6 +53,7 @@ class SupervisionView:
     indicator_code: str | None
     points: float
     version: int
+    stored_status: SupervisionStatus  # what was recorded (an overdue item is assigned or in progress)
 
 
 def _view(item: SupervisionItem, unit: Unit, today: date) -> SupervisionView:
@@ -62,7 +63,8 @@ def _view(item: SupervisionItem, unit: Unit, today: date) -> SupervisionView:
         assigned_on=item.assigned_on, deadline=item.deadline, status=status,
         overdue=status == SupervisionStatus.OVERDUE, days_left=(item.deadline - today).days,
         finding=item.finding, rectification=item.rectification, rectified_on=item.rectified_on,
-        indicator_code=item.indicator_code, points=item.points, version=item.version)
+        indicator_code=item.indicator_code, points=item.points, version=item.version,
+        stored_status=SupervisionStatus(item.status))
 
 
 def list_items(session: Session, actor: Actor, *, unit_id: int | None = None, status: str | None = None,

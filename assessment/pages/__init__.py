@@ -1,1 +1,13 @@
-"""The assessment pages."""
+"""The assessment pages; importing this package registers them with the portal."""
+
+from assessment.pages import (  # noqa: F401
+    indicator,
+    overview,
+    periods,
+    schemes,
+    scores,
+    supervision,
+    unit,
+    warnings,
+    whatif,
+)

@@ -1,0 +1,86 @@
+"""Small pieces the assessment pages share: period and level choices, grade badges,
+links, and turning an error into a message on the page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from assessment import periods
+from assessment.enums import Grade, PeriodKind
+from assessment.models import Period
+from portal.enums import UnitLevel
+from portal.i18n import _, current_lang
+
+# A right-aligned number column; an empty cell stays empty.
+NUMBER_COLUMN = {"type": "rightAligned", "maxWidth": 120,
+                 "valueFormatter": {"function": "params.value == null ? '' : d3.format(',.2~f')(params.value)"}}
+ASSESSED_LEVELS = (UnitLevel.DISTRICT, UnitLevel.STREET, UnitLevel.COMMUNITY)
+
+
+def href(path: str, **query) -> str:
+    cleaned = {k: v for k, v in query.items() if v not in (None, "")}
+    return f"{path}?{urlencode(cleaned)}" if cleaned else path
+
+
+def unit_href(unit_id: int, period: str | None = None) -> str:
+    return href("/assessment/unit", id=unit_id, period=period)
+
+
+def as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def period_label(period: Period) -> str:
+    if period.kind == PeriodKind.YEAR:
+        return _("%(year)s (year)", year=period.year)
+    return _("%(year)s Q%(quarter)s", year=period.year, quarter=period.quarter)
+
+
+def published_options(session) -> list[dict]:
+    """Periods with results, newest first."""
+    return [{"label": period_label(p), "value": p.code} for p in reversed(periods.published(session))]
+
+
+def all_period_options(session, actor) -> list[dict]:
+    return [{"label": f"{period_label(p)} · {p.status.label}", "value": p.code}
+            for p in periods.list_periods(session, actor)]
+
+
+def level_options(levels=ASSESSED_LEVELS) -> list[dict]:
+    return [{"label": level.label, "value": level.value} for level in levels]
+
+
+def grade_badge(code: str | None, vetoed: bool = False) -> html.Span:
+    if not code:
+        return html.Span("—")
+    grade = Grade(code)
+    text = grade.label + (" · " + _("veto") if vetoed else "")
+    return html.Span(text, className=f"badge badge-grade-{grade.order} as-grade")
+
+
+def dropdown(id: Any, options: list[dict], value: Any = None, *, placeholder: str = "", clearable: bool = False,
+             **kwargs) -> dcc.Dropdown:
+    """A dropdown whose own texts follow the page language."""
+    labels = None
+    if current_lang() == "zh":
+        labels = {"search": "搜索", "clear_search": "清除搜索", "clear_selection": "清除选择",
+                  "no_options_found": "没有匹配的选项", "select_all": "全选", "deselect_all": "全不选",
+                  "selected_count": "已选 {num_selected} 项"}
+    return dcc.Dropdown(id=id, options=options, value=value, placeholder=placeholder, clearable=clearable,
+                        labels=labels, **kwargs)
+
+
+def field(label: str, control: Any, width: int = 3) -> dbc.Col:
+    return dbc.Col([html.Div(label, className="small text-muted mb-1"), control], md=width)
+
+
+def grid_link_column(field_name: str, header: str, renderer: str = "AsUnitLink", **extra) -> dict:
+    """A grid column whose cell is a link (``assets/30-assessment.js``; text is never HTML)."""
+    return {"field": field_name, "headerName": header, "cellRenderer": renderer, **extra}

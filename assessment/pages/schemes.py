@@ -1,0 +1,227 @@
+"""Administrator: build the indicator scheme of a year and level — dimensions, indicators,
+weights, directions and scoring methods — check that it adds up, copy last year's, and
+import or export it as a file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+
+from assessment import schemes
+from assessment.enums import Direction, Method
+from assessment.pages import common
+from portal import db, ui
+from portal.access import current_actor
+from portal.enums import UnitLevel
+from portal.errors import PortalError
+from portal.i18n import N_, _
+from portal.pages.transfer import export_buttons, import_panel
+
+FORM_FIELDS = ("code", "name", "parent", "weight", "method", "direction", "target", "bands", "cap", "per_item", "unit")
+
+
+def layout(year: str | None = None, level: str | None = None, **_query):
+    current_actor().require("schemes.manage")
+    this_year = date.today().year
+    years = sorted({this_year - 1, this_year, this_year + 1} | {s.year for s in schemes.list_schemes(
+        db.session(), current_actor())}, reverse=True)
+    chosen_year = int(year) if year and year.isdigit() else this_year
+    chosen_level = level if level in {lv.value for lv in common.ASSESSED_LEVELS} else UnitLevel.STREET.value
+    return html.Div([
+        ui.page_header(_("Indicator schemes"),
+                       _("One scheme per year and unit level: dimensions and indicators with weights that add up to "
+                         "100. A version used by a published period is locked; changing it starts a new version."),
+                       actions=export_buttons("indicators")),
+        html.Div([
+            html.Div([html.Div(_("Year"), className="small text-muted mb-1"),
+                      common.dropdown("as-sch-year", [{"label": str(y), "value": y} for y in years], chosen_year)],
+                     className="as-control", style={"minWidth": "120px"}),
+            html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
+                      common.dropdown("as-sch-level", common.level_options(), chosen_level)], className="as-control"),
+            html.Div([html.Div(_("Scheme name"), className="small text-muted mb-1"),
+                      dbc.InputGroup([dbc.Input(id="as-sch-name", maxLength=120),
+                                      dbc.Button(_("Rename"), id="as-sch-rename", color="secondary", outline=True)],
+                                     size="sm")], className="as-control", style={"minWidth": "360px"}),
+            dbc.Button(_("Copy last year's scheme"), id="as-sch-copy", color="secondary", outline=True, size="sm"),
+        ], className="as-toolbar"),
+        html.Div(id="as-sch-message"),
+        html.Div(id="as-sch-status"),
+        dbc.Row([
+            dbc.Col(ui.section(_("Indicators"), html.Div(ui.grid(
+                "as-sch-grid", [], _grid_columns(), height=520, page_size=100, selectable=True,
+                getRowId="params.data.code"), className="as-grid")), lg=8),
+            dbc.Col(ui.section(_("Add or change an indicator"), _form()), lg=4),
+        ], class_name="g-3"),
+        ui.section(_("Import a scheme"), import_panel("indicators", help_text=_(
+            "Columns: code (编码), name (名称), parent_code (上级编码), weight (权重), direction (方向), method (计分方式), "
+            "level (适用层级), year (年度); optional target (目标值), bands (分档, e.g. 95:1, 90:0.8), cap (上限), "
+            "per_item (每项分值). The whole scheme must add up, or nothing is imported."))),
+        dcc.Store(id="as-sch-changed", data=0),
+    ])
+
+
+def _grid_columns() -> list[dict]:
+    return [
+        {"field": "code", "headerName": _("Code"), "maxWidth": 100},
+        {"field": "tree_name", "headerName": _("Name"), "minWidth": 240, "tooltipField": "name"},
+        {"field": "weight", "headerName": _("Weight"), **common.NUMBER_COLUMN},
+        {"field": "method_label", "headerName": _("Scoring"), "maxWidth": 140},
+        {"field": "direction_label", "headerName": _("Direction"), "maxWidth": 130},
+        {"field": "params", "headerName": _("Parameters"), "minWidth": 150},
+    ]
+
+
+def _form() -> html.Div:
+    def control(label, widget):
+        return html.Div([dbc.Label(label, class_name="small text-muted mb-1"), widget], className="mb-2")
+
+    methods = [{"label": m.label, "value": m.value} for m in Method]
+    return html.Div([
+        dbc.Row([dbc.Col(control(_("Code"), dbc.Input(id="as-sch-code", maxLength=32, size="sm")), width=4),
+                 dbc.Col(control(_("Name"), dbc.Input(id="as-sch-iname", maxLength=200, size="sm")), width=8)]),
+        control(_("Placed under"), common.dropdown("as-sch-parent", [], None, clearable=True,
+                                                   placeholder=_("(top level)"))),
+        dbc.Row([dbc.Col(control(_("Weight (points)"), dbc.Input(id="as-sch-weight", type="number", min=0, step="any",
+                                                                 size="sm")), width=5),
+                 dbc.Col(control(_("Scoring"), dbc.Select(id="as-sch-method", options=methods,
+                                                          value=Method.DIRECT.value, size="sm")), width=7)]),
+        control(_("Direction"), dbc.RadioItems(id="as-sch-direction", options=Direction.options(),
+                                               value=Direction.HIGHER.value, inline=True)),
+        dbc.Row([dbc.Col(control(_("Target"), dbc.Input(id="as-sch-target", type="number", step="any", size="sm")), width=6),
+                 dbc.Col(control(_("Unit of the value"), dbc.Input(id="as-sch-unit", maxLength=40, size="sm",
+                                                                   placeholder="%")), width=6)]),
+        control(_("Bands (threshold:share of the weight)"), dbc.Input(id="as-sch-bands", size="sm",
+                                                                       placeholder="95:1, 90:0.8, 80:0.5")),
+        dbc.Row([dbc.Col(control(_("Cap (points)"), dbc.Input(id="as-sch-cap", type="number", min=0, step="any",
+                                                              size="sm")), width=6),
+                 dbc.Col(control(_("Points per item"), dbc.Input(id="as-sch-per-item", type="number", min=0, step="any",
+                                                                 size="sm")), width=6)]),
+        html.Div(_("Ratio: target. Banded: bands. Deduction: points per item and cap. Bonus: cap (outside the 100). "
+                   "Veto: a value of 1 grades the unit 差."), className="form-text mb-2"),
+        dbc.Button(_("Save the indicator"), id="as-sch-save", color="primary", size="sm", class_name="me-2"),
+        dbc.Button(_("Delete"), id="as-sch-delete", color="danger", outline=True, size="sm", class_name="me-2"),
+        dbc.Button(_("Clear the form"), id="as-sch-clear", color="link", size="sm"),
+    ])
+
+
+def _params(row: dict) -> str:
+    parts = []
+    if row["target"] is not None:
+        parts.append(_("target %(value)s", value=f"{row['target']:g}{row['unit_label']}"))
+    if row["bands"]:
+        parts.append(row["bands"])
+    if row["per_item"] is not None:
+        parts.append(_("%(points)s per item", points=f"{row['per_item']:g}"))
+    if row["cap"] is not None:
+        parts.append(_("cap %(points)s", points=f"{row['cap']:g}"))
+    return "; ".join(parts)
+
+
+@callback(
+    Output("as-sch-grid", "rowData"),
+    Output("as-sch-status", "children"),
+    Output("as-sch-parent", "options"),
+    Output("as-sch-name", "value"),
+    Input("as-sch-year", "value"),
+    Input("as-sch-level", "value"),
+    Input("as-sch-changed", "data"),
+    Input({"type": "import-result", "kind": "indicators"}, "children"),
+)
+def show_scheme(year, level, _changed, _imported):
+    actor = current_actor()
+    session = db.session()
+    try:
+        scheme = schemes.get_scheme(session, actor, int(year), UnitLevel(level))
+    except (PortalError, TypeError, ValueError) as error:
+        return [], ui.alert(error.message if isinstance(error, PortalError) else _("Choose a year and a level.")), [], ""
+    rows = schemes.indicator_rows(scheme)
+    for row in rows:
+        row["tree_name"] = "\u3000" * row["depth"] + row["name"]
+        row["params"] = _params(row)
+    parents = [{"label": f"{r['code']} · {r['name']}", "value": r["code"]} for r in rows
+               if r["method"] == Method.GROUP.value or r["depth"] == 0]
+    return rows, _status(scheme), parents, scheme.name if scheme else ""
+
+
+def _status(scheme) -> html.Div:
+    if scheme is None:
+        return ui.alert(_("There is no scheme for this year and level yet: add its first dimension on the right, "
+                          "copy last year's, or import a file."), "info")
+    problems = schemes.problems(scheme)
+    version = _("Version %(n)s", n=scheme.version)
+    if scheme.locked:
+        version += " · " + _("locked: a published period was scored with it; your next change starts version %(n)s",
+                             n=scheme.version + 1)
+    if not problems:
+        return dbc.Alert([html.Strong(_("The scheme adds up to 100 and can be used.")), html.Div(version, className="small")],
+                         color="success", class_name="py-2")
+    lines = [f"{p.code}: {p.message}" if p.code else p.message for p in problems]
+    return dbc.Alert([html.Strong(_("%(n)s problem(s) to fix before the scheme can be used:", n=len(problems))),
+                      html.Ul([html.Li(line) for line in lines], className="as-problems small"),
+                      html.Div(version, className="small")], color="warning", class_name="py-2")
+
+
+@callback(
+    [Output(f"as-sch-{name}", "value") for name in ("code", "iname", "parent", "weight", "method", "direction",
+                                                    "target", "bands", "cap", "per-item", "unit")],
+    Input("as-sch-grid", "selectedRows"),
+    Input("as-sch-clear", "n_clicks"),
+    prevent_initial_call=True,
+)
+def fill_form(selected, _clear):
+    current_actor().require("schemes.manage")
+    if ctx.triggered_id == "as-sch-clear" or not selected:
+        return "", "", None, None, Method.DIRECT.value, Direction.HIGHER.value, None, "", None, None, ""
+    row = selected[0]
+    return (row["code"], row["name"], row["parent_code"] or None, row["weight"], row["method"], row["direction"],
+            row["target"], row["bands"], row["cap"], row["per_item"], row["unit_label"])
+
+
+@callback(
+    Output("as-sch-message", "children"),
+    Output("as-sch-changed", "data"),
+    Input("as-sch-save", "n_clicks"),
+    Input("as-sch-delete", "n_clicks"),
+    Input("as-sch-copy", "n_clicks"),
+    Input("as-sch-rename", "n_clicks"),
+    State("as-sch-year", "value"),
+    State("as-sch-level", "value"),
+    [State(f"as-sch-{name}", "value") for name in ("code", "iname", "parent", "weight", "method", "direction",
+                                                   "target", "bands", "cap", "per-item", "unit", "name")],
+    State("as-sch-changed", "data"),
+    prevent_initial_call=True,
+)
+def change_scheme(_save, _delete, _copy, _rename, year, level, code, name, parent, weight, method, direction,
+                  target, bands, cap, per_item, unit_label, scheme_name, changed):
+    actor = current_actor()
+    trigger = ctx.triggered_id
+    try:
+        year, level = int(year), UnitLevel(level)
+        with db.unit_of_work() as session:
+            if trigger == "as-sch-save":
+                schemes.save_indicator(session, actor, year, level, code or "", {
+                    "name": name, "parent_code": parent, "weight": weight, "method": method, "direction": direction,
+                    "target": target, "bands": bands or "", "cap": cap, "per_item": per_item, "unit_label": unit_label})
+                message = _("%(code)s was saved.", code=code)
+            elif trigger == "as-sch-delete":
+                schemes.delete_indicator(session, actor, year, level, code or "")
+                message = _("%(code)s was deleted.", code=code)
+            elif trigger == "as-sch-copy":
+                copied = schemes.copy_year(session, actor, year - 1, year, level)
+                message = _("Copied %(n)s indicators from %(year)s.", n=len(copied.indicators), year=year - 1)
+            elif trigger == "as-sch-rename":
+                schemes.rename_scheme(session, actor, year, level, scheme_name)
+                message = _("The scheme was renamed.")
+            else:
+                return no_update, no_update
+    except PortalError as error:
+        return ui.alert(error.message, "danger"), no_update
+    except (TypeError, ValueError):
+        return ui.alert(_("Choose a year and a level.")), no_update
+    return ui.alert(message, "success"), (changed or 0) + 1
+
+
+ui.register(__name__, path="/assessment/schemes", title=N_("Indicator schemes"), layout=layout,
+            permission="schemes.manage", section="assessment", order=60)

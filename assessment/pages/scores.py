@@ -1,0 +1,323 @@
+"""Score collection: an editable grid per unit or per indicator, checked as you type and
+saved cell by cell (a second writer is told, not overwritten), and file import with
+progress, dry run and a template per scheme."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from flask import current_app
+
+from assessment import periods, rules, schemes, scores
+from assessment.enums import PeriodStatus
+from assessment.pages import charts, common
+from portal import db, transfer, ui
+from portal.access import current_actor
+from portal.enums import UnitLevel
+from portal.errors import Conflict, PortalError
+from portal.i18n import N_, _, current_lang
+from portal.models import Unit
+from portal.tabular import Column, ImportProblem, Table, to_bytes
+
+MODES = {"unit": N_("One unit, all its indicators"), "indicator": N_("One indicator, all units")}
+STAGES = {"reading": N_("Reading the file…"), "checking": N_("Checking rows…"), "saving": N_("Saving…"),
+          "done": N_("Done")}
+TEMPLATE_COLUMNS = (
+    Column("period", "期间"), Column("unit_code", "单位编码"), Column("unit_name", "单位名称"),
+    Column("indicator_code", "指标编码"), Column("indicator_name", "指标名称"), Column("value", "数值"),
+    Column("note", "备注"),
+)
+
+
+def layout(period: str | None = None, level: str | None = None, unit: str | None = None, **_query):
+    actor = current_actor()
+    session = db.session()
+    found = periods.list_periods(session, actor)
+    options = [{"label": f"{common.period_label(p)} · {PeriodStatus(p.status).label}", "value": p.code}
+               for p in found]
+    if not found:
+        return html.Div([ui.page_header(_("Scores")), ui.empty_state(
+            _("There is no assessment period yet."), _("Create one on the periods page, then open it for collection."),
+            dbc.Button(_("Open periods"), href="/assessment/periods", color="primary", size="sm"))])
+    codes = [p.code for p in found]
+    chosen = period if period in codes else next((p.code for p in found if p.status in rules.EDITABLE), codes[0])
+    controls = html.Div([
+        html.Div([html.Div(_("Period"), className="small text-muted mb-1"),
+                  common.dropdown("as-sc-period", options, chosen)], className="as-control", style={"minWidth": "230px"}),
+        html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
+                  common.dropdown("as-sc-level", [], level)], className="as-control"),
+        html.Div([html.Div(_("Show"), className="small text-muted mb-1"),
+                  dbc.RadioItems(id="as-sc-mode", options=[{"label": _(v), "value": k} for k, v in MODES.items()],
+                                 value="indicator" if not unit else "unit", inline=True)]),
+        html.Div([html.Div(_("Unit or indicator"), className="small text-muted mb-1"),
+                  common.dropdown("as-sc-target", [], common.as_int(unit), placeholder=_("Choose…"))],
+                 className="as-control", style={"minWidth": "300px"}),
+    ], className="as-toolbar")
+    return html.Div([
+        ui.page_header(_("Scores"), _("Enter or correct scores while a period is collecting or reviewing. Each cell is "
+                                      "saved when you leave it; a value outside the indicator's range is refused."),
+                       actions=html.Div([dbc.Button(_("Download the import template"), id="as-sc-template",
+                                                    color="secondary", outline=True, size="sm"),
+                                         dcc.Download(id="as-sc-template-file")])),
+        controls,
+        html.Div(id="as-sc-message"),
+        dbc.Row([
+            dbc.Col(ui.section(_("Score sheet"), html.Div(
+                ui.grid("as-sc-grid", [], [], height=520, page_size=50,
+                        getRowId="params.data.id", dashGridOptions={"stopEditingWhenCellsLoseFocus": True,
+                                                                    "singleClickEdit": True},
+                        defaultColDef={"wrapHeaderText": True, "autoHeaderHeight": True}),
+                className="as-grid")), lg=9),
+            dbc.Col([ui.section(_("Completeness"), ui.graph("as-sc-completeness", height=220)),
+                     ui.section(_("Import a file"), _import_panel())], lg=3),
+        ], class_name="g-3"),
+        dcc.Store(id="as-sc-refresh", data=0),
+    ])
+
+
+def _import_panel() -> html.Div:
+    return html.Div([
+        dcc.Upload(id="as-sc-upload", children=html.Div([_("Drop a CSV or XLSX file here, or "), html.A(_("choose a file"))]),
+                   className="upload-box", multiple=False, max_size=64 * 1024 * 1024),
+        dbc.Checkbox(id="as-sc-dry-run", value=True, label=_("Dry run: check the file without saving"),
+                     class_name="mt-2"),
+        html.Div(_("Columns: period (期间), unit_code (单位编码), indicator_code (指标编码), value (数值), "
+                   "note (备注, optional). All rows are saved, or none."), className="form-text"),
+        dbc.Progress(id="as-sc-progress", value=0, class_name="mt-2", style={"height": "6px"}),
+        html.Div(id="as-sc-progress-label", className="as-progress-label"),
+        html.Div(id="as-sc-import-result"),
+        dcc.Store(id="as-sc-token", data=uuid.uuid4().hex),
+        dcc.Interval(id="as-sc-poll", interval=600, disabled=True),
+    ])
+
+
+@callback(Output("as-sc-level", "options"), Output("as-sc-level", "value"), Input("as-sc-period", "value"),
+          State("as-sc-level", "value"))
+def level_choices(code, level):
+    actor = current_actor()
+    actor.require_any(*scores.VIEW)
+    try:
+        found = periods.levels_with_schemes(db.session(), periods.get(db.session(), code))
+    except PortalError:
+        return [], None
+    options = common.level_options([lv for lv in UnitLevel if lv in found])
+    values = [o["value"] for o in options]
+    return options, level if level in values else (values[-1] if values else None)
+
+
+@callback(Output("as-sc-target", "options"), Output("as-sc-target", "value"), Input("as-sc-period", "value"),
+          Input("as-sc-level", "value"), Input("as-sc-mode", "value"), State("as-sc-target", "value"))
+def target_choices(code, level, mode, target):
+    actor = current_actor()
+    session = db.session()
+    if not code or not level:
+        return [], None
+    try:
+        actor.require_any(*scores.VIEW)
+        if mode == "unit":
+            found = session.scalars(periods.assessed_units_stmt(UnitLevel(level)).where(actor.unit_clause())
+                                    .order_by(Unit.path)).all()
+            options = [{"label": f"{u.name} ({u.code})", "value": u.id} for u in found]
+        else:
+            scheme = periods.scheme_for(session, periods.get(session, code), UnitLevel(level))
+            options = [{"label": f"{leaf.code} · {leaf.name}", "value": leaf.code}
+                       for leaf in (schemes.spec_of(scheme).leaves if scheme else [])]
+    except PortalError:
+        return [], None
+    values = [o["value"] for o in options]
+    return options, target if target in values else (values[0] if values else None)
+
+
+def _columns(mode: str, editable: bool) -> list[dict]:
+    value_col = {
+        "field": "value", "headerName": _("Value"), "editable": editable, "type": "rightAligned", "maxWidth": 130,
+        "cellEditor": "agNumberCellEditor", "cellEditorParams": {"min": 0, "showStepperButtons": False},
+        "cellClassRules": {
+            "as-invalid": "params.value != null && (params.value < 0 || (params.data.max != null && params.value > params.data.max))",
+            "as-missing": "params.value == null && params.data.required",
+            "as-editable": "params.value != null && " + ("true" if editable else "false"),
+        },
+    }
+    first = ([{"field": "indicator_name", "headerName": _("Indicator"), "minWidth": 220, "tooltipField": "indicator_name"},
+              {"field": "dimension", "headerName": _("Dimension"), "maxWidth": 140}]
+             if mode == "unit" else
+             [{"field": "unit_name", "headerName": _("Unit"), "minWidth": 150},
+              {"field": "unit_code", "headerName": _("Code"), "minWidth": 130, "maxWidth": 150}])
+    return first + [
+        {"field": "method_label", "headerName": _("Scoring"), "minWidth": 110, "maxWidth": 140},
+        {"field": "max", "headerName": _("Full score"), **common.NUMBER_COLUMN},
+        value_col,
+        {"field": "note", "headerName": _("Note"), "editable": editable, "minWidth": 140},
+        {"field": "supervision", "headerName": _("From supervision"), **common.NUMBER_COLUMN,
+         "headerTooltip": _("Deduction points added by overdue or failed supervision items")},
+        {"field": "updated_by", "headerName": _("Last saved by"), "maxWidth": 140},
+    ]
+
+
+@callback(
+    Output("as-sc-grid", "rowData"),
+    Output("as-sc-grid", "columnDefs"),
+    Output("as-sc-completeness", "figure"),
+    Input("as-sc-period", "value"),
+    Input("as-sc-level", "value"),
+    Input("as-sc-mode", "value"),
+    Input("as-sc-target", "value"),
+    Input("as-sc-refresh", "data"),
+)
+def show_sheet(code, level, mode, target, _refresh):
+    actor = current_actor()
+    session = db.session()
+    if not code or not level or target in (None, ""):
+        return [], _columns(mode or "indicator", False), charts.completeness_bars({})
+    try:
+        period = periods.get(session, code)
+        if mode == "unit":
+            rows = scores.sheet(session, actor, code, UnitLevel(level), unit_id=int(target))
+        else:
+            rows = scores.sheet(session, actor, code, UnitLevel(level), indicator_code=str(target))
+        counts = scores.completeness(session, actor, code)
+    except (PortalError, TypeError, ValueError):
+        return [], _columns(mode or "indicator", False), charts.completeness_bars({})
+    editable = period.status in rules.EDITABLE and actor.can("assessment.edit")
+    return rows, _columns(mode, editable), charts.completeness_bars(counts)
+
+
+@callback(
+    Output("as-sc-message", "children"),
+    Output("as-sc-grid", "rowTransaction"),
+    Input("as-sc-grid", "cellValueChanged"),
+    State("as-sc-period", "value"),
+    prevent_initial_call=True,
+)
+def save_cells(changes, code):
+    """Save each edited cell with the version the user saw; refuse politely otherwise."""
+    actor = current_actor()
+    changes = changes if isinstance(changes, list) else [changes] if changes else []
+    updated, reverted, messages = [], [], []
+    for change in changes:
+        row = dict(change.get("data") or {})
+        column = change.get("colId")
+        try:
+            with db.unit_of_work() as session:
+                score = scores.set_score(session, actor, code, int(row["unit_id"]), str(row["indicator_code"]),
+                                         _number(row.get("value")), row.get("version"),
+                                         note=row.get("note") if column == "note" else None)
+                row.update(value=score.value, note=score.note, version=score.version, updated_by=score.updated_by)
+            updated.append(row)
+        except Conflict as conflict:
+            messages.append(html.Div([conflict.message, " ", dbc.Button(_("Reload"), id="as-sc-reload", size="sm",
+                                                                        color="warning", class_name="ms-2")]))
+        except (PortalError, KeyError, TypeError, ValueError) as error:
+            row[column] = change.get("oldValue")
+            reverted.append(row)
+            messages.append(error.message if isinstance(error, PortalError) else _("The value could not be read."))
+    if messages:
+        return dbc.Alert(messages, color="warning", dismissable=True), {"update": updated + reverted}
+    return ui.alert(_("Saved."), "success"), {"update": updated}
+
+
+def _number(value):
+    if value in (None, ""):
+        return None
+    return float(value)
+
+
+@callback(Output("as-sc-refresh", "data"), Input("as-sc-reload", "n_clicks"), State("as-sc-refresh", "data"),
+          prevent_initial_call=True)
+def reload_sheet(clicks, refresh):
+    current_actor()
+    return (refresh or 0) + 1 if clicks else no_update
+
+
+# --- import with progress --------------------------------------------------------------------
+
+clientside_callback(
+    "function(contents) { return !contents; }",
+    Output("as-sc-poll", "disabled"),
+    Input("as-sc-upload", "contents"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output("as-sc-import-result", "children"),
+    Output("as-sc-refresh", "data", allow_duplicate=True),
+    Output("as-sc-poll", "disabled", allow_duplicate=True),
+    Output("as-sc-progress", "value", allow_duplicate=True),
+    Output("as-sc-progress-label", "children", allow_duplicate=True),
+    Input("as-sc-upload", "contents"),
+    State("as-sc-upload", "filename"),
+    State("as-sc-dry-run", "value"),
+    State("as-sc-period", "value"),
+    State("as-sc-token", "data"),
+    State("as-sc-refresh", "data"),
+    prevent_initial_call=True,
+)
+def import_file(contents, filename, dry_run, code, token, refresh):
+    actor = current_actor()
+    if not contents:
+        return no_update, no_update, True, no_update, no_update
+    try:
+        data = base64.b64decode(contents.split(",", 1)[1])
+    except (IndexError, ValueError):
+        return ui.alert(_("The upload could not be read; please choose the file again.")), no_update, True, 0, ""
+    progress = scores.progress_recorder(current_app.extensions["portal.sessions"], str(token), actor.user_id)
+    try:
+        with db.unit_of_work() as session:
+            result = transfer.run_import(session, actor, "scores", data, filename or "upload", dry_run=bool(dry_run),
+                                         period=code, progress=progress)
+    except ImportProblem as problem:
+        return ui.alert(problem.message, "danger", problem.lines()), no_update, True, 0, ""
+    except PortalError as error:
+        return ui.alert(error.message, "danger"), no_update, True, 0, ""
+    extra = [_("Untick “Dry run” and upload again to save.")] if dry_run else []
+    outcome = ui.alert(result.summary(), "info" if dry_run else "success", [*result.notes, *extra])
+    return outcome, (refresh or 0) + (0 if dry_run else 1), True, 100, _(STAGES["done"])
+
+
+@callback(
+    Output("as-sc-progress", "value"),
+    Output("as-sc-progress-label", "children"),
+    Input("as-sc-poll", "n_intervals"),
+    State("as-sc-token", "data"),
+    prevent_initial_call=True,
+)
+def show_progress(_ticks, token):
+    actor = current_actor()
+    row = scores.read_progress(db.session(), actor, token)
+    if row is None:
+        return 2, _(STAGES["reading"])
+    share = 100 * row.done / row.total if row.total else 5
+    label = _(STAGES.get(row.stage, STAGES["checking"]))
+    if row.total:
+        label += " " + _("%(done)s of %(total)s rows", done=f"{row.done:,}", total=f"{row.total:,}")
+    return max(2, share), label
+
+
+@callback(
+    Output("as-sc-template-file", "data"),
+    Output("as-sc-message", "children", allow_duplicate=True),
+    Input("as-sc-template", "n_clicks"),
+    State("as-sc-period", "value"),
+    State("as-sc-level", "value"),
+    prevent_initial_call=True,
+)
+def download_template(clicks, code, level):
+    """Every unit in scope and scored indicator of the level, with any value already entered."""
+    actor = current_actor()
+    if not clicks or not code:
+        return no_update, no_update
+    try:
+        rows = scores.template_rows(db.session(), actor, code, UnitLevel(level) if level else None)
+    except PortalError as error:
+        return no_update, ui.alert(error.message)
+    style = "zh" if current_lang() == "zh" else "key"
+    content = to_bytes(Table("scores", TEMPLATE_COLUMNS, rows), "xlsx", style)
+    return dcc.send_bytes(content, f"scores-{code}-{level or 'all'}.xlsx"), None
+
+
+ui.register(__name__, path="/assessment/scores", title=N_("Scores"), layout=layout,
+            permission=("assessment.view", "assessment.edit"), section="assessment", order=20)

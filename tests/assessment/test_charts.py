@@ -1,0 +1,122 @@
+"""Every chart has a title and axis units, carries unit ids for drill-down, and explains an empty state.
+
+``assessment.pages`` registers its pages on import, which Dash allows once an app exists,
+so the figures module is imported after the ``app`` fixture has built one.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pandas as pd
+import pytest
+
+from portal.theme import ACCENT
+
+
+@pytest.fixture
+def charts(app):
+    return importlib.import_module("assessment.pages.charts")
+
+
+UNITS = pd.DataFrame({
+    "unit_id": [2, 3, 4, 5, 6],
+    "unit_name": ["青山区", "临江区", "桃桥街道", "梅园街道", "新源社区"],
+    "parent_id": [1, 1, 2, 2, 4],
+    "level": ["district", "district", "street", "street", "community"],
+    "composite": [88.5, 79.25, 92.0, 81.0, 66.0],
+    "grade": ["fair", "average", "good", "fair", "poor"],
+    "rank_in_parent": [1, 2, 1, 2, 1],
+})
+
+
+def _title(figure) -> str:
+    return figure.layout.title.text or ""
+
+
+def _is_empty_state(figure, words: str) -> bool:
+    return not figure.data and words in figure.layout.annotations[0].text
+
+
+def test_treemap_shows_two_levels_below_the_focus_with_ids(charts):
+    figure = charts.hierarchy_treemap(UNITS, 1, "江州市")
+    trace = figure.data[0]
+    assert list(trace.ids) == ["1", "2", "3", "4", "5"]  # the community is three levels down
+    assert [c[0] for c in trace.customdata] == [1, 2, 3, 4, 5]
+    assert "composite" in _title(figure).lower()
+    assert trace.marker.colorbar.title.text == "points"
+
+
+def test_ranking_highlights_the_selected_unit_and_names_the_axis(charts):
+    figure = charts.ranking_bars(UNITS[UNITS["parent_id"] == 2], 5, "梅园街道 among its peers")
+    trace = figure.data[0]
+    assert list(trace.y) == ["▶ 梅园街道", "桃桥街道"]
+    assert trace.marker.color[0] == ACCENT
+    assert figure.layout.xaxis.title.text == "Composite score (points)"
+
+
+def test_distribution_has_one_box_and_one_strip_per_level(charts):
+    figure = charts.score_distribution(UNITS)
+    assert [t.type for t in figure.data] == ["box", "scatter"] * 3
+    assert list(figure.layout.xaxis.ticktext) == ["District/County", "Street/Township", "Community/Village"]
+    assert list(figure.data[1].customdata) == [2, 3]
+
+
+def test_trend_draws_the_unit_its_level_median_and_the_means_below(charts):
+    own = pd.DataFrame({"period": ["2026Q1", "2026Q2"], "composite": [85.0, 83.0], "median": [84.0, 84.5],
+                        "rank_in_level": [2, 3], "count_in_level": [4, 4], "grade": ["fair", "fair"]})
+    levels = pd.DataFrame({"period": ["2026Q1", "2026Q2"], "level": ["street", "street"], "composite": [86.0, 87.0]})
+    figure = charts.trend(own, levels, "青山区")
+    assert [t.name for t in figure.data] == ["Mean of Street/Township units", "Median of the level", "青山区"]
+    assert figure.layout.yaxis.title.text == "Composite score (points)"
+
+
+def test_waterfall_adds_up_to_the_composite(charts):
+    dimensions = pd.DataFrame({"name": ["党建引领", "民生服务"], "points": [50.0, 35.5], "weight": [60, 40]})
+    figure = charts.contribution_waterfall(dimensions, 2.0, 87.5)
+    trace = figure.data[0]
+    assert list(trace.x) == ["党建引领", "民生服务", "Bonus", "Composite"]
+    assert sum(trace.y[:-1]) == trace.y[-1]
+
+
+def test_radar_compares_with_the_level_median(charts):
+    dimensions = pd.DataFrame({"name": ["a", "b", "c"], "share": [90.0, 80.0, 70.0], "median_share": [85.0, 85.0, 85.0]})
+    figure = charts.peer_radar(dimensions, "桃桥街道")
+    assert [t.name for t in figure.data] == ["Median of the level", "桃桥街道"]
+    assert figure.layout.polar.radialaxis.ticksuffix == "%"
+
+
+def test_what_if_moves_show_places_up_and_down(charts):
+    frame = pd.DataFrame({"unit_name": ["a", "b", "c"], "places_up": [2, -1, 0], "rank_before": [5, 1, 3],
+                          "rank_after": [3, 2, 3], "composite_change": [1.5, -0.5, 0.0]})
+    figure = charts.what_if_moves(frame)
+    assert list(figure.data[0].y) == ["b", "a"] and list(figure.data[0].text) == ["-1", "+2"]
+
+
+@pytest.mark.parametrize(("build", "words"), [
+    (lambda c: c.hierarchy_treemap(UNITS.iloc[0:0], 1, "江州市"), "No published results"),
+    (lambda c: c.ranking_bars(UNITS.iloc[0:0], None, "x"), "No units to rank"),
+    (lambda c: c.score_distribution(UNITS.iloc[0:0]), "No published results"),
+    (lambda c: c.trend(pd.DataFrame(), pd.DataFrame(), "x"), "No published periods"),
+    (lambda c: c.contribution_waterfall(pd.DataFrame(), 0, 0), "No breakdown"),
+    (lambda c: c.peer_radar(pd.DataFrame(), "x"), "at least three dimensions"),
+    (lambda c: c.rank_history(pd.DataFrame()), "No published periods"),
+    (lambda c: c.indicator_histogram(pd.DataFrame(), "x", "%"), "No values"),
+    (lambda c: c.best_and_worst(pd.DataFrame()), "No values"),
+    (lambda c: c.year_on_year(pd.DataFrame(), None, "2026Q2", None), "a year earlier"),
+    (lambda c: c.what_if_moves(pd.DataFrame()), "Change a weight"),
+    (lambda c: c.completeness_bars({}), "No scheme"),
+])
+def test_every_chart_explains_why_it_is_empty(charts, build, words):
+    assert _is_empty_state(build(charts), words)
+
+
+def test_indicator_charts_name_their_units(charts):
+    frame = pd.DataFrame({"unit_id": [1, 2, 3], "unit_name": ["a", "b", "c"], "value": [90.0, 80.0, 70.0],
+                          "points": [10.0, 8.0, 7.0]})
+    histogram = charts.indicator_histogram(frame, "覆盖率", "%")
+    assert histogram.layout.xaxis.title.text == "Value (%)" and "覆盖率" in _title(histogram)
+    before = frame.assign(value=[85.0, 85.0, 75.0])
+    scatter = charts.year_on_year(frame, before, "2026Q2", "2025Q2")
+    assert scatter.layout.xaxis.title.text == "Value in 2025Q2"
+    assert charts.best_and_worst(frame).layout.xaxis.title.text == "Points"
