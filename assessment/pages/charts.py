@@ -39,6 +39,8 @@ def hierarchy_treemap(frame: pd.DataFrame, root_id: int, root_name: str) -> go.F
     if frame.empty:
         return empty_figure(_("No published results for the units below %(unit)s.", unit=root_name), height=420)
     children = frame[frame["parent_id"] == root_id]
+    if children.empty:  # the level right below is not assessed: show the assessed units flat
+        children = frame.assign(parent_id=root_id)
     grandchildren = frame[frame["parent_id"].isin(children["unit_id"])]
     shown = pd.concat([children, grandchildren])
     has_kids = set(grandchildren["parent_id"])

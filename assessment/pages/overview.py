@@ -122,6 +122,7 @@ def _clicked_unit(click) -> int | None:
 )
 def draw(period, focus):
     actor = current_actor()
+    actor.require("assessment.view")  # a role without it gets 403, not an explanation
     session = db.session()
     blank = empty_figure(_("Nothing to show."))
     try:

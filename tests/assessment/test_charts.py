@@ -47,6 +47,12 @@ def test_treemap_shows_two_levels_below_the_focus_with_ids(charts):
     assert trace.marker.colorbar.title.text == "points"
 
 
+def test_treemap_shows_assessed_units_below_an_unassessed_level(charts):
+    streets = UNITS[UNITS["level"] == "street"]
+    trace = charts.hierarchy_treemap(streets, 1, "江州市").data[0]
+    assert list(trace.ids) == ["1", "4", "5"] and list(trace.parents) == ["", "1", "1"]
+
+
 def test_ranking_highlights_the_selected_unit_and_names_the_axis(charts):
     figure = charts.ranking_bars(UNITS[UNITS["parent_id"] == 2], 5, "梅园街道 among its peers")
     trace = figure.data[0]

@@ -1,0 +1,301 @@
+"""The assessment pages' callbacks, called through /_dash-update-component as each role.
+
+A callback is an endpoint anyone logged in can call with any input; these tests ask for
+another district's data on purpose and check it is not in the answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from assessment.models import Score
+from tests.assessment.conftest import open_period
+from tests.web import callback, csrf_header, login
+
+OTHER_DISTRICT = ("临江区", "梅园街道", "石洲社区", "S2")
+
+OVERVIEW_OUTPUTS = [("as-ov-crumbs", "children"), ("as-ov-kpis", "children"), ("as-ov-treemap", "figure"),
+                    ("as-ov-ranking", "figure"), ("as-ov-distribution", "figure"), ("as-ov-trend", "figure"),
+                    ("as-ov-warnings", "children"), ("as-ov-unit-link", "children"),
+                    ({"type": "export-period", "kind": "results"}, "data"),
+                    ({"type": "export-period", "kind": "breakdown"}, "data"), ("as-ov-warnings-link", "href")]
+
+
+def text(response) -> str:
+    """The whole answer with Chinese characters as they are (JSON escapes them)."""
+    try:
+        return json.dumps(response.get_json(), ensure_ascii=False)
+    except Exception:  # noqa: BLE001 - a non-JSON answer is text already
+        return response.get_data(as_text=True)
+
+
+def wildcard_callback(client, outputs, inputs, state, triggered):
+    """Like ``tests.web.callback``, for callbacks with ALL wildcards: an input or state given
+    as a list of ``(id, property, value)`` is sent as Dash sends a wildcard's matches."""
+    def prop(item):
+        if isinstance(item, list):
+            return [prop(i) for i in item]
+        return {"id": item[0], "property": item[1], "value": item[2]}
+
+    def key(component_id):
+        return json.dumps(component_id, sort_keys=True, separators=(",", ":")) if isinstance(component_id, dict) \
+            else component_id
+
+    body = {"output": ".." + "...".join(f"{key(i)}.{p}" for i, p in outputs) + "..",
+            "outputs": [{"id": i, "property": p} for i, p in outputs],
+            "inputs": [prop(i) for i in inputs], "state": [prop(s) for s in state], "changedPropIds": triggered}
+    return client.post("/_dash-update-component", json=body, headers=csrf_header(client))
+
+
+def overview(client, period, focus):
+    return callback(client, OVERVIEW_OUTPUTS, [("as-ov-period", "value", period), ("as-ov-focus", "data", focus)])
+
+
+@pytest.fixture
+def district_reviewer(client, city, published):
+    login(client, "reviewer-d1")
+    return client
+
+
+def test_the_city_reviewer_sees_both_districts(client, city, published):
+    login(client, "reviewer")
+    answer = text(overview(client, published, city.city.id))
+    assert "桃桥街道" in answer and "梅园街道" in answer
+
+
+def test_a_district_reviewer_sees_only_their_district_in_the_overview(district_reviewer, city, published):
+    answer = text(overview(district_reviewer, published, city.d1.id))
+    assert "桃桥街道" in answer
+    assert not any(name in answer for name in OTHER_DISTRICT)
+
+
+@pytest.mark.parametrize("focus", ["d2", "s2", "city"])
+def test_asking_the_overview_for_another_district_returns_nothing_of_it(district_reviewer, city, published, focus):
+    response = overview(district_reviewer, published, getattr(city, focus).id)
+    answer = text(response)
+    assert not any(name in answer for name in OTHER_DISTRICT)
+    assert "江州市" not in answer or focus == "city"
+
+
+def test_the_unit_page_of_another_district_shows_nothing(district_reviewer, city, published):
+    response = callback(district_reviewer, [("as-unit-body", "children")],
+                        [("as-unit-period", "value", published)], [("as-unit-id", "data", city.s2.id)])
+    answer = text(response)
+    assert "No such unit" in answer and not any(name in answer for name in OTHER_DISTRICT)
+
+
+def test_the_unit_page_breaks_the_composite_down(district_reviewer, city, published):
+    answer = text(callback(district_reviewer, [("as-unit-body", "children")],
+                           [("as-unit-period", "value", published)], [("as-unit-id", "data", city.s1.id)]))
+    assert "党建引领" in answer and "92.00" in answer
+
+
+def test_what_if_through_the_endpoint_keeps_to_the_scope(district_reviewer, city, published):
+    d1, d2 = {"type": "as-wi-weight", "code": "D1"}, {"type": "as-wi-weight", "code": "D2"}
+    response = wildcard_callback(
+        district_reviewer,
+        [("as-wi-grid", "rowData"), ("as-wi-moves", "figure"), ("as-wi-kpis", "children"), ("as-wi-total", "children")],
+        [[(d1, "value", 90), (d2, "value", 10)]],
+        [[(d1, "id", d1), (d2, "id", d2)], ("as-wi-period", "value", published), ("as-wi-level", "value", "street")],
+        triggered=[json.dumps(d1, sort_keys=True, separators=(",", ":")) + ".value"])
+    answer = text(response)
+    rows = response.get_json()["response"]["as-wi-grid"]["rowData"]
+    assert [r["unit_code"] for r in rows] == ["S1"] and rows[0]["composite_after"] == 92.0
+    assert not any(name in answer for name in OTHER_DISTRICT)
+
+
+def test_warnings_and_indicator_pages_keep_to_the_scope(district_reviewer, city, published):
+    answer = text(callback(district_reviewer, [("as-wa-grid", "rowData"), ("as-wa-kpis", "children")],
+                           [("as-wa-period", "value", published)], [("as-wa-under", "data", None)]))
+    assert not any(name in answer for name in OTHER_DISTRICT)
+    response = callback(district_reviewer, [("as-in-kpis", "children"), ("as-in-histogram", "figure"),
+                                            ("as-in-yoy", "figure"), ("as-in-best", "figure")],
+                        [("as-in-period", "value", published), ("as-in-level", "value", "street"),
+                         ("as-in-code", "value", "I1")])
+    answer = text(response)
+    assert "桃桥街道" in answer and not any(name in answer for name in OTHER_DISTRICT)
+
+
+def test_the_results_export_of_a_district_reviewer_has_only_their_units(district_reviewer, city, published):
+    """The platform's export buttons (a MATCH callback) as the page places them."""
+    download = {"type": "export-download", "kind": "results"}
+    body = {
+        "output": '..{"kind":["MATCH"],"type":"export-download"}.data...'
+                  '{"kind":["MATCH"],"type":"export-error"}.children..',
+        "outputs": [{"id": download, "property": "data"},
+                    {"id": {"type": "export-error", "kind": "results"}, "property": "children"}],
+        "inputs": [{"id": {"type": "export-btn", "kind": "results", "fmt": "xlsx"}, "property": "n_clicks", "value": None},
+                   {"id": {"type": "export-btn", "kind": "results", "fmt": "csv"}, "property": "n_clicks", "value": 1}],
+        "state": [{"id": {"type": "export-period", "kind": "results"}, "property": "data", "value": published},
+                  {"id": download, "property": "id", "value": download}],
+        "changedPropIds": ['{"fmt":"csv","kind":"results","type":"export-btn"}.n_clicks'],
+    }
+    response = district_reviewer.post("/_dash-update-component", json=body, headers=csrf_header(district_reviewer))
+    data = response.get_json()["response"]['{"kind":"results","type":"export-download"}']["data"]
+    content = base64.b64decode(data["content"]).decode("utf-8-sig") if data["base64"] else data["content"]
+    assert "S1" in content and "桃桥街道" in content
+    assert "S2" not in content and "梅园街道" not in content
+
+
+@pytest.mark.parametrize("username", ["inspector", "cadre"])
+def test_roles_without_assessment_access_get_no_data(client, city, published, username):
+    login(client, username)
+    response = overview(client, published, city.city.id)
+    assert response.status_code == 403
+    assert "桃桥街道" not in text(response)
+
+
+def test_an_anonymous_caller_gets_401(client, city, published):
+    assert overview(client, published, city.city.id).status_code == 401
+
+
+# --- score entry -----------------------------------------------------------------------------
+
+SHEET_OUTPUTS = [("as-sc-grid", "rowData"), ("as-sc-grid", "columnDefs"), ("as-sc-completeness", "figure")]
+
+
+def sheet(client, code, mode, target):
+    return callback(client, SHEET_OUTPUTS, [("as-sc-period", "value", code), ("as-sc-level", "value", "street"),
+                                            ("as-sc-mode", "value", mode), ("as-sc-target", "value", target),
+                                            ("as-sc-refresh", "data", 0)])
+
+
+def save(client, code, row, column="value", old=None):
+    change = {"rowIndex": 0, "rowId": row["id"], "data": row, "oldValue": old, "value": row.get(column),
+              "colId": column}
+    return callback(client, [("as-sc-message", "children"), ("as-sc-grid", "rowTransaction")],
+                    [("as-sc-grid", "cellValueChanged", [change])], [("as-sc-period", "value", code)])
+
+
+@pytest.fixture
+def collecting(session, city, street_scheme):
+    return open_period(session, city)
+
+
+def test_the_score_sheet_of_a_district_reviewer_lists_only_their_units(client, city, collecting):
+    login(client, "reviewer-d1")
+    rows = sheet(client, collecting, "indicator", "I1").get_json()["response"]["as-sc-grid"]["rowData"]
+    assert [r["unit_code"] for r in rows] == ["S1"]
+    answer = text(sheet(client, collecting, "unit", city.s2.id))
+    assert not any(name in answer for name in OTHER_DISTRICT)
+
+
+def test_a_cell_is_saved_and_a_second_writer_with_an_old_version_is_told(client, session, city, collecting):
+    login(client, "reviewer")
+    row = sheet(client, collecting, "unit", city.s1.id).get_json()["response"]["as-sc-grid"]["rowData"][0]
+    first = save(client, collecting, {**row, "value": 25})
+    assert "Saved" in text(first)
+    saved = first.get_json()["response"]["as-sc-grid"]["rowTransaction"]["update"][0]
+    assert saved["version"] == 1
+    save(client, collecting, {**saved, "value": 26})
+    stale = save(client, collecting, {**saved, "value": 20})  # still carries version 1
+    assert "Somebody else (reviewer) changed this score to 26" in text(stale)
+    assert session.scalar(select(Score.value)) == 26
+
+
+def test_a_value_above_the_full_score_is_refused_and_the_cell_reverted(client, session, city, collecting):
+    login(client, "reviewer")
+    row = sheet(client, collecting, "unit", city.s1.id).get_json()["response"]["as-sc-grid"]["rowData"][0]
+    response = save(client, collecting, {**row, "value": 45}, old=None)
+    assert "full score of 30" in text(response)
+    reverted = response.get_json()["response"]["as-sc-grid"]["rowTransaction"]["update"][0]
+    assert reverted["value"] is None
+    assert session.scalar(select(func.count()).select_from(Score)) == 0
+
+
+def test_a_district_reviewer_cannot_save_a_score_of_another_district(client, session, city, collecting):
+    login(client, "reviewer-d1")
+    row = {"id": f"{city.s2.id}:I1", "unit_id": city.s2.id, "indicator_code": "I1", "value": 10, "version": None}
+    response = save(client, collecting, row)
+    assert "No such unit" in text(response)
+    assert session.scalar(select(func.count()).select_from(Score)) == 0
+
+
+def _registered(app, first_output: str) -> str:
+    """The output key Dash registered (outputs that another callback also sets carry a suffix)."""
+    return next(key for key in app.callback_map if key.startswith(f"..{first_output}..."))
+
+
+def _upload(client, app, code, rows, name="scores.xlsx", dry_run=False):
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    contents = "data:application/octet-stream;base64," + base64.b64encode(out.getvalue()).decode()
+    outputs = [("as-sc-import-result", "children"), ("as-sc-refresh", "data"), ("as-sc-poll", "disabled"),
+               ("as-sc-progress", "value"), ("as-sc-progress-label", "children")]
+    body = {"output": _registered(app, "as-sc-import-result.children"),
+            "outputs": [{"id": i, "property": p} for i, p in outputs],
+            "inputs": [{"id": "as-sc-upload", "property": "contents", "value": contents}],
+            "state": [{"id": i, "property": p, "value": v} for i, p, v in (
+                ("as-sc-upload", "filename", name), ("as-sc-dry-run", "value", dry_run), ("as-sc-period", "value", code),
+                ("as-sc-token", "data", "t1"), ("as-sc-refresh", "data", 0))],
+            "changedPropIds": ["as-sc-upload.contents"]}
+    return client.post("/_dash-update-component", json=body, headers=csrf_header(client))
+
+
+def test_uploading_a_bad_file_lists_its_rows_and_saves_nothing(client, app, session, city, collecting):
+    login(client, "reviewer")
+    response = _upload(client, app, collecting, [["unit_code", "indicator_code", "value"], ["S1", "I1", "二十"],
+                                            ["S9", "I2", 10]])
+    answer = text(response)
+    assert "row 2, column value (数值): must be a number" in answer
+    assert "row 3, column unit_code (单位编码): no unit has this code" in answer
+    assert session.scalar(select(func.count()).select_from(Score)) == 0
+
+
+def test_uploading_a_good_file_saves_it_and_records_progress(client, app, session, city, collecting):
+    login(client, "reviewer")
+    response = _upload(client, app, collecting, [["unit_code", "indicator_code", "value"], ["S1", "I1", 20],
+                                            ["S1", "I2", 70]])
+    assert "2 new" in text(response)
+    assert session.scalar(select(func.count()).select_from(Score)) == 2
+    progress = callback(client, [("as-sc-progress", "value"), ("as-sc-progress-label", "children")],
+                        [("as-sc-poll", "n_intervals", 3)], [("as-sc-token", "data", "t1")])
+    assert progress.get_json()["response"]["as-sc-progress"]["value"] == 100
+
+
+# --- periods and schemes ---------------------------------------------------------------------
+
+def _period_action(client, code, to, reason=""):
+    move = {"type": "as-pe-move", "to": to}
+    return wildcard_callback(
+        client, [("as-pe-message", "children"), ("as-pe-changed", "data")],
+        [[({"type": "as-pe-create", "n": 0}, "n_clicks", None)], [(move, "n_clicks", 1)]],
+        [[({"type": "as-pe-new-code", "n": 0}, "value", "")], ("as-pe-period", "value", code),
+         [({"type": "as-pe-reason", "n": 0}, "value", reason)], ("as-pe-changed", "data", 0)],
+        triggered=[json.dumps(move, sort_keys=True, separators=(",", ":")) + ".n_clicks"])
+
+
+def test_publishing_an_incomplete_period_says_what_is_missing(client, city, collecting):
+    login(client, "reviewer")
+    assert "Reviewing" in text(_period_action(client, collecting, "reviewing"))
+    answer = text(_period_action(client, collecting, "published"))
+    assert "cannot be published yet" in answer and "桃桥街道 (S1) has no value for I1" in answer
+
+
+def test_a_district_reviewer_cannot_publish(client, city, collecting):
+    login(client, "reviewer-d1")
+    assert "outside the units you are responsible for" in text(_period_action(client, collecting, "reviewing"))
+
+
+def test_a_reviewer_cannot_change_a_scheme_through_the_endpoint(client, session, city, street_scheme):
+    login(client, "reviewer")
+    names = ("code", "iname", "parent", "weight", "method", "direction", "target", "bands", "cap", "per-item", "unit",
+             "name")
+    values = {"code": "X1", "iname": "偷改", "weight": 5, "method": "direct", "direction": "higher"}
+    response = callback(client, [("as-sch-message", "children"), ("as-sch-changed", "data")],
+                        [("as-sch-save", "n_clicks", 1), ("as-sch-delete", "n_clicks", None),
+                         ("as-sch-copy", "n_clicks", None), ("as-sch-rename", "n_clicks", None)],
+                        [("as-sch-year", "value", 2026), ("as-sch-level", "value", "street")]
+                        + [(f"as-sch-{n}", "value", values.get(n)) for n in names] + [("as-sch-changed", "data", 0)])
+    assert "Your role may not do this" in text(response)
+    from assessment.models import Indicator
+    assert session.scalar(select(func.count()).select_from(Indicator).where(Indicator.code == "X1")) == 0
