@@ -248,6 +248,7 @@ clientside_callback(
     Output("as-sc-poll", "disabled", allow_duplicate=True),
     Output("as-sc-progress", "value", allow_duplicate=True),
     Output("as-sc-progress-label", "children", allow_duplicate=True),
+    Output("as-sc-upload", "contents"),
     Input("as-sc-upload", "contents"),
     State("as-sc-upload", "filename"),
     State("as-sc-dry-run", "value"),
@@ -257,25 +258,27 @@ clientside_callback(
     prevent_initial_call=True,
 )
 def import_file(contents, filename, dry_run, code, token, refresh):
+    """Import the uploaded file; the upload is then cleared so the same file can be sent again
+    (after a dry run, say)."""
     actor = current_actor()
     if not contents:
-        return no_update, no_update, True, no_update, no_update
+        return no_update, no_update, True, no_update, no_update, no_update
     try:
         data = base64.b64decode(contents.split(",", 1)[1])
     except (IndexError, ValueError):
-        return ui.alert(_("The upload could not be read; please choose the file again.")), no_update, True, 0, ""
+        return ui.alert(_("The upload could not be read; please choose the file again.")), no_update, True, 0, "", None
     progress = scores.progress_recorder(current_app.extensions["portal.sessions"], str(token), actor.user_id)
     try:
         with db.unit_of_work() as session:
             result = transfer.run_import(session, actor, "scores", data, filename or "upload", dry_run=bool(dry_run),
                                          period=code, progress=progress)
     except ImportProblem as problem:
-        return ui.alert(problem.message, "danger", problem.lines()), no_update, True, 0, ""
+        return ui.alert(problem.message, "danger", problem.lines()), no_update, True, 0, "", None
     except PortalError as error:
-        return ui.alert(error.message, "danger"), no_update, True, 0, ""
+        return ui.alert(error.message, "danger"), no_update, True, 0, "", None
     extra = [_("Untick “Dry run” and upload again to save.")] if dry_run else []
     outcome = ui.alert(result.summary(), "info" if dry_run else "success", [*result.notes, *extra])
-    return outcome, (refresh or 0) + (0 if dry_run else 1), True, 100, _(STAGES["done"])
+    return outcome, (refresh or 0) + (0 if dry_run else 1), True, 100, _(STAGES["done"]), None
 
 
 @callback(

@@ -230,7 +230,7 @@ def _upload(client, app, code, rows, name="scores.xlsx", dry_run=False):
     book.save(out)
     contents = "data:application/octet-stream;base64," + base64.b64encode(out.getvalue()).decode()
     outputs = [("as-sc-import-result", "children"), ("as-sc-refresh", "data"), ("as-sc-poll", "disabled"),
-               ("as-sc-progress", "value"), ("as-sc-progress-label", "children")]
+               ("as-sc-progress", "value"), ("as-sc-progress-label", "children"), ("as-sc-upload", "contents")]
     body = {"output": _registered(app, "as-sc-import-result.children"),
             "outputs": [{"id": i, "property": p} for i, p in outputs],
             "inputs": [{"id": "as-sc-upload", "property": "contents", "value": contents}],
