@@ -52,3 +52,26 @@ def warning_policy(session: Session) -> WarningPolicy:
     return WarningPolicy(falling_periods=int(value(session, "assessment.warning.falling_periods")),
                          min_fall=float(value(session, "assessment.warning.min_fall")),
                          outlier_z=float(value(session, "assessment.warning.outlier_z")))
+
+
+def rule_values(session: Session) -> list[dict]:
+    """Every rule value with its label, current value, default and source (for the admin page)."""
+    return [{"key": key, "label": default.label, "value": value(session, key), "default": default.value,
+             "source": default.source} for key, default in DEFAULTS.items()]
+
+
+def change(session: Session, actor, key: str, new_value) -> None:
+    """Set a rule value (administrators only; audited by ``portal.settings.put``)."""
+    from portal.errors import Invalid
+    from portal.i18n import _
+
+    if key not in DEFAULTS:
+        raise Invalid(_("There is no rule value %(key)s.", key=key))
+    default = DEFAULTS[key]
+    try:
+        number = float(new_value)
+    except (TypeError, ValueError):
+        raise Invalid(_("The rule value must be a number.")) from None
+    if number < 0 or (key.endswith("top_share") and number > 1):
+        raise Invalid(_("%(value)s is outside the range this rule value can take.", value=new_value))
+    settings.put(session, actor, key, int(number) if isinstance(default.value, int) else number, default.source)

@@ -9,7 +9,7 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from assessment import schemes
+from assessment import policy, schemes
 from assessment.enums import Direction, Method
 from assessment.pages import common
 from portal import db, ui
@@ -58,8 +58,47 @@ def layout(year: str | None = None, level: str | None = None, **_query):
             "Columns: code (编码), name (名称), parent_code (上级编码), weight (权重), direction (方向), method (计分方式), "
             "level (适用层级), year (年度); optional target (目标值), bands (分档, e.g. 95:1, 90:0.8), cap (上限), "
             "per_item (每项分值). The whole scheme must add up, or nothing is imported."))),
+        ui.section(_("Rule values"), html.Div([
+            html.Div(_("Grade bands, the share cap of 好 and the warning thresholds. Double-click a value to change it; "
+                       "every change is audited."), className="form-text mb-2"),
+            html.Div(ui.grid("as-sch-rules", [], _rule_columns(), height=300, getRowId="params.data.key"),
+                     className="as-grid"),
+            html.Div(id="as-sch-rules-message"),
+        ])),
         dcc.Store(id="as-sch-changed", data=0),
     ])
+
+
+def _rule_columns() -> list[dict]:
+    return [
+        {"field": "label", "headerName": _("Rule"), "minWidth": 280, "tooltipField": "label"},
+        {"field": "value", "headerName": _("Value"), "editable": True, "type": "rightAligned", "maxWidth": 110,
+         "cellEditor": "agNumberCellEditor", "cellClass": "as-editable"},
+        {"field": "default", "headerName": _("Default"), "type": "rightAligned", "maxWidth": 110},
+        {"field": "source", "headerName": _("Source"), "minWidth": 260, "tooltipField": "source"},
+    ]
+
+
+@callback(Output("as-sch-rules", "rowData"), Input("as-sch-changed", "data"))
+def show_rules(_changed):
+    current_actor().require("schemes.manage")
+    return [{**row, "label": _(row["label"])} for row in policy.rule_values(db.session())]
+
+
+@callback(Output("as-sch-rules-message", "children"), Output("as-sch-rules", "rowData", allow_duplicate=True),
+          Input("as-sch-rules", "cellValueChanged"), prevent_initial_call=True)
+def change_rule(changes):
+    actor = current_actor()
+    changes = changes if isinstance(changes, list) else [changes] if changes else []
+    try:
+        with db.unit_of_work() as session:
+            for change in changes:
+                policy.change(session, actor, change["data"]["key"], change["data"]["value"])
+    except PortalError as error:
+        message = ui.alert(error.message, "danger")
+    else:
+        message = ui.alert(_("Saved. Results published from now on use the new value."), "success")
+    return message, [{**row, "label": _(row["label"])} for row in policy.rule_values(db.session())]
 
 
 def _grid_columns() -> list[dict]:

@@ -183,3 +183,20 @@ def test_overdue_items_are_warnings_within_scope(session, city, street_scheme):
     _item(session, city, deadline=date(2026, 2, 1), unit=city.s2)
     mine = results.warnings(session, city.actor("reviewer-d1"), None)
     assert [(w.unit_code, w.kind) for w in mine] == [("S1", WarningKind.OVERDUE)]
+
+
+def test_the_share_cap_of_the_top_grade_is_a_rule_value_the_administrator_changes(session, city, street_scheme):
+    from assessment import policy
+    from portal.errors import Invalid as Refused
+
+    with pytest.raises(AccessDenied):
+        policy.change(session, city.actor("reviewer"), "assessment.grade.top_share", 0.5)
+    with pytest.raises(Refused):
+        policy.change(session, city.actor("admin"), "assessment.grade.top_share", 2)
+    policy.change(session, city.actor("admin"), "assessment.grade.top_share", 0.5)  # 1 of 2 streets may be 好
+    code = open_period(session, city)
+    enter(session, city, code, city.s1, S1_VALUES)
+    enter(session, city, code, city.s2, S2_VALUES)
+    publish(session, city, code)
+    grades = dict(session.execute(select(Result.unit_id, Result.grade)).all())
+    assert grades[city.s1.id] == "good" and grades[city.s2.id] == "fair"
