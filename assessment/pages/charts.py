@@ -81,7 +81,7 @@ def ranking_bars(frame: pd.DataFrame, selected: int | None, title: str) -> go.Fi
         text=[f"{c:.1f}" for c in ordered["composite"]], textposition="outside", cliponaxis=False,
         customdata=np.column_stack([ordered["unit_id"], ordered["rank_in_parent"],
                                     [_grade_label(g) for g in ordered["grade"]]]),
-        hovertemplate="%{y}<br>" + _("Composite") + ": %{x:.2f} " + _points() + "<br>" + _("Rank") +
+        hovertemplate="%{y}<br>" + _("Composite") + ": %{x:.2f} " + _points() + "<br>" + _("Rank among its peers") +
                       " %{customdata[1]} · %{customdata[2]}<extra></extra>",
     ))
     low, _high = _score_range(ordered["composite"])
@@ -137,7 +137,7 @@ def trend(own: pd.DataFrame, levels: pd.DataFrame, unit_name: str) -> go.Figure:
                            textposition="top center", textfont=dict(size=11),
                            hovertemplate="%{x}: %{y:.2f} " + _points() + "<extra></extra>")
     figure.update_layout(title=_("Trend over the quarters"), height=360,
-                         yaxis=dict(title=_("Composite score (points)")), xaxis=dict(title=_("Period"), type="category"),
+                         yaxis=dict(title=_("Composite score (points)")), xaxis=dict(title=_("Assessment period"), type="category"),
                          legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0),
                          margin=dict(b=110))
     return figure
@@ -194,11 +194,11 @@ def rank_history(own: pd.DataFrame) -> go.Figure:
         text=[f"{r}/{n}" for r, n in zip(own["rank_in_level"], own["count_in_level"], strict=True)],
         textposition="top center", line=dict(color=SERIES[0]),
         marker=dict(color=[GRADE_COLOUR.get(g) for g in own["grade"]], size=10),
-        hovertemplate="%{x}: " + _("rank") + " %{text}<extra></extra>"))
+        hovertemplate="%{x}: " + _("rank in the level") + " %{text}<extra></extra>"))
     top = int(own["count_in_level"].max())
     figure.update_layout(title=_("Rank within the level (1 = best)"), height=300,
-                         yaxis=dict(title=_("Rank"), range=[top + 0.5, 0.5]),
-                         xaxis=dict(title=_("Period"), type="category"))
+                         yaxis=dict(title=_("Rank in the level"), range=[top + 0.5, 0.5]),
+                         xaxis=dict(title=_("Assessment period"), type="category"))
     return figure
 
 
@@ -214,7 +214,7 @@ def indicator_histogram(frame: pd.DataFrame, name: str, unit_label: str) -> go.F
                      annotation_text=_("median %(value)s", value=f"{median:g}"), annotation_position="top")
     axis = _("Value (%(unit)s)", unit=unit_label) if unit_label else _("Value")
     figure.update_layout(title=_("Distribution of %(name)s across units", name=name), height=340,
-                         xaxis=dict(title=axis), yaxis=dict(title=_("Units")), bargap=0.05)
+                         xaxis=dict(title=axis), yaxis=dict(title=_("Number of units")), bargap=0.05)
     return figure
 
 
@@ -272,7 +272,7 @@ def what_if_moves(frame: pd.DataFrame, count: int = 15) -> go.Figure:
         marker_color=[SERIES[2] if p > 0 else ACCENT for p in shown["places_up"]],
         customdata=np.column_stack([shown["rank_before"], shown["rank_after"], shown["composite_change"]]),
         text=[f"{p:+d}" for p in shown["places_up"]], textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: " + _("rank") + " %{customdata[0]} → %{customdata[1]} (%{customdata[2]:+.2f} " +
+        hovertemplate="%{y}: " + _("rank in the level") + " %{customdata[0]} → %{customdata[1]} (%{customdata[2]:+.2f} " +
                       _points() + ")<extra></extra>"))
     figure.update_layout(title=_("Largest moves in rank (places up +, down −)"), height=max(300, 90 + 24 * len(shown)),
                          xaxis=dict(title=_("Places moved"), zeroline=True, zerolinecolor=INK),

@@ -25,7 +25,7 @@ def layout(period: str | None = None, level: str | None = None, code: str | None
     return html.Div([
         ui.page_header(_("Indicator"), _("One indicator across the units in your scope.")),
         html.Div([
-            html.Div([html.Div(_("Period"), className="small text-muted mb-1"),
+            html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
                       common.dropdown("as-in-period", options, chosen)], className="as-control"),
             html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
                       common.dropdown("as-in-level", common.level_options(), chosen_level)], className="as-control"),
@@ -34,7 +34,7 @@ def layout(period: str | None = None, level: str | None = None, code: str | None
         ], className="as-toolbar"),
         html.Div(id="as-in-kpis", className="kpi-row"),
         dbc.Row([
-            dbc.Col(ui.section(_("Distribution"), ui.graph("as-in-histogram", height=340)), lg=6),
+            dbc.Col(ui.section(_("Score distribution"), ui.graph("as-in-histogram", height=340)), lg=6),
             dbc.Col(ui.section(_("Year on year"), ui.graph("as-in-yoy", height=340)), lg=6),
         ], class_name="g-3"),
         ui.section(_("Best and worst"), ui.graph("as-in-best")),
@@ -75,7 +75,7 @@ def show_indicator(period, level, code):
                 charts.best_and_worst(nothing))
     name = leaf.name if leaf else code
     unit_label = next((i.unit_label for i in scheme.indicators if i.code == code), "") if scheme else ""
-    kpis = [ui.kpi(_("Units"), len(frame)),
+    kpis = [ui.kpi(_("Number of units"), len(frame)),
             ui.kpi(_("Median value"), "—" if frame.empty else f"{frame['value'].median():g}", unit_label or None),
             ui.kpi(_("Full points"), int((frame["fraction"] >= 0.999).sum()) if not frame.empty else 0,
                    _("units earning the whole weight")),

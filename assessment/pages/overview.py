@@ -45,7 +45,7 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
                        _("Published results by unit: composite scores, ranks and grades (好/较好/一般/差)."),
                        actions=exports),
         html.Div([
-            html.Div([html.Div(_("Period"), className="small text-muted mb-1"),
+            html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
                       common.dropdown("as-ov-period", options, chosen)], className="as-control"),
             html.Div(id="as-ov-unit-link", className="ms-auto"),
         ], className="as-toolbar"),
@@ -56,7 +56,7 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
             dbc.Col(ui.section(_("Ranking"), ui.graph("as-ov-ranking")), lg=5),
         ], class_name="g-3"),
         dbc.Row([
-            dbc.Col(ui.section(_("Distribution"), ui.graph("as-ov-distribution", height=360)), lg=6),
+            dbc.Col(ui.section(_("Score distribution"), ui.graph("as-ov-distribution", height=360)), lg=6),
             dbc.Col(ui.section(_("Trend"), ui.graph("as-ov-trend", height=360)), lg=6),
         ], class_name="g-3"),
         ui.section(_("Early warnings"), html.Div(id="as-ov-warnings"),

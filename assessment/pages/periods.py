@@ -36,7 +36,7 @@ def layout(period: str | None = None, **_query):
                        _("A period is created as a draft, opened for score collection, reviewed, then published: "
                          "publishing computes and freezes the results every dashboard reads.")),
         html.Div([
-            html.Div([html.Div(_("Period"), className="small text-muted mb-1"),
+            html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
                       common.dropdown("as-pe-period", [], period)], className="as-control", style={"minWidth": "260px"}),
             create,
         ], className="as-toolbar"),
@@ -73,10 +73,10 @@ def list_periods(_changed, chosen):
                  "published": ui.fmt_datetime(p.published_at), "by": p.published_by,
                  "href": common.href("/assessment/scores", period=p.code)} for p in found]
         columns = [
-            common.grid_link_column("label", _("Period"), maxWidth=160),
+            common.grid_link_column("label", _("Assessment period"), maxWidth=160),
             {"field": "status", "headerName": _("Status"), "maxWidth": 150},
-            {"field": "start", "headerName": _("From"), "maxWidth": 130},
-            {"field": "end", "headerName": _("To"), "maxWidth": 130},
+            {"field": "start", "headerName": _("Start date"), "maxWidth": 130},
+            {"field": "end", "headerName": _("End date"), "maxWidth": 130},
             {"field": "published", "headerName": _("Published"), "maxWidth": 170},
             {"field": "by", "headerName": _("By")},
         ]

@@ -45,7 +45,7 @@ def layout(period: str | None = None, level: str | None = None, unit: str | None
     codes = [p.code for p in found]
     chosen = period if period in codes else next((p.code for p in found if p.status in rules.EDITABLE), codes[0])
     controls = html.Div([
-        html.Div([html.Div(_("Period"), className="small text-muted mb-1"),
+        html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
                   common.dropdown("as-sc-period", options, chosen)], className="as-control", style={"minWidth": "230px"}),
         html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
                   common.dropdown("as-sc-level", [], level)], className="as-control"),

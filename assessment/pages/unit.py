@@ -28,7 +28,7 @@ def layout(id: str | None = None, period: str | None = None, **_query):
     return html.Div([
         ui.page_header(unit.name, subtitle, actions=dbc.Button(_("Show in the overview"), href=back, color="secondary",
                                                               outline=True, size="sm")),
-        html.Div([html.Div([html.Div(_("Period"), className="small text-muted mb-1"),
+        html.Div([html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
                             common.dropdown("as-unit-period", options, chosen)], className="as-control")],
                  className="as-toolbar"),
         dcc.Store(id="as-unit-id", data=unit.id),
@@ -61,9 +61,9 @@ def show_unit(period, unit_id):
                 dimensions, unit.name), height=360)), lg=6),
         ], class_name="g-3"),
         dbc.Row([
-            dbc.Col(ui.section(_("History"), ui.graph("as-unit-trend", charts.trend(own, own.iloc[0:0], unit.name),
+            dbc.Col(ui.section(_("Composite over time"), ui.graph("as-unit-trend", charts.trend(own, own.iloc[0:0], unit.name),
                                                       height=360)), lg=6),
-            dbc.Col(ui.section(_("Rank"), ui.graph("as-unit-rank", charts.rank_history(own), height=360)), lg=6),
+            dbc.Col(ui.section(_("Rank in the level"), ui.graph("as-unit-rank", charts.rank_history(own), height=360)), lg=6),
         ], class_name="g-3"),
         ui.section(_("Indicators"), _breakdown_grid(breakdown, period, UnitLevel(unit.level))),
         _lower_row(unit, items, leaders),
@@ -113,7 +113,7 @@ def _breakdown_grid(breakdown, period, level: UnitLevel):
 def _lower_row(unit, items, leaders) -> dbc.Row:
     return dbc.Row([
         dbc.Col(ui.section(_("Supervision items"), _supervision_grid(items)), lg=7),
-        dbc.Col(ui.section(_("Leadership team"), _leader_list(leaders)), lg=5),
+        dbc.Col(ui.section(_("The unit's leadership team"), _leader_list(leaders)), lg=5),
     ], class_name="g-3")
 
 

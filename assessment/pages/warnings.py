@@ -25,7 +25,7 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
         ui.page_header(_("Early warnings"),
                        _("Units to look at in a published period, and units with supervision items past their "
                          "deadline today. The thresholds are rule values an administrator can change.")),
-        html.Div([html.Div([html.Div(_("Period"), className="small text-muted mb-1"),
+        html.Div([html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
                             common.dropdown("as-wa-period", options, chosen)], className="as-control")],
                  className="as-toolbar"),
         html.Div(id="as-wa-kpis", className="kpi-row"),

@@ -30,7 +30,7 @@ def layout(period: str | None = None, level: str | None = None, **_query):
                        _("Try other weights for the dimensions and see who would move up or down. Nothing is saved; "
                          "the published results stay as they are.")),
         html.Div([
-            html.Div([html.Div(_("Period"), className="small text-muted mb-1"),
+            html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
                       common.dropdown("as-wi-period", options, chosen)], className="as-control"),
             html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
                       common.dropdown("as-wi-level", common.level_options(), chosen_level)], className="as-control"),
@@ -109,7 +109,7 @@ def recompute(values, ids, period, level):
              "href": common.unit_href(row["unit_id"], period)} for row in frame.to_dict("records")]
     moved = frame[frame["places_up"] != 0] if not frame.empty else frame
     regraded = frame[frame["grade_before"] != frame["grade_after"]] if not frame.empty else frame
-    kpis = [ui.kpi(_("Units"), len(frame)), ui.kpi(_("Would change rank"), len(moved)),
+    kpis = [ui.kpi(_("Number of units"), len(frame)), ui.kpi(_("Would change rank"), len(moved)),
             ui.kpi(_("Would change grade"), len(regraded), tone="warn" if len(regraded) else "neutral")]
     return rows, charts.what_if_moves(frame), kpis, note
 
