@@ -87,6 +87,15 @@ def list_items(session: Session, actor: Actor, *, unit_id: int | None = None, st
     return [_view(item, unit, today) for item, unit in rows]
 
 
+def get_item(session: Session, actor: Actor, item_id: int, today: date | None = None) -> SupervisionView:
+    """One item of a unit in scope."""
+    actor.require_any(*VIEW)
+    item = session.get(SupervisionItem, item_id)
+    if item is None or not actor.in_scope(item.unit.path):
+        raise NotFound(_("No such supervision item among the units you are responsible for."))
+    return _view(item, item.unit, today or date.today())
+
+
 def unit_items(session: Session, actor: Actor, unit_id: int, today: date | None = None) -> list[SupervisionView]:
     """The items of exactly one unit."""
     actor.require_any(*VIEW, "cadres.view", "decisions.view")

@@ -110,12 +110,9 @@ def show_item(item_id, _changed):
     if not item_id:
         return ui.empty_state(_("Choose an item in the list."))
     try:
-        found = [i for i in supervision.list_items(db.session(), actor) if i.id == int(item_id)]
+        item = supervision.get_item(db.session(), actor, int(item_id))
     except (PortalError, TypeError, ValueError):
-        found = []
-    if not found:
         return ui.empty_state(_("No such supervision item among the units you are responsible for."))
-    item = found[0]
     moves = sorted(supervision.MOVES.get(item.stored_status, set()), key=list(SupervisionStatus).index)
     facts = html.Dl([
         html.Dt(_("Unit")), html.Dd(dcc.Link(item.unit_name, href=common.unit_href(item.unit_id))),

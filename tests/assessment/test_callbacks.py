@@ -299,3 +299,20 @@ def test_a_reviewer_cannot_change_a_scheme_through_the_endpoint(client, session,
     assert "Your role may not do this" in text(response)
     from assessment.models import Indicator
     assert session.scalar(select(func.count()).select_from(Indicator).where(Indicator.code == "X1")) == 0
+
+
+def test_a_supervision_item_of_another_district_is_not_shown(client, session, city, street_scheme):
+    from datetime import date
+
+    from assessment import supervision
+
+    item = supervision.create(session, city.actor("reviewer"), unit_id=city.s2.id, title="梅园整改事项",
+                              assigned_on=date(2026, 1, 5), deadline=date(2026, 2, 1), indicator_code="I3")
+    session.commit()
+    login(client, "reviewer-d1")
+    answer = text(callback(client, [("as-su-detail", "children")], [("as-su-selected", "data", item.id),
+                                                                   ("as-su-changed", "data", 0)]))
+    assert "No such supervision item" in answer and "梅园" not in answer
+    rows = callback(client, [("as-su-grid", "rowData")], [("as-su-status", "value", None),
+                                                          ("as-su-unit", "value", None), ("as-su-changed", "data", 0)])
+    assert "梅园" not in text(rows)
