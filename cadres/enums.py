@@ -41,7 +41,6 @@ class RecordSource(LabeledEnum):
     IMPORT = "import", N_("Imported")
     ATTENDANCE = "attendance", N_("Class attendance")
     CLAIM = "claim", N_("Approved claim")
-    MANUAL = "manual", N_("Entered by a reviewer")
 
 
 class ClaimStatus(LabeledEnum):

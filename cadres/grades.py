@@ -9,13 +9,14 @@ from sqlalchemy.orm import Session
 
 from cadres import rules, scope
 from cadres import settings as cadre_settings
-from cadres.enums import AppraisalGrade
+from cadres.enums import GRADE_ALIASES, AppraisalGrade
 from cadres.models import CadreAppraisal
-from portal import audit, units
+from portal import audit
 from portal.access import Actor
 from portal.errors import Invalid
 from portal.i18n import _
 from portal.models import Cadre, Unit
+from portal.tabular import choice
 
 
 def grades_for_cadre(session: Session, actor: Actor, cadre_id: int) -> list[tuple[int, str]]:
@@ -82,7 +83,7 @@ def set_grade(session: Session, actor: Actor, cadre_code: str, year, grade) -> t
     if not 2000 <= year <= 2100:
         raise Invalid(_("Give the year of the appraisal."), field="year")
     try:
-        grade = AppraisalGrade.parse(str(grade))
+        grade = choice(AppraisalGrade, GRADE_ALIASES)(grade)
     except ValueError:
         raise Invalid(_("Choose a grade."), field="grade") from None
     row = session.scalar(select(CadreAppraisal).where(CadreAppraisal.cadre_id == cadre.id,
@@ -98,7 +99,3 @@ def set_grade(session: Session, actor: Actor, cadre_code: str, year, grade) -> t
                        "changes": audit.changes(before, audit.snapshot(row))})
     (check,) = [q.check for q in quota_checks(session, actor, year, [row.unit_id])] or [None]
     return row, check
-
-
-def unit_of(session: Session, actor: Actor, unit_id: int) -> Unit:
-    return units.get_unit(session, actor, unit_id)

@@ -409,7 +409,7 @@ def export_progress(session: Session, actor: Actor, *, period: str | None = None
     year = _period_year(period) if period else date.today().year
     unit_codes = dict(session.execute(select(Unit.id, Unit.code).where(actor.unit_clause())).all())
     rows = [{"cadre_code": r.code, "name": r.name, "unit_code": unit_codes.get(r.unit_id, ""),
-             "unit": r.unit_name, "year": year, "required": r.progress.required_hours,
+             "unit": r.unit_name, "year": year, "required": round(float(r.progress.required_hours), 2),
              "counted": round(r.progress.hours_counted, 2), "online": round(r.progress.online_hours, 2),
              "missing": round(r.progress.missing_hours, 2), "behind": r.progress.behind,
              "deadline": r.progress.deadline, "projected": r.progress.projected_completion,
