@@ -29,7 +29,7 @@ from portal.access import Actor
 from portal.db import utcnow
 from portal.enums import CadreCategory, CadreStatus, Rank
 from portal.errors import AccessDenied, Conflict, Invalid, NotFound
-from portal.i18n import _
+from portal.i18n import N_, _
 from portal.models import Cadre, Unit
 
 MAX_HOURS = 500  # one record; a three-month class is about 480 class hours
@@ -67,15 +67,25 @@ def _standard_values(standard: rules.Standard) -> dict:
     return values
 
 
+FIELD_LABELS = {
+    "annual_hours": N_("Annual class hours"), "online_hours": N_("Online hours at least"),
+    "online_share_cap": N_("Share of the annual hours online study may fill"),
+    "theory_hours": N_("Theory"), "party_spirit_hours": N_("Party spirit"),
+    "professional_hours": N_("Professional"), "knowledge_hours": N_("Knowledge"),
+    "five_year_hours": N_("Five-year total (county level and above)"),
+}
+
+
 def _check_hours(value, field: str, *, optional: bool = False, upper: float = 5000) -> float | None:
     if value in (None, "") and optional:
         return None
+    label = _(FIELD_LABELS.get(field, field))
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise Invalid(_("%(field)s must be a number of hours.", field=field), field=field) from None
+        raise Invalid(_("%(field)s must be a number.", field=label), field=field) from None
     if not 0 <= number <= upper:
-        raise Invalid(_("%(field)s must be between 0 and %(max)s.", field=field, max=upper), field=field)
+        raise Invalid(_("%(field)s must be between 0 and %(max)s.", field=label, max=upper), field=field)
     return number
 
 
@@ -582,3 +592,25 @@ def withdraw_claim(session: Session, actor: Actor, claim_id) -> TrainingClaim:
     session.flush()
     audit.log(session, actor, "training.claim.withdrawn", claim, summary={"title": claim.title})
     return claim
+
+
+# --- plan statistics ------------------------------------------------------------------------
+
+def plan_counts(session: Session, actor: Actor, year: int) -> dict[str, int]:
+    """Serving cadres in scope, how many have the year's plan, and how many plans were adjusted."""
+    actor.require("training.view")
+    serving = select(Cadre.id).where(actor.cadre_clause(), Cadre.status == CadreStatus.SERVING)
+    cadres = session.scalar(select(func.count()).select_from(serving.subquery())) or 0
+    plans = session.execute(select(func.count(), func.count(TrainingPlan.adjusted_at))
+                            .where(TrainingPlan.year == year, TrainingPlan.cadre_id.in_(serving))).one()
+    return {"cadres": cadres, "plans": plans[0] or 0, "adjusted": plans[1] or 0,
+            "without": max(0, cadres - (plans[0] or 0))}
+
+
+def adjusted_plans(session: Session, actor: Actor, year: int) -> list[TrainingPlan]:
+    actor.require("training.view")
+    return list(session.scalars(
+        select(TrainingPlan).join(Cadre, TrainingPlan.cadre_id == Cadre.id)
+        .where(TrainingPlan.year == year, TrainingPlan.adjusted_at.is_not(None), actor.cadre_clause())
+        .options(joinedload(TrainingPlan.cadre).joinedload(Cadre.unit))
+        .order_by(TrainingPlan.adjusted_at.desc())))
