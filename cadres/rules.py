@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 from cadres.enums import AppraisalGrade, ClaimStatus, TrainingCategory, TrainingMode
 from portal.enums import RANK_GRADE, CadreCategory, Rank
+from portal.i18n import N_
 
 CATEGORIES = tuple(TrainingCategory)
 EPSILON = 1e-9
@@ -49,25 +50,26 @@ COUNTY_GRADE = RANK_GRADE[Rank.COUNTY_DEPUTY]
 
 DEFAULT_STANDARDS: tuple[Standard, ...] = (
     Standard(
-        code="leading_county", name="Leading cadres at county/division level and above",
+        code="leading_county", name=N_("Leading cadres at county/division level and above"),
         cadre_category=CadreCategory.LEADING, min_rank_grade=COUNTY_GRADE,
         annual_hours=110, online_hours=50, online_share_cap=0.5,
         category_hours={TrainingCategory.THEORY: 30, TrainingCategory.PARTY_SPIRIT: 24,
                         TrainingCategory.PROFESSIONAL: 30, TrainingCategory.KNOWLEDGE: 10},
         five_year_hours=550,
-        source="干部教育培训工作条例 (2023): ≥ 3 months or 550 class hours in five years at party "
-               "schools and recognized institutions (annual target: 550 ÷ 5); 网络培训 ≥ 50 hours a "
-               "year; category minimums and the online share: local practice",
+        source=N_("干部教育培训工作条例 (2023): at least 3 months or 550 class hours in five years at party "
+                  "schools and recognized institutions (annual target 550 ÷ 5); online learning (网络培训) at "
+                  "least 50 hours a year; category minimums and the online share: local practice"),
     ),
     Standard(
-        code="general", name="Other cadres",
+        code="general", name=N_("Other cadres"),
         cadre_category=None, min_rank_grade=0,
         annual_hours=90, online_hours=50, online_share_cap=0.5,
         category_hours={TrainingCategory.THEORY: 20, TrainingCategory.PARTY_SPIRIT: 20,
                         TrainingCategory.PROFESSIONAL: 30, TrainingCategory.KNOWLEDGE: 10},
         five_year_hours=None,
-        source="干部教育培训工作条例 (2023): ≥ 12 days or ≥ 90 class hours of training a year; "
-               "网络培训 ≥ 50 hours a year; category minimums and the online share: local practice",
+        source=N_("干部教育培训工作条例 (2023): at least 12 days or 90 class hours of training a year; "
+                  "online learning (网络培训) at least 50 hours a year; category minimums and the online share: "
+                  "local practice"),
     ),
 )
 

@@ -18,13 +18,13 @@ EXCELLENT_QUOTA = "cadres.excellent_quota"
 EXCELLENT_QUOTA_BY_UNIT = "cadres.excellent_quota_by_unit"
 
 DEFAULTS: dict[str, Default] = {
-    DAY_HOURS: Default(8, "干部教育培训工作条例 (2023); domain.md §6: one day of training counts as 8 class hours",
+    DAY_HOURS: Default(8, N_("干部教育培训工作条例 (2023): one day of training counts as 8 class hours"),
                        N_("Class hours per training day")),
-    FIVE_YEAR_CYCLE_START: Default(2023, "全国干部教育培训规划 (2023–2027): five-year cycles start in 2023",
+    FIVE_YEAR_CYCLE_START: Default(2023, N_("全国干部教育培训规划 (2023–2027): five-year cycles start in 2023"),
                                    N_("First year of the five-year training cycle")),
-    EXCELLENT_QUOTA: Default(0.20, "公务员考核规定 (2020): 优秀 at most 20% of those assessed in a unit",
+    EXCELLENT_QUOTA: Default(0.20, N_("公务员考核规定 (2020): 优秀 at most 20% of those assessed in a unit"),
                              N_("Share of cadres a unit may grade Excellent")),
-    EXCELLENT_QUOTA_BY_UNIT: Default({}, "local practice: some units use 15%; {unit code: share}",
+    EXCELLENT_QUOTA_BY_UNIT: Default({}, N_("local practice: some units use 15%; {unit code: share}"),
                                      N_("Units with their own Excellent share")),
 }
 

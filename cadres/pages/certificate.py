@@ -22,9 +22,10 @@ from portal.i18n import N_, _
 
 
 def _records_table(records) -> html.Table:
-    rows = [html.Tr([html.Td(str(n)), html.Td(r.completed_on.isoformat()), html.Td(r.title),
+    rows = [html.Tr([html.Td(str(n)), html.Td(r.completed_on.isoformat()), html.Td(r.title, className="ca-wrap"),
                      html.Td(TrainingCategory(r.category).label), html.Td(TrainingMode(r.mode).label),
-                     html.Td(hours(r.hours), className="text-end"), html.Td(r.provider or RecordSource(r.source).label)])
+                     html.Td(hours(r.hours), className="text-end"),
+                     html.Td(r.provider or RecordSource(r.source).label, className="ca-wrap")])
             for n, r in enumerate(sorted(records, key=lambda r: (r.completed_on, r.id)), start=1)]
     head = html.Thead(html.Tr([html.Th("#"), html.Th(_("Completed on")), html.Th(_("Course")),
                                html.Th(_("Category")), html.Th(_("Mode")), html.Th(_("Hours"), className="text-end"),

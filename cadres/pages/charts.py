@@ -11,6 +11,7 @@ from portal.i18n import _
 from portal.theme import GRADE_COLOURS, SERIES, STATUS, empty_figure
 
 MODE_COLOURS = {"offline": SERIES[0], "online": SERIES[1]}
+MODES = (TrainingMode.OFFLINE, TrainingMode.ONLINE)  # offline at the bottom of each stack
 
 
 def completion_by_unit(frame: pd.DataFrame) -> go.Figure:
@@ -45,7 +46,7 @@ def hours_by_category_mode(frame: pd.DataFrame) -> go.Figure:
         return empty_figure(_("No training recorded for this year yet."))
     figure = go.Figure()
     categories = list(TrainingCategory)
-    for mode in TrainingMode:
+    for mode in MODES:
         part = frame[frame["mode"] == mode.value].set_index("category")["hours"]
         figure.add_bar(x=[c.label for c in categories], y=[float(part.get(c.value, 0.0)) for c in categories],
                        name=mode.label, marker_color=MODE_COLOURS[mode.value],
@@ -60,7 +61,7 @@ def hours_by_month(frame: pd.DataFrame, title: str | None = None) -> go.Figure:
     if frame.empty or not frame["hours"].sum():
         return empty_figure(_("No training recorded for this year yet."))
     figure = go.Figure()
-    for mode in TrainingMode:
+    for mode in MODES:
         part = frame[frame["mode"] == mode.value]
         figure.add_bar(x=[_("Month %(n)s", n=int(m)) for m in part["month"]], y=part["hours"], name=mode.label,
                        marker_color=MODE_COLOURS[mode.value],
@@ -78,6 +79,6 @@ def grade_distribution(counts: dict[AppraisalGrade, int]) -> go.Figure:
     figure = go.Figure(go.Bar(x=[g.label for g in grades], y=[counts.get(g, 0) for g in grades],
                               marker_color=GRADE_COLOURS, text=[counts.get(g, 0) for g in grades],
                               textposition="outside", hovertemplate="%{x}: %{y}<extra></extra>"))
-    figure.update_layout(title=_("Appraisal grades"), yaxis=dict(title=_("Cadres")), height=300,
+    figure.update_layout(title=_("Appraisal grades"), yaxis=dict(title=_("Number of cadres")), height=300,
                          showlegend=False)
     return figure

@@ -88,7 +88,7 @@ def field(label: str, control: Any, width: int = 3, hint: str | None = None) -> 
 
 def link_column(field_name: str, header: str, **extra) -> dict:
     """A grid column whose cell links to the cadre's profile (``assets/30-cadres.js``)."""
-    return {"field": field_name, "headerName": header, "cellRenderer": "CaCadreLink", **extra}
+    return {"field": field_name, "headerName": header, "cellRenderer": "CaCadreLink", "minWidth": 110, **extra}
 
 
 def no_cadre_linked() -> html.Div:

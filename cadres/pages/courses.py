@@ -52,7 +52,7 @@ def enrolment_rows(found) -> list[dict]:
 
 
 def enrolment_columns() -> list[dict]:
-    return [link_column("name", _("Cadre"), maxWidth=120), {"field": "code", "headerName": _("Code"), "maxWidth": 110},
+    return [link_column("name", _("Cadre"), maxWidth=120), {"field": "code", "headerName": _("Cadre code"), "maxWidth": 110},
             {"field": "unit", "headerName": _("Unit")}, {"field": "status", "headerName": _("Status"), "maxWidth": 120}]
 
 

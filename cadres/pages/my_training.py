@@ -15,6 +15,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
 from cadres import courses, reports, scope, service, training
+from cadres import settings as cadre_settings
 from cadres.enums import ClaimStatus, EnrolmentStatus, TrainingCategory
 from cadres.pages import charts, widgets
 from cadres.pages.common import (
@@ -51,9 +52,11 @@ def year_content(session, actor, year: int) -> html.Div:
     history = ui.grid("ca-my-records", widgets.record_rows(records), widgets.record_columns(), height=320) \
         if records else ui.empty_state(_("No training recorded for %(year)s yet.", year=year),
                                        _("Classes you attend are recorded by the organizer; claim self-study below."))
-    plan = _("Plan %(year)s: %(hours)s class hours, of which at least %(online)s online; deadline %(date)s.",
-             year=year, hours=hours(progress.required_hours), online=hours(progress.required_online),
-             date=ui.fmt_date(progress.deadline))
+    per_day = cadre_settings.day_hours(session)
+    plan = _("Plan %(year)s: %(hours)s class hours (%(days)s days at %(per_day)s hours a day), of which at "
+             "least %(online)s online; deadline %(date)s.", year=year, hours=hours(progress.required_hours),
+             days=hours(progress.required_hours / per_day), per_day=hours(per_day),
+             online=hours(progress.required_online), date=ui.fmt_date(progress.deadline))
     return html.Div([
         html.P(plan, className="text-muted", id="ca-my-plan"),
         widgets.progress_kpis(progress),

@@ -21,7 +21,7 @@ from portal.pages.transfer import export_buttons
 
 def behind_columns() -> list[dict]:
     return [link_column("name", _("Cadre"), maxWidth=120, pinned="left"),
-            {"field": "code", "headerName": _("Code"), "maxWidth": 105},
+            {"field": "code", "headerName": _("Cadre code"), "maxWidth": 105},
             {"field": "unit", "headerName": _("Unit")},
             {"field": "position", "headerName": _("Position")},
             {"field": "counted", "headerName": _("Hours counted"), "maxWidth": 120, "type": "numericColumn"},

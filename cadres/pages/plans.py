@@ -30,7 +30,7 @@ def layout(**_query):
         dbc.Button(_("Generate missing plans"), id="ca-pl-generate", color="primary", size="sm"),
     ]) if actor.can("training.edit") else None
     adjusted_columns = [link_column("name", _("Cadre"), maxWidth=120),
-                        {"field": "code", "headerName": _("Code"), "maxWidth": 110},
+                        {"field": "code", "headerName": _("Cadre code"), "maxWidth": 110},
                         {"field": "unit", "headerName": _("Unit")},
                         {"field": "annual", "headerName": _("Annual hours"), "maxWidth": 120},
                         {"field": "note", "headerName": _("Reason")},

@@ -41,7 +41,7 @@ def _age(birth: date | None, today: date) -> str:
 def basic_section(cadre: Cadre, full: bool) -> dbc.Card:
     """Who the cadre is: unit, position, rank, category (everyone who may see the cadre);
     birth, gender, party membership and dates in post (reviewers and the cadre)."""
-    rows = [(_("Code"), cadre.code), (_("Unit"), cadre.unit.name), (_("Position"), cadre.position),
+    rows = [(_("Cadre code"), cadre.code), (_("Unit"), cadre.unit.name), (_("Position"), cadre.position),
             (_("Rank"), Rank(cadre.rank).label if cadre.rank else "—"),
             (_("Category"), CadreCategory(cadre.category).label),
             (_("Leadership team"), LeaderRole(cadre.leader_role).label),

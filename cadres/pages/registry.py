@@ -41,8 +41,8 @@ def cadre_rows(cadres, full: bool) -> list[dict]:
 
 
 def columns(full: bool) -> list[dict]:
-    cols = [link_column("name", _("Name"), maxWidth=130, pinned="left"),
-            {"field": "code", "headerName": _("Code"), "maxWidth": 110},
+    cols = [link_column("name", _("Full name"), maxWidth=130, pinned="left"),
+            {"field": "code", "headerName": _("Cadre code"), "maxWidth": 110},
             {"field": "unit", "headerName": _("Unit"), "minWidth": 160},
             {"field": "position", "headerName": _("Position"), "minWidth": 180},
             {"field": "rank", "headerName": _("Rank"), "maxWidth": 170},
@@ -85,7 +85,7 @@ def layout(**_query):
                        actions=export_buttons("cadres") if full else None),
         filters(session, actor),
         html.Div(id="ca-reg-kpis"),
-        ui.section(_("Cadres"), ui.grid("ca-reg-grid", [], columns(full), height=520, page_size=50)),
+        ui.section(_("List of cadres"), ui.grid("ca-reg-grid", [], columns(full), height=520, page_size=50)),
         import_section,
     ])
 

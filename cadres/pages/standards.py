@@ -41,7 +41,7 @@ def standard_card(standard: Standard) -> dbc.Col:
     items = [item for label, value in facts for item in (
         html.Dt(label, className="col-5 small text-muted fw-normal"), html.Dd(value, className="col-7 mb-1"))]
     body = [html.Dl(items, className="row mb-2"),
-            html.P([html.Span(_("Source: "), className="text-muted"), standard.source], className="small mb-0")]
+            html.P([html.Span(_("Source: "), className="text-muted"), _(standard.source)], className="small mb-0")]
     return dbc.Col(dbc.Card([dbc.CardHeader(html.Strong(f"{_(standard.name)} · {standard.code}")),
                              dbc.CardBody(body)], class_name="h-100"), lg=6, class_name="mb-3")
 
@@ -60,7 +60,7 @@ def _shown(key: str, value) -> str:
 
 def settings_rows(session) -> html.Table:
     rows = [html.Tr([html.Td(_(default.label)), html.Td(_shown(key, cadre_settings.get(session, key))),
-                     html.Td(default.source, className="small")])
+                     html.Td(_(default.source), className="small")])
             for key, default in cadre_settings.DEFAULTS.items()]
     return html.Table([html.Thead(html.Tr([html.Th(_("Rule")), html.Th(_("Value")), html.Th(_("Source"))])),
                        html.Tbody(rows)], className="table table-sm mb-2")

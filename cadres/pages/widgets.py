@@ -111,6 +111,6 @@ def record_columns(with_cadre: bool = False) -> list[dict]:
     ]
     if with_cadre:
         columns[1:1] = [link_column("name", _("Cadre"), maxWidth=120),
-                        {"field": "code", "headerName": _("Code"), "maxWidth": 110},
+                        {"field": "code", "headerName": _("Cadre code"), "maxWidth": 110},
                         {"field": "unit", "headerName": _("Unit")}]
     return columns
