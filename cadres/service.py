@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from cadres import grades, scope, training
@@ -19,7 +19,7 @@ from cadres.models import CadrePosting
 from cadres.rules import TrainingProgress
 from portal import units
 from portal.access import Actor
-from portal.enums import CadreCategory, CadreStatus, Rank
+from portal.enums import CadreCategory, CadreStatus, Gender, Rank
 from portal.models import Cadre, Unit
 
 
@@ -36,11 +36,9 @@ class CadreFilter:
     extra: dict = field(default_factory=dict)
 
 
-def search_cadres(session: Session, actor: Actor, filters: CadreFilter = CadreFilter()) -> list[Cadre]:
-    """Cadres in the actor's scope matching ``filters`` (ordered by unit, then code)."""
+def _registry(session: Session, actor: Actor, filters: CadreFilter):
     actor.require_any(*scope.BASIC)
-    stmt = (select(Cadre).join(Unit, Cadre.unit_id == Unit.id).where(actor.cadre_clause())
-            .options(joinedload(Cadre.unit)))
+    stmt = select(Cadre).join(Unit, Cadre.unit_id == Unit.id).where(actor.cadre_clause())
     if filters.unit_id:
         under = units.get_unit(session, actor, int(filters.unit_id))
         stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
@@ -54,7 +52,23 @@ def search_cadres(session: Session, actor: Actor, filters: CadreFilter = CadreFi
     if term:
         like = f"%{term}%"
         stmt = stmt.where(or_(Cadre.name.like(like), Cadre.code.like(like), Cadre.position.like(like)))
+    return stmt
+
+
+def search_cadres(session: Session, actor: Actor, filters: CadreFilter = CadreFilter()) -> list[Cadre]:
+    """Cadres in the actor's scope matching ``filters`` (ordered by unit, then code)."""
+    stmt = _registry(session, actor, filters).options(joinedload(Cadre.unit))
     return list(session.scalars(stmt.order_by(Unit.path, Cadre.code).limit(filters.limit)))
+
+
+def count_cadres(session: Session, actor: Actor, filters: CadreFilter = CadreFilter()) -> dict[str, int]:
+    """How many cadres match, and how many of them are leading cadres, party members, women."""
+    found = _registry(session, actor, filters).subquery()
+    row = session.execute(select(
+        func.count(), func.sum(case((found.c.category == CadreCategory.LEADING, 1), else_=0)),
+        func.sum(case((found.c.party_member.is_(True), 1), else_=0)),
+        func.sum(case((found.c.gender == Gender.FEMALE, 1), else_=0)))).one()
+    return {"cadres": row[0] or 0, "leading": row[1] or 0, "party_members": row[2] or 0, "women": row[3] or 0}
 
 
 def count_by_category(session: Session, actor: Actor) -> dict[CadreCategory, int]:

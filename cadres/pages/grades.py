@@ -21,14 +21,14 @@ from portal.pages.transfer import export_buttons, import_panel
 
 
 def quota_columns() -> list[dict]:
-    return [{"field": "unit", "headerName": _("Unit"), "minWidth": 200},
-            {"field": "code", "headerName": _("Unit code"), "maxWidth": 140},
-            {"field": "assessed", "headerName": _("Assessed"), "maxWidth": 110, "type": "numericColumn"},
-            {"field": "excellent", "headerName": _("Excellent"), "maxWidth": 110, "type": "numericColumn"},
-            {"field": "allowed", "headerName": _("Allowed"), "maxWidth": 110, "type": "numericColumn"},
-            {"field": "share", "headerName": _("Share"), "maxWidth": 100},
-            {"field": "quota", "headerName": _("Quota"), "maxWidth": 100},
-            {"field": "state", "headerName": _("Check"), "maxWidth": 150, "sort": "desc",
+    return [{"field": "unit", "headerName": _("Unit"), "minWidth": 160},
+            {"field": "code", "headerName": _("Unit code"), "minWidth": 120, "maxWidth": 140},
+            {"field": "assessed", "headerName": _("Assessed"), "minWidth": 120, "type": "numericColumn"},
+            {"field": "excellent", "headerName": _("Excellent"), "minWidth": 90, "type": "numericColumn"},
+            {"field": "allowed", "headerName": _("Allowed"), "minWidth": 90, "type": "numericColumn"},
+            {"field": "share", "headerName": _("Share"), "minWidth": 85},
+            {"field": "quota", "headerName": _("Quota"), "minWidth": 100},
+            {"field": "state", "headerName": _("Check"), "minWidth": 110, "sort": "desc",
              "cellClassRules": {"ca-over-quota": "params.data.over"}}]
 
 

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from cadres import scope, service
-from cadres.pages.common import dropdown, field, link_column, unit_options
+from cadres.pages.common import dropdown, field, link_column, percent, unit_options
 from cadres.service import CadreFilter
 from portal import db, ui
 from portal.access import current_actor
@@ -17,6 +17,8 @@ from portal.enums import CadreCategory, CadreStatus, Gender, Rank
 from portal.errors import PortalError
 from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
+
+LIMIT = 5000  # rows sent to the browser; the counts cover every match
 
 
 def _age(birth: date | None, today: date) -> int | None:
@@ -95,21 +97,23 @@ def layout(**_query):
           Input("ca-reg-status", "value"), Input("ca-reg-text", "value"))
 def search(unit_id, ranks, categories, statuses, text):
     actor = current_actor()
+    session = db.session()
     try:
         wanted = CadreFilter(unit_id=unit_id, ranks=[Rank(r) for r in ranks or []],
                              categories=[CadreCategory(c) for c in categories or []],
-                             statuses=[CadreStatus(s) for s in statuses or []], text=text or "")
-        found = service.search_cadres(db.session(), actor, wanted)
+                             statuses=[CadreStatus(s) for s in statuses or []], text=text or "", limit=LIMIT)
+        found = service.search_cadres(session, actor, wanted)
+        counts = service.count_cadres(session, actor, wanted)
     except (PortalError, ValueError) as error:
         return [], ui.alert(getattr(error, "message", _("Choose the filters again.")), "warning")
     full = actor.can("cadres.view")
-    leading = sum(1 for c in found if c.category == CadreCategory.LEADING)
-    cards = [ui.kpi(_("Cadres found"), len(found)), ui.kpi(_("Leading cadres"), leading)]
+    total = counts["cadres"]
+    cards = [ui.kpi(_("Cadres found"), total,
+                    _("The list shows the first %(n)s; narrow the filters.", n=LIMIT) if total > LIMIT else None),
+             ui.kpi(_("Leading cadres"), counts["leading"])]
     if full:
-        members = sum(1 for c in found if c.party_member)
-        women = sum(1 for c in found if c.gender == Gender.FEMALE)
-        cards += [ui.kpi(_("Party members"), f"{members / len(found) * 100:.0f}%" if found else "—"),
-                  ui.kpi(_("Women"), f"{women / len(found) * 100:.0f}%" if found else "—")]
+        cards += [ui.kpi(_("Party members"), percent(counts["party_members"] / total) if total else "—"),
+                  ui.kpi(_("Women"), percent(counts["women"] / total) if total else "—")]
     return cadre_rows(found, full), html.Div(cards, className="kpi-row")
 
 

@@ -132,10 +132,11 @@ def fill(code):
     chosen = next((s for s in training.standards(db.session()) if s.code == code), None)
     if chosen is None:
         return (no_update,) * len(OUTPUTS)
-    values = {"code": chosen.code, "name": chosen.name, "category": chosen.cadre_category,
+    # show the defaults' name and source in the reader's language; ``save`` keeps their msgids
+    values = {"code": chosen.code, "name": _(chosen.name), "category": chosen.cadre_category,
               "rank": chosen.min_rank_grade, "annual_hours": chosen.annual_hours,
               "online_hours": chosen.online_hours, "online_share_cap": chosen.online_share_cap,
-              "five_year_hours": chosen.five_year_hours, "source": chosen.source}
+              "five_year_hours": chosen.five_year_hours, "source": _(chosen.source)}
     values.update({column: chosen.category_hours.get(c, 0) for c, column in CATEGORY_COLUMNS.items()})
     return tuple(values[name] for name in OUTPUTS)
 
@@ -148,6 +149,11 @@ def save(n_clicks, *values):
         return no_update, no_update
     given = dict(zip(OUTPUTS, values, strict=True))
     given["cadre_category"], given["min_rank_grade"] = given.pop("category"), given.pop("rank")
+    stored = next((s for s in training.standards(db.session()) if s.code == given.get("code")), None)
+    if stored is not None:  # unchanged translated texts keep their msgids (shown in either language)
+        for name in ("name", "source"):
+            if given.get(name) == _(getattr(stored, name)):
+                given[name] = getattr(stored, name)
     try:
         with db.unit_of_work() as session:
             row = training.save_standard(session, actor, given)

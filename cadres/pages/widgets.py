@@ -101,7 +101,7 @@ def record_rows(records: list[TrainingRecord]) -> list[dict]:
 
 def record_columns(with_cadre: bool = False) -> list[dict]:
     columns = [
-        {"field": "completed_on", "headerName": _("Completed on"), "maxWidth": 130},
+        {"field": "completed_on", "headerName": _("Completed on"), "minWidth": 115, "maxWidth": 130},
         {"field": "title", "headerName": _("Course"), "minWidth": 260},
         {"field": "category", "headerName": _("Category"), "maxWidth": 120},
         {"field": "mode", "headerName": _("Mode"), "maxWidth": 100},

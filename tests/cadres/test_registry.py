@@ -92,3 +92,13 @@ def test_earlier_units_come_from_closed_postings(session, city):
     earlier = service.earlier_units(session, city.actor("reviewer"), city.cadre1.id)
     assert [u.code for u in earlier] == ["S2", "K1"]
     assert len(service.postings(session, city.actor("cadre"), city.cadre1.id)) == 3
+
+
+def test_registry_counts_cover_every_match_even_beyond_the_list(session, city):
+    for n in range(3):
+        factories.cadre(session, f"C01{n}", f"同事{n}", city.s1, category=CadreCategory.CIVIL_SERVANT)
+    session.commit()
+    reviewer = city.actor("reviewer")
+    assert len(service.search_cadres(session, reviewer, CadreFilter(limit=2))) == 2
+    counts = service.count_cadres(session, reviewer, CadreFilter(limit=2))
+    assert counts == {"cadres": 5, "leading": 2, "party_members": 5, "women": 5}
