@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from cadres import training
@@ -85,24 +85,27 @@ def summary(rows: Sequence[CadreProgress]) -> dict:
     }
 
 
-def _records_in_scope(actor: Actor, year: int, under: Unit | None):
-    stmt = (select(TrainingRecord.category, TrainingRecord.mode, TrainingRecord.hours,
-                   TrainingRecord.completed_on)
-            .join(Cadre, TrainingRecord.cadre_id == Cadre.id).join(Unit, Cadre.unit_id == Unit.id)
-            .where(TrainingRecord.year == year, actor.cadre_clause(), Cadre.status == CadreStatus.SERVING))
-    if under is not None:
-        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
-    return stmt
+HOURS_COLUMNS = ["category", "mode", "month", "hours"]
 
 
 def hours_frame(session: Session, actor: Actor, year: int, under: Unit | None = None) -> pd.DataFrame:
-    """Every record of the year in scope: category, mode, hours, completed_on."""
+    """Class hours of the year in scope, summed by category, mode and month (in the database)."""
     actor.require("training.view")
-    rows = session.execute(_records_in_scope(actor, year, under)).all()
-    frame = pd.DataFrame.from_records(
-        [(str(c), str(m), float(h), d) for c, m, h, d in rows],
-        columns=["category", "mode", "hours", "completed_on"])
-    return frame
+    month = extract("month", TrainingRecord.completed_on)
+    stmt = (select(TrainingRecord.category, TrainingRecord.mode, month, func.sum(TrainingRecord.hours))
+            .join(Cadre, TrainingRecord.cadre_id == Cadre.id).join(Unit, Cadre.unit_id == Unit.id)
+            .where(TrainingRecord.year == year, actor.cadre_clause(), Cadre.status == CadreStatus.SERVING)
+            .group_by(TrainingRecord.category, TrainingRecord.mode, month))
+    if under is not None:
+        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+    return pd.DataFrame.from_records([(str(c), str(m), int(mo), float(h or 0)) for c, m, mo, h in session.execute(stmt)],
+                                     columns=HOURS_COLUMNS)
+
+
+def records_frame(records) -> pd.DataFrame:
+    """The same shape from a list of records (one cadre's page)."""
+    return pd.DataFrame.from_records([(str(r.category), str(r.mode), r.completed_on.month, float(r.hours))
+                                      for r in records], columns=HOURS_COLUMNS)
 
 
 def hours_by_category_mode(frame: pd.DataFrame) -> pd.DataFrame:
@@ -119,10 +122,8 @@ def hours_by_month(frame: pd.DataFrame, year: int, as_of: date | None = None) ->
     if frame.empty:
         months["hours"] = 0.0
         return months
-    data = frame.assign(month=[d.month for d in frame["completed_on"]])
-    summed = data.groupby(["month", "mode"], as_index=False)["hours"].sum()
-    merged = months.merge(summed, on=["month", "mode"], how="left").fillna({"hours": 0.0})
-    return merged
+    summed = frame.groupby(["month", "mode"], as_index=False)["hours"].sum()
+    return months.merge(summed, on=["month", "mode"], how="left").fillna({"hours": 0.0})
 
 
 def progress_rows(session: Session, actor: Actor, year: int, unit_id: int | None = None,

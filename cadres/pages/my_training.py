@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
 from cadres import courses, reports, scope, service, training
@@ -45,10 +44,7 @@ def year_content(session, actor, year: int) -> html.Div:
     me = _me(session, actor)
     progress = service.training_progress(session, actor, me.id, year)
     records = training.records_for(session, actor, me.id, year)
-    frame = reports.hours_by_month(
-        pd.DataFrame.from_records([(str(r.category), str(r.mode), r.hours, r.completed_on) for r in records],
-                                          columns=["category", "mode", "hours", "completed_on"]),
-        year, as_of=date.today())
+    frame = reports.hours_by_month(reports.records_frame(records), year, as_of=date.today())
     history = ui.grid("ca-my-records", widgets.record_rows(records), widgets.record_columns(), height=320) \
         if records else ui.empty_state(_("No training recorded for %(year)s yet.", year=year),
                                        _("Classes you attend are recorded by the organizer; claim self-study below."))

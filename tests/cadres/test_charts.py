@@ -47,15 +47,15 @@ def test_completion_bars_carry_the_unit_for_drill_down_and_mark_drillable_units(
 def test_empty_charts_say_why(charts):
     empty = charts.completion_by_unit(reports.completion_by_unit([], None, []))
     assert empty.layout.annotations[0].text == "No serving cadres in this unit."
-    no_hours = charts.hours_by_month(reports.hours_by_month(pd.DataFrame(
-        columns=["category", "mode", "hours", "completed_on"]), 2026, as_of=date(2026, 3, 1)))
+    no_hours = charts.hours_by_month(reports.hours_by_month(pd.DataFrame(columns=reports.HOURS_COLUMNS), 2026,
+                                                            as_of=date(2026, 3, 1)))
     assert "No training recorded" in no_hours.layout.annotations[0].text
     assert charts.grade_distribution({}).layout.annotations
 
 
 def test_hours_by_category_and_mode_stack_offline_and_online(charts):
     frame = pd.DataFrame({"category": ["theory", "theory", "knowledge"], "mode": ["offline", "online", "online"],
-                          "hours": [16.0, 4.0, 3.0], "completed_on": [date(2026, 3, 1)] * 3})
+                          "month": [3, 3, 3], "hours": [16.0, 4.0, 3.0]})
     figure = charts.hours_by_category_mode(reports.hours_by_category_mode(frame))
     offline, online = figure.data
     assert list(offline.y) == [16.0, 0.0, 0.0, 0.0] and list(online.y) == [4.0, 0.0, 0.0, 3.0]
