@@ -93,7 +93,7 @@ RECORD_COLUMNS_KEYS = ("completed_on", "title", "category", "mode", "hours", "so
 
 
 def record_rows(records: list[TrainingRecord]) -> list[dict]:
-    return [{"completed_on": r.completed_on.isoformat(), "title": r.title,
+    return [{"id": r.id, "completed_on": r.completed_on.isoformat(), "title": r.title,
              "category": TrainingCategory(r.category).label, "mode": TrainingMode(r.mode).label,
              "hours": r.hours, "source": RecordSource(r.source).label, "provider": r.provider, "year": r.year}
             for r in records]

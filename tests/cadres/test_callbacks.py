@@ -13,7 +13,7 @@ from sqlalchemy import select
 from cadres import courses, grades, training
 from cadres.courses import CourseInput
 from cadres.enums import AppraisalGrade, ClaimStatus, EnrolmentStatus
-from cadres.models import CadreAppraisal, Enrolment, TrainingClaim, TrainingPlan
+from cadres.models import CadreAppraisal, Enrolment, TrainingClaim, TrainingPlan, TrainingRecord
 from cadres.training import ClaimInput
 from tests.cadres.callbacks import cadres_callbacks, call, pattern_id
 from tests.cadres.conftest import record
@@ -30,7 +30,7 @@ def world(session, city):
     records, a pending claim, an enrolment, a grade and a plan; returns their ids."""
     day = date(THIS_YEAR, 1, 2)
     record(session, city, city.cadre1, MINE, 16, day=day)
-    record(session, city, city.cadre2, "李娜的秘密课程", 24, day=day)
+    secret = record(session, city, city.cadre2, "李娜的秘密课程", 24, day=day)
     reviewer = city.actor("reviewer")
     training.adjust_plan(session, reviewer, "C0002", THIS_YEAR, {"annual_hours": 70}, "李娜的计划调整")
     grades.set_grade(session, reviewer, "C0002", THIS_YEAR - 1, AppraisalGrade.BASICALLY_COMPETENT.value)
@@ -46,7 +46,7 @@ def world(session, city):
     enrolment = courses.enrol(session, city.actor("cadre2"), upcoming.id)
     session.commit()
     return {"claim": claim.id, "course": upcoming.id, "other_course": other_district.id,
-            "enrolment": enrolment.id}
+            "enrolment": enrolment.id, "record": secret.id}
 
 
 def text(response) -> str:
@@ -163,6 +163,8 @@ REVIEWER_CALLS = [
     ("plans.open_plan", {"ca-pl-open.n_clicks": 1, "ca-pl-code.value": "C0002", "ca-pl-year.value": str(THIS_YEAR)}),
     ("plans.save", {"ca-pl-save.n_clicks": 1, "ca-pl-cadre.data": "C0002", "ca-pl-year.value": str(THIS_YEAR),
                     "ca-pl-annual_hours.value": 1, "ca-pl-note.value": "x"}),
+    ("records.remove", {"ca-rec-confirm.submit_n_clicks": 1, "ca-rec-grid.selectedRows": [{"id": "RECORD"}],
+                        "ca-rec-year.value": str(THIS_YEAR)}),
     ("standards.fill", {"ca-st-pick.value": "general"}),
     ("standards.save", {"ca-st-save.n_clicks": 1, "ca-st-code.value": "general", "ca-st-annual_hours.value": 1,
                         "ca-st-online_hours.value": 1, "ca-st-source.value": "x"}),
@@ -180,7 +182,7 @@ def _fill(values: dict, world: dict) -> dict:
         if value == "COURSE":
             value = world["course"]
         elif isinstance(value, list) and value and isinstance(value[0], dict) and "id" in value[0]:
-            value = [{"id": world["claim"] if value[0]["id"] == "CLAIM" else world["course"]}]
+            value = [{"id": {"CLAIM": world["claim"], "RECORD": world["record"]}.get(value[0]["id"], world["course"])}]
         replaced[key] = value
     return replaced
 
@@ -197,6 +199,7 @@ def test_reviewer_callbacks_give_a_cadre_nothing_and_change_nothing(client, app,
     assert plan.annual_hours == 70
     assert session.scalar(select(CadreAppraisal.grade)) == AppraisalGrade.BASICALLY_COMPETENT
     assert training.standards(session)[0].code == "leading_county"  # the defaults, untouched
+    assert session.get(TrainingRecord, world["record"]) is not None
 
 
 def test_the_same_calls_show_the_other_cadre_to_the_reviewer_in_scope(client, app, world):
