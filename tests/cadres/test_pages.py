@@ -131,11 +131,11 @@ def test_the_profile_page_shows_each_viewer_their_sections(client, city):
 def test_a_reviewer_removes_a_wrong_record_from_the_records_page(client, app, city, session):
     from tests.cadres.conftest import record
 
-    wrong = record(session, city, city.cadre1, "误录课程", 8, day=date(THIS_YEAR, 1, 5))
+    wrong = record(session, city, city.cadre1, "误录课程", 8, day=date(THIS_YEAR, 1, 5)).id
     login(client, "reviewer-d1")
     response = call(client, app, "records.remove", {"ca-rec-confirm.submit_n_clicks": 1,
-                                                    "ca-rec-grid.selectedRows": [{"id": wrong.id}],
+                                                    "ca-rec-grid.selectedRows": [{"id": wrong}],
                                                     "ca-rec-year.value": str(THIS_YEAR)})
     assert "The record was removed" in shown(response)
     session.expire_all()
-    assert session.get(TrainingRecord, wrong.id) is None
+    assert session.get(TrainingRecord, wrong) is None
