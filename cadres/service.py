@@ -8,7 +8,7 @@ commits. Other packages (eligibility, decisions) use ``get_cadre``, ``training_p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func, or_, select
@@ -33,7 +33,6 @@ class CadreFilter:
     statuses: Sequence[CadreStatus] = (CadreStatus.SERVING,)
     text: str = ""
     limit: int = 20000
-    extra: dict = field(default_factory=dict)
 
 
 def _registry(session: Session, actor: Actor, filters: CadreFilter):

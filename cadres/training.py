@@ -18,13 +18,14 @@ from cadres import settings as cadre_settings
 from cadres.enums import ClaimStatus, RecordSource, TrainingCategory, TrainingMode
 from cadres.models import (
     CATEGORY_COLUMNS,
+    Enrolment,
     TrainingClaim,
     TrainingPlan,
     TrainingRecord,
     TrainingStandard,
 )
 from cadres.rules import HoursTally, PlanTargets, TrainingProgress
-from portal import audit
+from portal import audit, units
 from portal.access import Actor
 from portal.db import utcnow
 from portal.enums import CadreCategory, CadreStatus, Rank
@@ -181,8 +182,6 @@ def generate_plans(session: Session, actor: Actor, year: int, under_unit_id: int
             .where(actor.cadre_clause(), Cadre.status == CadreStatus.SERVING,
                    ~Cadre.id.in_(select(TrainingPlan.cadre_id).where(TrainingPlan.year == year))))
     if under_unit_id:
-        from portal import units
-
         under = units.get_unit(session, actor, under_unit_id)
         stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
     found = standards(session)
@@ -309,7 +308,7 @@ def scope_progress(session: Session, actor: Actor, year: int, *, under: Unit | N
     this_year = tallies(session, ids, [year])
     targets = {p.id: plans.get(p.id) or targets_from_standards(found, p.category, p.rank, year) for p in people}
     five_year_ids = [p.id for p in people if targets[p.id].five_year_hours]
-    earlier = tallies(session, five_year_ids, rules_years(year, cycle)) if five_year_ids else {}
+    earlier = tallies(session, five_year_ids, cycle_years_before(year, cycle)) if five_year_ids else {}
     result = []
     for person in people:
         plan = targets[person.id]
@@ -322,7 +321,8 @@ def scope_progress(session: Session, actor: Actor, year: int, *, under: Unit | N
     return result
 
 
-def rules_years(year: int, cycle: int) -> list[int]:
+def cycle_years_before(year: int, cycle: int) -> list[int]:
+    """The years of ``year``'s five-year cycle that come before it."""
     first, _last = rules.five_year_window(year, cycle)
     return list(range(first, year))
 
@@ -403,8 +403,6 @@ def search_records(session: Session, actor: Actor, *, year: int | None = None, u
     if year:
         stmt = stmt.where(TrainingRecord.year == year)
     if unit_id:
-        from portal import units
-
         under = units.get_unit(session, actor, unit_id)
         stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
     term = (text or "").strip()
@@ -423,8 +421,6 @@ def delete_record(session: Session, actor: Actor, record_id: int) -> None:
     cadre = scope.find_cadre(session, actor, cadre_id=record.cadre_id, permissions=scope.TRAINING)
     scope.require(actor, "training.edit", cadre)
     summary = audit.snapshot(record)
-    from cadres.models import Enrolment
-
     for enrolment in session.scalars(select(Enrolment).where(Enrolment.record_id == record.id)):
         enrolment.record_id = None
     for claim in session.scalars(select(TrainingClaim).where(TrainingClaim.record_id == record.id)):

@@ -52,7 +52,7 @@ def hours_by_category_mode(frame: pd.DataFrame) -> go.Figure:
                        name=mode.label, marker_color=MODE_COLOURS[mode.value],
                        hovertemplate="%{x} · " + mode.label + ": %{y:,.0f}<extra></extra>")
     figure.update_layout(barmode="stack", title=_("Class hours by content and mode"),
-                         yaxis=dict(title=_("Class hours")), height=320)
+                         yaxis=dict(title=_("Class hours")), height=320, legend=dict(traceorder="normal"))
     return figure
 
 
@@ -67,7 +67,7 @@ def hours_by_month(frame: pd.DataFrame, title: str | None = None) -> go.Figure:
                        marker_color=MODE_COLOURS[mode.value],
                        hovertemplate="%{x} · " + mode.label + ": %{y:,.1f}<extra></extra>")
     figure.update_layout(barmode="stack", title=title or _("Class hours by month"),
-                         yaxis=dict(title=_("Class hours")), height=300)
+                         yaxis=dict(title=_("Class hours")), height=300, legend=dict(traceorder="normal"))
     return figure
 
 
