@@ -106,23 +106,31 @@ def seed(session: Session, city: DemoCity) -> None:
     _postings(city, rng, ids, rows[CadrePosting])
     targets = _plans(session, city, ids, rows[TrainingPlan], (last, year), now)
     courses = _courses(city, rng, ids, rows[Course], (last, year), now)
-    used: dict[tuple[int, int], set[str]] = {}
+    _insert(session, rows)
     featured = city.featured_cadre_id
-    for cadre in city.cadres:
+    share = rules.elapsed_share(date(year, 1, 1), date(year, 12, 31), today)
+    for number, cadre in enumerate(city.cadres, start=1):
         for plan_year in (last, year):
-            share = 1.0 if plan_year < year else rules.elapsed_share(date(year, 1, 1), date(year, 12, 31), today)
             factor = _pace(rng, plan_year == year, cadre["id"] == featured)
-            _records(rng, ids, rows, cadre, targets[(cadre["id"], plan_year)], plan_year, share * factor,
-                     courses, today, used.setdefault((cadre["id"], plan_year), set()),
+            _records(rng, ids, rows, cadre, targets[(cadre["id"], plan_year)], plan_year,
+                     factor * (share if plan_year == year else 1.0), courses, today,
                      skip_knowledge=cadre["id"] == featured and plan_year == year)
         if targets[(cadre["id"], year)].five_year_hours:
             _earlier_cycle(rng, ids, rows, cadre, year)
+        if number % 2000 == 0:  # bounded memory for the large city
+            _insert(session, rows)
     _upcoming(city, rng, ids, rows, today, now)
-    _claims(city, rng, ids, rows, today, used)
+    _claims(city, rng, ids, rows, today)
     _grades(city, rng, ids, rows[CadreAppraisal], year)
+    _insert(session, rows)
+
+
+def _insert(session: Session, rows: dict[type, list[dict]]) -> None:
+    """Bulk-insert what has been built so far, table by table in foreign-key order."""
     for model, batch in rows.items():
         for start in range(0, len(batch), 5000):
             session.execute(insert(model), batch[start:start + 5000])
+        batch.clear()
 
 
 # --- postings --------------------------------------------------------------------------------
@@ -197,7 +205,7 @@ def _record(ids: _Ids, cadre_id: int, title: str, category, mode, hours, day: da
 
 
 def _records(rng: random.Random, ids: _Ids, rows: dict, cadre: dict, target, plan_year: int, factor: float,
-             courses: dict, today: date, used: set[str], skip_knowledge: bool = False) -> None:
+             courses: dict, today: date, skip_knowledge: bool = False) -> None:
     """Classes and online courses adding up to ``factor`` × the plan: first what each
     content category needs, then offline and online hours up to their goals."""
     year_end = min(date(plan_year, 12, 31), today)
@@ -240,7 +248,6 @@ def _records(rng: random.Random, ids: _Ids, rows: dict, cadre: dict, target, pla
         record = _record(ids, cadre["id"], title, category, mode, hours, day, provider, source,
                          course["id"] if course else None)
         rows[TrainingRecord].append(record)
-        used.add(record["course_key"])
         if course is not None:
             rows[Enrolment].append({"id": ids("enrolment"), "course_id": course["id"], "cadre_id": cadre["id"],
                                     "status": EnrolmentStatus.ATTENDED, "enrolled_at": course["created_at"],
@@ -284,9 +291,10 @@ def _upcoming(city: DemoCity, rng: random.Random, ids: _Ids, rows: dict, today: 
                                     "enrolled_by": "demo", "record_id": None})
 
 
-def _claims(city: DemoCity, rng: random.Random, ids: _Ids, rows: dict, today: date,
-            used: dict[tuple[int, int], set[str]]) -> None:
-    """Self-reported study: pending, approved (counted) and rejected claims."""
+def _claims(city: DemoCity, rng: random.Random, ids: _Ids, rows: dict, today: date) -> None:
+    """Self-reported study: pending, approved (counted) and rejected claims. Their titles are
+    not among the generated records, so a claim never duplicates a recorded course."""
+    used: dict[tuple[int, int], set[str]] = {}
     first_district = city.units_at(UnitLevel.DISTRICT)[0]
     units = {u["id"]: u for u in city.units}
     in_d1 = [c for c in city.cadres if units[c["unit_id"]]["path"].startswith(first_district["path"])]
