@@ -38,6 +38,15 @@ def _age(birth: date | None, today: date) -> str:
     return _("%(n)s years", n=years)
 
 
+def _since(day: date | None, today: date) -> str:
+    """A date with the time since it: 2024-10-21 (for 2.1 years)."""
+    if day is None:
+        return "—"
+    count = round((today - day).days / 365.25, 1)
+    years = _("for %(n)s years", n=count)
+    return f"{day.isoformat()} ({years})"
+
+
 def basic_section(cadre: Cadre, full: bool) -> dbc.Card:
     """Who the cadre is: unit, position, rank, category (everyone who may see the cadre);
     birth, gender, party membership and dates in post (reviewers and the cadre)."""
@@ -51,8 +60,8 @@ def basic_section(cadre: Cadre, full: bool) -> dbc.Card:
         rows += [(_("Gender"), Gender(cadre.gender).label),
                  (_("Born"), f"{ui.fmt_date(cadre.birth_date)} ({_age(cadre.birth_date, today)})"),
                  (_("Party member"), _("Yes") if cadre.party_member else _("No")),
-                 (_("In the position since"), ui.fmt_date(cadre.position_since)),
-                 (_("In the rank since"), ui.fmt_date(cadre.rank_since))]
+                 (_("In the position since"), _since(cadre.position_since, today)),
+                 (_("In the rank since"), _since(cadre.rank_since, today))]
     return ui.section(_("Basic information"), _facts(rows))
 
 
@@ -62,7 +71,8 @@ def postings_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
     if not posts:
         return ui.section(_("Posts held"), ui.empty_state(_("No posts recorded yet."),
                                                           _("Posts are recorded when the registry is imported.")))
-    rows = [html.Tr([html.Td(f"{ui.fmt_date(p.start)} – {ui.fmt_date(p.end) if p.end else _('now')}"),
+    now = _("now")
+    rows = [html.Tr([html.Td(f"{ui.fmt_date(p.start)} – {ui.fmt_date(p.end) if p.end else now}"),
                      html.Td(p.unit.name), html.Td(p.position or "—")]) for p in posts]
     table = html.Table([html.Thead(html.Tr([html.Th(_("Period")), html.Th(_("Unit")), html.Th(_("Position"))])),
                         html.Tbody(rows)], className="table table-sm mb-0")
