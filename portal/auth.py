@@ -82,6 +82,14 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _home() -> str:
+    """The logged-in user's role home page (contracts.md: login redirects there)."""
+    from portal.access import current_actor
+    from portal.shell import home_path
+
+    return home_path(current_actor())
+
+
 def _wants_page() -> bool:
     return request.method == "GET" and not request.path.startswith("/_dash-")
 
@@ -143,7 +151,8 @@ def login():
         else:
             error = _attempt_login(form.username.data, form.password.data)
             if error is None:
-                return redirect(_safe_next(request.args.get("next")))
+                wanted = request.args.get("next")
+                return redirect(_safe_next(wanted) if wanted else _home())
     return render_template("login.html", form=form, error=error, lang=current_lang(), _=_), \
         (401 if request.method == "POST" else 200)
 

@@ -175,3 +175,12 @@ def test_login_page_speaks_chinese_by_default_and_english_on_request(app, client
     assert "登录" in page
     page = client.get("/login?lang=en").get_data(as_text=True)
     assert "Log in" in page
+
+
+def test_login_without_next_lands_on_the_roles_home_page(client, session):
+    from portal.shell import home_path
+
+    city = factories.city(session)
+    response = login(client, "cadre")
+    assert response.status_code == 302
+    assert response.headers["Location"] == home_path(city.actor("cadre"))

@@ -1,0 +1,78 @@
+"""Vocabularies of training and appraisal: stable English codes, translated labels, and the
+Chinese spellings accepted in import files."""
+
+from __future__ import annotations
+
+from portal.i18n import N_, LabeledEnum
+
+
+class TrainingCategory(LabeledEnum):
+    """Training content categories (培训内容): plans set a minimum for each (domain.md §6)."""
+
+    THEORY = "theory", N_("Theory")
+    PARTY_SPIRIT = "party_spirit", N_("Party spirit")
+    PROFESSIONAL = "professional", N_("Professional")
+    KNOWLEDGE = "knowledge", N_("Knowledge")
+
+
+TRAINING_CATEGORY_ALIASES = {
+    "理论": "theory", "理论教育": "theory", "政治理论": "theory",
+    "党性": "party_spirit", "党性教育": "party_spirit", "party spirit": "party_spirit",
+    "专业": "professional", "业务": "professional", "专业/业务": "professional",
+    "专业化能力": "professional", "履职能力": "professional",
+    "知识": "knowledge", "知识培训": "knowledge", "知识教育": "knowledge",
+}
+
+
+class TrainingMode(LabeledEnum):
+    """Online (网络培训) or offline (面授/集中培训)."""
+
+    ONLINE = "online", N_("Online")
+    OFFLINE = "offline", N_("Offline")
+
+
+TRAINING_MODE_ALIASES = {"线上": "online", "网络": "online", "网络培训": "online", "网上": "online",
+                         "线下": "offline", "面授": "offline", "集中培训": "offline", "脱产": "offline"}
+
+
+class RecordSource(LabeledEnum):
+    """Where a training record came from."""
+
+    IMPORT = "import", N_("Imported")
+    ATTENDANCE = "attendance", N_("Class attendance")
+    CLAIM = "claim", N_("Approved claim")
+
+
+class ClaimStatus(LabeledEnum):
+    """A cadre's claim of self-reported study (自学申报) moves pending → approved or rejected."""
+
+    PENDING = "pending", N_("Waiting for approval")
+    APPROVED = "approved", N_("Approved")
+    REJECTED = "rejected", N_("Rejected")
+    WITHDRAWN = "withdrawn", N_("Withdrawn")
+
+
+class EnrolmentStatus(LabeledEnum):
+    ENROLLED = "enrolled", N_("Enrolled")
+    ATTENDED = "attended", N_("Attended")
+    ABSENT = "absent", N_("Absent")
+    CANCELLED = "cancelled", N_("Cancelled")
+
+
+class AppraisalGrade(LabeledEnum):
+    """Annual appraisal grades of cadres (年度考核等次, 公务员考核规定), best first."""
+
+    EXCELLENT = "excellent", N_("Excellent")
+    COMPETENT = "competent", N_("Competent")
+    BASICALLY_COMPETENT = "basically_competent", N_("Basically competent")
+    INCOMPETENT = "incompetent", N_("Incompetent")
+
+    @property
+    def rank(self) -> int:
+        """0 for the best grade, 3 for the worst (colours and sorting)."""
+        return list(AppraisalGrade).index(self)
+
+
+GRADE_ALIASES = {"优秀": "excellent", "称职": "competent", "基本称职": "basically_competent",
+                 "不称职": "incompetent", "合格": "competent", "基本合格": "basically_competent",
+                 "不合格": "incompetent"}

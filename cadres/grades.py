@@ -1,0 +1,101 @@
+"""Annual appraisal grades (年度考核等次) and the 优秀 quota per unit (domain.md §7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cadres import rules, scope
+from cadres import settings as cadre_settings
+from cadres.enums import GRADE_ALIASES, AppraisalGrade
+from cadres.models import CadreAppraisal
+from portal import audit
+from portal.access import Actor
+from portal.errors import Invalid
+from portal.i18n import _
+from portal.models import Cadre, Unit
+from portal.tabular import choice
+
+
+def grades_for_cadre(session: Session, actor: Actor, cadre_id: int) -> list[tuple[int, str]]:
+    """``[(year, grade code)]`` latest first: reviewers in scope and the cadre themself."""
+    cadre = scope.find_cadre(session, actor, cadre_id=cadre_id, permissions=scope.GRADES)
+    rows = session.execute(select(CadreAppraisal.year, CadreAppraisal.grade)
+                           .where(CadreAppraisal.cadre_id == cadre.id).order_by(CadreAppraisal.year.desc()))
+    return [(year, AppraisalGrade(grade).value) for year, grade in rows]
+
+
+def quotas_by_unit_id(session: Session) -> dict[int, float]:
+    by_code = cadre_settings.excellent_quota_by_unit(session)
+    if not by_code:
+        return {}
+    return {uid: by_code[code] for uid, code in session.execute(
+        select(Unit.id, Unit.code).where(Unit.code.in_(list(by_code))))}
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    check: rules.QuotaCheck
+
+
+def quota_checks(session: Session, actor: Actor, year: int, unit_ids: list[int] | None = None) -> list[QuotaRow]:
+    """The 优秀 quota of each unit in scope for ``year`` (units with grades only)."""
+    actor.require("cadres.view")
+    stmt = (select(CadreAppraisal.unit_id, CadreAppraisal.year, CadreAppraisal.grade)
+            .join(Unit, CadreAppraisal.unit_id == Unit.id)
+            .where(CadreAppraisal.year == year, actor.unit_clause()))
+    if unit_ids is not None:
+        stmt = stmt.where(CadreAppraisal.unit_id.in_(unit_ids))
+    checks = rules.check_excellent_quota(session.execute(stmt).all(), quotas_by_unit_id(session),
+                                         cadre_settings.excellent_quota(session))
+    names = {uid: (code, name) for uid, code, name in session.execute(
+        select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_([c.unit_id for c in checks])))} if checks else {}
+    return [QuotaRow(c.unit_id, *names[c.unit_id], c) for c in checks]
+
+
+def distribution(session: Session, actor: Actor, year: int) -> dict[AppraisalGrade, int]:
+    actor.require("cadres.view")
+    rows = session.execute(
+        select(CadreAppraisal.grade, func.count()).join(Cadre, CadreAppraisal.cadre_id == Cadre.id)
+        .where(CadreAppraisal.year == year, actor.cadre_clause()).group_by(CadreAppraisal.grade))
+    return {AppraisalGrade(g): n for g, n in rows}
+
+
+def grade_years(session: Session, actor: Actor) -> list[int]:
+    actor.require("cadres.view")
+    return sorted(session.scalars(select(CadreAppraisal.year).distinct()), reverse=True)
+
+
+def set_grade(session: Session, actor: Actor, cadre_code: str, year, grade) -> tuple[CadreAppraisal, rules.QuotaCheck]:
+    """Record one cadre's grade for a year (reviewers in scope); returns the unit's quota check
+    so the page can warn when 优秀 exceeds the quota."""
+    cadre = scope.find_cadre(session, actor, code=cadre_code, permissions=scope.GRADES)
+    scope.require(actor, "grades.edit", cadre)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise Invalid(_("Give the year of the appraisal."), field="year") from None
+    if not 2000 <= year <= 2100:
+        raise Invalid(_("Give the year of the appraisal."), field="year")
+    try:
+        grade = choice(AppraisalGrade, GRADE_ALIASES)(grade)
+    except ValueError:
+        raise Invalid(_("Choose a grade."), field="grade") from None
+    row = session.scalar(select(CadreAppraisal).where(CadreAppraisal.cadre_id == cadre.id,
+                                                      CadreAppraisal.year == year))
+    before = audit.snapshot(row) if row else {}
+    if row is None:
+        row = CadreAppraisal(cadre_id=cadre.id, year=year, grade=grade, unit_id=cadre.unit_id)
+        session.add(row)
+    row.grade, row.updated_by = grade, actor.username
+    session.flush()
+    audit.log(session, actor, "cadre.grade.set", row,
+              summary={"cadre": cadre.code, "year": year, "grade": grade.value,
+                       "changes": audit.changes(before, audit.snapshot(row))})
+    (check,) = [q.check for q in quota_checks(session, actor, year, [row.unit_id])] or [None]
+    return row, check

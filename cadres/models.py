@@ -1,0 +1,211 @@
+"""Tables of the cadres package: postings, training standards, courses and enrolments,
+training plans, records and claims, and appraisal grades.
+
+The registry record itself is ``portal.models.Cadre``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cadres.enums import (
+    AppraisalGrade,
+    ClaimStatus,
+    EnrolmentStatus,
+    RecordSource,
+    TrainingCategory,
+    TrainingMode,
+)
+from portal.db import Base, utcnow
+from portal.enums import CadreCategory
+from portal.models import Cadre, Unit, enum_column
+
+
+class CadrePosting(Base):
+    """One post a cadre held (任职经历): unit, position and dates; ``end`` is None while held."""
+
+    __tablename__ = "cadre_posting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    position: Mapped[str] = mapped_column(String(120), default="")
+    start: Mapped[date | None]
+    end: Mapped[date | None]
+
+    unit: Mapped[Unit] = relationship()
+
+
+class TrainingStandard(Base):
+    """A training standard (培训标准): the yearly requirement for a category of cadres from a
+    rank upwards, with the regulation it comes from. Rows replace ``rules.DEFAULT_STANDARDS``."""
+
+    __tablename__ = "training_standard"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    cadre_category: Mapped[CadreCategory | None] = enum_column(CadreCategory, nullable=True)
+    min_rank_grade: Mapped[int] = mapped_column(default=0)
+    annual_hours: Mapped[float] = mapped_column(Float)
+    online_hours: Mapped[float] = mapped_column(Float)
+    online_share_cap: Mapped[float | None] = mapped_column(Float)
+    theory_hours: Mapped[float] = mapped_column(Float, default=0)
+    party_spirit_hours: Mapped[float] = mapped_column(Float, default=0)
+    professional_hours: Mapped[float] = mapped_column(Float, default=0)
+    knowledge_hours: Mapped[float] = mapped_column(Float, default=0)
+    five_year_hours: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(400), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Course(Base):
+    """A course or class (培训班) in the catalogue, organized by a unit for its subtree."""
+
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[TrainingCategory] = enum_column(TrainingCategory)
+    hours: Mapped[float] = mapped_column(Float)
+    mode: Mapped[TrainingMode] = enum_column(TrainingMode)
+    provider: Mapped[str] = mapped_column(String(120), default="")
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    capacity: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+
+    unit: Mapped[Unit] = relationship()
+
+
+class Enrolment(Base):
+    """A cadre's place in a class, and whether they attended."""
+
+    __tablename__ = "course_enrolment"
+    __table_args__ = (UniqueConstraint("course_id", "cadre_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), index=True)
+    status: Mapped[EnrolmentStatus] = enum_column(EnrolmentStatus, default=EnrolmentStatus.ENROLLED)
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enrolled_by: Mapped[str] = mapped_column(String(64), default="")
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("training_record.id"))
+
+    course: Mapped[Course] = relationship()
+    cadre: Mapped[Cadre] = relationship()
+
+
+class TrainingRecord(Base):
+    """Class hours a cadre completed (培训记录). ``course_key`` is the normalized title: with the
+    year it is unique per cadre, so a course counts once however it was recorded."""
+
+    __tablename__ = "training_record"
+    __table_args__ = (UniqueConstraint("cadre_id", "year", "course_key"),
+                      Index("ix_training_record_year_cadre", "year", "cadre_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    course_key: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int]
+    category: Mapped[TrainingCategory] = enum_column(TrainingCategory)
+    hours: Mapped[float] = mapped_column(Float)
+    mode: Mapped[TrainingMode] = enum_column(TrainingMode)
+    completed_on: Mapped[date]
+    provider: Mapped[str] = mapped_column(String(120), default="")
+    source: Mapped[RecordSource] = enum_column(RecordSource)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+
+    cadre: Mapped[Cadre] = relationship()
+
+
+class TrainingClaim(Base):
+    """A cadre's claim of self-reported study (自学申报) with an evidence note, approved or
+    rejected (with a reason) by a reviewer in scope."""
+
+    __tablename__ = "training_claim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[TrainingCategory] = enum_column(TrainingCategory)
+    hours: Mapped[float] = mapped_column(Float)
+    mode: Mapped[TrainingMode] = enum_column(TrainingMode)
+    completed_on: Mapped[date]
+    provider: Mapped[str] = mapped_column(String(120), default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ClaimStatus] = enum_column(ClaimStatus, default=ClaimStatus.PENDING, index=True)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_by: Mapped[str] = mapped_column(String(64), default="")
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("training_record.id"))
+
+    cadre: Mapped[Cadre] = relationship()
+
+
+class TrainingPlan(Base):
+    """A cadre's annual training plan (年度培训计划): a standard's targets, adjustable by a
+    reviewer (who gives a reason)."""
+
+    __tablename__ = "training_plan"
+    __table_args__ = (UniqueConstraint("cadre_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"))
+    year: Mapped[int] = mapped_column(index=True)
+    standard_code: Mapped[str] = mapped_column(String(40), default="")
+    annual_hours: Mapped[float] = mapped_column(Float)
+    online_hours: Mapped[float] = mapped_column(Float)
+    online_share_cap: Mapped[float | None] = mapped_column(Float)
+    theory_hours: Mapped[float] = mapped_column(Float, default=0)
+    party_spirit_hours: Mapped[float] = mapped_column(Float, default=0)
+    professional_hours: Mapped[float] = mapped_column(Float, default=0)
+    knowledge_hours: Mapped[float] = mapped_column(Float, default=0)
+    five_year_hours: Mapped[float | None] = mapped_column(Float)
+    deadline: Mapped[date]
+    note: Mapped[str] = mapped_column(String(300), default="")
+    generated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    adjusted_at: Mapped[datetime | None]
+    adjusted_by: Mapped[str] = mapped_column(String(64), default="")
+
+    cadre: Mapped[Cadre] = relationship()
+
+
+class CadreAppraisal(Base):
+    """A cadre's annual appraisal grade (年度考核等次); ``unit_id`` is the unit that assessed
+    them that year (the 优秀 quota is counted per unit)."""
+
+    __tablename__ = "cadre_appraisal"
+    __table_args__ = (UniqueConstraint("cadre_id", "year"),
+                      Index("ix_cadre_appraisal_year_unit", "year", "unit_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"))
+    year: Mapped[int]
+    grade: Mapped[AppraisalGrade] = enum_column(AppraisalGrade)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+    cadre: Mapped[Cadre] = relationship()
+
+
+# Category hours live in one column each; these map the category to its attribute.
+CATEGORY_COLUMNS = {
+    TrainingCategory.THEORY: "theory_hours",
+    TrainingCategory.PARTY_SPIRIT: "party_spirit_hours",
+    TrainingCategory.PROFESSIONAL: "professional_hours",
+    TrainingCategory.KNOWLEDGE: "knowledge_hours",
+}

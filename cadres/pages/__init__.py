@@ -1,0 +1,15 @@
+"""The cadres pages; importing this package registers them with the portal."""
+
+from cadres.pages import (  # noqa: F401
+    certificate,
+    claims,
+    courses,
+    grades,
+    my_training,
+    overview,
+    plans,
+    profile,
+    records,
+    registry,
+    standards,
+)

@@ -1,0 +1,98 @@
+"""Small pieces the cadres pages share: options, formatted hours, dropdowns, grid columns."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from cadres import rules
+from cadres.enums import TrainingCategory, TrainingMode
+from portal import units
+from portal.access import Actor
+from portal.enums import UnitLevel
+from portal.i18n import N_, _, current_lang
+
+GAP_LABELS = {rules.ANNUAL: N_("Annual class hours"), rules.ONLINE: N_("Online learning"),
+              rules.FIVE_YEAR: N_("Five-year total")}
+
+
+def hours(value: float | None) -> str:
+    """Class hours without needless decimals: 90, 12.5."""
+    if value is None:
+        return "—"
+    return f"{round(float(value), 1):g}"
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.0f}%"
+
+
+def gap_label(requirement: str) -> str:
+    if requirement in GAP_LABELS:
+        return _(GAP_LABELS[requirement])
+    return TrainingCategory(requirement).label
+
+
+def year_options(first: int | None = None, count: int = 5) -> list[dict]:
+    first = first or date.today().year
+    return [{"label": str(y), "value": str(y)} for y in range(first, first - count, -1)]
+
+
+def year_select(id: str, value: int, first: int | None = None, count: int = 5) -> html.Div:
+    """A small year picker with a label for screen readers."""
+    return html.Div([dbc.Label(_("Year"), html_for=id, class_name="visually-hidden"),
+                     dbc.Select(id=id, options=year_options(first, count), value=str(value), size="sm",
+                                style={"width": "110px"})])
+
+
+def category_options() -> list[dict]:
+    return TrainingCategory.options()
+
+
+def mode_options() -> list[dict]:
+    return TrainingMode.options()
+
+
+def dropdown(id: Any, options: list[dict], value: Any = None, *, multi: bool = False, placeholder: str = "",
+             clearable: bool = True, **kwargs) -> dcc.Dropdown:
+    """A dropdown whose own texts (search, select all…) follow the page language."""
+    labels = None
+    if current_lang() == "zh":
+        labels = {"select_all": "全选", "deselect_all": "全不选", "selected_count": "已选 {num_selected} 项",
+                  "search": "搜索", "clear_search": "清除搜索", "clear_selection": "清除选择",
+                  "no_options_found": "没有匹配的选项"}
+    return dcc.Dropdown(id=id, options=options, value=value, multi=multi, placeholder=placeholder,
+                        clearable=clearable, labels=labels, **kwargs)
+
+
+def unit_options(session, actor: Actor) -> list[dict]:
+    """Units of the actor's scope, indented by level, for a searchable dropdown."""
+    found = units.units_in_scope(session, actor)
+    top = min((u.path.count("/") for u in found), default=0)
+    return [{"label": "\u3000" * (u.path.count("/") - top) + u.name, "value": u.id, "search": u.code}
+            for u in found]
+
+
+def level_label(level) -> str:
+    return UnitLevel(level).label
+
+
+def field(label: str, control: Any, width: int = 3, hint: str | None = None) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, html_for=getattr(control, "id", None) if isinstance(
+        getattr(control, "id", None), str) else None, class_name="small text-muted mb-1"), control,
+        html.Div(hint, className="form-text") if hint else None], md=width)
+
+
+def link_column(field_name: str, header: str, **extra) -> dict:
+    """A grid column whose cell links to the cadre's profile (``assets/30-cadres.js``)."""
+    return {"field": field_name, "headerName": header, "cellRenderer": "CaCadreLink", "minWidth": 110, **extra}
+
+
+def no_cadre_linked() -> html.Div:
+    from portal import ui
+
+    return ui.empty_state(_("Your login is not linked to a cadre record."),
+                          _("Ask the administrator to link your login to your entry in the cadre registry."))

@@ -1,0 +1,158 @@
+"""A cadre's profile (干部档案): ``/cadres/profile?code=C00001``.
+
+Built from small section functions (basic facts, posts held, training, grades) so the
+profile can grow into the full portrait (干部画像). Each viewer gets the sections they
+may see: inspectors the basic profile; reviewers in scope everything; a cadre their own.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from cadres import grades, scope, service, training
+from cadres.enums import AppraisalGrade
+from cadres.pages import widgets
+from cadres.pages.common import year_options
+from portal import db, ui
+from portal.access import Actor, current_actor
+from portal.enums import CadreCategory, CadreStatus, Gender, LeaderRole, Rank
+from portal.errors import PortalError
+from portal.i18n import N_, _
+from portal.models import Cadre
+
+
+def _facts(rows: list[tuple[str, str]]) -> html.Dl:
+    items = []
+    for label, value in rows:
+        items += [html.Dt(label, className="col-sm-4 col-lg-3"), html.Dd(value or "—", className="col-sm-8 col-lg-9")]
+    return html.Dl(items, className="row mb-0 ca-facts")
+
+
+def _age(birth: date | None, today: date) -> str:
+    if birth is None:
+        return "—"
+    years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return _("%(n)s years", n=years)
+
+
+def _since(day: date | None, today: date) -> str:
+    """A date with the time since it: 2024-10-21 (for 2.1 years)."""
+    if day is None:
+        return "—"
+    count = round((today - day).days / 365.25, 1)
+    years = _("for %(n)s years", n=count)
+    return f"{day.isoformat()} ({years})"
+
+
+def basic_section(cadre: Cadre, full: bool) -> dbc.Card:
+    """Who the cadre is: unit, position, rank, category (everyone who may see the cadre);
+    birth, gender, party membership and dates in post (reviewers and the cadre)."""
+    rows = [(_("Cadre code"), cadre.code), (_("Unit"), cadre.unit.name), (_("Position"), cadre.position),
+            (_("Rank"), Rank(cadre.rank).label if cadre.rank else "—"),
+            (_("Category"), CadreCategory(cadre.category).label),
+            (_("Leadership team"), LeaderRole(cadre.leader_role).label),
+            (_("Status"), CadreStatus(cadre.status).label)]
+    if full:
+        today = date.today()
+        rows += [(_("Gender"), Gender(cadre.gender).label),
+                 (_("Born"), f"{ui.fmt_date(cadre.birth_date)} ({_age(cadre.birth_date, today)})"),
+                 (_("Party member"), _("Yes") if cadre.party_member else _("No")),
+                 (_("In the position since"), _since(cadre.position_since, today)),
+                 (_("In the rank since"), _since(cadre.rank_since, today))]
+    return ui.section(_("Basic information"), _facts(rows))
+
+
+def postings_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
+    """Posts held (任职经历), latest first."""
+    posts = service.postings(session, actor, cadre.id)
+    if not posts:
+        return ui.section(_("Posts held"), ui.empty_state(_("No posts recorded yet."),
+                                                          _("Posts are recorded when the registry is imported.")))
+    now = _("now")
+    rows = [html.Tr([html.Td(f"{ui.fmt_date(p.start)} – {ui.fmt_date(p.end) if p.end else now}"),
+                     html.Td(p.unit.name), html.Td(p.position or "—")]) for p in posts]
+    table = html.Table([html.Thead(html.Tr([html.Th(_("Period")), html.Th(_("Unit")), html.Th(_("Position"))])),
+                        html.Tbody(rows)], className="table table-sm mb-0")
+    return ui.section(_("Posts held"), table)
+
+
+def training_body(session, actor: Actor, cadre: Cadre, year: int) -> html.Div:
+    """The year's progress and records (the service checks the viewer may see them)."""
+    progress = service.training_progress(session, actor, cadre.id, year)
+    records = training.records_for(session, actor, cadre.id, year)
+    table = ui.grid("ca-profile-records", widgets.record_rows(records), widgets.record_columns(), height=300,
+                    page_size=20) if records else ui.empty_state(_("No training recorded for %(year)s.", year=year))
+    return html.Div([widgets.progress_kpis(progress), dbc.Row([
+        dbc.Col(widgets.gauges(progress), md=6), dbc.Col(widgets.missing_list(progress), md=6)],
+        class_name="mb-3"), table])
+
+
+def training_section(session, actor: Actor, cadre: Cadre, year: int) -> dbc.Card:
+    picker = html.Div([dbc.Label(_("Year"), html_for="ca-profile-year", class_name="me-2 small"),
+                       dbc.Select(id="ca-profile-year", options=year_options(), value=str(year), size="sm",
+                                  style={"width": "110px"})], className="d-flex align-items-center")
+    return ui.section(_("Training"), html.Div(training_body(session, actor, cadre, year), id="ca-profile-training"),
+                      actions=picker)
+
+
+def grades_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
+    found = grades.grades_for_cadre(session, actor, cadre.id)
+    if not found:
+        return ui.section(_("Annual appraisal grades"), ui.empty_state(_("No appraisal grades recorded.")))
+    badges = [html.Span([html.Span(str(year), className="me-1"),
+                         dbc.Badge(AppraisalGrade(code).label,
+                                   class_name=f"badge-grade-{AppraisalGrade(code).rank}")],
+                        className="me-3") for year, code in found]
+    return ui.section(_("Annual appraisal grades"), html.Div(badges))
+
+
+def profile_sections(session, actor: Actor, cadre: Cadre, year: int) -> list:
+    """The sections this viewer may see, in reading order."""
+    full = scope.may(actor, scope.PROFILE, cadre)
+    sections = [basic_section(cadre, full)]
+    if full:
+        sections.append(postings_section(session, actor, cadre))
+    if scope.may(actor, scope.TRAINING, cadre):
+        sections.append(training_section(session, actor, cadre, year))
+    if scope.may(actor, scope.GRADES, cadre):
+        sections.append(grades_section(session, actor, cadre))
+    return sections
+
+
+def layout(code: str | None = None, year: str | None = None, **_query):
+    actor = current_actor()
+    session = db.session()
+    if not code and actor.cadre_id is None:
+        return ui.empty_state(_("Choose a cadre in the registry to see their profile."), action=dbc.Button(
+            _("Open the registry"), href="/cadres", color="primary", size="sm"))
+    cadre = scope.find_cadre(session, actor, code=code, cadre_id=None if code else actor.cadre_id)
+    try:
+        chosen = int(year) if year else date.today().year
+    except ValueError:
+        chosen = date.today().year
+    subtitle = f"{cadre.unit.name} · {cadre.position or '—'}"
+    return html.Div([
+        ui.page_header(f"{cadre.name}（{cadre.code}）", subtitle),
+        dcc.Store(id="ca-profile-code", data=cadre.code),
+        *profile_sections(session, actor, cadre, chosen),
+    ], className="ca-profile")
+
+
+@callback(Output("ca-profile-training", "children"), Input("ca-profile-year", "value"),
+          State("ca-profile-code", "data"), prevent_initial_call=True)
+def show_year(year, code):
+    """Another year of the cadre's training; the code comes from the browser, so it is checked."""
+    actor = current_actor()
+    session = db.session()
+    try:
+        cadre = scope.find_cadre(session, actor, code=code, permissions=scope.TRAINING)
+        return training_body(session, actor, cadre, int(year))
+    except (PortalError, TypeError, ValueError) as error:
+        return ui.alert(getattr(error, "message", _("Choose a year.")), "warning")
+
+
+ui.register(__name__, path="/cadres/profile", title=N_("Cadre profile"), layout=layout,
+            permission=("cadres.view", "cadres.view_basic", "self.view"), section=None)
