@@ -183,7 +183,7 @@ class _Seeder:
         day += self.days(3, 20)
         if not self.move(case, CaseStage.CLOSED, day, "处理决定执行完毕，予以结案"):
             return
-        if cadres and rng.random() < 0.15:
+        if self.appealable(case) and rng.random() < 0.3:
             day = case["decided_on"] + self.days(10, 28)
             if not self.move(case, CaseStage.APPEAL, max(day, case["closed_on"]), "受处分人提出申诉，予以受理"):
                 return
@@ -232,7 +232,10 @@ class _Seeder:
             row["probation_years"] = self.rng.choice([1, 2])
         row.update(extra)
         self.measures.append(row)
-        if cadre and rules.SPECS[code].follow_up:
+        carried = [v for v in self.visits if v["measure_id"] == extra.get("replaces_id") and not v["visited_on"]]
+        if carried and rules.SPECS[code].follow_up:
+            carried[0]["measure_id"] = row["id"]
+        elif cadre and rules.SPECS[code].follow_up:
             self.visit(row)
         return row
 
@@ -244,18 +247,19 @@ class _Seeder:
         if cadre and self.rng.random() < 0.16 and rules.SPECS[code].form in (Form.FIRST, Form.SECOND):
             self.application(case, cadre, measure, day)
 
+    def appealable(self, case: dict) -> list[dict]:
+        """Sanctions (second form and heavier) about a cadre in the case: what gets appealed."""
+        return [m for m in self.measures if m["case_id"] == case["id"] and m["cadre_id"] and not m["revoked_on"]
+                and not m["changed_on"] and rules.SPECS[m["code"]].form != Form.FIRST]
+
     def appeal_answered(self, case: dict, day: date) -> None:
-        measures = [m for m in self.measures if m["case_id"] == case["id"] and m["cadre_id"]
-                    and not m["revoked_on"] and not m["changed_on"]]
-        if not measures:
-            return
-        measure = measures[0]
+        measure = self.appealable(case)[0]
         self.appeals += 1
         if self.appeals % 3 == 1:  # revoked, changed, upheld in turn
             measure["revoked_on"], measure["revoked_reason"] = day, "复查认定原处分事实不清，予以撤销"
         elif self.appeals % 3 == 2:
             lighter = [s.code for s in rules.CATALOGUE if s.subject == SubjectKind.CADRE
-                       and rules.lighter(measure["code"], s.code) and s.blocks.value != "none"]
+                       and rules.lighter(measure["code"], s.code)]
             if lighter:
                 measure["changed_on"], measure["change_reason"] = day, "复查决定变更处理"
                 cadre = next(c for c in self.city.cadres if c["id"] == measure["cadre_id"])
@@ -265,7 +269,7 @@ class _Seeder:
     def visit(self, measure: dict) -> None:
         earliest, due = rules.follow_up_window(measure["decided_on"])
         visited = None
-        if earliest <= self.today and self.rng.random() < (0.85 if due < self.today else 0.4):
+        if earliest <= self.today and self.rng.random() < (0.7 if due < self.today else 0.4):
             visited = min(self.today, earliest + self.days(0, 150))
         self.visits.append({"id": len(self.visits) + 1, "measure_id": measure["id"], "cadre_id": measure["cadre_id"],
                             "unit_id": measure["unit_id"], "earliest_on": earliest, "due_on": due,
@@ -364,7 +368,7 @@ class _Seeder:
             opened = self.today - (self.days(1, 300) if recent else self.days(300, 1000))
             title = self.rng.choice(PROBLEMS)
             source = _pick(self.rng, SOURCE_WEIGHTS)
-            if index % 20 == 7:
+            if index % 10 == 7:
                 unit = self.rng.choice(organizations)
                 case = self.new_case([], unit, opened, title, source, CaseKind.ACCOUNTABILITY)
                 self.simulate(case, [])

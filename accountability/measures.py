@@ -286,8 +286,13 @@ def schedule_follow_up(session: Session, measure: Measure) -> FollowUpVisit | No
     """A sanctioned cadre is visited (回访教育) within the window after the decision."""
     if measure.cadre_id is None or not rules.SPECS[measure.code].follow_up:
         return None
-    chain = [measure.id] + ([measure.replaces_id] if measure.replaces_id else [])
-    if session.scalar(select(FollowUpVisit.id).where(FollowUpVisit.measure_id.in_(chain))):
+    if measure.replaces_id:  # a changed measure: its pending visit carries over
+        pending = session.scalar(select(FollowUpVisit).where(FollowUpVisit.measure_id == measure.replaces_id,
+                                                             FollowUpVisit.visited_on.is_(None)))
+        if pending is not None:
+            pending.measure_id = measure.id
+            return pending
+    if session.scalar(select(FollowUpVisit.id).where(FollowUpVisit.measure_id == measure.id)):
         return None
     earliest, due = rules.follow_up_window(measure.decided_on, ac_settings.follow_up_months(session))
     visit = FollowUpVisit(measure_id=measure.id, cadre_id=measure.cadre_id, unit_id=measure.unit_id,
@@ -402,8 +407,8 @@ def follow_up_visits(session: Session, actor: Actor, *, pending_only: bool = Tru
         stmt = stmt.where(FollowUpVisit.earliest_on <= date.fromordinal(today.toordinal() + within_days))
     rows = []
     for visit in session.scalars(stmt.order_by(FollowUpVisit.due_on)):
-        # A visit to a cadre whose measure was revoked is no longer needed.
-        if visit.visited_on is None and visit.measure.revoked_on:
+        # A visit for a measure revoked, or changed into one needing no visit, is no longer due.
+        if visit.visited_on is None and (visit.measure.revoked_on or visit.measure.changed_on):
             continue
         rows.append(VisitRow(visit.id, visit.cadre.code, visit.cadre.name, visit.cadre.unit.name,
                              visit.measure.code.label, visit.measure.decided_on, visit.earliest_on, visit.due_on,

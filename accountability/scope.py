@@ -104,3 +104,17 @@ def cadre_by_code(session: Session, actor: Actor, code: str) -> Cadre:
             raise AccessDenied(_("You can only see your own records."))
         raise NotFound(_("No cadre has the code %(code)s.", code=code or "—"))
     return visible_cadre(session, actor, cadre.id)
+
+
+def cadres_matching(session: Session, actor: Actor, term: str, limit: int = 20) -> list[Cadre]:
+    """Cadres of the actor's subtree whose name or code contains ``term`` (for pickers)."""
+    if is_cadre(actor):
+        raise AccessDenied(_("Your role may not do this."))
+    actor.require_any("cases.edit", "tolerance.edit", "measures.view_effects", "measures.view")
+    term = (term or "").strip()
+    if not term:
+        return []
+    like = f"%{term}%"
+    stmt = (select(Cadre).where(actor.cadre_clause(), (Cadre.name.like(like)) | (Cadre.code.like(like)))
+            .order_by(Cadre.code).limit(limit))
+    return list(session.scalars(stmt))

@@ -77,7 +77,7 @@ def application_window(session: Session) -> int:
 
 def _months(text: str, allow_permanent: bool = False) -> int | None:
     raw = str(text or "").strip()
-    if allow_permanent and raw.lower() in ("", "permanent", "none", "永久"):
+    if allow_permanent and raw.lower() in ("permanent", "永久"):
         return None
     value = int(raw)
     if not 0 <= value <= 240:
