@@ -18,7 +18,7 @@ class CaseStage(LabeledEnum):
     FILED = "filed", N_("Filed")
     INVESTIGATION = "investigation", N_("Investigation")
     REVIEW = "review", N_("Review")
-    DECISION = "decision", N_("Decision")
+    DECISION = "decision", N_("Handling decision")
     CLOSED = "closed", N_("Closed")
     NO_CASE = "no_case", N_("Not filed / concluded")
     APPEAL = "appeal", N_("Appeal / re-examination")
@@ -141,7 +141,7 @@ class ToleranceOutcome(LabeledEnum):
 
 
 class ToleranceStatus(LabeledEnum):
-    SUBMITTED = "submitted", N_("Submitted")
+    SUBMITTED = "submitted", N_("Awaiting verification")
     VERIFYING = "verifying", N_("Under verification")
     DECIDED = "decided", N_("Decided")
 

@@ -105,7 +105,8 @@ def change_months(session: Session, actor: Actor, key: str, item: str | None, te
             value = list(follow_up_months(session))
             value[int(item)] = _months(text)
         else:
-            raise Invalid(_("Unknown rule %(key)s.", key=f"{key} {item or ''}".strip()), field=key)
+            name = " ".join(part for part in (key, item) if part)
+            raise Invalid(_("Unknown rule %(key)s.", key=name), field=key)
     except ValueError:
         raise Invalid(_("“%(value)s” is not a number of months between 0 and 240.", value=text),
                       field=key) from None

@@ -41,7 +41,7 @@ def _facts(case, row) -> html.Div:
     items = [(_("Stage"), stage_badge(case.stage)), (_("Since"), case.stage_since.isoformat()),
              (_("Time limit"), html.Span([case.due_on.isoformat() + " " if case.due_on else "",
                                           days_badge(row.days_left, row.overdue)])),
-             (_("Source"), case.source.label), (_("Kind"), case.kind.label),
+             (_("Source of the clue"), case.source.label), (_("Kind"), case.kind.label),
              (_("Clue received"), case.opened_on.isoformat()), (_("Filed"), ui.fmt_date(case.filed_on)),
              (_("Decided"), ui.fmt_date(case.decided_on)), (_("Closed"), ui.fmt_date(case.closed_on)),
              (_("Unit"), case.unit.name), (_("Handler"), case.handler.display_name if case.handler else "—")]
@@ -245,7 +245,7 @@ def case_body(session, actor, case_id: int) -> html.Div:
         ui.section(_("Where it stands"), _facts(case, row)),
         ui.section(_("Next step"), _next_step(case)) if editable else None,
         ui.section(_("Time limit extension"), extension) if extension is not None else None,
-        ui.section(_("History"), _history(case.events)),
+        ui.section(_("Case history"), _history(case.events)),
     ]
     return html.Div([
         ui.page_header(f"{case.case_no} · {case.title}" if case.title else case.case_no,

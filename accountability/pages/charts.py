@@ -23,7 +23,7 @@ from portal.theme import GRID, MUTED, SERIES, STATUS, empty_figure
 FORM_COLOURS = {1: "#8aa1b8", 2: "#d1b06b", 3: "#c0745f", 4: "#7a2e26"}
 RESULT_COLOURS = {"submitted": STATUS["none"], "verifying": STATUS["info"], "exempt": STATUS["ok"],
                   "mitigated": STATUS["warn"], "not_tolerated": STATUS["bad"]}
-LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0, traceorder="normal")
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0, traceorder="normal")
 BLOCK_COLOURS = {"promotion": "#c0745f", "equal_or_higher_post": "#d1b06b", "no_leading_post": "#9b4a3c",
                  "all": "#7a2e26", "none": STATUS["none"]}
 
@@ -36,7 +36,7 @@ def forms_share_by_unit(frame: pd.DataFrame, title: str | None = None) -> go.Fig
     """Stacked 100% bars: each unit's person-times split into the four forms."""
     if frame.empty or frame["count"].sum() == 0:
         return empty_figure(_("No measures were decided in this period."))
-    totals = frame.groupby("unit", observed=True)["count"].sum()
+    totals = frame.groupby("unit", observed=True, sort=False)["count"].sum()
     units = [str(u) for u in totals.index]
     figure = go.Figure()
     for form in (1, 2, 3, 4):
@@ -47,7 +47,7 @@ def forms_share_by_unit(frame: pd.DataFrame, title: str | None = None) -> go.Fig
                        customdata=counts, text=[str(c) if c else "" for c in counts], textposition="inside",
                        hovertemplate="%{y}<br>" + form_label(form) + ": %{customdata} (%{x:.0f}%)<extra></extra>")
     figure.update_layout(barmode="stack", title=title or _("Four forms by unit (share of person-times)"),
-                         height=max(280, 90 + 34 * len(units)), legend=LEGEND_BELOW, xaxis=dict(title=_("Share (%)"), range=[0, 100]),
+                         height=max(300, 130 + 34 * len(units)), legend=LEGEND_BELOW, margin=dict(b=110), xaxis=dict(title=_("Share (%)"), range=[0, 100]),
                          yaxis=dict(autorange="reversed", title=None))
     return figure
 
@@ -61,7 +61,8 @@ def forms_by_period(frame: pd.DataFrame) -> go.Figure:
         part = frame[frame["form"] == form].set_index("period")["count"]
         figure.add_bar(x=periods, y=[int(part.get(p, 0)) for p in periods], name=form_label(form),
                        marker_color=FORM_COLOURS[form])
-    figure.update_layout(barmode="stack", title=_("Four forms by quarter"), height=340, legend=LEGEND_BELOW,
+    figure.update_layout(barmode="stack", title=_("Four forms by quarter"), height=360, legend=LEGEND_BELOW,
+                         margin=dict(b=110),
                          yaxis=dict(title=_("Person-times")), xaxis=dict(title=_("Quarter"), type="category"))
     return figure
 
@@ -129,7 +130,7 @@ def measures_in_effect(frame: pd.DataFrame) -> go.Figure:
                               textposition="outside", cliponaxis=False,
                               hovertemplate="%{y}: %{x}<extra></extra>"))
     figure.update_layout(title=_("Measures in effect today"), height=max(260, 60 + 26 * len(frame)),
-                         showlegend=False, xaxis=dict(title=_("Cadres")))
+                         showlegend=False, xaxis=dict(title=_("Number of cadres")))
     return figure
 
 
@@ -154,5 +155,6 @@ def effect_timeline(views: list, today: date) -> go.Figure:
             start = end
     figure.add_vline(x=today.isoformat(), line_color=STATUS["info"], line_dash="dot")
     figure.update_layout(title=_("Effect periods"), barmode="overlay", height=max(180, 90 + 34 * len(rows)),
-                         xaxis=dict(type="date", title=None, gridcolor=GRID), yaxis=dict(autorange="reversed"))
+                         xaxis=dict(type="date", title=None, gridcolor=GRID, tickformat="%Y-%m"),
+                         yaxis=dict(autorange="reversed"))
     return figure

@@ -85,7 +85,7 @@ def content(session, actor, period: str | None) -> html.Div:
 
 def layout(**_query):
     actor = current_actor()
-    filters = dbc.Row([field(_("Period"), dbc.Select(id="ac-dash-period", options=period_options(), value="12m"), 3)],
+    filters = dbc.Row([field(_("Time span"), dbc.Select(id="ac-dash-period", options=period_options(), value="12m"), 3)],
                       class_name="g-2 mb-3")
     return html.Div([
         ui.page_header(_("Accountability overview"),

@@ -40,7 +40,7 @@ def _filters(session, actor) -> html.Div:
         field(_("Unit (with its subtree)"), dropdown("ac-desk-unit", unit_options(session, actor),
                                                     placeholder=_("All units in my scope")), 3),
         field(_("Form"), dropdown("ac-desk-form", form_options(), placeholder=_("Any form")), 2),
-        field(_("Source"), dropdown("ac-desk-source", source_options(), placeholder=_("Any source")), 2),
+        field(_("Source of the clue"), dropdown("ac-desk-source", source_options(), placeholder=_("Any source")), 2),
         field(_("Case no., title or cadre"), dbc.Input(id="ac-desk-search", debounce=True, type="search",
                                                         placeholder=_("e.g. AC-2026 or 王")), 2),
         dbc.Col([
@@ -89,14 +89,14 @@ def table(rows: list[cases.CaseRow]) -> html.Div:
              "forms": "、".join(str(f) for f in r.forms)} for r in rows]
     columns = [
         {"field": "case_no", "headerName": _("Case no."), "cellRenderer": "AcCaseLink", "minWidth": 130},
-        {"field": "title", "headerName": _("Title"), "minWidth": 200, "tooltipField": "title"},
+        {"field": "title", "headerName": _("Case title"), "minWidth": 200, "tooltipField": "title"},
         {"field": "subjects", "headerName": _("About"), "minWidth": 150, "tooltipField": "subjects"},
         {"field": "stage", "headerName": _("Stage"), "maxWidth": 130},
         {"field": "since", "headerName": _("Since"), "maxWidth": 120},
         {"field": "due", "headerName": _("Due"), "maxWidth": 120},
         {"field": "days", "headerName": _("Days left"), "maxWidth": 150,
          "cellClassRules": {"ac-cell-overdue": "data.days_left !== null && data.days_left < 0"}},
-        {"field": "source", "headerName": _("Source"), "maxWidth": 150},
+        {"field": "source", "headerName": _("Source of the clue"), "maxWidth": 150},
         {"field": "unit", "headerName": _("Unit"), "minWidth": 120},
         {"field": "handler", "headerName": _("Handler"), "maxWidth": 140},
         {"field": "forms", "headerName": _("Forms"), "maxWidth": 90},
@@ -137,7 +137,7 @@ def new_case_form(session, actor) -> html.Div:
         dbc.Row([
             field(_("Short title"), dbc.Input(id="ac-new-title", maxlength=200,
                                               placeholder=_("e.g. 违规发放津补贴问题线索")), 5),
-            field(_("Source"), dbc.Select(id="ac-new-source", options=source_options(), value="letters_visits"), 2),
+            field(_("Source of the clue"), dbc.Select(id="ac-new-source", options=source_options(), value="letters_visits"), 2),
             field(_("Kind"), dbc.Select(id="ac-new-kind", options=CaseKind.options(), value="discipline"), 2),
             field(_("Clue received on"), date_input("ac-new-opened", date.today()), 2),
             field(_("Case no. (optional)"), dbc.Input(id="ac-new-no", maxlength=40,

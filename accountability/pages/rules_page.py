@@ -38,7 +38,7 @@ def catalogue(session) -> html.Table:
                              html.Td(html.Code(spec.code.value)), html.Td(period),
                              html.Td(BlockKind(spec.blocks).label), html.Td(_(spec.source), className="small")]))
     head = html.Thead(html.Tr([html.Th(h) for h in (_("Form"), _("Chinese name"), _("Measure"), _("Code"),
-                                                     _("Effect period"), _("Blocks"), _("Source"))]))
+                                                     _("Effect period"), _("Blocks"), _("Regulation"))]))
     return html.Table([head, html.Tbody(rows)], className="table table-sm ac-rules", id="ac-rules-catalogue")
 
 

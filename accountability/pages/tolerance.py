@@ -55,7 +55,7 @@ def list_columns(full: bool) -> list[dict]:
         {"field": "unit", "headerName": _("Unit"), "minWidth": 120},
         {"field": "applicant", "headerName": _("Applicant"), "maxWidth": 110},
         {"field": "measure", "headerName": _("Measure"), "minWidth": 120},
-        {"field": "submitted", "headerName": _("Submitted"), "maxWidth": 120},
+        {"field": "submitted", "headerName": _("Submitted on"), "maxWidth": 120},
         {"field": "status", "headerName": _("Status"), "maxWidth": 130},
         {"field": "outcome", "headerName": _("Outcome"), "maxWidth": 120},
         {"field": "decided", "headerName": _("Decided"), "maxWidth": 120},
@@ -245,14 +245,14 @@ def application_body(session, actor, app_id: int) -> html.Div:
     out = detail.outcome
     status = ToleranceStatus(out.status)
     facts = [(_("Cadre"), f"{out.cadre_name}（{out.cadre_code}）· {out.unit_name}"),
-             (_("Applicant"), Applicant(out.applicant).label), (_("Submitted"), out.submitted_on.isoformat()),
+             (_("Applicant"), Applicant(out.applicant).label), (_("Submitted on"), out.submitted_on.isoformat()),
              (_("Date of the finding"), ui.fmt_date(detail.finding_on)),
              (_("Measure"), out.measure_label or _("standing alone")), (_("Case no."), out.case_no or "—"),
              (_("Status"), status.label), (_("Outcome"), outcome_badge(out.outcome))]
     if detail.late:
         facts.append((_("Note"), dbc.Badge(_("Submitted after the application period"), color="warning")))
     if out.outcome:
-        facts += [(_("Decided"), ui.fmt_date(out.decided_on)), (_("By"), detail.decided_by)]
+        facts += [(_("Decided"), ui.fmt_date(out.decided_on)), (_("Decided by"), detail.decided_by)]
     editable = actor.can("tolerance.edit")
     verification = [_advice(detail), _checklist(detail),
                     field(_("Verification notes"), dbc.Textarea(id="ac-ver-notes", value=detail.verification_notes,
@@ -274,7 +274,7 @@ def application_body(session, actor, app_id: int) -> html.Div:
                 ui.section(_("The application"), [html.Dl([p for k, v in facts for p in (html.Dt(k), html.Dd(v))],
                                                           className="ac-facts"),
                                                   html.Div(detail.statement, className="ac-summary")]),
-                ui.section(_("Decision"), html.Div(detail.reasons, className="ac-summary") if out.outcome
+                ui.section(_("Committee decision"), html.Div(detail.reasons, className="ac-summary") if out.outcome
                            else (_decision_form(detail) if editable and status == ToleranceStatus.VERIFYING
                                  else html.P(_("Verify the application before the committee decides."),
                                              className="text-muted"))),
