@@ -160,6 +160,16 @@ def applications(session: Session, actor: Actor, *, status: str | None = None, o
     return [_outcome_view(app) for app in session.scalars(stmt)]
 
 
+def applications_for_case(session: Session, actor: Actor, case_id: int) -> list[OutcomeView]:
+    """The applications linked to a case (inspectors, who may see the case)."""
+    from accountability.cases import get_case
+
+    case = get_case(session, actor, case_id)
+    tolerance_view(actor)
+    stmt = _options(select(ToleranceApplication).where(ToleranceApplication.case_id == case.id))
+    return [_outcome_view(app) for app in session.scalars(stmt.order_by(ToleranceApplication.id))]
+
+
 def outcomes_for_cadre(session: Session, actor: Actor, cadre_id: int) -> list[OutcomeView]:
     tolerance_view(actor)
     cadre = visible_cadre(session, actor, cadre_id)

@@ -13,10 +13,9 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from accountability import cases, measures, rules
+from accountability import cases, measures, rules, tolerance
 from accountability import settings as ac_settings
-from accountability.enums import CaseStage, SubjectKind
-from accountability.models import ToleranceApplication
+from accountability.enums import CaseStage, SubjectKind, ToleranceStatus
 from accountability.pages.common import (
     cadre_href,
     date_input,
@@ -30,7 +29,10 @@ from accountability.pages.common import (
     outcome_badge,
     parse_day,
     stage_badge,
+    toast,
+    unit_options,
 )
+from accountability.scope import cadres_matching
 from portal import db, ui
 from portal.access import current_actor
 from portal.errors import Invalid, PortalError
@@ -196,17 +198,14 @@ def _appeal_form(details) -> html.Div | None:
     ])
 
 
-def _tolerance(session, actor, case) -> html.Div:
-    from sqlalchemy import select
-
-    apps = session.scalars(select(ToleranceApplication).where(ToleranceApplication.case_id == case.id)
-                           .order_by(ToleranceApplication.id)).all()
+def _tolerance(session, actor, case, editable: bool) -> html.Div:
+    apps = tolerance.applications_for_case(session, actor, case.id)
     clearings = cases.name_clearings(session, actor, case.id)
     parts = []
     if apps:
         parts.append(html.Ul([html.Li([
-            dcc.Link(app.app_no, href=f"/accountability/tolerance/application?id={app.id}"), " · ",
-            app.cadre.name, " · ", app.status.label, " ", outcome_badge(app.outcome.value if app.outcome else None)])
+            dcc.Link(app.app_no, href=f"/accountability/tolerance/application?id={app.application_id}"), " · ",
+            app.cadre_name, " · ", ToleranceStatus(app.status).label, " ", outcome_badge(app.outcome)])
             for app in apps], className="mb-2"))
     if clearings:
         parts.append(html.Ul([html.Li(_("Name clearing for %(name)s due %(due)s: %(state)s", name=c.cadre.name,
@@ -216,9 +215,39 @@ def _tolerance(session, actor, case) -> html.Div:
     if not parts:
         parts.append(html.P(_("No error-tolerance application or name clearing in this case."),
                             className="text-muted"))
+    if not editable:
+        return html.Div(parts)
     parts.append(dbc.Button(_("Record an application by the unit"), href=f"/accountability/tolerance?case={case.id}",
-                            color="link", size="sm", class_name="p-0"))
+                            color="link", size="sm", class_name="p-0 mb-2"))
+    cadres = [o for o in _subject_options(case) if o["value"].startswith("c")]
+    if cadres:
+        parts.append(dbc.Row([
+            field(_("Clear the name of"), dbc.Select(id="ac-nc-cadre", options=cadres, value=cadres[0]["value"]), 5),
+            field(_("Report found false on"), date_input("ac-nc-finding", date.today()), 4),
+            dbc.Col(dbc.Button(_("Open name clearing"), id="ac-nc-open", color="secondary", outline=True,
+                               class_name="mt-4"), md=3),
+        ], class_name="g-2"))
     return html.Div(parts)
+
+
+def _edit_form(session, actor, case) -> html.Div:
+    handlers = [{"label": u.display_name, "value": u.id} for u in cases.handlers(session, actor)]
+    return html.Div([
+        dbc.Button(_("Edit the case"), id="ac-edit-toggle", color="link", size="sm", class_name="p-0 mt-2"),
+        dbc.Collapse(html.Div([
+            dbc.Row([
+                field(_("Add a cadre"), dropdown("ac-edit-cadre", [], placeholder=_("Type a name or cadre code…")), 6),
+                field(_("Or add a unit / party organization"), dropdown("ac-edit-unit", unit_options(session, actor)), 6),
+            ], class_name="g-2 mb-2"),
+            dbc.Row([
+                field(_("Short title"), dbc.Input(id="ac-edit-title", value=case.title, maxlength=200), 8),
+                field(_("Handler"), dbc.Select(id="ac-edit-handler", options=handlers, value=case.handler_id), 4),
+            ], class_name="g-2 mb-2"),
+            field(_("Summary (confidential)"), dbc.Textarea(id="ac-edit-summary", value=case.summary, rows=4,
+                                                           maxlength=20000), 12),
+            dbc.Button(_("Save the changes"), id="ac-edit-save", color="primary", class_name="mt-2"),
+        ], className="mt-2"), id="ac-edit-collapse", is_open=False),
+    ])
 
 
 def case_body(session, actor, case_id: int) -> html.Div:
@@ -229,7 +258,7 @@ def case_body(session, actor, case_id: int) -> html.Div:
     extension = _extension(session, case, cases.extensions(session, actor, case.id))
     editable = actor.can("cases.edit")
     left = [
-        ui.section(_("About"), [_subjects(case)]),
+        ui.section(_("About"), [_subjects(case), _edit_form(session, actor, case) if editable else None]),
         ui.section(_("Summary (confidential)"), html.Div(case.summary or _("No summary recorded."),
                                                          className="ac-summary", id="ac-case-summary")),
         ui.section(_("Measures decided"), [_measure_rows(details, today),
@@ -240,7 +269,7 @@ def case_body(session, actor, case_id: int) -> html.Div:
     appeal = _appeal_form(details) if editable else None
     if appeal is not None:
         left.append(ui.section(_("Appeal or review of a measure"), appeal))
-    left.append(ui.section(_("Error tolerance and name clearing"), _tolerance(session, actor, case)))
+    left.append(ui.section(_("Error tolerance and name clearing"), _tolerance(session, actor, case, editable)))
     right = [
         ui.section(_("Where it stands"), _facts(case, row)),
         ui.section(_("Next step"), _next_step(case)) if editable else None,
@@ -266,13 +295,13 @@ def layout(id=None, **_query):
                               dbc.Button(_("Case desk"), href="/accountability", color="primary"))
     return html.Div([
         dcc.Store(id="ac-case-id", data=case_id),
-        html.Div(id="ac-case-result"),
+        html.Div(id="ac-case-result", className="ac-toast"),
         html.Div(case_body(db.session(), actor, case_id), id="ac-case-body"),
     ], className="ac-case")
 
 
 def _refresh(actor, case_id, message: str):
-    return case_body(db.session(), actor, case_id), ui.alert(message, "success")
+    return case_body(db.session(), actor, case_id), toast(message)
 
 
 @callback(Output("ac-case-body", "children"), Output("ac-case-result", "children"),
@@ -367,6 +396,65 @@ def appeal_outcome(n_clicks, case_id, measure_id, action, new_code, on, years, r
     except (PortalError, TypeError, ValueError) as error:
         return no_update, failure(error)
     return _refresh(actor, case_id, message)
+
+
+@callback(Output("ac-edit-collapse", "is_open"), Input("ac-edit-toggle", "n_clicks"),
+          State("ac-edit-collapse", "is_open"), prevent_initial_call=True)
+def toggle_edit(_n, is_open):
+    current_actor()
+    return not is_open
+
+
+@callback(Output("ac-edit-cadre", "options"), Input("ac-edit-cadre", "search_value"), prevent_initial_call=True)
+def search_cadre(term):
+    actor = current_actor()
+    if not term:
+        return no_update
+    return [{"label": f"{c.name}（{c.code}，{c.unit.name}）", "value": c.id}
+            for c in cadres_matching(db.session(), actor, term)]
+
+
+@callback(Output("ac-case-body", "children", allow_duplicate=True),
+          Output("ac-case-result", "children", allow_duplicate=True),
+          Input("ac-edit-save", "n_clicks"), State("ac-case-id", "data"), State("ac-edit-cadre", "value"),
+          State("ac-edit-unit", "value"), State("ac-edit-title", "value"), State("ac-edit-handler", "value"),
+          State("ac-edit-summary", "value"), prevent_initial_call=True)
+def edit(n_clicks, case_id, cadre_id, unit_id, title, handler, summary):
+    actor = current_actor()
+    if not n_clicks:
+        return no_update, no_update
+    try:
+        with db.unit_of_work() as session:
+            if cadre_id or unit_id:
+                cases.add_subject(session, actor, int(case_id), cadre_id=int(cadre_id) if cadre_id else None,
+                                  unit_id=int(unit_id) if unit_id and not cadre_id else None)
+            cases.edit_case(session, actor, int(case_id), title=title, summary=summary,
+                            handler_id=int(handler) if handler else None)
+    except (PortalError, TypeError, ValueError) as error:
+        return no_update, failure(error)
+    return _refresh(actor, case_id, _("The case was updated."))
+
+
+@callback(Output("ac-case-body", "children", allow_duplicate=True),
+          Output("ac-case-result", "children", allow_duplicate=True),
+          Input("ac-nc-open", "n_clicks"), State("ac-case-id", "data"), State("ac-nc-cadre", "value"),
+          State("ac-nc-finding", "value"), prevent_initial_call=True)
+def open_clearing(n_clicks, case_id, subject, finding):
+    actor = current_actor()
+    if not n_clicks:
+        return no_update, no_update
+    try:
+        cadre_id, _unit = _subject_ids(subject)
+        with db.unit_of_work() as session:
+            case = cases.get_case(session, actor, int(case_id), "cases.edit")
+            if cadre_id not in {s.cadre_id for s in case.subjects}:
+                raise Invalid(_("Choose one of the cadres of this case."))
+            item = tolerance.open_name_clearing(session, actor, cadre_id=cadre_id, case_id=case.id,
+                                                finding_on=parse_day(finding))
+            due = item.due_on.isoformat()
+    except (PortalError, TypeError, ValueError) as error:
+        return no_update, failure(error)
+    return _refresh(actor, case_id, _("Name clearing opened; it is due %(day)s.", day=due))
 
 
 ui.register(__name__, path="/accountability/case", title=N_("Case"), layout=layout, permission="cases.view",

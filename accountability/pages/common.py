@@ -172,3 +172,12 @@ def graph(id: str, figure) -> Any:
     from portal import ui
 
     return ui.graph(id, figure, height=int(figure.layout.height or 320))
+
+
+def toast(message: str) -> Any:
+    """A success message that closes itself after a few seconds (errors stay until closed)."""
+    from portal import ui
+
+    alert = ui.alert(message, "success")
+    alert.duration = 8000
+    return alert

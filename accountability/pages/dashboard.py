@@ -15,7 +15,7 @@ from dash import Input, Output, callback, dcc, html
 
 from accountability import dashboards, measures
 from accountability.pages import charts
-from accountability.pages.common import failure, field, graph
+from accountability.pages.common import days_badge, failure, field, graph
 from portal import db, ui
 from portal.access import current_actor
 from portal.errors import PortalError
@@ -34,6 +34,15 @@ def period_range(value: str | None, today: date) -> tuple[date, date]:
     if value and value.isdigit():
         return date(int(value), 1, 1), date(int(value), 12, 31)
     return today - timedelta(days=365), today
+
+
+def visits_table(visits) -> html.Div:
+    if not visits:
+        return html.P(_("No follow-up visit is due."), className="text-muted")
+    head = html.Thead(html.Tr([html.Th(h) for h in (_("Cadre"), _("Unit"), _("Measure"), _("Due"), _("Days left"))]))
+    rows = [html.Tr([html.Td(v.cadre_name), html.Td(v.unit_name), html.Td(v.measure), html.Td(v.due_on.isoformat()),
+                     html.Td(days_badge(v.days_left, v.overdue))]) for v in visits]
+    return html.Table([head, html.Tbody(rows)], className="table table-sm mb-2", id="ac-dash-visits")
 
 
 def content(session, actor, period: str | None) -> html.Div:
@@ -78,8 +87,10 @@ def content(session, actor, period: str | None) -> html.Div:
                                                                     charts.measures_in_effect(in_effect))), lg=7),
     ]))
     if actor.can("cases.view"):
-        rows.append(html.Div(dcc.Link(_("Follow-up visits, corrective actions and name clearing due →"),
-                                      href="/accountability/follow-ups"), className="mb-3"))
+        rows.append(ui.section(_("Follow-up visits due"), [
+            visits_table(visits[:8]),
+            dcc.Link(_("Follow-up visits, corrective actions and name clearing due →"),
+                     href="/accountability/follow-ups")]))
     return html.Div([html.Div(kpis, className="kpi-row"), *rows])
 
 

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
 from accountability import measures, tolerance
-from accountability.pages.common import date_input, days_text, failure, field, parse_day
+from accountability.pages.common import date_input, days_text, failure, field, parse_day, toast
 from portal import db, ui
 from portal.access import current_actor
 from portal.errors import PortalError
@@ -89,7 +89,7 @@ def layout(**_query):
     session = db.session()
     return html.Div([
         ui.page_header(_("Follow-ups"), _("Visits to sanctioned cadres, corrective actions and name clearing.")),
-        html.Div(id="ac-fu-result"),
+        html.Div(id="ac-fu-result", className="ac-toast"),
         ui.section(_("Follow-up visits due"), html.Div(visits_part(session, actor), id="ac-fu-visits-part")),
         ui.section(_("Open corrective actions"), corrections_part(session, actor)),
         ui.section(_("Name clearing"), html.Div(clearing_part(session, actor), id="ac-fu-clearing-part")),
@@ -109,7 +109,7 @@ def record_visit(n_clicks, visit_id, on, visitor, note):
                                   visitor=visitor or "", note=note or "")
     except (PortalError, ValueError) as error:
         return no_update, failure(error)
-    return visits_part(db.session(), actor), ui.alert(_("The visit was recorded."), "success")
+    return visits_part(db.session(), actor), toast(_("The visit was recorded."))
 
 
 @callback(Output("ac-fu-clearing-part", "children"), Output("ac-fu-result", "children", allow_duplicate=True),
@@ -125,7 +125,7 @@ def record_clearing(n_clicks, item_id, on, method, note):
                                              done_on=parse_day(on), method=method or "", note=note or "")
     except (PortalError, ValueError) as error:
         return no_update, failure(error)
-    return clearing_part(db.session(), actor), ui.alert(_("The name clearing was recorded."), "success")
+    return clearing_part(db.session(), actor), toast(_("The name clearing was recorded."))
 
 
 ui.register(__name__, path="/accountability/follow-ups", title=N_("Follow-ups"), layout=layout,

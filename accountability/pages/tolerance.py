@@ -21,6 +21,7 @@ from accountability.pages.common import (
     measure_options,
     outcome_badge,
     parse_day,
+    toast,
 )
 from accountability.scope import cadres_matching
 from portal import db, ui
@@ -294,12 +295,12 @@ def application_layout(id=None, **_query):
         app_id = int(id)
     except (TypeError, ValueError):
         return ui.empty_state(_("No application chosen."), _("Open one from the list of applications."))
-    return html.Div([html.Div(id="ac-app-msg"),
+    return html.Div([html.Div(id="ac-app-msg", className="ac-toast"),
                      html.Div(application_body(db.session(), actor, app_id), id="ac-app-body")])
 
 
 def _done(actor, app_id, message):
-    return application_body(db.session(), actor, app_id), ui.alert(message, "success")
+    return application_body(db.session(), actor, app_id), toast(message)
 
 
 @callback(Output("ac-app-body", "children"), Output("ac-app-msg", "children"),

@@ -36,13 +36,17 @@ def values_for(world) -> dict:
         "ac-nc-on.value": "2026-10-20", "ac-nc-method.value": "x", "ac-my-measure.value": str(world["measure"]),
         "ac-my-statement.value": "再次申请", "ac-rule-item.value": "accountability.effect_months|admonishment",
         "ac-rule-value.value": "1", "ac-tol-status.value": None, "ac-tol-outcome.value": None,
+        "ac-edit-summary.value": "改写", "ac-edit-title.value": "改写", "ac-edit-cadre.value": world["cadre1"].id,
+        "ac-edit-cadre.search_value": "李", "ac-nc-cadre.value": f"c{world['cadre1'].id}",
+        "ac-nc-finding.value": "2026-10-01",
         "ac-crit.value": [({"type": "ac-crit", "code": "excl_personal_gain"}, True)],
         "ac-crit.id": [({"type": "ac-crit", "code": "excl_personal_gain"}, {"type": "ac-crit",
                                                                              "code": "excl_personal_gain"})],
     }
     for button in ("ac-move-submit", "ac-ext-submit", "ac-ms-submit", "ac-chg-submit", "ac-ver-start", "ac-ver-save",
                    "ac-dec-submit", "ac-cor-add", "ac-cor-complete", "ac-app-submit", "ac-new-submit",
-                   "ac-new-toggle", "ac-fu-submit", "ac-nc-submit", "ac-my-submit", "ac-rule-save"):
+                   "ac-new-toggle", "ac-fu-submit", "ac-nc-submit", "ac-my-submit", "ac-rule-save", "ac-edit-save",
+                   "ac-nc-open", "ac-edit-toggle"):
         values[f"{button}.n_clicks"] = 1
     return values
 
@@ -74,13 +78,36 @@ def test_a_reviewer_or_a_cadre_changes_nothing_through_the_case_callbacks(client
     login(client, username)
     before = _counts(session)
     values = values_for(world)
-    for name in ("case.move", "case.extend", "case.record", "case.appeal_outcome", "desk.register_clue",
-                 "tolerance.decide", "tolerance.save", "followups.record_visit", "rules_page.save"):
+    for name in ("case.move", "case.extend", "case.record", "case.appeal_outcome", "case.edit", "case.open_clearing",
+                 "desk.register_clue", "tolerance.decide", "tolerance.save", "followups.record_visit",
+                 "rules_page.save"):
         call(client, app, name, values)
     session.expire_all()
     assert _counts(session) == before
     assert session.get(Case, world["case"]).stage == CaseStage.DECISION
     assert session.get(ToleranceApplication, world["theirs"]).statement == "他人申请陈述"
+    assert session.get(Case, world["case"]).summary.startswith("机密摘要")
+
+
+def test_an_inspector_edits_the_case_and_adds_a_unit_through_the_endpoint(client, app, session, world):
+    login(client, "inspector")
+    city = world["city"]
+    response = call(client, app, "case.edit", {
+        "ac-edit-save.n_clicks": 1, "ac-case-id.data": world["case"], "ac-edit-unit.value": city.c1.id,
+        "ac-edit-title.value": "新标题", "ac-edit-summary.value": "补充摘要"})
+    assert "updated" in readable(response)
+    session.expire_all()
+    case = session.get(Case, world["case"])
+    assert case.title == "新标题" and case.summary == "补充摘要"
+    assert city.c1.id in {s.unit_id for s in case.subjects if s.cadre_id is None}
+
+
+def test_an_inspector_opens_name_clearing_for_a_cadre_of_the_case(client, app, session, world):
+    login(client, "inspector")
+    response = call(client, app, "case.open_clearing", {
+        "ac-nc-open.n_clicks": 1, "ac-case-id.data": world["case"], "ac-nc-cadre.value": f"c{world['cadre1'].id}",
+        "ac-nc-finding.value": "2026-10-31"})
+    assert "2026-11-30" in readable(response)
 
 
 def test_a_cadre_reading_another_cadres_record_is_refused(client, app, world):
