@@ -47,6 +47,16 @@ EFFECT_TABLE = [
     ("party_serious_warning", date(2027, 8, 31), None, date(2029, 2, 28), PROMOTION, 2),
     ("party_warning", date(2028, 2, 29), None, date(2029, 2, 28), PROMOTION, 2),
 ]
+# (measure, decided on, revoked on, tolerance outcome, first free day, what it blocks)
+STOPPED_TABLE = [
+    ("party_serious_warning", D, date(2026, 6, 1), None, date(2026, 6, 1), PROMOTION),  # revoked on appeal
+    ("party_expulsion", D, date(2027, 1, 10), None, date(2027, 1, 10), ALL),  # a permanent one revoked
+    ("admonishment", D, date(2027, 1, 1), None, date(2026, 9, 15), PROMOTION),  # revoked after it ended
+    ("gov_demerit", D, None, "exempt", D, NONE),  # exempted (容错 免责): never blocks
+    ("party_probation", D, None, "exempt", D, NONE),
+    ("party_warning", D, None, "mitigated", date(2027, 3, 15), PROMOTION),  # the lighter measure recorded
+    ("party_warning", D, None, "not_tolerated", date(2027, 3, 15), PROMOTION),
+]
 
 
 @pytest.mark.parametrize(("code", "decided", "years", "until", "blocks", "form"), EFFECT_TABLE,
@@ -56,6 +66,16 @@ def test_effect_period_matches_the_hand_computed_table(code, decided, years, unt
     assert effect.until == until
     assert effect.blocks == blocks
     assert effect.form == Form(str(form))
+
+
+@pytest.mark.parametrize(("code", "decided", "revoked", "outcome", "until", "blocks"), STOPPED_TABLE,
+                         ids=[f"{row[0]}-{row[2]}-{row[3]}" for row in STOPPED_TABLE])
+def test_revoked_and_tolerated_measures_match_the_hand_computed_table(code, decided, revoked, outcome, until,
+                                                                      blocks):
+    effect = rules.effect_of(code, decided, probation_years=1, revoked_on=revoked, tolerance_outcome=outcome) \
+        if code == "party_probation" else rules.effect_of(code, decided, revoked_on=revoked, tolerance_outcome=outcome)
+    assert effect.until == until
+    assert effect.blocks == blocks
 
 
 def test_the_table_covers_every_measure_of_the_catalogue():
