@@ -1,0 +1,243 @@
+"""The case desk (案件工作台), the inspector's home page: cases by stage with days left and
+overdue first, as a board or a table, quick filters (unit subtree, form, source, stage,
+my cases), registering a new clue, and import/export of cases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from accountability import cases
+from accountability.enums import OPEN_STAGES, CaseKind, CaseStage
+from accountability.pages.common import (
+    case_href,
+    date_input,
+    days_badge,
+    days_text,
+    dropdown,
+    failure,
+    field,
+    form_options,
+    parse_day,
+    source_options,
+    stage_badge,
+    unit_options,
+)
+from accountability.scope import cadres_matching
+from portal import db, ui
+from portal.access import current_actor
+from portal.errors import PortalError
+from portal.i18n import N_, _
+from portal.pages.transfer import export_buttons, import_panel
+
+CARDS_PER_COLUMN = 25
+
+
+def _filters(session, actor) -> html.Div:
+    return dbc.Row([
+        field(_("Unit (with its subtree)"), dropdown("ac-desk-unit", unit_options(session, actor),
+                                                    placeholder=_("All units in my scope")), 3),
+        field(_("Form"), dropdown("ac-desk-form", form_options(), placeholder=_("Any form")), 2),
+        field(_("Source of the clue"), dropdown("ac-desk-source", source_options(), placeholder=_("Any source")), 2),
+        field(_("Case no., title or cadre"), dbc.Input(id="ac-desk-search", debounce=True, type="search",
+                                                        placeholder=_("e.g. AC-2026 or 王")), 2),
+        dbc.Col([
+            dbc.Switch(id="ac-desk-mine", label=_("Only my cases"), value=False),
+            dbc.Switch(id="ac-desk-open", label=_("Open cases only"), value=True),
+        ], md=2, class_name="pt-3"),
+        dbc.Col(dbc.RadioItems(id="ac-desk-view", options=[{"label": _("Board"), "value": "board"},
+                                                           {"label": _("Table"), "value": "table"}],
+                               value="board", inline=True, class_name="pt-4"), md=1),
+    ], class_name="g-2 mb-3 ac-filters")
+
+
+def _card(row: cases.CaseRow) -> dbc.Card:
+    subjects = "、".join(row.subjects[:2]) + (_(" and %(n)s more", n=len(row.subjects) - 2)
+                                             if len(row.subjects) > 2 else "")
+    return dbc.Card(dbc.CardBody([
+        html.Div([dcc.Link(row.case_no, href=case_href(row.id), className="ac-card-no"),
+                  days_badge(row.days_left, row.overdue)], className="ac-card-head"),
+        html.Div(row.title or "—", className="ac-card-title", title=row.title),
+        html.Div(subjects, className="ac-card-subjects"),
+        html.Div(row.unit, className="ac-card-unit"),
+    ]), class_name="ac-card" + (" ac-card-overdue" if row.overdue else ""))
+
+
+def board(rows: list[cases.CaseRow]) -> html.Div:
+    columns = []
+    for stage in OPEN_STAGES:
+        in_stage = [r for r in rows if r.stage == stage]
+        more = len(in_stage) - CARDS_PER_COLUMN
+        columns.append(html.Div([
+            html.Div([stage_badge(stage), html.Span(str(len(in_stage)), className="ac-column-count")],
+                     className="ac-column-head"),
+            html.Div([_card(r) for r in in_stage[:CARDS_PER_COLUMN]]
+                     + ([html.Div(_("%(n)s more: switch to the table", n=more), className="ac-more")]
+                        if more > 0 else [])
+                     or [html.Div(_("None"), className="ac-empty-column")], className="ac-column-body"),
+        ], className="ac-column"))
+    return html.Div(columns, className="ac-board", id="ac-board")
+
+
+def table(rows: list[cases.CaseRow]) -> html.Div:
+    data = [{"case_id": r.id, "case_no": r.case_no, "title": r.title, "subjects": "、".join(r.subjects),
+             "stage": r.stage.label, "since": r.stage_since.isoformat(),
+             "due": r.due_on.isoformat() if r.due_on else "", "days": days_text(r.days_left, r.overdue),
+             "days_left": r.days_left, "source": r.source.label, "unit": r.unit, "handler": r.handler,
+             "forms": "、".join(str(f) for f in r.forms)} for r in rows]
+    columns = [
+        {"field": "case_no", "headerName": _("Case no."), "cellRenderer": "AcCaseLink", "minWidth": 130},
+        {"field": "title", "headerName": _("Case title"), "minWidth": 200, "tooltipField": "title"},
+        {"field": "subjects", "headerName": _("About"), "minWidth": 150, "tooltipField": "subjects"},
+        {"field": "stage", "headerName": _("Stage"), "maxWidth": 130},
+        {"field": "since", "headerName": _("Since"), "maxWidth": 120},
+        {"field": "due", "headerName": _("Due"), "maxWidth": 120},
+        {"field": "days", "headerName": _("Days left"), "maxWidth": 150,
+         "cellClassRules": {"ac-cell-overdue": "data.days_left !== null && data.days_left < 0"}},
+        {"field": "source", "headerName": _("Source of the clue"), "maxWidth": 150},
+        {"field": "unit", "headerName": _("Unit"), "minWidth": 120},
+        {"field": "handler", "headerName": _("Handler"), "maxWidth": 140},
+        {"field": "forms", "headerName": _("Forms"), "maxWidth": 90},
+    ]
+    return ui.grid("ac-desk-grid", data, columns, height=560, page_size=50)
+
+
+def content(session, actor, unit=None, form=None, source=None, search=None, mine=False, open_only=True,
+            view="board") -> html.Div:
+    rows = cases.case_rows(session, actor, under_unit_id=unit, form=form, source=source, search=search,
+                           mine=bool(mine), open_only=bool(open_only))
+    if not rows:
+        return ui.empty_state(_("No cases match these filters."),
+                              _("Clear a filter, or register a new clue with the button above."))
+    return board(rows) if view == "board" and open_only else table(rows)
+
+
+def _kpis(rows: list[cases.CaseRow]) -> html.Div:
+    open_rows = [r for r in rows if r.is_open]
+    overdue = sum(r.overdue for r in open_rows)
+    soon = sum(1 for r in open_rows if not r.overdue and r.days_left is not None and r.days_left <= 14)
+    filed = sum(1 for r in open_rows if r.stage in (CaseStage.FILED, CaseStage.INVESTIGATION, CaseStage.REVIEW,
+                                                    CaseStage.DECISION))
+    year = date.today().year
+    opened = sum(1 for r in rows if r.opened_on.year == year)
+    return html.Div([
+        ui.kpi(_("Open cases"), len(open_rows), _("from clue to decision, and appeals")),
+        ui.kpi(_("Overdue"), overdue, _("past the stage's time limit"), tone="bad" if overdue else "good"),
+        ui.kpi(_("Due within 14 days"), soon, tone="warn" if soon else "neutral"),
+        ui.kpi(_("Filed and not closed"), filed, _("block promotion of the cadres concerned")),
+        ui.kpi(_("Opened this year"), opened),
+    ], className="kpi-row")
+
+
+def new_case_form(session, actor) -> html.Div:
+    handlers = [{"label": u.display_name, "value": u.id} for u in cases.handlers(session, actor)]
+    return html.Div([
+        dbc.Row([
+            field(_("Short title"), dbc.Input(id="ac-new-title", maxlength=200,
+                                              placeholder=_("e.g. 违规发放津补贴问题线索")), 5),
+            field(_("Source of the clue"), dbc.Select(id="ac-new-source", options=source_options(), value="letters_visits"), 2),
+            field(_("Kind"), dbc.Select(id="ac-new-kind", options=CaseKind.options(), value="discipline"), 2),
+            field(_("Clue received on"), date_input("ac-new-opened", date.today()), 2),
+            field(_("Case no. (optional)"), dbc.Input(id="ac-new-no", maxlength=40,
+                                                      placeholder=_("automatic")), 1),
+        ], class_name="g-2 mb-2"),
+        dbc.Row([
+            field(_("Cadres concerned"), dropdown("ac-new-cadres", [], multi=True,
+                                                  placeholder=_("Type a name or cadre code…")), 5,
+                  hint=_("Several cadres may be named.")),
+            field(_("Or a unit / party organization"), dropdown("ac-new-units", unit_options(session, actor),
+                                                                multi=True, placeholder=_("Choose units…")), 4),
+            field(_("Handler"), dbc.Select(id="ac-new-handler", options=handlers, value=actor.user_id), 3),
+        ], class_name="g-2 mb-2"),
+        field(_("Summary (confidential)"), dbc.Textarea(id="ac-new-summary", rows=3, maxlength=20000, placeholder=_(
+            "What was reported, by whom, what has been checked so far…")), 12),
+        dbc.Button(_("Register the clue"), id="ac-new-submit", color="primary", class_name="mt-2"),
+        html.Div(id="ac-new-result"),
+    ])
+
+
+def layout(**_query):
+    actor = current_actor()
+    session = db.session()
+    rows = cases.case_rows(session, actor)
+    actions = html.Div([
+        dbc.Button(_("Register a new clue"), id="ac-new-toggle", color="primary", size="sm")
+        if actor.can("cases.edit") else None,
+        export_buttons("cases"),
+    ], className="d-flex gap-2 align-items-center")
+    return html.Div([
+        ui.page_header(_("Case desk"), _("Cases from the first clue to the decision, the most urgent first."),
+                       actions=actions),
+        _kpis(rows),
+        dbc.Collapse(ui.section(_("Register a new clue"), new_case_form(session, actor)), id="ac-new-collapse",
+                     is_open=False) if actor.can("cases.edit") else None,
+        _filters(session, actor),
+        dbc.Spinner(html.Div(content(session, actor), id="ac-desk-content"), color="secondary", delay_show=300),
+        ui.section(_("Import cases"), import_panel("cases", help_text=_(
+            "Columns: case_no (案件编号), cadre_code (干部编号), stage (阶段), opened_on (受理日期), filed_on (立案日期), "
+            "closed_on (结案日期), summary (摘要); one row per cadre of a case. Existing case numbers are updated.")))
+        if actor.can("cases.edit") else None,
+    ], className="ac-desk")
+
+
+@callback(Output("ac-desk-content", "children"), Input("ac-desk-unit", "value"), Input("ac-desk-form", "value"),
+          Input("ac-desk-source", "value"), Input("ac-desk-search", "value"), Input("ac-desk-mine", "value"),
+          Input("ac-desk-open", "value"), Input("ac-desk-view", "value"), prevent_initial_call=True)
+def filter_desk(unit, form, source, search, mine, open_only, view):
+    actor = current_actor()
+    try:
+        return content(db.session(), actor, unit, form, source, search, mine, open_only, view)
+    except PortalError as error:
+        return failure(error)
+
+
+@callback(Output("ac-new-collapse", "is_open"), Input("ac-new-toggle", "n_clicks"),
+          State("ac-new-collapse", "is_open"), prevent_initial_call=True)
+def toggle_new(_n, is_open):
+    current_actor()
+    return not is_open
+
+
+@callback(Output("ac-new-cadres", "options"), Input("ac-new-cadres", "search_value"),
+          State("ac-new-cadres", "value"), prevent_initial_call=True)
+def search_cadres(term, chosen):
+    """Options for the cadre picker: the chosen ones plus those matching what was typed."""
+    actor = current_actor()
+    session = db.session()
+    from portal.models import Cadre
+
+    keep = [session.get(Cadre, int(i)) for i in (chosen or []) if str(i).isdigit()]
+    found = {c.id: c for c in [*keep, *cadres_matching(session, actor, term or "")]
+             if c is not None and actor.in_scope(c.unit.path)}
+    return [{"label": f"{c.name}（{c.code}，{c.unit.name}）", "value": c.id} for c in found.values()]
+
+
+@callback(Output("ac-new-result", "children"), Output("ac-desk-content", "children", allow_duplicate=True),
+          Input("ac-new-submit", "n_clicks"),
+          State("ac-new-title", "value"), State("ac-new-source", "value"), State("ac-new-kind", "value"),
+          State("ac-new-opened", "value"), State("ac-new-no", "value"), State("ac-new-cadres", "value"),
+          State("ac-new-units", "value"), State("ac-new-handler", "value"), State("ac-new-summary", "value"),
+          prevent_initial_call=True)
+def register_clue(n_clicks, title, source, kind, opened, case_no, cadre_ids, unit_ids, handler, summary):
+    actor = current_actor()
+    if not n_clicks:
+        return no_update, no_update
+    try:
+        with db.unit_of_work() as session:
+            case = cases.open_case(session, actor, source=source or "", kind=kind or "discipline", title=title,
+                                   summary=summary or "", cadre_ids=[int(i) for i in cadre_ids or []],
+                                   unit_ids=[int(i) for i in unit_ids or []], opened_on=parse_day(opened),
+                                   case_no=case_no, handler_id=int(handler) if handler else None)
+            link = dcc.Link(_("Open case %(no)s", no=case.case_no), href=case_href(case.id))
+            message = _("Case %(no)s registered at the stage “%(stage)s”.", no=case.case_no,
+                        stage=case.stage.label)
+    except (PortalError, ValueError) as error:
+        return failure(error), no_update
+    return dbc.Alert([html.Div(message), link], color="success", dismissable=True, class_name="mt-2"), \
+        content(db.session(), actor)
+
+
+ui.register(__name__, path="/accountability", title=N_("Case desk"), layout=layout, permission="cases.view",
+            section="accountability", order=10, home_for=("inspector",))

@@ -1,0 +1,120 @@
+"""Who may see what of accountability: the one place the package decides it.
+
+- inspectors (and the administrator) see cases, measures and applications in full within
+  their unit subtree (``cases.view``, ``measures.view``, ``tolerance.view``);
+- reviewers see only the *effects* of measures and the *outcomes* of tolerance
+  applications in their subtree (``measures.view_effects``, ``tolerance.view_outcomes``):
+  never summaries, sources, notes or statements;
+- a cadre sees their own measures and their own applications (``self.view``).
+
+Each row's ``unit_id`` (the unit of its subject) decides the subtree it belongs to.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from portal.access import Actor
+from portal.enums import Role
+from portal.errors import AccessDenied, NotFound
+from portal.i18n import _
+from portal.models import Cadre, Unit
+
+
+class View(StrEnum):
+    """How much of a measure or an application the actor may read."""
+
+    FULL = "full"  # inspectors, admin: everything, notes included
+    EFFECTS = "effects"  # reviewers: type, form, dates, effect end, outcome
+    OWN = "own"  # a cadre: their own rows (effects and their own statements)
+
+
+def is_cadre(actor: Actor) -> bool:
+    return actor.role == Role.CADRE
+
+
+def measure_view(actor: Actor) -> View:
+    """The view of measures ``actor`` has, or ``AccessDenied``."""
+    if is_cadre(actor):
+        actor.require("self.view")
+        return View.OWN
+    if actor.can("measures.view"):
+        return View.FULL
+    actor.require("measures.view_effects")
+    return View.EFFECTS
+
+
+def tolerance_view(actor: Actor) -> View:
+    if is_cadre(actor):
+        actor.require("self.view")
+        return View.OWN
+    if actor.can("tolerance.view"):
+        return View.FULL
+    actor.require("tolerance.view_outcomes")
+    return View.EFFECTS
+
+
+def in_scope(stmt: Select, actor: Actor, unit_id_column) -> Select:
+    """Keep rows whose ``unit_id_column`` names a unit of the actor's subtree."""
+    return stmt.where(unit_id_column.in_(actor.scoped_unit_ids()))
+
+
+def own_or_scope(stmt: Select, actor: Actor, unit_id_column, cadre_id_column) -> Select:
+    """Cadres: only their own rows; everybody else: their unit subtree."""
+    if is_cadre(actor):
+        return stmt.where(cadre_id_column == (actor.cadre_id or -1))
+    return in_scope(stmt, actor, unit_id_column)
+
+
+def unit_path(session: Session, unit_id: int) -> str:
+    path = session.scalar(select(Unit.path).where(Unit.id == unit_id))
+    if path is None:
+        raise NotFound(_("No such unit."))
+    return path
+
+
+def require_on_unit(session: Session, actor: Actor, permission: str, unit_id: int) -> None:
+    """Raise unless ``actor`` holds ``permission`` over the unit ``unit_id``."""
+    actor.require(permission, unit_path(session, unit_id))
+
+
+def visible_cadre(session: Session, actor: Actor, cadre_id: int | None) -> Cadre:
+    """The cadre, if ``actor`` may see their accountability record: themselves for a
+    cadre login; a cadre of their subtree for the others. Never hints that another
+    cadre exists."""
+    if is_cadre(actor):
+        actor.require("self.view")
+        if cadre_id is None or cadre_id != actor.cadre_id:
+            raise AccessDenied(_("You can only see your own records."))
+    cadre = session.get(Cadre, cadre_id) if cadre_id is not None else None
+    if cadre is None:
+        raise NotFound(_("No such cadre."))
+    if not is_cadre(actor) and not actor.in_scope(cadre.unit.path):
+        raise AccessDenied(_("This cadre is outside the units you are responsible for."))
+    return cadre
+
+
+def cadre_by_code(session: Session, actor: Actor, code: str) -> Cadre:
+    cadre = session.scalar(select(Cadre).where(Cadre.code == str(code or "").strip()))
+    if cadre is None:
+        if is_cadre(actor):
+            raise AccessDenied(_("You can only see your own records."))
+        raise NotFound(_("No cadre has the code %(code)s.", code=code or "—"))
+    return visible_cadre(session, actor, cadre.id)
+
+
+def cadres_matching(session: Session, actor: Actor, term: str, limit: int = 20) -> list[Cadre]:
+    """Cadres of the actor's subtree whose name or code contains ``term`` (for pickers)."""
+    if is_cadre(actor):
+        raise AccessDenied(_("Your role may not do this."))
+    actor.require_any("cases.edit", "tolerance.edit", "measures.view_effects", "measures.view")
+    term = (term or "").strip()
+    if not term:
+        return []
+    like = f"%{term}%"
+    stmt = (select(Cadre).where(actor.cadre_clause(), (Cadre.name.like(like)) | (Cadre.code.like(like)))
+            .order_by(Cadre.code).limit(limit))
+    return list(session.scalars(stmt))
