@@ -3,7 +3,6 @@ logins need (the ``cadre`` login has records, a pending claim and visible gaps).
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -22,20 +21,17 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def seeded(clean_db):
-    started = time.perf_counter()
     city = demo.seed(clean_db, "small", today=date(2026, 11, 24))
-    elapsed = time.perf_counter() - started
     with session_factory(clean_db)() as session:
-        yield city, session, elapsed
+        yield city, session
 
 
 def actor(session, username: str) -> Actor:
     return Actor.for_user(session.scalar(select(User).where(User.username == username)))
 
 
-def test_the_demo_seeds_quickly_and_its_cadre_has_records_a_pending_claim_and_gaps(seeded):
-    city, session, elapsed = seeded
-    assert elapsed < 30  # the whole small city, platform included (about 6 s here)
+def test_the_demo_cadre_has_records_a_pending_claim_and_gaps(seeded):
+    city, session = seeded
     me = actor(session, "cadre")
     assert me.cadre_id == city.featured_cadre_id
     progress = service.training_progress(session, me, me.cadre_id, 2026, as_of=date(2026, 11, 24))
@@ -51,7 +47,7 @@ def test_the_demo_seeds_quickly_and_its_cadre_has_records_a_pending_claim_and_ga
 
 
 def test_the_city_has_grades_records_cadres_behind_and_claims_in_every_reviewers_scope(seeded):
-    city, session, _elapsed = seeded
+    city, session = seeded
     assert session.scalar(select(func.count()).select_from(CadreAppraisal)) == 3 * len(city.cadres)
     first = session.scalar(select(func.min(TrainingRecord.completed_on)).where(TrainingRecord.year >= 2025))
     assert first < date(2025, 2, 1)
