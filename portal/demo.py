@@ -41,7 +41,7 @@ class Scale:
 SCALES = {
     "small": Scale(4, (9, 11), (6, 9), 16, 6, (1, 2)),
     "city": Scale(8, (12, 16), (8, 12), 30, 10, (2, 4)),
-    "large": Scale(12, (18, 22), (10, 12), 120, 60, (12, 16)),
+    "large": Scale(12, (18, 22), (10, 12), 120, 60, (9, 12)),
 }
 
 DISTRICT_NAMES = ["青山区", "临江区", "东湖区", "云溪县", "南屏区", "北塘区", "金沙县", "石门县",
@@ -100,11 +100,15 @@ class _Names:
         self.used: set[str] = set()
 
     def place(self) -> str:
-        while True:
+        """Two syllables while they last (about 1,500 names), then three."""
+        for attempt in range(10_000):
             name = self.rng.choice(SYLLABLES_A) + self.rng.choice(SYLLABLES_B)
+            if attempt > 200:
+                name = self.rng.choice(SYLLABLES_A) + name
             if name not in self.used:
                 self.used.add(name)
                 return name
+        raise RuntimeError("ran out of place names")
 
     def person(self, gender: Gender) -> str:
         pool = GIVEN_MALE if gender == Gender.MALE else GIVEN_FEMALE

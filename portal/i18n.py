@@ -11,6 +11,7 @@ visible string without a Chinese translation.
 from __future__ import annotations
 
 import contextvars
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -31,28 +32,41 @@ def catalog_path(package: str) -> Path:
 
 
 @cache
-def _zh_messages() -> dict[str, str | tuple[str, ...]]:
-    messages: dict[str, str | tuple[str, ...]] = {}
-    for package in PACKAGES:
-        path = catalog_path(package)
-        if not path.exists():
+def _catalog(package: str) -> dict[str, str]:
+    path = catalog_path(package)
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    messages: dict[str, str] = {}
+    for message in catalog:
+        if not message.id or not message.string or message.fuzzy:
             continue
-        with path.open("rb") as handle:
-            catalog = read_po(handle)
-        for message in catalog:
-            if not message.id or not message.string or message.fuzzy:
-                continue
-            key = message.id[0] if isinstance(message.id, tuple) else message.id
-            string = message.string
-            if isinstance(string, tuple | list):
-                string = string[0]
-            if string:
-                messages[key] = string
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        string = message.string[0] if isinstance(message.string, tuple | list) else message.string
+        if string:
+            messages[key] = string
     return messages
 
 
+def _lookup(msgid: str, package: str | None) -> str | None:
+    """The package's own catalogue first (the same English word may be translated
+    differently in two packages), then the platform's, then the others'."""
+    order = [package] if package in PACKAGES else []
+    order += [p for p in PACKAGES if p != package]
+    for name in order:
+        found = _catalog(name).get(msgid)
+        if found:
+            return found
+    return None
+
+
+def _caller_package(depth: int = 2) -> str:
+    return sys._getframe(depth).f_globals.get("__name__", "").partition(".")[0]
+
+
 def reload_catalogs() -> None:
-    _zh_messages.cache_clear()
+    _catalog.cache_clear()
 
 
 def current_lang() -> str:
@@ -72,22 +86,29 @@ def use_lang(lang: str) -> Iterator[None]:
         _lang.reset(token)
 
 
-def translate(msgid: str, lang: str) -> str:
+def translate(msgid: str, lang: str, package: str | None = None) -> str:
     if lang == "zh":
-        return _zh_messages().get(msgid, msgid)  # type: ignore[return-value]
+        return _lookup(msgid, package) or msgid
     return msgid
 
 
 def gettext(msgid: str, **values) -> str:
-    """Translate ``msgid`` into the current language and fill ``%(name)s`` placeholders."""
-    text = translate(msgid, current_lang())
+    """Translate ``msgid`` into the current language (looking first in the calling
+    package's catalogue) and fill ``%(name)s`` placeholders."""
+    text = translate(msgid, current_lang(), _caller_package())
+    return text % values if values else text
+
+
+def gettext_for(package: str, msgid: str, **values) -> str:
+    """``gettext`` on behalf of ``package`` (labels registered by one package, shown by another)."""
+    text = translate(msgid, current_lang(), package.partition(".")[0])
     return text % values if values else text
 
 
 def ngettext(singular: str, plural: str, n: int, **values) -> str:
     values.setdefault("num", n)
     if current_lang() == "zh":
-        text = translate(singular, "zh")
+        text = translate(singular, "zh", _caller_package())
     else:
         text = singular if n == 1 else plural
     return text % values
@@ -116,13 +137,13 @@ class LabeledEnum(StrEnum):
 
     @property
     def label(self) -> str:
-        return gettext(self.msgid)
+        return gettext_for(type(self).__module__, self.msgid)
 
     @classmethod
     def parse(cls, text: str):
         wanted = str(text).strip()
         for member in cls:
-            names = {member.value, member.msgid, translate(member.msgid, "zh")}
+            names = {member.value, member.msgid, translate(member.msgid, "zh", cls.__module__.partition(".")[0])}
             if wanted in names or wanted.lower() in {n.lower() for n in names}:
                 return member
         raise ValueError(wanted)

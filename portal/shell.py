@@ -12,7 +12,7 @@ from flask_wtf.csrf import generate_csrf
 
 from portal.access import Actor, current_actor
 from portal.errors import PortalError
-from portal.i18n import N_, _, current_lang
+from portal.i18n import N_, _, current_lang, gettext_for
 
 SECTIONS = {  # navigation sections in menu order
     "assessment": N_("Assessment"),
@@ -31,13 +31,25 @@ def home_path(actor: Actor) -> str:
     return candidates[0]["path"] if candidates else "/"
 
 
+def nav_label(page: dict) -> str:
+    return gettext_for(page["nav"]["package"], page["nav"]["label"])
+
+
+def page_visible(actor: Actor, nav: dict) -> bool:
+    """Menu entries by permission; self-service pages only for logins linked to a cadre."""
+    permissions = nav["permissions"]
+    if "self.view" in permissions and actor.cadre_id is None:
+        return False
+    return not permissions or any(actor.can(p) for p in permissions)
+
+
 def nav_items(actor: Actor) -> list:
     grouped: dict[str, list[dict]] = defaultdict(list)
     for page in dash.page_registry.values():
         nav = page.get("nav") or {}
         if not nav.get("section"):
             continue
-        if nav["permissions"] and not any(actor.can(p) for p in nav["permissions"]):
+        if not page_visible(actor, nav):
             continue
         grouped[nav["section"]].append(page)
     items = []
@@ -46,11 +58,11 @@ def nav_items(actor: Actor) -> list:
         if not pages:
             continue
         if len(pages) == 1:
-            items.append(dbc.NavItem(dbc.NavLink(_(pages[0]["nav"]["label"]), href=pages[0]["path"],
+            items.append(dbc.NavItem(dbc.NavLink(nav_label(pages[0]), href=pages[0]["path"],
                                                  active="partial")))
         else:
             items.append(dbc.DropdownMenu(
-                [dbc.DropdownMenuItem(_(p["nav"]["label"]), href=p["path"]) for p in pages],
+                [dbc.DropdownMenuItem(nav_label(p), href=p["path"]) for p in pages],
                 label=_(label), nav=True, in_navbar=True,
             ))
     return items

@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from portal.access import current_actor
 from portal.errors import PortalError
-from portal.i18n import _, current_lang
+from portal.i18n import _, current_lang, gettext_for
 from portal.theme import GRAPH_CONFIG
 
 
@@ -44,9 +44,9 @@ def register(module: str, *, path: str, title: str, layout: Callable[..., Any],
 
     dash.register_page(
         module, path=path, path_template=path_template, name=title,
-        title=lambda **_kw: f"{_(title)} · {_('Governance Portal')}",
+        title=lambda **_kw: f"{gettext_for(module, title)} · {_('Governance Portal')}",
         layout=secured_layout, order=order,
-        nav={"section": section, "permissions": permissions, "label": title},
+        nav={"section": section, "permissions": permissions, "label": title, "package": module},
         home_for=tuple(home_for),
     )
 
@@ -125,9 +125,8 @@ def grid(id: Any, rows: list[dict], columns: list[dict], *, height: int = 420, p
     options = {"pagination": True, "paginationPageSize": page_size,
                "paginationPageSizeSelector": [20, 50, 100], "animateRows": False,
                "enableCellTextSelection": True, "ensureDomOrder": True,
-               "overlayNoRowsTemplate": _("Nothing to show")}
-    if current_lang() == "zh":
-        options["localeText"] = AG_GRID_ZH
+               "localeText": {**(AG_GRID_ZH if current_lang() == "zh" else {}),
+                              "noRowsToShow": _("Nothing to show")}}
     if selectable:
         options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
     options.update(kwargs.pop("dashGridOptions", {}))

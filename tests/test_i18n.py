@@ -37,3 +37,17 @@ def test_enums_are_labeled():
 
     for enum in (Rank, Role, UnitKind, UnitLevel):
         assert issubclass(enum, LabeledEnum)
+
+
+def test_each_package_reads_its_own_translation_first(monkeypatch):
+    """The same English word may be translated differently in two packages."""
+    from portal import i18n
+
+    catalogues = {"portal": {"Period": "期间"}, "cadres": {"Period": "任职时间"},
+                  "assessment": {}, "accountability": {}}
+    monkeypatch.setattr(i18n, "_catalog", lambda package: catalogues.get(package, {}))
+    assert i18n.translate("Period", "zh", "cadres") == "任职时间"
+    assert i18n.translate("Period", "zh", "assessment") == "期间"  # falls back to the platform's
+    with use_lang("zh"):
+        assert i18n.gettext_for("cadres.pages.registry", "Period") == "任职时间"
+        assert i18n.gettext("Period") == "期间"  # called from tests: not a package, platform first

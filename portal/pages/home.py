@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from portal import ui
+from portal import shell, ui
 from portal.access import current_actor
 from portal.i18n import N_, _
 
@@ -17,10 +17,10 @@ def _cards(actor):
         nav = page.get("nav") or {}
         if not nav.get("section") or page["path"] == "/":
             continue
-        if nav["permissions"] and not any(actor.can(p) for p in nav["permissions"]):
+        if not shell.page_visible(actor, nav):
             continue
         cards.append(dbc.Col(dbc.Card(dbc.CardBody([
-            html.H3(_(nav["label"]), className="h6"),
+            html.H3(shell.nav_label(page), className="h6"),
             dbc.Button(_("Open"), href=page["path"], color="link", class_name="p-0"),
         ]), class_name="h-100"), md=3, class_name="mb-3"))
     return cards

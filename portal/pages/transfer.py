@@ -51,6 +51,7 @@ def export_buttons(kind: str, *, period_id: str | None = None) -> html.Div:
 
 @callback(
     Output({"type": "import-result", "kind": MATCH}, "children"),
+    Output({"type": "import-upload", "kind": MATCH}, "contents"),
     Input({"type": "import-upload", "kind": MATCH}, "contents"),
     State({"type": "import-upload", "kind": MATCH}, "filename"),
     State({"type": "import-dry-run", "kind": MATCH}, "value"),
@@ -59,8 +60,14 @@ def export_buttons(kind: str, *, period_id: str | None = None) -> html.Div:
     prevent_initial_call=True,
 )
 def run_upload(contents, filename, dry_run, period, component_id):
+    """Import the uploaded file; the upload is then cleared so the same file can be sent
+    again (after a dry run, say)."""
     if not contents:
-        return no_update
+        return no_update, no_update
+    return _import_message(contents, filename, dry_run, period, component_id["kind"]), None
+
+
+def _import_message(contents, filename, dry_run, period, kind):
     actor = current_actor()
     try:
         data = base64.b64decode(contents.split(",", 1)[1])
@@ -68,7 +75,7 @@ def run_upload(contents, filename, dry_run, period, component_id):
         return ui.alert(_("The upload could not be read; please choose the file again."))
     try:
         with db.unit_of_work() as session:
-            result = transfer.run_import(session, actor, component_id["kind"], data, filename or "upload",
+            result = transfer.run_import(session, actor, kind, data, filename or "upload",
                                          dry_run=bool(dry_run), period=period)
     except ImportProblem as problem:
         return ui.alert(problem.message, "danger", problem.lines())
