@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from cadres.eligibility import (
+from cadres.rules.eligibility import (
     CadreFacts,
     CaseFact,
     DecisionType,

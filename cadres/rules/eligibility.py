@@ -15,11 +15,12 @@ someone acts (a case is closed, the next period is published, …).
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from accountability.rules import add_months
+from cadres.enums import AppraisalGrade
 from portal.enums import LeaderRole, Rank
 from portal.i18n import N_, LabeledEnum, gettext
 
@@ -164,13 +165,6 @@ class Eligibility:
 
 
 # --- calendar arithmetic -------------------------------------------------------------------------
-
-def add_months(start: date, months: int) -> date:
-    """Calendar months; a day missing from the target month falls back to its last day."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
 
 def months_between(start: date, end: date) -> int:
     """Whole calendar months from ``start`` to ``end`` (0 when end is earlier)."""
@@ -343,13 +337,11 @@ def with_rules(rules: EligibilityRules, **changes) -> EligibilityRules:
 
 # --- words ---------------------------------------------------------------------------------------
 
-GRADE_LABELS = {"excellent": N_("Excellent (优秀)"), "competent": N_("Competent (称职)"),
-                "basically_competent": N_("Basically competent (基本称职)"),
-                "incompetent": N_("Incompetent (不称职)")}
-
-
 def _grade_label(code: str) -> str:
-    return gettext(GRADE_LABELS.get(code, code))
+    try:
+        return AppraisalGrade(code).label
+    except ValueError:
+        return code
 
 
 def _fmt(day: date | None) -> str:
