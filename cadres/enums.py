@@ -76,3 +76,33 @@ class AppraisalGrade(LabeledEnum):
 GRADE_ALIASES = {"优秀": "excellent", "称职": "competent", "基本称职": "basically_competent",
                  "不称职": "incompetent", "合格": "competent", "基本合格": "basically_competent",
                  "不合格": "incompetent"}
+
+
+class DecisionType(LabeledEnum):
+    """Personnel decisions (干部选任/奖惩决定). The first three are subject to the negative
+    list (干部选拔任用工作条例); the others follow up a unit's or a cadre's results."""
+
+    PROMOTION = "promotion", N_("Promotion (提拔)")
+    RANK_PROMOTION = "rank_promotion", N_("Rank promotion (晋升职级)")
+    COMMENDATION = "commendation", N_("Commendation (评优)")
+    ADMONISHMENT_TALK = "admonishment_talk", N_("Admonishment talk (约谈)")
+    ADJUSTMENT = "adjustment", N_("Organizational adjustment (调整)")
+
+    @property
+    def positive(self) -> bool:
+        """Decisions that advance or reward a cadre, which blocks forbid."""
+        return self in (DecisionType.PROMOTION, DecisionType.RANK_PROMOTION, DecisionType.COMMENDATION)
+
+
+class DecisionStatus(LabeledEnum):
+    """Proposal → review → decision (or withdrawn before the decision)."""
+
+    PROPOSED = "proposed", N_("Proposed")
+    REVIEWED = "reviewed", N_("Reviewed")
+    DECIDED = "decided", N_("Decided")
+    WITHDRAWN = "withdrawn", N_("Withdrawn")
+
+
+class DecisionOutcome(LabeledEnum):
+    APPROVED = "approved", N_("Approved")
+    REJECTED = "rejected", N_("Rejected")

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cadres.enums import (
     AppraisalGrade,
     ClaimStatus,
+    DecisionOutcome,
+    DecisionStatus,
+    DecisionType,
     EnrolmentStatus,
     RecordSource,
     TrainingCategory,
@@ -209,3 +212,47 @@ CATEGORY_COLUMNS = {
     TrainingCategory.PROFESSIONAL: "professional_hours",
     TrainingCategory.KNOWLEDGE: "knowledge_hours",
 }
+
+
+class PersonnelDecision(Base):
+    """A personnel decision (干部选任/奖惩决定): proposal → review → decision.
+
+    At proposal the evidence is frozen in ``snapshot`` (the cadre's profile and
+    eligibility as JSON) with its SHA-256 ``snapshot_hash``, so later edits of scores,
+    grades or measures never change what the decision rested on. Approving a positive
+    decision against a block needs ``override_reason``.
+    """
+
+    __tablename__ = "personnel_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    type: Mapped[DecisionType] = enum_column(DecisionType)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[DecisionStatus] = enum_column(DecisionStatus, default=DecisionStatus.PROPOSED)
+    outcome: Mapped[DecisionOutcome | None] = enum_column(DecisionOutcome, nullable=True)
+    as_of: Mapped[date]
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[str] = mapped_column(String(64), default="")
+    reviewed_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    decided_at: Mapped[datetime | None]
+    decided_on: Mapped[date | None] = mapped_column(index=True)
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    overridden: Mapped[bool] = mapped_column(default=False)
+    eligible_at_proposal: Mapped[bool] = mapped_column(default=True)
+    blocks_at_proposal: Mapped[int] = mapped_column(default=0)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    snapshot_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(default=1)
+
+    cadre: Mapped[Cadre] = relationship()
+    unit: Mapped[Unit] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

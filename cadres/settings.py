@@ -26,7 +26,44 @@ DEFAULTS: dict[str, Default] = {
                              N_("Share of cadres a unit may grade Excellent")),
     EXCELLENT_QUOTA_BY_UNIT: Default({}, N_("local practice: some units use 15%; {unit code: share}"),
                                      N_("Units with their own Excellent share")),
+    **{
+        "cadres.eligibility." + key: Default(value, source, label)
+        for key, (value, source, label) in {
+            "grade_window_years": (3, N_("干部选拔任用工作条例 (2019): a 基本称职 or 不称职 grade in the last 3 years blocks promotion"),
+                                   N_("Years a poor annual grade blocks promotion")),
+            "deputy_to_principal_months": (24, N_("干部选拔任用工作条例 (2019) 第九条: deputy → principal at the same level after 2 years"),
+                                           N_("Months in a deputy post before promotion to principal")),
+            "principal_to_higher_deputy_months": (36, N_("干部选拔任用工作条例 (2019) 第九条: lower principal → higher deputy after 3 years"),
+                                                  N_("Months in a principal post before promotion to the next level")),
+            "rank_tenure_months": (24, N_("公务员职务与职级并行规定 (2019): minimum years in the current rank (default 2)"),
+                                   N_("Months in the current rank before rank promotion")),
+            "recent_accountability_months": (12, N_("local practice: accountability without an effect period is noted for a year"),
+                                             N_("Months a talk, criticism or circular is noted")),
+            "unit_veto_blocks": (True, N_("local practice (this portal's default): a veto (一票否决) in the unit's results blocks its leading cadres' promotion"),
+                                 N_("A unit veto blocks its leaders' promotion (yes/no)")),
+        }.items()
+    },
 }
+
+ELIGIBILITY_MONTHS = {f"cadres.eligibility.{k}": (0, 120) for k in (
+    "deputy_to_principal_months", "principal_to_higher_deputy_months", "rank_tenure_months",
+    "recent_accountability_months")}
+
+
+def eligibility_rules(session: Session):
+    """The negative list's numbers as stored (or their defaults)."""
+    from cadres.rules.eligibility import EligibilityRules
+
+    value = {key.removeprefix("cadres.eligibility."): get(session, key)
+             for key in DEFAULTS if key.startswith("cadres.eligibility.")}
+    return EligibilityRules(
+        grade_window_years=int(value["grade_window_years"]),
+        deputy_to_principal_months=int(value["deputy_to_principal_months"]),
+        principal_to_higher_deputy_months=int(value["principal_to_higher_deputy_months"]),
+        default_rank_tenure_months=int(value["rank_tenure_months"]),
+        recent_accountability_months=int(value["recent_accountability_months"]),
+        unit_veto_blocks=bool(value["unit_veto_blocks"]),
+    )
 
 
 def get(session: Session, key: str):
@@ -81,6 +118,21 @@ def parse_value(session: Session, key: str, text: str):
             return value
         if key == EXCELLENT_QUOTA:
             return _share(text)
+        if key in ELIGIBILITY_MONTHS:
+            value = int(text)
+            low, high = ELIGIBILITY_MONTHS[key]
+            if not low <= value <= high:
+                raise ValueError(text)
+            return value
+        if key == "cadres.eligibility.grade_window_years":
+            value = int(text)
+            if not 0 <= value <= 10:
+                raise ValueError(text)
+            return value
+        if key == "cadres.eligibility.unit_veto_blocks":
+            from portal.tabular import yes_no
+
+            return yes_no(text)
         if key == EXCELLENT_QUOTA_BY_UNIT:
             pairs = {}
             for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):

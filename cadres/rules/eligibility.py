@@ -20,20 +20,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from accountability.rules import add_months
-from cadres.enums import AppraisalGrade
+from cadres.enums import AppraisalGrade, DecisionType
 from portal.enums import LeaderRole, Rank
-from portal.i18n import N_, LabeledEnum, gettext
-
-
-class DecisionType(LabeledEnum):
-    """Personnel decisions (干部选任/奖惩决定). Only the first three are subject to the negative list."""
-
-    PROMOTION = "promotion", N_("Promotion (提拔)")
-    RANK_PROMOTION = "rank_promotion", N_("Rank promotion (晋升职级)")
-    COMMENDATION = "commendation", N_("Commendation (评优)")
-    ADMONISHMENT_TALK = "admonishment_talk", N_("Admonishment talk (约谈)")
-    ADJUSTMENT = "adjustment", N_("Organizational adjustment (调整)")
-
+from portal.i18n import gettext
 
 BAD_GRADES = frozenset({"basically_competent", "incompetent"})
 
@@ -76,6 +65,8 @@ class TrainingFact:
     required: float
     five_year_hours: float | None = None
     five_year_required: float | None = None
+    behind: bool | None = None           # behind the pace expected by now (None: judge by the total)
+    five_year_behind: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -278,10 +269,13 @@ def training_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> I
     training = facts.training
     if training is None:
         return
-    if training.required and training.hours < training.required:
+    behind = training.hours < training.required if training.behind is None else training.behind
+    if training.required and behind:
         yield Finding("training_hours", gettext("%(hours)s of %(required)s hours this year",
                                                 hours=_num(training.hours), required=_num(training.required)))
-    if training.five_year_required and (training.five_year_hours or 0) < training.five_year_required:
+    five_behind = ((training.five_year_hours or 0) < (training.five_year_required or 0)
+                   if training.five_year_behind is None else training.five_year_behind)
+    if training.five_year_required and five_behind:
         yield Finding("five_year_training", gettext("%(hours)s of %(required)s hours in five years",
                                                     hours=_num(training.five_year_hours or 0),
                                                     required=_num(training.five_year_required)))

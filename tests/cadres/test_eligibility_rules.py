@@ -252,6 +252,13 @@ def test_training_behind_is_a_note_with_the_numbers():
     ]
 
 
+def test_training_behind_the_pace_is_judged_by_the_plan_when_it_says():
+    on_pace = TrainingFact(2026, 60, 90, behind=False)
+    assert evaluate(replace(CLEAN, training=on_pace), AS_OF, DecisionType.PROMOTION).notes == ()
+    late = TrainingFact(2026, 60, 90, behind=True)
+    assert [n.rule for n in evaluate(replace(CLEAN, training=late), AS_OF, DecisionType.PROMOTION).notes] == ["training_hours"]
+
+
 def test_training_on_track_gives_no_note():
     assert evaluate(replace(CLEAN, training=TrainingFact(2026, 95, 90)), AS_OF, DecisionType.PROMOTION).notes == ()
 

@@ -1,0 +1,291 @@
+"""The cadre profile (干部画像) and eligibility: where a unit's governance results and a
+cadre's own record meet.
+
+``profile`` gathers, for one cadre on one day, the results of the units they led (for
+the time they served there), their appraisal grades, training, measures and tolerance
+outcomes, the unit's supervision items and earlier personnel decisions, plus the
+eligibility for promotion. ``Profile.as_json()`` is what a decision freezes as its
+evidence; every section is keyed by a stable id so two snapshots can be compared
+field by field (``changes``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accountability import service as accountability
+from assessment import service as assessment
+from cadres import scope
+from cadres import service as registry
+from cadres import settings as cadre_settings
+from cadres.enums import AppraisalGrade, DecisionType
+from cadres.models import PersonnelDecision
+from cadres.rules import eligibility as engine
+from portal.access import Actor
+from portal.enums import LeaderRole
+from portal.i18n import _
+from portal.models import Cadre, Unit
+
+PROFILE_PERMISSIONS = ("cadres.view",)
+
+
+# --- facts for the engine ----------------------------------------------------------------------
+
+def _measure_facts(views) -> tuple[engine.MeasureFact, ...]:
+    return tuple(
+        engine.MeasureFact(source=v.source, code=v.code, label=v.label, decided_on=v.decided_on,
+                           effect_until=v.effect_until, has_period=v.blocks != "none",
+                           revoked_on=v.revoked_on, tolerance=v.tolerance_outcome)
+        for v in views if v.changed_on is None  # a changed measure lives on in its replacement
+    )
+
+
+def _unit_result_fact(unit: Unit, history, as_of: date) -> engine.UnitResultFact | None:
+    published = [r for r in history if r.period_end < as_of]
+    if not published:
+        return None
+    latest = max(published, key=lambda r: (r.period_end, r.period_kind == "year"))
+    return engine.UnitResultFact(source=f"result:{latest.period_code}:{unit.code}", period_code=latest.period_code,
+                                 unit_name=unit.name, grade=latest.grade.value, vetoed=latest.vetoed,
+                                 bottom_band=latest.band_is_bottom)
+
+
+def facts_for(session: Session, actor: Actor, cadre: Cadre, as_of: date) -> engine.CadreFacts:
+    """Everything the eligibility engine needs about ``cadre`` on ``as_of``."""
+    progress = registry.training_progress(session, actor, cadre.id, as_of.year, as_of)
+    training = engine.TrainingFact(as_of.year, progress.hours_counted, progress.required_hours,
+                                   progress.five_year_hours, progress.five_year_required,
+                                   behind=progress.behind, five_year_behind=progress.five_year_behind)
+    cases = tuple(engine.CaseFact(c.source, c.case_no, c.stage, c.filed_on)
+                  for c in accountability.open_cases_for_cadre(session, actor, cadre.id))
+    grades = tuple(engine.GradeFact(year, grade, f"grade:{cadre.code}:{year}")
+                   for year, grade in registry.grades_for_cadre(session, actor, cadre.id))
+    history = assessment.unit_result_history(session, actor, cadre.unit_id)
+    return engine.CadreFacts(
+        code=cadre.code, rank=cadre.rank, rank_since=cadre.rank_since, position_since=cadre.position_since,
+        leader_role=LeaderRole(cadre.leader_role),
+        measures=_measure_facts(accountability.measure_effects_for_cadre(session, actor, cadre.id)),
+        cases=cases, grades=grades, training=training,
+        unit_result=_unit_result_fact(cadre.unit, history, as_of),
+    )
+
+
+def eligibility(session: Session, actor: Actor, code: str, as_of: date | None = None,
+                decision: DecisionType = DecisionType.PROMOTION) -> engine.Eligibility:
+    """Blocks and notes for ``decision`` about the cadre ``code`` on ``as_of`` (reviewers in scope)."""
+    cadre = scope.find_cadre(session, actor, code=code, permissions=PROFILE_PERMISSIONS)
+    as_of = as_of or date.today()
+    return engine.evaluate(facts_for(session, actor, cadre, as_of), as_of, decision,
+                           cadre_settings.eligibility_rules(session))
+
+
+# --- the profile ---------------------------------------------------------------------------------
+
+@dataclass
+class Profile:
+    """One cadre on one day, as plain data (JSON-ready)."""
+
+    as_of: date
+    cadre: dict[str, Any]
+    postings: dict[str, dict]
+    unit_results: dict[str, dict]
+    grades: dict[str, str]
+    training: dict[str, Any]
+    measures: dict[str, dict]
+    tolerance: dict[str, dict]
+    supervision: dict[str, dict]
+    decisions: dict[str, dict]
+    eligibility: dict[str, Any]
+    summary: str = ""
+    sections: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"as_of": self.as_of.isoformat(), "cadre": self.cadre, "postings": self.postings,
+                "unit_results": self.unit_results, "grades": self.grades, "training": self.training,
+                "measures": self.measures, "tolerance": self.tolerance, "supervision": self.supervision,
+                "decisions": self.decisions, "eligibility": self.eligibility, "summary": self.summary}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _cadre_part(cadre: Cadre) -> dict:
+    return {"code": cadre.code, "name": cadre.name, "gender": cadre.gender.value,
+            "birth_date": _iso(cadre.birth_date), "unit_code": cadre.unit.code, "unit_name": cadre.unit.name,
+            "unit_level": cadre.unit.level.value, "position": cadre.position,
+            "rank": cadre.rank.value if cadre.rank else None, "category": cadre.category.value,
+            "leader_role": cadre.leader_role.value, "position_since": _iso(cadre.position_since),
+            "rank_since": _iso(cadre.rank_since), "party_member": cadre.party_member,
+            "status": cadre.status.value}
+
+
+def _served_units(session, actor, cadre) -> list[tuple[Unit, date | None, date | None, bool]]:
+    """(unit, from, to, current) for the current unit and each earlier one."""
+    spans: dict[int, list] = {}
+    for posting in registry.postings(session, actor, cadre.id):
+        span = spans.setdefault(posting.unit_id, [posting.unit, posting.start, posting.end, False])
+        span[1] = min(filter(None, (span[1], posting.start)), default=None)
+        span[2] = None if posting.end is None or span[2] is None else max(span[2], posting.end)
+    current = spans.setdefault(cadre.unit_id, [cadre.unit, cadre.position_since, None, True])
+    current[3], current[2] = True, None
+    return [tuple(s) for s in spans.values()]
+
+
+def _unit_results(session, actor, cadre, as_of: date) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for unit, start, end, current in _served_units(session, actor, cadre):
+        if not actor.in_scope(unit.path):
+            continue
+        for r in assessment.unit_result_history(session, actor, unit.id):
+            if r.period_end >= as_of:
+                continue
+            served = (start is None or r.period_end >= start) and (end is None or r.period_start <= end)
+            if not served and not current:
+                continue
+            found[f"{unit.code}|{r.period_code}"] = {
+                "unit_code": unit.code, "unit_name": unit.name, "current_unit": current, "served": served,
+                "period": r.period_code, "period_end": _iso(r.period_end), "composite": round(r.composite, 2),
+                "rank_in_level": r.rank_in_level, "count_in_level": r.count_in_level,
+                "rank_in_parent": r.rank_in_parent, "count_in_parent": r.count_in_parent,
+                "grade": r.grade.value, "vetoed": r.vetoed}
+    return found
+
+
+def _training(progress) -> dict:
+    return {"year": progress.year, "hours": round(progress.hours_counted, 1),
+            "required": progress.required_hours, "online": round(progress.online_hours, 1),
+            "online_required": progress.required_online, "behind": progress.behind,
+            "missing": round(progress.missing_hours, 1),
+            "five_year_hours": None if progress.five_year_hours is None else round(progress.five_year_hours, 1),
+            "five_year_required": progress.five_year_required, "five_year_behind": progress.five_year_behind}
+
+
+def _measures(views, as_of) -> dict[str, dict]:
+    return {v.source: {"code": v.code, "label": v.label, "form": v.form, "decided_on": _iso(v.decided_on),
+                       "effect_until": _iso(v.effect_until), "in_effect": v.in_effect(as_of),
+                       "revoked_on": _iso(v.revoked_on), "changed_on": _iso(v.changed_on),
+                       "tolerance": v.tolerance_outcome, "case_no": v.case_no}
+            for v in views}
+
+
+def _decisions(session, cadre) -> dict[str, dict]:
+    rows = session.scalars(select(PersonnelDecision).where(PersonnelDecision.cadre_id == cadre.id)
+                           .order_by(PersonnelDecision.proposed_at))
+    return {d.number: {"type": d.type.value, "title": d.title, "status": d.status.value,
+                       "outcome": d.outcome.value if d.outcome else None, "decided_on": _iso(d.decided_on),
+                       "overridden": d.overridden} for d in rows}
+
+
+def profile(session: Session, actor: Actor, code: str, as_of: date | None = None) -> Profile:
+    """The cadre's whole record on ``as_of`` (reviewers and administrators in scope)."""
+    cadre = scope.find_cadre(session, actor, code=code, permissions=PROFILE_PERMISSIONS)
+    as_of = as_of or date.today()
+    facts = facts_for(session, actor, cadre, as_of)
+    result = engine.evaluate(facts, as_of, DecisionType.PROMOTION, cadre_settings.eligibility_rules(session))
+    progress = registry.training_progress(session, actor, cadre.id, as_of.year, as_of)
+    measures = accountability.measure_effects_for_cadre(session, actor, cadre.id)
+    built = Profile(
+        as_of=as_of, cadre=_cadre_part(cadre),
+        postings={f"{p.unit.code}|{_iso(p.start)}": {"unit_code": p.unit.code, "unit_name": p.unit.name,
+                                                     "position": p.position, "start": _iso(p.start),
+                                                     "end": _iso(p.end)}
+                  for p in registry.postings(session, actor, cadre.id)},
+        unit_results=_unit_results(session, actor, cadre, as_of),
+        grades={str(year): grade for year, grade in registry.grades_for_cadre(session, actor, cadre.id)},
+        training=_training(progress),
+        measures=_measures(measures, as_of),
+        tolerance={o.source: {"app_no": o.app_no, "status": o.status, "outcome": o.outcome,
+                              "submitted_on": _iso(o.submitted_on), "decided_on": _iso(o.decided_on),
+                              "measure": o.measure_label}
+                   for o in accountability.tolerance_outcomes_for_cadre(session, actor, cadre.id)},
+        supervision={f"supervision:{s.id}": {"title": s.title, "deadline": _iso(s.deadline),
+                                             "status": s.status.value, "overdue": s.overdue}
+                     for s in assessment.unit_supervision_items(session, actor, cadre.unit_id)},
+        decisions=_decisions(session, cadre),
+        eligibility=result.as_json(),
+    )
+    built.summary = summary_line(built, result)
+    return built
+
+
+def summary_line(built: Profile, result: engine.Eligibility) -> str:
+    """One plain sentence at the top of the profile."""
+    cadre = built.cadre
+    current = [r for r in built.unit_results.values() if r["current_unit"]]
+    latest = max(current, key=lambda r: r["period_end"]) if current else None
+    parts = [_("%(name)s, %(position)s of %(unit)s", name=cadre["name"], position=cadre["position"],
+               unit=cadre["unit_name"])]
+    if latest:
+        parts.append(_("unit scored %(score)s in %(period)s (rank %(rank)s of %(count)s)",
+                       score=f"{latest['composite']:.1f}", period=latest["period"],
+                       rank=latest["rank_in_level"], count=latest["count_in_level"]))
+    training = built.training
+    parts.append(_("training %(hours)s of %(required)s hours", hours=f"{training['hours']:g}",
+                   required=f"{training['required']:g}"))
+    if result.eligible:
+        parts.append(_("eligible for promotion"))
+    elif result.lifts_on:
+        parts.append(_("not eligible for promotion until %(date)s (%(n)s block(s))",
+                       date=result.lifts_on.isoformat(), n=len(result.blocks)))
+    else:
+        parts.append(_("not eligible for promotion (%(n)s block(s), one lasting until someone acts)",
+                       n=len(result.blocks)))
+    return _("; ").join(parts) + _(".")
+
+
+def grade_label(code: str) -> str:
+    return AppraisalGrade(code).label
+
+
+# --- snapshots -------------------------------------------------------------------------------------
+
+def canonical(data: dict) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def snapshot_hash(data: dict) -> str:
+    return hashlib.sha256(canonical(data)).hexdigest()
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        flat: dict[str, Any] = {}
+        for key, inner in value.items():
+            flat.update(_flatten(inner, f"{prefix}/{key}" if prefix else str(key)))
+        return flat
+    return {prefix: value}
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str        # "unit_results/330901001|2026Q2/composite"
+    then: Any
+    now: Any
+
+    @property
+    def section(self) -> str:
+        return self.path.split("/", 1)[0]
+
+
+IGNORED = ("as_of", "summary", "eligibility/as_of")
+
+
+def changes(frozen: dict, current: dict, ignore: tuple[str, ...] = ()) -> list[Change]:
+    """What differs between the frozen evidence and the same evidence recomputed now for
+    the same day, field by field (so only edits of the underlying records show)."""
+    before, after = _flatten(frozen), _flatten(current)
+    found = []
+    for path in sorted(set(before) | set(after)):
+        if path.startswith(IGNORED + ignore):
+            continue
+        if before.get(path) != after.get(path):
+            found.append(Change(path, before.get(path), after.get(path)))
+    return found

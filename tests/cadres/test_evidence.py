@@ -1,0 +1,134 @@
+"""Eligibility and the cadre profile from the real records of all three modules."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from accountability import cases
+from accountability.enums import CaseStage
+from cadres import evidence, grades
+from cadres.enums import DecisionType
+from portal.errors import AccessDenied
+from tests.accountability.conftest import decided_measure, move_to, open_case
+from tests.assessment.conftest import S1_VALUES, S2_VALUES, enter, open_period, publish
+from tests.assessment.conftest import street_scheme as street_scheme  # noqa: F401  (fixture)
+from tests.factories import city as build_city
+
+AS_OF = date(2026, 11, 24)
+
+
+@pytest.fixture
+def city(session):
+    return build_city(session)
+
+
+def sanctioned(session, city, code, decided_on):
+    """A measure decided in a case that is then closed (an open case would block on its own)."""
+    case, measure = decided_measure(session, city, code, decided_on=decided_on)
+    cases.move_case(session, city.actor("inspector"), case.id, CaseStage.CLOSED, reason="处理完毕，依规结案",
+                    on=max(decided_on, date(2026, 6, 30)), today=AS_OF)
+    session.commit()
+    return measure
+
+
+def blocks(result):
+    return [(b.rule, b.until) for b in result.blocks]
+
+
+def test_clean_cadre_is_eligible(session, city):
+    result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF)
+    assert result.eligible and blocks(result) == []
+
+
+def test_serious_warning_blocks_for_eighteen_months(session, city):
+    sanctioned(session, city, "party_serious_warning", date(2026, 6, 20))
+    result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF)
+    assert blocks(result) == [("sanction_effect", date(2027, 12, 20))]
+    assert result.blocks[0].source.startswith("measure:")
+
+
+def test_talk_reminder_is_only_a_note(session, city):
+    sanctioned(session, city, "talk_reminder", date(2026, 6, 20))
+    result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF)
+    assert result.eligible
+    assert {n.rule for n in result.notes} == {"recent_accountability", "training_hours"}  # no hours yet
+
+
+def test_filed_case_blocks_and_a_clue_is_a_note(session, city):
+    case = open_case(session, city)
+    result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF)
+    assert result.eligible and "pending_verification" in {n.rule for n in result.notes}
+    move_to(session, city, case, CaseStage.FILED)
+    result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF)
+    assert blocks(result) == [("under_investigation", None)]
+
+
+def test_basically_competent_grade_blocks_for_three_years(session, city):
+    grades.set_grade(session, city.actor("reviewer"), "C0001", 2025, "basically_competent")
+    session.commit()
+    result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF, DecisionType.COMMENDATION)
+    assert blocks(result) == [("appraisal_grade", date(2029, 1, 1))]
+
+
+def test_veto_in_the_units_results_blocks_its_leaders(session, city, street_scheme):  # noqa: F811
+    code = open_period(session, city)
+    enter(session, city, code, city.s1, {**S1_VALUES, "V1": 1})
+    enter(session, city, code, city.s2, S2_VALUES)
+    publish(session, city, code)
+    result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF)
+    assert blocks(result) == [("unit_veto", None)]
+    assert result.blocks[0].source == f"result:{code}:S1"
+
+
+def test_profile_combines_unit_results_grades_training_and_eligibility(session, city, street_scheme):  # noqa: F811
+    code = open_period(session, city)
+    enter(session, city, code, city.s1, S1_VALUES)
+    enter(session, city, code, city.s2, S2_VALUES)
+    publish(session, city, code)
+    grades.set_grade(session, city.actor("reviewer"), "C0001", 2025, "excellent")
+    sanctioned(session, city, "admonishment", date(2026, 9, 1))
+    built = evidence.profile(session, city.actor("reviewer"), "C0001", AS_OF)
+    data = built.as_json()
+    assert data["unit_results"][f"S1|{code}"]["composite"] == 92.0
+    assert data["grades"] == {"2025": "excellent"}
+    assert data["eligibility"]["eligible"] is False
+    assert [m["code"] for m in data["measures"].values()] == ["admonishment"]
+    assert "2027-03-01" in built.summary  # 诫勉: six months from 2026-09-01
+    json.dumps(data, ensure_ascii=False)  # the snapshot must be plain JSON
+
+
+def test_scope_is_checked(session, city):
+    with pytest.raises(AccessDenied):
+        evidence.eligibility(session, city.actor("reviewer-d1"), "C0002", AS_OF)
+    with pytest.raises(AccessDenied):
+        evidence.profile(session, city.actor("cadre"), "C0002", AS_OF)
+    with pytest.raises(AccessDenied):
+        evidence.profile(session, city.actor("inspector"), "C0001", AS_OF)
+
+
+def test_cli_prints_the_contract_json_and_agrees_with_the_service(session, city, database_url, monkeypatch):
+    from portal.cli import main
+
+    sanctioned(session, city, "party_warning", date(2026, 3, 1))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    result = CliRunner().invoke(main, ["eligibility", "C0001", "--as-of", "2026-11-24", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    expected = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF).as_json()
+    assert data == expected
+    assert set(data) == {"cadre", "as_of", "decision", "eligible", "blocks", "notes"}
+    assert data["blocks"][0]["until"] == "2027-03-01" and data["eligible"] is False
+
+
+def test_cli_unknown_cadre_and_bad_date_are_one_line_errors(session, city, database_url, monkeypatch):
+    from portal.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    unknown = CliRunner().invoke(main, ["eligibility", "C9999"])
+    assert unknown.exit_code == 1 and "C9999" in unknown.output
+    bad = CliRunner().invoke(main, ["eligibility", "C0001", "--as-of", "2026-13-01"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
