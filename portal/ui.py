@@ -139,6 +139,28 @@ def grid(id: Any, rows: list[dict], columns: list[dict], *, height: int = 420, p
     )
 
 
+DROPDOWN_ZH = {"select_all": "全选", "deselect_all": "全不选", "selected_count": "已选 {num_selected} 项",
+               "search": "搜索", "clear_search": "清除搜索", "clear_selection": "清除选择",
+               "no_options_found": "没有匹配的选项"}
+
+
+def dropdown(id: Any, options: list[dict], value: Any = None, *, multi: bool = False, placeholder: str = "",
+             clearable: bool = True, **kwargs) -> dcc.Dropdown:
+    """A dropdown whose own texts (search, select all…) follow the page language."""
+    return dcc.Dropdown(id=id, options=options, value=value, multi=multi, placeholder=placeholder,
+                        clearable=clearable, labels=DROPDOWN_ZH if current_lang() == "zh" else None, **kwargs)
+
+
+def unit_options(session, actor) -> list[dict]:
+    """Units of the actor's scope, indented by level, for a searchable dropdown."""
+    from portal import units
+
+    found = units.units_in_scope(session, actor)
+    top = min((u.path.count("/") for u in found), default=0)
+    return [{"label": "\u3000" * (u.path.count("/") - top) + u.name, "value": u.id, "search": u.code}
+            for u in found]
+
+
 def fmt_date(value) -> str:
     return value.isoformat() if value else "—"
 

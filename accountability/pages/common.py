@@ -18,9 +18,8 @@ from accountability.enums import (
     SubjectKind,
     ToleranceOutcome,
 )
-from portal import units
-from portal.access import Actor
-from portal.i18n import _, current_lang
+from portal.i18n import _
+from portal.ui import dropdown, unit_options  # noqa: F401  (shared by the pages)
 
 STAGE_TONES = {CaseStage.CLUE: "secondary", CaseStage.VERIFICATION: "info", CaseStage.FILED: "primary",
                CaseStage.INVESTIGATION: "warning", CaseStage.REVIEW: "info", CaseStage.DECISION: "dark",
@@ -87,26 +86,6 @@ def field(label: str, control: Any, width: int = 3, hint: str | None = None) -> 
     return dbc.Col([dbc.Label(label, html_for=control_id if isinstance(control_id, str) else None,
                               class_name="small text-muted mb-1"), control,
                     html.Div(hint, className="form-text") if hint else None], md=width)
-
-
-def dropdown(id: Any, options: list[dict], value: Any = None, *, multi: bool = False, placeholder: str = "",
-             clearable: bool = True, **kwargs) -> dcc.Dropdown:
-    """A dropdown whose own texts (search, select all…) follow the page language."""
-    labels = None
-    if current_lang() == "zh":
-        labels = {"select_all": "全选", "deselect_all": "全不选", "selected_count": "已选 {num_selected} 项",
-                  "search": "搜索", "clear_search": "清除搜索", "clear_selection": "清除选择",
-                  "no_options_found": "没有匹配的选项"}
-    return dcc.Dropdown(id=id, options=options, value=value, multi=multi, placeholder=placeholder,
-                        clearable=clearable, labels=labels, **kwargs)
-
-
-def unit_options(session, actor: Actor) -> list[dict]:
-    """Units of the actor's scope, indented by level, for a searchable dropdown."""
-    found = units.units_in_scope(session, actor)
-    top = min((u.path.count("/") for u in found), default=0)
-    return [{"label": "\u3000" * (u.path.count("/") - top) + u.name, "value": u.id, "search": u.code}
-            for u in found]
 
 
 def measure_options(subject: SubjectKind | None = None) -> list[dict]:

@@ -6,14 +6,13 @@ from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from cadres import rules
 from cadres.enums import TrainingCategory, TrainingMode
-from portal import units
-from portal.access import Actor
 from portal.enums import UnitLevel
-from portal.i18n import N_, _, current_lang
+from portal.i18n import N_, _
+from portal.ui import dropdown, unit_options  # noqa: F401  (shared by the pages)
 
 GAP_LABELS = {rules.ANNUAL: N_("Annual class hours"), rules.ONLINE: N_("Online learning"),
               rules.FIVE_YEAR: N_("Five-year total")}
@@ -54,26 +53,6 @@ def category_options() -> list[dict]:
 
 def mode_options() -> list[dict]:
     return TrainingMode.options()
-
-
-def dropdown(id: Any, options: list[dict], value: Any = None, *, multi: bool = False, placeholder: str = "",
-             clearable: bool = True, **kwargs) -> dcc.Dropdown:
-    """A dropdown whose own texts (search, select all…) follow the page language."""
-    labels = None
-    if current_lang() == "zh":
-        labels = {"select_all": "全选", "deselect_all": "全不选", "selected_count": "已选 {num_selected} 项",
-                  "search": "搜索", "clear_search": "清除搜索", "clear_selection": "清除选择",
-                  "no_options_found": "没有匹配的选项"}
-    return dcc.Dropdown(id=id, options=options, value=value, multi=multi, placeholder=placeholder,
-                        clearable=clearable, labels=labels, **kwargs)
-
-
-def unit_options(session, actor: Actor) -> list[dict]:
-    """Units of the actor's scope, indented by level, for a searchable dropdown."""
-    found = units.units_in_scope(session, actor)
-    top = min((u.path.count("/") for u in found), default=0)
-    return [{"label": "\u3000" * (u.path.count("/") - top) + u.name, "value": u.id, "search": u.code}
-            for u in found]
 
 
 def level_label(level) -> str:
