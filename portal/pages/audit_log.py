@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import dash_bootstrap_components as dbc
@@ -17,7 +18,7 @@ LIMIT = 500
 def _row(event):
     return {"seq": event.seq, "at": ui.fmt_datetime(event.at), "actor": event.actor,
             "action": event.action, "entity": f"{event.entity_type} {event.entity_id}".strip(),
-            "summary": str(event.summary)[:300], "client": event.client_addr}
+            "summary": json.dumps(event.summary, ensure_ascii=False)[:300], "client": event.client_addr}
 
 
 def layout(**_query):
