@@ -27,6 +27,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.exceptions import HTTPException
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
@@ -204,6 +205,20 @@ def _portal_error(error: PortalError):
     return jsonify(error=error.message), error.status
 
 
+def _unexpected_error(error: Exception):
+    """A callback that fails answers in plain words (and the failure is logged), never with a
+    traceback; forged or malformed inputs are the caller's error (400)."""
+    if isinstance(error, HTTPException):
+        return error
+    if not request.path.startswith("/_dash-update-component"):
+        raise error
+    current_app.logger.exception("callback failed: %s", request.get_json(silent=True, cache=True) and
+                                 request.get_json(silent=True).get("output"))
+    if isinstance(error, ValueError | TypeError | LookupError | AttributeError):
+        return jsonify(error=_("The request is not valid for this page; please reload it.")), 400
+    return jsonify(error=_("Something went wrong and it was recorded; please reload the page.")), 500
+
+
 def _csrf_error(_error: CSRFError):
     message = _("The form has expired or did not come from this portal; please try again.")
     if request.path == "/login":
@@ -225,5 +240,6 @@ def init_app(server: Flask, config: Config) -> None:
     server.after_request(set_csrf_cookie)
     server.register_error_handler(PortalError, _portal_error)
     server.register_error_handler(CSRFError, _csrf_error)
+    server.register_error_handler(Exception, _unexpected_error)
     server.extensions["portal.limiter"] = limiter
 

@@ -184,3 +184,13 @@ def test_login_without_next_lands_on_the_roles_home_page(client, session):
     response = login(client, "cadre")
     assert response.status_code == 302
     assert response.headers["Location"] == home_path(city.actor("cadre"))
+
+
+def test_a_malformed_callback_gets_a_plain_400(client, session):
+    factories.city(session)
+    login(client, "admin")
+    response = callback(client, [("audit-grid", "rowData")],
+                        [("audit-who", "value", None), ("audit-action", "value", None),
+                         ("audit-dates", "start_date", "not-a-date"), ("audit-dates", "end_date", None)])
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "The request is not valid for this page; please reload it."}

@@ -1,0 +1,73 @@
+"""A safety net over every callback of every package: a cadre user who sends another
+cadre's code or id in every input gets nothing of that cadre back.
+
+The packages' own tests check each callback with meaningful inputs; this one makes sure
+a new callback cannot forget the check without a test noticing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests import factories
+from tests.callbacks import _items, _outputs
+from tests.web import csrf_header, login
+
+PATHS = ["/cadres/profile", "/my/training", "/my/records", "/accountability/cadre", "/decisions"]
+
+
+def _values_for(spec_items, other):
+    """Every input and state set to something naming the other cadre."""
+    values = {}
+    for item in spec_items:
+        component, prop = item["id"], item["property"]
+        if component.startswith("{"):
+            continue
+        if prop == "pathname":
+            value = "/cadres/profile"
+        elif prop in ("search", "href"):
+            value = f"?code={other.code}&id={other.id}"
+        elif prop in ("n_clicks", "n_intervals", "n_submit"):
+            value = 1
+        elif prop in ("data",):
+            value = {"code": other.code, "cadre_id": other.id, "id": other.id}
+        else:
+            value = other.code
+        values[f"{component}.{prop}"] = value
+    return values
+
+
+def _decoded(response) -> str:
+    try:
+        return json.dumps(response.get_json(), ensure_ascii=False)
+    except Exception:  # noqa: BLE001  (not JSON: the raw text is what the caller gets)
+        return response.get_data(as_text=True)
+
+
+@pytest.mark.slow
+def test_no_callback_gives_a_cadre_another_cadres_data(app, client, session):
+    city = factories.city(session)
+    other = city.cadre2  # 李娜, C0002, in the other district
+    login(client, "cadre")
+    headers = csrf_header(client)
+    leaks, crashes, checked = [], [], 0
+    for key, spec in app.callback_map.items():
+        if spec.get("callback") is None:
+            continue
+        values = _values_for(spec["inputs"] + spec.get("state", []), other)
+        outputs = _outputs(key)
+        first = spec["inputs"][0] if spec["inputs"] else {"id": "x", "property": "y"}
+        body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
+                "inputs": _items(spec["inputs"], values), "state": _items(spec.get("state", []), values),
+                "changedPropIds": [f"{first['id']}.{first['property']}"]}
+        response = client.post("/_dash-update-component", json=body, headers=headers)
+        checked += 1
+        if response.status_code >= 500:
+            crashes.append(key)
+        if other.name in _decoded(response):
+            leaks.append(key)
+    assert checked > 50
+    assert leaks == []
+    assert crashes == []  # malformed input is the caller's error (400), never a crash
