@@ -306,7 +306,16 @@ def scope_progress(session: Session, actor: Actor, year: int, *, under: Unit | N
     found = standards(session)
     cycle = cadre_settings.cycle_start(session)
     this_year = tallies(session, ids, [year])
-    targets = {p.id: plans.get(p.id) or targets_from_standards(found, p.category, p.rank, year) for p in people}
+    by_kind: dict[tuple, PlanTargets] = {}  # most cadres share a standard: resolve each kind once
+    targets = {}
+    for p in people:
+        if p.id in plans:
+            targets[p.id] = plans[p.id]
+            continue
+        kind = (p.category, p.rank)
+        if kind not in by_kind:
+            by_kind[kind] = targets_from_standards(found, p.category, p.rank, year)
+        targets[p.id] = by_kind[kind]
     five_year_ids = [p.id for p in people if targets[p.id].five_year_hours]
     earlier = tallies(session, five_year_ids, cycle_years_before(year, cycle)) if five_year_ids else {}
     result = []
