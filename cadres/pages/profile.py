@@ -12,9 +12,9 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from cadres import grades, scope, service, training
+from cadres import evidence, grades, scope, service, training
 from cadres.enums import AppraisalGrade
-from cadres.pages import widgets
+from cadres.pages import portrait, portrait_propose, widgets
 from cadres.pages.common import year_options
 from portal import db, ui
 from portal.access import Actor, current_actor
@@ -90,12 +90,12 @@ def training_body(session, actor: Actor, cadre: Cadre, year: int) -> html.Div:
         class_name="mb-3"), table])
 
 
-def training_section(session, actor: Actor, cadre: Cadre, year: int) -> dbc.Card:
+def training_section(session, actor: Actor, cadre: Cadre, year: int, extra=None) -> dbc.Card:
     picker = html.Div([dbc.Label(_("Year"), html_for="ca-profile-year", class_name="me-2 small"),
                        dbc.Select(id="ca-profile-year", options=year_options(), value=str(year), size="sm",
                                   style={"width": "110px"})], className="d-flex align-items-center")
-    return ui.section(_("Training"), html.Div(training_body(session, actor, cadre, year), id="ca-profile-training"),
-                      actions=picker)
+    return ui.section(_("Training"), html.Div([
+        extra, html.Div(training_body(session, actor, cadre, year), id="ca-profile-training")]), actions=picker)
 
 
 def grades_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
@@ -122,6 +122,23 @@ def profile_sections(session, actor: Actor, cadre: Cadre, year: int) -> list:
     return sections
 
 
+def portrait_sections(session, actor: Actor, cadre: Cadre, year: int) -> tuple[list, list]:
+    """The full portrait (干部画像) for reviewers and administrators in scope: the summary and
+    eligibility first, then the record; and the header actions (the proposal form)."""
+    profile = evidence.profile(session, actor, cadre.code)
+    actions = []
+    if portrait_propose.may_propose(actor):
+        actions = [portrait_propose.open_button(),
+                   portrait_propose.propose_modal(session, actor, cadre, profile.eligibility)]
+    training = training_section(session, actor, cadre, year, extra=portrait.five_year_line(profile))
+    sections = [portrait.summary_callout(profile), portrait.eligibility_section(session, actor, cadre, profile),
+                basic_section(cadre, True), postings_section(session, actor, cadre),
+                portrait.unit_results_section(profile), training, grades_section(session, actor, cadre),
+                portrait.measures_section(profile), portrait.tolerance_section(profile),
+                portrait.supervision_section(profile), portrait.decisions_section(session, actor, cadre)]
+    return sections, actions
+
+
 def layout(code: str | None = None, year: str | None = None, **_query):
     actor = current_actor()
     session = db.session()
@@ -134,10 +151,14 @@ def layout(code: str | None = None, year: str | None = None, **_query):
     except ValueError:
         chosen = date.today().year
     subtitle = f"{cadre.unit.name} · {cadre.position or '—'}"
+    if portrait.shows_portrait(actor, cadre):
+        sections, actions = portrait_sections(session, actor, cadre, chosen)
+    else:
+        sections, actions = profile_sections(session, actor, cadre, chosen), None
     return html.Div([
-        ui.page_header(f"{cadre.name}（{cadre.code}）", subtitle),
+        ui.page_header(f"{cadre.name}（{cadre.code}）", subtitle, actions=actions),
         dcc.Store(id="ca-profile-code", data=cadre.code),
-        *profile_sections(session, actor, cadre, chosen),
+        *sections,
     ], className="ca-profile")
 
 
