@@ -18,6 +18,7 @@ from cadres import decisions, evidence, scope
 from cadres.decisions import DecisionFilter
 from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType
 from cadres.pages import portrait_charts
+from cadres.pages.common import hours
 from cadres.pages.eligibility_view import eligibility_body, source_book
 from portal import db, ui
 from portal.access import Actor, current_actor
@@ -119,10 +120,11 @@ def five_year_line(profile: evidence.Profile) -> html.P | None:
     if not training.get("five_year_required"):
         return None
     behind = training.get("five_year_behind")
-    text = _("Five-year training: %(hours)s of %(required)s class hours (%(state)s).",
-             hours=f"{training.get('five_year_hours') or 0:g}", required=f"{training['five_year_required']:g}",
-             state=_("behind the expected pace") if behind else _("on pace"))
-    return html.P(text, className=f"mb-0 {'text-danger' if behind else 'text-success'}", id="ca-pf-five-year")
+    done, required = hours(training.get("five_year_hours") or 0), hours(training["five_year_required"])
+    state = _("behind the expected pace") if behind else _("on pace")
+    text = _("Five-year training: %(hours)s of %(required)s class hours (%(state)s).", hours=done,
+             required=required, state=state)
+    return html.P(text, className="mb-2 " + ("text-danger" if behind else "text-success"), id="ca-pf-five-year")
 
 
 def _table(headers: list[str], rows: list[html.Tr]) -> html.Div:

@@ -32,7 +32,7 @@ def page(client, username: str, code: str = "C0001") -> str:
     return shown(response)
 
 
-def eligibility(client, app, code="C0001", kind="promotion", as_of=AS_OF.isoformat()):
+def eligibility(client, app, code="C0001", kind="promotion", as_of="2026-11-24"):
     return call(client, app, "portrait.check_eligibility", {
         "ca-pf-elig-type.value": kind, "ca-pf-elig-asof.value": as_of, "ca-profile-code.data": code})
 
