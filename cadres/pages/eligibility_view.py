@@ -30,6 +30,9 @@ RULE_LABELS = {
     "tolerance_exempt": N_("Exempted through error tolerance"),
 }
 
+NO_SOURCE = {"training_hours": N_("the training records of this year"),
+             "five_year_training": N_("the training records of the last five years")}
+
 
 @dataclass
 class SourceBook:
@@ -50,15 +53,17 @@ def source_book(session, actor: Actor, cadre: Cadre) -> SourceBook:
         cases={c.source: c for c in accountability.open_cases_for_cadre(session, actor, cadre.id)})
 
 
-def source_text(source: str | None, book: SourceBook) -> str:
+def source_text(source: str | None, book: SourceBook, rule: str = "") -> str:
     """``measure:12`` → "Measure 诫勉 decided 2026-08-20 (case AC-2026-0012)", and so on."""
     if not source:
-        return _("no single record")
+        return _(NO_SOURCE[rule]) if rule in NO_SOURCE else _("no single record")
     kind, _sep, rest = source.partition(":")
     if kind == "measure" and source in book.measures:
         m = book.measures[source]
-        text = _("Measure %(measure)s decided %(date)s", measure=m.label, date=m.decided_on.isoformat())
-        return f"{text} ({_('case %(case)s', case=m.case_no)})" if m.case_no else text
+        if m.case_no:
+            return _("Measure %(measure)s decided %(date)s (case %(case)s)", measure=m.label,
+                     date=m.decided_on.isoformat(), case=m.case_no)
+        return _("Measure %(measure)s decided %(date)s", measure=m.label, date=m.decided_on.isoformat())
     if kind == "case" and source in book.cases:
         c = book.cases[source]
         return _("Case %(case)s, now at the stage: %(stage)s", case=c.case_no, stage=c.stage_label)
@@ -82,13 +87,18 @@ def rule_label(rule: str) -> str:
 
 
 def _finding(item: dict, book: SourceBook, kind: str) -> html.Li:
+    """One block (with the day it lifts) or note (notes block nothing, so they lift nothing,
+    unless the engine gives a day)."""
     until = item.get("until")
+    badge = None
+    if kind == "block" or until:
+        badge = dbc.Badge(until_text(until), color="danger" if kind == "block" else "secondary",
+                          class_name="ca-pf-until")
     return html.Li([
-        html.Div([html.Strong(rule_label(item["rule"]), className="me-2"),
-                  dbc.Badge(until_text(until), color="danger" if kind == "block" else "secondary",
-                            class_name="ca-pf-until")]),
+        html.Div([html.Strong(rule_label(item["rule"]), className="me-2"), badge]),
         html.Div(item["reason"], className="ca-pf-reason"),
-        html.Div([_("Source: "), source_text(item.get("source"), book)], className="small text-muted"),
+        html.Div([_("Source: "), source_text(item.get("source"), book, item["rule"])],
+                 className="small text-muted"),
     ], className=f"ca-pf-finding ca-pf-{kind}", **{"data-rule": item["rule"], "data-until": until or ""})
 
 

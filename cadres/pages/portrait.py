@@ -51,7 +51,7 @@ def summary_callout(profile: evidence.Profile) -> html.Div:
 
 def eligibility_section(session, actor: Actor, cadre: Cadre, profile: evidence.Profile) -> dbc.Card:
     controls = html.Div([
-        dbc.Label(_("Decision"), html_for="ca-pf-elig-type", class_name="small text-muted mb-0"),
+        dbc.Label(_("Type of decision"), html_for="ca-pf-elig-type", class_name="small text-muted mb-0"),
         dbc.Select(id="ca-pf-elig-type", options=[{"label": t.label, "value": t.value} for t in POSITIVE],
                    value=DecisionType.PROMOTION.value, size="sm", style={"width": "190px"}),
         dbc.Label(_("As of"), html_for="ca-pf-elig-asof", class_name="small text-muted mb-0 ms-2"),
