@@ -173,6 +173,14 @@ REVIEWER_CALLS = [
     ("grades.show_year", {"ca-gr-view-year.value": str(THIS_YEAR - 1)}),
     ("grades.save", {"ca-gr-save.n_clicks": 1, "ca-gr-code.value": "C0002", "ca-gr-year.value": THIS_YEAR - 1,
                      "ca-gr-grade.value": "excellent"}),
+    # the portrait (tests/cadres/test_portrait_page.py checks that nothing is written)
+    ("portrait.check_eligibility", {"ca-pf-elig-type.value": "promotion", "ca-pf-elig-asof.value": "2026-11-24",
+                                    "ca-profile-code.data": "C0002"}),
+    ("portrait_propose.toggle_modal", {"ca-pf-propose-open.n_clicks": 1, "ca-pf-propose-modal.is_open": False}),
+    ("portrait_propose.warn_blocks", {"ca-pf-prop-type.value": "promotion", "ca-profile-code.data": "C0002"}),
+    ("portrait_propose.submit_proposal", {"ca-pf-prop-submit.n_clicks": 1, "ca-pf-prop-type.value": "promotion",
+                                          "ca-pf-prop-title.value": "x", "ca-pf-prop-rationale.value": "y",
+                                          "ca-profile-code.data": "C0002"}),
 ]
 
 
