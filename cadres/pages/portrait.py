@@ -19,7 +19,7 @@ from cadres.decisions import DecisionFilter
 from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType
 from cadres.pages import portrait_charts
 from cadres.pages.common import hours
-from cadres.pages.eligibility_view import eligibility_body, source_book
+from cadres.pages.eligibility_view import SourceBook, eligibility_body, source_book
 from portal import db, ui
 from portal.access import Actor, current_actor
 from portal.errors import PortalError
@@ -49,7 +49,7 @@ def summary_callout(profile: evidence.Profile) -> html.Div:
                      html.P(profile.summary, className="mb-0", id="ca-pf-summary")], className="ca-pf-summary")
 
 
-def eligibility_section(session, actor: Actor, cadre: Cadre, profile: evidence.Profile) -> dbc.Card:
+def eligibility_section(profile: evidence.Profile, book: SourceBook) -> dbc.Card:
     controls = html.Div([
         dbc.Label(_("Type of decision"), html_for="ca-pf-elig-type", class_name="small text-muted mb-0"),
         dbc.Select(id="ca-pf-elig-type", options=[{"label": t.label, "value": t.value} for t in POSITIVE],
@@ -58,7 +58,7 @@ def eligibility_section(session, actor: Actor, cadre: Cadre, profile: evidence.P
         dbc.Input(id="ca-pf-elig-asof", type="date", value=profile.as_of.isoformat(), size="sm",
                   style={"width": "150px"}),
     ], className="d-flex align-items-center gap-2 flex-wrap")
-    body = eligibility_body(profile.eligibility, source_book(session, actor, cadre))
+    body = eligibility_body(profile.eligibility, book)
     return ui.section(_("Eligibility"), html.Div(body, id="ca-pf-elig-result"), actions=controls,
                       class_name="ca-pf-eligibility")
 

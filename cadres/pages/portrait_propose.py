@@ -12,14 +12,14 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from cadres import decisions, evidence, scope
 from cadres.enums import DecisionType
-from cadres.pages.eligibility_view import findings, source_book
+from cadres.pages.eligibility_view import SourceBook, findings, source_book
 from portal import db, ui
 from portal.access import Actor, current_actor
 from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
 from portal.models import Cadre
 
-FIELD_NAMES = {"title": N_("Title"), "rationale": N_("Rationale")}
+FIELD_NAMES = {"title": N_("Title of the proposal"), "rationale": N_("Rationale")}
 
 
 def may_propose(actor: Actor) -> bool:
@@ -45,7 +45,7 @@ def block_warning(data: dict, book) -> html.Div | None:
     ], color="warning", class_name="mb-0 ca-pf-prop-blocks")
 
 
-def propose_modal(session, actor: Actor, cadre: Cadre, promotion_eligibility: dict) -> dbc.Modal:
+def propose_modal(cadre: Cadre, promotion_eligibility: dict, book: SourceBook) -> dbc.Modal:
     types = [{"label": t.label, "value": t.value} for t in DecisionType]
     body = dbc.ModalBody([
         dbc.Label(_("Type of decision"), html_for="ca-pf-prop-type", class_name="small text-muted mb-1"),
@@ -55,7 +55,7 @@ def propose_modal(session, actor: Actor, cadre: Cadre, promotion_eligibility: di
         dbc.Input(id="ca-pf-prop-title", maxlength=200),
         dbc.Label(_("Rationale"), html_for="ca-pf-prop-rationale", class_name="small text-muted mb-1 mt-2"),
         dbc.Textarea(id="ca-pf-prop-rationale", rows=4, maxlength=4000),
-        html.Div(block_warning(promotion_eligibility, source_book(session, actor, cadre)),
+        html.Div(block_warning(promotion_eligibility, book),
                  id="ca-pf-prop-warning", className="mt-3"),
         html.Div(id="ca-pf-prop-result"),
     ])

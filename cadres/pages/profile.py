@@ -1,8 +1,10 @@
 """A cadre's profile (干部档案): ``/cadres/profile?code=C00001``.
 
-Built from small section functions (basic facts, posts held, training, grades) so the
-profile can grow into the full portrait (干部画像). Each viewer gets the sections they
-may see: inspectors the basic profile; reviewers in scope everything; a cadre their own.
+Built from small section functions (basic facts, posts held, training, grades). Each
+viewer gets the sections they may see: inspectors the basic profile; a cadre their own
+(without eligibility); reviewers and administrators in scope the full portrait (干部画像,
+``cadres.pages.portrait``: summary, eligibility, unit results, measures, decisions, and
+the form to propose a decision).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from cadres import evidence, grades, scope, service, training
 from cadres.enums import AppraisalGrade
 from cadres.pages import portrait, portrait_propose, widgets
 from cadres.pages.common import year_options
+from cadres.pages.eligibility_view import source_book
 from portal import db, ui
 from portal.access import Actor, current_actor
 from portal.enums import CadreCategory, CadreStatus, Gender, LeaderRole, Rank
@@ -126,12 +129,12 @@ def portrait_sections(session, actor: Actor, cadre: Cadre, year: int) -> tuple[l
     """The full portrait (干部画像) for reviewers and administrators in scope: the summary and
     eligibility first, then the record; and the header actions (the proposal form)."""
     profile = evidence.profile(session, actor, cadre.code)
+    book = source_book(session, actor, cadre)
     actions = []
     if portrait_propose.may_propose(actor):
-        actions = [portrait_propose.open_button(),
-                   portrait_propose.propose_modal(session, actor, cadre, profile.eligibility)]
+        actions = [portrait_propose.open_button(), portrait_propose.propose_modal(cadre, profile.eligibility, book)]
     training = training_section(session, actor, cadre, year, extra=portrait.five_year_line(profile))
-    sections = [portrait.summary_callout(profile), portrait.eligibility_section(session, actor, cadre, profile),
+    sections = [portrait.summary_callout(profile), portrait.eligibility_section(profile, book),
                 basic_section(cadre, True), postings_section(session, actor, cadre),
                 portrait.unit_results_section(profile), training, grades_section(session, actor, cadre),
                 portrait.measures_section(profile), portrait.tolerance_section(profile),

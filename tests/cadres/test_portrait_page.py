@@ -148,7 +148,7 @@ def test_a_forged_proposal_writes_nothing(client, app, session, blocked, usernam
     assert decisions_written(session) == 0
 
 
-@pytest.mark.parametrize("title,rationale,message", [("", "理由充分", "Title: Say what is proposed"),
+@pytest.mark.parametrize("title,rationale,message", [("", "理由充分", "Title of the proposal: Say what is proposed"),
                                                      ("拟提拔", "  ", "Rationale: Give the rationale")])
 def test_an_empty_title_or_rationale_is_refused(client, app, session, blocked, title, rationale, message):
     login(client, "reviewer")
