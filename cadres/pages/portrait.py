@@ -181,16 +181,22 @@ def supervision_section(profile: evidence.Profile) -> dbc.Card:
     return ui.section(title, html.Div([hint, _table([_("Item"), _("Deadline"), _("Status")], rows)]))
 
 
-def decisions_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
-    title = _("Earlier personnel decisions")
+def decisions_body(session, actor: Actor, cadre: Cadre):
+    """The cadre's personnel decisions in the actor's scope, newest first, each number
+    linking to the decision page."""
     found = decisions.list_decisions(session, actor, DecisionFilter(cadre_id=cadre.id))
     if not found:
-        return ui.section(title, ui.empty_state(_("No personnel decisions about this cadre yet.")))
+        return ui.empty_state(_("No personnel decisions about this cadre yet."))
     rows = [html.Tr([html.Td(dcc.Link(d.number, href=f"/decisions/view?id={d.id}")),
                      html.Td(_label(DecisionType, d.type)), html.Td(d.title),
                      html.Td(_label(DecisionStatus, d.status)), html.Td(_label(DecisionOutcome, d.outcome)),
                      html.Td(ui.fmt_date(d.decided_on)),
                      html.Td(dbc.Badge(_("Overridden"), color="warning") if d.overridden else "")])
             for d in found]
-    return ui.section(title, _table([_("Number"), _("Type"), _("Title"), _("Status"), _("Outcome"),
-                                     _("Decided on"), ""], rows), class_name="ca-pf-decisions")
+    return _table([_("Number"), _("Type"), _("Title"), _("Status"), _("Outcome"), _("Decided on"), ""], rows)
+
+
+def decisions_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
+    return ui.section(_("Earlier personnel decisions"),
+                      html.Div(decisions_body(session, actor, cadre), id="ca-pf-decisions"),
+                      class_name="ca-pf-decisions")

@@ -12,6 +12,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from cadres import decisions, evidence, scope
 from cadres.enums import DecisionType
+from cadres.pages import portrait
 from cadres.pages.eligibility_view import SourceBook, findings, source_book
 from portal import db, ui
 from portal.access import Actor, current_actor
@@ -101,31 +102,34 @@ def _invalid_text(error: Invalid) -> str:
 
 
 @callback(Output("ca-pf-prop-result", "children"), Output("ca-pf-prop-title", "value"),
-          Output("ca-pf-prop-rationale", "value"), Input("ca-pf-prop-submit", "n_clicks"),
+          Output("ca-pf-prop-rationale", "value"), Output("ca-pf-decisions", "children"),
+          Input("ca-pf-prop-submit", "n_clicks"),
           State("ca-pf-prop-type", "value"), State("ca-pf-prop-title", "value"),
           State("ca-pf-prop-rationale", "value"), State("ca-profile-code", "data"), prevent_initial_call=True)
 def submit_proposal(_clicks, decision_type, title, rationale, code):
     """Propose: the service checks the permission and the scope of the code sent, freezes the
     evidence and audits; nothing is written when anything is wrong."""
     actor = current_actor()
+    unchanged = (no_update, no_update, no_update)
     try:
         kind = DecisionType(decision_type)
     except ValueError:
-        return ui.alert(_("Choose the type of decision."), "warning"), no_update, no_update
+        return ui.alert(_("Choose the type of decision."), "warning"), *unchanged
     if not isinstance(code, str):
-        return ui.alert(_("Open the proposal from a cadre's profile."), "warning"), no_update, no_update
+        return ui.alert(_("Open the proposal from a cadre's profile."), "warning"), *unchanged
     try:
         with db.unit_of_work() as session:
             decision = decisions.propose(session, actor, cadre_code=code, decision_type=kind,
                                          title=title if isinstance(title, str) else "",
                                          rationale=rationale if isinstance(rationale, str) else "")
-            number, ident = decision.number, decision.id
+            number, ident, cadre = decision.number, decision.id, decision.cadre
+        listed = portrait.decisions_body(db.session(), actor, cadre)
     except Invalid as error:
-        return ui.alert(_invalid_text(error), "warning"), no_update, no_update
+        return ui.alert(_invalid_text(error), "warning"), *unchanged
     except PortalError as error:
-        return ui.alert(error.message, "danger"), no_update, no_update
+        return ui.alert(error.message, "danger"), *unchanged
     done = dbc.Alert([
         html.Div(_("Decision %(number)s proposed; the evidence of today is frozen with it.", number=number)),
         dcc.Link(_("Open decision %(number)s", number=number), href=f"/decisions/view?id={ident}"),
     ], color="success", class_name="mt-3 mb-0 ca-pf-prop-done")
-    return done, "", ""
+    return done, "", "", listed

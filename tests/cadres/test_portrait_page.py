@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from cadres import grades
 from cadres.models import PersonnelDecision
 from portal.models import AuditEvent
+from tests.assessment.conftest import S1_VALUES, S2_VALUES, enter, open_period, publish
+from tests.assessment.conftest import street_scheme as street_scheme  # noqa: F401  (fixture)
 from tests.cadres.callbacks import call
 from tests.cadres.test_evidence import AS_OF, sanctioned
 from tests.web import callback, login
@@ -96,6 +98,33 @@ def test_a_cadre_viewing_themself_gets_no_eligibility_and_no_proposal(client, bl
     assert not any(t in own for t in ("Eligibility", "ca-pf-", "Propose a decision", "Not eligible"))
 
 
+def test_the_reviewer_sees_the_units_results_over_the_periods(client, city, session, street_scheme):  # noqa: F811
+    code = open_period(session, city)
+    enter(session, city, code, city.s1, S1_VALUES)
+    enter(session, city, code, city.s2, S2_VALUES)
+    publish(session, city, code)
+    reviewer = page(client, "reviewer")
+    assert "ca-pf-unit-chart" in reviewer and "Composite score of the units served, by period" in reviewer
+    assert "92.0" in reviewer and code in reviewer
+
+
+def test_the_chart_marks_the_periods_served_and_explains_an_empty_one(app):
+    from cadres.pages import portrait_charts  # after the app exists (see test_charts.py)
+
+    rows = {"A|2025Q4": {"unit_code": "A", "unit_name": "桃桥街道", "current_unit": True, "served": False,
+                         "period": "2025Q4", "period_end": "2025-12-31", "composite": 80.0, "rank_in_level": 3,
+                         "count_in_level": 9, "grade": "fair", "vetoed": False},
+            "A|2026Q1": {"unit_code": "A", "unit_name": "桃桥街道", "current_unit": True, "served": True,
+                         "period": "2026Q1", "period_end": "2026-03-31", "composite": 88.5, "rank_in_level": 1,
+                         "count_in_level": 9, "grade": "good", "vetoed": False}}
+    figure = portrait_charts.unit_scores(portrait_charts.unit_results_frame(rows, str.upper))
+    trace = figure.data[0]
+    assert list(trace.marker.symbol) == ["circle-open", "circle"] and list(trace.y) == [80.0, 88.5]
+    assert "current unit" in trace.name and figure.layout.yaxis.title.text == "Composite score (points)"
+    empty = portrait_charts.unit_scores(portrait_charts.unit_results_frame({}, str.upper))
+    assert "No published results" in empty.layout.annotations[0].text
+
+
 # --- eligibility callback ------------------------------------------------------------------------------
 
 def test_the_eligibility_callback_gives_a_reviewer_the_blocks(client, app, blocked):
@@ -134,6 +163,8 @@ def test_a_reviewer_proposes_a_decision_for_a_blocked_cadre(client, app, session
     decision = session.scalar(select(PersonnelDecision))
     assert decision is not None and decision.number in shown(response)
     assert f"/decisions/view?id={decision.id}" in shown(response)
+    listed = response.get_json()["response"]["ca-pf-decisions"]["children"]
+    assert decision.number in json.dumps(listed) and "/decisions/view?id=" in json.dumps(listed)
     assert (decision.cadre.code, decision.eligible_at_proposal, decision.proposed_by) == ("C0001", False, "reviewer")
     assert session.scalar(select(AuditEvent.action).where(AuditEvent.action == "decision.propose"))
     assert decision.number in page(client, "reviewer")  # listed among the earlier decisions
