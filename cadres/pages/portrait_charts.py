@@ -28,13 +28,13 @@ def unit_scores(frame: pd.DataFrame) -> go.Figure:
         return empty_figure(_("No published results of the units this cadre served in."))
     periods = list(dict.fromkeys(frame.sort_values("period_end")["period"]))
     figure = go.Figure()
-    served_word, not_served_word = _("served"), _("not serving then")
+    served_word, not_served_word, vetoed_word = _("served"), _("not serving then"), _("Vetoed")
     for index, (unit, part) in enumerate(frame.groupby("unit_name", sort=False)):
         current = bool(part["current_unit"].iloc[0])
         name = _("%(unit)s (current unit)", unit=unit) if current else unit
         colour = ACCENT if current else SERIES[index % len(SERIES)]
-        customdata = [[r.rank_in_level, r.count_in_level, r.grade, served_word if r.served else not_served_word]
-                      for r in part.itertuples()]
+        customdata = [[r.rank_in_level, r.count_in_level, f"{r.grade} · {vetoed_word}" if r.vetoed else r.grade,
+                       served_word if r.served else not_served_word] for r in part.itertuples()]
         figure.add_scatter(
             x=part["period"], y=part["composite"], name=name, mode="lines+markers",
             line=dict(color=colour, width=2), customdata=customdata,
@@ -44,7 +44,7 @@ def unit_scores(frame: pd.DataFrame) -> go.Figure:
                            + _("rank %(rank)s of %(count)s", rank="%{customdata[0]}", count="%{customdata[1]}")
                            + " · %{customdata[2]}<br>%{customdata[3]}<extra></extra>"))
     figure.update_layout(
-        title=_("Composite score of the units served, by period"), height=340,
+        title=_("Composite score of the units served, by period"), height=340, showlegend=True,
         xaxis=dict(title=_("Assessment period"), type="category", categoryorder="array", categoryarray=periods),
         yaxis=dict(title=_("Composite score (points)")),
         legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0), margin=dict(t=48, b=96))
