@@ -44,7 +44,7 @@ FIELD_LABELS = {
     "composite": N_("Composite score"), "rank_in_level": N_("Rank in level"), "count_in_level": N_("Units in level"),
     "rank_in_parent": N_("Rank in parent unit"), "count_in_parent": N_("Units in parent unit"),
     "grade": N_("Grade"), "vetoed": N_("Vetoed"), "served": N_("Served then"), "current_unit": N_("Current unit"),
-    "period": N_("Period"), "period_end": N_("Period ends"), "unit_name": N_("Unit"), "unit_code": N_("Unit code"),
+    "period": N_("Assessment period"), "period_end": N_("Period ends"), "unit_name": N_("Unit"), "unit_code": N_("Unit code"),
     "hours": N_("Class hours counted"), "required": N_("Class hours required"), "online": N_("Online hours"),
     "online_required": N_("Online hours required"), "behind": N_("Behind schedule"),
     "missing": N_("Hours missing"), "five_year_hours": N_("Five-year hours"),
@@ -54,8 +54,8 @@ FIELD_LABELS = {
     "tolerance": N_("Error tolerance"), "case_no": N_("Case"), "app_no": N_("Application"),
     "status": N_("Status"), "outcome": N_("Outcome"), "submitted_on": N_("Submitted on"), "measure": N_("Measure"),
     "title": N_("Title"), "deadline": N_("Deadline"), "overdue": N_("Overdue"), "type": N_("Type"),
-    "overridden": N_("Override"), "position": N_("Position"), "rank": N_("Rank"), "start": N_("From"),
-    "end": N_("To"), "eligible": N_("Eligible"), "blocks": N_("Blocks"), "notes": N_("Notes"),
+    "overridden": N_("Override"), "position": N_("Position"), "rank": N_("Rank"), "start": N_("Start date"),
+    "end": N_("End date"), "eligible": N_("Eligible"), "blocks": N_("Blocking findings"), "notes": N_("Notes"),
     "name": N_("Full name"), "position_since": N_("In the position since"), "rank_since": N_("In the rank since"),
     "leader_role": N_("Leadership team"), "category": N_("Category"), "party_member": N_("Party member"),
     "gender": N_("Gender"), "birth_date": N_("Born"), "unit_level": N_("Unit level"), "code": N_("Cadre code"),
@@ -122,7 +122,7 @@ def eligibility_part(frozen: dict) -> html.Div:
                             color="danger", class_name="py-2")
     parts = [verdict]
     if blocks:
-        parts += [html.Div(_("Blocks"), className="ca-dc-sub"), findings(blocks, True)]
+        parts += [html.Div(_("Blocking findings"), className="ca-dc-sub"), findings(blocks, True)]
     if notes:
         parts += [html.Div(_("Notes (not blocking)"), className="ca-dc-sub"), findings(notes, False)]
     return html.Div(parts)

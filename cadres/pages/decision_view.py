@@ -43,7 +43,7 @@ def workflow_section(decision) -> dbc.Card:
     pairs = [(_("Cadre"), html.A(f"{decision.cadre.name}（{decision.cadre.code}）",
                                   href=f"/cadres/profile?code={decision.cadre.code}")),
              (_("Unit"), decision.cadre.unit.name), (_("Type"), DecisionType(decision.type).label),
-             (_("Title"), decision.title), (_("Proposed by"), _by(decision.proposed_by, decision.proposed_at)),
+             (_("What is proposed"), decision.title), (_("Proposed by"), _by(decision.proposed_by, decision.proposed_at)),
              (_("Evidence date"), decision.as_of.isoformat()), (_("Rationale"), decision.rationale)]
     if decision.reviewed_by:
         pairs += [(_("Reviewed by"), _by(decision.reviewed_by, decision.reviewed_at)),
@@ -84,7 +84,7 @@ def decide_form(decision, blocks: list[dict]) -> html.Div:
         _textarea("ca-dc-override", _("Override reason (only for an approval)"))], id="ca-dc-override-box",
         style=box_style)
     return html.Div([
-        html.Div(_("Decide"), className="ca-dc-sub mt-0"),
+        html.Div(_("Decide on the proposal"), className="ca-dc-sub mt-0"),
         dbc.RadioItems(id="ca-dc-outcome", options=DecisionOutcome.options(), value=DecisionOutcome.APPROVED.value,
                        inline=True, class_name="mb-2"),
         html.Div([dbc.Label(_("Decision date"), html_for="ca-dc-decided-on", class_name="small text-muted mb-1"),
@@ -102,7 +102,7 @@ def actions_section(session, actor: Actor, decision) -> dbc.Card | None:
         return None
     parts = []
     if decision.status == DecisionStatus.PROPOSED:
-        parts.append(html.Div([html.Div(_("Review"), className="ca-dc-sub mt-0"),
+        parts.append(html.Div([html.Div(_("Review the proposal"), className="ca-dc-sub mt-0"),
                                _textarea("ca-dc-review-note", _("Review opinion")),
                                dbc.Button(_("Record the review"), id="ca-dc-review", color="primary")],
                               className="mb-3"))

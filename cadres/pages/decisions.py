@@ -46,7 +46,7 @@ def columns() -> list[dict]:
         link_column("cadre", _("Cadre"), minWidth=140, maxWidth=170),
         {"field": "unit", "headerName": _("Unit"), "minWidth": 120},
         {"field": "type", "headerName": _("Type"), "minWidth": 130},
-        {"field": "title", "headerName": _("Title"), "minWidth": 200, "tooltipField": "title"},
+        {"field": "title", "headerName": _("What is proposed"), "minWidth": 200, "tooltipField": "title"},
         {"field": "status", "headerName": _("Status"), "maxWidth": 100},
         {"field": "outcome", "headerName": _("Outcome"), "maxWidth": 100},
         {"field": "proposed_on", "headerName": _("Proposed on"), "maxWidth": 120},
@@ -67,7 +67,7 @@ def filters(session, actor) -> dbc.Row:
                                     placeholder=_("Any status")), 2),
         field(_("Proposed or decided between"), dcc.DatePickerRange(
             id="ca-dc-dates", display_format="YYYY-MM-DD", clearable=True,
-            start_date_placeholder_text=_("From"), end_date_placeholder_text=_("To")), 3),
+            start_date_placeholder_text=_("Start date"), end_date_placeholder_text=_("End date")), 3),
         field(_("Overrides"), dbc.Switch(id="ca-dc-overrides", value=False, label=_("Overrides only")), 2),
     ], class_name="g-2 mb-3 align-items-end")
 
