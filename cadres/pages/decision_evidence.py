@@ -208,22 +208,42 @@ def change_row(snapshot: dict, change) -> dict:
             "then": fmt(change.then, section, key), "now": fmt(change.now, section, key)}
 
 
-def changes_part(snapshot: dict, changes: list | None) -> Any:
+def _neutral(value: Any) -> Any:
+    """Findings without their wording, which follows the language of whoever computed them."""
+    if isinstance(value, list):
+        return [{k: v for k, v in item.items() if k != "reason"} if isinstance(item, dict) else item
+                for item in value]
+    return value
+
+
+WORDING = ("/summary", "/label", "/measure")  # sentences and labels in the language of whoever froze them
+
+
+def material(changes: list) -> list:
+    """The changes of the records themselves: not the summary sentence or a measure's label,
+    not a finding merely worded in another language (its rule, source and lift date are
+    compared; a measure's code, dates and effect stay compared too)."""
+    return [c for c in changes if not c.path.endswith(WORDING) and _neutral(c.then) != _neutral(c.now)]
+
+
+def changes_part(snapshot: dict, changes: list | None, open_: bool = True) -> Any:
     if changes is None:
         return html.P(_("Changes since the proposal are checked by the organization department."),
                       className="text-muted mb-0")
+    changes = material(changes)
     if not changes:
         return dbc.Alert(_("Nothing has changed: the records still say what was frozen at proposal."),
                          color="success", class_name="mb-0 py-2")
     rows = [change_row(snapshot, c) for c in changes]
+    advice = (_("The decision still rests on the frozen values; weigh the changes before deciding.") if open_
+              else _("The decision rested on the frozen values."))
     head = html.Thead(html.Tr([html.Th(h) for h in (_("Section"), _("Item"), _("Field"), _("Then"), _("Now"))]))
     body = html.Tbody([html.Tr([html.Td(r["section"]), html.Td(r["item"]), html.Td(r["field"]),
                                 html.Td(r["then"], className="ca-dc-then"), html.Td(r["now"], className="ca-dc-now")])
                        for r in rows])
     return html.Div([
-        dbc.Alert(_("%(n)s value(s) in the records differ from the frozen evidence (for the same day). The "
-                    "decision still rests on the frozen values; weigh the changes before deciding.",
-                    n=len(rows)), color="warning", class_name="py-2"),
+        dbc.Alert([_("%(n)s value(s) in the records differ from the frozen evidence (for the same day).",
+                     n=len(rows)), " ", advice], color="warning", class_name="py-2"),
         html.Table([head, body], className="table table-sm ca-dc-table mb-0", id="ca-dc-changes"),
     ])
 

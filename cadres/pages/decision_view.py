@@ -30,8 +30,8 @@ STATUS_COLORS = {DecisionStatus.PROPOSED: "info", DecisionStatus.REVIEWED: "prim
 def _facts(pairs) -> html.Dl:
     items = []
     for label, value, *extra in pairs:
-        items += [html.Dt(label, className="col-sm-4"),
-                  html.Dd(value or "—", className=f"col-sm-8 {extra[0] if extra else ''}".strip())]
+        items += [html.Dt(label, className="col-sm-4 col-xl-3"),
+                  html.Dd(value or "—", className=f"col-sm-8 col-xl-9 {extra[0] if extra else ''}".strip())]
     return html.Dl(items, className="row mb-0 ca-facts")
 
 
@@ -140,7 +140,7 @@ def body(session, actor: Actor, decision) -> html.Div:
         dcc.Store(id="ca-dc-version", data=decision.version),
         dbc.Row([dbc.Col(workflow_section(decision), lg=7 if actions else 12),
                  dbc.Col(actions, lg=5) if actions else None]),
-        ui.section(_("Changed since the proposal"), ev.changes_part(decision.snapshot or {}, changes)),
+        ui.section(_("Changed since the proposal"), ev.changes_part(decision.snapshot or {}, changes, decision.status in OPEN)),
         ev.evidence_section(decision, intact),
     ])
 

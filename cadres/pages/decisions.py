@@ -28,32 +28,38 @@ def eligibility_text(decision) -> str:
     return _("Blocked (%(n)s)", n=decision.blocks_at_proposal)
 
 
+def status_text(decision) -> str:
+    status = DecisionStatus(decision.status).label
+    if decision.outcome:
+        return f"{status} · {DecisionOutcome(decision.outcome).label}"
+    return status
+
+
 def decision_rows(found) -> list[dict]:
     return [{"id": d.id, "number": d.number, "code": d.cadre.code,
              "cadre": f"{d.cadre.name}（{d.cadre.code}）", "unit": d.cadre.unit.name,
-             "type": DecisionType(d.type).label, "title": d.title, "status": DecisionStatus(d.status).label,
+             "type": DecisionType(d.type).label, "title": d.title, "status": status_text(d),
              "outcome": DecisionOutcome(d.outcome).label if d.outcome else "",
              "proposed_on": d.as_of.isoformat(), "decided_on": d.decided_on.isoformat() if d.decided_on else "",
              "eligible": eligibility_text(d), "blocked": not d.eligible_at_proposal,
-             "overridden": d.overridden, "override": _("Override") if d.overridden else ""}
+             "overridden": d.overridden, "override": f"\u26a0 {_('Override')}" if d.overridden else ""}
             for d in found]
 
 
 def columns() -> list[dict]:
     return [
-        {"field": "number", "headerName": _("Number"), "cellRenderer": "CaDecisionLink", "minWidth": 125,
+        {"field": "number", "headerName": _("Number"), "cellRenderer": "CaDecisionLink", "minWidth": 130,
          "maxWidth": 140, "pinned": "left"},
-        link_column("cadre", _("Cadre"), minWidth=140, maxWidth=170),
-        {"field": "unit", "headerName": _("Unit"), "minWidth": 120},
-        {"field": "type", "headerName": _("Type"), "minWidth": 130},
-        {"field": "title", "headerName": _("What is proposed"), "minWidth": 200, "tooltipField": "title"},
-        {"field": "status", "headerName": _("Status"), "maxWidth": 100},
-        {"field": "outcome", "headerName": _("Outcome"), "maxWidth": 100},
-        {"field": "proposed_on", "headerName": _("Proposed on"), "maxWidth": 120},
-        {"field": "decided_on", "headerName": _("Decided on"), "maxWidth": 120},
-        {"field": "eligible", "headerName": _("At proposal"), "maxWidth": 120,
+        link_column("cadre", _("Cadre"), minWidth=160, maxWidth=180),
+        {"field": "unit", "headerName": _("Unit"), "minWidth": 110},
+        {"field": "type", "headerName": _("Type"), "minWidth": 150, "tooltipField": "type"},
+        {"field": "title", "headerName": _("What is proposed"), "minWidth": 170, "tooltipField": "title"},
+        {"field": "status", "headerName": _("Status"), "minWidth": 130},
+        {"field": "proposed_on", "headerName": _("Proposed on"), "minWidth": 108, "maxWidth": 120},
+        {"field": "decided_on", "headerName": _("Decided on"), "minWidth": 108, "maxWidth": 120},
+        {"field": "eligible", "headerName": _("At proposal"), "minWidth": 110, "maxWidth": 130,
          "cellClassRules": {"ca-dc-blocked-cell": "params.data.blocked"}},
-        {"field": "override", "headerName": _("Override"), "maxWidth": 110,
+        {"field": "override", "headerName": _("Override"), "minWidth": 110, "maxWidth": 140,
          "cellClassRules": {"ca-dc-override-cell": "params.data.overridden"}},
     ]
 

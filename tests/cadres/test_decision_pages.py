@@ -275,3 +275,13 @@ def test_a_cadre_cannot_withdraw(client, app, city, session):
                                                   "ca-dc-withdraw-reason.value": "x"})
     session.expire_all()
     assert session.get(PersonnelDecision, decision.id).status == DecisionStatus.PROPOSED
+
+
+def test_evidence_frozen_in_chinese_shows_no_change_when_read_in_english(client, city, session):
+    from portal.i18n import use_lang
+
+    sanctioned(session, city, "party_warning", date(2026, 6, 20))
+    with use_lang("zh"):
+        decision = propose(session, city)
+    login(client, "reviewer")
+    assert "Nothing has changed" in page(client, "/decisions/view", f"?id={decision.id}")
