@@ -239,7 +239,7 @@ def changes_part(snapshot: dict, changes: list | None, open_: bool = True) -> An
               else _("The decision rested on the frozen values."))
     head = html.Thead(html.Tr([html.Th(h) for h in (_("Section"), _("Item"), _("Field"), _("Then"), _("Now"))]))
     body = html.Tbody([html.Tr([html.Td(r["section"]), html.Td(r["item"]), html.Td(r["field"]),
-                                html.Td(r["then"], className="ca-dc-then"), html.Td(r["now"], className="ca-dc-now")])
+                                html.Td(r["then"], className="ca-dc-then" if r["then"] != "—" else ""), html.Td(r["now"], className="ca-dc-now")])
                        for r in rows])
     return html.Div([
         dbc.Alert([_("%(n)s value(s) in the records differ from the frozen evidence (for the same day).",
