@@ -90,7 +90,7 @@ def fmt(value: Any, section: str = "", key: str = "") -> str:
     enum = ENUMS.get((section, key))
     if enum is not None:
         try:
-            return enum(value).label
+            return enum(str(value)).label
         except ValueError:
             return str(value)
     return str(value)
