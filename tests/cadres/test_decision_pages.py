@@ -285,3 +285,23 @@ def test_evidence_frozen_in_chinese_shows_no_change_when_read_in_english(client,
         decision = propose(session, city)
     login(client, "reviewer")
     assert "Nothing has changed" in page(client, "/decisions/view", f"?id={decision.id}")
+
+
+def test_an_inspector_gets_no_export_and_nothing_is_audited(client, app, city, session, two):
+    login(client, "inspector")
+    response = call(client, app, "decisions.export", {"ca-dc-export.n_clicks": 1, "ca-dc-overrides.value": False})
+    assert "ca-dc-download" not in response.get_json()["response"]
+    assert "Your role may not do this" in shown(response)
+    session.expire_all()
+    assert session.scalar(select(AuditEvent).where(AuditEvent.action == "export")) is None
+
+
+def test_an_override_is_highlighted_on_the_decision_page(client, city, session, two):
+    blocked, _eligible = two
+    decisions.decide(session, city.actor("reviewer"), blocked.id, outcome=DecisionOutcome.APPROVED, note="文号",
+                     decided_on=AS_OF, override_reason="特殊岗位急需。")
+    session.commit()
+    login(client, "reviewer")
+    shown_page = page(client, "/decisions/view", f"?id={blocked.id}")
+    assert "ca-dc-override-reason" in shown_page and "特殊岗位急需。" in shown_page
+    assert "Record the decision" not in shown_page and "The decision rested on the frozen values" not in shown_page
