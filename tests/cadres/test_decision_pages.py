@@ -305,3 +305,44 @@ def test_an_override_is_highlighted_on_the_decision_page(client, city, session, 
     shown_page = page(client, "/decisions/view", f"?id={blocked.id}")
     assert "ca-dc-override-reason" in shown_page and "特殊岗位急需。" in shown_page
     assert "Record the decision" not in shown_page and "The decision rested on the frozen values" not in shown_page
+
+
+# --- isolation: a cadre calls every callback of these pages with another cadre's decision --------
+
+def cadre_calls(other) -> dict[str, dict]:
+    ids = {"ca-dc-id.data": other.id, "ca-dc-version.data": other.version}
+    return {
+        "decisions.search": {"ca-dc-unit.value": None, "ca-dc-types.value": [], "ca-dc-statuses.value": []},
+        "decisions.export": {"ca-dc-export.n_clicks": 1},
+        "decision_view.review": {"ca-dc-review.n_clicks": 1, "ca-dc-review-note.value": "x", **ids},
+        "decision_view.decide": {"ca-dc-decide.n_clicks": 1, "ca-dc-outcome.value": "approved",
+                                 "ca-dc-decided-on.value": "2026-11-25", "ca-dc-decision-note.value": "x",
+                                 "ca-dc-override.value": "x", **ids},
+        "decision_view.withdraw": {"ca-dc-withdraw.n_clicks": 1, "ca-dc-withdraw-reason.value": "x", **ids},
+    }
+
+
+ISOLATION_TESTED = {"decisions.search", "decisions.export", "decision_view.review", "decision_view.decide",
+                    "decision_view.withdraw"}
+
+
+@pytest.mark.parametrize("name", sorted(ISOLATION_TESTED))
+def test_a_cadre_gets_nothing_of_another_cadres_decision(client, app, city, session, two, name):
+    _blocked, other = two  # 李娜's commendation, proposed
+    reviewed(session, city, other)
+    login(client, "cadre")
+    session.expire_all()
+    count = session.scalar(select(func.count()).select_from(AuditEvent))
+    response = call(client, app, name, cadre_calls(other)[name])
+    assert response.status_code in (200, 204, 403)
+    assert "李娜" not in shown(response) and "C0002" not in shown(response)
+    session.expire_all()
+    assert session.get(PersonnelDecision, other.id).status == DecisionStatus.REVIEWED
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == count
+
+
+def test_every_callback_of_the_decision_pages_has_an_isolation_test(app):
+    from tests.cadres.callbacks import cadres_callbacks
+
+    mine = {name for name in cadres_callbacks(app) if name.startswith(("decisions.", "decision_view."))}
+    assert mine == ISOLATION_TESTED
