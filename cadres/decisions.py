@@ -24,6 +24,7 @@ from portal.db import utcnow
 from portal.errors import Conflict, Invalid, NotFound
 from portal.i18n import _
 from portal.models import Cadre, Unit
+from portal.tabular import Column, Table, to_bytes
 
 OPEN = (DecisionStatus.PROPOSED, DecisionStatus.REVIEWED)
 
@@ -221,3 +222,36 @@ def check_evidence(session: Session, actor: Actor, decision: PersonnelDecision) 
     now = freeze(session, actor, decision.cadre.code, decision.type, decision.as_of)
     found = evidence.changes(decision.snapshot, now, ignore=(f"profile/decisions/{decision.number}",))
     return EvidenceCheck(intact, found)
+
+
+def snapshot_intact(decision: PersonnelDecision) -> bool:
+    """Whether the frozen JSON still matches its hash (without recomputing the evidence)."""
+    return evidence.snapshot_hash(decision.snapshot) == decision.snapshot_hash
+
+
+EXPORT_COLUMNS = (
+    Column("number", "决定编号"), Column("cadre_code", "干部编号"), Column("cadre_name", "姓名"),
+    Column("unit", "单位"), Column("type", "类型"), Column("title", "事项"), Column("status", "状态"),
+    Column("outcome", "结果"), Column("as_of", "证据日期"), Column("decided_on", "决定日期"),
+    Column("eligible_at_proposal", "提议时符合条件"), Column("blocks_at_proposal", "提议时负面情形数"),
+    Column("overridden", "越过负面清单"), Column("override_reason", "越过理由"),
+)
+
+
+def export_decisions(session: Session, actor: Actor, filters: DecisionFilter = DecisionFilter(),
+                     fmt: str = "xlsx", header_style: str = "key") -> bytes:
+    """The filtered list of decisions in scope as a file, audited as an export."""
+    actor.require("export")
+    found = list_decisions(session, actor, filters)
+    rows = [{"number": d.number, "cadre_code": d.cadre.code, "cadre_name": d.cadre.name,
+             "unit": d.cadre.unit.name, "type": d.type, "title": d.title, "status": d.status,
+             "outcome": d.outcome, "as_of": d.as_of, "decided_on": d.decided_on,
+             "eligible_at_proposal": d.eligible_at_proposal, "blocks_at_proposal": d.blocks_at_proposal,
+             "overridden": d.overridden, "override_reason": d.override_reason} for d in found]
+    content = to_bytes(Table("decisions", EXPORT_COLUMNS, rows), fmt, header_style)
+    audit.log(session, actor, "export", entity_type="decisions",
+              summary={"kind": "decisions", "format": fmt, "rows": len(rows),
+                       "filters": {"unit_id": filters.unit_id, "types": [t.value for t in filters.types],
+                                   "statuses": [s.value for s in filters.statuses], "start": filters.start,
+                                   "end": filters.end, "overridden_only": filters.overridden_only}})
+    return content

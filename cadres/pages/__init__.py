@@ -4,6 +4,8 @@ from cadres.pages import (  # noqa: F401
     certificate,
     claims,
     courses,
+    decision_view,
+    decisions,
     grades,
     my_training,
     overview,
