@@ -5,6 +5,7 @@ from cadres.pages import (  # noqa: F401
     claims,
     courses,
     grades,
+    linkage,
     my_training,
     overview,
     plans,
