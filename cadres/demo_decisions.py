@@ -32,7 +32,7 @@ from portal.errors import Invalid
 from portal.models import User
 
 HISTORY_DAYS = 730                 # decisions over the last two years
-PER_PERIOD = {"commend": 4, "promote": 1, "talk": 6, "adjust": 1}
+PER_PERIOD = {"commend": 6, "promote": 2, "talk": 6, "adjust": 2}
 SPARE_LATEST = 3                   # bottom-band units of the latest period left without follow-up
 OVERRIDES = ((DecisionType.RANK_PROMOTION, "min_tenure"), (DecisionType.PROMOTION, "min_tenure"),
              (DecisionType.PROMOTION, "appraisal_grade"), (DecisionType.RANK_PROMOTION, "appraisal_grade"),
@@ -169,7 +169,7 @@ class _Seeder:
                 if unit_id not in self.spare:
                     found += [(period, unit_id, c) for c in self.leaders.get(unit_id, [])]
         self.rng.shuffle(found)
-        return found
+        return sorted(found, key=lambda item: item[0].end, reverse=True)  # the latest periods first
 
     def likely_blocked(self, cadre: dict, kind: DecisionType, rule: str, day: date) -> bool:
         """A cheap guess from the seeded rows, so the engine is asked about few cadres."""

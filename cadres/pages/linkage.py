@@ -28,10 +28,10 @@ OUTPUTS = ("ca-lk-window", "ca-lk-kpis", "ca-lk-bands", "ca-lk-scatter", "ca-lk-
 
 def missing_columns() -> list[dict]:
     return [{"field": "unit", "headerName": _("Unit"), "minWidth": 160},
-            {"field": "score", "headerName": _("Composite score"), "maxWidth": 130, "type": "numericColumn"},
+            {"field": "score", "headerName": _("Composite score"), "minWidth": 130, "maxWidth": 150, "type": "numericColumn"},
             {"field": "grade", "headerName": _("Grade"), "maxWidth": 100},
             link_column("name", _("Leader"), maxWidth=140),
-            {"field": "code", "headerName": _("Cadre code"), "maxWidth": 110},
+            {"field": "code", "headerName": _("Cadre code"), "minWidth": 120, "maxWidth": 130},
             {"field": "role", "headerName": _("Role"), "maxWidth": 110}]
 
 
@@ -39,7 +39,7 @@ def promotion_columns() -> list[dict]:
     return [{"field": "number", "headerName": _("Decision"), "cellRenderer": "CaLkDecisionLink", "minWidth": 130},
             link_column("name", _("Cadre"), maxWidth=130),
             {"field": "unit", "headerName": _("Unit"), "minWidth": 140},
-            {"field": "grade", "headerName": _("Unit grade"), "maxWidth": 110},
+            {"field": "grade", "headerName": _("Unit grade"), "minWidth": 115, "maxWidth": 130},
             {"field": "type", "headerName": _("Type"), "minWidth": 140},
             {"field": "day", "headerName": _("Date"), "maxWidth": 115},
             {"field": "status", "headerName": _("Status"), "maxWidth": 120},

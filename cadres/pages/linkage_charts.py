@@ -25,23 +25,23 @@ def band_label(code: str) -> str:
 
 
 def band_heatmap(counts: dict[tuple[str, str], int], units: dict[str, int]) -> go.Figure:
-    """Rows: result bands (with their number of units); columns: decision types; cells: the
+    """Columns: result bands (with their number of units); rows: decision types; cells: the
     number of decisions taken about the leaders of the band's units in the window."""
     if not sum(units.values()):
         return empty_figure(_("No unit in this subtree has a result in this period."))
     if not sum(counts.values()):
         return empty_figure(_("No decision about these units' leaders was taken in the window."))
     bands = [b for b in rules.BANDS if units[b]] or list(rules.BANDS)
-    z = [[counts[(b, t)] for t in rules.TYPES] for b in bands]
-    y = [_("%(band)s (%(n)s units)", band=band_label(b), n=units[b]) for b in bands]
-    x = [type_label(t) for t in rules.TYPES]
+    z = [[counts[(b, t)] for b in bands] for t in rules.TYPES]
+    x = [_("%(band)s (%(n)s units)", band=band_label(b), n=units[b]) for b in bands]
+    y = [type_label(t) for t in rules.TYPES]
     figure = go.Figure(go.Heatmap(
         z=z, x=x, y=y, text=z, texttemplate="%{text}", colorscale=[[0, "#f5f6f8"], [1, "#4c6a8a"]],
         xgap=3, ygap=3, colorbar=dict(title=dict(text=_("Decisions")), thickness=12),
-        hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>"))
+        hovertemplate="%{x}<br>%{y}: %{z}<extra></extra>"))
     figure.update_layout(title=_("Decisions about leaders by the unit's result band"), height=360,
-                         xaxis=dict(title=_("Decision type"), side="bottom"),
-                         yaxis=dict(title=_("Result band (units)"), autorange="reversed"),
+                         xaxis=dict(title=_("Result band of the unit (number of units)"), side="bottom"),
+                         yaxis=dict(title=_("Decision type"), autorange="reversed"),
                          margin=dict(t=48, b=60))
     return figure
 
