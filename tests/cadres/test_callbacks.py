@@ -173,6 +173,7 @@ REVIEWER_CALLS = [
     ("grades.show_year", {"ca-gr-view-year.value": str(THIS_YEAR - 1)}),
     ("grades.save", {"ca-gr-save.n_clicks": 1, "ca-gr-code.value": "C0002", "ca-gr-year.value": THIS_YEAR - 1,
                      "ca-gr-grade.value": "excellent"}),
+    ("linkage.refresh", {"ca-lk-period.value": None, "ca-lk-unit.value": None}),
 ]
 
 
