@@ -36,7 +36,7 @@ def missing_columns() -> list[dict]:
 
 
 def promotion_columns() -> list[dict]:
-    return [{"field": "number", "headerName": _("Decision"), "cellRenderer": "CaLkDecisionLink", "minWidth": 130},
+    return [{"field": "number", "headerName": _("Decision number"), "cellRenderer": "CaLkDecisionLink", "minWidth": 130},
             link_column("name", _("Cadre"), maxWidth=130),
             {"field": "unit", "headerName": _("Unit"), "minWidth": 140},
             {"field": "grade", "headerName": _("Unit grade"), "minWidth": 115, "maxWidth": 130},
@@ -77,7 +77,7 @@ def layout(**_query):
             _("No assessment period has been published yet."),
             _("The linkage is shown once a period's results are published on the assessment pages."))])
     filters = dbc.Row([
-        field(_("Period"), ui.dropdown("ca-lk-period", [{"label": c, "value": c} for c in codes], codes[0],
+        field(_("Assessment period"), ui.dropdown("ca-lk-period", [{"label": c, "value": c} for c in codes], codes[0],
                                        clearable=False), width=3),
         field(_("Units"), ui.dropdown("ca-lk-unit", ui.unit_options(session, actor), None,
                                       placeholder=_("All units in your scope")), width=5),

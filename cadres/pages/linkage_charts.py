@@ -33,12 +33,13 @@ def band_heatmap(counts: dict[tuple[str, str], int], units: dict[str, int]) -> g
         return empty_figure(_("No decision about these units' leaders was taken in the window."))
     bands = [b for b in rules.BANDS if units[b]] or list(rules.BANDS)
     z = [[counts[(b, t)] for b in bands] for t in rules.TYPES]
-    x = [_("%(band)s (%(n)s units)", band=band_label(b), n=units[b]) for b in bands]
+    x = ["<br>".join((band_label(b), _("%(n)s units", n=units[b]))) for b in bands]
     y = [type_label(t) for t in rules.TYPES]
     figure = go.Figure(go.Heatmap(
         z=z, x=x, y=y, text=z, texttemplate="%{text}", colorscale=[[0, "#f5f6f8"], [1, "#4c6a8a"]],
         xgap=3, ygap=3, colorbar=dict(title=dict(text=_("Decisions")), thickness=12),
         hovertemplate="%{x}<br>%{y}: %{z}<extra></extra>"))
+    figure.update_xaxes(tickangle=0)
     figure.update_layout(title=_("Decisions about leaders by the unit's result band"), height=360,
                          xaxis=dict(title=_("Result band of the unit (number of units)"), side="bottom"),
                          yaxis=dict(title=_("Decision type"), autorange="reversed"),
