@@ -186,3 +186,29 @@ def test_malformed_inputs_get_a_plain_message(client, app, decided):
         response = refresh(client, app, period, unit)
         assert response.status_code in (200, 400)
         assert "Traceback" not in text(response)
+
+
+def test_without_a_published_period_the_callback_explains_why(client, app, city):
+    login(client, "reviewer")
+    response = refresh(client, app, period=None)
+    assert response.status_code == 200 and "No assessment period has been published yet." in text(response)
+
+
+# --- the figures ---------------------------------------------------------------------------------
+
+def test_figures_explain_their_empty_states_and_carry_titles_and_units(app):
+    from cadres.pages import linkage_charts as charts
+    from cadres.rules import linkage as rules
+
+    no_units = dict.fromkeys(rules.BANDS, 0)
+    none = {(b, t): 0 for b in rules.BANDS for t in rules.TYPES}
+    assert "has a result" in charts.band_heatmap(none, no_units).layout.annotations[0].text
+    units = {**no_units, "poor": 2}
+    assert "in the window" in charts.band_heatmap(none, units).layout.annotations[0].text
+    filled = charts.band_heatmap({**none, ("poor", "adjustment"): 1}, units)
+    assert filled.layout.title.text and filled.layout.xaxis.title.text and list(filled.data[0].z[4]) == [1]
+    assert "earlier published period" in charts.change_scatter([], None).layout.annotations[0].text
+    point = rules.ScatterPoint(1, "桃桥街道", "poor", -3.5, "adjustment", 1)
+    scatter = charts.change_scatter([point], "2026Q1")
+    assert "2026Q1" in scatter.layout.xaxis.title.text and "(points)" in scatter.layout.xaxis.title.text
+    assert list(scatter.data[0].x) == [-3.5]
