@@ -69,12 +69,22 @@ class _Seeder:
         self.spare: set[int] = set()       # bottom-band units deliberately left without follow-up
         self.overrides = 0
         self.bad_grades: set[int] = set()
+        self.planned: list[tuple] = []
         self.documents = 0
 
     # --- one decision through the service ---------------------------------------------------------
     def run(self, cadre: dict, kind: DecisionType, title: str, rationale: str, proposed: date,
-            decided: date | None, status: DecisionStatus = DecisionStatus.DECIDED,
-            outcome: DecisionOutcome = DecisionOutcome.APPROVED, override: str = "") -> PersonnelDecision:
+            decided: date | None, status: DecisionStatus = DecisionStatus.DECIDED, override: str = "") -> None:
+        """Plan a decision; ``execute`` takes them in date order so numbers follow the calendar."""
+        self.planned.append((proposed, len(self.planned), (cadre, kind, title, rationale, proposed, decided,
+                                                          status, override)))
+
+    def execute(self) -> None:
+        for _day, _order, args in sorted(self.planned, key=lambda item: item[:2]):
+            self.take(*args)
+
+    def take(self, cadre: dict, kind: DecisionType, title: str, rationale: str, proposed: date,
+             decided: date | None, status: DecisionStatus, override: str) -> PersonnelDecision:
         session, actor = self.session, self.actor
         decision = decisions.propose(session, actor, cadre_code=cadre["code"], decision_type=kind, title=title,
                                      rationale=rationale, as_of=proposed)
@@ -92,7 +102,8 @@ class _Seeder:
         self.documents += 1
         note = f"江组干〔{decided.year}〕{self.documents}号"
         try:
-            decisions.decide(session, actor, decision.id, outcome=outcome, note=note, decided_on=decided,
+            decisions.decide(session, actor, decision.id, outcome=DecisionOutcome.APPROVED, note=note,
+                             decided_on=decided,
                              override_reason=override)
         except Invalid as refused:
             if refused.field != "override_reason":
@@ -248,4 +259,5 @@ def seed(session: Session, city: DemoCity) -> None:
         seeder.follow_period(period, frame, latest=index == len(results) - 1)
     seeder.low_band_promotions(results)
     seeder.open_proposals(*results[-1])
+    seeder.execute()
     session.flush()
