@@ -7,6 +7,7 @@ from cadres.pages import (  # noqa: F401
     decision_view,
     decisions,
     grades,
+    linkage,
     my_training,
     overview,
     plans,

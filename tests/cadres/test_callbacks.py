@@ -181,6 +181,7 @@ REVIEWER_CALLS = [
     ("portrait_propose.submit_proposal", {"ca-pf-prop-submit.n_clicks": 1, "ca-pf-prop-type.value": "promotion",
                                           "ca-pf-prop-title.value": "x", "ca-pf-prop-rationale.value": "y",
                                           "ca-profile-code.data": "C0002"}),
+    ("linkage.refresh", {"ca-lk-period.value": None, "ca-lk-unit.value": None}),
 ]
 
 

@@ -230,3 +230,49 @@ def test_cli_imports_and_exports_with_a_plain_error_on_bad_files(session, city, 
     session.expire_all()
     assert count(session, TrainingRecord) == 3
     assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "import")) == 1
+
+
+# --- personnel decisions (export only) ---------------------------------------------------------
+
+def _decisions(session, city):
+    from datetime import date
+
+    from cadres import decisions
+    from cadres.enums import DecisionOutcome, DecisionType
+
+    reviewer = city.actor("reviewer")
+    made = []
+    for code, kind in (("C0001", DecisionType.COMMENDATION), ("C0002", DecisionType.ADMONISHMENT_TALK)):
+        decision = decisions.propose(session, reviewer, cadre_code=code, decision_type=kind, title="事项",
+                                     rationale="理由", as_of=date(2026, 5, 4))
+        made.append(decision)
+    decisions.review(session, reviewer, made[0].id, "同意")
+    decisions.decide(session, reviewer, made[0].id, outcome=DecisionOutcome.APPROVED, note="江组干〔2026〕1号",
+                     decided_on=date(2026, 5, 20))
+    session.commit()
+    return made
+
+
+def test_decisions_export_lists_the_decisions_in_scope_with_their_evidence_hash(session, city):
+    made = _decisions(session, city)
+    content = transfer.run_export(session, city.actor("reviewer"), "decisions", "csv")
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert [r["number"] for r in rows] == [d.number for d in made]
+    first = rows[0]
+    assert (first["cadre_code"], first["type"], first["status"], first["outcome"], first["decided_on"],
+            first["overridden"]) == ("C0001", "commendation", "decided", "approved", "2026-05-20", "no")
+    assert first["snapshot_hash"] == made[0].snapshot_hash and first["eligible_at_proposal"] == "yes"
+    assert rows[1]["outcome"] == "" and rows[1]["status"] == "proposed"
+    zh = transfer.run_export(session, city.actor("reviewer"), "decisions", "csv", header_style="zh")
+    assert zh.decode("utf-8-sig").startswith("编号,干部编号,姓名")
+    assert transfer.run_export(session, city.actor("reviewer"), "decisions", "csv", period="2025").count(b"\n") == 1
+
+
+def test_decisions_export_keeps_to_the_subtree_and_refuses_cadres_and_inspectors(session, city):
+    _decisions(session, city)
+    content = transfer.run_export(session, city.actor("reviewer-d1"), "decisions", "csv")
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert [r["cadre_code"] for r in rows] == ["C0001"]
+    for who in ("cadre", "inspector"):
+        with pytest.raises(AccessDenied):
+            transfer.run_export(session, city.actor(who), "decisions", "csv")
