@@ -162,7 +162,7 @@ def test_workbook_headers_follow_the_language(session, world_full):
     with use_lang("zh"):
         report = annual.annual_report(session, world_full.actor("reviewer"), world_full.city.id, YEAR)
         book = load_workbook(BytesIO(annual.annual_workbook(report)))
-    assert book.sheetnames == ["封面", "结果", "教育培训", "四种形态", "选任奖惩"]
+    assert book.sheetnames == ["封面", "结果", "教育培训", "四种形态", "决定"]
     assert book["结果"]["B1"].value == "单位"
 
 
