@@ -35,6 +35,7 @@ from portal.i18n import _
 from portal.models import Unit
 
 EXTREMES = 3  # how many top and bottom units the report names
+LISTED = 30  # up to this many units the printable report lists them all (the workbook always does)
 FIRST_YEAR = 2000
 
 
@@ -157,6 +158,27 @@ def extremes(rows: tuple[ResultRow, ...], count: int = EXTREMES) -> tuple[tuple,
     top = tuple(ordered[:count])
     bottom = tuple(r for r in reversed(ordered[len(top):]))[:count]
     return top, bottom
+
+
+@dataclass(frozen=True)
+class LevelSummary:
+    level_label: str
+    units: int
+    average: float
+    grades: tuple[int, ...]  # units per grade, best first
+
+
+def by_level(rows: tuple[ResultRow, ...]) -> tuple[LevelSummary, ...]:
+    """Units, average composite and grade counts per level (large subtrees on paper)."""
+    found = []
+    for level in UnitLevel:
+        members = [r for r in rows if r.level == level.value]
+        if members:
+            counted = Counter(r.grade for r in members)
+            found.append(LevelSummary(level.label, len(members), round(sum(r.composite for r in members)
+                                                                       / len(members), 2),
+                                      tuple(counted.get(g.value, 0) for g in Grade)))
+    return tuple(found)
 
 
 def grade_counts(rows: tuple[ResultRow, ...]) -> tuple[GradeCount, ...]:

@@ -46,8 +46,8 @@ def training_completion(rows: Sequence) -> go.Figure:
                        hovertemplate="%{y} · " + label + ": %{x:.0f}%<extra></extra>")
     figure.update_layout(barmode="stack", title=_("Completion of the year's plans by unit"),
                          xaxis=dict(title=_("Share of cadres (%)"), range=[0, 100], ticksuffix="%"),
-                         legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0,
-                                     traceorder="normal"), margin=dict(t=48, b=80), bargap=0.35)
+                         legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0,
+                                     traceorder="normal"), margin=dict(t=48, b=96), bargap=0.35)
     return _fixed(figure, min(520, max(260, 130 + 26 * len(rows))))
 
 

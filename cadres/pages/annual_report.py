@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
+from assessment.enums import Grade
 from cadres import annual
 from cadres.pages import annual_charts as charts
 from cadres.pages.common import hours, percent, year_select
@@ -63,9 +64,21 @@ def results_part(report: annual.AnnualReport) -> dbc.Card:
         html.H3(_("Lowest placed units"), className="ca-ar-subtitle"),
         _table(headers, _result_rows(report.bottom), numeric) if report.bottom else html.P(
             _("Too few units to name the lowest placed separately."), className="text-muted small"),
-        html.H3(_("All units"), className="ca-ar-subtitle"),
-        _table(headers, _result_rows(report.results), numeric),
+        *_all_units(report, headers, numeric),
     ])
+
+
+def _all_units(report: annual.AnnualReport, headers: list[str], numeric: tuple[int, ...]) -> list:
+    """Every unit when they fit on a few pages; otherwise a summary by level (the workbook lists all)."""
+    if len(report.results) <= annual.LISTED:
+        return [html.H3(_("All units"), className="ca-ar-subtitle"),
+                _table(headers, _result_rows(report.results), numeric)]
+    rows = [[s.level_label, s.units, f"{s.average:.2f}", *s.grades] for s in annual.by_level(report.results)]
+    return [html.H3(_("Results by level"), className="ca-ar-subtitle"),
+            _table([_("Level"), _("Units assessed"), _("Average composite score"), *[g.label for g in Grade]], rows,
+                   (1, 2, 3, 4, 5, 6)),
+            html.P(_("The workbook (Download XLSX) lists all %(n)s units.", n=len(report.results)),
+                   className="text-muted small")]
 
 
 def training_part(report: annual.AnnualReport) -> dbc.Card:
