@@ -13,6 +13,9 @@ from portal.theme import GRADE_COLOURS, STATUS, empty_figure
 
 WIDTH = 640  # px; the print stylesheet keeps the section padding below 20 px a side
 HEIGHT = 300
+# measured from the figure's bottom edge, so it never meets the axis title whatever the height
+LEGEND_AT_BOTTOM = dict(orientation="h", yref="container", yanchor="bottom", y=0.01, xanchor="left", x=0,
+                        traceorder="normal")
 FORM_COLOURS = ["#8aa1b8", "#d1b06b", "#c0745f", "#7a2e26"]  # as the accountability dashboard
 
 
@@ -46,8 +49,7 @@ def training_completion(rows: Sequence) -> go.Figure:
                        hovertemplate="%{y} · " + label + ": %{x:.0f}%<extra></extra>")
     figure.update_layout(barmode="stack", title=_("Completion of the year's plans by unit"),
                          xaxis=dict(title=_("Share of cadres (%)"), range=[0, 100], ticksuffix="%"),
-                         legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0,
-                                     traceorder="normal"), margin=dict(t=48, b=96), bargap=0.35)
+                         legend=LEGEND_AT_BOTTOM, margin=dict(t=48, b=96), bargap=0.35)
     return _fixed(figure, min(520, max(260, 130 + 26 * len(rows))))
 
 
