@@ -84,6 +84,11 @@ def _all_units(report: annual.AnnualReport, headers: list[str], numeric: tuple[i
 def training_part(report: annual.AnnualReport) -> dbc.Card:
     if not report.training:
         return _part(_("Training"), [ui.empty_state(_("No serving cadres in this unit."))])
+    if not report.training_summary.get("avg_hours"):
+        return _part(_("Training"), [ui.empty_state(
+            _("No training recorded for %(year)s.", year=report.year),
+            _("Records come from imports, classes and approved claims; without any, every plan of the year "
+              "counts as behind."))])
     rows = [[r.unit_name, r.cadres, r.complete, r.on_pace, r.behind, percent(r.complete_rate), hours(r.avg_hours)]
             for r in report.training]
     headers = [_("Unit"), _("Serving cadres"), _("Plan completed"), _("On pace"), _("Behind schedule"),

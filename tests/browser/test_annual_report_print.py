@@ -4,8 +4,11 @@ app shell hidden, one part per page, a reasonable number of pages."""
 from __future__ import annotations
 
 import re
+from io import BytesIO
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.browser.conftest import screenshot
 
@@ -26,6 +29,10 @@ def test_the_annual_report_prints_on_a4_without_cut_off_charts(login_as, demo_ur
     page.wait_for_load_state("networkidle")
     assert page.locator(".ca-ar-part").count() == 4
     screenshot(page, f"annual-report-{lang}")
+    with page.expect_download() as download:
+        page.click("#ca-ar-xlsx")
+    book = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
+    assert len(book.sheetnames) == 5 and download.value.suggested_filename.endswith(".xlsx")
 
     page.emulate_media(media="print")
     widths = page.eval_on_selector_all(".js-plotly-plot", "els => els.map(e => e.getBoundingClientRect().width)")
