@@ -173,6 +173,8 @@ REVIEWER_CALLS = [
     ("grades.show_year", {"ca-gr-view-year.value": str(THIS_YEAR - 1)}),
     ("grades.save", {"ca-gr-save.n_clicks": 1, "ca-gr-code.value": "C0002", "ca-gr-year.value": THIS_YEAR - 1,
                      "ca-gr-grade.value": "excellent"}),
+    ("annual_report.show", {"ca-ar-unit.value": 1, "ca-ar-year.value": str(THIS_YEAR)}),
+    ("annual_report.download", {"ca-ar-xlsx.n_clicks": 1, "ca-ar-unit.value": 1, "ca-ar-year.value": str(THIS_YEAR)}),
 ]
 
 
