@@ -169,8 +169,10 @@ def layout(unit: str | None = None, year: str | None = None, **_query):
         chosen = int(year) if year else date.today().year
     except ValueError:
         chosen = date.today().year
+    options = ui.unit_options(session, actor)
+    chosen_unit = next((o["value"] for o in options if str(o["value"]) == str(unit)), actor.unit_id)
     controls = html.Div([
-        html.Div(ui.dropdown("ca-ar-unit", ui.unit_options(session, actor), actor.unit_id, clearable=False,
+        html.Div(ui.dropdown("ca-ar-unit", options, chosen_unit, clearable=False,
                              placeholder=_("Unit")), style={"minWidth": "260px"}),
         year_select("ca-ar-year", chosen),
         dbc.Button(_("Print"), id="ca-ar-print", color="primary", size="sm"),
