@@ -42,5 +42,9 @@ def test_the_annual_report_prints_on_a4_without_cut_off_charts(login_as, demo_ur
     breaks = page.eval_on_selector_all(".ca-ar-part", "els => els.map(e => getComputedStyle(e).breakBefore)")
     assert breaks[1:] == ["page"] * 3
 
+    page.set_viewport_size({"width": int(A4_PRINTABLE_PX), "height": 960})  # the paper's width
+    page.wait_for_timeout(500)
+    assert page.eval_on_selector(".ca-ar-document", "e => e.scrollWidth") <= int(A4_PRINTABLE_PX)
+
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and 4 <= pdf_pages(pdf) <= 20
