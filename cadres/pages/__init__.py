@@ -1,6 +1,7 @@
 """The cadres pages; importing this package registers them with the portal."""
 
 from cadres.pages import (  # noqa: F401
+    annual_report,
     certificate,
     claims,
     courses,

@@ -182,6 +182,8 @@ REVIEWER_CALLS = [
                                           "ca-pf-prop-title.value": "x", "ca-pf-prop-rationale.value": "y",
                                           "ca-profile-code.data": "C0002"}),
     ("linkage.refresh", {"ca-lk-period.value": None, "ca-lk-unit.value": None}),
+    ("annual_report.show", {"ca-ar-unit.value": 1, "ca-ar-year.value": str(THIS_YEAR)}),
+    ("annual_report.download", {"ca-ar-xlsx.n_clicks": 1, "ca-ar-unit.value": 1, "ca-ar-year.value": str(THIS_YEAR)}),
 ]
 
 

@@ -1,0 +1,50 @@
+"""The annual report prints on A4 portrait: no chart wider than the printable width, the
+app shell hidden, one part per page, a reasonable number of pages."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+A4_PRINTABLE_PX = 180 / 25.4 * 96  # 210 mm less 2 × 15 mm margins, at 96 dpi ≈ 680 px
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_annual_report_prints_on_a4_without_cut_off_charts(login_as, demo_url, lang):
+    page = login_as("reviewer", lang)
+    page.goto(f"{demo_url}/reports/annual")
+    page.wait_for_selector(".ca-ar-document .js-plotly-plot", timeout=60000)
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".ca-ar-part").count() == 4
+    screenshot(page, f"annual-report-{lang}")
+    with page.expect_download() as download:
+        page.click("#ca-ar-xlsx")
+    book = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
+    assert len(book.sheetnames) == 5 and download.value.suggested_filename.endswith(".xlsx")
+
+    page.emulate_media(media="print")
+    widths = page.eval_on_selector_all(".js-plotly-plot", "els => els.map(e => e.getBoundingClientRect().width)")
+    assert len(widths) >= 2 and all(0 < w <= A4_PRINTABLE_PX for w in widths), widths
+    assert not page.locator(".portal-header").is_visible()
+    assert not page.locator("#ca-ar-print").is_visible()
+    breaks = page.eval_on_selector_all(".ca-ar-part", "els => els.map(e => getComputedStyle(e).breakBefore)")
+    assert breaks[1:] == ["page"] * 3
+
+    page.set_viewport_size({"width": int(A4_PRINTABLE_PX), "height": 960})  # the paper's width
+    page.wait_for_timeout(500)
+    assert page.eval_on_selector(".ca-ar-document", "e => e.scrollWidth") <= int(A4_PRINTABLE_PX)
+
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and 4 <= pdf_pages(pdf) <= 20
