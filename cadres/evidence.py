@@ -275,16 +275,28 @@ class Change:
         return self.path.split("/", 1)[0]
 
 
-IGNORED = ("as_of", "summary", "eligibility/as_of")
+# Sentences and labels are written in the language of whoever froze or recomputed the
+# evidence; what they say is also in the coded fields (rule, source, until, code, dates),
+# which are compared instead.
+WORDING = frozenset({"summary", "label", "reason", "measure"})
+
+
+def without_wording(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: without_wording(v) for k, v in value.items() if k not in WORDING}
+    if isinstance(value, list):
+        return [without_wording(v) for v in value]
+    return value
 
 
 def changes(frozen: dict, current: dict, ignore: tuple[str, ...] = ()) -> list[Change]:
     """What differs between the frozen evidence and the same evidence recomputed now for
-    the same day, field by field (so only edits of the underlying records show)."""
-    before, after = _flatten(frozen), _flatten(current)
+    the same day, field by field (so only edits of the underlying records show, not the
+    language they are worded in)."""
+    before, after = _flatten(without_wording(frozen)), _flatten(without_wording(current))
     found = []
     for path in sorted(set(before) | set(after)):
-        if path.startswith(IGNORED + ignore):
+        if ignore and path.startswith(ignore):
             continue
         if before.get(path) != after.get(path):
             found.append(Change(path, before.get(path), after.get(path)))

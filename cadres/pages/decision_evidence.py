@@ -208,29 +208,10 @@ def change_row(snapshot: dict, change) -> dict:
             "then": fmt(change.then, section, key), "now": fmt(change.now, section, key)}
 
 
-def _neutral(value: Any) -> Any:
-    """Findings without their wording, which follows the language of whoever computed them."""
-    if isinstance(value, list):
-        return [{k: v for k, v in item.items() if k != "reason"} if isinstance(item, dict) else item
-                for item in value]
-    return value
-
-
-WORDING = ("/summary", "/label", "/measure")  # sentences and labels in the language of whoever froze them
-
-
-def material(changes: list) -> list:
-    """The changes of the records themselves: not the summary sentence or a measure's label,
-    not a finding merely worded in another language (its rule, source and lift date are
-    compared; a measure's code, dates and effect stay compared too)."""
-    return [c for c in changes if not c.path.endswith(WORDING) and _neutral(c.then) != _neutral(c.now)]
-
-
 def changes_part(snapshot: dict, changes: list | None, open_: bool = True) -> Any:
     if changes is None:
         return html.P(_("Changes since the proposal are checked by the organization department."),
                       className="text-muted mb-0")
-    changes = material(changes)
     if not changes:
         return dbc.Alert(_("Nothing has changed: the records still say what was frozen at proposal."),
                          color="success", class_name="mb-0 py-2")

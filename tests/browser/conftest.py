@@ -32,17 +32,26 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_url(tmp_path_factory) -> Iterator[str]:
-    """The small demo city, seeded once per test session and served in a thread."""
-    from werkzeug.serving import make_server
-
+def demo_database(tmp_path_factory) -> str:
+    """The URL of the small demo city's database, seeded once per test session."""
     from portal import demo, schema
-    from portal.app import create_app
 
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
     engine = make_engine(url)
     schema.upgrade(engine)
     demo.seed(engine, "small", today=date.today())
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_database) -> Iterator[str]:
+    """The demo city served in a thread."""
+    from werkzeug.serving import make_server
+
+    from portal.app import create_app
+
+    url = demo_database
     app = create_app(Config(database_url=url, secret_key="browser-tests", default_lang="zh",
                             login_rate_limit="10000 per minute"))
     port = _free_port()
