@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from cadres import evidence, scope
-from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType
+from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType, rule_label
 from cadres.models import PersonnelDecision
 from portal import audit
 from portal.access import Actor
@@ -181,7 +181,7 @@ def decide(session: Session, actor: Actor, decision_id: int, *, outcome: Decisio
     blocks = blocks_against(session, actor, decision, decided_on) if outcome == DecisionOutcome.APPROVED else []
     override_reason = (override_reason or "").strip()
     if blocks and not override_reason:
-        rules = ", ".join(sorted({b["rule"] for b in blocks}))
+        rules = _("; ").join(rule_label(rule) for rule in sorted({b["rule"] for b in blocks}))
         raise Invalid(_("The cadre is blocked (%(rules)s); approving needs an override reason.", rules=rules),
                       field="override_reason")
     decision.status, decision.outcome = DecisionStatus.DECIDED, outcome

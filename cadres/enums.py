@@ -3,7 +3,7 @@ Chinese spellings accepted in import files."""
 
 from __future__ import annotations
 
-from portal.i18n import N_, LabeledEnum
+from portal.i18n import N_, LabeledEnum, _
 
 
 class TrainingCategory(LabeledEnum):
@@ -106,3 +106,24 @@ class DecisionStatus(LabeledEnum):
 class DecisionOutcome(LabeledEnum):
     APPROVED = "approved", N_("Approved")
     REJECTED = "rejected", N_("Rejected")
+
+
+# The eligibility engine's rules (cadres/rules/eligibility.py) in words, for pages and messages.
+ELIGIBILITY_RULE_LABELS = {
+    "under_investigation": N_("Under investigation"),
+    "sanction_effect": N_("Measure in its effect period"),
+    "appraisal_grade": N_("Low annual appraisal grade"),
+    "min_tenure": N_("Minimum time in post or rank"),
+    "unit_veto": N_("Unit vetoed"),
+    "pending_verification": N_("Clue under verification"),
+    "training_hours": N_("Training hours behind"),
+    "five_year_training": N_("Five-year training behind"),
+    "unit_bottom_band": N_("Unit in the bottom grade band"),
+    "recent_accountability": N_("Recent accountability measure"),
+    "tolerance_exempt": N_("Exempted through error tolerance"),
+}
+
+
+def rule_label(rule: str) -> str:
+    """An eligibility rule id in the reader's language (the id itself when unknown)."""
+    return _(ELIGIBILITY_RULE_LABELS[rule]) if rule in ELIGIBILITY_RULE_LABELS else rule

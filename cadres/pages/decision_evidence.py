@@ -14,24 +14,18 @@ from dash import html
 
 from accountability.enums import Form, ToleranceOutcome, ToleranceStatus
 from assessment.enums import Grade, SupervisionStatus
-from cadres.enums import AppraisalGrade, DecisionOutcome, DecisionStatus, DecisionType
+from cadres.enums import (
+    ELIGIBILITY_RULE_LABELS,
+    AppraisalGrade,
+    DecisionOutcome,
+    DecisionStatus,
+    DecisionType,
+)
 from portal import ui
 from portal.enums import CadreCategory, CadreStatus, Gender, LeaderRole, Rank
 from portal.i18n import N_, _
 
-RULE_LABELS = {
-    "under_investigation": N_("Under investigation (立案审查)"),
-    "sanction_effect": N_("Sanction in its effect period (处分影响期)"),
-    "appraisal_grade": N_("Low annual appraisal grade (基本称职/不称职)"),
-    "min_tenure": N_("Minimum tenure not reached (任职年限)"),
-    "unit_veto": N_("Unit vetoed (一票否决)"),
-    "pending_verification": N_("Case at clue or preliminary verification"),
-    "training_hours": N_("Training hours behind this year"),
-    "five_year_training": N_("Training hours behind over five years"),
-    "unit_bottom_band": N_("Unit in the bottom grade band"),
-    "tolerance_exempt": N_("Exempted through error tolerance (容错免责)"),
-    "recent_accountability": N_("Accountability measure in the last year"),
-}
+RULE_LABELS = ELIGIBILITY_RULE_LABELS
 
 SECTION_LABELS = {
     "cadre": N_("Basic information"), "postings": N_("Posts held"), "unit_results": N_("Results of units led"),

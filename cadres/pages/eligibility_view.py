@@ -11,24 +11,10 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from accountability import service as accountability
-from cadres.enums import DecisionType
+from cadres.enums import DecisionType, rule_label
 from portal.access import Actor
 from portal.i18n import N_, _
 from portal.models import Cadre
-
-RULE_LABELS = {
-    "under_investigation": N_("Under investigation"),
-    "sanction_effect": N_("Measure in its effect period"),
-    "appraisal_grade": N_("Low annual appraisal grade"),
-    "min_tenure": N_("Minimum time in post or rank"),
-    "unit_veto": N_("Unit vetoed"),
-    "pending_verification": N_("Clue under verification"),
-    "training_hours": N_("Training hours behind"),
-    "five_year_training": N_("Five-year training behind"),
-    "unit_bottom_band": N_("Unit in the bottom grade band"),
-    "recent_accountability": N_("Recent accountability measure"),
-    "tolerance_exempt": N_("Exempted through error tolerance"),
-}
 
 NO_SOURCE = {"training_hours": N_("the training records of this year"),
              "five_year_training": N_("the training records of the last five years")}
@@ -82,8 +68,6 @@ def until_text(until: str | None) -> str:
     return _("until %(date)s", date=until) if until else _("until someone acts")
 
 
-def rule_label(rule: str) -> str:
-    return _(RULE_LABELS[rule]) if rule in RULE_LABELS else rule
 
 
 def _finding(item: dict, book: SourceBook, kind: str) -> html.Li:
