@@ -426,7 +426,7 @@ DECISION_COLUMNS = (
     Column("title", "事项"), Column("status", "状态"), Column("outcome", "决定结果"),
     Column("proposed_on", "提议日期"), Column("decided_on", "决定日期"),
     Column("eligible_at_proposal", "提议时符合资格"), Column("blocks_at_proposal", "提议时限制情形数"),
-    Column("overridden", "越过限制批准"), Column("override_reason", "越过限制理由"),
+    Column("overridden", "例外批准"), Column("override_reason", "例外批准理由"),
     Column("snapshot_hash", "证据快照哈希"),
 )
 
