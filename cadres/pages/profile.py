@@ -122,6 +122,9 @@ def profile_sections(session, actor: Actor, cadre: Cadre, year: int) -> list:
         sections.append(training_section(session, actor, cadre, year))
     if scope.may(actor, scope.GRADES, cadre):
         sections.append(grades_section(session, actor, cadre))
+    if scope.is_cadre(actor) and cadre.id == actor.cadre_id:
+        sections.append(ui.section(_("My personnel decisions"), html.Div(
+            portrait.decisions_body(session, actor, cadre), id="ca-my-decisions")))
     return sections
 
 

@@ -98,6 +98,24 @@ def test_a_cadre_viewing_themself_gets_no_eligibility_and_no_proposal(client, bl
     assert not any(t in own for t in ("Eligibility", "ca-pf-", "Propose a decision", "Not eligible"))
 
 
+def test_a_cadre_sees_their_own_decided_decisions_only(client, session, blocked):
+    from cadres import decisions
+    from cadres.enums import DecisionOutcome, DecisionType
+
+    reviewer = blocked.actor("reviewer")
+    talk = decisions.propose(session, reviewer, cadre_code="C0001", decision_type=DecisionType.ADMONISHMENT_TALK,
+                             title="约谈：整改督查事项", rationale="督查事项逾期。", as_of=date(2026, 11, 2))
+    decisions.review(session, reviewer, talk.id, "同意。")
+    decisions.decide(session, reviewer, talk.id, outcome=DecisionOutcome.APPROVED, note="江组谈〔2026〕3号",
+                     decided_on=date(2026, 11, 5))
+    decisions.propose(session, reviewer, cadre_code="C0001", decision_type=DecisionType.PROMOTION,
+                      title="拟提拔为街道办事处主任", rationale="实绩突出。", as_of=date(2026, 11, 6))
+    session.commit()
+    own = page(client, "cadre")
+    assert "My personnel decisions" in own and "约谈：整改督查事项" in own
+    assert "拟提拔为街道办事处主任" not in own  # an open proposal is not the cadre's to see yet
+
+
 def test_the_reviewer_sees_the_units_results_over_the_periods(client, city, session, street_scheme):  # noqa: F811
     code = open_period(session, city)
     enter(session, city, code, city.s1, S1_VALUES)
