@@ -11,3 +11,15 @@ dagcomponentfuncs.CaCadreLink = function (props) {
     props.value
   );
 };
+
+/* A personnel decision's number opens its page (decision list, linkage dashboard). */
+dagcomponentfuncs.CaDecisionLink = function (props) {
+  if (!props.data || !props.data.id) {
+    return props.value;
+  }
+  return React.createElement(
+    "a",
+    { href: "/decisions/view?id=" + encodeURIComponent(props.data.id), className: "ca-dc-link" },
+    props.value
+  );
+};

@@ -24,16 +24,22 @@ def _fixed(figure: go.Figure, height: int = HEIGHT) -> go.Figure:
     return figure
 
 
+def _count_bars(items: Sequence, colours, title: str, y_title: str, empty: str) -> go.Figure:
+    """One bar per category with its count on top, or the empty message."""
+    if not sum(i.count for i in items):
+        return _fixed(empty_figure(empty), 200)
+    figure = go.Figure(go.Bar(x=[i.label for i in items], y=[i.count for i in items], marker_color=colours,
+                              text=[i.count for i in items], textposition="outside", cliponaxis=False,
+                              hovertemplate="%{x}: %{y}<extra></extra>"))
+    figure.update_layout(title=title, yaxis=dict(title=y_title, rangemode="tozero"), showlegend=False,
+                         margin=dict(t=56))
+    return _fixed(figure)
+
+
 def grade_distribution(grades: Sequence) -> go.Figure:
     """How many units of the subtree received each grade (好/较好/一般/差)."""
-    if not sum(g.count for g in grades):
-        return _fixed(empty_figure(_("No published assessment results for this year.")), 200)
-    figure = go.Figure(go.Bar(x=[g.label for g in grades], y=[g.count for g in grades], marker_color=GRADE_COLOURS,
-                              text=[g.count for g in grades], textposition="outside", cliponaxis=False,
-                              hovertemplate="%{x}: %{y}<extra></extra>"))
-    figure.update_layout(title=_("Grade distribution"), yaxis=dict(title=_("Number of units"), rangemode="tozero"),
-                         showlegend=False, margin=dict(t=56))
-    return _fixed(figure)
+    return _count_bars(grades, GRADE_COLOURS, _("Grade distribution"), _("Number of units"),
+                       _("No published assessment results for this year."))
 
 
 def training_completion(rows: Sequence) -> go.Figure:
@@ -55,11 +61,6 @@ def training_completion(rows: Sequence) -> go.Figure:
 
 def four_forms(forms: Sequence) -> go.Figure:
     """Person-times in each of the four forms (四种形态) in the year."""
-    if not sum(f.count for f in forms):
-        return _fixed(empty_figure(_("No measures were decided in this year.")), 200)
-    figure = go.Figure(go.Bar(x=[f.label for f in forms], y=[f.count for f in forms], marker_color=FORM_COLOURS,
-                              text=[f.count for f in forms], textposition="outside", cliponaxis=False,
-                              hovertemplate="%{x}: %{y}<extra></extra>"))
-    figure.update_layout(title=_("Four forms (person-times)"), yaxis=dict(title=_("Person-times"), rangemode="tozero"),
-                         showlegend=False, margin=dict(t=56))
-    return _fixed(figure)
+    return _count_bars(forms, FORM_COLOURS, _("Four forms (person-times)"), _("Person-times"),
+                       _("No measures were decided in this year."))
+

@@ -36,7 +36,7 @@ def missing_columns() -> list[dict]:
 
 
 def promotion_columns() -> list[dict]:
-    return [{"field": "number", "headerName": _("Decision number"), "cellRenderer": "CaLkDecisionLink", "minWidth": 130},
+    return [{"field": "number", "headerName": _("Decision number"), "cellRenderer": "CaDecisionLink", "minWidth": 130},
             link_column("name", _("Cadre"), maxWidth=130),
             {"field": "unit", "headerName": _("Unit"), "minWidth": 140},
             {"field": "grade", "headerName": _("Unit grade"), "minWidth": 115, "maxWidth": 130},
