@@ -42,7 +42,7 @@ def actor(session, username: str) -> Actor:
 def measure(engine, city: demo.DemoCity, repeat: int) -> None:
     from accountability import cases
     from assessment import service as assessment
-    from cadres import evidence, training
+    from cadres import annual, annual_xlsx, decisions, evidence, linkage, training
 
     factory = db.session_factory(engine)
     with factory() as session:
@@ -63,6 +63,13 @@ def measure(engine, city: demo.DemoCity, repeat: int) -> None:
               lambda: evidence.eligibility(session, reviewer, codes[0], today))
         timed("cadres: profile of one cadre", repeat,
               lambda: evidence.profile(session, reviewer, codes[0], today))
+        timed("decisions: list in scope (city)", repeat, lambda: decisions.list_decisions(session, reviewer))
+        timed("decisions: linkage dashboard, latest period (city)", repeat,
+              lambda: linkage.linkage(session, reviewer))
+        root = reviewer.unit_id
+        timed("reports: annual report data (city)", 1, lambda: annual.annual_report(session, reviewer, root, today.year))
+        report = annual.annual_report(session, reviewer, root, today.year)
+        timed("reports: annual workbook (city)", repeat, lambda: annual_xlsx.annual_workbook(report))
         timed(f"cadres: eligibility of {len(codes)} cadres", 1,
               lambda: [evidence.eligibility(session, reviewer, code, today) for code in codes])
 

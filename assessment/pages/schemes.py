@@ -8,6 +8,7 @@ from datetime import date
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from assessment import policy, schemes
 from assessment.enums import Direction, Method
@@ -210,9 +211,13 @@ def _status(scheme) -> html.Div:
     prevent_initial_call=True,
 )
 def fill_form(selected, _clear):
+    """A chosen row fills the form; "clear" empties it. A selection that vanishes because
+    the grid was refreshed leaves what the user is typing alone."""
     current_actor().require("schemes.manage")
-    if ctx.triggered_id == "as-sch-clear" or not selected:
+    if ctx.triggered_id == "as-sch-clear":
         return "", "", None, None, Method.DIRECT.value, Direction.HIGHER.value, None, "", None, None, ""
+    if not selected:
+        raise PreventUpdate
     row = selected[0]
     return (row["code"], row["name"], row["parent_code"] or None, row["weight"], row["method"], row["direction"],
             row["target"], row["bands"], row["cap"], row["per_item"], row["unit_label"])

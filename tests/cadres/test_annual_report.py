@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import shutil
+import subprocess
 from datetime import date
 from io import BytesIO
 
@@ -134,12 +137,34 @@ def test_the_year_period_wins_over_the_quarters(session, world):
     assert report.period_code == "2026" and report.top[0].unit_code == "S2"
 
 
+@pytest.mark.slow
+def test_the_workbook_opens_in_a_spreadsheet_program(session, world_full, tmp_path):
+    """LibreOffice reads the workbook and prints it to PDF (A4 pages, one per sheet or more)."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed (apt-get install -y libreoffice-calc-nogui)")
+    report = annual.annual_report(session, world_full.actor("reviewer"), world_full.city.id, YEAR)
+    workbook = tmp_path / "annual.xlsx"
+    workbook.write_bytes(annual.annual_workbook(report))
+    subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(workbook)], check=True, capture_output=True, timeout=180)
+    pdf = (tmp_path / "annual.pdf").read_bytes()
+    pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
+    boxes = {tuple(round(float(n)) for n in box)
+             for box in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf)}
+    assert pdf.startswith(b"%PDF") and len(pages) >= 5  # the cover and at least a page per part
+    assert (842, 595) in boxes, boxes  # the parts on A4 landscape, in points
+
+
 def test_workbook_has_a_sheet_per_part_with_headers_rows_charts_and_highlights(session, world_full):
     report = annual.annual_report(session, world_full.actor("reviewer"), world_full.city.id, YEAR)
     book = load_workbook(BytesIO(annual.annual_workbook(report)))
     assert book.sheetnames == ["Cover", "Results", "Training", "Four forms", "Decisions"]
     cover = book["Cover"]
-    assert cover["B2"].value == "江州市 (C)" and cover["B3"].value == YEAR and cover["B6"].value == "reviewer"
+    assert cover["B2"].value == "江州市 (C)" and cover["B3"].value == str(YEAR) and cover["B6"].value == "reviewer"
+    for sheet in book.worksheets[1:]:  # printed on A4 landscape, all columns on one page wide
+        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.page_setup.orientation == "landscape"
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
     results = book["Results"]
     assert [c.value for c in results[1]][:4] == ["Unit code", "Unit", "Level", "Composite score"]
     assert results.freeze_panes == "A2" and results["D2"].number_format == "0.00"
