@@ -132,7 +132,8 @@ def grid(id: Any, rows: list[dict], columns: list[dict], *, height: int = 420, p
     options.update(kwargs.pop("dashGridOptions", {}))
     return dag.AgGrid(
         id=id, rowData=rows, columnDefs=columns, dashGridOptions=options,
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80, "wrapHeaderText": True,
+                       "autoHeaderHeight": True,
                        **kwargs.pop("defaultColDef", {})},
         columnSize="responsiveSizeToFit", className="ag-theme-quartz portal-grid",
         style={"height": f"{height}px", "width": "100%"}, **kwargs,

@@ -54,7 +54,7 @@ def columns() -> list[dict]:
         {"field": "unit", "headerName": _("Unit"), "minWidth": 110},
         {"field": "type", "headerName": _("Type"), "minWidth": 150, "tooltipField": "type"},
         {"field": "title", "headerName": _("What is proposed"), "minWidth": 170, "tooltipField": "title"},
-        {"field": "status", "headerName": _("Status"), "minWidth": 130},
+        {"field": "status", "headerName": _("Status"), "minWidth": 130, "tooltipField": "status"},
         {"field": "proposed_on", "headerName": _("Proposed on"), "minWidth": 108, "maxWidth": 120},
         {"field": "decided_on", "headerName": _("Decided on"), "minWidth": 108, "maxWidth": 120},
         {"field": "eligible", "headerName": _("At proposal"), "minWidth": 110, "maxWidth": 130,
