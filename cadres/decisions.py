@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from cadres import evidence, scope
@@ -68,7 +69,11 @@ def propose(session: Session, actor: Actor, *, cadre_code: str, decision_type: D
         eligible_at_proposal=not blocks, blocks_at_proposal=len(blocks), snapshot=snapshot,
         snapshot_hash=evidence.snapshot_hash(snapshot))
     session.add(decision)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # another proposal took the same number at the same moment
+        raise Conflict(_("Another proposal was numbered at the same moment; nothing was saved. "
+                         "Submit yours again.")) from None
     audit.log(session, actor, "decision.propose", decision,
               summary={"number": decision.number, "cadre": cadre.code, "type": decision_type.value,
                        "eligible": not blocks, "blocks": [b["rule"] for b in blocks],

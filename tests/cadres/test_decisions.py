@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from assessment import periods, scores
 from assessment.enums import PeriodStatus
@@ -130,6 +130,16 @@ def test_concurrent_edit_is_refused(session, city):
     decision = propose(session, city)
     with pytest.raises(Conflict):
         decisions.review(session, city.actor("reviewer"), decision.id, "ok", version=decision.version + 1)
+
+
+def test_two_proposals_numbered_at_the_same_moment_leave_the_second_unsaved(session, city, monkeypatch):
+    first = propose(session, city)
+    monkeypatch.setattr(decisions, "_next_number", lambda _session, _year: first.number)  # the race, replayed
+    with pytest.raises(Conflict, match="numbered at the same moment"):
+        propose(session, city, code="C0002")
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(PersonnelDecision)) == 1
+    assert actions(session).count("decision.propose") == 1
 
 
 def test_scope_and_roles(session, city):
