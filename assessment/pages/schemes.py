@@ -4,10 +4,11 @@ import or export it as a file."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from assessment import policy, schemes
@@ -203,24 +204,35 @@ def _status(scheme) -> html.Div:
                       html.Div(version, className="small")], color="warning", class_name="py-2")
 
 
+FORM_FIELDS = ("code", "iname", "parent", "weight", "method", "direction", "target", "bands", "cap", "per-item",
+               "unit")
+EMPTY_FORM = ["", "", None, None, Method.DIRECT.value, Direction.HIGHER.value, None, "", None, None, ""]
+
+
 @callback(
-    [Output(f"as-sch-{name}", "value") for name in ("code", "iname", "parent", "weight", "method", "direction",
-                                                    "target", "bands", "cap", "per-item", "unit")],
+    [Output(f"as-sch-{name}", "value") for name in FORM_FIELDS],
     Input("as-sch-grid", "selectedRows"),
-    Input("as-sch-clear", "n_clicks"),
     prevent_initial_call=True,
 )
-def fill_form(selected, _clear):
-    """A chosen row fills the form; "clear" empties it. A selection that vanishes because
-    the grid was refreshed leaves what the user is typing alone."""
+def fill_form(selected):
+    """A chosen row fills the form. A selection that vanishes because the grid was
+    refreshed leaves what the user is typing alone."""
     current_actor().require("schemes.manage")
-    if ctx.triggered_id == "as-sch-clear":
-        return "", "", None, None, Method.DIRECT.value, Direction.HIGHER.value, None, "", None, None, ""
     if not selected:
         raise PreventUpdate
     row = selected[0]
     return (row["code"], row["name"], row["parent_code"] or None, row["weight"], row["method"], row["direction"],
             row["target"], row["bands"], row["cap"], row["per_item"], row["unit_label"])
+
+
+# "New indicator" empties the form in the browser: no round trip that could arrive after the
+# user has started typing.
+clientside_callback(
+    "function (n) { if (!n) { throw window.dash_clientside.PreventUpdate; } return " + json.dumps(EMPTY_FORM) + "; }",
+    [Output(f"as-sch-{name}", "value", allow_duplicate=True) for name in FORM_FIELDS],
+    Input("as-sch-clear", "n_clicks"),
+    prevent_initial_call=True,
+)
 
 
 @callback(

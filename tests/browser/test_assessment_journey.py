@@ -74,7 +74,6 @@ def _pick(page, dropdown_id: str, text: str) -> None:
 
 def _save_indicator(page, code, name, weight, method, parent=None, target=None):
     page.click("#as-sch-clear")
-    page.wait_for_load_state("networkidle")  # the cleared form has come back before typing
     page.fill("#as-sch-code", code)
     page.fill("#as-sch-iname", name)
     page.fill("#as-sch-weight", str(weight))
