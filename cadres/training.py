@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import String, func, insert, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
 from cadres import rules, scope
@@ -129,7 +129,15 @@ def save_standard(session: Session, actor: Actor, values: dict) -> TrainingStand
 
 # --- plans ----------------------------------------------------------------------------------
 
+# what targets_of_plan reads: selecting only these (no ORM objects) keeps scope_progress fast
+PLAN_TARGET_COLUMNS = (TrainingPlan.cadre_id, TrainingPlan.year, TrainingPlan.annual_hours,
+                       TrainingPlan.online_hours, TrainingPlan.online_share_cap,
+                       *(getattr(TrainingPlan, column) for column in CATEGORY_COLUMNS.values()),
+                       TrainingPlan.five_year_hours, TrainingPlan.deadline, TrainingPlan.standard_code)
+
+
 def targets_of_plan(plan: TrainingPlan) -> PlanTargets:
+    """The targets of a plan row (an ORM object or a row of PLAN_TARGET_COLUMNS)."""
     return PlanTargets(year=plan.year, annual_hours=plan.annual_hours, online_hours=plan.online_hours,
                        online_share_cap=plan.online_share_cap,
                        category_hours={c: getattr(plan, col) for c, col in CATEGORY_COLUMNS.items()},
@@ -239,19 +247,23 @@ def tallies(session: Session, cadre_ids, years: Iterable[int]) -> dict[tuple[int
     years = list(years)
     if not years:
         return {}
-    stmt = (select(TrainingRecord.cadre_id, TrainingRecord.year, TrainingRecord.category,
-                   TrainingRecord.mode, func.sum(TrainingRecord.hours))
+    # the codes come back as plain strings (no per-row enum conversion); each pair is looked up once
+    stmt = (select(TrainingRecord.cadre_id, TrainingRecord.year, type_coerce(TrainingRecord.category, String),
+                   type_coerce(TrainingRecord.mode, String), func.sum(TrainingRecord.hours))
             .where(TrainingRecord.year.in_(years))
             .group_by(TrainingRecord.cadre_id, TrainingRecord.year, TrainingRecord.category,
                       TrainingRecord.mode))
     cells: dict[tuple[int, int], dict] = {}
+    cell_keys: dict[tuple, tuple[TrainingCategory, TrainingMode]] = {}  # enum lookups, once per pair
     batches = [cadre_ids] if not isinstance(cadre_ids, list | tuple | set) else \
         [list(cadre_ids)[i:i + 500] for i in range(0, len(cadre_ids), 500)]
     for batch in batches:
         for cadre_id, year, category, mode, hours in session.execute(
                 stmt.where(TrainingRecord.cadre_id.in_(batch))):
-            cells.setdefault((cadre_id, year), {})[(TrainingCategory(category), TrainingMode(mode))] = \
-                float(hours or 0)
+            cell = cell_keys.get((category, mode))
+            if cell is None:
+                cell = cell_keys[(category, mode)] = (TrainingCategory(category), TrainingMode(mode))
+            cells.setdefault((cadre_id, year), {})[cell] = float(hours or 0)
     return {key: HoursTally(value) for key, value in cells.items()}
 
 
@@ -301,8 +313,8 @@ def scope_progress(session: Session, actor: Actor, year: int, *, under: Unit | N
                Cadre.category, Cadre.rank)
         .join(Unit, Cadre.unit_id == Unit.id).where(*cadre_filter).order_by(Unit.path, Cadre.code)).all()
     ids = select(Cadre.id).join(Unit, Cadre.unit_id == Unit.id).where(*cadre_filter)
-    plans = {p.cadre_id: targets_of_plan(p) for p in session.scalars(
-        select(TrainingPlan).where(TrainingPlan.year == year, TrainingPlan.cadre_id.in_(ids)))}
+    plans = {row.cadre_id: targets_of_plan(row) for row in session.execute(
+        select(*PLAN_TARGET_COLUMNS).where(TrainingPlan.year == year, TrainingPlan.cadre_id.in_(ids)))}
     found = standards(session)
     cycle = cadre_settings.cycle_start(session)
     this_year = tallies(session, ids, [year])
