@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, func, insert, select, type_coerce
+from sqlalchemy import and_, case, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from cadres import rules, scope
@@ -242,28 +242,29 @@ def adjust_plan(session: Session, actor: Actor, cadre_code: str, year: int, valu
 
 # --- tallies and progress -------------------------------------------------------------------
 
+TALLY_CELLS = tuple(sorted(((c, m) for c in TrainingCategory for m in TrainingMode),
+                          key=lambda cell: (cell[0].value, cell[1].value)))
+
+
 def tallies(session: Session, cadre_ids, years: Iterable[int]) -> dict[tuple[int, int], HoursTally]:
     """Hours by (cadre, year), by category and mode. ``cadre_ids`` is a list or a subquery."""
     years = list(years)
     if not years:
         return {}
-    # the codes come back as plain strings (no per-row enum conversion); each pair is looked up once
-    stmt = (select(TrainingRecord.cadre_id, TrainingRecord.year, type_coerce(TrainingRecord.category, String),
-                   type_coerce(TrainingRecord.mode, String), func.sum(TrainingRecord.hours))
+    # one row per (cadre, year) with a sum per (category, mode) cell, instead of a row per cell;
+    # a cell without records is NULL and left out, and the cells keep the order of their codes
+    stmt = (select(TrainingRecord.cadre_id, TrainingRecord.year,
+                   *(func.sum(case((and_(TrainingRecord.category == category, TrainingRecord.mode == mode),
+                                    TrainingRecord.hours))) for category, mode in TALLY_CELLS))
             .where(TrainingRecord.year.in_(years))
-            .group_by(TrainingRecord.cadre_id, TrainingRecord.year, TrainingRecord.category,
-                      TrainingRecord.mode))
+            .group_by(TrainingRecord.cadre_id, TrainingRecord.year))
     cells: dict[tuple[int, int], dict] = {}
-    cell_keys: dict[tuple, tuple[TrainingCategory, TrainingMode]] = {}  # enum lookups, once per pair
     batches = [cadre_ids] if not isinstance(cadre_ids, list | tuple | set) else \
         [list(cadre_ids)[i:i + 500] for i in range(0, len(cadre_ids), 500)]
     for batch in batches:
-        for cadre_id, year, category, mode, hours in session.execute(
-                stmt.where(TrainingRecord.cadre_id.in_(batch))):
-            cell = cell_keys.get((category, mode))
-            if cell is None:
-                cell = cell_keys[(category, mode)] = (TrainingCategory(category), TrainingMode(mode))
-            cells.setdefault((cadre_id, year), {})[cell] = float(hours or 0)
+        for cadre_id, year, *sums in session.execute(stmt.where(TrainingRecord.cadre_id.in_(batch))):
+            cells[(cadre_id, year)] = {cell: float(hours) for cell, hours in zip(TALLY_CELLS, sums, strict=True)
+                                       if hours is not None}
     return {key: HoursTally(value) for key, value in cells.items()}
 
 
