@@ -4,6 +4,7 @@ five-year numbers and projections (float for float)."""
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import date
 
@@ -68,3 +69,25 @@ def test_scope_progress_equals_the_progress_of_each_cadre(seeded, username, year
         assert any(r.progress.behind for r in rows) and any(not r.progress.behind for r in rows)
         assert any(r.progress.five_year_behind for r in rows)
         assert any(r.progress.hours_total == 0 for r in rows) or any(r.progress.complete for r in rows)
+
+
+@pytest.mark.slow
+def test_scope_progress_leaves_the_garbage_collector_as_it_found_it(seeded, monkeypatch):
+    who = actor(seeded, "reviewer-d1")
+    assert gc.isenabled()
+    training.scope_progress(seeded, who, 2026, as_of=TODAY)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        training.scope_progress(seeded, who, 2026, as_of=TODAY)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(training, "tallies", broken)
+    with pytest.raises(RuntimeError):
+        training.scope_progress(seeded, who, 2026, as_of=TODAY)
+    assert gc.isenabled()
