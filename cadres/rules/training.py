@@ -166,7 +166,8 @@ def once_per_course(records: Iterable[RecordLine]) -> list[RecordLine]:
 
 @dataclass(frozen=True)
 class HoursTally:
-    """Hours one cadre completed in one year, by category and mode."""
+    """Hours one cadre completed in one year, by category and mode (the cells are summed once,
+    when the tally is made: treat them as read-only)."""
 
     cells: Mapping[tuple[TrainingCategory, TrainingMode], float] = field(default_factory=dict)
 
