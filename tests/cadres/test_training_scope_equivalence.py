@@ -44,7 +44,20 @@ def seeded(engine):
     _clean(engine)  # seeded once for the module: the tests only read
     demo.seed(engine, "small", today=TODAY)
     with session_factory(engine)() as session:
+        adjust_some_plans(session)
         yield session
+
+
+def adjust_some_plans(session) -> None:
+    """Adjusted plans beside the generated ones: more hours, a five-year requirement for a cadre
+    without one, an early deadline (passed on TODAY), and a plan for a year without plans."""
+    reviewer = actor(session, "reviewer-d1")
+    codes = [r.code for r in training.scope_progress(session, reviewer, 2026, as_of=TODAY)][::97][:4]
+    changes = [(2026, {"annual_hours": 130, "theory_hours": 45}), (2026, {"five_year_hours": 300}),
+               (2026, {"deadline": date(2026, 6, 30), "online_hours": 20}), (2027, {"annual_hours": 60})]
+    for code, (year, values) in zip(codes, changes, strict=True):
+        training.adjust_plan(session, reviewer, code, year, values, "equivalence test")
+    session.flush()
 
 
 def actor(session, username: str) -> Actor:
@@ -68,6 +81,8 @@ def test_scope_progress_equals_the_progress_of_each_cadre(seeded, username, year
         assert any(r.progress.five_year_required for r in rows)
         assert any(r.progress.behind for r in rows) and any(not r.progress.behind for r in rows)
         assert any(r.progress.five_year_behind for r in rows)
+        assert any(r.progress.five_year_required == 300 for r in rows)  # the adjusted plans
+        assert any(r.progress.deadline == date(2026, 6, 30) and r.progress.required_online == 20 for r in rows)
         assert any(r.progress.hours_total == 0 for r in rows) or any(r.progress.complete for r in rows)
 
 
