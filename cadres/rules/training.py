@@ -25,6 +25,7 @@ from portal.enums import RANK_GRADE, CadreCategory, Rank
 from portal.i18n import N_
 
 CATEGORIES = tuple(TrainingCategory)
+CATEGORY_CODES = tuple((c, c.value) for c in CATEGORIES)  # enum .value is slow in a hot loop
 EPSILON = 1e-9
 
 
@@ -165,7 +166,8 @@ def once_per_course(records: Iterable[RecordLine]) -> list[RecordLine]:
 
 @dataclass(frozen=True)
 class HoursTally:
-    """Hours one cadre completed in one year, by category and mode."""
+    """Hours one cadre completed in one year, by category and mode (the cells are summed once,
+    when the tally is made: treat them as read-only)."""
 
     cells: Mapping[tuple[TrainingCategory, TrainingMode], float] = field(default_factory=dict)
 
@@ -177,23 +179,37 @@ class HoursTally:
             cells[cell] = cells.get(cell, 0.0) + record.hours
         return cls(cells)
 
+    def __post_init__(self) -> None:
+        # the total and the hours by mode and by category, summed once in one pass (progress reads
+        # them many times); each sum adds the same hours in the same order as ``sum()`` over the
+        # cells would, so the floats are identical
+        total: float = 0
+        by_mode: dict = {}
+        by_category: dict = {}
+        for (category, mode), hours in self.cells.items():
+            total += hours
+            by_mode[mode] = by_mode.get(mode, 0) + hours
+            by_category[category] = by_category.get(category, 0) + hours
+        object.__setattr__(self, "_sums", (total, by_mode, by_category, by_mode.get(TrainingMode.ONLINE, 0),
+                                           by_mode.get(TrainingMode.OFFLINE, 0)))
+
     @property
     def total(self) -> float:
-        return sum(self.cells.values())
+        return self._sums[0]
 
     def mode(self, mode: TrainingMode) -> float:
-        return sum(h for (_c, m), h in self.cells.items() if m == mode)
+        return self._sums[1].get(mode, 0)
 
     @property
     def online(self) -> float:
-        return self.mode(TrainingMode.ONLINE)
+        return self._sums[3]
 
     @property
     def offline(self) -> float:
-        return self.mode(TrainingMode.OFFLINE)
+        return self._sums[4]
 
     def category(self, category: TrainingCategory) -> float:
-        return sum(h for (c, _m), h in self.cells.items() if c == category)
+        return self._sums[2].get(category, 0)
 
 
 def counted_hours(tally: HoursTally, annual_hours: float, online_share_cap: float | None) -> float:
@@ -301,8 +317,8 @@ def progress(targets: PlanTargets, tally: HoursTally, as_of: date, *,
     year_start = date(targets.year, 1, 1)
     counted = counted_hours(tally, targets.annual_hours, targets.online_share_cap)
     gaps = [Gap(ANNUAL, targets.annual_hours, counted), Gap(ONLINE, targets.online_hours, tally.online)]
-    gaps += [Gap(c.value, targets.category_hours.get(c, 0.0), tally.category(c))
-             for c in CATEGORIES if targets.category_hours.get(c, 0.0) > 0]
+    gaps += [Gap(code, targets.category_hours.get(c, 0.0), tally.category(c))
+             for c, code in CATEGORY_CODES if targets.category_hours.get(c, 0.0) > 0]
     share = elapsed_share(year_start, targets.deadline, as_of)
     expected = targets.annual_hours * share
     past_deadline = as_of > targets.deadline
