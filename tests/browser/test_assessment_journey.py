@@ -84,6 +84,8 @@ def _save_indicator(page, code, name, weight, method, parent=None, target=None):
         page.fill("#as-sch-target", str(target))
     page.click("#as-sch-save")
     page.wait_for_selector(f"#as-sch-message >> text={code} was saved.")
+    # the refreshed scheme (grid and status) has arrived before the next indicator is entered
+    page.locator("#as-sch-grid .ag-cell[col-id=code]").filter(has_text=re.compile(f"^{code}$")).wait_for()
 
 
 def _scores_file(path, engine) -> None:
