@@ -1,25 +1,17 @@
-/* Cell renderers for the cadres pages' grids (dash-ag-grid): a cadre's name links to the profile. */
+/* Cell renderers for the cadres pages' grids (dash-ag-grid): links to a cadre's profile and
+   to a personnel decision's page. The row's own field (code, id) makes the address. */
 var dagcomponentfuncs = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
 
-dagcomponentfuncs.CaCadreLink = function (props) {
-  if (!props.data || !props.data.code) {
-    return props.value;
-  }
-  return React.createElement(
-    "a",
-    { href: "/cadres/profile?code=" + encodeURIComponent(props.data.code), className: "ca-cadre-link" },
-    props.value
-  );
-};
+function caLinkRenderer(path, key, className) {
+  return function (props) {
+    if (!props.data || !props.data[key]) {
+      return props.value;
+    }
+    return React.createElement(
+      "a", { href: path + encodeURIComponent(props.data[key]), className: className }, props.value
+    );
+  };
+}
 
-/* A personnel decision's number opens its page (decision list, linkage dashboard). */
-dagcomponentfuncs.CaDecisionLink = function (props) {
-  if (!props.data || !props.data.id) {
-    return props.value;
-  }
-  return React.createElement(
-    "a",
-    { href: "/decisions/view?id=" + encodeURIComponent(props.data.id), className: "ca-dc-link" },
-    props.value
-  );
-};
+dagcomponentfuncs.CaCadreLink = caLinkRenderer("/cadres/profile?code=", "code", "ca-cadre-link");
+dagcomponentfuncs.CaDecisionLink = caLinkRenderer("/decisions/view?id=", "id", "ca-dc-link");
