@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from portal.config import Config
@@ -66,10 +67,20 @@ def _open(page, url: str) -> None:
 
 
 def _pick(page, dropdown_id: str, text: str) -> None:
-    """Choose an option of a dcc.Dropdown by typing part of its label."""
-    page.click(f"#{dropdown_id}")
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
+    """Choose an option of a dcc.Dropdown by typing part of its label, and check it was chosen
+    (on a loaded machine Enter can come before the filtered option is there: try again)."""
+    chosen = page.locator(f"#{dropdown_id}", has_text=text)
+    for _attempt in range(3):
+        page.click(f"#{dropdown_id}")
+        page.keyboard.type(text)
+        page.wait_for_timeout(200)
+        page.keyboard.press("Enter")
+        try:
+            chosen.wait_for(timeout=3000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not choose {text!r} in #{dropdown_id}")
 
 
 def _save_indicator(page, code, name, weight, method, parent=None, target=None):
@@ -112,7 +123,11 @@ def test_build_a_scheme_collect_scores_publish_and_read_the_dashboards(browser, 
     _save_indicator(admin, "D", "党建引领", 100, "group")
     _save_indicator(admin, "I1", "书记抓党建述职评议", 60, "direct", parent="D ·")
     _save_indicator(admin, "I2", "两新组织党组织覆盖率", 40, "ratio", parent="D ·", target=90)
-    admin.wait_for_selector("#as-sch-status >> text=The scheme adds up to 100 and can be used.")
+    status = admin.locator("#as-sch-status", has_text="The scheme adds up to 100 and can be used.")
+    try:
+        status.wait_for()
+    except PlaywrightTimeout:
+        raise AssertionError("scheme not usable: " + admin.inner_text("#as-sch-status")) from None
     screenshot(admin, "assessment-scheme-en")
     admin.context.close()
 
