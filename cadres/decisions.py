@@ -223,7 +223,7 @@ class EvidenceCheck:
 
 def check_evidence(session: Session, actor: Actor, decision: PersonnelDecision) -> EvidenceCheck:
     """Is the frozen evidence intact, and what has changed in the records since?"""
-    intact = evidence.snapshot_hash(decision.snapshot) == decision.snapshot_hash
+    intact = snapshot_intact(decision)
     now = freeze(session, actor, decision.cadre.code, decision.type, decision.as_of)
     found = evidence.changes(decision.snapshot, now, ignore=(f"profile/decisions/{decision.number}",))
     return EvidenceCheck(intact, found)
@@ -234,28 +234,38 @@ def snapshot_intact(decision: PersonnelDecision) -> bool:
     return evidence.snapshot_hash(decision.snapshot) == decision.snapshot_hash
 
 
+# The ``decisions`` export (docs/formats.md): the CLI's `portal export decisions` and the
+# decision list's download share these columns.
 EXPORT_COLUMNS = (
-    Column("number", "决定编号"), Column("cadre_code", "干部编号"), Column("cadre_name", "姓名"),
-    Column("unit", "单位"), Column("type", "类型"), Column("title", "事项"), Column("status", "状态"),
-    Column("outcome", "结果"), Column("as_of", "证据日期"), Column("decided_on", "决定日期"),
-    Column("eligible_at_proposal", "提议时符合条件"), Column("blocks_at_proposal", "提议时负面情形数"),
-    Column("overridden", "越过负面清单"), Column("override_reason", "越过理由"),
+    Column("number", "编号"), Column("cadre_code", "干部编号"), Column("cadre_name", "姓名"),
+    Column("unit_code", "单位编码"), Column("unit_name", "单位"), Column("type", "类型"),
+    Column("title", "事项"), Column("status", "状态"), Column("outcome", "决定结果"),
+    Column("proposed_on", "提议日期"), Column("decided_on", "决定日期"),
+    Column("eligible_at_proposal", "提议时符合资格"), Column("blocks_at_proposal", "提议时限制情形数"),
+    Column("overridden", "例外批准"), Column("override_reason", "例外批准理由"),
+    Column("snapshot_hash", "证据快照哈希"),
 )
+
+
+def decisions_table(found: list[PersonnelDecision]) -> Table:
+    """Decisions as export rows, in the order given."""
+    rows = [{"number": d.number, "cadre_code": d.cadre.code, "cadre_name": d.cadre.name,
+             "unit_code": d.unit.code, "unit_name": d.unit.name, "type": d.type, "title": d.title,
+             "status": d.status, "outcome": d.outcome, "proposed_on": d.as_of, "decided_on": d.decided_on,
+             "eligible_at_proposal": d.eligible_at_proposal, "blocks_at_proposal": d.blocks_at_proposal,
+             "overridden": d.overridden, "override_reason": d.override_reason, "snapshot_hash": d.snapshot_hash}
+            for d in found]
+    return Table("decisions", EXPORT_COLUMNS, rows)
 
 
 def export_decisions(session: Session, actor: Actor, filters: DecisionFilter = DecisionFilter(),
                      fmt: str = "xlsx", header_style: str = "key") -> bytes:
     """The filtered list of decisions in scope as a file, audited as an export."""
     actor.require("export")
-    found = list_decisions(session, actor, filters)
-    rows = [{"number": d.number, "cadre_code": d.cadre.code, "cadre_name": d.cadre.name,
-             "unit": d.cadre.unit.name, "type": d.type, "title": d.title, "status": d.status,
-             "outcome": d.outcome, "as_of": d.as_of, "decided_on": d.decided_on,
-             "eligible_at_proposal": d.eligible_at_proposal, "blocks_at_proposal": d.blocks_at_proposal,
-             "overridden": d.overridden, "override_reason": d.override_reason} for d in found]
-    content = to_bytes(Table("decisions", EXPORT_COLUMNS, rows), fmt, header_style)
+    table = decisions_table(list_decisions(session, actor, filters))
+    content = to_bytes(table, fmt, header_style)
     audit.log(session, actor, "export", entity_type="decisions",
-              summary={"kind": "decisions", "format": fmt, "rows": len(rows),
+              summary={"kind": "decisions", "format": fmt, "rows": len(table.rows),
                        "filters": {"unit_id": filters.unit_id, "types": [t.value for t in filters.types],
                                    "statuses": [s.value for s in filters.statuses], "start": filters.start,
                                    "end": filters.end, "overridden_only": filters.overridden_only}})

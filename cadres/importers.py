@@ -420,17 +420,6 @@ def export_progress(session: Session, actor: Actor, *, period: str | None = None
 
 # --- personnel decisions (export only) ----------------------------------------------------------
 
-DECISION_COLUMNS = (
-    Column("number", "编号"), Column("cadre_code", "干部编号"), Column("cadre_name", "姓名"),
-    Column("unit_code", "单位编码"), Column("unit_name", "单位"), Column("type", "类型"),
-    Column("title", "事项"), Column("status", "状态"), Column("outcome", "决定结果"),
-    Column("proposed_on", "提议日期"), Column("decided_on", "决定日期"),
-    Column("eligible_at_proposal", "提议时符合资格"), Column("blocks_at_proposal", "提议时限制情形数"),
-    Column("overridden", "例外批准"), Column("override_reason", "例外批准理由"),
-    Column("snapshot_hash", "证据快照哈希"),
-)
-
-
 def export_decisions(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
     """Personnel decisions in the actor's subtree, oldest first (``period``: the year proposed)."""
     from cadres import decisions
@@ -440,13 +429,7 @@ def export_decisions(session: Session, actor: Actor, *, period: str | None = Non
     if period:
         year = _period_year(period)
         found = [d for d in found if d.as_of.year == year]
-    rows = [{"number": d.number, "cadre_code": d.cadre.code, "cadre_name": d.cadre.name,
-             "unit_code": d.unit.code, "unit_name": d.unit.name, "type": d.type, "title": d.title,
-             "status": d.status, "outcome": d.outcome, "proposed_on": d.as_of, "decided_on": d.decided_on,
-             "eligible_at_proposal": d.eligible_at_proposal, "blocks_at_proposal": d.blocks_at_proposal,
-             "overridden": d.overridden, "override_reason": d.override_reason, "snapshot_hash": d.snapshot_hash}
-            for d in sorted(found, key=lambda d: (d.as_of, d.number))]
-    return Table("decisions", DECISION_COLUMNS, rows)
+    return decisions.decisions_table(sorted(found, key=lambda d: (d.as_of, d.number)))
 
 
 IMPORTERS = {"cadres": import_cadres, "training": import_training, "grades": import_grades}
