@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment import service as assessment
-from cadres.models import PersonnelDecision
+from cadres import decisions
+from cadres.decisions import DecisionFilter
 from cadres.rules import linkage as rules
 from portal.access import Actor
 from portal.enums import CadreStatus, LeaderRole
@@ -84,21 +85,17 @@ def _units(session: Session, actor: Actor, code: str, previous: str | None, unde
 
 
 def _decisions(session: Session, actor: Actor, under: Unit, start: date, end: date) -> list[rules.DecisionRow]:
-    day = func.coalesce(PersonnelDecision.decided_on, PersonnelDecision.as_of)
-    stmt = (select(PersonnelDecision, Cadre.code, Cadre.name, Cadre.leader_role)
-            .join(Unit, PersonnelDecision.unit_id == Unit.id).join(Cadre, PersonnelDecision.cadre_id == Cadre.id)
-            .where(actor.unit_clause(Unit.path), Unit.path.startswith(under.path, autoescape=True),
-                   day >= start, day <= end)
-            .order_by(day, PersonnelDecision.number))
+    found = decisions.list_decisions(session, actor, DecisionFilter(unit_id=under.id, start=start, end=end))
     rows = []
-    for decision, code, name, role in session.execute(stmt):
+    for decision in sorted(found, key=lambda d: (d.decided_on or d.as_of, d.number)):
         frozen = ((decision.snapshot or {}).get("profile") or {}).get("cadre") or {}
-        leader = frozen.get("leader_role", LeaderRole(role).value) != LeaderRole.MEMBER.value
+        leader = frozen.get("leader_role", LeaderRole(decision.cadre.leader_role).value) != LeaderRole.MEMBER.value
         rows.append(rules.DecisionRow(
-            id=decision.id, number=decision.number, cadre_code=code, cadre_name=name, unit_id=decision.unit_id,
-            type=decision.type.value, title=decision.title, day=decision.decided_on or decision.as_of,
-            status=decision.status.value, outcome=decision.outcome.value if decision.outcome else None,
-            overridden=decision.overridden, leader=leader))
+            id=decision.id, number=decision.number, cadre_code=decision.cadre.code, cadre_name=decision.cadre.name,
+            unit_id=decision.unit_id, type=decision.type.value, title=decision.title,
+            day=decision.decided_on or decision.as_of, status=decision.status.value,
+            outcome=decision.outcome.value if decision.outcome else None, overridden=decision.overridden,
+            leader=leader))
     return rows
 
 
