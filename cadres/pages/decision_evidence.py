@@ -14,18 +14,10 @@ from dash import html
 
 from accountability.enums import Form, ToleranceOutcome, ToleranceStatus
 from assessment.enums import Grade, SupervisionStatus
-from cadres.enums import (
-    ELIGIBILITY_RULE_LABELS,
-    AppraisalGrade,
-    DecisionOutcome,
-    DecisionStatus,
-    DecisionType,
-)
+from cadres.enums import AppraisalGrade, DecisionOutcome, DecisionStatus, DecisionType, rule_label
 from portal import ui
 from portal.enums import CadreCategory, CadreStatus, Gender, LeaderRole, Rank
 from portal.i18n import N_, _
-
-RULE_LABELS = ELIGIBILITY_RULE_LABELS
 
 SECTION_LABELS = {
     "cadre": N_("Basic information"), "postings": N_("Posts held"), "unit_results": N_("Results of units led"),
@@ -77,7 +69,7 @@ def fmt(value: Any, section: str = "", key: str = "") -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
-        return "; ".join(label_of(RULE_LABELS, v.get("rule", "")) if isinstance(v, dict) else str(v)
+        return "; ".join(rule_label(v.get("rule", "")) if isinstance(v, dict) else str(v)
                          for v in value) or "—"
     if isinstance(value, float):
         return f"{value:g}"
@@ -97,7 +89,7 @@ def table(rows: list[dict], keys: list[str], section: str) -> html.Table:
 
 
 def findings(items: list[dict], with_until: bool) -> html.Table:
-    keys = [(_("Rule"), lambda f: label_of(RULE_LABELS, f.get("rule", ""))), (_("Reason"), lambda f: f.get("reason")),
+    keys = [(_("Rule"), lambda f: rule_label(f.get("rule", ""))), (_("Reason"), lambda f: f.get("reason")),
             *([(_("Until"), lambda f: f.get("until") or _("until someone acts"))] if with_until else []),
             (_("Source"), lambda f: f.get("source") or "—")]
     return html.Table([html.Thead(html.Tr([html.Th(h) for h, _get in keys])),

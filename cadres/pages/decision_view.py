@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from cadres import decisions
 from cadres.decisions import OPEN
-from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType
+from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType, rule_label
 from cadres.pages import decision_evidence as ev
 from portal import db, ui
 from portal.access import Actor, current_actor
@@ -72,7 +72,7 @@ def _textarea(id: str, label: str, rows: int = 2) -> html.Div:
 
 
 def _blocks_list(blocks: list[dict]) -> html.Ul:
-    return html.Ul([html.Li(f"{ev.label_of(ev.RULE_LABELS, b.get('rule', ''))}: {b.get('reason', '')}")
+    return html.Ul([html.Li(f"{rule_label(b.get('rule', ''))}: {b.get('reason', '')}")
                     for b in blocks], className="mb-0 small")
 
 

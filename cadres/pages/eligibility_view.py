@@ -5,7 +5,6 @@ on in words, and the day it lifts. Shared by the portrait's panel and the propos
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 import dash_bootstrap_components as dbc
 from dash import html
@@ -68,8 +67,6 @@ def until_text(until: str | None) -> str:
     return _("until %(date)s", date=until) if until else _("until someone acts")
 
 
-
-
 def _finding(item: dict, book: SourceBook, kind: str) -> html.Li:
     """One block (with the day it lifts) or note (notes block nothing, so they lift nothing,
     unless the engine gives a day)."""
@@ -116,7 +113,3 @@ def eligibility_body(data: dict, book: SourceBook) -> html.Div:
     elif not data["blocks"]:
         parts.append(html.P(_("Nothing to note."), className="text-muted mb-0"))
     return html.Div(parts, className="ca-pf-elig-body", **{"data-eligible": str(data["eligible"]).lower()})
-
-
-def as_of_or_today(value: str | None) -> date:
-    return date.fromisoformat(value) if value else date.today()
