@@ -57,9 +57,14 @@ def _unit_result_fact(unit: Unit, history, as_of: date) -> engine.UnitResultFact
                                  bottom_band=latest.band_is_bottom)
 
 
-def facts_for(session: Session, actor: Actor, cadre: Cadre, as_of: date) -> engine.CadreFacts:
-    """Everything the eligibility engine needs about ``cadre`` on ``as_of``."""
-    progress = registry.training_progress(session, actor, cadre.id, as_of.year, as_of)
+def facts_for(session: Session, actor: Actor, cadre: Cadre, as_of: date, *, progress=None,
+              measures=None) -> engine.CadreFacts:
+    """Everything the eligibility engine needs about ``cadre`` on ``as_of`` (``progress`` and
+    ``measures``: the cadre's training progress and measure effects when the caller has them)."""
+    if progress is None:
+        progress = registry.training_progress(session, actor, cadre.id, as_of.year, as_of)
+    if measures is None:
+        measures = accountability.measure_effects_for_cadre(session, actor, cadre.id)
     training = engine.TrainingFact(as_of.year, progress.hours_counted, progress.required_hours,
                                    progress.five_year_hours, progress.five_year_required,
                                    behind=progress.behind, five_year_behind=progress.five_year_behind)
@@ -71,7 +76,7 @@ def facts_for(session: Session, actor: Actor, cadre: Cadre, as_of: date) -> engi
     return engine.CadreFacts(
         code=cadre.code, rank=cadre.rank, rank_since=cadre.rank_since, position_since=cadre.position_since,
         leader_role=LeaderRole(cadre.leader_role),
-        measures=_measure_facts(accountability.measure_effects_for_cadre(session, actor, cadre.id)),
+        measures=_measure_facts(measures),
         cases=cases, grades=grades, training=training,
         unit_result=_unit_result_fact(cadre.unit, history, as_of),
     )
@@ -188,10 +193,10 @@ def profile(session: Session, actor: Actor, code: str, as_of: date | None = None
     """The cadre's whole record on ``as_of`` (reviewers and administrators in scope)."""
     cadre = scope.find_cadre(session, actor, code=code, permissions=PROFILE_PERMISSIONS)
     as_of = as_of or date.today()
-    facts = facts_for(session, actor, cadre, as_of)
-    result = engine.evaluate(facts, as_of, DecisionType.PROMOTION, cadre_settings.eligibility_rules(session))
     progress = registry.training_progress(session, actor, cadre.id, as_of.year, as_of)
     measures = accountability.measure_effects_for_cadre(session, actor, cadre.id)
+    facts = facts_for(session, actor, cadre, as_of, progress=progress, measures=measures)
+    result = engine.evaluate(facts, as_of, DecisionType.PROMOTION, cadre_settings.eligibility_rules(session))
     built = Profile(
         as_of=as_of, cadre=_cadre_part(cadre),
         postings={f"{p.unit.code}|{_iso(p.start)}": {"unit_code": p.unit.code, "unit_name": p.unit.name,
