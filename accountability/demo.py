@@ -145,51 +145,76 @@ class _Seeder:
 
     def simulate(self, case: dict, cadres: list[dict]) -> None:
         """Take the case along the workflow with random durations, stopping at the seed day."""
+        day = self.verify(case, cadres)
+        if day is not None:
+            day = self.investigate(case, day)
+        if day is not None:
+            day = self.conclude(case, cadres, day)
+        if day is not None:
+            self.appeal(case)
+
+    def verify(self, case: dict, cadres: list[dict]) -> date | None:
+        """Clue and preliminary verification; None when the case ends there (or at the seed day)."""
         rng, day = self.rng, case["opened_on"]
         day += self.days(2, 30)
         if rng.random() < 0.1:
             self.move(case, CaseStage.NO_CASE, day, "线索内容笼统、不具备核查条件，予以了结")
-            return
+            return None
         if not self.move(case, CaseStage.VERIFICATION, day, "报批后开展初步核实"):
-            return
+            return None
         day += self.days(20, 130)  # the limit is 3 months: some run over
         if rng.random() < 0.3:
             if self.move(case, CaseStage.NO_CASE, day, "经初步核实，反映问题失实，予以了结"):
-                if cadres and rng.random() < 0.6:
-                    self.name_clearing(case, cadres[0], day)
-                elif cadres and rng.random() < 0.5:
-                    self.measure(case, cadres[0], day, rng.choice([MeasureType.TALK_REMINDER,
-                                                                   MeasureType.LETTER_INQUIRY,
-                                                                   MeasureType.CRITICISM]))
-            return
+                self.found_false(case, cadres, day)
+            return None
+        return day
+
+    def found_false(self, case: dict, cadres: list[dict], day: date) -> None:
+        rng = self.rng
+        if cadres and rng.random() < 0.6:
+            self.name_clearing(case, cadres[0], day)
+        elif cadres and rng.random() < 0.5:
+            self.measure(case, cadres[0], day, rng.choice([MeasureType.TALK_REMINDER, MeasureType.LETTER_INQUIRY,
+                                                           MeasureType.CRITICISM]))
+
+    def investigate(self, case: dict, day: date) -> date | None:
+        """Filing, investigation (extended when it runs long) and the move to review."""
         if not self.move(case, CaseStage.FILED, day, "经集体研究决定立案审查调查"):
-            return
+            return None
         day += self.days(1, 10)
         if not self.move(case, CaseStage.INVESTIGATION, day, "成立审查调查组开展工作"):
-            return
-        length = rng.randint(60, 260)
-        if length > 175 and rng.random() < 0.7:
-            approved = case["filed_on"] + timedelta(days=rng.randint(150, 175))
+            return None
+        length = self.rng.randint(60, 260)
+        if length > 175 and self.rng.random() < 0.7:
+            approved = case["filed_on"] + timedelta(days=self.rng.randint(150, 175))
             if approved <= self.today:
                 self.extend(case, approved)
         day += timedelta(days=length)
         if not self.move(case, CaseStage.REVIEW, day, "审查调查终结，移送审理"):
-            return
+            return None
+        return day
+
+    def conclude(self, case: dict, cadres: list[dict], day: date) -> date | None:
+        """The decision with its measures, then closing."""
         day += self.days(8, 50)
         if not self.move(case, CaseStage.DECISION, day, "审理完毕，经常委会研究作出处理决定"):
-            return
+            return None
         for cadre in cadres or [None]:
             self.decided(case, cadre, day)
         day += self.days(3, 20)
         if not self.move(case, CaseStage.CLOSED, day, "处理决定执行完毕，予以结案"):
+            return None
+        return day
+
+    def appeal(self, case: dict) -> None:
+        if not (self.appealable(case) and self.rng.random() < 0.3):
             return
-        if self.appealable(case) and rng.random() < 0.3:
-            day = case["decided_on"] + self.days(10, 28)
-            if not self.move(case, CaseStage.APPEAL, max(day, case["closed_on"]), "受处分人提出申诉，予以受理"):
-                return
-            day = case["stage_since"] + self.days(30, 100)
-            if self.move(case, CaseStage.CLOSED, day, "复查完毕，作出复查决定"):
-                self.appeal_answered(case, day)
+        day = case["decided_on"] + self.days(10, 28)
+        if not self.move(case, CaseStage.APPEAL, max(day, case["closed_on"]), "受处分人提出申诉，予以受理"):
+            return
+        day = case["stage_since"] + self.days(30, 100)
+        if self.move(case, CaseStage.CLOSED, day, "复查完毕，作出复查决定"):
+            self.appeal_answered(case, day)
 
     def extend(self, case: dict, approved: date) -> None:
         case["extended_months"] = 3

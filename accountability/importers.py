@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -30,15 +29,14 @@ from accountability.enums import (
 )
 from accountability.measures import measure_effects, schedule_follow_up
 from accountability.models import Case, CaseEvent, CaseSubject, Measure
-from portal import audit
+from portal import audit, transfer
 from portal.access import Actor
 from portal.i18n import _
 from portal.models import Cadre, Unit
 from portal.tabular import (
     Column,
-    ImportProblem,
     ImportResult,
-    RowProblem,
+    Problems,
     Table,
     choice,
     integer,
@@ -90,24 +88,7 @@ FILED_STAGES = {CaseStage.FILED, CaseStage.INVESTIGATION, CaseStage.REVIEW, Case
 ORDER = {stage: index for index, stage in enumerate(rules.MAIN_LINE)}
 
 
-class _Problems:
-    """Collects row problems with the file name and the contract's column headers."""
-
-    def __init__(self, filename: str, columns):
-        self.name = Path(filename).name
-        self.headers = {c.key: c.header for c in columns}
-        self.items: list[RowProblem] = []
-
-    def add(self, row: int, key: str, value: Any, reason: str) -> None:
-        self.items.append(RowProblem(self.name, row, self.headers.get(key, key), "" if value is None else str(value),
-                                     reason))
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise ImportProblem(self.items)
-
-
-def _subject_lookup(session: Session, actor: Actor, rows, problems: _Problems, permission: str
+def _subject_lookup(session: Session, actor: Actor, rows, problems: Problems, permission: str
                     ) -> Callable[[int, dict], tuple[Cadre | None, Unit | None]]:
     cadre_codes = {v["cadre_code"] for _n, v in rows if v.get("cadre_code")}
     unit_codes = {v["unit_code"] for _n, v in rows if v.get("unit_code")}
@@ -144,12 +125,16 @@ def _subject_lookup(session: Session, actor: Actor, rows, problems: _Problems, p
 # --- measures ----------------------------------------------------------------------------------
 
 def import_measures(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
-                    today: date | None = None, **_options) -> ImportResult:
+                    today: date | None = None, progress: transfer.Progress | None = None,
+                    **_options) -> ImportResult:
     """Upsert measures on (cadre or unit, measure, decision date)."""
     actor.require("measures.edit")
     today = today or date.today()
+    report = transfer.reporter(progress)
+    report("reading", 0, 0)
     rows = read_table(data, filename, MEASURE_COLUMNS)
-    problems = _Problems(filename, MEASURE_COLUMNS)
+    report("checking", 0, len(rows))
+    problems = Problems(filename, MEASURE_COLUMNS)
     subject_of = _subject_lookup(session, actor, rows, problems, "measures.edit")
     case_nos = {v["case_no"] for _n, v in rows if v.get("case_no")}
     cases = {c.case_no: c for c in session.scalars(select(Case).where(Case.case_no.in_(case_nos))
@@ -191,6 +176,7 @@ def import_measures(session: Session, actor: Actor, data: bytes, filename: str, 
         seen[key] = number
         planned.append((number, values, cadre, unit, code, case))
     problems.raise_if_any()
+    report("saving", len(rows), len(rows))
     result = ImportResult(kind="measures", rows=len(rows), dry_run=dry_run)
     for number, values, cadre, unit, code, case in planned:
         _upsert_measure(session, actor, number, values, cadre, unit, code, case, today, problems, result)
@@ -201,7 +187,7 @@ def import_measures(session: Session, actor: Actor, data: bytes, filename: str, 
     return result
 
 
-def _check_measure_row(number: int, values: dict, code, today: date, problems: _Problems) -> None:
+def _check_measure_row(number: int, values: dict, code, today: date, problems: Problems) -> None:
     decided = values["decided_on"]
     if decided > today:
         problems.add(number, "decided_on", decided, _("cannot be in the future"))
@@ -217,7 +203,7 @@ def _check_measure_row(number: int, values: dict, code, today: date, problems: _
 
 
 def _upsert_measure(session: Session, actor: Actor, number: int, values: dict, cadre, unit, code, case,
-                    today: date, problems: _Problems, result: ImportResult) -> None:
+                    today: date, problems: Problems, result: ImportResult) -> None:
     same_subject = Measure.cadre_id == cadre.id if cadre else Measure.cadre_id.is_(None)
     existing = session.scalars(select(Measure).where(
         same_subject, Measure.unit_id == unit.id, Measure.code == code, Measure.decided_on == values["decided_on"])
@@ -273,12 +259,16 @@ def export_measures(session: Session, actor: Actor, **_options) -> Table:
 # --- cases -------------------------------------------------------------------------------------
 
 def import_cases(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
-                 today: date | None = None, **_options) -> ImportResult:
+                 today: date | None = None, progress: transfer.Progress | None = None,
+                 **_options) -> ImportResult:
     """Upsert cases on the case number; one row per subject (cadre or unit) of a case."""
     actor.require("cases.edit")
     today = today or date.today()
+    report = transfer.reporter(progress)
+    report("reading", 0, 0)
     rows = read_table(data, filename, CASE_COLUMNS)
-    problems = _Problems(filename, CASE_COLUMNS)
+    report("checking", 0, len(rows))
+    problems = Problems(filename, CASE_COLUMNS)
     subject_of = _subject_lookup(session, actor, rows, problems, "cases.edit")
     grouped: dict[str, list[tuple[int, dict, Cadre | None, Unit]]] = {}
     first_row: dict[str, tuple[int, dict]] = {}
@@ -299,6 +289,7 @@ def import_cases(session: Session, actor: Actor, data: bytes, filename: str, *, 
             continue
         subjects.append((number, values, cadre, unit))
     problems.raise_if_any()
+    report("saving", len(rows), len(rows))
     existing = {c.case_no: c for c in session.scalars(select(Case).where(Case.case_no.in_(list(grouped)))
                                                       .options(selectinload(Case.subjects), selectinload(Case.unit)))
                 } if grouped else {}
@@ -326,13 +317,13 @@ def import_cases(session: Session, actor: Actor, data: bytes, filename: str, *, 
 CASE_FIELDS = ("stage", "opened_on", "filed_on", "closed_on", "summary", "source", "title", "decided_on")
 
 
-def _same_case_fields(number: int, values: dict, first_number: int, first: dict, problems: _Problems) -> None:
+def _same_case_fields(number: int, values: dict, first_number: int, first: dict, problems: Problems) -> None:
     for key in CASE_FIELDS:
         if values.get(key) is not None and first.get(key) is not None and values[key] != first[key]:
             problems.add(number, key, values[key], _("differs from row %(row)s of the same case", row=first_number))
 
 
-def _check_case_row(number: int, values: dict, today: date, problems: _Problems) -> None:
+def _check_case_row(number: int, values: dict, today: date, problems: Problems) -> None:
     stage, opened, filed, closed = values["stage"], values["opened_on"], values.get("filed_on"), values.get("closed_on")
     decided = values.get("decided_on")
     if stage in FILED_STAGES and filed is None:
@@ -382,7 +373,7 @@ def _create_case(session: Session, actor: Actor, values: dict, subjects, filenam
 
 
 def _update_case(session: Session, actor: Actor, number: int, values: dict, case: Case, subjects,
-                 problems: _Problems) -> bool:
+                 problems: Problems) -> bool:
     changed = False
     stage = values["stage"]
     if stage != case.stage:

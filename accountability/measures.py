@@ -30,7 +30,6 @@ from accountability.scope import (
     in_scope,
     measure_view,
     own_or_scope,
-    visible_cadre,
 )
 from portal import audit
 from portal.access import Actor
@@ -436,10 +435,11 @@ def record_visit(session: Session, actor: Actor, visit_id: int, *, visited_on: d
 
 # --- a cadre's record ------------------------------------------------------------------------
 
-def effects_for_cadre(session: Session, actor: Actor, cadre_id: int) -> list[MeasureEffectView]:
-    """Every measure about the cadre (current and past) as effects, if the actor may know them."""
+def effects_for_cadre(session: Session, actor: Actor, cadre: Cadre) -> list[MeasureEffectView]:
+    """Every measure about the cadre (current and past) as effects, if the actor may know
+    them; ``cadre`` comes from ``portal.access.visible_cadre``."""
     measure_view(actor)
-    cadre = visible_cadre(session, actor, cadre_id)
+    actor.require_cadre(cadre)
     return measure_effects(session, actor, cadre_id=cadre.id)
 
 

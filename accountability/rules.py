@@ -13,7 +13,6 @@ Every number here is a default; the administrator changes them as settings
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,19 +25,8 @@ from accountability.enums import (
     SubjectKind,
     ToleranceOutcome,
 )
+from portal.dates import add_months
 from portal.i18n import N_
-
-# --- calendar arithmetic --------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole calendar months; a day missing from the target month falls back
-    to that month's last day (2026-08-31 + 6 months = 2027-02-28), domain.md §3."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
 
 # --- the measure catalogue ------------------------------------------------------------------
 

@@ -27,6 +27,12 @@ from portal.errors import AccessDenied, NotFound
 from portal.i18n import _
 from portal.models import Cadre, Unit
 
+# The permissions that let a non-cadre see a cadre's measures, applications or case stages
+# (``portal.access.visible_cadre``); a cadre sees their own with ``self.view``.
+MEASURES = ("measures.view", "measures.view_effects")
+TOLERANCE = ("tolerance.view", "tolerance.view_outcomes")
+CASE_STAGES = ("cases.view", "measures.view_effects")
+
 
 class View(StrEnum):
     """How much of a measure or an application the actor may read."""
@@ -114,31 +120,6 @@ def require_on_unit(session: Session, actor: Actor, permission: str, unit_id: in
     actor.require(permission, unit_path(session, unit_id))
 
 
-def visible_cadre(session: Session, actor: Actor, cadre_id: int | None) -> Cadre:
-    """The cadre, if ``actor`` may see their accountability record: themselves for a
-    cadre login; a cadre of their subtree for the others. Never hints that another
-    cadre exists."""
-    if is_cadre(actor):
-        actor.require("self.view")
-        if cadre_id is None or cadre_id != actor.cadre_id:
-            raise AccessDenied(_("You can only see your own records."))
-    cadre = session.get(Cadre, cadre_id) if cadre_id is not None else None
-    if cadre is None:
-        raise NotFound(_("No such cadre."))
-    if not is_cadre(actor) and not actor.in_scope(cadre.unit.path):
-        raise AccessDenied(_("This cadre is outside the units you are responsible for."))
-    return cadre
-
-
-def cadre_by_code(session: Session, actor: Actor, code: str) -> Cadre:
-    cadre = session.scalar(select(Cadre).where(Cadre.code == str(code or "").strip()))
-    if cadre is None:
-        if is_cadre(actor):
-            raise AccessDenied(_("You can only see your own records."))
-        raise NotFound(_("No cadre has the code %(code)s.", code=code or "—"))
-    return visible_cadre(session, actor, cadre.id)
-
-
 def cadres_matching(session: Session, actor: Actor, term: str, limit: int = 20) -> list[Cadre]:
     """Cadres of the actor's subtree whose name or code contains ``term`` (for pickers)."""
     if is_cadre(actor):
@@ -151,3 +132,13 @@ def cadres_matching(session: Session, actor: Actor, term: str, limit: int = 20) 
     stmt = (select(Cadre).where(actor.cadre_clause(), (Cadre.name.like(like)) | (Cadre.code.like(like)))
             .order_by(Cadre.code).limit(limit))
     return list(session.scalars(stmt))
+
+
+def cadres_for_picker(session: Session, actor: Actor, term: str, chosen_ids) -> list[Cadre]:
+    """The cadres already chosen in a picker (those in the actor's subtree, in the order
+    chosen), then those whose name or code contains ``term``."""
+    ids = [int(i) for i in (chosen_ids or []) if str(i).isdigit()]
+    kept = list(session.scalars(select(Cadre).where(Cadre.id.in_(ids), actor.cadre_clause()))) if ids else []
+    kept.sort(key=lambda c: ids.index(c.id))
+    found = {c.id: c for c in [*kept, *cadres_matching(session, actor, term or "")]}
+    return list(found.values())

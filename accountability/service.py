@@ -1,7 +1,7 @@
 """What other packages may ask of accountability (the cadres package's eligibility engine,
-personnel decisions): a cadre's measures as effects, their open cases as stages only, and
-their error-tolerance outcomes. Each function checks the actor's role and scope, and none
-returns confidential text (summaries, sources of clues, notes, statements, reasons).
+personnel decisions, the annual report): a cadre's measures as effects, their open cases
+as stages only, their error-tolerance outcomes, and person-times by form. Each function
+checks the actor's role and scope, and none returns confidential text (summaries, sources of clues, notes, statements, reasons).
 
 The commands and the inspectors' queries live in ``cases``, ``measures`` and
 ``tolerance``; the pure rules (``rules.effect_of``) may be used directly.
@@ -9,6 +9,7 @@ The commands and the inspectors' queries live in ``cases``, ``measures`` and
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -16,19 +17,19 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from accountability import rules
+from accountability import dashboards, rules
 from accountability import settings as ac_settings
 from accountability.enums import OPEN_STAGES, UNDER_INVESTIGATION_STAGES, CaseStage
 from accountability.measures import MeasureEffectView, effect_view, effects_for_cadre
 from accountability.models import Case, CaseSubject, Measure
-from accountability.scope import in_scope, is_cadre, measure_view, visible_cadre
+from accountability.scope import in_scope, is_cadre, measure_view
 from accountability.tolerance import OutcomeView, outcomes_for_cadre
 from portal.access import Actor
-from portal.models import Cadre
+from portal.models import Cadre, Unit
 
 __all__ = [
     "MeasureEffectView", "OpenCaseView", "OutcomeView", "effects_for_cadres", "measure_effects_for_cadre",
-    "open_cases_for_cadre", "open_cases_for_cadres", "tolerance_outcomes_for_cadre",
+    "open_cases_for_cadre", "open_cases_for_cadres", "person_times_by_form", "tolerance_outcomes_for_cadre",
 ]
 
 
@@ -57,11 +58,11 @@ class OpenCaseView:
         return CaseStage(self.stage) in (CaseStage.CLUE, CaseStage.VERIFICATION)
 
 
-def measure_effects_for_cadre(session: Session, actor: Actor, cadre_id: int) -> list[MeasureEffectView]:
+def measure_effects_for_cadre(session: Session, actor: Actor, cadre: Cadre) -> list[MeasureEffectView]:
     """Every measure about the cadre, current and past (revoked and changed ones too, with
     their dates), newest decision first. Reviewers, inspectors, the administrator in scope;
-    a cadre for themselves."""
-    return effects_for_cadre(session, actor, cadre_id)
+    a cadre for themselves. ``cadre`` comes from ``portal.access.visible_cadre``."""
+    return effects_for_cadre(session, actor, cadre)
 
 
 def effects_for_cadres(session: Session, actor: Actor, cadre_ids: Iterable[int]
@@ -106,11 +107,11 @@ def _require_case_stages(actor: Actor) -> None:
         actor.require_any("cases.view", "measures.view_effects")
 
 
-def open_cases_for_cadre(session: Session, actor: Actor, cadre_id: int) -> list[OpenCaseView]:
+def open_cases_for_cadre(session: Session, actor: Actor, cadre: Cadre) -> list[OpenCaseView]:
     """The cadre's unfinished cases, stage only, oldest first (for ``under_investigation``
     and ``pending_verification``). A cadre asking about themselves sees filed cases only."""
     _require_case_stages(actor)
-    cadre = visible_cadre(session, actor, cadre_id)
+    actor.require_cadre(cadre)
     return _open_case_views(session, actor, [cadre.id])[cadre.id]
 
 
@@ -126,10 +127,22 @@ def open_cases_for_cadres(session: Session, actor: Actor, cadre_ids: Iterable[in
     return _open_case_views(session, actor, ids)
 
 
-def tolerance_outcomes_for_cadre(session: Session, actor: Actor, cadre_id: int) -> list[OutcomeView]:
+def tolerance_outcomes_for_cadre(session: Session, actor: Actor, cadre: Cadre) -> list[OutcomeView]:
     """The cadre's error-tolerance applications as outcomes (exempt / mitigated /
     not_tolerated, or None while pending), newest first."""
-    return outcomes_for_cadre(session, actor, cadre_id)
+    return outcomes_for_cadre(session, actor, cadre)
+
+
+def person_times_by_form(session: Session, actor: Actor, start: date, end: date, under: Unit) -> dict[int, int]:
+    """Person-times (人次) by form (1–4) of the measures decided in [start, end] that still
+    stand, about cadres or organizations of ``under``'s subtree: each person (or
+    organization) counted once per case, with the heaviest form decided (the dashboard's
+    count). Effects only, like every function here."""
+    frame = dashboards.standing_measures(session, actor, start, end)
+    frame = frame[frame["path"].str.startswith(under.path)]
+    if frame.empty:
+        return {}
+    return dict(Counter(int(form) for form in dashboards.person_times(frame)["form"]))
 
 
 effect_of = rules.effect_of

@@ -25,7 +25,6 @@ from accountability.scope import (
     is_cadre,
     own_or_scope,
     tolerance_view,
-    visible_cadre,
 )
 from portal import audit
 from portal.access import Actor
@@ -176,9 +175,10 @@ def applications_for_case(session: Session, actor: Actor, case_id: int) -> list[
     return [_outcome_view(app) for app in session.scalars(stmt.order_by(ToleranceApplication.id))]
 
 
-def outcomes_for_cadre(session: Session, actor: Actor, cadre_id: int) -> list[OutcomeView]:
+def outcomes_for_cadre(session: Session, actor: Actor, cadre: Cadre) -> list[OutcomeView]:
+    """The cadre's applications as outcomes; ``cadre`` comes from ``portal.access.visible_cadre``."""
     tolerance_view(actor)
-    cadre = visible_cadre(session, actor, cadre_id)
+    actor.require_cadre(cadre)
     return applications(session, actor, cadre_id=cadre.id)
 
 
@@ -242,20 +242,8 @@ def submit_application(session: Session, actor: Actor, *, statement: str, cadre_
     statement = _text(statement, _("what happened and why tolerance should apply"), "statement")
     if finding_on is not None:
         _day(finding_on, today, None, _("The date of the finding"), "finding_on")
-    measure = None
-    if measure_id:
-        measure = session.get(Measure, measure_id)
-        if measure is None or measure.cadre_id != cadre.id:
-            raise Invalid(_("The measure chosen is not about this cadre."), field="measure")
-        if measure.revoked_on or measure.changed_on:
-            raise Invalid(_("This measure no longer stands (revoked or changed); there is nothing to apply against."),
-                          field="measure")
-        pending = session.scalar(select(ToleranceApplication.app_no).where(
-            ToleranceApplication.measure_id == measure.id,
-            ToleranceApplication.status != ToleranceStatus.DECIDED))
-        if pending:
-            raise Invalid(_("Application %(no)s about this measure is already being handled.", no=pending),
-                          field="measure")
+    measure = _measure_to_apply_against(session, cadre, measure_id) if measure_id else None
+    if measure is not None:
         case_id = measure.case_id
     if case_id and not is_cadre(actor):
         case = get_case(session, actor, case_id)
@@ -274,6 +262,22 @@ def submit_application(session: Session, actor: Actor, *, statement: str, cadre_
               summary={"app_no": app.app_no, "cadre_id": cadre.id, "measure_id": app.measure_id,
                        "case_id": app.case_id, "applicant": applicant})
     return app
+
+
+def _measure_to_apply_against(session: Session, cadre: Cadre, measure_id: int) -> Measure:
+    """The cadre's standing measure an application is about, with no other application pending."""
+    measure = session.get(Measure, measure_id)
+    if measure is None or measure.cadre_id != cadre.id:
+        raise Invalid(_("The measure chosen is not about this cadre."), field="measure")
+    if measure.revoked_on or measure.changed_on:
+        raise Invalid(_("This measure no longer stands (revoked or changed); there is nothing to apply against."),
+                      field="measure")
+    pending = session.scalar(select(ToleranceApplication.app_no).where(
+        ToleranceApplication.measure_id == measure.id, ToleranceApplication.status != ToleranceStatus.DECIDED))
+    if pending:
+        raise Invalid(_("Application %(no)s about this measure is already being handled.", no=pending),
+                      field="measure")
+    return measure
 
 
 def start_verification(session: Session, actor: Actor, app_id: int) -> ToleranceApplication:

@@ -8,7 +8,6 @@ unless all of it is right; the error names each bad row and column.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from assessment import periods, results, rules, schemes
 from assessment.enums import DIRECTION_ALIASES, METHOD_ALIASES, Direction, Method
 from assessment.models import Indicator, Period, Score
 from assessment.rules import IndicatorSpec, SchemeSpec
-from portal import audit
+from portal import audit, transfer
 from portal.access import Actor
 from portal.db import utcnow
 from portal.enums import UNIT_LEVEL_ALIASES, UnitLevel
@@ -28,9 +27,8 @@ from portal.i18n import _
 from portal.models import Unit
 from portal.tabular import (
     Column,
-    ImportProblem,
     ImportResult,
-    RowProblem,
+    Problems,
     Table,
     choice,
     integer,
@@ -39,8 +37,6 @@ from portal.tabular import (
     read_table,
     text,
 )
-
-Progress = Callable[[str, int, int], None] | None
 
 
 def _bands(value: Any):
@@ -97,26 +93,25 @@ BREAKDOWN_COLUMNS = (
 )
 
 
-def _column(key: str, columns=SCORE_COLUMNS) -> str:
-    return next(c.header for c in columns if c.key == key)
-
-
 # --- indicators ------------------------------------------------------------------------------
 
 def import_indicators(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
-                      progress: Progress = None, **_options) -> ImportResult:
+                      progress: transfer.Progress | None = None, **_options) -> ImportResult:
     """Upsert indicators into the (year, level) schemes named in the file."""
     actor.require("schemes.manage")
+    report = transfer.reporter(progress)
+    report("reading", 0, 0)
     rows = read_table(data, filename, INDICATOR_COLUMNS, key=("year", "level", "code"))
     name = Path(filename).name
     groups: dict[tuple[int, UnitLevel], list[tuple[int, dict]]] = {}
     for number_, values in rows:
         groups.setdefault((values["year"], values["level"]), []).append((number_, values))
-    problems: list[RowProblem] = []
+    report("checking", 0, len(rows))
+    problems = Problems(filename, INDICATOR_COLUMNS)
     for (year, level), group in groups.items():
-        problems.extend(_scheme_problems(session, name, year, level, group))
-    if problems:
-        raise ImportProblem(problems)
+        _scheme_problems(session, problems, year, level, group)
+    problems.raise_if_any()
+    report("saving", len(rows), len(rows))
     result = ImportResult(kind="indicators", rows=len(rows), dry_run=dry_run)
     for (year, level), group in groups.items():
         _write_indicators(session, actor, year, level, group, result)
@@ -135,8 +130,8 @@ def _fields(values: dict) -> dict:
             "cap": values.get("cap"), "per_item": values.get("per_item"), "unit_label": values.get("unit") or ""}
 
 
-def _scheme_problems(session: Session, name: str, year: int, level: UnitLevel,
-                     group: list[tuple[int, dict]]) -> list[RowProblem]:
+def _scheme_problems(session: Session, problems: Problems, year: int, level: UnitLevel,
+                     group: list[tuple[int, dict]]) -> None:
     """The scheme as it would be after the import, checked as a whole."""
     current = schemes.latest(session, year, level)
     merged: dict[str, IndicatorSpec] = {s.code: s for s in (schemes.spec_of(current).indicators if current else ())}
@@ -154,10 +149,9 @@ def _scheme_problems(session: Session, name: str, year: int, level: UnitLevel,
         IndicatorSpec(**{**s.__dict__, "method": Method.GROUP}) if s.code in parents and s.method != Method.GROUP else s
         for s in spec.indicators))
     first_row = group[0][0]
-    return [RowProblem(name, row_of.get(p.code, first_row), _column("code", INDICATOR_COLUMNS) if p.code else
-                       _column("weight", INDICATOR_COLUMNS), p.code, _("%(level)s %(year)s: %(message)s",
-                                                                        level=level.label, year=year, message=p.message))
-            for p in rules.validate_scheme(spec)]
+    for p in rules.validate_scheme(spec):
+        problems.add(row_of.get(p.code, first_row), "code" if p.code else "weight", p.code,
+                     _("%(level)s %(year)s: %(message)s", level=level.label, year=year, message=p.message))
 
 
 def _write_indicators(session: Session, actor: Actor, year: int, level: UnitLevel,
@@ -214,8 +208,8 @@ def export_indicators(session: Session, actor: Actor, *, period: str | None = No
 class _ScoreChecker:
     """Looks up what every score row refers to, once per period, unit and level."""
 
-    def __init__(self, session: Session, actor: Actor, name: str):
-        self.session, self.actor, self.name = session, actor, name
+    def __init__(self, session: Session, actor: Actor):
+        self.session, self.actor = session, actor
         self.periods: dict[str, Period | str] = {}
         self.units = {code: unit for code, unit in session.execute(
             select(Unit.code, Unit).where(Unit.active))}
@@ -244,19 +238,17 @@ class _ScoreChecker:
             self.leaves[key] = {leaf.code: leaf for leaf in schemes.spec_of(scheme).leaves} if scheme else None
         return self.leaves[key]
 
-    def check(self, number_: int, values: dict, default_period: str | None) -> tuple[list[RowProblem], tuple | None]:
-        problems: list[RowProblem] = []
+    def check(self, problems: Problems, number_: int, values: dict, default_period: str | None) -> tuple | None:
+        """``(period, unit)`` the row's score belongs to, or None with its problems added."""
+        found = []
 
         def add(column: str, value: Any, reason: str) -> None:
-            problems.append(RowProblem(self.name, number_, _column(column), "" if value is None else str(value), reason))
+            found.append(column)
+            problems.add(number_, column, value, reason)
 
-        code = (values.get("period") or default_period or "").strip().upper()
-        if not code:
-            add("period", None, _("no period: add a period column or choose the period"))
-            return problems, None
-        if default_period and values.get("period") and code != default_period.strip().upper():
-            add("period", values["period"], _("the file is being imported into %(code)s", code=default_period))
-            return problems, None
+        code = self._period_code(values, default_period, add)
+        if code is None:
+            return None
         raw_value = values["value"]
         try:
             values["value"] = number(raw_value)
@@ -265,60 +257,72 @@ class _ScoreChecker:
         period = self.period(code)
         if isinstance(period, str):
             add("period", code, period)
-            return problems, None
+            return None
+        leaf, unit = self._leaf(period, values, add)
+        if leaf is None or found:
+            return None
+        reason = rules.value_problem(leaf, values["value"])
+        if reason:
+            add("value", raw_value, reason)
+            return None
+        return period, unit
+
+    @staticmethod
+    def _period_code(values: dict, default_period: str | None, add) -> str | None:
+        code = (values.get("period") or default_period or "").strip().upper()
+        if not code:
+            add("period", None, _("no period: add a period column or choose the period"))
+            return None
+        if default_period and values.get("period") and code != default_period.strip().upper():
+            add("period", values["period"], _("the file is being imported into %(code)s", code=default_period))
+            return None
+        return code
+
+    def _leaf(self, period: Period, values: dict, add) -> tuple[IndicatorSpec | None, Unit | None]:
+        """The scored indicator and the unit of the row, in scope and assessed in ``period``."""
         unit = self.units.get(values["unit_code"])
         if unit is None:
             add("unit_code", values["unit_code"], _("no unit has this code"))
-            return problems, None
+            return None, None
         if not self.actor.in_scope(unit.path):
             add("unit_code", values["unit_code"], _("this unit is outside the units you are responsible for"))
-            return problems, None
+            return None, None
         level = UnitLevel(unit.level)
         leaves = self.leaf_map(period, level)
         if unit.id not in self.assessed or leaves is None:
             add("unit_code", values["unit_code"], _("this unit is not assessed in %(year)s (no %(level)s scheme, "
                                                     "or not a territorial unit)", year=period.year, level=level.label))
-            return problems, None
+            return None, None
         leaf = leaves.get(values["indicator_code"])
         if leaf is None:
             add("indicator_code", values["indicator_code"], _("not a scored indicator of the %(level)s scheme for "
                                                               "%(year)s", level=level.label, year=period.year))
-            return problems, None
-        if problems:
-            return problems, None
-        reason = rules.value_problem(leaf, values["value"])
-        if reason:
-            add("value", raw_value, reason)
-            return problems, None
-        return problems, (period, unit)
+        return leaf, unit
 
 
 def import_scores(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
-                  period: str | None = None, progress: Progress = None, **_options) -> ImportResult:
+                  period: str | None = None, progress: transfer.Progress | None = None, **_options) -> ImportResult:
     """Upsert scores on (period, unit, indicator); ``period`` fills or checks the period column."""
     actor.require("assessment.edit")
-    report = progress or (lambda _stage, _done, _total: None)
+    report = transfer.reporter(progress)
     report("reading", 0, 0)
     rows = read_table(data, filename, _SCORE_READING)
     name = Path(filename).name
-    checker = _ScoreChecker(session, actor, name)
-    problems: list[RowProblem] = []
+    checker = _ScoreChecker(session, actor)
+    problems = Problems(filename, SCORE_COLUMNS)
     accepted: dict[tuple[int, int, str], tuple[int, float, str | None]] = {}
     for index, (number_, values) in enumerate(rows):
-        found, target = checker.check(number_, values, period)
-        problems.extend(found)
+        target = checker.check(problems, number_, values, period)
         if target is not None:
             key = (target[0].id, target[1].id, values["indicator_code"])
             if key in accepted:
-                problems.append(RowProblem(name, number_, f"{_column('unit_code')}, {_column('indicator_code')}",
-                                           f"{values['unit_code']} / {values['indicator_code']}",
-                                           _("duplicate of row %(row)s", row=accepted[key][0])))
+                problems.add(number_, ("unit_code", "indicator_code"), f"{values['unit_code']} / {values['indicator_code']}",
+                             _("duplicate of row %(row)s", row=accepted[key][0]))
             else:
                 accepted[key] = (number_, values["value"], values.get("note"))
         if index % 500 == 0:
             report("checking", index, len(rows))
-    if problems:
-        raise ImportProblem(problems)
+    problems.raise_if_any()
     report("saving", len(rows), len(rows))
     result = ImportResult(kind="scores", rows=len(rows), dry_run=dry_run)
     _write_scores(session, actor, accepted, result)

@@ -199,16 +199,3 @@ class SupervisionItem(Base):
     unit: Mapped[Unit] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
-
-
-class ImportProgress(Base):
-    """How far a running score import has got, readable by any worker that serves the page."""
-
-    __tablename__ = "as_import_progress"
-
-    token: Mapped[str] = mapped_column(String(40), primary_key=True)
-    user_id: Mapped[int | None]
-    stage: Mapped[str] = mapped_column(String(20), default="reading")
-    done: Mapped[int] = mapped_column(default=0)
-    total: Mapped[int] = mapped_column(default=0)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

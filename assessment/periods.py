@@ -11,7 +11,8 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from assessment import policy, rules, schemes
+from assessment import rules, schemes
+from assessment import settings as assessment_settings
 from assessment.enums import Method, PeriodStatus
 from assessment.models import (
     Period,
@@ -192,7 +193,7 @@ def compute(session: Session, period: Period, as_of: date) -> dict[UnitLevel, tu
     found = levels_with_schemes(session, period)
     if not found:
         raise Invalid(_("There is no indicator scheme for %(year)s yet; build one first.", year=period.year))
-    grade_policy = policy.grade_policy(session)
+    grade_policy = assessment_settings.grade_policy(session)
     problems: list[str] = []
     computed = {}
     for level, scheme in found.items():

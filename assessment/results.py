@@ -16,7 +16,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment import periods, policy, rules, schemes
+from assessment import periods, rules, schemes
+from assessment import settings as assessment_settings
 from assessment.enums import OPEN_SUPERVISION, Grade, Method, PeriodKind, WarningKind
 from assessment.models import (
     Indicator,
@@ -310,7 +311,7 @@ def warnings(session: Session, actor: Actor, period_code: str | None, today: dat
         return [w for w in found if w.unit_id in inside]
     found: list[WarningView] = []
     units: dict[int, Unit] = {}
-    rule_values = policy.warning_policy(session)
+    rule_values = assessment_settings.warning_policy(session)
     if period_code:
         period = visible_period(session, period_code)
         current = results_frame(session, actor, period.code)
@@ -401,7 +402,7 @@ def what_if(session: Session, actor: Actor, period_code: str, level: UnitLevel,
         .join(Result, Result.id == ResultItem.result_id)
         .where(ResultItem.period_id == period.id, Result.level == level)).all(),
         columns=["unit_id", "indicator_code", "points", "fraction"])
-    changed = rules.what_if(spec, items, all_units, dimension_weights, policy.grade_policy(session))
+    changed = rules.what_if(spec, items, all_units, dimension_weights, assessment_settings.grade_policy(session))
     # … but only the units in scope come back.
     visible = results_frame(session, actor, period.code, under_unit_id, level)[["unit_id", "unit_code", "unit_name"]]
     return visible.merge(changed, on="unit_id", how="inner").sort_values("rank_after").reset_index(drop=True)

@@ -16,7 +16,7 @@ from assessment import rules
 from assessment.enums import UNWEIGHTED_METHODS, Direction, Method
 from assessment.models import Indicator, Scheme
 from assessment.rules import IndicatorSpec, SchemeProblem, SchemeSpec
-from portal import audit
+from portal import audit, forms
 from portal.access import Actor
 from portal.enums import UnitLevel
 from portal.errors import Invalid, NotFound
@@ -120,38 +120,48 @@ def _default_name(year: int, level: UnitLevel) -> str:
     return _("%(year)s %(level)s assessment", year=year, level=level.label)
 
 
+def _name(value, _key: str) -> str:
+    name = str(value or "").strip()
+    if not name:
+        raise Invalid(_("Give the indicator a name."), field="name")
+    return name
+
+
+def _number(value, key: str) -> float | None:
+    if value in (None, ""):
+        return 0.0 if key == "weight" else None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise Invalid(_("%(field)s must be a number.", field=key), field=key) from None
+
+
+def _bands(value, _key: str) -> list[list[float]] | None:
+    bands = value
+    if isinstance(bands, str):
+        try:
+            bands = rules.parse_bands(bands) if bands.strip() else None
+        except ValueError as error:
+            raise Invalid(str(error), field="bands") from None
+    return [list(b) for b in bands] if bands else None
+
+
+# How each field of an indicator is read from a form or a file.
+_CLEANERS = {
+    "name": _name,
+    "parent_code": lambda value, _key: str(value or "").strip() or None,
+    "weight": _number, "target": _number, "cap": _number, "per_item": _number,
+    "method": lambda value, _key: forms.choice(value or Method.DIRECT.value, Method, _("Scoring")),
+    "direction": lambda value, _key: forms.choice(value or Direction.HIGHER.value, Direction, _("Direction")),
+    "bands": _bands,
+    "unit_label": lambda value, _key: str(value or "").strip(),
+}
+
+
 def _clean(values: dict) -> dict:
     """Normalize form or file values for an indicator; raise Invalid naming the field."""
     out = {k: values.get(k) for k in INDICATOR_FIELDS if k in values}
-    if "name" in out:
-        out["name"] = str(out["name"] or "").strip()
-        if not out["name"]:
-            raise Invalid(_("Give the indicator a name."), field="name")
-    if "parent_code" in out:
-        out["parent_code"] = str(out["parent_code"] or "").strip() or None
-    for key in ("weight", "target", "cap", "per_item"):
-        if key in out and out[key] not in (None, ""):
-            try:
-                out[key] = float(out[key])
-            except (TypeError, ValueError):
-                raise Invalid(_("%(field)s must be a number.", field=key), field=key) from None
-        elif key in out:
-            out[key] = 0.0 if key == "weight" else None
-    if "method" in out:
-        out["method"] = Method(out["method"] or Method.DIRECT)
-    if "direction" in out:
-        out["direction"] = Direction(out["direction"] or Direction.HIGHER)
-    if "bands" in out:
-        bands = out["bands"]
-        if isinstance(bands, str):
-            try:
-                bands = rules.parse_bands(bands) if bands.strip() else None
-            except ValueError as error:
-                raise Invalid(str(error), field="bands") from None
-        out["bands"] = [list(b) for b in bands] if bands else None
-    if "unit_label" in out:
-        out["unit_label"] = str(out["unit_label"] or "").strip()
-    return out
+    return {key: _CLEANERS[key](value, key) if key in _CLEANERS else value for key, value in out.items()}
 
 
 def save_indicator(session: Session, actor: Actor, year: int, level: UnitLevel, code: str,

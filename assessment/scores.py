@@ -3,16 +3,16 @@ with optimistic versioning, completeness, and the import template."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from assessment import periods, rules, schemes
 from assessment.enums import Method, PeriodStatus
-from assessment.models import ImportProgress, Period, Score
+from assessment.models import Period, Score
 from assessment.rules import IndicatorSpec
 from portal import audit
 from portal.access import Actor
@@ -24,6 +24,14 @@ from portal.models import Unit
 from portal.units import get_unit
 
 VIEW = ("assessment.view", "assessment.edit")
+
+
+def assessed_units(session: Session, actor: Actor, level: UnitLevel) -> list[Unit]:
+    """The units a scheme of ``level`` assesses inside the actor's subtree, in tree order
+    (the units a score sheet can be opened for)."""
+    actor.require_any(*VIEW)
+    return list(session.scalars(periods.assessed_units_stmt(level).where(actor.unit_clause())
+                                .order_by(Unit.path)))
 
 
 def require_editable(period: Period) -> None:
@@ -187,35 +195,3 @@ def get_score(session: Session, actor: Actor, period_code: str, unit_id: int, in
 
 
 # --- progress of a running import ------------------------------------------------------------
-
-def progress_recorder(session_factory, token: str, user_id: int | None):
-    """A ``progress(stage, done, total)`` callable that records how far an import has got,
-    each time in its own short transaction, so any worker can show it while it runs.
-
-    The import itself writes only at its end, after the last report, so on SQLite these
-    small writes never wait for the import's own transaction."""
-    def record(stage: str, done: int, total: int) -> None:
-        with session_factory() as session:
-            if stage == "reading":
-                forget_old_progress(session)
-            row = session.get(ImportProgress, token)
-            if row is None:
-                row = ImportProgress(token=token, user_id=user_id)
-                session.add(row)
-            row.stage, row.done, row.total, row.updated_at = stage, done, total, utcnow()
-            session.commit()
-
-    return record
-
-
-def read_progress(session: Session, actor: Actor, token: str) -> ImportProgress | None:
-    """The progress of the actor's own import (None before it starts)."""
-    row = session.get(ImportProgress, str(token or ""))
-    if row is None or row.user_id != actor.user_id:
-        return None
-    return row
-
-
-def forget_old_progress(session: Session, older_than_hours: int = 24) -> None:
-    cutoff = utcnow() - timedelta(hours=older_than_hours)
-    session.execute(delete(ImportProgress).where(ImportProgress.updated_at < cutoff))

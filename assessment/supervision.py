@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from assessment import policy, rules, schemes
+from assessment import rules, schemes
+from assessment import settings as assessment_settings
 from assessment.enums import OPEN_SUPERVISION, Method, SupervisionStatus
 from assessment.models import SupervisionItem
 from portal import audit
@@ -130,7 +131,7 @@ def create(session: Session, actor: Actor, *, unit_id: int, title: str, deadline
         raise Invalid(_("The deadline must be on or after the day the item is assigned."), field="deadline")
     indicator_code = (indicator_code or "").strip() or None
     _check_indicator(session, unit, indicator_code, deadline.year)
-    points = float(points if points not in (None, "") else policy.value(session, "assessment.supervision.points"))
+    points = float(points if points not in (None, "") else assessment_settings.value(session, "assessment.supervision.points"))
     if points < 0:
         raise Invalid(_("The deduction must not be negative."), field="points")
     item = SupervisionItem(unit_id=unit.id, title=title[:200], description=description or "",
@@ -140,6 +141,25 @@ def create(session: Session, actor: Actor, *, unit_id: int, title: str, deadline
     session.flush()
     audit.log(session, actor, "supervision.create", item, summary={"after": audit.snapshot(item)})
     return item
+
+
+def _move(item: SupervisionItem, status: SupervisionStatus, rectification: str | None, on: date) -> None:
+    """Give the item its new status, if the workflow allows it, with the day it happened."""
+    current = SupervisionStatus(item.status)
+    if status not in MOVES.get(current, set()):
+        raise Invalid(_("An item that is %(current)s cannot become %(target)s.",
+                        current=current.label, target=status.label), field="status")
+    if status == SupervisionStatus.RECTIFIED:
+        note = rectification if rectification is not None else item.rectification
+        if not (note or "").strip():
+            raise Invalid(_("Describe the rectification (整改) before marking the item rectified."),
+                          field="rectification")
+        item.rectified_on = on
+    if status == SupervisionStatus.VERIFIED:
+        item.verified_on = on
+    if status == SupervisionStatus.IN_PROGRESS:
+        item.rectified_on = None  # the rectification was not accepted: still open
+    item.status = status
 
 
 def update(session: Session, actor: Actor, item_id: int, expected_version: int, *,
@@ -154,23 +174,8 @@ def update(session: Session, actor: Actor, item_id: int, expected_version: int, 
         raise Conflict(_("Somebody else (%(who)s) changed this item while you were editing. Reload it and "
                          "make your change again.", who=item.created_by))
     before = audit.snapshot(item)
-    on = on or date.today()
     if status is not None and status != item.status:
-        current = SupervisionStatus(item.status)
-        if status not in MOVES.get(current, set()):
-            raise Invalid(_("An item that is %(current)s cannot become %(target)s.",
-                            current=current.label, target=status.label), field="status")
-        if status == SupervisionStatus.RECTIFIED:
-            note = rectification if rectification is not None else item.rectification
-            if not (note or "").strip():
-                raise Invalid(_("Describe the rectification (整改) before marking the item rectified."),
-                              field="rectification")
-            item.rectified_on = on
-        if status == SupervisionStatus.VERIFIED:
-            item.verified_on = on
-        if status == SupervisionStatus.IN_PROGRESS:
-            item.rectified_on = None  # the rectification was not accepted: still open
-        item.status = status
+        _move(item, status, rectification, on or date.today())
     if finding is not None:
         item.finding = finding
     if rectification is not None:

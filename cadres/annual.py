@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from accountability import dashboards
+from accountability import service as accountability
 from accountability.enums import Form
 from assessment import service as assessment
 from assessment.enums import Grade, PeriodKind
@@ -198,9 +198,7 @@ def _training(session: Session, actor: Actor, unit: Unit, year: int) -> tuple[tu
 
 
 def _forms(session: Session, actor: Actor, unit: Unit, year: int) -> tuple[FormCount, ...]:
-    frame = dashboards.standing_measures(session, actor, date(year, 1, 1), date(year, 12, 31))
-    frame = frame[frame["path"].str.startswith(unit.path)]
-    counted = Counter(int(f) for f in dashboards.person_times(frame)["form"]) if not frame.empty else Counter()
+    counted = accountability.person_times_by_form(session, actor, date(year, 1, 1), date(year, 12, 31), unit)
     return tuple(FormCount(f.number, f.label, counted.get(f.number, 0)) for f in Form)
 
 

@@ -18,7 +18,7 @@ from cadres import scope, training
 from cadres.enums import EnrolmentStatus, RecordSource, TrainingCategory, TrainingMode
 from cadres.models import Course, Enrolment
 from portal import audit, units
-from portal.access import Actor
+from portal.access import Actor, visible_cadre
 from portal.errors import AccessDenied, Conflict, Invalid, NotFound
 from portal.i18n import _
 from portal.models import Cadre, Unit
@@ -41,7 +41,7 @@ def catalogue(session: Session, actor: Actor, *, year: int | None = None) -> lis
     actor.require_any("training.view", "self.view")
     path = None
     if scope.is_cadre(actor):
-        path = scope.find_cadre(session, actor, cadre_id=actor.cadre_id).unit.path
+        path = visible_cadre(session, actor, cadre_id=actor.cadre_id, permissions=scope.BASIC).unit.path
     stmt = select(Course).where(_visible(actor, path)).options(joinedload(Course.unit))
     if year:
         stmt = stmt.where(Course.starts_on >= date(year, 1, 1), Course.starts_on <= date(year, 12, 31))
@@ -55,7 +55,7 @@ def get_course(session: Session, actor: Actor, course_id) -> Course:
         course = None
     path = None
     if scope.is_cadre(actor) and course is not None:
-        path = scope.find_cadre(session, actor, cadre_id=actor.cadre_id).unit.path
+        path = visible_cadre(session, actor, cadre_id=actor.cadre_id, permissions=scope.BASIC).unit.path
     if course is None or not session.scalar(select(Course.id).where(Course.id == course.id,
                                                                    _visible(actor, path))):
         raise NotFound(_("No such course among the courses open to you."))
@@ -141,11 +141,11 @@ def enrol(session: Session, actor: Actor, course_id, cadre_code: str | None = No
     course = get_course(session, actor, course_id)
     if scope.is_cadre(actor):
         actor.require("training.claim")
-        cadre = scope.find_cadre(session, actor, cadre_id=actor.cadre_id)
+        cadre = visible_cadre(session, actor, cadre_id=actor.cadre_id, permissions=scope.BASIC)
         if course.starts_on <= today:
             raise Invalid(_("This class has already started; ask the organizer to enrol you."))
     else:
-        cadre = scope.find_cadre(session, actor, code=cadre_code, permissions=scope.TRAINING)
+        cadre = visible_cadre(session, actor, code=cadre_code, permissions=scope.TRAINING)
         scope.require(actor, "training.edit", cadre)
         if course.unit_id not in _ancestor_ids(cadre.unit.path):
             raise Invalid(_("This class is not open to cadres of %(unit)s.", unit=cadre.unit.name))
@@ -190,7 +190,7 @@ def _enrolment(session: Session, actor: Actor, enrolment_id) -> Enrolment:
         enrolment = None
     if enrolment is None:
         raise NotFound(_("No such enrolment."))
-    scope.find_cadre(session, actor, cadre_id=enrolment.cadre_id, permissions=scope.TRAINING)
+    visible_cadre(session, actor, cadre_id=enrolment.cadre_id, permissions=scope.TRAINING)
     return enrolment
 
 
@@ -207,7 +207,7 @@ def enrolments(session: Session, actor: Actor, course_id) -> list[Enrolment]:
 
 
 def my_enrolments(session: Session, actor: Actor) -> list[Enrolment]:
-    cadre = scope.find_cadre(session, actor, cadre_id=actor.cadre_id, permissions=scope.TRAINING)
+    cadre = visible_cadre(session, actor, cadre_id=actor.cadre_id, permissions=scope.TRAINING)
     return list(session.scalars(select(Enrolment).where(Enrolment.cadre_id == cadre.id)
                                 .options(joinedload(Enrolment.course)).order_by(Enrolment.id.desc())))
 

@@ -20,7 +20,7 @@ from cadres import evidence, scope
 from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType, rule_label
 from cadres.models import PersonnelDecision
 from portal import audit
-from portal.access import Actor
+from portal.access import Actor, visible_cadre
 from portal.db import utcnow
 from portal.errors import Conflict, Invalid, NotFound
 from portal.i18n import _
@@ -57,7 +57,7 @@ def freeze(session: Session, actor: Actor, code: str, decision_type: DecisionTyp
 def propose(session: Session, actor: Actor, *, cadre_code: str, decision_type: DecisionType, title: str,
             rationale: str, as_of: date | None = None) -> PersonnelDecision:
     actor.require("decisions.edit")
-    cadre = scope.find_cadre(session, actor, code=cadre_code, permissions=evidence.PROFILE_PERMISSIONS)
+    cadre = visible_cadre(session, actor, code=cadre_code, permissions=evidence.PROFILE_PERMISSIONS)
     title = _require_text(title, "title", _("Say what is proposed (the post, rank or award)."))
     rationale = _require_text(rationale, "rationale", _("Give the rationale for the proposal."))
     as_of = as_of or date.today()

@@ -208,10 +208,26 @@ def _records(rng: random.Random, ids: _Ids, rows: dict, cadre: dict, target, pla
              courses: dict, today: date, skip_knowledge: bool = False) -> None:
     """Classes and online courses adding up to ``factor`` × the plan: first what each
     content category needs, then offline and online hours up to their goals."""
-    year_end = min(date(plan_year, 12, 31), today)
     cap = (target.online_share_cap or 0) * target.annual_hours
     goals = {TrainingMode.OFFLINE: (target.annual_hours - cap) * factor,
              TrainingMode.ONLINE: max(target.online_hours, cap) * factor}
+    candidates = _candidates(rng, plan_year, courses, today)
+    if skip_knowledge:
+        candidates = [c for c in candidates if c[1] != K]
+    needs = {category: target.category_hours.get(category, 0) * factor for category in TrainingCategory}
+    for title, category, mode, hours, day, provider, source, course in _chosen(candidates, goals, needs):
+        record = _record(ids, cadre["id"], title, category, mode, hours, day, provider, source,
+                         course["id"] if course else None)
+        rows[TrainingRecord].append(record)
+        if course is not None:
+            rows[Enrolment].append({"id": ids("enrolment"), "course_id": course["id"], "cadre_id": cadre["id"],
+                                    "status": EnrolmentStatus.ATTENDED, "enrolled_at": course["created_at"],
+                                    "enrolled_by": "demo", "record_id": record["id"]})
+
+
+def _candidates(rng: random.Random, plan_year: int, courses: dict, today: date) -> list[tuple]:
+    """The classes attended, the district's classes and the online courses of the year, shuffled."""
+    year_end = min(date(plan_year, 12, 31), today)
     candidates = []
     for title, category, hours, provider in CLASSES:
         course = courses[(plan_year, title)]
@@ -226,8 +242,11 @@ def _records(rng: random.Random, ids: _Ids, rows: dict, cadre: dict, target, pla
                            _day_in(rng, date(plan_year, 1, 3), year_end), NETWORK_ACADEMY, RecordSource.IMPORT,
                            None))
     rng.shuffle(candidates)
-    if skip_knowledge:
-        candidates = [c for c in candidates if c[1] != K]
+    return candidates
+
+
+def _chosen(candidates: list[tuple], goals: dict, needs: dict) -> list[tuple]:
+    """What each content category needs first, then the hours by mode up to their goals."""
     done = {TrainingMode.OFFLINE: 0.0, TrainingMode.ONLINE: 0.0}
     by_category = dict.fromkeys(TrainingCategory, 0.0)
     chosen = []
@@ -238,20 +257,12 @@ def _records(rng: random.Random, ids: _Ids, rows: dict, cadre: dict, target, pla
         by_category[candidate[1]] += candidate[3]
 
     for candidate in candidates:  # content categories first
-        need = target.category_hours.get(candidate[1], 0) * factor
-        if by_category[candidate[1]] < need and done[candidate[2]] < goals[candidate[2]] + 8:
+        if by_category[candidate[1]] < needs[candidate[1]] and done[candidate[2]] < goals[candidate[2]] + 8:
             take(candidate)
     for candidate in candidates:  # then the hours by mode
         if candidate not in chosen and done[candidate[2]] < goals[candidate[2]]:
             take(candidate)
-    for title, category, mode, hours, day, provider, source, course in chosen:
-        record = _record(ids, cadre["id"], title, category, mode, hours, day, provider, source,
-                         course["id"] if course else None)
-        rows[TrainingRecord].append(record)
-        if course is not None:
-            rows[Enrolment].append({"id": ids("enrolment"), "course_id": course["id"], "cadre_id": cadre["id"],
-                                    "status": EnrolmentStatus.ATTENDED, "enrolled_at": course["created_at"],
-                                    "enrolled_by": "demo", "record_id": record["id"]})
+    return chosen
 
 
 def _earlier_cycle(rng: random.Random, ids: _Ids, rows: dict, cadre: dict, year: int) -> None:
@@ -348,14 +359,24 @@ def _grades(city: DemoCity, rng: random.Random, ids: _Ids, out: list[dict], year
             shuffled = members[:]
             rng.shuffle(shuffled)
             for index, cadre in enumerate(shuffled):
-                grade = AppraisalGrade.EXCELLENT if index < excellent else AppraisalGrade.COMPETENT
-                if grade == AppraisalGrade.COMPETENT and rng.random() < 0.02:
-                    grade = AppraisalGrade.BASICALLY_COMPETENT if rng.random() < 0.8 else AppraisalGrade.INCOMPETENT
-                if cadre["id"] == city.featured_cadre_id:
-                    grade = AppraisalGrade.EXCELLENT if grade_year == year - 2 else AppraisalGrade.COMPETENT
+                grade = _grade(city, rng, cadre, index < excellent, grade_year, year)
                 out.append({"id": ids("grade"), "cadre_id": cadre["id"], "year": grade_year, "grade": grade,
                             "unit_id": unit_id, "updated_by": "demo"})
-    # the featured cadre's 优秀 may push their street over the quota: keep the quota honest there
+    _keep_the_featured_street_in_quota(city, by_unit, out, year)
+
+
+def _grade(city: DemoCity, rng: random.Random, cadre: dict, excellent: bool, grade_year: int,
+           year: int) -> AppraisalGrade:
+    grade = AppraisalGrade.EXCELLENT if excellent else AppraisalGrade.COMPETENT
+    if grade == AppraisalGrade.COMPETENT and rng.random() < 0.02:
+        grade = AppraisalGrade.BASICALLY_COMPETENT if rng.random() < 0.8 else AppraisalGrade.INCOMPETENT
+    if cadre["id"] == city.featured_cadre_id:
+        grade = AppraisalGrade.EXCELLENT if grade_year == year - 2 else AppraisalGrade.COMPETENT
+    return grade
+
+
+def _keep_the_featured_street_in_quota(city: DemoCity, by_unit: dict, out: list[dict], year: int) -> None:
+    """The featured cadre's 优秀 may push their street over the quota: keep the quota honest there."""
     featured = city.featured_cadre
     members = by_unit[featured["unit_id"]]
     for grade_year in (year - 3, year - 2, year - 1):

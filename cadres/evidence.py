@@ -22,13 +22,12 @@ from sqlalchemy.orm import Session
 
 from accountability import service as accountability
 from assessment import service as assessment
-from cadres import scope
 from cadres import service as registry
 from cadres import settings as cadre_settings
 from cadres.enums import AppraisalGrade, DecisionType
 from cadres.models import PersonnelDecision
 from cadres.rules import eligibility as engine
-from portal.access import Actor
+from portal.access import Actor, visible_cadre
 from portal.enums import LeaderRole
 from portal.i18n import _
 from portal.models import Cadre, Unit
@@ -62,16 +61,16 @@ def facts_for(session: Session, actor: Actor, cadre: Cadre, as_of: date, *, prog
     """Everything the eligibility engine needs about ``cadre`` on ``as_of`` (``progress`` and
     ``measures``: the cadre's training progress and measure effects when the caller has them)."""
     if progress is None:
-        progress = registry.training_progress(session, actor, cadre.id, as_of.year, as_of)
+        progress = registry.training_progress(session, actor, cadre, as_of.year, as_of)
     if measures is None:
-        measures = accountability.measure_effects_for_cadre(session, actor, cadre.id)
+        measures = accountability.measure_effects_for_cadre(session, actor, cadre)
     training = engine.TrainingFact(as_of.year, progress.hours_counted, progress.required_hours,
                                    progress.five_year_hours, progress.five_year_required,
                                    behind=progress.behind, five_year_behind=progress.five_year_behind)
     cases = tuple(engine.CaseFact(c.source, c.case_no, c.stage, c.filed_on)
-                  for c in accountability.open_cases_for_cadre(session, actor, cadre.id))
+                  for c in accountability.open_cases_for_cadre(session, actor, cadre))
     grades = tuple(engine.GradeFact(year, grade, f"grade:{cadre.code}:{year}")
-                   for year, grade in registry.grades_for_cadre(session, actor, cadre.id))
+                   for year, grade in registry.grades_for_cadre(session, actor, cadre))
     history = assessment.unit_result_history(session, actor, cadre.unit_id)
     return engine.CadreFacts(
         code=cadre.code, rank=cadre.rank, rank_since=cadre.rank_since, position_since=cadre.position_since,
@@ -85,7 +84,7 @@ def facts_for(session: Session, actor: Actor, cadre: Cadre, as_of: date, *, prog
 def eligibility(session: Session, actor: Actor, code: str, as_of: date | None = None,
                 decision: DecisionType = DecisionType.PROMOTION) -> engine.Eligibility:
     """Blocks and notes for ``decision`` about the cadre ``code`` on ``as_of`` (reviewers in scope)."""
-    cadre = scope.find_cadre(session, actor, code=code, permissions=PROFILE_PERMISSIONS)
+    cadre = visible_cadre(session, actor, code=code, permissions=PROFILE_PERMISSIONS)
     as_of = as_of or date.today()
     return engine.evaluate(facts_for(session, actor, cadre, as_of), as_of, decision,
                            cadre_settings.eligibility_rules(session))
@@ -135,7 +134,7 @@ def _cadre_part(cadre: Cadre) -> dict:
 def _served_units(session, actor, cadre) -> list[tuple[Unit, date | None, date | None, bool]]:
     """(unit, from, to, current) for the current unit and each earlier one."""
     spans: dict[int, list] = {}
-    for posting in registry.postings(session, actor, cadre.id):
+    for posting in registry.postings(session, actor, cadre):
         span = spans.setdefault(posting.unit_id, [posting.unit, posting.start, posting.end, False])
         span[1] = min(filter(None, (span[1], posting.start)), default=None)
         span[2] = None if posting.end is None or span[2] is None else max(span[2], posting.end)
@@ -191,10 +190,10 @@ def _decisions(session, cadre) -> dict[str, dict]:
 
 def profile(session: Session, actor: Actor, code: str, as_of: date | None = None) -> Profile:
     """The cadre's whole record on ``as_of`` (reviewers and administrators in scope)."""
-    cadre = scope.find_cadre(session, actor, code=code, permissions=PROFILE_PERMISSIONS)
+    cadre = visible_cadre(session, actor, code=code, permissions=PROFILE_PERMISSIONS)
     as_of = as_of or date.today()
-    progress = registry.training_progress(session, actor, cadre.id, as_of.year, as_of)
-    measures = accountability.measure_effects_for_cadre(session, actor, cadre.id)
+    progress = registry.training_progress(session, actor, cadre, as_of.year, as_of)
+    measures = accountability.measure_effects_for_cadre(session, actor, cadre)
     facts = facts_for(session, actor, cadre, as_of, progress=progress, measures=measures)
     result = engine.evaluate(facts, as_of, DecisionType.PROMOTION, cadre_settings.eligibility_rules(session))
     built = Profile(
@@ -202,15 +201,15 @@ def profile(session: Session, actor: Actor, code: str, as_of: date | None = None
         postings={f"{p.unit.code}|{_iso(p.start)}": {"unit_code": p.unit.code, "unit_name": p.unit.name,
                                                      "position": p.position, "start": _iso(p.start),
                                                      "end": _iso(p.end)}
-                  for p in registry.postings(session, actor, cadre.id)},
+                  for p in registry.postings(session, actor, cadre)},
         unit_results=_unit_results(session, actor, cadre, as_of),
-        grades={str(year): grade for year, grade in registry.grades_for_cadre(session, actor, cadre.id)},
+        grades={str(year): grade for year, grade in registry.grades_for_cadre(session, actor, cadre)},
         training=_training(progress),
         measures=_measures(measures, as_of),
         tolerance={o.source: {"app_no": o.app_no, "status": o.status, "outcome": o.outcome,
                               "submitted_on": _iso(o.submitted_on), "decided_on": _iso(o.decided_on),
                               "measure": o.measure_label}
-                   for o in accountability.tolerance_outcomes_for_cadre(session, actor, cadre.id)},
+                   for o in accountability.tolerance_outcomes_for_cadre(session, actor, cadre)},
         supervision={f"supervision:{s.id}": {"title": s.title, "deadline": _iso(s.deadline),
                                              "status": s.status.value, "overdue": s.overdue}
                      for s in assessment.unit_supervision_items(session, actor, cadre.unit_id)},

@@ -12,16 +12,16 @@ from cadres import settings as cadre_settings
 from cadres.enums import GRADE_ALIASES, AppraisalGrade
 from cadres.models import CadreAppraisal
 from portal import audit
-from portal.access import Actor
+from portal.access import Actor, visible_cadre
 from portal.errors import Invalid
 from portal.i18n import _
 from portal.models import Cadre, Unit
 from portal.tabular import choice
 
 
-def grades_for_cadre(session: Session, actor: Actor, cadre_id: int) -> list[tuple[int, str]]:
+def grades_for_cadre(session: Session, actor: Actor, cadre: Cadre) -> list[tuple[int, str]]:
     """``[(year, grade code)]`` latest first: reviewers in scope and the cadre themself."""
-    cadre = scope.find_cadre(session, actor, cadre_id=cadre_id, permissions=scope.GRADES)
+    actor.require_cadre(cadre, scope.GRADES)
     rows = session.execute(select(CadreAppraisal.year, CadreAppraisal.grade)
                            .where(CadreAppraisal.cadre_id == cadre.id).order_by(CadreAppraisal.year.desc()))
     return [(year, AppraisalGrade(grade).value) for year, grade in rows]
@@ -74,7 +74,7 @@ def grade_years(session: Session, actor: Actor) -> list[int]:
 def set_grade(session: Session, actor: Actor, cadre_code: str, year, grade) -> tuple[CadreAppraisal, rules.QuotaCheck]:
     """Record one cadre's grade for a year (reviewers in scope); returns the unit's quota check
     so the page can warn when 优秀 exceeds the quota."""
-    cadre = scope.find_cadre(session, actor, code=cadre_code, permissions=scope.GRADES)
+    cadre = visible_cadre(session, actor, code=cadre_code, permissions=scope.GRADES)
     scope.require(actor, "grades.edit", cadre)
     try:
         year = int(year)

@@ -25,16 +25,15 @@ from cadres.enums import (
     TrainingMode,
 )
 from cadres.models import CadreAppraisal, CadrePosting, TrainingRecord
-from portal import audit
+from portal import audit, transfer
 from portal.access import Actor
 from portal.enums import GENDER_ALIASES, CadreCategory, CadreStatus, Gender, LeaderRole, Rank
 from portal.i18n import _
 from portal.models import Cadre, Unit
 from portal.tabular import (
     Column,
-    ImportProblem,
     ImportResult,
-    RowProblem,
+    Problems,
     Table,
     choice,
     iso_date,
@@ -141,62 +140,72 @@ def _posting_changed(session: Session, cadre: Cadre, today: date) -> None:
     session.add(CadrePosting(cadre_id=cadre.id, unit_id=cadre.unit_id, position=cadre.position, start=start))
 
 
-def import_cadres(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
-                  **_options) -> ImportResult:
-    """Upsert cadres by code. Columns left out of the file keep their stored values."""
-    actor.require("cadres.edit")
-    rows = read_table(data, filename, CADRE_COLUMNS, key=("code",))
-    present = _present(data, filename, CADRE_COLUMNS)
-    name = Path(filename).name
-    unit_map = _units_by_code(session, {v["unit_code"] for _n, v in rows})
-    existing = _cadres_by_code(session, {v["code"] for _n, v in rows})
-    problems: list[RowProblem] = []
+def _registry_problems(problems: Problems, rows, unit_map: dict, existing: dict, actor: Actor) -> Problems:
+    """Rows naming an unknown unit, a unit outside scope, or a cadre serving outside scope."""
     for number_, values in rows:
         unit = unit_map.get(values["unit_code"])
         if unit is None:
-            problems.append(RowProblem(name, number_, "unit_code (单位编码)", values["unit_code"],
-                                       _("no unit has this code")))
+            problems.add(number_, "unit_code", values["unit_code"], _("no unit has this code"))
         elif not actor.in_scope(unit.path):
-            problems.append(RowProblem(name, number_, "unit_code (单位编码)", values["unit_code"],
-                                       _("this unit is outside the units you are responsible for")))
+            problems.add(number_, "unit_code", values["unit_code"],
+                         _("this unit is outside the units you are responsible for"))
         cadre = existing.get(values["code"])
         if cadre is not None and not actor.in_scope(cadre.unit.path):
-            problems.append(RowProblem(name, number_, "code (干部编号)", values["code"],
-                                       _("this cadre serves outside the units you are responsible for")))
-    if problems:
-        raise ImportProblem(problems)
+            problems.add(number_, "code", values["code"],
+                         _("this cadre serves outside the units you are responsible for"))
+    return problems
+
+
+def _upsert_cadre(session: Session, cadre: Cadre | None, code: str, unit: Unit, changes: dict, today: date,
+                  result: ImportResult) -> None:
+    """Add the cadre (with their first posting) or apply the file's changes, counted in ``result``."""
+    if cadre is None:
+        cadre = Cadre(code=code, unit_id=unit.id, **{**CADRE_DEFAULTS, **changes})
+        session.add(cadre)
+        session.flush()
+        session.add(CadrePosting(cadre_id=cadre.id, unit_id=unit.id, position=cadre.position or "",
+                                 start=cadre.position_since))
+        result.created += 1
+        return
+    before = audit.snapshot(cadre)
+    moved = cadre.unit_id != unit.id or ("position" in changes and changes["position"] != cadre.position)
+    for field_, value in changes.items():
+        setattr(cadre, field_, value)
+    cadre.unit_id = unit.id
+    if moved:
+        session.flush()
+        _posting_changed(session, cadre, today)
+    if audit.changes(before, audit.snapshot(cadre)):
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
+def import_cadres(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
+                  progress: transfer.Progress | None = None, **_options) -> ImportResult:
+    """Upsert cadres by code. Columns left out of the file keep their stored values."""
+    actor.require("cadres.edit")
+    report = transfer.reporter(progress)
+    report("reading", 0, 0)
+    rows = read_table(data, filename, CADRE_COLUMNS, key=("code",))
+    report("checking", 0, len(rows))
+    present = _present(data, filename, CADRE_COLUMNS)
+    unit_map = _units_by_code(session, {v["unit_code"] for _n, v in rows})
+    existing = _cadres_by_code(session, {v["code"] for _n, v in rows})
+    _registry_problems(Problems(filename, CADRE_COLUMNS), rows, unit_map, existing, actor).raise_if_any()
+    report("saving", len(rows), len(rows))
     result = ImportResult(kind="cadres", rows=len(rows), dry_run=dry_run)
     today = date.today()
     for _number, values in rows:
-        unit = unit_map[values["unit_code"]]
         changes = {f: values.get(f) for f in CADRE_FIELDS if f in present}
         for field_, default in CADRE_DEFAULTS.items():
             if field_ in changes and changes[field_] is None:
                 changes[field_] = default
-        cadre = existing.get(values["code"])
-        if cadre is None:
-            cadre = Cadre(code=values["code"], unit_id=unit.id, **{**CADRE_DEFAULTS, **changes})
-            session.add(cadre)
-            session.flush()
-            session.add(CadrePosting(cadre_id=cadre.id, unit_id=unit.id, position=cadre.position or "",
-                                     start=cadre.position_since))
-            result.created += 1
-            continue
-        before = audit.snapshot(cadre)
-        moved = cadre.unit_id != unit.id or ("position" in changes and changes["position"] != cadre.position)
-        for field_, value in changes.items():
-            setattr(cadre, field_, value)
-        cadre.unit_id = unit.id
-        if moved:
-            session.flush()
-            _posting_changed(session, cadre, today)
-        if audit.changes(before, audit.snapshot(cadre)):
-            result.updated += 1
-        else:
-            result.unchanged += 1
+        _upsert_cadre(session, existing.get(values["code"]), values["code"], unit_map[values["unit_code"]],
+                      changes, today, result)
     session.flush()
     audit.log(session, actor, "import", entity_type="cadre",
-              summary={"kind": "cadres", "file": name, "rows": result.rows, "created": result.created,
+              summary={"kind": "cadres", "file": Path(filename).name, "rows": result.rows, "created": result.created,
                        "updated": result.updated, "dry_run": dry_run})
     return result
 
@@ -229,39 +238,55 @@ TRAINING_COLUMNS = (
 )
 
 
-def _cadre_problems(name: str, rows, cadres: dict[str, Cadre], actor: Actor) -> list[RowProblem]:
-    problems = []
+def _cadre_problems(problems: Problems, rows, cadres: dict[str, Cadre], actor: Actor) -> Problems:
+    """Rows whose cadre is unknown or serves outside the actor's subtree."""
     for number_, values in rows:
         cadre = cadres.get(values["cadre_code"])
         if cadre is None:
-            problems.append(RowProblem(name, number_, "cadre_code (干部编号)", values["cadre_code"],
-                                       _("no cadre has this code")))
+            problems.add(number_, "cadre_code", values["cadre_code"], _("no cadre has this code"))
         elif not actor.in_scope(cadre.unit.path):
-            problems.append(RowProblem(name, number_, "cadre_code (干部编号)", values["cadre_code"],
-                                       _("this cadre serves outside the units you are responsible for")))
+            problems.add(number_, "cadre_code", values["cadre_code"],
+                         _("this cadre serves outside the units you are responsible for"))
     return problems
 
 
+def _update_record(record: TrainingRecord, fields: dict, result: ImportResult) -> int:
+    """Apply the file's values to an imported record; 1 when the course was recorded another
+    way (class attendance, an approved claim) and is left as it is."""
+    if record.source != RecordSource.IMPORT:
+        result.unchanged += 1
+        return 1
+    if any(getattr(record, k) != v for k, v in fields.items()):
+        for key, value in fields.items():
+            setattr(record, key, value)
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    return 0
+
+
 def import_training(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
-                    **_options) -> ImportResult:
+                    progress: transfer.Progress | None = None, **_options) -> ImportResult:
     """Upsert training records by (cadre, year, course). A course already recorded from class
     attendance or an approved claim is left as it is: it counts once."""
     actor.require("training.edit")
+    report = transfer.reporter(progress)
+    report("reading", 0, 0)
     rows = read_table(data, filename, TRAINING_COLUMNS)
-    name = Path(filename).name
+    report("checking", 0, len(rows))
     cadres = _cadres_by_code(session, {v["cadre_code"] for _n, v in rows})
-    problems = _cadre_problems(name, rows, cadres, actor)
+    problems = _cadre_problems(Problems(filename, TRAINING_COLUMNS), rows, cadres, actor)
     seen: dict[tuple, int] = {}
     for number_, values in rows:
         key = (values["cadre_code"], values["completed_on"].year, rules.course_key(values["title"]))
         if key in seen:
-            problems.append(RowProblem(name, number_, "title (课程)", values["title"],
-                                       _("the same course for the same cadre and year as row %(row)s; "
-                                         "a course counts once", row=seen[key])))
+            problems.add(number_, "title", values["title"],
+                         _("the same course for the same cadre and year as row %(row)s; "
+                           "a course counts once", row=seen[key]))
         else:
             seen[key] = number_
-    if problems:
-        raise ImportProblem(problems)
+    problems.raise_if_any()
+    report("saving", len(rows), len(rows))
     ids = [c.id for c in cadres.values()]
     existing: dict[tuple, TrainingRecord] = {}
     for start in range(0, len(ids), 500):
@@ -274,24 +299,17 @@ def import_training(session: Session, actor: Actor, data: bytes, filename: str, 
     for _number, values in rows:
         cadre = cadres[values["cadre_code"]]
         course = rules.course_key(values["title"])
-        record = existing.get((cadre.id, values["completed_on"].year, course))
         fields = {"title": values["title"], "category": values["category"], "hours": values["hours"],
                   "mode": values["mode"], "completed_on": values["completed_on"],
                   "provider": values.get("provider") or ""}
+        record = existing.get((cadre.id, values["completed_on"].year, course))
         if record is None:
             new_rows.append({**fields, "cadre_id": cadre.id, "course_key": course,
                              "year": values["completed_on"].year, "source": RecordSource.IMPORT,
                              "created_by": actor.username})
             result.created += 1
-        elif record.source != RecordSource.IMPORT:
-            kept_other += 1
-            result.unchanged += 1
-        elif any(getattr(record, k) != v for k, v in fields.items()):
-            for key, value in fields.items():
-                setattr(record, key, value)
-            result.updated += 1
         else:
-            result.unchanged += 1
+            kept_other += _update_record(record, fields, result)
     for start in range(0, len(new_rows), 2000):
         session.execute(insert(TrainingRecord), new_rows[start:start + 2000])
     if kept_other:
@@ -299,7 +317,7 @@ def import_training(session: Session, actor: Actor, data: bytes, filename: str, 
                               "claim and were left as they are (a course counts once).", n=kept_other))
     session.flush()
     audit.log(session, actor, "import", entity_type="training_record",
-              summary={"kind": "training", "file": name, "rows": result.rows, "created": result.created,
+              summary={"kind": "training", "file": Path(filename).name, "rows": result.rows, "created": result.created,
                        "updated": result.updated, "dry_run": dry_run})
     return result
 
@@ -335,15 +353,16 @@ GRADE_COLUMNS = (
 
 
 def import_grades(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
-                  **_options) -> ImportResult:
+                  progress: transfer.Progress | None = None, **_options) -> ImportResult:
     """Upsert annual grades by (cadre, year); reports units whose 优秀 share breaks the quota."""
     actor.require("grades.edit")
+    report = transfer.reporter(progress)
+    report("reading", 0, 0)
     rows = read_table(data, filename, GRADE_COLUMNS, key=("cadre_code", "year"))
-    name = Path(filename).name
+    report("checking", 0, len(rows))
     cadres = _cadres_by_code(session, {v["cadre_code"] for _n, v in rows})
-    problems = _cadre_problems(name, rows, cadres, actor)
-    if problems:
-        raise ImportProblem(problems)
+    _cadre_problems(Problems(filename, GRADE_COLUMNS), rows, cadres, actor).raise_if_any()
+    report("saving", len(rows), len(rows))
     ids = [c.id for c in cadres.values()]
     existing: dict[tuple[int, int], CadreAppraisal] = {}
     for start in range(0, len(ids), 500):
@@ -378,7 +397,7 @@ def import_grades(session: Session, actor: Actor, data: bytes, filename: str, *,
                     excellent=quota.check.excellent, assessed=quota.check.assessed,
                     allowed=quota.check.allowed))
     audit.log(session, actor, "import", entity_type="cadre_appraisal",
-              summary={"kind": "grades", "file": name, "rows": result.rows, "created": result.created,
+              summary={"kind": "grades", "file": Path(filename).name, "rows": result.rows, "created": result.created,
                        "updated": result.updated, "dry_run": dry_run, "over_quota": len(result.notes)})
     return result
 

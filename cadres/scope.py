@@ -1,17 +1,17 @@
-"""Who may see which cadre, for what: the one place the package decides it.
+"""Which part of a cadre's record each permission opens, and who may change it.
 
-Reviewers and inspectors see cadres of their unit subtree (inspectors only the basic
-profile); a cadre sees only themselves, whatever code or id they send.
+Whether an actor may see a cadre at all is one rule for every package,
+``portal.access.visible_cadre`` (and ``Actor.require_cadre`` / ``Actor.may_see_cadre`` for
+a cadre already loaded): reviewers and inspectors see cadres of their unit subtree
+(inspectors only the basic profile); a cadre sees only themselves, whatever code or id
+they send. The tuples below are the ``permissions`` passed to it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from portal.access import Actor
 from portal.enums import Role
-from portal.errors import AccessDenied, NotFound
+from portal.errors import AccessDenied
 from portal.i18n import _
 from portal.models import Cadre
 
@@ -21,48 +21,8 @@ TRAINING = ("training.view",)
 GRADES = ("cadres.view",)
 
 
-def own_records_only() -> AccessDenied:
-    return AccessDenied(_("You can only see your own records."))
-
-
 def is_cadre(actor: Actor) -> bool:
     return actor.role == Role.CADRE
-
-
-def find_cadre(session: Session, actor: Actor, *, code: str | None = None, cadre_id: int | None = None,
-               permissions: tuple[str, ...] = BASIC) -> Cadre:
-    """The cadre named by ``code`` or ``cadre_id`` if ``actor`` may see them for ``permissions``.
-
-    A cadre user gets themselves or ``AccessDenied`` (never a hint whether the other code
-    exists); others get ``NotFound`` for an unknown cadre and ``AccessDenied`` outside scope.
-    """
-    if is_cadre(actor):
-        actor.require("self.view")
-        if actor.cadre_id is None or (cadre_id is not None and cadre_id != actor.cadre_id):
-            raise own_records_only()
-        cadre = session.get(Cadre, actor.cadre_id)
-        if cadre is None or (code is not None and cadre.code != str(code).strip()):
-            raise own_records_only()
-        return cadre
-    actor.require_any(*permissions)
-    if cadre_id is not None:
-        cadre = session.get(Cadre, cadre_id)
-    elif code:
-        cadre = session.scalar(select(Cadre).where(Cadre.code == str(code).strip()))
-    else:
-        cadre = None
-    if cadre is None:
-        raise NotFound(_("No cadre has the code %(code)s.", code=code or cadre_id or "—"))
-    if not actor.in_scope(cadre.unit.path):
-        raise AccessDenied(_("This cadre is outside the units you are responsible for."))
-    return cadre
-
-
-def may(actor: Actor, permissions: tuple[str, ...], cadre: Cadre) -> bool:
-    """Whether ``actor`` (already allowed to see ``cadre``) may see this part of them."""
-    if is_cadre(actor):
-        return cadre.id == actor.cadre_id and actor.can("self.view")
-    return any(actor.can(p) for p in permissions) and actor.in_scope(cadre.unit.path)
 
 
 def require(actor: Actor, permission: str, cadre: Cadre) -> None:

@@ -1,7 +1,9 @@
 """The cadre registry (干部名册) and the functions other packages call.
 
 Every function takes ``(session, actor)``, checks the actor's role and scope, and never
-commits. Other packages (eligibility, decisions) use ``get_cadre``, ``training_progress``,
+commits. Functions about one cadre take the ``Cadre`` that ``portal.access.visible_cadre``
+(or ``get_cadre``) returned and check it again in memory, so one page or one eligibility
+call loads and checks the cadre once. Other packages (eligibility, decisions) use ``get_cadre``, ``training_progress``,
 ``grades_for_cadre`` and ``earlier_units``.
 """
 
@@ -18,7 +20,7 @@ from cadres import grades, scope, training
 from cadres.models import CadrePosting
 from cadres.rules import TrainingProgress
 from portal import units
-from portal.access import Actor
+from portal.access import Actor, visible_cadre
 from portal.enums import CadreCategory, CadreStatus, Gender, Rank
 from portal.models import Cadre, Unit
 
@@ -80,41 +82,40 @@ def count_by_category(session: Session, actor: Actor) -> dict[CadreCategory, int
 
 def get_cadre(session: Session, actor: Actor, code: str) -> Cadre:
     """The cadre with ``code`` if the actor may see them (raises ``NotFound``/``AccessDenied``)."""
-    return scope.find_cadre(session, actor, code=code)
+    return visible_cadre(session, actor, code=code, permissions=scope.BASIC)
 
 
 def get_cadre_by_id(session: Session, actor: Actor, cadre_id: int) -> Cadre:
-    return scope.find_cadre(session, actor, cadre_id=cadre_id)
+    return visible_cadre(session, actor, cadre_id=cadre_id, permissions=scope.BASIC)
 
 
-def postings(session: Session, actor: Actor, cadre_id: int) -> list[CadrePosting]:
+def postings(session: Session, actor: Actor, cadre: Cadre) -> list[CadrePosting]:
     """The cadre's posts (任职经历), latest first."""
-    cadre = scope.find_cadre(session, actor, cadre_id=cadre_id)
+    actor.require_cadre(cadre, scope.BASIC)
     return list(session.scalars(
         select(CadrePosting).where(CadrePosting.cadre_id == cadre.id).options(joinedload(CadrePosting.unit))
         .order_by(CadrePosting.start.desc().nulls_last(), CadrePosting.id.desc())))
 
 
-def earlier_units(session: Session, actor: Actor, cadre_id: int) -> list[Unit]:
+def earlier_units(session: Session, actor: Actor, cadre: Cadre) -> list[Unit]:
     """Units the cadre served in before their current unit (most recent first, no repeats)."""
-    cadre = scope.find_cadre(session, actor, cadre_id=cadre_id)
     seen: set[int] = {cadre.unit_id}
     found = []
-    for posting in postings(session, actor, cadre.id):
+    for posting in postings(session, actor, cadre):
         if posting.end is not None and posting.unit_id not in seen:
             seen.add(posting.unit_id)
             found.append(posting.unit)
     return found
 
 
-def training_progress(session: Session, actor: Actor, cadre_id: int, year: int,
+def training_progress(session: Session, actor: Actor, cadre: Cadre, year: int,
                       as_of: date | None = None) -> TrainingProgress:
     """The cadre's training progress for ``year`` (hours by category and mode, gaps, pace,
     five-year progress where it applies); reviewers in scope and the cadre themself."""
-    cadre = scope.find_cadre(session, actor, cadre_id=cadre_id, permissions=scope.TRAINING)
+    actor.require_cadre(cadre, scope.TRAINING)
     return training.progress_for(session, cadre, year, as_of or date.today())
 
 
-def grades_for_cadre(session: Session, actor: Actor, cadre_id: int) -> list[tuple[int, str]]:
+def grades_for_cadre(session: Session, actor: Actor, cadre: Cadre) -> list[tuple[int, str]]:
     """``[(year, grade code)]`` of the cadre's annual appraisals, latest first."""
-    return grades.grades_for_cadre(session, actor, cadre_id)
+    return grades.grades_for_cadre(session, actor, cadre)

@@ -6,11 +6,16 @@ The training standards themselves are rows (``TrainingStandard``) with the defau
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cadres.rules.eligibility import EligibilityRules
 from portal import settings
-from portal.i18n import N_
+from portal.errors import Invalid
+from portal.i18n import N_, _
+from portal.models import Unit
 from portal.settings import Default
+from portal.tabular import yes_no
 
 DAY_HOURS = "cadres.day_hours"
 FIVE_YEAR_CYCLE_START = "cadres.five_year_cycle_start"
@@ -52,8 +57,6 @@ ELIGIBILITY_MONTHS = {f"cadres.eligibility.{k}": (0, 120) for k in (
 
 def eligibility_rules(session: Session):
     """The negative list's numbers as stored (or their defaults)."""
-    from cadres.rules.eligibility import EligibilityRules
-
     value = {key.removeprefix("cadres.eligibility."): get(session, key)
              for key in DEFAULTS if key.startswith("cadres.eligibility.")}
     return EligibilityRules(
@@ -96,56 +99,51 @@ def _share(text: str) -> float:
     return round(value, 4)
 
 
+def _bounded(kind: type, low, high):
+    """A parser of a number of ``kind`` between ``low`` and ``high``."""
+    def parse(text: str):
+        value = kind(text)
+        if not low <= value <= high:
+            raise ValueError(text)
+        return value
+    return parse
+
+
+# How each rule value is read from what an administrator typed (ValueError: not valid).
+_PARSERS = {
+    DAY_HOURS: _bounded(float, 1, 24),
+    FIVE_YEAR_CYCLE_START: _bounded(int, 2000, 2100),
+    EXCELLENT_QUOTA: _share,
+    **{key: _bounded(int, low, high) for key, (low, high) in ELIGIBILITY_MONTHS.items()},
+    "cadres.eligibility.grade_window_years": _bounded(int, 0, 10),
+    "cadres.eligibility.unit_veto_blocks": yes_no,
+}
+
+
+def _quota_by_unit(session: Session, key: str, text: str) -> dict[str, float]:
+    """``unit code: share`` pairs, separated by commas; every unit code must exist."""
+    pairs = {}
+    for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
+        code, _sep, share = part.replace("：", ":").partition(":")
+        pairs[code.strip()] = _share(share)
+    known = set(session.scalars(select(Unit.code).where(Unit.code.in_(list(pairs))))) if pairs else set()
+    unknown = sorted(set(pairs) - known)
+    if unknown:
+        raise Invalid(_("No unit has the code %(code)s.", code=", ".join(unknown)), field=key)
+    return pairs
+
+
 def parse_value(session: Session, key: str, text: str):
     """The stored value for what an administrator typed; ``Invalid`` naming the problem."""
-    from sqlalchemy import select
-
-    from portal.errors import Invalid
-    from portal.i18n import _
-    from portal.models import Unit
-
     text = str(text if text is not None else "").strip()
+    if key != EXCELLENT_QUOTA_BY_UNIT and key not in _PARSERS:
+        raise Invalid(_("Unknown rule %(key)s.", key=key), field=key)
     try:
-        if key == DAY_HOURS:
-            value = float(text)
-            if not 1 <= value <= 24:
-                raise ValueError(text)
-            return value
-        if key == FIVE_YEAR_CYCLE_START:
-            value = int(text)
-            if not 2000 <= value <= 2100:
-                raise ValueError(text)
-            return value
-        if key == EXCELLENT_QUOTA:
-            return _share(text)
-        if key in ELIGIBILITY_MONTHS:
-            value = int(text)
-            low, high = ELIGIBILITY_MONTHS[key]
-            if not low <= value <= high:
-                raise ValueError(text)
-            return value
-        if key == "cadres.eligibility.grade_window_years":
-            value = int(text)
-            if not 0 <= value <= 10:
-                raise ValueError(text)
-            return value
-        if key == "cadres.eligibility.unit_veto_blocks":
-            from portal.tabular import yes_no
-
-            return yes_no(text)
         if key == EXCELLENT_QUOTA_BY_UNIT:
-            pairs = {}
-            for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
-                code, _sep, share = part.replace("：", ":").partition(":")
-                pairs[code.strip()] = _share(share)
-            known = set(session.scalars(select(Unit.code).where(Unit.code.in_(list(pairs))))) if pairs else set()
-            unknown = sorted(set(pairs) - known)
-            if unknown:
-                raise Invalid(_("No unit has the code %(code)s.", code=", ".join(unknown)), field=key)
-            return pairs
+            return _quota_by_unit(session, key, text)
+        return _PARSERS[key](text)
     except (ValueError, TypeError):
         raise Invalid(_("“%(value)s” is not a valid value for this rule.", value=text), field=key) from None
-    raise Invalid(_("Unknown rule %(key)s.", key=key), field=key)
 
 
 def change(session: Session, actor, key: str, text: str):

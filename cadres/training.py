@@ -28,7 +28,7 @@ from cadres.models import (
 )
 from cadres.rules import HoursTally, PlanTargets, TrainingProgress
 from portal import audit, units
-from portal.access import Actor
+from portal.access import Actor, own_records_only, visible_cadre
 from portal.db import utcnow
 from portal.enums import CadreCategory, CadreStatus, Rank
 from portal.errors import AccessDenied, Conflict, Invalid, NotFound
@@ -179,7 +179,7 @@ def targets_for(session: Session, cadre: Cadre, year: int) -> PlanTargets:
 
 def get_plan(session: Session, actor: Actor, cadre_code: str, year: int) -> tuple[Cadre, TrainingPlan | None,
                                                                                  PlanTargets]:
-    cadre = scope.find_cadre(session, actor, code=cadre_code, permissions=scope.TRAINING)
+    cadre = visible_cadre(session, actor, code=cadre_code, permissions=scope.TRAINING)
     return cadre, plan_row(session, cadre.id, year), targets_for(session, cadre, year)
 
 
@@ -213,7 +213,7 @@ def adjust_plan(session: Session, actor: Actor, cadre_code: str, year: int, valu
                 note: str) -> TrainingPlan:
     """Change a cadre's plan (reviewers in scope), giving the reason; creates the plan first
     from the standards when the cadre has none yet."""
-    cadre = scope.find_cadre(session, actor, code=cadre_code, permissions=scope.TRAINING)
+    cadre = visible_cadre(session, actor, code=cadre_code, permissions=scope.TRAINING)
     scope.require(actor, "training.edit", cadre)
     note = (note or "").strip()
     if not note:
@@ -431,7 +431,7 @@ def add_record(session: Session, actor: Actor, cadre: Cadre, *, title: str, cate
 
 def records_for(session: Session, actor: Actor, cadre_id: int, year: int | None = None) -> list[TrainingRecord]:
     """A cadre's training records (the cadre themself, or reviewers in scope), latest first."""
-    cadre = scope.find_cadre(session, actor, cadre_id=cadre_id, permissions=scope.TRAINING)
+    cadre = visible_cadre(session, actor, cadre_id=cadre_id, permissions=scope.TRAINING)
     stmt = select(TrainingRecord).where(TrainingRecord.cadre_id == cadre.id)
     if year:
         stmt = stmt.where(TrainingRecord.year == year)
@@ -439,7 +439,7 @@ def records_for(session: Session, actor: Actor, cadre_id: int, year: int | None 
 
 
 def record_years(session: Session, actor: Actor, cadre_id: int) -> list[int]:
-    cadre = scope.find_cadre(session, actor, cadre_id=cadre_id, permissions=scope.TRAINING)
+    cadre = visible_cadre(session, actor, cadre_id=cadre_id, permissions=scope.TRAINING)
     return sorted(session.scalars(select(TrainingRecord.year).where(TrainingRecord.cadre_id == cadre.id)
                                   .distinct()), reverse=True)
 
@@ -469,7 +469,7 @@ def delete_record(session: Session, actor: Actor, record_id: int) -> None:
     record = session.get(TrainingRecord, record_id)
     if record is None:
         raise NotFound(_("No such training record."))
-    cadre = scope.find_cadre(session, actor, cadre_id=record.cadre_id, permissions=scope.TRAINING)
+    cadre = visible_cadre(session, actor, cadre_id=record.cadre_id, permissions=scope.TRAINING)
     scope.require(actor, "training.edit", cadre)
     summary = audit.snapshot(record)
     for enrolment in session.scalars(select(Enrolment).where(Enrolment.record_id == record.id)):
@@ -528,7 +528,7 @@ def _claim_values(claim: ClaimInput, today: date) -> dict:
 def submit_claim(session: Session, actor: Actor, claim: ClaimInput, today: date | None = None) -> TrainingClaim:
     """A cadre claims self-reported study; it counts once a reviewer approves it."""
     actor.require("training.claim")
-    cadre = scope.find_cadre(session, actor, cadre_id=actor.cadre_id)
+    cadre = visible_cadre(session, actor, cadre_id=actor.cadre_id, permissions=scope.BASIC)
     values = _claim_values(claim, today or date.today())
     record = existing_record(session, cadre.id, values["title"], values["completed_on"])
     if record is not None:
@@ -548,7 +548,7 @@ def submit_claim(session: Session, actor: Actor, claim: ClaimInput, today: date 
 
 
 def claims_for_cadre(session: Session, actor: Actor, cadre_id: int) -> list[TrainingClaim]:
-    cadre = scope.find_cadre(session, actor, cadre_id=cadre_id, permissions=scope.TRAINING)
+    cadre = visible_cadre(session, actor, cadre_id=cadre_id, permissions=scope.TRAINING)
     return list(session.scalars(select(TrainingClaim).where(TrainingClaim.cadre_id == cadre.id)
                                 .order_by(TrainingClaim.submitted_at.desc(), TrainingClaim.id.desc())))
 
@@ -580,7 +580,7 @@ def get_claim(session: Session, actor: Actor, claim_id) -> TrainingClaim:
         claim = None
     if claim is None:
         raise NotFound(_("No such claim."))
-    scope.find_cadre(session, actor, cadre_id=claim.cadre_id, permissions=scope.TRAINING)
+    visible_cadre(session, actor, cadre_id=claim.cadre_id, permissions=scope.TRAINING)
     return claim
 
 
@@ -630,7 +630,7 @@ def withdraw_claim(session: Session, actor: Actor, claim_id) -> TrainingClaim:
     """The cadre takes back a claim still waiting for approval."""
     claim = get_claim(session, actor, claim_id)
     if claim.cadre_id != actor.cadre_id:
-        raise scope.own_records_only()
+        raise own_records_only()
     try:
         claim.status = rules.next_claim_status(claim.status, "withdraw")
     except ValueError:

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from portal.enums import Role
-from portal.errors import AccessDenied
+from portal.errors import AccessDenied, NotFound
 from portal.i18n import _
 from portal.models import Cadre, Unit, User
 
@@ -107,14 +107,61 @@ class Actor:
             return Cadre.id == (self.cadre_id or -1)
         return Cadre.unit_id.in_(self.scoped_unit_ids())
 
-    def require_cadre(self, cadre: Cadre) -> None:
-        """Raise unless the actor may see this cadre at all."""
+    def may_see_cadre(self, cadre: Cadre, permissions: tuple[str, ...] = ()) -> bool:
+        """Whether the actor may see ``cadre`` (for one of ``permissions``): ``require_cadre``
+        as a question, for pages that show or hide a part of a cadre's record."""
         if self.role == Role.CADRE:
+            return cadre.id == self.cadre_id and self.can("self.view")
+        return (not permissions or any(self.can(p) for p in permissions)) and self.in_scope(cadre.unit.path)
+
+    def require_cadre(self, cadre: Cadre, permissions: tuple[str, ...] = ()) -> None:
+        """Raise unless the actor may see this cadre (for one of ``permissions``): a cadre
+        only themselves, everybody else the cadres of their unit subtree. No query: a
+        service handed a cadre that ``visible_cadre`` loaded checks it again for free."""
+        if self.role == Role.CADRE:
+            self.require("self.view")
             if cadre.id != self.cadre_id:
-                raise AccessDenied(_("You can only see your own records."))
+                raise own_records_only()
             return
+        if permissions:
+            self.require_any(*permissions)
         if not self.in_scope(cadre.unit.path):
             raise AccessDenied(_("This cadre is outside the units you are responsible for."))
+
+
+def own_records_only() -> AccessDenied:
+    return AccessDenied(_("You can only see your own records."))
+
+
+def visible_cadre(session: Session, actor: Actor, *, permissions: tuple[str, ...],
+                  cadre_id: int | None = None, code: str | None = None) -> Cadre:
+    """The one rule for "may this actor see this cadre": the cadre named by ``cadre_id``
+    or ``code`` if ``actor`` may see them for one of ``permissions``.
+
+    A cadre user gets themselves (when neither is given, too) or ``AccessDenied``, never
+    a hint whether another code exists; the others get ``NotFound`` for an unknown cadre
+    and ``AccessDenied`` outside their subtree. Services take the cadre this returns.
+    """
+    if actor.role == Role.CADRE:
+        actor.require("self.view")
+        if actor.cadre_id is None or (cadre_id is not None and cadre_id != actor.cadre_id):
+            raise own_records_only()
+        cadre = session.get(Cadre, actor.cadre_id)
+        if cadre is None or (code is not None and cadre.code != str(code).strip()):
+            raise own_records_only()
+        return cadre
+    if permissions:
+        actor.require_any(*permissions)
+    if cadre_id is not None:
+        cadre = session.get(Cadre, cadre_id)
+    elif code:
+        cadre = session.scalar(select(Cadre).where(Cadre.code == str(code).strip()))
+    else:
+        cadre = None
+    if cadre is None:
+        raise NotFound(_("No cadre has the code %(code)s.", code=code) if code else _("No such cadre."))
+    actor.require_cadre(cadre)
+    return cadre
 
 
 def client_addr() -> str:

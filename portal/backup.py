@@ -137,31 +137,39 @@ def load_tables(engine: Engine, dump: dict) -> None:
             connection.execute(delete(table))
         for table in Base.metadata.sorted_tables:
             data = dump["tables"].get(table.name)
-            if not data or not data["rows"]:
-                continue
-            known = [c for c in data["columns"] if c in table.c]
-            converters = {c: _converter(table.c[c]) for c in known}
-            index = {c: data["columns"].index(c) for c in known}
-            deferred = _self_references(table)
-            records = []
-            for row in data["rows"]:
-                record = {}
-                for c in known:
-                    value = row[index[c]]
-                    convert = converters[c]
-                    record[c] = convert(value) if convert and value is not None else value
-                records.append(record)
-            inserts = [{**r, **{c: None for c in deferred}} for r in records]
-            for start in range(0, len(inserts), BATCH):
-                connection.execute(table.insert(), inserts[start:start + BATCH])
-            pk = list(table.primary_key.columns)[0]
-            for column in deferred:
-                for record in records:
-                    if record.get(column) is not None:
-                        connection.execute(update(table).where(pk == record[pk.name])
-                                           .values({column: record[column]}))
+            if data and data["rows"]:
+                _insert(connection, table, _records(table, data))
         if engine.dialect.name == "postgresql":
             _reset_sequences(connection)
+
+
+def _records(table: Table, data: dict) -> list[dict]:
+    """The dump's rows of ``table`` as column → value, converted back from JSON."""
+    known = [c for c in data["columns"] if c in table.c]
+    converters = {c: _converter(table.c[c]) for c in known}
+    index = {c: data["columns"].index(c) for c in known}
+    records = []
+    for row in data["rows"]:
+        record = {}
+        for c in known:
+            value = row[index[c]]
+            convert = converters[c]
+            record[c] = convert(value) if convert and value is not None else value
+        records.append(record)
+    return records
+
+
+def _insert(connection, table: Table, records: list[dict]) -> None:
+    """Insert in batches; a column referring to its own table is set afterwards."""
+    deferred = _self_references(table)
+    inserts = [{**r, **{c: None for c in deferred}} for r in records]
+    for start in range(0, len(inserts), BATCH):
+        connection.execute(table.insert(), inserts[start:start + BATCH])
+    pk = list(table.primary_key.columns)[0]
+    for column in deferred:
+        for record in records:
+            if record.get(column) is not None:
+                connection.execute(update(table).where(pk == record[pk.name]).values({column: record[column]}))
 
 
 def _reset_sequences(connection) -> None:

@@ -160,3 +160,18 @@ event.listen(
     AuditHead.__table__, "after_create",
     DDL("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" + "0" * 64 + "')"),
 )
+
+
+class ImportProgress(Base):
+    """How far a running import has got, readable by any worker that serves the page
+    (``portal.transfer.progress_recorder``). The table keeps the name it was created
+    with by the assessment migrations, where progress was first shown."""
+
+    __tablename__ = "as_import_progress"
+
+    token: Mapped[str] = mapped_column(String(40), primary_key=True)
+    user_id: Mapped[int | None]
+    stage: Mapped[str] = mapped_column(String(20), default="reading")
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

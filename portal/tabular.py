@@ -82,6 +82,32 @@ class ImportProblem(PortalError):
         return lines
 
 
+class Problems:
+    """The problems of one import file as an importer finds them, each cell named by its
+    column's declared header (``key (中文)``), so no importer spells a header itself."""
+
+    def __init__(self, filename: str, columns: Iterable[Column]):
+        self.name = Path(filename).name
+        self.headers = {c.key: c.header for c in columns}
+        self.items: list[RowProblem] = []
+
+    def add(self, row: int, key: str | Sequence[str], value: Any, reason: str) -> None:
+        """A problem in ``row``'s column ``key`` (or, for a pair of columns, keys)."""
+        keys = [key] if isinstance(key, str) else list(key)
+        column = ", ".join(self.headers.get(k, k) for k in keys)
+        self.items.append(RowProblem(self.name, row, column, "" if value is None else str(value), reason))
+
+    def extend(self, problems: Iterable[RowProblem]) -> None:
+        self.items.extend(problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ImportProblem(self.items)
+
+
 @dataclass
 class ImportResult:
     """What an import did (or, in a dry run, would do)."""
@@ -249,47 +275,51 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column],
     """Parse every row into ``(row_number, values)``; raise ``ImportProblem`` listing all
     problems (missing columns, bad cells, duplicate natural keys) when there are any."""
     rows = raw_rows(data, filename)
-    name = Path(filename).name
+    problems = Problems(filename, columns)
     if not rows:
-        raise ImportProblem([RowProblem(name, 1, "", "", _("the file is empty"))])
+        problems.add(1, "", "", _("the file is empty"))
+        problems.raise_if_any()
     positions = match_headers(rows[0], columns)
-    missing = [c for c in columns if c.required and c.key not in positions]
-    if missing:
-        raise ImportProblem([
-            RowProblem(name, 1, c.header, "", _("this column is missing from the header row"))
-            for c in missing
-        ])
-    problems: list[RowProblem] = []
+    for column in columns:
+        if column.required and column.key not in positions:
+            problems.add(1, column.key, "", _("this column is missing from the header row"))
+    problems.raise_if_any()
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple, int] = {}
     for number_, cells in enumerate(rows[1:], start=2):
         if all(blank(c) for c in cells):
             continue
-        values: dict[str, Any] = {}
-        for column in columns:
-            index = positions.get(column.key)
-            cell = cells[index] if index is not None and index < len(cells) else None
-            if blank(cell) and column.required and column.parse is not None:
-                problems.append(RowProblem(name, number_, column.header, "", _("must not be empty")))
-                continue
-            try:
-                values[column.key] = column.parse(cell) if not blank(cell) else None
-            except ValueError as error:
-                problems.append(RowProblem(name, number_, column.header, str(cell), str(error)))
+        values = _row_values(problems, number_, cells, columns, positions)
         if key and all(k in values for k in key):
             natural = tuple(values[k] for k in key)
             if natural in seen:
-                problems.append(RowProblem(
-                    name, number_, ", ".join(key), " / ".join(map(str, natural)),
-                    _("duplicate of row %(row)s", row=seen[natural])))
+                problems.add(number_, key, " / ".join(map(str, natural)),
+                             _("duplicate of row %(row)s", row=seen[natural]))
             else:
                 seen[natural] = number_
         parsed.append((number_, values))
-    if problems:
-        raise ImportProblem(problems)
+    problems.raise_if_any()
     if not parsed:
-        raise ImportProblem([RowProblem(name, 2, "", "", _("the file has a header but no data rows"))])
+        problems.add(2, "", "", _("the file has a header but no data rows"))
+        problems.raise_if_any()
     return parsed
+
+
+def _row_values(problems: Problems, number_: int, cells: list, columns: Sequence[Column],
+                positions: dict[str, int]) -> dict[str, Any]:
+    """One row's cells parsed by their columns; each bad cell is added to ``problems``."""
+    values: dict[str, Any] = {}
+    for column in columns:
+        index = positions.get(column.key)
+        cell = cells[index] if index is not None and index < len(cells) else None
+        if blank(cell) and column.required and column.parse is not None:
+            problems.add(number_, column.key, "", _("must not be empty"))
+            continue
+        try:
+            values[column.key] = column.parse(cell) if not blank(cell) else None
+        except ValueError as error:
+            problems.add(number_, column.key, str(cell), str(error))
+    return values
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -2,19 +2,25 @@
 
 Each package lists its kinds in ``<package>/importers.py`` as ``IMPORTERS`` and
 ``EXPORTERS``. An import runs in the caller's transaction: all rows or nothing; a dry
-run validates everything, then rolls back.
+run validates everything, then rolls back. A running import reports its progress
+(``reporter``, ``progress_recorder``) so that the page can show it from any worker.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
 from functools import cache
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.access import Actor
+from portal.db import utcnow
 from portal.errors import Invalid
 from portal.i18n import _
+from portal.models import ImportProgress
 from portal.plugins import collect
 from portal.tabular import ImportResult, Table, to_bytes
 
@@ -37,7 +43,7 @@ def _lookup(registry: dict, kind: str):
 
 
 def run_import(session: Session, actor: Actor, kind: str, data: bytes, filename: str, *,
-               dry_run: bool = False, period: str | None = None, progress=None) -> ImportResult:
+               dry_run: bool = False, period: str | None = None, progress: Progress | None = None) -> ImportResult:
     importer = _lookup(importers(), kind)
     result = importer(session, actor, data, filename, dry_run=dry_run, period=period, progress=progress)
     result.dry_run = dry_run
@@ -56,3 +62,47 @@ def run_export(session: Session, actor: Actor, kind: str, fmt: str, *, period: s
     audit.log(session, actor, "export", entity_type=kind,
               summary={"kind": kind, "format": fmt, "rows": len(rows), "period": period})
     return content
+
+
+# --- progress of a running import ------------------------------------------------------------
+
+Progress = Callable[[str, int, int], None]
+
+
+def reporter(progress: Progress | None) -> Progress:
+    """``progress`` (stage, done, total), or a reporter that tells nobody (the CLI, tests).
+    Importers report ``reading``, ``checking`` (every few hundred rows) and ``saving``."""
+    return progress or (lambda _stage, _done, _total: None)
+
+
+def progress_recorder(session_factory, token: str, user_id: int | None):
+    """A ``progress(stage, done, total)`` callable that records how far an import has got,
+    each time in its own short transaction, so any worker can show it while it runs.
+
+    The import itself writes only at its end, after the last report, so on SQLite these
+    small writes never wait for the import's own transaction."""
+    def record(stage: str, done: int, total: int) -> None:
+        with session_factory() as session:
+            if stage == "reading":
+                forget_old_progress(session)
+            row = session.get(ImportProgress, token)
+            if row is None:
+                row = ImportProgress(token=token, user_id=user_id)
+                session.add(row)
+            row.stage, row.done, row.total, row.updated_at = stage, done, total, utcnow()
+            session.commit()
+
+    return record
+
+
+def read_progress(session: Session, actor: Actor, token: str) -> ImportProgress | None:
+    """The progress of the actor's own import (None before it starts)."""
+    row = session.get(ImportProgress, str(token or ""))
+    if row is None or row.user_id != actor.user_id:
+        return None
+    return row
+
+
+def forget_old_progress(session: Session, older_than_hours: int = 24) -> None:
+    cutoff = utcnow() - timedelta(hours=older_than_hours)
+    session.execute(delete(ImportProgress).where(ImportProgress.updated_at < cutoff))

@@ -11,9 +11,12 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from portal.access import current_actor
-from portal.errors import PortalError
+from portal import db
+from portal.access import Actor, current_actor
+from portal.errors import Conflict, PortalError
 from portal.i18n import _, current_lang, gettext_for
 from portal.theme import GRAPH_CONFIG
 
@@ -49,6 +52,32 @@ def register(module: str, *, path: str, title: str, layout: Callable[..., Any],
         nav={"section": section, "permissions": permissions, "label": title, "package": module},
         home_for=tuple(home_for),
     )
+
+
+def write(n_clicks: Any, change: Callable[[Session, Actor], Any], *,
+          then: Callable[[Any], Any] = lambda result: result,
+          refused: Callable[[PortalError], Any] = lambda error: alert(error.message),
+          idle: Any = dash.no_update, stale: str | None = None) -> Any:
+    """The one write callback: nothing (``idle``) until the button was clicked; then
+    ``change(session, actor)`` (parse the input with ``portal.forms``, call the service)
+    runs as the current user in one unit of work, and ``then(its result)`` after the
+    commit builds the outputs. A ``PortalError`` (bad input, no access, a conflict) rolls
+    everything back and becomes ``refused(error)``, by default the alert; ``stale`` is the
+    message for a row somebody else changed meanwhile (a stale version at commit).
+    Nothing else is caught: a programming error is not a form message."""
+    actor = current_actor()
+    if not n_clicks:
+        return idle
+    try:
+        with db.unit_of_work() as session:
+            result = change(session, actor)
+    except PortalError as error:
+        return refused(error)
+    except StaleDataError:
+        if stale is None:
+            raise
+        return refused(Conflict(stale))
+    return then(result)
 
 
 def page_header(title: str, subtitle: str | None = None, actions: Any = None) -> html.Div:
@@ -138,6 +167,14 @@ def grid(id: Any, rows: list[dict], columns: list[dict], *, height: int = 420, p
         columnSize="responsiveSizeToFit", className="ag-theme-quartz portal-grid",
         style={"height": f"{height}px", "width": "100%"}, **kwargs,
     )
+
+
+def field(label: str, control: Any, width: int = 3, hint: str | None = None) -> dbc.Col:
+    """A form control with its label above (tied to the control's id) and an optional hint."""
+    control_id = getattr(control, "id", None)
+    return dbc.Col([dbc.Label(label, html_for=control_id if isinstance(control_id, str) else None,
+                              class_name="small text-muted mb-1"), control,
+                    html.Div(hint, className="form-text") if hint else None], md=width)
 
 
 DROPDOWN_ZH = {"select_all": "全选", "deselect_all": "全不选", "selected_count": "已选 {num_selected} 项",

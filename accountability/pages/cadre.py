@@ -21,9 +21,9 @@ from accountability.pages.common import (
     graph,
     outcome_badge,
 )
-from accountability.scope import cadre_by_code, cadres_matching
+from accountability.scope import MEASURES, cadres_matching
 from portal import db, ui
-from portal.access import current_actor
+from portal.access import current_actor, visible_cadre
 from portal.errors import PortalError
 from portal.i18n import N_, _
 
@@ -79,11 +79,11 @@ def outcomes(items) -> html.Div:
 
 
 def record_body(session, actor, code: str) -> html.Div:
-    cadre = cadre_by_code(session, actor, code)
+    cadre = visible_cadre(session, actor, code=str(code or ""), permissions=MEASURES)
     today = date.today()
-    views = service.measure_effects_for_cadre(session, actor, cadre.id)
-    cases = service.open_cases_for_cadre(session, actor, cadre.id)
-    applications = service.tolerance_outcomes_for_cadre(session, actor, cadre.id)
+    views = service.measure_effects_for_cadre(session, actor, cadre)
+    cases = service.open_cases_for_cadre(session, actor, cadre)
+    applications = service.tolerance_outcomes_for_cadre(session, actor, cadre)
     facts = f"{cadre.code} · {cadre.unit.name} · {cadre.position or '—'}"
     return html.Div([
         html.H2(cadre.name, className="h5 mb-0", id="ac-cadre-name"), html.P(facts, className="text-muted"),

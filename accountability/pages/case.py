@@ -22,21 +22,19 @@ from accountability.pages.common import (
     days_badge,
     dropdown,
     effect_text,
-    failure,
-    field,
     form_badge,
     measure_options,
     outcome_badge,
-    parse_day,
     stage_badge,
     toast,
     unit_options,
 )
 from accountability.scope import cadres_matching
-from portal import db, ui
+from portal import db, forms, ui
 from portal.access import current_actor
-from portal.errors import Invalid, PortalError
+from portal.errors import Invalid
 from portal.i18n import N_, _
+from portal.ui import field
 
 
 def _facts(case, row) -> html.Div:
@@ -300,8 +298,16 @@ def layout(id=None, **_query):
     ], className="ac-case")
 
 
-def _refresh(actor, case_id, message: str):
-    return case_body(db.session(), actor, case_id), toast(message)
+def _refresh(case_id: int, message: str):
+    return case_body(db.session(), current_actor(), case_id), toast(message)
+
+
+def _refused(error):
+    return no_update, ui.alert(error.message)
+
+
+def _case_id(value) -> int | None:
+    return forms.whole(value, _("the case"))
 
 
 @callback(Output("ac-case-body", "children"), Output("ac-case-result", "children"),
@@ -309,17 +315,16 @@ def _refresh(actor, case_id, message: str):
           State("ac-move-target", "value"), State("ac-move-on", "value"), State("ac-move-reason", "value"),
           State("ac-move-false", "value"), prevent_initial_call=True)
 def move(n_clicks, case_id, seen_stage, target, on, reason, report_false):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            cases.move_case(session, actor, int(case_id), target or "", reason=reason or "", on=parse_day(on),
-                            expected_stage=seen_stage, report_false=bool(report_false))
-            stage = cases.get_case(session, actor, int(case_id)).stage.label
-    except (PortalError, TypeError, ValueError) as error:
-        return no_update, failure(error)
-    return _refresh(actor, case_id, _("The case moved to “%(stage)s”.", stage=stage))
+    def change(session, actor):
+        case = _case_id(case_id)
+        cases.move_case(session, actor, case, target or "",
+                        reason=reason or "", on=forms.day(on, _("the date")),
+                        expected_stage=forms.choice(seen_stage, CaseStage, _("the stage")),
+                        report_false=bool(report_false))
+        return case, cases.get_case(session, actor, case).stage.label
+
+    return ui.write(n_clicks, change, refused=_refused, idle=(no_update, no_update), then=lambda done: _refresh(
+        done[0], _("The case moved to “%(stage)s”.", stage=done[1])))
 
 
 @callback(Output("ac-case-body", "children", allow_duplicate=True),
@@ -328,21 +333,18 @@ def move(n_clicks, case_id, seen_stage, target, on, reason, report_false):
           State("ac-ext-months", "value"), State("ac-ext-on", "value"), State("ac-ext-reason", "value"),
           prevent_initial_call=True)
 def extend(n_clicks, case_id, approver, months, on, reason):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            extension = cases.extend_case(session, actor, int(case_id), approver=approver or "", reason=reason or "",
-                                          months=int(months) if months not in (None, "") else None,
-                                          approved_on=parse_day(on))
-            due = extension.new_due_on.isoformat() if extension.new_due_on else "—"
-    except (PortalError, TypeError, ValueError) as error:
-        return no_update, failure(error)
-    return _refresh(actor, case_id, _("The time limit was extended; the case is now due %(day)s.", day=due))
+    def change(session, actor):
+        case = _case_id(case_id)
+        extension = cases.extend_case(session, actor, case, approver=approver or "", reason=reason or "",
+                                      months=forms.whole(months, _("Months")), approved_on=forms.day(on, _("the date")))
+        return case, extension.new_due_on.isoformat() if extension.new_due_on else "—"
+
+    return ui.write(n_clicks, change, refused=_refused, idle=(no_update, no_update), then=lambda done: _refresh(
+        done[0], _("The time limit was extended; the case is now due %(day)s.", day=done[1])))
 
 
-def _subject_ids(value: str | None) -> tuple[int | None, int | None]:
+def _subject_ids(value) -> tuple[int | None, int | None]:
+    value = value if isinstance(value, str) else ""
     if not value or value[0] not in "cu" or not value[1:].isdigit():
         raise Invalid(_("Choose whom the measure is about."), field="subject")
     return (int(value[1:]), None) if value[0] == "c" else (None, int(value[1:]))
@@ -354,22 +356,18 @@ def _subject_ids(value: str | None) -> tuple[int | None, int | None]:
           State("ac-ms-code", "value"), State("ac-ms-decided", "value"), State("ac-ms-years", "value"),
           State("ac-ms-doc", "value"), State("ac-ms-note", "value"), prevent_initial_call=True)
 def record(n_clicks, case_id, subject, code, decided, years, document_no, note):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
+    def change(session, actor):
         cadre_id, unit_id = _subject_ids(subject)
-        with db.unit_of_work() as session:
-            measure = measures.record_measure(session, actor, code=code or "", decided_on=parse_day(decided),
-                                              cadre_id=cadre_id, unit_id=unit_id, case_id=int(case_id),
-                                              probation_years=years or None, document_no=document_no or "",
-                                              note=note or "")
-            view = measures.effect_view(measure, ac_settings.effect_table(session))
-            message = _("“%(measure)s” recorded: %(effect)s.", measure=view.label,
-                        effect=effect_text(view, date.today()))
-    except (PortalError, TypeError, ValueError) as error:
-        return no_update, failure(error)
-    return _refresh(actor, case_id, message)
+        case = _case_id(case_id)
+        measure = measures.record_measure(session, actor, code=code or "", decided_on=forms.day(
+            decided, _("the decision date")), cadre_id=cadre_id, unit_id=unit_id, case_id=case,
+            probation_years=years or None, document_no=document_no or "", note=note or "")
+        view = measures.effect_view(measure, ac_settings.effect_table(session))
+        return case, _("“%(measure)s” recorded: %(effect)s.", measure=view.label,
+                       effect=effect_text(view, date.today()))
+
+    return ui.write(n_clicks, change, refused=_refused, idle=(no_update, no_update),
+                    then=lambda done: _refresh(*done))
 
 
 @callback(Output("ac-case-body", "children", allow_duplicate=True),
@@ -378,24 +376,21 @@ def record(n_clicks, case_id, subject, code, decided, years, document_no, note):
           State("ac-chg-action", "value"), State("ac-chg-code", "value"), State("ac-chg-on", "value"),
           State("ac-chg-years", "value"), State("ac-chg-reason", "value"), prevent_initial_call=True)
 def appeal_outcome(n_clicks, case_id, measure_id, action, new_code, on, years, reason):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            measure = measures.get_measure(session, actor, int(measure_id), "measures.edit")
-            if measure.case_id != int(case_id):
-                raise Invalid(_("This measure belongs to another case."))
-            if action == "change":
-                measures.change_measure(session, actor, measure.id, new_code=new_code or "",
-                                        changed_on=parse_day(on), reason=reason or "", probation_years=years or None)
-                message = _("The measure was changed; the new one counts from the original decision date.")
-            else:
-                measures.revoke_measure(session, actor, measure.id, revoked_on=parse_day(on), reason=reason or "")
-                message = _("The measure was revoked; it stays on record and no longer blocks from that date.")
-    except (PortalError, TypeError, ValueError) as error:
-        return no_update, failure(error)
-    return _refresh(actor, case_id, message)
+    def change(session, actor):
+        case = _case_id(case_id)
+        measure = measures.get_measure(session, actor, forms.whole(measure_id, _("the measure")), "measures.edit")
+        if measure.case_id != case:
+            raise Invalid(_("This measure belongs to another case."))
+        day = forms.day(on, _("the date"))
+        if action == "change":
+            measures.change_measure(session, actor, measure.id, new_code=new_code or "", changed_on=day,
+                                    reason=reason or "", probation_years=years or None)
+            return case, _("The measure was changed; the new one counts from the original decision date.")
+        measures.revoke_measure(session, actor, measure.id, revoked_on=day, reason=reason or "")
+        return case, _("The measure was revoked; it stays on record and no longer blocks from that date.")
+
+    return ui.write(n_clicks, change, refused=_refused, idle=(no_update, no_update),
+                    then=lambda done: _refresh(*done))
 
 
 @callback(Output("ac-edit-collapse", "is_open"), Input("ac-edit-toggle", "n_clicks"),
@@ -420,19 +415,17 @@ def search_cadre(term):
           State("ac-edit-unit", "value"), State("ac-edit-title", "value"), State("ac-edit-handler", "value"),
           State("ac-edit-summary", "value"), prevent_initial_call=True)
 def edit(n_clicks, case_id, cadre_id, unit_id, title, handler, summary):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            if cadre_id or unit_id:
-                cases.add_subject(session, actor, int(case_id), cadre_id=int(cadre_id) if cadre_id else None,
-                                  unit_id=int(unit_id) if unit_id and not cadre_id else None)
-            cases.edit_case(session, actor, int(case_id), title=title, summary=summary,
-                            handler_id=int(handler) if handler else None)
-    except (PortalError, TypeError, ValueError) as error:
-        return no_update, failure(error)
-    return _refresh(actor, case_id, _("The case was updated."))
+    def change(session, actor):
+        case = _case_id(case_id)
+        cadre, unit = forms.whole(cadre_id, _("the cadre")), forms.whole(unit_id, _("the unit"))
+        if cadre or unit:
+            cases.add_subject(session, actor, case, cadre_id=cadre or None, unit_id=unit if unit and not cadre else None)
+        cases.edit_case(session, actor, case, title=title, summary=summary,
+                        handler_id=forms.whole(handler, _("the handler")) or None)
+        return case
+
+    return ui.write(n_clicks, change, refused=_refused, idle=(no_update, no_update),
+                    then=lambda case: _refresh(case, _("The case was updated.")))
 
 
 @callback(Output("ac-case-body", "children", allow_duplicate=True),
@@ -440,21 +433,17 @@ def edit(n_clicks, case_id, cadre_id, unit_id, title, handler, summary):
           Input("ac-nc-open", "n_clicks"), State("ac-case-id", "data"), State("ac-nc-cadre", "value"),
           State("ac-nc-finding", "value"), prevent_initial_call=True)
 def open_clearing(n_clicks, case_id, subject, finding):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
+    def change(session, actor):
         cadre_id, _unit = _subject_ids(subject)
-        with db.unit_of_work() as session:
-            case = cases.get_case(session, actor, int(case_id), "cases.edit")
-            if cadre_id not in {s.cadre_id for s in case.subjects}:
-                raise Invalid(_("Choose one of the cadres of this case."))
-            item = tolerance.open_name_clearing(session, actor, cadre_id=cadre_id, case_id=case.id,
-                                                finding_on=parse_day(finding))
-            due = item.due_on.isoformat()
-    except (PortalError, TypeError, ValueError) as error:
-        return no_update, failure(error)
-    return _refresh(actor, case_id, _("Name clearing opened; it is due %(day)s.", day=due))
+        case = cases.get_case(session, actor, _case_id(case_id), "cases.edit")
+        if cadre_id not in {s.cadre_id for s in case.subjects}:
+            raise Invalid(_("Choose one of the cadres of this case."))
+        item = tolerance.open_name_clearing(session, actor, cadre_id=cadre_id, case_id=case.id,
+                                            finding_on=forms.day(finding, _("the date")))
+        return case.id, _("Name clearing opened; it is due %(day)s.", day=item.due_on.isoformat())
+
+    return ui.write(n_clicks, change, refused=_refused, idle=(no_update, no_update),
+                    then=lambda done: _refresh(*done))
 
 
 ui.register(__name__, path="/accountability/case", title=N_("Case"), layout=layout, permission="cases.view",

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import dcc
 
 from accountability import rules
 from accountability.enums import (
@@ -81,13 +81,6 @@ def effect_text(view, today: date) -> str:
     return _("Ended; free from %(day)s", day=view.effect_until.isoformat())
 
 
-def field(label: str, control: Any, width: int = 3, hint: str | None = None) -> dbc.Col:
-    control_id = getattr(control, "id", None)
-    return dbc.Col([dbc.Label(label, html_for=control_id if isinstance(control_id, str) else None,
-                              class_name="small text-muted mb-1"), control,
-                    html.Div(hint, className="form-text") if hint else None], md=width)
-
-
 def measure_options(subject: SubjectKind | None = None) -> list[dict]:
     """Every measure, labelled with its form (the catalogue's order)."""
     return [{"label": f"{spec.form.label} · {spec.code.label}", "value": spec.code.value}
@@ -109,18 +102,6 @@ def stage_options(stages=None) -> list[dict]:
 def date_input(id: str, value: date | None = None, max_today: bool = True) -> dbc.Input:
     return dbc.Input(id=id, type="date", value=value.isoformat() if value else None,
                      max=date.today().isoformat() if max_today else None)
-
-
-def parse_day(text: str | None) -> date | None:
-    """A date from a date input; None when empty. Bad text raises ``Invalid``."""
-    from portal.errors import Invalid
-
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(str(text)[:10])
-    except ValueError:
-        raise Invalid(_("“%(value)s” is not a date (YYYY-MM-DD).", value=text)) from None
 
 
 def failure(error: Exception) -> dbc.Alert:

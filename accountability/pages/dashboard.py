@@ -15,11 +15,12 @@ from dash import Input, Output, callback, dcc, html
 
 from accountability import dashboards, measures
 from accountability.pages import charts
-from accountability.pages.common import days_badge, failure, field, graph
+from accountability.pages.common import days_badge, failure, graph
 from portal import db, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
+from portal.ui import field
 
 
 def period_options() -> list[dict]:

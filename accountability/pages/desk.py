@@ -18,19 +18,18 @@ from accountability.pages.common import (
     days_text,
     dropdown,
     failure,
-    field,
     form_options,
-    parse_day,
     source_options,
     stage_badge,
     unit_options,
 )
-from accountability.scope import cadres_matching
-from portal import db, ui
+from accountability.scope import cadres_for_picker
+from portal import db, forms, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
+from portal.ui import field
 
 CARDS_PER_COLUMN = 25
 
@@ -204,14 +203,8 @@ def toggle_new(_n, is_open):
           State("ac-new-cadres", "value"), prevent_initial_call=True)
 def search_cadres(term, chosen):
     """Options for the cadre picker: the chosen ones plus those matching what was typed."""
-    actor = current_actor()
-    session = db.session()
-    from portal.models import Cadre
-
-    keep = [session.get(Cadre, int(i)) for i in (chosen or []) if str(i).isdigit()]
-    found = {c.id: c for c in [*keep, *cadres_matching(session, actor, term or "")]
-             if c is not None and actor.in_scope(c.unit.path)}
-    return [{"label": f"{c.name}（{c.code}，{c.unit.name}）", "value": c.id} for c in found.values()]
+    found = cadres_for_picker(db.session(), current_actor(), term, chosen)
+    return [{"label": f"{c.name}（{c.code}，{c.unit.name}）", "value": c.id} for c in found]
 
 
 @callback(Output("ac-new-result", "children"), Output("ac-desk-content", "children", allow_duplicate=True),
@@ -221,22 +214,20 @@ def search_cadres(term, chosen):
           State("ac-new-units", "value"), State("ac-new-handler", "value"), State("ac-new-summary", "value"),
           prevent_initial_call=True)
 def register_clue(n_clicks, title, source, kind, opened, case_no, cadre_ids, unit_ids, handler, summary):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            case = cases.open_case(session, actor, source=source or "", kind=kind or "discipline", title=title,
-                                   summary=summary or "", cadre_ids=[int(i) for i in cadre_ids or []],
-                                   unit_ids=[int(i) for i in unit_ids or []], opened_on=parse_day(opened),
-                                   case_no=case_no, handler_id=int(handler) if handler else None)
-            link = dcc.Link(_("Open case %(no)s", no=case.case_no), href=case_href(case.id))
-            message = _("Case %(no)s registered at the stage “%(stage)s”.", no=case.case_no,
-                        stage=case.stage.label)
-    except (PortalError, ValueError) as error:
-        return failure(error), no_update
-    return dbc.Alert([html.Div(message), link], color="success", dismissable=True, class_name="mt-2"), \
-        content(db.session(), actor)
+    def change(session, actor):
+        case = cases.open_case(
+            session, actor, source=source or "", kind=kind or "discipline", title=title, summary=summary or "",
+            cadre_ids=[forms.whole(i, _("the cadre")) for i in cadre_ids or []],
+            unit_ids=[forms.whole(i, _("the unit")) for i in unit_ids or []],
+            opened_on=forms.day(opened, _("the date")), case_no=case_no,
+            handler_id=forms.whole(handler, _("the handler")) or None)
+        link = dcc.Link(_("Open case %(no)s", no=case.case_no), href=case_href(case.id))
+        message = _("Case %(no)s registered at the stage “%(stage)s”.", no=case.case_no, stage=case.stage.label)
+        return dbc.Alert([html.Div(message), link], color="success", dismissable=True, class_name="mt-2")
+
+    return ui.write(n_clicks, change, idle=(no_update, no_update),
+                    refused=lambda error: (ui.alert(error.message), no_update),
+                    then=lambda done: (done, content(db.session(), current_actor())))
 
 
 ui.register(__name__, path="/accountability", title=N_("Case desk"), layout=layout, permission="cases.view",

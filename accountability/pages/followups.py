@@ -10,11 +10,11 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
 from accountability import measures, tolerance
-from accountability.pages.common import date_input, days_text, failure, field, parse_day, toast
-from portal import db, ui
+from accountability.pages.common import date_input, days_text, toast
+from portal import db, forms, ui
 from portal.access import current_actor
-from portal.errors import PortalError
 from portal.i18n import N_, _
+from portal.ui import field
 
 WINDOW_DAYS = 60  # visits listed once their window opens within this many days
 
@@ -100,32 +100,30 @@ def layout(**_query):
           Input("ac-fu-submit", "n_clicks"), State("ac-fu-visit", "value"), State("ac-fu-on", "value"),
           State("ac-fu-visitor", "value"), State("ac-fu-note", "value"), prevent_initial_call=True)
 def record_visit(n_clicks, visit_id, on, visitor, note):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            measures.record_visit(session, actor, int(visit_id) if visit_id else None, visited_on=parse_day(on),
-                                  visitor=visitor or "", note=note or "")
-    except (PortalError, ValueError) as error:
-        return no_update, failure(error)
-    return visits_part(db.session(), actor), toast(_("The visit was recorded."))
+    def change(session, actor):
+        measures.record_visit(session, actor, forms.whole(visit_id, _("the visit")) or None,
+                              visited_on=forms.day(on, _("the date")), visitor=visitor or "", note=note or "")
+
+    return ui.write(n_clicks, change, idle=(no_update, no_update), refused=_refused,
+                    then=lambda _done: (visits_part(db.session(), current_actor()),
+                                        toast(_("The visit was recorded."))))
+
+
+def _refused(error):
+    return no_update, ui.alert(error.message)
 
 
 @callback(Output("ac-fu-clearing-part", "children"), Output("ac-fu-result", "children", allow_duplicate=True),
           Input("ac-nc-submit", "n_clicks"), State("ac-nc-item", "value"), State("ac-nc-on", "value"),
           State("ac-nc-method", "value"), State("ac-nc-note", "value"), prevent_initial_call=True)
 def record_clearing(n_clicks, item_id, on, method, note):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            tolerance.complete_name_clearing(session, actor, int(item_id) if item_id else None,
-                                             done_on=parse_day(on), method=method or "", note=note or "")
-    except (PortalError, ValueError) as error:
-        return no_update, failure(error)
-    return clearing_part(db.session(), actor), toast(_("The name clearing was recorded."))
+    def change(session, actor):
+        tolerance.complete_name_clearing(session, actor, forms.whole(item_id, _("the name clearing")) or None,
+                                         done_on=forms.day(on, _("the date")), method=method or "", note=note or "")
+
+    return ui.write(n_clicks, change, idle=(no_update, no_update), refused=_refused,
+                    then=lambda _done: (clearing_part(db.session(), current_actor()),
+                                        toast(_("The name clearing was recorded."))))
 
 
 ui.register(__name__, path="/accountability/follow-ups", title=N_("Follow-ups"), layout=layout,

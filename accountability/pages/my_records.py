@@ -16,11 +16,12 @@ from dash import Input, Output, State, callback, html, no_update
 from accountability import measures, tolerance
 from accountability.enums import ToleranceStatus
 from accountability.pages import cadre as cadre_page
-from accountability.pages.common import date_input, failure, field, outcome_badge, parse_day
-from portal import db, ui
-from portal.access import current_actor
-from portal.errors import PortalError
+from accountability.pages.common import date_input, outcome_badge
+from accountability.scope import MEASURES
+from portal import db, forms, ui
+from portal.access import current_actor, visible_cadre
 from portal.i18n import N_, _
+from portal.ui import field
 
 
 def _no_cadre() -> html.Div:
@@ -53,7 +54,7 @@ def applications_part(session, actor) -> html.Div:
 
 
 def apply_form(session, actor) -> html.Div:
-    views = measures.effects_for_cadre(session, actor, actor.cadre_id)
+    views = measures.effects_for_cadre(session, actor, visible_cadre(session, actor, permissions=MEASURES))
     options = [{"label": _("Standing alone (no measure yet)"), "value": ""}] + [
         {"label": f"{v.label} · {v.decided_on.isoformat()}", "value": str(v.measure_id)}
         for v in views if not v.revoked_on and not v.changed_on]
@@ -77,7 +78,7 @@ def layout(**_query):
         return _no_cadre()
     session = db.session()
     today = date.today()
-    views = measures.effects_for_cadre(session, actor, actor.cadre_id)
+    views = measures.effects_for_cadre(session, actor, visible_cadre(session, actor, permissions=MEASURES))
     return html.Div([
         ui.page_header(_("My records"), _("Measures decided about me, their effect periods, and my error-tolerance "
                                           "applications.")),
@@ -95,19 +96,17 @@ def layout(**_query):
           Output("ac-my-statement", "value"), Input("ac-my-submit", "n_clicks"), State("ac-my-measure", "value"),
           State("ac-my-finding", "value"), State("ac-my-statement", "value"), prevent_initial_call=True)
 def submit(n_clicks, measure_id, finding, statement):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            app = tolerance.submit_application(session, actor, statement=statement or "",
-                                               measure_id=int(measure_id) if measure_id else None,
-                                               finding_on=parse_day(finding))
-            message = _("Your application %(no)s was submitted; the discipline inspection staff will verify it.",
-                        no=app.app_no)
-    except (PortalError, ValueError) as error:
-        return failure(error), no_update, no_update
-    return ui.alert(message, "success"), applications_part(db.session(), actor), ""
+    def change(session, actor):
+        app = tolerance.submit_application(session, actor, statement=statement or "",
+                                           measure_id=forms.whole(measure_id, _("the measure")) or None,
+                                           finding_on=forms.day(finding, _("the date")))
+        return _("Your application %(no)s was submitted; the discipline inspection staff will verify it.",
+                 no=app.app_no)
+
+    return ui.write(n_clicks, change, idle=(no_update, no_update, no_update),
+                    refused=lambda error: (ui.alert(error.message), no_update, no_update),
+                    then=lambda message: (ui.alert(message, "success"),
+                                          applications_part(db.session(), current_actor()), ""))
 
 
 ui.register(__name__, path="/my/records", title=N_("My records"), layout=layout, permission="self.view",

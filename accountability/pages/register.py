@@ -14,19 +14,13 @@ from dash import Input, Output, callback, html
 
 from accountability import measures
 from accountability.enums import BlockKind, ToleranceOutcome
-from accountability.pages.common import (
-    dropdown,
-    effect_text,
-    failure,
-    field,
-    form_options,
-    unit_options,
-)
+from accountability.pages.common import dropdown, effect_text, failure, form_options, unit_options
 from portal import db, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
+from portal.ui import field
 
 LIMIT = 5000
 

@@ -10,11 +10,10 @@ from dash import Input, Output, State, callback, html, no_update
 from accountability import rules
 from accountability import settings as ac_settings
 from accountability.enums import BlockKind, CaseStage
-from accountability.pages.common import failure, field
 from portal import db, ui
 from portal.access import current_actor
-from portal.errors import PortalError
 from portal.i18n import N_, _
+from portal.ui import field
 
 
 def _months(value) -> str:
@@ -114,18 +113,16 @@ def layout(**_query):
           Input("ac-rule-save", "n_clicks"), State("ac-rule-item", "value"), State("ac-rule-value", "value"),
           prevent_initial_call=True)
 def save(n_clicks, item, value):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        key, _sep, sub = (item or "").partition("|")
-        with db.unit_of_work() as session:
-            ac_settings.change_months(session, actor, key, sub or None, value or "")
-    except PortalError as error:
-        return failure(error), no_update
-    session = db.session()
-    return ui.alert(_("Saved."), "success"), [ui.section(_("Measures, forms and effect periods"), catalogue(session)),
-                                              ui.section(_("Time limits"), limits(session))]
+    key, _sep, sub = (item or "").partition("|")
+    return ui.write(n_clicks, lambda session, actor: ac_settings.change_months(session, actor, key, sub or None,
+                                                                               value or ""),
+                    idle=(no_update, no_update), refused=lambda error: (ui.alert(error.message), no_update),
+                    then=lambda _done: (ui.alert(_("Saved."), "success"), _tables(db.session())))
+
+
+def _tables(session) -> list:
+    return [ui.section(_("Measures, forms and effect periods"), catalogue(session)),
+            ui.section(_("Time limits"), limits(session))]
 
 
 ui.register(__name__, path="/accountability/rules", title=N_("Rules and time limits"), layout=layout,

@@ -16,18 +16,17 @@ from accountability.pages.common import (
     date_input,
     dropdown,
     failure,
-    field,
     graph,
     measure_options,
     outcome_badge,
-    parse_day,
     toast,
 )
-from accountability.scope import cadres_matching
-from portal import db, ui
-from portal.access import current_actor
-from portal.errors import PortalError
+from accountability.scope import MEASURES, cadres_matching
+from portal import db, forms, ui
+from portal.access import current_actor, visible_cadre
+from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
+from portal.ui import field
 
 GROUP_TITLES = {rules.DISTINCTION: N_("The three distinctions"), rules.CONDITION: N_("Conditions"),
                 rules.EXCLUSION: N_("Exclusions")}
@@ -139,7 +138,9 @@ def measures_of(cadre_id):
     if not cadre_id:
         return []
     try:
-        views = measures.effects_for_cadre(db.session(), actor, int(cadre_id))
+        session = db.session()
+        cadre = visible_cadre(session, actor, cadre_id=int(cadre_id), permissions=MEASURES)
+        views = measures.effects_for_cadre(session, actor, cadre)
     except (PortalError, ValueError):
         return []
     return [{"label": f"{v.label} · {v.decided_on.isoformat()}", "value": v.measure_id}
@@ -151,21 +152,18 @@ def measures_of(cadre_id):
           State("ac-app-applicant", "value"), State("ac-app-finding", "value"), State("ac-app-statement", "value"),
           State("ac-app-case", "data"), prevent_initial_call=True)
 def record_application(n_clicks, cadre_id, measure_id, applicant, finding, statement, case_id):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            app = tolerance.submit_application(session, actor, statement=statement or "",
-                                               cadre_id=int(cadre_id) if cadre_id else None,
-                                               measure_id=int(measure_id) if measure_id else None,
-                                               case_id=int(case_id) if case_id else None,
-                                               finding_on=parse_day(finding), applicant=applicant or "unit")
-            link = dcc.Link(_("Open application %(no)s", no=app.app_no), href=app_href(app.id))
-    except (PortalError, ValueError) as error:
-        return failure(error), no_update
-    return dbc.Alert([html.Div(_("Application recorded.")), link], color="success", class_name="mt-2"), \
-        list_content(db.session(), actor)
+    def change(session, actor):
+        app = tolerance.submit_application(
+            session, actor, statement=statement or "", cadre_id=forms.whole(cadre_id, _("the cadre")) or None,
+            measure_id=forms.whole(measure_id, _("the measure")) or None,
+            case_id=forms.whole(case_id, _("the case")) or None, finding_on=forms.day(finding, _("the date")),
+            applicant=applicant or "unit")
+        return dcc.Link(_("Open application %(no)s", no=app.app_no), href=app_href(app.id))
+
+    return ui.write(n_clicks, change, idle=(no_update, no_update),
+                    refused=lambda error: (ui.alert(error.message), no_update),
+                    then=lambda link: (dbc.Alert([html.Div(_("Application recorded.")), link], color="success",
+                                                 class_name="mt-2"), list_content(db.session(), current_actor())))
 
 
 # --- one application -------------------------------------------------------------------------
@@ -299,22 +297,33 @@ def application_layout(id=None, **_query):
                      html.Div(application_body(db.session(), actor, app_id), id="ac-app-body")])
 
 
-def _done(actor, app_id, message):
-    return application_body(db.session(), actor, app_id), toast(message)
+def _app_id(value) -> int | None:
+    return forms.whole(value, _("the application"))
+
+
+def _on_application(n_clicks, app_id, change, message):
+    """Run ``change(session, actor, application id)`` and show the application again."""
+    def run(session, actor):
+        number = _app_id(app_id)
+        return number, change(session, actor, number)
+
+    return ui.write(n_clicks, run, idle=(no_update, no_update),
+                    refused=lambda error: (no_update, ui.alert(error.message)),
+                    then=lambda done: (application_body(db.session(), current_actor(), done[0]),
+                                       toast(message(done[1]) if callable(message) else message)))
 
 
 @callback(Output("ac-app-body", "children"), Output("ac-app-msg", "children"),
           Input("ac-ver-start", "n_clicks"), State("ac-app-id", "data"), prevent_initial_call=True)
 def start(n_clicks, app_id):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            tolerance.start_verification(session, actor, int(app_id))
-    except (PortalError, TypeError, ValueError) as error:
-        return no_update, failure(error)
-    return _done(actor, app_id, _("Verification started: fill in the checklist with its evidence."))
+    return _on_application(n_clicks, app_id, tolerance.start_verification,
+                           _("Verification started: fill in the checklist with its evidence."))
+
+
+def _by_code(ids, values, clean) -> dict:
+    if not all(isinstance(i, dict) and "code" in i for i in ids or []):
+        raise Invalid(_("The checklist is not complete; reload the page."))
+    return {i["code"]: clean(v) for i, v in zip(ids or [], values or [], strict=False)}
 
 
 @callback(Output("ac-app-body", "children", allow_duplicate=True),
@@ -324,17 +333,11 @@ def start(n_clicks, app_id):
           State({"type": "ac-evid", "code": ALL}, "value"), State({"type": "ac-evid", "code": ALL}, "id"),
           State("ac-ver-notes", "value"), prevent_initial_call=True)
 def save(n_clicks, app_id, checks, check_ids, evidence, evidence_ids, notes):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        met = {i["code"]: bool(v) for i, v in zip(check_ids or [], checks or [], strict=False)}
-        proof = {i["code"]: v or "" for i, v in zip(evidence_ids or [], evidence or [], strict=False)}
-        with db.unit_of_work() as session:
-            tolerance.save_verification(session, actor, int(app_id), checks=met, evidence=proof, notes=notes or "")
-    except (PortalError, TypeError, ValueError) as error:
-        return no_update, failure(error)
-    return _done(actor, app_id, _("The checklist and notes were saved."))
+    def change(session, actor, number):
+        met, proof = _by_code(check_ids, checks, bool), _by_code(evidence_ids, evidence, lambda v: v or "")
+        tolerance.save_verification(session, actor, number, checks=met, evidence=proof, notes=notes or "")
+
+    return _on_application(n_clicks, app_id, change, _("The checklist and notes were saved."))
 
 
 @callback(Output("ac-app-body", "children", allow_duplicate=True),
@@ -343,18 +346,14 @@ def save(n_clicks, app_id, checks, check_ids, evidence, evidence_ids, notes):
           State("ac-dec-by", "value"), State("ac-dec-on", "value"), State("ac-dec-lighter", "value"),
           State("ac-dec-reasons", "value"), prevent_initial_call=True)
 def decide(n_clicks, app_id, outcome, decided_by, decided_on, lighter, reasons):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            app = tolerance.decide(session, actor, int(app_id), outcome=outcome or "", reasons=reasons or "",
-                                   decided_by=decided_by or "", decided_on=parse_day(decided_on),
-                                   lighter_code=lighter or None)
-            label = app.outcome.label
-    except (PortalError, TypeError, ValueError) as error:
-        return no_update, failure(error)
-    return _done(actor, app_id, _("Decision recorded: %(outcome)s.", outcome=label))
+    def change(session, actor, number):
+        app = tolerance.decide(session, actor, number, outcome=outcome or "", reasons=reasons or "",
+                               decided_by=decided_by or "", decided_on=forms.day(decided_on, _("the decision date")),
+                               lighter_code=lighter or None)
+        return app.outcome.label
+
+    return _on_application(n_clicks, app_id, change,
+                           lambda label: _("Decision recorded: %(outcome)s.", outcome=label))
 
 
 @callback(Output("ac-app-body", "children", allow_duplicate=True),
@@ -362,16 +361,11 @@ def decide(n_clicks, app_id, outcome, decided_by, decided_on, lighter, reasons):
           Input("ac-cor-add", "n_clicks"), State("ac-app-id", "data"), State("ac-cor-action", "value"),
           State("ac-cor-owner", "value"), State("ac-cor-due", "value"), prevent_initial_call=True)
 def add_action(n_clicks, app_id, action, owner, due):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            tolerance.add_correction(session, actor, int(app_id), action=action or "", owner=owner or "",
-                                     due_on=parse_day(due))
-    except (PortalError, TypeError, ValueError) as error:
-        return no_update, failure(error)
-    return _done(actor, app_id, _("Corrective action added."))
+    def change(session, actor, number):
+        tolerance.add_correction(session, actor, number, action=action or "", owner=owner or "",
+                                 due_on=forms.day(due, _("the deadline")))
+
+    return _on_application(n_clicks, app_id, change, _("Corrective action added."))
 
 
 @callback(Output("ac-app-body", "children", allow_duplicate=True),
@@ -379,16 +373,11 @@ def add_action(n_clicks, app_id, action, owner, due):
           Input("ac-cor-complete", "n_clicks"), State("ac-app-id", "data"), State("ac-cor-item", "value"),
           State("ac-cor-done", "value"), State("ac-cor-follow", "value"), prevent_initial_call=True)
 def complete_action(n_clicks, app_id, item, done, follow_up):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            tolerance.complete_correction(session, actor, int(item) if item else None, done_on=parse_day(done),
-                                          follow_up=follow_up or "")
-    except (PortalError, TypeError, ValueError) as error:
-        return no_update, failure(error)
-    return _done(actor, app_id, _("Corrective action marked done."))
+    def change(session, actor, _number):
+        tolerance.complete_correction(session, actor, forms.whole(item, _("the corrective action")) or None,
+                                      done_on=forms.day(done, _("the date")), follow_up=follow_up or "")
+
+    return _on_application(n_clicks, app_id, change, _("Corrective action marked done."))
 
 
 ui.register(__name__, path="/accountability/tolerance", title=N_("Error tolerance"), layout=layout,

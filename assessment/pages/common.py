@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from assessment import periods
 from assessment.enums import Grade, PeriodKind
 from assessment.models import Period
 from portal.enums import UnitLevel
-from portal.i18n import _, current_lang
+from portal.i18n import _
 
 # A right-aligned number column; an empty cell stays empty.
 NUMBER_COLUMN = {"type": "rightAligned", "maxWidth": 120,
@@ -63,22 +62,6 @@ def grade_badge(code: str | None, vetoed: bool = False) -> html.Span:
     grade = Grade(code)
     text = grade.label + (" · " + _("veto") if vetoed else "")
     return html.Span(text, className=f"badge badge-grade-{grade.order} as-grade")
-
-
-def dropdown(id: Any, options: list[dict], value: Any = None, *, placeholder: str = "", clearable: bool = False,
-             **kwargs) -> dcc.Dropdown:
-    """A dropdown whose own texts follow the page language."""
-    labels = None
-    if current_lang() == "zh":
-        labels = {"search": "搜索", "clear_search": "清除搜索", "clear_selection": "清除选择",
-                  "no_options_found": "没有匹配的选项", "select_all": "全选", "deselect_all": "全不选",
-                  "selected_count": "已选 {num_selected} 项"}
-    return dcc.Dropdown(id=id, options=options, value=value, placeholder=placeholder, clearable=clearable,
-                        labels=labels, **kwargs)
-
-
-def field(label: str, control: Any, width: int = 3) -> dbc.Col:
-    return dbc.Col([html.Div(label, className="small text-muted mb-1"), control], md=width)
 
 
 def grid_link_column(field_name: str, header: str, renderer: str = "AsUnitLink", **extra) -> dict:

@@ -26,11 +26,11 @@ def layout(period: str | None = None, level: str | None = None, code: str | None
         ui.page_header(_("Indicator"), _("One indicator across the units in your scope.")),
         html.Div([
             html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
-                      common.dropdown("as-in-period", options, chosen)], className="as-control"),
+                      ui.dropdown("as-in-period", options, chosen, clearable=False)], className="as-control"),
             html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
-                      common.dropdown("as-in-level", common.level_options(), chosen_level)], className="as-control"),
+                      ui.dropdown("as-in-level", common.level_options(), chosen_level, clearable=False)], className="as-control"),
             html.Div([html.Div(_("Indicator"), className="small text-muted mb-1"),
-                      common.dropdown("as-in-code", [], code)], className="as-control", style={"minWidth": "320px"}),
+                      ui.dropdown("as-in-code", [], code, clearable=False)], className="as-control", style={"minWidth": "320px"}),
         ], className="as-toolbar"),
         html.Div(id="as-in-kpis", className="kpi-row"),
         dbc.Row([

@@ -46,7 +46,7 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
                        actions=exports),
         html.Div([
             html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
-                      common.dropdown("as-ov-period", options, chosen)], className="as-control"),
+                      ui.dropdown("as-ov-period", options, chosen, clearable=False)], className="as-control"),
             html.Div(id="as-ov-unit-link", className="ms-auto"),
         ], className="as-toolbar"),
         html.Nav(id="as-ov-crumbs", className="as-crumbs", **{"aria-label": _("Where you are")}),

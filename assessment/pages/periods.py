@@ -9,7 +9,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from assessment import periods, rules, scores
 from assessment.enums import PeriodStatus
 from assessment.pages import charts, common
-from portal import db, ui
+from portal import db, forms, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
@@ -37,7 +37,7 @@ def layout(period: str | None = None, **_query):
                          "publishing computes and freezes the results every dashboard reads.")),
         html.Div([
             html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
-                      common.dropdown("as-pe-period", [], period)], className="as-control", style={"minWidth": "260px"}),
+                      ui.dropdown("as-pe-period", [], period, clearable=False)], className="as-control", style={"minWidth": "260px"}),
             create,
         ], className="as-toolbar"),
         html.Div(id="as-pe-message"),
@@ -152,26 +152,28 @@ def change(creates, moves, new_codes, code, reasons, changed):
     trigger = ctx.triggered_id
     if not isinstance(trigger, dict) or not any(creates + moves):
         return no_update, no_update
-    actor = current_actor()
-    try:
-        with db.unit_of_work() as session:
-            if trigger["type"] == "as-pe-create":
-                period = periods.create(session, actor, (new_codes or [""])[0] or "")
-                message = _("%(code)s was created as a draft.", code=period.code)
-            elif trigger["to"] == "reopen":
-                period = periods.transition(session, actor, code, PeriodStatus.REVIEWING,
-                                            reason=(reasons or [""])[0] or "")
-                message = _("%(code)s is open for corrections again; its results stay hidden until it is "
-                            "published again.", code=period.code)
-            else:
-                target = PeriodStatus(trigger["to"])
-                period = periods.transition(session, actor, code, target)
-                message = _("%(code)s is now %(status)s.", code=period.code, status=target.label)
-    except periods.PublishBlocked as blocked:
-        return ui.alert(blocked.message, "warning", blocked.lines), no_update
-    except PortalError as error:
-        return ui.alert(error.message, "danger"), no_update
-    return ui.alert(message, "success"), (changed or 0) + 1
+
+    def move(session, actor):
+        if trigger["type"] == "as-pe-create":
+            period = periods.create(session, actor, (new_codes or [""])[0] or "")
+            return _("%(code)s was created as a draft.", code=period.code)
+        if trigger["to"] == "reopen":
+            period = periods.transition(session, actor, code, PeriodStatus.REVIEWING,
+                                        reason=(reasons or [""])[0] or "")
+            return _("%(code)s is open for corrections again; its results stay hidden until it is "
+                     "published again.", code=period.code)
+        target = forms.choice(trigger["to"], PeriodStatus, _("Status"))
+        period = periods.transition(session, actor, code, target)
+        return _("%(code)s is now %(status)s.", code=period.code, status=target.label)
+
+    return ui.write(True, move, refused=_refused,
+                    then=lambda message: (ui.alert(message, "success"), (changed or 0) + 1))
+
+
+def _refused(error):
+    if isinstance(error, periods.PublishBlocked):
+        return ui.alert(error.message, "warning", error.lines), no_update
+    return ui.alert(error.message, "danger"), no_update
 
 
 ui.register(__name__, path="/assessment/periods", title=N_("Assessment periods"), layout=layout,

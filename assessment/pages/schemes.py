@@ -11,13 +11,14 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from assessment import policy, schemes
+from assessment import schemes
+from assessment import settings as assessment_settings
 from assessment.enums import Direction, Method
 from assessment.pages import common
 from portal import db, ui
 from portal.access import current_actor
 from portal.enums import UnitLevel
-from portal.errors import PortalError
+from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
 
@@ -38,10 +39,10 @@ def layout(year: str | None = None, level: str | None = None, **_query):
                        actions=export_buttons("indicators")),
         html.Div([
             html.Div([html.Div(_("Year"), className="small text-muted mb-1"),
-                      common.dropdown("as-sch-year", [{"label": str(y), "value": y} for y in years], chosen_year)],
+                      ui.dropdown("as-sch-year", [{"label": str(y), "value": y} for y in years], chosen_year, clearable=False)],
                      className="as-control", style={"minWidth": "120px"}),
             html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
-                      common.dropdown("as-sch-level", common.level_options(), chosen_level)], className="as-control"),
+                      ui.dropdown("as-sch-level", common.level_options(), chosen_level, clearable=False)], className="as-control"),
             html.Div([html.Div(_("Scheme name"), className="small text-muted mb-1"),
                       dbc.InputGroup([dbc.Input(id="as-sch-name", maxLength=120),
                                       dbc.Button(_("Rename"), id="as-sch-rename", color="secondary", outline=True)],
@@ -84,23 +85,21 @@ def _rule_columns() -> list[dict]:
 @callback(Output("as-sch-rules", "rowData"), Input("as-sch-changed", "data"))
 def show_rules(_changed):
     current_actor().require("schemes.manage")
-    return [{**row, "label": _(row["label"])} for row in policy.rule_values(db.session())]
+    return [{**row, "label": _(row["label"])} for row in assessment_settings.rule_values(db.session())]
 
 
 @callback(Output("as-sch-rules-message", "children"), Output("as-sch-rules", "rowData", allow_duplicate=True),
           Input("as-sch-rules", "cellValueChanged"), prevent_initial_call=True)
 def change_rule(changes):
-    actor = current_actor()
     changes = changes if isinstance(changes, list) else [changes] if changes else []
-    try:
-        with db.unit_of_work() as session:
-            for change in changes:
-                policy.change(session, actor, change["data"]["key"], change["data"]["value"])
-    except PortalError as error:
-        message = ui.alert(error.message, "danger")
-    else:
-        message = ui.alert(_("Saved. Results published from now on use the new value."), "success")
-    return message, [{**row, "label": _(row["label"])} for row in policy.rule_values(db.session())]
+
+    def save(session, actor):
+        for change in changes:
+            assessment_settings.change(session, actor, change["data"]["key"], change["data"]["value"])
+        return ui.alert(_("Saved. Results published from now on use the new value."), "success")
+
+    message = ui.write(True, save, refused=lambda error: ui.alert(error.message, "danger"))
+    return message, [{**row, "label": _(row["label"])} for row in assessment_settings.rule_values(db.session())]
 
 
 def _grid_columns() -> list[dict]:
@@ -122,7 +121,7 @@ def _form() -> html.Div:
     return html.Div([
         dbc.Row([dbc.Col(control(_("Code"), dbc.Input(id="as-sch-code", maxLength=32, size="sm")), width=4),
                  dbc.Col(control(_("Name"), dbc.Input(id="as-sch-iname", maxLength=200, size="sm")), width=8)]),
-        control(_("Placed under"), common.dropdown("as-sch-parent", [], None, clearable=True,
+        control(_("Placed under"), ui.dropdown("as-sch-parent", [], None, clearable=True,
                                                    placeholder=_("(top level)"))),
         dbc.Row([dbc.Col(control(_("Weight (points)"), dbc.Input(id="as-sch-weight", type="number", min=0, step="any",
                                                                  size="sm")), width=5),
@@ -251,32 +250,35 @@ clientside_callback(
 )
 def change_scheme(_save, _delete, _copy, _rename, year, level, code, name, parent, weight, method, direction,
                   target, bands, cap, per_item, unit_label, scheme_name, changed):
-    actor = current_actor()
     trigger = ctx.triggered_id
-    try:
-        year, level = int(year), UnitLevel(level)
-        with db.unit_of_work() as session:
-            if trigger == "as-sch-save":
-                schemes.save_indicator(session, actor, year, level, code or "", {
-                    "name": name, "parent_code": parent, "weight": weight, "method": method, "direction": direction,
-                    "target": target, "bands": bands or "", "cap": cap, "per_item": per_item, "unit_label": unit_label})
-                message = _("%(code)s was saved.", code=code)
-            elif trigger == "as-sch-delete":
-                schemes.delete_indicator(session, actor, year, level, code or "")
-                message = _("%(code)s was deleted.", code=code)
-            elif trigger == "as-sch-copy":
-                copied = schemes.copy_year(session, actor, year - 1, year, level)
-                message = _("Copied %(n)s indicators from %(year)s.", n=len(copied.indicators), year=year - 1)
-            elif trigger == "as-sch-rename":
-                schemes.rename_scheme(session, actor, year, level, scheme_name)
-                message = _("The scheme was renamed.")
-            else:
-                return no_update, no_update
-    except PortalError as error:
-        return ui.alert(error.message, "danger"), no_update
-    except (TypeError, ValueError):
-        return ui.alert(_("Choose a year and a level.")), no_update
-    return ui.alert(message, "success"), (changed or 0) + 1
+
+    def change(session, actor):
+        chosen_year, chosen_level = _year_and_level(year, level)
+        if trigger == "as-sch-save":
+            schemes.save_indicator(session, actor, chosen_year, chosen_level, code or "", {
+                "name": name, "parent_code": parent, "weight": weight, "method": method, "direction": direction,
+                "target": target, "bands": bands or "", "cap": cap, "per_item": per_item, "unit_label": unit_label})
+            return _("%(code)s was saved.", code=code)
+        if trigger == "as-sch-delete":
+            schemes.delete_indicator(session, actor, chosen_year, chosen_level, code or "")
+            return _("%(code)s was deleted.", code=code)
+        if trigger == "as-sch-copy":
+            copied = schemes.copy_year(session, actor, chosen_year - 1, chosen_year, chosen_level)
+            return _("Copied %(n)s indicators from %(year)s.", n=len(copied.indicators), year=chosen_year - 1)
+        if trigger == "as-sch-rename":
+            schemes.rename_scheme(session, actor, chosen_year, chosen_level, scheme_name)
+            return _("The scheme was renamed.")
+        return None
+
+    return ui.write(True, change, refused=lambda error: (ui.alert(error.message, "danger"), no_update),
+                    then=lambda message: (no_update, no_update) if message is None
+                    else (ui.alert(message, "success"), (changed or 0) + 1))
+
+
+def _year_and_level(year, level) -> tuple[int, UnitLevel]:
+    if not str(year).isdigit() or level not in {lv.value for lv in UnitLevel}:
+        raise Invalid(_("Choose a year and a level."))
+    return int(year), UnitLevel(level)
 
 
 ui.register(__name__, path="/assessment/schemes", title=N_("Indicator schemes"), layout=layout,

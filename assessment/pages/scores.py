@@ -5,6 +5,7 @@ progress, dry run and a template per scheme."""
 from __future__ import annotations
 
 import base64
+import functools
 import uuid
 
 import dash_bootstrap_components as dbc
@@ -14,12 +15,11 @@ from flask import current_app
 from assessment import periods, rules, schemes, scores
 from assessment.enums import PeriodStatus
 from assessment.pages import charts, common
-from portal import db, transfer, ui
+from portal import db, forms, transfer, ui
 from portal.access import current_actor
 from portal.enums import UnitLevel
-from portal.errors import Conflict, PortalError
+from portal.errors import Conflict, Invalid, PortalError
 from portal.i18n import N_, _, current_lang
-from portal.models import Unit
 from portal.tabular import Column, ImportProblem, Table, to_bytes
 
 MODES = {"unit": N_("One unit, all its indicators"), "indicator": N_("One indicator, all units")}
@@ -46,14 +46,14 @@ def layout(period: str | None = None, level: str | None = None, unit: str | None
     chosen = period if period in codes else next((p.code for p in found if p.status in rules.EDITABLE), codes[0])
     controls = html.Div([
         html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
-                  common.dropdown("as-sc-period", options, chosen)], className="as-control", style={"minWidth": "230px"}),
+                  ui.dropdown("as-sc-period", options, chosen, clearable=False)], className="as-control", style={"minWidth": "230px"}),
         html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
-                  common.dropdown("as-sc-level", [], level)], className="as-control"),
+                  ui.dropdown("as-sc-level", [], level, clearable=False)], className="as-control"),
         html.Div([html.Div(_("Show"), className="small text-muted mb-1"),
                   dbc.RadioItems(id="as-sc-mode", options=[{"label": _(v), "value": k} for k, v in MODES.items()],
                                  value="indicator" if not unit else "unit", inline=True)]),
         html.Div([html.Div(_("Unit or indicator"), className="small text-muted mb-1"),
-                  common.dropdown("as-sc-target", [], common.as_int(unit), placeholder=_("Choose…"))],
+                  ui.dropdown("as-sc-target", [], common.as_int(unit), placeholder=_("Choose…"), clearable=False)],
                  className="as-control", style={"minWidth": "300px"}),
     ], className="as-toolbar")
     return html.Div([
@@ -118,8 +118,7 @@ def target_choices(code, level, mode, target):
     try:
         actor.require_any(*scores.VIEW)
         if mode == "unit":
-            found = session.scalars(periods.assessed_units_stmt(UnitLevel(level)).where(actor.unit_clause())
-                                    .order_by(Unit.path)).all()
+            found = scores.assessed_units(session, actor, UnitLevel(level))
             options = [{"label": f"{u.name} ({u.code})", "value": u.id} for u in found]
         else:
             scheme = periods.scheme_for(session, periods.get(session, code), UnitLevel(level))
@@ -194,35 +193,37 @@ def show_sheet(code, level, mode, target, _refresh):
 )
 def save_cells(changes, code):
     """Save each edited cell with the version the user saw; refuse politely otherwise."""
-    actor = current_actor()
     changes = changes if isinstance(changes, list) else [changes] if changes else []
     updated, reverted, messages = [], [], []
     for change in changes:
         row = dict(change.get("data") or {})
         column = change.get("colId")
-        try:
-            with db.unit_of_work() as session:
-                score = scores.set_score(session, actor, code, int(row["unit_id"]), str(row["indicator_code"]),
-                                         _number(row.get("value")), row.get("version"),
-                                         note=row.get("note") if column == "note" else None)
-                row.update(value=score.value, note=score.note, version=score.version, updated_by=score.updated_by)
+        error = ui.write(True, functools.partial(_save_cell, code=code, row=row, column=column),
+                         then=lambda _saved: None, refused=lambda error: error)
+        if error is None:
             updated.append(row)
-        except Conflict as conflict:
-            messages.append(html.Div([conflict.message, " ", dbc.Button(_("Reload"), id="as-sc-reload", size="sm",
-                                                                        color="warning", class_name="ms-2")]))
-        except (PortalError, KeyError, TypeError, ValueError) as error:
+        elif isinstance(error, Conflict):
+            messages.append(html.Div([error.message, " ", dbc.Button(_("Reload"), id="as-sc-reload", size="sm",
+                                                                     color="warning", class_name="ms-2")]))
+        else:
             row[column] = change.get("oldValue")
             reverted.append(row)
-            messages.append(error.message if isinstance(error, PortalError) else _("The value could not be read."))
+            messages.append(error.message)
     if messages:
         return dbc.Alert(messages, color="warning", dismissable=True), {"update": updated + reverted}
     return ui.alert(_("Saved."), "success"), {"update": updated}
 
 
-def _number(value):
-    if value in (None, ""):
-        return None
-    return float(value)
+def _save_cell(session, actor, *, code, row: dict, column) -> None:
+    """Save one edited cell with the version the user saw (``row`` gets what was stored)."""
+    try:
+        unit_id, indicator = forms.whole(row["unit_id"], _("Unit")), str(row["indicator_code"])
+        value = forms.number(row.get("value"), _("Value"))
+    except (Invalid, KeyError):
+        raise Invalid(_("The value could not be read.")) from None
+    score = scores.set_score(session, actor, code, unit_id, indicator, value, row.get("version"),
+                             note=row.get("note") if column == "note" else None)
+    row.update(value=score.value, note=score.note, version=score.version, updated_by=score.updated_by)
 
 
 @callback(Output("as-sc-refresh", "data"), Input("as-sc-reload", "n_clicks"), State("as-sc-refresh", "data"),
@@ -267,15 +268,13 @@ def import_file(contents, filename, dry_run, code, token, refresh):
         data = base64.b64decode(contents.split(",", 1)[1])
     except (IndexError, ValueError):
         return ui.alert(_("The upload could not be read; please choose the file again.")), no_update, True, 0, "", None
-    progress = scores.progress_recorder(current_app.extensions["portal.sessions"], str(token), actor.user_id)
-    try:
-        with db.unit_of_work() as session:
-            result = transfer.run_import(session, actor, "scores", data, filename or "upload", dry_run=bool(dry_run),
-                                         period=code, progress=progress)
-    except ImportProblem as problem:
-        return ui.alert(problem.message, "danger", problem.lines()), no_update, True, 0, "", None
-    except PortalError as error:
-        return ui.alert(error.message, "danger"), no_update, True, 0, "", None
+    progress = transfer.progress_recorder(current_app.extensions["portal.sessions"], str(token), actor.user_id)
+    result = ui.write(True, lambda session, actor: transfer.run_import(
+        session, actor, "scores", data, filename or "upload", dry_run=bool(dry_run), period=code, progress=progress),
+        refused=lambda error: error)
+    if isinstance(result, PortalError):
+        lines = result.lines() if isinstance(result, ImportProblem) else ()
+        return ui.alert(result.message, "danger", lines), no_update, True, 0, "", None
     extra = [_("Untick “Dry run” and upload again to save.")] if dry_run else []
     outcome = ui.alert(result.summary(), "info" if dry_run else "success", [*result.notes, *extra])
     return outcome, (refresh or 0) + (0 if dry_run else 1), True, 100, _(STAGES["done"]), None
@@ -290,7 +289,7 @@ def import_file(contents, filename, dry_run, code, token, refresh):
 )
 def show_progress(_ticks, token):
     actor = current_actor()
-    row = scores.read_progress(db.session(), actor, token)
+    row = transfer.read_progress(db.session(), actor, token)
     if row is None:
         return 2, _(STAGES["reading"])
     share = 100 * row.done / row.total if row.total else 5

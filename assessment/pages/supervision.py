@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from assessment import supervision
 from assessment.enums import SupervisionStatus
 from assessment.pages import common
-from portal import db, ui, units
+from portal import db, forms, ui, units
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
@@ -32,10 +32,10 @@ def layout(item: str | None = None, status: str | None = None, **_query):
                          "an overdue or failed item deducts its points on the named indicator of that quarter.")),
         html.Div([
             html.Div([html.Div(_("Status"), className="small text-muted mb-1"),
-                      common.dropdown("as-su-status", [{"label": s.label, "value": s.value} for s in STATUS_FILTERS],
+                      ui.dropdown("as-su-status", [{"label": s.label, "value": s.value} for s in STATUS_FILTERS],
                                       status, clearable=True, placeholder=_("All"))], className="as-control"),
             html.Div([html.Div(_("Unit"), className="small text-muted mb-1"),
-                      common.dropdown("as-su-unit", unit_options, None, clearable=True, placeholder=_("All units"))],
+                      ui.dropdown("as-su-unit", unit_options, None, clearable=True, placeholder=_("All units"))],
                      className="as-control", style={"minWidth": "280px"}),
         ], className="as-toolbar"),
         html.Div(id="as-su-message"),
@@ -65,7 +65,7 @@ def _columns() -> list[dict]:
 def _new_form(unit_options) -> html.Div:
     return html.Div([
         html.Div(_("Unit"), className="small text-muted mb-1"),
-        common.dropdown("as-su-new-unit", unit_options, None, placeholder=_("Choose a unit")),
+        ui.dropdown("as-su-new-unit", unit_options, None, placeholder=_("Choose a unit"), clearable=False),
         html.Div(_("What must be done"), className="small text-muted mb-1 mt-2"),
         dbc.Input(id="as-su-new-title", maxLength=200, size="sm"),
         dbc.Row([
@@ -151,16 +151,20 @@ def change_item(moves, item_id, versions, findings, rectifications, changed):
     trigger = ctx.triggered_id
     if not isinstance(trigger, dict) or not any(moves):
         return no_update, no_update
-    actor = current_actor()
     target = None if trigger["to"] == "notes" else SupervisionStatus(trigger["to"])
-    try:
-        with db.unit_of_work() as session:
-            supervision.update(session, actor, int(item_id), int((versions or [0])[0]), status=target,
-                               finding=(findings or [None])[0], rectification=(rectifications or [None])[0])
-    except PortalError as error:
-        return ui.alert(error.message, "danger"), no_update
+
+    def change(session, actor):
+        supervision.update(session, actor, forms.whole(item_id, _("the item")),
+                           forms.whole((versions or [0])[0], _("the version")), status=target,
+                           finding=(findings or [None])[0], rectification=(rectifications or [None])[0])
+
     message = _("Saved.") if target is None else _("The item is now %(status)s.", status=target.label)
-    return ui.alert(message, "success"), (changed or 0) + 1
+    return ui.write(True, change, refused=_refused,
+                    then=lambda _done: (ui.alert(message, "success"), (changed or 0) + 1))
+
+
+def _refused(error):
+    return ui.alert(error.message, "danger"), no_update
 
 
 @callback(
@@ -176,19 +180,17 @@ def change_item(moves, item_id, versions, findings, rectifications, changed):
     prevent_initial_call=True,
 )
 def create_item(clicks, unit_id, title, deadline, points, indicator, changed):
-    actor = current_actor()
-    if not clicks:
-        return no_update, no_update
-    if not unit_id or not deadline:
-        return ui.alert(_("Choose the unit and the deadline."), "warning"), no_update
-    try:
-        with db.unit_of_work() as session:
-            supervision.create(session, actor, unit_id=int(unit_id), title=title or "",
-                               deadline=date.fromisoformat(deadline[:10]), indicator_code=indicator,
-                               points=points)
-    except PortalError as error:
-        return ui.alert(error.message, "danger"), no_update
-    return ui.alert(_("The item was assigned."), "success"), (changed or 0) + 1
+    def change(session, actor):
+        if not unit_id or not deadline:
+            return False
+        supervision.create(session, actor, unit_id=forms.whole(unit_id, _("Unit")), title=title or "",
+                           deadline=forms.day(deadline, _("Deadline")), indicator_code=indicator,
+                           points=forms.number(points, _("Points")))
+        return True
+
+    return ui.write(clicks, change, refused=_refused, idle=(no_update, no_update), then=lambda created: (
+        ui.alert(_("The item was assigned."), "success"), (changed or 0) + 1) if created
+        else (ui.alert(_("Choose the unit and the deadline."), "warning"), no_update))
 
 
 ui.register(__name__, path="/assessment/supervision", title=N_("Supervision items"), layout=layout,

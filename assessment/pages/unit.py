@@ -22,14 +22,14 @@ def layout(id: str | None = None, period: str | None = None, **_query):
     unit = units.get_unit(session, actor, common.as_int(id) or actor.unit_id)
     options = common.published_options(session)
     chosen = period if period in {o["value"] for o in options} else (options[0]["value"] if options else None)
-    parent = session.get(type(unit), unit.parent_id) if unit.parent_id else None
-    subtitle = UnitLevel(unit.level).label + (f" · {parent.name}" if parent and actor.in_scope(parent.path) else "")
+    trail = units.breadcrumb(session, actor, unit)  # the parent is named only inside the actor's scope
+    subtitle = UnitLevel(unit.level).label + (f" · {trail[-2].name}" if len(trail) > 1 else "")
     back = common.href("/assessment", period=chosen, unit=unit.id)
     return html.Div([
         ui.page_header(unit.name, subtitle, actions=dbc.Button(_("Show in the overview"), href=back, color="secondary",
                                                               outline=True, size="sm")),
         html.Div([html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
-                            common.dropdown("as-unit-period", options, chosen)], className="as-control")],
+                            ui.dropdown("as-unit-period", options, chosen, clearable=False)], className="as-control")],
                  className="as-toolbar"),
         dcc.Store(id="as-unit-id", data=unit.id),
         dcc.Loading(html.Div(id="as-unit-body"), type="dot"),

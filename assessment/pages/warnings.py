@@ -26,7 +26,7 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
                        _("Units to look at in a published period, and units with supervision items past their "
                          "deadline today. The thresholds are rule values an administrator can change.")),
         html.Div([html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
-                            common.dropdown("as-wa-period", options, chosen)], className="as-control")],
+                            ui.dropdown("as-wa-period", options, chosen, clearable=False)], className="as-control")],
                  className="as-toolbar"),
         html.Div(id="as-wa-kpis", className="kpi-row"),
         ui.section(_("Warnings"), html.Div(ui.grid("as-wa-grid", [], _columns(), height=520, page_size=50),

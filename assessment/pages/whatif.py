@@ -31,9 +31,9 @@ def layout(period: str | None = None, level: str | None = None, **_query):
                          "the published results stay as they are.")),
         html.Div([
             html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
-                      common.dropdown("as-wi-period", options, chosen)], className="as-control"),
+                      ui.dropdown("as-wi-period", options, chosen, clearable=False)], className="as-control"),
             html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
-                      common.dropdown("as-wi-level", common.level_options(), chosen_level)], className="as-control"),
+                      ui.dropdown("as-wi-level", common.level_options(), chosen_level, clearable=False)], className="as-control"),
         ], className="as-toolbar"),
         dbc.Row([
             dbc.Col(ui.section(_("Weights"), html.Div([

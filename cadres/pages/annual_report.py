@@ -204,13 +204,9 @@ def download(clicks, unit_id, year):
     """The workbook of the chosen unit and year (audited as an export)."""
     if not clicks:
         return no_update, no_update
-    actor = current_actor()
-    try:
-        with db.unit_of_work() as session:
-            content, name = annual.export_workbook(session, actor, unit_id, year)
-    except PortalError as error:
-        return None, ui.alert(error.message, "warning")
-    return dcc.send_bytes(content, name), None
+    return ui.write(clicks, lambda session, actor: annual.export_workbook(session, actor, unit_id, year),
+                    refused=lambda error: (None, ui.alert(error.message, "warning")),
+                    then=lambda done: (dcc.send_bytes(*done), None))
 
 
 clientside_callback(

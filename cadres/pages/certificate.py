@@ -16,7 +16,7 @@ from cadres import rules, scope, service, training
 from cadres.enums import RecordSource, TrainingCategory, TrainingMode
 from cadres.pages.common import hours
 from portal import db, ui
-from portal.access import current_actor
+from portal.access import current_actor, visible_cadre
 from portal.enums import Rank
 from portal.i18n import N_, _
 
@@ -55,14 +55,14 @@ def layout(year: str | None = None, code: str | None = None, **_query):
     session = db.session()
     if not code and actor.cadre_id is None:
         return ui.empty_state(_("Open a cadre's profile to print their record of the year."))
-    cadre = scope.find_cadre(session, actor, code=code, cadre_id=None if code else actor.cadre_id,
+    cadre = visible_cadre(session, actor, code=code, cadre_id=None if code else actor.cadre_id,
                              permissions=scope.TRAINING)
     try:
         chosen = int(year) if year else date.today().year
     except ValueError:
         chosen = date.today().year
     today = date.today()
-    progress = service.training_progress(session, actor, cadre.id, chosen, as_of=today)
+    progress = service.training_progress(session, actor, cadre, chosen, as_of=today)
     records = training.records_for(session, actor, cadre.id, chosen)
     verdict = (_("The annual training plan of %(year)s is completed.", year=chosen) if progress.complete
                else _("As of %(date)s the annual training plan of %(year)s is not yet completed.",

@@ -99,22 +99,24 @@ def show_claim(selected):
           Input("ca-cl-approve", "n_clicks"), Input("ca-cl-reject", "n_clicks"),
           State("ca-cl-grid", "selectedRows"), State("ca-cl-reason", "value"), prevent_initial_call=True)
 def decide(_approve, _reject, selected, reason):
-    actor = current_actor()
+    current_actor()
     if not selected:
         return ui.alert(_("Select a claim first."), "warning"), no_update, no_update, no_update, no_update
-    claim_id = selected[0].get("id")
-    try:
-        with db.unit_of_work() as session:
-            if ctx.triggered_id == "ca-cl-approve":
-                made = training.approve_claim(session, actor, claim_id)
-                message = _("Approved: %(hours)s hours of “%(title)s” now count for %(name)s.",
-                            hours=hours(made.hours), title=made.title, name=made.cadre.name)
-            else:
-                claim = training.reject_claim(session, actor, claim_id, reason or "")
-                message = _("Rejected: “%(title)s” of %(name)s.", title=claim.title, name=claim.cadre.name)
-    except PortalError as error:
-        return ui.alert(error.message), no_update, no_update, no_update, no_update
-    session = db.session()
+    claim_id = selected[0].get("id") if isinstance(selected, list) and isinstance(selected[0], dict) else None
+
+    def change(session, actor):
+        if ctx.triggered_id == "ca-cl-approve":
+            made = training.approve_claim(session, actor, claim_id)
+            return _("Approved: %(hours)s hours of “%(title)s” now count for %(name)s.",
+                     hours=hours(made.hours), title=made.title, name=made.cadre.name)
+        claim = training.reject_claim(session, actor, claim_id, reason or "")
+        return _("Rejected: “%(title)s” of %(name)s.", title=claim.title, name=claim.cadre.name)
+
+    return ui.write(True, change, refused=lambda error: (ui.alert(error.message), *(no_update,) * 4),
+                    then=lambda message: _decided(message, db.session(), current_actor()))
+
+
+def _decided(message: str, session, actor) -> tuple:
     return (ui.alert(message, "success"), claim_rows(training.pending_claims(session, actor)),
             claim_rows(training.decided_claims(session, actor)), "", _detail_hint())
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import html
@@ -57,12 +56,6 @@ def mode_options() -> list[dict]:
 
 def level_label(level) -> str:
     return UnitLevel(level).label
-
-
-def field(label: str, control: Any, width: int = 3, hint: str | None = None) -> dbc.Col:
-    return dbc.Col([dbc.Label(label, html_for=getattr(control, "id", None) if isinstance(
-        getattr(control, "id", None), str) else None, class_name="small text-muted mb-1"), control,
-        html.Div(hint, className="form-text") if hint else None], md=width)
 
 
 def link_column(field_name: str, header: str, **extra) -> dict:

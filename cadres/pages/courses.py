@@ -14,7 +14,6 @@ from cadres.enums import EnrolmentStatus, TrainingCategory, TrainingMode
 from cadres.pages.common import (
     category_options,
     dropdown,
-    field,
     hours,
     link_column,
     mode_options,
@@ -24,6 +23,7 @@ from portal import db, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
+from portal.ui import field
 
 
 def course_rows(session, found) -> list[dict]:
@@ -132,26 +132,29 @@ def select_course(selected):
           State("ca-co-course", "data"), State("ca-co-enrol-code", "value"),
           State("ca-co-enrolments", "selectedRows"), prevent_initial_call=True)
 def roster(_enrol, _attended, _absent, course_id, code, selected):
-    actor = current_actor()
+    current_actor()
     if not course_id:
         return ui.alert(_("Select a class in the catalogue first."), "warning"), no_update, no_update
-    try:
+
+    def change(session, actor):
         actor.require("training.edit")  # the roster is the organizer's; cadres enrol on "my training"
-        with db.unit_of_work() as session:
-            if ctx.triggered_id == "ca-co-enrol":
-                enrolment = courses.enrol(session, actor, course_id, cadre_code=(code or "").strip())
-                message = _("%(name)s is enrolled.", name=enrolment.cadre.name)
-            else:
-                if not selected:
-                    return ui.alert(_("Select the cadres' row first."), "warning"), no_update, no_update
-                attended = ctx.triggered_id == "ca-co-attended"
-                enrolment = courses.mark_attendance(session, actor, selected[0].get("id"), attended)
-                message = (_("%(name)s attended; the class hours are recorded.", name=enrolment.cadre.name)
-                           if attended else _("%(name)s was absent.", name=enrolment.cadre.name))
-        found = enrolment_rows(courses.enrolments(db.session(), actor, course_id))
-    except PortalError as error:
-        return ui.alert(error.message), no_update, no_update
-    return ui.alert(message, "success"), found, ""
+        if ctx.triggered_id == "ca-co-enrol":
+            enrolment = courses.enrol(session, actor, course_id, cadre_code=(code or "").strip())
+            return _("%(name)s is enrolled.", name=enrolment.cadre.name)
+        if not selected:
+            return None
+        attended = ctx.triggered_id == "ca-co-attended"
+        enrolment = courses.mark_attendance(session, actor, selected[0].get("id"), attended)
+        return (_("%(name)s attended; the class hours are recorded.", name=enrolment.cadre.name)
+                if attended else _("%(name)s was absent.", name=enrolment.cadre.name))
+
+    def then(message):
+        if message is None:
+            return ui.alert(_("Select the cadres' row first."), "warning"), no_update, no_update
+        found = enrolment_rows(courses.enrolments(db.session(), current_actor(), course_id))
+        return ui.alert(message, "success"), found, ""
+
+    return ui.write(True, change, then=then, refused=lambda error: (ui.alert(error.message), no_update, no_update))
 
 
 @callback(Output("ca-co-create-result", "children"), Output("ca-co-grid", "rowData"),
@@ -161,19 +164,22 @@ def roster(_enrol, _attended, _absent, course_id, code, selected):
           State("ca-co-capacity", "value"), State("ca-co-provider", "value"), State("ca-co-unit", "value"),
           prevent_initial_call=True)
 def create(_n, title, category, mode, class_hours, start, end, capacity, provider, unit_id):
-    actor = current_actor()
     values = CourseInput(title=title or "", category=category or "", hours=class_hours, mode=mode or "",
                          starts_on=start or "", ends_on=end or "", provider=provider or "", unit_id=unit_id,
                          capacity=capacity)
-    try:
-        with db.unit_of_work() as session:
-            course = courses.create_course(session, actor, values)
-            message = _("Class %(code)s “%(title)s” added (%(hours)s hours).", code=course.code, title=course.title,
-                        hours=hours(course.hours))
-    except PortalError as error:
-        return ui.alert(error.message), no_update
+
+    def change(session, actor):
+        course = courses.create_course(session, actor, values)
+        return _("Class %(code)s “%(title)s” added (%(hours)s hours).", code=course.code, title=course.title,
+                 hours=hours(course.hours))
+
+    return ui.write(True, change, refused=lambda error: (ui.alert(error.message), no_update),
+                    then=lambda message: (ui.alert(message, "success"), _catalogue_rows()))
+
+
+def _catalogue_rows() -> list[dict]:
     session = db.session()
-    return ui.alert(message, "success"), course_rows(session, courses.catalogue(session, actor))
+    return course_rows(session, courses.catalogue(session, current_actor()))
 
 
 ui.register(__name__, path="/training/courses", title=N_("Courses and classes"), layout=layout,

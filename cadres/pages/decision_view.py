@@ -12,7 +12,6 @@ from datetime import date
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
-from sqlalchemy.orm.exc import StaleDataError
 
 from cadres import decisions
 from cadres.decisions import OPEN
@@ -20,7 +19,7 @@ from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType, rule_lab
 from cadres.pages import decision_evidence as ev
 from portal import db, ui
 from portal.access import Actor, current_actor
-from portal.errors import Invalid, PortalError
+from portal.errors import Invalid
 from portal.i18n import N_, _
 
 STATUS_COLORS = {DecisionStatus.PROPOSED: "info", DecisionStatus.REVIEWED: "primary",
@@ -161,28 +160,25 @@ def layout(id: str | None = None, **_query):
 # --- actions -------------------------------------------------------------------------------------
 
 def _number(value) -> int:
-    """An id or version as the browser sent it; anything else is the caller's error."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError("not a number")
+    """An id or version as the browser sent it; anything else means the page is out of date."""
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        raise Invalid(_("The page is out of date; please reload it."))
     return int(value)
 
 
 def _act(step, decision_id, version, done: str):
     """Run one workflow step as the current user and answer (message, new page body)."""
-    actor = current_actor()
-    try:
-        with db.unit_of_work() as session:
-            decision = step(session, actor, _number(decision_id), _number(version))
-            number = decision.number
-    except StaleDataError:
-        return ui.alert(_("Someone else changed this decision; reload it before going on.")), no_update
-    except PortalError as error:
-        return ui.alert(error.message), no_update
-    except ValueError:
-        return ui.alert(_("The page is out of date; please reload it.")), no_update
-    session = db.session()
-    fresh = decisions.get_decision(session, actor, _number(decision_id))
-    return ui.alert(done % {"number": number}, "success"), body(session, actor, fresh)
+    def run(session, actor):
+        return step(session, actor, _number(decision_id), _number(version)).number
+
+    return ui.write(True, run, stale=_("Someone else changed this decision; reload it before going on."),
+                    refused=lambda error: (ui.alert(error.message), no_update),
+                    then=lambda number: (ui.alert(done % {"number": number}, "success"), _body(decision_id)))
+
+
+def _body(decision_id):
+    session, actor = db.session(), current_actor()
+    return body(session, actor, decisions.get_decision(session, actor, _number(decision_id)))
 
 
 @callback(Output("ca-dc-message", "children"), Output("ca-dc-body", "children"),

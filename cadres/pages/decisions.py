@@ -15,11 +15,12 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from cadres import decisions
 from cadres.decisions import OPEN, DecisionFilter
 from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType
-from cadres.pages.common import dropdown, field, link_column, unit_options
+from cadres.pages.common import dropdown, link_column, unit_options
 from portal import db, ui
 from portal.access import current_actor
-from portal.errors import PortalError
+from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _, current_lang
+from portal.ui import field
 
 
 def eligibility_text(decision) -> str:
@@ -168,17 +169,16 @@ def search(unit_id, types, statuses, start, end, overrides):
           prevent_initial_call=True)
 def export(n_clicks, unit_id, types, statuses, start, end, overrides):
     """The filtered list as XLSX (scoped by the service, audited as an export)."""
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        wanted = read_filters(unit_id, types, statuses, start, end, overrides)
-        with db.unit_of_work() as session:
-            content = decisions.export_decisions(session, actor, wanted, "xlsx",
-                                                 "zh" if current_lang() == "zh" else "key")
-    except (PortalError, ValueError) as error:
-        return no_update, ui.alert(getattr(error, "message", _("Choose the filters again.")))
-    return dcc.send_bytes(content, f"decisions-{date.today().isoformat()}.xlsx"), None
+    def export_list(session, actor):
+        try:
+            wanted = read_filters(unit_id, types, statuses, start, end, overrides)
+        except ValueError:  # malformed filters are the caller's error, told as such
+            raise Invalid(_("Choose the filters again.")) from None
+        return decisions.export_decisions(session, actor, wanted, "xlsx", "zh" if current_lang() == "zh" else "key")
+
+    return ui.write(n_clicks, export_list, idle=(no_update, no_update),
+                    refused=lambda error: (no_update, ui.alert(error.message)),
+                    then=lambda content: (dcc.send_bytes(content, f"decisions-{date.today().isoformat()}.xlsx"), None))
 
 
 ui.register(__name__, path="/decisions", title=N_("Personnel decisions"), layout=layout,

@@ -34,8 +34,8 @@ def source_book(session, actor: Actor, cadre: Cadre) -> SourceBook:
     """The cadre's measures and open cases by source id (the caller has checked scope)."""
     return SourceBook(
         cadre.name, cadre.unit.code, cadre.unit.name,
-        measures={m.source: m for m in accountability.measure_effects_for_cadre(session, actor, cadre.id)},
-        cases={c.source: c for c in accountability.open_cases_for_cadre(session, actor, cadre.id)})
+        measures={m.source: m for m in accountability.measure_effects_for_cadre(session, actor, cadre)},
+        cases={c.source: c for c in accountability.open_cases_for_cadre(session, actor, cadre)})
 
 
 def source_text(source: str | None, book: SourceBook, rule: str = "") -> str:

@@ -12,12 +12,13 @@ from cadres import grades
 from cadres import settings as cadre_settings
 from cadres.enums import AppraisalGrade
 from cadres.pages import charts
-from cadres.pages.common import field, percent, year_select
+from cadres.pages.common import percent, year_select
 from portal import db, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
+from portal.ui import field
 
 
 def quota_columns() -> list[dict]:
@@ -96,20 +97,16 @@ def show_year(year, _saved):
 @callback(Output("ca-gr-result", "children"), Input("ca-gr-save", "n_clicks"), State("ca-gr-code", "value"),
           State("ca-gr-year", "value"), State("ca-gr-grade", "value"), prevent_initial_call=True)
 def save(n_clicks, code, year, grade):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update
-    try:
-        with db.unit_of_work() as session:
-            row, check = grades.set_grade(session, actor, (code or "").strip(), year, grade)
-            message = _("%(name)s: %(grade)s for %(year)s saved.", name=row.cadre.name,
-                        grade=AppraisalGrade(row.grade).label, year=row.year)
-            lines = [_("%(excellent)s of %(assessed)s in the unit are graded Excellent; the quota allows %(allowed)s.",
-                       excellent=check.excellent, assessed=check.assessed, allowed=check.allowed)] \
-                if check is not None and check.over else []
-    except PortalError as error:
-        return ui.alert(error.message)
-    return ui.alert(message, "warning" if lines else "success", lines)
+    def change(session, actor):
+        row, check = grades.set_grade(session, actor, (code or "").strip(), year, grade)
+        message = _("%(name)s: %(grade)s for %(year)s saved.", name=row.cadre.name,
+                    grade=AppraisalGrade(row.grade).label, year=row.year)
+        lines = [_("%(excellent)s of %(assessed)s in the unit are graded Excellent; the quota allows %(allowed)s.",
+                   excellent=check.excellent, assessed=check.assessed, allowed=check.allowed)] \
+            if check is not None and check.over else []
+        return ui.alert(message, "warning" if lines else "success", lines)
+
+    return ui.write(n_clicks, change)
 
 
 ui.register(__name__, path="/cadres/grades", title=N_("Appraisal grades"), layout=layout,

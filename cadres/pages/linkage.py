@@ -15,13 +15,14 @@ from assessment.enums import Grade
 from cadres import linkage as service
 from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType
 from cadres.pages import linkage_charts as charts
-from cadres.pages.common import field, link_column
+from cadres.pages.common import link_column
 from cadres.rules import linkage as rules
 from portal import db, ui
 from portal.access import current_actor
 from portal.enums import LeaderRole
 from portal.errors import PortalError
 from portal.i18n import N_, _
+from portal.ui import field
 
 OUTPUTS = ("ca-lk-window", "ca-lk-kpis", "ca-lk-bands", "ca-lk-scatter", "ca-lk-missing", "ca-lk-promotions")
 

@@ -17,32 +17,26 @@ from cadres import courses, reports, scope, service, training
 from cadres import settings as cadre_settings
 from cadres.enums import ClaimStatus, EnrolmentStatus, TrainingCategory
 from cadres.pages import charts, widgets
-from cadres.pages.common import (
-    category_options,
-    field,
-    hours,
-    mode_options,
-    no_cadre_linked,
-    year_select,
-)
+from cadres.pages.common import category_options, hours, mode_options, no_cadre_linked, year_select
 from cadres.training import ClaimInput
 from portal import db, ui
-from portal.access import current_actor
+from portal.access import current_actor, visible_cadre
 from portal.errors import PortalError
 from portal.i18n import N_, _
+from portal.ui import field
 
 CLAIM_TONES = {ClaimStatus.PENDING: "warning", ClaimStatus.APPROVED: "success", ClaimStatus.REJECTED: "danger",
                ClaimStatus.WITHDRAWN: "secondary"}
 
 
 def _me(session, actor):
-    return scope.find_cadre(session, actor, cadre_id=actor.cadre_id, permissions=scope.TRAINING)
+    return visible_cadre(session, actor, cadre_id=actor.cadre_id, permissions=scope.TRAINING)
 
 
 def year_content(session, actor, year: int) -> html.Div:
     """The plan and progress of one year, with the history of the year's records."""
     me = _me(session, actor)
-    progress = service.training_progress(session, actor, me.id, year)
+    progress = service.training_progress(session, actor, me, year)
     records = training.records_for(session, actor, me.id, year)
     frame = reports.hours_by_month(reports.records_frame(records), year, as_of=date.today())
     history = ui.grid("ca-my-records", widgets.record_rows(records), widgets.record_columns(), height=320) \
@@ -161,8 +155,8 @@ def layout(**_query):
     ], className="ca-my-training")
 
 
-def _failure(error: Exception) -> html.Div:
-    return ui.alert(getattr(error, "message", None) or _("Something in the form is not right."), "danger")
+def _failure(error: PortalError) -> html.Div:
+    return ui.alert(error.message, "danger")
 
 
 @callback(Output("ca-my-content", "children"), Output("ca-my-print", "href"), Input("ca-my-year", "value"),
@@ -185,56 +179,56 @@ def show_year(year):
           State("ca-my-claim-date", "value"), State("ca-my-claim-provider", "value"),
           State("ca-my-claim-evidence", "value"), prevent_initial_call=True)
 def submit_claim(n_clicks, title, category, claimed_hours, mode, completed_on, provider, evidence):
-    actor = current_actor()
+    current_actor()
     if not n_clicks:
         return (no_update,) * 6
     claim = ClaimInput(title=title or "", category=category or "", hours=claimed_hours, mode=mode or "",
                        completed_on=completed_on or "", evidence=evidence or "", provider=provider or "")
-    try:
-        with db.unit_of_work() as session:
-            created = training.submit_claim(session, actor, claim)
-            message = _("Your claim “%(title)s” (%(hours)s hours) was sent for approval.", title=created.title,
-                        hours=hours(created.hours))
-    except PortalError as error:
-        return _failure(error), no_update, no_update, no_update, no_update, no_update
-    return ui.alert(message, "success"), claims_list(db.session(), actor), "", None, "", ""
+
+    def change(session, actor):
+        created = training.submit_claim(session, actor, claim)
+        return _("Your claim “%(title)s” (%(hours)s hours) was sent for approval.", title=created.title,
+                 hours=hours(created.hours))
+
+    return ui.write(True, change, refused=lambda error: (_failure(error), *(no_update,) * 5),
+                    then=lambda message: (ui.alert(message, "success"), claims_list(db.session(), current_actor()),
+                                          "", None, "", ""))
 
 
 @callback(Output("ca-my-claim-result", "children", allow_duplicate=True),
           Output("ca-my-claims", "children", allow_duplicate=True),
           Input({"type": "ca-my-withdraw", "claim": ALL}, "n_clicks"), prevent_initial_call=True)
 def withdraw(clicks):
-    actor = current_actor()
+    current_actor()
     if not ctx.triggered_id or not any(clicks or []):
         return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            claim = training.withdraw_claim(session, actor, ctx.triggered_id["claim"])
-            message = _("The claim “%(title)s” was withdrawn.", title=claim.title)
-    except PortalError as error:
-        return _failure(error), no_update
-    return ui.alert(message, "info"), claims_list(db.session(), actor)
+
+    def change(session, actor):
+        claim = training.withdraw_claim(session, actor, ctx.triggered_id["claim"])
+        return _("The claim “%(title)s” was withdrawn.", title=claim.title)
+
+    return ui.write(True, change, refused=lambda error: (_failure(error), no_update),
+                    then=lambda message: (ui.alert(message, "info"), claims_list(db.session(), current_actor())))
 
 
 @callback(Output("ca-my-course-result", "children"), Output("ca-my-courses", "children"),
           Input({"type": "ca-my-enrol", "course": ALL}, "n_clicks"),
           Input({"type": "ca-my-cancel", "enrolment": ALL}, "n_clicks"), prevent_initial_call=True)
 def enrol_or_cancel(enrol_clicks, cancel_clicks):
-    actor = current_actor()
+    current_actor()
     target = ctx.triggered_id
     if not target or not any([*(enrol_clicks or []), *(cancel_clicks or [])]):
         return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            if target["type"] == "ca-my-enrol":
-                enrolment = courses.enrol(session, actor, target["course"])
-                message = _("You are enrolled in “%(title)s”.", title=enrolment.course.title)
-            else:
-                enrolment = courses.cancel_enrolment(session, actor, target["enrolment"])
-                message = _("Your place in “%(title)s” was cancelled.", title=enrolment.course.title)
-    except PortalError as error:
-        return _failure(error), no_update
-    return ui.alert(message, "success"), courses_list(db.session(), actor)
+
+    def change(session, actor):
+        if target["type"] == "ca-my-enrol":
+            enrolment = courses.enrol(session, actor, target["course"])
+            return _("You are enrolled in “%(title)s”.", title=enrolment.course.title)
+        enrolment = courses.cancel_enrolment(session, actor, target["enrolment"])
+        return _("Your place in “%(title)s” was cancelled.", title=enrolment.course.title)
+
+    return ui.write(True, change, refused=lambda error: (_failure(error), no_update),
+                    then=lambda message: (ui.alert(message, "success"), courses_list(db.session(), current_actor())))
 
 
 ui.register(__name__, path="/my/training", title=N_("My training"), layout=layout, permission="self.view",

@@ -6,16 +6,17 @@ from __future__ import annotations
 from datetime import date
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html
 
 from cadres import service, training
 from cadres.models import CATEGORY_COLUMNS
 from cadres.pages import widgets
-from cadres.pages.common import field, hours, link_column, year_select
-from portal import db, ui
+from cadres.pages.common import hours, link_column, year_select
+from portal import db, forms, ui
 from portal.access import current_actor
-from portal.errors import PortalError
+from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
+from portal.ui import field
 
 FORM_FIELDS = [("annual_hours", N_("Annual class hours")), ("online_hours", N_("Online hours at least")),
                ("theory_hours", N_("Theory")), ("party_spirit_hours", N_("Party spirit")),
@@ -53,7 +54,7 @@ def layout(**_query):
 
 def plan_panel(session, actor, code: str, year: int) -> html.Div:
     cadre, plan, targets = training.get_plan(session, actor, code, year)
-    progress = service.training_progress(session, actor, cadre.id, year)
+    progress = service.training_progress(session, actor, cadre, year)
     if plan is None:
         origin = _("No plan stored yet: the standard “%(code)s” applies.", code=targets.standard_code or "—")
     elif plan.adjusted_at:
@@ -108,15 +109,17 @@ def stats(year, _generated):
 @callback(Output("ca-pl-generate-result", "children"), Input("ca-pl-generate", "n_clicks"),
           State("ca-pl-year", "value"), prevent_initial_call=True)
 def generate(n_clicks, year):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update
-    try:
-        with db.unit_of_work() as session:
-            created = training.generate_plans(session, actor, int(year))
-    except (PortalError, TypeError, ValueError) as error:
-        return ui.alert(getattr(error, "message", _("Choose a year.")))
-    return ui.alert(_("%(n)s plans generated for %(year)s.", n=created, year=year), "success")
+    def change(session, actor):
+        return training.generate_plans(session, actor, _year(year))
+
+    return ui.write(n_clicks, change, then=lambda created: ui.alert(
+        _("%(n)s plans generated for %(year)s.", n=created, year=year), "success"))
+
+
+def _year(value) -> int:
+    if isinstance(value, bool) or not str(value).strip().isdigit():
+        raise Invalid(_("Choose a year."), field="year")
+    return int(value)
 
 
 @callback(Output("ca-pl-panel", "children"), Input("ca-pl-open", "n_clicks"), Input("ca-pl-code", "value"),
@@ -135,20 +138,16 @@ def open_plan(_n, code, year):
           State("ca-pl-year", "value"), *[State(f"ca-pl-{name}", "value") for name, _label in FORM_FIELDS],
           State("ca-pl-deadline", "value"), State("ca-pl-note", "value"), prevent_initial_call=True)
 def save(n_clicks, code, year, *values):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update
     *numbers, deadline, note = values
     changes = {name: value for (name, _label), value in zip(FORM_FIELDS, numbers, strict=True)}
-    changes["deadline"] = deadline
-    try:
-        with db.unit_of_work() as session:
-            plan = training.adjust_plan(session, actor, code or "", int(year), changes, note or "")
-            message = _("Plan of %(name)s for %(year)s saved: %(hours)s class hours.", name=plan.cadre.name,
-                        year=plan.year, hours=hours(plan.annual_hours))
-    except (PortalError, TypeError, ValueError) as error:
-        return ui.alert(getattr(error, "message", _("Check the numbers and the deadline.")))
-    return ui.alert(message, "success")
+
+    def change(session, actor):
+        changes["deadline"] = forms.day(deadline, _("Deadline"))
+        plan = training.adjust_plan(session, actor, code or "", _year(year), changes, note or "")
+        return _("Plan of %(name)s for %(year)s saved: %(hours)s class hours.", name=plan.cadre.name,
+                 year=plan.year, hours=hours(plan.annual_hours))
+
+    return ui.write(n_clicks, change, then=lambda message: ui.alert(message, "success"))
 
 
 ui.register(__name__, path="/training/plans", title=N_("Training plans"), layout=layout,

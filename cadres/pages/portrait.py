@@ -21,7 +21,7 @@ from cadres.pages import portrait_charts
 from cadres.pages.common import hours
 from cadres.pages.eligibility_view import SourceBook, eligibility_body, source_book
 from portal import db, ui
-from portal.access import Actor, current_actor
+from portal.access import Actor, current_actor, visible_cadre
 from portal.errors import PortalError
 from portal.i18n import _
 from portal.models import Cadre
@@ -32,7 +32,7 @@ POSITIVE = [t for t in DecisionType if t.positive]
 def shows_portrait(actor: Actor, cadre: Cadre) -> bool:
     """Reviewers and administrators with the full profile in scope; never a cadre (not even
     about themselves) and never an inspector."""
-    return not scope.is_cadre(actor) and scope.may(actor, scope.PROFILE, cadre)
+    return not scope.is_cadre(actor) and actor.may_see_cadre(cadre, scope.PROFILE)
 
 
 def _label(enum, code, fallback: str = "—") -> str:
@@ -81,7 +81,7 @@ def check_eligibility(decision_type, as_of, code):
                           "negative list."), "info")
     session = db.session()
     try:
-        cadre = scope.find_cadre(session, actor, code=code, permissions=scope.PROFILE)
+        cadre = visible_cadre(session, actor, code=code, permissions=scope.PROFILE)
         result = evidence.eligibility(session, actor, cadre.code, day, kind)
         return eligibility_body(result.as_json(), source_book(session, actor, cadre))
     except PortalError as error:

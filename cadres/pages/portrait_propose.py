@@ -15,7 +15,7 @@ from cadres.enums import DecisionType
 from cadres.pages import portrait
 from cadres.pages.eligibility_view import SourceBook, findings, source_book
 from portal import db, ui
-from portal.access import Actor, current_actor
+from portal.access import Actor, current_actor, visible_cadre
 from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
 from portal.models import Cadre
@@ -89,7 +89,7 @@ def warn_blocks(decision_type, code):
         return None
     session = db.session()
     try:
-        cadre = scope.find_cadre(session, actor, code=code, permissions=scope.PROFILE)
+        cadre = visible_cadre(session, actor, code=code, permissions=scope.PROFILE)
         result = evidence.eligibility(session, actor, cadre.code, date.today(), kind)
         return block_warning(result.as_json(), source_book(session, actor, cadre))
     except PortalError as error:
@@ -109,7 +109,7 @@ def _invalid_text(error: Invalid) -> str:
 def submit_proposal(_clicks, decision_type, title, rationale, code):
     """Propose: the service checks the permission and the scope of the code sent, freezes the
     evidence and audits; nothing is written when anything is wrong."""
-    actor = current_actor()
+    current_actor()
     unchanged = (no_update, no_update, no_update)
     try:
         kind = DecisionType(decision_type)
@@ -117,17 +117,23 @@ def submit_proposal(_clicks, decision_type, title, rationale, code):
         return ui.alert(_("Choose the type of decision."), "warning"), *unchanged
     if not isinstance(code, str):
         return ui.alert(_("Open the proposal from a cadre's profile."), "warning"), *unchanged
-    try:
-        with db.unit_of_work() as session:
-            decision = decisions.propose(session, actor, cadre_code=code, decision_type=kind,
-                                         title=title if isinstance(title, str) else "",
-                                         rationale=rationale if isinstance(rationale, str) else "")
-            number, ident, cadre = decision.number, decision.id, decision.cadre
-        listed = portrait.decisions_body(db.session(), actor, cadre)
-    except Invalid as error:
-        return ui.alert(_invalid_text(error), "warning"), *unchanged
-    except PortalError as error:
+
+    def change(session, actor):
+        decision = decisions.propose(session, actor, cadre_code=code, decision_type=kind,
+                                     title=title if isinstance(title, str) else "",
+                                     rationale=rationale if isinstance(rationale, str) else "")
+        return decision.number, decision.id, decision.cadre
+
+    def refused(error):
+        if isinstance(error, Invalid):
+            return ui.alert(_invalid_text(error), "warning"), *unchanged
         return ui.alert(error.message, "danger"), *unchanged
+
+    return ui.write(True, change, refused=refused, then=lambda done: _proposed(*done))
+
+
+def _proposed(number: str, ident: int, cadre) -> tuple:
+    listed = portrait.decisions_body(db.session(), current_actor(), cadre)
     done = dbc.Alert([
         html.Div(_("Decision %(number)s proposed; the evidence of today is frozen with it.", number=number)),
         dcc.Link(_("Open decision %(number)s", number=number), href=f"/decisions/view?id={ident}"),

@@ -20,7 +20,7 @@ from cadres.pages import portrait, portrait_propose, widgets
 from cadres.pages.common import year_options
 from cadres.pages.eligibility_view import source_book
 from portal import db, ui
-from portal.access import Actor, current_actor
+from portal.access import Actor, current_actor, visible_cadre
 from portal.enums import CadreCategory, CadreStatus, Gender, LeaderRole, Rank
 from portal.errors import PortalError
 from portal.i18n import N_, _
@@ -70,7 +70,7 @@ def basic_section(cadre: Cadre, full: bool) -> dbc.Card:
 
 def postings_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
     """Posts held (任职经历), latest first."""
-    posts = service.postings(session, actor, cadre.id)
+    posts = service.postings(session, actor, cadre)
     if not posts:
         return ui.section(_("Posts held"), ui.empty_state(_("No posts recorded yet."),
                                                           _("Posts are recorded when the registry is imported.")))
@@ -84,7 +84,7 @@ def postings_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
 
 def training_body(session, actor: Actor, cadre: Cadre, year: int) -> html.Div:
     """The year's progress and records (the service checks the viewer may see them)."""
-    progress = service.training_progress(session, actor, cadre.id, year)
+    progress = service.training_progress(session, actor, cadre, year)
     records = training.records_for(session, actor, cadre.id, year)
     table = ui.grid("ca-profile-records", widgets.record_rows(records), widgets.record_columns(), height=300,
                     page_size=20) if records else ui.empty_state(_("No training recorded for %(year)s.", year=year))
@@ -102,7 +102,7 @@ def training_section(session, actor: Actor, cadre: Cadre, year: int, extra=None)
 
 
 def grades_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
-    found = grades.grades_for_cadre(session, actor, cadre.id)
+    found = grades.grades_for_cadre(session, actor, cadre)
     if not found:
         return ui.section(_("Annual appraisal grades"), ui.empty_state(_("No appraisal grades recorded.")))
     badges = [html.Span([html.Span(str(year), className="me-1"),
@@ -114,13 +114,13 @@ def grades_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
 
 def profile_sections(session, actor: Actor, cadre: Cadre, year: int) -> list:
     """The sections this viewer may see, in reading order."""
-    full = scope.may(actor, scope.PROFILE, cadre)
+    full = actor.may_see_cadre(cadre, scope.PROFILE)
     sections = [basic_section(cadre, full)]
     if full:
         sections.append(postings_section(session, actor, cadre))
-    if scope.may(actor, scope.TRAINING, cadre):
+    if actor.may_see_cadre(cadre, scope.TRAINING):
         sections.append(training_section(session, actor, cadre, year))
-    if scope.may(actor, scope.GRADES, cadre):
+    if actor.may_see_cadre(cadre, scope.GRADES):
         sections.append(grades_section(session, actor, cadre))
     if scope.is_cadre(actor) and cadre.id == actor.cadre_id:
         sections.append(ui.section(_("My personnel decisions"), html.Div(
@@ -151,7 +151,7 @@ def layout(code: str | None = None, year: str | None = None, **_query):
     if not code and actor.cadre_id is None:
         return ui.empty_state(_("Choose a cadre in the registry to see their profile."), action=dbc.Button(
             _("Open the registry"), href="/cadres", color="primary", size="sm"))
-    cadre = scope.find_cadre(session, actor, code=code, cadre_id=None if code else actor.cadre_id)
+    cadre = visible_cadre(session, actor, code=code, cadre_id=None if code else actor.cadre_id, permissions=scope.BASIC)
     try:
         chosen = int(year) if year else date.today().year
     except ValueError:
@@ -175,7 +175,7 @@ def show_year(year, code):
     actor = current_actor()
     session = db.session()
     try:
-        cadre = scope.find_cadre(session, actor, code=code, permissions=scope.TRAINING)
+        cadre = visible_cadre(session, actor, code=code, permissions=scope.TRAINING)
         return training_body(session, actor, cadre, int(year))
     except (PortalError, TypeError, ValueError) as error:
         return ui.alert(getattr(error, "message", _("Choose a year.")), "warning")

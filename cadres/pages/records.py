@@ -9,12 +9,13 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from cadres import training
 from cadres.pages import widgets
-from cadres.pages.common import dropdown, field, hours, unit_options, year_options
+from cadres.pages.common import dropdown, hours, unit_options, year_options
 from portal import db, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
+from portal.ui import field
 
 LIMIT = 2000
 
@@ -74,18 +75,16 @@ def search(year, unit_id, text):
           prevent_initial_call=True)
 def remove(n_clicks, selected, year, unit_id, text):
     """Remove a wrongly recorded course (reviewers in scope; audited)."""
-    actor = current_actor()
+    current_actor()
     if not n_clicks:
         return no_update, no_update
     if not selected:
         return ui.alert(_("Select the record to remove first."), "warning"), no_update
-    try:
-        with db.unit_of_work() as session:
-            training.delete_record(session, actor, selected[0].get("id"))
-        rows, _summary = search(year, unit_id, text)
-    except PortalError as error:
-        return ui.alert(error.message), no_update
-    return ui.alert(_("The record was removed."), "success"), rows
+    record_id = selected[0].get("id") if isinstance(selected, list) and isinstance(selected[0], dict) else None
+    return ui.write(n_clicks, lambda session, actor: training.delete_record(session, actor, record_id),
+                    refused=lambda error: (ui.alert(error.message), no_update),
+                    then=lambda _done: (ui.alert(_("The record was removed."), "success"),
+                                        search(year, unit_id, text)[0]))
 
 
 ui.register(__name__, path="/training/records", title=N_("Training records"), layout=layout,

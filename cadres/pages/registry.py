@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from cadres import scope, service
-from cadres.pages.common import dropdown, field, link_column, percent, unit_options
+from cadres.pages.common import dropdown, link_column, percent, unit_options
 from cadres.service import CadreFilter
 from portal import db, ui
 from portal.access import current_actor
@@ -17,6 +17,7 @@ from portal.enums import CadreCategory, CadreStatus, Gender, Rank
 from portal.errors import PortalError
 from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
+from portal.ui import field
 
 LIMIT = 5000  # rows sent to the browser; the counts cover every match
 

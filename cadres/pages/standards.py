@@ -9,13 +9,13 @@ from dash import Input, Output, State, callback, html, no_update
 from cadres import settings as cadre_settings
 from cadres import training
 from cadres.models import CATEGORY_COLUMNS
-from cadres.pages.common import dropdown, field, hours, percent
+from cadres.pages.common import dropdown, hours, percent
 from cadres.rules import Standard
-from portal import db, ui
+from portal import db, forms, ui
 from portal.access import current_actor
 from portal.enums import CadreCategory
-from portal.errors import PortalError
 from portal.i18n import N_, _
+from portal.ui import field
 
 RANK_THRESHOLDS = {0: N_("Any rank"), 4: N_("Township/section level and above"),
                    6: N_("County/division level and above"), 8: N_("Bureau level and above")}
@@ -144,7 +144,7 @@ def fill(code):
 @callback(Output("ca-st-result", "children"), Output("ca-st-cards", "children"), Input("ca-st-save", "n_clicks"),
           *[State(f"ca-st-{name}", "value") for name in OUTPUTS], prevent_initial_call=True)
 def save(n_clicks, *values):
-    actor = current_actor()
+    current_actor()
     if not n_clicks:
         return no_update, no_update
     given = dict(zip(OUTPUTS, values, strict=True))
@@ -154,28 +154,23 @@ def save(n_clicks, *values):
         for name in ("name", "source"):
             if given.get(name) == _(getattr(stored, name)):
                 given[name] = getattr(stored, name)
-    try:
-        with db.unit_of_work() as session:
-            row = training.save_standard(session, actor, given)
-            message = _("Standard %(code)s saved.", code=row.code)
-    except (PortalError, ValueError) as error:
-        return ui.alert(getattr(error, "message", _("Check the values."))), no_update
-    return ui.alert(message, "success"), standard_cards(training.standards(db.session()))
+
+    def change(session, actor):
+        given["cadre_category"] = forms.choice(given["cadre_category"], CadreCategory, _("Category"))
+        given["min_rank_grade"] = forms.whole(given["min_rank_grade"], _("Rank"))
+        return _("Standard %(code)s saved.", code=training.save_standard(session, actor, given).code)
+
+    return ui.write(n_clicks, change, refused=lambda error: (ui.alert(error.message), no_update),
+                    then=lambda message: (ui.alert(message, "success"), standard_cards(training.standards(db.session()))))
 
 
 @callback(Output("ca-st-setting-result", "children"), Output("ca-st-settings", "children"),
           Input("ca-st-setting-save", "n_clicks"), State("ca-st-setting", "value"),
           State("ca-st-setting-value", "value"), prevent_initial_call=True)
 def save_setting(n_clicks, key, value):
-    actor = current_actor()
-    if not n_clicks:
-        return no_update, no_update
-    try:
-        with db.unit_of_work() as session:
-            cadre_settings.change(session, actor, key or "", value or "")
-    except PortalError as error:
-        return ui.alert(error.message), no_update
-    return ui.alert(_("Rule saved."), "success"), settings_rows(db.session())
+    return ui.write(n_clicks, lambda session, actor: cadre_settings.change(session, actor, key or "", value or ""),
+                    refused=lambda error: (ui.alert(error.message), no_update), idle=(no_update, no_update),
+                    then=lambda _done: (ui.alert(_("Rule saved."), "success"), settings_rows(db.session())))
 
 
 ui.register(__name__, path="/training/standards", title=N_("Training standards"), layout=layout,

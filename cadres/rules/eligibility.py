@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from accountability.rules import add_months
 from cadres.enums import AppraisalGrade, DecisionType
+from portal.dates import add_months
 from portal.enums import LeaderRole, Rank
 from portal.i18n import gettext
 

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from accountability.rules import add_months
+from portal.dates import add_months
 
 WINDOW_MONTHS = {"quarter": 6, "year": 12}
 BANDS = ("good", "fair", "average", "poor")           # 好 / 较好 / 一般 / 差, best first

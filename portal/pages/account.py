@@ -5,9 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html
 
-from portal import accounts, db, ui
+from portal import accounts, ui
 from portal.access import current_actor
-from portal.errors import PortalError
 from portal.i18n import N_, _
 
 
@@ -32,14 +31,9 @@ def layout(**_query):
 @callback(Output("pw-result", "children"), Input("pw-save", "n_clicks"),
           State("pw-current", "value"), State("pw-new", "value"), prevent_initial_call=True)
 def change_password(_n, current, new):
-    actor = current_actor()
-    try:
-        with db.unit_of_work() as session:
-            accounts.change_password(session, actor, current or "", new or "")
-    except PortalError as error:
-        return ui.alert(error.message)
-    return ui.alert(_("Password changed. Please log in again with the new password."), "success",
-                    [html.A(_("Log in"), href="/login")])
+    return ui.write(True, lambda session, actor: accounts.change_password(session, actor, current or "", new or ""),
+                    then=lambda _done: ui.alert(_("Password changed. Please log in again with the new password."),
+                                                "success", [html.A(_("Log in"), href="/login")]))
 
 
 ui.register(__name__, path="/account", title=N_("My account"), layout=layout, permission=None, order=99)

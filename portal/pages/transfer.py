@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import base64
 from datetime import date
+from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from portal import db, transfer, ui
+from portal import transfer, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import _, current_lang
@@ -68,19 +69,23 @@ def run_upload(contents, filename, dry_run, period, component_id):
 
 
 def _import_message(contents, filename, dry_run, period, kind):
-    actor = current_actor()
+    current_actor()
     try:
         data = base64.b64decode(contents.split(",", 1)[1])
     except (IndexError, ValueError):
         return ui.alert(_("The upload could not be read; please choose the file again."))
-    try:
-        with db.unit_of_work() as session:
-            result = transfer.run_import(session, actor, kind, data, filename or "upload",
-                                         dry_run=bool(dry_run), period=period)
-    except ImportProblem as problem:
-        return ui.alert(problem.message, "danger", problem.lines())
-    except PortalError as error:
-        return ui.alert(error.message, "danger")
+    return ui.write(True, lambda session, actor: transfer.run_import(
+        session, actor, kind, data, filename or "upload", dry_run=bool(dry_run), period=period),
+        refused=refused_import, then=lambda result: imported(result, dry_run))
+
+
+def refused_import(error: PortalError):
+    """The alert for a refused import: every row problem listed under the message."""
+    return ui.alert(error.message, "danger", error.lines() if isinstance(error, ImportProblem) else ())
+
+
+def imported(result, dry_run) -> Any:
+    """The alert for a finished import (or dry run) with its notes."""
     tone = "info" if dry_run else "success"
     extra = [_("Untick “Dry run” and upload again to save.")] if dry_run else []
     return ui.alert(result.summary(), tone, [*result.notes, *extra])
@@ -96,16 +101,10 @@ def _import_message(contents, filename, dry_run, period, kind):
     prevent_initial_call=True,
 )
 def run_download(_xlsx, _csv, period, component_id):
-    from dash import ctx
-
     fmt = ctx.triggered_id["fmt"] if ctx.triggered_id else "xlsx"
     kind = component_id["kind"]
-    actor = current_actor()
-    try:
-        with db.unit_of_work() as session:
-            content = transfer.run_export(session, actor, kind, fmt, period=period,
-                                          header_style="zh" if current_lang() == "zh" else "key")
-    except PortalError as error:
-        return no_update, ui.alert(error.message)
     name = f"{kind}{'-' + str(period) if period else ''}-{date.today().isoformat()}.{fmt}"
-    return dcc.send_bytes(content, name), None
+    return ui.write(True, lambda session, actor: transfer.run_export(
+        session, actor, kind, fmt, period=period, header_style="zh" if current_lang() == "zh" else "key"),
+        refused=lambda error: (no_update, ui.alert(error.message)),
+        then=lambda content: (dcc.send_bytes(content, name), None))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
-from portal import accounts, db, ui
+from portal import accounts, db, forms, ui
 from portal.access import current_actor
 from portal.enums import Role
-from portal.errors import PortalError
+from portal.errors import Invalid
 from portal.i18n import N_, _
 
 
@@ -58,16 +58,20 @@ def layout(**_query):
           State("user-new-cadre", "value"), State("user-new-password", "value"),
           prevent_initial_call=True)
 def create_login(_n, username, role, unit_code, cadre_code, password):
-    actor = current_actor()
-    try:
-        with db.unit_of_work() as session:
-            user = accounts.create_user(session, actor, username=username or "", password=password or "",
-                                        role=Role(role), unit_code=unit_code or None,
-                                        cadre_code=cadre_code or None)
-            message = _("Login %(name)s created.", name=user.username)
-    except PortalError as error:
-        return ui.alert(error.message), no_update
-    return ui.alert(message, "success"), _rows(db.session(), actor)
+    def change(session, actor):
+        user = accounts.create_user(session, actor, username=username or "", password=password or "",
+                                    role=_role(role), unit_code=unit_code or None, cadre_code=cadre_code or None)
+        return _("Login %(name)s created.", name=user.username)
+
+    return ui.write(True, change, refused=lambda error: (ui.alert(error.message), no_update),
+                    then=lambda message: (ui.alert(message, "success"), _rows(db.session(), current_actor())))
+
+
+def _role(value) -> Role:
+    role = forms.choice(value, Role, _("Role"))
+    if role is None:
+        raise Invalid(_("Please fill in: %(what)s.", what=_("Role")), field="role")
+    return role
 
 
 ui.register(__name__, path="/admin/users", title=N_("Users"), layout=layout,

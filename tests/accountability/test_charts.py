@@ -65,7 +65,7 @@ def test_stage_durations_mark_the_time_limit(charts):
 
 def test_the_effect_timeline_draws_each_phase(charts, session, city):
     decided_measure(session, city, code="party_probation", probation_years=1, decided_on=date(2026, 3, 15))
-    views = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1.id)
+    views = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)
     figure = charts.effect_timeline(views, TODAY)
     assert len(figure.data) == 2  # probation, then the equal-or-higher-post block
     assert figure.data[0].base[0] == "2026-03-15"

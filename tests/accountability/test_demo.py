@@ -13,7 +13,7 @@ from accountability.enums import CaseStage, MeasureType, ToleranceOutcome
 from accountability.models import Case, Measure, ToleranceApplication
 from portal import demo
 from portal.access import Actor
-from portal.models import User
+from portal.models import Cadre, User
 
 TODAY = date(2026, 11, 24)
 
@@ -55,7 +55,7 @@ def test_the_demo_cadre_has_an_admonishment_in_effect_and_an_application(session
     city = seeded
     cadre = actor(session, "cadre")
     assert cadre.cadre_id == city.featured_cadre_id
-    [view] = service.measure_effects_for_cadre(session, cadre, cadre.cadre_id)
+    [view] = service.measure_effects_for_cadre(session, cadre, session.get(Cadre, cadre.cadre_id))
     assert view.code == "admonishment" and view.decided_on == TODAY - timedelta(days=92)
     assert view.in_effect(TODAY) and view.effect_until > TODAY
     [own] = tolerance.own_applications(session, cadre, today=TODAY)

@@ -45,9 +45,9 @@ def count(session, model):
 def test_measures_import_by_chinese_name_or_code_with_their_effects(session, city):
     result = run_import(session, city, "measures", MEASURES)
     assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
-    [first] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1.id)
+    [first] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)
     assert (first.code, first.effect_until) == ("admonishment", date(2027, 2, 28))
-    second = {v.code: v for v in service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre2.id)}
+    second = {v.code: v for v in service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre2)}
     assert second["party_probation"].effect_until == date(2029, 3, 15)
     assert second["party_serious_warning"].effect_until == date(2024, 5, 1)
 

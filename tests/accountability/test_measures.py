@@ -18,7 +18,7 @@ from tests.accountability.conftest import TODAY, decided_measure, move_to, open_
 
 def test_a_decided_admonishment_blocks_promotion_for_six_months(session, city):
     _case, measure = decided_measure(session, city, code="admonishment", decided_on=date(2026, 8, 31))
-    [view] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1.id)
+    [view] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)
     assert (view.code, view.form, view.decided_on, view.effect_until, view.blocks) == (
         "admonishment", 1, date(2026, 8, 31), date(2027, 2, 28), "promotion")
     assert view.source == f"measure:{measure.id}" and view.case_no == "AC-2026-0001"
@@ -95,7 +95,7 @@ def test_a_revoked_measure_stops_blocking_from_its_revocation_and_stays_on_recor
     measures.revoke_measure(session, city.actor("inspector"), measure.id, revoked_on=date(2026, 6, 1),
                             reason="申诉复查认定事实不清，予以撤销", today=TODAY)
     session.commit()
-    [view] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1.id)
+    [view] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)
     assert (view.revoked_on, view.effect_until) == (date(2026, 6, 1), date(2026, 6, 1))
     assert not view.in_effect(TODAY)
     with pytest.raises(Invalid, match="already revoked"):
@@ -109,7 +109,7 @@ def test_a_changed_measure_is_replaced_and_recomputed_from_the_original_decision
                                   changed_on=date(2026, 7, 1), reason="复查改为警告", today=TODAY)
     session.commit()
     views = {v.measure_id: v for v in service.measure_effects_for_cadre(session, city.actor("reviewer"),
-                                                                        city.cadre1.id)}
+                                                                        city.cadre1)}
     assert views[measure.id].changed_on == date(2026, 7, 1) and views[measure.id].effect_until == date(2026, 7, 1)
     assert views[new.id].replaces_id == measure.id
     assert (views[new.id].decided_on, views[new.id].effect_until) == (date(2026, 3, 15), date(2027, 3, 15))
@@ -132,7 +132,7 @@ def test_the_effect_view_carries_no_confidential_text(session, city):
     decided_measure(session, city)
     names = {f.name for f in fields(service.MeasureEffectView)}
     assert not names & {"note", "document_no", "summary", "title", "source_of_clue", "revoked_reason"}
-    text = repr(service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1.id))
+    text = repr(service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1))
     assert "谈话记录附卷" not in text and "江纪发" not in text
 
 
@@ -147,8 +147,8 @@ def test_inspectors_see_the_decision_document_and_notes(session, city):
 def test_a_reviewer_of_another_district_cannot_read_a_cadres_measures(session, city):
     decided_measure(session, city)
     with pytest.raises(AccessDenied):
-        service.measure_effects_for_cadre(session, city.actor("reviewer-d1"), city.cadre2.id)
-    assert service.measure_effects_for_cadre(session, city.actor("reviewer-d1"), city.cadre1.id)
+        service.measure_effects_for_cadre(session, city.actor("reviewer-d1"), city.cadre2)
+    assert service.measure_effects_for_cadre(session, city.actor("reviewer-d1"), city.cadre1)
     assert service.effects_for_cadres(session, city.actor("reviewer-d1"), [city.cadre1.id, city.cadre2.id]) \
         .get(city.cadre2.id) == []
 
@@ -156,10 +156,10 @@ def test_a_reviewer_of_another_district_cannot_read_a_cadres_measures(session, c
 def test_a_cadre_reads_their_own_measures_and_no_one_elses(session, city):
     decided_measure(session, city)
     decided_measure(session, city, cadre=city.cadre2, code="party_warning")
-    own = service.measure_effects_for_cadre(session, city.actor("cadre"), city.cadre1.id)
+    own = service.measure_effects_for_cadre(session, city.actor("cadre"), city.cadre1)
     assert [v.cadre_id for v in own] == [city.cadre1.id]
     with pytest.raises(AccessDenied):
-        service.measure_effects_for_cadre(session, city.actor("cadre"), city.cadre2.id)
+        service.measure_effects_for_cadre(session, city.actor("cadre"), city.cadre2)
     everything = measures.measure_effects(session, city.actor("cadre"))
     assert {v.cadre_id for v in everything} == {city.cadre1.id}
 
@@ -170,15 +170,15 @@ def test_open_cases_show_the_stage_only_and_hide_clues_from_the_cadre(session, c
     move_to(session, city, filed, CaseStage.INVESTIGATION)
     done = open_case(session, city)
     move_to(session, city, done, CaseStage.CLOSED)
-    seen = service.open_cases_for_cadre(session, city.actor("reviewer"), city.cadre1.id)
+    seen = service.open_cases_for_cadre(session, city.actor("reviewer"), city.cadre1)
     assert [(c.case_no, c.stage) for c in seen] == [(clue.case_no, "clue"), (filed.case_no, "investigation")]
     assert seen[1].under_investigation and seen[1].filed_on == date(2026, 3, 1)
     assert seen[0].pending_verification and not seen[0].under_investigation
     assert not hasattr(seen[0], "summary") and not hasattr(seen[0], "title")
-    own = service.open_cases_for_cadre(session, city.actor("cadre"), city.cadre1.id)
+    own = service.open_cases_for_cadre(session, city.actor("cadre"), city.cadre1)
     assert [c.case_no for c in own] == [filed.case_no]
     with pytest.raises(AccessDenied):
-        service.open_cases_for_cadre(session, city.actor("reviewer-d1"), city.cadre2.id)
+        service.open_cases_for_cadre(session, city.actor("reviewer-d1"), city.cadre2)
     bulk = service.open_cases_for_cadres(session, city.actor("reviewer-d1"), [city.cadre1.id, city.cadre2.id])
     assert list(bulk) == [city.cadre1.id]
 

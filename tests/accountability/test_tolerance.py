@@ -65,10 +65,10 @@ def test_an_exempted_measure_no_longer_blocks(session, city):
     tolerance.decide(session, city.actor("inspector"), app.id, outcome="exempt", reasons="符合三个区分开来，予以免责",
                      decided_by="区容错纠错工作委员会", decided_on=date(2026, 8, 1), today=TODAY)
     session.commit()
-    [view] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1.id)
+    [view] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)
     assert view.tolerance_outcome == "exempt"
     assert view.blocks == "none" and not view.in_effect(TODAY)
-    [outcome] = service.tolerance_outcomes_for_cadre(session, city.actor("reviewer"), city.cadre1.id)
+    [outcome] = service.tolerance_outcomes_for_cadre(session, city.actor("reviewer"), city.cadre1)
     assert (outcome.outcome, outcome.measure_id) == ("exempt", measure.id)
 
 
@@ -79,7 +79,7 @@ def test_a_mitigated_decision_records_the_lighter_measure_from_the_original_date
                      decided_by="区容错纠错工作委员会", decided_on=date(2026, 8, 1), lighter_code="party_warning",
                      today=TODAY)
     session.commit()
-    views = {v.code: v for v in service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1.id)}
+    views = {v.code: v for v in service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)}
     assert views["party_serious_warning"].changed_on == date(2026, 8, 1)
     lighter = views["party_warning"]
     assert (lighter.decided_on, lighter.effect_until, lighter.tolerance_outcome) == (
@@ -103,7 +103,7 @@ def test_an_exclusion_in_the_checklist_rules_out_exemption(session, city):
                          decided_by="委员会", today=TODAY)
     tolerance.decide(session, city.actor("inspector"), app.id, outcome="not_tolerated", reasons="存在谋取私利情形",
                      decided_by="委员会", today=TODAY)
-    [view] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1.id)
+    [view] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)
     assert view.tolerance_outcome == "not_tolerated" and view.in_effect(TODAY)
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from assessment import results, service, supervision
+from assessment import settings as assessment_settings
 from assessment.enums import Grade, SupervisionStatus, WarningKind
 from assessment.models import Result, ResultItem, Score, SupervisionItem
 from portal.enums import LeaderRole, UnitLevel
@@ -186,14 +187,13 @@ def test_overdue_items_are_warnings_within_scope(session, city, street_scheme):
 
 
 def test_the_share_cap_of_the_top_grade_is_a_rule_value_the_administrator_changes(session, city, street_scheme):
-    from assessment import policy
     from portal.errors import Invalid as Refused
 
     with pytest.raises(AccessDenied):
-        policy.change(session, city.actor("reviewer"), "assessment.grade.top_share", 0.5)
+        assessment_settings.change(session, city.actor("reviewer"), "assessment.grade.top_share", 0.5)
     with pytest.raises(Refused):
-        policy.change(session, city.actor("admin"), "assessment.grade.top_share", 2)
-    policy.change(session, city.actor("admin"), "assessment.grade.top_share", 0.5)  # 1 of 2 streets may be 好
+        assessment_settings.change(session, city.actor("admin"), "assessment.grade.top_share", 2)
+    assessment_settings.change(session, city.actor("admin"), "assessment.grade.top_share", 0.5)  # 1 of 2 streets may be 好
     code = open_period(session, city)
     enter(session, city, code, city.s1, S1_VALUES)
     enter(session, city, code, city.s2, S2_VALUES)

@@ -83,7 +83,7 @@ def test_attendance_becomes_a_record_that_counts_once(session, city):
     (made,) = session.scalars(select(TrainingRecord)).all()
     assert (made.source, made.hours, made.course_id) == (RecordSource.ATTENDANCE, 16, held.id)
     assert enrolment.status == EnrolmentStatus.ATTENDED
-    progress = service.training_progress(session, reviewer, city.cadre1.id, 2026, as_of=date(2026, 6, 2))
+    progress = service.training_progress(session, reviewer, city.cadre1, 2026, as_of=date(2026, 6, 2))
     assert progress.hours_by_category["professional"] == 16
 
 

@@ -34,13 +34,14 @@ def test_the_demo_cadre_has_records_a_pending_claim_and_gaps(seeded):
     city, session = seeded
     me = actor(session, "cadre")
     assert me.cadre_id == city.featured_cadre_id
-    progress = service.training_progress(session, me, me.cadre_id, 2026, as_of=date(2026, 11, 24))
+    mine = session.get(Cadre, me.cadre_id)
+    progress = service.training_progress(session, me, mine, 2026, as_of=date(2026, 11, 24))
     assert progress.hours_total > 0 and progress.behind and not progress.complete
     assert any(not g.met for g in progress.gaps)
     claims = training.claims_for_cadre(session, me, me.cadre_id)
     assert {c.status for c in claims} >= {ClaimStatus.PENDING, ClaimStatus.REJECTED}
-    assert len(service.grades_for_cadre(session, me, me.cadre_id)) == 3
-    assert service.earlier_units(session, me, me.cadre_id)
+    assert len(service.grades_for_cadre(session, me, mine)) == 3
+    assert service.earlier_units(session, me, mine)
     enrolled = session.scalar(select(func.count()).select_from(Enrolment).where(
         Enrolment.cadre_id == me.cadre_id, Enrolment.status == EnrolmentStatus.ENROLLED))
     assert enrolled == 1

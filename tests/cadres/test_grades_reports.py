@@ -34,10 +34,10 @@ def test_grades_of_a_cadre_are_theirs_and_their_reviewers_only(session, city):
     grades.set_grade(session, city.actor("reviewer"), "C0002", 2024, "基本称职")
     grades.set_grade(session, city.actor("reviewer"), "C0002", 2025, "称职")
     session.commit()
-    assert service.grades_for_cadre(session, city.actor("cadre2"), city.cadre2.id) == [
+    assert service.grades_for_cadre(session, city.actor("cadre2"), city.cadre2) == [
         (2025, "competent"), (2024, "basically_competent")]
     with pytest.raises(AccessDenied):
-        service.grades_for_cadre(session, city.actor("cadre"), city.cadre2.id)
+        service.grades_for_cadre(session, city.actor("cadre"), city.cadre2)
     with pytest.raises(AccessDenied):
         grades.set_grade(session, city.actor("reviewer-d1"), "C0002", 2025, "优秀")
 

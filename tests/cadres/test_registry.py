@@ -75,9 +75,9 @@ def test_inspector_sees_the_basic_profile_but_not_training_or_grades(session, ci
     inspector = city.actor("inspector")
     assert service.get_cadre(session, inspector, "C0002").position == "副主任"
     with pytest.raises(AccessDenied):
-        service.training_progress(session, inspector, city.cadre2.id, 2026)
+        service.training_progress(session, inspector, city.cadre2, 2026)
     with pytest.raises(AccessDenied):
-        service.grades_for_cadre(session, inspector, city.cadre2.id)
+        service.grades_for_cadre(session, inspector, city.cadre2)
 
 
 def test_earlier_units_come_from_closed_postings(session, city):
@@ -89,9 +89,9 @@ def test_earlier_units_come_from_closed_postings(session, city):
         CadrePosting(cadre_id=city.cadre1.id, unit_id=city.s1.id, position="副主任", start=date(2022, 1, 1)),
     ])
     session.commit()
-    earlier = service.earlier_units(session, city.actor("reviewer"), city.cadre1.id)
+    earlier = service.earlier_units(session, city.actor("reviewer"), city.cadre1)
     assert [u.code for u in earlier] == ["S2", "K1"]
-    assert len(service.postings(session, city.actor("cadre"), city.cadre1.id)) == 3
+    assert len(service.postings(session, city.actor("cadre"), city.cadre1)) == 3
 
 
 def test_registry_counts_cover_every_match_even_beyond_the_list(session, city):

@@ -38,7 +38,7 @@ def test_progress_without_a_plan_follows_the_standard(session, city):
     record(session, city, city.cadre1, "理论班", 16)
     record(session, city, city.cadre1, "网络专题：党纪", 26, category=TrainingCategory.PROFESSIONAL,
            mode=TrainingMode.ONLINE)
-    result = service.training_progress(session, city.actor("reviewer"), city.cadre1.id, 2026, as_of=MIDYEAR)
+    result = service.training_progress(session, city.actor("reviewer"), city.cadre1, 2026, as_of=MIDYEAR)
     assert result.standard_code == "general" and result.required_hours == 90
     assert (result.hours_counted, result.online_hours, result.offline_hours) == (42, 26, 16)
     assert result.behind  # 42 < 90 × 182 / 365 = 44.9
@@ -51,7 +51,7 @@ def test_county_level_leader_gets_five_year_progress_from_earlier_years(session,
     record(session, city, city.cadre2, "2024年主体班", 200, day=date(2024, 6, 1))
     record(session, city, city.cadre2, "2022年主体班", 200, day=date(2022, 6, 1))
     record(session, city, city.cadre2, "2026年主体班", 40)
-    result = service.training_progress(session, city.actor("reviewer"), city.cadre2.id, 2026, as_of=MIDYEAR)
+    result = service.training_progress(session, city.actor("reviewer"), city.cadre2, 2026, as_of=MIDYEAR)
     assert result.required_hours == 110
     assert result.five_year_window == (2023, 2027)
     assert result.five_year_hours == 240 and result.gap("five_year").missing == 310
@@ -59,9 +59,9 @@ def test_county_level_leader_gets_five_year_progress_from_earlier_years(session,
 
 def test_the_cadre_sees_their_own_progress_but_not_anothers(session, city):
     cadre = city.actor("cadre")
-    assert service.training_progress(session, cadre, city.cadre1.id, 2026).year == 2026
+    assert service.training_progress(session, cadre, city.cadre1, 2026).year == 2026
     with pytest.raises(AccessDenied):
-        service.training_progress(session, cadre, city.cadre2.id, 2026)
+        service.training_progress(session, cadre, city.cadre2, 2026)
     with pytest.raises(AccessDenied):
         training.records_for(session, cadre, city.cadre2.id)
 
@@ -97,7 +97,7 @@ def test_a_reviewer_adjusts_a_plan_with_a_reason_and_progress_follows(session, c
     training.adjust_plan(session, reviewer, "C0001", 2026, {"annual_hours": 60, "deadline": "2026-11-30"},
                          note="长期病假，按比例减少")
     session.commit()
-    result = service.training_progress(session, reviewer, city.cadre1.id, 2026, as_of=MIDYEAR)
+    result = service.training_progress(session, reviewer, city.cadre1, 2026, as_of=MIDYEAR)
     assert result.required_hours == 60 and result.deadline == date(2026, 11, 30)
     assert "training.plan.adjusted" in actions(session)
 
@@ -119,7 +119,7 @@ def test_an_administrator_changes_a_standard_and_the_defaults_are_kept_beside_it
     training.save_standard(session, admin, values)
     session.commit()
     assert session.scalar(select(func.count()).select_from(TrainingStandard)) == 2
-    result = service.training_progress(session, admin, city.cadre1.id, 2026, as_of=MIDYEAR)
+    result = service.training_progress(session, admin, city.cadre1, 2026, as_of=MIDYEAR)
     assert (result.required_hours, result.required_online) == (100, 40)
     with pytest.raises(AccessDenied):
         training.save_standard(session, city.actor("reviewer"), values)
@@ -135,14 +135,14 @@ def test_a_standard_without_its_source_is_refused(session, city):
 
 def test_claim_approved_by_the_reviewer_in_scope_moves_the_cadres_progress(session, city):
     cadre, reviewer = city.actor("cadre"), city.actor("reviewer-d1")
-    before = service.training_progress(session, cadre, city.cadre1.id, 2026, as_of=MIDYEAR)
+    before = service.training_progress(session, cadre, city.cadre1, 2026, as_of=MIDYEAR)
     submitted = training.submit_claim(session, cadre, claim(), today=MIDYEAR)
     session.commit()
     assert [c.id for c in training.pending_claims(session, reviewer)] == [submitted.id]
     created = training.approve_claim(session, reviewer, submitted.id)
     session.commit()
     assert created.source == RecordSource.CLAIM and submitted.status == ClaimStatus.APPROVED
-    after = service.training_progress(session, cadre, city.cadre1.id, 2026, as_of=MIDYEAR)
+    after = service.training_progress(session, cadre, city.cadre1, 2026, as_of=MIDYEAR)
     assert after.online_hours == before.online_hours + 6
     assert after.hours_by_category[TrainingCategory.PARTY_SPIRIT] == 6
     assert actions(session)[-2:] == ["training.claim.submitted", "training.claim.approved"]

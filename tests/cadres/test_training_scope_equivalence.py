@@ -16,7 +16,7 @@ from cadres.enums import TrainingCategory, TrainingMode
 from portal import demo
 from portal.access import Actor
 from portal.db import session_factory
-from portal.models import User
+from portal.models import Cadre, User
 from tests.conftest import _clean
 
 TODAY = date(2026, 11, 24)
@@ -74,7 +74,7 @@ def test_scope_progress_equals_the_progress_of_each_cadre(seeded, username, year
     rows = training.scope_progress(session, who, year, as_of=as_of)
     assert rows
     for row in rows:
-        single = service.training_progress(session, who, row.cadre_id, year, as_of=as_of)
+        single = service.training_progress(session, who, session.get(Cadre, row.cadre_id), year, as_of=as_of)
         assert row.progress == single, row.code
         assert row.progress.gaps == single.gaps and row.progress.projected_completion == single.projected_completion
     if as_of == TODAY and year == 2026 and username == "reviewer":  # the data covers the interesting cases

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import units
+from portal.access import visible_cadre
 from portal.errors import AccessDenied, NotFound
 from portal.models import Cadre
 from tests import factories
@@ -86,3 +87,41 @@ def test_pages_refuse_roles_without_permission(client, session):
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "not available for your role" in body and "users-grid" not in body
+
+
+# --- "may this actor see this cadre": one rule for every package --------------------------------
+
+def test_a_cadre_sees_themselves_whatever_they_ask_without_a_hint_about_others(session):
+    city = factories.city(session)
+    me = city.actor("cadre")
+    assert visible_cadre(session, me, permissions=()) == city.cadre1
+    assert visible_cadre(session, me, code="C0001", permissions=()) == city.cadre1
+    for ask in ({"code": "C0002"}, {"code": "NO-SUCH"}, {"cadre_id": city.cadre2.id}):
+        with pytest.raises(AccessDenied, match="own records"):
+            visible_cadre(session, me, permissions=(), **ask)
+
+
+def test_a_district_reviewer_sees_cadres_of_their_subtree_only(session):
+    city = factories.city(session)
+    reviewer = city.actor("reviewer-d1")
+    assert visible_cadre(session, reviewer, code="C0001", permissions=("cadres.view",)) == city.cadre1
+    with pytest.raises(AccessDenied, match="outside"):
+        visible_cadre(session, reviewer, cadre_id=city.cadre2.id, permissions=("cadres.view",))
+    with pytest.raises(NotFound, match="NO-SUCH"):
+        visible_cadre(session, reviewer, code="NO-SUCH", permissions=("cadres.view",))
+
+
+def test_the_permissions_asked_for_are_checked_before_the_cadre_is_looked_up(session):
+    city = factories.city(session)
+    with pytest.raises(AccessDenied, match="role"):
+        visible_cadre(session, city.actor("inspector"), code="NO-SUCH", permissions=("training.view",))
+
+
+def test_a_cadre_already_loaded_is_checked_again_without_a_query(session):
+    city = factories.city(session)
+    reviewer = city.actor("reviewer-d1")
+    assert reviewer.may_see_cadre(city.cadre1, ("cadres.view",))
+    assert not reviewer.may_see_cadre(city.cadre2, ("cadres.view",))
+    assert not city.actor("inspector").may_see_cadre(city.cadre1, ("training.view",))
+    with pytest.raises(AccessDenied):
+        city.actor("cadre").require_cadre(city.cadre2)

@@ -13,6 +13,7 @@ from portal.i18n import use_lang
 from portal.tabular import (
     Column,
     ImportProblem,
+    Problems,
     Table,
     choice,
     integer,
@@ -123,3 +124,16 @@ def test_export_round_trips_through_the_reader():
     for fmt, style in (("csv", "zh"), ("xlsx", "key"), ("csv", "both")):
         rows = read_table(to_bytes(table, fmt, style), f"t.{fmt}", COLUMNS)
         assert rows[0][1]["note"] == "说明" and rows[0][1]["level"] is UnitLevel.CITY
+
+
+def test_an_importer_names_problem_columns_by_their_declared_headers():
+    columns = (Column("cadre_code", "干部编号"), Column("unit_code", "单位编码"), Column("year", "年度"))
+    problems = Problems("dir/grades.csv", columns)
+    assert not problems
+    problems.add(3, "cadre_code", "C9", "no cadre has this code")
+    problems.add(4, ("unit_code", "year"), "K1 / 2026", "duplicate of row 3")
+    with pytest.raises(ImportProblem) as raised:
+        problems.raise_if_any()
+    first, second = raised.value.problems
+    assert (first.file, first.row, first.column) == ("grades.csv", 3, "cadre_code (干部编号)")
+    assert second.column == "unit_code (单位编码), year (年度)"

@@ -1,4 +1,5 @@
-"""The assessment's rule values, kept as data (``portal.settings``) with their sources.
+"""Rule values of the assessment package (grade bands, warning thresholds), kept as data
+(``portal.settings``) with their sources.
 
 Localities set their own grade bands and warning thresholds; the defaults below are
 where a city starts, each naming the rule it comes from.
@@ -10,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from assessment.rules import GradePolicy, WarningPolicy
 from portal import settings
-from portal.i18n import N_
+from portal.errors import Invalid
+from portal.i18n import N_, _
 from portal.settings import Default
 
 ASSESSMENT_RULES = "市域党建引领基层社会治理考核办法 (local assessment rules)"
@@ -62,9 +64,6 @@ def rule_values(session: Session) -> list[dict]:
 
 def change(session: Session, actor, key: str, new_value) -> None:
     """Set a rule value (administrators only; audited by ``portal.settings.put``)."""
-    from portal.errors import Invalid
-    from portal.i18n import _
-
     if key not in DEFAULTS:
         raise Invalid(_("There is no rule value %(key)s.", key=key))
     default = DEFAULTS[key]
