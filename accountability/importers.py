@@ -42,7 +42,6 @@ from portal.tabular import (
     integer,
     iso_date,
     optional,
-    read_table,
     text,
 )
 
@@ -149,10 +148,7 @@ def import_measures(session: Session, actor: Actor, data: bytes, filename: str, 
     """Upsert measures on (cadre or unit, measure, decision date)."""
     actor.require("measures.edit")
     today = today or date.today()
-    report = transfer.reporter(progress)
-    report("reading", 0, 0)
-    rows = read_table(data, filename, MEASURE_COLUMNS)
-    report("checking", 0, len(rows))
+    rows, report = transfer.read_reporting(data, filename, MEASURE_COLUMNS, progress)
     problems = Problems(filename, MEASURE_COLUMNS)
     subject_of = _subject_lookup(session, actor, rows, problems, "measures.edit")
     case_nos = {v["case_no"] for _n, v in rows if v.get("case_no")}
@@ -312,10 +308,7 @@ def import_cases(session: Session, actor: Actor, data: bytes, filename: str, *,
     """Upsert cases on the case number; one row per subject (cadre or unit) of a case."""
     actor.require("cases.edit")
     today = today or date.today()
-    report = transfer.reporter(progress)
-    report("reading", 0, 0)
-    rows = read_table(data, filename, CASE_COLUMNS)
-    report("checking", 0, len(rows))
+    rows, report = transfer.read_reporting(data, filename, CASE_COLUMNS, progress)
     problems = Problems(filename, CASE_COLUMNS)
     subject_of = _subject_lookup(session, actor, rows, problems, "cases.edit")
     grouped: dict[str, list[tuple[int, dict, Cadre | None, Unit]]] = {}

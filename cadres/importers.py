@@ -41,7 +41,6 @@ from portal.tabular import (
     number,
     optional,
     raw_rows,
-    read_table,
     text,
     yes_no,
 )
@@ -198,10 +197,7 @@ def import_cadres(session: Session, actor: Actor, data: bytes, filename: str, *,
                   progress: transfer.Progress | None = None, **_options) -> ImportResult:
     """Upsert cadres by code. Columns left out of the file keep their stored values."""
     actor.require("cadres.edit")
-    report = transfer.reporter(progress)
-    report("reading", 0, 0)
-    rows = read_table(data, filename, CADRE_COLUMNS, key=("code",))
-    report("checking", 0, len(rows))
+    rows, report = transfer.read_reporting(data, filename, CADRE_COLUMNS, progress, key=("code",))
     present = _present(data, filename, CADRE_COLUMNS)
     unit_map = _units_by_code(session, {v["unit_code"] for _n, v in rows})
     existing = _cadres_by_code(session, {v["code"] for _n, v in rows})
@@ -289,10 +285,7 @@ def import_training(session: Session, actor: Actor, data: bytes, filename: str, 
     """Upsert training records by (cadre, year, course). A course already recorded from class
     attendance or an approved claim is left as it is: it counts once."""
     actor.require("training.edit")
-    report = transfer.reporter(progress)
-    report("reading", 0, 0)
-    rows = read_table(data, filename, TRAINING_COLUMNS)
-    report("checking", 0, len(rows))
+    rows, report = transfer.read_reporting(data, filename, TRAINING_COLUMNS, progress)
     cadres = _cadres_by_code(session, {v["cadre_code"] for _n, v in rows})
     problems = _cadre_problems(Problems(filename, TRAINING_COLUMNS), rows, cadres, actor)
     seen: dict[tuple, int] = {}
@@ -384,10 +377,8 @@ def import_grades(session: Session, actor: Actor, data: bytes, filename: str, *,
                   progress: transfer.Progress | None = None, **_options) -> ImportResult:
     """Upsert annual grades by (cadre, year); reports units whose 优秀 share breaks the quota."""
     actor.require("grades.edit")
-    report = transfer.reporter(progress)
-    report("reading", 0, 0)
-    rows = read_table(data, filename, GRADE_COLUMNS, key=("cadre_code", "year"))
-    report("checking", 0, len(rows))
+    rows, report = transfer.read_reporting(data, filename, GRADE_COLUMNS, progress,
+                                           key=("cadre_code", "year"))
     cadres = _cadres_by_code(session, {v["cadre_code"] for _n, v in rows})
     _cadre_problems(Problems(filename, GRADE_COLUMNS), rows, cadres, actor).raise_if_any()
     report("saving", len(rows), len(rows))

@@ -22,7 +22,7 @@ from portal.errors import Invalid
 from portal.i18n import _
 from portal.models import ImportProgress
 from portal.plugins import collect
-from portal.tabular import ImportResult, Table, to_bytes
+from portal.tabular import ImportResult, Table, read_table, to_bytes
 
 
 @cache
@@ -75,6 +75,17 @@ def reporter(progress: Progress | None) -> Progress:
     """``progress`` (stage, done, total), or a reporter that tells nobody (the CLI, tests).
     Importers report ``reading``, ``checking`` (every few hundred rows) and ``saving``."""
     return progress or (lambda _stage, _done, _total: None)
+
+
+def read_reporting(data: bytes, filename: str, columns, progress: Progress | None,
+                   key: tuple[str, ...] = ()) -> tuple[list, Progress]:
+    """``tabular.read_table`` between the ``reading`` and ``checking`` reports: the rows and
+    the reporter for the importer's later stages."""
+    report = reporter(progress)
+    report("reading", 0, 0)
+    rows = read_table(data, filename, columns, key=key)
+    report("checking", 0, len(rows))
+    return rows, report
 
 
 def progress_recorder(session_factory, token: str, user_id: int | None):
