@@ -72,8 +72,7 @@ CATALOGUE: tuple[MeasureSpec, ...] = (
     MeasureSpec(M.ADMONISHMENT, "诫勉", F.FIRST, 6, B.PROMOTION, SRC_ADMONISH),
     MeasureSpec(M.CIRCULAR, "通报", F.FIRST, 0, B.NONE, SRC_ACCOUNTABILITY),
     MeasureSpec(M.PARTY_WARNING, "警告", F.SECOND, 12, B.PROMOTION, SRC_PARTY, follow_up=True),
-    MeasureSpec(M.PARTY_SERIOUS_WARNING, "严重警告", F.SECOND, 18, B.PROMOTION, SRC_PARTY,
-                follow_up=True),
+    MeasureSpec(M.PARTY_SERIOUS_WARNING, "严重警告", F.SECOND, 18, B.PROMOTION, SRC_PARTY, follow_up=True),
     MeasureSpec(M.GOV_WARNING, "政务警告", F.SECOND, 6, B.PROMOTION, SRC_GOV, follow_up=True),
     MeasureSpec(M.GOV_DEMERIT, "记过", F.SECOND, 12, B.PROMOTION, SRC_GOV, follow_up=True),
     MeasureSpec(M.GOV_MAJOR_DEMERIT, "记大过", F.SECOND, 18, B.PROMOTION, SRC_GOV, follow_up=True),
@@ -82,8 +81,7 @@ CATALOGUE: tuple[MeasureSpec, ...] = (
                 first_phase=(B.NO_LEADING_POST, 12), follow_up=True),
     MeasureSpec(M.REMOVAL, "免职", F.SECOND, 24, B.PROMOTION, SRC_RESIGN,
                 first_phase=(B.NO_LEADING_POST, 12), follow_up=True),
-    MeasureSpec(M.PARTY_POST_REMOVAL, "撤销党内职务", F.THIRD, 24, B.EQUAL_OR_HIGHER_POST,
-                SRC_PARTY,
+    MeasureSpec(M.PARTY_POST_REMOVAL, "撤销党内职务", F.THIRD, 24, B.EQUAL_OR_HIGHER_POST, SRC_PARTY,
                 follow_up=True),
     MeasureSpec(M.PARTY_PROBATION, "留党察看", F.THIRD, 24, B.EQUAL_OR_HIGHER_POST, SRC_PARTY,
                 follow_up=True, probation=True),
@@ -93,10 +91,8 @@ CATALOGUE: tuple[MeasureSpec, ...] = (
     MeasureSpec(M.GOV_EXPULSION, "开除", F.THIRD, None, B.ALL, SRC_GOV),
     MeasureSpec(M.DEMOTION, "降职", F.THIRD, 24, B.PROMOTION, SRC_UP_DOWN, follow_up=True),
     MeasureSpec(M.JUDICIAL_TRANSFER, "移送司法", F.FOURTH, None, B.ALL, SRC_JUDICIAL),
-    MeasureSpec(M.ORG_INSPECTION, "检查", F.FIRST, 0, B.NONE, SRC_ACCOUNTABILITY,
-                subject=SubjectKind.UNIT),
-    MeasureSpec(M.ORG_CIRCULAR, "通报", F.FIRST, 0, B.NONE, SRC_ACCOUNTABILITY,
-                subject=SubjectKind.UNIT),
+    MeasureSpec(M.ORG_INSPECTION, "检查", F.FIRST, 0, B.NONE, SRC_ACCOUNTABILITY, subject=SubjectKind.UNIT),
+    MeasureSpec(M.ORG_CIRCULAR, "通报", F.FIRST, 0, B.NONE, SRC_ACCOUNTABILITY, subject=SubjectKind.UNIT),
     MeasureSpec(M.ORG_REORGANIZATION, "改组", F.SECOND, 0, B.NONE, SRC_ACCOUNTABILITY,
                 subject=SubjectKind.UNIT),
 )
@@ -107,8 +103,7 @@ del M, F, B
 # "通报" alone means the circular on a cadre; the organization's is "通报（组织）".
 MEASURE_ALIASES = {
     "党内警告": "party_warning", "党内严重警告": "party_serious_warning", "政务记过": "gov_demerit",
-    "政务记大过": "gov_major_demerit", "政务降级": "gov_downgrade",
-                   "政务撤职": "gov_dismissal_post",
+    "政务记大过": "gov_major_demerit", "政务降级": "gov_downgrade", "政务撤职": "gov_dismissal_post",
     "政务开除": "gov_expulsion", "通报批评": "circular", "检查（组织）": "org_inspection",
     "检查(组织)": "org_inspection", "通报（组织）": "org_circular", "通报(组织)": "org_circular",
     "责令作出书面检查": "org_inspection", "移送司法机关": "judicial_transfer",
@@ -247,10 +242,8 @@ def effect_of(code: MeasureType | str, decided_on: date, *, probation_years: int
     elif stops and ended_by is None:
         ended_by = min(stops)[1]
     if not phases:
-        return Effect(code, decided_on, decided_on, BlockKind.NONE, (), ended_by, outcome,
-                      spec.source)
-    return Effect(code, decided_on, phases[-1].until, phases[0].blocks, tuple(phases), ended_by,
-                  outcome,
+        return Effect(code, decided_on, decided_on, BlockKind.NONE, (), ended_by, outcome, spec.source)
+    return Effect(code, decided_on, phases[-1].until, phases[0].blocks, tuple(phases), ended_by, outcome,
                   spec.source)
 
 
@@ -301,8 +294,7 @@ def transition_problem(current: CaseStage, target: CaseStage) -> str | None:
     if target == current:
         return N_("The case is already at this stage.")
     if target not in TRANSITIONS[CaseStage(current)]:
-        return N_("A case at stage “%(current)s” cannot move to “%(target)s”; allowed next: "
-                  "%(allowed)s.")
+        return N_("A case at stage “%(current)s” cannot move to “%(target)s”; allowed next: %(allowed)s.")
     return None
 
 
@@ -311,8 +303,7 @@ def allowed_next(current: CaseStage) -> tuple[CaseStage, ...]:
 
 
 def stage_deadline(stage: CaseStage, stage_since: date, filed_on: date | None,
-                   extended_months: int = 0,
-                   limits: Mapping[str, dict] | None = None) -> date | None:
+                   extended_months: int = 0, limits: Mapping[str, dict] | None = None) -> date | None:
     """The last day allowed for the current stage, or None when the stage has no limit."""
     rule = (limits or DEFAULT_STAGE_LIMITS).get(CaseStage(stage).value)
     if not rule or rule.get("months") is None:
@@ -332,14 +323,12 @@ def is_overdue(deadline: date | None, today: date) -> bool:
     return deadline is not None and today > deadline
 
 
-def extension_problem(stage: CaseStage, extensions_so_far: int,
-                      rule: Mapping | None = None) -> str | None:
+def extension_problem(stage: CaseStage, extensions_so_far: int, rule: Mapping | None = None) -> str | None:
     rule = rule or DEFAULT_EXTENSION
     if CaseStage(stage).value not in rule["stages"]:
         return N_("Only the investigation time limit can be extended.")
     if extensions_so_far >= int(rule["max"]):
-        return N_("The time limit of this case has already been extended %(n)s time(s), the most "
-                  "allowed.")
+        return N_("The time limit of this case has already been extended %(n)s time(s), the most allowed.")
     return None
 
 
@@ -361,22 +350,14 @@ class Criterion:
 DISTINCTION, CONDITION, EXCLUSION = "distinction", "condition", "exclusion"
 CRITERIA: tuple[Criterion, ...] = (
     # The "three distinctions" (三个区分开来, 2016).
-    Criterion("reform_inexperience",
-              N_("A mistake from lack of experience in reform and trial, not a knowing violation"),
-              DISTINCTION),
-    Criterion("exploration_unrestricted",
-              N_("A mistake in exploration not yet explicitly restricted, not persisting after a "
-                 "prohibition"), DISTINCTION),
-    Criterion("development_unintentional",
-              N_("An unintentional error in promoting development, not a violation for personal "
-                 "gain"), DISTINCTION),
+    Criterion("reform_inexperience", N_("A mistake from lack of experience in reform and trial, not a knowing violation"), DISTINCTION),
+    Criterion("exploration_unrestricted", N_("A mistake in exploration not yet explicitly restricted, not persisting after a prohibition"), DISTINCTION),
+    Criterion("development_unintentional", N_("An unintentional error in promoting development, not a violation for personal gain"), DISTINCTION),
     # Typical conditions (local 容错纠错 rules).
-    Criterion("followed_procedure",
-              N_("Followed decision procedures (collective decision, legal basis)"), CONDITION),
+    Criterion("followed_procedure", N_("Followed decision procedures (collective decision, legal basis)"), CONDITION),
     Criterion("public_interest", N_("Acted for the public, no personal gain"), CONDITION),
     Criterion("not_prohibited", N_("Not explicitly prohibited at the time"), CONDITION),
-    Criterion("corrected_initiative", N_("Took the initiative to correct and limit losses"),
-              CONDITION),
+    Criterion("corrected_initiative", N_("Took the initiative to correct and limit losses"), CONDITION),
     Criterion("no_serious_loss", N_("No serious loss or bad social impact"), CONDITION),
     Criterion("not_repeated", N_("Not a repeated mistake"), CONDITION),
     # Typical exclusions: any of them rules tolerance out.
@@ -386,8 +367,7 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("excl_serious_consequences", N_("Exclusion: serious consequences"), EXCLUSION),
 )
 CRITERIA_BY_CODE = {c.code: c for c in CRITERIA}
-TOLERANCE_SOURCE = ("关于进一步激励广大干部新时代新担当新作为的意见 (2018); 三个区分开来 (2016); "
-                    "local 容错纠错 rules")
+TOLERANCE_SOURCE = "关于进一步激励广大干部新时代新担当新作为的意见 (2018); 三个区分开来 (2016); local 容错纠错 rules"
 
 
 @dataclass(frozen=True)
@@ -413,12 +393,8 @@ def tolerance_advice(checks: Mapping[str, bool]) -> ToleranceAdvice:
 
 def decision_problem(outcome: ToleranceOutcome, checks: Mapping[str, bool]) -> str | None:
     """Tolerance (exempt or mitigated) is refused when a typical exclusion is ticked."""
-    if (
-        ToleranceOutcome(outcome) != ToleranceOutcome.NOT_TOLERATED
-        and tolerance_advice(checks).exclusions
-    ):
-        return N_("An exclusion is ticked in the checklist, so the application can only be “not "
-                  "tolerated”.")
+    if ToleranceOutcome(outcome) != ToleranceOutcome.NOT_TOLERATED and tolerance_advice(checks).exclusions:
+        return N_("An exclusion is ticked in the checklist, so the application can only be “not tolerated”.")
     return None
 
 
@@ -439,8 +415,7 @@ DEFAULT_NAME_CLEARING_MONTHS = 1  # 澄清正名 within a month of the finding
 DEFAULT_APPLICATION_WINDOW_MONTHS = 1  # 容错 application within a month of the finding
 
 
-def follow_up_window(decided_on: date,
-                     months: tuple[int, int] = DEFAULT_FOLLOW_UP_MONTHS) -> tuple[date, date]:
+def follow_up_window(decided_on: date, months: tuple[int, int] = DEFAULT_FOLLOW_UP_MONTHS) -> tuple[date, date]:
     """The earliest and the last day of the follow-up visit to a sanctioned cadre."""
     return add_months(decided_on, months[0]), add_months(decided_on, months[1])
 

@@ -32,8 +32,7 @@ class TrainingMode(LabeledEnum):
 
 
 TRAINING_MODE_ALIASES = {"线上": "online", "网络": "online", "网络培训": "online", "网上": "online",
-                         "线下": "offline", "面授": "offline", "集中培训": "offline",
-                         "脱产": "offline"}
+                         "线下": "offline", "面授": "offline", "集中培训": "offline", "脱产": "offline"}
 
 
 class RecordSource(LabeledEnum):
@@ -92,8 +91,7 @@ class DecisionType(LabeledEnum):
     @property
     def positive(self) -> bool:
         """Decisions that advance or reward a cadre, which blocks forbid."""
-        return self in (DecisionType.PROMOTION, DecisionType.RANK_PROMOTION,
-                        DecisionType.COMMENDATION)
+        return self in (DecisionType.PROMOTION, DecisionType.RANK_PROMOTION, DecisionType.COMMENDATION)
 
 
 class DecisionStatus(LabeledEnum):

@@ -22,11 +22,8 @@ from portal.tabular import choice
 def grades_for_cadre(session: Session, actor: Actor, cadre: Cadre) -> list[tuple[int, str]]:
     """``[(year, grade code)]`` latest first: reviewers in scope and the cadre themself."""
     actor.require_cadre(cadre, scope.GRADES)
-    rows = session.execute(
-        select(CadreAppraisal.year, CadreAppraisal.grade)
-        .where(CadreAppraisal.cadre_id == cadre.id)
-        .order_by(CadreAppraisal.year.desc())
-    )
+    rows = session.execute(select(CadreAppraisal.year, CadreAppraisal.grade)
+                           .where(CadreAppraisal.cadre_id == cadre.id).order_by(CadreAppraisal.year.desc()))
     return [(year, AppraisalGrade(grade).value) for year, grade in rows]
 
 
@@ -46,8 +43,7 @@ class QuotaRow:
     check: rules.QuotaCheck
 
 
-def quota_checks(session: Session, actor: Actor, year: int,
-                 unit_ids: list[int] | None = None) -> list[QuotaRow]:
+def quota_checks(session: Session, actor: Actor, year: int, unit_ids: list[int] | None = None) -> list[QuotaRow]:
     """The 优秀 quota of each unit in scope for ``year`` (units with grades only)."""
     actor.require("cadres.view")
     stmt = (select(CadreAppraisal.unit_id, CadreAppraisal.year, CadreAppraisal.grade)
@@ -58,8 +54,7 @@ def quota_checks(session: Session, actor: Actor, year: int,
     checks = rules.check_excellent_quota(session.execute(stmt).all(), quotas_by_unit_id(session),
                                          cadre_settings.excellent_quota(session))
     names = {uid: (code, name) for uid, code, name in session.execute(
-        select(Unit.id, Unit.code,
-               Unit.name).where(Unit.id.in_([c.unit_id for c in checks])))} if checks else {}
+        select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_([c.unit_id for c in checks])))} if checks else {}
     return [QuotaRow(c.unit_id, *names[c.unit_id], c) for c in checks]
 
 
@@ -76,8 +71,7 @@ def grade_years(session: Session, actor: Actor) -> list[int]:
     return sorted(session.scalars(select(CadreAppraisal.year).distinct()), reverse=True)
 
 
-def set_grade(session: Session, actor: Actor, cadre_code: str, year, grade) -> tuple[CadreAppraisal,
-                                                                                     rules.QuotaCheck]:
+def set_grade(session: Session, actor: Actor, cadre_code: str, year, grade) -> tuple[CadreAppraisal, rules.QuotaCheck]:
     """Record one cadre's grade for a year (reviewers in scope); returns the unit's quota check
     so the page can warn when 优秀 exceeds the quota."""
     cadre = visible_cadre(session, actor, code=cadre_code, permissions=scope.GRADES)

@@ -23,49 +23,28 @@ EXCELLENT_QUOTA = "cadres.excellent_quota"
 EXCELLENT_QUOTA_BY_UNIT = "cadres.excellent_quota_by_unit"
 
 DEFAULTS: dict[str, Default] = {
-    DAY_HOURS: Default(8,
-                       N_("干部教育培训工作条例 (2023): one day of training counts as 8 class "
-                          "hours"),
+    DAY_HOURS: Default(8, N_("干部教育培训工作条例 (2023): one day of training counts as 8 class hours"),
                        N_("Class hours per training day")),
-    FIVE_YEAR_CYCLE_START: Default(2023,
-                                   N_("全国干部教育培训规划 (2023–2027): five-year cycles start "
-                                      "in 2023"),
+    FIVE_YEAR_CYCLE_START: Default(2023, N_("全国干部教育培训规划 (2023–2027): five-year cycles start in 2023"),
                                    N_("First year of the five-year training cycle")),
-    EXCELLENT_QUOTA: Default(0.20,
-                             N_("公务员考核规定 (2020): 优秀 at most 20% of those assessed in a "
-                                "unit"),
+    EXCELLENT_QUOTA: Default(0.20, N_("公务员考核规定 (2020): 优秀 at most 20% of those assessed in a unit"),
                              N_("Share of cadres a unit may grade Excellent")),
-    EXCELLENT_QUOTA_BY_UNIT: Default({},
-                                     N_("local practice: some units use 15%; {unit code: share}"),
+    EXCELLENT_QUOTA_BY_UNIT: Default({}, N_("local practice: some units use 15%; {unit code: share}"),
                                      N_("Units with their own Excellent share")),
     **{
         "cadres.eligibility." + key: Default(value, source, label)
         for key, (value, source, label) in {
-            "grade_window_years": (3,
-                                   N_("干部选拔任用工作条例 (2019): a 基本称职 or 不称职 grade in "
-                                      "the last 3 years blocks promotion"),
+            "grade_window_years": (3, N_("干部选拔任用工作条例 (2019): a 基本称职 or 不称职 grade in the last 3 years blocks promotion"),
                                    N_("Years a poor annual grade blocks promotion")),
-            "deputy_to_principal_months": (24,
-                                           N_("干部选拔任用工作条例 (2019) 第九条: deputy → "
-                                              "principal at the same level after 2 years"),
-                                           N_("Months in a deputy post before promotion to "
-                                              "principal")),
-            "principal_to_higher_deputy_months": (36,
-                                                  N_("干部选拔任用工作条例 (2019) 第九条: lower "
-                                                     "principal → higher deputy after 3 years"),
-                                                  N_("Months in a principal post before promotion "
-                                                     "to the next level")),
-            "rank_tenure_months": (24,
-                                   N_("公务员职务与职级并行规定 (2019): minimum years in the "
-                                      "current rank (default 2)"),
+            "deputy_to_principal_months": (24, N_("干部选拔任用工作条例 (2019) 第九条: deputy → principal at the same level after 2 years"),
+                                           N_("Months in a deputy post before promotion to principal")),
+            "principal_to_higher_deputy_months": (36, N_("干部选拔任用工作条例 (2019) 第九条: lower principal → higher deputy after 3 years"),
+                                                  N_("Months in a principal post before promotion to the next level")),
+            "rank_tenure_months": (24, N_("公务员职务与职级并行规定 (2019): minimum years in the current rank (default 2)"),
                                    N_("Months in the current rank before rank promotion")),
-            "recent_accountability_months": (12,
-                                             N_("local practice: accountability without an effect "
-                                                "period is noted for a year"),
+            "recent_accountability_months": (12, N_("local practice: accountability without an effect period is noted for a year"),
                                              N_("Months a talk, criticism or circular is noted")),
-            "unit_veto_blocks": (True,
-                                 N_("local practice (this portal's default): a veto (一票否决) in "
-                                    "the unit's results blocks its leading cadres' promotion"),
+            "unit_veto_blocks": (True, N_("local practice (this portal's default): a veto (一票否决) in the unit's results blocks its leading cadres' promotion"),
                                  N_("A unit veto blocks its leaders' promotion (yes/no)")),
         }.items()
     },
@@ -147,11 +126,7 @@ def _quota_by_unit(session: Session, key: str, text: str) -> dict[str, float]:
     for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
         code, _sep, share = part.replace("：", ":").partition(":")
         pairs[code.strip()] = _share(share)
-    known = (
-        set(session.scalars(select(Unit.code).where(Unit.code.in_(list(pairs)))))
-        if pairs
-        else set()
-    )
+    known = set(session.scalars(select(Unit.code).where(Unit.code.in_(list(pairs))))) if pairs else set()
     unknown = sorted(set(pairs) - known)
     if unknown:
         raise Invalid(_("No unit has the code %(code)s.", code=", ".join(unknown)), field=key)
@@ -168,8 +143,7 @@ def parse_value(session: Session, key: str, text: str):
             return _quota_by_unit(session, key, text)
         return _PARSERS[key](text)
     except (ValueError, TypeError):
-        raise Invalid(_("“%(value)s” is not a valid value for this rule.", value=text),
-                      field=key) from None
+        raise Invalid(_("“%(value)s” is not a valid value for this rule.", value=text), field=key) from None
 
 
 def change(session: Session, actor, key: str, text: str):

@@ -85,8 +85,7 @@ def authenticate(session: Session, username: str, password: str, client_addr: st
     if user.locked_until and user.locked_until > now:
         _log_failure(session, username, client_addr, "locked", user)
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginFailed(_("Too many failed attempts: this account is locked for %(n)s more "
-                            "minute(s).",
+        raise LoginFailed(_("Too many failed attempts: this account is locked for %(n)s more minute(s).",
                             n=minutes))
     if not password_matches(user.password_hash, password):
         user.failed_logins += 1
@@ -94,11 +93,9 @@ def authenticate(session: Session, username: str, password: str, client_addr: st
         if locked:
             user.locked_until = now + timedelta(minutes=policy.minutes)
             user.failed_logins = 0
-        _log_failure(session, username, client_addr, "locked out" if locked else "wrong password",
-                     user)
+        _log_failure(session, username, client_addr, "locked out" if locked else "wrong password", user)
         if locked:
-            raise LoginFailed(_("Too many failed attempts: this account is locked for %(n)s "
-                                "minutes.",
+            raise LoginFailed(_("Too many failed attempts: this account is locked for %(n)s minutes.",
                                 n=policy.minutes))
         raise wrong
     user.failed_logins = 0
@@ -113,8 +110,7 @@ def authenticate(session: Session, username: str, password: str, client_addr: st
 def _log_failure(session: Session, username: str, client_addr: str, reason: str,
                  user: User | None = None) -> None:
     actor = Actor.for_user(user, client_addr) if user is not None else None
-    audit.log(session, actor, "login.failed", entity_type="app_user",
-              entity_id=user.id if user else "",
+    audit.log(session, actor, "login.failed", entity_type="app_user", entity_id=user.id if user else "",
               summary={"username": username, "reason": reason}, username=username,
               client_addr=client_addr)
 
@@ -153,11 +149,6 @@ def change_password(session: Session, actor: Actor, current: str, new: str) -> N
 
 def list_users(session: Session, actor: Actor) -> list[User]:
     actor.require("users.manage")
-    return list(
-        session.scalars(
-            select(User)
-            .join(Unit, User.unit_id == Unit.id)
-            .where(actor.unit_clause())
-            .order_by(User.username)
-        )
-    )
+    return list(session.scalars(
+        select(User).join(Unit, User.unit_id == Unit.id).where(actor.unit_clause()).order_by(User.username)
+    ))

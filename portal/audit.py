@@ -90,17 +90,10 @@ def log(session: Session, actor: Actor | None, action: str, entity: Any = None, 
         identity = inspect(entity).identity
         entity_id = entity_id or (identity[0] if identity else "")
     event = AuditEvent(
-        seq=seq,
-        at=utcnow(),
-        actor_id=actor.user_id if actor else None,
-        actor=(actor.username if actor else username) or username,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id or ""),
-        summary=jsonable(summary or {}),
-        client_addr=client_addr
-        if client_addr is not None
-        else (actor.client_addr if actor else ""),
+        seq=seq, at=utcnow(), actor_id=actor.user_id if actor else None,
+        actor=(actor.username if actor else username) or username, action=action,
+        entity_type=entity_type, entity_id=str(entity_id or ""), summary=jsonable(summary or {}),
+        client_addr=client_addr if client_addr is not None else (actor.client_addr if actor else ""),
         prev_hash=prev,
     )
     event.hash = event_hash(event)
@@ -125,10 +118,7 @@ def verify(session: Session, batch: int = 5000) -> Verification:
     expected_prev, expected_seq, last_seq = GENESIS, 1, 0
     while True:
         events = session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.seq > last_seq)
-            .order_by(AuditEvent.seq)
-            .limit(batch)
+            select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
         ).all()
         if not events:
             break
@@ -139,9 +129,7 @@ def verify(session: Session, batch: int = 5000) -> Verification:
             if event.prev_hash != expected_prev:
                 result.problems.append(f"seq {event.seq}: does not follow the previous event")
             if event_hash(event) != event.hash:
-                result.problems.append(
-                    f"seq {event.seq}: contents were changed after it was written"
-                )
+                result.problems.append(f"seq {event.seq}: contents were changed after it was written")
             expected_prev, expected_seq, last_seq = event.hash, event.seq + 1, event.seq
     head = session.get(AuditHead, 1)
     if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):

@@ -99,8 +99,7 @@ def _refuse(expired: bool = False):
     if _wants_page():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?"),
                                 expired=1 if expired else None))
-    message = _("Your session has expired; please log in again.") if expired else _("Please log "
-                                                                                    "in.")
+    message = _("Your session has expired; please log in again.") if expired else _("Please log in.")
     return jsonify(error=message, login="/login"), 401
 
 
@@ -129,8 +128,7 @@ def guard():
 
 def set_csrf_cookie(response):
     """Dash sends this cookie back as the X-CSRFToken header on every callback."""
-    fresh_page = request.method == "GET" and not request.path.startswith(("/assets/",
-                                                                          "/_dash-component-suites/"))
+    fresh_page = request.method == "GET" and not request.path.startswith(("/assets/", "/_dash-component-suites/"))
     if current_user.is_authenticated and (fresh_page or CSRF_COOKIE not in request.cookies):
         response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Strict",
                             secure=_config().secure_cookies, httponly=False)
@@ -149,11 +147,8 @@ def login():
         error = _("Your session has expired; please log in again.")
     if request.method == "POST":
         if not form.validate_on_submit():
-            error = (
-                _("Please enter your username and password.")
-                if not form.csrf_token.errors
-                else _("The form has expired; please try again.")
-            )
+            error = _("Please enter your username and password.") if not form.csrf_token.errors else \
+                _("The form has expired; please try again.")
         else:
             error = _attempt_login(form.username.data, form.password.data)
             if error is None:
@@ -217,21 +212,17 @@ def _unexpected_error(error: Exception):
         return error
     if not request.path.startswith("/_dash-update-component"):
         raise error
-    current_app.logger.exception("callback failed: %s",
-                                 request.get_json(silent=True, cache=True) and
+    current_app.logger.exception("callback failed: %s", request.get_json(silent=True, cache=True) and
                                  request.get_json(silent=True).get("output"))
     if isinstance(error, ValueError | TypeError | LookupError | AttributeError):
         return jsonify(error=_("The request is not valid for this page; please reload it.")), 400
-    return jsonify(
-        error=_("Something went wrong and it was recorded; please reload the page.")
-    ), 500
+    return jsonify(error=_("Something went wrong and it was recorded; please reload the page.")), 500
 
 
 def _csrf_error(_error: CSRFError):
     message = _("The form has expired or did not come from this portal; please try again.")
     if request.path == "/login":
-        return render_template("login.html", form=LoginForm(), error=message, lang=current_lang(),
-                               _=_), 400
+        return render_template("login.html", form=LoginForm(), error=message, lang=current_lang(), _=_), 400
     return jsonify(error=message), 400
 
 
@@ -245,8 +236,7 @@ def init_app(server: Flask, config: Config) -> None:
                       default_limits=[], strategy="fixed-window")
     server.register_blueprint(bp)
     # Decorated limits are checked by the wrapper, so the wrapper must be the view.
-    server.view_functions["auth.login"] = limiter.limit(config.login_rate_limit,
-                                                        methods=["POST"])(login)
+    server.view_functions["auth.login"] = limiter.limit(config.login_rate_limit, methods=["POST"])(login)
     server.after_request(set_csrf_cookie)
     server.register_error_handler(PortalError, _portal_error)
     server.register_error_handler(CSRFError, _csrf_error)

@@ -40,8 +40,7 @@ def user_errors(command):
             fail(error.message)
         except (OperationalError, ProgrammingError) as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            fail(f"the database cannot be used ({reason}); "
-                 "check DATABASE_URL and run `portal init-db`")
+            fail(f"the database cannot be used ({reason}); check DATABASE_URL and run `portal init-db`")
         except OSError as error:
             fail(f"{error.filename or ''}: {error.strerror or error}")
 
@@ -91,8 +90,7 @@ def serve(host: str, port: int) -> None:
 
 
 @main.command()
-@click.option("--scale", type=click.Choice(["small", "city", "large"]), default="small",
-              show_default=True,
+@click.option("--scale", type=click.Choice(["small", "city", "large"]), default="small", show_default=True,
               help="small: ~300 units and 1,500 cadres; large: ~3,000 units and 50,000 cadres.")
 @click.option("--db", "url", default=None, help="Database URL (default: instance/demo.sqlite).")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -123,12 +121,10 @@ def user() -> None:
 
 @user.command("create")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["admin", "reviewer", "inspector", "cadre"]),
-              required=True)
+@click.option("--role", type=click.Choice(["admin", "reviewer", "inspector", "cadre"]), required=True)
 @click.option("--unit", "unit_code", help="Code of the unit whose subtree the user sees.")
 @click.option("--cadre", "cadre_code", help="Code of the cadre a cadre login belongs to.")
-@click.option("--name", "display_name",
-              help="Display name (default: the username or the cadre's name).")
+@click.option("--name", "display_name", help="Display name (default: the username or the cadre's name).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @user_errors
 def user_create(username, role, unit_code, cadre_code, display_name, password_stdin) -> None:
@@ -154,8 +150,7 @@ def user_create(username, role, unit_code, cadre_code, display_name, password_st
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
 @user_errors
 def import_file(kind: str, file: Path, period: str | None, dry_run: bool) -> None:
-    """Import a CSV or XLSX file of KIND: units indicators scores cadres training measures grades
-    cases."""
+    """Import a CSV or XLSX file of KIND: units indicators scores cadres training measures grades cases."""
     data = file.read_bytes()
     with db.standalone(engine()) as session:
         result = transfer.run_import(session, Actor.system(session), kind, data, str(file),
@@ -183,8 +178,7 @@ def export_file(kind: str, file: Path, period: str | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @user_errors
 def backup(file: Path) -> None:
-    """Back up the database to FILE (.sqlite: SQLite online backup; .json or .json.gz: portable
-    dump)."""
+    """Back up the database to FILE (.sqlite: SQLite online backup; .json or .json.gz: portable dump)."""
     from portal import backup as backups
 
     click.echo(backups.backup(engine(), file))

@@ -42,8 +42,7 @@ class Unit(Base):
 
     __tablename__ = "unit"
     # varchar_pattern_ops lets PostgreSQL use the index for ``path LIKE '/1/5/%'``.
-    __table_args__ = (Index("ix_unit_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
-                      )
+    __table_args__ = (Index("ix_unit_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -127,8 +126,7 @@ class AuditEvent(Base):
     """One write, appended to a hash chain: ``hash`` covers this row and ``prev_hash``."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (UniqueConstraint("seq"),
-                      Index("ix_audit_event_entity", "entity_type", "entity_id"))
+    __table_args__ = (UniqueConstraint("seq"), Index("ix_audit_event_entity", "entity_type", "entity_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int]

@@ -26,8 +26,7 @@ SECTIONS = {  # navigation sections in menu order
 
 def home_path(actor: Actor) -> str:
     """The role's home page: the first page registered with ``home_for`` the role."""
-    candidates = [p for p in dash.page_registry.values() if actor.role.value in p.get("home_for",
-                                                                                      ())]
+    candidates = [p for p in dash.page_registry.values() if actor.role.value in p.get("home_for", ())]
     candidates.sort(key=lambda p: p.get("order", 50))
     return candidates[0]["path"] if candidates else "/"
 
@@ -77,8 +76,7 @@ def language_switch() -> html.Form:
     other, label = ("en", "English") if current_lang() == "zh" else ("zh", "中文")
     return html.Form(
         [_hidden("csrf_token", generate_csrf()), _hidden("next", "/", id="lang-next"),
-         html.Button(label, name="lang", value=other, type="submit",
-                     className="btn btn-link nav-btn",
+         html.Button(label, name="lang", value=other, type="submit", className="btn btn-link nav-btn",
                      title=_("Switch language"))],
         method="POST", action="/lang", className="d-inline",
     )
@@ -109,8 +107,7 @@ def header(actor: Actor) -> dbc.Navbar:
                 dbc.NavbarBrand([html.Span(className="brand-mark", **{"aria-hidden": "true"}),
                                  html.Span(_("Party Building and Grassroots Governance Portal"),
                                            className="brand-text")],
-                                href=home_path(actor),
-                                class_name="d-flex align-items-center gap-2"),
+                                href=home_path(actor), class_name="d-flex align-items-center gap-2"),
                 dbc.Nav(nav_items(actor), navbar=True, class_name="me-auto d-print-none"),
                 user_box,
             ],

@@ -95,8 +95,7 @@ class Problems:
         """A problem in ``row``'s column ``key`` (or, for a pair of columns, keys)."""
         keys = [key] if isinstance(key, str) else list(key)
         column = ", ".join(self.headers.get(k, k) for k in keys)
-        self.items.append(RowProblem(self.name, row, column, "" if value is None else str(value),
-                                     reason))
+        self.items.append(RowProblem(self.name, row, column, "" if value is None else str(value), reason))
 
     def extend(self, problems: Iterable[RowProblem]) -> None:
         self.items.extend(problems)
@@ -122,8 +121,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = _("%(kind)s: %(rows)s rows, %(created)s new, %(updated)s updated, %(unchanged)s "
-                 "unchanged",
+        text = _("%(kind)s: %(rows)s rows, %(created)s new, %(updated)s updated, %(unchanged)s unchanged",
                  kind=self.kind, rows=self.rows, created=self.created, updated=self.updated,
                  unchanged=self.unchanged)
         if self.dry_run:
@@ -224,9 +222,7 @@ def decode_csv(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise PortalError(
-            _("The file is neither UTF-8 nor GBK text; save it as CSV or XLSX.")
-        ) from None
+        raise PortalError(_("The file is neither UTF-8 nor GBK text; save it as CSV or XLSX.")) from None
 
 
 def _xlsx_rows(data: bytes) -> list[list[Any]]:
@@ -268,8 +264,7 @@ def match_headers(header_row: Sequence[Any], columns: Sequence[Column]) -> dict[
         name = _normalize_header(header)
         for column in columns:
             forms = {column.key.lower(), _normalize_header(column.zh),
-                     _normalize_header(column.header),
-                     _normalize_header(f"{column.zh}({column.key})")}
+                     _normalize_header(column.header), _normalize_header(f"{column.zh}({column.key})")}
             if name in forms and column.key not in found:
                 found[column.key] = index
     return found
@@ -376,6 +371,5 @@ def to_bytes(table: Table, fmt: str, header_style: str = "key") -> bytes:
 def format_for(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise PortalError(_("Export files end in .csv or .xlsx, not %(suffix)s.",
-                            suffix=suffix or "''"))
+        raise PortalError(_("Export files end in .csv or .xlsx, not %(suffix)s.", suffix=suffix or "''"))
     return suffix[1:]

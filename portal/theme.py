@@ -24,8 +24,7 @@ SERIES = ["#4c6a8a", "#8aa1b8", "#6f8f72", "#c2a26b", "#9b8aa6", "#7f8c8d", "#a3
 
 # Unit grades 好/较好/一般/差 and cadre grades 优秀/称职/基本称职/不称职, best first.
 GRADE_COLOURS = ["#3d7a5a", "#8fb07a", "#d9a441", "#b23a2f"]
-STATUS = {"ok": "#3d7a5a", "warn": "#d9a441", "bad": "#b23a2f", "info": "#4c6a8a",
-          "none": "#aab4be"}
+STATUS = {"ok": "#3d7a5a", "warn": "#d9a441", "bad": "#b23a2f", "info": "#4c6a8a", "none": "#aab4be"}
 
 # Sequential scale for scores (low → high), readable for colour-blind users.
 SCORE_SCALE = [[0.0, "#b23a2f"], [0.35, "#e3b36b"], [0.6, "#e9eef2"], [1.0, "#3d6f8f"]]

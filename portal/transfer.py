@@ -43,11 +43,9 @@ def _lookup(registry: dict, kind: str):
 
 
 def run_import(session: Session, actor: Actor, kind: str, data: bytes, filename: str, *,
-               dry_run: bool = False, period: str | None = None,
-               progress: Progress | None = None) -> ImportResult:
+               dry_run: bool = False, period: str | None = None, progress: Progress | None = None) -> ImportResult:
     importer = _lookup(importers(), kind)
-    result = importer(session, actor, data, filename, dry_run=dry_run, period=period,
-                      progress=progress)
+    result = importer(session, actor, data, filename, dry_run=dry_run, period=period, progress=progress)
     result.dry_run = dry_run
     if dry_run:
         session.rollback()

@@ -94,8 +94,7 @@ def page_header(title: str, subtitle: str | None = None, actions: Any = None) ->
 def kpi(label: str, value: Any, hint: str | None = None, tone: str = "neutral") -> dbc.Card:
     """A headline number with its label and, optionally, a one-line explanation."""
     return dbc.Card(
-        dbc.CardBody([html.Div(label, className="kpi-label"),
-                      html.Div(value, className="kpi-value"),
+        dbc.CardBody([html.Div(label, className="kpi-label"), html.Div(value, className="kpi-value"),
                       html.Div(hint, className="kpi-hint") if hint else None]),
         className=f"kpi kpi-{tone}",
     )
@@ -144,8 +143,7 @@ AG_GRID_ZH = {
     "notContains": "不包含", "startsWith": "开头是", "endsWith": "结尾是", "blank": "为空",
     "notBlank": "不为空", "lessThan": "小于", "greaterThan": "大于", "inRange": "范围",
     "andCondition": "且", "orCondition": "或", "applyFilter": "应用", "resetFilter": "重置",
-    "clearFilter": "清除", "pageSizeSelectorLabel": "每页行数：",
-              "ariaPageSizeSelectorLabel": "每页行数",
+    "clearFilter": "清除", "pageSizeSelectorLabel": "每页行数：", "ariaPageSizeSelectorLabel": "每页行数",
     "searchOoo": "搜索…", "selectAll": "全选", "blanks": "（空）",
 }
 
@@ -159,13 +157,11 @@ def grid(id: Any, rows: list[dict], columns: list[dict], *, height: int = 420, p
                "localeText": {**(AG_GRID_ZH if current_lang() == "zh" else {}),
                               "noRowsToShow": _("Nothing to show")}}
     if selectable:
-        options["rowSelection"] = {"mode": "singleRow", "checkboxes": False,
-                                   "enableClickSelection": True}
+        options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
     options.update(kwargs.pop("dashGridOptions", {}))
     return dag.AgGrid(
         id=id, rowData=rows, columnDefs=columns, dashGridOptions=options,
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80,
-                       "wrapHeaderText": True,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80, "wrapHeaderText": True,
                        "autoHeaderHeight": True,
                        **kwargs.pop("defaultColDef", {})},
         columnSize="responsiveSizeToFit", className="ag-theme-quartz portal-grid",
@@ -181,19 +177,16 @@ def field(label: str, control: Any, width: int = 3, hint: str | None = None) -> 
                     html.Div(hint, className="form-text") if hint else None], md=width)
 
 
-DROPDOWN_ZH = {"select_all": "全选", "deselect_all": "全不选",
-               "selected_count": "已选 {num_selected} 项",
+DROPDOWN_ZH = {"select_all": "全选", "deselect_all": "全不选", "selected_count": "已选 {num_selected} 项",
                "search": "搜索", "clear_search": "清除搜索", "clear_selection": "清除选择",
                "no_options_found": "没有匹配的选项"}
 
 
-def dropdown(id: Any, options: list[dict], value: Any = None, *, multi: bool = False,
-             placeholder: str = "",
+def dropdown(id: Any, options: list[dict], value: Any = None, *, multi: bool = False, placeholder: str = "",
              clearable: bool = True, **kwargs) -> dcc.Dropdown:
     """A dropdown whose own texts (search, select all…) follow the page language."""
     return dcc.Dropdown(id=id, options=options, value=value, multi=multi, placeholder=placeholder,
-                        clearable=clearable, labels=DROPDOWN_ZH if current_lang() == "zh" else None,
-                        **kwargs)
+                        clearable=clearable, labels=DROPDOWN_ZH if current_lang() == "zh" else None, **kwargs)
 
 
 def unit_options(session, actor) -> list[dict]:
@@ -202,8 +195,7 @@ def unit_options(session, actor) -> list[dict]:
 
     found = units.units_in_scope(session, actor)
     top = min((u.path.count("/") for u in found), default=0)
-    return [{"label": "\u3000" * (u.path.count("/") - top) + u.name, "value": u.id,
-             "search": u.code}
+    return [{"label": "\u3000" * (u.path.count("/") - top) + u.name, "value": u.id, "search": u.code}
             for u in found]
 
 

@@ -16,8 +16,7 @@ PASSWORD = "Portal#2026"
 _HASH = hash_password(PASSWORD)
 
 
-def unit(session: Session, code: str, name: str, level: UnitLevel,
-         parent: Unit | None = None) -> Unit:
+def unit(session: Session, code: str, name: str, level: UnitLevel, parent: Unit | None = None) -> Unit:
     created = Unit(code=code, name=name, level=level, parent=parent, path="")
     session.add(created)
     session.flush()
@@ -26,14 +25,11 @@ def unit(session: Session, code: str, name: str, level: UnitLevel,
     return created
 
 
-def cadre(session: Session, code: str, name: str, unit_: Unit, *,
-          rank: Rank | None = Rank.TOWNSHIP_DEPUTY,
-          category: CadreCategory = CadreCategory.LEADING,
-          leader_role: LeaderRole = LeaderRole.DEPUTY,
+def cadre(session: Session, code: str, name: str, unit_: Unit, *, rank: Rank | None = Rank.TOWNSHIP_DEPUTY,
+          category: CadreCategory = CadreCategory.LEADING, leader_role: LeaderRole = LeaderRole.DEPUTY,
           position: str = "副主任", position_since: date = date(2022, 1, 1),
           rank_since: date = date(2022, 1, 1)) -> Cadre:
-    created = Cadre(code=code, name=name, gender=Gender.FEMALE, birth_date=date(1985, 5, 1),
-                    unit=unit_,
+    created = Cadre(code=code, name=name, gender=Gender.FEMALE, birth_date=date(1985, 5, 1), unit=unit_,
                     position=position, rank=rank, category=category, leader_role=leader_role,
                     position_since=position_since, rank_since=rank_since, party_member=True)
     session.add(created)
@@ -41,10 +37,8 @@ def cadre(session: Session, code: str, name: str, unit_: Unit, *,
     return created
 
 
-def user(session: Session, username: str, role: Role, unit_: Unit,
-         cadre_: Cadre | None = None) -> User:
-    created = User(username=username, display_name=username, password_hash=_HASH, role=role,
-                   unit=unit_,
+def user(session: Session, username: str, role: Role, unit_: Unit, cadre_: Cadre | None = None) -> User:
+    created = User(username=username, display_name=username, password_hash=_HASH, role=role, unit=unit_,
                    cadre=cadre_, session_nonce=f"n-{username}", lang="en")
     session.add(created)
     session.flush()

@@ -60,8 +60,7 @@ def test_no_callback_gives_a_cadre_another_cadres_data(app, client, session):
         outputs = _outputs(key)
         first = spec["inputs"][0] if spec["inputs"] else {"id": "x", "property": "y"}
         body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-                "inputs": _items(spec["inputs"], values),
-                "state": _items(spec.get("state", []), values),
+                "inputs": _items(spec["inputs"], values), "state": _items(spec.get("state", []), values),
                 "changedPropIds": [f"{first['id']}.{first['property']}"]}
         response = client.post("/_dash-update-component", json=body, headers=headers)
         checked += 1

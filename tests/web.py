@@ -19,8 +19,7 @@ def login_token(client) -> str:
 
 def login(client, username: str, password: str = PASSWORD, follow: bool = False):
     token = login_token(client)
-    return client.post("/login",
-                       data={"username": username, "password": password, "csrf_token": token},
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
                        follow_redirects=follow)
 
 
@@ -44,19 +43,15 @@ def callback(client, outputs: list[tuple[Any, str]], inputs: list[tuple[Any, str
     def prop(item):
         return {"id": item[0], "property": item[1], "value": item[2]}
 
-    output_str = (".." + "...".join(f"{_id(i)}.{p}" for i,
-                                    p in outputs) + "..") if len(outputs) > 1 \
+    output_str = (".." + "...".join(f"{_id(i)}.{p}" for i, p in outputs) + "..") if len(outputs) > 1 \
         else f"{_id(outputs[0][0])}.{outputs[0][1]}"
     body = {
         "output": output_str,
-        "outputs": [{"id": i, "property": p} for i, p in outputs]
-        if len(outputs) > 1
+        "outputs": [{"id": i, "property": p} for i, p in outputs] if len(outputs) > 1
         else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [prop(i) for i in inputs],
         "state": [prop(s) for s in state],
-        "changedPropIds": triggered
-        if triggered is not None
-        else [f"{_id(i[0])}.{i[1]}" for i in inputs[:1]],
+        "changedPropIds": triggered if triggered is not None else [f"{_id(i[0])}.{i[1]}" for i in inputs[:1]],
     }
     return client.post("/_dash-update-component", json=body,
                        headers=headers if headers is not None else csrf_header(client))

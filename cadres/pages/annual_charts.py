@@ -14,8 +14,7 @@ from portal.theme import GRADE_COLOURS, STATUS, empty_figure
 WIDTH = 640  # px; the print stylesheet keeps the section padding below 20 px a side
 HEIGHT = 300
 # measured from the figure's bottom edge, so it never meets the axis title whatever the height
-LEGEND_AT_BOTTOM = dict(orientation="h", yref="container", yanchor="bottom", y=0.01, xanchor="left",
-                        x=0,
+LEGEND_AT_BOTTOM = dict(orientation="h", yref="container", yanchor="bottom", y=0.01, xanchor="left", x=0,
                         traceorder="normal")
 FORM_COLOURS = ["#8aa1b8", "#d1b06b", "#c0745f", "#7a2e26"]  # as the accountability dashboard
 
@@ -29,13 +28,10 @@ def _count_bars(items: Sequence, colours, title: str, y_title: str, empty: str) 
     """One bar per category with its count on top, or the empty message."""
     if not sum(i.count for i in items):
         return _fixed(empty_figure(empty), 200)
-    figure = go.Figure(go.Bar(x=[i.label for i in items], y=[i.count for i in items],
-                              marker_color=colours,
-                              text=[i.count for i in items], textposition="outside",
-                              cliponaxis=False,
+    figure = go.Figure(go.Bar(x=[i.label for i in items], y=[i.count for i in items], marker_color=colours,
+                              text=[i.count for i in items], textposition="outside", cliponaxis=False,
                               hovertemplate="%{x}: %{y}<extra></extra>"))
-    figure.update_layout(title=title, yaxis=dict(title=y_title, rangemode="tozero"),
-                         showlegend=False,
+    figure.update_layout(title=title, yaxis=dict(title=y_title, rangemode="tozero"), showlegend=False,
                          margin=dict(t=56))
     return _fixed(figure)
 
@@ -52,11 +48,9 @@ def training_completion(rows: Sequence) -> go.Figure:
         return _fixed(empty_figure(_("No serving cadres in this unit.")), 200)
     ordered = list(reversed(rows))  # first unit on top
     figure = go.Figure()
-    for field, label, colour in (("complete", _("Completed"), STATUS["ok"]),
-                                 ("on_pace", _("On pace"), STATUS["info"]),
+    for field, label, colour in (("complete", _("Completed"), STATUS["ok"]), ("on_pace", _("On pace"), STATUS["info"]),
                                  ("behind", _("Behind schedule"), STATUS["bad"])):
-        figure.add_bar(y=[r.unit_name for r in ordered],
-                       x=[getattr(r, field) / r.cadres * 100 for r in ordered],
+        figure.add_bar(y=[r.unit_name for r in ordered], x=[getattr(r, field) / r.cadres * 100 for r in ordered],
                        name=label, orientation="h", marker_color=colour,
                        hovertemplate="%{y} · " + label + ": %{x:.0f}%<extra></extra>")
     figure.update_layout(barmode="stack", title=_("Completion of the year's plans by unit"),

@@ -42,8 +42,7 @@ def year_options(first: int | None = None, count: int = 5) -> list[dict]:
 def year_select(id: str, value: int, first: int | None = None, count: int = 5) -> html.Div:
     """A small year picker with a label for screen readers."""
     return html.Div([dbc.Label(_("Year"), html_for=id, class_name="visually-hidden"),
-                     dbc.Select(id=id, options=year_options(first, count), value=str(value),
-                                size="sm",
+                     dbc.Select(id=id, options=year_options(first, count), value=str(value), size="sm",
                                 style={"width": "110px"})])
 
 
@@ -61,13 +60,11 @@ def level_label(level) -> str:
 
 def link_column(field_name: str, header: str, **extra) -> dict:
     """A grid column whose cell links to the cadre's profile (``assets/30-cadres.js``)."""
-    return {"field": field_name, "headerName": header, "cellRenderer": "CaCadreLink",
-            "minWidth": 110, **extra}
+    return {"field": field_name, "headerName": header, "cellRenderer": "CaCadreLink", "minWidth": 110, **extra}
 
 
 def no_cadre_linked() -> html.Div:
     from portal import ui
 
     return ui.empty_state(_("Your login is not linked to a cadre record."),
-                          _("Ask the administrator to link your login to your entry in the cadre "
-                            "registry."))
+                          _("Ask the administrator to link your login to your entry in the cadre registry."))

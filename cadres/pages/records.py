@@ -27,34 +27,24 @@ def layout(**_query):
     editor = actor.can("training.edit")
     remover = dcc.ConfirmDialogProvider(
         dbc.Button(_("Remove the selected record"), color="secondary", outline=True, size="sm"),
-        id="ca-rec-confirm", message=_("Remove the selected training record? Its hours stop "
-                                       "counting; the audit "
+        id="ca-rec-confirm", message=_("Remove the selected training record? Its hours stop counting; the audit "
                                        "log keeps what it was."))
     importer = ui.section(_("Import training records"), import_panel("training", help_text=_(
-        "Columns: cadre_code (干部编号), title (课程), category (类别: 理论/党性/专业/知识), "
-        "hours (学时), "
-        "mode (方式: online/offline), completed_on (完成日期), provider (机构, optional). A "
-        "course counts once "
-        "per cadre and year: re-importing updates it, and a course already recorded from "
-        "attendance or a "
+        "Columns: cadre_code (干部编号), title (课程), category (类别: 理论/党性/专业/知识), hours (学时), "
+        "mode (方式: online/offline), completed_on (完成日期), provider (机构, optional). A course counts once "
+        "per cadre and year: re-importing updates it, and a course already recorded from attendance or a "
         "claim is left as it is."))) if actor.can("training.edit") else None
     return html.Div([
-        ui.page_header(_("Training records"),
-                       _("Class hours recorded for the cadres in your scope."),
+        ui.page_header(_("Training records"), _("Class hours recorded for the cadres in your scope."),
                        actions=export_buttons("training")),
         dbc.Row([
-            field(_("Year"), dbc.Select(id="ca-rec-year", options=year_options(), value=str(year)),
-                  2),
-            field(_("Unit (with the units below it)"),
-                  dropdown("ca-rec-unit", unit_options(session, actor),
-                                                                placeholder=_("All units in your "
-                                                                              "scope")), 4),
-            field(_("Course, cadre name or code"),
-                  dbc.Input(id="ca-rec-text", type="search", debounce=True), 3),
+            field(_("Year"), dbc.Select(id="ca-rec-year", options=year_options(), value=str(year)), 2),
+            field(_("Unit (with the units below it)"), dropdown("ca-rec-unit", unit_options(session, actor),
+                                                                placeholder=_("All units in your scope")), 4),
+            field(_("Course, cadre name or code"), dbc.Input(id="ca-rec-text", type="search", debounce=True), 3),
         ], class_name="g-2 mb-3"),
         html.Div(id="ca-rec-summary"),
-        ui.section(_("Records"),
-                   ui.grid("ca-rec-grid", [], widgets.record_columns(with_cadre=True), height=520,
+        ui.section(_("Records"), ui.grid("ca-rec-grid", [], widgets.record_columns(with_cadre=True), height=520,
                                          page_size=50, selectable=editor),
                    actions=remover if editor else None),
         html.Div(id="ca-rec-result"),
@@ -62,32 +52,26 @@ def layout(**_query):
     ])
 
 
-@callback(Output("ca-rec-grid", "rowData"), Output("ca-rec-summary", "children"),
-          Input("ca-rec-year", "value"),
+@callback(Output("ca-rec-grid", "rowData"), Output("ca-rec-summary", "children"), Input("ca-rec-year", "value"),
           Input("ca-rec-unit", "value"), Input("ca-rec-text", "value"))
 def search(year, unit_id, text):
     actor = current_actor()
     try:
-        found = training.search_records(db.session(), actor, year=int(year), unit_id=unit_id,
-                                        text=text or "",
+        found = training.search_records(db.session(), actor, year=int(year), unit_id=unit_id, text=text or "",
                                         limit=LIMIT)
     except (PortalError, TypeError, ValueError) as error:
         return [], ui.alert(getattr(error, "message", _("Choose a year.")), "warning")
     rows = widgets.record_rows(found)
     for row, record in zip(rows, found, strict=True):
         row.update(code=record.cadre.code, name=record.cadre.name, unit=record.cadre.unit.name)
-    note = _("Showing the latest %(n)s records; narrow the search to see others.",
-             n=LIMIT) if len(found) >= LIMIT \
-        else _("%(n)s records, %(hours)s class hours.", n=len(found),
-               hours=hours(sum(r.hours for r in found)))
+    note = _("Showing the latest %(n)s records; narrow the search to see others.", n=LIMIT) if len(found) >= LIMIT \
+        else _("%(n)s records, %(hours)s class hours.", n=len(found), hours=hours(sum(r.hours for r in found)))
     return rows, html.P(note, className="text-muted small")
 
 
-@callback(Output("ca-rec-result", "children"),
-          Output("ca-rec-grid", "rowData", allow_duplicate=True),
+@callback(Output("ca-rec-result", "children"), Output("ca-rec-grid", "rowData", allow_duplicate=True),
           Input("ca-rec-confirm", "submit_n_clicks"), State("ca-rec-grid", "selectedRows"),
-          State("ca-rec-year", "value"), State("ca-rec-unit", "value"),
-          State("ca-rec-text", "value"),
+          State("ca-rec-year", "value"), State("ca-rec-unit", "value"), State("ca-rec-text", "value"),
           prevent_initial_call=True)
 def remove(n_clicks, selected, year, unit_id, text):
     """Remove a wrongly recorded course (reviewers in scope; audited)."""
@@ -96,10 +80,8 @@ def remove(n_clicks, selected, year, unit_id, text):
         return no_update, no_update
     if not selected:
         return ui.alert(_("Select the record to remove first."), "warning"), no_update
-    record_id = selected[0].get("id") if isinstance(selected, list) and isinstance(selected[0],
-                                                                                   dict) else None
-    return ui.write(n_clicks, lambda session,
-                    actor: training.delete_record(session, actor, record_id),
+    record_id = selected[0].get("id") if isinstance(selected, list) and isinstance(selected[0], dict) else None
+    return ui.write(n_clicks, lambda session, actor: training.delete_record(session, actor, record_id),
                     refused=lambda error: (ui.alert(error.message), no_update),
                     then=lambda _done: (ui.alert(_("The record was removed."), "success"),
                                         search(year, unit_id, text)[0]))

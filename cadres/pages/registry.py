@@ -33,8 +33,7 @@ def cadre_rows(cadres, full: bool) -> list[dict]:
     rows = []
     for c in cadres:
         row = {"code": c.code, "name": c.name, "unit": c.unit.name, "position": c.position,
-               "rank": Rank(c.rank).label if c.rank else "",
-               "category": CadreCategory(c.category).label}
+               "rank": Rank(c.rank).label if c.rank else "", "category": CadreCategory(c.category).label}
         if full:
             row.update(gender=Gender(c.gender).label, age=_age(c.birth_date, today),
                        party=_("Yes") if c.party_member else _("No"),
@@ -61,56 +60,17 @@ def columns(full: bool) -> list[dict]:
 
 
 def filters(session, actor) -> dbc.Row:
-    return dbc.Row(
-        [
-            field(
-                _("Unit (with the units below it)"),
-                dropdown(
-                    "ca-reg-unit",
-                    unit_options(session, actor),
-                    placeholder=_("All units in your scope"),
-                ),
-                3,
-            ),
-            field(
-                _("Rank"),
-                dropdown("ca-reg-rank", Rank.options(), multi=True, placeholder=_("Any rank")),
-                3,
-            ),
-            field(
-                _("Category"),
-                dropdown(
-                    "ca-reg-category",
-                    CadreCategory.options(),
-                    multi=True,
-                    placeholder=_("Any category"),
-                ),
-                2,
-            ),
-            field(
-                _("Status"),
-                dropdown(
-                    "ca-reg-status",
-                    CadreStatus.options(),
-                    [CadreStatus.SERVING.value],
-                    multi=True,
-                    placeholder=_("Any status"),
-                ),
-                2,
-            ),
-            field(
-                _("Name, code or position"),
-                dbc.Input(
-                    id="ca-reg-text",
-                    type="search",
-                    debounce=True,
-                    placeholder=_("e.g. 王 or C00012"),
-                ),
-                2,
-            ),
-        ],
-        class_name="g-2 mb-3",
-    )
+    return dbc.Row([
+        field(_("Unit (with the units below it)"), dropdown("ca-reg-unit", unit_options(session, actor),
+                                                            placeholder=_("All units in your scope")), 3),
+        field(_("Rank"), dropdown("ca-reg-rank", Rank.options(), multi=True, placeholder=_("Any rank")), 3),
+        field(_("Category"), dropdown("ca-reg-category", CadreCategory.options(), multi=True,
+                                      placeholder=_("Any category")), 2),
+        field(_("Status"), dropdown("ca-reg-status", CadreStatus.options(), [CadreStatus.SERVING.value],
+                                    multi=True, placeholder=_("Any status")), 2),
+        field(_("Name, code or position"), dbc.Input(id="ca-reg-text", type="search", debounce=True,
+                                                     placeholder=_("e.g. 王 or C00012")), 2),
+    ], class_name="g-2 mb-3")
 
 
 def layout(**_query):
@@ -118,29 +78,23 @@ def layout(**_query):
     session = db.session()
     full = actor.can("cadres.view")
     import_section = ui.section(_("Import cadres"), import_panel("cadres", help_text=_(
-        "Columns: code (干部编号), name (姓名), gender (性别), birth_date (出生日期), unit_code "
-        "(单位编码), "
-        "position (职务), rank (职级), category (类别), rank_since (任现职级时间), position_since "
-        "(任现职务时间), "
-        "party_member (党员), and optionally leader_role (班子职务) and status (状态). Existing "
-        "codes are "
+        "Columns: code (干部编号), name (姓名), gender (性别), birth_date (出生日期), unit_code (单位编码), "
+        "position (职务), rank (职级), category (类别), rank_since (任现职级时间), position_since (任现职务时间), "
+        "party_member (党员), and optionally leader_role (班子职务) and status (状态). Existing codes are "
         "updated; columns left out keep their values."))) if actor.can("cadres.edit") else None
     return html.Div([
-        ui.page_header(_("Cadre registry"),
-                       _("Cadres of the units you are responsible for. Click a name to "
+        ui.page_header(_("Cadre registry"), _("Cadres of the units you are responsible for. Click a name to "
                                               "open the profile."),
                        actions=export_buttons("cadres") if full else None),
         filters(session, actor),
         html.Div(id="ca-reg-kpis"),
-        ui.section(_("List of cadres"),
-                   ui.grid("ca-reg-grid", [], columns(full), height=520, page_size=50)),
+        ui.section(_("List of cadres"), ui.grid("ca-reg-grid", [], columns(full), height=520, page_size=50)),
         import_section,
     ])
 
 
 @callback(Output("ca-reg-grid", "rowData"), Output("ca-reg-kpis", "children"),
-          Input("ca-reg-unit", "value"), Input("ca-reg-rank", "value"),
-          Input("ca-reg-category", "value"),
+          Input("ca-reg-unit", "value"), Input("ca-reg-rank", "value"), Input("ca-reg-category", "value"),
           Input("ca-reg-status", "value"), Input("ca-reg-text", "value"))
 def search(unit_id, ranks, categories, statuses, text):
     actor = current_actor()
@@ -148,8 +102,7 @@ def search(unit_id, ranks, categories, statuses, text):
     try:
         wanted = CadreFilter(unit_id=unit_id, ranks=[Rank(r) for r in ranks or []],
                              categories=[CadreCategory(c) for c in categories or []],
-                             statuses=[CadreStatus(s) for s in statuses or []], text=text or "",
-                             limit=LIMIT)
+                             statuses=[CadreStatus(s) for s in statuses or []], text=text or "", limit=LIMIT)
         found = service.search_cadres(session, actor, wanted)
         counts = service.count_cadres(session, actor, wanted)
     except (PortalError, ValueError) as error:
@@ -157,12 +110,10 @@ def search(unit_id, ranks, categories, statuses, text):
     full = actor.can("cadres.view")
     total = counts["cadres"]
     cards = [ui.kpi(_("Cadres found"), total,
-                    _("The list shows the first %(n)s; narrow the filters.",
-                      n=LIMIT) if total > LIMIT else None),
+                    _("The list shows the first %(n)s; narrow the filters.", n=LIMIT) if total > LIMIT else None),
              ui.kpi(_("Leading cadres"), counts["leading"])]
     if full:
-        cards += [ui.kpi(_("Party members"),
-                         percent(counts["party_members"] / total) if total else "—"),
+        cards += [ui.kpi(_("Party members"), percent(counts["party_members"] / total) if total else "—"),
                   ui.kpi(_("Women"), percent(counts["women"] / total) if total else "—")]
     return cadre_rows(found, full), html.Div(cards, className="kpi-row")
 

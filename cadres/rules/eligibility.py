@@ -47,7 +47,7 @@ class MeasureFact:
 class CaseFact:
     source: str                      # "case:2026-017"
     case_no: str
-    stage: str  # clue / verification / filed / investigation / review / decision / closed …
+    stage: str                       # clue / verification / filed / investigation / review / decision / closed …
     filed_on: date | None = None
 
 
@@ -65,7 +65,7 @@ class TrainingFact:
     required: float
     five_year_hours: float | None = None
     five_year_required: float | None = None
-    behind: bool | None = None  # behind the pace expected by now (None: judge by the total)
+    behind: bool | None = None           # behind the pace expected by now (None: judge by the total)
     five_year_behind: bool | None = None
 
 
@@ -150,8 +150,7 @@ class Eligibility:
 
     def as_json(self) -> dict:
         """The public JSON of ``portal eligibility --json`` (contracts.md)."""
-        return {"cadre": self.cadre, "as_of": self.as_of.isoformat(),
-                "decision": self.decision.value,
+        return {"cadre": self.cadre, "as_of": self.as_of.isoformat(), "decision": self.decision.value,
                 "eligible": self.eligible, "blocks": [b.as_json() for b in self.blocks],
                 "notes": [n.as_json(with_until=False) for n in self.notes]}
 
@@ -171,8 +170,7 @@ def months_between(start: date, end: date) -> int:
 Rule = Callable[[CadreFacts, date, EligibilityRules], Iterable[Finding]]
 
 
-def under_investigation(facts: CadreFacts, as_of: date,
-                        rules: EligibilityRules) -> Iterable[Finding]:
+def under_investigation(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
     """A filed case not yet closed blocks until it is closed (干部选拔任用工作条例 第二十八条)."""
     for case in facts.cases:
         if case.stage in rules.blocking_stages:
@@ -208,8 +206,7 @@ def appraisal_grade(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> 
             yield Finding("appraisal_grade",
                           gettext("annual grade %(year)s: %(grade)s", year=grade.year,
                                   grade=_grade_label(grade.grade)),
-                          date(grade.year + rules.grade_window_years + 1, 1, 1),
-                          grade.source or None)
+                          date(grade.year + rules.grade_window_years + 1, 1, 1), grade.source or None)
 
 
 def min_tenure_post(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
@@ -221,16 +218,13 @@ def min_tenure_post(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> 
     months = rules.deputy_to_principal_months if deputy else rules.principal_to_higher_deputy_months
     since = facts.rank_since or facts.position_since
     if since is None:
-        yield Finding("min_tenure",
-                      gettext("the date of taking up the current post is not recorded"))
+        yield Finding("min_tenure", gettext("the date of taking up the current post is not recorded"))
         return
     until = add_months(since, months)
     if as_of < until:
         yield Finding("min_tenure",
-                      gettext("%(months)s months in the current post since %(since)s; "
-                              "%(required)s required",
-                              months=months_between(since, as_of), since=_fmt(since),
-                              required=months),
+                      gettext("%(months)s months in the current post since %(since)s; %(required)s required",
+                              months=months_between(since, as_of), since=_fmt(since), required=months),
                       until, f"cadre:{facts.code}")
 
 
@@ -238,8 +232,7 @@ def min_tenure_rank(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> 
     """Rank promotion: minimum years in the current rank; a year graded 基本称职 or lower
     does not count toward it."""
     if facts.rank is None or facts.rank_since is None:
-        yield Finding("min_tenure",
-                      gettext("the current rank or the date it was reached is not recorded"))
+        yield Finding("min_tenure", gettext("the current rank or the date it was reached is not recorded"))
         return
     required = rules.rank_tenure_months.get(facts.rank.value, rules.default_rank_tenure_months)
     lost_years = sum(1 for g in facts.grades
@@ -247,11 +240,9 @@ def min_tenure_rank(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> 
     until = add_months(facts.rank_since, required + 12 * lost_years)
     if as_of < until:
         yield Finding("min_tenure",
-                      gettext("%(months)s months in the current rank since %(since)s; "
-                              "%(required)s required "
+                      gettext("%(months)s months in the current rank since %(since)s; %(required)s required "
                               "(%(lost)s year(s) graded basically competent or lower do not count)",
-                              months=months_between(facts.rank_since, as_of),
-                              since=_fmt(facts.rank_since),
+                              months=months_between(facts.rank_since, as_of), since=_fmt(facts.rank_since),
                               required=required, lost=lost_years),
                       until, f"cadre:{facts.code}")
 
@@ -259,21 +250,14 @@ def min_tenure_rank(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> 
 def unit_veto(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
     """A veto (一票否决) in the unit's latest published results, for its leading cadres."""
     result = facts.unit_result
-    if (
-        result
-        and result.vetoed
-        and rules.unit_veto_blocks
-        and facts.leader_role != LeaderRole.MEMBER
-    ):
-        yield Finding("unit_veto",
-                      gettext("%(unit)s was vetoed in %(period)s", unit=result.unit_name,
+    if result and result.vetoed and rules.unit_veto_blocks and facts.leader_role != LeaderRole.MEMBER:
+        yield Finding("unit_veto", gettext("%(unit)s was vetoed in %(period)s", unit=result.unit_name,
                                            period=result.period_code), None, result.source)
 
 
 # --- notes ---------------------------------------------------------------------------------------
 
-def pending_verification(facts: CadreFacts, as_of: date,
-                         rules: EligibilityRules) -> Iterable[Finding]:
+def pending_verification(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
     for case in facts.cases:
         if case.stage in rules.verification_stages:
             yield Finding("pending_verification",
@@ -288,8 +272,7 @@ def training_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> I
     behind = training.hours < training.required if training.behind is None else training.behind
     if training.required and behind:
         yield Finding("training_hours", gettext("%(hours)s of %(required)s hours this year",
-                                                hours=_num(training.hours),
-                                                required=_num(training.required)))
+                                                hours=_num(training.hours), required=_num(training.required)))
     five_behind = ((training.five_year_hours or 0) < (training.five_year_required or 0)
                    if training.five_year_behind is None else training.five_year_behind)
     if training.five_year_required and five_behind:
@@ -303,42 +286,30 @@ def unit_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Itera
     if result is None or facts.leader_role == LeaderRole.MEMBER:
         return
     if result.vetoed and not rules.unit_veto_blocks:
-        yield Finding("unit_veto",
-                      gettext("%(unit)s was vetoed in %(period)s", unit=result.unit_name,
+        yield Finding("unit_veto", gettext("%(unit)s was vetoed in %(period)s", unit=result.unit_name,
                                            period=result.period_code), None, result.source)
     elif result.bottom_band and not result.vetoed:
-        yield Finding("unit_bottom_band",
-                      gettext("%(unit)s is in the bottom grade band in %(period)s",
+        yield Finding("unit_bottom_band", gettext("%(unit)s is in the bottom grade band in %(period)s",
                                                   unit=result.unit_name, period=result.period_code),
                       None, result.source)
 
 
-def accountability_notes(facts: CadreFacts, as_of: date,
-                         rules: EligibilityRules) -> Iterable[Finding]:
+def accountability_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
     recent = add_months(as_of, -rules.recent_accountability_months)
     for measure in facts.measures:
         if measure.tolerance == "exempt" and measure.decided_on <= as_of:
             yield Finding("tolerance_exempt",
-                          gettext("%(measure)s decided %(date)s was exempted through error "
-                                  "tolerance",
-                                  measure=measure.label, date=_fmt(measure.decided_on)), None,
-                          measure.source)
-        elif (
-            not measure.has_period
-            and recent <= measure.decided_on <= as_of
-            and not measure.revoked_on
-        ):
+                          gettext("%(measure)s decided %(date)s was exempted through error tolerance",
+                                  measure=measure.label, date=_fmt(measure.decided_on)), None, measure.source)
+        elif not measure.has_period and recent <= measure.decided_on <= as_of and not measure.revoked_on:
             yield Finding("recent_accountability", gettext("%(measure)s decided %(date)s",
                                                            measure=measure.label,
-                                                           date=_fmt(measure.decided_on)), None,
-                          measure.source)
+                                                           date=_fmt(measure.decided_on)), None, measure.source)
 
 
 BLOCKS: dict[DecisionType, tuple[Rule, ...]] = {
-    DecisionType.PROMOTION: (under_investigation, sanction_effect, appraisal_grade, min_tenure_post,
-                             unit_veto),
-    DecisionType.RANK_PROMOTION: (under_investigation, sanction_effect, appraisal_grade,
-                                  min_tenure_rank),
+    DecisionType.PROMOTION: (under_investigation, sanction_effect, appraisal_grade, min_tenure_post, unit_veto),
+    DecisionType.RANK_PROMOTION: (under_investigation, sanction_effect, appraisal_grade, min_tenure_rank),
     DecisionType.COMMENDATION: (under_investigation, sanction_effect, appraisal_grade),
 }
 NOTES: tuple[Rule, ...] = (pending_verification, training_notes, unit_notes, accountability_notes)

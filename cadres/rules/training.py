@@ -57,10 +57,8 @@ DEFAULT_STANDARDS: tuple[Standard, ...] = (
         category_hours={TrainingCategory.THEORY: 30, TrainingCategory.PARTY_SPIRIT: 24,
                         TrainingCategory.PROFESSIONAL: 30, TrainingCategory.KNOWLEDGE: 10},
         five_year_hours=550,
-        source=N_("干部教育培训工作条例 (2023): at least 3 months or 550 class hours in five "
-                  "years at party "
-                  "schools and recognized institutions (annual target 550 ÷ 5); online learning "
-                  "(网络培训) at "
+        source=N_("干部教育培训工作条例 (2023): at least 3 months or 550 class hours in five years at party "
+                  "schools and recognized institutions (annual target 550 ÷ 5); online learning (网络培训) at "
                   "least 50 hours a year; category minimums and the online share: local practice"),
     ),
     Standard(
@@ -70,10 +68,8 @@ DEFAULT_STANDARDS: tuple[Standard, ...] = (
         category_hours={TrainingCategory.THEORY: 20, TrainingCategory.PARTY_SPIRIT: 20,
                         TrainingCategory.PROFESSIONAL: 30, TrainingCategory.KNOWLEDGE: 10},
         five_year_hours=None,
-        source=N_("干部教育培训工作条例 (2023): at least 12 days or 90 class hours of training a "
-                  "year; "
-                  "online learning (网络培训) at least 50 hours a year; category minimums and the "
-                  "online share: "
+        source=N_("干部教育培训工作条例 (2023): at least 12 days or 90 class hours of training a year; "
+                  "online learning (网络培训) at least 50 hours a year; category minimums and the online share: "
                   "local practice"),
     ),
 )
@@ -123,8 +119,7 @@ class PlanTargets:
 
 
 def plan_from_standard(standard: Standard, year: int) -> PlanTargets:
-    return PlanTargets(year=year, annual_hours=standard.annual_hours,
-                       online_hours=standard.online_hours,
+    return PlanTargets(year=year, annual_hours=standard.annual_hours, online_hours=standard.online_hours,
                        online_share_cap=standard.online_share_cap,
                        category_hours=dict(standard.category_hours),
                        five_year_hours=standard.five_year_hours, deadline=date(year, 12, 31),
@@ -195,8 +190,7 @@ class HoursTally:
             total += hours
             by_mode[mode] = by_mode.get(mode, 0) + hours
             by_category[category] = by_category.get(category, 0) + hours
-        object.__setattr__(self, "_sums",
-                           (total, by_mode, by_category, by_mode.get(TrainingMode.ONLINE, 0),
+        object.__setattr__(self, "_sums", (total, by_mode, by_category, by_mode.get(TrainingMode.ONLINE, 0),
                                            by_mode.get(TrainingMode.OFFLINE, 0)))
 
     @property
@@ -235,8 +229,7 @@ FIVE_YEAR = "five_year"
 
 @dataclass(frozen=True)
 class Gap:
-    """One requirement of a plan: ``requirement`` is annual, online, five_year or a category
-    code."""
+    """One requirement of a plan: ``requirement`` is annual, online, five_year or a category code."""
 
     requirement: str
     required: float
@@ -299,8 +292,7 @@ class TrainingProgress:
 
 
 def elapsed_share(start: date, end: date, as_of: date) -> float:
-    """The share of the days from ``start`` to ``end`` (both included) that have passed on
-    ``as_of``."""
+    """The share of the days from ``start`` to ``end`` (both included) that have passed on ``as_of``."""
     if as_of < start:
         return 0.0
     if as_of >= end:
@@ -309,8 +301,7 @@ def elapsed_share(start: date, end: date, as_of: date) -> float:
 
 
 def projected_completion(counted: float, required: float, start: date, as_of: date) -> date | None:
-    """The day the requirement is reached at the pace so far (None: no hours yet, or already
-    met)."""
+    """The day the requirement is reached at the pace so far (None: no hours yet, or already met)."""
     if counted >= required - EPSILON or counted <= 0 or as_of < start:
         return None
     days_so_far = (as_of - start).days + 1
@@ -325,8 +316,7 @@ def progress(targets: PlanTargets, tally: HoursTally, as_of: date, *,
     requirement, the tallies of the earlier years of the cycle)."""
     year_start = date(targets.year, 1, 1)
     counted = counted_hours(tally, targets.annual_hours, targets.online_share_cap)
-    gaps = [Gap(ANNUAL, targets.annual_hours, counted),
-            Gap(ONLINE, targets.online_hours, tally.online)]
+    gaps = [Gap(ANNUAL, targets.annual_hours, counted), Gap(ONLINE, targets.online_hours, tally.online)]
     gaps += [Gap(code, targets.category_hours.get(c, 0.0), tally.category(c))
              for c, code in CATEGORY_CODES if targets.category_hours.get(c, 0.0) > 0]
     share = elapsed_share(year_start, targets.deadline, as_of)

@@ -14,8 +14,7 @@ from portal.i18n import N_, _
 
 def _rows(session, actor):
     return [
-        {"username": u.username, "name": u.display_name, "role": Role(u.role).label,
-         "unit": u.unit.name,
+        {"username": u.username, "name": u.display_name, "role": Role(u.role).label, "unit": u.unit.name,
          "cadre": u.cadre.code if u.cadre else "", "lang": u.lang,
          "last_login": ui.fmt_datetime(u.last_login_at),
          "locked": ui.fmt_datetime(u.locked_until) if u.locked_until else ""}
@@ -26,12 +25,10 @@ def _rows(session, actor):
 def _form():
     return dbc.Row([
         dbc.Col(dbc.Input(id="user-new-name", placeholder=_("Username")), md=2),
-        dbc.Col(dbc.Select(id="user-new-role", options=Role.options(), value=Role.REVIEWER.value),
-                md=2),
+        dbc.Col(dbc.Select(id="user-new-role", options=Role.options(), value=Role.REVIEWER.value), md=2),
         dbc.Col(dbc.Input(id="user-new-unit", placeholder=_("Unit code (scope)")), md=2),
         dbc.Col(dbc.Input(id="user-new-cadre", placeholder=_("Cadre code (cadre logins)")), md=2),
-        dbc.Col(dbc.Input(id="user-new-password", type="password",
-                          placeholder=_("Initial password")), md=2),
+        dbc.Col(dbc.Input(id="user-new-password", type="password", placeholder=_("Initial password")), md=2),
         dbc.Col(dbc.Button(_("Create login"), id="user-create", color="primary"), md=2),
     ], class_name="g-2")
 
@@ -50,31 +47,24 @@ def layout(**_query):
     return html.Div([
         ui.page_header(_("Users"), _("Each login has one role and sees one unit subtree.")),
         ui.section(_("New login"), [_form(), html.Div(id="user-create-result"),
-                                    html.Div(_("Passwords need at least 10 characters and three "
-                                               "of: lower-case, upper-case, digits, symbols."),
-                                             className="form-text")]),
-        ui.section(_("Logins"),
-                   ui.grid("users-grid", _rows(db.session(), actor), columns, height=420)),
+                                    html.Div(_("Passwords need at least 10 characters and three of: lower-case, upper-case, digits, symbols."), className="form-text")]),
+        ui.section(_("Logins"), ui.grid("users-grid", _rows(db.session(), actor), columns, height=420)),
     ])
 
 
 @callback(Output("user-create-result", "children"), Output("users-grid", "rowData"),
           Input("user-create", "n_clicks"),
-          State("user-new-name", "value"), State("user-new-role", "value"),
-          State("user-new-unit", "value"),
+          State("user-new-name", "value"), State("user-new-role", "value"), State("user-new-unit", "value"),
           State("user-new-cadre", "value"), State("user-new-password", "value"),
           prevent_initial_call=True)
 def create_login(_n, username, role, unit_code, cadre_code, password):
     def change(session, actor):
-        user = accounts.create_user(session, actor, username=username or "",
-                                    password=password or "",
-                                    role=_role(role), unit_code=unit_code or None,
-                                    cadre_code=cadre_code or None)
+        user = accounts.create_user(session, actor, username=username or "", password=password or "",
+                                    role=_role(role), unit_code=unit_code or None, cadre_code=cadre_code or None)
         return _("Login %(name)s created.", name=user.username)
 
     return ui.write(True, change, refused=lambda error: (ui.alert(error.message), no_update),
-                    then=lambda message: (ui.alert(message, "success"),
-                                          _rows(db.session(), current_actor())))
+                    then=lambda message: (ui.alert(message, "success"), _rows(db.session(), current_actor())))
 
 
 def _role(value) -> Role:

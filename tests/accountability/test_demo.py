@@ -43,17 +43,11 @@ def test_the_demo_has_every_measure_and_every_tolerance_outcome(session, seeded)
     assert codes == set(MeasureType)
     outcomes = set(session.scalars(select(ToleranceApplication.outcome).distinct()))
     assert set(ToleranceOutcome) <= outcomes and None in outcomes
-    assert session.scalar(
-        select(func.count()).select_from(Measure).where(Measure.revoked_on.is_not(None))
-    )
-    assert session.scalar(
-        select(func.count()).select_from(Measure).where(Measure.replaces_id.is_not(None))
-    )
+    assert session.scalar(select(func.count()).select_from(Measure).where(Measure.revoked_on.is_not(None)))
+    assert session.scalar(select(func.count()).select_from(Measure).where(Measure.replaces_id.is_not(None)))
     assert measures.follow_up_visits(session, actor(session, "inspector"), today=TODAY)
-    assert tolerance.corrections_due(session, actor(session, "inspector"), pending_only=False,
-                                     today=TODAY)
-    assert tolerance.name_clearings_due(session, actor(session, "inspector"), pending_only=False,
-                                        today=TODAY)
+    assert tolerance.corrections_due(session, actor(session, "inspector"), pending_only=False, today=TODAY)
+    assert tolerance.name_clearings_due(session, actor(session, "inspector"), pending_only=False, today=TODAY)
 
 
 @pytest.mark.slow

@@ -9,16 +9,14 @@ import pytest
 from tests.accountability.conftest import SECRETS, SOURCE_LABEL, readable
 from tests.web import callback, login
 
-PAGES = ["/accountability", "/accountability/overview", "/accountability/measures",
-         "/accountability/cadre",
+PAGES = ["/accountability", "/accountability/overview", "/accountability/measures", "/accountability/cadre",
          "/accountability/tolerance", "/accountability/follow-ups", "/accountability/rules",
          "/accountability/case", "/accountability/tolerance/application", "/my/records"]
 
 
 def page(client, path: str, search: str = "") -> str:
     response = callback(client, [("_pages_content", "children"), ("_pages_store", "data")],
-                        [("_pages_location", "pathname", path),
-                         ("_pages_location", "search", search)])
+                        [("_pages_location", "pathname", path), ("_pages_location", "search", search)])
     assert response.status_code == 200, path
     return readable(response)
 
@@ -53,8 +51,7 @@ def test_no_page_shows_a_reviewer_or_a_cadre_confidential_text(client, world, us
 def test_a_reviewer_reads_effects_but_not_cases(client, world):
     login(client, "reviewer")
     assert "not available for your role" in page(client, "/accountability")
-    assert "not available for your role" in page(client, "/accountability/case",
-                                                 f"?id={world['case']}")
+    assert "not available for your role" in page(client, "/accountability/case", f"?id={world['case']}")
     measures = page(client, "/accountability/measures")
     assert "Party warning" in measures and "2027-05-20" in measures
     assert "Import measures" not in measures
@@ -76,6 +73,5 @@ def test_the_case_desk_is_the_inspectors_home(client, world):
     from portal.access import Actor
     from portal.enums import Role
 
-    actor = Actor(user_id=1, username="i", display_name="i", role=Role.INSPECTOR, unit_id=1,
-                  unit_path="/1/")
+    actor = Actor(user_id=1, username="i", display_name="i", role=Role.INSPECTOR, unit_id=1, unit_path="/1/")
     assert shell.home_path(actor) == "/accountability"

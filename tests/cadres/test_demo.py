@@ -50,14 +50,11 @@ def test_the_demo_cadre_has_records_a_pending_claim_and_gaps(seeded):
 def test_the_city_has_grades_records_cadres_behind_and_claims_in_every_reviewers_scope(seeded):
     city, session = seeded
     assert session.scalar(select(func.count()).select_from(CadreAppraisal)) == 3 * len(city.cadres)
-    first = session.scalar(
-        select(func.min(TrainingRecord.completed_on)).where(TrainingRecord.year >= 2025)
-    )
+    first = session.scalar(select(func.min(TrainingRecord.completed_on)).where(TrainingRecord.year >= 2025))
     assert first < date(2025, 2, 1)
     with_records = session.scalar(select(func.count(func.distinct(TrainingRecord.cadre_id))))
     assert with_records == session.scalar(select(func.count()).select_from(Cadre))
-    rows = training.scope_progress(session, actor(session, "reviewer"), 2026,
-                                   as_of=date(2026, 11, 24))
+    rows = training.scope_progress(session, actor(session, "reviewer"), 2026, as_of=date(2026, 11, 24))
     behind = sum(1 for r in rows if r.progress.behind)
     assert 0.1 * len(rows) < behind < 0.4 * len(rows)
     assert len(training.pending_claims(session, actor(session, "reviewer"))) >= 30

@@ -29,8 +29,7 @@ def city(session):
 def sanctioned(session, city, code, decided_on):
     """A measure decided in a case that is then closed (an open case would block on its own)."""
     case, measure = decided_measure(session, city, code, decided_on=decided_on)
-    cases.move_case(session, city.actor("inspector"), case.id, CaseStage.CLOSED,
-                    reason="处理完毕，依规结案",
+    cases.move_case(session, city.actor("inspector"), case.id, CaseStage.CLOSED, reason="处理完毕，依规结案",
                     on=max(decided_on, date(2026, 6, 30)), today=AS_OF)
     session.commit()
     return measure
@@ -56,8 +55,7 @@ def test_talk_reminder_is_only_a_note(session, city):
     sanctioned(session, city, "talk_reminder", date(2026, 6, 20))
     result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF)
     assert result.eligible
-    assert {n.rule for n in result.notes} == {"recent_accountability",
-                                              "training_hours"}  # no hours yet
+    assert {n.rule for n in result.notes} == {"recent_accountability", "training_hours"}  # no hours yet
 
 
 def test_filed_case_blocks_and_a_clue_is_a_note(session, city):
@@ -72,8 +70,7 @@ def test_filed_case_blocks_and_a_clue_is_a_note(session, city):
 def test_basically_competent_grade_blocks_for_three_years(session, city):
     grades.set_grade(session, city.actor("reviewer"), "C0001", 2025, "basically_competent")
     session.commit()
-    result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF,
-                                  DecisionType.COMMENDATION)
+    result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF, DecisionType.COMMENDATION)
     assert blocks(result) == [("appraisal_grade", date(2029, 1, 1))]
 
 
@@ -87,8 +84,7 @@ def test_veto_in_the_units_results_blocks_its_leaders(session, city, street_sche
     assert result.blocks[0].source == f"result:{code}:S1"
 
 
-def test_profile_combines_unit_results_grades_training_and_eligibility(session, city,
-                                                                       street_scheme):  # noqa: F811
+def test_profile_combines_unit_results_grades_training_and_eligibility(session, city, street_scheme):  # noqa: F811
     code = open_period(session, city)
     enter(session, city, code, city.s1, S1_VALUES)
     enter(session, city, code, city.s2, S2_VALUES)
@@ -114,8 +110,7 @@ def test_scope_is_checked(session, city):
         evidence.profile(session, city.actor("inspector"), "C0001", AS_OF)
 
 
-def test_cli_prints_the_contract_json_and_agrees_with_the_service(session, city, database_url,
-                                                                  monkeypatch):
+def test_cli_prints_the_contract_json_and_agrees_with_the_service(session, city, database_url, monkeypatch):
     from portal.cli import main
 
     sanctioned(session, city, "party_warning", date(2026, 3, 1))
@@ -129,8 +124,7 @@ def test_cli_prints_the_contract_json_and_agrees_with_the_service(session, city,
     assert data["blocks"][0]["until"] == "2027-03-01" and data["eligible"] is False
 
 
-def test_cli_unknown_cadre_and_bad_date_are_one_line_errors(session, city, database_url,
-                                                            monkeypatch):
+def test_cli_unknown_cadre_and_bad_date_are_one_line_errors(session, city, database_url, monkeypatch):
     from portal.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)

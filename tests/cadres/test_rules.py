@@ -45,11 +45,9 @@ def test_county_level_leading_cadre_gets_the_five_year_standard():
 
 
 def test_township_leading_cadre_and_a_researcher_get_the_general_standard():
-    assert resolve_standard(DEFAULT_STANDARDS, CadreCategory.LEADING,
-                            Rank.TOWNSHIP_CHIEF).code == "general"
+    assert resolve_standard(DEFAULT_STANDARDS, CadreCategory.LEADING, Rank.TOWNSHIP_CHIEF).code == "general"
     # 四级调研员 is on the county scale but not a leading cadre
-    assert resolve_standard(DEFAULT_STANDARDS, CadreCategory.CIVIL_SERVANT,
-                            Rank.RESEARCHER_4).code == "general"
+    assert resolve_standard(DEFAULT_STANDARDS, CadreCategory.CIVIL_SERVANT, Rank.RESEARCHER_4).code == "general"
     assert resolve_standard(DEFAULT_STANDARDS, CadreCategory.COMMUNITY, None).code == "general"
 
 
@@ -91,9 +89,7 @@ def test_a_course_counts_once_even_when_recorded_twice():
                            line("党章专题学习", P, OFF, 8, date(2025, 3, 1))])
     # the first two are the same course in 2026; the 2025 one is another year's course
     assert tally.total == 16
-    assert (
-        rules.course_key("《党章》专题学习") == rules.course_key("党章 专题学习") == "党章专题学习"
-    )
+    assert rules.course_key("《党章》专题学习") == rules.course_key("党章 专题学习") == "党章专题学习"
     assert rules.course_key("Rule OF Law") == rules.course_key("rule of law")
 
 
@@ -230,8 +226,7 @@ def test_a_past_years_five_year_progress_is_judged_at_that_years_end():
     earlier = {2023: HoursTally.of([line("a", T, OFF, 111, date(2023, 5, 1))])}
     tally = HoursTally.of([line("b", T, OFF, 110, date(2024, 5, 1))])
     # looking back at 2024 from mid-2026: 731 of 1,826 days → 550 × 731 / 1826 = 220.2
-    result = progress(targets(annual=110, five=550, year=2024), tally, MIDYEAR,
-                      earlier_years=earlier)
+    result = progress(targets(annual=110, five=550, year=2024), tally, MIDYEAR, earlier_years=earlier)
     assert result.five_year_expected_by_now == pytest.approx(550 * 731 / 1826)
     assert result.five_year_hours == 221
     assert not result.five_year_behind  # 221 ≥ 220.2; judged in mid-2026 it would be behind

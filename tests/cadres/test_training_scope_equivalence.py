@@ -27,8 +27,7 @@ def test_a_tally_sums_its_hours_exactly_as_summing_the_cells_would():
     cells = [(c, m) for c in TrainingCategory for m in TrainingMode]
     for _ in range(200):
         chosen = generator.sample(cells, generator.randint(0, len(cells)))
-        tally = rules.HoursTally({cell: generator.choice([0.1, 0.7, 1.5, 2.3,
-                                                          1 / 3]) * generator.randint(1, 99)
+        tally = rules.HoursTally({cell: generator.choice([0.1, 0.7, 1.5, 2.3, 1 / 3]) * generator.randint(1, 99)
                                   for cell in chosen})
         assert tally.total == sum(tally.cells.values())
         for mode in TrainingMode:
@@ -36,8 +35,7 @@ def test_a_tally_sums_its_hours_exactly_as_summing_the_cells_would():
         assert tally.online == tally.mode(TrainingMode.ONLINE)
         assert tally.offline == tally.mode(TrainingMode.OFFLINE)
         for category in TrainingCategory:
-            assert tally.category(category) == sum(h for (c, _m),
-                                                   h in tally.cells.items() if c == category)
+            assert tally.category(category) == sum(h for (c, _m), h in tally.cells.items() if c == category)
     assert rules.HoursTally() == rules.HoursTally({}) and rules.HoursTally().total == 0
 
 
@@ -54,11 +52,9 @@ def adjust_some_plans(session) -> None:
     """Adjusted plans beside the generated ones: more hours, a five-year requirement for a cadre
     without one, an early deadline (passed on TODAY), and a plan for a year without plans."""
     reviewer = actor(session, "reviewer-d1")
-    codes = [r.code for r in training.scope_progress(session, reviewer, 2026,
-                                                     as_of=TODAY)][::97][:4]
+    codes = [r.code for r in training.scope_progress(session, reviewer, 2026, as_of=TODAY)][::97][:4]
     changes = [(2026, {"annual_hours": 130, "theory_hours": 45}), (2026, {"five_year_hours": 300}),
-               (2026, {"deadline": date(2026, 6, 30), "online_hours": 20}),
-               (2027, {"annual_hours": 60})]
+               (2026, {"deadline": date(2026, 6, 30), "online_hours": 20}), (2027, {"annual_hours": 60})]
     for code, (year, values) in zip(codes, changes, strict=True):
         training.adjust_plan(session, reviewer, code, year, values, "equivalence test")
     session.flush()
@@ -71,35 +67,23 @@ def actor(session, username: str) -> Actor:
 @pytest.mark.slow
 @pytest.mark.parametrize("username", ["reviewer", "reviewer-d1"])
 @pytest.mark.parametrize(("year", "as_of"), [
-    (2026, TODAY), (2026, date(2026, 3, 1)), (2025, TODAY), (2024, date(2024, 6, 30)),
-                                             (2027, TODAY)])
+    (2026, TODAY), (2026, date(2026, 3, 1)), (2025, TODAY), (2024, date(2024, 6, 30)), (2027, TODAY)])
 def test_scope_progress_equals_the_progress_of_each_cadre(seeded, username, year, as_of):
     session = seeded
     who = actor(session, username)
     rows = training.scope_progress(session, who, year, as_of=as_of)
     assert rows
     for row in rows:
-        single = service.training_progress(session, who, session.get(Cadre, row.cadre_id), year,
-                                           as_of=as_of)
+        single = service.training_progress(session, who, session.get(Cadre, row.cadre_id), year, as_of=as_of)
         assert row.progress == single, row.code
-        assert (
-            row.progress.gaps == single.gaps
-            and row.progress.projected_completion == single.projected_completion
-        )
-    if (
-        as_of == TODAY and year == 2026 and username == "reviewer"
-    ):  # the data covers the interesting cases
+        assert row.progress.gaps == single.gaps and row.progress.projected_completion == single.projected_completion
+    if as_of == TODAY and year == 2026 and username == "reviewer":  # the data covers the interesting cases
         assert any(r.progress.five_year_required for r in rows)
         assert any(r.progress.behind for r in rows) and any(not r.progress.behind for r in rows)
         assert any(r.progress.five_year_behind for r in rows)
         assert any(r.progress.five_year_required == 300 for r in rows)  # the adjusted plans
-        assert any(
-            r.progress.deadline == date(2026, 6, 30) and r.progress.required_online == 20
-            for r in rows
-        )
-        assert any(r.progress.hours_total == 0 for r in rows) or any(
-            r.progress.complete for r in rows
-        )
+        assert any(r.progress.deadline == date(2026, 6, 30) and r.progress.required_online == 20 for r in rows)
+        assert any(r.progress.hours_total == 0 for r in rows) or any(r.progress.complete for r in rows)
 
 
 @pytest.mark.slow

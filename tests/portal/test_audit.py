@@ -88,8 +88,7 @@ def test_audit_page_lists_events_for_admin_only(client, session):
     inputs = [("audit-who", "value", None), ("audit-action", "value", "thing"),
               ("audit-dates", "start_date", None), ("audit-dates", "end_date", None)]
     login(client, "admin")
-    rows = callback(client, [("audit-grid", "rowData")],
-                    inputs).get_json()["response"]["audit-grid"]["rowData"]
+    rows = callback(client, [("audit-grid", "rowData")], inputs).get_json()["response"]["audit-grid"]["rowData"]
     assert [r["action"] for r in rows] == ["thing.update"] * 3
     reviewer = client.application.test_client()
     login(reviewer, "reviewer")

@@ -26,8 +26,7 @@ def test_login_with_right_password_redirects_to_the_requested_page(client, sessi
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     token = login_token(client)
     response = client.post("/login?next=/admin/units",
-                           data={"username": "admin", "password": factories.PASSWORD,
-                                 "csrf_token": token})
+                           data={"username": "admin", "password": factories.PASSWORD, "csrf_token": token})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/admin/units")
     assert client.get("/admin/units").status_code == 200
@@ -37,8 +36,7 @@ def test_login_never_redirects_to_another_site(client, session):
     factories.city(session)
     token = login_token(client)
     response = client.post("/login?next=https://evil.example/x",
-                           data={"username": "admin", "password": factories.PASSWORD,
-                                 "csrf_token": token})
+                           data={"username": "admin", "password": factories.PASSWORD, "csrf_token": token})
     assert response.headers["Location"] == "/"
 
 
@@ -59,8 +57,7 @@ def test_unknown_user_gets_the_same_message(client, session):
 def test_five_failures_lock_the_account_for_fifteen_minutes(client, session, clean_db):
     factories.city(session)
     for _ in range(4):
-        assert "Wrong username" in login(client, "reviewer",
-                                         "Wrong#password1").get_data(as_text=True)
+        assert "Wrong username" in login(client, "reviewer", "Wrong#password1").get_data(as_text=True)
     fifth = login(client, "reviewer", "Wrong#password1").get_data(as_text=True)
     assert "locked for 15 minutes" in fifth
     # even the right password is refused while locked
@@ -133,8 +130,7 @@ def test_anonymous_callback_gets_401_and_no_data(client, session):
     factories.city(session)
     response = callback(client, [("audit-grid", "rowData")],
                         [("audit-who", "value", None), ("audit-action", "value", None),
-                         ("audit-dates", "start_date", None), ("audit-dates", "end_date", None)],
-                        headers={})
+                         ("audit-dates", "start_date", None), ("audit-dates", "end_date", None)], headers={})
     assert response.status_code == 401
     assert "rowData" not in response.get_data(as_text=True)
 
@@ -153,8 +149,7 @@ def test_callback_without_csrf_header_is_refused(client, session):
               ("audit-dates", "start_date", None), ("audit-dates", "end_date", None)]
     refused = callback(client, [("audit-grid", "rowData")], inputs, headers={})
     assert refused.status_code == 400
-    forged = callback(client, [("audit-grid", "rowData")], inputs,
-                      headers={"X-CSRFToken": "forged"})
+    forged = callback(client, [("audit-grid", "rowData")], inputs, headers={"X-CSRFToken": "forged"})
     assert forged.status_code == 400
     accepted = callback(client, [("audit-grid", "rowData")], inputs, headers=csrf_header(client))
     assert accepted.status_code == 200
@@ -164,9 +159,7 @@ def test_language_choice_is_remembered_on_the_account(app, client, session):
     factories.city(session)
     login(client, "reviewer")
     token = client.get_cookie("_csrf_token").value
-    assert client.post("/lang",
-                       data={"lang": "zh", "next": "/account",
-                             "csrf_token": token}).status_code == 302
+    assert client.post("/lang", data={"lang": "zh", "next": "/account", "csrf_token": token}).status_code == 302
     session.expire_all()
     assert session.scalar(select(User.lang).where(User.username == "reviewer")) == "zh"
     fresh = app.server.test_client()
@@ -198,8 +191,6 @@ def test_a_malformed_callback_gets_a_plain_400(client, session):
     login(client, "admin")
     response = callback(client, [("audit-grid", "rowData")],
                         [("audit-who", "value", None), ("audit-action", "value", None),
-                         ("audit-dates", "start_date", "not-a-date"),
-                         ("audit-dates", "end_date", None)])
+                         ("audit-dates", "start_date", "not-a-date"), ("audit-dates", "end_date", None)])
     assert response.status_code == 400
-    assert response.get_json() == {"error": "The request is not valid for this page; please "
-                                            "reload it."}
+    assert response.get_json() == {"error": "The request is not valid for this page; please reload it."}

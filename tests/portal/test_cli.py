@@ -1,5 +1,4 @@
-"""The portal command: exit codes, one-line errors, user creation, import/export, backup and
-restore."""
+"""The portal command: exit codes, one-line errors, user creation, import/export, backup and restore."""
 
 from __future__ import annotations
 
@@ -32,8 +31,7 @@ def run(clean_db, database_url, monkeypatch, tmp_path):
 
 def test_help_lists_the_contract_commands(run):
     result = run("--help")
-    for command in ("demo", "serve", "init-db", "user", "import", "export", "backup", "restore",
-                    "audit"):
+    for command in ("demo", "serve", "init-db", "user", "import", "export", "backup", "restore", "audit"):
         assert command in result.output
 
 
@@ -85,8 +83,7 @@ def test_user_create_reads_the_password_from_stdin_and_checks_rules(run, session
 
 def test_cadre_login_needs_an_existing_cadre(run, session):
     factories.city(session)
-    result = CliRunner().invoke(main,
-                                ["user", "create", "c9", "--role", "cadre", "--cadre", "C9999",
+    result = CliRunner().invoke(main, ["user", "create", "c9", "--role", "cadre", "--cadre", "C9999",
                                        "--password-stdin"], input="Strong#Pass2026\n")
     assert result.exit_code == 1 and "C9999" in result.output
 
@@ -119,17 +116,12 @@ def test_backup_restore_round_trip(run, session, tmp_path, suffix, database_url)
     assert result.exit_code == 0, result.output
     with portal_db.standalone(target) as restored:
         assert restored.scalar(select(func.count()).select_from(User)) == 6
-        assert {u.code for u in restored.scalars(select(Unit))} == {"C", "D1", "D2", "S1", "S2",
-                                                                    "K1", "K2"}
+        assert {u.code for u in restored.scalars(select(Unit))} == {"C", "D1", "D2", "S1", "S2", "K1", "K2"}
         assert audit.verify(restored).ok
-        assert (
-            restored.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1))
-            == "restore"
-        )
+        assert restored.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1)) == "restore"
     again = CliRunner().invoke(main, ["restore", str(backup)], env={"DATABASE_URL": target_url})
     assert again.exit_code == 1 and "not empty" in again.output
-    forced = CliRunner().invoke(main, ["restore", str(backup), "--force"],
-                                env={"DATABASE_URL": target_url})
+    forced = CliRunner().invoke(main, ["restore", str(backup), "--force"], env={"DATABASE_URL": target_url})
     assert forced.exit_code == 0
 
 
