@@ -14,7 +14,7 @@ from dash import Dash, _callback
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import auth, db
+from portal import auth, db, ui
 from portal.config import PROJECT_ROOT, Config
 from portal.i18n import _
 from portal.plugins import domain_modules, load_all_models
@@ -99,6 +99,7 @@ def create_app(config: Config | None = None) -> Dash:
     _callback.GLOBAL_CALLBACK_LIST.extend(callback_list)
     with server.test_request_context("/"):
         app._setup_server()  # take the callbacks now, before another app can
+    server.before_request(ui.guard_callbacks(app))  # after the login and CSRF checks
     return app
 
 
