@@ -126,3 +126,44 @@ def test_a_callback_nobody_declared_is_refused(app, client, session, monkeypatch
             "changedPropIds": ["ac-dash-period.value"]}
     response = client.post("/_dash-update-component", json=body, headers=csrf_header(client))
     assert response.status_code == 403
+
+
+UNKNOWN = "no-such-choice"
+
+
+def _unknown_values(spec_items) -> dict:
+    """Every value a user picks from a list (dropdowns, radios, selects) set to a choice no
+    list offers; buttons clicked, so that the callback does its work."""
+    values = {}
+    for item in spec_items:
+        component, prop = item["id"], item["property"]
+        if component.startswith("{"):
+            continue
+        if prop in ("n_clicks", "n_intervals", "n_submit"):
+            values[f"{component}.{prop}"] = 1
+        elif prop in ("value", "active_tab", "data", "selectedRows", "cellClicked", "clickData", "search"):
+            values[f"{component}.{prop}"] = UNKNOWN if prop != "selectedRows" else [{"id": UNKNOWN}]
+    return values
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ["admin", "reviewer", "inspector", "cadre"])
+def test_an_unknown_choice_in_any_callback_gets_a_plain_answer_not_a_crash(app, client, session, role):
+    city = factories.city(session)
+    actor = city.actor(role)
+    login(client, role)
+    headers = csrf_header(client)
+    crashes = []
+    for key, spec in _server_callbacks(app, client):
+        if not ui.allowed(actor, ui.callback_permissions(spec["callback"].__module__)):
+            continue
+        values = _unknown_values(spec["inputs"] + spec.get("state", []))
+        outputs = _outputs(key)
+        first = spec["inputs"][0]
+        body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
+                "inputs": _items(spec["inputs"], values), "state": _items(spec.get("state", []), values),
+                "changedPropIds": [f"{first['id']}.{first['property']}"]}
+        response = client.post("/_dash-update-component", json=body, headers=headers)
+        if response.status_code >= 500:
+            crashes.append(key)
+    assert crashes == []
