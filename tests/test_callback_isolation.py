@@ -50,6 +50,16 @@ def _decoded(response) -> str:
         return response.get_data(as_text=True)
 
 
+def _post(client, headers, key: str, spec: dict, values: dict):
+    """Call the callback ``key`` with ``values`` ("id.prop" → value) as the browser would."""
+    outputs = _outputs(key)
+    first = spec["inputs"][0] if spec["inputs"] else {"id": "x", "property": "y"}
+    body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": _items(spec["inputs"], values), "state": _items(spec.get("state", []), values),
+            "changedPropIds": [f"{first['id']}.{first['property']}"]}
+    return client.post("/_dash-update-component", json=body, headers=headers)
+
+
 @pytest.mark.slow
 def test_no_callback_gives_a_cadre_another_cadres_data(app, client, session):
     city = factories.city(session)
@@ -60,13 +70,7 @@ def test_no_callback_gives_a_cadre_another_cadres_data(app, client, session):
     for key, spec in app.callback_map.items():
         if spec.get("callback") is None:
             continue
-        values = _values_for(spec["inputs"] + spec.get("state", []), other)
-        outputs = _outputs(key)
-        first = spec["inputs"][0] if spec["inputs"] else {"id": "x", "property": "y"}
-        body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-                "inputs": _items(spec["inputs"], values), "state": _items(spec.get("state", []), values),
-                "changedPropIds": [f"{first['id']}.{first['property']}"]}
-        response = client.post("/_dash-update-component", json=body, headers=headers)
+        response = _post(client, headers, key, spec, _values_for(spec["inputs"] + spec.get("state", []), other))
         checked += 1
         if response.status_code >= 500:
             crashes.append(key)
@@ -102,13 +106,8 @@ def test_no_role_gets_an_answer_from_a_callback_of_a_page_it_may_not_open(app, c
     for key, spec in _server_callbacks(app, client):
         if ui.allowed(actor, ui.callback_permissions(spec["callback"].__module__)):
             continue
-        values = _values_for(spec["inputs"] + spec.get("state", []), city.cadre2)
-        outputs = _outputs(key)
-        first = spec["inputs"][0]
-        body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-                "inputs": _items(spec["inputs"], values), "state": _items(spec.get("state", []), values),
-                "changedPropIds": [f"{first['id']}.{first['property']}"]}
-        response = client.post("/_dash-update-component", json=body, headers=headers)
+        response = _post(client, headers, key, spec, _values_for(spec["inputs"] + spec.get("state", []),
+                                                                 city.cadre2))
         refused += 1
         if response.status_code != 403 or "response" in (response.get_json() or {}):
             answered.append(key)
@@ -121,10 +120,7 @@ def test_a_callback_nobody_declared_is_refused(app, client, session, monkeypatch
     login(client, "admin")
     key, spec = next((k, s) for k, s in app.callback_map.items() if "ac-dash-content" in k)
     monkeypatch.delitem(ui.PAGE_PERMISSIONS, spec["callback"].__module__)
-    body = {"output": key, "outputs": _outputs(key)[0],
-            "inputs": _items(spec["inputs"], {"ac-dash-period.value": "3y"}), "state": [],
-            "changedPropIds": ["ac-dash-period.value"]}
-    response = client.post("/_dash-update-component", json=body, headers=csrf_header(client))
+    response = _post(client, csrf_header(client), key, spec, {"ac-dash-period.value": "3y"})
     assert response.status_code == 403
 
 
@@ -157,13 +153,7 @@ def test_an_unknown_choice_in_any_callback_gets_a_plain_answer_not_a_crash(app, 
     for key, spec in _server_callbacks(app, client):
         if not ui.allowed(actor, ui.callback_permissions(spec["callback"].__module__)):
             continue
-        values = _unknown_values(spec["inputs"] + spec.get("state", []))
-        outputs = _outputs(key)
-        first = spec["inputs"][0]
-        body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-                "inputs": _items(spec["inputs"], values), "state": _items(spec.get("state", []), values),
-                "changedPropIds": [f"{first['id']}.{first['property']}"]}
-        response = client.post("/_dash-update-component", json=body, headers=headers)
+        response = _post(client, headers, key, spec, _unknown_values(spec["inputs"] + spec.get("state", [])))
         if response.status_code >= 500:
             crashes.append(key)
     assert crashes == []
