@@ -216,11 +216,13 @@ def _too_large(name: str, row: int, reason: str) -> ImportProblem:
     return ImportProblem([RowProblem(name, row, "", "", reason)])
 
 
-def check_size(data: bytes) -> None:
-    """Refuse a file larger than ``MAX_FILE_BYTES`` before anything reads it."""
-    if len(data) > MAX_FILE_BYTES:
-        raise PortalError(_("the file is %(size)s MB; import files may be at most %(max)s MB: split it.",
-                            size=f"{len(data) / 2**20:.1f}", max=MAX_FILE_BYTES // 2**20))
+def check_size(size: int, filename: str) -> None:
+    """Refuse a file larger than ``MAX_FILE_BYTES``, before anything reads it (the command
+    line checks the file's size on disk, the reader the bytes it was given)."""
+    if size > MAX_FILE_BYTES:
+        raise PortalError(_("%(file)s: the file is %(size)s MB; import files may be at most %(max)s MB: "
+                            "split it.", file=Path(filename).name, size=f"{size / 2**20:.1f}",
+                            max=MAX_FILE_BYTES // 2**20))
 
 
 def _looks_garbled(content: str) -> bool:
@@ -345,8 +347,8 @@ def raw_rows(data: bytes, filename: str) -> list[Sequence[Any]]:
     and cells dropped); a file beyond the limits is refused before or while it is read."""
     name = Path(filename).name
     suffix = Path(filename).suffix.lower()
+    check_size(len(data), filename)
     try:
-        check_size(data)
         if suffix == ".xlsx" or data[:4] == b"PK\x03\x04":
             return _xlsx_rows(data, name)
         if suffix == ".xls":

@@ -129,3 +129,17 @@ def test_a_second_import_of_the_same_new_keys_at_once_is_a_plain_conflict(run, c
     with clean_db.connect() as connection:
         names = connection.execute(Unit.__table__.select().where(Unit.code == "K9")).all()
     assert [row.name for row in names] == ["另一个"]
+
+
+def test_the_command_line_refuses_an_oversized_file_before_reading_it(run, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from portal import tabular
+
+    monkeypatch.setattr(tabular, "MAX_FILE_BYTES", 1024)
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"code,name,level\n" + b"C,x,city\n" * 500)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    result = run("import", "units", path)
+    assert result.exit_code == 1
+    assert result.output.startswith("error: big.csv: the file is 0.0 MB; import files may be at most 0 MB")
