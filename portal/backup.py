@@ -19,6 +19,7 @@ import zlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import (
     JSON,
@@ -135,7 +136,7 @@ def read_backup(path: Path, kind: str) -> dict:
     one line. An SQLite backup is opened read-only: restoring must never write to it."""
     try:
         if kind == "sqlite":
-            source = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+            source = create_engine(f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro&uri=true")
             try:
                 with source.connect() as connection:
                     present = set(inspect(connection).get_table_names())
