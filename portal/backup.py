@@ -136,7 +136,8 @@ def read_backup(path: Path, kind: str) -> dict:
     one line. An SQLite backup is opened read-only: restoring must never write to it."""
     try:
         if kind == "sqlite":
-            source = create_engine(f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro&uri=true")
+            uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+            source = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
             try:
                 with source.connect() as connection:
                     present = set(inspect(connection).get_table_names())
