@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
+from accountability.enums import MeasureType
 from cadres import settings as cadre_settings
 from cadres import training
 from cadres.models import CATEGORY_COLUMNS
@@ -13,7 +14,7 @@ from cadres.pages.common import dropdown, field, hours, percent
 from cadres.rules import Standard
 from portal import db, ui
 from portal.access import current_actor
-from portal.enums import CadreCategory
+from portal.enums import CadreCategory, Rank
 from portal.errors import PortalError
 from portal.i18n import N_, _
 
@@ -50,9 +51,30 @@ def standard_cards(found: list[Standard]) -> list:
     return [standard_card(s) for s in found]
 
 
+def _measure_label(code: str) -> str:
+    try:
+        return MeasureType(code).label
+    except ValueError:
+        return code
+
+
+def _rank_label(code: str) -> str:
+    try:
+        return Rank(code).label
+    except ValueError:
+        return code
+
+
 def _shown(key: str, value) -> str:
     if key == cadre_settings.EXCELLENT_QUOTA:
         return percent(value)
+    if key == cadre_settings.RANK_TENURE_BY_RANK:
+        return ", ".join(f"{_rank_label(k)}: {v}" for k, v in value.items()) or "—"
+    if key == cadre_settings.NO_COMMENDATION_IN_YEAR:
+        return ", ".join(_measure_label(code) for code in value) or "—"
+    if key == cadre_settings.GRADE_LIMITS:
+        return ", ".join(f"{_measure_label(k)}: {v['year']}" + (f"+{v['next_years']}" if v.get("next_years") else "")
+                         for k, v in value.items()) or "—"
     if isinstance(value, dict):
         return ", ".join(f"{k}: {percent(v)}" for k, v in value.items()) or "—"
     return hours(value) if key == cadre_settings.DAY_HOURS else str(value)
@@ -73,7 +95,7 @@ def settings_section(session, editable: bool) -> html.Div:
     options = [{"label": _(d.label), "value": k} for k, d in cadre_settings.DEFAULTS.items()]
     form = dbc.Row([
         field(_("Rule"), dbc.Select(id="ca-st-setting", options=options, value=cadre_settings.EXCELLENT_QUOTA), 4),
-        field(_("New value"), dbc.Input(id="ca-st-setting-value", placeholder=_("e.g. 20% · 8 · 2023 · 330901: 15%")),
+        field(_("New value"), dbc.Input(id="ca-st-setting-value", placeholder=_("e.g. 20% · 8 · 2023 · JZ01: 15%")),
               4),
         dbc.Col(dbc.Button(_("Save the rule"), id="ca-st-setting-save", color="secondary"), md=2,
                 class_name="d-flex align-items-end"),
