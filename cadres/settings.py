@@ -26,7 +26,7 @@ GRADE_LIMITS = "cadres.grade_limits"
 DEFAULTS: dict[str, Default] = {
     DAY_HOURS: Default(8, N_("local practice, not in the 干部教育培训工作条例: one day of training counts as 8 class "
                              "hours (the 条例's 12 days = 90 hours suggests 7.5)"),
-                       N_("Class hours per training day")),
+                       N_("Class hours per training day (local practice)")),
     FIVE_YEAR_CYCLE_START: Default(2023, N_("全国干部教育培训规划 (2023–2027): five-year cycles start in 2023"),
                                    N_("First year of the five-year training cycle")),
     EXCELLENT_QUOTA: Default(0.20, N_("公务员考核规定 (2020): 优秀 at most 20% of those assessed in a unit"),

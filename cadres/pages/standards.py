@@ -35,7 +35,7 @@ def standard_card(standard: Standard) -> dbc.Col:
     categories = " · ".join(f"{c.label} {hours(h)}" for c, h in standard.category_hours.items() if h) or "—"
     cap = percent(standard.online_share_cap) if standard.online_share_cap is not None else _("no limit")
     facts = [(_("Applies to"), applies_to(standard)), (_("Annual class hours"), hours(standard.annual_hours)),
-             (_("Online learning at least"), hours(standard.online_hours)),
+             (_("Online learning at least (local practice)"), hours(standard.online_hours)),
              (_("Online study may fill"), _("%(share)s of the annual hours", share=cap)),
              (_("Minimum per category"), categories),
              (_("Five-year total"), hours(standard.five_year_hours) if standard.five_year_hours else "—")]
