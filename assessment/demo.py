@@ -285,9 +285,9 @@ def _second_version(session: Session, year: int) -> None:
     revised = _scheme(year, UnitLevel.DISTRICT, current.version + 1)
     for indicator in revised.indicators:
         if indicator.code == "MS1":
-            indicator.weight = 12.0
+            indicator.weight = 10.0
         if indicator.code == "MS2":
-            indicator.weight = 6.0
+            indicator.weight = 4.0
     session.add(revised)
 
 

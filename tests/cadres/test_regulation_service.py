@@ -29,6 +29,7 @@ from portal.errors import Invalid
 from portal.tabular import ImportProblem
 from tests import factories
 from tests.accountability.conftest import decided_measure, move_to, open_case
+from tests.cadres.callbacks import call
 from tests.cadres.test_portrait_page import eligibility as panel
 from tests.cadres.test_portrait_page import findings
 from tests.web import login
@@ -72,6 +73,16 @@ def test_a_grade_the_measure_rules_out_is_refused_naming_the_measure(session, ci
     session.commit()
     assert grades.grades_for_cadre(session, reviewer, city.cadre1.id) == [(2027, "excellent"),
                                                                           (2026, "not_graded")]
+
+
+def test_the_grade_page_says_which_measure_rules_the_grade_out(client, app, session, city):
+    closed_measure(session, city, "party_warning", date(2026, 6, 20))
+    login(client, "reviewer")
+    response = call(client, app, "grades.save", {"ca-gr-save.n_clicks": 1, "ca-gr-code.value": "C0001",
+                                                 "ca-gr-year.value": 2026, "ca-gr-grade.value": "excellent"})
+    text = json.dumps(response.get_json(), ensure_ascii=False)
+    assert "Party warning decided 2026-06-20 rules out “Excellent” for 2026" in text
+    assert grade_count(session) == 0
 
 
 def test_a_grade_import_is_refused_whole_naming_the_row_and_the_measure(session, city):
