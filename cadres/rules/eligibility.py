@@ -321,6 +321,7 @@ def unit_veto(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterab
 # --- notes ---------------------------------------------------------------------------------------
 
 def pending_verification(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
+    """A case still at clue or preliminary verification does not block; it is noted (domain.md §4)."""
     for case in facts.cases:
         if case.stage in rules.verification_stages:
             yield Finding("pending_verification",
@@ -329,6 +330,8 @@ def pending_verification(facts: CadreFacts, as_of: date, rules: EligibilityRules
 
 
 def training_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
+    """Training behind the annual or five-year requirement (干部教育培训工作条例 2023 art. 14) is
+    noted, not blocking (domain.md §4)."""
     training = facts.training
     if training is None:
         return
@@ -345,6 +348,8 @@ def training_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> I
 
 
 def unit_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
+    """For its leading cadres, the unit in the bottom grade band (or vetoed, when a veto is set
+    not to block) in the latest published period is noted (local practice; domain.md §4)."""
     result = facts.unit_result
     if result is None or facts.leader_role == LeaderRole.MEMBER:
         return
@@ -358,6 +363,8 @@ def unit_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Itera
 
 
 def accountability_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
+    """An exempted measure (容错 免责, domain.md §5), and a measure without effect period in the last
+    ``recent_accountability_months`` (local practice; domain.md §4), as known on ``as_of``."""
     recent = add_months(as_of, -rules.recent_accountability_months)
     for measure in facts.measures:
         if measure.tolerance == "exempt" and measure.known_on(as_of):
