@@ -65,6 +65,21 @@ def _rank_label(code: str) -> str:
         return code
 
 
+CAP_LABELS = {"no_excellent": N_("no Excellent that year"), "not_graded": N_("no grade that year"),
+              "incompetent": N_("Incompetent that year")}
+
+
+def _grade_limit_text(code: str, limit: dict) -> str:
+    """``记大过: no grade that year, and the next 1 year(s)`` (what ``cadres.grade_limits`` holds)."""
+    text = f"{_measure_label(code)}: {_(CAP_LABELS.get(limit['year'], limit['year']))}"
+    following = limit.get("next_years")
+    if following == "probation":
+        return text + _(", no grade in the probation year(s)")
+    if following:
+        return text + _(", no grade the next %(n)s year(s)", n=following)
+    return text
+
+
 def _shown(key: str, value) -> str:
     if key == cadre_settings.EXCELLENT_QUOTA:
         return percent(value)
@@ -73,8 +88,7 @@ def _shown(key: str, value) -> str:
     if key == cadre_settings.NO_COMMENDATION_IN_YEAR:
         return ", ".join(_measure_label(code) for code in value) or "—"
     if key == cadre_settings.GRADE_LIMITS:
-        return ", ".join(f"{_measure_label(k)}: {v['year']}" + (f"+{v['next_years']}" if v.get("next_years") else "")
-                         for k, v in value.items()) or "—"
+        return _("; ").join(_grade_limit_text(code, limit) for code, limit in value.items()) or "—"
     if isinstance(value, dict):
         return ", ".join(f"{k}: {percent(v)}" for k, v in value.items()) or "—"
     return hours(value) if key == cadre_settings.DAY_HOURS else str(value)
