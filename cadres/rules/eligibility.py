@@ -67,6 +67,7 @@ class MeasureFact:
     tolerance: str | None = None     # exempt / mitigated / not_tolerated
     changed_on: date | None = None   # changed on appeal: from then on its replacement counts
     known_from: date | None = None   # a replacement is known from the day of the change
+    tolerance_on: date | None = None  # the day the committee decided the tolerance outcome
 
     def known_on(self, day: date) -> bool:
         """Whether the measure, as recorded, was known on ``day`` (decided, and for a
@@ -77,6 +78,10 @@ class MeasureFact:
 
     def revoked_by(self, day: date) -> bool:
         return self.revoked_on is not None and self.revoked_on <= day
+
+    def tolerance_on_day(self, day: date) -> str | None:
+        """The tolerance outcome as known on ``day`` (None before the committee decided)."""
+        return self.tolerance if self.tolerance_on is None or self.tolerance_on <= day else None
 
 
 @dataclass(frozen=True)
@@ -223,7 +228,8 @@ def _measure_blocks(facts: CadreFacts, as_of: date, rules: EligibilityRules,
     """Each measure in its effect period blocks on its own, as known on ``as_of``
     (domain.md §3); those in ``calendar_year`` also block until the end of the year decided."""
     for measure in facts.measures:
-        if not measure.has_period or measure.tolerance == "exempt" or not measure.known_on(as_of):
+        tolerance = measure.tolerance_on_day(as_of)
+        if not measure.has_period or tolerance == "exempt" or not measure.known_on(as_of):
             continue
         until = measure.effect_until
         if measure.code in calendar_year and until is not None:
@@ -232,7 +238,7 @@ def _measure_blocks(facts: CadreFacts, as_of: date, rules: EligibilityRules,
             until = measure.revoked_on
         if until is not None and until <= as_of:
             continue
-        if measure.tolerance == "mitigated":
+        if tolerance == "mitigated":
             reason = gettext("%(measure)s decided %(date)s (mitigated through error tolerance)",
                              measure=measure.label, date=_fmt(measure.decided_on))
         else:
@@ -367,7 +373,7 @@ def accountability_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules
     ``recent_accountability_months`` (local practice; domain.md §4), as known on ``as_of``."""
     recent = add_months(as_of, -rules.recent_accountability_months)
     for measure in facts.measures:
-        if measure.tolerance == "exempt" and measure.known_on(as_of):
+        if measure.tolerance_on_day(as_of) == "exempt" and measure.known_on(as_of):
             yield Finding("tolerance_exempt",
                           gettext("%(measure)s decided %(date)s was exempted through error tolerance",
                                   measure=measure.label, date=_fmt(measure.decided_on)), None, measure.source)

@@ -129,6 +129,17 @@ def test_a_change_counts_only_from_the_day_it_was_made():
     assert blocks(facts, date(2026, 6, 1)) == [("sanction_effect", date(2027, 1, 1))]
 
 
+@pytest.mark.parametrize("as_of, expected", [
+    (date(2026, 3, 1), [("sanction_effect", date(2027, 7, 1))]),   # the committee had not yet exempted it
+    (date(2026, 6, 1), []),
+])
+def test_an_exemption_counts_only_from_the_committees_decision(as_of, expected):
+    exempted = replace(SERIOUS_WARNING, revoked_on=None, tolerance="exempt", tolerance_on=date(2026, 4, 15))
+    result = evaluate(replace(CADRE, measures=(exempted,)), as_of, DecisionType.PROMOTION)
+    assert [(f.rule, f.until) for f in result.blocks] == expected
+    assert [n.rule for n in result.notes] == ([] if expected else ["tolerance_exempt"])
+
+
 # --- 8. 诫勉 rules out commendation for the calendar year (诫勉规定 2019) -------------------------------------
 
 ADMONISHMENT = MeasureFact(source="measure:3", code="admonishment", label="诫勉", decided_on=date(2026, 2, 10),

@@ -185,6 +185,27 @@ def test_one_distinction_with_every_condition_met_advises_exemption(session, cit
     assert tolerance.application_detail(session, inspector, app.id).advice.outcome == ToleranceOutcome.EXEMPT
 
 
+def test_an_exemption_counts_in_eligibility_only_from_the_committees_decision(session, city):
+    _case, measure = decided_measure(session, city, "party_warning", decided_on=date(2026, 5, 20))
+    inspector = city.actor("inspector")
+    app = tolerance.submit_application(session, inspector, cadre_id=city.cadre1.id, measure_id=measure.id,
+                                       statement="先行先试中的失误", today=date(2026, 6, 1))
+    tolerance.start_verification(session, inspector, app.id)
+    conditions = {c.code: True for c in CRITERIA if c.group == CONDITION}
+    tolerance.save_verification(session, inspector, app.id, checks={**conditions, "unforeseeable": True},
+                                notes="核实")
+    tolerance.decide(session, inspector, app.id, outcome="exempt", reasons="符合问责条例第十七条",
+                     decided_by="容错纠错委员会", decided_on=date(2026, 7, 1), today=AS_OF)
+    cases.move_case(session, inspector, _case.id, CaseStage.CLOSED, reason="依规结案", on=date(2026, 7, 1),
+                    today=AS_OF)
+    session.commit()
+    reviewer = city.actor("reviewer")
+    before = evidence.eligibility(session, reviewer, "C0001", date(2026, 6, 15))
+    assert [(b.rule, b.until) for b in before.blocks] == [("sanction_effect", date(2027, 5, 20))]
+    after = evidence.eligibility(session, reviewer, "C0001", date(2026, 7, 1))
+    assert after.eligible and "tolerance_exempt" in {n.rule for n in after.notes}
+
+
 # --- 2. rank tenure from the settings row ------------------------------------------------------------------
 
 def test_rank_tenure_comes_from_the_settings_table(session, city):
