@@ -173,6 +173,11 @@ def import_measures(session: Session, actor: Actor, data: bytes, filename: str, 
                          else _("is decided about a party organization: give unit_code instead of cadre_code"))
             continue
         _check_measure_row(number, values, code, today, problems)
+        recipient = rules.recipient_problem(code, party_member=cadre.party_member, category=cadre.category) \
+            if cadre else None
+        if recipient:
+            problems.add(number, "measure", values["measure"], _(recipient, measure=code.label))
+            continue
         case = None
         if values.get("case_no"):
             case = cases.get(values["case_no"])

@@ -50,7 +50,8 @@ from portal.tabular import (
 RANK_ALIASES = {"正厅": "bureau_chief", "正厅级": "bureau_chief", "副厅": "bureau_deputy",
                 "副厅级": "bureau_deputy", "正处": "county_chief", "正处级": "county_chief",
                 "副处": "county_deputy", "副处级": "county_deputy", "正科": "township_chief",
-                "正科级": "township_chief", "副科": "township_deputy", "副科级": "township_deputy"}
+                "正科级": "township_chief", "副科": "township_deputy", "副科级": "township_deputy",
+                "一级巡视员": "inspector_1", "二级巡视员": "inspector_2"}
 LEADER_ROLE_ALIASES = {"正职": "principal", "副职": "deputy", "成员": "member", "班子成员": "member",
                        "非班子成员": "member", "否": "member", "无": "member"}
 STATUS_ALIASES = {"在职": "serving", "在岗": "serving", "调离": "transferred", "退休": "retired"}
@@ -342,6 +343,15 @@ def import_grades(session: Session, actor: Actor, data: bytes, filename: str, *,
     name = Path(filename).name
     cadres = _cadres_by_code(session, {v["cadre_code"] for _n, v in rows})
     problems = _cadre_problems(name, rows, cadres, actor)
+    if problems:
+        raise ImportProblem(problems)
+    limits = grade_service.grade_limits_for(session, actor, list(cadres.values()), {v["year"] for _n, v in rows})
+    for line, values in rows:
+        cadre = cadres[values["cadre_code"]]
+        refusal = grade_service.grade_refusal(cadre, values["year"], values["grade"],
+                                              limits[(cadre.id, values["year"])])
+        if refusal:
+            problems.append(RowProblem(name, line, "grade (等次)", values["grade"].label, refusal))
     if problems:
         raise ImportProblem(problems)
     ids = [c.id for c in cadres.values()]

@@ -14,7 +14,7 @@ from portal.enums import UnitLevel
 from portal.i18n import N_, _
 from portal.ui import dropdown, unit_options  # noqa: F401  (shared by the pages)
 
-GAP_LABELS = {rules.ANNUAL: N_("Annual class hours"), rules.ONLINE: N_("Online learning"),
+GAP_LABELS = {rules.ANNUAL: N_("Annual class hours"), rules.ONLINE: N_("Online learning (local practice)"),
               rules.FIVE_YEAR: N_("Five-year total")}
 
 
