@@ -45,6 +45,7 @@ from portal.tabular import (
     iso_date,
     optional,
     read_table,
+    short_text,
     text,
 )
 
@@ -71,7 +72,7 @@ MEASURE_EXPORT_COLUMNS = (
 )
 
 CASE_COLUMNS = (
-    Column("case_no", "案件编号", text),
+    Column("case_no", "案件编号", short_text(40)),
     Column("cadre_code", "干部编号", optional(text), required=False),
     Column("stage", "阶段", choice(CaseStage, CASE_STAGE_ALIASES)),
     Column("opened_on", "受理日期", iso_date),
@@ -81,7 +82,7 @@ CASE_COLUMNS = (
     # Extra columns: a unit as subject, the source of the clue, a title, the decision date.
     Column("unit_code", "单位编码", optional(text), required=False),
     Column("source", "来源", optional(choice(CaseSource, CASE_SOURCE_ALIASES)), required=False),
-    Column("title", "标题", optional(text), required=False),
+    Column("title", "标题", optional(short_text(200)), required=False),
     Column("decided_on", "决定日期", optional(iso_date), required=False),
 )
 

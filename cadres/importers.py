@@ -37,12 +37,14 @@ from portal.tabular import (
     RowProblem,
     Table,
     choice,
+    integer,
     iso_date,
     match_headers,
     number,
     optional,
     raw_rows,
     read_table,
+    short_text,
     text,
     yes_no,
 )
@@ -58,10 +60,19 @@ STATUS_ALIASES = {"在职": "serving", "在岗": "serving", "调离": "transferr
 
 
 def _year(value) -> int:
-    result = int(number(value))
+    result = integer(value)  # 2025.7 is a mistake to report, not a year to round
     if not 2000 <= result <= 2100:
         raise ValueError(_("must be a year such as 2025"))
     return result
+
+
+def _birth_date(value) -> date:
+    """A cadre's birth date: after 1900 and at least 16 years ago (2099 is a typing slip)."""
+    born = iso_date(value)
+    today = date.today()
+    if not date(1900, 1, 1) <= born <= today.replace(year=today.year - 16):
+        raise ValueError(_("is not a plausible birth date (after 1900, at least 16 years ago)"))
+    return born
 
 
 def _hours(value) -> float:
@@ -78,24 +89,15 @@ def _title(value) -> str:
     return result
 
 
-def _short(limit: int):
-    def parse(value) -> str:
-        result = text(value)
-        if len(result) > limit:
-            raise ValueError(_("is longer than %(n)s characters", n=limit))
-        return result
-    return parse
-
-
 # --- cadres ----------------------------------------------------------------------------------
 
 CADRE_COLUMNS = (
-    Column("code", "干部编号", _short(32)),
-    Column("name", "姓名", _short(60)),
+    Column("code", "干部编号", short_text(32)),
+    Column("name", "姓名", short_text(60)),
     Column("gender", "性别", choice(Gender, GENDER_ALIASES)),
-    Column("birth_date", "出生日期", optional(iso_date), required=False),
+    Column("birth_date", "出生日期", optional(_birth_date), required=False),
     Column("unit_code", "单位编码", text),
-    Column("position", "职务", optional(_short(120)), required=False),
+    Column("position", "职务", optional(short_text(120)), required=False),
     Column("rank", "职级", optional(choice(Rank, RANK_ALIASES)), required=False),
     Column("category", "类别", choice(CadreCategory)),
     Column("rank_since", "任现职级时间", optional(iso_date), required=False),
@@ -226,7 +228,7 @@ TRAINING_COLUMNS = (
     Column("hours", "学时", _hours),
     Column("mode", "方式", choice(TrainingMode, TRAINING_MODE_ALIASES)),
     Column("completed_on", "完成日期", iso_date),
-    Column("provider", "机构", optional(_short(120)), required=False),
+    Column("provider", "机构", optional(short_text(120)), required=False),
 )
 
 

@@ -16,7 +16,7 @@ from portal.config import Config
 from portal.errors import PortalError
 from portal.i18n import set_lang
 from portal.plugins import domain_modules
-from portal.tabular import ImportProblem, format_for
+from portal.tabular import ImportProblem, check_size, format_for
 
 
 def fail(message: str) -> None:
@@ -151,6 +151,7 @@ def user_create(username, role, unit_code, cadre_code, display_name, password_st
 @user_errors
 def import_file(kind: str, file: Path, period: str | None, dry_run: bool) -> None:
     """Import a CSV or XLSX file of KIND: units indicators scores cadres training measures grades cases."""
+    check_size(file.stat().st_size, str(file))
     data = file.read_bytes()
     with db.standalone(engine()) as session:
         result = transfer.run_import(session, Actor.system(session), kind, data, str(file),

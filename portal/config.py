@@ -52,6 +52,7 @@ class Config:
     lockout_minutes: int = 15
     login_rate_limit: str = "30 per minute"
     secure_cookies: bool = False
+    hsts_seconds: int = 0  # > 0: Strict-Transport-Security on HTTPS responses (behind TLS only)
     testing: bool = False
 
     @classmethod
@@ -65,6 +66,7 @@ class Config:
             default_lang=lang if lang in LANGUAGES else "zh",
             idle_timeout_minutes=int(env.get("PORTAL_IDLE_MINUTES", "30")),
             secure_cookies=env.get("PORTAL_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            hsts_seconds=int(env.get("PORTAL_HSTS_SECONDS", "0") or 0),
         )
         return config.with_(**overrides)
 
