@@ -81,17 +81,18 @@ def test_events_record_who_what_and_where(session):
     assert event.prev_hash == "0" * 64 and len(event.hash) == 64
 
 
-def test_audit_page_lists_events_for_admin_only(client, session):
+def test_audit_page_lists_events_for_the_auditor_only(client, session):
     from tests.web import callback, login
 
     _write_events(session, 3)
     inputs = [("audit-who", "value", None), ("audit-action", "value", "thing"),
               ("audit-dates", "start_date", None), ("audit-dates", "end_date", None)]
-    login(client, "admin")
+    login(client, "auditor")
     rows = callback(client, [("audit-grid", "rowData")], inputs).get_json()["response"]["audit-grid"]["rowData"]
     assert [r["action"] for r in rows] == ["thing.update"] * 3
-    reviewer = client.application.test_client()
-    login(reviewer, "reviewer")
-    refused = callback(reviewer, [("audit-grid", "rowData")], inputs)
-    assert refused.status_code == 403
-    assert "thing.update" not in refused.get_data(as_text=True)
+    for role in ("reviewer", "admin", "security"):
+        other = client.application.test_client()
+        login(other, role)
+        refused = callback(other, [("audit-grid", "rowData")], inputs)
+        assert refused.status_code == 403, role
+        assert "thing.update" not in refused.get_data(as_text=True)

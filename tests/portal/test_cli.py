@@ -115,7 +115,7 @@ def test_backup_restore_round_trip(run, session, tmp_path, suffix, database_url)
     result = CliRunner().invoke(main, ["restore", str(backup)], env={"DATABASE_URL": target_url})
     assert result.exit_code == 0, result.output
     with portal_db.standalone(target) as restored:
-        assert restored.scalar(select(func.count()).select_from(User)) == 6
+        assert restored.scalar(select(func.count()).select_from(User)) == 8
         assert {u.code for u in restored.scalars(select(Unit))} == {"C", "D1", "D2", "S1", "S2", "K1", "K2"}
         assert audit.verify(restored).ok
         assert restored.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1)) == "restore"
