@@ -4,6 +4,7 @@ one-line message saying what and where, 2 on a usage error; never a traceback fo
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 from pathlib import Path
@@ -272,18 +273,41 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option("--head", "head_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Also check the chain holds the head recorded with a backup (FILE.audit-head.json).")
 @user_errors
-def audit_verify() -> None:
-    """Check the audit hash chain; exit 1 if any event was edited, inserted or deleted."""
+def audit_verify(head_file: Path | None) -> None:
+    """Check the keyed audit chain; exit 1 if any event was edited, inserted or deleted."""
     with db.standalone(engine()) as session:
         result = audit.verify(session)
+        if head_file is not None:
+            try:
+                recorded = json.loads(head_file.read_text(encoding="utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                recorded = {}
+            result.problems.extend(audit.verify_against(session, recorded if isinstance(recorded, dict) else {}))
     if result.ok:
-        click.echo(f"audit chain intact: {result.checked} events")
+        against = f", holds the backup head of {head_file}" if head_file else ""
+        click.echo(f"audit chain intact: {result.checked} events{against}")
         return
     click.echo(f"error: audit chain broken in {len(result.problems)} place(s)", err=True)
     for problem in result.problems[:50]:
         click.echo(f"  {problem}", err=True)
     sys.exit(1)
+
+
+@audit_group.command("archive")
+@click.option("--before", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Archive the events written before this day (at least 6 months ago).")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@user_errors
+def audit_archive(before, file: Path) -> None:
+    """Move audit events older than the retention period to FILE (.jsonl.gz), keeping the chain."""
+    if file.exists():
+        fail(f"{file}: exists already; choose a new file")
+    with db.standalone(engine()) as session:
+        moved = audit.archive(session, Actor.system(session), before.date(), file)
+    click.echo(f"archived {moved} events to {file}" if moved else "no events to archive")
 
 
 for _module in domain_modules("cli"):

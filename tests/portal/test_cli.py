@@ -129,3 +129,32 @@ def test_unreachable_database_is_a_one_line_error(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     result = CliRunner().invoke(main, ["audit", "verify"])
     assert result.exit_code == 1 and "database cannot be used" in result.output
+
+
+def test_a_database_set_back_to_before_a_backup_fails_against_that_backups_head(run, session, tmp_path):
+    """Replacing the database by an older copy gives a chain that verifies on its own; the
+    head written beside the later backup shows that events were removed."""
+    factories.city(session)
+    audit.log(session, Actor.system(session), "test.event", entity_type="x")
+    session.commit()
+    assert run("backup", tmp_path / "early.json").exit_code == 0
+    audit.log(session, Actor.system(session), "test.later", entity_type="x")
+    session.commit()
+    assert run("backup", tmp_path / "late.json").exit_code == 0
+    head = tmp_path / "late.json.audit-head.json"
+    assert run("audit", "verify", "--head", head).exit_code == 0
+    assert run("restore", tmp_path / "early.json", "--force").exit_code == 0
+    assert run("audit", "verify").exit_code == 0  # consistent in itself …
+    result = CliRunner().invoke(main, ["audit", "verify", "--head", str(head)])
+    assert result.exit_code == 1 and "missing" in result.output  # … but not with the later backup
+
+
+def test_a_forged_backup_head_is_refused(run, session, tmp_path):
+    factories.city(session)
+    audit.log(session, Actor.system(session), "test.event", entity_type="x")
+    session.commit()
+    forged = tmp_path / "forged.audit-head.json"
+    forged.write_text('{"format": "governance-portal-audit-head", "seq": 1, "hash": "00", "mac": "00", '
+                      '"base_seq": 0, "base_hash": "0"}')
+    result = CliRunner().invoke(main, ["audit", "verify", "--head", str(forged)])
+    assert result.exit_code == 1 and "not sealed" in result.output
