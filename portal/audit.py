@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.orm import Session
 
+from portal import db
 from portal.access import Actor
 from portal.db import utcnow
 from portal.errors import Invalid
@@ -134,6 +135,12 @@ def record_view(session: Session, actor: Actor, entity_type: str, entity_id: Any
     evidence, a cadre profile): who, when, from where and which record."""
     log(session, actor, f"view.{entity_type}", entity_type=entity_type, entity_id=entity_id,
         summary=summary or None)
+
+
+def log_view(actor: Actor, entity_type: str, entity_id: Any, **summary: Any) -> None:
+    """``record_view`` in its own unit of work, for a page that has just shown the record."""
+    with db.unit_of_work() as session:
+        record_view(session, actor, entity_type, entity_id, **summary)
 
 
 @dataclass

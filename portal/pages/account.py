@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, html, no_update
+from dash import Input, Output, State, callback, ctx, html
 from flask import current_app
 from flask import session as cookie
 
@@ -42,7 +42,6 @@ def _second_factor(user: User):
                               autocomplete="one-time-code"), md=4),
             dbc.Col(dbc.Button(_("Confirm"), id="totp-confirm", color="primary"), md=3),
         ], class_name="g-2 mt-2"),
-        html.Div(id="totp-result"),
     ])
 
 
@@ -79,12 +78,9 @@ def change_password(_n, current, new):
                     [html.A(_("Log in"), href="/login")])
 
 
-@callback(Output("totp-setup", "children"), Input("totp-start", "n_clicks"), prevent_initial_call=True)
-def start_second_factor(_n):
-    actor = current_actor()
-    secret = totp.new_secret()
-    cookie[ENROLMENT] = secret
+def _enrolment(actor, secret: str, problem: str | None = None):
     return html.Div([
+        ui.alert(problem) if problem else None,
         html.P(_("Scan this QR code with an authenticator app, then enter the six digits it shows."),
                className="mt-2"),
         html.Img(src=totp.qr_data_uri(totp.provisioning_uri(secret, actor.username)), width=200, height=200,
@@ -94,10 +90,14 @@ def start_second_factor(_n):
     ])
 
 
-@callback(Output("totp-result", "children"), Output("totp-setup", "children", allow_duplicate=True),
-          Input("totp-confirm", "n_clicks"), State("totp-code", "value"), prevent_initial_call=True)
-def confirm_second_factor(_n, code):
+@callback(Output("totp-setup", "children"), Input("totp-start", "n_clicks"), Input("totp-confirm", "n_clicks"),
+          State("totp-code", "value"), prevent_initial_call=True)
+def set_up_second_factor(_start, _confirm, code):
+    """Start: a new secret and its QR code. Confirm: keep it once a code from the app matches."""
     actor = current_actor()
+    if ctx.triggered_id == "totp-start":
+        cookie[ENROLMENT] = totp.new_secret()
+        return _enrolment(actor, cookie[ENROLMENT])
     secret = cookie.get(ENROLMENT)
     try:
         if not secret:
@@ -107,11 +107,11 @@ def confirm_second_factor(_n, code):
             codes = accounts.enrol_second_factor(session, user, secret, str(code or ""), actor.client_addr,
                                                  _policy())
     except PortalError as error:
-        return ui.alert(error.message), no_update
+        return _enrolment(actor, secret, error.message) if secret else ui.alert(error.message)
     cookie.pop(ENROLMENT, None)
     return [ui.alert(_("Your authenticator app is set up. Keep these recovery codes somewhere safe: each one "
                        "logs you in once if you lose the phone. They are shown only now."), "success"),
-            html.Ol([html.Li(c) for c in codes], className="recovery-codes font-monospace")], []
+            html.Ol([html.Li(c) for c in codes], className="recovery-codes font-monospace")]
 
 
 ui.register(__name__, path="/account", title=N_("My account"), layout=layout, permission=None, order=99)
