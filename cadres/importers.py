@@ -25,7 +25,7 @@ from cadres.enums import (
     TrainingMode,
 )
 from cadres.models import CadreAppraisal, CadrePosting, TrainingRecord
-from portal import audit
+from portal import accounts, audit
 from portal.access import Actor
 from portal.enums import GENDER_ALIASES, CadreCategory, CadreStatus, Gender, LeaderRole, Rank
 from portal.i18n import _
@@ -201,6 +201,9 @@ def import_cadres(session: Session, actor: Actor, data: bytes, filename: str, *,
     audit.log(session, actor, "import", entity_type="cadre",
               summary={"kind": "cadres", "file": name, "rows": result.rows, "created": result.created,
                        "updated": result.updated, "dry_run": dry_run})
+    closed = accounts.close_logins_of_departed_cadres(session, actor)  # retired or transferred out
+    if closed:
+        result.notes.append(_("%(n)s login(s) of cadres no longer serving were disabled.", n=closed))
     return result
 
 

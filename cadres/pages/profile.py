@@ -19,7 +19,7 @@ from cadres.enums import AppraisalGrade
 from cadres.pages import portrait, portrait_propose, widgets
 from cadres.pages.common import year_options
 from cadres.pages.eligibility_view import source_book
-from portal import db, ui
+from portal import audit, db, ui
 from portal.access import Actor, current_actor
 from portal.enums import CadreCategory, CadreStatus, Gender, LeaderRole, Rank
 from portal.errors import PortalError
@@ -157,6 +157,8 @@ def layout(code: str | None = None, year: str | None = None, **_query):
     except ValueError:
         chosen = date.today().year
     subtitle = f"{cadre.unit.name} · {cadre.position or '—'}"
+    if cadre.id != actor.cadre_id:  # a cadre reading their own profile is not a disclosure
+        audit.log_view(actor, "cadre", cadre.id, code=cadre.code)
     if portrait.shows_portrait(actor, cadre):
         sections, actions = portrait_sections(session, actor, cadre, chosen)
     else:
