@@ -14,7 +14,7 @@ from dash import Dash, _callback
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import auth, db
+from portal import auth, cache, db
 from portal.config import PROJECT_ROOT, Config
 from portal.i18n import _
 from portal.plugins import domain_modules, load_all_models
@@ -56,6 +56,7 @@ def _flask_server(config: Config) -> Flask:
     if proxies:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies, x_proto=proxies)
     engine = db.make_engine(config.database_url)
+    cache.attach(engine, config.redis_url)
     server.extensions["portal.config"] = config
     server.extensions["portal.engine"] = engine
     server.extensions["portal.sessions"] = db.session_factory(engine)

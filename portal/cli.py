@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from portal import audit, db, schema, transfer
+from portal import audit, cache, db, schema, transfer
 from portal.access import Actor
 from portal.config import Config
 from portal.errors import PortalError
@@ -54,7 +54,11 @@ def config() -> Config:
 
 
 def engine(url: str | None = None):
-    return db.make_engine(url or config().database_url)
+    """An engine on DATABASE_URL (or ``url``) whose writes invalidate the servers' caches."""
+    current = config()
+    made = db.make_engine(url or current.database_url)
+    cache.attach(made, current.redis_url)
+    return made
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
