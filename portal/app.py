@@ -14,8 +14,8 @@ from dash import Dash, _callback
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import auth, cache, db
-from portal.config import PROJECT_ROOT, Config
+from portal import auth, cache, compress, db
+from portal.config import PROJECT_ROOT, Config, instance_dir
 from portal.i18n import _
 from portal.plugins import domain_modules, load_all_models
 from portal.theme import register_template
@@ -62,6 +62,7 @@ def _flask_server(config: Config) -> Flask:
     server.extensions["portal.sessions"] = db.session_factory(engine)
     server.teardown_appcontext(db.close_request_session)
     auth.init_app(server, config)
+    compress.init_app(server, instance_dir() / "static-cache")
 
     @server.after_request
     def security_headers(response):
