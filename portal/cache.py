@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 TTL_SECONDS = 900  # a value not read again within this time is dropped (Redis expiry / local)
-LOCAL_ENTRIES = 512
+LOCAL_BYTES = 64 * 1024 * 1024  # the in-process store of one worker keeps at most this much
 _WROTE = "portal.cache.wrote"  # on the connection: this transaction has written
 _COMMITTED = "portal.cache.committed"  # a written transaction committed; bump on check-in
 _READ_ONLY = ("SELECT", "PRAGMA", "SHOW", "SET", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "EXPLAIN")
@@ -53,13 +53,15 @@ def database_id(url: str) -> str:
 
 
 class _LocalStore:
-    """Values in this process (LRU, bounded); the version in a per-database file (its size)."""
+    """Values in this process (least recently used dropped beyond ``LOCAL_BYTES``); the
+    version in a per-database file (its size)."""
 
     def __init__(self, db_id: str):
         folder = os.path.join(tempfile.gettempdir(), f"portal-cache-{os.getuid()}")
         os.makedirs(folder, exist_ok=True)
         self.version_file = os.path.join(folder, f"{db_id}.version")
         self.entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self.size = 0
         self.lock = threading.Lock()
 
     def version(self) -> str:
@@ -81,17 +83,25 @@ class _LocalStore:
         with self.lock:
             found = self.entries.get(key)
             if found is None or found[0] < time.monotonic():
-                self.entries.pop(key, None)
+                self._drop(key)
                 return None
             self.entries.move_to_end(key)
             return found[1]
 
+    def _drop(self, key: str) -> None:
+        found = self.entries.pop(key, None)
+        if found is not None:
+            self.size -= len(found[1])
+
     def put(self, key: str, data: bytes) -> None:
+        if len(data) > LOCAL_BYTES // 4:
+            return  # too big to keep here; computed again next time
         with self.lock:
+            self._drop(key)
             self.entries[key] = (time.monotonic() + TTL_SECONDS, data)
-            self.entries.move_to_end(key)
-            while len(self.entries) > LOCAL_ENTRIES:
-                self.entries.popitem(last=False)
+            self.size += len(data)
+            while self.size > LOCAL_BYTES:  # least recently used first
+                self._drop(next(iter(self.entries)))
 
 
 class _RedisStore:
@@ -199,18 +209,8 @@ def _writing(session: Session) -> bool:
     """True when the session holds changes not yet committed (or has written in this transaction)."""
     if session.new or session.dirty or session.deleted:
         return True
-    if not session.in_transaction():
-        return False
-    return any(conn.info.get(_WROTE) for conn in _connections(session))
-
-
-def _connections(session: Session):
-    transaction = session.get_transaction()
-    while transaction is not None and transaction.parent is not None:
-        transaction = transaction.parent
-    if transaction is None:
-        return []
-    return [conn for conn, *_rest in transaction._connections.values()]
+    # In a transaction, connection() is the one already in use (nothing new is begun).
+    return session.in_transaction() and bool(session.connection().info.get(_WROTE))
 
 
 def cached(session: Session, namespace: str, key_parts: Iterable[Any], compute: Callable[[], T]) -> T:
@@ -276,6 +276,7 @@ def watch(engine: Engine) -> Engine:
     def checkin(_dbapi_connection, record) -> None:
         # After the commit, when the connection is handed back: readers elsewhere then
         # see the new version only once the data is there.
+        record.info.pop(_WROTE, None)  # rolled back by the pool, if anything was left open
         if record.info.pop(_COMMITTED, None):
             bump(url)
 

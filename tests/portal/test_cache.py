@@ -112,3 +112,13 @@ def test_every_committed_write_through_an_engine_bumps_the_version(engine, clean
     with portal_db.standalone(engine) as s:  # a read only: no bump
         s.execute(Unit.__table__.select())
     assert before != middle == cache.data_version(engine)
+
+
+def test_the_local_store_keeps_within_its_size(monkeypatch):
+    monkeypatch.setattr(cache, "LOCAL_BYTES", 4000)
+    store = cache._LocalStore("size-test")
+    for index in range(10):
+        store.put(f"k{index}", b"x" * 900)
+    assert store.size <= 4000 and store.get("k9") is not None and store.get("k0") is None
+    store.put("huge", b"x" * 2000)  # over a quarter of the store: not kept
+    assert store.get("huge") is None
