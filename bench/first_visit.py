@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
@@ -35,15 +36,20 @@ class Wire:
         self.bytes = 0
         self.requests = 0
         self.last = 0.0
+        self.started: dict[str, tuple[float, str]] = {}
+        self.slowest = (0.0, "")
         cdp.on("Network.loadingFinished", self.finished)
         cdp.on("Network.requestWillBeSent", self.sent)
 
-    def sent(self, _event) -> None:
+    def sent(self, event) -> None:
         self.requests += 1
+        self.started[event["requestId"]] = (time.perf_counter(), urlsplit(event["request"]["url"]).path)
 
     def finished(self, event) -> None:
         self.bytes += int(event.get("encodedDataLength", 0))
         self.last = time.perf_counter()
+        began, path = self.started.get(event["requestId"], (self.last, ""))
+        self.slowest = max(self.slowest, (self.last - began, path))
 
     def reset(self) -> None:
         self.bytes, self.requests, self.last = 0, 0, 0.0
@@ -74,7 +80,7 @@ def visit(browser, base: str, user: str, mbit: float, latency: float) -> tuple[d
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     settle(page)
-    first = {"seconds": wire.last - started, "bytes": wire.bytes, "requests": wire.requests}
+    first = {"seconds": wire.last - started, "bytes": wire.bytes, "requests": wire.requests, "slowest": wire.slowest}
     home = page.url
     page.close()
     page = context.new_page()
@@ -82,7 +88,7 @@ def visit(browser, base: str, user: str, mbit: float, latency: float) -> tuple[d
     started = time.perf_counter()
     page.goto(home)
     settle(page)
-    repeat = {"seconds": wire.last - started, "bytes": wire.bytes, "requests": wire.requests}
+    repeat = {"seconds": wire.last - started, "bytes": wire.bytes, "requests": wire.requests, "slowest": wire.slowest}
     context.close()
     return first, repeat
 
@@ -109,8 +115,9 @@ def main() -> None:
         sent = statistics.median(r[index]["bytes"] for r in runs)
         requests = statistics.median(r[index]["requests"] for r in runs)
         verdict = "ok" if seconds <= target else "OVER"
+        slowest = max(r[index]["slowest"] for r in runs)
         print(f"  {label:<42} {seconds:6.2f} s (target {target:g} s, {verdict})  "
-              f"{sent / 1024:8.0f} KiB  {requests:4.0f} requests")
+              f"{sent / 1024:8.0f} KiB  {requests:4.0f} requests; slowest {slowest[1]} {slowest[0]:.2f} s")
 
 
 if __name__ == "__main__":
