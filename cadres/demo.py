@@ -369,6 +369,6 @@ def _grades(city: DemoCity, rng: random.Random, ids: _Ids, out: list[dict], year
                 row["grade"] = AppraisalGrade.COMPETENT
 
 
-from cadres import demo_decisions  # noqa: E402  (the decisions follow every other seeder)
+from cadres import demo_decisions, demo_records  # noqa: E402  (the decisions follow every other seeder)
 
-SEEDERS = [(20, seed), (40, demo_decisions.seed)]
+SEEDERS = [(20, seed), (25, demo_records.seed), (40, demo_decisions.seed)]

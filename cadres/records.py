@@ -165,7 +165,8 @@ EMPTY: dict[str, Any] = {
 
 def parse_values(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Typed texts by field key → (model values, {field key: reason}). A blank clears the
-    field; ``resume`` fills ``resume`` and ``resume_note``."""
+    field; ``resume`` fills ``resume`` and ``resume_note`` (files are taken as written; the
+    edit form also checks the periods are in order, ``rules.resume_problems``)."""
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
     for key, value in raw.items():
@@ -180,9 +181,6 @@ def parse_values(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
             continue
         if key == "resume":
             values["resume"], values["resume_note"] = parsed
-            lines = [rules.ResumeLine.from_json(line) for line in parsed[0]]
-            if order := rules.resume_problems(lines):
-                problems[key] = "; ".join(order)
         else:
             values[key] = parsed
     return values, problems

@@ -10,7 +10,6 @@ import pytest
 from cadres import codes
 from cadres.rules import records as rules
 
-
 # --- national id numbers ------------------------------------------------------------------------
 
 def test_the_standards_own_example_id_number_is_accepted_with_a_lower_case_x():
