@@ -16,7 +16,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from cadres import evidence, grades, scope, service, training
 from cadres.enums import AppraisalGrade
-from cadres.pages import portrait, portrait_propose, widgets
+from cadres.pages import portrait, portrait_propose, record, widgets
 from cadres.pages.common import year_options
 from cadres.pages.eligibility_view import source_book
 from portal import db, ui
@@ -115,7 +115,7 @@ def grades_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
 def profile_sections(session, actor: Actor, cadre: Cadre, year: int) -> list:
     """The sections this viewer may see, in reading order."""
     full = scope.may(actor, scope.PROFILE, cadre)
-    sections = [basic_section(cadre, full)]
+    sections = [basic_section(cadre, full), record.record_section(session, actor, cadre)]
     if full:
         sections.append(postings_section(session, actor, cadre))
     if scope.may(actor, scope.TRAINING, cadre):
@@ -138,7 +138,8 @@ def portrait_sections(session, actor: Actor, cadre: Cadre, year: int) -> tuple[l
         actions = [portrait_propose.open_button(), portrait_propose.propose_modal(cadre, profile.eligibility, book)]
     training = training_section(session, actor, cadre, year, extra=portrait.five_year_line(profile))
     sections = [portrait.summary_callout(profile), portrait.eligibility_section(profile, book),
-                basic_section(cadre, True), postings_section(session, actor, cadre),
+                basic_section(cadre, True), record.record_section(session, actor, cadre),
+                postings_section(session, actor, cadre),
                 portrait.unit_results_section(profile), training, grades_section(session, actor, cadre),
                 portrait.measures_section(profile), portrait.tolerance_section(profile),
                 portrait.supervision_section(profile), portrait.decisions_section(session, actor, cadre)]
