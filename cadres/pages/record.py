@@ -19,7 +19,7 @@ from cadres.rules import records as rules
 from portal import db, ui
 from portal.access import Actor, current_actor
 from portal.errors import Invalid, PortalError
-from portal.i18n import _
+from portal.i18n import N_, _
 from portal.models import Cadre
 
 TEXTAREAS = {"resume": 8, "rewards_sanctions": 3, "appraisal_results": 2, "family": 4}
@@ -131,9 +131,10 @@ def _control(key: str, value: str, placeholder: str = ""):
 
 
 HINTS = {
-    "resume": "One period per line: 2010.09--2014.07  what and where (an open end: 2021.03--  …). "
-              "Indented lines continue the line above.",
-    "family": "One person per line: relation|name|birth month|political status|work unit and post (up to ten).",
+    "resume": N_("One period per line: 2010.09--2014.07  what and where (an open end: 2021.03--  …). "
+                 "Indented lines continue the line above."),
+    "family": N_("One person per line: relation|name|birth month|political status|work unit and post "
+                 "(up to ten)."),
 }
 
 

@@ -156,8 +156,8 @@ def resume_problems(lines: Sequence[ResumeLine]) -> list[str]:
     problems = []
     for earlier, later in zip(lines, lines[1:], strict=False):
         if later.start < earlier.start:
-            problems.append(_("the period starting %(start)s comes before the one above it",
-                              start=f"{later.start.year}.{later.start.month:02d}"))
+            start = f"{later.start.year}.{later.start.month:02d}"
+            problems.append(_("the period starting %(start)s comes before the one above it", start=start))
     return problems
 
 
