@@ -15,6 +15,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from cadres import appointment_forms, codes, records, scope
 from cadres.models import CadreRecord
+from cadres.pages.common import facts
 from cadres.rules import records as rules
 from portal import db, ui
 from portal.access import Actor, current_actor
@@ -25,13 +26,6 @@ from portal.models import Cadre
 TEXTAREAS = {"resume": 8, "rewards_sanctions": 3, "appraisal_results": 2, "family": 4}
 MONTHS = ("party_joined", "work_started")
 EDITED = [f.key for f in records.FIELDS]
-
-
-def _facts(rows: list[tuple[str, str]]) -> html.Dl:
-    items = []
-    for label, value in rows:
-        items += [html.Dt(label, className="col-sm-4 col-lg-3"), html.Dd(value or "—", className="col-sm-8 col-lg-9")]
-    return html.Dl(items, className="row mb-0 ca-facts")
 
 
 def _education(record: CadreRecord | None, kind: str) -> str:
@@ -65,7 +59,7 @@ def record_body(actor: Actor, cadre: Cadre, record: CadreRecord | None, photo: b
     photo_box = html.Img(src="data:image/jpeg;base64," + base64.b64encode(photo).decode("ascii"),
                          alt=_("Photo"), className="ca-record-photo") if photo else None
     return html.Div([
-        dbc.Row([dbc.Col(_facts(rows), md=9), dbc.Col(photo_box, md=3, class_name="text-md-end")]),
+        dbc.Row([dbc.Col(facts(rows), md=9), dbc.Col(photo_box, md=3, class_name="text-md-end")]),
         html.H3(_label("resume"), className="h6 mt-3"), _resume_table(record),
         html.H3(_label("family"), className="h6 mt-3"), _family_table(record),
     ])
@@ -74,7 +68,8 @@ def record_body(actor: Actor, cadre: Cadre, record: CadreRecord | None, photo: b
 def _resume_table(record: CadreRecord) -> html.Div:
     lines = [rules.ResumeLine.from_json(r) for r in record.resume or []]
     rows = [html.Tr([html.Td(f"{line.start:%Y.%m}–{f'{line.end:%Y.%m}' if line.end else _('now')}",
-                             className="text-nowrap"), html.Td(line.text, style={"whiteSpace": "pre-line"})])
+                             className="text-nowrap", style={"width": "10rem"}),
+                     html.Td(line.text, style={"whiteSpace": "pre-line"})])
             for line in lines]
     note = html.P([html.Strong(_("Lines that could not be read as dated lines: ")), record.resume_note],
                   className="small text-muted mb-0", style={"whiteSpace": "pre-line"}) if record.resume_note else None

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,12 @@ from cadres import records
 from cadres.models import CadreRecord
 from portal.models import AuditEvent, Cadre
 from tests.cadres.callbacks import call
-from tests.web import callback, login
+from tests.cadres.test_portrait_page import page, shown
+from tests.web import login
 
 ID_1 = "360102198505013015"
 EDITED = [f.key for f in records.FIELDS]  # the edit form's fields (cadres.pages.record)
 LIU = (Path(__file__).parent.parent / "data" / "lrmx" / "liu-xiaomei.lrmx").read_bytes()
-
-
-def shown(response) -> str:
-    return json.dumps(response.get_json(), ensure_ascii=False)
 
 
 @pytest.fixture
@@ -34,15 +30,6 @@ def filled(session, city):
     records.update_record(session, city.actor("reviewer"), city.cadre1, {"id_number": ID_1})
     session.commit()
     return city
-
-
-def page(client, username: str, code: str) -> str:
-    login(client, username)
-    response = callback(client, [("_pages_content", "children"), ("_pages_store", "data")],
-                        [("_pages_location", "pathname", "/cadres/profile"),
-                         ("_pages_location", "search", f"?code={code}")])
-    assert response.status_code == 200
-    return shown(response)
 
 
 def save(client, app, code: str, **typed):
