@@ -366,10 +366,20 @@ def import_forms(session: Session, actor: Actor, data: bytes, filename: str, *, 
     new_codes = iter(_next_codes(session, sum(1 for c in matched if c is None)))
     for reading, cadre in zip(readings, matched, strict=True):
         result.changes.append(_apply(session, actor, reading, cadre, target, new_codes, result))
+    result.notes += [_change_line(change) for change in result.changes[:NOTED_CHANGES]]
     audit.log(session, actor, "import", entity_type="cadre",
               summary={"kind": "lrmx", "file": PurePosixPath(filename).name, "rows": result.rows,
                        "created": result.created, "updated": result.updated, "dry_run": dry_run})
     return result
+
+
+NOTED_CHANGES = 50  # forms listed one by one in the result (the command line prints them)
+
+
+def _change_line(change: FormChange) -> str:
+    what = {"new": _("new cadre"), "updated": _("updated"), "unchanged": _("unchanged")}[change.action]
+    fields = f" ({'、'.join(change.fields)})" if change.fields else ""
+    return f"{change.file}: {change.cadre_code} {change.name} — {what}{fields}"
 
 
 def _matches(session: Session, actor: Actor, readings: list[_Reading], target: Unit | None,
@@ -388,8 +398,9 @@ def _matches(session: Session, actor: Actor, readings: list[_Reading], target: U
             problems.append(problem(reading.file, "ShenFenZheng" if number else "XingMing",
                                     _("this cadre serves outside the units you are responsible for")))
         if cadre is None and target is None:
-            problems.append(problem(reading.file, "", _("%(name)s is not yet in the registry: give the unit "
-                                                        "they join (--unit CODE)", name=reading.name)))
+            problems.append(problem(reading.file, "", _("%(name)s is not yet in the registry: choose the unit "
+                                                        "they join (--unit CODE on the command line)",
+                                                        name=reading.name)))
         matched.append(cadre)
     return matched
 
