@@ -308,12 +308,23 @@ def _photo(encoded: str, bad) -> bytes | None:
     return data
 
 
-def _match(session: Session, reading: _Reading) -> Cadre | None:
+def _holders(session: Session, numbers: list[str]) -> dict[str, Cadre]:
+    """The cadres holding these id numbers, in a few queries (their records stay in the session)."""
+    found: dict[str, Cadre] = {}
+    for start in range(0, len(numbers), 900):
+        rows = session.execute(select(CadreRecord, Cadre).join(Cadre, CadreRecord.cadre_id == Cadre.id)
+                               .options(joinedload(Cadre.unit))
+                               .where(CadreRecord.id_number.in_(numbers[start:start + 900])))
+        found.update({record.id_number: cadre for record, cadre in rows})
+    return found
+
+
+def _match(session: Session, reading: _Reading, holders: dict[str, Cadre]) -> Cadre | None:
     """The cadre a form is about: by id number; failing that, the one cadre with the same name
     and birth month and no id number on record."""
     number = reading.values.get("id_number")
-    if number and (found := records.find_by_id_number(session, number)) is not None:
-        return found
+    if number and number in holders:
+        return holders[number]
     if reading.birth_date is None:
         return None
     same = [c for c in session.scalars(select(Cadre).where(Cadre.name == reading.name))
@@ -386,8 +397,9 @@ def _matches(session: Session, actor: Actor, readings: list[_Reading], target: U
              problems: list[ElementProblem]) -> list[Cadre | None]:
     matched: list[Cadre | None] = []
     seen: dict[str, str] = {}
+    holders = _holders(session, [n for r in readings if (n := r.values.get("id_number"))])
     for reading in readings:
-        cadre = _match(session, reading)
+        cadre = _match(session, reading, holders)
         number = reading.values.get("id_number")
         if number and number in seen:
             problems.append(problem(reading.file, "ShenFenZheng",
