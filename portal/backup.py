@@ -10,6 +10,7 @@ Restore refuses a database that already holds data unless ``force`` is given.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import shutil
@@ -19,7 +20,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Engine, Table, delete, func, select, text, update
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Engine,
+    LargeBinary,
+    Table,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
 
 from portal import audit, db, schema
 from portal.access import Actor
@@ -77,6 +89,8 @@ def backup(engine: Engine, path: Path) -> str:
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes):  # binary columns (photos) as base64 text
+        return base64.b64encode(value).decode("ascii")
     raise TypeError(type(value).__name__)
 
 
@@ -122,6 +136,8 @@ def _converter(column) -> Any:
         return lambda v: datetime.fromisoformat(v) if isinstance(v, str) else v
     if isinstance(column.type, Date):
         return lambda v: date.fromisoformat(v) if isinstance(v, str) else v
+    if isinstance(column.type, LargeBinary):
+        return lambda v: base64.b64decode(v) if isinstance(v, str) else v
     return None
 
 

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from cadres import records
 from cadres.demo_photos import PHOTOS
-from cadres.models import CadreRecord
-from portal import transfer
+from cadres.models import CadrePhoto, CadreRecord
+from portal import backup, schema, transfer
+from portal import db as portal_db
 from portal.errors import AccessDenied, Invalid
 from portal.models import AuditEvent
 from portal.tabular import ImportProblem, to_bytes
@@ -148,3 +149,17 @@ def test_a_bad_records_file_names_every_problem_never_shows_an_id_number_and_wri
 def test_two_rows_with_one_id_number_are_refused(session, city):
     with pytest.raises(ImportProblem, match="same id number as row 2"):
         run(session, city.actor("reviewer"), RECORDS_CSV.replace(ID_2, ID_1))
+
+
+def test_the_photo_and_the_record_survive_a_portable_backup(session, city, clean_db, tmp_path):
+    edit(session, city, "reviewer", city.cadre1, id_number=ID_1, resume="2007.07--  桃桥街道科员")
+    records.set_photo(session, city.actor("reviewer"), city.cadre1, PHOTOS[0])
+    session.commit()
+    dump = tmp_path / "backup.json.gz"
+    backup.backup(clean_db, dump)
+    target = portal_db.make_engine(f"sqlite:///{tmp_path / 'restored.sqlite'}")
+    schema.upgrade(target)
+    backup.restore(target, dump)
+    with portal_db.standalone(target) as restored:
+        assert restored.get(CadrePhoto, city.cadre1.id).data == PHOTOS[0]
+        assert restored.get(CadreRecord, city.cadre1.id).resume[0]["text"] == "桃桥街道科员"
