@@ -393,6 +393,6 @@ def align_grades(session: Session, city: DemoCity) -> None:
     session.flush()
 
 
-from cadres import demo_decisions  # noqa: E402  (the decisions follow every other seeder)
+from cadres import demo_decisions, demo_records  # noqa: E402  (the decisions follow every other seeder)
 
-SEEDERS = [(20, seed), (35, align_grades), (40, demo_decisions.seed)]
+SEEDERS = [(20, seed), (25, demo_records.seed), (35, align_grades), (40, demo_decisions.seed)]

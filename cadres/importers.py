@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from cadres import appointment_forms, record_files, rules, training
 from cadres import grades as grade_service
-from cadres import rules, training
 from cadres.enums import (
     GRADE_ALIASES,
     TRAINING_CATEGORY_ALIASES,
@@ -447,6 +447,9 @@ def export_decisions(session: Session, actor: Actor, *, period: str | None = Non
     return decisions.decisions_table(sorted(found, key=lambda d: (d.as_of, d.number)))
 
 
-IMPORTERS = {"cadres": import_cadres, "training": import_training, "grades": import_grades}
+IMPORTERS = {"cadres": import_cadres, "training": import_training, "grades": import_grades,
+             "records": record_files.import_records, "lrmx": appointment_forms.import_forms}
 EXPORTERS = {"cadres": export_cadres, "training": export_training, "grades": export_grades,
-             "training_progress": export_progress, "decisions": export_decisions}
+             "training_progress": export_progress, "decisions": export_decisions,
+             "records": record_files.export_records}
+DOCUMENT_EXPORTERS = {"lrmx": appointment_forms.export_document}

@@ -15,6 +15,7 @@ by someone who rewinds the head in the database.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import shutil
@@ -30,6 +31,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    LargeBinary,
     Table,
     bindparam,
     create_engine,
@@ -106,6 +108,8 @@ def head_path(path: Path) -> Path:
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes):  # binary columns (photos) as base64 text
+        return base64.b64encode(value).decode("ascii")
     raise TypeError(type(value).__name__)
 
 
@@ -193,6 +197,8 @@ def _converter(column) -> Any:
         return lambda v: datetime.fromisoformat(v) if isinstance(v, str) else v
     if isinstance(column.type, Date):
         return lambda v: date.fromisoformat(v) if isinstance(v, str) else v
+    if isinstance(column.type, LargeBinary):
+        return lambda v: base64.b64decode(v) if isinstance(v, str) else v
     return None
 
 

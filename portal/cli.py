@@ -233,14 +233,18 @@ def user_set_role(username: str, role: str, unit_code: str | None, cadre_code: s
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="users: where the one-time passwords go (default: FILE-passwords.csv).")
+@click.option("--unit", "unit_code", help="lrmx: the unit a cadre not yet in the registry joins.")
 @user_errors
-def import_file(kind: str, file: Path, period: str | None, dry_run: bool, out: Path | None) -> None:
-    """Import a CSV or XLSX file of KIND: units users indicators scores cadres training measures grades cases."""
+def import_file(kind: str, file: Path, period: str | None, dry_run: bool, out: Path | None,
+                unit_code: str | None) -> None:
+    """Import a CSV or XLSX file of KIND: units users indicators scores cadres training measures grades
+    cases records; or appointment forms (KIND lrmx: one .lrmx or a .zip of them)."""
     check_size(file.stat().st_size, str(file))
     data = file.read_bytes()
+    options = {"unit": unit_code} if unit_code else {}
     with db.standalone(engine()) as session:
         result = transfer.run_import(session, Actor.system(session), kind, data, str(file),
-                                     dry_run=dry_run, period=period)
+                                     dry_run=dry_run, period=period, **options)
         issued = getattr(result, "issued", None)
         if issued and not dry_run:  # written before the commit: no login without its password sheet
             out = out or file.with_name(f"{file.stem}-passwords.csv")
@@ -262,11 +266,28 @@ def _write_private(path: Path, content: bytes) -> None:
 
 @main.command("export")
 @click.argument("kind")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--period", help="Assessment period code, e.g. 2026Q1.")
+@click.option("--unit", "unit_code", help="lrmx: a zip of the forms of this unit and the units below it.")
 @user_errors
-def export_file(kind: str, file: Path, period: str | None) -> None:
-    """Export KIND to FILE (.csv or .xlsx, by its suffix)."""
+def export_file(kind: str, target: str, file: Path | None, period: str | None, unit_code: str | None) -> None:
+    """Export KIND to FILE (.csv or .xlsx, by its suffix); `export lrmx CADRE_CODE FILE.lrmx` writes
+    one appointment form, `export lrmx --unit CODE FILE.zip` the unit's forms."""
+    documents = transfer.document_exporters()
+    if kind in documents:
+        if (unit_code and file is not None) or (not unit_code and file is None):
+            raise click.UsageError("give CADRE_CODE FILE, or --unit CODE FILE")
+        path = Path(target) if unit_code else file
+        with db.standalone(engine()) as session:
+            content = documents[kind](session, Actor.system(session), unit=unit_code,
+                                      key=None if unit_code else target)
+        path.write_bytes(content)
+        click.echo(f"wrote {path}")
+        return
+    if file is not None:
+        raise click.UsageError(f"export {kind} takes one FILE")
+    file = Path(target)
     fmt = format_for(file)
     with db.standalone(engine()) as session:
         content = transfer.run_export(session, Actor.system(session), kind, fmt, period=period)
