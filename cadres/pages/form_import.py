@@ -18,6 +18,8 @@ from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
 from portal.tabular import ImportProblem
 
+ui.page_part(__name__, of="cadres.pages.registry")  # the upload is a section of the registry
+
 MAX_UPLOAD = 20 * 1024 * 1024
 ACTIONS = {"new": N_("New cadre"), "updated": N_("Updated"), "unchanged": N_("Unchanged")}
 

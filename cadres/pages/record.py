@@ -23,6 +23,8 @@ from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
 from portal.models import Cadre
 
+ui.page_part(__name__, of="cadres.pages.profile")  # the record is a section of the profile
+
 TEXTAREAS = {"resume": 8, "rewards_sanctions": 3, "appraisal_results": 2, "family": 4}
 MONTHS = ("party_joined", "work_started")
 EDITED = [f.key for f in records.FIELDS]
