@@ -264,3 +264,8 @@ def test_a_form_without_an_id_number_leaves_the_number_on_record_alone(session, 
     result = import_forms(session, city.actor("reviewer"), without, "zhou-jianguo.lrmx")
     assert result.updated == 1 and result.changes[0].cadre_code == "C0002"
     assert session.get(CadreRecord, city.cadre2.id).id_number == "360102198505013015"
+
+
+def test_a_form_written_in_gbk_by_an_older_writer_is_read():
+    gbk = ZHOU.decode("utf-8").replace('encoding="UTF-8"', 'encoding="GB2312"').encode("gb18030")
+    assert lrmx.parse_form(gbk, "old.lrmx").get("XingMing") == "周建国"
