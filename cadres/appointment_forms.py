@@ -268,6 +268,8 @@ def _form_values(form: LrmxForm, file: str) -> tuple[_Reading | None, list[Eleme
         except ValueError as error:
             bad(f"JiaTingChengYuan/Item[{index}]", str(error))
     values["family"] = family
+    if not values.get("id_number"):
+        values.pop("id_number", None)  # a form without the number leaves the one on record alone
     photo = _photo(form.get("ZhaoPian"), bad)
     if problems:
         return None, problems
@@ -423,8 +425,10 @@ def _apply(session: Session, actor: Actor, reading: _Reading, cadre: Cadre | Non
         cadre = _new_cadre(session, reading, target, next(new_codes))
         changed: dict[str, list] = {}
     else:
-        registry = {"name": reading.name, "gender": reading.gender, "birth_date": reading.birth_date,
+        registry = {"name": reading.name, "gender": reading.gender,
                     "party_member": reading.values.get("party_joined") is not None}
+        if reading.birth_date is not None:
+            registry["birth_date"] = reading.birth_date
         changed = {k: [getattr(cadre, k), v] for k, v in registry.items() if getattr(cadre, k) != v}
         for key, (_old, new) in changed.items():
             setattr(cadre, key, new)

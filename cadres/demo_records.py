@@ -55,10 +55,10 @@ def seed(session: Session, city: DemoCity) -> None:
     for cadre in city.cadres:
         batch.append(_record(rng, cadre, units, districts, used, now, city.today))
         if len(batch) >= BATCH:
-            session.execute(insert(CadreRecord), batch)
+            session.execute(insert(CadreRecord.__table__), batch)
             batch.clear()
     if batch:
-        session.execute(insert(CadreRecord), batch)
+        session.execute(insert(CadreRecord.__table__), batch)
     with_photo = [c for c in city.cadres[:PHOTO_COUNT]]
     if city.featured_cadre_id > PHOTO_COUNT:
         with_photo.append(city.featured_cadre)
@@ -66,6 +66,16 @@ def seed(session: Session, city: DemoCity) -> None:
         {"cadre_id": c["id"], "data": PHOTOS[c["gender"] == Gender.FEMALE],
          "sha256": hashlib.sha256(PHOTOS[c["gender"] == Gender.FEMALE]).hexdigest(), "updated_at": now,
          "updated_by": "demo"} for c in with_photo])
+
+
+def _pick(rng: random.Random, items):
+    """``rng.choice`` at half the cost (52,600 records draw about 1.5 million times)."""
+    return items[int(rng.random() * len(items))]
+
+
+def _between(rng: random.Random, low: int, high: int) -> int:
+    """``rng.randint`` at half the cost."""
+    return low + int(rng.random() * (high - low + 1))
 
 
 def _district_of(unit: dict, units: dict[int, dict], districts: dict[int, int]) -> tuple[int, str]:
@@ -79,7 +89,7 @@ def _district_of(unit: dict, units: dict[int, dict], districts: dict[int, int]) 
 
 def _id_number(rng: random.Random, district: int, birth: date, gender: Gender, used: set[str]) -> str:
     while True:
-        sequence = rng.randint(0, 499) * 2 + (1 if gender == Gender.MALE else 0)  # odd: male (GB 11643)
+        sequence = _between(rng, 0, 499) * 2 + (1 if gender == Gender.MALE else 0)  # odd: male (GB 11643)
         first17 = f"3699{district:02d}{birth:%Y%m%d}{sequence:03d}"
         number = first17 + id_check_character(first17)
         if number not in used:
@@ -92,21 +102,21 @@ def _record(rng: random.Random, cadre: dict, units: dict, districts: dict, used:
     unit = units[cadre["unit_id"]]
     district, district_name = _district_of(unit, units, districts)
     community = cadre["category"] in (CadreCategory.COMMUNITY, CadreCategory.VILLAGE)
-    native = rng.choice(PROVINCES)
+    native = _pick(rng, PROVINCES)
     education, degree, school = _education(rng, community)
     graduated = min(date(birth.year + (22 if education in ("10", "20") else 20), 7, 1),
                     cadre["position_since"].replace(day=1))
     work_started = graduated
     resume = _resume(rng, cadre, unit, district_name, education, school, graduated, work_started)
-    inservice = rng.choice(IN_SERVICE) if not community and rng.random() < 0.3 else ("", "", "", "")
+    inservice = _pick(rng, IN_SERVICE) if not community and rng.random() < 0.3 else ("", "", "", "")
     record = {**EMPTY, "cadre_id": cadre["id"], "updated_at": now, "updated_by": "demo",
               "id_number": _id_number(rng, district, birth, cadre["gender"], used),
-              "ethnicity": "01" if rng.random() < 0.92 else rng.choice(ETHNIC_MINORITIES),
-              "native_place": native, "birthplace": native if rng.random() < 0.7 else rng.choice(PROVINCES),
-              "party_joined": (date(birth.year + rng.randint(20, 30), rng.randint(1, 12), 1)
+              "ethnicity": "01" if rng.random() < 0.92 else _pick(rng, ETHNIC_MINORITIES),
+              "native_place": native, "birthplace": native if rng.random() < 0.7 else _pick(rng, PROVINCES),
+              "party_joined": (date(birth.year + _between(rng, 20, 30), _between(rng, 1, 12), 1)
                                if cadre["party_member"] else None),
               "work_started": work_started, "health": "1" if rng.random() < 0.97 else "2",
-              "professional_title": rng.choice(TITLES) if cadre["category"] == CadreCategory.INSTITUTION else "",
+              "professional_title": _pick(rng, TITLES) if cadre["category"] == CadreCategory.INSTITUTION else "",
               "expertise": "、".join(rng.sample(EXPERTISE, 2)),
               "fulltime_education": education, "fulltime_degree": degree,
               "fulltime_education_school": school, "fulltime_degree_school": school if degree else "",
@@ -114,7 +124,7 @@ def _record(rng: random.Random, cadre: dict, units: dict, districts: dict, used:
               "inservice_education_school": f"{inservice[0]}{inservice[1]}" if inservice[0] else "",
               "inservice_degree_school": f"{inservice[0]}{inservice[1]}" if inservice[3] else "",
               "resume": [line.as_json() for line in resume],
-              "rewards_sanctions": (f"{rng.randint(2018, today.year - 1)}年被评为江州市优秀共产党员"
+              "rewards_sanctions": (f"{_between(rng, 2018, today.year - 1)}年被评为江州市优秀共产党员"
                                     if cadre["party_member"] and rng.random() < 0.08 else ""),
               "family": _family(rng, cadre, birth, district_name, today)}
     if record["party_joined"] and record["party_joined"] > today:
@@ -128,12 +138,12 @@ def _education(rng: random.Random, community: bool) -> tuple[str, str, str]:
         education = "30" if roll < 0.5 else "20" if roll < 0.9 else "60"
     else:
         education = "10" if roll < 0.2 else "20" if roll < 0.9 else "30"
-    discipline = rng.choice(list(MAJORS))
+    discipline = _pick(rng, list(MAJORS))
     if education in ("10", "20"):
-        school = f"{rng.choice(SCHOOLS)}{MAJORS[discipline]}专业"
+        school = f"{_pick(rng, SCHOOLS)}{MAJORS[discipline]}专业"
         return education, ("3" if education == "10" else "4") + discipline, school
     if education == "30":
-        return education, "", f"江州职业技术学院{rng.choice(COLLEGE_MAJORS)}"
+        return education, "", f"江州职业技术学院{_pick(rng, COLLEGE_MAJORS)}"
     return education, "", ""
 
 
@@ -145,14 +155,14 @@ def _resume(rng: random.Random, cadre: dict, unit: dict, district: str, educatio
         lines.append(ResumeLine(date(graduated.year - years, 9, 1), graduated, f"{school}学习"))
     since = cadre["position_since"].replace(day=1)
     start, street = work_started, unit["name"] if unit["level"] == UnitLevel.STREET else "桃园"
-    for _n in range(rng.randint(1, 3)):
+    for _n in range(_between(rng, 1, 3)):
         span = (since - start).days // 365
         if span < 2:
             break
-        end = date(start.year + rng.randint(1, max(1, span - 1)), rng.randint(1, 12), 1)
+        end = date(start.year + _between(rng, 1, max(1, span - 1)), _between(rng, 1, 12), 1)
         if end >= since:
             break
-        post = rng.choice(EARLIER_POSTS).format(d=district, s=street.removesuffix("街道"))
+        post = _pick(rng, EARLIER_POSTS).format(d=district, s=street.removesuffix("街道"))
         lines.append(ResumeLine(start, end, post))
         start = end
     lines.append(ResumeLine(start if start < since else since, None, f"{unit['name']}{cadre['position']}"))
@@ -164,19 +174,19 @@ def _family(rng: random.Random, cadre: dict, birth: date, district: str, today: 
     spouse_is_male = cadre["gender"] == Gender.FEMALE
     members = []
     if age > 27 and rng.random() < 0.88:
-        members.append(("丈夫" if spouse_is_male else "妻子", _born(rng, birth.year + rng.randint(-3, 3)),
+        members.append(("丈夫" if spouse_is_male else "妻子", _born(rng, birth.year + _between(rng, -3, 3)),
                         "01" if rng.random() < 0.5 else "13"))
     if age > 30 and members:
-        members.append(("儿子" if rng.random() < 0.5 else "女儿", _born(rng, birth.year + rng.randint(25, 33)),
+        members.append(("儿子" if rng.random() < 0.5 else "女儿", _born(rng, birth.year + _between(rng, 25, 33)),
                         "03" if rng.random() < 0.4 else "13"))
-    members.append(("父亲" if rng.random() < 0.5 else "母亲", _born(rng, birth.year - rng.randint(24, 32)),
+    members.append(("父亲" if rng.random() < 0.5 else "母亲", _born(rng, birth.year - _between(rng, 24, 32)),
                     "01" if rng.random() < 0.4 else "13"))
-    surname = rng.choice("王李张刘陈杨黄赵吴周徐孙")
-    return [{"relation": relation, "name": surname + rng.choice("建国秀英志强丽华海燕明德小雨思远"),
+    surname = _pick(rng, "王李张刘陈杨黄赵吴周徐孙")
+    return [{"relation": relation, "name": surname + _pick(rng, "建国秀英志强丽华海燕明德小雨思远"),
              "born": born, "political_status": status,
-             "work": rng.choice(RELATIVES_WORK).format(d=district)} for relation, born, status in members
+             "work": _pick(rng, RELATIVES_WORK).format(d=district)} for relation, born, status in members
             if born <= f"{today.year:04d}{today.month:02d}"]
 
 
 def _born(rng: random.Random, year: int) -> str:
-    return f"{year:04d}{rng.randint(1, 12):02d}"
+    return f"{year:04d}{_between(rng, 1, 12):02d}"

@@ -15,6 +15,7 @@ Elements are a strict whitelist: an unknown element is an error naming it.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -101,6 +102,10 @@ def parse_form(data: bytes, filename: str) -> LrmxForm:
     if len(data) > MAX_FILE_BYTES:
         raise FormProblems([problem(name, "", _("the file is larger than %(n)s MB", n=MAX_FILE_BYTES // 2**20))])
     try:
+        data = _as_utf8(data)
+    except UnicodeDecodeError:
+        raise FormProblems([problem(name, "", _("declares a Chinese encoding but is not GBK text"))]) from None
+    try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
         raise FormProblems([problem(name, "", _("the file declares a DTD or entities, which forms never "
@@ -111,6 +116,16 @@ def parse_form(data: bytes, filename: str) -> LrmxForm:
     if root.tag != "Person":
         raise FormProblems([problem(name, root.tag, _("the root element must be Person"))])
     return _form_from(root, name)
+
+
+GBK_DECLARATION = re.compile(rb"""^(\s*<\?xml[^>]*encoding=["'])(gb2312|gbk|gb18030)(["'])""", re.IGNORECASE)
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """Older writers declare GB2312/GBK, which the XML parser cannot read: re-encode as UTF-8."""
+    if not GBK_DECLARATION.match(data[:200]):
+        return data
+    return GBK_DECLARATION.sub(rb"\1UTF-8\3", data.decode("gb18030").encode("utf-8"), count=1)
 
 
 def _form_from(root: ElementTree.Element, name: str) -> LrmxForm:

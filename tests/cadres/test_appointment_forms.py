@@ -254,3 +254,18 @@ def test_the_command_line_reports_a_bad_form_in_one_line_per_element_and_exits_1
 
 def test_export_lrmx_without_a_file_is_a_usage_error(cli, clean_db, database_url):
     assert cli(database_url, "export", "lrmx", "C0001").exit_code == 2
+
+
+def test_a_form_without_an_id_number_leaves_the_number_on_record_alone(session, city):
+    records.update_record(session, city.actor("reviewer"), city.cadre2, {"id_number": "360102198505013015"})
+    city.cadre2.name, city.cadre2.birth_date = "周建国", date(1985, 5, 1)
+    session.commit()
+    without = ZHOU.replace(b"<ShenFenZheng>360102198505013015</ShenFenZheng>", b"")
+    result = import_forms(session, city.actor("reviewer"), without, "zhou-jianguo.lrmx")
+    assert result.updated == 1 and result.changes[0].cadre_code == "C0002"
+    assert session.get(CadreRecord, city.cadre2.id).id_number == "360102198505013015"
+
+
+def test_a_form_written_in_gbk_by_an_older_writer_is_read():
+    gbk = ZHOU.decode("utf-8").replace('encoding="UTF-8"', 'encoding="GB2312"').encode("gb18030")
+    assert lrmx.parse_form(gbk, "old.lrmx").get("XingMing") == "周建国"

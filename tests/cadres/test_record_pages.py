@@ -21,6 +21,12 @@ EDITED = [f.key for f in records.FIELDS]  # the edit form's fields (cadres.pages
 LIU = (Path(__file__).parent.parent / "data" / "lrmx" / "liu-xiaomei.lrmx").read_bytes()
 
 
+# Callbacks of this file's pages whose isolation is tested here (see test_callbacks.py); the
+# last two only open the form and echo a file name, and touch no data.
+ISOLATION_TESTED = {"record.save_record", "record.download_form", "form_import.preview", "form_import.confirm",
+                    "record.toggle_edit", "record.photo_chosen"}
+
+
 @pytest.fixture
 def filled(session, city):
     """王芳 (C0001, the ``cadre`` login, 青山区) and 李娜 (C0002, 临江区) with records."""
@@ -145,6 +151,15 @@ def test_a_reviewer_previews_an_upload_then_confirms_it(client, app, session, fi
     done = call(client, app, "form_import.confirm", {"ca-lrmx-confirm.n_clicks": 1, "ca-lrmx-file.data": stored})
     assert "1 new" in shown(done)
     assert session.scalar(select(func.count()).select_from(Cadre).where(Cadre.name == "刘晓梅")) == 1
+
+
+@pytest.mark.parametrize("username", ["cadre", "inspector", "reviewer-d1"])
+def test_a_preview_for_anyone_else_shows_nothing(client, app, session, filled, username):
+    login(client, username)
+    contents = "data:;base64," + base64.b64encode(LIU).decode()
+    response = call(client, app, "form_import.preview", {
+        "ca-lrmx-upload.contents": contents, "ca-lrmx-upload.filename": "liu.lrmx", "ca-lrmx-unit.value": filled.s2.id})
+    assert "New cadre" not in shown(response) and response.get_json()["response"]["ca-lrmx-file"]["data"] is None
 
 
 @pytest.mark.parametrize("username", ["cadre", "inspector", "reviewer-d1"])
