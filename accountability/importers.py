@@ -28,7 +28,7 @@ from accountability.enums import (
     SubjectKind,
     ToleranceOutcome,
 )
-from accountability.measures import schedule_follow_up
+from accountability.measures import measure_effects, schedule_follow_up
 from accountability.models import Case, CaseEvent, CaseSubject, Measure
 from portal import audit
 from portal.access import Actor
@@ -174,6 +174,11 @@ def import_measures(session: Session, actor: Actor, data: bytes, filename: str, 
                          else _("is decided about a party organization: give unit_code instead of cadre_code"))
             continue
         _check_measure_row(number, values, code, today, problems)
+        recipient = rules.recipient_problem(code, party_member=cadre.party_member, category=cadre.category) \
+            if cadre else None
+        if recipient:
+            problems.add(number, "measure", values["measure"], _(recipient, measure=code.label))
+            continue
         case = None
         if values.get("case_no"):
             case = cases.get(values["case_no"])
@@ -260,8 +265,6 @@ def _upsert_measure(session: Session, actor: Actor, number: int, values: dict, c
 
 def export_measures(session: Session, actor: Actor, **_options) -> Table:
     """Every measure in scope with its effect end (reviewers may export effects too)."""
-    from accountability.measures import measure_effects
-
     views = measure_effects(session, actor, limit=1_000_000)
     units = dict(session.execute(select(Unit.id, Unit.code)).all())
     rows = [{"cadre_code": v.cadre_code or None, "measure": v.code, "decided_on": v.decided_on,

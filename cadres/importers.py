@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from cadres import appointment_forms, record_files, rules, training
 from cadres import grades as grade_service
-from cadres import rules, training
 from cadres.enums import (
     GRADE_ALIASES,
     TRAINING_CATEGORY_ALIASES,
@@ -25,7 +25,7 @@ from cadres.enums import (
     TrainingMode,
 )
 from cadres.models import CadreAppraisal, CadrePosting, TrainingRecord
-from portal import audit
+from portal import accounts, audit
 from portal.access import Actor
 from portal.enums import GENDER_ALIASES, CadreCategory, CadreStatus, Gender, LeaderRole, Rank
 from portal.i18n import _
@@ -52,7 +52,8 @@ from portal.tabular import (
 RANK_ALIASES = {"正厅": "bureau_chief", "正厅级": "bureau_chief", "副厅": "bureau_deputy",
                 "副厅级": "bureau_deputy", "正处": "county_chief", "正处级": "county_chief",
                 "副处": "county_deputy", "副处级": "county_deputy", "正科": "township_chief",
-                "正科级": "township_chief", "副科": "township_deputy", "副科级": "township_deputy"}
+                "正科级": "township_chief", "副科": "township_deputy", "副科级": "township_deputy",
+                "一级巡视员": "inspector_1", "二级巡视员": "inspector_2"}
 LEADER_ROLE_ALIASES = {"正职": "principal", "副职": "deputy", "成员": "member", "班子成员": "member",
                        "非班子成员": "member", "否": "member", "无": "member"}
 STATUS_ALIASES = {"在职": "serving", "在岗": "serving", "调离": "transferred", "退休": "retired"}
@@ -200,6 +201,9 @@ def import_cadres(session: Session, actor: Actor, data: bytes, filename: str, *,
     audit.log(session, actor, "import", entity_type="cadre",
               summary={"kind": "cadres", "file": name, "rows": result.rows, "created": result.created,
                        "updated": result.updated, "dry_run": dry_run})
+    closed = accounts.close_logins_of_departed_cadres(session, actor)  # retired or transferred out
+    if closed:
+        result.notes.append(_("%(n)s login(s) of cadres no longer serving were disabled.", n=closed))
     return result
 
 
@@ -346,6 +350,15 @@ def import_grades(session: Session, actor: Actor, data: bytes, filename: str, *,
     problems = _cadre_problems(name, rows, cadres, actor)
     if problems:
         raise ImportProblem(problems)
+    limits = grade_service.grade_limits_for(session, actor, list(cadres.values()), {v["year"] for _n, v in rows})
+    for line, values in rows:
+        cadre = cadres[values["cadre_code"]]
+        refusal = grade_service.grade_refusal(cadre, values["year"], values["grade"],
+                                              limits[(cadre.id, values["year"])])
+        if refusal:
+            problems.append(RowProblem(name, line, "grade (等次)", values["grade"].label, refusal))
+    if problems:
+        raise ImportProblem(problems)
     ids = [c.id for c in cadres.values()]
     existing: dict[tuple[int, int], CadreAppraisal] = {}
     for start in range(0, len(ids), 500):
@@ -434,6 +447,9 @@ def export_decisions(session: Session, actor: Actor, *, period: str | None = Non
     return decisions.decisions_table(sorted(found, key=lambda d: (d.as_of, d.number)))
 
 
-IMPORTERS = {"cadres": import_cadres, "training": import_training, "grades": import_grades}
+IMPORTERS = {"cadres": import_cadres, "training": import_training, "grades": import_grades,
+             "records": record_files.import_records, "lrmx": appointment_forms.import_forms}
 EXPORTERS = {"cadres": export_cadres, "training": export_training, "grades": export_grades,
-             "training_progress": export_progress, "decisions": export_decisions}
+             "training_progress": export_progress, "decisions": export_decisions,
+             "records": record_files.export_records}
+DOCUMENT_EXPORTERS = {"lrmx": appointment_forms.export_document}

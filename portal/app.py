@@ -14,8 +14,8 @@ from dash import Dash, _callback
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import auth, db, ui
-from portal.config import PROJECT_ROOT, Config
+from portal import auth, cache, compress, db, ui
+from portal.config import PROJECT_ROOT, Config, instance_dir
 from portal.i18n import _
 from portal.plugins import domain_modules, load_all_models
 from portal.theme import register_template
@@ -77,11 +77,13 @@ def _flask_server(config: Config) -> Flask:
     if proxies:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies, x_proto=proxies)
     engine = db.make_engine(config.database_url)
+    cache.attach(engine, config.redis_url)
     server.extensions["portal.config"] = config
     server.extensions["portal.engine"] = engine
     server.extensions["portal.sessions"] = db.session_factory(engine)
     server.teardown_appcontext(db.close_request_session)
     auth.init_app(server, config)
+    compress.init_app(server, instance_dir() / "static-cache")
 
     @server.after_request
     def security_headers(response):

@@ -6,10 +6,16 @@
 - ``.pgdump``: PostgreSQL's own ``pg_dump --format=custom`` / ``pg_restore``.
 
 Restore refuses a database that already holds data unless ``force`` is given.
+
+Every backup gets a companion ``FILE.audit-head.json``: the audit chain's head (sealed
+with the audit key) when the backup was made. ``portal audit verify --head`` checks a
+database against it, so a later rewrite of the log before that point is detected even
+by someone who rewinds the head in the database.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import shutil
@@ -26,6 +32,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    LargeBinary,
     Table,
     bindparam,
     create_engine,
@@ -88,12 +95,22 @@ def backup(engine: Engine, path: Path) -> str:
         opener = gzip.open if path.name.endswith(".gz") else open
         with opener(path, "wt", encoding="utf-8") as handle:
             json.dump(dump, handle, ensure_ascii=False, default=_json_default)
-    return f"backed up to {path}"
+    head = head_path(path)
+    with db.standalone(engine) as session:
+        head.write_text(json.dumps(audit.head_record(session), indent=1))
+    return f"backed up to {path} (audit head in {head})"
+
+
+def head_path(path: Path) -> Path:
+    """Where the audit head of a backup is written: beside it, ``FILE.audit-head.json``."""
+    return path.with_name(path.name + ".audit-head.json")
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes):  # binary columns (photos) as base64 text
+        return base64.b64encode(value).decode("ascii")
     raise TypeError(type(value).__name__)
 
 
@@ -182,6 +199,8 @@ def _converter(column) -> Any:
         return lambda v: datetime.fromisoformat(v) if isinstance(v, str) else v
     if isinstance(column.type, Date):
         return lambda v: date.fromisoformat(v) if isinstance(v, str) else v
+    if isinstance(column.type, LargeBinary):
+        return lambda v: base64.b64decode(v) if isinstance(v, str) else v
     return None
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from portal import cache
 from portal.errors import Conflict
 from portal.i18n import _
 
@@ -67,14 +68,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for ``url``; SQLite gets WAL mode, a busy timeout and enforced foreign keys."""
+    """An engine for ``url``; SQLite gets WAL mode, a busy timeout and enforced foreign keys.
+    Every committed write through it bumps the data version of ``portal.cache``."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
+        return cache.watch(engine)
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    return cache.watch(create_engine(url, **kwargs))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

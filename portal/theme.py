@@ -52,7 +52,10 @@ def register_template() -> None:
         separators=".,",
     )
     pio.templates[TEMPLATE_NAME] = template
-    pio.templates.default = "plotly_white+" + TEMPLATE_NAME
+    # Merged once under its own name: a default of "plotly_white+portal" is merged again by
+    # every go.Figure() (~95 ms each on 2 cores; ~1 ms once merged), many per callback.
+    pio.templates[TEMPLATE_NAME + "_white"] = pio.templates["plotly_white+" + TEMPLATE_NAME]
+    pio.templates.default = TEMPLATE_NAME + "_white"
 
 
 # --- labels from user text -------------------------------------------------------------------

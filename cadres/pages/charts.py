@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from cadres.enums import AppraisalGrade, TrainingCategory, TrainingMode
+from cadres.enums import CIVIL_SERVANT_GRADES, AppraisalGrade, TrainingCategory, TrainingMode
 from portal.i18n import _
 from portal.theme import GRADE_COLOURS, SERIES, STATUS, empty_figure, escape_labels
 
@@ -75,9 +75,11 @@ def grade_distribution(counts: dict[AppraisalGrade, int]) -> go.Figure:
     """How many cadres received each appraisal grade in a year."""
     if not sum(counts.values()):
         return empty_figure(_("No appraisal grades for this year; import them below."))
-    grades = list(AppraisalGrade)
+    # the civil servants' scale always; the institution staff's grades and "no grade" when given
+    grades = [g for g in AppraisalGrade if g in CIVIL_SERVANT_GRADES[:4] or counts.get(g)]
+    grades.sort(key=lambda g: g.rank)
     figure = go.Figure(go.Bar(x=[g.label for g in grades], y=[counts.get(g, 0) for g in grades],
-                              marker_color=GRADE_COLOURS, text=[counts.get(g, 0) for g in grades],
+                              marker_color=[(GRADE_COLOURS + [STATUS["none"]])[g.rank] for g in grades], text=[counts.get(g, 0) for g in grades],
                               textposition="outside", hovertemplate="%{x}: %{y}<extra></extra>"))
     figure.update_layout(title=_("Appraisal grades"), yaxis=dict(title=_("Number of cadres")), height=300,
                          showlegend=False)

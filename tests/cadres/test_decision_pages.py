@@ -345,3 +345,15 @@ def test_every_callback_of_the_decision_pages_has_an_isolation_test(app):
 
     mine = {name for name in cadres_callbacks(app) if name.startswith(("decisions.", "decision_view."))}
     assert mine == ISOLATION_TESTED
+
+
+def test_opening_a_decision_or_a_cadre_profile_is_logged_with_who_and_when(client, city, session):
+    decision = propose(session, city)
+    login(client, "reviewer-d1")
+    page(client, "/decisions/view", f"?id={decision.id}")
+    page(client, "/cadres/profile", "?code=C0001")
+    session.expire_all()
+    views = [(e.action, e.entity_id, e.actor, e.at is not None) for e in session.scalars(
+        select(AuditEvent).where(AuditEvent.action.startswith("view.")).order_by(AuditEvent.seq))]
+    assert views == [("view.personnel_decision", str(decision.id), "reviewer-d1", True),
+                     ("view.cadre", str(city.cadre1.id), "reviewer-d1", True)]
