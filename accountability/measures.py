@@ -24,7 +24,14 @@ from accountability.enums import (
     ToleranceOutcome,
 )
 from accountability.models import Case, FollowUpVisit, Measure, ToleranceApplication
-from accountability.scope import in_scope, measure_view, own_or_scope, visible_cadre
+from accountability.scope import (
+    get_case,
+    get_measure,
+    in_scope,
+    measure_view,
+    own_or_scope,
+    visible_cadre,
+)
 from portal import audit
 from portal.access import Actor
 from portal.errors import Invalid, NotFound
@@ -151,22 +158,12 @@ def measure_effects(session: Session, actor: Actor, *, cadre_id: int | None = No
     return views
 
 
-def get_measure(session: Session, actor: Actor, measure_id: int, permission: str = "measures.view") -> Measure:
-    actor.require(permission)
-    measure = session.get(Measure, measure_id) if measure_id is not None else None
-    if measure is None or not actor.in_scope(measure.unit.path):
-        raise NotFound(_("No such measure among those you are responsible for."))
-    return measure
-
-
 def measure_detail(session: Session, actor: Actor, measure_id: int) -> MeasureDetail:
     """Everything about one measure (inspectors)."""
     return _detail(get_measure(session, actor, measure_id), ac_settings.effect_table(session))
 
 
 def case_measures(session: Session, actor: Actor, case_id: int) -> list[MeasureDetail]:
-    from accountability.cases import get_case
-
     case = get_case(session, actor, case_id)
     actor.require("measures.view")
     table = ac_settings.effect_table(session)
@@ -263,8 +260,6 @@ def record_measure(session: Session, actor: Actor, *, code: MeasureType | str, d
 
 
 def _case_for(session: Session, actor: Actor, case_id: int, cadre: Cadre | None, unit: Unit) -> Case:
-    from accountability.cases import get_case
-
     case = get_case(session, actor, case_id, "cases.view")
     about = {(s.cadre_id, s.unit_id) for s in case.subjects}
     if cadre is not None and not any(c == cadre.id for c, _u in about):

@@ -37,7 +37,7 @@ from portal.access import Actor
 from portal.db import utcnow
 from portal.demo import DemoCity
 from portal.enums import UnitLevel
-from portal.models import Cadre, User
+from portal.models import Cadre
 
 T, P, PRO, K = (TrainingCategory.THEORY, TrainingCategory.PARTY_SPIRIT, TrainingCategory.PROFESSIONAL,
                 TrainingCategory.KNOWLEDGE)
@@ -380,7 +380,7 @@ def align_grades(session: Session, city: DemoCity) -> None:
     """After the measures and cases are seeded (order 30): every grade is one the cadre's
     measures and open filed cases allow (domain.md §7) — 不定等次 under 严重警告, no 优秀
     under 警告, 不称职 in the year of 撤销党内职务 …"""
-    actor = Actor.for_user(session.get(User, city.logins["admin"]))
+    actor = Actor.system(session, "demo")
     concerned = set(session.scalars(select(Measure.cadre_id).where(Measure.cadre_id.is_not(None)))) | set(
         session.scalars(select(CaseSubject.cadre_id).where(CaseSubject.cadre_id.is_not(None))))
     rows = [r for r in session.scalars(select(CadreAppraisal)) if r.cadre_id in concerned]
@@ -393,6 +393,6 @@ def align_grades(session: Session, city: DemoCity) -> None:
     session.flush()
 
 
-from cadres import demo_decisions  # noqa: E402  (the decisions follow every other seeder)
+from cadres import demo_decisions, demo_records  # noqa: E402  (the decisions follow every other seeder)
 
-SEEDERS = [(20, seed), (35, align_grades), (40, demo_decisions.seed)]
+SEEDERS = [(20, seed), (25, demo_records.seed), (35, align_grades), (40, demo_decisions.seed)]

@@ -58,7 +58,7 @@ class _Seeder:
     def __init__(self, session: Session, city: DemoCity):
         self.session, self.city, self.today = session, city, city.today
         self.rng = city.rng("decisions")
-        self.actor = Actor.for_user(session.get(User, city.logins["admin"]))
+        self.actor = Actor.for_user(session.get(User, city.logins["reviewer"]))
         self.units = {u["id"]: u for u in city.units}
         self.leaders: dict[int, list[dict]] = {}
         for cadre in city.cadres:

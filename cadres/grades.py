@@ -18,7 +18,7 @@ from cadres import settings as cadre_settings
 from cadres.enums import GRADE_ALIASES, AppraisalGrade
 from cadres.models import CadreAppraisal
 from cadres.rules import grades as grade_rules
-from portal import audit
+from portal import audit, cache
 from portal.access import Actor
 from portal.errors import Invalid
 from portal.i18n import _
@@ -50,6 +50,7 @@ class QuotaRow:
     check: rules.QuotaCheck
 
 
+@cache.scoped("cadres.quota_checks")
 def quota_checks(session: Session, actor: Actor, year: int, unit_ids: list[int] | None = None) -> list[QuotaRow]:
     """The 优秀 quota of each unit in scope for ``year`` (units with grades only)."""
     actor.require("cadres.view")
@@ -65,6 +66,7 @@ def quota_checks(session: Session, actor: Actor, year: int, unit_ids: list[int] 
     return [QuotaRow(c.unit_id, *names[c.unit_id], c) for c in checks]
 
 
+@cache.scoped("cadres.grade_distribution")
 def distribution(session: Session, actor: Actor, year: int) -> dict[AppraisalGrade, int]:
     actor.require("cadres.view")
     rows = session.execute(

@@ -51,7 +51,13 @@ class UnitKind(LabeledEnum):
 
 
 class Role(LabeledEnum):
-    ADMIN = "admin", N_("Administrator")
+    """Logins' roles. The three administrators are separated (三员分立, GB/T 22239-2019
+    level 3): the system administrator runs units, schemes and settings, the security
+    administrator runs the accounts, the audit administrator reads the audit log."""
+
+    ADMIN = "admin", N_("System administrator")
+    SECURITY = "security", N_("Security administrator")
+    AUDITOR = "auditor", N_("Audit administrator")
     REVIEWER = "reviewer", N_("Organization department reviewer")
     INSPECTOR = "inspector", N_("Discipline inspection staff")
     CADRE = "cadre", N_("Cadre")

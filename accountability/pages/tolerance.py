@@ -24,7 +24,7 @@ from accountability.pages.common import (
     toast,
 )
 from accountability.scope import cadres_matching
-from portal import db, ui
+from portal import audit, db, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
@@ -301,8 +301,9 @@ def application_layout(id=None, **_query):
         app_id = int(id)
     except (TypeError, ValueError):
         return ui.empty_state(_("No application chosen."), _("Open one from the list of applications."))
-    return html.Div([html.Div(id="ac-app-msg", className="ac-toast"),
-                     html.Div(application_body(db.session(), actor, app_id), id="ac-app-body")])
+    body = application_body(db.session(), actor, app_id)
+    audit.log_view(actor, "tolerance_application", app_id)  # the statement was shown
+    return html.Div([html.Div(id="ac-app-msg", className="ac-toast"), html.Div(body, id="ac-app-body")])
 
 
 def _done(actor, app_id, message):

@@ -65,6 +65,14 @@ def field(label: str, control: Any, width: int = 3, hint: str | None = None) -> 
         html.Div(hint, className="form-text") if hint else None], md=width)
 
 
+def facts(rows: list[tuple[str, str]]) -> html.Dl:
+    """Label–value pairs as a definition list ("—" for an empty value)."""
+    items = []
+    for label, value in rows:
+        items += [html.Dt(label, className="col-sm-4 col-lg-3"), html.Dd(value or "—", className="col-sm-8 col-lg-9")]
+    return html.Dl(items, className="row mb-0 ca-facts")
+
+
 def link_column(field_name: str, header: str, **extra) -> dict:
     """A grid column whose cell links to the cadre's profile (``assets/30-cadres.js``)."""
     return {"field": field_name, "headerName": header, "cellRenderer": "CaCadreLink", "minWidth": 110, **extra}

@@ -59,7 +59,7 @@ def test_generation_is_deterministic():
 def test_seed_creates_the_demo_logins_with_the_demo_password(clean_db, session):
     city = demo.seed(clean_db, "small", today=date(2026, 11, 24))
     users = {u.username: u for u in session.scalars(select(User))}
-    assert set(users) == {"admin", "reviewer", "reviewer-d1", "inspector", "cadre"}
+    assert set(users) == {"admin", "security", "auditor", "reviewer", "reviewer-d1", "inspector", "cadre"}
     assert all(password_matches(u.password_hash, demo.DEMO_PASSWORD) for u in users.values())
     assert users["reviewer-d1"].unit.level == UnitLevel.DISTRICT
     cadre_user = users["cadre"]
