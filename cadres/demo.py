@@ -123,6 +123,7 @@ def seed(session: Session, city: DemoCity) -> None:
     _claims(city, rng, ids, rows, today)
     _grades(city, rng, ids, rows[CadreAppraisal], year)
     _insert(session, rows)
+    training.refresh_tallies(session)
 
 
 def _insert(session: Session, rows: dict[type, list[dict]]) -> None:

@@ -152,6 +152,8 @@ REVIEWER_CALLS = [
     ("records.search", {"ca-rec-year.value": str(THIS_YEAR), "ca-rec-text.value": "C0002"}),
     ("overview.refresh", {"ca-ov-year.value": str(THIS_YEAR), "ca-ov-unit.data": None}),
     ("overview.drill", {"ca-ov-completion.clickData": {"points": [{"customdata": [3, 1, 1]}]}}),
+    ("overview.behind_rows", {"ca-ov-behind.getRowsRequest": {"startRow": 0, "endRow": 100},
+                              "ca-ov-year.value": str(THIS_YEAR), "ca-ov-unit.data": None}),
     ("claims.show_claim", {"ca-cl-grid.selectedRows": [{"id": "CLAIM"}]}),
     ("claims.decide", {"ca-cl-approve.n_clicks": 1, "ca-cl-grid.selectedRows": [{"id": "CLAIM"}]}),
     ("courses.select_course", {"ca-co-grid.selectedRows": [{"id": "COURSE"}]}),
@@ -239,6 +241,8 @@ def test_a_district_reviewer_sees_no_cadre_of_another_district(client, app, worl
     login(client, "reviewer-d1")
     for name, values in [("records.search", {"ca-rec-year.value": str(THIS_YEAR)}),
                          ("overview.refresh", {"ca-ov-year.value": str(THIS_YEAR)}),
+                         ("overview.behind_rows", {"ca-ov-behind.getRowsRequest": {"startRow": 0, "endRow": 100},
+                                                   "ca-ov-year.value": str(THIS_YEAR)}),
                          ("registry.search", {"ca-reg-status.value": ["serving"]}),
                          ("plans.open_plan", {"ca-pl-code.value": "C0002", "ca-pl-year.value": str(THIS_YEAR)}),
                          ("claims.show_claim", {"ca-cl-grid.selectedRows": [{"id": world["claim"]}]})]:
