@@ -112,7 +112,9 @@ class TrainingRecord(Base):
 
     __tablename__ = "training_record"
     __table_args__ = (UniqueConstraint("cadre_id", "year", "course_key"),
-                      Index("ix_training_record_year_cadre", "year", "cadre_id"))
+                      Index("ix_training_record_year_cadre", "year", "cadre_id"),
+                      # the records page: the latest of a year first, a page at a time
+                      Index("ix_training_record_year_completed", "year", "completed_on", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"))
@@ -153,6 +155,7 @@ class TrainingTally(Base):
     professional_online: Mapped[float | None] = mapped_column(Float)
     theory_offline: Mapped[float | None] = mapped_column(Float)
     theory_online: Mapped[float | None] = mapped_column(Float)
+    records: Mapped[int] = mapped_column(default=0)
     offline: Mapped[float] = mapped_column(Float, default=0.0)
     online: Mapped[float] = mapped_column(Float, default=0.0)
     total: Mapped[float] = mapped_column(Float, default=0.0)

@@ -274,6 +274,7 @@ def _tally_rows(keys_filter=None):
                      for category, mode in TALLY_CELLS),
                    *(func.sum(case((and_(month == number, TrainingRecord.mode == mode), TrainingRecord.hours)))
                      .label(month_column(number, mode)) for number in MONTHS for mode in TrainingMode))
+            .add_columns(func.count().label("records"))
             .group_by(TrainingRecord.cadre_id, TrainingRecord.year))
     if keys_filter is not None:
         sums = sums.where(*keys_filter)
@@ -289,7 +290,7 @@ def _tally_rows(keys_filter=None):
     months = {month_column(n, m): func.coalesce(sums.c[month_column(n, m)], 0.0) for n in MONTHS for m in TrainingMode}
     columns = {"cadre_id": sums.c.cadre_id, "year": sums.c.year,
                **{f"{c[0].value}_{c[1].value}": sums.c[f"{c[0].value}_{c[1].value}"] for c in TALLY_CELLS},
-               **derived, **months}
+               "records": sums.c.records, **derived, **months}
     return list(columns), select(*columns.values())
 
 
@@ -490,24 +491,62 @@ def record_years(session: Session, actor: Actor, cadre_id: int) -> list[int]:
                                   .distinct()), reverse=True)
 
 
-def search_records(session: Session, actor: Actor, *, year: int | None = None, unit_id: int | None = None,
-                   text: str = "", limit: int = 2000) -> list[TrainingRecord]:
-    """Training records of cadres in scope (reviewers)."""
+def _records_in_scope(session: Session, actor: Actor, year: int | None, unit_id: int | None, text: str):
     actor.require("training.view")
     stmt = (select(TrainingRecord).join(Cadre, TrainingRecord.cadre_id == Cadre.id)
-            .join(Unit, Cadre.unit_id == Unit.id).where(actor.cadre_clause())
-            .options(joinedload(TrainingRecord.cadre).joinedload(Cadre.unit)))
+            .where(Cadre.unit_id.in_(_units_below(session, actor, unit_id)) if unit_id else actor.cadre_clause()))
     if year:
         stmt = stmt.where(TrainingRecord.year == year)
-    if unit_id:
-        under = units.get_unit(session, actor, unit_id)
-        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
     term = (text or "").strip()
     if term:
         like = f"%{term}%"
         stmt = stmt.where((TrainingRecord.title.like(like)) | (Cadre.code == term) | (Cadre.name.like(like)))
-    return list(session.scalars(stmt.order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id.desc())
+    return stmt
+
+
+def _units_below(session: Session, actor: Actor, unit_id: int):
+    under = units.get_unit(session, actor, unit_id)
+    return select(Unit.id).where(Unit.path.startswith(under.path, autoescape=True), actor.unit_clause())
+
+
+def search_records(session: Session, actor: Actor, *, year: int | None = None, unit_id: int | None = None,
+                   text: str = "", limit: int = 2000) -> list[TrainingRecord]:
+    """Training records of cadres in scope (reviewers), latest first."""
+    stmt = _records_in_scope(session, actor, year, unit_id, text)
+    return list(session.scalars(stmt.options(joinedload(TrainingRecord.cadre).joinedload(Cadre.unit))
+                                .order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id.desc())
                                 .limit(limit)))
+
+
+RECORD_SORTS = {"completed_on": TrainingRecord.completed_on, "hours": TrainingRecord.hours,
+                "title": TrainingRecord.title, "code": Cadre.code, "name": Cadre.name}
+
+
+def records_page(session: Session, actor: Actor, *, year: int, unit_id: int | None = None, text: str = "",
+                 start: int = 0, end: int = 100, sort=()) -> list[TrainingRecord]:
+    """Records ``start``..``end`` of ``search_records``'s order (or the grid's ``sort`` model)."""
+    stmt = _records_in_scope(session, actor, year, unit_id, text)
+    order = [RECORD_SORTS[item["colId"]].desc() if item.get("sort") == "desc" else RECORD_SORTS[item["colId"]].asc()
+             for item in sort or () if item.get("colId") in RECORD_SORTS]
+    order += [TrainingRecord.completed_on.desc(), TrainingRecord.id.desc()]
+    return list(session.scalars(stmt.options(joinedload(TrainingRecord.cadre).joinedload(Cadre.unit))
+                                .order_by(*order).offset(max(0, start)).limit(max(0, end - start))))
+
+
+def records_count(session: Session, actor: Actor, *, year: int, unit_id: int | None = None,
+                  text: str = "") -> tuple[int, float]:
+    """How many records ``search_records`` finds and their class hours (from the tallies unless a
+    text narrows the search)."""
+    if (text or "").strip():
+        found = _records_in_scope(session, actor, year, unit_id, text).subquery()
+        count, total = session.execute(select(func.count(), func.sum(found.c.hours))).one()
+        return int(count or 0), float(total or 0.0)
+    actor.require("training.view")
+    scope_clause = Cadre.unit_id.in_(_units_below(session, actor, unit_id)) if unit_id else actor.cadre_clause()
+    count, total = session.execute(
+        select(func.sum(TrainingTally.records), func.sum(TrainingTally.total))
+        .join(Cadre, Cadre.id == TrainingTally.cadre_id).where(TrainingTally.year == year, scope_clause)).one()
+    return int(count or 0), float(total or 0.0)
 
 
 def delete_record(session: Session, actor: Actor, record_id: int) -> None:

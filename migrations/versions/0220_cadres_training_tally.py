@@ -1,4 +1,5 @@
-"""cadres training tally: class hours per cadre and year, by category and mode, and by month
+"""cadres training tally: class hours per cadre and year, by category and mode, and by month;
+the records of a year by completion date
 
 Revision ID: 0220
 Revises: 0201
@@ -27,11 +28,14 @@ def upgrade() -> None:
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('cadre_id', sa.Integer(), nullable=False),
     *(sa.Column(cell, sa.Float(), nullable=True) for cell in CELLS),
+    sa.Column('records', sa.Integer(), nullable=False),
     *(sa.Column(name, sa.Float(), nullable=False) for name in DERIVED),
     *(sa.Column(f"month_{number:02d}_{mode}", sa.Float(), nullable=False) for number, mode in MONTHS),
     sa.ForeignKeyConstraint(['cadre_id'], ['cadre.id'], ),
     sa.PrimaryKeyConstraint('year', 'cadre_id')
     )
+    op.create_index('ix_training_record_year_completed', 'training_record', ['year', 'completed_on', 'id'],
+                    unique=False)
     # the tallies of the records already there (cadres.training.refresh_tallies keeps them from now on);
     # the derived sums add the cells in the order HoursTally does
     month = "CAST(strftime('%m', completed_on) AS INTEGER)" if op.get_bind().dialect.name == "sqlite" \
@@ -42,12 +46,13 @@ def upgrade() -> None:
                   for number, mode in MONTHS]
     derived = [" + ".join(f"COALESCE({cell}, 0.0)" for cell in cells) for cells in DERIVED.values()]
     months = [f"COALESCE(m{number}_{mode}, 0.0)" for number, mode in MONTHS]
-    names = ["cadre_id", "year", *CELLS, *DERIVED, *(f"month_{n:02d}_{m}" for n, m in MONTHS)]
+    names = ["cadre_id", "year", *CELLS, "records", *DERIVED, *(f"month_{n:02d}_{m}" for n, m in MONTHS)]
     op.execute(f"INSERT INTO training_tally ({', '.join(names)}) "
-               f"SELECT cadre_id, year, {', '.join(CELLS)}, {', '.join(derived)}, {', '.join(months)} "
-               f"FROM (SELECT cadre_id, year, {', '.join(cell_sums + month_sums)} FROM training_record "
+               f"SELECT cadre_id, year, {', '.join(CELLS)}, records, {', '.join(derived)}, {', '.join(months)} "
+               f"FROM (SELECT cadre_id, year, {', '.join(cell_sums + month_sums)}, COUNT(*) AS records FROM training_record "
                f"GROUP BY cadre_id, year) AS sums")
 
 
 def downgrade() -> None:
+    op.drop_index('ix_training_record_year_completed', table_name='training_record')
     op.drop_table('training_tally')
