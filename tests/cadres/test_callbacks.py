@@ -149,6 +149,8 @@ def test_the_cadres_own_certificate_lists_their_courses(client, world):
 
 REVIEWER_CALLS = [
     ("registry.search", {"ca-reg-text.value": "李", "ca-reg-status.value": ["serving"]}),
+    ("registry.cadre_page", {"ca-reg-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
+                             "ca-reg-text.value": "李", "ca-reg-status.value": ["serving"]}),
     ("records.search", {"ca-rec-year.value": str(THIS_YEAR), "ca-rec-text.value": "C0002"}),
     ("records.record_rows", {"ca-rec-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
                              "ca-rec-year.value": str(THIS_YEAR), "ca-rec-text.value": "C0002"}),
@@ -248,6 +250,8 @@ def test_a_district_reviewer_sees_no_cadre_of_another_district(client, app, worl
                          ("overview.behind_rows", {"ca-ov-behind.getRowsRequest": {"startRow": 0, "endRow": 100},
                                                    "ca-ov-year.value": str(THIS_YEAR)}),
                          ("registry.search", {"ca-reg-status.value": ["serving"]}),
+                         ("registry.cadre_page", {"ca-reg-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
+                                                  "ca-reg-status.value": ["serving"]}),
                          ("plans.open_plan", {"ca-pl-code.value": "C0002", "ca-pl-year.value": str(THIS_YEAR)}),
                          ("claims.show_claim", {"ca-cl-grid.selectedRows": [{"id": world["claim"]}]})]:
         response = call(client, app, name, values)
