@@ -100,6 +100,14 @@ def _counted(offline, online, total, annual, cap):
 
 def _per_cadre(session: Session, actor: Actor, year: int, under: Unit | None, as_of: date):
     """A subquery: one row per serving cadre in scope with the outcome of ``rules.progress``."""
+    first, _last = rules.five_year_window(year, cadre_settings.cycle_start(session))
+    return _outcome(session, inputs(session, actor, year, under), year, as_of, first, year - first)
+
+
+def inputs(session: Session, actor: Actor, year: int, under: Unit | None):
+    """A subquery: what ``rules.progress`` starts from, one row per serving cadre in scope: the
+    targets (the plan's, else the standard's), the year's hours and the five-year total's
+    earlier years (``earlier_0`` …, counted against this year's targets)."""
     plan = aliased(TrainingPlan)
     tally = aliased(TrainingTally)
     standards = _standard_targets(session, year)
@@ -134,7 +142,7 @@ def _per_cadre(session: Session, actor: Actor, year: int, under: Unit | None, as
             .outerjoin(plan, and_(plan.cadre_id == Cadre.id, plan.year == year))
             .outerjoin(tally, and_(tally.cadre_id == Cadre.id, tally.year == year))
             .where(*_scope_filters(actor, under))).subquery("base")
-    return _outcome(session, base, year, as_of, first, year - first)
+    return base
 
 
 def _outcome(session: Session, base, year: int, as_of: date, first: int, earlier: int):
