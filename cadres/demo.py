@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from cadres import rules, training
@@ -31,7 +30,7 @@ from cadres.models import (
     TrainingPlan,
     TrainingRecord,
 )
-from portal.db import utcnow
+from portal.db import bulk_insert, utcnow
 from portal.demo import DemoCity
 from portal.enums import UnitLevel
 
@@ -129,8 +128,7 @@ def seed(session: Session, city: DemoCity) -> None:
 def _insert(session: Session, rows: dict[type, list[dict]]) -> None:
     """Bulk-insert what has been built so far, table by table in foreign-key order."""
     for model, batch in rows.items():
-        for start in range(0, len(batch), 5000):
-            session.execute(insert(model), batch[start:start + 5000])
+        bulk_insert(session, model, batch)
         batch.clear()
 
 

@@ -51,6 +51,10 @@ def upgrade() -> None:
                f"SELECT cadre_id, year, {', '.join(CELLS)}, records, {', '.join(derived)}, {', '.join(months)} "
                f"FROM (SELECT cadre_id, year, {', '.join(cell_sums + month_sums)}, COUNT(*) AS records FROM training_record "
                f"GROUP BY cadre_id, year) AS sums")
+    # statistics for the new index and table (without them SQLite takes the new index for one
+    # cadre's records and scans the whole year)
+    op.execute("ANALYZE training_record")
+    op.execute("ANALYZE training_tally")
 
 
 def downgrade() -> None:
