@@ -83,11 +83,10 @@ def refresh(year, unit_id):
         return ui.alert(_("Choose a year."), "warning"), no_update, no_update, no_update, no_update, no_update
     try:
         focus = reports.focus_unit(session, actor, unit_id)
-        found = completion.unit_tallies(session, actor, chosen, under=focus)
-        by_cell, by_month = completion.hours_frames(session, actor, chosen, under=focus)
+        numbers = reports.overview(session, actor, chosen, focus.id)
     except PortalError as error:
         return ui.alert(error.message, "warning"), no_update, no_update, no_update, no_update, no_update
-    summary = completion.summary(found)
+    summary = numbers["summary"]
     count = summary["cadres"] or 1
     cards = [
         ui.kpi(_("Serving cadres"), summary["cadres"]),
@@ -103,10 +102,9 @@ def refresh(year, unit_id):
                             f"{summary['five_year_behind']} / {summary['five_year_cadres']}",
                             _("Leading cadres at county level and above"),
                             "warn" if summary["five_year_behind"] else "good"))
-    by_unit = completion.completion_by_unit(session, found, focus, units.children(session, actor, focus))
-    return (html.Div(cards, className="kpi-row"), charts.completion_by_unit(by_unit),
-            charts.hours_by_category_mode(reports.hours_by_category_mode(by_cell)),
-            charts.hours_by_month(reports.hours_by_month(by_month, chosen, as_of=date.today())),
+    return (html.Div(cards, className="kpi-row"), charts.completion_by_unit(numbers["completion"]),
+            charts.hours_by_category_mode(reports.hours_by_category_mode(numbers["hours_by_cell"])),
+            charts.hours_by_month(reports.hours_by_month(numbers["hours_by_month"], chosen, as_of=date.today())),
             _crumbs(session, actor, focus), str(chosen))
 
 
