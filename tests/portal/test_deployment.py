@@ -104,7 +104,7 @@ def serving_cadres(base: str, browser: requests.Session) -> int:
     """The training overview's "Serving cadres" figure, through its callback."""
     browser.get(f"{base}/training", timeout=60)
     outputs = [("ca-ov-kpis", "children"), ("ca-ov-completion", "figure"), ("ca-ov-modes", "figure"),
-               ("ca-ov-months", "figure"), ("ca-ov-behind", "rowData"), ("ca-ov-crumbs", "children"),
+               ("ca-ov-months", "figure"), ("ca-ov-crumbs", "children"),
                ({"kind": "training_progress", "type": "export-period"}, "data")]
     name = {str: lambda i: i, dict: lambda i: json.dumps(i, sort_keys=True, separators=(",", ":"))}
     body = {
