@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from accountability import rules
 from accountability import settings as ac_settings
 from accountability.enums import OPEN_STAGES, CaseStage, ToleranceOutcome, ToleranceStatus
+from accountability.measures import measure_effects
 from accountability.models import Case, CaseEvent, Measure, ToleranceApplication
 from accountability.scope import in_scope, measure_view, tolerance_view
 from portal import cache
@@ -180,8 +181,6 @@ def tolerance_outcomes(session: Session, actor: Actor, start: date | None = None
 @cache.scoped("accountability.measures_in_effect")
 def measures_in_effect(session: Session, actor: Actor, today: date) -> pd.DataFrame:
     """Measures blocking promotion today: columns ``code``, ``form``, ``count``."""
-    from accountability.measures import measure_effects
-
     views = measure_effects(session, actor, in_effect_on=today, limit=1_000_000)
     frame = pd.DataFrame([{"code": v.code, "form": v.form} for v in views], columns=["code", "form"])
     if frame.empty:
