@@ -188,10 +188,10 @@ def stage_counts(session: Session, actor: Actor) -> dict[CaseStage, int]:
 
 
 def handlers(session: Session, actor: Actor) -> list[User]:
-    """Inspectors (and administrators) whose scope covers the actor's: who may handle cases."""
+    """Inspectors whose scope covers the actor's: who may handle cases."""
     actor.require("cases.view")
 
-    users = session.scalars(select(User).where(User.active, User.role.in_([Role.INSPECTOR, Role.ADMIN]))
+    users = session.scalars(select(User).where(User.active, User.role == Role.INSPECTOR)
                             .order_by(User.display_name))
     # Inside the actor's subtree, or above it (a city inspector may handle a district's case).
     return [u for u in users if actor.in_scope(u.unit.path) or actor.unit_path.startswith(u.unit.path)]

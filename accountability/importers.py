@@ -42,6 +42,7 @@ from portal.tabular import (
     integer,
     iso_date,
     optional,
+    short_text,
     text,
 )
 
@@ -68,7 +69,7 @@ MEASURE_EXPORT_COLUMNS = (
 )
 
 CASE_COLUMNS = (
-    Column("case_no", "案件编号", text),
+    Column("case_no", "案件编号", short_text(40)),
     Column("cadre_code", "干部编号", optional(text), required=False),
     Column("stage", "阶段", choice(CaseStage, CASE_STAGE_ALIASES)),
     Column("opened_on", "受理日期", iso_date),
@@ -78,7 +79,7 @@ CASE_COLUMNS = (
     # Extra columns: a unit as subject, the source of the clue, a title, the decision date.
     Column("unit_code", "单位编码", optional(text), required=False),
     Column("source", "来源", optional(choice(CaseSource, CASE_SOURCE_ALIASES)), required=False),
-    Column("title", "标题", optional(text), required=False),
+    Column("title", "标题", optional(short_text(200)), required=False),
     Column("decided_on", "决定日期", optional(iso_date), required=False),
 )
 
@@ -154,17 +155,14 @@ def import_measures(session: Session, actor: Actor, data: bytes, filename: str, 
                          else _("is decided about a party organization: give unit_code instead of cadre_code"))
             continue
         _check_measure_row(number, values, code, today, problems)
-        case = None
-        if values.get("case_no"):
-            case = cases.get(values["case_no"])
-            if case is None or not actor.in_scope(case.unit.path):
-                problems.add(number, "case_no", values["case_no"], _("no case has this number (import the cases first)"))
-                continue
-            about = ({s.cadre_id for s in case.subjects} if cadre
-                     else {s.unit_id for s in case.subjects if s.cadre_id is None})
-            if (cadre.id if cadre else unit.id) not in about:
-                problems.add(number, "case_no", values["case_no"], _("the case is not about this cadre or unit"))
-                continue
+        recipient = rules.recipient_problem(code, party_member=cadre.party_member, category=cadre.category) \
+            if cadre else None
+        if recipient:
+            problems.add(number, "measure", values["measure"], _(recipient, measure=code.label))
+            continue
+        found, case = _measure_case(actor, number, values, cadre, unit, cases, problems)
+        if not found:
+            continue
         key = (cadre.id if cadre else None, unit.id, code, values["decided_on"])
         if key in seen:
             problems.add(number, "measure", values["measure"], _("duplicate of row %(row)s", row=seen[key]))
@@ -181,6 +179,24 @@ def import_measures(session: Session, actor: Actor, data: bytes, filename: str, 
               summary={"file": problems.name, "rows": result.rows, "created": result.created,
                        "updated": result.updated, "dry_run": dry_run})
     return result
+
+
+def _measure_case(actor: Actor, number: int, values: dict, cadre: Cadre | None, unit: Unit,
+                  cases: dict[str, Case], problems: Problems) -> tuple[bool, Case | None]:
+    """The case a measure row names (None: none named); False when the row names one that
+    is unknown, outside the actor's subtree or about somebody else (added to ``problems``)."""
+    if not values.get("case_no"):
+        return True, None
+    case = cases.get(values["case_no"])
+    if case is None or not actor.in_scope(case.unit.path):
+        problems.add(number, "case_no", values["case_no"], _("no case has this number (import the cases first)"))
+        return False, None
+    about = ({s.cadre_id for s in case.subjects} if cadre
+             else {s.unit_id for s in case.subjects if s.cadre_id is None})
+    if (cadre.id if cadre else unit.id) not in about:
+        problems.add(number, "case_no", values["case_no"], _("the case is not about this cadre or unit"))
+        return False, None
+    return True, case
 
 
 def _check_measure_row(number: int, values: dict, code, today: date, problems: Problems) -> None:

@@ -212,6 +212,13 @@ def _subject(session: Session, actor: Actor, code: MeasureType, cadre_id: int | 
     return cadre, unit
 
 
+def check_recipient(cadre: Cadre, code: MeasureType) -> None:
+    """Refuse a measure the cadre cannot receive, naming the rule (domain.md §3)."""
+    problem = rules.recipient_problem(code, party_member=cadre.party_member, category=cadre.category)
+    if problem:
+        raise Invalid(_(problem, measure=code.label), field="code")
+
+
 def record_measure(session: Session, actor: Actor, *, code: MeasureType | str, decided_on: date,
                    cadre_id: int | None = None, unit_id: int | None = None, case_id: int | None = None,
                    probation_years: int | None = None, document_no: str = "", note: str = "",
@@ -229,6 +236,8 @@ def record_measure(session: Session, actor: Actor, *, code: MeasureType | str, d
         raise Invalid(_("%(what)s cannot be in the future.", what=_("The decision date")), field="decided_on")
     years = _probation(code, probation_years)
     cadre, unit = _subject(session, actor, code, cadre_id, unit_id)
+    if cadre is not None:
+        check_recipient(cadre, code)
     case = _case_for(session, actor, case_id, cadre, unit) if case_id else None
     if case is not None and decided_on < case.opened_on:
         raise Invalid(_("%(what)s cannot be earlier than %(day)s.", what=_("The decision date"),
@@ -353,6 +362,8 @@ def change_measure(session: Session, actor: Actor, measure_id: int, *, new_code:
     if not reason:
         raise Invalid(_("Please fill in: %(what)s.", what=_("the reason for the change")), field="reason")
     _check_change_day(changed_on, measure, today)
+    if measure.cadre is not None:
+        check_recipient(measure.cadre, new_code)
     years = _probation(new_code, probation_years)
     measure.changed_on, measure.change_reason = changed_on, reason
     replacement = Measure(case_id=measure.case_id, subject_kind=measure.subject_kind, cadre_id=measure.cadre_id,

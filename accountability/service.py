@@ -28,9 +28,21 @@ from portal.access import Actor
 from portal.models import Cadre, Unit
 
 __all__ = [
-    "MeasureEffectView", "OpenCaseView", "OutcomeView", "effects_for_cadres", "measure_effects_for_cadre",
-    "open_cases_for_cadre", "open_cases_for_cadres", "person_times_by_form", "tolerance_outcomes_for_cadre",
+    "MeasureEffectView", "OpenCaseView", "OutcomeView", "cadres_concerned", "effect_of", "effect_table",
+    "effects_for_cadres", "measure_effects_for_cadre", "open_cases_for_cadre", "open_cases_for_cadres",
+    "parse_measure", "person_times_by_form", "tolerance_outcomes_for_cadre",
 ]
+
+# The pure rules and rule values other packages apply to what this façade returns.
+effect_of = rules.effect_of
+parse_measure = rules.parse_measure
+effect_table = ac_settings.effect_table
+
+
+def cadres_concerned(session: Session) -> set[int]:
+    """Ids of the cadres some measure or case is about (the demo aligns their grades)."""
+    return set(session.scalars(select(Measure.cadre_id).where(Measure.cadre_id.is_not(None)))) | set(
+        session.scalars(select(CaseSubject.cadre_id).where(CaseSubject.cadre_id.is_not(None))))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ decisions taken in the year with their frozen evidence summary, overrides highli
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -22,11 +22,11 @@ from accountability import service as accountability
 from accountability.enums import Form
 from assessment import service as assessment
 from assessment.enums import Grade, PeriodKind
-from cadres import decisions, reports
+from cadres import completion, decisions
 from cadres.annual_xlsx import annual_workbook
 from cadres.decisions import DecisionFilter
 from cadres.enums import DecisionStatus
-from portal import audit, units
+from portal import audit, cache, units
 from portal.access import Actor
 from portal.db import utcnow
 from portal.enums import UnitLevel
@@ -190,11 +190,11 @@ def grade_counts(rows: tuple[ResultRow, ...]) -> tuple[GradeCount, ...]:
 
 def _training(session: Session, actor: Actor, unit: Unit, year: int) -> tuple[tuple[TrainingRow, ...], dict]:
     as_of = min(date.today(), date(year, 12, 31))
-    focus, rows = reports.progress_rows(session, actor, year, unit.id, as_of=as_of)  # the slow part: once
-    frame = reports.completion_by_unit(rows, focus, units.children(session, actor, focus))
+    tallies = completion.unit_tallies(session, actor, year, under=unit, as_of=as_of)  # summed in the database
+    frame = completion.completion_by_unit(session, tallies, unit, units.children(session, actor, unit))
     found = tuple(TrainingRow(r.unit_name, int(r.cadres), int(r.complete), int(r.on_pace), int(r.behind),
                               float(r.complete_rate), round(float(r.avg_hours), 1)) for r in frame.itertuples())
-    return found, reports.summary(rows)
+    return found, completion.summary(tallies)
 
 
 def _forms(session: Session, actor: Actor, unit: Unit, year: int) -> tuple[FormCount, ...]:
@@ -234,9 +234,16 @@ def _unit(session: Session, actor: Actor, unit_id) -> Unit:
 
 
 def annual_report(session: Session, actor: Actor, unit_id: int, year: int) -> AnnualReport:
-    """The annual report of ``unit_id``'s subtree for ``year`` (``reports.view``, unit in scope)."""
+    """The annual report of ``unit_id``'s subtree for ``year`` (``reports.view``, unit in scope);
+    the figures are kept in the cache per scope, the name of who asked is the caller's."""
     unit = _unit(session, actor, unit_id)
-    year = _year(year)
+    report = _report(session, actor, unit.id, _year(year))
+    return replace(report, generated_by=actor.display_name or actor.username)
+
+
+@cache.scoped("cadres.annual_report")
+def _report(session: Session, actor: Actor, unit_id: int, year: int) -> AnnualReport:
+    unit = _unit(session, actor, unit_id)
     period = period_of_year(session, year)
     results = _result_rows(assessment.results_for_period(session, actor, period.code, unit.id)) if period else ()
     top, bottom = extremes(results)

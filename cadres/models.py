@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cadres.enums import (
@@ -112,7 +112,9 @@ class TrainingRecord(Base):
 
     __tablename__ = "training_record"
     __table_args__ = (UniqueConstraint("cadre_id", "year", "course_key"),
-                      Index("ix_training_record_year_cadre", "year", "cadre_id"))
+                      Index("ix_training_record_year_cadre", "year", "cadre_id"),
+                      # the records page: the latest of a year first, a page at a time
+                      Index("ix_training_record_year_completed", "year", "completed_on", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"))
@@ -130,6 +132,61 @@ class TrainingRecord(Base):
     created_by: Mapped[str] = mapped_column(String(64), default="")
 
     cadre: Mapped[Cadre] = relationship()
+
+
+class TrainingTally(Base):
+    """The class hours one cadre completed in one year: summed per content category and mode
+    (one column per cell, NULL: no record in that cell, the sums ``HoursTally`` starts from),
+    per mode, category and in all (added up in the order ``HoursTally`` adds them, so the
+    floats are the same), and per month and mode (the dashboards' chart). A summary of
+    ``training_record`` rebuilt in the same transaction as every write of a record
+    (``training.refresh_tallies``), so dashboards over tens of thousands of cadres read one row
+    per cadre and year, never every record."""
+
+    __tablename__ = "training_tally"
+
+    year: Mapped[int] = mapped_column(primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), primary_key=True)
+    knowledge_offline: Mapped[float | None] = mapped_column(Float)
+    knowledge_online: Mapped[float | None] = mapped_column(Float)
+    party_spirit_offline: Mapped[float | None] = mapped_column(Float)
+    party_spirit_online: Mapped[float | None] = mapped_column(Float)
+    professional_offline: Mapped[float | None] = mapped_column(Float)
+    professional_online: Mapped[float | None] = mapped_column(Float)
+    theory_offline: Mapped[float | None] = mapped_column(Float)
+    theory_online: Mapped[float | None] = mapped_column(Float)
+    records: Mapped[int] = mapped_column(default=0)
+    offline: Mapped[float] = mapped_column(Float, default=0.0)
+    online: Mapped[float] = mapped_column(Float, default=0.0)
+    total: Mapped[float] = mapped_column(Float, default=0.0)
+    knowledge: Mapped[float] = mapped_column(Float, default=0.0)
+    party_spirit: Mapped[float] = mapped_column(Float, default=0.0)
+    professional: Mapped[float] = mapped_column(Float, default=0.0)
+    theory: Mapped[float] = mapped_column(Float, default=0.0)
+    month_01_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_01_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_02_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_02_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_03_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_03_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_04_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_04_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_05_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_05_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_06_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_06_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_07_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_07_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_08_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_08_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_09_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_09_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_10_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_10_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_11_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_11_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_12_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_12_online: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class TrainingClaim(Base):
@@ -256,3 +313,66 @@ class PersonnelDecision(Base):
     unit: Mapped[Unit] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class CadreRecord(Base):
+    """The full record of a cadre (干部信息) beyond the registry row, on the national data
+    elements (GB/T 14946.1-2019): what the appointment form (任免审批表, ``.lrmx``) carries.
+
+    Coded fields hold the code of ``cadres.codes`` (ethnicity, education, degree, health);
+    ``resume`` is a list of ``{start, end, text}`` (``rules.records.ResumeLine``) and
+    ``resume_note`` the lines that could not be read as dated lines; ``family`` up to ten
+    ``rules.records.FamilyMember``. The last group are the form's own fields (posts
+    proposed and removed, reason, who submitted and filled it in), kept so that a form
+    read in writes out the same. ``id_number`` is shown masked except to those who need it.
+    """
+
+    __tablename__ = "cadre_record"
+
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), primary_key=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    ethnicity: Mapped[str] = mapped_column(String(2), default="")
+    native_place: Mapped[str] = mapped_column(String(60), default="")
+    birthplace: Mapped[str] = mapped_column(String(60), default="")
+    party_joined: Mapped[date | None]
+    work_started: Mapped[date | None]
+    health: Mapped[str] = mapped_column(String(2), default="")
+    professional_title: Mapped[str] = mapped_column(String(60), default="")
+    expertise: Mapped[str] = mapped_column(String(200), default="")
+    fulltime_education: Mapped[str] = mapped_column(String(2), default="")
+    fulltime_degree: Mapped[str] = mapped_column(String(3), default="")
+    fulltime_education_school: Mapped[str] = mapped_column(String(120), default="")
+    fulltime_degree_school: Mapped[str] = mapped_column(String(120), default="")
+    inservice_education: Mapped[str] = mapped_column(String(2), default="")
+    inservice_degree: Mapped[str] = mapped_column(String(3), default="")
+    inservice_education_school: Mapped[str] = mapped_column(String(120), default="")
+    inservice_degree_school: Mapped[str] = mapped_column(String(120), default="")
+    resume: Mapped[list] = mapped_column(JSON, default=list)
+    resume_note: Mapped[str] = mapped_column(Text, default="")
+    rewards_sanctions: Mapped[str] = mapped_column(Text, default="")
+    appraisal_results: Mapped[str] = mapped_column(Text, default="")
+    family: Mapped[list] = mapped_column(JSON, default=list)
+    current_post: Mapped[str] = mapped_column(String(200), default="")
+    proposed_post: Mapped[str] = mapped_column(String(200), default="")
+    post_to_remove: Mapped[str] = mapped_column(String(200), default="")
+    appointment_reason: Mapped[str] = mapped_column(Text, default="")
+    submitting_unit: Mapped[str] = mapped_column(String(120), default="")
+    filled_by: Mapped[str] = mapped_column(String(60), default="")
+    filled_on: Mapped[date | None]
+    age_date: Mapped[date | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+    cadre: Mapped[Cadre] = relationship()
+
+
+class CadrePhoto(Base):
+    """A cadre's photo (照片) for the appointment form: a JPEG, checked for type and size."""
+
+    __tablename__ = "cadre_photo"
+
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")

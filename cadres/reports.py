@@ -10,10 +10,10 @@ import pandas as pd
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
-from cadres import training
+from cadres import completion, training
 from cadres.models import TrainingRecord
 from cadres.training import CadreProgress
-from portal import units
+from portal import cache, units
 from portal.access import Actor
 from portal.enums import CadreStatus
 from portal.models import Cadre, Unit
@@ -124,6 +124,21 @@ def hours_by_month(frame: pd.DataFrame, year: int, as_of: date | None = None) ->
         return months
     summed = frame.groupby(["month", "mode"], as_index=False)["hours"].sum()
     return months.merge(summed, on=["month", "mode"], how="left").fillna({"hours": 0.0})
+
+
+@cache.scoped("cadres.training_overview")
+def overview(session: Session, actor: Actor, year: int, focus_id: int) -> dict:
+    """What the training overview shows of ``focus_id``'s subtree in ``year`` (kept in the
+    cache per scope): ``summary``, ``completion`` by child unit, and the hours by category and
+    mode (``hours_by_cell``) and by month and mode (``hours_by_month``), all counted in the
+    database (``cadres.completion``); the cadres behind schedule come a page at a time
+    (``completion.behind_page``)."""
+    focus = units.get_unit(session, actor, focus_id)
+    found = completion.unit_tallies(session, actor, year, under=focus)
+    by_cell, by_month = completion.hours_frames(session, actor, year, under=focus)
+    return {"summary": completion.summary(found),
+            "completion": completion.completion_by_unit(session, found, focus, units.children(session, actor, focus)),
+            "hours_by_cell": by_cell, "hours_by_month": by_month}
 
 
 def progress_rows(session: Session, actor: Actor, year: int, unit_id: int | None = None,

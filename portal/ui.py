@@ -4,6 +4,7 @@ empty states, alerts, grids and graphs in the portal's one design system."""
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -11,26 +12,88 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from flask import request
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import db
 from portal.access import Actor, current_actor
-from portal.errors import Conflict, PortalError
+from portal.errors import AccessDenied, Conflict, Invalid, PortalError
 from portal.i18n import _, current_lang, gettext_for
 from portal.theme import GRAPH_CONFIG
+
+# --- page access: one rule for a page's layout and for every callback of the page -------------
+
+# module → permissions (any one suffices). Dash's own page router (``dash.dash``) only
+# builds the layout asked for, and each layout checks its page's permission (``register``).
+PAGE_PERMISSIONS: dict[str, tuple[str, ...]] = {"dash.dash": ()}
+_PAGE_PARTS: dict[str, str] = {}  # module → the module whose page its callbacks serve
+
+
+def _permissions(permission: str | Sequence[str] | None) -> tuple[str, ...]:
+    return (permission,) if isinstance(permission, str) else tuple(permission or ())
+
+
+def allowed(actor: Actor, permissions: Sequence[str]) -> bool:
+    """A page (and so each of its callbacks) is open to a role holding any of its permissions."""
+    return not permissions or any(actor.can(p) for p in permissions)
+
+
+def page_part(module: str, *, of: str) -> None:
+    """Declare that the callbacks defined in ``module`` serve the page registered by ``of``
+    (a page split over several files): they answer only those who may open that page."""
+    _PAGE_PARTS[module] = of
+
+
+def shared_controls(module: str, *, permission: str | Sequence[str] | None) -> None:
+    """Declare the callbacks of controls that many pages place (upload, download):
+    ``permission`` gates them here; the service they call checks its own permission and scope."""
+    PAGE_PERMISSIONS[module] = _permissions(permission)
+
+
+def callback_permissions(module: str) -> tuple[str, ...] | None:
+    """The permissions of the page that owns the callbacks of ``module``; ``None`` when no
+    page owns them (such a callback is refused: see ``guard_callbacks``)."""
+    return PAGE_PERMISSIONS.get(_PAGE_PARTS.get(module, module))
+
+
+def guard_callbacks(app: dash.Dash) -> Callable[[], None]:
+    """A ``before_request`` check for ``/_dash-update-component``: the callback named by the
+    request's ``output`` runs only for a user who may open the page that owns it.
+
+    The one place where callbacks are gated by page, so that a callback answers nobody its
+    page would refuse (a cadre asking the accountability overview's callback for the
+    four-forms counts of their subtree, say). Services still check scope and permission.
+    """
+    endpoint = f"{app.config.routes_pathname_prefix}_dash-update-component"
+
+    def check() -> None:
+        if request.path != endpoint or request.method != "POST":
+            return
+        body = request.get_json(silent=True, cache=True)
+        spec = app.callback_map.get(body.get("output")) if isinstance(body, dict) else None
+        if spec is None or spec.get("callback") is None:
+            raise Invalid(_("The request is not valid for this page; please reload it."))
+        permissions = callback_permissions(spec["callback"].__module__)
+        if permissions is None or not allowed(current_actor(), permissions):
+            raise AccessDenied(_("Your role may not do this."))
+
+    return check
 
 
 def register(module: str, *, path: str, title: str, layout: Callable[..., Any],
              permission: str | Sequence[str] | None, section: str | None = None, order: int = 50,
              home_for: Iterable[str] = (), path_template: str | None = None) -> None:
-    """Register a Dash page whose layout is only built for users with ``permission``.
+    """Register a Dash page whose layout is only built for users with ``permission``, and
+    whose callbacks (those defined in ``module`` and in its ``page_part`` modules) answer
+    only those users.
 
     ``title`` is an English msgid (translated per request); ``section`` puts the page in
     the navigation (``None`` keeps it out of the menu); ``home_for`` lists the roles
     whose home page this is.
     """
-    permissions = (permission,) if isinstance(permission, str) else tuple(permission or ())
+    permissions = _permissions(permission)
+    PAGE_PERMISSIONS[module] = permissions
 
     @functools.wraps(layout)
     def secured_layout(**kwargs):
@@ -38,7 +101,7 @@ def register(module: str, *, path: str, title: str, layout: Callable[..., Any],
             actor = current_actor()
         except PortalError:
             return no_access(_("Please log in."))
-        if permissions and not any(actor.can(p) for p in permissions):
+        if not allowed(actor, permissions):
             return no_access(_("This page is not available for your role."))
         try:
             return layout(**kwargs)
@@ -175,6 +238,46 @@ def field(label: str, control: Any, width: int = 3, hint: str | None = None) -> 
     return dbc.Col([dbc.Label(label, html_for=control_id if isinstance(control_id, str) else None,
                               class_name="small text-muted mb-1"), control,
                     html.Div(hint, className="form-text") if hint else None], md=width)
+
+
+PAGE_BLOCK = 100  # rows a paged grid asks the server for at a time
+
+
+def paged_grid(id: Any, columns: list[dict], *, height: int = 420, page_size: int = 20, **kwargs) -> dag.AgGrid:
+    """A grid that asks the server for the rows it shows, a block at a time (AG Grid's infinite
+    row model): for tables that can hold tens of thousands of rows. A callback answers
+    ``getRowsRequest`` with ``rows_response``; sorting is the server's, column filters are off
+    (the page offers its own filters); ``purge_when`` reloads it when the page's inputs change."""
+    options = {"cacheBlockSize": PAGE_BLOCK, "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
+               "paginationPageSizeSelector": False, **kwargs.pop("dashGridOptions", {})}
+    return grid(id, None, columns, height=height, page_size=page_size, rowModelType="infinite",
+                dashGridOptions=options, defaultColDef={"filter": False, **kwargs.pop("defaultColDef", {})},
+                **kwargs)
+
+
+def page_request(request: dict | None) -> tuple[int, int, list[dict]]:
+    """``(start, end, sort model)`` of a paged grid's ``getRowsRequest`` (the first block when None)."""
+    request = request or {}
+    try:
+        start = max(0, int(request.get("startRow") or 0))
+        end = max(start, int(request.get("endRow") or start + PAGE_BLOCK))
+    except (TypeError, ValueError):
+        start, end = 0, PAGE_BLOCK
+    sort = [item for item in request.get("sortModel") or [] if isinstance(item, dict)]
+    return start, min(end, start + 10 * PAGE_BLOCK), sort
+
+
+def rows_response(rows: list[dict], count: int) -> dict:
+    """What a paged grid's ``getRowsResponse`` takes: the block and how many rows there are."""
+    return {"rowData": rows, "rowCount": count}
+
+
+def purge_when(grid_id: str, *inputs: Any) -> None:
+    """Reload a paged grid from its first block when one of ``inputs`` changes."""
+    purge = "dash_ag_grid.getApiAsync(" + json.dumps(grid_id) + ").then(function (api) { api.purgeInfiniteCache(); });"
+    dash.clientside_callback(
+        "function() { " + purge + " return window.dash_clientside.no_update; }",
+        dash.Output(grid_id, "getRowsResponse", allow_duplicate=True), *inputs, prevent_initial_call=True)
 
 
 DROPDOWN_ZH = {"select_all": "全选", "deselect_all": "全不选", "selected_count": "已选 {num_selected} 项",

@@ -11,9 +11,9 @@ from cadres import rules
 from cadres.enums import TrainingCategory, TrainingMode
 from portal.enums import UnitLevel
 from portal.i18n import N_, _
-from portal.ui import dropdown, unit_options  # noqa: F401  (shared by the pages)
+from portal.ui import dropdown, field, unit_options  # noqa: F401  (shared by the pages)
 
-GAP_LABELS = {rules.ANNUAL: N_("Annual class hours"), rules.ONLINE: N_("Online learning"),
+GAP_LABELS = {rules.ANNUAL: N_("Annual class hours"), rules.ONLINE: N_("Online learning (local practice)"),
               rules.FIVE_YEAR: N_("Five-year total")}
 
 
@@ -58,6 +58,12 @@ def level_label(level) -> str:
     return UnitLevel(level).label
 
 
+def facts(rows: list[tuple[str, str]]) -> html.Dl:
+    """Label–value pairs as a definition list ("—" for an empty value)."""
+    items = []
+    for label, value in rows:
+        items += [html.Dt(label, className="col-sm-4 col-lg-3"), html.Dd(value or "—", className="col-sm-8 col-lg-9")]
+    return html.Dl(items, className="row mb-0 ca-facts")
 def link_column(field_name: str, header: str, **extra) -> dict:
     """A grid column whose cell links to the cadre's profile (``assets/30-cadres.js``)."""
     return {"field": field_name, "headerName": header, "cellRenderer": "CaCadreLink", "minWidth": 110, **extra}

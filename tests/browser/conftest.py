@@ -2,6 +2,10 @@
 
 Skipped with a clear reason where /usr/bin/chromium or Playwright is missing; CI
 installs both (.ci/run).
+
+Pages carry a Content-Security-Policy without ``unsafe-eval``: give ``wait_for_function`` a
+function (``"() => document.title != ''"``), not a bare expression, which Playwright would
+have the page evaluate as a string while it polls.
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ def demo_url(demo_database) -> Iterator[str]:
 
     url = demo_database
     app = create_app(Config(database_url=url, secret_key="browser-tests", default_lang="zh",
-                            login_rate_limit="10000 per minute"))
+                            login_rate_limit="10000 per minute", demo=True))
     port = _free_port()
     server = make_server("127.0.0.1", port, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -59,8 +59,8 @@ def test_an_administrator_saves_a_standard_and_unchanged_texts_stay_translatable
     response = call(client, app, "standards.save", {"ca-st-save.n_clicks": 1, **values})
     assert "Standard general saved" in shown(response)
     row = session.scalar(select(TrainingStandard).where(TrainingStandard.code == "general"))
-    assert (row.annual_hours, row.name) == (96, "Other cadres")
-    assert session.scalar(select(func.count()).select_from(TrainingStandard)) == 2
+    assert (row.annual_hours, row.name) == (96, "Other cadres (township/section level, 一级主任科员 and below)")
+    assert session.scalar(select(func.count()).select_from(TrainingStandard)) == 3
 
 
 def test_a_reviewer_organizes_a_class_enrols_a_cadre_and_records_attendance(client, app, city, session):
@@ -108,8 +108,9 @@ def test_a_grade_over_the_quota_is_saved_with_a_warning(client, app, city, sessi
 
 def test_inspectors_get_the_basic_registry_columns_only(client, app, city):
     login(client, "inspector")
-    rows = call(client, app, "registry.search", {"ca-reg-status.value": ["serving"]}).get_json()["response"]
-    first = rows["ca-reg-grid"]["rowData"][0]
+    rows = call(client, app, "registry.cadre_page", {"ca-reg-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
+                                                     "ca-reg-status.value": ["serving"]}).get_json()["response"]
+    first = rows["ca-reg-grid"]["getRowsResponse"]["rowData"][0]
     assert set(first) == {"code", "name", "unit", "position", "rank", "category"}
 
 
