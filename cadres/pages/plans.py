@@ -110,15 +110,16 @@ def stats(year, _generated):
           State("ca-pl-year", "value"), prevent_initial_call=True)
 def generate(n_clicks, year):
     def change(session, actor):
-        return training.generate_plans(session, actor, _year(year))
+        return training.generate_plans(session, actor, _year(year, _("Choose a year.")))
 
     return ui.write(n_clicks, change, then=lambda created: ui.alert(
         _("%(n)s plans generated for %(year)s.", n=created, year=year), "success"))
 
 
-def _year(value) -> int:
+def _year(value, refusal: str) -> int:
+    """The year from the picker; anything else is refused with the page's own message."""
     if isinstance(value, bool) or not str(value).strip().isdigit():
-        raise Invalid(_("Choose a year."), field="year")
+        raise Invalid(refusal, field="year")
     return int(value)
 
 
@@ -143,7 +144,8 @@ def save(n_clicks, code, year, *values):
 
     def change(session, actor):
         changes["deadline"] = forms.day(deadline, _("Deadline"))
-        plan = training.adjust_plan(session, actor, code or "", _year(year), changes, note or "")
+        chosen = _year(year, _("Check the numbers and the deadline."))
+        plan = training.adjust_plan(session, actor, code or "", chosen, changes, note or "")
         return _("Plan of %(name)s for %(year)s saved: %(hours)s class hours.", name=plan.cadre.name,
                  year=plan.year, hours=hours(plan.annual_hours))
 
