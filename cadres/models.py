@@ -22,6 +22,7 @@ from cadres.enums import (
     TrainingCategory,
     TrainingMode,
 )
+from portal.crypto import EncryptedText
 from portal.db import Base, utcnow
 from portal.enums import CadreCategory
 from portal.models import Cadre, Unit, enum_column
@@ -231,16 +232,16 @@ class PersonnelDecision(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     type: Mapped[DecisionType] = enum_column(DecisionType)
     title: Mapped[str] = mapped_column(String(200), default="")
-    rationale: Mapped[str] = mapped_column(Text, default="")
+    rationale: Mapped[str] = mapped_column(EncryptedText(), default="")  # encrypted at rest
     status: Mapped[DecisionStatus] = enum_column(DecisionStatus, default=DecisionStatus.PROPOSED)
     outcome: Mapped[DecisionOutcome | None] = enum_column(DecisionOutcome, nullable=True)
     as_of: Mapped[date]
     proposed_by: Mapped[str] = mapped_column(String(64))
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    review_note: Mapped[str] = mapped_column(Text, default="")
+    review_note: Mapped[str] = mapped_column(EncryptedText(), default="")
     reviewed_by: Mapped[str] = mapped_column(String(64), default="")
     reviewed_at: Mapped[datetime | None]
-    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decision_note: Mapped[str] = mapped_column(EncryptedText(), default="")
     decided_by: Mapped[str] = mapped_column(String(64), default="")
     decided_at: Mapped[datetime | None]
     decided_on: Mapped[date | None] = mapped_column(index=True)
