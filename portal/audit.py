@@ -131,6 +131,31 @@ def log(session: Session, actor: Actor | None, action: str, entity: Any = None, 
     return event
 
 
+def reseal_plain_chain(connection) -> int:
+    """Migration 0010: re-hash a chain written with unkeyed SHA-256 under the audit key.
+
+    Only the intact prefix is resealed: from the first event whose plain hash does not
+    check out, the old hashes stay, so ``verify`` still reports that break. Returns how
+    many events were resealed.
+    """
+    table = AuditEvent.__table__
+    prev_plain, prev_new, count = GENESIS, GENESIS, 0
+    for row in connection.execute(select(table).order_by(table.c.seq)).mappings():
+        event = AuditEvent(**dict(row))
+        if event.prev_hash != prev_plain or hashlib.sha256(_canonical(event)).hexdigest() != event.hash:
+            return count
+        prev_plain = event.hash
+        event.prev_hash = prev_new
+        prev_new = event_hash(event)
+        connection.execute(update(table).where(table.c.id == row["id"])
+                           .values(prev_hash=event.prev_hash, hash=prev_new))
+        count += 1
+    head = AuditHead.__table__
+    connection.execute(update(head).where(head.c.id == 1, head.c.seq == count)
+                       .values(hash=prev_new, mac=head_mac(0, GENESIS, count, prev_new) if count else ""))
+    return count
+
+
 def record_view(session: Session, actor: Actor, entity_type: str, entity_id: Any, **summary: Any) -> None:
     """Log that ``actor`` looked at a confidential record (a case, its narrative, decision
     evidence, a cadre profile): who, when, from where and which record."""

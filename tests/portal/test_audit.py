@@ -219,3 +219,34 @@ def test_the_auditor_exports_the_log_and_no_other_administrator_can(client, sess
         login(other, role)
         refused = _export(other).get_data(as_text=True)
         assert "thing.update" not in refused and "may not" in refused
+
+
+def test_upgrading_reseals_an_unkeyed_chain_so_it_verifies_under_the_key(tmp_path):
+    """A database from before the keyed chain: its intact SHA-256 chain is rehashed."""
+    from alembic import command
+
+    from portal import db as portal_db
+    from portal import schema
+
+    engine = portal_db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    config = schema.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    prev = "0" * 64
+    with engine.begin() as connection:
+        for seq in (1, 2, 3):
+            event = AuditEvent(seq=seq, at=datetime(2026, 1, seq, tzinfo=UTC), actor_id=None, actor="cli:root",
+                               action="thing.update", entity_type="thing", entity_id=str(seq),
+                               summary={"n": seq}, client_addr="", prev_hash=prev)
+            event.hash = prev = _plain_hash(event)
+            connection.execute(AuditEvent.__table__.insert().values(
+                seq=seq, at=event.at, actor_id=None, actor=event.actor, action=event.action,
+                entity_type=event.entity_type, entity_id=event.entity_id, summary=event.summary,
+                client_addr="", prev_hash=event.prev_hash, hash=event.hash))
+        connection.execute(text("UPDATE audit_head SET seq = 3, hash = :h"), {"h": prev})
+    schema.upgrade(engine)
+    with portal_db.standalone(engine) as session:
+        result = audit.verify(session)
+    assert result.ok and result.checked == 3
+    engine.dispose()
