@@ -32,6 +32,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
@@ -389,7 +390,9 @@ def _unexpected_error(error: Exception):
         raise error
     current_app.logger.exception("callback failed: %s", request.get_json(silent=True, cache=True) and
                                  request.get_json(silent=True).get("output"))
-    if isinstance(error, ValueError | TypeError | LookupError | AttributeError):
+    # DataError: a value the database cannot take for its column (PostgreSQL refuses the
+    # text "no-such-choice" for an integer id), so the input was not one the page offers.
+    if isinstance(error, ValueError | TypeError | LookupError | AttributeError | DataError):
         return jsonify(error=_("The request is not valid for this page; please reload it.")), 400
     return jsonify(error=_("Something went wrong and it was recorded; please reload the page.")), 500
 

@@ -12,14 +12,14 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from portal import accounts, audit, db, provisioning, schema, transfer
+from portal import accounts, audit, cache, db, provisioning, schema, transfer
 from portal.access import Actor
 from portal.config import Config
 from portal.enums import Role
 from portal.errors import PortalError
 from portal.i18n import set_lang
 from portal.plugins import domain_modules
-from portal.tabular import ImportProblem, format_for, to_bytes
+from portal.tabular import ImportProblem, check_size, format_for, to_bytes
 
 
 def fail(message: str) -> None:
@@ -57,7 +57,11 @@ def config() -> Config:
 
 
 def engine(url: str | None = None):
-    return db.make_engine(url or config().database_url)
+    """An engine on DATABASE_URL (or ``url``) whose writes invalidate the servers' caches."""
+    current = config()
+    made = db.make_engine(url or current.database_url)
+    cache.attach(made, current.redis_url)
+    return made
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,45 +80,68 @@ def init_db() -> None:
     click.echo("database is up to date")
 
 
-def _serve(app, host: str, port: int) -> None:
-    click.echo(f"serving on http://{host}:{port}/  (Ctrl+C stops)")
-    app.run(host=host, port=port, debug=False, threaded=True)
+def _serve(current: Config, host: str, port: int, workers: int, threads: int) -> None:
+    from portal import server
+
+    if workers < 1 or threads < 1:
+        raise click.UsageError("--workers and --threads must be at least 1")
+    made = db.make_engine(current.database_url)
+    problem = server.readiness_problem(made)
+    made.dispose()  # no connection may cross the fork into the workers
+    if problem:
+        fail(problem)
+    server.serve(current, host, port, workers=workers, threads=threads, echo=click.echo)
+
+
+def server_options(command):
+    """--host, --port, --workers and --threads, the same for `serve` and `demo`."""
+    for option in reversed([
+        click.option("--host", default="127.0.0.1", show_default=True),
+        click.option("--port", default=8050, show_default=True, type=int),
+        click.option("--workers", default=2, show_default=True, type=int,
+                     help="Worker processes (gunicorn); about one or two per CPU core."),
+        click.option("--threads", default=4, show_default=True, type=int,
+                     help="Threads per worker, so a long request does not hold up the others."),
+    ]):
+        command = option(command)
+    return command
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8050, show_default=True, type=int)
+@server_options
 @user_errors
-def serve(host: str, port: int) -> None:
-    """Serve the configured database (for production use gunicorn 'portal.app:create_server()')."""
-    from portal.app import create_app
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve DATABASE_URL with a production WSGI server (gunicorn; waitress where it cannot run).
 
-    _serve(create_app(config()), host, port)
+    Refuses to start, saying what to run, when the database is empty or not migrated."""
+    _serve(config(), host, port, workers, threads)
 
 
 @main.command()
 @click.option("--scale", type=click.Choice(["small", "city", "large"]), default="small", show_default=True,
               help="small: ~300 units and 1,500 cadres; large: ~3,000 units and 50,000 cadres.")
-@click.option("--db", "url", default=None, help="Database URL (default: instance/demo.sqlite).")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8050, show_default=True, type=int)
+@click.option("--db", "url", default=None,
+              help="Database URL (default: DATABASE_URL when set, else instance/demo.sqlite).")
+@server_options
 @click.option("--no-serve", is_flag=True, help="Seed only, do not start the server.")
 @click.option("--reset", is_flag=True, help="Rebuild the demo data even if it is current.")
 @user_errors
-def demo(scale: str, url: str | None, host: str, port: int, no_serve: bool, reset: bool) -> None:
+def demo(scale: str, url: str | None, host: str, port: int, workers: int, threads: int, no_serve: bool,
+         reset: bool) -> None:
     """Seed a deterministic synthetic city, print the demo logins and serve it."""
     from portal import demo as demo_city
-    from portal.app import create_app
     from portal.config import instance_dir
 
-    url = url or f"sqlite:///{instance_dir() / 'demo.sqlite'}"
+    url = url or os.environ.get("DATABASE_URL") or f"sqlite:///{instance_dir() / 'demo.sqlite'}"
     current = config().with_(database_url=url, demo=True)
-    summary = demo_city.ensure_demo(db.make_engine(current.database_url), scale=scale, reset=reset,
-                                    echo=click.echo)
+    made = engine(current.database_url)
+    summary = demo_city.ensure_demo(made, scale=scale, reset=reset, echo=click.echo)
+    cache.bump(made)  # whatever a server cached of an earlier demo is stale now
+    made.dispose()
     click.echo(summary)
     click.echo(demo_city.logins_text())
     if not no_serve:
-        _serve(create_app(current), host, port)
+        _serve(current, host, port, workers, threads)
 
 
 @main.group()
@@ -206,13 +233,18 @@ def user_set_role(username: str, role: str, unit_code: str | None, cadre_code: s
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="users: where the one-time passwords go (default: FILE-passwords.csv).")
+@click.option("--unit", "unit_code", help="lrmx: the unit a cadre not yet in the registry joins.")
 @user_errors
-def import_file(kind: str, file: Path, period: str | None, dry_run: bool, out: Path | None) -> None:
-    """Import a CSV or XLSX file of KIND: units users indicators scores cadres training measures grades cases."""
+def import_file(kind: str, file: Path, period: str | None, dry_run: bool, out: Path | None,
+                unit_code: str | None) -> None:
+    """Import a CSV or XLSX file of KIND: units users indicators scores cadres training measures grades
+    cases records; or appointment forms (KIND lrmx: one .lrmx or a .zip of them)."""
+    check_size(file.stat().st_size, str(file))
     data = file.read_bytes()
+    options = {"unit": unit_code} if unit_code else {}
     with db.standalone(engine()) as session:
         result = transfer.run_import(session, Actor.system(session), kind, data, str(file),
-                                     dry_run=dry_run, period=period)
+                                     dry_run=dry_run, period=period, **options)
         issued = getattr(result, "issued", None)
         if issued and not dry_run:  # written before the commit: no login without its password sheet
             out = out or file.with_name(f"{file.stem}-passwords.csv")
@@ -234,11 +266,28 @@ def _write_private(path: Path, content: bytes) -> None:
 
 @main.command("export")
 @click.argument("kind")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--period", help="Assessment period code, e.g. 2026Q1.")
+@click.option("--unit", "unit_code", help="lrmx: a zip of the forms of this unit and the units below it.")
 @user_errors
-def export_file(kind: str, file: Path, period: str | None) -> None:
-    """Export KIND to FILE (.csv or .xlsx, by its suffix)."""
+def export_file(kind: str, target: str, file: Path | None, period: str | None, unit_code: str | None) -> None:
+    """Export KIND to FILE (.csv or .xlsx, by its suffix); `export lrmx CADRE_CODE FILE.lrmx` writes
+    one appointment form, `export lrmx --unit CODE FILE.zip` the unit's forms."""
+    documents = transfer.document_exporters()
+    if kind in documents:
+        if (unit_code and file is not None) or (not unit_code and file is None):
+            raise click.UsageError("give CADRE_CODE FILE, or --unit CODE FILE")
+        path = Path(target) if unit_code else file
+        with db.standalone(engine()) as session:
+            content = documents[kind](session, Actor.system(session), unit=unit_code,
+                                      key=None if unit_code else target)
+        path.write_bytes(content)
+        click.echo(f"wrote {path}")
+        return
+    if file is not None:
+        raise click.UsageError(f"export {kind} takes one FILE")
+    file = Path(target)
     fmt = format_for(file)
     with db.standalone(engine()) as session:
         content = transfer.run_export(session, Actor.system(session), kind, fmt, period=period)

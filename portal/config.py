@@ -62,6 +62,7 @@ class Config:
     lockout_max_minutes: int = 60      # … up to this
     login_rate_limit: str = "30 per minute"
     secure_cookies: bool = False
+    hsts_seconds: int = 0  # > 0: Strict-Transport-Security on HTTPS responses (behind TLS only)
     testing: bool = False
     # `portal demo` only: the published demo logins skip the second factor and the
     # first-login password change, and the login page says so.
@@ -78,6 +79,7 @@ class Config:
             default_lang=lang if lang in LANGUAGES else "zh",
             idle_timeout_minutes=int(env.get("PORTAL_IDLE_MINUTES", "30")),
             secure_cookies=env.get("PORTAL_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            hsts_seconds=int(env.get("PORTAL_HSTS_SECONDS", "0") or 0),
         )
         return config.with_(**overrides)
 

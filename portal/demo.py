@@ -118,6 +118,9 @@ class _Names:
 
 # --- units -----------------------------------------------------------------------------------
 
+DEMO_CITY_CODE = "JZ"
+
+
 def build_units(scale: Scale, rng: random.Random) -> list[dict]:
     names = _Names(rng)
     units: list[dict] = []
@@ -130,11 +133,14 @@ def build_units(scale: Scale, rng: random.Random) -> list[dict]:
         units.append(unit)
         return unit
 
-    city = add("3309", "江州市", UnitLevel.CITY, None)
+    # Codes that cannot be mistaken for administrative division codes (GB/T 2260 codes are all
+    # digits; "3309…" is a real city): JZ, then two digits per district and three per street
+    # and community.
+    city = add(DEMO_CITY_CODE, "江州市", UnitLevel.CITY, None)
     for d in range(scale.districts):
         district_name = DISTRICT_NAMES[d] if d < len(DISTRICT_NAMES) else names.place() + "区"
         rural = district_name.endswith("县")
-        district = add(f"3309{d + 1:02d}", district_name, UnitLevel.DISTRICT, city)
+        district = add(f"{DEMO_CITY_CODE}{d + 1:02d}", district_name, UnitLevel.DISTRICT, city)
         for s in range(rng.randint(*scale.streets_per_district)):
             suffix = rng.choice(["镇", "镇", "乡"]) if rural else "街道"
             street = add(f"{district['code']}{s + 1:03d}", names.place() + suffix, UnitLevel.STREET, district)

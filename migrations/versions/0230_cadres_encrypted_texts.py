@@ -1,7 +1,7 @@
 """cadres: personnel decisions' rationale and notes encrypted at rest
 
 Revision ID: 0230
-Revises: 0201
+Revises: 0250
 """
 from alembic import op
 
@@ -9,7 +9,7 @@ from portal.crypto import seal_existing
 
 
 revision = '0230'
-down_revision = '0201'
+down_revision = '0250'
 branch_labels = None
 depends_on = None
 

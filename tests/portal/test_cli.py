@@ -16,19 +16,6 @@ from tests import factories
 UNITS = "code,name,level,parent_code\nC,江州市,city,\nD1,青山区,district,C\n"
 
 
-@pytest.fixture
-def run(clean_db, database_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("PORTAL_LANG", "en")
-    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path / "instance"))
-    runner = CliRunner()
-
-    def invoke(*args, input=None):
-        return runner.invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
-
-    return invoke
-
-
 def test_help_lists_the_contract_commands(run):
     result = run("--help")
     for command in ("demo", "serve", "init-db", "user", "import", "export", "backup", "restore", "audit"):
