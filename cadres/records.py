@@ -1,7 +1,7 @@
 """The full cadre record (干部信息): reading it as each viewer may, changing it with a history in
 the audit log, and the photo.
 
-Who may do what (``cadres.scope``): reviewers and the administrator in scope, and the cadre
+Who may do what (``cadres.scope``): reviewers in scope (with ``cadres.view``) and the cadre
 themself, read the record; reviewers in scope change it; the national id number is shown
 unmasked only to reviewers in scope and the cadre themself (``scope.may_see_identity``),
 and is masked in every audit summary. Functions take ``(session, actor, …)`` and never
@@ -213,7 +213,7 @@ def family_line(member: rules.FamilyMember) -> str:
 # --- reading ----------------------------------------------------------------------------------
 
 def may_view(actor: Actor, cadre: Cadre) -> bool:
-    """Reviewers and the administrator in scope, and the cadre themself (not inspectors)."""
+    """Reviewers in scope and the cadre themself (not inspectors, not the administrators)."""
     return scope.may(actor, scope.PROFILE, cadre)
 
 
@@ -256,7 +256,7 @@ def history_view(record: CadreRecord) -> dict:
 
 
 def require_edit(actor: Actor, cadre: Cadre) -> None:
-    """Reviewers (and the administrator) in scope; never a cadre, not even for themself."""
+    """Reviewers in scope (``cadres.edit``) and the command line; never a cadre, not even for themself."""
     scope.require(actor, "cadres.edit", cadre)
 
 

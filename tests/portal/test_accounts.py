@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from portal import accounts, totp
+from portal import accounts
 from portal.cli import main
 from portal.db import utcnow
 from portal.enums import Role
@@ -138,7 +138,6 @@ def test_set_role_moves_the_login_and_ends_its_sessions(session):
 
 def test_the_account_commands_of_the_cli(clean_db, session, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", str(clean_db.url.render_as_string(hide_password=False)))
-    monkeypatch.setenv("PORTAL_LANG", "en")
     factories.city(session)
     runner = CliRunner()
     assert runner.invoke(main, ["user", "disable", "reviewer"]).exit_code == 0
@@ -196,6 +195,7 @@ def test_the_three_administrators_cannot_do_each_others_work(app, session, role)
         assert "Login intruder created" in created.get_data(as_text=True)
         assert unlocked.status_code == 200
     else:
+        # refused by the users page's callback guard before the service is reached
         assert created.status_code == 403 and unlocked.status_code == 403
         assert session.scalar(select(User).where(User.username == "intruder")) is None
     units = _call(client, UNITS_PAGE).get_data(as_text=True)
@@ -210,18 +210,3 @@ def test_only_the_auditor_reads_the_other_administrators_actions(app, session):
     login(client, "auditor")
     rows = _call(client, AUDIT_GRID).get_json()["response"]["audit-grid"]["rowData"]
     assert any(r["action"] == "user.unlock" and r["actor"] == "security" for r in rows)
-
-
-def test_no_secret_is_left_in_the_audit_log(session):
-    """Residual information: hashes, TOTP secrets and recovery codes never reach the log."""
-    city = factories.city(session)
-    created = accounts.create_user(session, city.actor("security"), username="clerk2", password=GOOD,
-                                   role=Role.INSPECTOR, unit_code="D1")
-    codes = accounts.enrol_second_factor(session, created, factories.TOTP_SECRET,
-                                         totp.code_for(factories.TOTP_SECRET, totp.current_step()), "",
-                                         accounts.LockoutPolicy())
-    one_time = accounts.reset_password(session, city.actor("security"), "clerk2")
-    session.commit()
-    logged = str([e.summary for e in session.scalars(select(AuditEvent))])
-    for secret in (created.password_hash, factories.TOTP_SECRET, codes[0], one_time, GOOD):
-        assert secret not in logged
