@@ -1,7 +1,7 @@
 """cadres full record
 
 Revision ID: 0250
-Revises: 0201
+Revises: 0220
 Create Date: 2026-12-05 11:48:45.947064
 """
 from alembic import op
@@ -11,7 +11,7 @@ import portal.db
 
 
 revision = '0250'
-down_revision = '0201'
+down_revision = '0220'
 branch_labels = None
 depends_on = None
 

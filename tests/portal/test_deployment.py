@@ -26,6 +26,7 @@ import requests
 from openpyxl import Workbook
 from sqlalchemy import text
 
+from bench.load import Callbacks
 from portal import db as portal_db
 from portal.config import PROJECT_ROOT
 from tests.conftest import PG_URL, _pg_url
@@ -101,19 +102,11 @@ def login(base: str, username: str, password: str = PASSWORD, browser: requests.
 
 
 def serving_cadres(base: str, browser: requests.Session) -> int:
-    """The training overview's "Serving cadres" figure, through its callback."""
+    """The training overview's "Serving cadres" figure, through its callback (the request
+    built from the server's own list of callbacks, as the browser does)."""
     browser.get(f"{base}/training", timeout=60)
-    outputs = [("ca-ov-kpis", "children"), ("ca-ov-completion", "figure"), ("ca-ov-modes", "figure"),
-               ("ca-ov-months", "figure"), ("ca-ov-behind", "rowData"), ("ca-ov-crumbs", "children"),
-               ({"kind": "training_progress", "type": "export-period"}, "data")]
-    name = {str: lambda i: i, dict: lambda i: json.dumps(i, sort_keys=True, separators=(",", ":"))}
-    body = {
-        "output": ".." + "...".join(f"{name[type(i)](i)}.{p}" for i, p in outputs) + "..",
-        "outputs": [{"id": i, "property": p} for i, p in outputs],
-        "inputs": [{"id": "ca-ov-year", "property": "value", "value": date.today().year},
-                   {"id": "ca-ov-unit", "property": "data", "value": None}],
-        "changedPropIds": ["ca-ov-year.value"], "state": [],
-    }
+    calls = Callbacks(browser.get(f"{base}/_dash-dependencies", timeout=60).json())
+    body = calls.body("ca-ov-kpis", {"ca-ov-year.value": date.today().year, "ca-ov-unit.data": None})
     answer = browser.post(f"{base}/_dash-update-component", json=body, timeout=120,
                           headers={"X-CSRFToken": browser.cookies.get("_csrf_token", "")})
     assert answer.status_code == 200, answer.text[:300]
