@@ -73,7 +73,7 @@ def guard_callbacks(app: dash.Dash) -> Callable[[], None]:
             raise Invalid(_("The request is not valid for this page; please reload it."))
         permissions = callback_permissions(spec["callback"].__module__)
         if permissions is None or not allowed(current_actor(), permissions):
-            raise AccessDenied(_("This page is not available for your role."))
+            raise AccessDenied(_("Your role may not do this."))
 
     return check
 
