@@ -325,13 +325,16 @@ class CadreRecord(Base):
     ``resume_note`` the lines that could not be read as dated lines; ``family`` up to ten
     ``rules.records.FamilyMember``. The last group are the form's own fields (posts
     proposed and removed, reason, who submitted and filled it in), kept so that a form
-    read in writes out the same. ``id_number`` is shown masked except to those who need it.
+    read in writes out the same. ``id_number`` is encrypted at rest (``portal.crypto``) and
+    shown masked except to those who need it; ``id_number_digest`` (a keyed hash,
+    ``records.id_digest``) keeps it unique and lets an import find the cadre by it.
     """
 
     __tablename__ = "cadre_record"
 
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), primary_key=True)
-    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    id_number: Mapped[str | None] = mapped_column(EncryptedText())
+    id_number_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     ethnicity: Mapped[str] = mapped_column(String(2), default="")
     native_place: Mapped[str] = mapped_column(String(60), default="")
     birthplace: Mapped[str] = mapped_column(String(60), default="")
