@@ -1,4 +1,4 @@
-"""Users: creation, authentication with lockout, language preference, password changes."""
+"""Users: creation, authentication with lockout, language and text-size preferences, password changes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.access import Actor
 from portal.db import utcnow
-from portal.enums import Role
+from portal.enums import Role, TextSize
 from portal.errors import Invalid, NotFound, PortalError
 from portal.i18n import _
 from portal.models import Cadre, Unit, User
@@ -130,6 +130,21 @@ def set_lang(session: Session, actor: Actor, lang: str) -> None:
     if user is not None and user.lang != lang:
         audit.log(session, actor, "user.lang", user, summary={"lang": [user.lang, lang]})
         user.lang = lang
+
+
+def set_text_size(session: Session, actor: Actor, size: str) -> TextSize:
+    """Remember the user's text size (适老化) on their account, audited like the language."""
+    try:
+        chosen = TextSize(size)
+    except ValueError:
+        raise Invalid(_("Unknown text size."), field="text_size") from None
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound(_("Unknown user."))
+    if user.text_size != chosen:
+        audit.log(session, actor, "user.text_size", user, summary={"text_size": [user.text_size.value, chosen.value]})
+        user.text_size = chosen
+    return chosen
 
 
 def change_password(session: Session, actor: Actor, current: str, new: str) -> None:

@@ -38,6 +38,16 @@ def _register_pages() -> tuple[dict, list]:
     return _CALLBACKS
 
 
+class PortalDash(Dash):
+    """Dash with the document's language and text size on ``<html>`` (WCAG 3.1.1), per request."""
+
+    def interpolate_index(self, **kwargs):
+        from portal import shell
+
+        page = super().interpolate_index(**kwargs)
+        return page.replace("<html>", f"<html {shell.html_attributes()}>", 1)
+
+
 def _flask_server(config: Config) -> Flask:
     server = Flask("portal", root_path=str(PROJECT_ROOT / "portal"))
     server.config.update(
@@ -77,7 +87,7 @@ def create_app(config: Config | None = None) -> Dash:
     load_all_models()
     register_template()
     server = _flask_server(config)
-    app = Dash(
+    app = PortalDash(
         "portal",
         server=server,
         use_pages=True,

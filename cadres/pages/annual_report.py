@@ -26,8 +26,7 @@ STATIC = {**GRAPH_CONFIG, "responsive": False, "displayModeBar": False}
 
 def _chart(name: str, figure) -> html.Div:
     """A chart at its own fixed size (never stretched to the window), kept whole on paper."""
-    return html.Div(dcc.Graph(id=f"ca-ar-{name}", figure=figure, config=STATIC, responsive=False,
-                              className="portal-graph"), className="ca-ar-chart")
+    return html.Div(ui.graph(f"ca-ar-{name}", figure, config=STATIC, responsive=False), className="ca-ar-chart")
 
 
 def _table(headers: list[str], rows: list[list], numeric: tuple[int, ...] = ()) -> html.Table:

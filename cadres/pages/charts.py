@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from cadres.enums import AppraisalGrade, TrainingCategory, TrainingMode
 from portal.i18n import _
-from portal.theme import GRADE_COLOURS, SERIES, STATUS, empty_figure
+from portal.theme import GRADE_COLOURS, GRADE_PATTERNS, INK, SERIES, STATUS, empty_figure
 
 MODE_COLOURS = {"offline": SERIES[0], "online": SERIES[1]}
 MODES = (TrainingMode.OFFLINE, TrainingMode.ONLINE)  # offline at the bottom of each stack
@@ -77,7 +77,8 @@ def grade_distribution(counts: dict[AppraisalGrade, int]) -> go.Figure:
         return empty_figure(_("No appraisal grades for this year; import them below."))
     grades = list(AppraisalGrade)
     figure = go.Figure(go.Bar(x=[g.label for g in grades], y=[counts.get(g, 0) for g in grades],
-                              marker_color=GRADE_COLOURS, text=[counts.get(g, 0) for g in grades],
+                              marker=dict(color=GRADE_COLOURS, pattern=dict(shape=GRADE_PATTERNS, fgcolor=INK, size=6)),
+                              text=[counts.get(g, 0) for g in grades],
                               textposition="outside", hovertemplate="%{x}: %{y}<extra></extra>"))
     figure.update_layout(title=_("Appraisal grades"), yaxis=dict(title=_("Number of cadres")), height=300,
                          showlegend=False)
