@@ -93,26 +93,31 @@
   }
 
   // One trace as {name, pairs: [[category, value], ...]}; heatmaps give one trace per row.
-  function traceSeries(trace, calc, layout, words) {
-    var name = plain(trace.name);
+  // ``trace`` is Plotly's full trace (typed arrays decoded), ``given`` the figure's own.
+  function traceSeries(trace, given, calc, words) {
+    var name = plain(given.name);
     var pairs = [];
     var i;
     var type = trace.type || 'scatter';
     if (type === 'pie' || type === 'treemap' || type === 'sunburst' || type === 'funnelarea' || type === 'icicle') {
-      (trace.labels || []).forEach(function (label, k) {
-        pairs.push([plain(label), trace.values ? trace.values[k] : (calc && calc[k] ? calc[k].v : null)]);
+      // a hierarchy coloured by a score shows the score; otherwise the sizes
+      var colours = trace.marker && trace.marker.colors;
+      var byColour = colours && colours.length && typeof colours[0] === 'number';
+      Array.prototype.forEach.call(trace.labels || [], function (label, k) {
+        pairs.push([plain(label), byColour ? colours[k] : trace.values ? trace.values[k] : null]);
       });
       return [{name: name, pairs: pairs}];
     }
     if (type === 'heatmap') {
-      var z = trace.z || [];
-      return z.map(function (row, r) {
+      return Array.prototype.map.call(trace.z || [], function (row, r) {
         var rowName = plain(trace.y ? trace.y[r] : r + 1);
-        return {name: rowName, pairs: row.map(function (v, c) { return [plain(trace.x ? trace.x[c] : c + 1), v]; })};
+        return {name: rowName, pairs: Array.prototype.map.call(row, function (v, c) {
+          return [plain(trace.x ? trace.x[c] : c + 1), v];
+        })};
       });
     }
     if (type === 'scatterpolar' || type === 'barpolar') {
-      (trace.theta || []).forEach(function (t, k) { pairs.push([plain(t), trace.r[k]]); });
+      Array.prototype.forEach.call(trace.theta || [], function (t, k) { pairs.push([plain(t), trace.r[k]]); });
       return [{name: name, pairs: pairs}];
     }
     if (type === 'histogram' && calc) {
@@ -132,17 +137,23 @@
     var cats = horizontal ? trace.y : trace.x;
     var vals = horizontal ? trace.x : trace.y;
     if (!vals) { return []; }
+    // points placed on a numeric axis (a jittered strip) are named by their own text, if any
+    var names = [given.hovertext, given.text, trace.hovertext, trace.text].filter(function (a) {
+      return Array.isArray(a) && a.length === vals.length && typeof a[0] === 'string';
+    })[0];
+    var numericCats = cats && typeof cats[0] === 'number';
     for (i = 0; i < vals.length; i++) {
-      pairs.push([plain(cats ? cats[i] : i + 1), vals[i]]);
+      pairs.push([plain(names && (numericCats || !cats) ? names[i] : cats ? cats[i] : i + 1), vals[i]]);
     }
     return [{name: name, pairs: pairs}];
   }
 
   function chartData(gd, words) {
     var series = [];
-    (gd.data || []).forEach(function (trace, k) {
-      if (trace.visible === false || trace.showlegend === false && !trace.name && (gd.data.length > 1)) { return; }
-      traceSeries(trace, gd.calcdata && gd.calcdata[k], gd.layout, words).forEach(function (one) {
+    (gd._fullData || []).forEach(function (trace, k) {
+      var given = (gd.data || [])[trace.index] || {};
+      if (trace.visible !== true) { return; }
+      traceSeries(trace, given, gd.calcdata && gd.calcdata[k], words).forEach(function (one) {
         if (one.pairs.length) { series.push(one); }
       });
     });
@@ -282,7 +293,7 @@
 
   // A box that scrolls sideways (a wide table in a card on a phone) must take the focus so
   // the keyboard can scroll it (WCAG 2.1.1); checked after changes and on resize.
-  var SCROLLERS = '.portal-main .card-body, .ca-ar-chart, .chart-table';
+  var SCROLLERS = '.portal-main .card-body, .ca-ar-chart, .chart-table, .ca-certificate';
   var scrollCheck = 0;
 
   function markScrollers() {
@@ -306,9 +317,59 @@
 
   window.addEventListener('resize', laterMarkScrollers);
 
+  // After moving to another page without a reload, the focus goes to the new page's content
+  // (WCAG 2.4.3), as a reload would put it at the top: not left on the menu item.
+  var shownPath = window.location.pathname;
+  var focusPending = false;
+
+  function pathChanged() {
+    if (window.location.pathname !== shownPath) {
+      shownPath = window.location.pathname;
+      focusPending = true;
+    }
+  }
+
+  function focusNewPage(mutation) {
+    if (!focusPending || !mutation.target.closest || !mutation.target.closest('#_pages_content')) { return; }
+    focusPending = false;
+    var main = document.getElementById('main-content');
+    if (main && !main.contains(document.activeElement)) { main.focus({preventScroll: true}); }
+  }
+
+  // An open modal dialog keeps Tab and Shift+Tab inside it (WCAG 2.4.3): Bootstrap's own trap
+  // lets the focus fall onto the page body after the dialog's last control. Closing gives the
+  // focus back to the control that opened it (react-bootstrap's restoreFocus).
+  var FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), ' +
+    'textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'Tab') { return; }
+    var dialogs = document.querySelectorAll('[role=dialog][aria-modal=true]');
+    var dialog = dialogs[dialogs.length - 1];
+    if (!dialog || !dialog.offsetParent && getComputedStyle(dialog).display === 'none') { return; }
+    var stops = Array.prototype.filter.call(dialog.querySelectorAll(FOCUSABLE), function (el) {
+      return el.offsetWidth || el.offsetHeight || el.getClientRects().length;
+    });
+    if (!stops.length) { return; }
+    var first = stops[0];
+    var last = stops[stops.length - 1];
+    var inside = dialog.contains(document.activeElement);
+    if (event.shiftKey && (!inside || document.activeElement === first || document.activeElement === dialog)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (!inside || document.activeElement === last)) {
+      event.preventDefault();
+      first.focus();
+    }
+  }, true);
+
+  window.addEventListener('_dashprivate_pushstate', pathChanged);
+  window.addEventListener('popstate', pathChanged);
+
   var observer = new MutationObserver(function (mutations) {
     laterMarkScrollers();
     mutations.forEach(function (m) {
+      if (m.type === 'childList') { focusNewPage(m); }
       if (m.type === 'attributes') {
         fixAll(m.target);
       } else {

@@ -94,7 +94,7 @@ SETTLED = """() => window.__portalPending === 0 && performance.now() - window.__
 
 def settle(page) -> None:
     """Wait until no callback is in flight or loading and the page has been quiet for 250 ms."""
-    page.wait_for_function(SETTLED, polling=50)
+    page.wait_for_function(SETTLED, polling=50, timeout=60000)
 
 
 def open_in_app(page, path: str) -> None:

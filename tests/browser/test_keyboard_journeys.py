@@ -49,17 +49,23 @@ def skip_to_content(page) -> None:
     assert focused(page)["id"] == "main-content"
 
 
+OPTION = "() => { const o = document.activeElement.closest('.dash-dropdown-option'); return o ? o.innerText.trim() : null; }"
+
+
 def choose_in_dropdown(page, selector: str, text: str) -> None:
-    """A Dash dropdown by keyboard: focus its button, Enter opens, type to filter, arrow, Enter."""
+    """A Dash dropdown by keyboard (listbox pattern): Enter opens it on the chosen option, the
+    arrow keys move between options, Enter picks one, closes the list and gives the focus back."""
     tab_to(page, selector)
     page.keyboard.press("Enter")
-    page.locator(".dash-dropdown-search").wait_for()
-    page.keyboard.type(text)
-    page.locator(".dash-dropdown-option", has_text=text).first.wait_for()
-    page.keyboard.press("ArrowDown")
+    page.locator(".dash-dropdown-option").first.wait_for()
+    for key in ["ArrowDown"] * 15 + ["ArrowUp"] * 30:
+        if page.evaluate(OPTION) == text:
+            break
+        page.keyboard.press(key)
+    assert page.evaluate(OPTION) == text, f"the arrow keys never reached {text!r} in {selector}"
     page.keyboard.press("Enter")
     page.wait_for_function("([s, t]) => document.querySelector(s).innerText.includes(t)", arg=[selector, text])
-    page.keyboard.press("Escape")
+    assert page.evaluate("s => document.activeElement.matches(s)", selector), "the focus went back to the button"
 
 
 def test_reviewer_drills_down_enters_a_score_and_proposes_a_decision_by_keyboard(browser, demo_url, demo_database):
@@ -91,18 +97,21 @@ def test_reviewer_drills_down_enters_a_score_and_proposes_a_decision_by_keyboard
         page.wait_for_url(re.compile(r"/assessment/scores"))
         page.locator("#as-sc-grid .ag-row").first.wait_for()
         settle(page)
-        skip_to_content(page)
-        choose_in_dropdown(page, "#as-sc-period", "2026 Q3")
+        assert focused(page)["id"] == "main-content"  # the new page's content, not the menu
+        choose_in_dropdown(page, "#as-sc-level", "Street/Township")
         settle(page)
+        page.locator("#as-sc-grid .ag-row").first.wait_for()
         tab_to(page, "#as-sc-grid .ag-header-cell")
         page.keyboard.press("ArrowDown")  # into the first row
         for _step in range(12):
             if page.evaluate("() => document.activeElement.getAttribute('col-id')") == "value":
                 break
             page.keyboard.press("ArrowRight")
+        current = page.evaluate("() => document.activeElement.innerText.trim()")
+        value = float(current) - 1 if current and float(current) >= 1 else 1  # stays within the range
         page.keyboard.press("Enter")
         page.keyboard.press("Control+A")
-        page.keyboard.type("1")
+        page.keyboard.type(f"{value:g}")
         page.keyboard.press("Enter")
         page.wait_for_selector("#as-sc-message .alert")
         assert "Saved" in page.inner_text("#as-sc-message"), page.inner_text("#as-sc-message")
@@ -113,15 +122,15 @@ def test_reviewer_drills_down_enters_a_score_and_proposes_a_decision_by_keyboard
         skip_to_content(page)
         tab_to(page, "#ca-pf-propose-open")
         page.keyboard.press("Enter")
-        page.locator("#ca-pf-propose-modal .modal-dialog").wait_for()
+        page.locator("#ca-pf-propose-modal").wait_for()
         for _step in range(30):  # the focus cycles inside the dialog
             page.keyboard.press("Tab")
-            assert page.evaluate("() => !!document.activeElement.closest('.modal')"), focused(page)
+            assert page.evaluate("() => !!document.activeElement.closest('[role=dialog]')"), focused(page)
         page.keyboard.press("Escape")
-        page.locator("#ca-pf-propose-modal .modal-dialog").wait_for(state="detached")
+        page.locator("#ca-pf-propose-modal").wait_for(state="detached")
         assert focused(page)["id"] == "ca-pf-propose-open"  # focus returned to the opener
         page.keyboard.press("Enter")
-        page.locator("#ca-pf-propose-modal .modal-dialog").wait_for()
+        page.locator("#ca-pf-propose-modal").wait_for()
         tab_to(page, "#ca-pf-prop-type")
         _select_by_keys(page, "#ca-pf-prop-type", "commendation")
         tab_to(page, "#ca-pf-prop-title")
