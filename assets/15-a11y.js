@@ -145,7 +145,7 @@
     for (i = 0; i < vals.length; i++) {
       pairs.push([plain(names && (numericCats || !cats) ? names[i] : cats ? cats[i] : i + 1), vals[i]]);
     }
-    return [{name: name, pairs: pairs}];
+    return [{name: name, pairs: pairs, horizontal: horizontal}];
   }
 
   function chartData(gd, words) {
@@ -161,6 +161,7 @@
   }
 
   function buildTable(series, gd, words) {
+    var across = series[0] && series[0].horizontal;  // horizontal bars: categories on the y axis
     var categories = [];
     var seen = {};
     var columns = series.map(function (one, k) {
@@ -170,13 +171,13 @@
         if (!seen.hasOwnProperty(key)) { seen[key] = true; categories.push(key); }
         values[key] = pair[1];
       });
-      return {name: one.name || (series.length === 1 ? (axisTitle(gd.layout, 'yaxis') || words.value) : words.series + ' ' + (k + 1)),
+      return {name: one.name || (series.length === 1 ? (axisTitle(gd.layout, across ? 'xaxis' : 'yaxis') || words.value) : words.series + ' ' + (k + 1)),
               values: values};
     });
     var table = document.createElement('table');
     table.className = 'table table-sm chart-table-grid';
     var head = table.createTHead().insertRow();
-    [axisTitle(gd.layout, 'xaxis') || words.category].concat(columns.map(function (c) { return c.name; }))
+    [(across ? '' : axisTitle(gd.layout, 'xaxis')) || words.category].concat(columns.map(function (c) { return c.name; }))
       .forEach(function (text) {
         var th = document.createElement('th'); th.scope = 'col'; th.textContent = text; head.appendChild(th);
       });

@@ -6,6 +6,7 @@ stay apart for colour-blind readers."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -145,3 +146,11 @@ def test_grade_and_status_colours_stay_apart_for_colour_blind_readers(palette, v
 
 def test_grades_also_differ_by_pattern():
     assert len(set(GRADE_PATTERNS)) == len(GRADE_COLOURS)
+
+
+def test_every_chart_goes_through_the_one_accessible_chart_helper():
+    root = Path(__file__).resolve().parents[2]
+    direct = [str(path.relative_to(root)) for package in ("portal", "assessment", "cadres", "accountability")
+              for path in (root / package).rglob("*.py")
+              if "dcc.Graph(" in path.read_text(encoding="utf-8") and path != root / "portal" / "ui.py"]
+    assert not direct, f"use portal.ui.graph (summary and data table) instead of dcc.Graph in {direct}"
