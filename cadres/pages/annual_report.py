@@ -177,7 +177,7 @@ def layout(unit: str | None = None, year: str | None = None, **_query):
         dbc.Button(_("Print"), id="ca-ar-print", color="primary", size="sm"),
         dbc.Button(_("Download XLSX"), id="ca-ar-xlsx", color="secondary", outline=True, size="sm"),
         dcc.Download(id="ca-ar-download"), html.Span(id="ca-ar-printed"),
-    ], className="d-flex gap-2 align-items-center ca-ar-controls")
+    ], className="d-flex flex-wrap gap-2 align-items-center ca-ar-controls")
     return html.Div([
         ui.page_header(_("Annual report"), _("Results, training, the four forms and personnel decisions of a "
                                              "unit and its subtree for one year; prints on A4."), actions=controls),

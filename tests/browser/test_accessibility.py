@@ -90,3 +90,35 @@ def test_every_page_of_the_role_passes_axe_in_chinese_and_english(browser, demo_
     finally:
         page.context.close()
     assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
+
+
+def test_language_and_text_size_follow_the_user_without_a_reload_and_big_text_still_fits(browser, demo_url):
+    page = log_in(browser, demo_url, "cadre", "zh")
+    try:
+        assert page.get_attribute("html", "lang") == "zh-CN"
+        switch_language(page)
+        assert page.get_attribute("html", "lang") == "en"
+        page.evaluate("window.__sameDocument = true")
+        open_in_app(page, "/account")
+        assert page.get_attribute("html", "lang") == "en"
+        # the header's text-size switch: applied at once, remembered on the account
+        page.click("#text-size-extra_large")
+        page.wait_for_function("document.documentElement.dataset.textSize === 'extra_large'")
+        assert page.evaluate("window.__sameDocument") is True  # no reload
+        assert page.get_attribute("#text-size-extra_large", "aria-pressed") == "true"
+        body = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert body >= 20, body  # 14 px standard × 1.5
+        # 200 % zoom of a 1366 px screen: 683 CSS px, with the largest text
+        page.set_viewport_size({"width": 683, "height": 384})
+        problems = []
+        for path in ("/my/training", "/my/records", "/account"):
+            open_in_app(page, path)
+            problems += sideways_scroll(page, f"{path} [extra large, 200 %]")
+        assert not problems, "\n".join(problems)
+        page.reload()
+        settle(page)
+        assert page.evaluate("document.documentElement.dataset.textSize") == "extra_large"
+        page.click("#text-size-standard")
+        page.wait_for_function("document.documentElement.dataset.textSize === 'standard'")
+    finally:
+        page.context.close()
