@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from accountability import rules
+from accountability import rules, tolerance
 from accountability import settings as ac_settings
 from accountability.enums import (
     OPEN_STAGES,
@@ -25,9 +25,10 @@ from accountability.enums import (
     SubjectKind,
 )
 from accountability.models import Case, CaseEvent, CaseExtension, CaseSubject, Measure, NameClearing
-from accountability.scope import in_scope
+from accountability.scope import get_case, in_scope
 from portal import audit
 from portal.access import Actor
+from portal.enums import Role
 from portal.errors import AccessDenied, Conflict, Invalid, NotFound
 from portal.i18n import _
 from portal.models import Cadre, Unit, User
@@ -58,15 +59,6 @@ def _check_day(day: date, today: date, after: date | None, what: str, field_name
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-def get_case(session: Session, actor: Actor, case_id: int, permission: str = "cases.view") -> Case:
-    """The case if ``actor`` may see (or, with ``cases.edit``, change) it."""
-    actor.require(permission)
-    case = session.get(Case, case_id) if case_id is not None else None
-    if case is None or not actor.in_scope(case.unit.path):
-        raise NotFound(_("No such case among the cases you are responsible for."))
-    return case
-
 
 def find_case(session: Session, actor: Actor, case_no: str) -> Case:
     actor.require("cases.view")
@@ -196,11 +188,10 @@ def stage_counts(session: Session, actor: Actor) -> dict[CaseStage, int]:
 
 
 def handlers(session: Session, actor: Actor) -> list[User]:
-    """Inspectors (and administrators) whose scope covers the actor's: who may handle cases."""
+    """Inspectors whose scope covers the actor's: who may handle cases."""
     actor.require("cases.view")
-    from portal.enums import Role
 
-    users = session.scalars(select(User).where(User.active, User.role.in_([Role.INSPECTOR, Role.ADMIN]))
+    users = session.scalars(select(User).where(User.active, User.role == Role.INSPECTOR)
                             .order_by(User.display_name))
     # Inside the actor's subtree, or above it (a city inspector may handle a district's case).
     return [u for u in users if actor.in_scope(u.unit.path) or actor.unit_path.startswith(u.unit.path)]
@@ -348,8 +339,6 @@ def move_case(session: Session, actor: Actor, case_id: int, to_stage: CaseStage 
     audit.log(session, actor, "case.move", case,
               summary={"case_no": case.case_no, "from": previous, "to": target, "on": on})
     if target == CaseStage.NO_CASE and report_false:
-        from accountability import tolerance
-
         for subject in case.subjects:
             if subject.cadre_id:
                 tolerance.open_name_clearing(session, actor, cadre_id=subject.cadre_id, case_id=case.id,

@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 from accountability import rules
 from accountability import settings as ac_settings
 from accountability.enums import OPEN_STAGES, CaseStage, ToleranceOutcome, ToleranceStatus
+from accountability.measures import measure_effects
 from accountability.models import Case, CaseEvent, Measure, ToleranceApplication
 from accountability.scope import in_scope, measure_view, tolerance_view
+from portal import cache
 from portal.access import Actor
 from portal.models import Unit
 
@@ -66,6 +68,7 @@ def _group_units(session: Session, actor: Actor) -> dict[int, str]:
     return dict(children) if children else {root.id: root.name}
 
 
+@cache.scoped("accountability.forms_by_unit")
 def forms_by_unit(session: Session, actor: Actor, start: date | None = None, end: date | None = None
                   ) -> pd.DataFrame:
     """Columns ``unit``, ``form`` (1–4), ``count`` (person-times), units under the scope root."""
@@ -87,6 +90,7 @@ def forms_by_unit(session: Session, actor: Actor, start: date | None = None, end
     return counts.sort_values(["unit", "form"]).reset_index(drop=True)
 
 
+@cache.scoped("accountability.forms_by_quarter")
 def forms_by_quarter(session: Session, actor: Actor, start: date | None = None, end: date | None = None
                      ) -> pd.DataFrame:
     """Columns ``period`` (2026Q1…), ``form``, ``count`` (person-times)."""
@@ -107,6 +111,7 @@ def _cases(session: Session, actor: Actor, start: date | None, end: date | None)
     return session.execute(stmt).all()
 
 
+@cache.scoped("accountability.stage_funnel")
 def stage_funnel(session: Session, actor: Actor, start: date | None = None, end: date | None = None
                  ) -> pd.DataFrame:
     """How many of the cases opened in the period reached each stage of the main line
@@ -127,6 +132,7 @@ def stage_funnel(session: Session, actor: Actor, start: date | None = None, end:
                          "cases": [sum(1 for r in reached.values() if s in r) for s in order]})
 
 
+@cache.scoped("accountability.stage_durations")
 def stage_durations(session: Session, actor: Actor, today: date, start: date | None = None,
                     end: date | None = None) -> pd.DataFrame:
     """One row per stay of a case in a stage: ``stage``, ``days``, ``ongoing`` (still there
@@ -153,6 +159,7 @@ def stage_durations(session: Session, actor: Actor, today: date, start: date | N
     return frame
 
 
+@cache.scoped("accountability.tolerance_outcomes")
 def tolerance_outcomes(session: Session, actor: Actor, start: date | None = None, end: date | None = None
                        ) -> pd.DataFrame:
     """Applications submitted in the period by result: columns ``result``, ``count``
@@ -171,10 +178,9 @@ def tolerance_outcomes(session: Session, actor: Actor, start: date | None = None
     return pd.DataFrame({"result": list(counts), "count": list(counts.values())})
 
 
+@cache.scoped("accountability.measures_in_effect")
 def measures_in_effect(session: Session, actor: Actor, today: date) -> pd.DataFrame:
     """Measures blocking promotion today: columns ``code``, ``form``, ``count``."""
-    from accountability.measures import measure_effects
-
     views = measure_effects(session, actor, in_effect_on=today, limit=1_000_000)
     frame = pd.DataFrame([{"code": v.code, "form": v.form} for v in views], columns=["code", "form"])
     if frame.empty:

@@ -210,13 +210,23 @@ class _Seeder:
                 return self.unused_org_codes.pop(0)
             return self.rng.choice([MeasureType.ORG_INSPECTION, MeasureType.ORG_CIRCULAR,
                                     MeasureType.ORG_CIRCULAR, MeasureType.ORG_REORGANIZATION])
-        if self.unused_codes:  # every kind of measure appears at least once
-            return self.unused_codes.pop(0)
-        form = _pick(self.rng, FORM_WEIGHTS)
-        codes = [s.code for s in rules.CATALOGUE if s.form == form and s.subject == SubjectKind.CADRE]
-        if form == Form.FIRST:
-            codes += [MeasureType.ADMONISHMENT] * 3
-        return self.rng.choice(codes)
+        fits = [code for code in self.unused_codes if self.may_receive(cadre, code)]
+        if fits:  # every kind of measure appears at least once
+            self.unused_codes.remove(fits[0])
+            return fits[0]
+        while True:
+            form = _pick(self.rng, FORM_WEIGHTS)
+            codes = [s.code for s in rules.CATALOGUE if s.form == form and s.subject == SubjectKind.CADRE
+                     and self.may_receive(cadre, s.code)]
+            if form == Form.FIRST:
+                codes += [MeasureType.ADMONISHMENT] * 3
+            if codes:
+                return self.rng.choice(codes)
+
+    @staticmethod
+    def may_receive(cadre: dict, code: MeasureType) -> bool:
+        """Party sanctions only for members; committee members only 警告/记过/记大过 (domain.md §3)."""
+        return rules.recipient_problem(code, party_member=cadre["party_member"], category=cadre["category"]) is None
 
     def measure(self, case: dict | None, cadre: dict | None, day: date, code: MeasureType,
                 unit: dict | None = None, **extra) -> dict:
@@ -242,8 +252,9 @@ class _Seeder:
     def decided(self, case: dict, cadre: dict | None, day: date) -> None:
         code = self.choose_code(cadre)
         measure = self.measure(case, cadre, day, code)
-        if code == MeasureType.JUDICIAL_TRANSFER:
-            self.measure(case, cadre, day, MeasureType.PARTY_EXPULSION)
+        if cadre is not None:  # 移送司法 with 开除党籍 and 开除 ("双开") where they apply
+            for companion in rules.companions(code, party_member=cadre["party_member"], category=cadre["category"]):
+                self.measure(case, cadre, day, companion)
         if cadre and self.rng.random() < 0.16 and rules.SPECS[code].form in (Form.FIRST, Form.SECOND):
             self.application(case, cadre, measure, day)
 
@@ -258,11 +269,11 @@ class _Seeder:
         if self.appeals % 3 == 1:  # revoked, changed, upheld in turn
             measure["revoked_on"], measure["revoked_reason"] = day, "复查认定原处分事实不清，予以撤销"
         elif self.appeals % 3 == 2:
+            cadre = next(c for c in self.city.cadres if c["id"] == measure["cadre_id"])
             lighter = [s.code for s in rules.CATALOGUE if s.subject == SubjectKind.CADRE
-                       and rules.lighter(measure["code"], s.code)]
+                       and rules.lighter(measure["code"], s.code) and self.may_receive(cadre, s.code)]
             if lighter:
                 measure["changed_on"], measure["change_reason"] = day, "复查决定变更处理"
-                cadre = next(c for c in self.city.cadres if c["id"] == measure["cadre_id"])
                 self.measure(case, cadre, measure["decided_on"], self.rng.choice(lighter),
                              replaces_id=measure["id"], note=f"由原处理变更：{measure['code'].value}")
 
@@ -298,9 +309,13 @@ class _Seeder:
         if status == ToleranceStatus.SUBMITTED:
             return app
         outcome = self.OUTCOMES[(app["id"] - 1) % 3]
-        checks = {c.code: c.group != rules.EXCLUSION for c in rules.CRITERIA}
+        # one of the three distinctions is enough (they are alternatives, domain.md §5)
+        distinctions = [c.code for c in rules.CRITERIA if c.group == rules.DISTINCTION]
+        checks = {c.code: c.group == rules.CONDITION for c in rules.CRITERIA}
+        checks[distinctions[app["id"] % len(distinctions)]] = True
         if outcome == ToleranceOutcome.MITIGATED:
             checks["no_serious_loss"] = False
+            checks["recovered_losses"] = True
         if outcome == ToleranceOutcome.NOT_TOLERATED:
             checks["excl_personal_gain"] = True
         app["checklist"] = {code: {"met": met, "evidence": "见核实材料" if met else ""} for code, met in checks.items()}

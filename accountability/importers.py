@@ -28,7 +28,7 @@ from accountability.enums import (
     SubjectKind,
     ToleranceOutcome,
 )
-from accountability.measures import schedule_follow_up
+from accountability.measures import measure_effects, schedule_follow_up
 from accountability.models import Case, CaseEvent, CaseSubject, Measure
 from portal import audit
 from portal.access import Actor
@@ -45,6 +45,7 @@ from portal.tabular import (
     iso_date,
     optional,
     read_table,
+    short_text,
     text,
 )
 
@@ -71,7 +72,7 @@ MEASURE_EXPORT_COLUMNS = (
 )
 
 CASE_COLUMNS = (
-    Column("case_no", "案件编号", text),
+    Column("case_no", "案件编号", short_text(40)),
     Column("cadre_code", "干部编号", optional(text), required=False),
     Column("stage", "阶段", choice(CaseStage, CASE_STAGE_ALIASES)),
     Column("opened_on", "受理日期", iso_date),
@@ -81,7 +82,7 @@ CASE_COLUMNS = (
     # Extra columns: a unit as subject, the source of the clue, a title, the decision date.
     Column("unit_code", "单位编码", optional(text), required=False),
     Column("source", "来源", optional(choice(CaseSource, CASE_SOURCE_ALIASES)), required=False),
-    Column("title", "标题", optional(text), required=False),
+    Column("title", "标题", optional(short_text(200)), required=False),
     Column("decided_on", "决定日期", optional(iso_date), required=False),
 )
 
@@ -173,6 +174,11 @@ def import_measures(session: Session, actor: Actor, data: bytes, filename: str, 
                          else _("is decided about a party organization: give unit_code instead of cadre_code"))
             continue
         _check_measure_row(number, values, code, today, problems)
+        recipient = rules.recipient_problem(code, party_member=cadre.party_member, category=cadre.category) \
+            if cadre else None
+        if recipient:
+            problems.add(number, "measure", values["measure"], _(recipient, measure=code.label))
+            continue
         case = None
         if values.get("case_no"):
             case = cases.get(values["case_no"])
@@ -259,8 +265,6 @@ def _upsert_measure(session: Session, actor: Actor, number: int, values: dict, c
 
 def export_measures(session: Session, actor: Actor, **_options) -> Table:
     """Every measure in scope with its effect end (reviewers may export effects too)."""
-    from accountability.measures import measure_effects
-
     views = measure_effects(session, actor, limit=1_000_000)
     units = dict(session.execute(select(Unit.id, Unit.code)).all())
     rows = [{"cadre_code": v.cadre_code or None, "measure": v.code, "decided_on": v.decided_on,

@@ -24,7 +24,14 @@ from accountability.enums import (
     ToleranceOutcome,
 )
 from accountability.models import Case, FollowUpVisit, Measure, ToleranceApplication
-from accountability.scope import in_scope, measure_view, own_or_scope, visible_cadre
+from accountability.scope import (
+    get_case,
+    get_measure,
+    in_scope,
+    measure_view,
+    own_or_scope,
+    visible_cadre,
+)
 from portal import audit
 from portal.access import Actor
 from portal.errors import Invalid, NotFound
@@ -151,22 +158,12 @@ def measure_effects(session: Session, actor: Actor, *, cadre_id: int | None = No
     return views
 
 
-def get_measure(session: Session, actor: Actor, measure_id: int, permission: str = "measures.view") -> Measure:
-    actor.require(permission)
-    measure = session.get(Measure, measure_id) if measure_id is not None else None
-    if measure is None or not actor.in_scope(measure.unit.path):
-        raise NotFound(_("No such measure among those you are responsible for."))
-    return measure
-
-
 def measure_detail(session: Session, actor: Actor, measure_id: int) -> MeasureDetail:
     """Everything about one measure (inspectors)."""
     return _detail(get_measure(session, actor, measure_id), ac_settings.effect_table(session))
 
 
 def case_measures(session: Session, actor: Actor, case_id: int) -> list[MeasureDetail]:
-    from accountability.cases import get_case
-
     case = get_case(session, actor, case_id)
     actor.require("measures.view")
     table = ac_settings.effect_table(session)
@@ -216,6 +213,13 @@ def _subject(session: Session, actor: Actor, code: MeasureType, cadre_id: int | 
     return cadre, unit
 
 
+def check_recipient(cadre: Cadre, code: MeasureType) -> None:
+    """Refuse a measure the cadre cannot receive, naming the rule (domain.md §3)."""
+    problem = rules.recipient_problem(code, party_member=cadre.party_member, category=cadre.category)
+    if problem:
+        raise Invalid(_(problem, measure=code.label), field="code")
+
+
 def record_measure(session: Session, actor: Actor, *, code: MeasureType | str, decided_on: date,
                    cadre_id: int | None = None, unit_id: int | None = None, case_id: int | None = None,
                    probation_years: int | None = None, document_no: str = "", note: str = "",
@@ -233,6 +237,8 @@ def record_measure(session: Session, actor: Actor, *, code: MeasureType | str, d
         raise Invalid(_("%(what)s cannot be in the future.", what=_("The decision date")), field="decided_on")
     years = _probation(code, probation_years)
     cadre, unit = _subject(session, actor, code, cadre_id, unit_id)
+    if cadre is not None:
+        check_recipient(cadre, code)
     case = _case_for(session, actor, case_id, cadre, unit) if case_id else None
     if case is not None and decided_on < case.opened_on:
         raise Invalid(_("%(what)s cannot be earlier than %(day)s.", what=_("The decision date"),
@@ -254,8 +260,6 @@ def record_measure(session: Session, actor: Actor, *, code: MeasureType | str, d
 
 
 def _case_for(session: Session, actor: Actor, case_id: int, cadre: Cadre | None, unit: Unit) -> Case:
-    from accountability.cases import get_case
-
     case = get_case(session, actor, case_id, "cases.view")
     about = {(s.cadre_id, s.unit_id) for s in case.subjects}
     if cadre is not None and not any(c == cadre.id for c, _u in about):
@@ -359,6 +363,8 @@ def change_measure(session: Session, actor: Actor, measure_id: int, *, new_code:
     if not reason:
         raise Invalid(_("Please fill in: %(what)s.", what=_("the reason for the change")), field="reason")
     _check_change_day(changed_on, measure, today)
+    if measure.cadre is not None:
+        check_recipient(measure.cadre, new_code)
     years = _probation(new_code, probation_years)
     measure.changed_on, measure.change_reason = changed_on, reason
     replacement = Measure(case_id=measure.case_id, subject_kind=measure.subject_kind, cadre_id=measure.cadre_id,

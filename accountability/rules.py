@@ -26,6 +26,7 @@ from accountability.enums import (
     SubjectKind,
     ToleranceOutcome,
 )
+from portal.enums import CadreCategory
 from portal.i18n import N_
 
 # --- calendar arithmetic --------------------------------------------------------------------
@@ -45,9 +46,11 @@ def add_months(day: date, months: int) -> date:
 SRC_NOTE = N_("Recorded and shown as a note; no effect period by itself (domain.md §3)")
 SRC_ADMONISH = "关于对党员领导干部进行诫勉的规定 (2019)"
 SRC_PARTY = "中国共产党纪律处分条例 (2023)"
-SRC_GOV = "中华人民共和国公职人员政务处分法 (2020) art. 8, 22"
-SRC_UP_DOWN = "推进领导干部能上能下规定 (2022)"
-SRC_RESIGN = "推进领导干部能上能下规定 (2022); 关于实行党政领导干部问责的暂行规定 (2009)"
+SRC_GOV = "中华人民共和国公职人员政务处分法 (2020) art. 8, 19"
+SRC_ORG_HANDLING = "党政领导干部组织处理规定（试行） (2021)"
+SRC_TRANSFER = ("党政领导干部组织处理规定（试行） (2021); the 1-year period is not confirmed in a public text "
+                "(kept as data)")
+SRC_RESIGN = "党政领导干部组织处理规定（试行） (2021); 推进领导干部能上能下规定 (2022)"
 SRC_ACCOUNTABILITY = "中国共产党问责条例 (2019) art. 8"
 SRC_JUDICIAL = "中华人民共和国监察法 (2018) art. 45; 中国共产党纪律处分条例 (2023)"
 
@@ -88,7 +91,7 @@ CATALOGUE: tuple[MeasureSpec, ...] = (
     MeasureSpec(M.GOV_WARNING, "政务警告", F.SECOND, 6, B.PROMOTION, SRC_GOV, follow_up=True),
     MeasureSpec(M.GOV_DEMERIT, "记过", F.SECOND, 12, B.PROMOTION, SRC_GOV, follow_up=True),
     MeasureSpec(M.GOV_MAJOR_DEMERIT, "记大过", F.SECOND, 18, B.PROMOTION, SRC_GOV, follow_up=True),
-    MeasureSpec(M.TRANSFER, "调离岗位", F.SECOND, 12, B.PROMOTION, SRC_UP_DOWN, follow_up=True),
+    MeasureSpec(M.TRANSFER, "调离岗位", F.SECOND, 12, B.PROMOTION, SRC_TRANSFER, follow_up=True),
     MeasureSpec(M.ORDERED_RESIGNATION, "责令辞职", F.SECOND, 24, B.PROMOTION, SRC_RESIGN,
                 first_phase=(B.NO_LEADING_POST, 12), follow_up=True),
     MeasureSpec(M.REMOVAL, "免职", F.SECOND, 24, B.PROMOTION, SRC_RESIGN,
@@ -101,7 +104,7 @@ CATALOGUE: tuple[MeasureSpec, ...] = (
     MeasureSpec(M.GOV_DOWNGRADE, "降级", F.THIRD, 24, B.PROMOTION, SRC_GOV, follow_up=True),
     MeasureSpec(M.GOV_DISMISSAL_POST, "撤职", F.THIRD, 24, B.PROMOTION, SRC_GOV, follow_up=True),
     MeasureSpec(M.GOV_EXPULSION, "开除", F.THIRD, None, B.ALL, SRC_GOV),
-    MeasureSpec(M.DEMOTION, "降职", F.THIRD, 24, B.PROMOTION, SRC_UP_DOWN, follow_up=True),
+    MeasureSpec(M.DEMOTION, "降职", F.THIRD, 24, B.PROMOTION, SRC_ORG_HANDLING, follow_up=True),
     MeasureSpec(M.JUDICIAL_TRANSFER, "移送司法", F.FOURTH, None, B.ALL, SRC_JUDICIAL),
     MeasureSpec(M.ORG_INSPECTION, "检查", F.FIRST, 0, B.NONE, SRC_ACCOUNTABILITY, subject=SubjectKind.UNIT),
     MeasureSpec(M.ORG_CIRCULAR, "通报", F.FIRST, 0, B.NONE, SRC_ACCOUNTABILITY, subject=SubjectKind.UNIT),
@@ -109,7 +112,6 @@ CATALOGUE: tuple[MeasureSpec, ...] = (
                 subject=SubjectKind.UNIT),
 )
 SPECS: dict[MeasureType, MeasureSpec] = {spec.code: spec for spec in CATALOGUE}
-del M, F, B
 
 # Chinese names accepted in import files besides the catalogue's own (domain.md §2–3).
 # "通报" alone means the circular on a cadre; the organization's is "通报（组织）".
@@ -137,6 +139,49 @@ def parse_measure(text: str, subject: SubjectKind = SubjectKind.CADRE) -> Measur
         return (fitting or named)[0]
     return MeasureType.parse(raw)
 
+
+# --- who may receive what (domain.md §3) ------------------------------------------------------
+
+PARTY_SANCTIONS = frozenset({MeasureType.PARTY_WARNING, MeasureType.PARTY_SERIOUS_WARNING, MeasureType.PARTY_POST_REMOVAL, MeasureType.PARTY_PROBATION,
+                             MeasureType.PARTY_EXPULSION})
+GOV_SANCTIONS = frozenset({MeasureType.GOV_WARNING, MeasureType.GOV_DEMERIT, MeasureType.GOV_MAJOR_DEMERIT, MeasureType.GOV_DOWNGRADE,
+                           MeasureType.GOV_DISMISSAL_POST, MeasureType.GOV_EXPULSION})
+# 政务处分法 (2020) art. 22: managers of villagers' and residents' committees (基层群众性自治组织)
+# may receive 警告, 记过 or 记大过 only.
+COMMITTEE_GOV_SANCTIONS = frozenset({MeasureType.GOV_WARNING, MeasureType.GOV_DEMERIT, MeasureType.GOV_MAJOR_DEMERIT})
+# The cadre categories of the registry that are villagers' or residents' committee members.
+COMMITTEE_CATEGORIES = frozenset({CadreCategory.VILLAGE, CadreCategory.COMMUNITY})
+SRC_PARTY_MEMBERS_ONLY = "中国共产党纪律处分条例 (2023) art. 8: party sanctions are for party members"
+SRC_COMMITTEES = "中华人民共和国公职人员政务处分法 (2020) art. 22"
+
+
+def recipient_problem(code: MeasureType | str, *, party_member: bool,
+                      category: CadreCategory | str | None) -> str | None:
+    """Why this cadre cannot receive the measure (an English msgid with ``%(measure)s``), or
+    None: party sanctions only for party members (纪律处分条例); members of villagers' and
+    residents' committees only 警告, 记过 or 记大过 as government sanctions (政务处分法 art. 22)."""
+    code = MeasureType(code)
+    if code in PARTY_SANCTIONS and not party_member:
+        return N_("“%(measure)s” is a party sanction and the cadre is not a party member "
+                  "(中国共产党纪律处分条例 2023 art. 8).")
+    committee = category is not None and CadreCategory(category) in COMMITTEE_CATEGORIES
+    if code in GOV_SANCTIONS and committee and code not in COMMITTEE_GOV_SANCTIONS:
+        return N_("“%(measure)s” cannot be given to a member of a villagers' or residents' committee: only "
+                  "警告, 记过 or 记大过 (政务处分法 2020 art. 22).")
+    return None
+
+
+def companions(code: MeasureType | str, *, party_member: bool,
+               category: CadreCategory | str | None) -> tuple[MeasureType, ...]:
+    """The measures that go with ``code`` for this cadre: 移送司法 of a public official comes
+    with both expulsions (开除党籍 and 开除, "双开") where they apply (domain.md §3)."""
+    if MeasureType(code) != MeasureType.JUDICIAL_TRANSFER:
+        return ()
+    return tuple(c for c in (MeasureType.PARTY_EXPULSION, MeasureType.GOV_EXPULSION)
+                 if recipient_problem(c, party_member=party_member, category=category) is None)
+
+
+del M, F, B
 
 # Effect periods the administrator may change: {code: months}; None means permanent.
 EffectTable = Mapping[str, int | None]
@@ -359,9 +404,10 @@ class Criterion:
     group: str  # "distinction" | "condition" | "exclusion"
 
 
-DISTINCTION, CONDITION, EXCLUSION = "distinction", "condition", "exclusion"
+DISTINCTION, GROUND, CONDITION, LIGHTER, EXCLUSION = "distinction", "ground", "condition", "lighter", "exclusion"
 CRITERIA: tuple[Criterion, ...] = (
-    # The "three distinctions" (三个区分开来, 2016).
+    # The "three distinctions" (三个区分开来, 2016; 问责条例 2019 art. 17 (一)): alternatives, any one
+    # of them grounds tolerance.
     Criterion("reform_inexperience", N_("A mistake from lack of experience in reform and trial, not a knowing violation"), DISTINCTION),
     Criterion("exploration_unrestricted", N_("A mistake in exploration not yet explicitly restricted, not persisting after a prohibition"), DISTINCTION),
     Criterion("development_unintentional", N_("An unintentional error in promoting development, not a violation for personal gain"), DISTINCTION),
@@ -372,6 +418,13 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("corrected_initiative", N_("Took the initiative to correct and limit losses"), CONDITION),
     Criterion("no_serious_loss", N_("No serious loss or bad social impact"), CONDITION),
     Criterion("not_repeated", N_("Not a repeated mistake"), CONDITION),
+    # 问责条例 (2019) art. 17 (二)(三): further grounds for no or exempted accountability.
+    Criterion("opposed_on_record", N_("Opposed the wrong collective decision in writing or on record"), GROUND),
+    Criterion("unforeseeable", N_("Did their duty, but force majeure or what could not be foreseen caused the loss"), GROUND),
+    # 问责条例 (2019) art. 18: grounds for lighter accountability (从轻或者减轻).
+    Criterion("recovered_losses", N_("Recovered or limited the losses on their own initiative"), LIGHTER),
+    Criterion("cooperated", N_("Cooperated actively with the accountability inquiry and took responsibility"), LIGHTER),
+    Criterion("other_lighter", N_("Other circumstances for lighter accountability"), LIGHTER),
     # Typical exclusions: any of them rules tolerance out.
     Criterion("excl_personal_gain", N_("Exclusion: sought personal gain"), EXCLUSION),
     Criterion("excl_eight_point_rules", N_("Exclusion: breached the eight-point rules"), EXCLUSION),
@@ -379,7 +432,8 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("excl_serious_consequences", N_("Exclusion: serious consequences"), EXCLUSION),
 )
 CRITERIA_BY_CODE = {c.code: c for c in CRITERIA}
-TOLERANCE_SOURCE = "关于进一步激励广大干部新时代新担当新作为的意见 (2018); 三个区分开来 (2016); local 容错纠错 rules"
+TOLERANCE_SOURCE = ("关于进一步激励广大干部新时代新担当新作为的意见 (2018); 三个区分开来 (2016); 中国共产党问责条例 "
+                    "(2019) art. 17, 18; local 容错纠错 rules")
 
 
 @dataclass(frozen=True)
@@ -390,17 +444,39 @@ class ToleranceAdvice:
     exclusions: tuple[str, ...] = ()
     unmet: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def grounded(self) -> bool:
+        """Whether a ground for tolerance or for lighter accountability is met (an empty
+        ``unmet`` under ``not_tolerated`` means an exclusion decided it)."""
+        return self.outcome != ToleranceOutcome.NOT_TOLERATED or bool(self.exclusions)
+
+
+def _ticked(checks: Mapping[str, bool], group: str) -> tuple[str, ...]:
+    return tuple(c.code for c in CRITERIA if c.group == group and checks.get(c.code))
+
 
 def tolerance_advice(checks: Mapping[str, bool]) -> ToleranceAdvice:
-    """Any exclusion → not tolerated; every distinction and condition met → exempt;
-    otherwise → mitigated at most."""
-    exclusions = tuple(c.code for c in CRITERIA if c.group == EXCLUSION and checks.get(c.code))
+    """What the checklist suggests (domain.md §5):
+
+    - any exclusion → not tolerated;
+    - a ground — any one of the three distinctions, or another ground of 问责条例 art. 17 —
+      with every typical condition met → exempt (the distinctions are alternatives, not a
+      checklist to tick in full);
+    - a ground with some condition unmet, or a ground for lighter accountability (art. 18)
+      → mitigated at most;
+    - none of them → not tolerated (``unmet`` lists the grounds).
+    """
+    exclusions = _ticked(checks, EXCLUSION)
     if exclusions:
         return ToleranceAdvice(ToleranceOutcome.NOT_TOLERATED, exclusions)
-    unmet = tuple(c.code for c in CRITERIA if c.group != EXCLUSION and not checks.get(c.code))
-    if not unmet:
+    grounded = bool(_ticked(checks, DISTINCTION) or _ticked(checks, GROUND))
+    unmet_conditions = tuple(c.code for c in CRITERIA if c.group == CONDITION and not checks.get(c.code))
+    if grounded and not unmet_conditions:
         return ToleranceAdvice(ToleranceOutcome.EXEMPT)
-    return ToleranceAdvice(ToleranceOutcome.MITIGATED, (), unmet)
+    if grounded or _ticked(checks, LIGHTER):
+        return ToleranceAdvice(ToleranceOutcome.MITIGATED, (), unmet_conditions)
+    grounds = tuple(c.code for c in CRITERIA if c.group in (DISTINCTION, GROUND, LIGHTER))
+    return ToleranceAdvice(ToleranceOutcome.NOT_TOLERATED, (), grounds)
 
 
 def decision_problem(outcome: ToleranceOutcome, checks: Mapping[str, bool]) -> str | None:

@@ -7,7 +7,10 @@
   never summaries, sources, notes or statements;
 - a cadre sees their own measures and their own applications (``self.view``).
 
-Each row's ``unit_id`` (the unit of its subject) decides the subtree it belongs to.
+Each row's ``unit_id`` (the unit of its subject) decides the subtree it belongs to. The
+lookups by id every service shares (``get_case``, ``get_measure``, ``get_application``:
+the row, or ``NotFound`` when it is missing or outside the actor's subtree) live here so
+that ``cases``, ``measures`` and ``tolerance`` need not import one another for them.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from enum import StrEnum
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from accountability.models import Case, Measure, ToleranceApplication
 from portal.access import Actor
 from portal.enums import Role
 from portal.errors import AccessDenied, NotFound
@@ -67,6 +71,35 @@ def own_or_scope(stmt: Select, actor: Actor, unit_id_column, cadre_id_column) ->
     if is_cadre(actor):
         return stmt.where(cadre_id_column == (actor.cadre_id or -1))
     return in_scope(stmt, actor, unit_id_column)
+
+
+def _in_scope_or_not_found(actor: Actor, row, not_found: str):
+    if row is None or not actor.in_scope(row.unit.path):
+        raise NotFound(not_found)
+    return row
+
+
+def get_case(session: Session, actor: Actor, case_id: int | None, permission: str = "cases.view") -> Case:
+    """The case if ``actor`` may see (or, with ``cases.edit``, change) it."""
+    actor.require(permission)
+    case = session.get(Case, case_id) if case_id is not None else None
+    return _in_scope_or_not_found(actor, case, _("No such case among the cases you are responsible for."))
+
+
+def get_measure(session: Session, actor: Actor, measure_id: int | None,
+                permission: str = "measures.view") -> Measure:
+    """The measure if ``actor`` holds ``permission`` and its subject lies in their subtree."""
+    actor.require(permission)
+    measure = session.get(Measure, measure_id) if measure_id is not None else None
+    return _in_scope_or_not_found(actor, measure, _("No such measure among those you are responsible for."))
+
+
+def get_application(session: Session, actor: Actor, app_id: int | None,
+                    permission: str = "tolerance.view") -> ToleranceApplication:
+    """The error-tolerance application if ``actor`` holds ``permission`` over its unit."""
+    actor.require(permission)
+    app = session.get(ToleranceApplication, app_id) if app_id is not None else None
+    return _in_scope_or_not_found(actor, app, _("No such application among those you are responsible for."))
 
 
 def unit_path(session: Session, unit_id: int) -> str:

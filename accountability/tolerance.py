@@ -14,11 +14,19 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from accountability import rules
+from accountability import measures, rules
 from accountability import settings as ac_settings
 from accountability.enums import Applicant, MeasureType, ToleranceOutcome, ToleranceStatus
 from accountability.models import CorrectionAction, Measure, NameClearing, ToleranceApplication
-from accountability.scope import in_scope, is_cadre, own_or_scope, tolerance_view, visible_cadre
+from accountability.scope import (
+    get_application,
+    get_case,
+    in_scope,
+    is_cadre,
+    own_or_scope,
+    tolerance_view,
+    visible_cadre,
+)
 from portal import audit
 from portal.access import Actor
 from portal.errors import AccessDenied, Invalid, NotFound
@@ -162,8 +170,6 @@ def applications(session: Session, actor: Actor, *, status: str | None = None, o
 
 def applications_for_case(session: Session, actor: Actor, case_id: int) -> list[OutcomeView]:
     """The applications linked to a case (inspectors, who may see the case)."""
-    from accountability.cases import get_case
-
     case = get_case(session, actor, case_id)
     tolerance_view(actor)
     stmt = _options(select(ToleranceApplication).where(ToleranceApplication.case_id == case.id))
@@ -186,15 +192,6 @@ def own_applications(session: Session, actor: Actor, today: date | None = None) 
     return [OwnApplicationView(_outcome_view(app), app.statement, app.reasons if app.outcome else "",
                                _actions(app, today))
             for app in session.scalars(stmt.order_by(ToleranceApplication.submitted_on.desc()))]
-
-
-def get_application(session: Session, actor: Actor, app_id: int, permission: str = "tolerance.view"
-                    ) -> ToleranceApplication:
-    actor.require(permission)
-    app = session.get(ToleranceApplication, app_id) if app_id is not None else None
-    if app is None or not actor.in_scope(app.unit.path):
-        raise NotFound(_("No such application among those you are responsible for."))
-    return app
 
 
 def application_detail(session: Session, actor: Actor, app_id: int, today: date | None = None
@@ -261,8 +258,6 @@ def submit_application(session: Session, actor: Actor, *, statement: str, cadre_
                           field="measure")
         case_id = measure.case_id
     if case_id and not is_cadre(actor):
-        from accountability.cases import get_case
-
         case = get_case(session, actor, case_id)
         if cadre.id not in {s.cadre_id for s in case.subjects}:
             raise Invalid(_("%(name)s is not a subject of case %(no)s.", name=cadre.name, no=case.case_no),
@@ -362,8 +357,6 @@ def _apply_to_measure(session: Session, actor: Actor, app: ToleranceApplication,
     if measure.revoked_on or measure.changed_on:
         return
     if outcome == ToleranceOutcome.MITIGATED and lighter_code:
-        from accountability import measures
-
         replacement = measures.change_measure(
             session, actor, measure.id, new_code=lighter_code, changed_on=decided_on,
             reason=_("Mitigated by error-tolerance decision %(no)s", no=app.app_no),

@@ -28,6 +28,10 @@ from portal.enums import UnitKind, UnitLevel
 QUARTERS = 8
 SUPERVISION_CODE = "SUP"
 
+# The 12345 hotline (12345政务服务便民热线): residents' requests answered and resolved, the most
+# common livelihood indicator in such schemes (domain.md §0).
+HOTLINE = "12345热线诉求响应率和解决率"
+
 # (code, name, parent, weight, method, extra); a ratio's target is per quarter.
 DISTRICT = [
     ("DJ", "党建引领", None, 25, "group", {}),
@@ -35,9 +39,10 @@ DISTRICT = [
     ("DJ2", "党组织书记抓基层党建述职评议", "DJ", 9, "direct", {}),
     ("DJ3", "四级联动联席会议召开次数", "DJ", 8, "ratio", {"target": 3, "unit_label": "次"}),
     ("MS", "民生服务", None, 25, "group", {}),
-    ("MS1", "群众满意度", "MS", 10, "banded", {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
-    ("MS2", "民生实事项目办结率", "MS", 8, "ratio", {"target": 100, "unit_label": "%"}),
-    ("MS3", "信访事项按期办结率", "MS", 7, "ratio", {"target": 100, "unit_label": "%"}),
+    ("MS1", "群众满意度", "MS", 8, "banded", {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
+    ("MS2", "民生实事项目办结率", "MS", 6, "ratio", {"target": 100, "unit_label": "%"}),
+    ("MS3", "信访事项按期办结率", "MS", 5, "ratio", {"target": 100, "unit_label": "%"}),
+    ("MS4", HOTLINE, "MS", 6, "ratio", {"target": 95, "unit_label": "%"}),
     ("ZL", "基层治理", None, 25, "group", {}),
     ("ZL1", "网格事件按时处置率", "ZL", 10, "ratio", {"target": 98, "unit_label": "%"}),
     ("ZL2", "城乡安全共治（安全生产事件）", "ZL", 8, "deduction", {"per_item": 2, "cap": 8, "unit_label": "起"}),
@@ -58,9 +63,10 @@ STREET = [
     ("DJ2", "流动党员党支部规范化建设", "DJ", 10, "direct", {}),
     ("DJ3", "大项目—小项目清单完成率", "DJ", 10, "ratio", {"target": 100, "unit_label": "%"}),
     ("MS", "民生服务", None, 25, "group", {}),
-    ("MS1", "居民满意度", "MS", 10, "banded", {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
-    ("MS2", "民生诉求按期办结率", "MS", 8, "ratio", {"target": 100, "unit_label": "%"}),
-    ("MS3", "信访积案化解率", "MS", 7, "ratio", {"target": 90, "unit_label": "%"}),
+    ("MS1", "居民满意度", "MS", 8, "banded", {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
+    ("MS2", "民生诉求按期办结率", "MS", 6, "ratio", {"target": 100, "unit_label": "%"}),
+    ("MS3", "信访积案化解率", "MS", 5, "ratio", {"target": 90, "unit_label": "%"}),
+    ("MS4", HOTLINE, "MS", 6, "ratio", {"target": 95, "unit_label": "%"}),
     ("ZL", "网格化治理", None, 25, "group", {}),
     ("ZL1", "网格事件按时处置率", "ZL", 12, "ratio", {"target": 98, "unit_label": "%"}),
     ("ZL2", "安全隐患整改（未按期整改）", "ZL", 8, "deduction", {"per_item": 2, "cap": 8, "unit_label": "起"}),
@@ -78,9 +84,10 @@ COMMUNITY = [
     ("DJ2", "党员积分管理覆盖率", "DJ", 10, "ratio", {"target": 95, "unit_label": "%"}),
     ("DJ3", "党建档案完整率", "DJ", 8, "ratio", {"target": 100, "unit_label": "%"}),
     ("MS", "民生服务", None, 30, "group", {}),
-    ("MS1", "居民满意度", "MS", 12, "banded", {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
-    ("MS2", "民生诉求办结率", "MS", 10, "ratio", {"target": 100, "unit_label": "%"}),
-    ("MS3", "雷锋超市、时间银行服务人次", "MS", 8, "ratio", {"target": 150, "unit_label": "人次"}),
+    ("MS1", "居民满意度", "MS", 10, "banded", {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
+    ("MS2", "民生诉求办结率", "MS", 8, "ratio", {"target": 100, "unit_label": "%"}),
+    ("MS3", "雷锋超市、时间银行服务人次", "MS", 6, "ratio", {"target": 150, "unit_label": "人次"}),
+    ("MS4", HOTLINE, "MS", 6, "ratio", {"target": 95, "unit_label": "%"}),
     ("ZL", "网格治理", None, 25, "group", {}),
     ("ZL1", "网格事件按时处置率", "ZL", 12, "ratio", {"target": 98, "unit_label": "%"}),
     ("ZL2", "矛盾纠纷化解率", "ZL", 8, "ratio", {"target": 95, "unit_label": "%"}),
@@ -278,9 +285,9 @@ def _second_version(session: Session, year: int) -> None:
     revised = _scheme(year, UnitLevel.DISTRICT, current.version + 1)
     for indicator in revised.indicators:
         if indicator.code == "MS1":
-            indicator.weight = 12.0
+            indicator.weight = 10.0
         if indicator.code == "MS2":
-            indicator.weight = 6.0
+            indicator.weight = 4.0
     session.add(revised)
 
 

@@ -37,6 +37,7 @@ from portal.tabular import (
     number,
     optional,
     read_table,
+    short_text,
     text,
 )
 
@@ -55,9 +56,9 @@ def _year(value: Any) -> int:
 
 
 INDICATOR_COLUMNS = (
-    Column("code", "编码", text),
-    Column("name", "名称", text),
-    Column("parent_code", "上级编码", optional(text), required=False),
+    Column("code", "编码", short_text(32)),
+    Column("name", "名称", short_text(200)),
+    Column("parent_code", "上级编码", optional(short_text(32)), required=False),
     Column("weight", "权重", number),
     Column("direction", "方向", optional(choice(Direction, DIRECTION_ALIASES)), required=False),
     Column("method", "计分方式", choice(Method, METHOD_ALIASES)),
@@ -67,7 +68,7 @@ INDICATOR_COLUMNS = (
     Column("bands", "分档", optional(_bands), required=False),
     Column("cap", "上限", optional(number), required=False),
     Column("per_item", "每项分值", optional(number), required=False),
-    Column("unit", "计量单位", optional(text), required=False),
+    Column("unit", "计量单位", optional(short_text(40)), required=False),
 )
 
 SCORE_COLUMNS = (
@@ -75,7 +76,7 @@ SCORE_COLUMNS = (
     Column("unit_code", "单位编码", text),
     Column("indicator_code", "指标编码", text),
     Column("value", "数值", number),
-    Column("note", "备注", optional(text), required=False),
+    Column("note", "备注", optional(short_text(500)), required=False),
 )
 # Read numbers as they are and check them with the references, so one pass names
 # an unknown unit and a word in the value column together.
@@ -146,7 +147,8 @@ def _scheme_problems(session: Session, name: str, year: int, level: UnitLevel,
         merged[values["code"]] = IndicatorSpec(
             code=values["code"], name=fields["name"], parent_code=fields["parent_code"], weight=fields["weight"],
             method=fields["method"], direction=fields["direction"], target=fields["target"],
-            bands=tuple(tuple(b) for b in (fields["bands"] or ())), cap=fields["cap"], per_item=fields["per_item"])
+            bands=tuple(tuple(b) for b in (fields["bands"] or ())), cap=fields["cap"], per_item=fields["per_item"],
+            unit_label=fields.get("unit_label") or "")
         row_of[values["code"]] = number_
     spec = SchemeSpec(tuple(merged.values()))
     parents = {s.parent_code for s in spec.indicators}

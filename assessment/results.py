@@ -27,6 +27,7 @@ from assessment.models import (
     Scheme,
     SupervisionItem,
 )
+from portal import cache
 from portal.access import Actor
 from portal.enums import CadreStatus, LeaderRole, UnitLevel
 from portal.errors import NotFound
@@ -50,6 +51,7 @@ def visible_period(session: Session, code: str) -> Period:
     return period
 
 
+@cache.scoped("assessment.results_frame")
 def results_frame(session: Session, actor: Actor, period_code: str, under_unit_id: int | None = None,
                   level: UnitLevel | None = None, permissions=VIEW) -> pd.DataFrame:
     """One row per unit in scope (below ``under_unit_id``, inclusive) with its result."""
@@ -211,6 +213,7 @@ def dimensions(session: Session, actor: Actor, period_code: str, unit_id: int) -
     return pd.DataFrame(rows, columns=columns)
 
 
+@cache.scoped("assessment.trend")
 def trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind = PeriodKind.QUARTER) -> pd.DataFrame:
     """The unit's composite and rank over the periods of one kind, with its level's median."""
     history = unit_history(session, actor, unit_id, kind)
@@ -228,6 +231,7 @@ def trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind = Perio
                         columns=columns)
 
 
+@cache.scoped("assessment.subtree_trend")
 def subtree_trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind) -> pd.DataFrame:
     """Mean composite per period and level of the units below ``unit_id`` (in scope)."""
     actor.require_any(*VIEW)
@@ -295,6 +299,7 @@ class WarningView:
     reason: str
 
 
+@cache.scoped("assessment.warnings")
 def warnings(session: Session, actor: Actor, period_code: str | None, today: date | None = None,
              under_unit_id: int | None = None) -> list[WarningView]:
     """Units to look at, each with the reason in words: falling two periods in a row,

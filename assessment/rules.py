@@ -62,6 +62,7 @@ class IndicatorSpec:
     bands: tuple[tuple[float, float], ...] = ()
     cap: float | None = None
     per_item: float | None = None
+    unit_label: str = ""  # "%": a percentage, so no value above 100
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,9 @@ def format_bands(bands: Iterable[Sequence[float]] | None) -> str:
     return ", ".join(f"{_num(t)}:{_num(s)}" for t, s in (bands or ()))
 
 
+PERCENT_LABELS = ("%", "％", "百分比")
+
+
 def value_problem(spec: IndicatorSpec, value: float | None) -> str | None:
     """Why a value cannot be a score of this indicator (None: acceptable)."""
     if value is None:
@@ -224,6 +228,8 @@ def value_problem(spec: IndicatorSpec, value: float | None) -> str | None:
         return _("is more than the indicator's full score of %(weight)s", weight=_num(spec.weight))
     if spec.method == Method.VETO and value not in (0, 1):
         return _("must be 1 (veto triggered) or 0")
+    if spec.unit_label.strip() in PERCENT_LABELS and value > 100 + 1e-9:
+        return _("is a percentage: at most 100")
     return None
 
 

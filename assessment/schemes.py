@@ -33,7 +33,7 @@ def spec_of(scheme: Scheme) -> SchemeSpec:
         IndicatorSpec(code=i.code, name=i.name, parent_code=i.parent_code or None, weight=float(i.weight or 0),
                       method=Method(i.method), direction=Direction(i.direction), target=i.target,
                       bands=tuple((float(t), float(s)) for t, s in (i.bands or ())), cap=i.cap,
-                      per_item=i.per_item)
+                      per_item=i.per_item, unit_label=i.unit_label or "")
         for i in scheme.indicators
     ))
 

@@ -13,7 +13,7 @@ decisions taken in the year with their frozen evidence summary, overrides highli
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from cadres import decisions, reports
 from cadres.annual_xlsx import annual_workbook
 from cadres.decisions import DecisionFilter
 from cadres.enums import DecisionStatus
-from portal import audit, units
+from portal import audit, cache, units
 from portal.access import Actor
 from portal.db import utcnow
 from portal.enums import UnitLevel
@@ -236,9 +236,16 @@ def _unit(session: Session, actor: Actor, unit_id) -> Unit:
 
 
 def annual_report(session: Session, actor: Actor, unit_id: int, year: int) -> AnnualReport:
-    """The annual report of ``unit_id``'s subtree for ``year`` (``reports.view``, unit in scope)."""
+    """The annual report of ``unit_id``'s subtree for ``year`` (``reports.view``, unit in scope);
+    the figures are kept in the cache per scope, the name of who asked is the caller's."""
     unit = _unit(session, actor, unit_id)
-    year = _year(year)
+    report = _report(session, actor, unit.id, _year(year))
+    return replace(report, generated_by=actor.display_name or actor.username)
+
+
+@cache.scoped("cadres.annual_report")
+def _report(session: Session, actor: Actor, unit_id: int, year: int) -> AnnualReport:
+    unit = _unit(session, actor, unit_id)
     period = period_of_year(session, year)
     results = _result_rows(assessment.results_for_period(session, actor, period.code, unit.id)) if period else ()
     top, bottom = extremes(results)

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from portal.i18n import _
+from portal.tabular import formulas_as_text
 
 if TYPE_CHECKING:
     from cadres.annual import AnnualReport
@@ -152,6 +153,7 @@ def annual_workbook(report: AnnualReport) -> bytes:
     _training(book, report)
     _forms(book, report)
     _decisions(book, report)
+    formulas_as_text(book)  # unit names, titles and reasons are user text
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -10,10 +10,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from cadres import rules, training
+from accountability.models import CaseSubject, Measure
+from cadres import grades, rules, training
 from cadres.enums import (
     AppraisalGrade,
     ClaimStatus,
@@ -31,9 +32,12 @@ from cadres.models import (
     TrainingPlan,
     TrainingRecord,
 )
+from cadres.rules import grades as grade_rules
+from portal.access import Actor
 from portal.db import utcnow
 from portal.demo import DemoCity
 from portal.enums import UnitLevel
+from portal.models import Cadre
 
 T, P, PRO, K = (TrainingCategory.THEORY, TrainingCategory.PARTY_SPIRIT, TrainingCategory.PROFESSIONAL,
                 TrainingCategory.KNOWLEDGE)
@@ -348,11 +352,13 @@ def _grades(city: DemoCity, rng: random.Random, ids: _Ids, out: list[dict], year
             shuffled = members[:]
             rng.shuffle(shuffled)
             for index, cadre in enumerate(shuffled):
-                grade = AppraisalGrade.EXCELLENT if index < excellent else AppraisalGrade.COMPETENT
-                if grade == AppraisalGrade.COMPETENT and rng.random() < 0.02:
-                    grade = AppraisalGrade.BASICALLY_COMPETENT if rng.random() < 0.8 else AppraisalGrade.INCOMPETENT
+                # the scale of the cadre's category: 优秀/称职/基本称职/不称职 or 优秀/合格/基本合格/不合格
+                _excellent, good, basic, bad, _none = grade_rules.grade_scale(cadre["category"])
+                grade = AppraisalGrade.EXCELLENT if index < excellent else good
+                if grade == good and rng.random() < 0.02:
+                    grade = basic if rng.random() < 0.8 else bad
                 if cadre["id"] == city.featured_cadre_id:
-                    grade = AppraisalGrade.EXCELLENT if grade_year == year - 2 else AppraisalGrade.COMPETENT
+                    grade = AppraisalGrade.EXCELLENT if grade_year == year - 2 else good
                 out.append({"id": ids("grade"), "cadre_id": cadre["id"], "year": grade_year, "grade": grade,
                             "unit_id": unit_id, "updated_by": "demo"})
     # the featured cadre's 优秀 may push their street over the quota: keep the quota honest there
@@ -366,9 +372,27 @@ def _grades(city: DemoCity, rng: random.Random, ids: _Ids, out: list[dict], year
             if len([r for r in rows if r["grade"] == AppraisalGrade.EXCELLENT]) <= allowed:
                 break
             if row["cadre_id"] != featured["id"]:
-                row["grade"] = AppraisalGrade.COMPETENT
+                category = next(c["category"] for c in members if c["id"] == row["cadre_id"])
+                row["grade"] = grade_rules.grade_scale(category)[1]
 
 
-from cadres import demo_decisions  # noqa: E402  (the decisions follow every other seeder)
+def align_grades(session: Session, city: DemoCity) -> None:
+    """After the measures and cases are seeded (order 30): every grade is one the cadre's
+    measures and open filed cases allow (domain.md §7) — 不定等次 under 严重警告, no 优秀
+    under 警告, 不称职 in the year of 撤销党内职务 …"""
+    actor = Actor.system(session, "demo")
+    concerned = set(session.scalars(select(Measure.cadre_id).where(Measure.cadre_id.is_not(None)))) | set(
+        session.scalars(select(CaseSubject.cadre_id).where(CaseSubject.cadre_id.is_not(None))))
+    rows = [r for r in session.scalars(select(CadreAppraisal)) if r.cadre_id in concerned]
+    cadres = {c.id: c for c in session.scalars(select(Cadre).where(Cadre.id.in_({r.cadre_id for r in rows})))}
+    limits = grades.grade_limits_for(session, actor, list(cadres.values()), {r.year for r in rows})
+    for row in rows:
+        limit = limits[(row.cadre_id, row.year)]
+        if limit is not None and not limit.allows(row.grade):
+            row.grade = limit.allowed(grade_rules.grade_scale(cadres[row.cadre_id].category))[0]
+    session.flush()
 
-SEEDERS = [(20, seed), (40, demo_decisions.seed)]
+
+from cadres import demo_decisions, demo_records  # noqa: E402  (the decisions follow every other seeder)
+
+SEEDERS = [(20, seed), (25, demo_records.seed), (35, align_grades), (40, demo_decisions.seed)]

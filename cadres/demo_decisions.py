@@ -25,6 +25,7 @@ from assessment import service as assessment
 from cadres import decisions, evidence
 from cadres.enums import AppraisalGrade, DecisionOutcome, DecisionStatus, DecisionType
 from cadres.models import CadreAppraisal, PersonnelDecision
+from cadres.rules.eligibility import BAD_GRADES
 from portal.access import Actor
 from portal.demo import DemoCity
 from portal.enums import LeaderRole
@@ -57,7 +58,7 @@ class _Seeder:
     def __init__(self, session: Session, city: DemoCity):
         self.session, self.city, self.today = session, city, city.today
         self.rng = city.rng("decisions")
-        self.actor = Actor.for_user(session.get(User, city.logins["admin"]))
+        self.actor = Actor.for_user(session.get(User, city.logins["reviewer"]))
         self.units = {u["id"]: u for u in city.units}
         self.leaders: dict[int, list[dict]] = {}
         for cadre in city.cadres:
@@ -196,7 +197,7 @@ class _Seeder:
         """Overrides against chosen blocks, then two ordinary promotions from low-band units."""
         candidates = self.low_band(results)
         self.bad_grades = set(self.session.scalars(select(CadreAppraisal.cadre_id).where(
-            CadreAppraisal.grade.in_([AppraisalGrade.BASICALLY_COMPETENT, AppraisalGrade.INCOMPETENT]))))
+            CadreAppraisal.grade.in_([AppraisalGrade(g) for g in BAD_GRADES]))))
         for kind, rule in OVERRIDES:
             if self.overrides == MAX_OVERRIDES:
                 break

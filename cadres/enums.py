@@ -60,22 +60,41 @@ class EnrolmentStatus(LabeledEnum):
 
 
 class AppraisalGrade(LabeledEnum):
-    """Annual appraisal grades of cadres (年度考核等次, 公务员考核规定), best first."""
+    """Annual appraisal grades of cadres (年度考核等次), best first: civil servants
+    (公务员考核规定 2020) 优秀/称职/基本称职/不称职; public-institution staff (事业单位工作人员
+    考核规定 2023) 优秀/合格/基本合格/不合格; either may be left without a grade (不定等次,
+    only a written comment), domain.md §7."""
 
     EXCELLENT = "excellent", N_("Excellent")
     COMPETENT = "competent", N_("Competent")
     BASICALLY_COMPETENT = "basically_competent", N_("Basically competent")
     INCOMPETENT = "incompetent", N_("Incompetent")
+    QUALIFIED = "qualified", N_("Qualified")
+    BASICALLY_QUALIFIED = "basically_qualified", N_("Basically qualified")
+    UNQUALIFIED = "unqualified", N_("Unqualified")
+    NOT_GRADED = "not_graded", N_("No grade")
 
     @property
     def rank(self) -> int:
-        """0 for the best grade, 3 for the worst (colours and sorting)."""
-        return list(AppraisalGrade).index(self)
+        """0 for the best grade, 3 for the worst, 4 for no grade (colours and sorting); the
+        two scales share the steps (合格 sits where 称职 does)."""
+        return GRADE_STEP[self]
 
+
+GRADE_STEP = {AppraisalGrade.EXCELLENT: 0, AppraisalGrade.COMPETENT: 1, AppraisalGrade.QUALIFIED: 1,
+              AppraisalGrade.BASICALLY_COMPETENT: 2, AppraisalGrade.BASICALLY_QUALIFIED: 2,
+              AppraisalGrade.INCOMPETENT: 3, AppraisalGrade.UNQUALIFIED: 3, AppraisalGrade.NOT_GRADED: 4}
+
+# The two scales (domain.md §7): public-institution staff are graded 优秀/合格/基本合格/不合格
+# (事业单位工作人员考核规定), everyone else as civil servants (公务员考核规定).
+CIVIL_SERVANT_GRADES = (AppraisalGrade.EXCELLENT, AppraisalGrade.COMPETENT, AppraisalGrade.BASICALLY_COMPETENT,
+                        AppraisalGrade.INCOMPETENT, AppraisalGrade.NOT_GRADED)
+INSTITUTION_GRADES = (AppraisalGrade.EXCELLENT, AppraisalGrade.QUALIFIED, AppraisalGrade.BASICALLY_QUALIFIED,
+                      AppraisalGrade.UNQUALIFIED, AppraisalGrade.NOT_GRADED)
 
 GRADE_ALIASES = {"优秀": "excellent", "称职": "competent", "基本称职": "basically_competent",
-                 "不称职": "incompetent", "合格": "competent", "基本合格": "basically_competent",
-                 "不合格": "incompetent"}
+                 "不称职": "incompetent", "合格": "qualified", "基本合格": "basically_qualified",
+                 "不合格": "unqualified", "不定等次": "not_graded", "未定等次": "not_graded"}
 
 
 class DecisionType(LabeledEnum):

@@ -20,7 +20,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accountability import rules as accountability_rules
 from accountability import service as accountability
+from accountability import settings as accountability_settings
 from assessment import service as assessment
 from cadres import scope
 from cadres import service as registry
@@ -38,13 +40,20 @@ PROFILE_PERMISSIONS = ("cadres.view",)
 
 # --- facts for the engine ----------------------------------------------------------------------
 
-def _measure_facts(views) -> tuple[engine.MeasureFact, ...]:
-    return tuple(
-        engine.MeasureFact(source=v.source, code=v.code, label=v.label, decided_on=v.decided_on,
-                           effect_until=v.effect_until, has_period=v.blocks != "none",
-                           revoked_on=v.revoked_on, tolerance=v.tolerance_outcome)
-        for v in views if v.changed_on is None  # a changed measure lives on in its replacement
-    )
+def _measure_facts(views, table, tolerance_on: dict[int, date]) -> tuple[engine.MeasureFact, ...]:
+    """Every measure as recorded, with its effect period as decided (the engine cuts it at a
+    revocation, change or tolerance decision known on the day asked about, domain.md §3)."""
+    changed_on = {v.measure_id: v.changed_on for v in views}
+    facts = []
+    for v in views:
+        decided = accountability_rules.effect_of(v.code, v.decided_on, probation_years=v.probation_years,
+                                                 table=table)
+        facts.append(engine.MeasureFact(
+            source=v.source, code=v.code, label=v.label, decided_on=v.decided_on, effect_until=decided.until,
+            has_period=bool(decided.phases), revoked_on=v.revoked_on, tolerance=v.tolerance_outcome,
+            changed_on=v.changed_on, known_from=changed_on.get(v.replaces_id) if v.replaces_id else None,
+            tolerance_on=tolerance_on.get(v.measure_id) if v.tolerance_outcome else None))
+    return tuple(facts)
 
 
 def _unit_result_fact(unit: Unit, history, as_of: date) -> engine.UnitResultFact | None:
@@ -73,10 +82,12 @@ def facts_for(session: Session, actor: Actor, cadre: Cadre, as_of: date, *, prog
     grades = tuple(engine.GradeFact(year, grade, f"grade:{cadre.code}:{year}")
                    for year, grade in registry.grades_for_cadre(session, actor, cadre.id))
     history = assessment.unit_result_history(session, actor, cadre.unit_id)
+    tolerance_on = {o.measure_id: o.decided_on for o in accountability.tolerance_outcomes_for_cadre(
+        session, actor, cadre.id) if o.measure_id and o.decided_on and o.outcome}
     return engine.CadreFacts(
         code=cadre.code, rank=cadre.rank, rank_since=cadre.rank_since, position_since=cadre.position_since,
         leader_role=LeaderRole(cadre.leader_role),
-        measures=_measure_facts(measures),
+        measures=_measure_facts(measures, accountability_settings.effect_table(session), tolerance_on),
         cases=cases, grades=grades, training=training,
         unit_result=_unit_result_fact(cadre.unit, history, as_of),
     )
@@ -271,7 +282,7 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Change:
-    path: str        # "unit_results/330901001|2026Q2/composite"
+    path: str        # "unit_results/JZ01001|2026Q2/composite"
     then: Any
     now: Any
 

@@ -1,4 +1,9 @@
-"""Annual appraisal grades (年度考核等次) and the 优秀 quota per unit (domain.md §7)."""
+"""Annual appraisal grades (年度考核等次) and the 优秀 quota per unit (domain.md §7).
+
+A grade is refused when it is not on the cadre's scale (公务员考核规定 / 事业单位工作人员
+考核规定) or when the cadre's measures or an open filed case rule it out
+(``cadres.rules.grades``), with the measure named.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from accountability import service as accountability
 from cadres import rules, scope
 from cadres import settings as cadre_settings
 from cadres.enums import GRADE_ALIASES, AppraisalGrade
 from cadres.models import CadreAppraisal
-from portal import audit
+from cadres.rules import grades as grade_rules
+from portal import audit, cache
 from portal.access import Actor
 from portal.errors import Invalid
 from portal.i18n import _
@@ -43,6 +50,7 @@ class QuotaRow:
     check: rules.QuotaCheck
 
 
+@cache.scoped("cadres.quota_checks")
 def quota_checks(session: Session, actor: Actor, year: int, unit_ids: list[int] | None = None) -> list[QuotaRow]:
     """The 优秀 quota of each unit in scope for ``year`` (units with grades only)."""
     actor.require("cadres.view")
@@ -58,6 +66,7 @@ def quota_checks(session: Session, actor: Actor, year: int, unit_ids: list[int] 
     return [QuotaRow(c.unit_id, *names[c.unit_id], c) for c in checks]
 
 
+@cache.scoped("cadres.grade_distribution")
 def distribution(session: Session, actor: Actor, year: int) -> dict[AppraisalGrade, int]:
     actor.require("cadres.view")
     rows = session.execute(
@@ -69,6 +78,52 @@ def distribution(session: Session, actor: Actor, year: int) -> dict[AppraisalGra
 def grade_years(session: Session, actor: Actor) -> list[int]:
     actor.require("cadres.view")
     return sorted(session.scalars(select(CadreAppraisal.year).distinct()), reverse=True)
+
+
+def grade_measures(views) -> list[grade_rules.GradeMeasure]:
+    """The accountability module's measure effects as the grade rule needs them."""
+    return [grade_rules.GradeMeasure(v.code, v.label, v.decided_on, v.source, v.probation_years, v.revoked_on,
+                                     v.changed_on, v.tolerance_outcome) for v in views]
+
+
+def grade_cases(views) -> list[grade_rules.GradeCase]:
+    return [grade_rules.GradeCase(c.case_no, c.filed_on, c.source) for c in views if c.under_investigation]
+
+
+def _labels(grades) -> str:
+    return _(", ").join(f"“{g.label}”" for g in grades)
+
+
+def grade_refusal(cadre: Cadre, year: int, grade: AppraisalGrade,
+                  limit: grade_rules.GradeLimit | None) -> str | None:
+    """Why ``grade`` cannot be given to the cadre for ``year`` (translated, naming the rule and,
+    for a measure, the measure), or None."""
+    scale = grade_rules.grade_scale(cadre.category)
+    if grade not in scale:
+        return _("“%(grade)s” is not a grade for %(category)s: %(allowed)s (%(source)s).", grade=grade.label,
+                 category=cadre.category.label, allowed=_labels(scale),
+                 source=grade_rules.scale_source(cadre.category))
+    if limit is None or limit.allows(grade):
+        return None
+    if limit.source.startswith("case:"):
+        return _("Case %(case)s was filed %(date)s and is not closed: %(year)s can only be %(allowed)s until it "
+                 "closes (%(source)s).", case=limit.cause, date=limit.decided_on.isoformat() if limit.decided_on
+                 else "—", year=year, allowed=_labels(limit.allowed(scale)), source=grade_rules.GRADE_LIMIT_SOURCE)
+    return _("%(measure)s decided %(date)s rules out “%(grade)s” for %(year)s: only %(allowed)s "
+             "(%(source)s).", measure=limit.cause, date=limit.decided_on.isoformat(), grade=grade.label,
+             year=year, allowed=_labels(limit.allowed(scale)), source=grade_rules.GRADE_LIMIT_SOURCE)
+
+
+def grade_limits_for(session: Session, actor: Actor, cadres: list[Cadre], years: set[int]
+                     ) -> dict[tuple[int, int], grade_rules.GradeLimit | None]:
+    """The limit on each (cadre id, year) from the cadres' measures and open filed cases."""
+    table = cadre_settings.grade_limits(session)
+    ids = [c.id for c in cadres]
+    measures = accountability.effects_for_cadres(session, actor, ids)
+    cases = accountability.open_cases_for_cadres(session, actor, ids)
+    return {(cadre_id, year): grade_rules.grade_limit(year, grade_measures(measures.get(cadre_id, [])),
+                                                      grade_cases(cases.get(cadre_id, [])), table)
+            for cadre_id in ids for year in years}
 
 
 def set_grade(session: Session, actor: Actor, cadre_code: str, year, grade) -> tuple[CadreAppraisal, rules.QuotaCheck]:
@@ -86,6 +141,10 @@ def set_grade(session: Session, actor: Actor, cadre_code: str, year, grade) -> t
         grade = choice(AppraisalGrade, GRADE_ALIASES)(grade)
     except ValueError:
         raise Invalid(_("Choose a grade."), field="grade") from None
+    limit = grade_limits_for(session, actor, [cadre], {year})[(cadre.id, year)]
+    refusal = grade_refusal(cadre, year, grade, limit)
+    if refusal:
+        raise Invalid(refusal, field="grade")
     row = session.scalar(select(CadreAppraisal).where(CadreAppraisal.cadre_id == cadre.id,
                                                       CadreAppraisal.year == year))
     before = audit.snapshot(row) if row else {}

@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from cadres import appointment_forms, record_files, rules, training
 from cadres import grades as grade_service
-from cadres import rules, training
 from cadres.enums import (
     GRADE_ALIASES,
     TRAINING_CATEGORY_ALIASES,
@@ -25,7 +25,7 @@ from cadres.enums import (
     TrainingMode,
 )
 from cadres.models import CadreAppraisal, CadrePosting, TrainingRecord
-from portal import audit
+from portal import accounts, audit
 from portal.access import Actor
 from portal.enums import GENDER_ALIASES, CadreCategory, CadreStatus, Gender, LeaderRole, Rank
 from portal.i18n import _
@@ -37,12 +37,14 @@ from portal.tabular import (
     RowProblem,
     Table,
     choice,
+    integer,
     iso_date,
     match_headers,
     number,
     optional,
     raw_rows,
     read_table,
+    short_text,
     text,
     yes_no,
 )
@@ -50,17 +52,27 @@ from portal.tabular import (
 RANK_ALIASES = {"正厅": "bureau_chief", "正厅级": "bureau_chief", "副厅": "bureau_deputy",
                 "副厅级": "bureau_deputy", "正处": "county_chief", "正处级": "county_chief",
                 "副处": "county_deputy", "副处级": "county_deputy", "正科": "township_chief",
-                "正科级": "township_chief", "副科": "township_deputy", "副科级": "township_deputy"}
+                "正科级": "township_chief", "副科": "township_deputy", "副科级": "township_deputy",
+                "一级巡视员": "inspector_1", "二级巡视员": "inspector_2"}
 LEADER_ROLE_ALIASES = {"正职": "principal", "副职": "deputy", "成员": "member", "班子成员": "member",
                        "非班子成员": "member", "否": "member", "无": "member"}
 STATUS_ALIASES = {"在职": "serving", "在岗": "serving", "调离": "transferred", "退休": "retired"}
 
 
 def _year(value) -> int:
-    result = int(number(value))
+    result = integer(value)  # 2025.7 is a mistake to report, not a year to round
     if not 2000 <= result <= 2100:
         raise ValueError(_("must be a year such as 2025"))
     return result
+
+
+def _birth_date(value) -> date:
+    """A cadre's birth date: after 1900 and at least 16 years ago (2099 is a typing slip)."""
+    born = iso_date(value)
+    today = date.today()
+    if not date(1900, 1, 1) <= born <= today.replace(year=today.year - 16):
+        raise ValueError(_("is not a plausible birth date (after 1900, at least 16 years ago)"))
+    return born
 
 
 def _hours(value) -> float:
@@ -77,24 +89,15 @@ def _title(value) -> str:
     return result
 
 
-def _short(limit: int):
-    def parse(value) -> str:
-        result = text(value)
-        if len(result) > limit:
-            raise ValueError(_("is longer than %(n)s characters", n=limit))
-        return result
-    return parse
-
-
 # --- cadres ----------------------------------------------------------------------------------
 
 CADRE_COLUMNS = (
-    Column("code", "干部编号", _short(32)),
-    Column("name", "姓名", _short(60)),
+    Column("code", "干部编号", short_text(32)),
+    Column("name", "姓名", short_text(60)),
     Column("gender", "性别", choice(Gender, GENDER_ALIASES)),
-    Column("birth_date", "出生日期", optional(iso_date), required=False),
+    Column("birth_date", "出生日期", optional(_birth_date), required=False),
     Column("unit_code", "单位编码", text),
-    Column("position", "职务", optional(_short(120)), required=False),
+    Column("position", "职务", optional(short_text(120)), required=False),
     Column("rank", "职级", optional(choice(Rank, RANK_ALIASES)), required=False),
     Column("category", "类别", choice(CadreCategory)),
     Column("rank_since", "任现职级时间", optional(iso_date), required=False),
@@ -198,6 +201,9 @@ def import_cadres(session: Session, actor: Actor, data: bytes, filename: str, *,
     audit.log(session, actor, "import", entity_type="cadre",
               summary={"kind": "cadres", "file": name, "rows": result.rows, "created": result.created,
                        "updated": result.updated, "dry_run": dry_run})
+    closed = accounts.close_logins_of_departed_cadres(session, actor)  # retired or transferred out
+    if closed:
+        result.notes.append(_("%(n)s login(s) of cadres no longer serving were disabled.", n=closed))
     return result
 
 
@@ -225,7 +231,7 @@ TRAINING_COLUMNS = (
     Column("hours", "学时", _hours),
     Column("mode", "方式", choice(TrainingMode, TRAINING_MODE_ALIASES)),
     Column("completed_on", "完成日期", iso_date),
-    Column("provider", "机构", optional(_short(120)), required=False),
+    Column("provider", "机构", optional(short_text(120)), required=False),
 )
 
 
@@ -344,6 +350,15 @@ def import_grades(session: Session, actor: Actor, data: bytes, filename: str, *,
     problems = _cadre_problems(name, rows, cadres, actor)
     if problems:
         raise ImportProblem(problems)
+    limits = grade_service.grade_limits_for(session, actor, list(cadres.values()), {v["year"] for _n, v in rows})
+    for line, values in rows:
+        cadre = cadres[values["cadre_code"]]
+        refusal = grade_service.grade_refusal(cadre, values["year"], values["grade"],
+                                              limits[(cadre.id, values["year"])])
+        if refusal:
+            problems.append(RowProblem(name, line, "grade (等次)", values["grade"].label, refusal))
+    if problems:
+        raise ImportProblem(problems)
     ids = [c.id for c in cadres.values()]
     existing: dict[tuple[int, int], CadreAppraisal] = {}
     for start in range(0, len(ids), 500):
@@ -432,6 +447,9 @@ def export_decisions(session: Session, actor: Actor, *, period: str | None = Non
     return decisions.decisions_table(sorted(found, key=lambda d: (d.as_of, d.number)))
 
 
-IMPORTERS = {"cadres": import_cadres, "training": import_training, "grades": import_grades}
+IMPORTERS = {"cadres": import_cadres, "training": import_training, "grades": import_grades,
+             "records": record_files.import_records, "lrmx": appointment_forms.import_forms}
 EXPORTERS = {"cadres": export_cadres, "training": export_training, "grades": export_grades,
-             "training_progress": export_progress, "decisions": export_decisions}
+             "training_progress": export_progress, "decisions": export_decisions,
+             "records": record_files.export_records}
+DOCUMENT_EXPORTERS = {"lrmx": appointment_forms.export_document}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cadres.enums import (
@@ -256,3 +256,66 @@ class PersonnelDecision(Base):
     unit: Mapped[Unit] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class CadreRecord(Base):
+    """The full record of a cadre (干部信息) beyond the registry row, on the national data
+    elements (GB/T 14946.1-2019): what the appointment form (任免审批表, ``.lrmx``) carries.
+
+    Coded fields hold the code of ``cadres.codes`` (ethnicity, education, degree, health);
+    ``resume`` is a list of ``{start, end, text}`` (``rules.records.ResumeLine``) and
+    ``resume_note`` the lines that could not be read as dated lines; ``family`` up to ten
+    ``rules.records.FamilyMember``. The last group are the form's own fields (posts
+    proposed and removed, reason, who submitted and filled it in), kept so that a form
+    read in writes out the same. ``id_number`` is shown masked except to those who need it.
+    """
+
+    __tablename__ = "cadre_record"
+
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), primary_key=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    ethnicity: Mapped[str] = mapped_column(String(2), default="")
+    native_place: Mapped[str] = mapped_column(String(60), default="")
+    birthplace: Mapped[str] = mapped_column(String(60), default="")
+    party_joined: Mapped[date | None]
+    work_started: Mapped[date | None]
+    health: Mapped[str] = mapped_column(String(2), default="")
+    professional_title: Mapped[str] = mapped_column(String(60), default="")
+    expertise: Mapped[str] = mapped_column(String(200), default="")
+    fulltime_education: Mapped[str] = mapped_column(String(2), default="")
+    fulltime_degree: Mapped[str] = mapped_column(String(3), default="")
+    fulltime_education_school: Mapped[str] = mapped_column(String(120), default="")
+    fulltime_degree_school: Mapped[str] = mapped_column(String(120), default="")
+    inservice_education: Mapped[str] = mapped_column(String(2), default="")
+    inservice_degree: Mapped[str] = mapped_column(String(3), default="")
+    inservice_education_school: Mapped[str] = mapped_column(String(120), default="")
+    inservice_degree_school: Mapped[str] = mapped_column(String(120), default="")
+    resume: Mapped[list] = mapped_column(JSON, default=list)
+    resume_note: Mapped[str] = mapped_column(Text, default="")
+    rewards_sanctions: Mapped[str] = mapped_column(Text, default="")
+    appraisal_results: Mapped[str] = mapped_column(Text, default="")
+    family: Mapped[list] = mapped_column(JSON, default=list)
+    current_post: Mapped[str] = mapped_column(String(200), default="")
+    proposed_post: Mapped[str] = mapped_column(String(200), default="")
+    post_to_remove: Mapped[str] = mapped_column(String(200), default="")
+    appointment_reason: Mapped[str] = mapped_column(Text, default="")
+    submitting_unit: Mapped[str] = mapped_column(String(120), default="")
+    filled_by: Mapped[str] = mapped_column(String(60), default="")
+    filled_on: Mapped[date | None]
+    age_date: Mapped[date | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+    cadre: Mapped[Cadre] = relationship()
+
+
+class CadrePhoto(Base):
+    """A cadre's photo (照片) for the appointment form: a JPEG, checked for type and size."""
+
+    __tablename__ = "cadre_photo"
+
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from cadres import training
 from cadres.models import TrainingRecord
 from cadres.training import CadreProgress
-from portal import units
+from portal import cache, units
 from portal.access import Actor
 from portal.enums import CadreStatus
 from portal.models import Cadre, Unit
@@ -124,6 +124,17 @@ def hours_by_month(frame: pd.DataFrame, year: int, as_of: date | None = None) ->
         return months
     summed = frame.groupby(["month", "mode"], as_index=False)["hours"].sum()
     return months.merge(summed, on=["month", "mode"], how="left").fillna({"hours": 0.0})
+
+
+@cache.scoped("cadres.training_overview")
+def overview(session: Session, actor: Actor, year: int, focus_id: int) -> dict:
+    """What the training overview shows of ``focus_id``'s subtree in ``year`` (kept in the
+    cache per scope): ``summary``, ``completion`` by child unit, ``behind`` schedule and
+    the ``hours`` by category, mode and month."""
+    focus = units.get_unit(session, actor, focus_id)
+    rows = training.scope_progress(session, actor, year, under=focus)
+    return {"summary": summary(rows), "completion": completion_by_unit(rows, focus, units.children(session, actor, focus)),
+            "behind": behind_schedule(rows), "hours": hours_frame(session, actor, year, focus)}
 
 
 def progress_rows(session: Session, actor: Actor, year: int, unit_id: int | None = None,

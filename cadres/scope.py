@@ -70,3 +70,19 @@ def require(actor: Actor, permission: str, cadre: Cadre) -> None:
     if is_cadre(actor):
         raise AccessDenied(_("Your role may not do this."))
     actor.require(permission, cadre.unit)
+
+
+def may_edit_record(actor: Actor, cadre: Cadre) -> bool:
+    """Reviewers (and the administrator) in scope edit a cadre's full record; a cadre does not."""
+    return not is_cadre(actor) and actor.can("cadres.edit") and actor.in_scope(cadre.unit.path)
+
+
+def may_see_identity(actor: Actor, cadre: Cadre) -> bool:
+    """Who sees a cadre's national id number unmasked: the reviewers in scope who prepare
+    appointments, the cadre themself, and the command line (an operator with the database
+    in hand, ``Actor.system``). Everyone else sees it masked."""
+    if is_cadre(actor):
+        return cadre.id == actor.cadre_id and actor.can("self.view")
+    if actor.user_id is None and actor.role == Role.ADMIN:
+        return True
+    return actor.role == Role.REVIEWER and actor.in_scope(cadre.unit.path)

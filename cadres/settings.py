@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from cadres.rules import grades as grade_rules
+from cadres.rules.eligibility import DEFAULT_RANK_TENURE_MONTHS, EligibilityRules
 from portal import settings
+from portal.enums import Rank
 from portal.i18n import N_
 from portal.settings import Default
 
@@ -16,27 +19,47 @@ DAY_HOURS = "cadres.day_hours"
 FIVE_YEAR_CYCLE_START = "cadres.five_year_cycle_start"
 EXCELLENT_QUOTA = "cadres.excellent_quota"
 EXCELLENT_QUOTA_BY_UNIT = "cadres.excellent_quota_by_unit"
+RANK_TENURE_BY_RANK = "cadres.eligibility.rank_tenure_by_rank"
+NO_COMMENDATION_IN_YEAR = "cadres.eligibility.no_commendation_in_year"
+GRADE_LIMITS = "cadres.grade_limits"
 
 DEFAULTS: dict[str, Default] = {
-    DAY_HOURS: Default(8, N_("干部教育培训工作条例 (2023): one day of training counts as 8 class hours"),
-                       N_("Class hours per training day")),
+    DAY_HOURS: Default(8, N_("local practice, not in the 干部教育培训工作条例: one day of training counts as 8 class "
+                             "hours (the 条例's 12 days = 90 hours suggests 7.5)"),
+                       N_("Class hours per training day (local practice)")),
     FIVE_YEAR_CYCLE_START: Default(2023, N_("全国干部教育培训规划 (2023–2027): five-year cycles start in 2023"),
                                    N_("First year of the five-year training cycle")),
     EXCELLENT_QUOTA: Default(0.20, N_("公务员考核规定 (2020): 优秀 at most 20% of those assessed in a unit"),
                              N_("Share of cadres a unit may grade Excellent")),
     EXCELLENT_QUOTA_BY_UNIT: Default({}, N_("local practice: some units use 15%; {unit code: share}"),
                                      N_("Units with their own Excellent share")),
+    GRADE_LIMITS: Default(
+        grade_rules.DEFAULT_GRADE_LIMITS,
+        N_("组通字〔1998〕19号 and later answers (domain.md §7): what a measure does to the annual grade of the "
+           "year it is decided in and of the following years"),
+        N_("Annual grade allowed under a measure")),
     **{
         "cadres.eligibility." + key: Default(value, source, label)
         for key, (value, source, label) in {
-            "grade_window_years": (3, N_("干部选拔任用工作条例 (2019): a 基本称职 or 不称职 grade in the last 3 years blocks promotion"),
+            "grade_window_years": (1, N_("干部选拔任用工作条例 (2019) art. 24 (三): the previous year's grade 基本称职 or "
+                                         "lower blocks promotion (the 2014 text's “last 3 years” no longer applies)"),
                                    N_("Years a poor annual grade blocks promotion")),
             "deputy_to_principal_months": (24, N_("干部选拔任用工作条例 (2019) 第九条: deputy → principal at the same level after 2 years"),
                                            N_("Months in a deputy post before promotion to principal")),
             "principal_to_higher_deputy_months": (36, N_("干部选拔任用工作条例 (2019) 第九条: lower principal → higher deputy after 3 years"),
                                                   N_("Months in a principal post before promotion to the next level")),
-            "rank_tenure_months": (24, N_("公务员职务与职级并行规定 (2019): minimum years in the current rank (default 2)"),
+            "rank_tenure_months": (24, N_("公务员职务与职级并行规定 (2019) art. 18: 2 years in the current rank where "
+                                          "the table per rank names no other number"),
                                    N_("Months in the current rank before rank promotion")),
+            "rank_tenure_by_rank": (DEFAULT_RANK_TENURE_MONTHS,
+                                    N_("公务员职务与职级并行规定 (2019) art. 18: 4 years as 二级巡视员 (or 厅局级副职) or "
+                                       "一级调研员, 3 years as 二级调研员 (or 县处级正职); a leading post of the matching "
+                                       "level counts as the rank"),
+                                    N_("Months in the current rank before rank promotion, per rank")),
+            "no_commendation_in_year": (["admonishment"],
+                                        N_("关于对党员领导干部进行诫勉的规定 (2019): no commendation (评优) in the "
+                                           "calendar year of an admonishment (诫勉)"),
+                                        N_("Measures that rule out commendation for their calendar year")),
             "recent_accountability_months": (12, N_("local practice: accountability without an effect period is noted for a year"),
                                              N_("Months a talk, criticism or circular is noted")),
             "unit_veto_blocks": (True, N_("local practice (this portal's default): a veto (一票否决) in the unit's results blocks its leading cadres' promotion"),
@@ -50,20 +73,24 @@ ELIGIBILITY_MONTHS = {f"cadres.eligibility.{k}": (0, 120) for k in (
     "recent_accountability_months")}
 
 
-def eligibility_rules(session: Session):
+def eligibility_rules(session: Session) -> EligibilityRules:
     """The negative list's numbers as stored (or their defaults)."""
-    from cadres.rules.eligibility import EligibilityRules
-
     value = {key.removeprefix("cadres.eligibility."): get(session, key)
              for key in DEFAULTS if key.startswith("cadres.eligibility.")}
     return EligibilityRules(
         grade_window_years=int(value["grade_window_years"]),
         deputy_to_principal_months=int(value["deputy_to_principal_months"]),
         principal_to_higher_deputy_months=int(value["principal_to_higher_deputy_months"]),
+        rank_tenure_months={str(k): int(v) for k, v in (value["rank_tenure_by_rank"] or {}).items()},
         default_rank_tenure_months=int(value["rank_tenure_months"]),
+        no_commendation_in_year=frozenset(value["no_commendation_in_year"] or ()),
         recent_accountability_months=int(value["recent_accountability_months"]),
         unit_veto_blocks=bool(value["unit_veto_blocks"]),
     )
+
+
+def grade_limits(session: Session) -> dict[str, dict]:
+    return dict(get(session, GRADE_LIMITS) or {})
 
 
 def get(session: Session, key: str):
@@ -126,9 +153,15 @@ def parse_value(session: Session, key: str, text: str):
             return value
         if key == "cadres.eligibility.grade_window_years":
             value = int(text)
-            if not 0 <= value <= 10:
+            if not 1 <= value <= 10:
                 raise ValueError(text)
             return value
+        if key == RANK_TENURE_BY_RANK:
+            return _rank_months(text)
+        if key == NO_COMMENDATION_IN_YEAR:
+            return _measure_codes(text)
+        if key == GRADE_LIMITS:
+            return _grade_limits(text)
         if key == "cadres.eligibility.unit_veto_blocks":
             from portal.tabular import yes_no
 
@@ -146,6 +179,52 @@ def parse_value(session: Session, key: str, text: str):
     except (ValueError, TypeError):
         raise Invalid(_("“%(value)s” is not a valid value for this rule.", value=text), field=key) from None
     raise Invalid(_("Unknown rule %(key)s.", key=key), field=key)
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """``a: 1, b: 2`` (Chinese commas and colons too) as [(a, 1), (b, 2)]."""
+    pairs = []
+    for part in filter(None, (p.strip() for p in text.replace("，", ",").replace("；", ",").split(","))):
+        name, sep, value = part.replace("：", ":").partition(":")
+        if not sep:
+            raise ValueError(part)
+        pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+def _rank_months(text: str) -> dict[str, int]:
+    """``二级调研员: 36, county_chief: 36`` → ``{"researcher_2": 36, "county_chief": 36}``."""
+    table = {}
+    for name, months in _pairs(text):
+        value = int(months)
+        if not 0 <= value <= 120:
+            raise ValueError(months)
+        table[Rank.parse(name).value] = value
+    return table
+
+
+def _measure_codes(text: str) -> list[str]:
+    from accountability.rules import parse_measure
+
+    parts = filter(None, (p.strip() for p in text.replace("，", ",").split(",")))
+    return sorted({parse_measure(p).value for p in parts})
+
+
+def _grade_limits(text: str) -> dict[str, dict]:
+    """``记大过: not_graded+1, 留党察看: incompetent+probation`` → the table of domain.md §7."""
+    from accountability.rules import parse_measure
+
+    table = {}
+    for name, limit in _pairs(text):
+        cap, _plus, following = limit.partition("+")
+        if cap.strip() not in grade_rules.CAPS:
+            raise ValueError(limit)
+        following = following.strip() or "0"
+        if following != grade_rules.PROBATION and not 0 <= int(following) <= 5:
+            raise ValueError(limit)
+        table[parse_measure(name).value] = {
+            "year": cap.strip(), "next_years": following if following == grade_rules.PROBATION else int(following)}
+    return table
 
 
 def change(session: Session, actor, key: str, text: str):

@@ -20,9 +20,13 @@ from portal.i18n import _
 from portal.models import Cadre, Unit, User
 
 # What each role may do (architecture.md, "Access: roles and scope"). Views are
-# further limited to the user's unit subtree; cadres see only themselves.
+# further limited to the user's unit subtree; cadres see only themselves. The three
+# administrators (三员分立) hold disjoint duties: none of them reads business records,
+# none manages the others' work, and only inspectors read case narratives.
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.ADMIN: frozenset({"*"}),
+    Role.ADMIN: frozenset({"units.view", "units.manage", "schemes.manage", "settings.manage"}),
+    Role.SECURITY: frozenset({"users.manage", "units.view"}),
+    Role.AUDITOR: frozenset({"audit.view", "audit.export"}),
     Role.REVIEWER: frozenset({
         "units.view", "assessment.view", "assessment.edit", "assessment.publish",
         "supervision.view", "supervision.edit",
@@ -38,8 +42,8 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.CADRE: frozenset({"self.view", "training.claim", "tolerance.apply"}),
 }
 
-ADMIN_ONLY = frozenset({"users.manage", "units.manage", "schemes.manage", "settings.manage",
-                        "audit.view"})
+# Roles that must log in with a second factor outside the demo (contracts.md).
+SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR, Role.INSPECTOR})
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Actor:
     unit_name: str = ""
     cadre_id: int | None = None
     client_addr: str = ""
+    is_system: bool = False  # the command line: whoever runs it already holds the database
 
     @classmethod
     def for_user(cls, user: User, client_addr: str = "") -> Actor:
@@ -64,17 +69,17 @@ class Actor:
 
     @classmethod
     def system(cls, session: Session, name: str | None = None) -> Actor:
-        """The command line acts as an administrator over the whole tree."""
+        """The command line acts over the whole tree with every permission: whoever runs it
+        holds the server and its database already. Its events name the operating-system user."""
         root = session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)).first()
         return cls(user_id=None, username=name or f"cli:{getpass.getuser()}",
                    display_name=name or "command line", role=Role.ADMIN,
                    unit_id=root.id if root else 0, unit_path=root.path if root else "/",
-                   unit_name=root.name if root else "")
+                   unit_name=root.name if root else "", is_system=True)
 
     # permissions -------------------------------------------------------------
     def can(self, permission: str) -> bool:
-        granted = PERMISSIONS[self.role]
-        return "*" in granted or permission in granted
+        return self.is_system or permission in PERMISSIONS[self.role]
 
     def in_scope(self, unit_path: str) -> bool:
         return unit_path.startswith(self.unit_path)

@@ -11,20 +11,21 @@ from datetime import timedelta
 from importlib import import_module
 
 from dash import Dash, _callback
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import auth, db
-from portal.config import PROJECT_ROOT, Config
+from portal import auth, cache, compress, db, ui
+from portal.config import PROJECT_ROOT, Config, instance_dir
 from portal.i18n import _
 from portal.plugins import domain_modules, load_all_models
 from portal.theme import register_template
 
-_CALLBACKS: tuple[dict, list] | None = None
+_CALLBACKS: tuple[dict, list, list] | None = None
 
 
-def _register_pages() -> tuple[dict, list]:
-    """Import every package's pages once per process and remember their callbacks.
+def _register_pages() -> tuple[dict, list, list]:
+    """Import every package's pages once per process and remember their callbacks and the
+    inline scripts of their clientside callbacks.
 
     Dash moves ``@callback`` registrations into the first app that starts; keeping a
     copy lets every app built in this process (tests build several) get all of them.
@@ -34,7 +35,8 @@ def _register_pages() -> tuple[dict, list]:
         import_module("portal.shell")
         import_module("portal.pages")
         domain_modules("pages")
-        _CALLBACKS = (dict(_callback.GLOBAL_CALLBACK_MAP), list(_callback.GLOBAL_CALLBACK_LIST))
+        _CALLBACKS = (dict(_callback.GLOBAL_CALLBACK_MAP), list(_callback.GLOBAL_CALLBACK_LIST),
+                      list(_callback.GLOBAL_INLINE_SCRIPTS))
     return _CALLBACKS
 
 
@@ -46,6 +48,25 @@ class PortalDash(Dash):
 
         page = super().interpolate_index(**kwargs)
         return page.replace("<html>", f"<html {shell.html_attributes()}>", 1)
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    """What the browser may load and run: only the portal's own files, and of inline scripts
+    only Dash's own (its renderer and the clientside callbacks, by hash). No ``unsafe-eval``
+    (neither Dash's renderer nor the Plotly charts we draw need it); styles may be inline
+    because Plotly writes its own ``<style>`` elements."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' " + " ".join(script_hashes),
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
 
 
 def _flask_server(config: Config) -> Flask:
@@ -66,17 +87,27 @@ def _flask_server(config: Config) -> Flask:
     if proxies:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies, x_proto=proxies)
     engine = db.make_engine(config.database_url)
+    cache.attach(engine, config.redis_url)
     server.extensions["portal.config"] = config
     server.extensions["portal.engine"] = engine
     server.extensions["portal.sessions"] = db.session_factory(engine)
     server.teardown_appcontext(db.close_request_session)
     auth.init_app(server, config)
+    compress.init_app(server, instance_dir() / "static-cache")
 
     @server.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        dash_app = server.extensions.get("portal.dash")
+        if dash_app is not None and response.mimetype == "text/html":
+            # hashed per page: Dash adds inline scripts of its own at its first request
+            response.headers.setdefault("Content-Security-Policy",
+                                        content_security_policy(list(dash_app.csp_hashes())))
+        if config.hsts_seconds > 0 and request.is_secure:  # over plain HTTP the header means nothing
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={config.hsts_seconds}; includeSubDomains")
         return response
 
     return server
@@ -101,14 +132,18 @@ def create_app(config: Config | None = None) -> Dash:
         enable_mcp=False,
         compress=False,
     )
-    callback_map, callback_list = _register_pages()
+    callback_map, callback_list, inline_scripts = _register_pages()
     from portal import shell
 
     app.layout = shell.layout
     _callback.GLOBAL_CALLBACK_MAP.update(callback_map)
     _callback.GLOBAL_CALLBACK_LIST.extend(callback_list)
+    _callback.GLOBAL_INLINE_SCRIPTS[:] = inline_scripts
     with server.test_request_context("/"):
         app._setup_server()  # take the callbacks now, before another app can
+    app.csp_hashes()  # this app takes the clientside callbacks' scripts now, before another app can
+    server.extensions["portal.dash"] = app
+    server.before_request(ui.guard_callbacks(app))  # after the login and CSRF checks
     return app
 
 

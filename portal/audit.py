@@ -1,29 +1,43 @@
-"""The audit log: every write appends an event to a hash chain.
+"""The audit log: every write (and every view of a confidential record) appends an
+event to a keyed hash chain.
 
-Each event's ``hash`` is SHA-256 over its own fields and the previous event's hash;
-the single ``audit_head`` row holds the last sequence number and hash. Editing or
-deleting any row, including the last one, breaks the chain and ``verify`` says where.
+Each event's ``hash`` is HMAC-SHA-256, under a key kept outside the database
+(``keys.audit_key``), over its own fields and the previous event's hash; the single
+``audit_head`` row holds the last sequence number and hash with their own HMAC. Whoever
+can write the database but lacks the key cannot edit, insert or delete events and then
+recompute the chain, nor rewind the head to an earlier event: ``verify`` says where.
+``head_record`` is written beside every backup, so a later database can be checked
+against it. Events are kept at least ``RETENTION_DAYS``; ``archive`` moves older ones
+to a file and the chain goes on from there.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.orm import Session
 
+from portal import db
 from portal.access import Actor
 from portal.db import utcnow
+from portal.errors import Invalid
+from portal.i18n import _
+from portal.keys import audit_key
 from portal.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+RETENTION_DAYS = 183  # GB/T 22239-2019 8.1.4.3 and the Cybersecurity Law art. 21: at least six months
 
 
 def jsonable(value: Any) -> Any:
@@ -43,7 +57,10 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def snapshot(obj: Any, *, exclude: tuple[str, ...] = ("password_hash", "session_nonce")) -> dict:
+SECRET_COLUMNS = ("password_hash", "session_nonce", "totp_secret", "recovery_codes")
+
+
+def snapshot(obj: Any, *, exclude: tuple[str, ...] = SECRET_COLUMNS) -> dict:
     """The column values of an ORM object, for before/after summaries."""
     mapper = inspect(obj).mapper
     return {
@@ -66,7 +83,18 @@ def _canonical(event: AuditEvent) -> bytes:
 
 
 def event_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+    return hmac.new(audit_key(), _canonical(event), hashlib.sha256).hexdigest()
+
+
+def head_mac(base_seq: int, base_hash: str, seq: int, last_hash: str) -> str:
+    message = f"head|{base_seq}|{base_hash}|{seq}|{last_hash}".encode()
+    return hmac.new(audit_key(), message, hashlib.sha256).hexdigest()
+
+
+def _seal_head(session: Session, seq: int, last_hash: str) -> None:
+    head = session.execute(select(AuditHead.base_seq, AuditHead.base_hash).where(AuditHead.id == 1)).one()
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(
+        hash=last_hash, mac=head_mac(head.base_seq, head.base_hash, seq, last_hash)))
 
 
 def ensure_head(session: Session) -> None:
@@ -98,8 +126,21 @@ def log(session: Session, actor: Actor | None, action: str, entity: Any = None, 
     )
     event.hash = event_hash(event)
     session.add(event)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=event.hash))
+    _seal_head(session, seq, event.hash)
     return event
+
+
+def record_view(session: Session, actor: Actor, entity_type: str, entity_id: Any, **summary: Any) -> None:
+    """Log that ``actor`` looked at a confidential record (a case, its narrative, decision
+    evidence, a cadre profile): who, when, from where and which record."""
+    log(session, actor, f"view.{entity_type}", entity_type=entity_type, entity_id=entity_id,
+        summary=summary or None)
+
+
+def log_view(actor: Actor, entity_type: str, entity_id: Any, **summary: Any) -> None:
+    """``record_view`` in its own unit of work, for a page that has just shown the record."""
+    with db.unit_of_work() as session:
+        record_view(session, actor, entity_type, entity_id, **summary)
 
 
 @dataclass
@@ -113,9 +154,12 @@ class Verification:
 
 
 def verify(session: Session, batch: int = 5000) -> Verification:
-    """Walk the chain in order and report every break (edited, inserted or deleted rows)."""
+    """Walk the chain in order and report every break (edited, inserted or deleted rows,
+    a head that was rewound or recomputed without the key)."""
     result = Verification()
-    expected_prev, expected_seq, last_seq = GENESIS, 1, 0
+    head = session.get(AuditHead, 1)
+    base_seq, base_hash = (head.base_seq, head.base_hash) if head is not None else (0, GENESIS)
+    expected_prev, expected_seq, last_seq = base_hash, base_seq + 1, base_seq
     while True:
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
@@ -128,15 +172,92 @@ def verify(session: Session, batch: int = 5000) -> Verification:
                 result.problems.append(f"seq {expected_seq}: missing (next row is seq {event.seq})")
             if event.prev_hash != expected_prev:
                 result.problems.append(f"seq {event.seq}: does not follow the previous event")
-            if event_hash(event) != event.hash:
-                result.problems.append(f"seq {event.seq}: contents were changed after it was written")
+            if not hmac.compare_digest(event_hash(event), event.hash):
+                result.problems.append(f"seq {event.seq}: contents were changed after it was written "
+                                       "(or written without the audit key)")
             expected_prev, expected_seq, last_seq = event.hash, event.seq + 1, event.seq
-    head = session.get(AuditHead, 1)
-    if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
+    if head is None:
+        return result
+    if head.seq != expected_seq - 1 or head.hash != expected_prev:
         result.problems.append(
             f"head: the chain should end at seq {head.seq} but ends at seq {expected_seq - 1}"
         )
+    fresh = head.seq == 0 and head.base_seq == 0 and not head.mac
+    if not fresh and not hmac.compare_digest(head.mac or "",
+                                             head_mac(head.base_seq, head.base_hash, head.seq, head.hash)):
+        result.problems.append(f"head: seq {head.seq} was not sealed with the audit key "
+                               "(rewound or recomputed)")
     return result
+
+
+def head_record(session: Session) -> dict:
+    """The chain's head as it stands, for the file written beside a backup."""
+    head = session.get(AuditHead, 1)
+    return {"format": HEAD_FORMAT, "seq": head.seq, "hash": head.hash, "mac": head.mac,
+            "base_seq": head.base_seq, "base_hash": head.base_hash, "at": utcnow().isoformat()}
+
+
+HEAD_FORMAT = "governance-portal-audit-head"
+
+
+def verify_against(session: Session, recorded: dict) -> list[str]:
+    """Problems if this database's chain does not hold the head recorded with a backup
+    (later events may follow it; the recorded event itself must be there, unchanged)."""
+    try:
+        seq, wanted = int(recorded["seq"]), str(recorded["hash"])
+        sealed = head_mac(int(recorded["base_seq"]), str(recorded["base_hash"]), seq, wanted)
+    except (KeyError, TypeError, ValueError):
+        return ["the file is not an audit head written with a backup"]
+    if recorded.get("format") != HEAD_FORMAT:
+        return ["the file is not an audit head written with a backup"]
+    if seq and not hmac.compare_digest(str(recorded.get("mac", "")), sealed):
+        return ["the recorded head was not sealed with this installation's audit key"]
+    head = session.get(AuditHead, 1)
+    if seq == 0:
+        return []
+    if seq <= head.base_seq:
+        return [f"seq {seq} was archived; check it against the archive file"]
+    found = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
+    if found is None:
+        return [f"seq {seq}, the head when the backup was made, is missing: events were deleted"]
+    if found != wanted:
+        return [f"seq {seq} differs from the head recorded with the backup: the chain was rewritten"]
+    return []
+
+
+def archive(session: Session, actor: Actor, before: date, path: Path, today: date | None = None) -> int:
+    """Move the events written before ``before`` to ``path`` (JSON lines, gzip) and start
+    the chain in the table from the last of them. Refuses events younger than the
+    retention period. Returns how many events were archived."""
+    today = today or utcnow().astimezone(CHINA).date()
+    if before > today - timedelta(days=RETENTION_DAYS):
+        raise Invalid(_("Audit events are kept at least %(n)s days: archive only events before %(day)s.",
+                        n=RETENTION_DAYS, day=(today - timedelta(days=RETENTION_DAYS)).isoformat()),
+                      field="before")
+    problems = verify(session).problems
+    if problems:
+        raise Invalid(_("The audit chain is broken; archive nothing until it is examined: %(first)s",
+                        first=problems[0]), field="before")
+    cutoff = datetime.combine(before, time(), CHINA)
+    events = session.scalars(select(AuditEvent).where(AuditEvent.at < cutoff).order_by(AuditEvent.seq)).all()
+    if not events:
+        return 0
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        for event in events:
+            handle.write(json.dumps({
+                "seq": event.seq, "at": event.at.isoformat(), "actor_id": event.actor_id, "actor": event.actor,
+                "action": event.action, "entity_type": event.entity_type, "entity_id": event.entity_id,
+                "summary": event.summary, "client_addr": event.client_addr, "prev_hash": event.prev_hash,
+                "hash": event.hash}, ensure_ascii=False) + "\n")
+    last = events[-1]
+    session.execute(delete(AuditEvent).where(AuditEvent.seq <= last.seq))
+    head = session.get(AuditHead, 1)
+    head.base_seq, head.base_hash = last.seq, last.hash
+    head.mac = head_mac(head.base_seq, head.base_hash, head.seq, head.hash)
+    session.flush()
+    log(session, actor, "audit.archive", entity_type="audit_event",
+        summary={"file": str(path), "events": len(events), "through_seq": last.seq, "before": before.isoformat()})
+    return len(events)
 
 
 CHINA = ZoneInfo("Asia/Shanghai")

@@ -6,20 +6,43 @@
 - ``.pgdump``: PostgreSQL's own ``pg_dump --format=custom`` / ``pg_restore``.
 
 Restore refuses a database that already holds data unless ``force`` is given.
+
+Every backup gets a companion ``FILE.audit-head.json``: the audit chain's head (sealed
+with the audit key) when the backup was made. ``portal audit verify --head`` checks a
+database against it, so a later rewrite of the log before that point is detected even
+by someone who rewinds the head in the database.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import shutil
 import sqlite3
 import subprocess
+import zlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Engine, Table, delete, func, select, text, update
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Engine,
+    LargeBinary,
+    Table,
+    bindparam,
+    create_engine,
+    delete,
+    func,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal import audit, db, schema
 from portal.access import Actor
@@ -71,12 +94,22 @@ def backup(engine: Engine, path: Path) -> str:
         opener = gzip.open if path.name.endswith(".gz") else open
         with opener(path, "wt", encoding="utf-8") as handle:
             json.dump(dump, handle, ensure_ascii=False, default=_json_default)
-    return f"backed up to {path}"
+    head = head_path(path)
+    with db.standalone(engine) as session:
+        head.write_text(json.dumps(audit.head_record(session), indent=1))
+    return f"backed up to {path} (audit head in {head})"
+
+
+def head_path(path: Path) -> Path:
+    """Where the audit head of a backup is written: beside it, ``FILE.audit-head.json``."""
+    return path.with_name(path.name + ".audit-head.json")
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes):  # binary columns (photos) as base64 text
+        return base64.b64encode(value).decode("ascii")
     raise TypeError(type(value).__name__)
 
 
@@ -103,18 +136,60 @@ def restore(engine: Engine, path: Path, force: bool = False) -> str:
     schema.upgrade(engine)
     if not schema.is_empty(engine) and not force:
         raise PortalError("the database is not empty; use --force to replace its contents")
-    if kind == "sqlite":
-        dump = dump_tables(db.make_engine(f"sqlite:///{path}"))
-    else:
-        opener = gzip.open if path.name.endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8") as handle:
-            dump = json.load(handle)
-        if dump.get("format") != FORMAT:
-            raise PortalError(f"{path}: not a portal backup")
-    load_tables(engine, dump)
+    dump = read_backup(path, kind)
+    try:
+        load_tables(engine, dump)
+    except (SQLAlchemyError, ValueError, TypeError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+        raise PortalError(f"{path}: cannot be restored ({reason}); the database was not changed") from None
     _log(engine, "restore", path)
     rows = sum(len(t["rows"]) for t in dump["tables"].values())
     return f"restored {rows} rows from {path}"
+
+
+def read_backup(path: Path, kind: str) -> dict:
+    """The dump in a backup file, checked for shape; a damaged or foreign file is refused in
+    one line. An SQLite backup is opened read-only: restoring must never write to it."""
+    try:
+        if kind == "sqlite":
+            source = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+            try:
+                with source.connect() as connection:
+                    present = set(inspect(connection).get_table_names())
+                if "unit" not in present:
+                    raise PortalError(f"{path}: not a portal backup (no portal tables in it)")
+                dump = dump_tables(source)
+            finally:
+                source.dispose()
+        else:
+            opener = gzip.open if path.name.endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8") as handle:
+                dump = json.load(handle)
+    except PortalError:
+        raise
+    except (OSError, EOFError, ValueError, zlib.error, SQLAlchemyError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+        raise PortalError(f"{path}: not a readable portal backup ({reason})") from None
+    problem = _dump_problem(dump)
+    if problem:
+        raise PortalError(f"{path}: not a portal backup ({problem})")
+    return dump
+
+
+def _dump_problem(dump: Any) -> str | None:
+    if not isinstance(dump, dict) or dump.get("format") != FORMAT:
+        return f"the format is not {FORMAT}"
+    tables = dump.get("tables")
+    if not isinstance(tables, dict):
+        return "no tables"
+    for name, data in tables.items():
+        columns = data.get("columns") if isinstance(data, dict) else None
+        rows = data.get("rows") if isinstance(data, dict) else None
+        if not isinstance(columns, list) or not isinstance(rows, list):
+            return f"table {name} has no columns or rows"
+        if any(not isinstance(row, list) or len(row) != len(columns) for row in rows):
+            return f"table {name} has a row that does not match its columns"
+    return None
 
 
 def _converter(column) -> Any:
@@ -122,7 +197,17 @@ def _converter(column) -> Any:
         return lambda v: datetime.fromisoformat(v) if isinstance(v, str) else v
     if isinstance(column.type, Date):
         return lambda v: date.fromisoformat(v) if isinstance(v, str) else v
+    if isinstance(column.type, LargeBinary):
+        return lambda v: base64.b64decode(v) if isinstance(v, str) else v
     return None
+
+
+def _insert_keeping_nulls(table: Table, columns: list[str]):
+    """An INSERT whose JSON columns store a dump's ``null`` as SQL NULL, as it was read
+    (by default SQLAlchemy writes Python ``None`` into JSON as the text ``'null'``)."""
+    nullable = {c: bindparam(c, type_=JSON(none_as_null=True))
+                for c in columns if isinstance(table.c[c].type, JSON)}
+    return table.insert().values(nullable) if nullable else table.insert()
 
 
 def _self_references(table: Table) -> list[str]:
@@ -152,8 +237,9 @@ def load_tables(engine: Engine, dump: dict) -> None:
                     record[c] = convert(value) if convert and value is not None else value
                 records.append(record)
             inserts = [{**r, **{c: None for c in deferred}} for r in records]
+            statement = _insert_keeping_nulls(table, known)
             for start in range(0, len(inserts), BATCH):
-                connection.execute(table.insert(), inserts[start:start + BATCH])
+                connection.execute(statement, inserts[start:start + BATCH])
             pk = list(table.primary_key.columns)[0]
             for column in deferred:
                 for record in records:

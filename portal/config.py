@@ -30,15 +30,24 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def instance_secret(filename: str, env: str) -> str:
+    """The secret in ``$env``, else the one in ``instance/<filename>`` (created once, mode 0600)."""
+    if os.environ.get(env):
+        return os.environ[env].strip()
+    path = instance_dir() / filename
+    if not path.exists():
+        try:
+            with open(path, "x") as handle:  # two processes starting at once keep one secret
+                handle.write(secrets.token_hex(32))
+            path.chmod(0o600)
+        except FileExistsError:
+            pass
+    return path.read_text().strip()
+
+
 def _secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once and kept in instance/."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
-    path = instance_dir() / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return instance_secret("secret_key", "SECRET_KEY")
 
 
 @dataclass(frozen=True)
@@ -48,11 +57,16 @@ class Config:
     redis_url: str | None = None
     default_lang: str = "zh"
     idle_timeout_minutes: int = 30
-    lockout_attempts: int = 5
-    lockout_minutes: int = 15
+    lockout_attempts: int = 5          # failures of one name from one source before it waits
+    lockout_first_minutes: int = 1     # the first wait, doubled with each further failure …
+    lockout_max_minutes: int = 60      # … up to this
     login_rate_limit: str = "30 per minute"
     secure_cookies: bool = False
+    hsts_seconds: int = 0  # > 0: Strict-Transport-Security on HTTPS responses (behind TLS only)
     testing: bool = False
+    # `portal demo` only: the published demo logins skip the second factor and the
+    # first-login password change, and the login page says so.
+    demo: bool = False
 
     @classmethod
     def from_env(cls, **overrides) -> Config:
@@ -65,6 +79,7 @@ class Config:
             default_lang=lang if lang in LANGUAGES else "zh",
             idle_timeout_minutes=int(env.get("PORTAL_IDLE_MINUTES", "30")),
             secure_cookies=env.get("PORTAL_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            hsts_seconds=int(env.get("PORTAL_HSTS_SECONDS", "0") or 0),
         )
         return config.with_(**overrides)
 

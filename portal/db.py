@@ -13,8 +13,13 @@ from datetime import UTC, datetime
 
 from flask import current_app, g
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from portal import cache
+from portal.errors import Conflict
+from portal.i18n import _
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -63,14 +68,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for ``url``; SQLite gets WAL mode, a busy timeout and enforced foreign keys."""
+    """An engine for ``url``; SQLite gets WAL mode, a busy timeout and enforced foreign keys.
+    Every committed write through it bumps the data version of ``portal.cache``."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
+        return cache.watch(engine)
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    return cache.watch(create_engine(url, **kwargs))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -95,13 +101,34 @@ def close_request_session(_exc=None) -> None:
         db_session.close()
 
 
+def is_write_race(error: Exception) -> bool:
+    """Another transaction wrote the same new keys first: a unique key taken under us
+    (PostgreSQL 23505, SQLite "UNIQUE constraint"), or SQLite refusing a write on a stale
+    snapshot ("database is locked")."""
+    reason = str(getattr(error, "orig", error))
+    if isinstance(error, IntegrityError):
+        return getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in reason
+    return isinstance(error, OperationalError) and "database is locked" in reason
+
+
+def _write_race() -> Conflict:
+    return Conflict(_("Someone else saved the same records at the same moment; nothing was written. "
+                      "Please try again."))
+
+
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
-    """The request session as one transaction: commit on success, roll back on any error."""
+    """The request session as one transaction: commit on success, roll back on any error
+    (a write race becomes a plain ``Conflict``)."""
     db_session = session()
     try:
         yield db_session
         db_session.commit()
+    except (IntegrityError, OperationalError) as error:
+        db_session.rollback()
+        if is_write_race(error):
+            raise _write_race() from error
+        raise
     except BaseException:
         db_session.rollback()
         raise
@@ -119,6 +146,11 @@ def standalone(engine_or_factory) -> Iterator[Session]:
     try:
         yield db_session
         db_session.commit()
+    except (IntegrityError, OperationalError) as error:
+        db_session.rollback()
+        if is_write_race(error):
+            raise _write_race() from error
+        raise
     except BaseException:
         db_session.rollback()
         raise

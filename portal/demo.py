@@ -118,6 +118,9 @@ class _Names:
 
 # --- units -----------------------------------------------------------------------------------
 
+DEMO_CITY_CODE = "JZ"
+
+
 def build_units(scale: Scale, rng: random.Random) -> list[dict]:
     names = _Names(rng)
     units: list[dict] = []
@@ -130,11 +133,14 @@ def build_units(scale: Scale, rng: random.Random) -> list[dict]:
         units.append(unit)
         return unit
 
-    city = add("3309", "江州市", UnitLevel.CITY, None)
+    # Codes that cannot be mistaken for administrative division codes (GB/T 2260 codes are all
+    # digits; "3309…" is a real city): JZ, then two digits per district and three per street
+    # and community.
+    city = add(DEMO_CITY_CODE, "江州市", UnitLevel.CITY, None)
     for d in range(scale.districts):
         district_name = DISTRICT_NAMES[d] if d < len(DISTRICT_NAMES) else names.place() + "区"
         rural = district_name.endswith("县")
-        district = add(f"3309{d + 1:02d}", district_name, UnitLevel.DISTRICT, city)
+        district = add(f"{DEMO_CITY_CODE}{d + 1:02d}", district_name, UnitLevel.DISTRICT, city)
         for s in range(rng.randint(*scale.streets_per_district)):
             suffix = rng.choice(["镇", "镇", "乡"]) if rural else "街道"
             street = add(f"{district['code']}{s + 1:03d}", names.place() + suffix, UnitLevel.STREET, district)
@@ -240,7 +246,9 @@ def build_cadres(units: list[dict], scale: Scale, today: date, rng: random.Rando
 # --- logins ----------------------------------------------------------------------------------
 
 DEMO_LOGINS = [  # username, role, display name, what they see
-    ("admin", Role.ADMIN, "系统管理员", "everything; users, units, schemes, settings, audit log"),
+    ("admin", Role.ADMIN, "系统管理员", "system: units, indicator schemes, settings"),
+    ("security", Role.SECURITY, "安全管理员", "security: logins, roles, unlocks, resets"),
+    ("auditor", Role.AUDITOR, "安全审计员", "audit: reads and exports the audit log"),
     ("reviewer", Role.REVIEWER, "组织部 王敏", "city-wide assessment, cadres, decisions"),
     ("reviewer-d1", Role.REVIEWER, "青山区委组织部 李强", "the first district only"),
     ("inspector", Role.INSPECTOR, "市纪委监委 赵静", "city-wide case desk"),
@@ -270,14 +278,14 @@ def _users(city: DemoCity) -> list[dict]:
     city_id = city.units[0]["id"]
     district_id = city.units_at(UnitLevel.DISTRICT)[0]["id"]
     featured = city.featured_cadre
-    scopes = {"admin": city_id, "reviewer": city_id, "reviewer-d1": district_id, "inspector": city_id,
+    scopes = {"admin": city_id, "security": city_id, "auditor": city_id, "reviewer": city_id, "reviewer-d1": district_id, "inspector": city_id,
               "cadre": featured["unit_id"]}
     users = []
     for index, (username, role, name, _sees) in enumerate(DEMO_LOGINS, start=1):
         users.append({"id": index, "username": username, "display_name": name or featured["name"],
                       "password_hash": password, "role": role, "unit_id": scopes[username],
                       "cadre_id": featured["id"] if role == Role.CADRE else None, "lang": "zh",
-                      "active": True, "failed_logins": 0, "session_nonce": f"demo{index}",
+                      "active": True, "session_nonce": f"demo{index}",
                       "password_changed_at": utcnow(), "created_at": utcnow()})
     return users
 

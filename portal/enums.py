@@ -51,7 +51,13 @@ class UnitKind(LabeledEnum):
 
 
 class Role(LabeledEnum):
-    ADMIN = "admin", N_("Administrator")
+    """Logins' roles. The three administrators are separated (三员分立, GB/T 22239-2019
+    level 3): the system administrator runs units, schemes and settings, the security
+    administrator runs the accounts, the audit administrator reads the audit log."""
+
+    ADMIN = "admin", N_("System administrator")
+    SECURITY = "security", N_("Security administrator")
+    AUDITOR = "auditor", N_("Audit administrator")
     REVIEWER = "reviewer", N_("Organization department reviewer")
     INSPECTOR = "inspector", N_("Discipline inspection staff")
     CADRE = "cadre", N_("Cadre")
@@ -83,7 +89,9 @@ class CadreStatus(LabeledEnum):
 
 
 class Rank(LabeledEnum):
-    """Leading posts (领导职务层次) and ranks (职级), per the 2019 parallel post-and-rank rules.
+    """Leading posts (领导职务层次) and ranks (职级), per the 2019 parallel post-and-rank rules
+    (公务员职务与职级并行规定 2019, art. 5 and 18): 二级科员 … 一级调研员, 二级巡视员 (二级巡视员
+    matches 厅局级副职) and 一级巡视员 (matches 厅局级正职), which city organs have.
 
     ``RANK_GRADE`` puts both on one scale so that "equal or higher" can be compared.
     """
@@ -99,6 +107,8 @@ class Rank(LabeledEnum):
     RESEARCHER_3 = "researcher_3", N_("Researcher, grade 3")
     RESEARCHER_2 = "researcher_2", N_("Researcher, grade 2")
     RESEARCHER_1 = "researcher_1", N_("Researcher, grade 1")
+    INSPECTOR_2 = "inspector_2", N_("Inspector, grade 2")
+    INSPECTOR_1 = "inspector_1", N_("Inspector, grade 1")
     TOWNSHIP_DEPUTY = "township_deputy", N_("Township/section level, deputy")
     TOWNSHIP_CHIEF = "township_chief", N_("Township/section level, principal")
     COUNTY_DEPUTY = "county_deputy", N_("County/division level, deputy")
@@ -121,7 +131,7 @@ RANK_GRADE: dict[Rank, int] = {
     Rank.PRINCIPAL_STAFF_2: 5, Rank.PRINCIPAL_STAFF_1: 5, Rank.TOWNSHIP_CHIEF: 5,
     Rank.RESEARCHER_4: 6, Rank.RESEARCHER_3: 6, Rank.COUNTY_DEPUTY: 6,
     Rank.RESEARCHER_2: 7, Rank.RESEARCHER_1: 7, Rank.COUNTY_CHIEF: 7,
-    Rank.BUREAU_DEPUTY: 8, Rank.BUREAU_CHIEF: 9,
+    Rank.INSPECTOR_2: 8, Rank.BUREAU_DEPUTY: 8, Rank.INSPECTOR_1: 9, Rank.BUREAU_CHIEF: 9,
 }
 
 

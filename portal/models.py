@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import DDL, JSON, Enum, ForeignKey, Index, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.crypto import EncryptedText
 from portal.db import Base, utcnow
 from portal.enums import (
     CadreCategory,
@@ -102,15 +103,50 @@ class User(Base):
     text_size: Mapped[TextSize] = enum_column(TextSize, default=TextSize.STANDARD,
                                               server_default=TextSize.STANDARD.value)
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when someone else chose the password (creation, reset): changed at the next login.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     session_nonce: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Second factor (TOTP, RFC 6238): the shared secret encrypted at rest, the last time
+    # step accepted (a code is never accepted twice) and the hashes of unused recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText())
+    totp_last_step: Mapped[int | None]
+    recovery_codes: Mapped[list] = mapped_column(JSON, default=list)
 
     unit: Mapped[Unit] = relationship()
     cadre: Mapped[Cadre | None] = relationship()
+
+
+class PasswordHistory(Base):
+    """Earlier password hashes of a user, so that a change cannot go back to one of them."""
+
+    __tablename__ = "password_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LoginThrottle(Base):
+    """Failed logins of one username from one source address.
+
+    Kept per username *and* source, so an outsider who types wrong passwords for a
+    name slows down only themselves, never the owner logging in from elsewhere.
+    Unknown usernames get rows too, so the behaviour does not reveal which names exist.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("username", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Setting(Base):
@@ -126,7 +162,8 @@ class Setting(Base):
 
 
 class AuditEvent(Base):
-    """One write, appended to a hash chain: ``hash`` covers this row and ``prev_hash``."""
+    """One write (or a view of a confidential record), appended to a keyed chain:
+    ``hash`` is an HMAC over this row and ``prev_hash``."""
 
     __tablename__ = "audit_event"
     __table_args__ = (UniqueConstraint("seq"), Index("ix_audit_event_entity", "entity_type", "entity_id"))
@@ -157,6 +194,11 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(default=0)
     hash: Mapped[str] = mapped_column(String(64))
+    # HMAC over (base, seq, hash): rewinding the head to an earlier event needs the key.
+    mac: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Where the chain in the table starts after `portal audit archive` moved older events out.
+    base_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    base_hash: Mapped[str] = mapped_column(String(64), default="0" * 64, server_default="0" * 64)
 
 
 event.listen(

@@ -183,6 +183,10 @@ def layout():
     )
 
 
+# the header's text-size switch is on every page, for every logged-in user
+ui.shared_controls(__name__, permission=None)
+
+
 @callback(Output("ui-document", "data"),
           *[Output(f"text-size-{size.value}", "aria-pressed") for size in TEXT_SIZE_MARKS],
           *[Input(f"text-size-{size.value}", "n_clicks") for size in TEXT_SIZE_MARKS],

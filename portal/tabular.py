@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -118,6 +120,16 @@ def text(value: Any) -> str:
     return result
 
 
+def short_text(limit: int) -> Callable[[Any], str]:
+    """Text of at most ``limit`` characters (the size of the column it is stored in)."""
+    def parse_short(value: Any) -> str:
+        result = text(value)
+        if len(result) > limit:
+            raise ValueError(_("is longer than %(n)s characters", n=limit))
+        return result
+    return parse_short
+
+
 def optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def parse_optional(value: Any) -> Any:
         return None if blank(value) else parse(value)
@@ -125,14 +137,17 @@ def optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def number(value: Any) -> float:
+    """A finite number (``inf`` and ``nan`` are words, not numbers, to a clerk)."""
     if isinstance(value, bool):
         raise ValueError(_("must be a number"))
-    if isinstance(value, int | float):
-        return float(value)
     try:
-        return float(Decimal(str(value).strip().replace(",", "")))
-    except (InvalidOperation, ValueError):
+        result = float(value) if isinstance(value, int | float) else \
+            float(Decimal(str(value).strip().replace(",", "")))
+    except (InvalidOperation, ValueError, OverflowError):
         raise ValueError(_("must be a number")) from None
+    if not math.isfinite(result):
+        raise ValueError(_("must be a number"))
+    return result
 
 
 def integer(value: Any) -> int:
@@ -187,44 +202,176 @@ def choice(enum_cls: type[Enum], aliases: dict[str, str] | None = None) -> Calla
 
 # --- reading ------------------------------------------------------------------------------
 
+# Limits checked before a file is parsed (docs/formats.md, "Limits"): an import of a city's
+# 52,000 cadres or a large period's scores fits well inside them.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # an XLSX is a zip: its sheet may unpack far larger
+MAX_ROWS = 250_000  # data rows, header not counted
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 32_767  # the most a spreadsheet cell holds
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _too_large(name: str, row: int, reason: str) -> ImportProblem:
+    return ImportProblem([RowProblem(name, row, "", "", reason)])
+
+
+def check_size(size: int, filename: str) -> None:
+    """Refuse a file larger than ``MAX_FILE_BYTES``, before anything reads it (the command
+    line checks the file's size on disk, the reader the bytes it was given)."""
+    if size > MAX_FILE_BYTES:
+        raise PortalError(_("%(file)s: the file is %(size)s MB; import files may be at most %(max)s MB: "
+                            "split it.", file=Path(filename).name, size=f"{size / 2**20:.1f}",
+                            max=MAX_FILE_BYTES // 2**20))
+
+
+def _looks_garbled(content: str) -> bool:
+    """Western (Latin-1) bytes read as GBK give rare characters outside GB2312; Chinese
+    text saved by Excel as GBK is almost all GB2312."""
+    wide = [ch for ch in content if ord(ch) > 127]
+    if not wide:
+        return False
+    rare = 0
+    for ch in wide:
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            rare += 1
+    return rare * 3 > len(wide)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 saved without a byte order mark: every other byte of Latin text is NUL."""
+    if len(sample) < 4 or sample.count(0) * 4 < len(sample):
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return "utf-16-be" if even > odd else "utf-16-le"
+
+
 def decode_csv(data: bytes) -> str:
-    """UTF-8 (BOM or not) first; otherwise GB18030, the superset of GBK that Excel writes."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise PortalError(_("The file is neither UTF-8 nor GBK text; save it as CSV or XLSX.")) from None
+    """UTF-8 (BOM or not), UTF-16 (BOM or not), or GB18030, the superset of GBK that Excel
+    writes; text in any other encoding is refused rather than stored garbled."""
+    refused = _("The file is neither UTF-8 nor GBK text; save it as CSV UTF-8 or XLSX.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: list[str] = ["utf-16"]
+    elif (wide := _utf16_without_bom(data[:4096])) is not None:
+        encodings = [wide]
+    else:
+        encodings = ["utf-8-sig", "gb18030"]
+    for encoding in encodings:
+        try:
+            content = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "gb18030" and _looks_garbled(content):
+            raise PortalError(refused)
+        return content.removeprefix("\ufeff")
+    raise PortalError(refused)
 
 
-def _xlsx_rows(data: bytes) -> list[list[Any]]:
+def _trimmed(cells: Sequence[Any]) -> Sequence[Any]:
+    """A row without its trailing empty cells (spreadsheets often carry formatted blanks);
+    every empty row is the same empty tuple, so a sheet of blank rows costs little."""
+    end = len(cells)
+    while end and blank(cells[end - 1]):
+        end -= 1
+    return list(cells[:end]) if end else ()
+
+
+def _bounded(rows: Iterable[Sequence[Any]], name: str) -> list[Sequence[Any]]:
+    """Read rows one by one, refusing a file beyond the row and column limits as soon as
+    it is seen; empty rows after the last data row are dropped."""
+    kept: list[Sequence[Any]] = []
+    for number_, cells in enumerate(rows, start=1):
+        row = _trimmed(cells)
+        if row and len(row) > MAX_COLUMNS:
+            raise _too_large(name, number_, _("the row has data in column %(n)s; at most %(max)s columns "
+                                              "are read", n=len(row), max=MAX_COLUMNS))
+        if row and number_ > MAX_ROWS + 1:
+            raise _too_large(name, number_, _("the file has more than %(max)s rows; split it",
+                                              max=f"{MAX_ROWS:,}"))
+        kept.append(row)
+    while kept and not kept[-1]:
+        kept.pop()
+    return kept
+
+
+def _xlsx_rows(data: bytes, name: str) -> list[Sequence[Any]]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
         raise PortalError(_("The file cannot be opened as an XLSX workbook.")) from None
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise PortalError(_("the workbook unpacks to more than %(max)s MB; split it.",
+                            max=MAX_UNPACKED_BYTES // 2**20))
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001  (openpyxl raises many kinds for a damaged workbook)
+        raise PortalError(_("The file cannot be opened as an XLSX workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        # The declared range (<dimension ref="A1:XFD1048576"/>) is the writer's claim, not the
+        # data: without this openpyxl pads every row and column up to it.
+        sheet.reset_dimensions()
+        return _bounded(sheet.iter_rows(values_only=True), name)
+    except (ImportProblem, PortalError):
+        raise
+    except Exception:  # noqa: BLE001  (a damaged sheet fails while it is read)
+        raise PortalError(_("The file cannot be opened as an XLSX workbook.")) from None
+    finally:
+        workbook.close()
 
 
-def raw_rows(data: bytes, filename: str) -> list[list[Any]]:
-    """All rows of the file, header included, as lists of cell values."""
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".xlsx" or data[:4] == b"PK\x03\x04":
-        return _xlsx_rows(data)
-    if suffix == ".xls":
-        raise PortalError(_("Old .xls workbooks are not supported; save the file as .xlsx or CSV."))
+def _csv_rows(data: bytes, name: str) -> list[Sequence[Any]]:
     content = decode_csv(data)
     try:
         dialect = csv.Sniffer().sniff(content[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(content), dialect)]
+    # newline="": CR-only line ends (Excel for Mac) and CRLF both end a row
+    reader = csv.reader(io.StringIO(content, newline=""), dialect)
+    try:
+        return _bounded(([csv_unescaped(cell) for cell in row] for row in reader), name)
+    except csv.Error as error:
+        reason = str(error)
+        if "field larger than field limit" in reason:
+            reason = _("a cell is longer than %(max)s characters", max=f"{MAX_CELL_CHARS:,}")
+        raise _too_large(name, reader.line_num, reason) from None
+
+
+def raw_rows(data: bytes, filename: str) -> list[Sequence[Any]]:
+    """All rows of the file, header included, as lists of cell values (trailing empty rows
+    and cells dropped); a file beyond the limits is refused before or while it is read."""
+    name = Path(filename).name
+    suffix = Path(filename).suffix.lower()
+    check_size(len(data), filename)
+    try:
+        if suffix == ".xlsx" or data[:4] == b"PK\x03\x04":
+            return _xlsx_rows(data, name)
+        if suffix == ".xls":
+            raise PortalError(_("Old .xls workbooks are not supported; save the file as .xlsx or CSV."))
+        return _csv_rows(data, name)
+    except ImportProblem:
+        raise
+    except PortalError as error:
+        if error.message.startswith(name):
+            raise
+        raise PortalError(f"{name}: {error.message}") from None
+
+
+def cell_problem(value: Any) -> str | None:
+    """What makes a cell unusable whatever its column: its length or control characters."""
+    if not isinstance(value, str):
+        return None
+    if len(value) > MAX_CELL_CHARS:
+        return _("is longer than %(n)s characters", n=f"{MAX_CELL_CHARS:,}")
+    found = CONTROL_CHARS.search(value)
+    if found:
+        return _("contains the control character U+%(code)s; remove it", code=f"{ord(found.group()):04X}")
+    return None
 
 
 def _normalize_header(header: Any) -> str:
@@ -242,6 +389,12 @@ def match_headers(header_row: Sequence[Any], columns: Sequence[Column]) -> dict[
             if name in forms and column.key not in found:
                 found[column.key] = index
     return found
+
+
+def _shown(value: Any) -> str:
+    """A cell as quoted in a message: short, and without the characters that broke it."""
+    shown = CONTROL_CHARS.sub("\N{REPLACEMENT CHARACTER}", str(value))
+    return shown if len(shown) <= 60 else shown[:57] + "…"
 
 
 def read_table(data: bytes, filename: str, columns: Sequence[Column],
@@ -269,13 +422,17 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column],
         for column in columns:
             index = positions.get(column.key)
             cell = cells[index] if index is not None and index < len(cells) else None
+            problem = cell_problem(cell)
+            if problem:
+                problems.append(RowProblem(name, number_, column.header, _shown(cell), problem))
+                continue
             if blank(cell) and column.required and column.parse is not None:
                 problems.append(RowProblem(name, number_, column.header, "", _("must not be empty")))
                 continue
             try:
                 values[column.key] = column.parse(cell) if not blank(cell) else None
             except ValueError as error:
-                problems.append(RowProblem(name, number_, column.header, str(cell), str(error)))
+                problems.append(RowProblem(name, number_, column.header, _shown(cell), str(error)))
         if key and all(k in values for k in key):
             natural = tuple(values[k] for k in key)
             if natural in seen:
@@ -316,25 +473,66 @@ def headers(columns: Sequence[Column], style: str) -> list[str]:
     return [c.key if style == "key" else c.zh if style == "zh" else c.header for c in columns]
 
 
+# A spreadsheet runs text starting with one of these as a formula (CSV injection).
+FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def csv_safe(value: Any) -> Any:
+    """Text a spreadsheet would run, prefixed with ``'`` so that it shows as text; text
+    that already starts with quotes before such a character gets one more, so that
+    ``csv_unescaped`` gives every original back."""
+    if isinstance(value, str) and FORMULA_START.match(value):
+        return "'" + value
+    return value
+
+
+def csv_unescaped(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("'") and FORMULA_START.match(value[1:]):
+        return value[1:]
+    return value
+
+
+def formulas_as_text(workbook) -> None:
+    """For workbooks built cell by cell (the annual report): a text cell openpyxl took for a
+    formula because it starts with ``=`` is written as the text it is."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
+def _xlsx_bytes(kind: str, head: list[str], body: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(kind[:31])
+    sheet.append(head)
+    for row in body:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text: "=…" is not a formula here
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def to_bytes(table: Table, fmt: str, header_style: str = "key") -> bytes:
-    """CSV (UTF-8 with BOM, so Excel opens Chinese text correctly) or XLSX."""
+    """CSV (UTF-8 with BOM, so Excel opens Chinese text correctly) or XLSX; in both, text
+    that a spreadsheet would run as a formula is written as text (contracts.md, "Exports")."""
     head = headers(table.columns, header_style)
     body = [[_cell(row.get(c.key)) for c in table.columns] for row in table.rows]
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(table.kind[:31])
-        sheet.append(head)
-        for row in body:
-            sheet.append(row)
-        out = io.BytesIO()
-        workbook.save(out)
-        return out.getvalue()
+        return _xlsx_bytes(table.kind, head, body)
     text_out = io.StringIO()
     writer = csv.writer(text_out, lineterminator="\r\n")
     writer.writerow(head)
-    writer.writerows(["" if v is None else v for v in row] for row in body)
+    writer.writerows(["" if v is None else csv_safe(v) for v in row] for row in body)
     return ("\ufeff" + text_out.getvalue()).encode("utf-8")
 
 

@@ -29,6 +29,13 @@ def exporters() -> dict:
     return collect("importers", "EXPORTERS")
 
 
+@cache
+def document_exporters() -> dict:
+    """Kinds exported as documents rather than tables (``DOCUMENT_EXPORTERS``: the
+    appointment forms): ``fn(session, actor, *, key, unit) -> bytes``."""
+    return collect("importers", "DOCUMENT_EXPORTERS")
+
+
 def _lookup(registry: dict, kind: str):
     if kind not in registry:
         raise Invalid(_("Unknown kind %(kind)s; choose one of: %(kinds)s", kind=kind,
@@ -37,9 +44,11 @@ def _lookup(registry: dict, kind: str):
 
 
 def run_import(session: Session, actor: Actor, kind: str, data: bytes, filename: str, *,
-               dry_run: bool = False, period: str | None = None, progress=None) -> ImportResult:
+               dry_run: bool = False, period: str | None = None, progress=None, **options) -> ImportResult:
+    """Run the importer of ``kind``; ``options`` (such as ``unit`` for forms) pass through."""
     importer = _lookup(importers(), kind)
-    result = importer(session, actor, data, filename, dry_run=dry_run, period=period, progress=progress)
+    result = importer(session, actor, data, filename, dry_run=dry_run, period=period, progress=progress,
+                      **options)
     result.dry_run = dry_run
     if dry_run:
         session.rollback()

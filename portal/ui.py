@@ -13,23 +13,85 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from flask import request
 
-from portal.access import current_actor
-from portal.errors import PortalError
+from portal.access import Actor, current_actor
+from portal.errors import AccessDenied, Invalid, PortalError
 from portal.i18n import _, current_lang, gettext_for
 from portal.theme import GRAPH_CONFIG
+
+# --- page access: one rule for a page's layout and for every callback of the page -------------
+
+# module → permissions (any one suffices). Dash's own page router (``dash.dash``) only
+# builds the layout asked for, and each layout checks its page's permission (``register``).
+PAGE_PERMISSIONS: dict[str, tuple[str, ...]] = {"dash.dash": ()}
+_PAGE_PARTS: dict[str, str] = {}  # module → the module whose page its callbacks serve
+
+
+def _permissions(permission: str | Sequence[str] | None) -> tuple[str, ...]:
+    return (permission,) if isinstance(permission, str) else tuple(permission or ())
+
+
+def allowed(actor: Actor, permissions: Sequence[str]) -> bool:
+    """A page (and so each of its callbacks) is open to a role holding any of its permissions."""
+    return not permissions or any(actor.can(p) for p in permissions)
+
+
+def page_part(module: str, *, of: str) -> None:
+    """Declare that the callbacks defined in ``module`` serve the page registered by ``of``
+    (a page split over several files): they answer only those who may open that page."""
+    _PAGE_PARTS[module] = of
+
+
+def shared_controls(module: str, *, permission: str | Sequence[str] | None) -> None:
+    """Declare the callbacks of controls that many pages place (upload, download):
+    ``permission`` gates them here; the service they call checks its own permission and scope."""
+    PAGE_PERMISSIONS[module] = _permissions(permission)
+
+
+def callback_permissions(module: str) -> tuple[str, ...] | None:
+    """The permissions of the page that owns the callbacks of ``module``; ``None`` when no
+    page owns them (such a callback is refused: see ``guard_callbacks``)."""
+    return PAGE_PERMISSIONS.get(_PAGE_PARTS.get(module, module))
+
+
+def guard_callbacks(app: dash.Dash) -> Callable[[], None]:
+    """A ``before_request`` check for ``/_dash-update-component``: the callback named by the
+    request's ``output`` runs only for a user who may open the page that owns it.
+
+    The one place where callbacks are gated by page, so that a callback answers nobody its
+    page would refuse (a cadre asking the accountability overview's callback for the
+    four-forms counts of their subtree, say). Services still check scope and permission.
+    """
+    endpoint = f"{app.config.routes_pathname_prefix}_dash-update-component"
+
+    def check() -> None:
+        if request.path != endpoint or request.method != "POST":
+            return
+        body = request.get_json(silent=True, cache=True)
+        spec = app.callback_map.get(body.get("output")) if isinstance(body, dict) else None
+        if spec is None or spec.get("callback") is None:
+            raise Invalid(_("The request is not valid for this page; please reload it."))
+        permissions = callback_permissions(spec["callback"].__module__)
+        if permissions is None or not allowed(current_actor(), permissions):
+            raise AccessDenied(_("This page is not available for your role."))
+
+    return check
 
 
 def register(module: str, *, path: str, title: str, layout: Callable[..., Any],
              permission: str | Sequence[str] | None, section: str | None = None, order: int = 50,
              home_for: Iterable[str] = (), path_template: str | None = None) -> None:
-    """Register a Dash page whose layout is only built for users with ``permission``.
+    """Register a Dash page whose layout is only built for users with ``permission``, and
+    whose callbacks (those defined in ``module`` and in its ``page_part`` modules) answer
+    only those users.
 
     ``title`` is an English msgid (translated per request); ``section`` puts the page in
     the navigation (``None`` keeps it out of the menu); ``home_for`` lists the roles
     whose home page this is.
     """
-    permissions = (permission,) if isinstance(permission, str) else tuple(permission or ())
+    permissions = _permissions(permission)
+    PAGE_PERMISSIONS[module] = permissions
 
     @functools.wraps(layout)
     def secured_layout(**kwargs):
@@ -37,7 +99,7 @@ def register(module: str, *, path: str, title: str, layout: Callable[..., Any],
             actor = current_actor()
         except PortalError:
             return no_access(_("Please log in."))
-        if permissions and not any(actor.can(p) for p in permissions):
+        if not allowed(actor, permissions):
             return no_access(_("This page is not available for your role."))
         try:
             return layout(**kwargs)
@@ -58,7 +120,7 @@ def page_visible(actor, nav: dict) -> bool:
     permissions = nav["permissions"]
     if "self.view" in permissions and actor.cadre_id is None:
         return False
-    return not permissions or any(actor.can(p) for p in permissions)
+    return allowed(actor, permissions)
 
 
 def pages_for(actor) -> list[dict]:

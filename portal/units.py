@@ -26,14 +26,14 @@ from portal.tabular import (
     choice,
     optional,
     read_table,
-    text,
+    short_text,
 )
 
 COLUMNS = (
-    Column("code", "编码", text),
-    Column("name", "名称", text),
+    Column("code", "编码", short_text(32)),
+    Column("name", "名称", short_text(120)),
     Column("level", "层级", choice(UnitLevel, UNIT_LEVEL_ALIASES)),
-    Column("parent_code", "上级编码", optional(text), required=False),
+    Column("parent_code", "上级编码", optional(short_text(32)), required=False),
     Column("kind", "类型", optional(choice(UnitKind)), required=False),
 )
 

@@ -7,13 +7,16 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from portal.access import Actor
+from portal.access import SECOND_FACTOR_ROLES, Actor
 from portal.enums import CadreCategory, Gender, LeaderRole, Rank, Role, UnitLevel
 from portal.models import Cadre, Unit, User
 from portal.passwords import hash_password
 
 PASSWORD = "Portal#2026"
 _HASH = hash_password(PASSWORD)
+# The authenticator secret of every factory login whose role needs a second factor;
+# tests.web.login enters its current code.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def unit(session: Session, code: str, name: str, level: UnitLevel, parent: Unit | None = None) -> Unit:
@@ -39,7 +42,8 @@ def cadre(session: Session, code: str, name: str, unit_: Unit, *, rank: Rank | N
 
 def user(session: Session, username: str, role: Role, unit_: Unit, cadre_: Cadre | None = None) -> User:
     created = User(username=username, display_name=username, password_hash=_HASH, role=role, unit=unit_,
-                   cadre=cadre_, session_nonce=f"n-{username}", lang="en")
+                   cadre=cadre_, session_nonce=f"n-{username}", lang="en",
+                   totp_secret=TOTP_SECRET if role in SECOND_FACTOR_ROLES else None)
     session.add(created)
     session.flush()
     return created
@@ -75,6 +79,8 @@ def city(session: Session) -> City:
     cadre2 = cadre(session, "C0002", "李娜", s2)
     users = {
         "admin": user(session, "admin", Role.ADMIN, root),
+        "security": user(session, "security", Role.SECURITY, root),
+        "auditor": user(session, "auditor", Role.AUDITOR, root),
         "reviewer": user(session, "reviewer", Role.REVIEWER, root),
         "reviewer-d1": user(session, "reviewer-d1", Role.REVIEWER, d1),
         "inspector": user(session, "inspector", Role.INSPECTOR, root),

@@ -7,7 +7,11 @@ import json
 import re
 from typing import Any
 
-from tests.factories import PASSWORD
+from sqlalchemy import update
+
+from portal import totp
+from portal.models import User
+from tests.factories import PASSWORD, TOTP_SECRET
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -17,10 +21,29 @@ def login_token(client) -> str:
     return TOKEN.search(page).group(1)
 
 
-def login(client, username: str, password: str = PASSWORD, follow: bool = False):
+def login(client, username: str, password: str = PASSWORD, follow: bool = False, next: str | None = None):
+    """Log in with the form; a login that owes the second factor enters the current code of
+    the factories' authenticator (``second_factor=False`` stops before that step)."""
     token = login_token(client)
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
-                       follow_redirects=follow)
+    url = f"/login?next={next}" if next else "/login"
+    response = client.post(url, data={"username": username, "password": password, "csrf_token": token})
+    if response.status_code == 302 and response.headers["Location"].endswith("/login/second-factor"):
+        response = enter_second_factor(client, username)
+    if follow and response.status_code == 302:
+        response = client.get(response.headers["Location"], follow_redirects=True)
+    return response
+
+
+def enter_second_factor(client, username: str, secret: str = TOTP_SECRET):
+    """Post the authenticator's current code. Each test login is a fresh time step: the
+    portal never accepts a code twice, and tests log the same user in within seconds."""
+    engine = client.application.extensions["portal.engine"]
+    with engine.begin() as connection:
+        connection.execute(update(User).where(User.username == username).values(totp_last_step=None))
+    page = client.get("/login/second-factor").get_data(as_text=True)
+    token = TOKEN.search(page).group(1)
+    return client.post("/login/second-factor",
+                       data={"code": totp.code_for(secret, totp.current_step()), "csrf_token": token})
 
 
 def csrf_header(client) -> dict[str, str]:

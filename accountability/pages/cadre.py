@@ -22,7 +22,7 @@ from accountability.pages.common import (
     outcome_badge,
 )
 from accountability.scope import cadre_by_code, cadres_matching
-from portal import db, ui
+from portal import audit, db, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
@@ -105,6 +105,7 @@ def layout(code=None, **_query):
     if code:
         try:
             body = record_body(session, actor, code)
+            audit.log_view(actor, "cadre_record", code)
         except PortalError as error:
             body = failure(error)
     else:
@@ -133,9 +134,11 @@ def show(code):
     if not code:
         return no_update
     try:
-        return record_body(db.session(), actor, code)
+        body = record_body(db.session(), actor, code)
     except PortalError as error:
         return failure(error)
+    audit.log_view(actor, "cadre_record", code)
+    return body
 
 
 ui.register(__name__, path="/accountability/cadre", title=N_("Cadre accountability record"), layout=layout,

@@ -33,7 +33,7 @@ from accountability.pages.common import (
     unit_options,
 )
 from accountability.scope import cadres_matching
-from portal import db, ui
+from portal import audit, db, ui
 from portal.access import current_actor
 from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
@@ -293,10 +293,12 @@ def layout(id=None, **_query):
     except (TypeError, ValueError):
         return ui.empty_state(_("No case chosen."), _("Open a case from the case desk."),
                               dbc.Button(_("Case desk"), href="/accountability", color="primary"))
+    body = case_body(db.session(), actor, case_id)
+    audit.log_view(actor, "case", case_id)  # the case and its narrative were shown
     return html.Div([
         dcc.Store(id="ac-case-id", data=case_id),
         html.Div(id="ac-case-result", className="ac-toast"),
-        html.Div(case_body(db.session(), actor, case_id), id="ac-case-body"),
+        html.Div(body, id="ac-case-body"),
     ], className="ac-case")
 
 

@@ -17,7 +17,7 @@ from accountability.enums import (
     ToleranceStatus,
 )
 from portal.i18n import _
-from portal.theme import GRID, MUTED, SERIES, STATUS, empty_figure
+from portal.theme import GRID, MUTED, SERIES, STATUS, empty_figure, escape_labels
 
 # Lighter forms in cool greys, heavier ones warmer: the share of the heavy forms is the signal.
 FORM_COLOURS = {1: "#8aa1b8", 2: "#d1b06b", 3: "#c0745f", 4: "#7a2e26"}
@@ -49,7 +49,7 @@ def forms_share_by_unit(frame: pd.DataFrame, title: str | None = None) -> go.Fig
     figure.update_layout(barmode="stack", title=title or _("Four forms by unit (share of person-times)"),
                          height=max(300, 130 + 34 * len(units)), legend=LEGEND_BELOW, margin=dict(b=110), xaxis=dict(title=_("Share (%)"), range=[0, 100]),
                          yaxis=dict(autorange="reversed", title=None))
-    return figure
+    return escape_labels(figure)
 
 
 def forms_by_period(frame: pd.DataFrame) -> go.Figure:
@@ -64,7 +64,7 @@ def forms_by_period(frame: pd.DataFrame) -> go.Figure:
     figure.update_layout(barmode="stack", title=_("Four forms by quarter"), height=360, legend=LEGEND_BELOW,
                          margin=dict(b=110),
                          yaxis=dict(title=_("Person-times")), xaxis=dict(title=_("Quarter"), type="category"))
-    return figure
+    return escape_labels(figure)
 
 
 def stage_funnel(frame: pd.DataFrame) -> go.Figure:
@@ -79,7 +79,7 @@ def stage_funnel(frame: pd.DataFrame) -> go.Figure:
                               hovertemplate="%{y}: %{x}<extra></extra>"))
     figure.update_layout(title=_("Cases by stage reached"), height=340, showlegend=False,
                          xaxis=dict(title=_("Cases")), yaxis=dict(autorange="reversed"))
-    return figure
+    return escape_labels(figure)
 
 
 def stage_durations(frame: pd.DataFrame) -> go.Figure:
@@ -100,7 +100,7 @@ def stage_durations(frame: pd.DataFrame) -> go.Figure:
                                hovertemplate=_("Time limit") + ": %{y} " + _("days") + "<extra></extra>")
     figure.update_layout(title=_("Time spent in each stage"), height=340, yaxis=dict(title=_("Days")),
                          legend=dict(orientation="h"))
-    return figure
+    return escape_labels(figure)
 
 
 def result_label(result: str) -> str:
@@ -118,7 +118,7 @@ def tolerance_outcomes(frame: pd.DataFrame) -> go.Figure:
                               hovertemplate="%{x}: %{y}<extra></extra>"))
     figure.update_layout(title=_("Error-tolerance applications and outcomes"), height=320, showlegend=False,
                          yaxis=dict(title=_("Applications")))
-    return figure
+    return escape_labels(figure)
 
 
 def measures_in_effect(frame: pd.DataFrame) -> go.Figure:
@@ -131,7 +131,7 @@ def measures_in_effect(frame: pd.DataFrame) -> go.Figure:
                               hovertemplate="%{y}: %{x}<extra></extra>"))
     figure.update_layout(title=_("Measures in effect today"), height=max(260, 60 + 26 * len(frame)),
                          showlegend=False, xaxis=dict(title=_("Number of cadres")))
-    return figure
+    return escape_labels(figure)
 
 
 def effect_timeline(views: list, today: date) -> go.Figure:
@@ -157,4 +157,4 @@ def effect_timeline(views: list, today: date) -> go.Figure:
     figure.update_layout(title=_("Effect periods"), barmode="overlay", height=max(180, 90 + 34 * len(rows)),
                          xaxis=dict(type="date", title=None, gridcolor=GRID, tickformat="%Y-%m"),
                          yaxis=dict(autorange="reversed"))
-    return figure
+    return escape_labels(figure)

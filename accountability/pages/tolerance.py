@@ -24,12 +24,15 @@ from accountability.pages.common import (
     toast,
 )
 from accountability.scope import cadres_matching
-from portal import db, ui
+from portal import audit, db, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
 
-GROUP_TITLES = {rules.DISTINCTION: N_("The three distinctions"), rules.CONDITION: N_("Conditions"),
+GROUP_TITLES = {rules.DISTINCTION: N_("The three distinctions (any one suffices)"),
+                rules.GROUND: N_("Other grounds for no accountability (问责条例 art. 17)"),
+                rules.CONDITION: N_("Conditions"),
+                rules.LIGHTER: N_("Grounds for lighter accountability (问责条例 art. 18)"),
                 rules.EXCLUSION: N_("Exclusions")}
 
 
@@ -189,9 +192,12 @@ def _checklist(detail) -> html.Div:
 
 def _advice(detail) -> html.Div:
     advice = detail.advice
-    text = {ToleranceOutcome.EXEMPT: _("Every criterion is met and no exclusion applies: exemption is possible."),
-            ToleranceOutcome.MITIGATED: _("Some criteria are not met: mitigation at most."),
-            ToleranceOutcome.NOT_TOLERATED: _("An exclusion applies: tolerance is ruled out.")}[advice.outcome]
+    text = {ToleranceOutcome.EXEMPT: _("A ground is met (one of the three distinctions is enough), every condition "
+                                       "is met and no exclusion applies: exemption is possible."),
+            ToleranceOutcome.MITIGATED: _("A ground for tolerance or for lighter accountability is met, but not every "
+                                          "condition: mitigation at most."),
+            ToleranceOutcome.NOT_TOLERATED: _("An exclusion applies: tolerance is ruled out.") if advice.exclusions
+            else _("No ground for tolerance or for lighter accountability is ticked.")}[advice.outcome]
     return dbc.Alert([html.Strong(_("The checklist suggests: ")), text], color="light", class_name="small mb-2")
 
 
@@ -295,8 +301,9 @@ def application_layout(id=None, **_query):
         app_id = int(id)
     except (TypeError, ValueError):
         return ui.empty_state(_("No application chosen."), _("Open one from the list of applications."))
-    return html.Div([html.Div(id="ac-app-msg", className="ac-toast"),
-                     html.Div(application_body(db.session(), actor, app_id), id="ac-app-body")])
+    body = application_body(db.session(), actor, app_id)
+    audit.log_view(actor, "tolerance_application", app_id)  # the statement was shown
+    return html.Div([html.Div(id="ac-app-msg", className="ac-toast"), html.Div(body, id="ac-app-body")])
 
 
 def _done(actor, app_id, message):

@@ -23,6 +23,7 @@ from portal.theme import (
     SCORE_SCALE,
     SERIES,
     empty_figure,
+    escape_labels,
 )
 
 GRADE_COLOUR = {grade.value: colour for grade, colour in zip(Grade, GRADE_COLOURS, strict=True)}
@@ -75,7 +76,7 @@ def hierarchy_treemap(frame: pd.DataFrame, root_id: int, root_name: str) -> go.F
     ))
     figure.update_layout(title=_("Units by composite score (click a unit to go down)"), height=420,
                          margin=dict(l=8, r=8, t=48, b=8))
-    return figure
+    return escape_labels(figure)
 
 
 def ranking_bars(frame: pd.DataFrame, selected: int | None, title: str) -> go.Figure:
@@ -101,7 +102,7 @@ def ranking_bars(frame: pd.DataFrame, selected: int | None, title: str) -> go.Fi
     figure.update_layout(title=title, height=max(300, 90 + 26 * len(ordered)), bargap=0.3,
                          xaxis=dict(title=_("Composite score (points)"), range=[max(0, low - 5), 105]),
                          yaxis=dict(automargin=True), margin=dict(l=8, r=40, t=48, b=48))
-    return figure
+    return escape_labels(figure)
 
 
 def score_distribution(frame: pd.DataFrame) -> go.Figure:
@@ -125,7 +126,7 @@ def score_distribution(frame: pd.DataFrame) -> go.Figure:
                          height=360, yaxis=dict(title=_("Composite score (points)")),
                          xaxis=dict(tickvals=list(range(len(levels))), ticktext=[lv.label for lv in levels],
                                     range=[-0.6, len(levels) - 0.4], showgrid=False))
-    return figure
+    return escape_labels(figure)
 
 
 def trend(own: pd.DataFrame, levels: pd.DataFrame, unit_name: str) -> go.Figure:
@@ -153,7 +154,7 @@ def trend(own: pd.DataFrame, levels: pd.DataFrame, unit_name: str) -> go.Figure:
                          yaxis=dict(title=_("Composite score (points)")), xaxis=dict(title=_("Assessment period"), type="category"),
                          legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0),
                          margin=dict(b=110))
-    return figure
+    return escape_labels(figure)
 
 
 def contribution_waterfall(dimensions: pd.DataFrame, bonus: float, composite: float) -> go.Figure:
@@ -173,7 +174,7 @@ def contribution_waterfall(dimensions: pd.DataFrame, bonus: float, composite: fl
     ))
     figure.update_layout(title=_("How the composite is made up (points per dimension)"), height=360,
                          yaxis=dict(title=_("Points"), range=[0, max(105, composite + 8)]), showlegend=False)
-    return figure
+    return escape_labels(figure)
 
 
 def peer_radar(dimensions: pd.DataFrame, unit_name: str) -> go.Figure:
@@ -195,7 +196,7 @@ def peer_radar(dimensions: pd.DataFrame, unit_name: str) -> go.Figure:
                                                 angularaxis=dict(gridcolor=GRID)),
                          legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0),
                          margin=dict(l=48, r=48, t=56, b=56))
-    return figure
+    return escape_labels(figure)
 
 
 def rank_history(own: pd.DataFrame) -> go.Figure:
@@ -212,7 +213,7 @@ def rank_history(own: pd.DataFrame) -> go.Figure:
     figure.update_layout(title=_("Rank within the level (1 = best)"), height=300,
                          yaxis=dict(title=_("Rank in the level"), range=[top + 0.5, 0.5]),
                          xaxis=dict(title=_("Assessment period"), type="category"))
-    return figure
+    return escape_labels(figure)
 
 
 def indicator_histogram(frame: pd.DataFrame, name: str, unit_label: str) -> go.Figure:
@@ -228,7 +229,7 @@ def indicator_histogram(frame: pd.DataFrame, name: str, unit_label: str) -> go.F
     axis = _("Value (%(unit)s)", unit=unit_label) if unit_label else _("Value")
     figure.update_layout(title=_("Distribution of %(name)s across units", name=name), height=340,
                          xaxis=dict(title=axis), yaxis=dict(title=_("Number of units")), bargap=0.05)
-    return figure
+    return escape_labels(figure)
 
 
 def best_and_worst(frame: pd.DataFrame, count: int = 8) -> go.Figure:
@@ -247,7 +248,7 @@ def best_and_worst(frame: pd.DataFrame, count: int = 8) -> go.Figure:
                                             " %{customdata})<extra></extra>"))
     figure.update_layout(title=_("Best and worst units (points earned)"), height=max(300, 90 + 24 * len(shown)),
                          xaxis=dict(title=_("Points")), yaxis=dict(automargin=True), margin=dict(r=40))
-    return figure
+    return escape_labels(figure)
 
 
 def year_on_year(this_year: pd.DataFrame, last_year: pd.DataFrame, this_code: str, last_code: str | None) -> go.Figure:
@@ -269,7 +270,7 @@ def year_on_year(this_year: pd.DataFrame, last_year: pd.DataFrame, this_code: st
     figure.update_layout(title=_("Year on year: %(now)s against %(before)s", now=this_code, before=last_code),
                          height=340, xaxis=dict(title=_("Value in %(code)s", code=last_code)),
                          yaxis=dict(title=_("Value in %(code)s", code=this_code)))
-    return figure
+    return escape_labels(figure)
 
 
 def what_if_moves(frame: pd.DataFrame, count: int = 15) -> go.Figure:
@@ -290,7 +291,7 @@ def what_if_moves(frame: pd.DataFrame, count: int = 15) -> go.Figure:
     figure.update_layout(title=_("Largest moves in rank (places up +, down −)"), height=max(300, 90 + 24 * len(shown)),
                          xaxis=dict(title=_("Places moved"), zeroline=True, zerolinecolor=INK),
                          yaxis=dict(automargin=True), margin=dict(r=40))
-    return figure
+    return escape_labels(figure)
 
 
 def completeness_bars(counts: dict) -> go.Figure:
@@ -306,4 +307,4 @@ def completeness_bars(counts: dict) -> go.Figure:
     figure.update_layout(title=_("Required scores entered (%)"), height=90 + 40 * len(rows),
                          xaxis=dict(range=[0, 100], ticksuffix="%", title=_("Share entered")),
                          margin=dict(l=8, r=16, t=40, b=40))
-    return figure
+    return escape_labels(figure)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from portal.i18n import _
-from portal.theme import GRADE_COLOURS, GRADE_PATTERNS, INK, STATUS, empty_figure
+from portal.theme import GRADE_COLOURS, GRADE_PATTERNS, INK, STATUS, empty_figure, escape_labels
 
 WIDTH = 640  # px; the print stylesheet keeps the section padding below 20 px a side
 HEIGHT = 300
@@ -21,7 +21,7 @@ FORM_COLOURS = ["#8aa1b8", "#d1b06b", "#c0745f", "#7a2e26"]  # as the accountabi
 
 def _fixed(figure: go.Figure, height: int = HEIGHT) -> go.Figure:
     figure.update_layout(width=WIDTH, height=height, autosize=False)
-    return figure
+    return escape_labels(figure)
 
 
 def _count_bars(items: Sequence, colours, title: str, y_title: str, empty: str, patterns=None) -> go.Figure:

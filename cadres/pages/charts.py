@@ -6,9 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from cadres.enums import AppraisalGrade, TrainingCategory, TrainingMode
+from cadres.enums import CIVIL_SERVANT_GRADES, AppraisalGrade, TrainingCategory, TrainingMode
 from portal.i18n import _
-from portal.theme import GRADE_COLOURS, GRADE_PATTERNS, INK, SERIES, STATUS, empty_figure
+from portal.theme import (
+    GRADE_COLOURS,
+    GRADE_PATTERNS,
+    INK,
+    SERIES,
+    STATUS,
+    empty_figure,
+    escape_labels,
+)
 
 MODE_COLOURS = {"offline": SERIES[0], "online": SERIES[1]}
 MODES = (TrainingMode.OFFLINE, TrainingMode.ONLINE)  # offline at the bottom of each stack
@@ -37,7 +45,7 @@ def completion_by_unit(frame: pd.DataFrame) -> go.Figure:
         yaxis=dict(automargin=True), height=max(320, 110 + 28 * len(frame)), bargap=0.35,
         legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0, traceorder="normal"),
         margin=dict(t=48, b=90))
-    return figure
+    return escape_labels(figure)
 
 
 def hours_by_category_mode(frame: pd.DataFrame) -> go.Figure:
@@ -53,7 +61,7 @@ def hours_by_category_mode(frame: pd.DataFrame) -> go.Figure:
                        hovertemplate="%{x} · " + mode.label + ": %{y:,.0f}<extra></extra>")
     figure.update_layout(barmode="stack", title=_("Class hours by content and mode"),
                          yaxis=dict(title=_("Class hours")), height=320, legend=dict(traceorder="normal"))
-    return figure
+    return escape_labels(figure)
 
 
 def hours_by_month(frame: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -68,18 +76,22 @@ def hours_by_month(frame: pd.DataFrame, title: str | None = None) -> go.Figure:
                        hovertemplate="%{x} · " + mode.label + ": %{y:,.1f}<extra></extra>")
     figure.update_layout(barmode="stack", title=title or _("Class hours by month"),
                          yaxis=dict(title=_("Class hours")), height=300, legend=dict(traceorder="normal"))
-    return figure
+    return escape_labels(figure)
 
 
 def grade_distribution(counts: dict[AppraisalGrade, int]) -> go.Figure:
     """How many cadres received each appraisal grade in a year."""
     if not sum(counts.values()):
         return empty_figure(_("No appraisal grades for this year; import them below."))
-    grades = list(AppraisalGrade)
+    # the civil servants' scale always; the institution staff's grades and "no grade" when given
+    grades = [g for g in AppraisalGrade if g in CIVIL_SERVANT_GRADES[:4] or counts.get(g)]
+    grades.sort(key=lambda g: g.rank)
     figure = go.Figure(go.Bar(x=[g.label for g in grades], y=[counts.get(g, 0) for g in grades],
-                              marker=dict(color=GRADE_COLOURS, pattern=dict(shape=GRADE_PATTERNS, fgcolor=INK, size=6)),
+                              marker=dict(color=[(GRADE_COLOURS + [STATUS["none"]])[g.rank] for g in grades],
+                                          pattern=dict(shape=[(GRADE_PATTERNS + ["-"])[g.rank] for g in grades],
+                                                       fgcolor=INK, size=6)),
                               text=[counts.get(g, 0) for g in grades],
                               textposition="outside", hovertemplate="%{x}: %{y}<extra></extra>"))
     figure.update_layout(title=_("Appraisal grades"), yaxis=dict(title=_("Number of cadres")), height=300,
                          showlegend=False)
-    return figure
+    return escape_labels(figure)

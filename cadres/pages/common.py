@@ -14,7 +14,7 @@ from portal.enums import UnitLevel
 from portal.i18n import N_, _
 from portal.ui import dropdown, unit_options  # noqa: F401  (shared by the pages)
 
-GAP_LABELS = {rules.ANNUAL: N_("Annual class hours"), rules.ONLINE: N_("Online learning"),
+GAP_LABELS = {rules.ANNUAL: N_("Annual class hours"), rules.ONLINE: N_("Online learning (local practice)"),
               rules.FIVE_YEAR: N_("Five-year total")}
 
 
@@ -63,6 +63,14 @@ def field(label: str, control: Any, width: int = 3, hint: str | None = None) -> 
     return dbc.Col([dbc.Label(label, html_for=getattr(control, "id", None) if isinstance(
         getattr(control, "id", None), str) else None, class_name="small text-muted mb-1"), control,
         html.Div(hint, className="form-text") if hint else None], md=width)
+
+
+def facts(rows: list[tuple[str, str]]) -> html.Dl:
+    """Label–value pairs as a definition list ("—" for an empty value)."""
+    items = []
+    for label, value in rows:
+        items += [html.Dt(label, className="col-sm-4 col-lg-3"), html.Dd(value or "—", className="col-sm-8 col-lg-9")]
+    return html.Dl(items, className="row mb-0 ca-facts")
 
 
 def link_column(field_name: str, header: str, **extra) -> dict:

@@ -18,7 +18,7 @@ from cadres import decisions
 from cadres.decisions import OPEN
 from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType, rule_label
 from cadres.pages import decision_evidence as ev
-from portal import db, ui
+from portal import audit, db, ui
 from portal.access import Actor, current_actor
 from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
@@ -154,8 +154,10 @@ def layout(id: str | None = None, **_query):
             _("All decisions"), href="/decisions", color="primary", size="sm") if actor.can("decisions.view") else None)
     session = db.session()
     decision = decisions.get_decision(session, actor, decision_id)
+    shown = body(session, actor, decision)
+    audit.log_view(actor, "personnel_decision", decision.id)  # its evidence and rationale were shown
     return html.Div([dcc.Store(id="ca-dc-id", data=decision.id), html.Div(id="ca-dc-message"),
-                     html.Div(body(session, actor, decision), id="ca-dc-body")], className="ca-dc-view")
+                     html.Div(shown, id="ca-dc-body")], className="ca-dc-view")
 
 
 # --- actions -------------------------------------------------------------------------------------

@@ -48,8 +48,9 @@ def layout(**_query):
         html.Div(id="ca-gr-result"),
     ])) if actor.can("grades.edit") else None
     importer = ui.section(_("Import grades"), import_panel("grades", help_text=_(
-        "Columns: cadre_code (干部编号), year (年度), grade (等次: 优秀/称职/基本称职/不称职). A cadre's grade for a "
-        "year is replaced by a new import; units over the Excellent quota are reported."))) \
+        "Columns: cadre_code (干部编号), year (年度), grade (等次: 优秀/称职/基本称职/不称职; public-institution staff "
+        "优秀/合格/基本合格/不合格; or 不定等次). A cadre's grade for a year is replaced by a new import; a grade the "
+        "cadre's measures rule out is refused (domain.md §7); units over the Excellent quota are reported."))) \
         if actor.can("grades.edit") else None
     quota = cadre_settings.excellent_quota(session)
     return html.Div([

@@ -10,7 +10,7 @@ from assessment.enums import Grade
 from cadres.enums import DecisionType
 from cadres.rules import linkage as rules
 from portal.i18n import _
-from portal.theme import STATUS, empty_figure
+from portal.theme import STATUS, empty_figure, escape_labels
 
 TYPE_COLOURS = {"commendation": STATUS["ok"], "promotion": "#0072B2", "rank_promotion": "#56B4E9",
                 "admonishment_talk": STATUS["warn"], "adjustment": STATUS["bad"], None: STATUS["none"]}
@@ -44,7 +44,7 @@ def band_heatmap(counts: dict[tuple[str, str], int], units: dict[str, int]) -> g
                          xaxis=dict(title=_("Result band of the unit (number of units)"), side="bottom"),
                          yaxis=dict(title=_("Decision type"), autorange="reversed"),
                          margin=dict(t=48, b=60))
-    return figure
+    return escape_labels(figure)
 
 
 def change_scatter(points: list[rules.ScatterPoint], previous: str | None) -> go.Figure:
@@ -77,4 +77,4 @@ def change_scatter(points: list[rules.ScatterPoint], previous: str | None) -> go
         yaxis=dict(title=_("Decisions about the leaders"), tickvals=list(range(len(rows))),
                    ticktext=[type_label(k) for k in rows], range=[-0.6, len(rows) - 0.4]),
         margin=dict(t=48, b=60))
-    return figure
+    return escape_labels(figure)

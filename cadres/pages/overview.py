@@ -79,12 +79,12 @@ def refresh(year, unit_id):
     session = db.session()
     try:
         chosen = int(year)
-        focus, rows = reports.progress_rows(session, actor, chosen, unit_id)
-        frame = reports.hours_frame(session, actor, chosen, focus)
+        focus = reports.focus_unit(session, actor, unit_id)
+        numbers = reports.overview(session, actor, chosen, focus.id)
     except (PortalError, TypeError, ValueError) as error:
         message = ui.alert(getattr(error, "message", _("Choose a year.")), "warning")
         return message, no_update, no_update, no_update, [], no_update, no_update
-    summary = reports.summary(rows)
+    summary, frame = numbers["summary"], numbers["hours"]
     count = summary["cadres"] or 1
     cards = [
         ui.kpi(_("Serving cadres"), summary["cadres"]),
@@ -100,9 +100,8 @@ def refresh(year, unit_id):
                             f"{summary['five_year_behind']} / {summary['five_year_cadres']}",
                             _("Leading cadres at county level and above"),
                             "warn" if summary["five_year_behind"] else "good"))
-    completion = reports.completion_by_unit(rows, focus, units.children(session, actor, focus))
-    behind = reports.behind_schedule(rows)
-    return (html.Div(cards, className="kpi-row"), charts.completion_by_unit(completion),
+    behind = numbers["behind"]
+    return (html.Div(cards, className="kpi-row"), charts.completion_by_unit(numbers["completion"]),
             charts.hours_by_category_mode(reports.hours_by_category_mode(frame)),
             charts.hours_by_month(reports.hours_by_month(frame, chosen, as_of=date.today())),
             behind.to_dict("records"), _crumbs(session, actor, focus), str(chosen))

@@ -26,6 +26,8 @@ from portal.errors import PortalError
 from portal.i18n import _
 from portal.models import Cadre
 
+ui.page_part(__name__, of="cadres.pages.profile")
+
 POSITIVE = [t for t in DecisionType if t.positive]
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from portal.i18n import _
-from portal.theme import ACCENT, SERIES, empty_figure
+from portal.theme import ACCENT, SERIES, empty_figure, escape_labels
 
 RESULT_COLUMNS = ("unit_name", "period", "period_end", "composite", "rank_in_level", "count_in_level",
                   "grade", "served", "current_unit")
@@ -48,4 +48,4 @@ def unit_scores(frame: pd.DataFrame) -> go.Figure:
         xaxis=dict(title=_("Assessment period"), type="category", categoryorder="array", categoryarray=periods),
         yaxis=dict(title=_("Composite score (points)")),
         legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0), margin=dict(t=48, b=96))
-    return figure
+    return escape_labels(figure)

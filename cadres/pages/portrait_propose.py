@@ -20,6 +20,8 @@ from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
 from portal.models import Cadre
 
+ui.page_part(__name__, of="cadres.pages.profile")
+
 FIELD_NAMES = {"title": N_("Title of the proposal"), "rationale": N_("Rationale")}
 
 

@@ -16,22 +16,15 @@ from dash import Input, Output, State, callback, dcc, html
 
 from cadres import evidence, grades, scope, service, training
 from cadres.enums import AppraisalGrade
-from cadres.pages import portrait, portrait_propose, widgets
-from cadres.pages.common import year_options
+from cadres.pages import portrait, portrait_propose, record, widgets
+from cadres.pages.common import facts, year_options
 from cadres.pages.eligibility_view import source_book
-from portal import db, ui
+from portal import audit, db, ui
 from portal.access import Actor, current_actor
 from portal.enums import CadreCategory, CadreStatus, Gender, LeaderRole, Rank
 from portal.errors import PortalError
 from portal.i18n import N_, _
 from portal.models import Cadre
-
-
-def _facts(rows: list[tuple[str, str]]) -> html.Dl:
-    items = []
-    for label, value in rows:
-        items += [html.Dt(label, className="col-sm-4 col-lg-3"), html.Dd(value or "—", className="col-sm-8 col-lg-9")]
-    return html.Dl(items, className="row mb-0 ca-facts")
 
 
 def _age(birth: date | None, today: date) -> str:
@@ -65,7 +58,7 @@ def basic_section(cadre: Cadre, full: bool) -> dbc.Card:
                  (_("Party member"), _("Yes") if cadre.party_member else _("No")),
                  (_("In the position since"), _since(cadre.position_since, today)),
                  (_("In the rank since"), _since(cadre.rank_since, today))]
-    return ui.section(_("Basic information"), _facts(rows))
+    return ui.section(_("Basic information"), facts(rows))
 
 
 def postings_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
@@ -115,7 +108,7 @@ def grades_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
 def profile_sections(session, actor: Actor, cadre: Cadre, year: int) -> list:
     """The sections this viewer may see, in reading order."""
     full = scope.may(actor, scope.PROFILE, cadre)
-    sections = [basic_section(cadre, full)]
+    sections = [basic_section(cadre, full), record.record_section(session, actor, cadre)]
     if full:
         sections.append(postings_section(session, actor, cadre))
     if scope.may(actor, scope.TRAINING, cadre):
@@ -138,7 +131,8 @@ def portrait_sections(session, actor: Actor, cadre: Cadre, year: int) -> tuple[l
         actions = [portrait_propose.open_button(), portrait_propose.propose_modal(cadre, profile.eligibility, book)]
     training = training_section(session, actor, cadre, year, extra=portrait.five_year_line(profile))
     sections = [portrait.summary_callout(profile), portrait.eligibility_section(profile, book),
-                basic_section(cadre, True), postings_section(session, actor, cadre),
+                basic_section(cadre, True), record.record_section(session, actor, cadre),
+                postings_section(session, actor, cadre),
                 portrait.unit_results_section(profile), training, grades_section(session, actor, cadre),
                 portrait.measures_section(profile), portrait.tolerance_section(profile),
                 portrait.supervision_section(profile), portrait.decisions_section(session, actor, cadre)]
@@ -157,6 +151,8 @@ def layout(code: str | None = None, year: str | None = None, **_query):
     except ValueError:
         chosen = date.today().year
     subtitle = f"{cadre.unit.name} · {cadre.position or '—'}"
+    if cadre.id != actor.cadre_id:  # a cadre reading their own profile is not a disclosure
+        audit.log_view(actor, "cadre", cadre.id, code=cadre.code)
     if portrait.shows_portrait(actor, cadre):
         sections, actions = portrait_sections(session, actor, cadre, chosen)
     else:

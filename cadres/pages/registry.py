@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from cadres import scope, service
+from cadres.pages import form_import
 from cadres.pages.common import dropdown, field, link_column, percent, unit_options
 from cadres.service import CadreFilter
 from portal import db, ui
@@ -89,6 +90,8 @@ def layout(**_query):
         html.Div(id="ca-reg-kpis"),
         ui.section(_("List of cadres"), ui.grid("ca-reg-grid", [], columns(full), height=520, page_size=50)),
         import_section,
+        form_import.form_import_section(session, actor),
+        form_import.records_file_section(actor),
     ])
 
 

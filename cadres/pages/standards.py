@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
+from accountability.enums import MeasureType
 from cadres import settings as cadre_settings
 from cadres import training
 from cadres.models import CATEGORY_COLUMNS
@@ -13,7 +14,7 @@ from cadres.pages.common import dropdown, field, hours, percent
 from cadres.rules import Standard
 from portal import db, ui
 from portal.access import current_actor
-from portal.enums import CadreCategory
+from portal.enums import CadreCategory, Rank
 from portal.errors import PortalError
 from portal.i18n import N_, _
 
@@ -34,7 +35,7 @@ def standard_card(standard: Standard) -> dbc.Col:
     categories = " · ".join(f"{c.label} {hours(h)}" for c, h in standard.category_hours.items() if h) or "—"
     cap = percent(standard.online_share_cap) if standard.online_share_cap is not None else _("no limit")
     facts = [(_("Applies to"), applies_to(standard)), (_("Annual class hours"), hours(standard.annual_hours)),
-             (_("Online learning at least"), hours(standard.online_hours)),
+             (_("Online learning at least (local practice)"), hours(standard.online_hours)),
              (_("Online study may fill"), _("%(share)s of the annual hours", share=cap)),
              (_("Minimum per category"), categories),
              (_("Five-year total"), hours(standard.five_year_hours) if standard.five_year_hours else "—")]
@@ -50,9 +51,44 @@ def standard_cards(found: list[Standard]) -> list:
     return [standard_card(s) for s in found]
 
 
+def _measure_label(code: str) -> str:
+    try:
+        return MeasureType(code).label
+    except ValueError:
+        return code
+
+
+def _rank_label(code: str) -> str:
+    try:
+        return Rank(code).label
+    except ValueError:
+        return code
+
+
+CAP_LABELS = {"no_excellent": N_("no Excellent that year"), "not_graded": N_("no grade that year"),
+              "incompetent": N_("Incompetent that year")}
+
+
+def _grade_limit_text(code: str, limit: dict) -> str:
+    """``记大过: no grade that year, and the next 1 year(s)`` (what ``cadres.grade_limits`` holds)."""
+    text = f"{_measure_label(code)}: {_(CAP_LABELS.get(limit['year'], limit['year']))}"
+    following = limit.get("next_years")
+    if following == "probation":
+        return text + _(", no grade in the probation year(s)")
+    if following:
+        return text + _(", no grade the next %(n)s year(s)", n=following)
+    return text
+
+
 def _shown(key: str, value) -> str:
     if key == cadre_settings.EXCELLENT_QUOTA:
         return percent(value)
+    if key == cadre_settings.RANK_TENURE_BY_RANK:
+        return ", ".join(f"{_rank_label(k)}: {v}" for k, v in value.items()) or "—"
+    if key == cadre_settings.NO_COMMENDATION_IN_YEAR:
+        return ", ".join(_measure_label(code) for code in value) or "—"
+    if key == cadre_settings.GRADE_LIMITS:
+        return _("; ").join(_grade_limit_text(code, limit) for code, limit in value.items()) or "—"
     if isinstance(value, dict):
         return ", ".join(f"{k}: {percent(v)}" for k, v in value.items()) or "—"
     return hours(value) if key == cadre_settings.DAY_HOURS else str(value)
@@ -73,7 +109,7 @@ def settings_section(session, editable: bool) -> html.Div:
     options = [{"label": _(d.label), "value": k} for k, d in cadre_settings.DEFAULTS.items()]
     form = dbc.Row([
         field(_("Rule"), dbc.Select(id="ca-st-setting", options=options, value=cadre_settings.EXCELLENT_QUOTA), 4),
-        field(_("New value"), dbc.Input(id="ca-st-setting-value", placeholder=_("e.g. 20% · 8 · 2023 · 330901: 15%")),
+        field(_("New value"), dbc.Input(id="ca-st-setting-value", placeholder=_("e.g. 20% · 8 · 2023 · JZ01: 15%")),
               4),
         dbc.Col(dbc.Button(_("Save the rule"), id="ca-st-setting-save", color="secondary"), md=2,
                 class_name="d-flex align-items-end"),

@@ -33,7 +33,7 @@ def progress_kpis(progress: TrainingProgress) -> html.Div:
                _("Expected by now at an even pace: %(n)s", n=hours(progress.expected_by_now)),
                "good" if progress.hours_counted >= progress.expected_by_now else "warn"),
         ui.kpi(_("Online learning"), f"{hours(progress.online_hours)} / {hours(progress.required_online)}",
-               _("Offline: %(n)s hours", n=hours(progress.offline_hours)),
+               _("Offline: %(n)s hours; the online minimum is local practice", n=hours(progress.offline_hours)),
                "good" if progress.gap(rules.ONLINE).met else "warn"),
         ui.kpi(_("Status"), status, _("Deadline %(date)s", date=ui.fmt_date(progress.deadline)), tone),
         ui.kpi(_("Annual hours reached at this pace on"), projected,

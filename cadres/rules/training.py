@@ -1,9 +1,10 @@
 """Training and appraisal rules as pure functions (no database, no web).
 
-Training (干部教育培训工作条例, 2023; domain.md §6): a standard (培训标准) gives each group
-of cadres annual class hours (学时), a minimum of online hours (网络培训), how much of the
-annual requirement online study may fill, minimum hours per content category, and for
-leading cadres at county/division level and above a five-year requirement. A plan
+Training (干部教育培训工作条例, 2023, art. 14; domain.md §6): a standard (培训标准) gives each
+group of cadres annual class hours (学时), a minimum of online hours (网络培训, local practice),
+how much of the annual requirement online study may fill, minimum hours per content
+category, and for leading cadres at county/division level and above and civil servants
+ranked 四级调研员 and above a five-year requirement (550 hours). A plan
 (年度培训计划) is a standard applied to one cadre and one year; progress compares the
 hours recorded against the plan. A course counts once per cadre.
 
@@ -43,34 +44,43 @@ class Standard:
     online_hours: float  # minimum online hours (网络培训) a year
     online_share_cap: float | None  # most of the annual requirement online study may fill
     category_hours: Mapping[TrainingCategory, float]
-    five_year_hours: float | None  # leading cadres at county/division level and above
+    five_year_hours: float | None  # county/division level and above, 四级调研员 and above
     source: str
 
 
 COUNTY_GRADE = RANK_GRADE[Rank.COUNTY_DEPUTY]
 
+_FIVE_YEAR_SOURCE = N_(
+    "干部教育培训工作条例 (2023) art. 14: leading cadres at county/division level and above and civil servants "
+    "ranked 四级调研员 and above, at least 3 months or 550 class hours in five years (annual target 550 ÷ 5). "
+    "Local practice, not in the 条例: online learning (网络培训) at least 50 hours a year, category minimums and "
+    "the online share")
+_FIVE_YEAR_CATEGORY_HOURS = {TrainingCategory.THEORY: 30, TrainingCategory.PARTY_SPIRIT: 24,
+                             TrainingCategory.PROFESSIONAL: 30, TrainingCategory.KNOWLEDGE: 10}
+
 DEFAULT_STANDARDS: tuple[Standard, ...] = (
     Standard(
         code="leading_county", name=N_("Leading cadres at county/division level and above"),
         cadre_category=CadreCategory.LEADING, min_rank_grade=COUNTY_GRADE,
-        annual_hours=110, online_hours=50, online_share_cap=0.5,
-        category_hours={TrainingCategory.THEORY: 30, TrainingCategory.PARTY_SPIRIT: 24,
-                        TrainingCategory.PROFESSIONAL: 30, TrainingCategory.KNOWLEDGE: 10},
-        five_year_hours=550,
-        source=N_("干部教育培训工作条例 (2023): at least 3 months or 550 class hours in five years at party "
-                  "schools and recognized institutions (annual target 550 ÷ 5); online learning (网络培训) at "
-                  "least 50 hours a year; category minimums and the online share: local practice"),
+        annual_hours=110, online_hours=50, online_share_cap=0.5, category_hours=_FIVE_YEAR_CATEGORY_HOURS,
+        five_year_hours=550, source=_FIVE_YEAR_SOURCE,
     ),
     Standard(
-        code="general", name=N_("Other cadres"),
+        code="civil_servant_researcher", name=N_("Civil servants ranked 四级调研员 and above"),
+        cadre_category=CadreCategory.CIVIL_SERVANT, min_rank_grade=COUNTY_GRADE,
+        annual_hours=110, online_hours=50, online_share_cap=0.5, category_hours=_FIVE_YEAR_CATEGORY_HOURS,
+        five_year_hours=550, source=_FIVE_YEAR_SOURCE,
+    ),
+    Standard(
+        code="general", name=N_("Other cadres (township/section level, 一级主任科员 and below)"),
         cadre_category=None, min_rank_grade=0,
         annual_hours=90, online_hours=50, online_share_cap=0.5,
         category_hours={TrainingCategory.THEORY: 20, TrainingCategory.PARTY_SPIRIT: 20,
                         TrainingCategory.PROFESSIONAL: 30, TrainingCategory.KNOWLEDGE: 10},
         five_year_hours=None,
-        source=N_("干部教育培训工作条例 (2023): at least 12 days or 90 class hours of training a year; "
-                  "online learning (网络培训) at least 50 hours a year; category minimums and the online share: "
-                  "local practice"),
+        source=N_("干部教育培训工作条例 (2023) art. 14: cadres at township/section level and civil servants ranked "
+                  "一级主任科员 and below, at least 12 days or 90 class hours a year. Local practice, not in the "
+                  "条例: online learning (网络培训) at least 50 hours a year, category minimums and the online share"),
     ),
 )
 

@@ -1,7 +1,7 @@
 """user text size (适老化: the header's text-size switch, remembered per user)
 
 Revision ID: 0020
-Revises: 0001
+Revises: 0010
 Create Date: 2026-12-05 12:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0020'
-down_revision = '0001'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -69,4 +69,4 @@ def verify_chain(n_clicks, _id):
 
 
 ui.register(__name__, path="/admin/audit", title=N_("Audit log"), layout=layout,
-            permission="audit.view", section="admin", order=90)
+            permission="audit.view", section="admin", order=90, home_for=("auditor",))

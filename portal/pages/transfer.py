@@ -19,6 +19,10 @@ from portal.errors import PortalError
 from portal.i18n import _, current_lang
 from portal.tabular import ImportProblem
 
+# Placed on many pages: a login suffices here, each importer and exporter checks its own
+# permission and scope (transfer.run_import / run_export).
+ui.shared_controls(__name__, permission=None)
+
 
 def import_panel(kind: str, *, period_id: str | None = None, help_text: str | None = None) -> html.Div:
     return html.Div([

@@ -43,4 +43,4 @@ def layout(**_query):
 
 
 ui.register(__name__, path="/admin/units", title=N_("Units"), layout=layout,
-            permission="units.manage", section="admin", order=80)
+            permission="units.manage", section="admin", order=80, home_for=("admin",))

@@ -114,7 +114,7 @@ def test_a_cadre_reading_another_cadres_record_is_refused(client, app, world):
     login(client, "cadre")
     response = call(client, app, "cadre.show", {"ac-cadre-pick.value": world["cadre2"].code})
     text = readable(response)
-    assert "own records" in text and world["cadre2"].name not in text
+    assert response.status_code == 403 and world["cadre2"].name not in text  # the page is not a cadre's
 
 
 def test_a_reviewer_sees_effects_and_outcomes_but_not_the_case(client, app, world):
@@ -122,7 +122,7 @@ def test_a_reviewer_sees_effects_and_outcomes_but_not_the_case(client, app, worl
     shown = readable(call(client, app, "cadre.show", {"ac-cadre-pick.value": world["cadre1"].code}))
     assert "Party warning" in shown and "2027-05-20" in shown
     refused = readable(call(client, app, "desk.filter_desk", {"ac-desk-open.value": True}))
-    assert "Your role may not do this" in refused
+    assert "not available for your role" in refused
 
 
 def test_an_inspector_moves_a_case_through_the_endpoint(client, app, session, world):
@@ -153,3 +153,15 @@ def test_a_cadre_applies_for_tolerance_through_the_endpoint(client, app, session
     assert "RC-2026" in readable(response)
     created = session.scalars(select(ToleranceApplication).where(ToleranceApplication.statement == "基层探索中的失误"))
     assert [a.cadre_id for a in created] == [world["cadre1"].id]
+
+
+def test_a_cadre_cannot_read_the_four_forms_counts_of_their_subtree_through_the_overview_callback(
+        client, app, session, world):
+    """The overview page is refused to a cadre; so is its callback, whatever the period sent."""
+    login(client, "cadre")
+    response = call(client, app, "dashboard.change_period", {"ac-dash-period.value": "3y"})
+    assert response.status_code == 403
+    assert "Person-times handled" not in readable(response)
+    login(client, "reviewer")
+    assert "Person-times handled" in readable(call(client, app, "dashboard.change_period",
+                                                   {"ac-dash-period.value": "3y"}))

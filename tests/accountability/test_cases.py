@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from accountability import cases
 from accountability.enums import CaseStage
 from accountability.models import Case, CaseEvent, CaseExtension, NameClearing
+from portal.access import Actor
 from portal.enums import Role
 from portal.errors import AccessDenied, Conflict, Invalid, NotFound
 from portal.models import AuditEvent
@@ -117,8 +118,9 @@ def test_a_step_cannot_be_dated_before_the_current_stage_or_in_the_future(sessio
 def test_a_step_on_a_case_someone_else_moved_meanwhile_is_refused(session, city):
     case = open_case(session, city)
     cases.move_case(session, city.actor("inspector"), case.id, "verification", reason="初核", today=TODAY)
+    colleague = Actor.for_user(factories.user(session, "inspector2", Role.INSPECTOR, city.city))
     with pytest.raises(Conflict, match="reload"):
-        cases.move_case(session, city.actor("admin"), case.id, "verification", reason="初核",
+        cases.move_case(session, colleague, case.id, "verification", reason="初核",
                         expected_stage="clue", today=TODAY)
 
 
@@ -222,7 +224,8 @@ def test_desk_filters_by_unit_source_stage_form_and_handler(session, city):
     assert [r.id for r in cases.case_rows(session, inspector, form="2")] == [first.id]
     assert cases.case_rows(session, inspector, form="3") == []
     assert len(cases.case_rows(session, inspector, mine=True)) == 2
-    assert cases.case_rows(session, city.actor("admin"), mine=True) == []
+    colleague = Actor.for_user(factories.user(session, "inspector2", Role.INSPECTOR, city.city))
+    assert cases.case_rows(session, colleague, mine=True) == []
     assert [r.id for r in cases.case_rows(session, inspector, search="李娜")] == [second.id]
 
 

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from accountability import cases, measures, service, tolerance
+from accountability import cases, measures, rules, service, tolerance
 from accountability.enums import CaseStage, MeasureType, ToleranceOutcome
 from accountability.models import Case, Measure, ToleranceApplication
 from portal import demo
 from portal.access import Actor
-from portal.models import User
+from portal.models import Cadre, User
 
 TODAY = date(2026, 11, 24)
 
@@ -60,3 +60,18 @@ def test_the_demo_cadre_has_an_admonishment_in_effect_and_an_application(session
     assert view.in_effect(TODAY) and view.effect_until > TODAY
     [own] = tolerance.own_applications(session, cadre, today=TODAY)
     assert own.outcome.measure_id == view.measure_id and own.outcome.status == "verifying"
+
+
+@pytest.mark.slow
+def test_demo_measures_follow_who_may_receive_what(session, seeded):
+    rows = session.execute(select(Measure, Cadre).join(Cadre, Measure.cadre_id == Cadre.id)).all()
+    impossible = [(cadre.code, measure.code.value) for measure, cadre in rows
+                  if rules.recipient_problem(measure.code, party_member=cadre.party_member, category=cadre.category)]
+    assert impossible == []
+    transfers = [(measure, cadre) for measure, cadre in rows if measure.code == MeasureType.JUDICIAL_TRANSFER]
+    assert transfers
+    for transfer, cadre in transfers:  # 移送司法 with 开除党籍 and 开除 ("双开") where they apply
+        alongside = {m.code for m, c in rows if c.id == cadre.id and m.case_id == transfer.case_id
+                     and m.decided_on == transfer.decided_on}
+        expected = rules.companions(transfer.code, party_member=cadre.party_member, category=cadre.category)
+        assert set(expected) <= alongside

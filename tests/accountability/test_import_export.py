@@ -30,7 +30,7 @@ CASES = (
 )
 
 
-def run_import(session, city, kind, text, dry_run=False, who="admin"):
+def run_import(session, city, kind, text, dry_run=False, who="inspector"):
     result = transfer.run_import(session, city.actor(who), kind, text.encode("utf-8"), f"{kind}.csv",
                                  dry_run=dry_run)
     if not dry_run:
@@ -110,9 +110,9 @@ def test_an_inspector_imports_only_measures_of_cadres_in_scope(session, city):
 
 def test_exported_measures_import_back_unchanged(session, city):
     run_import(session, city, "measures", MEASURES)
-    table = importers.export_measures(session, city.actor("admin"))
+    table = importers.export_measures(session, city.actor("inspector"))
     content = transfer.to_bytes(table, "csv", "zh")
-    result = transfer.run_import(session, city.actor("admin"), "measures", content, "export.csv")
+    result = transfer.run_import(session, city.actor("inspector"), "measures", content, "export.csv")
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
 
 
@@ -181,7 +181,7 @@ def test_an_unknown_stage_is_named_with_the_allowed_ones(session, city):
 def test_exported_cases_import_back_unchanged(session, city):
     run_import(session, city, "cases", CASES)
     content = transfer.to_bytes(importers.export_cases(session, city.actor("inspector")), "xlsx", "key")
-    result = transfer.run_import(session, city.actor("admin"), "cases", content, "cases.xlsx")
+    result = transfer.run_import(session, city.actor("inspector"), "cases", content, "cases.xlsx")
     assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
 
 

@@ -5,7 +5,9 @@ no confidential text."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from portal.models import AuditEvent
 from tests.accountability.conftest import SECRETS, SOURCE_LABEL, readable
 from tests.web import callback, login
 
@@ -37,8 +39,8 @@ def test_the_inspector_sees_every_page_in_full(client, world):
                                   search["/accountability/tolerance/application"])
 
 
-@pytest.mark.parametrize("username", ["reviewer", "cadre"])
-def test_no_page_shows_a_reviewer_or_a_cadre_confidential_text(client, world, username):
+@pytest.mark.parametrize("username", ["reviewer", "cadre", "admin", "security", "auditor"])
+def test_no_page_shows_anyone_but_inspectors_confidential_text(client, world, username):
     login(client, username)
     search = queries(world)
     for path in PAGES:
@@ -46,6 +48,18 @@ def test_no_page_shows_a_reviewer_or_a_cadre_confidential_text(client, world, us
         for secret in SECRETS:
             assert secret not in text, (path, secret)
         assert SOURCE_LABEL not in text, path
+
+
+def test_opening_a_case_or_an_application_is_logged_with_who_and_when(client, world, session):
+    login(client, "inspector")
+    search = queries(world)
+    page(client, "/accountability/case", search["/accountability/case"])
+    page(client, "/accountability/tolerance/application", search["/accountability/tolerance/application"])
+    session.expire_all()
+    views = {(e.action, e.entity_id, e.actor) for e in session.scalars(
+        select(AuditEvent).where(AuditEvent.action.startswith("view.")))}
+    assert ("view.case", str(world["case"]), "inspector") in views
+    assert ("view.tolerance_application", str(world["theirs"]), "inspector") in views
 
 
 def test_a_reviewer_reads_effects_but_not_cases(client, world):

@@ -175,6 +175,13 @@ def test_a_value_above_a_direct_indicators_full_score_is_refused():
     assert rules.value_problem(IndicatorSpec("V", method=Method.VETO), 2) is not None
 
 
+def test_a_score_of_a_million_on_a_percentage_indicator_is_refused():
+    coverage = IndicatorSpec("R", method=Method.RATIO, weight=10, target=90, unit_label="%")
+    assert rules.value_problem(coverage, 1_000_000) == "is a percentage: at most 100"
+    assert rules.value_problem(coverage, 100) is None
+    assert rules.value_problem(IndicatorSpec("N", method=Method.RATIO, weight=10, target=2), 1_000) is None
+
+
 def test_bands_are_read_from_text():
     assert rules.parse_bands("95:1, 90：0.8；80:0.5") == ((95, 1), (90, 0.8), (80, 0.5))
     assert rules.format_bands([(95, 1), (90, 0.8)]) == "95:1, 90:0.8"

@@ -53,7 +53,7 @@ def demo_url(demo_database) -> Iterator[str]:
 
     url = demo_database
     app = create_app(Config(database_url=url, secret_key="browser-tests", default_lang="zh",
-                            login_rate_limit="10000 per minute"))
+                            login_rate_limit="10000 per minute", demo=True))
     port = _free_port()
     server = make_server("127.0.0.1", port, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -71,10 +71,10 @@ def test_the_login_page_passes_axe_in_both_languages(browser, demo_url):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("username", ["reviewer", "inspector", "cadre", "admin"])
+@pytest.mark.parametrize("username", ["reviewer", "inspector", "cadre", "admin", "security", "auditor"])
 def test_every_page_of_the_role_passes_axe_in_chinese_and_english(browser, demo_url, demo_database, username):
     paths = pages_of(demo_database, username)
-    assert len(paths) >= 3, paths
+    assert len(paths) >= 2, paths
     page = log_in(browser, demo_url, username, "zh")
     problems = []
     try:

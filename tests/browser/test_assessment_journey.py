@@ -40,7 +40,7 @@ def small_city_url(tmp_path_factory):
     with session_factory(engine)() as session:
         factories.city(session)
     app = create_app(Config(database_url=url, secret_key="journey", default_lang="en",
-                            login_rate_limit="10000 per minute"))
+                            login_rate_limit="10000 per minute", demo=True))  # no second factor
     server = make_server("127.0.0.1", _free_port(), app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}", engine

@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.conftest import screenshot
 
-LOGINS = ["admin", "reviewer", "reviewer-d1", "inspector", "cadre"]
+LOGINS = ["admin", "security", "auditor", "reviewer", "reviewer-d1", "inspector", "cadre"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

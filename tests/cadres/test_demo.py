@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from cadres import service, training
-from cadres.enums import ClaimStatus, EnrolmentStatus
+from cadres import grades, service, training
+from cadres.enums import AppraisalGrade, ClaimStatus, EnrolmentStatus
 from cadres.models import CadreAppraisal, Enrolment, TrainingClaim, TrainingRecord
 from portal import audit, demo
 from portal.access import Actor
@@ -61,3 +61,18 @@ def test_the_city_has_grades_records_cadres_behind_and_claims_in_every_reviewers
     assert session.scalar(select(func.count()).select_from(TrainingClaim)
                           .where(TrainingClaim.status == ClaimStatus.APPROVED)) >= 20
     assert audit.verify(session).ok
+
+
+def test_every_demo_grade_is_on_the_cadres_scale_and_allowed_by_their_measures(seeded):
+    city, session = seeded
+    reviewer = actor(session, "reviewer")
+    cadres = {c.id: c for c in session.scalars(select(Cadre))}
+    rows = list(session.scalars(select(CadreAppraisal)))
+    limits = grades.grade_limits_for(session, reviewer, list(cadres.values()), {r.year for r in rows})
+    refused = [(cadres[r.cadre_id].code, r.year, r.grade.value) for r in rows
+               if grades.grade_refusal(cadres[r.cadre_id], r.year, r.grade, limits[(r.cadre_id, r.year)])]
+    assert refused == []
+    given = {r.grade for r in rows}
+    # both scales, and cadres under a sanction left without a grade (不定等次)
+    assert {AppraisalGrade.QUALIFIED, AppraisalGrade.COMPETENT, AppraisalGrade.NOT_GRADED} <= given
+    assert any(limit is not None and limit.cap == "no_excellent" for limit in limits.values())

@@ -28,8 +28,8 @@ RULES = {"under_investigation", "sanction_effect", "appraisal_grade", "min_tenur
 def demo_city(clean_db):
     city = demo.seed(clean_db, "small", today=TODAY)
     with session_factory(clean_db)() as session:
-        admin = Actor.for_user(session.scalar(select(User).where(User.username == "admin")))
-        yield city, session, admin
+        reviewer = Actor.for_user(session.scalar(select(User).where(User.username == "reviewer")))
+        yield city, session, reviewer
 
 
 def test_the_demo_has_decisions_of_every_type_status_and_outcome(demo_city):

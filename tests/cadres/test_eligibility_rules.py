@@ -107,8 +107,9 @@ def test_permanent_measure_blocks_with_no_end():
 
 def test_revoked_measure_stops_blocking_from_its_revocation_date():
     facts = replace(CLEAN, measures=(measure(revoked_on=date(2026, 12, 10)),))
-    assert rules_of(evaluate(facts, AS_OF, DecisionType.PROMOTION)) == [("sanction_effect", date(2026, 12, 10))]
     assert evaluate(facts, date(2026, 12, 10), DecisionType.PROMOTION).eligible
+    # as of before the revocation it was not known: the block ran to the measure's own end
+    assert rules_of(evaluate(facts, AS_OF, DecisionType.PROMOTION)) == [("sanction_effect", date(2027, 9, 1))]
 
 
 def test_revoking_a_permanent_measure_ends_it():
@@ -155,10 +156,13 @@ def test_measure_without_period_is_only_a_note_within_a_year():
 # --- appraisal grades ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("year, grade, until", [
-    (2023, "basically_competent", date(2027, 1, 1)),
-    (2025, "incompetent", date(2029, 1, 1)),
-    (2022, "basically_competent", None),     # older than the three-year window
+    (2025, "basically_competent", date(2027, 1, 1)),   # the previous year (2019 条例 art. 24 (三))
+    (2025, "incompetent", date(2027, 1, 1)),
+    (2025, "basically_qualified", date(2027, 1, 1)),   # public-institution scale
+    (2024, "basically_competent", None),               # two years back: no longer (2014's "近三年" is gone)
+    (2026, "incompetent", None),                       # this year's grade is not yet "the previous year's"
     (2025, "competent", None),
+    (2025, "not_graded", None),
     (2024, "excellent", None),
 ])
 def test_appraisal_grade_window(year, grade, until):
@@ -168,7 +172,7 @@ def test_appraisal_grade_window(year, grade, until):
 
 
 def test_appraisal_block_lifts_when_the_grade_leaves_the_window():
-    facts = replace(CLEAN, grades=(GradeFact(2023, "basically_competent"),))
+    facts = replace(CLEAN, grades=(GradeFact(2025, "basically_competent"),))
     assert not evaluate(facts, date(2026, 12, 31), DecisionType.COMMENDATION).eligible
     assert evaluate(facts, date(2027, 1, 1), DecisionType.COMMENDATION).eligible
 
@@ -196,11 +200,11 @@ def test_rank_promotion_needs_two_years_in_rank():
 def test_a_basically_competent_year_does_not_count_toward_rank_tenure():
     facts = replace(CLEAN, rank=Rank.PRINCIPAL_STAFF_3, rank_since=date(2022, 6, 30),
                     grades=(GradeFact(2022, "basically_competent"),))
-    # 24 months + 12 lost = 2025-06-30; the 2022 grade is also out of the 3-year window by 2026.
+    # 24 months + 12 lost = 2025-06-30; the 2022 grade is not the previous year's by 2026.
     assert evaluate(facts, AS_OF, DecisionType.RANK_PROMOTION).eligible
-    facts = replace(facts, rank_since=date(2024, 1, 1), grades=(GradeFact(2024, "basically_competent"),))
+    facts = replace(facts, rank_since=date(2024, 1, 1), grades=(GradeFact(2025, "basically_competent"),))
     found = rules_of(evaluate(facts, AS_OF, DecisionType.RANK_PROMOTION))
-    assert ("min_tenure", date(2027, 1, 1)) in found and ("appraisal_grade", date(2028, 1, 1)) in found
+    assert ("min_tenure", date(2027, 1, 1)) in found and ("appraisal_grade", date(2027, 1, 1)) in found
 
 
 def test_rank_tenure_table_is_data():

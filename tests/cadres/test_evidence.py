@@ -67,11 +67,14 @@ def test_filed_case_blocks_and_a_clue_is_a_note(session, city):
     assert blocks(result) == [("under_investigation", None)]
 
 
-def test_basically_competent_grade_blocks_for_three_years(session, city):
+def test_previous_years_basically_competent_grade_blocks_until_the_year_turns(session, city):
+    # 干部选拔任用工作条例 (2019) art. 24 (三): the previous year's grade only (not the 2014 "近三年")
     grades.set_grade(session, city.actor("reviewer"), "C0001", 2025, "basically_competent")
     session.commit()
     result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF, DecisionType.COMMENDATION)
-    assert blocks(result) == [("appraisal_grade", date(2029, 1, 1))]
+    assert blocks(result) == [("appraisal_grade", date(2027, 1, 1))]
+    assert evidence.eligibility(session, city.actor("reviewer"), "C0001", date(2027, 1, 1),
+                                DecisionType.COMMENDATION).eligible
 
 
 def test_veto_in_the_units_results_blocks_its_leaders(session, city, street_scheme):  # noqa: F811

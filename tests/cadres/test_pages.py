@@ -59,8 +59,8 @@ def test_an_administrator_saves_a_standard_and_unchanged_texts_stay_translatable
     response = call(client, app, "standards.save", {"ca-st-save.n_clicks": 1, **values})
     assert "Standard general saved" in shown(response)
     row = session.scalar(select(TrainingStandard).where(TrainingStandard.code == "general"))
-    assert (row.annual_hours, row.name) == (96, "Other cadres")
-    assert session.scalar(select(func.count()).select_from(TrainingStandard)) == 2
+    assert (row.annual_hours, row.name) == (96, "Other cadres (township/section level, 一级主任科员 and below)")
+    assert session.scalar(select(func.count()).select_from(TrainingStandard)) == 3
 
 
 def test_a_reviewer_organizes_a_class_enrols_a_cadre_and_records_attendance(client, app, city, session):

@@ -149,7 +149,8 @@ def test_the_eligibility_callback_gives_a_reviewer_the_blocks(client, app, block
     login(client, "reviewer-d1")
     response = eligibility(client, app, kind="commendation")
     body = response.get_json()["response"]["ca-pf-elig-result"]["children"]
-    assert findings(body, "block") == [("sanction_effect", "2027-06-20"), ("appraisal_grade", "2029-01-01")]
+    # the 2025 grade blocks through 2026 only (2019 条例 art. 24 (三): the previous year)
+    assert findings(body, "block") == [("appraisal_grade", "2027-01-01"), ("sanction_effect", "2027-06-20")]
     text = shown(response)
     assert "Annual appraisal grade of 2025" in text and "Measure" in text and "Commendation" in text
 

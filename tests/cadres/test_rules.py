@@ -18,6 +18,7 @@ from cadres.rules import (
     progress,
     resolve_standard,
 )
+from cadres.settings import DAY_HOURS, DEFAULTS
 from portal.enums import CadreCategory, Rank
 
 T, P, PRO, K = (TrainingCategory.THEORY, TrainingCategory.PARTY_SPIRIT,
@@ -44,11 +45,31 @@ def test_county_level_leading_cadre_gets_the_five_year_standard():
     assert standard.five_year_hours == 550 and standard.annual_hours == 110
 
 
-def test_township_leading_cadre_and_a_researcher_get_the_general_standard():
-    assert resolve_standard(DEFAULT_STANDARDS, CadreCategory.LEADING, Rank.TOWNSHIP_CHIEF).code == "general"
-    # 四级调研员 is on the county scale but not a leading cadre
-    assert resolve_standard(DEFAULT_STANDARDS, CadreCategory.CIVIL_SERVANT, Rank.RESEARCHER_4).code == "general"
-    assert resolve_standard(DEFAULT_STANDARDS, CadreCategory.COMMUNITY, None).code == "general"
+# 干部教育培训工作条例 (2023) art. 14: 550 hours in five years for leading cadres at county/division
+# level and above *and* civil servants ranked 四级调研员 and above; 90 a year for township/section
+# level and 一级主任科员 and below.
+@pytest.mark.parametrize("category, rank, code, five_year", [
+    (CadreCategory.LEADING, Rank.COUNTY_DEPUTY, "leading_county", 550),
+    (CadreCategory.LEADING, Rank.BUREAU_CHIEF, "leading_county", 550),
+    (CadreCategory.CIVIL_SERVANT, Rank.RESEARCHER_4, "civil_servant_researcher", 550),   # not only leading
+    (CadreCategory.CIVIL_SERVANT, Rank.RESEARCHER_1, "civil_servant_researcher", 550),
+    (CadreCategory.CIVIL_SERVANT, Rank.INSPECTOR_2, "civil_servant_researcher", 550),
+    (CadreCategory.CIVIL_SERVANT, Rank.PRINCIPAL_STAFF_1, "general", None),              # 一级主任科员
+    (CadreCategory.CIVIL_SERVANT, Rank.STAFF_2, "general", None),
+    (CadreCategory.LEADING, Rank.TOWNSHIP_CHIEF, "general", None),
+    (CadreCategory.INSTITUTION, Rank.RESEARCHER_4, "general", None),                     # not a civil servant
+    (CadreCategory.COMMUNITY, None, "general", None),
+])
+def test_the_standard_follows_article_14(category, rank, code, five_year):
+    standard = resolve_standard(DEFAULT_STANDARDS, category, rank)
+    assert (standard.code, standard.five_year_hours) == (code, five_year)
+    assert standard.annual_hours == (110 if five_year else 90)
+
+
+def test_online_hours_and_day_hours_are_labelled_local_practice():
+    for standard in DEFAULT_STANDARDS:
+        assert "Local practice, not in the 条例: online learning (网络培训) at least 50 hours" in standard.source
+    assert DEFAULTS[DAY_HOURS].source.startswith("local practice, not in the 干部教育培训工作条例")
 
 
 def test_a_standard_for_a_named_category_beats_the_catch_all():

@@ -118,8 +118,9 @@ def test_an_administrator_changes_a_standard_and_the_defaults_are_kept_beside_it
               "knowledge_hours": 10, "source": "本市干部教育培训实施办法 (2026)"}
     training.save_standard(session, admin, values)
     session.commit()
-    assert session.scalar(select(func.count()).select_from(TrainingStandard)) == 2
-    result = service.training_progress(session, admin, city.cadre1.id, 2026, as_of=MIDYEAR)
+    # the three defaults (leading_county, civil_servant_researcher, general; 条例 art. 14) are stored too
+    assert session.scalar(select(func.count()).select_from(TrainingStandard)) == 3
+    result = service.training_progress(session, city.actor("reviewer"), city.cadre1.id, 2026, as_of=MIDYEAR)
     assert (result.required_hours, result.required_online) == (100, 40)
     with pytest.raises(AccessDenied):
         training.save_standard(session, city.actor("reviewer"), values)

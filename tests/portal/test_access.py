@@ -49,7 +49,7 @@ def test_require_cadre_refuses_another_cadre(session):
 
 def test_permissions_follow_the_role_table(session):
     city = factories.city(session)
-    assert city.actor("admin").can("anything.at.all")
+    assert not city.actor("admin").can("anything.at.all")
     assert city.actor("reviewer").can("assessment.edit")
     assert not city.actor("reviewer").can("cases.view")
     assert city.actor("inspector").can("cases.view")
@@ -57,6 +57,32 @@ def test_permissions_follow_the_role_table(session):
     assert not city.actor("cadre").can("cadres.view")
     with pytest.raises(AccessDenied):
         city.actor("reviewer").require("users.manage")
+
+
+# The three administrators (三员分立): each does one job and none does another's.
+ADMIN_DUTIES = {
+    "admin": {"units.manage", "schemes.manage", "settings.manage"},
+    "security": {"users.manage"},
+    "auditor": {"audit.view", "audit.export"},
+}
+BUSINESS = {"assessment.view", "assessment.edit", "cadres.view", "cadres.view_basic", "cases.view",
+            "measures.view", "tolerance.view", "decisions.view", "training.view", "export", "self.view"}
+
+
+@pytest.mark.parametrize("role", sorted(ADMIN_DUTIES))
+def test_each_administrator_holds_only_their_own_duties(session, role):
+    city = factories.city(session)
+    actor = city.actor(role)
+    assert all(actor.can(p) for p in ADMIN_DUTIES[role])
+    others = set().union(*(duties for name, duties in ADMIN_DUTIES.items() if name != role))
+    assert not any(actor.can(p) for p in others), "an administrator can do another's work"
+    assert not any(actor.can(p) for p in BUSINESS), "an administrator reads business records"
+
+
+def test_only_inspectors_read_case_narratives(session):
+    city = factories.city(session)
+    readers = {name for name in city.users if city.actor(name).can("cases.view")}
+    assert readers == {"inspector"}
 
 
 def test_scope_prefix_does_not_match_a_sibling_with_a_longer_id(session):

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, text, update
+import gzip
+import hashlib
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from portal import audit
+from portal import audit, keys
 from portal.access import Actor
-from portal.models import AuditEvent
+from portal.errors import Invalid
+from portal.models import AuditEvent, AuditHead
 from tests import factories
 
 
@@ -71,6 +78,90 @@ def test_rewritten_chain_with_recomputed_hashes_still_fails_at_the_head(session,
     assert any("seq 5" in p and "follow" in p for p in problems)
 
 
+def _plain_hash(event: AuditEvent) -> str:
+    """What an attacker without the key can compute: the unkeyed SHA-256 of the row."""
+    return hashlib.sha256(audit._canonical(event)).hexdigest()
+
+
+def test_deleting_events_and_recomputing_every_hash_without_the_key_is_detected(session, clean_db):
+    _write_events(session)
+    with clean_db.begin() as connection:
+        connection.execute(delete(AuditEvent).where(AuditEvent.seq.in_([2, 3])))
+    session.expire_all()
+    prev = "0" * 64
+    for seq, event in enumerate(session.scalars(select(AuditEvent).order_by(AuditEvent.seq)), start=1):
+        event.seq, event.prev_hash = seq, prev
+        event.hash = prev = _plain_hash(event)
+    head = session.get(AuditHead, 1)
+    head.seq, head.hash = 3, prev
+    head.mac = hashlib.sha256(f"head|0|{'0' * 64}|3|{prev}".encode()).hexdigest()
+    session.commit()
+    problems = audit.verify(session).problems
+    assert any("without the audit key" in p for p in problems)
+    assert any(p.startswith("head") and "sealed" in p for p in problems)
+
+
+def test_deleting_the_last_event_and_rewinding_the_head_is_detected(session, clean_db):
+    _write_events(session)
+    fourth = session.scalar(select(AuditEvent).where(AuditEvent.seq == 4))
+    with clean_db.begin() as connection:
+        connection.execute(delete(AuditEvent).where(AuditEvent.seq == 5))
+        connection.execute(update(AuditHead).values(seq=4, hash=fourth.hash))
+    problems = audit.verify(session).problems
+    assert problems == ["head: seq 4 was not sealed with the audit key (rewound or recomputed)"]
+
+
+def test_a_chain_written_under_another_key_does_not_verify(session, monkeypatch):
+    _write_events(session)
+    monkeypatch.setenv("PORTAL_AUDIT_KEY", "ab" * 32)
+    keys.forget()
+    try:
+        assert not audit.verify(session).ok
+    finally:
+        monkeypatch.delenv("PORTAL_AUDIT_KEY")
+        keys.forget()
+    assert audit.verify(session).ok
+
+
+def test_the_key_lives_outside_the_database(session, clean_db):
+    """No table holds the audit key (nor the data key)."""
+    _write_events(session)
+    secrets = {keys.audit_key().hex(), keys.data_key().hex()}
+    with clean_db.connect() as connection:
+        for table in ("audit_event", "audit_head", "setting"):
+            dump = str(connection.execute(text(f"SELECT * FROM {table}")).all())
+            assert not any(secret in dump for secret in secrets)
+
+
+def test_events_younger_than_six_months_cannot_be_archived(session, tmp_path):
+    actor = _write_events(session)
+    with pytest.raises(Invalid, match="183 days"):
+        audit.archive(session, actor, date.today() - timedelta(days=30), tmp_path / "a.jsonl.gz")
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == 5
+
+
+def test_archiving_old_events_keeps_the_rest_of_the_chain_verifiable(session, tmp_path):
+    actor = _write_events(session)
+    old = datetime.now(UTC) - timedelta(days=400)
+    for event in session.scalars(select(AuditEvent).where(AuditEvent.seq <= 3)):
+        event.at = old  # written long ago (the chain covers `at`, so reseal as the writer did)
+    prev = "0" * 64
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)):
+        event.prev_hash = prev
+        event.hash = prev = audit.event_hash(event)
+    head = session.get(AuditHead, 1)
+    head.hash, head.mac = prev, audit.head_mac(0, "0" * 64, head.seq, prev)
+    session.commit()
+    assert audit.verify(session).ok
+    moved = audit.archive(session, actor, date.today() - timedelta(days=200), tmp_path / "old.jsonl.gz")
+    session.commit()
+    assert moved == 3
+    assert [e.seq for e in session.scalars(select(AuditEvent).order_by(AuditEvent.seq))] == [4, 5, 6]
+    assert audit.verify(session).ok
+    with gzip.open(tmp_path / "old.jsonl.gz", "rt") as handle:
+        assert [json.loads(line)["seq"] for line in handle] == [1, 2, 3]
+
+
 def test_events_record_who_what_and_where(session):
     city = factories.city(session)
     actor = Actor.for_user(city.users["reviewer"], "10.1.2.3")
@@ -81,17 +172,18 @@ def test_events_record_who_what_and_where(session):
     assert event.prev_hash == "0" * 64 and len(event.hash) == 64
 
 
-def test_audit_page_lists_events_for_admin_only(client, session):
+def test_audit_page_lists_events_for_the_auditor_only(client, session):
     from tests.web import callback, login
 
     _write_events(session, 3)
     inputs = [("audit-who", "value", None), ("audit-action", "value", "thing"),
               ("audit-dates", "start_date", None), ("audit-dates", "end_date", None)]
-    login(client, "admin")
+    login(client, "auditor")
     rows = callback(client, [("audit-grid", "rowData")], inputs).get_json()["response"]["audit-grid"]["rowData"]
     assert [r["action"] for r in rows] == ["thing.update"] * 3
-    reviewer = client.application.test_client()
-    login(reviewer, "reviewer")
-    refused = callback(reviewer, [("audit-grid", "rowData")], inputs)
-    assert refused.status_code == 403
-    assert "thing.update" not in refused.get_data(as_text=True)
+    for role in ("reviewer", "admin", "security"):
+        other = client.application.test_client()
+        login(other, role)
+        refused = callback(other, [("audit-grid", "rowData")], inputs)
+        assert refused.status_code == 403, role
+        assert "thing.update" not in refused.get_data(as_text=True)

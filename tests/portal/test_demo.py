@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from assessment.demo import HOTLINE, SCHEMES
 from portal import demo
 from portal.enums import LeaderRole, Role, UnitLevel
 from portal.models import Cadre, Unit, User
@@ -26,6 +27,25 @@ def test_small_city_has_the_promised_shape():
     assert len({c["code"] for c in cadres}) == len(cadres)
 
 
+@pytest.mark.parametrize("scale", ["small", "city"])
+def test_unit_codes_cannot_be_mistaken_for_administrative_division_codes(scale):
+    import random
+
+    units = demo.build_units(demo.SCALES[scale], random.Random(demo.SEED))
+    # GB/T 2260 codes are all digits (3309… is a real city); the demo's start with letters
+    assert all(u["code"].startswith("JZ") and not u["code"].isdigit() for u in units)
+    assert len({u["code"] for u in units}) == len(units)
+
+
+def test_the_schemes_of_every_level_have_the_12345_hotline_indicator():
+    for _name, rows in SCHEMES.values():
+        hotline = [row for row in rows if row[1] == HOTLINE]
+        assert len(hotline) == 1 and hotline[0][2] == "MS" and hotline[0][5]["unit_label"] == "%"
+        assert sum(row[3] for row in rows if row[2] is None) == 100   # the weights still add up
+        assert sum(row[3] for row in rows if row[2] == "MS") == next(row[3] for row in rows if row[0] == "MS")
+    assert "12345" in HOTLINE and "解决" in HOTLINE
+
+
 def test_generation_is_deterministic():
     import random
 
@@ -39,7 +59,7 @@ def test_generation_is_deterministic():
 def test_seed_creates_the_demo_logins_with_the_demo_password(clean_db, session):
     city = demo.seed(clean_db, "small", today=date(2026, 11, 24))
     users = {u.username: u for u in session.scalars(select(User))}
-    assert set(users) == {"admin", "reviewer", "reviewer-d1", "inspector", "cadre"}
+    assert set(users) == {"admin", "security", "auditor", "reviewer", "reviewer-d1", "inspector", "cadre"}
     assert all(password_matches(u.password_hash, demo.DEMO_PASSWORD) for u in users.values())
     assert users["reviewer-d1"].unit.level == UnitLevel.DISTRICT
     cadre_user = users["cadre"]

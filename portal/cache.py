@@ -1,0 +1,284 @@
+"""A cache for what many users read (dashboards per scope and period), invalidated by every write.
+
+One small API:
+
+- ``cached(session, namespace, key_parts, compute)`` returns ``compute()``'s value, kept
+  under the namespace, the key parts, the day and the language, and the *data version*;
+- ``scoped(namespace)`` decorates a service function ``f(session, actor, *args)`` so its
+  value is kept per actor scope (role, unit subtree, and the cadre for a cadre login),
+  never shared between scopes;
+- ``data_version(url)`` / ``bump(url)``: the version every committed write advances.
+
+Every write bumps the version: each engine made by ``portal.db.make_engine`` notes a
+statement that writes, and when its transaction has committed and the connection goes
+back to the pool (request sessions, ``db.unit_of_work``, the CLI's ``db.standalone``,
+demo seeding, restores) the version of that database moves on, so the next read in any
+worker recomputes. Values live in Redis when ``REDIS_URL`` is set (shared by every worker
+and host), otherwise in the process, with the version kept in a small file under the
+temp directory so that several workers on one host still see each other's writes.
+
+A read inside a transaction that has already written (or holds unflushed changes) is
+never served from nor stored into the cache. Cached values are pickled: every reader gets
+its own copy, so a caller may change what it got.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+TTL_SECONDS = 900  # a value not read again within this time is dropped (Redis expiry / local)
+LOCAL_BYTES = 64 * 1024 * 1024  # the in-process store of one worker keeps at most this much
+_WROTE = "portal.cache.wrote"  # on the connection: this transaction has written
+_COMMITTED = "portal.cache.committed"  # a written transaction committed; bump on check-in
+_READ_ONLY = ("SELECT", "PRAGMA", "SHOW", "SET", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "EXPLAIN")
+
+
+def database_id(url: str) -> str:
+    """A short stable name for a database (URL with password), so caches never mix databases."""
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+class _LocalStore:
+    """Values in this process (least recently used dropped beyond ``LOCAL_BYTES``); the
+    version in a per-database file (its size)."""
+
+    def __init__(self, db_id: str):
+        folder = os.path.join(tempfile.gettempdir(), f"portal-cache-{os.getuid()}")
+        os.makedirs(folder, exist_ok=True)
+        self.version_file = os.path.join(folder, f"{db_id}.version")
+        self.entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def version(self) -> str:
+        try:
+            return str(os.stat(self.version_file).st_size)
+        except FileNotFoundError:
+            return "0"
+
+    def bump(self) -> None:
+        # One appended byte per write: O_APPEND is atomic, so the size only grows, in
+        # every process on this host at once.
+        fd = os.open(self.version_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, b".")
+        finally:
+            os.close(fd)
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None or found[0] < time.monotonic():
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return found[1]
+
+    def _drop(self, key: str) -> None:
+        found = self.entries.pop(key, None)
+        if found is not None:
+            self.size -= len(found[1])
+
+    def put(self, key: str, data: bytes) -> None:
+        if len(data) > LOCAL_BYTES // 4:
+            return  # too big to keep here; computed again next time
+        with self.lock:
+            self._drop(key)
+            self.entries[key] = (time.monotonic() + TTL_SECONDS, data)
+            self.size += len(data)
+            while self.size > LOCAL_BYTES:  # least recently used first
+                self._drop(next(iter(self.entries)))
+
+
+class _RedisStore:
+    """Values and the version in Redis, shared by every worker and host."""
+
+    def __init__(self, redis_url: str, db_id: str):
+        import redis
+
+        self.client = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
+        self.version_key = f"portal:{db_id}:data-version"
+        self.prefix = f"portal:{db_id}:cache:"
+
+    def version(self) -> str:
+        value = self.client.get(self.version_key)
+        return value.decode() if value else "0"
+
+    def bump(self) -> None:
+        self.client.incr(self.version_key)
+
+    def get(self, key: str) -> bytes | None:
+        return self.client.get(self.prefix + key)
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.set(self.prefix + key, data, ex=TTL_SECONDS)
+
+
+class Cache:
+    """The cache of one database: ``get_or_compute`` under the current data version."""
+
+    def __init__(self, database_url: str, redis_url: str | None = None):
+        self.database_id = database_id(database_url)
+        self.store = _RedisStore(redis_url, self.database_id) if redis_url else _LocalStore(self.database_id)
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def shared(self) -> bool:
+        return isinstance(self.store, _RedisStore)
+
+    def version(self) -> str:
+        return self.store.version()
+
+    def bump(self) -> None:
+        self.store.bump()
+
+    def get_or_compute(self, namespace: str, key_parts: Iterable[Any], compute: Callable[[], T]) -> T:
+        version = self.version()  # read before computing: a write meanwhile makes a newer version
+        digest = hashlib.sha256(repr(tuple(key_parts)).encode()).hexdigest()[:32]
+        key = f"{namespace}:{version}:{digest}"
+        data = self.store.get(key)
+        if data is not None:
+            self.hits += 1
+            return pickle.loads(data)
+        self.misses += 1
+        value = compute()
+        self.store.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        return value
+
+
+_CACHES: dict[str, Cache] = {}
+_LOCK = threading.Lock()
+
+
+def attach(engine: Engine, redis_url: str | None = None) -> Cache:
+    """Turn on the cache of ``engine``'s database in this process (Redis when ``redis_url``):
+    the app and the CLI do; without it ``cached`` simply computes."""
+    database_url = _url_of(engine)
+    with _LOCK:
+        found = _CACHES.get(database_url)
+        if found is None or (redis_url and not found.shared):
+            found = _CACHES[database_url] = Cache(database_url, redis_url)
+        return found
+
+
+def detach(engine: Engine) -> None:
+    _CACHES.pop(_url_of(engine), None)
+
+
+def for_url(database_url: str) -> Cache | None:
+    return _CACHES.get(database_url)
+
+
+def for_engine(engine: Engine) -> Cache | None:
+    return _CACHES.get(_url_of(engine))
+
+
+def _url_of(bind) -> str:
+    engine = getattr(bind, "engine", bind)
+    return engine.url.render_as_string(hide_password=False)
+
+
+def data_version(engine: Engine) -> str:
+    found = for_engine(engine)
+    return found.version() if found else "0"
+
+
+def bump(engine_or_url: Engine | str) -> None:
+    """Advance the data version of a database (done for you after every committed write)."""
+    found = for_url(engine_or_url if isinstance(engine_or_url, str) else _url_of(engine_or_url))
+    if found is not None:
+        found.bump()
+
+
+def _writing(session: Session) -> bool:
+    """True when the session holds changes not yet committed (or has written in this transaction)."""
+    if session.new or session.dirty or session.deleted:
+        return True
+    # In a transaction, connection() is the one already in use (nothing new is begun).
+    return session.in_transaction() and bool(session.connection().info.get(_WROTE))
+
+
+def cached(session: Session, namespace: str, key_parts: Iterable[Any], compute: Callable[[], T]) -> T:
+    """``compute()``, served from the cache of the session's database when one is attached.
+
+    ``key_parts`` must name everything the value depends on besides the data (the actor's
+    scope, the period, the unit …); the day and the language are added here.
+    """
+    from portal.i18n import current_lang
+
+    found = _CACHES.get(_url_of(session.get_bind()))
+    if found is None or _writing(session):
+        return compute()
+    parts = (*key_parts, date.today().isoformat(), current_lang())
+    return found.get_or_compute(namespace, parts, compute)
+
+
+def scope_of(actor) -> tuple:
+    """What an actor may see: role, unit subtree, and the cadre for a cadre login."""
+    return (str(actor.role), actor.unit_path, actor.cadre_id if str(actor.role) == "cadre" else None)
+
+
+def scoped(namespace: str):
+    """Decorate ``f(session, actor, *args, **kwargs)``: its value is kept per actor scope and
+    arguments (which must have a stable ``repr``: numbers, strings, dates, enums, None)."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(session, actor, *args, **kwargs):
+            parts = (scope_of(actor), args, sorted(kwargs.items()))
+            return cached(session, namespace, parts, lambda: function(session, actor, *args, **kwargs))
+
+        wrapper.uncached = function
+        return wrapper
+
+    return decorate
+
+
+# Noting writes ------------------------------------------------------------------------
+
+def _before_execute(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+    if not statement.lstrip()[:10].upper().startswith(_READ_ONLY):
+        conn.info[_WROTE] = True
+
+
+def _on_commit(conn) -> None:
+    if conn.info.pop(_WROTE, None):
+        conn.info[_COMMITTED] = True
+
+
+def _on_rollback(conn) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+def watch(engine: Engine) -> Engine:
+    """Bump the data version of ``engine``'s database after each committed write
+    (``portal.db.make_engine`` calls this for every engine)."""
+    url = _url_of(engine)
+    event.listen(engine, "before_cursor_execute", _before_execute)
+    event.listen(engine, "commit", _on_commit)
+    event.listen(engine, "rollback", _on_rollback)
+
+    def checkin(_dbapi_connection, record) -> None:
+        # After the commit, when the connection is handed back: readers elsewhere then
+        # see the new version only once the data is there.
+        record.info.pop(_WROTE, None)  # rolled back by the pool, if anything was left open
+        if record.info.pop(_COMMITTED, None):
+            bump(url)
+
+    event.listen(engine.pool, "checkin", checkin)
+    return engine

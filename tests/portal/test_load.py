@@ -1,0 +1,54 @@
+"""The 50-user load test's short form (bench/load.py, 30 seconds): the demo city on a fresh
+PostgreSQL schema, 4 gunicorn workers sharing Redis, reviewers, inspectors and cadres
+mixing dashboards, edits, a claim and an import. It fails on any error; its timings are
+printed (run with -s to see the table), never asserted."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from bench import load
+from portal import db as portal_db
+from tests.conftest import PG_URL, _pg_url
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (PG_URL and REDIS_URL),
+                       reason="TEST_DATABASE_URL and TEST_REDIS_URL are not set (CI sets them; see .ci/run)"),
+]
+
+
+@pytest.fixture
+def fresh_schema():
+    name = f"portal_load_{uuid.uuid4().hex[:8]}"
+    admin = portal_db.make_engine(PG_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{name}"'))
+    yield _pg_url(name)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    admin.dispose()
+
+
+def test_fifty_users_for_thirty_seconds_get_no_error(fresh_schema, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path / "instance"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    status = load.main(["--serve", "--db", fresh_schema, "--workers", "4", "--port", str(port),
+                        "--users", "50", "--seconds", "30", "--max-requests", "5000"])
+    printed = capsys.readouterr().out
+    with capsys.disabled():
+        print("\n" + printed)
+    assert "result: PASS" in printed and status == 0, printed
+    for action in ("assessment overview", "training overview", "accountability overview", "my training",
+                   "edit: a grade", "claim: a study claim", "import: grades"):
+        assert f"  {action} " in printed, f"{action} was not exercised"
