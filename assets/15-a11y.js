@@ -35,6 +35,13 @@
     if (!button || button.tagName !== 'BUTTON') { return; }
     if (button.getAttribute('tabindex') !== '0' && !button.disabled) { button.setAttribute('tabindex', '0'); }
     var label = labelFor(button.id);
+    // no <label for>: the caption just above the dropdown (a small text line) names it
+    var caption = target.parentElement && target.parentElement.previousElementSibling;
+    if (!label && caption && !caption.querySelector('input, button, select, textarea') &&
+        caption.textContent.trim().length && caption.textContent.trim().length < 60) {
+      if (!caption.id) { caption.id = 'portal-label-' + (++labelSeq); }
+      label = caption;
+    }
     var labelled = button.getAttribute('aria-labelledby') || '';
     if (label && labelled.split(' ').indexOf(label.id) === -1) {
       button.setAttribute('aria-labelledby', (label.id + ' ' + labelled).trim());
@@ -80,10 +87,13 @@
     return value === null || value === undefined || value === '' ? '—' : String(value);
   }
 
+  // Plotly labels are HTML-escaped text with <br>: read as text in an inert document
+  // (nothing in it loads or runs), entities decoded.
+  var parser = new DOMParser();
+
   function plain(text) {
-    var box = document.createElement('div');
-    box.innerHTML = String(text === undefined || text === null ? '' : text).replace(/<br\s*\/?>/gi, ' ');
-    return box.textContent.trim();
+    var html = String(text === undefined || text === null ? '' : text).replace(/<br\s*\/?>/gi, ' ');
+    return (parser.parseFromString(html, 'text/html').body.textContent || '').trim();
   }
 
   function axisTitle(layout, name) {

@@ -60,7 +60,8 @@ def _actions():
         html.Div([dbc.Button(label, id=id_, color="secondary", outline=True, size="sm")
                   for id_, label in buttons], className="d-flex flex-wrap gap-2 mb-2"),
         dbc.Row([
-            dbc.Col(dbc.Select(id="user-set-role", options=Role.options(), value=Role.REVIEWER.value), md=3),
+            dbc.Col([dbc.Label(_("Role"), html_for="user-set-role", class_name="visually-hidden"),
+                     dbc.Select(id="user-set-role", options=Role.options(), value=Role.REVIEWER.value)], md=3),
             dbc.Col(dbc.Input(id="user-set-unit", placeholder=_("Unit code (scope)")), md=3),
             dbc.Col(dbc.Input(id="user-set-cadre", placeholder=_("Cadre code (cadre logins)")), md=3),
             dbc.Col(dbc.Button(_("Change role"), id="user-change-role", color="secondary", outline=True,

@@ -115,7 +115,7 @@ def log_in(browser, demo_url: str, username: str, lang: str = "zh", password: st
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit]")
-    page.wait_for_load_state("load")
+    page.wait_for_load_state("load", timeout=60000)
     settle(page)
     return page
 

@@ -103,7 +103,7 @@ def test_language_and_text_size_follow_the_user_without_a_reload_and_big_text_st
         assert page.get_attribute("html", "lang") == "en"
         # the header's text-size switch: applied at once, remembered on the account
         page.click("#text-size-extra_large")
-        page.wait_for_function("document.documentElement.dataset.textSize === 'extra_large'")
+        page.wait_for_function("() => document.documentElement.dataset.textSize === 'extra_large'")
         assert page.evaluate("window.__sameDocument") is True  # no reload
         assert page.get_attribute("#text-size-extra_large", "aria-pressed") == "true"
         body = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
@@ -119,6 +119,6 @@ def test_language_and_text_size_follow_the_user_without_a_reload_and_big_text_st
         settle(page)
         assert page.evaluate("document.documentElement.dataset.textSize") == "extra_large"
         page.click("#text-size-standard")
-        page.wait_for_function("document.documentElement.dataset.textSize === 'standard'")
+        page.wait_for_function("() => document.documentElement.dataset.textSize === 'standard'")
     finally:
         page.context.close()

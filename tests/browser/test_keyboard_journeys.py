@@ -24,6 +24,9 @@ FOCUS = """() => { const e = document.activeElement; const s = getComputedStyle(
           ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 || s.boxShadow !== 'none'}; }"""
 
 
+FOCUS_ON = "(s) => Object.assign((" + FOCUS + ")(), {on: document.activeElement.matches(s)})"
+
+
 def focused(page) -> dict:
     return page.evaluate(FOCUS)
 
@@ -32,8 +35,8 @@ def tab_to(page, selector: str, limit: int = 80, back: bool = False) -> dict:
     """Press Tab (or Shift+Tab) until the focus is on ``selector``; the focus must be visible."""
     for _step in range(limit):
         page.keyboard.press("Shift+Tab" if back else "Tab")
-        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
-            now = focused(page)
+        now = page.evaluate(FOCUS_ON, selector)
+        if now["on"]:
             assert now["ring"], f"no visible focus ring on {selector}: {now}"
             return now
     raise AssertionError(f"Tab never reached {selector} (stuck at {focused(page)})")
