@@ -47,10 +47,10 @@ SRC_NOTE = N_("Recorded and shown as a note; no effect period by itself (domain.
 SRC_ADMONISH = "关于对党员领导干部进行诫勉的规定 (2019)"
 SRC_PARTY = "中国共产党纪律处分条例 (2023)"
 SRC_GOV = "中华人民共和国公职人员政务处分法 (2020) art. 8, 19"
-SRC_ORG_HANDLING = "党政领导干部组织处理规定（试行） (2021)"
-SRC_TRANSFER = ("党政领导干部组织处理规定（试行） (2021); the 1-year period is not confirmed in a public text "
+SRC_ORG_HANDLING = "中国共产党组织处理规定（试行） (2021)"
+SRC_TRANSFER = ("中国共产党组织处理规定（试行） (2021); the 1-year period is not confirmed in a public text "
                 "(kept as data)")
-SRC_RESIGN = "党政领导干部组织处理规定（试行） (2021); 推进领导干部能上能下规定 (2022)"
+SRC_RESIGN = "中国共产党组织处理规定（试行） (2021); 推进领导干部能上能下规定 (2022)"
 SRC_ACCOUNTABILITY = "中国共产党问责条例 (2019) art. 8"
 SRC_JUDICIAL = "中华人民共和国监察法 (2018) art. 45; 中国共产党纪律处分条例 (2023)"
 

@@ -21,7 +21,7 @@ from assessment import rules
 from assessment.enums import Method, PeriodStatus, SupervisionStatus
 from assessment.models import Indicator, Period, Scheme, Score, SupervisionItem
 from portal.access import Actor
-from portal.db import utcnow
+from portal.db import bulk_insert, utcnow
 from portal.demo import DemoCity
 from portal.enums import UnitKind, UnitLevel
 
@@ -226,8 +226,7 @@ def _scores(session: Session, created: list[Period], assessed: dict, standing: d
                         value = 1.0 if (quarter, unit["id"]) in vetoes else 0.0
                     rows.append({"period_id": period.id, "unit_id": unit["id"], "indicator_code": spec[0],
                                  "value": value, "note": "", "version": 1, "updated_at": now, "updated_by": "demo"})
-    for start in range(0, len(rows), 10000):
-        session.execute(insert(Score.__table__), rows[start:start + 10000])
+    bulk_insert(session, Score, rows)
 
 
 def _supervision(session: Session, city: DemoCity, created: list[Period], assessed: dict,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assessment import periods, policy, rules, schemes
@@ -68,8 +68,8 @@ def results_frame(session: Session, actor: Actor, period_code: str, under_unit_i
         stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
     if level is not None:
         stmt = stmt.where(Result.level == level)
-    rows = session.execute(stmt.order_by(Result.level, Result.rank_in_level)).all()
-    frame = pd.DataFrame(rows, columns=RESULT_FRAME_COLUMNS)
+    rows = [tuple(row) for row in session.execute(stmt.order_by(Result.level, Result.rank_in_level))]
+    frame = pd.DataFrame.from_records(rows, columns=RESULT_FRAME_COLUMNS)  # plain tuples: pandas' fast path
     frame["level"] = frame["level"].map(lambda v: UnitLevel(v).value)
     frame["grade"] = frame["grade"].map(lambda v: Grade(v).value)
     return frame
@@ -236,18 +236,18 @@ def subtree_trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind
     """Mean composite per period and level of the units below ``unit_id`` (in scope)."""
     actor.require_any(*VIEW)
     under = get_unit(session, actor, unit_id)
+    # averaged in the database: a row per period and level, not one per unit and period
     rows = session.execute(
-        select(Period.code, Period.start, Result.level, Result.composite)
+        select(Period.code, Period.start, Result.level, func.avg(Result.composite), func.count())
         .join(Period, Period.id == Result.period_id).join(Unit, Unit.id == Result.unit_id)
         .where(Period.status.in_(list(rules.RESULTS_VISIBLE)), Period.kind == kind, actor.unit_clause(),
-               Unit.path.startswith(under.path, autoescape=True), Unit.id != under.id)).all()
-    frame = pd.DataFrame(rows, columns=["period", "start", "level", "composite"])
-    if frame.empty:
-        return frame.assign(units=[])
-    frame["level"] = frame["level"].map(lambda v: UnitLevel(v).value)
-    summary = frame.groupby(["period", "start", "level"], as_index=False).agg(
-        composite=("composite", "mean"), units=("composite", "size"))
-    summary["composite"] = summary["composite"].round(2)
+               Unit.path.startswith(under.path, autoescape=True), Unit.id != under.id)
+        .group_by(Period.code, Period.start, Result.level)).all()
+    summary = pd.DataFrame([(code, start, UnitLevel(level).value, round(float(mean), 2), int(n))
+                            for code, start, level, mean, n in rows],
+                           columns=["period", "start", "level", "composite", "units"])
+    if summary.empty:
+        return summary
     return summary.sort_values(["start", "level"]).reset_index(drop=True)
 
 
@@ -314,12 +314,13 @@ def warnings(session: Session, actor: Actor, period_code: str | None, today: dat
                                                            Unit.id.in_({w.unit_id for w in found}))))
         return [w for w in found if w.unit_id in inside]
     found: list[WarningView] = []
-    units: dict[int, Unit] = {}
+    units: dict[int, UnitName] = {}
     rule_values = policy.warning_policy(session)
     if period_code:
         period = visible_period(session, period_code)
         current = results_frame(session, actor, period.code)
-        units.update({u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(current["unit_id"].tolist())))})
+        units.update({row.unit_id: UnitName(row.unit_id, row.unit_code, row.unit_name, row.level)
+                      for row in current[["unit_id", "unit_code", "unit_name", "level"]].itertuples()})
         found.extend(_falling(session, actor, period, rule_values, units))
         for row in rules.outliers(current, rule_values.outlier_z).itertuples():
             kind = WarningKind.OUTLIER_LOW if row.direction == "low" else WarningKind.OUTLIER_HIGH
@@ -341,7 +342,17 @@ def _indicator_names(session: Session, scheme_ids) -> dict[tuple[int, str], str]
     return {(scheme_id, code): name for scheme_id, code, name in rows}
 
 
-def _warning(unit: Unit, kind: WarningKind, reason: str) -> WarningView:
+@dataclass(frozen=True)
+class UnitName:
+    """What a warning names of its unit (a whole city's units, so no ORM objects)."""
+
+    id: int
+    code: str
+    name: str
+    level: str
+
+
+def _warning(unit: Unit | UnitName, kind: WarningKind, reason: str) -> WarningView:
     return WarningView(unit.id, unit.code, unit.name, UnitLevel(unit.level), kind, reason)
 
 
@@ -353,8 +364,8 @@ def _falling(session: Session, actor: Actor, period: Period, rule_values, units:
     order = {p.id: n for n, p in enumerate(recent)}
     rows = session.execute(
         select(Result.unit_id, Result.period_id, Result.composite).join(Unit, Unit.id == Result.unit_id)
-        .where(Result.period_id.in_(list(order)), actor.unit_clause())).all()
-    history = pd.DataFrame(rows, columns=["unit_id", "period_id", "composite"])
+        .where(Result.period_id.in_(list(order)), actor.unit_clause()))
+    history = pd.DataFrame.from_records([tuple(row) for row in rows], columns=["unit_id", "period_id", "composite"])
     history["period_order"] = history["period_id"].map(order)
     falling = rules.falling_units(history, count, rule_values.min_fall)
     codes = [p.code for p in recent]

@@ -1,8 +1,8 @@
 """Many users at once: reviewers, inspectors and cadres mixing dashboards, edits, a study
 claim and an import, against a running portal on this machine.
 
-    python -m bench.load --db URL [--serve] [--workers 4] [--users 50] [--seconds 300]
-                         [--port 8077] [--base http://127.0.0.1:PORT] [--max-requests 20000]
+    python -m bench.load --db URL (--serve [--workers 4] [--port P] | --base http://127.0.0.1:P)
+                         [--users 50] [--seconds 300] [--max-requests 20000]
 
 ``--serve`` seeds the demo city into ``--db`` (``portal demo``) and serves it with
 ``--workers`` gunicorn workers (REDIS_URL from the environment is passed on), then stops
@@ -29,14 +29,17 @@ import os
 import random
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
@@ -276,15 +279,17 @@ def report(results: Results, users: int, seconds: float, workers: int | None) ->
     return not errors and bool(every)
 
 
-def serve(db_url: str, port: int, workers: int) -> subprocess.Popen:
+def serve(db_url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+    """`portal demo` on ``db_url`` with ``workers`` workers; its output goes to ``log``."""
     command = [sys.executable, "-m", "portal.cli", "demo", "--db", db_url, "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               start_new_session=True)
+    with log.open("w") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, text=True,
+                                   start_new_session=True)
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"error: the server stopped: {process.stdout.read()[-2000:]}")
+            raise SystemExit(f"error: the server stopped: {log.read_text()[-2000:]}")
         try:
             if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
                 return process
@@ -300,18 +305,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True, help="the database the server uses (for the payloads' facts)")
     parser.add_argument("--serve", action="store_true", help="seed the demo into --db and serve it here")
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--port", type=int, default=8077)
-    parser.add_argument("--base", help="a running server (default: http://127.0.0.1:PORT)")
+    parser.add_argument("--port", type=int, default=0, help="for --serve (default: a free port)")
+    parser.add_argument("--base", help="a running server (required without --serve)")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--max-requests", type=int, default=20000)
     options = parser.parse_args(argv)
+    if options.serve and not options.port:
+        with socket.socket() as free:
+            free.bind(("127.0.0.1", 0))
+            options.port = free.getsockname()[1]
+    if not options.serve and not options.base:
+        parser.error("give --base of a running server, or --serve")
     base = (options.base or f"http://127.0.0.1:{options.port}").rstrip("/")
     if urlsplit(base).hostname not in LOOPBACK:
         parser.error("--base must be on this machine (127.0.0.1 or localhost)")
     if not 1 <= options.users <= 200 or not 1 <= options.seconds <= 3600:
         parser.error("--users must be 1..200 and --seconds 1..3600")
-    process = serve(options.db, options.port, options.workers) if options.serve else None
+    log = Path(tempfile.gettempdir()) / f"portal-load-{options.port}.log"
+    process = serve(options.db, options.port, options.workers, log) if options.serve else None
     try:
         facts = facts_from(options.db)
         results = run_load(base, facts, options.users, options.seconds, options.max_requests)
@@ -319,7 +331,10 @@ def main(argv: list[str] | None = None) -> int:
         if process is not None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=60)
-    return 0 if report(results, options.users, options.seconds, options.workers if process else None) else 1
+    passed = report(results, options.users, options.seconds, options.workers if process else None)
+    if process is not None and not passed:
+        print(f"the server's log ({log}), last lines:\n" + "\n".join(log.read_text().splitlines()[-40:]))
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from accountability import dashboards
 from accountability.enums import Form
 from assessment import service as assessment
 from assessment.enums import Grade, PeriodKind
-from cadres import decisions, reports
+from cadres import completion, decisions
 from cadres.annual_xlsx import annual_workbook
 from cadres.decisions import DecisionFilter
 from cadres.enums import DecisionStatus
@@ -190,11 +190,11 @@ def grade_counts(rows: tuple[ResultRow, ...]) -> tuple[GradeCount, ...]:
 
 def _training(session: Session, actor: Actor, unit: Unit, year: int) -> tuple[tuple[TrainingRow, ...], dict]:
     as_of = min(date.today(), date(year, 12, 31))
-    focus, rows = reports.progress_rows(session, actor, year, unit.id, as_of=as_of)  # the slow part: once
-    frame = reports.completion_by_unit(rows, focus, units.children(session, actor, focus))
+    tallies = completion.unit_tallies(session, actor, year, under=unit, as_of=as_of)  # summed in the database
+    frame = completion.completion_by_unit(session, tallies, unit, units.children(session, actor, unit))
     found = tuple(TrainingRow(r.unit_name, int(r.cadres), int(r.complete), int(r.on_pace), int(r.behind),
                               float(r.complete_rate), round(float(r.avg_hours), 1)) for r in frame.itertuples())
-    return found, reports.summary(rows)
+    return found, completion.summary(tallies)
 
 
 def _forms(session: Session, actor: Actor, unit: Unit, year: int) -> tuple[FormCount, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accountability.models import CaseSubject, Measure
@@ -34,7 +34,7 @@ from cadres.models import (
 )
 from cadres.rules import grades as grade_rules
 from portal.access import Actor
-from portal.db import utcnow
+from portal.db import bulk_insert, utcnow
 from portal.demo import DemoCity
 from portal.enums import UnitLevel
 from portal.models import Cadre
@@ -127,13 +127,13 @@ def seed(session: Session, city: DemoCity) -> None:
     _claims(city, rng, ids, rows, today)
     _grades(city, rng, ids, rows[CadreAppraisal], year)
     _insert(session, rows)
+    training.refresh_tallies(session)
 
 
 def _insert(session: Session, rows: dict[type, list[dict]]) -> None:
     """Bulk-insert what has been built so far, table by table in foreign-key order."""
     for model, batch in rows.items():
-        for start in range(0, len(batch), 5000):
-            session.execute(insert(model), batch[start:start + 5000])
+        bulk_insert(session, model, batch)
         batch.clear()
 
 

@@ -62,7 +62,7 @@ class EnrolmentStatus(LabeledEnum):
 class AppraisalGrade(LabeledEnum):
     """Annual appraisal grades of cadres (年度考核等次), best first: civil servants
     (公务员考核规定 2020) 优秀/称职/基本称职/不称职; public-institution staff (事业单位工作人员
-    考核规定 2023) 优秀/合格/基本合格/不合格; either may be left without a grade (不定等次,
+    考核规定) 优秀/合格/基本合格/不合格; either may be left without a grade (不定等次,
     only a written comment), domain.md §7."""
 
     EXCELLENT = "excellent", N_("Excellent")

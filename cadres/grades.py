@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from accountability import service as accountability
@@ -54,13 +54,15 @@ class QuotaRow:
 def quota_checks(session: Session, actor: Actor, year: int, unit_ids: list[int] | None = None) -> list[QuotaRow]:
     """The 优秀 quota of each unit in scope for ``year`` (units with grades only)."""
     actor.require("cadres.view")
-    stmt = (select(CadreAppraisal.unit_id, CadreAppraisal.year, CadreAppraisal.grade)
+    excellent = func.sum(case((CadreAppraisal.grade == AppraisalGrade.EXCELLENT, 1), else_=0))
+    stmt = (select(CadreAppraisal.unit_id, CadreAppraisal.year, func.count(), excellent)
             .join(Unit, CadreAppraisal.unit_id == Unit.id)
-            .where(CadreAppraisal.year == year, actor.unit_clause()))
+            .where(CadreAppraisal.year == year, actor.unit_clause())
+            .group_by(CadreAppraisal.unit_id, CadreAppraisal.year))  # counted in the database: a row per unit
     if unit_ids is not None:
         stmt = stmt.where(CadreAppraisal.unit_id.in_(unit_ids))
-    checks = rules.check_excellent_quota(session.execute(stmt).all(), quotas_by_unit_id(session),
-                                         cadre_settings.excellent_quota(session))
+    checks = rules.quota_checks_of_counts(((u, y, int(n), int(e or 0)) for u, y, n, e in session.execute(stmt)),
+                                          quotas_by_unit_id(session), cadre_settings.excellent_quota(session))
     names = {uid: (code, name) for uid, code, name in session.execute(
         select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_([c.unit_id for c in checks])))} if checks else {}
     return [QuotaRow(c.unit_id, *names[c.unit_id], c) for c in checks]

@@ -300,6 +300,7 @@ def import_training(session: Session, actor: Actor, data: bytes, filename: str, 
             result.unchanged += 1
     for start in range(0, len(new_rows), 2000):
         session.execute(insert(TrainingRecord), new_rows[start:start + 2000])
+    training.refresh_tallies(session, {(cadres[v["cadre_code"]].id, v["completed_on"].year) for _n, v in rows})
     if kept_other:
         result.notes.append(_("%(n)s course(s) were already recorded from class attendance or an approved "
                               "claim and were left as they are (a course counts once).", n=kept_other))

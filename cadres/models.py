@@ -22,6 +22,7 @@ from cadres.enums import (
     TrainingCategory,
     TrainingMode,
 )
+from portal.crypto import EncryptedText
 from portal.db import Base, utcnow
 from portal.enums import CadreCategory
 from portal.models import Cadre, Unit, enum_column
@@ -112,7 +113,9 @@ class TrainingRecord(Base):
 
     __tablename__ = "training_record"
     __table_args__ = (UniqueConstraint("cadre_id", "year", "course_key"),
-                      Index("ix_training_record_year_cadre", "year", "cadre_id"))
+                      Index("ix_training_record_year_cadre", "year", "cadre_id"),
+                      # the records page: the latest of a year first, a page at a time
+                      Index("ix_training_record_year_completed", "year", "completed_on", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"))
@@ -130,6 +133,61 @@ class TrainingRecord(Base):
     created_by: Mapped[str] = mapped_column(String(64), default="")
 
     cadre: Mapped[Cadre] = relationship()
+
+
+class TrainingTally(Base):
+    """The class hours one cadre completed in one year: summed per content category and mode
+    (one column per cell, NULL: no record in that cell, the sums ``HoursTally`` starts from),
+    per mode, category and in all (added up in the order ``HoursTally`` adds them, so the
+    floats are the same), and per month and mode (the dashboards' chart). A summary of
+    ``training_record`` rebuilt in the same transaction as every write of a record
+    (``training.refresh_tallies``), so dashboards over tens of thousands of cadres read one row
+    per cadre and year, never every record."""
+
+    __tablename__ = "training_tally"
+
+    year: Mapped[int] = mapped_column(primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), primary_key=True)
+    knowledge_offline: Mapped[float | None] = mapped_column(Float)
+    knowledge_online: Mapped[float | None] = mapped_column(Float)
+    party_spirit_offline: Mapped[float | None] = mapped_column(Float)
+    party_spirit_online: Mapped[float | None] = mapped_column(Float)
+    professional_offline: Mapped[float | None] = mapped_column(Float)
+    professional_online: Mapped[float | None] = mapped_column(Float)
+    theory_offline: Mapped[float | None] = mapped_column(Float)
+    theory_online: Mapped[float | None] = mapped_column(Float)
+    records: Mapped[int] = mapped_column(default=0)
+    offline: Mapped[float] = mapped_column(Float, default=0.0)
+    online: Mapped[float] = mapped_column(Float, default=0.0)
+    total: Mapped[float] = mapped_column(Float, default=0.0)
+    knowledge: Mapped[float] = mapped_column(Float, default=0.0)
+    party_spirit: Mapped[float] = mapped_column(Float, default=0.0)
+    professional: Mapped[float] = mapped_column(Float, default=0.0)
+    theory: Mapped[float] = mapped_column(Float, default=0.0)
+    month_01_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_01_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_02_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_02_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_03_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_03_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_04_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_04_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_05_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_05_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_06_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_06_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_07_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_07_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_08_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_08_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_09_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_09_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_10_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_10_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_11_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_11_online: Mapped[float] = mapped_column(Float, default=0.0)
+    month_12_offline: Mapped[float] = mapped_column(Float, default=0.0)
+    month_12_online: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class TrainingClaim(Base):
@@ -267,13 +325,16 @@ class CadreRecord(Base):
     ``resume_note`` the lines that could not be read as dated lines; ``family`` up to ten
     ``rules.records.FamilyMember``. The last group are the form's own fields (posts
     proposed and removed, reason, who submitted and filled it in), kept so that a form
-    read in writes out the same. ``id_number`` is shown masked except to those who need it.
+    read in writes out the same. ``id_number`` is encrypted at rest (``portal.crypto``) and
+    shown masked except to those who need it; ``id_number_digest`` (a keyed hash,
+    ``records.id_digest``) keeps it unique and lets an import find the cadre by it.
     """
 
     __tablename__ = "cadre_record"
 
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), primary_key=True)
-    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    id_number: Mapped[str | None] = mapped_column(EncryptedText())
+    id_number_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     ethnicity: Mapped[str] = mapped_column(String(2), default="")
     native_place: Mapped[str] = mapped_column(String(60), default="")
     birthplace: Mapped[str] = mapped_column(String(60), default="")

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
-from cadres import training
+from cadres import completion, training
 from cadres.models import TrainingRecord
 from cadres.training import CadreProgress
 from portal import cache, units
@@ -129,12 +129,16 @@ def hours_by_month(frame: pd.DataFrame, year: int, as_of: date | None = None) ->
 @cache.scoped("cadres.training_overview")
 def overview(session: Session, actor: Actor, year: int, focus_id: int) -> dict:
     """What the training overview shows of ``focus_id``'s subtree in ``year`` (kept in the
-    cache per scope): ``summary``, ``completion`` by child unit, ``behind`` schedule and
-    the ``hours`` by category, mode and month."""
+    cache per scope): ``summary``, ``completion`` by child unit, and the hours by category and
+    mode (``hours_by_cell``) and by month and mode (``hours_by_month``), all counted in the
+    database (``cadres.completion``); the cadres behind schedule come a page at a time
+    (``completion.behind_page``)."""
     focus = units.get_unit(session, actor, focus_id)
-    rows = training.scope_progress(session, actor, year, under=focus)
-    return {"summary": summary(rows), "completion": completion_by_unit(rows, focus, units.children(session, actor, focus)),
-            "behind": behind_schedule(rows), "hours": hours_frame(session, actor, year, focus)}
+    found = completion.unit_tallies(session, actor, year, under=focus)
+    by_cell, by_month = completion.hours_frames(session, actor, year, under=focus)
+    return {"summary": completion.summary(found),
+            "completion": completion.completion_by_unit(session, found, focus, units.children(session, actor, focus)),
+            "hours_by_cell": by_cell, "hours_by_month": by_month}
 
 
 def progress_rows(session: Session, actor: Actor, year: int, unit_id: int | None = None,

@@ -73,7 +73,7 @@ def require(actor: Actor, permission: str, cadre: Cadre) -> None:
 
 
 def may_edit_record(actor: Actor, cadre: Cadre) -> bool:
-    """Reviewers (and the administrator) in scope edit a cadre's full record; a cadre does not."""
+    """Reviewers in scope (and the command line) edit a cadre's full record; a cadre does not."""
     return not is_cadre(actor) and actor.can("cadres.edit") and actor.in_scope(cadre.unit.path)
 
 
@@ -83,6 +83,6 @@ def may_see_identity(actor: Actor, cadre: Cadre) -> bool:
     in hand, ``Actor.system``). Everyone else sees it masked."""
     if is_cadre(actor):
         return cadre.id == actor.cadre_id and actor.can("self.view")
-    if actor.user_id is None and actor.role == Role.ADMIN:
+    if actor.is_system:
         return True
     return actor.role == Role.REVIEWER and actor.in_scope(cadre.unit.path)

@@ -54,10 +54,12 @@ def _registry(session: Session, actor: Actor, filters: CadreFilter):
     return stmt
 
 
-def search_cadres(session: Session, actor: Actor, filters: CadreFilter = CadreFilter()) -> list[Cadre]:
-    """Cadres in the actor's scope matching ``filters`` (ordered by unit, then code)."""
+def search_cadres(session: Session, actor: Actor, filters: CadreFilter = CadreFilter(),
+                  offset: int = 0) -> list[Cadre]:
+    """Cadres in the actor's scope matching ``filters`` (ordered by unit, then code; ``filters.limit``
+    of them from ``offset``: the registry grid asks a page at a time)."""
     stmt = _registry(session, actor, filters).options(joinedload(Cadre.unit))
-    return list(session.scalars(stmt.order_by(Unit.path, Cadre.code).limit(filters.limit)))
+    return list(session.scalars(stmt.order_by(Unit.path, Cadre.code).offset(max(0, offset)).limit(filters.limit)))
 
 
 def count_cadres(session: Session, actor: Actor, filters: CadreFilter = CadreFilter()) -> dict[str, int]:

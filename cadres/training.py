@@ -6,13 +6,11 @@ commit. The arithmetic is in ``cadres.rules``.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, insert, select
+from sqlalchemy import and_, case, delete, extract, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from cadres import rules, scope
@@ -25,6 +23,7 @@ from cadres.models import (
     TrainingPlan,
     TrainingRecord,
     TrainingStandard,
+    TrainingTally,
 )
 from cadres.rules import HoursTally, PlanTargets, TrainingProgress
 from portal import audit, units
@@ -248,23 +247,91 @@ TALLY_CELLS = tuple(sorted(((c, m) for c in TrainingCategory for m in TrainingMo
                           key=lambda cell: (cell[0].value, cell[1].value)))
 
 
+TALLY_COLUMNS = {cell: getattr(TrainingTally, f"{cell[0].value}_{cell[1].value}") for cell in TALLY_CELLS}
+MONTHS = range(1, 13)
+
+
+def month_column(month: int, mode: TrainingMode) -> str:
+    return f"month_{month:02d}_{mode.value}"
+
+
+def added_in_order(terms):
+    """``a + b + c …`` left to right: the order Python's running sums in ``HoursTally`` add the
+    cells, so a sum made in SQL is the same float."""
+    terms = list(terms)
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def _tally_rows(keys_filter=None):
+    """``SELECT`` the rows of ``training_tally`` from the training records (optionally filtered)."""
+    month = extract("month", TrainingRecord.completed_on)
+    sums = (select(TrainingRecord.cadre_id, TrainingRecord.year,
+                   *(func.sum(case((and_(TrainingRecord.category == category, TrainingRecord.mode == mode),
+                                    TrainingRecord.hours))).label(f"{category.value}_{mode.value}")
+                     for category, mode in TALLY_CELLS),
+                   *(func.sum(case((and_(month == number, TrainingRecord.mode == mode), TrainingRecord.hours)))
+                     .label(month_column(number, mode)) for number in MONTHS for mode in TrainingMode))
+            .add_columns(func.count().label("records"))
+            .group_by(TrainingRecord.cadre_id, TrainingRecord.year))
+    if keys_filter is not None:
+        sums = sums.where(*keys_filter)
+    sums = sums.subquery("sums")
+    cell = {c: func.coalesce(sums.c[f"{c[0].value}_{c[1].value}"], 0.0) for c in TALLY_CELLS}
+    derived = {
+        "offline": added_in_order(cell[c] for c in TALLY_CELLS if c[1] == TrainingMode.OFFLINE),
+        "online": added_in_order(cell[c] for c in TALLY_CELLS if c[1] == TrainingMode.ONLINE),
+        "total": added_in_order(cell[c] for c in TALLY_CELLS),
+        **{category.value: added_in_order(cell[c] for c in TALLY_CELLS if c[0] == category)
+           for category in TrainingCategory},
+    }
+    months = {month_column(n, m): func.coalesce(sums.c[month_column(n, m)], 0.0) for n in MONTHS for m in TrainingMode}
+    columns = {"cadre_id": sums.c.cadre_id, "year": sums.c.year,
+               **{f"{c[0].value}_{c[1].value}": sums.c[f"{c[0].value}_{c[1].value}"] for c in TALLY_CELLS},
+               "records": sums.c.records, **derived, **months}
+    return list(columns), select(*columns.values())
+
+
+def refresh_tallies(session: Session, keys: Iterable[tuple[int, int]] | None = None) -> None:
+    """Bring ``training_tally`` up to date with the records of the (cadre id, year) ``keys``
+    (every cadre and year when None). Every write of a training record calls this in its own
+    transaction, so the tallies never disagree with the records: each row is summed again
+    from the records (never adjusted by a difference, which would let float errors creep in)."""
+    session.flush()
+    if keys is None:
+        names, rows = _tally_rows()
+        session.execute(delete(TrainingTally))
+        session.execute(insert(TrainingTally).from_select(names, rows))
+        return
+    by_year: dict[int, set[int]] = {}
+    for cadre_id, year in keys:
+        by_year.setdefault(int(year), set()).add(int(cadre_id))
+    for year, cadre_ids in by_year.items():
+        ordered = sorted(cadre_ids)
+        for start in range(0, len(ordered), 500):
+            batch = ordered[start:start + 500]
+            session.execute(delete(TrainingTally).where(TrainingTally.year == year,
+                                                        TrainingTally.cadre_id.in_(batch)))
+            names, rows = _tally_rows([TrainingRecord.year == year, TrainingRecord.cadre_id.in_(batch)])
+            session.execute(insert(TrainingTally).from_select(names, rows))
+
+
 def tallies(session: Session, cadre_ids, years: Iterable[int]) -> dict[tuple[int, int], HoursTally]:
-    """Hours by (cadre, year), by category and mode. ``cadre_ids`` is a list or a subquery."""
+    """Hours by (cadre, year), by category and mode, from ``training_tally``. ``cadre_ids`` is a
+    list or a subquery. A cell without records is NULL and left out; the cells keep the order of
+    their codes."""
     years = list(years)
     if not years:
         return {}
-    # one row per (cadre, year) with a sum per (category, mode) cell, instead of a row per cell;
-    # a cell without records is NULL and left out, and the cells keep the order of their codes
-    stmt = (select(TrainingRecord.cadre_id, TrainingRecord.year,
-                   *(func.sum(case((and_(TrainingRecord.category == category, TrainingRecord.mode == mode),
-                                    TrainingRecord.hours))) for category, mode in TALLY_CELLS))
-            .where(TrainingRecord.year.in_(years))
-            .group_by(TrainingRecord.cadre_id, TrainingRecord.year))
+    stmt = (select(TrainingTally.cadre_id, TrainingTally.year, *TALLY_COLUMNS.values())
+            .where(TrainingTally.year.in_(years)))
     cells: dict[tuple[int, int], dict] = {}
     batches = [cadre_ids] if not isinstance(cadre_ids, list | tuple | set) else \
         [list(cadre_ids)[i:i + 500] for i in range(0, len(cadre_ids), 500)]
     for batch in batches:
-        for cadre_id, year, *sums in session.execute(stmt.where(TrainingRecord.cadre_id.in_(batch))):
+        for cadre_id, year, *sums in session.execute(stmt.where(TrainingTally.cadre_id.in_(batch))):
             cells[(cadre_id, year)] = {cell: float(hours) for cell, hours in zip(TALLY_CELLS, sums, strict=True)
                                        if hours is not None}
     return {key: HoursTally(value) for key, value in cells.items()}
@@ -303,31 +370,11 @@ class CadreProgress:
     progress: TrainingProgress
 
 
-@contextmanager
-def _cyclic_gc_paused():
-    """Pause Python's cyclic garbage collector while a bulk result is built.
-
-    ``scope_progress`` creates some 20 small objects per cadre (150,000 at city scale) that all
-    live on; the allocations alone trigger full collections that walk the whole heap and took
-    about 40% of the time. Reference counting still frees everything else meanwhile; only
-    cyclic garbage waits for the next collection once the collector resumes (if it was running),
-    also on errors. The switch is process-wide: a concurrent request simply runs without cyclic
-    collection for these few hundred milliseconds."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def scope_progress(session: Session, actor: Actor, year: int, *, under: Unit | None = None,
                    as_of: date | None = None) -> list[CadreProgress]:
     """Progress of every serving cadre in the actor's scope (optionally below ``under``)."""
     actor.require("training.view")
-    with _cyclic_gc_paused():
-        return _scope_progress(session, actor, year, under, as_of or date.today())
+    return _scope_progress(session, actor, year, under, as_of or date.today())
 
 
 def _scope_progress(session: Session, actor: Actor, year: int, under: Unit | None,
@@ -421,7 +468,7 @@ def add_record(session: Session, actor: Actor, cadre: Cadre, *, title: str, cate
                             completed_on=completed_on, provider=(provider or "").strip()[:120],
                             source=source, course_id=course_id, created_by=actor.username)
     session.add(record)
-    session.flush()
+    refresh_tallies(session, [(cadre.id, record.year)])
     if audit_it:
         audit.log(session, actor, "training.record.created", record,
                   summary={"cadre": cadre.code, "title": title, "hours": record.hours,
@@ -444,24 +491,73 @@ def record_years(session: Session, actor: Actor, cadre_id: int) -> list[int]:
                                   .distinct()), reverse=True)
 
 
-def search_records(session: Session, actor: Actor, *, year: int | None = None, unit_id: int | None = None,
-                   text: str = "", limit: int = 2000) -> list[TrainingRecord]:
-    """Training records of cadres in scope (reviewers)."""
+def _records_in_scope(session: Session, actor: Actor, year: int | None, unit_id: int | None, text: str):
     actor.require("training.view")
-    stmt = (select(TrainingRecord).join(Cadre, TrainingRecord.cadre_id == Cadre.id)
-            .join(Unit, Cadre.unit_id == Unit.id).where(actor.cadre_clause())
-            .options(joinedload(TrainingRecord.cadre).joinedload(Cadre.unit)))
-    if year:
-        stmt = stmt.where(TrainingRecord.year == year)
-    if unit_id:
-        under = units.get_unit(session, actor, unit_id)
-        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+    # the scope as a list of cadre ids, not a join; for a whole scope "cadre_id + 0" keeps the
+    # database from looking each cadre up in the (year, cadre_id) index and sorting a year's
+    # records (900,000 in a city): it walks the (year, completed_on, id) index instead and
+    # stops after the page
+    in_scope = _scope_cadres(session, actor, unit_id)
     term = (text or "").strip()
+    scoped = TrainingRecord.cadre_id if unit_id or term else TrainingRecord.cadre_id + 0
+    stmt = select(TrainingRecord).where(scoped.in_(in_scope))
     if term:
         like = f"%{term}%"
-        stmt = stmt.where((TrainingRecord.title.like(like)) | (Cadre.code == term) | (Cadre.name.like(like)))
-    return list(session.scalars(stmt.order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id.desc())
+        named = in_scope.where((Cadre.code == term) | Cadre.name.like(like))
+        stmt = stmt.where(TrainingRecord.title.like(like) | TrainingRecord.cadre_id.in_(named))
+    if year:
+        stmt = stmt.where(TrainingRecord.year == year)
+    return stmt
+
+
+def _scope_cadres(session: Session, actor: Actor, unit_id: int | None):
+    return select(Cadre.id).where(Cadre.unit_id.in_(_units_below(session, actor, unit_id)) if unit_id
+                                  else actor.cadre_clause())
+
+
+def _units_below(session: Session, actor: Actor, unit_id: int):
+    under = units.get_unit(session, actor, unit_id)
+    return select(Unit.id).where(Unit.path.startswith(under.path, autoescape=True), actor.unit_clause())
+
+
+def search_records(session: Session, actor: Actor, *, year: int | None = None, unit_id: int | None = None,
+                   text: str = "", limit: int = 2000) -> list[TrainingRecord]:
+    """Training records of cadres in scope (reviewers), latest first."""
+    stmt = _records_in_scope(session, actor, year, unit_id, text)
+    return list(session.scalars(stmt.options(joinedload(TrainingRecord.cadre).joinedload(Cadre.unit))
+                                .order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id.desc())
                                 .limit(limit)))
+
+
+RECORD_SORTS = {"completed_on": TrainingRecord.completed_on, "hours": TrainingRecord.hours,
+                "title": TrainingRecord.title}
+
+
+def records_page(session: Session, actor: Actor, *, year: int, unit_id: int | None = None, text: str = "",
+                 start: int = 0, end: int = 100, sort=()) -> list[TrainingRecord]:
+    """Records ``start``..``end`` of ``search_records``'s order (or the grid's ``sort`` model)."""
+    stmt = _records_in_scope(session, actor, year, unit_id, text)
+    order = [RECORD_SORTS[item["colId"]].desc() if item.get("sort") == "desc" else RECORD_SORTS[item["colId"]].asc()
+             for item in sort or () if item.get("colId") in RECORD_SORTS]
+    order += [TrainingRecord.completed_on.desc(), TrainingRecord.id.desc()]
+    return list(session.scalars(stmt.options(joinedload(TrainingRecord.cadre).joinedload(Cadre.unit))
+                                .order_by(*order).offset(max(0, start)).limit(max(0, end - start))))
+
+
+def records_count(session: Session, actor: Actor, *, year: int, unit_id: int | None = None,
+                  text: str = "") -> tuple[int, float]:
+    """How many records ``search_records`` finds and their class hours (from the tallies unless a
+    text narrows the search)."""
+    if (text or "").strip():
+        found = _records_in_scope(session, actor, year, unit_id, text).subquery()
+        count, total = session.execute(select(func.count(), func.sum(found.c.hours))).one()
+        return int(count or 0), float(total or 0.0)
+    actor.require("training.view")
+    scope_clause = Cadre.unit_id.in_(_units_below(session, actor, unit_id)) if unit_id else actor.cadre_clause()
+    count, total = session.execute(
+        select(func.sum(TrainingTally.records), func.sum(TrainingTally.total))
+        .join(Cadre, Cadre.id == TrainingTally.cadre_id).where(TrainingTally.year == year, scope_clause)).one()
+    return int(count or 0), float(total or 0.0)
 
 
 def delete_record(session: Session, actor: Actor, record_id: int) -> None:
@@ -479,7 +575,7 @@ def delete_record(session: Session, actor: Actor, record_id: int) -> None:
     session.flush()
     audit.log(session, actor, "training.record.deleted", record, summary={"before": summary})
     session.delete(record)
-    session.flush()
+    refresh_tallies(session, [(record.cadre_id, record.year)])
 
 
 # --- claims ---------------------------------------------------------------------------------

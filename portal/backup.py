@@ -25,6 +25,7 @@ import zlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import (
     JSON,
@@ -152,7 +153,8 @@ def read_backup(path: Path, kind: str) -> dict:
     one line. An SQLite backup is opened read-only: restoring must never write to it."""
     try:
         if kind == "sqlite":
-            source = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+            uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+            source = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
             try:
                 with source.connect() as connection:
                     present = set(inspect(connection).get_table_names())

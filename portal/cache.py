@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import os
 import pickle
 import tempfile
@@ -40,6 +41,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 TTL_SECONDS = 900  # a value not read again within this time is dropped (Redis expiry / local)
 LOCAL_BYTES = 64 * 1024 * 1024  # the in-process store of one worker keeps at most this much
 _WROTE = "portal.cache.wrote"  # on the connection: this transaction has written
@@ -145,19 +147,29 @@ class Cache:
         return self.store.version()
 
     def bump(self) -> None:
-        self.store.bump()
+        try:
+            self.store.bump()
+        except Exception:  # noqa: BLE001 - Redis away: the write stands, readers elsewhere may lag
+            log.exception("could not bump the data version; other workers may serve cached "
+                          "dashboards for up to %s s", TTL_SECONDS)
 
     def get_or_compute(self, namespace: str, key_parts: Iterable[Any], compute: Callable[[], T]) -> T:
-        version = self.version()  # read before computing: a write meanwhile makes a newer version
         digest = hashlib.sha256(repr(tuple(key_parts)).encode()).hexdigest()[:32]
-        key = f"{namespace}:{version}:{digest}"
-        data = self.store.get(key)
+        try:
+            key = f"{namespace}:{self.version()}:{digest}"  # the version before computing: a
+            data = self.store.get(key)  # write meanwhile makes a newer one
+        except Exception:  # noqa: BLE001 - the cache is an optimisation: without Redis, compute
+            log.warning("dashboard cache unavailable; computing %s", namespace, exc_info=True)
+            return compute()
         if data is not None:
             self.hits += 1
             return pickle.loads(data)
         self.misses += 1
         value = compute()
-        self.store.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            self.store.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception:  # noqa: BLE001
+            log.warning("could not keep %s in the dashboard cache", namespace, exc_info=True)
         return value
 
 

@@ -156,3 +156,33 @@ def standalone(engine_or_factory) -> Iterator[Session]:
         raise
     finally:
         db_session.close()
+
+
+def bulk_insert(session: Session, model, rows: list[dict], batch: int = 5000) -> None:
+    """Insert many rows of ``model`` (dicts of column values) in the session's transaction.
+
+    On PostgreSQL the rows go through ``COPY … FROM STDIN`` (several times faster than INSERT
+    for the demo's millions of rows), each value bound by its column type as an INSERT would
+    (enums to codes, JSON to text, timestamps) and missing columns given their defaults;
+    elsewhere it is an executemany ``INSERT`` in batches."""
+    if not rows:
+        return
+    table = model.__table__ if hasattr(model, "__table__") else model
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        for start in range(0, len(rows), batch):
+            session.execute(table.insert(), rows[start:start + batch])
+        return
+    names = list(dict.fromkeys(key for row in rows[:1] for key in row))
+    defaults = {c.name: c.default for c in table.columns
+                if c.name not in names and c.default is not None and not c.default.is_sequence}
+    columns = [table.c[name] for name in names] + [table.c[name] for name in defaults]
+    processors = [c.type.bind_processor(connection.dialect) for c in columns]
+    quoted = ", ".join(connection.dialect.identifier_preparer.quote(c.name) for c in columns)
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            values = [row.get(name) for name in names]
+            values += [d.arg(None) if d.is_callable else d.arg for d in defaults.values()]
+            copy.write_row([p(v) if p is not None and v is not None else v
+                            for p, v in zip(processors, values, strict=True)])

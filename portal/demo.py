@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, insert, select, text
 
 from portal import audit, db, schema
 from portal.access import Actor
@@ -337,6 +337,8 @@ def seed(engine: Engine, scale: str = "small", today: date | None = None,
 
         with engine.begin() as connection:
             _reset_sequences(connection)
+    with engine.begin() as connection:  # fresh statistics, so the planner picks the selective indexes
+        connection.execute(text("ANALYZE"))
     return city
 
 

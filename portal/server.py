@@ -82,7 +82,9 @@ def serve(config: Config, host: str, port: int, workers: int = 2, threads: int =
         _gunicorn_application(config, {
             "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
             "preload_app": True, "post_worker_init": _post_worker_init, "timeout": 300, "graceful_timeout": 20,
-            "keepalive": 5, "accesslog": None, "errorlog": "-", "loglevel": "warning",
+            # Longer than a load balancer's idle timeout (60 s is usual), so the balancer
+            # never sends a request on a connection the worker is just closing.
+            "keepalive": 75, "accesslog": None, "errorlog": "-", "loglevel": "warning",
             "proc_name": "portal",
             **({"worker_tmp_dir": "/dev/shm"} if os.path.isdir("/dev/shm") else {}),
         }).run()

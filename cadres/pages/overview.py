@@ -9,7 +9,7 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from cadres import reports
+from cadres import completion, reports
 from cadres.pages import charts
 from cadres.pages.common import hours, link_column, percent, year_select
 from portal import db, ui, units
@@ -56,7 +56,7 @@ def layout(**_query):
         ui.section(_("Cadres behind schedule"), [
             html.P(_("Below the even pace of their plan, or past the deadline with a requirement unmet; "
                      "largest gap first."), className="text-muted small"),
-            ui.grid("ca-ov-behind", [], behind_columns(), height=420)]),
+            ui.paged_grid("ca-ov-behind", behind_columns(), height=420)]),
     ])
 
 
@@ -71,7 +71,7 @@ def _crumbs(session, actor, focus) -> list:
 
 
 @callback(Output("ca-ov-kpis", "children"), Output("ca-ov-completion", "figure"), Output("ca-ov-modes", "figure"),
-          Output("ca-ov-months", "figure"), Output("ca-ov-behind", "rowData"), Output("ca-ov-crumbs", "children"),
+          Output("ca-ov-months", "figure"), Output("ca-ov-crumbs", "children"),
           Output({"type": "export-period", "kind": "training_progress"}, "data"),
           Input("ca-ov-year", "value"), Input("ca-ov-unit", "data"))
 def refresh(year, unit_id):
@@ -79,12 +79,14 @@ def refresh(year, unit_id):
     session = db.session()
     try:
         chosen = int(year)
+    except (TypeError, ValueError):
+        return ui.alert(_("Choose a year."), "warning"), no_update, no_update, no_update, no_update, no_update
+    try:
         focus = reports.focus_unit(session, actor, unit_id)
         numbers = reports.overview(session, actor, chosen, focus.id)
-    except (PortalError, TypeError, ValueError) as error:
-        message = ui.alert(getattr(error, "message", _("Choose a year.")), "warning")
-        return message, no_update, no_update, no_update, [], no_update, no_update
-    summary, frame = numbers["summary"], numbers["hours"]
+    except PortalError as error:
+        return ui.alert(error.message, "warning"), no_update, no_update, no_update, no_update, no_update
+    summary = numbers["summary"]
     count = summary["cadres"] or 1
     cards = [
         ui.kpi(_("Serving cadres"), summary["cadres"]),
@@ -100,11 +102,32 @@ def refresh(year, unit_id):
                             f"{summary['five_year_behind']} / {summary['five_year_cadres']}",
                             _("Leading cadres at county level and above"),
                             "warn" if summary["five_year_behind"] else "good"))
-    behind = numbers["behind"]
     return (html.Div(cards, className="kpi-row"), charts.completion_by_unit(numbers["completion"]),
-            charts.hours_by_category_mode(reports.hours_by_category_mode(frame)),
-            charts.hours_by_month(reports.hours_by_month(frame, chosen, as_of=date.today())),
-            behind.to_dict("records"), _crumbs(session, actor, focus), str(chosen))
+            charts.hours_by_category_mode(reports.hours_by_category_mode(numbers["hours_by_cell"])),
+            charts.hours_by_month(reports.hours_by_month(numbers["hours_by_month"], chosen, as_of=date.today())),
+            _crumbs(session, actor, focus), str(chosen))
+
+
+@callback(Output("ca-ov-behind", "getRowsResponse"), Input("ca-ov-behind", "getRowsRequest"),
+          State("ca-ov-year", "value"), State("ca-ov-unit", "data"))
+def behind_rows(request, year, unit_id):
+    """The cadres behind schedule, a block at a time (a city has tens of thousands)."""
+    actor = current_actor()
+    session = db.session()
+    start, end, sort = ui.page_request(request)
+    try:
+        chosen = int(year)
+    except (TypeError, ValueError):
+        return ui.rows_response([], 0)
+    try:
+        focus = reports.focus_unit(session, actor, unit_id)
+    except PortalError:
+        return ui.rows_response([], 0)
+    rows, count = completion.behind_page(session, actor, chosen, under=focus, start=start, end=end, sort=sort)
+    return ui.rows_response(rows, count)
+
+
+ui.purge_when("ca-ov-behind", Input("ca-ov-year", "value"), Input("ca-ov-unit", "data"))
 
 
 @callback(Output("ca-ov-unit", "data"), Input("ca-ov-completion", "clickData"),

@@ -16,8 +16,6 @@ from portal.errors import PortalError
 from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
 
-LIMIT = 2000
-
 
 def layout(**_query):
     actor = current_actor()
@@ -43,49 +41,73 @@ def layout(**_query):
             field(_("Course, cadre name or code"), dbc.Input(id="ca-rec-text", type="search", debounce=True), 3),
         ], class_name="g-2 mb-3"),
         html.Div(id="ca-rec-summary"),
-        ui.section(_("Records"), ui.grid("ca-rec-grid", [], widgets.record_columns(with_cadre=True), height=520,
-                                         page_size=50, selectable=editor),
+        ui.section(_("Records"), ui.paged_grid("ca-rec-grid", widgets.record_columns(with_cadre=True), height=520,
+                                               page_size=50, selectable=editor),
                    actions=remover if editor else None),
         html.Div(id="ca-rec-result"),
         importer,
     ])
 
 
-@callback(Output("ca-rec-grid", "rowData"), Output("ca-rec-summary", "children"), Input("ca-rec-year", "value"),
-          Input("ca-rec-unit", "value"), Input("ca-rec-text", "value"))
-def search(year, unit_id, text):
+@callback(Output("ca-rec-summary", "children"), Input("ca-rec-year", "value"), Input("ca-rec-unit", "value"),
+          Input("ca-rec-text", "value"), Input("ca-rec-result", "children"))
+def search(year, unit_id, text, _removed):
+    """How many records the search finds (the grid fetches them a page at a time)."""
     actor = current_actor()
     try:
-        found = training.search_records(db.session(), actor, year=int(year), unit_id=unit_id, text=text or "",
-                                        limit=LIMIT)
-    except (PortalError, TypeError, ValueError) as error:
-        return [], ui.alert(getattr(error, "message", _("Choose a year.")), "warning")
+        chosen = int(year)
+    except (TypeError, ValueError):
+        return ui.alert(_("Choose a year."), "warning")
+    try:
+        count, total = training.records_count(db.session(), actor, year=chosen, unit_id=unit_id, text=text or "")
+    except PortalError as error:
+        return ui.alert(error.message, "warning")
+    return html.P(_("%(n)s records, %(hours)s class hours.", n=count, hours=hours(total)), className="text-muted small")
+
+
+@callback(Output("ca-rec-grid", "getRowsResponse"), Input("ca-rec-grid", "getRowsRequest"),
+          State("ca-rec-year", "value"), State("ca-rec-unit", "value"), State("ca-rec-text", "value"))
+def record_rows(request, year, unit_id, text):
+    """The records of the search, a block at a time (a city records two million)."""
+    actor = current_actor()
+    start, end, sort = ui.page_request(request)
+    try:
+        chosen = int(year)
+    except (TypeError, ValueError):
+        return ui.rows_response([], 0)
+    session = db.session()
+    try:
+        found = training.records_page(session, actor, year=chosen, unit_id=unit_id, text=text or "",
+                                      start=start, end=end, sort=sort)
+        count = start + len(found) if len(found) < end - start else \
+            training.records_count(session, actor, year=chosen, unit_id=unit_id, text=text or "")[0]
+    except PortalError:
+        return ui.rows_response([], 0)
     rows = widgets.record_rows(found)
     for row, record in zip(rows, found, strict=True):
         row.update(code=record.cadre.code, name=record.cadre.name, unit=record.cadre.unit.name)
-    note = _("Showing the latest %(n)s records; narrow the search to see others.", n=LIMIT) if len(found) >= LIMIT \
-        else _("%(n)s records, %(hours)s class hours.", n=len(found), hours=hours(sum(r.hours for r in found)))
-    return rows, html.P(note, className="text-muted small")
+    return ui.rows_response(rows, count)
 
 
-@callback(Output("ca-rec-result", "children"), Output("ca-rec-grid", "rowData", allow_duplicate=True),
-          Input("ca-rec-confirm", "submit_n_clicks"), State("ca-rec-grid", "selectedRows"),
-          State("ca-rec-year", "value"), State("ca-rec-unit", "value"), State("ca-rec-text", "value"),
-          prevent_initial_call=True)
-def remove(n_clicks, selected, year, unit_id, text):
+@callback(Output("ca-rec-result", "children"), Input("ca-rec-confirm", "submit_n_clicks"),
+          State("ca-rec-grid", "selectedRows"), prevent_initial_call=True)
+def remove(n_clicks, selected):
     """Remove a wrongly recorded course (reviewers in scope; audited)."""
     actor = current_actor()
     if not n_clicks:
-        return no_update, no_update
+        return no_update
     if not selected:
-        return ui.alert(_("Select the record to remove first."), "warning"), no_update
+        return ui.alert(_("Select the record to remove first."), "warning")
     try:
         with db.unit_of_work() as session:
             training.delete_record(session, actor, selected[0].get("id"))
-        rows, _summary = search(year, unit_id, text)
     except PortalError as error:
-        return ui.alert(error.message), no_update
-    return ui.alert(_("The record was removed."), "success"), rows
+        return ui.alert(error.message)
+    return ui.alert(_("The record was removed."), "success")
+
+
+ui.purge_when("ca-rec-grid", Input("ca-rec-year", "value"), Input("ca-rec-unit", "value"),
+              Input("ca-rec-text", "value"), Input("ca-rec-result", "children"))
 
 
 ui.register(__name__, path="/training/records", title=N_("Training records"), layout=layout,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, State, callback, html
 
 from cadres import scope, service
 from cadres.pages import form_import
@@ -18,8 +18,6 @@ from portal.enums import CadreCategory, CadreStatus, Gender, Rank
 from portal.errors import PortalError
 from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
-
-LIMIT = 5000  # rows sent to the browser; the counts cover every match
 
 
 def _age(birth: date | None, today: date) -> int | None:
@@ -88,36 +86,64 @@ def layout(**_query):
                        actions=export_buttons("cadres") if full else None),
         filters(session, actor),
         html.Div(id="ca-reg-kpis"),
-        ui.section(_("List of cadres"), ui.grid("ca-reg-grid", [], columns(full), height=520, page_size=50)),
+        ui.section(_("List of cadres"), ui.paged_grid("ca-reg-grid", columns(full), height=520, page_size=50,
+                                                      defaultColDef={"sortable": False})),
         import_section,
         form_import.form_import_section(session, actor),
         form_import.records_file_section(actor),
     ])
 
 
-@callback(Output("ca-reg-grid", "rowData"), Output("ca-reg-kpis", "children"),
-          Input("ca-reg-unit", "value"), Input("ca-reg-rank", "value"), Input("ca-reg-category", "value"),
-          Input("ca-reg-status", "value"), Input("ca-reg-text", "value"))
+FILTERS = (Input("ca-reg-unit", "value"), Input("ca-reg-rank", "value"), Input("ca-reg-category", "value"),
+           Input("ca-reg-status", "value"), Input("ca-reg-text", "value"))
+
+
+def _filter(unit_id, ranks, categories, statuses, text, limit: int = 20000) -> CadreFilter:
+    return CadreFilter(unit_id=unit_id, ranks=[Rank(r) for r in ranks or []],
+                       categories=[CadreCategory(c) for c in categories or []],
+                       statuses=[CadreStatus(s) for s in statuses or []], text=text or "", limit=limit)
+
+
+@callback(Output("ca-reg-kpis", "children"), *FILTERS)
 def search(unit_id, ranks, categories, statuses, text):
     actor = current_actor()
     session = db.session()
     try:
-        wanted = CadreFilter(unit_id=unit_id, ranks=[Rank(r) for r in ranks or []],
-                             categories=[CadreCategory(c) for c in categories or []],
-                             statuses=[CadreStatus(s) for s in statuses or []], text=text or "", limit=LIMIT)
-        found = service.search_cadres(session, actor, wanted)
+        wanted = _filter(unit_id, ranks, categories, statuses, text)
+    except ValueError:
+        return ui.alert(_("Choose the filters again."), "warning")
+    try:
         counts = service.count_cadres(session, actor, wanted)
-    except (PortalError, ValueError) as error:
-        return [], ui.alert(getattr(error, "message", _("Choose the filters again.")), "warning")
-    full = actor.can("cadres.view")
+    except PortalError as error:
+        return ui.alert(error.message, "warning")
     total = counts["cadres"]
-    cards = [ui.kpi(_("Cadres found"), total,
-                    _("The list shows the first %(n)s; narrow the filters.", n=LIMIT) if total > LIMIT else None),
-             ui.kpi(_("Leading cadres"), counts["leading"])]
-    if full:
+    cards = [ui.kpi(_("Cadres found"), total), ui.kpi(_("Leading cadres"), counts["leading"])]
+    if actor.can("cadres.view"):
         cards += [ui.kpi(_("Party members"), percent(counts["party_members"] / total) if total else "—"),
                   ui.kpi(_("Women"), percent(counts["women"] / total) if total else "—")]
-    return cadre_rows(found, full), html.Div(cards, className="kpi-row")
+    return html.Div(cards, className="kpi-row")
+
+
+@callback(Output("ca-reg-grid", "getRowsResponse"), Input("ca-reg-grid", "getRowsRequest"),
+          *(State(i.component_id, i.component_property) for i in FILTERS))
+def cadre_page(request, unit_id, ranks, categories, statuses, text):
+    """The cadres found, a block at a time (a city has some 50,000)."""
+    actor = current_actor()
+    session = db.session()
+    start, end, _sort = ui.page_request(request)
+    try:
+        wanted = _filter(unit_id, ranks, categories, statuses, text, limit=end - start)
+    except ValueError:
+        return ui.rows_response([], 0)
+    try:
+        found = service.search_cadres(session, actor, wanted, offset=start)
+        count = start + len(found) if len(found) < end - start else service.count_cadres(session, actor, wanted)["cadres"]
+    except PortalError:
+        return ui.rows_response([], 0)
+    return ui.rows_response(cadre_rows(found, actor.can("cadres.view")), count)
+
+
+ui.purge_when("ca-reg-grid", *FILTERS)
 
 
 ui.register(__name__, path="/cadres", title=N_("Cadre registry"), layout=layout,

@@ -16,8 +16,8 @@ blocks —
 notes — ``pending_verification``, ``training_hours``, ``five_year_training``,
 ``unit_bottom_band``, ``recent_accountability``, ``tolerance_exempt``.
 
-"As of" a date means as known then: a revocation or a change decided later does not
-shorten a block as of an earlier date (domain.md §3).
+"As of" a date means as known then: a revocation, a change or a tolerance decision taken
+later does not shorten a block as of an earlier date (domain.md §3).
 
 ``until`` is the first day a block no longer applies; ``None`` when it lasts until
 someone acts (a case is closed, the next period is published, …).

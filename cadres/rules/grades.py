@@ -2,7 +2,7 @@
 what their measures and open cases allow (domain.md §7). Pure: facts in, a verdict out.
 
 Scales: civil servants 优秀/称职/基本称职/不称职 (公务员考核规定 2020); public-institution
-staff 优秀/合格/基本合格/不合格 (事业单位工作人员考核规定 2023); either may be left without a
+staff 优秀/合格/基本合格/不合格 (事业单位工作人员考核规定); either may be left without a
 grade (不定等次).
 
 Sanctions and the grade (组通字〔1998〕19号 and later answers; domain.md §7), as the
@@ -63,7 +63,7 @@ def grade_scale(category: CadreCategory | str | None) -> tuple[AppraisalGrade, .
 
 def scale_source(category: CadreCategory | str | None) -> str:
     if category is not None and CadreCategory(category) == CadreCategory.INSTITUTION:
-        return "事业单位工作人员考核规定 (2023)"
+        return "事业单位工作人员考核规定"
     return "公务员考核规定 (2020)"
 
 

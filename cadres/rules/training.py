@@ -419,5 +419,14 @@ def check_excellent_quota(grades: Iterable[tuple[int, int, AppraisalGrade]],
         cell = counts.setdefault((unit_id, year), [0, 0])
         cell[0] += 1
         cell[1] += grade == AppraisalGrade.EXCELLENT
+    return quota_checks_of_counts(((unit_id, year, assessed, excellent)
+                                   for (unit_id, year), (assessed, excellent) in counts.items()),
+                                  quota_for, default_quota)
+
+
+def quota_checks_of_counts(counts: Iterable[tuple[int, int, int, int]], quota_for: Mapping[int, float],
+                           default_quota: float) -> list[QuotaCheck]:
+    """One check per (unit, year) from ``(unit_id, year, assessed, excellent)`` counted already
+    (in the database, for a whole city), ordered by unit and year."""
     return [QuotaCheck(unit_id, year, assessed, excellent, quota_for.get(unit_id, default_quota))
-            for (unit_id, year), (assessed, excellent) in sorted(counts.items())]
+            for unit_id, year, assessed, excellent in sorted(counts)]

@@ -122,7 +122,7 @@ def test_a_reviewer_sees_effects_and_outcomes_but_not_the_case(client, app, worl
     shown = readable(call(client, app, "cadre.show", {"ac-cadre-pick.value": world["cadre1"].code}))
     assert "Party warning" in shown and "2027-05-20" in shown
     refused = readable(call(client, app, "desk.filter_desk", {"ac-desk-open.value": True}))
-    assert "not available for your role" in refused
+    assert "Your role may not do this" in refused
 
 
 def test_an_inspector_moves_a_case_through_the_endpoint(client, app, session, world):

@@ -2,6 +2,10 @@
 
 Skipped with a clear reason where /usr/bin/chromium or Playwright is missing; CI
 installs both (.ci/run).
+
+Pages carry a Content-Security-Policy without ``unsafe-eval``: give ``wait_for_function`` a
+function (``"() => document.title != ''"``), not a bare expression, which Playwright would
+have the page evaluate as a string while it polls.
 """
 
 from __future__ import annotations

@@ -75,8 +75,8 @@ def test_reviewer_drills_from_the_city_into_a_district(login_as):
     bar = page.locator("#ca-ov-completion .bars path").nth(3)  # bottom-up: a district, not the city itself
     box = bar.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function("document.querySelector('#ca-ov-crumbs').innerText.includes('›')")
+    page.wait_for_function("() => document.querySelector('#ca-ov-crumbs').innerText.includes('›')")
     assert page.inner_text("#ca-ov-crumbs").startswith("江州市")
     screenshot(page, "cadres-overview-drill-zh")
     page.click("#ca-ov-crumbs button")
-    page.wait_for_function("!document.querySelector('#ca-ov-crumbs').innerText.includes('›')")
+    page.wait_for_function("() => !document.querySelector('#ca-ov-crumbs').innerText.includes('›')")

@@ -108,8 +108,9 @@ def test_a_grade_over_the_quota_is_saved_with_a_warning(client, app, city, sessi
 
 def test_inspectors_get_the_basic_registry_columns_only(client, app, city):
     login(client, "inspector")
-    rows = call(client, app, "registry.search", {"ca-reg-status.value": ["serving"]}).get_json()["response"]
-    first = rows["ca-reg-grid"]["rowData"][0]
+    rows = call(client, app, "registry.cadre_page", {"ca-reg-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
+                                                     "ca-reg-status.value": ["serving"]}).get_json()["response"]
+    first = rows["ca-reg-grid"]["getRowsResponse"]["rowData"][0]
     assert set(first) == {"code", "name", "unit", "position", "rank", "category"}
 
 

@@ -4,7 +4,7 @@ in the audit log, the photo, and the CSV/XLSX kind ``records``."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from cadres import records
 from cadres.demo_photos import PHOTOS
@@ -129,11 +129,14 @@ def test_records_export_imports_back_unchanged_in_xlsx(session, city):
     assert {r.cadre_id: records.history_view(r) for r in session.scalars(select(CadreRecord))} == before
 
 
-def test_the_records_export_masks_id_numbers_for_the_administrator(session, city):
+def test_only_reviewers_export_the_records_and_they_get_the_id_numbers_whole(session, city):
     run(session, city.actor("reviewer"), RECORDS_CSV)
-    table = transfer.exporters()["records"](session, city.actor("admin"))
-    assert [row["id_number"] for row in table.rows] == ["360***********3015", "360***********4026"]
+    for username in ("admin", "inspector"):
+        with pytest.raises(AccessDenied):
+            transfer.run_export(session, city.actor(username), "records", "csv")
     assert ID_1 in to_bytes(transfer.exporters()["records"](session, city.actor("reviewer")), "csv").decode("utf-8-sig")
+    district = transfer.exporters()["records"](session, city.actor("reviewer-d1"))
+    assert [row["code"] for row in district.rows] == ["C0001"]
 
 
 def test_a_bad_records_file_names_every_problem_never_shows_an_id_number_and_writes_nothing(session, city):
@@ -163,3 +166,10 @@ def test_the_photo_and_the_record_survive_a_portable_backup(session, city, clean
     with portal_db.standalone(target) as restored:
         assert restored.get(CadrePhoto, city.cadre1.id).data == PHOTOS[0]
         assert restored.get(CadreRecord, city.cadre1.id).resume[0]["text"] == "桃桥街道科员"
+
+
+def test_the_id_number_is_encrypted_at_rest(session, city):
+    edit(session, city, "reviewer", city.cadre1, id_number=ID_1)
+    stored = session.execute(text("SELECT id_number, id_number_digest FROM cadre_record")).one()
+    assert ID_1 not in stored[0] and stored[0].startswith("v1:") and ID_1 not in stored[1]
+    assert records.find_by_id_number(session, ID_1).code == "C0001"

@@ -85,6 +85,21 @@ def test_the_grade_page_says_which_measure_rules_the_grade_out(client, app, sess
     assert grade_count(session) == 0
 
 
+def test_the_grade_limits_are_a_settings_row_the_administrator_changes(session, city):
+    closed_measure(session, city, "party_serious_warning", date(2026, 6, 20))
+    cadre_settings.change(session, city.actor("admin"), cadre_settings.GRADE_LIMITS,
+                          "严重警告: no_excellent, 记大过: not_graded+1, 留党察看: incompetent+probation")
+    assert cadre_settings.grade_limits(session) == {
+        "party_serious_warning": {"year": "no_excellent", "next_years": 0},
+        "gov_major_demerit": {"year": "not_graded", "next_years": 1},
+        "party_probation": {"year": "incompetent", "next_years": "probation"}}
+    grades.set_grade(session, city.actor("reviewer"), "C0001", 2026, "competent")
+    with pytest.raises(Invalid):
+        grades.set_grade(session, city.actor("reviewer"), "C0001", 2026, "excellent")
+    with pytest.raises(Invalid):
+        cadre_settings.change(session, city.actor("admin"), cadre_settings.GRADE_LIMITS, "严重警告: 优秀")
+
+
 def test_a_grade_import_is_refused_whole_naming_the_row_and_the_measure(session, city):
     closed_measure(session, city, "gov_major_demerit", date(2026, 3, 10))
     data = "cadre_code,year,grade\nC0002,2026,优秀\nC0001,2027,称职\n".encode()

@@ -235,6 +235,12 @@ def test_three_excellent_of_ten_breaks_the_twenty_percent_quota():
     assert (second.assessed, second.excellent, second.allowed, second.over) == (5, 1, 1, False)
 
 
+def test_quota_checks_from_counts_made_in_the_database_equal_those_from_each_grade():
+    grades = [(2, 2025, E)] + [(2, 2025, C)] * 4 + [(1, 2025, E)] * 3 + [(1, 2025, C)] * 7
+    counted = [(2, 2025, 5, 1), (1, 2025, 10, 3)]
+    assert rules.quota_checks_of_counts(counted, {2: 0.15}, 0.20) == rules.check_excellent_quota(grades, {2: 0.15}, 0.20)
+
+
 def test_a_unit_with_a_fifteen_percent_quota():
     grades = [(7, 2025, E)] * 3 + [(7, 2025, C)] * 17
     (check,) = rules.check_excellent_quota(grades, {7: 0.15}, 0.20)

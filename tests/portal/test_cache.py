@@ -122,3 +122,12 @@ def test_the_local_store_keeps_within_its_size(monkeypatch):
     assert store.size <= 4000 and store.get("k9") is not None and store.get("k0") is None
     store.put("huge", b"x" * 2000)  # over a quarter of the store: not kept
     assert store.get("huge") is None
+
+
+def test_without_redis_the_dashboards_are_computed_and_writes_still_commit(engine, clean_db):
+    url = engine.url.render_as_string(hide_password=False)
+    away = cache.Cache(url, "redis://127.0.0.1:1/0")  # nothing listens there
+    calls, compute = _counter()
+    assert away.get_or_compute("test.away", (), compute) == {"calls": 1}
+    assert away.get_or_compute("test.away", (), compute) == {"calls": 2}
+    away.bump()  # logged, not raised: the write it follows has committed

@@ -1,0 +1,299 @@
+"""Training completion counted in the database: the reviewer's training overview and the
+annual report over a whole city (52,000 cadres) without a Python object per cadre.
+
+For every serving cadre in scope the query does what ``rules.progress`` does — the plan's
+targets (or the standard's, resolved per category and rank), the hours counted toward the
+annual requirement (online capped), the gaps, the even pace, the five-year total — on one
+row of ``training_tally`` per cadre and year, and sums the outcome per unit. Python then
+rolls the units up into the focus unit's children. The floats are the ones ``rules.progress``
+computes (same operations in the same order); a gap is met when less than half a millionth
+of an hour is missing, which is what ``Gap.met`` (rounding to six places) says for hours
+recorded to the hundredth. tests/cadres/test_training_scope_equivalence.py compares every
+count with ``training.scope_progress``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Float, and_, case, cast, false, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from cadres import rules, training
+from cadres import settings as cadre_settings
+from cadres.enums import TrainingCategory, TrainingMode
+from cadres.models import CATEGORY_COLUMNS, TrainingPlan, TrainingTally
+from cadres.rules import EPSILON, PlanTargets
+from portal.access import Actor
+from portal.enums import CadreCategory, CadreStatus, Rank
+from portal.models import Cadre, Unit
+
+MET = 5e-7  # Gap.met: round(required - done, 6) <= 0, i.e. less than half a millionth missing
+COMPLETION_COLUMNS = ["unit_id", "unit_name", "cadres", "complete", "on_pace", "behind", "complete_rate",
+                      "behind_rate", "avg_hours", "has_children"]
+
+
+@dataclass(frozen=True)
+class UnitTally:
+    """Training completion of the serving cadres of one unit (its own cadres, not its subtree)."""
+
+    unit_id: int
+    cadres: int
+    complete: int
+    behind: int
+    counted: float  # hours counted toward the annual requirement, summed
+    online: float
+    total: float
+    five_year_cadres: int
+    five_year_behind: int
+
+
+def _f(value) -> float:
+    return float(value or 0.0)
+
+
+# --- the per-cadre arithmetic in SQL --------------------------------------------------------------
+
+def _standard_targets(session: Session, year: int):
+    """``(condition on Cadre, PlanTargets)`` for each distinct target the standards generate."""
+    found = training.standards(session)
+    by_target: list[tuple[PlanTargets, list[tuple[CadreCategory, Rank | None]]]] = []
+    for category in CadreCategory:
+        for rank in (None, *Rank):
+            targets = training.targets_from_standards(found, category, rank, year)
+            same = next((kinds for known, kinds in by_target if known == targets), None)
+            if same is None:
+                by_target.append((targets, [(category, rank)]))
+            else:
+                same.append((category, rank))
+    choices = []
+    for targets, kinds in by_target:
+        per_category = []
+        for category in CadreCategory:
+            ranks = [rank for cat, rank in kinds if cat == category]
+            if not ranks:
+                continue
+            named = [r for r in ranks if r is not None]
+            rank_clause = or_(Cadre.rank.in_(named) if named else false(),
+                              Cadre.rank.is_(None) if None in ranks else false())
+            per_category.append(and_(Cadre.category == category, rank_clause)
+                                if len(ranks) < len(Rank) + 1 else Cadre.category == category)
+        choices.append((or_(*per_category), targets))
+    return choices
+
+
+def _scope_filters(actor: Actor, under: Unit | None) -> list:
+    filters = [actor.cadre_clause(), Cadre.status == CadreStatus.SERVING]
+    if under is not None and not (actor.unit_path and under.path == actor.unit_path):  # else: the scope itself
+        filters.append(Cadre.unit_id.in_(select(Unit.id).where(Unit.path.startswith(under.path, autoescape=True))))
+    return filters
+
+
+def _counted(offline, online, total, annual, cap):
+    """``rules.counted_hours``: all offline hours and online hours up to the cap."""
+    capped = cap * annual
+    return case((cap.is_(None), total), else_=offline + case((online <= capped, online), else_=capped))
+
+
+def _per_cadre(session: Session, actor: Actor, year: int, under: Unit | None, as_of: date):
+    """A subquery: one row per serving cadre in scope with the outcome of ``rules.progress``."""
+    first, _last = rules.five_year_window(year, cadre_settings.cycle_start(session))
+    return _outcome(session, inputs(session, actor, year, under), year, as_of, first, year - first)
+
+
+def inputs(session: Session, actor: Actor, year: int, under: Unit | None):
+    """A subquery: what ``rules.progress`` starts from, one row per serving cadre in scope: the
+    targets (the plan's, else the standard's), the year's hours and the five-year total's
+    earlier years (``earlier_0`` …, counted against this year's targets)."""
+    plan = aliased(TrainingPlan)
+    tally = aliased(TrainingTally)
+    standards = _standard_targets(session, year)
+
+    def target(name: str, of_standard, kind=None):
+        def value(t):
+            found = of_standard(t)
+            return literal(found, kind) if found is not None else cast(None, kind or Float)
+        cases = [(plan.cadre_id.is_not(None), getattr(plan, name))]
+        cases += [(condition, value(t)) for condition, t in standards[:-1]]
+        return case(*cases, else_=value(standards[-1][1]))
+
+    annual = target("annual_hours", lambda t: t.annual_hours)
+    cap = target("online_share_cap", lambda t: t.online_share_cap, Float)
+    five = target("five_year_hours", lambda t: t.five_year_hours or None, Float)
+    columns = [Cadre.id.label("cadre_id"), Cadre.unit_id.label("unit_id"), annual.label("annual"),
+               target("online_hours", lambda t: t.online_hours).label("online_required"), cap.label("cap"),
+               five.label("five"), target("deadline", lambda t: t.deadline).label("deadline"),
+               *(target(column, lambda t, c=c: t.category_hours.get(c, 0.0)).label(f"req_{c.value}")
+                 for c, column in CATEGORY_COLUMNS.items()),
+               *(func.coalesce(getattr(tally, name), 0.0).label(name)
+                 for name in ("offline", "online", "total", *(c.value for c in TrainingCategory)))]
+    first, _last = rules.five_year_window(year, cadre_settings.cycle_start(session))
+    # the five-year total: the earlier years of the cycle, read only for the cadres who have one
+    for number, earlier_year in enumerate(range(first, year)):
+        earlier = aliased(TrainingTally)
+        hours = (select(_counted(earlier.offline, earlier.online, earlier.total, annual, cap))
+                 .where(earlier.cadre_id == Cadre.id, earlier.year == earlier_year).scalar_subquery())
+        columns.append(case((and_(five.is_not(None), five != 0), func.coalesce(hours, 0.0)), else_=0.0)
+                       .label(f"earlier_{number}"))
+    base = (select(*columns)
+            .outerjoin(plan, and_(plan.cadre_id == Cadre.id, plan.year == year))
+            .outerjoin(tally, and_(tally.cadre_id == Cadre.id, tally.year == year))
+            .where(*_scope_filters(actor, under))).subquery("base")
+    return base
+
+
+def _outcome(session: Session, base, year: int, as_of: date, first: int, earlier: int):
+    counted = _counted(base.c.offline, base.c.online, base.c.total, base.c.annual, base.c.cap).label("counted")
+
+    def met(required, done):
+        return required - done < MET
+
+    gaps = [met(base.c.annual, counted), met(base.c.online_required, base.c.online)]
+    for category in TrainingCategory:
+        required = base.c[f"req_{category.value}"]
+        gaps.append(or_(required <= 0, met(required, base.c[category.value])))
+    complete = and_(*gaps)
+    year_start = date(year, 1, 1)
+    deadlines = set(session.scalars(select(TrainingPlan.deadline).where(TrainingPlan.year == year).distinct()))
+    deadlines.add(date(year, 12, 31))
+    share = case(*((base.c.deadline == d, literal(rules.elapsed_share(year_start, d, as_of)))
+                   for d in sorted(deadlines)), else_=literal(1.0))
+    expected = base.c.annual * share
+    behind = or_(counted < expected - EPSILON, and_(base.c.deadline < as_of, ~complete))
+    window_first, window_last = rules.five_year_window(year, first)
+    five_share = rules.elapsed_share(date(window_first, 1, 1), date(window_last, 12, 31),
+                                     min(as_of, date(year, 12, 31)))
+    five_done = training.added_in_order([*(base.c[f"earlier_{n}"] for n in range(earlier)), counted])
+    has_five = and_(base.c.five.is_not(None), base.c.five != 0)
+    five_behind = and_(has_five, five_done < base.c.five * five_share - EPSILON)
+    return select(base.c.cadre_id, base.c.unit_id, base.c.annual, base.c.deadline,
+                  counted, base.c.online, base.c.total, expected.label("expected"),
+                  case((complete, 1), else_=0).label("complete"), case((behind, 1), else_=0).label("behind"),
+                  case((has_five, 1), else_=0).label("has_five"),
+                  case((five_behind, 1), else_=0).label("five_behind")).subquery("outcome")
+
+
+def hours_frames(session: Session, actor: Actor, year: int, *, under: Unit | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Class hours of the year of the serving cadres in scope, by category and mode and by month
+    and mode (``reports.hours_by_category_mode`` and the months of ``reports.hours_frame``)."""
+    actor.require("training.view")
+    cells = [(c, m) for c in TrainingCategory for m in TrainingMode]
+    months = [(n, m) for n in training.MONTHS for m in TrainingMode]
+    stmt = (select(*(func.sum(getattr(TrainingTally, f"{c.value}_{m.value}")) for c, m in cells),
+                   *(func.sum(getattr(TrainingTally, training.month_column(n, m))) for n, m in months))
+            .join(Cadre, Cadre.id == TrainingTally.cadre_id)
+            .where(TrainingTally.year == year, *_scope_filters(actor, under)))
+    sums = session.execute(stmt).one()
+    by_cell = pd.DataFrame([(c.value, m.value, float(h)) for (c, m), h in zip(cells, sums[:len(cells)], strict=True)
+                            if h], columns=["category", "mode", "hours"])
+    by_month = pd.DataFrame([(m.value, n, float(h or 0.0)) for (n, m), h in zip(months, sums[len(cells):], strict=True)
+                             if h], columns=["mode", "month", "hours"])
+    return by_cell, by_month
+
+
+# --- per unit, and rolled up ----------------------------------------------------------------------
+
+def unit_tallies(session: Session, actor: Actor, year: int, *, under: Unit | None = None,
+                 as_of: date | None = None) -> list[UnitTally]:
+    """Completion of the serving cadres in scope (below ``under``), one entry per unit."""
+    actor.require("training.view")
+    outcome = _per_cadre(session, actor, year, under, as_of or date.today())
+    stmt = (select(outcome.c.unit_id, func.count(), func.sum(outcome.c.complete), func.sum(outcome.c.behind),
+                   func.sum(outcome.c.counted), func.sum(outcome.c.online), func.sum(outcome.c.total),
+                   func.sum(outcome.c.has_five), func.sum(outcome.c.five_behind))
+            .group_by(outcome.c.unit_id))
+    return [UnitTally(unit_id, int(n), int(complete or 0), int(behind or 0), _f(counted), _f(online), _f(total),
+                      int(five or 0), int(five_behind or 0))
+            for unit_id, n, complete, behind, counted, online, total, five, five_behind in session.execute(stmt)]
+
+
+def summary(found: Sequence[UnitTally]) -> dict:
+    """The headline numbers (``reports.summary``) from the unit tallies."""
+    count = sum(t.cadres for t in found)
+    online = sum(t.online for t in found)
+    total = sum(t.total for t in found)
+    return {
+        "cadres": count,
+        "complete": sum(t.complete for t in found),
+        "behind": sum(t.behind for t in found),
+        "avg_hours": sum(t.counted for t in found) / count if count else 0.0,
+        "online_share": online / total if total else 0.0,
+        "five_year_behind": sum(t.five_year_behind for t in found),
+        "five_year_cadres": sum(t.five_year_cadres for t in found),
+    }
+
+
+def completion_by_unit(session: Session, found: Sequence[UnitTally], parent: Unit,
+                       children: Sequence[Unit]) -> pd.DataFrame:
+    """One row per child unit (its whole subtree) and one for the parent's own cadres
+    (``reports.completion_by_unit`` from the unit tallies)."""
+    paths = dict(session.execute(select(Unit.id, Unit.path).where(Unit.id.in_([t.unit_id for t in found]))).all()) \
+        if len(found) < 900 else dict(session.execute(select(Unit.id, Unit.path)
+                                                      .where(Unit.path.startswith(parent.path, autoescape=True))).all())
+    groups: list[tuple[Unit, bool, list[UnitTally]]] = []
+    own = [t for t in found if t.unit_id == parent.id]
+    if own:
+        groups.append((parent, False, own))
+    for child in children:
+        members = [t for t in found if paths.get(t.unit_id, "").startswith(child.path)]
+        if members:
+            groups.append((child, True, members))
+    records = []
+    for unit, drill, members in groups:
+        cadres = sum(m.cadres for m in members)
+        complete = sum(m.complete for m in members)
+        behind = sum(m.behind for m in members)
+        records.append({
+            "unit_id": unit.id, "unit_name": unit.name, "cadres": cadres, "complete": complete,
+            "on_pace": cadres - complete - behind if cadres >= complete + behind else 0,
+            "behind": behind, "complete_rate": complete / cadres, "behind_rate": behind / cadres,
+            "avg_hours": sum(m.counted for m in members) / cadres, "has_children": drill,
+        })
+    return pd.DataFrame.from_records(records, columns=COMPLETION_COLUMNS)
+
+
+# --- the cadres behind schedule, a page at a time ------------------------------------------------
+
+BEHIND_SORTS = {"missing": "missing", "counted": "counted", "required": "annual", "expected": "expected",
+                "code": "code", "name": "name", "unit": "unit", "position": "position", "deadline": "deadline"}
+
+
+def behind_page(session: Session, actor: Actor, year: int, *, under: Unit | None = None,
+                as_of: date | None = None, start: int = 0, end: int = 100,
+                sort: Sequence[dict] = ()) -> tuple[list[dict], int]:
+    """Rows ``start``..``end`` of the cadres behind schedule (largest gap first unless ``sort``
+    names grid columns) and how many there are: the rows of ``reports.behind_schedule``."""
+    actor.require("training.view")
+    as_of = as_of or date.today()
+    outcome = _per_cadre(session, actor, year, under, as_of)
+    missing = (outcome.c.annual - outcome.c.counted).label("missing")
+    columns = {"missing": missing, "counted": outcome.c.counted, "annual": outcome.c.annual,
+               "expected": outcome.c.expected, "code": Cadre.code, "name": Cadre.name, "unit": Unit.name,
+               "position": Cadre.position, "deadline": outcome.c.deadline}
+    order = []
+    for item in sort or ():
+        column = columns.get(BEHIND_SORTS.get(str(item.get("colId")), ""))
+        if column is not None:
+            order.append(column.desc() if item.get("sort") == "desc" else column.asc())
+    order += [missing.desc(), Cadre.code.asc()]
+    stmt = (select(Cadre.code, Cadre.name, Unit.name, Cadre.position, outcome.c.annual, outcome.c.counted,
+                   outcome.c.expected, outcome.c.deadline)
+            .join(Cadre, Cadre.id == outcome.c.cadre_id).join(Unit, Unit.id == Cadre.unit_id)
+            .where(outcome.c.behind == 1))
+    count = session.scalar(select(func.count()).select_from(outcome).where(outcome.c.behind == 1)) or 0
+    start, end = max(0, int(start)), max(0, int(end))
+    rows = []
+    for code, name, unit, position, annual, counted, expected, deadline in session.execute(
+            stmt.order_by(*order).offset(start).limit(max(0, end - start))):
+        gap = rules.Gap(rules.ANNUAL, annual, counted)
+        projected = rules.projected_completion(counted, annual, date(year, 1, 1), min(as_of, deadline))
+        rows.append({"code": code, "name": name, "unit": unit, "position": position, "required": annual,
+                     "counted": round(counted, 1), "missing": round(gap.missing, 1),
+                     "expected": round(expected, 1), "deadline": deadline.isoformat(),
+                     "projected": projected.isoformat() if projected else ""})
+    return rows, count
+
