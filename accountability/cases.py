@@ -132,17 +132,29 @@ def case_rows(session: Session, actor: Actor, *, under_unit_id: int | None = Non
     if form:
         codes = [s.code for s in rules.CATALOGUE if s.form == Form(form)]
         stmt = stmt.where(Case.id.in_(select(Measure.case_id).where(Measure.code.in_(codes))))
+    stmt = stmt.order_by(Case.opened_on.desc())
     if search and search.strip():
-        like = f"%{search.strip()}%"
-        people = select(CaseSubject.case_id).join(Cadre, CaseSubject.cadre_id == Cadre.id).where(
-            or_(Cadre.name.like(like), Cadre.code.like(like)))
-        stmt = stmt.where(or_(Case.case_no.like(like), Case.title.like(like), Case.id.in_(people)))
-    cases = list(session.scalars(stmt.order_by(Case.opened_on.desc()).limit(limit)))
+        cases = _matching(session, stmt, search.strip())[:limit]
+    else:
+        cases = list(session.scalars(stmt.limit(limit)))
     forms = _forms_by_case(session, [c.id for c in cases])
     rows = [_row(case, today, forms.get(case.id, ())) for case in cases]
     rows.sort(key=lambda r: (not r.overdue, r.days_left if r.days_left is not None else 10**6,
                              not r.is_open, r.case_no))
     return rows
+
+
+def _matching(session: Session, stmt, needle: str) -> list[Case]:
+    """Cases whose number, subjects, title or summary contain ``needle``. Titles and
+    summaries are encrypted at rest, so they are matched here, after decryption, among
+    the cases the other filters (and the scope) left."""
+    like = f"%{needle}%"
+    people = set(session.scalars(select(CaseSubject.case_id).join(Cadre, CaseSubject.cadre_id == Cadre.id)
+                                 .where(or_(Cadre.name.like(like), Cadre.code.like(like)))))
+    folded = needle.casefold()
+    return [case for case in session.scalars(stmt)
+            if case.id in people or folded in case.case_no.casefold() or folded in case.title.casefold()
+            or folded in (case.summary or "").casefold()]
 
 
 def _forms_by_case(session: Session, case_ids: list[int]) -> dict[int, tuple[int, ...]]:

@@ -26,6 +26,7 @@ from accountability.enums import (
     ToleranceOutcome,
     ToleranceStatus,
 )
+from portal.crypto import EncryptedText
 from portal.db import Base, utcnow
 from portal.models import Cadre, Unit, User, enum_column
 
@@ -43,8 +44,9 @@ class Case(Base):
     case_no: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[CaseKind] = enum_column(CaseKind, default=CaseKind.DISCIPLINE)
     source: Mapped[CaseSource] = enum_column(CaseSource, index=True)
-    title: Mapped[str] = mapped_column(String(200), default="")
-    summary: Mapped[str] = mapped_column(Text, default="")
+    # Confidential texts are encrypted at rest (portal.crypto): a copied database shows none.
+    title: Mapped[str] = mapped_column(EncryptedText(), default="")
+    summary: Mapped[str] = mapped_column(EncryptedText(), default="")
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     stage: Mapped[CaseStage] = enum_column(CaseStage, index=True)
@@ -96,7 +98,7 @@ class CaseEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(String(64), default="")
     actor_id: Mapped[int | None]
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(EncryptedText(), default="")
 
     case: Mapped[Case] = relationship(back_populates="events")
 
@@ -140,7 +142,7 @@ class Measure(Base):
     decided_on: Mapped[date] = mapped_column(index=True)
     probation_years: Mapped[int | None]
     document_no: Mapped[str] = mapped_column(String(80), default="")
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(EncryptedText(), default="")
     revoked_on: Mapped[date | None]
     revoked_reason: Mapped[str] = mapped_column(Text, default="")
     changed_on: Mapped[date | None]
@@ -176,14 +178,14 @@ class ToleranceApplication(Base):
     finding_on: Mapped[date | None]
     submitted_on: Mapped[date]
     submitted_by: Mapped[str] = mapped_column(String(64), default="")
-    statement: Mapped[str] = mapped_column(Text, default="")
+    statement: Mapped[str] = mapped_column(EncryptedText(), default="")
     status: Mapped[ToleranceStatus] = enum_column(ToleranceStatus, default=ToleranceStatus.SUBMITTED)
     checklist: Mapped[Any] = mapped_column(JSON, default=dict)
-    verification_notes: Mapped[str] = mapped_column(Text, default="")
+    verification_notes: Mapped[str] = mapped_column(EncryptedText(), default="")
     outcome: Mapped[ToleranceOutcome | None] = enum_column(ToleranceOutcome, nullable=True)
     decided_on: Mapped[date | None]
     decided_by: Mapped[str] = mapped_column(String(120), default="")
-    reasons: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[str] = mapped_column(EncryptedText(), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cadre: Mapped[Cadre] = relationship()
@@ -226,7 +228,7 @@ class NameClearing(Base):
     due_on: Mapped[date]
     done_on: Mapped[date | None]
     method: Mapped[str] = mapped_column(String(200), default="")
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(EncryptedText(), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64), default="")
 
@@ -247,7 +249,7 @@ class FollowUpVisit(Base):
     due_on: Mapped[date] = mapped_column(index=True)
     visited_on: Mapped[date | None]
     visitor: Mapped[str] = mapped_column(String(120), default="")
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(EncryptedText(), default="")
 
     measure: Mapped[Measure] = relationship()
     cadre: Mapped[Cadre] = relationship()

@@ -322,11 +322,13 @@ def _photo(encoded: str, bad) -> bytes | None:
 def _holders(session: Session, numbers: list[str]) -> dict[str, Cadre]:
     """The cadres holding these id numbers, in a few queries (their records stay in the session)."""
     found: dict[str, Cadre] = {}
-    for start in range(0, len(numbers), 900):
-        rows = session.execute(select(CadreRecord, Cadre).join(Cadre, CadreRecord.cadre_id == Cadre.id)
+    digests = {records.id_digest(n): n for n in numbers}
+    keys = list(digests)
+    for start in range(0, len(keys), 900):
+        rows = session.execute(select(CadreRecord.id_number_digest, Cadre).join(Cadre, CadreRecord.cadre_id == Cadre.id)
                                .options(joinedload(Cadre.unit))
-                               .where(CadreRecord.id_number.in_(numbers[start:start + 900])))
-        found.update({record.id_number: cadre for record, cadre in rows})
+                               .where(CadreRecord.id_number_digest.in_(keys[start:start + 900])))
+        found.update({digests[digest]: cadre for digest, cadre in rows})
     return found
 
 

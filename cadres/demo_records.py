@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from cadres.demo_photos import PHOTOS
 from cadres.models import CadrePhoto, CadreRecord
-from cadres.records import EMPTY
+from cadres.records import EMPTY, id_digest
 from cadres.rules.records import ResumeLine, id_check_character
 from portal.db import utcnow
 from portal.demo import DemoCity
@@ -110,7 +110,8 @@ def _record(rng: random.Random, cadre: dict, units: dict, districts: dict, used:
     resume = _resume(rng, cadre, unit, district_name, education, school, graduated, work_started)
     inservice = _pick(rng, IN_SERVICE) if not community and rng.random() < 0.3 else ("", "", "", "")
     record = {**EMPTY, "cadre_id": cadre["id"], "updated_at": now, "updated_by": "demo",
-              "id_number": _id_number(rng, district, birth, cadre["gender"], used),
+              "id_number": (number := _id_number(rng, district, birth, cadre["gender"], used)),
+              "id_number_digest": id_digest(number),
               "ethnicity": "01" if rng.random() < 0.92 else _pick(rng, ETHNIC_MINORITIES),
               "native_place": native, "birthplace": native if rng.random() < 0.7 else _pick(rng, PROVINCES),
               "party_joined": (date(birth.year + _between(rng, 20, 30), _between(rng, 1, 12), 1)

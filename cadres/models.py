@@ -22,6 +22,7 @@ from cadres.enums import (
     TrainingCategory,
     TrainingMode,
 )
+from portal.crypto import EncryptedText
 from portal.db import Base, utcnow
 from portal.enums import CadreCategory
 from portal.models import Cadre, Unit, enum_column
@@ -288,16 +289,16 @@ class PersonnelDecision(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     type: Mapped[DecisionType] = enum_column(DecisionType)
     title: Mapped[str] = mapped_column(String(200), default="")
-    rationale: Mapped[str] = mapped_column(Text, default="")
+    rationale: Mapped[str] = mapped_column(EncryptedText(), default="")  # encrypted at rest
     status: Mapped[DecisionStatus] = enum_column(DecisionStatus, default=DecisionStatus.PROPOSED)
     outcome: Mapped[DecisionOutcome | None] = enum_column(DecisionOutcome, nullable=True)
     as_of: Mapped[date]
     proposed_by: Mapped[str] = mapped_column(String(64))
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    review_note: Mapped[str] = mapped_column(Text, default="")
+    review_note: Mapped[str] = mapped_column(EncryptedText(), default="")
     reviewed_by: Mapped[str] = mapped_column(String(64), default="")
     reviewed_at: Mapped[datetime | None]
-    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decision_note: Mapped[str] = mapped_column(EncryptedText(), default="")
     decided_by: Mapped[str] = mapped_column(String(64), default="")
     decided_at: Mapped[datetime | None]
     decided_on: Mapped[date | None] = mapped_column(index=True)
@@ -324,13 +325,16 @@ class CadreRecord(Base):
     ``resume_note`` the lines that could not be read as dated lines; ``family`` up to ten
     ``rules.records.FamilyMember``. The last group are the form's own fields (posts
     proposed and removed, reason, who submitted and filled it in), kept so that a form
-    read in writes out the same. ``id_number`` is shown masked except to those who need it.
+    read in writes out the same. ``id_number`` is encrypted at rest (``portal.crypto``) and
+    shown masked except to those who need it; ``id_number_digest`` (a keyed hash,
+    ``records.id_digest``) keeps it unique and lets an import find the cadre by it.
     """
 
     __tablename__ = "cadre_record"
 
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), primary_key=True)
-    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    id_number: Mapped[str | None] = mapped_column(EncryptedText())
+    id_number_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     ethnicity: Mapped[str] = mapped_column(String(2), default="")
     native_place: Mapped[str] = mapped_column(String(60), default="")
     birthplace: Mapped[str] = mapped_column(String(60), default="")

@@ -11,6 +11,7 @@ commit.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +28,7 @@ from portal.access import Actor
 from portal.db import utcnow
 from portal.errors import AccessDenied, Invalid
 from portal.i18n import N_, _
+from portal.keys import data_key
 from portal.models import Cadre
 from portal.tabular import text
 
@@ -153,7 +155,7 @@ FIELDS: tuple[Field, ...] = (
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 EMPTY: dict[str, Any] = {
-    "id_number": None, "party_joined": None, "work_started": None, "filled_on": None, "age_date": None,
+    "id_number": None, "id_number_digest": None, "party_joined": None, "work_started": None, "filled_on": None, "age_date": None,
     "resume": [], "family": [], **{key: "" for key in (
         "ethnicity", "native_place", "birthplace", "health", "professional_title", "expertise",
         "fulltime_education", "fulltime_degree", "fulltime_education_school", "fulltime_degree_school",
@@ -240,17 +242,23 @@ def photo_of(session: Session, actor: Actor, cadre: Cadre) -> bytes | None:
     return photo.data if photo else None
 
 
+def id_digest(number: str) -> str:
+    """The keyed hash the record is found by: the number itself is stored encrypted, so SQL
+    cannot compare it (HMAC-SHA256 under the data key, which never sits in the database)."""
+    return hmac.new(data_key(), b"cadre.id_number:" + number.encode("ascii"), hashlib.sha256).hexdigest()
+
+
 def find_by_id_number(session: Session, number: str) -> Cadre | None:
     """The cadre holding ``number`` (importers match forms by it; no scope: the caller checks)."""
     return session.scalar(select(Cadre).join(CadreRecord, CadreRecord.cadre_id == Cadre.id)
-                          .where(CadreRecord.id_number == number))
+                          .where(CadreRecord.id_number_digest == id_digest(number)))
 
 
 # --- changing ---------------------------------------------------------------------------------
 
 def history_view(record: CadreRecord) -> dict:
     """The record's values for an audit summary, with the id number masked."""
-    values = audit.snapshot(record, exclude=("updated_at", "updated_by", "cadre_id"))
+    values = audit.snapshot(record, exclude=("updated_at", "updated_by", "cadre_id", "id_number_digest"))
     values["id_number"] = rules.mask_id_number(values.get("id_number"))
     return values
 
@@ -278,6 +286,8 @@ def update_record(session: Session, actor: Actor, cadre: Cadre, values: dict[str
             raise Invalid(_("This national id number is already recorded for another cadre."), field="id_number")
     for key, value in values.items():
         setattr(record, key, value)
+    if "id_number" in values:
+        record.id_number_digest = id_digest(values["id_number"]) if values["id_number"] else None
     if record.party_joined and not cadre.party_member:
         cadre.party_member = True
     changes = audit.changes(before, history_view(record))

@@ -1,5 +1,6 @@
 """Users: creation, authentication, the steps a login may still owe, and the security
-administrator's work on accounts (disable, enable, unlock, reset, change role).
+administrator's work on accounts (disable, enable, unlock, reset, change role), and the
+user's own preferences (language, text size).
 
 Every refusal at the login form says the same words, whether the password was wrong,
 the name unknown or the source slowed down, so the form cannot be used to probe names.
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from portal import audit, settings, totp
 from portal.access import SECOND_FACTOR_ROLES, Actor
 from portal.db import utcnow
-from portal.enums import CadreStatus, Role
+from portal.enums import CadreStatus, Role, TextSize
 from portal.errors import AccessDenied, Invalid, NotFound, PortalError
 from portal.i18n import _
 from portal.models import Cadre, LoginThrottle, PasswordHistory, Setting, Unit, User
@@ -283,6 +284,21 @@ def set_lang(session: Session, actor: Actor, lang: str) -> None:
     if user is not None and user.lang != lang:
         audit.log(session, actor, "user.lang", user, summary={"lang": [user.lang, lang]})
         user.lang = lang
+
+
+def set_text_size(session: Session, actor: Actor, size: str) -> TextSize:
+    """Remember the user's text size (适老化) on their account, audited like the language."""
+    try:
+        chosen = TextSize(size)
+    except ValueError:
+        raise Invalid(_("Unknown text size."), field="text_size") from None
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound(_("Unknown user."))
+    if user.text_size != chosen:
+        audit.log(session, actor, "user.text_size", user, summary={"text_size": [user.text_size.value, chosen.value]})
+        user.text_size = chosen
+    return chosen
 
 
 # --- passwords ---------------------------------------------------------------------------

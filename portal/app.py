@@ -40,6 +40,16 @@ def _register_pages() -> tuple[dict, list, list]:
     return _CALLBACKS
 
 
+class PortalDash(Dash):
+    """Dash with the document's language and text size on ``<html>`` (WCAG 3.1.1), per request."""
+
+    def interpolate_index(self, **kwargs):
+        from portal import shell
+
+        page = super().interpolate_index(**kwargs)
+        return page.replace("<html>", f"<html {shell.html_attributes()}>", 1)
+
+
 def content_security_policy(script_hashes: list[str]) -> str:
     """What the browser may load and run: only the portal's own files, and of inline scripts
     only Dash's own (its renderer and the clientside callbacks, by hash). No ``unsafe-eval``
@@ -108,7 +118,7 @@ def create_app(config: Config | None = None) -> Dash:
     load_all_models()
     register_template()
     server = _flask_server(config)
-    app = Dash(
+    app = PortalDash(
         "portal",
         server=server,
         use_pages=True,

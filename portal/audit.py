@@ -35,6 +35,7 @@ from portal.errors import Invalid
 from portal.i18n import _
 from portal.keys import audit_key
 from portal.models import AuditEvent, AuditHead
+from portal.tabular import Column, Table
 
 GENESIS = "0" * 64
 RETENTION_DAYS = 183  # GB/T 22239-2019 8.1.4.3 and the Cybersecurity Law art. 21: at least six months
@@ -128,6 +129,31 @@ def log(session: Session, actor: Actor | None, action: str, entity: Any = None, 
     session.add(event)
     _seal_head(session, seq, event.hash)
     return event
+
+
+def reseal_plain_chain(connection) -> int:
+    """Migration 0010: re-hash a chain written with unkeyed SHA-256 under the audit key.
+
+    Only the intact prefix is resealed: from the first event whose plain hash does not
+    check out, the old hashes stay, so ``verify`` still reports that break. Returns how
+    many events were resealed.
+    """
+    table = AuditEvent.__table__
+    prev_plain, prev_new, count = GENESIS, GENESIS, 0
+    for row in connection.execute(select(table).order_by(table.c.seq)).mappings():
+        event = AuditEvent(**dict(row))
+        if event.prev_hash != prev_plain or hashlib.sha256(_canonical(event)).hexdigest() != event.hash:
+            return count
+        prev_plain = event.hash
+        event.prev_hash = prev_new
+        prev_new = event_hash(event)
+        connection.execute(update(table).where(table.c.id == row["id"])
+                           .values(prev_hash=event.prev_hash, hash=prev_new))
+        count += 1
+    head = AuditHead.__table__
+    connection.execute(update(head).where(head.c.id == 1, head.c.seq == count)
+                       .values(hash=prev_new, mac=head_mac(0, GENESIS, count, prev_new) if count else ""))
+    return count
 
 
 def record_view(session: Session, actor: Actor, entity_type: str, entity_id: Any, **summary: Any) -> None:
@@ -280,3 +306,24 @@ def search(session: Session, actor: Actor, *, action: str | None = None, who: st
     if end:
         stmt = stmt.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time(), CHINA))
     return list(session.scalars(stmt))
+
+
+EXPORT_COLUMNS = [
+    Column("seq", "序号"), Column("at", "时间"), Column("actor", "操作人"), Column("action", "操作"),
+    Column("entity_type", "对象类型"), Column("entity_id", "对象编号"), Column("summary", "摘要"),
+    Column("client_addr", "地址"), Column("prev_hash", "前序哈希"), Column("hash", "哈希"),
+]
+
+
+def export_events(session: Session, actor: Actor, **_options) -> Table:
+    """The whole log, oldest first, with the chain's hashes (the auditor's export)."""
+    actor.require("audit.export")
+
+    def rows():
+        for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)):
+            yield {"seq": event.seq, "at": event.at.isoformat(), "actor": event.actor, "action": event.action,
+                   "entity_type": event.entity_type, "entity_id": event.entity_id,
+                   "summary": json.dumps(event.summary, ensure_ascii=False, sort_keys=True),
+                   "client_addr": event.client_addr, "prev_hash": event.prev_hash, "hash": event.hash}
+
+    return Table("audit", EXPORT_COLUMNS, rows())

@@ -47,6 +47,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal import audit, db, schema
 from portal.access import Actor
+from portal.crypto import stored_form
 from portal.db import Base
 from portal.errors import PortalError
 from portal.plugins import load_all_models
@@ -121,7 +122,8 @@ def dump_tables(engine: Engine) -> dict:
         for table in Base.metadata.sorted_tables:
             columns = [c.name for c in table.columns]
             order = [c for c in table.primary_key.columns]
-            rows = [list(row) for row in connection.execute(select(table).order_by(*order))]
+            stored = select(*(stored_form(c) for c in table.columns)).order_by(*order)
+            rows = [list(row) for row in connection.execute(stored)]
             tables[table.name] = {"columns": columns, "rows": rows}
     return {"format": FORMAT, "version": 1, "tables": tables}
 

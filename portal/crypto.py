@@ -13,7 +13,8 @@ import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Text
+from sqlalchemy import Text, column, select, type_coerce, update
+from sqlalchemy import table as table_clause
 from sqlalchemy.types import TypeDecorator
 
 from portal.keys import data_key
@@ -42,6 +43,22 @@ def decrypt(stored: str) -> str:
                              "(PORTAL_DATA_KEY or instance/data_key)") from error
 
 
+def is_sealed(value: str) -> bool:
+    """True only for a text sealed with this installation's key (nobody can forge one)."""
+    if not value.startswith(PREFIX):
+        return False
+    try:
+        decrypt(value)
+    except (UnreadableText, ValueError):
+        return False
+    return True
+
+
+def stored_form(column):
+    """The column as the database stores it: a backup dump keeps the texts sealed."""
+    return type_coerce(column, Text).label(column.name) if isinstance(column.type, EncryptedText) else column
+
+
 class EncryptedText(TypeDecorator):
     """A text column encrypted at rest; ``None`` stays ``NULL`` and ``""`` stays empty."""
 
@@ -51,9 +68,20 @@ class EncryptedText(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None or value == "":
             return value
+        if is_sealed(value):  # a restore brings the texts back as they were stored
+            return value
         return encrypt(value)
 
     def process_result_value(self, value, dialect):
         if value is None or value == "":
             return value
         return decrypt(value)
+
+
+def seal_existing(connection, table: str, columns: tuple[str, ...]) -> None:
+    """Encrypt the plain texts already in ``table`` (a migration switching columns on)."""
+    target = table_clause(table, column("id"), *(column(c) for c in columns))
+    for row in connection.execute(select(target)).mappings().all():
+        sealed = {c: encrypt(row[c]) for c in columns if row[c] and not str(row[c]).startswith(PREFIX)}
+        if sealed:
+            connection.execute(update(target).where(target.c.id == row["id"]).values(**sealed))

@@ -141,3 +141,11 @@ class LeaderRole(LabeledEnum):
     PRINCIPAL = "principal", N_("Principal")
     DEPUTY = "deputy", N_("Deputy")
     MEMBER = "member", N_("Not in the leadership team")
+
+
+class TextSize(LabeledEnum):
+    """The user's text size (适老化: larger type for older readers), remembered on the account."""
+
+    STANDARD = "standard", N_("Standard text")
+    LARGE = "large", N_("Large text")
+    EXTRA_LARGE = "extra_large", N_("Extra large text")

@@ -23,6 +23,7 @@ from portal.enums import (
     LeaderRole,
     Rank,
     Role,
+    TextSize,
     UnitKind,
     UnitLevel,
 )
@@ -99,6 +100,8 @@ class User(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"))
     lang: Mapped[str] = mapped_column(String(5), default="zh")
+    text_size: Mapped[TextSize] = enum_column(TextSize, default=TextSize.STANDARD,
+                                              server_default=TextSize.STANDARD.value)
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -35,7 +35,7 @@ from portal.tabular import (
     text,
 )
 
-ONE_TIME_HASH = "pbkdf2:sha256:20000"
+ONE_TIME_HASH = "pbkdf2:sha256:2000"  # ~1 ms: 52,000 logins in about a minute
 
 COLUMNS = [
     Column("username", "用户名", text),

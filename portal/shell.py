@@ -1,5 +1,8 @@
-"""The app shell: header with product name, user, role, unit, language switch and logout,
-navigation by role, and the page container."""
+"""The app shell: a skip link, the header with product name, user, role, unit, text-size
+and language switches and logout, navigation by role, and the page container.
+
+The document's ``lang`` and text size are set on ``<html>`` when the page is served
+(``html_attributes``) and kept in step by clientside callbacks (assets/15-a11y.js)."""
 
 from __future__ import annotations
 
@@ -7,10 +10,24 @@ from collections import defaultdict
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, clientside_callback, dcc, html
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
+from portal import accounts, db, ui
 from portal.access import Actor, current_actor
+from portal.enums import TextSize
 from portal.errors import PortalError
 from portal.i18n import N_, _, current_lang, gettext_for
 
@@ -24,6 +41,25 @@ SECTIONS = {  # navigation sections in menu order
 }
 
 
+TEXT_SIZE_MARKS = {TextSize.STANDARD: "A", TextSize.LARGE: "A+", TextSize.EXTRA_LARGE: "A++"}
+
+
+def document_lang() -> str:
+    """The BCP 47 tag of the UI language, for ``<html lang>``."""
+    return "zh-CN" if current_lang() == "zh" else "en"
+
+
+def current_text_size() -> TextSize:
+    if current_user and current_user.is_authenticated:
+        return current_user.user.text_size or TextSize.STANDARD
+    return TextSize.STANDARD
+
+
+def html_attributes() -> str:
+    """Attributes of the served page's ``<html>`` element: language and text size."""
+    return f'lang="{escape(document_lang())}" data-text-size="{escape(current_text_size().value)}"'
+
+
 def home_path(actor: Actor) -> str:
     """The role's home page: the first page registered with ``home_for`` the role."""
     candidates = [p for p in dash.page_registry.values() if actor.role.value in p.get("home_for", ())]
@@ -35,21 +71,13 @@ def nav_label(page: dict) -> str:
     return gettext_for(page["nav"]["package"], page["nav"]["label"])
 
 
-def page_visible(actor: Actor, nav: dict) -> bool:
-    """Menu entries by permission; self-service pages only for logins linked to a cadre."""
-    permissions = nav["permissions"]
-    if "self.view" in permissions and actor.cadre_id is None:
-        return False
-    return not permissions or any(actor.can(p) for p in permissions)
-
-
 def nav_items(actor: Actor) -> list:
     grouped: dict[str, list[dict]] = defaultdict(list)
     for page in dash.page_registry.values():
         nav = page.get("nav") or {}
         if not nav.get("section"):
             continue
-        if not page_visible(actor, nav):
+        if not ui.page_visible(actor, nav):
             continue
         grouped[nav["section"]].append(page)
     items = []
@@ -90,16 +118,28 @@ def logout_form() -> html.Form:
     )
 
 
+def text_size_switch() -> html.Div:
+    """Standard, large, extra large (适老化): saved on the account, applied without a reload."""
+    chosen = current_text_size()
+    return html.Div(
+        [html.Button(mark, id=f"text-size-{size.value}", type="button", className="btn btn-link nav-btn text-size-btn",
+                     title=size.label, **{"aria-label": size.label, "aria-pressed": str(size == chosen).lower()})
+         for size, mark in TEXT_SIZE_MARKS.items()],
+        role="group", className="text-size-switch", **{"aria-label": _("Text size")},
+    )
+
+
 def header(actor: Actor) -> dbc.Navbar:
     user_box = html.Div(
         [
             html.A([html.Span(actor.display_name, className="user-name"),
                     html.Span(f"{actor.role.label} · {actor.unit_name}", className="user-role")],
                    href="/account", className="user-box", title=_("My account")),
+            text_size_switch(),
             language_switch(),
             logout_form(),
         ],
-        className="d-flex align-items-center gap-2 ms-auto d-print-none",
+        className="d-flex align-items-center flex-wrap gap-2 ms-auto d-print-none user-tools",
     )
     return dbc.Navbar(
         dbc.Container(
@@ -121,18 +161,52 @@ def header(actor: Actor) -> dbc.Navbar:
 
 def layout():
     """Built per request, so the header shows the logged-in user in their language."""
+    document = [dcc.Store(id="ui-document", data={"lang": document_lang(), "textSize": current_text_size().value}),
+                # toasts, alerts and form errors are read out from here (assets/15-a11y.js)
+                html.Div(id="portal-announcer", role="status", className="visually-hidden",
+                         **{"aria-live": "polite", "aria-atomic": "true"}),
+                html.Div(id="portal-alarm", className="visually-hidden",
+                         **{"aria-live": "assertive", "aria-atomic": "true"})]
     try:
         actor = current_actor()
     except PortalError:
-        return html.Div([dash.page_container], className="portal")
+        return html.Div([*document, html.Main(dash.page_container, id="main-content")], className="portal")
     return html.Div(
         [
+            html.A(_("Skip to main content"), href="#main-content", className="skip-link"),
+            *document,
             header(actor),
             html.Main(dbc.Container(dash.page_container, fluid=True, class_name="portal-main"),
-                      lang="zh-CN" if current_lang() == "zh" else "en"),
+                      id="main-content", tabIndex="-1"),
         ],
         className="portal",
     )
+
+
+# the header's text-size switch is on every page, for every logged-in user
+ui.shared_controls(__name__, permission=None)
+
+
+@callback(Output("ui-document", "data"),
+          *[Output(f"text-size-{size.value}", "aria-pressed") for size in TEXT_SIZE_MARKS],
+          *[Input(f"text-size-{size.value}", "n_clicks") for size in TEXT_SIZE_MARKS],
+          prevent_initial_call=True)
+def choose_text_size(*_clicks):
+    actor = current_actor()
+    if not ctx.triggered_id:
+        return no_update, *[no_update] * len(TEXT_SIZE_MARKS)
+    with db.unit_of_work() as session:
+        chosen = accounts.set_text_size(session, actor, ctx.triggered_id.removeprefix("text-size-"))
+    return ({"lang": document_lang(), "textSize": chosen.value},
+            *[str(size == chosen).lower() for size in TEXT_SIZE_MARKS])
+
+
+clientside_callback(
+    ClientsideFunction(namespace="portal", function_name="applyDocument"),
+    Output("ui-document", "id"),
+    Input("ui-document", "data"),
+    Input("_pages_location", "pathname"),
+)
 
 
 clientside_callback(

@@ -1,7 +1,10 @@
 """One look for the whole portal: palette, fonts and the Plotly template.
 
 A calm neutral palette with one accent (a muted Party red used sparingly for the
-primary action and the highlighted series); grades and status colours are muted too.
+primary action and the highlighted series). Grades and statuses use the Okabe-Ito
+colours (blue, sky blue, orange, dark vermillion, bluish green), which stay apart for
+the common colour-vision deficiencies and never rely on red against green; grade bars
+also carry a fill pattern, and every chart has its numbers as text (``ui.graph``).
 """
 
 from __future__ import annotations
@@ -26,12 +29,15 @@ BACKGROUND = "#f5f6f8"
 # Neutral series colours: slate blues and greys, accent reserved for "this one".
 SERIES = ["#4c6a8a", "#8aa1b8", "#6f8f72", "#c2a26b", "#9b8aa6", "#7f8c8d", "#a3b9c9", "#b9a48f"]
 
-# Unit grades 好/较好/一般/差 and cadre grades 优秀/称职/基本称职/不称职, best first.
-GRADE_COLOURS = ["#3d7a5a", "#8fb07a", "#d9a441", "#b23a2f"]
-STATUS = {"ok": "#3d7a5a", "warn": "#d9a441", "bad": "#b23a2f", "info": "#4c6a8a", "none": "#aab4be"}
+# Unit grades 好/较好/一般/差 and cadre grades 优秀/称职/基本称职/不称职, best first:
+# blue, sky blue, orange, dark vermillion (Okabe-Ito; lightness also differs), with patterns.
+GRADE_COLOURS = ["#0072B2", "#56B4E9", "#E69F00", "#A63F00"]
+GRADE_PATTERNS = ["", "/", ".", "x"]
+STATUS = {"ok": "#009E73", "warn": "#E69F00", "bad": "#A63F00", "info": "#1f4e79", "none": "#9aa5b1"}
 
-# Sequential scale for scores (low → high), readable for colour-blind users.
-SCORE_SCALE = [[0.0, "#b23a2f"], [0.35, "#e3b36b"], [0.6, "#e9eef2"], [1.0, "#3d6f8f"]]
+# Diverging scale for scores (low → high): dark orange through light grey to blue, apart
+# for red-green and blue-yellow colour blindness alike.
+SCORE_SCALE = [[0.0, "#A63F00"], [0.35, "#E69F00"], [0.6, "#eeeeee"], [1.0, "#0072B2"]]
 
 TEMPLATE_NAME = "portal"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import numbers
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -141,6 +142,26 @@ def write(n_clicks: Any, change: Callable[[Session, Actor], Any], *,
             raise
         return refused(Conflict(stale))
     return then(result)
+def page_visible(actor, nav: dict) -> bool:
+    """Menu entries by permission; self-service pages only for logins linked to a cadre."""
+    permissions = nav["permissions"]
+    if "self.view" in permissions and actor.cadre_id is None:
+        return False
+    return allowed(actor, permissions)
+
+
+def pages_for(actor) -> list[dict]:
+    """Every registered portal page ``actor`` may open, in path order (the browser tests
+    scan each one for accessibility, so a new page is checked without being listed)."""
+    pages = [p for p in dash.page_registry.values() if "nav" in p and page_visible(actor, p["nav"])]
+    return sorted(pages, key=lambda p: p["path"])
+
+
+def dom_id(component_id: str | dict) -> str:
+    """The DOM id Dash gives a component (a dict id becomes its sorted JSON), e.g. for ``html_for``."""
+    if isinstance(component_id, str):
+        return component_id
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def page_header(title: str, subtitle: str | None = None, actions: Any = None) -> html.Div:
@@ -157,7 +178,7 @@ def page_header(title: str, subtitle: str | None = None, actions: Any = None) ->
 def kpi(label: str, value: Any, hint: str | None = None, tone: str = "neutral") -> dbc.Card:
     """A headline number with its label and, optionally, a one-line explanation."""
     return dbc.Card(
-        dbc.CardBody([html.Div(label, className="kpi-label"), html.Div(value, className="kpi-value"),
+        dbc.CardBody([html.Div(label, className="kpi-label"), html.Div(fmt_kpi(value), className="kpi-value"),
                       html.Div(hint, className="kpi-hint") if hint else None]),
         className=f"kpi kpi-{tone}",
     )
@@ -192,11 +213,35 @@ def section(title: str, body: Any, actions: Any = None, class_name: str = "") ->
     return dbc.Card([dbc.CardHeader(header), dbc.CardBody(body)], className=f"section {class_name}")
 
 
-def graph(id: Any, figure: Any = None, height: int | None = None, **kwargs) -> dcc.Graph:
+def chart_words() -> str:
+    """The words the chart reader (assets/15-a11y.js) writes, in the page's language."""
+    return json.dumps({"table": _("Data as a table"), "series": _("Series"), "category": _("Category"),
+                       "value": _("Value"), "highest": _("highest"), "lowest": _("lowest"),
+                       "points": _("%(n)s data points"), "noData": _("No data to show."),
+                       "median": _("median"), "count": _("count")}, ensure_ascii=False)
+
+
+def graph(id: Any, figure: Any = None, height: int | None = None, *, summary: str | None = None,
+          config: dict | None = None, **kwargs) -> html.Figure:
+    """A chart readable without colour and without sight (WCAG 1.1.1, 1.4.1): the graph, a
+    one-line text summary and its data as a table one click away.
+
+    The summary and table are written in the browser from the figure actually drawn
+    (assets/15-a11y.js), so they stay true when a callback replaces the figure; ``summary``
+    puts a sentence of the page's own before them.
+    """
     # A responsive dcc.Graph reads style.height, so style must be a dict, never None.
     style = {"height": f"{height}px"} if height else {}
-    return dcc.Graph(id=id, figure=figure or {}, config=GRAPH_CONFIG, style=style,
-                     className="portal-graph", **kwargs)
+    return html.Figure([
+        dcc.Graph(id=id, figure=figure or {}, config=config or GRAPH_CONFIG, style=style,
+                  className="portal-graph", **kwargs),
+        html.Figcaption([
+            html.P(summary, className="chart-summary-lead") if summary else None,
+            html.P(className="chart-summary"),
+            html.Details([html.Summary(_("Data as a table"), className="chart-table-toggle"),
+                          html.Div(className="chart-table")], className="chart-data d-print-none"),
+        ], className="chart-caption"),
+    ], className="portal-chart", **{"data-chart-words": chart_words()})
 
 
 AG_GRID_ZH = {
@@ -217,6 +262,8 @@ def grid(id: Any, rows: list[dict], columns: list[dict], *, height: int = 420, p
     options = {"pagination": True, "paginationPageSize": page_size,
                "paginationPageSizeSelector": [20, 50, 100], "animateRows": False,
                "enableCellTextSelection": True, "ensureDomOrder": True,
+               # grid pattern: arrows move between cells, Tab leaves the grid (no keyboard trap)
+               "tabToNextCell": {"function": "false"}, "tabToNextHeader": {"function": "false"},
                "localeText": {**(AG_GRID_ZH if current_lang() == "zh" else {}),
                               "noRowsToShow": _("Nothing to show")}}
     if selectable:
@@ -315,6 +362,14 @@ def fmt_datetime(value) -> str:
 
 
 def fmt_number(value, digits: int = 1) -> str:
+    """The portal's one number format: thousands separators, a fixed number of decimals."""
     if value is None:
         return "—"
     return f"{value:,.{digits}f}"
+
+
+def fmt_kpi(value: Any) -> Any:
+    """A KPI card's value: whole numbers as ``12,345``, others with one decimal; text as given."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    return fmt_number(value, 0 if isinstance(value, numbers.Integral) else 1)

@@ -16,6 +16,7 @@ from portal.i18n import _
 from portal.theme import (
     ACCENT,
     GRADE_COLOURS,
+    GRADE_PATTERNS,
     GRID,
     INK,
     MUTED,
@@ -26,6 +27,7 @@ from portal.theme import (
 )
 
 GRADE_COLOUR = {grade.value: colour for grade, colour in zip(Grade, GRADE_COLOURS, strict=True)}
+GRADE_PATTERN = {grade.value: shape for grade, shape in zip(Grade, GRADE_PATTERNS, strict=True)}
 
 
 def _points() -> str:
@@ -87,7 +89,9 @@ def ranking_bars(frame: pd.DataFrame, selected: int | None, title: str) -> go.Fi
     lines = [INK if u == selected else "rgba(0,0,0,0)" for u in ordered["unit_id"]]
     labels = [f"▶ {n}" if u == selected else n for u, n in zip(ordered["unit_id"], ordered["unit_name"], strict=True)]
     figure = go.Figure(go.Bar(
-        x=ordered["composite"], y=labels, orientation="h", marker=dict(color=colours, line=dict(color=lines, width=2)),
+        x=ordered["composite"], y=labels, orientation="h",
+        marker=dict(color=colours, line=dict(color=lines, width=2),
+                    pattern=dict(shape=[GRADE_PATTERN.get(g, "") for g in ordered["grade"]], fgcolor=INK, size=6)),
         text=[f"{c:.1f}" for c in ordered["composite"]], textposition="outside", cliponaxis=False,
         customdata=np.column_stack([ordered["unit_id"], ordered["rank_in_parent"],
                                     [_grade_label(g) for g in ordered["grade"]]]),

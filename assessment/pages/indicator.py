@@ -29,7 +29,7 @@ def layout(period: str | None = None, level: str | None = None, code: str | None
                       ui.dropdown("as-in-period", options, chosen, clearable=False)], className="as-control"),
             html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
                       ui.dropdown("as-in-level", common.level_options(), chosen_level, clearable=False)], className="as-control"),
-            html.Div([html.Div(_("Indicator"), className="small text-muted mb-1"),
+            html.Div([dbc.Label(_("Indicator"), html_for="as-in-code", class_name="small text-muted mb-1 d-block"),
                       ui.dropdown("as-in-code", [], code, clearable=False)], className="as-control", style={"minWidth": "320px"}),
         ], className="as-toolbar"),
         html.Div(id="as-in-kpis", className="kpi-row"),

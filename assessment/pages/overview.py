@@ -50,6 +50,9 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
             html.Div(id="as-ov-unit-link", className="ms-auto"),
         ], className="as-toolbar"),
         html.Nav(id="as-ov-crumbs", className="as-crumbs", **{"aria-label": _("Where you are")}),
+        # the keyboard's way down (the charts drill on a click)
+        html.Details([html.Summary(_("Go down to a unit below")), html.Nav(id="as-ov-down", className="as-down")],
+                     className="as-down-menu d-print-none"),
         html.Div(id="as-ov-kpis", className="kpi-row"),
         dbc.Row([
             dbc.Col(ui.section(_("Hierarchy"), ui.graph("as-ov-treemap", height=420)), lg=7),
@@ -72,15 +75,16 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
     Input("as-ov-ranking", "clickData"),
     Input("as-ov-distribution", "clickData"),
     Input({"type": "as-ov-crumb", "unit": ALL}, "n_clicks"),
+    Input({"type": "as-ov-below", "unit": ALL}, "n_clicks"),
     State("as-ov-focus", "data"),
     prevent_initial_call=True,
 )
-def move_focus(treemap, ranking, distribution, _crumbs, focus):
+def move_focus(treemap, ranking, distribution, _crumbs, _below, focus):
     """Where a click takes the focus (the drawing callback checks the scope again)."""
     actor = current_actor()
     trigger = ctx.triggered_id
     if isinstance(trigger, dict):
-        return trigger["unit"] if any(_crumbs) else no_update
+        return trigger["unit"] if ctx.triggered[0]["value"] else no_update
     click = {"as-ov-treemap": treemap, "as-ov-ranking": ranking, "as-ov-distribution": distribution}.get(trigger)
     target = _clicked_unit(click)
     if target is None:
@@ -117,6 +121,7 @@ def _clicked_unit(click) -> int | None:
     Output({"type": "export-period", "kind": "results"}, "data"),
     Output({"type": "export-period", "kind": "breakdown"}, "data"),
     Output("as-ov-warnings-link", "href"),
+    Output("as-ov-down", "children"),
     Input("as-ov-period", "value"),
     Input("as-ov-focus", "data"),
 )
@@ -136,7 +141,7 @@ def draw(period, focus):
     except (PortalError, TypeError, ValueError) as error:
         message = error.message if isinstance(error, PortalError) else _("This unit cannot be shown.")
         return (ui.alert(message, "warning"), [], blank, blank, blank, blank, None, None, period, period,
-                common.href("/assessment/warnings", period=period))
+                common.href("/assessment/warnings", period=period), None)
     below = frame[frame["unit_id"] != unit.id]
     return (
         _crumbs(crumbs),
@@ -149,7 +154,22 @@ def draw(period, focus):
         _unit_link(unit, frame, period),
         period, period,
         common.href("/assessment/warnings", period=period, unit=unit.id),
+        _below(below, unit.id),
     )
+
+
+def _below(frame, unit_id: int) -> list:
+    """The units right below the focus as buttons, best first: drilling down by keyboard (where the
+    level right below has no results, the nearest level below that has them)."""
+    children = frame[frame["parent_id"] == unit_id]
+    if children.empty and not frame.empty:
+        depth = frame["path"].str.count("/")
+        children = frame[depth == depth.min()]
+    children = children.sort_values(["composite", "unit_name"], ascending=[False, True])
+    if children.empty:
+        return [html.Span(_("No units below."), className="small text-muted")]
+    return [dbc.Button(f"{row.unit_name} · {row.composite:.1f}", id={"type": "as-ov-below", "unit": int(row.unit_id)},
+                       color="link", size="sm") for row in children.itertuples()]
 
 
 def _peers(session, actor, period, unit, frame):
@@ -180,8 +200,8 @@ def _kpis(frame, warnings) -> list:
     grades = frame["grade"].value_counts()
     vetoed = int(frame["vetoed"].sum())
     return [
-        ui.kpi(_("Units assessed"), f"{len(frame):,}"),
-        ui.kpi(_("Average composite"), f"{frame['composite'].mean():.1f}", _("points")),
+        ui.kpi(_("Units assessed"), len(frame)),
+        ui.kpi(_("Average composite"), float(frame["composite"].mean()), _("points")),
         ui.kpi(Grade.GOOD.label, int(grades.get(Grade.GOOD.value, 0)), _("units graded 好"), "good"),
         ui.kpi(Grade.POOR.label, int(grades.get(Grade.POOR.value, 0)),
                _("units graded 差, %(n)s by a veto", n=vetoed), "bad" if grades.get(Grade.POOR.value) else "neutral"),

@@ -43,7 +43,7 @@ def layout(year: str | None = None, level: str | None = None, **_query):
                      className="as-control", style={"minWidth": "120px"}),
             html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
                       ui.dropdown("as-sch-level", common.level_options(), chosen_level, clearable=False)], className="as-control"),
-            html.Div([html.Div(_("Scheme name"), className="small text-muted mb-1"),
+            html.Div([dbc.Label(_("Scheme name"), html_for="as-sch-name", class_name="small text-muted mb-1 d-block"),
                       dbc.InputGroup([dbc.Input(id="as-sch-name", maxLength=120),
                                       dbc.Button(_("Rename"), id="as-sch-rename", color="secondary", outline=True)],
                                      size="sm")], className="as-control", style={"minWidth": "360px"}),
@@ -115,7 +115,8 @@ def _grid_columns() -> list[dict]:
 
 def _form() -> html.Div:
     def control(label, widget):
-        return html.Div([dbc.Label(label, class_name="small text-muted mb-1"), widget], className="mb-2")
+        return html.Div([dbc.Label(label, html_for=widget.id, class_name="small text-muted mb-1"), widget],
+                        className="mb-2")
 
     methods = [{"label": m.label, "value": m.value} for m in Method]
     return html.Div([

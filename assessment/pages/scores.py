@@ -86,7 +86,8 @@ def _import_panel() -> html.Div:
                      class_name="mt-2"),
         html.Div(_("Columns: period (期间), unit_code (单位编码), indicator_code (指标编码), value (数值), "
                    "note (备注, optional). All rows are saved, or none."), className="form-text"),
-        dbc.Progress(id="as-sc-progress", value=0, class_name="mt-2", style={"height": "6px"}),
+        html.Div(dbc.Progress(id="as-sc-progress", value=0, class_name="mt-2", style={"height": "6px"}),
+                 **{"data-progress-label": _("Import progress")}),
         html.Div(id="as-sc-progress-label", className="as-progress-label"),
         html.Div(id="as-sc-import-result"),
         dcc.Store(id="as-sc-token", data=uuid.uuid4().hex),

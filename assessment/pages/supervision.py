@@ -64,19 +64,21 @@ def _columns() -> list[dict]:
 
 def _new_form(unit_options) -> html.Div:
     return html.Div([
-        html.Div(_("Unit"), className="small text-muted mb-1"),
+        dbc.Label(_("Unit"), html_for="as-su-new-unit", class_name="small text-muted mb-1 d-block"),
         ui.dropdown("as-su-new-unit", unit_options, None, placeholder=_("Choose a unit"), clearable=False),
-        html.Div(_("What must be done"), className="small text-muted mb-1 mt-2"),
+        dbc.Label(_("What must be done"), html_for="as-su-new-title", class_name="small text-muted mb-1 mt-2 d-block"),
         dbc.Input(id="as-su-new-title", maxLength=200, size="sm"),
         dbc.Row([
             dbc.Col([html.Div(_("Deadline"), className="small text-muted mb-1 mt-2"),
                      dcc.DatePickerSingle(id="as-su-new-deadline", display_format="YYYY-MM-DD",
                                           min_date_allowed=date.today(), placeholder=_("Choose a date"))], width=6),
-            dbc.Col([html.Div(_("Deduction (points)"), className="small text-muted mb-1 mt-2"),
+            dbc.Col([dbc.Label(_("Deduction (points)"), html_for="as-su-new-points",
+                               class_name="small text-muted mb-1 mt-2 d-block"),
                      dbc.Input(id="as-su-new-points", type="number", min=0, step="any", size="sm",
                                placeholder="1")], width=6),
         ]),
-        html.Div(_("Deduction indicator code"), className="small text-muted mb-1 mt-2"),
+        dbc.Label(_("Deduction indicator code"), html_for="as-su-new-indicator",
+                  class_name="small text-muted mb-1 mt-2 d-block"),
         dbc.Input(id="as-su-new-indicator", value="SUP", maxLength=32, size="sm"),
         html.Div(_("A deduction indicator of the unit's scheme, e.g. SUP (督查事项按期办结)."), className="form-text"),
         dbc.Button(_("Assign"), id="as-su-create", color="primary", size="sm", class_name="mt-2"),

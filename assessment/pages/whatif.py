@@ -76,7 +76,8 @@ def weight_inputs(period, level, _reset):
     if scheme is None:
         return ui.empty_state(_("No scheme for this level in the period."))
     dimensions = [d for d in schemes.spec_of(scheme).dimensions if d.method not in (Method.BONUS, Method.VETO)]
-    return [html.Div([dbc.Label(d.name, html_for=f"as-wi-w-{d.code}", class_name="small mb-0"),
+    return [html.Div([dbc.Label(d.name, html_for=ui.dom_id({"type": "as-wi-weight", "code": d.code}),
+                                class_name="small mb-0"),
                       dbc.Input(id={"type": "as-wi-weight", "code": d.code}, type="number", min=0, max=100, step=1,
                                 value=d.weight, size="sm", debounce=True)],
                      className="as-weight-row") for d in dimensions]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from portal.i18n import _
-from portal.theme import GRADE_COLOURS, STATUS, empty_figure, escape_labels
+from portal.theme import GRADE_COLOURS, GRADE_PATTERNS, INK, STATUS, empty_figure, escape_labels
 
 WIDTH = 640  # px; the print stylesheet keeps the section padding below 20 px a side
 HEIGHT = 300
@@ -24,11 +24,12 @@ def _fixed(figure: go.Figure, height: int = HEIGHT) -> go.Figure:
     return escape_labels(figure)
 
 
-def _count_bars(items: Sequence, colours, title: str, y_title: str, empty: str) -> go.Figure:
+def _count_bars(items: Sequence, colours, title: str, y_title: str, empty: str, patterns=None) -> go.Figure:
     """One bar per category with its count on top, or the empty message."""
     if not sum(i.count for i in items):
         return _fixed(empty_figure(empty), 200)
-    figure = go.Figure(go.Bar(x=[i.label for i in items], y=[i.count for i in items], marker_color=colours,
+    figure = go.Figure(go.Bar(x=[i.label for i in items], y=[i.count for i in items],
+                              marker=dict(color=colours, pattern=dict(shape=patterns or "", fgcolor=INK, size=6)),
                               text=[i.count for i in items], textposition="outside", cliponaxis=False,
                               hovertemplate="%{x}: %{y}<extra></extra>"))
     figure.update_layout(title=title, yaxis=dict(title=y_title, rangemode="tozero"), showlegend=False,
@@ -39,7 +40,7 @@ def _count_bars(items: Sequence, colours, title: str, y_title: str, empty: str) 
 def grade_distribution(grades: Sequence) -> go.Figure:
     """How many units of the subtree received each grade (好/较好/一般/差)."""
     return _count_bars(grades, GRADE_COLOURS, _("Grade distribution"), _("Number of units"),
-                       _("No published assessment results for this year."))
+                       _("No published assessment results for this year."), patterns=GRADE_PATTERNS)
 
 
 def training_completion(rows: Sequence) -> go.Figure:

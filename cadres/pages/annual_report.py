@@ -26,8 +26,7 @@ STATIC = {**GRAPH_CONFIG, "responsive": False, "displayModeBar": False}
 
 def _chart(name: str, figure) -> html.Div:
     """A chart at its own fixed size (never stretched to the window), kept whole on paper."""
-    return html.Div(dcc.Graph(id=f"ca-ar-{name}", figure=figure, config=STATIC, responsive=False,
-                              className="portal-graph"), className="ca-ar-chart")
+    return html.Div(ui.graph(f"ca-ar-{name}", figure, config=STATIC, responsive=False), className="ca-ar-chart")
 
 
 def _table(headers: list[str], rows: list[list], numeric: tuple[int, ...] = ()) -> html.Table:
@@ -178,7 +177,7 @@ def layout(unit: str | None = None, year: str | None = None, **_query):
         dbc.Button(_("Print"), id="ca-ar-print", color="primary", size="sm"),
         dbc.Button(_("Download XLSX"), id="ca-ar-xlsx", color="secondary", outline=True, size="sm"),
         dcc.Download(id="ca-ar-download"), html.Span(id="ca-ar-printed"),
-    ], className="d-flex gap-2 align-items-center ca-ar-controls")
+    ], className="d-flex flex-wrap gap-2 align-items-center ca-ar-controls")
     return html.Div([
         ui.page_header(_("Annual report"), _("Results, training, the four forms and personnel decisions of a "
                                              "unit and its subtree for one year; prints on A4."), actions=controls),

@@ -8,7 +8,15 @@ import plotly.graph_objects as go
 
 from cadres.enums import CIVIL_SERVANT_GRADES, AppraisalGrade, TrainingCategory, TrainingMode
 from portal.i18n import _
-from portal.theme import GRADE_COLOURS, SERIES, STATUS, empty_figure, escape_labels
+from portal.theme import (
+    GRADE_COLOURS,
+    GRADE_PATTERNS,
+    INK,
+    SERIES,
+    STATUS,
+    empty_figure,
+    escape_labels,
+)
 
 MODE_COLOURS = {"offline": SERIES[0], "online": SERIES[1]}
 MODES = (TrainingMode.OFFLINE, TrainingMode.ONLINE)  # offline at the bottom of each stack
@@ -79,7 +87,10 @@ def grade_distribution(counts: dict[AppraisalGrade, int]) -> go.Figure:
     grades = [g for g in AppraisalGrade if g in CIVIL_SERVANT_GRADES[:4] or counts.get(g)]
     grades.sort(key=lambda g: g.rank)
     figure = go.Figure(go.Bar(x=[g.label for g in grades], y=[counts.get(g, 0) for g in grades],
-                              marker_color=[(GRADE_COLOURS + [STATUS["none"]])[g.rank] for g in grades], text=[counts.get(g, 0) for g in grades],
+                              marker=dict(color=[(GRADE_COLOURS + [STATUS["none"]])[g.rank] for g in grades],
+                                          pattern=dict(shape=[(GRADE_PATTERNS + ["-"])[g.rank] for g in grades],
+                                                       fgcolor=INK, size=6)),
+                              text=[counts.get(g, 0) for g in grades],
                               textposition="outside", hovertemplate="%{x}: %{y}<extra></extra>"))
     figure.update_layout(title=_("Appraisal grades"), yaxis=dict(title=_("Number of cadres")), height=300,
                          showlegend=False)

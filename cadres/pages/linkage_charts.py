@@ -12,8 +12,8 @@ from cadres.rules import linkage as rules
 from portal.i18n import _
 from portal.theme import STATUS, empty_figure, escape_labels
 
-TYPE_COLOURS = {"commendation": "#3d7a5a", "promotion": "#4c6a8a", "rank_promotion": "#8aa1b8",
-                "admonishment_talk": "#d9a441", "adjustment": "#b23a2f", None: STATUS["none"]}
+TYPE_COLOURS = {"commendation": STATUS["ok"], "promotion": "#0072B2", "rank_promotion": "#56B4E9",
+                "admonishment_talk": STATUS["warn"], "adjustment": STATUS["bad"], None: STATUS["none"]}
 
 
 def type_label(code: str | None) -> str:

@@ -66,8 +66,10 @@ def propose_modal(cadre: Cadre, promotion_eligibility: dict, book: SourceBook) -
         dbc.Button(_("Close"), id="ca-pf-prop-cancel", color="secondary", outline=True),
         dbc.Button(_("Propose"), id="ca-pf-prop-submit", color="primary"),
     ])
-    return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(_("Propose a decision about %(name)s", name=cadre.name))),
-                      body, footer], id="ca-pf-propose-modal", is_open=False, size="lg")
+    return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(_("Propose a decision about %(name)s", name=cadre.name),
+                                                     id="ca-pf-propose-title")),
+                      body, footer], id="ca-pf-propose-modal", is_open=False, size="lg",
+                     labelledby="ca-pf-propose-title")
 
 
 @callback(Output("ca-pf-propose-modal", "is_open"), Input("ca-pf-propose-open", "n_clicks"),

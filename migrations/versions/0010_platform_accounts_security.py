@@ -8,6 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 import portal.crypto
 import portal.db
+from portal.audit import reseal_plain_chain
 
 
 revision = '0010'
@@ -56,6 +57,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('base_seq', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('base_hash', sa.String(length=64), nullable=False,
                                       server_default='0' * 64))
+    # The chain so far was unkeyed SHA-256: reseal its intact part with the audit key.
+    reseal_plain_chain(op.get_bind())
 
 
 def downgrade() -> None:

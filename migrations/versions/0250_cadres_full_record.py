@@ -6,6 +6,7 @@ Create Date: 2026-12-05 11:48:45.947064
 """
 from alembic import op
 import sqlalchemy as sa
+import portal.crypto
 import portal.db
 
 
@@ -28,7 +29,8 @@ def upgrade() -> None:
     )
     op.create_table('cadre_record',
     sa.Column('cadre_id', sa.Integer(), nullable=False),
-    sa.Column('id_number', sa.String(length=18), nullable=True),
+    sa.Column('id_number', portal.crypto.EncryptedText(), nullable=True),
+    sa.Column('id_number_digest', sa.String(length=64), nullable=True),
     sa.Column('ethnicity', sa.String(length=2), nullable=False),
     sa.Column('native_place', sa.String(length=60), nullable=False),
     sa.Column('birthplace', sa.String(length=60), nullable=False),
@@ -62,7 +64,7 @@ def upgrade() -> None:
     sa.Column('updated_by', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['cadre_id'], ['cadre.id'], name=op.f('fk_cadre_record_cadre_id_cadre')),
     sa.PrimaryKeyConstraint('cadre_id', name=op.f('pk_cadre_record')),
-    sa.UniqueConstraint('id_number', name=op.f('uq_cadre_record_id_number'))
+    sa.UniqueConstraint('id_number_digest', name=op.f('uq_cadre_record_id_number_digest'))
     )
     # ### end Alembic commands ###
 

@@ -1,4 +1,4 @@
-"""Administrator: list and filter the audit log, and check the hash chain."""
+"""Audit administrator: list, filter and export the audit log, and check the keyed chain."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from portal import audit, db, ui
 from portal.access import current_actor
 from portal.i18n import N_, _
+from portal.pages.transfer import export_buttons
 
 LIMIT = 500
 
@@ -38,7 +39,8 @@ def layout(**_query):
         dbc.Col(dbc.Button(_("Check the chain"), id="audit-verify", color="secondary", outline=True), md=2),
     ], class_name="g-2 mb-3")
     return html.Div([
-        ui.page_header(_("Audit log"), _("Every write is recorded here and chained, so edits and deletions are detectable. Showing the latest %(n)s matching events.", n=LIMIT)),
+        ui.page_header(_("Audit log"), _("Every write, login and view of a confidential record is recorded here in a keyed chain, so edits and deletions are detectable. Showing the latest %(n)s matching events.", n=LIMIT),
+                       actions=export_buttons("audit")),
         filters,
         html.Div(id="audit-verify-result"),
         ui.grid("audit-grid", [], columns, height=520),

@@ -17,7 +17,7 @@ def _cards(actor):
         nav = page.get("nav") or {}
         if not nav.get("section") or page["path"] == "/":
             continue
-        if not shell.page_visible(actor, nav):
+        if not ui.page_visible(actor, nav):
             continue
         cards.append(dbc.Col(dbc.Card(dbc.CardBody([
             html.H3(shell.nav_label(page), className="h6"),

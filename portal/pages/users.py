@@ -38,12 +38,16 @@ def _rows(session, actor):
 
 
 def _form():
+    def labelled(label, widget):
+        return dbc.Col([dbc.Label(label, html_for=widget.id, class_name="visually-hidden"), widget], md=2)
+
     return dbc.Row([
-        dbc.Col(dbc.Input(id="user-new-name", placeholder=_("Username")), md=2),
-        dbc.Col(dbc.Select(id="user-new-role", options=Role.options(), value=Role.REVIEWER.value), md=2),
-        dbc.Col(dbc.Input(id="user-new-unit", placeholder=_("Unit code (scope)")), md=2),
-        dbc.Col(dbc.Input(id="user-new-cadre", placeholder=_("Cadre code (cadre logins)")), md=2),
-        dbc.Col(dbc.Input(id="user-new-password", type="password", placeholder=_("Initial password")), md=2),
+        labelled(_("Username"), dbc.Input(id="user-new-name", placeholder=_("Username"))),
+        labelled(_("Role"), dbc.Select(id="user-new-role", options=Role.options(), value=Role.REVIEWER.value)),
+        labelled(_("Unit code (scope)"), dbc.Input(id="user-new-unit", placeholder=_("Unit code (scope)"))),
+        labelled(_("Cadre code (cadre logins)"), dbc.Input(id="user-new-cadre", placeholder=_("Cadre code (cadre logins)"))),
+        labelled(_("Initial password"), dbc.Input(id="user-new-password", type="password",
+                                                  placeholder=_("Initial password"))),
         dbc.Col(dbc.Button(_("Create login"), id="user-create", color="primary"), md=2),
     ], class_name="g-2")
 
@@ -56,7 +60,8 @@ def _actions():
         html.Div([dbc.Button(label, id=id_, color="secondary", outline=True, size="sm")
                   for id_, label in buttons], className="d-flex flex-wrap gap-2 mb-2"),
         dbc.Row([
-            dbc.Col(dbc.Select(id="user-set-role", options=Role.options(), value=Role.REVIEWER.value), md=3),
+            dbc.Col([dbc.Label(_("Role"), html_for="user-set-role", class_name="visually-hidden"),
+                     dbc.Select(id="user-set-role", options=Role.options(), value=Role.REVIEWER.value)], md=3),
             dbc.Col(dbc.Input(id="user-set-unit", placeholder=_("Unit code (scope)")), md=3),
             dbc.Col(dbc.Input(id="user-set-cadre", placeholder=_("Cadre code (cadre logins)")), md=3),
             dbc.Col(dbc.Button(_("Change role"), id="user-change-role", color="secondary", outline=True,

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from assessment.models import Score
 from tests.assessment.conftest import open_period
-from tests.web import callback, csrf_header, login
+from tests.web import callback, csrf_header, login, response_props
 
 OTHER_DISTRICT = ("临江区", "梅园街道", "石洲社区", "S2")
 
@@ -24,7 +24,8 @@ OVERVIEW_OUTPUTS = [("as-ov-crumbs", "children"), ("as-ov-kpis", "children"), ("
                     ("as-ov-ranking", "figure"), ("as-ov-distribution", "figure"), ("as-ov-trend", "figure"),
                     ("as-ov-warnings", "children"), ("as-ov-unit-link", "children"),
                     ({"type": "export-period", "kind": "results"}, "data"),
-                    ({"type": "export-period", "kind": "breakdown"}, "data"), ("as-ov-warnings-link", "href")]
+                    ({"type": "export-period", "kind": "breakdown"}, "data"), ("as-ov-warnings-link", "href"),
+                    ("as-ov-down", "children")]
 
 
 def text(response) -> str:
@@ -81,6 +82,27 @@ def test_asking_the_overview_for_another_district_returns_nothing_of_it(district
     answer = text(response)
     assert not any(name in answer for name in OTHER_DISTRICT)
     assert "江州市" not in answer or focus == "city"
+
+
+def test_the_overview_lists_the_units_below_as_buttons_for_the_keyboard(client, city, published):
+    login(client, "reviewer")
+    below = response_props(overview(client, published, city.city.id))["as-ov-down"]["children"]
+    ids = [button["props"]["id"] for button in below]
+    assert {i["unit"] for i in ids} == {city.s1.id, city.s2.id}  # the districts have no results of their own
+    assert all(i["type"] == "as-ov-below" for i in ids)
+
+
+def test_choosing_a_unit_below_moves_the_focus_there(district_reviewer, city, published):
+    button = {"type": "as-ov-below", "unit": city.s1.id}
+    key = json.dumps(button, sort_keys=True, separators=(",", ":"))
+    body = {"output": "as-ov-focus.data", "outputs": {"id": "as-ov-focus", "property": "data"},
+            "inputs": [{"id": i, "property": "clickData", "value": None}
+                       for i in ("as-ov-treemap", "as-ov-ranking", "as-ov-distribution")]
+            + [[], [{"id": button, "property": "n_clicks", "value": 1}]],
+            "state": [{"id": "as-ov-focus", "property": "data", "value": city.d1.id}],
+            "changedPropIds": [key + ".n_clicks"]}
+    response = district_reviewer.post("/_dash-update-component", json=body, headers=csrf_header(district_reviewer))
+    assert response_props(response)["as-ov-focus"]["data"] == city.s1.id
 
 
 def test_the_unit_page_of_another_district_shows_nothing(district_reviewer, city, published):

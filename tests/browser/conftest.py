@@ -77,20 +77,61 @@ def browser():
         browser.close()
 
 
+# Counts the page's requests in flight, so a test can wait until Dash has settled without
+# a fixed pause (networkidle waits half a second on every page).
+TRACK_REQUESTS = """
+(() => {
+  window.__portalPending = 0; window.__portalQuietSince = performance.now();
+  const fetch0 = window.fetch;
+  window.fetch = function () {
+    window.__portalPending++;
+    return fetch0.apply(this, arguments).finally(() => {
+      window.__portalPending--; window.__portalQuietSince = performance.now();
+    });
+  };
+})();
+"""
+
+SETTLED = """() => window.__portalPending === 0 && performance.now() - window.__portalQuietSince > 250
+  && !document.querySelector('[data-dash-is-loading="true"]') && document.readyState === 'complete'"""
+
+
+def settle(page) -> None:
+    """Wait until no callback is in flight or loading and the page has been quiet for 250 ms."""
+    page.wait_for_function(SETTLED, polling=50, timeout=60000)
+
+
+def open_in_app(page, path: str) -> None:
+    """Go to ``path`` the way a dcc.Link does (no reload), then wait until the page settled."""
+    page.evaluate("""(path) => { window.history.pushState({}, '', path);
+        window.dispatchEvent(new CustomEvent('_dashprivate_pushstate')); }""", path)
+    settle(page)
+
+
+def log_in(browser, demo_url: str, username: str, lang: str = "zh", password: str = DEMO_PASSWORD,
+           viewport: dict | None = None):
+    """A new browser context logged in as ``username``; returns its page, settled."""
+    context = browser.new_context(viewport=viewport or {"width": 1366, "height": 768}, locale="zh-CN")
+    context.add_init_script(TRACK_REQUESTS)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{demo_url}/login?lang={lang}")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load", timeout=60000)
+    settle(page)
+    return page
+
+
 @pytest.fixture
 def login_as(browser, demo_url):
     """``login_as("reviewer", lang="en")`` → a logged-in page at 1366×768."""
     contexts = []
 
     def _login(username: str, lang: str = "zh", password: str = DEMO_PASSWORD):
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{demo_url}/login?lang={lang}")
-        page.fill("#username", username)
-        page.fill("#password", password)
-        page.click("button[type=submit]")
+        page = log_in(browser, demo_url, username, lang, password)
+        contexts.append(page.context)
         page.wait_for_load_state("networkidle")
         return page
 

@@ -92,8 +92,9 @@ def test_an_inspector_takes_a_clue_to_a_decision_and_the_effect_shows_on_the_rec
     page.wait_for_selector("#ac-cadre-timeline .js-plotly-plot")
     screenshot(page, "accountability-cadre-record-zh")
 
-    # The administrator gives the cadre a login; on "my records" the cadre sees the same date.
-    admin = login_as("admin", "en")
+    # The security administrator (users are theirs, 三员分立) gives the cadre a login; on
+    # "my records" the cadre sees the same date.
+    admin = login_as("security", "en")
     admin.goto(f"{demo_url}/admin/users")
     admin.fill("#user-new-name", f"journey-{code.lower()}")
     admin.select_option("#user-new-role", "cadre")

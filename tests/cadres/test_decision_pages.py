@@ -8,7 +8,7 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from cadres import decisions, grades
 from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType
@@ -357,3 +357,12 @@ def test_opening_a_decision_or_a_cadre_profile_is_logged_with_who_and_when(clien
         select(AuditEvent).where(AuditEvent.action.startswith("view.")).order_by(AuditEvent.seq))]
     assert views == [("view.personnel_decision", str(decision.id), "reviewer-d1", True),
                      ("view.cadre", str(city.cadre1.id), "reviewer-d1", True)]
+
+
+def test_a_decisions_rationale_is_encrypted_in_the_table_and_read_back_in_full(city, session, clean_db):
+    decision = propose(session, city)
+    with clean_db.connect() as connection:
+        stored = connection.execute(text("SELECT rationale FROM personnel_decision")).scalar_one()
+    assert stored.startswith("v1:") and "工作实绩" not in stored
+    session.expire_all()
+    assert session.get(PersonnelDecision, decision.id).rationale == "工作实绩突出。"

@@ -4,7 +4,7 @@ in the audit log, the photo, and the CSV/XLSX kind ``records``."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from cadres import records
 from cadres.demo_photos import PHOTOS
@@ -166,3 +166,10 @@ def test_the_photo_and_the_record_survive_a_portable_backup(session, city, clean
     with portal_db.standalone(target) as restored:
         assert restored.get(CadrePhoto, city.cadre1.id).data == PHOTOS[0]
         assert restored.get(CadreRecord, city.cadre1.id).resume[0]["text"] == "桃桥街道科员"
+
+
+def test_the_id_number_is_encrypted_at_rest(session, city):
+    edit(session, city, "reviewer", city.cadre1, id_number=ID_1)
+    stored = session.execute(text("SELECT id_number, id_number_digest FROM cadre_record")).one()
+    assert ID_1 not in stored[0] and stored[0].startswith("v1:") and ID_1 not in stored[1]
+    assert records.find_by_id_number(session, ID_1).code == "C0001"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
@@ -16,6 +17,7 @@ from portal.access import Actor
 from portal.errors import Invalid
 from portal.models import AuditEvent, AuditHead
 from tests import factories
+from tests.web import csrf_header, login
 
 
 def _write_events(session: Session, n: int = 5) -> Actor:
@@ -187,3 +189,64 @@ def test_audit_page_lists_events_for_the_auditor_only(client, session):
         refused = callback(other, [("audit-grid", "rowData")], inputs)
         assert refused.status_code == 403, role
         assert "thing.update" not in refused.get_data(as_text=True)
+
+
+def _export(client):
+    """The export buttons' MATCH callback, as the audit page places them."""
+    download = {"type": "export-download", "kind": "audit"}
+    body = {
+        "output": '..{"kind":["MATCH"],"type":"export-download"}.data...'
+                  '{"kind":["MATCH"],"type":"export-error"}.children..',
+        "outputs": [{"id": download, "property": "data"},
+                    {"id": {"type": "export-error", "kind": "audit"}, "property": "children"}],
+        "inputs": [{"id": {"type": "export-btn", "kind": "audit", "fmt": "xlsx"}, "property": "n_clicks", "value": None},
+                   {"id": {"type": "export-btn", "kind": "audit", "fmt": "csv"}, "property": "n_clicks", "value": 1}],
+        "state": [{"id": {"type": "export-period", "kind": "audit"}, "property": "data", "value": None},
+                  {"id": download, "property": "id", "value": download}],
+        "changedPropIds": ['{"fmt":"csv","kind":"audit","type":"export-btn"}.n_clicks'],
+    }
+    return client.post("/_dash-update-component", json=body, headers=csrf_header(client))
+
+
+def test_the_auditor_exports_the_log_and_no_other_administrator_can(client, session):
+    _write_events(session, 2)
+    login(client, "auditor")
+    data = _export(client).get_json()["response"]['{"kind":"audit","type":"export-download"}']["data"]
+    content = base64.b64decode(data["content"]).decode("utf-8-sig")
+    assert content.count("thing.update") == 2 and "hash" in content.splitlines()[0]
+    for role in ("admin", "security"):
+        other = client.application.test_client()
+        login(other, role)
+        refused = _export(other).get_data(as_text=True)
+        assert "thing.update" not in refused and "may not" in refused
+
+
+def test_upgrading_reseals_an_unkeyed_chain_so_it_verifies_under_the_key(tmp_path):
+    """A database from before the keyed chain: its intact SHA-256 chain is rehashed."""
+    from alembic import command
+
+    from portal import db as portal_db
+    from portal import schema
+
+    engine = portal_db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    config = schema.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    prev = "0" * 64
+    with engine.begin() as connection:
+        for seq in (1, 2, 3):
+            event = AuditEvent(seq=seq, at=datetime(2026, 1, seq, tzinfo=UTC), actor_id=None, actor="cli:root",
+                               action="thing.update", entity_type="thing", entity_id=str(seq),
+                               summary={"n": seq}, client_addr="", prev_hash=prev)
+            event.hash = prev = _plain_hash(event)
+            connection.execute(AuditEvent.__table__.insert().values(
+                seq=seq, at=event.at, actor_id=None, actor=event.actor, action=event.action,
+                entity_type=event.entity_type, entity_id=event.entity_id, summary=event.summary,
+                client_addr="", prev_hash=event.prev_hash, hash=event.hash))
+        connection.execute(text("UPDATE audit_head SET seq = 3, hash = :h"), {"h": prev})
+    schema.upgrade(engine)
+    with portal_db.standalone(engine) as session:
+        result = audit.verify(session)
+    assert result.ok and result.checked == 3
+    engine.dispose()

@@ -165,6 +165,12 @@ def two_hosts(install):
     """The README's server and a second one (another host): both serve a reviewer, carol."""
     done = install["run"]("portal user create carol --role reviewer --password-stdin < password.txt")
     assert done.returncode == 0, done.stderr
+    # A login made by the command line changes its password at the first login; that step
+    # is tested elsewhere (tests/portal/test_second_factor.py), here carol has done it.
+    engine = portal_db.make_engine(install["env"]["DATABASE_URL"])
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE app_user SET must_change_password = false WHERE username = 'carol'"))
+    engine.dispose()
     if len(install["hosts"]) < 2:
         install["hosts"].append(Host(install["serve"], install["folder"], install["env"]))
     return install["hosts"][:2]
@@ -205,7 +211,9 @@ def test_a_lockout_made_on_both_hosts_holds_on_both(two_hosts, install):
         assert answer.status_code == 401
     for host in (first, second):
         _browser, answer = login(host.base, "bob")
-        assert answer.status_code == 401 and "locked" in answer.text, "the right password no longer helps"
+        # The source must wait (kept in the database, so on every host); the form says no more
+        # than for a wrong password.
+        assert answer.status_code == 401 and "Location" not in answer.headers, "the right password no longer helps"
 
 
 def test_a_write_elsewhere_invalidates_what_both_hosts_cached(two_hosts, install):
