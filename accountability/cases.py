@@ -40,7 +40,8 @@ def _today(today: date | None) -> date:
     return today or date.today()
 
 
-def _clean(text: str | None, what: str, field_name: str, required: bool = True, limit: int = MAX_TEXT) -> str:
+def _clean(text: str | None, what: str, field_name: str, required: bool = True,
+           limit: int = MAX_TEXT) -> str:
     value = (text or "").strip()
     if required and not value:
         raise Invalid(_("Please fill in: %(what)s.", what=what), field=field_name)
@@ -54,7 +55,8 @@ def _check_day(day: date, today: date, after: date | None, what: str, field_name
     if day > today:
         raise Invalid(_("%(what)s cannot be in the future.", what=what), field=field_name)
     if after is not None and day < after:
-        raise Invalid(_("%(what)s cannot be earlier than %(day)s.", what=what, day=after.isoformat()),
+        raise Invalid(_("%(what)s cannot be earlier than %(day)s.", what=what,
+                        day=after.isoformat()),
                       field=field_name)
 
 
@@ -105,7 +107,8 @@ def subject_label(subject: CaseSubject) -> str:
 
 
 def case_rows(session: Session, actor: Actor, *, under_unit_id: int | None = None,
-              stages: Iterable[str] | None = None, source: str | None = None, form: str | None = None,
+              stages: Iterable[str] | None = None, source: str | None = None,
+              form: str | None = None,
               mine: bool = False, open_only: bool = False, search: str | None = None,
               today: date | None = None, limit: int = 2000) -> list[CaseRow]:
     """The cases in scope for the desk, overdue first, then by days left."""
@@ -149,12 +152,18 @@ def _matching(session: Session, stmt, needle: str) -> list[Case]:
     summaries are encrypted at rest, so they are matched here, after decryption, among
     the cases the other filters (and the scope) left."""
     like = f"%{needle}%"
-    people = set(session.scalars(select(CaseSubject.case_id).join(Cadre, CaseSubject.cadre_id == Cadre.id)
+    people = set(session.scalars(select(CaseSubject.case_id).join(Cadre,
+                                                                  CaseSubject.cadre_id == Cadre.id)
                                  .where(or_(Cadre.name.like(like), Cadre.code.like(like)))))
     folded = needle.casefold()
-    return [case for case in session.scalars(stmt)
-            if case.id in people or folded in case.case_no.casefold() or folded in case.title.casefold()
-            or folded in (case.summary or "").casefold()]
+    return [
+        case
+        for case in session.scalars(stmt)
+        if case.id in people
+        or folded in case.case_no.casefold()
+        or folded in case.title.casefold()
+        or folded in (case.summary or "").casefold()
+    ]
 
 
 def _forms_by_case(session: Session, case_ids: list[int]) -> dict[int, tuple[int, ...]]:
@@ -170,7 +179,8 @@ def _forms_by_case(session: Session, case_ids: list[int]) -> dict[int, tuple[int
 def _row(case: Case, today: date, forms: tuple[int, ...]) -> CaseRow:
     return CaseRow(
         id=case.id, case_no=case.case_no, title=case.title, kind=case.kind, source=case.source,
-        stage=case.stage, stage_since=case.stage_since, opened_on=case.opened_on, due_on=case.due_on,
+        stage=case.stage, stage_since=case.stage_since, opened_on=case.opened_on,
+                   due_on=case.due_on,
         days_left=rules.days_left(case.due_on, today), overdue=rules.is_overdue(case.due_on, today),
         unit=case.unit.name, subjects=tuple(subject_label(s) for s in case.subjects),
         handler=case.handler.display_name if case.handler else "", forms=forms,
@@ -184,7 +194,11 @@ def case_row(session: Session, actor: Actor, case_id: int, today: date | None = 
 
 def history(session: Session, actor: Actor, case_id: int) -> list[CaseEvent]:
     case = get_case(session, actor, case_id)
-    return list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)))
+    return list(
+        session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+        )
+    )
 
 
 def extensions(session: Session, actor: Actor, case_id: int) -> list[CaseExtension]:
@@ -206,14 +220,17 @@ def handlers(session: Session, actor: Actor) -> list[User]:
     users = session.scalars(select(User).where(User.active, User.role == Role.INSPECTOR)
                             .order_by(User.display_name))
     # Inside the actor's subtree, or above it (a city inspector may handle a district's case).
-    return [u for u in users if actor.in_scope(u.unit.path) or actor.unit_path.startswith(u.unit.path)]
+    return [
+        u for u in users if actor.in_scope(u.unit.path) or actor.unit_path.startswith(u.unit.path)
+    ]
 
 
 # --- writing ---------------------------------------------------------------------------------
 
 def next_case_no(session: Session, year: int, prefix: str = "AC") -> str:
     stem = f"{prefix}-{year}-"
-    taken = session.scalars(select(Case.case_no).where(Case.case_no.startswith(stem, autoescape=True)))
+    taken = session.scalars(select(Case.case_no).where(Case.case_no.startswith(stem,
+                                                                               autoescape=True)))
     highest = max((int(no[len(stem):]) for no in taken if no[len(stem):].isdigit()), default=0)
     return f"{stem}{highest + 1:04d}"
 
@@ -226,20 +243,26 @@ def _subject_rows(session: Session, actor: Actor, cadre_ids: Iterable[int],
         if cadre is None:
             raise NotFound(_("No such cadre."))
         if not actor.in_scope(cadre.unit.path):
-            raise AccessDenied(_("%(name)s is outside the units you are responsible for.", name=cadre.name))
-        subjects.append(CaseSubject(kind=SubjectKind.CADRE, cadre_id=cadre.id, unit_id=cadre.unit_id,
+            raise AccessDenied(_("%(name)s is outside the units you are responsible for.",
+                                 name=cadre.name))
+        subjects.append(CaseSubject(kind=SubjectKind.CADRE, cadre_id=cadre.id,
+                                    unit_id=cadre.unit_id,
                                     cadre=cadre, unit=cadre.unit))
     for unit_id in dict.fromkeys(unit_ids):
         unit = session.get(Unit, unit_id)
         if unit is None or not actor.in_scope(unit.path):
             raise NotFound(_("No such unit among the units you are responsible for."))
-        subjects.append(CaseSubject(kind=SubjectKind.UNIT, cadre_id=None, unit_id=unit.id, unit=unit))
+        subjects.append(CaseSubject(kind=SubjectKind.UNIT, cadre_id=None, unit_id=unit.id,
+                                    unit=unit))
     return subjects
 
 
-def open_case(session: Session, actor: Actor, *, source: CaseSource | str, title: str, summary: str = "",
-              cadre_ids: Iterable[int] = (), unit_ids: Iterable[int] = (), kind: CaseKind | str = CaseKind.DISCIPLINE,
-              opened_on: date | None = None, case_no: str | None = None, handler_id: int | None = None,
+def open_case(session: Session, actor: Actor, *, source: CaseSource | str, title: str,
+              summary: str = "",
+              cadre_ids: Iterable[int] = (), unit_ids: Iterable[int] = (),
+              kind: CaseKind | str = CaseKind.DISCIPLINE,
+              opened_on: date | None = None, case_no: str | None = None,
+              handler_id: int | None = None,
               today: date | None = None) -> Case:
     """Register a clue (线索受理): a new case at stage ``clue`` about one or more cadres
     and/or units of the actor's subtree."""
@@ -260,13 +283,16 @@ def open_case(session: Session, actor: Actor, *, source: CaseSource | str, title
     if session.scalar(select(Case.id).where(Case.case_no == case_no)):
         raise Invalid(_("The case number %(no)s is already used.", no=case_no), field="case_no")
     case = Case(case_no=case_no, kind=kind, source=source, title=title, summary=summary,
-                unit_id=subjects[0].unit_id, handler_id=handler_id or actor.user_id, stage=CaseStage.CLUE,
+                unit_id=subjects[0].unit_id, handler_id=handler_id or actor.user_id,
+                stage=CaseStage.CLUE,
                 stage_since=opened_on, opened_on=opened_on, created_by=actor.username)
     case.subjects = subjects
     session.add(case)
-    case.due_on = rules.stage_deadline(CaseStage.CLUE, opened_on, None, 0, ac_settings.stage_limits(session))
+    case.due_on = rules.stage_deadline(CaseStage.CLUE, opened_on, None, 0,
+                                       ac_settings.stage_limits(session))
     session.flush()
-    session.add(CaseEvent(case_id=case.id, action="opened", from_stage=None, to_stage=CaseStage.CLUE,
+    session.add(CaseEvent(case_id=case.id, action="opened", from_stage=None,
+                          to_stage=CaseStage.CLUE,
                           effective_on=opened_on, actor=actor.username, actor_id=actor.user_id,
                           reason=_("Clue received")))
     audit.log(session, actor, "case.open", case,
@@ -277,13 +303,15 @@ def open_case(session: Session, actor: Actor, *, source: CaseSource | str, title
 def add_subject(session: Session, actor: Actor, case_id: int, *, cadre_id: int | None = None,
                 unit_id: int | None = None) -> CaseSubject:
     case = get_case(session, actor, case_id, "cases.edit")
-    new = _subject_rows(session, actor, [cadre_id] if cadre_id else [], [unit_id] if unit_id else [])
+    new = _subject_rows(session, actor, [cadre_id] if cadre_id else [],
+                        [unit_id] if unit_id else [])
     if not new:
         raise Invalid(_("Name the cadre or unit to add."), field="subjects")
     subject = new[0]
     for existing in case.subjects:
         if existing.cadre_id == subject.cadre_id and existing.unit_id == subject.unit_id:
-            raise Invalid(_("%(name)s is already a subject of this case.", name=subject_label(existing)),
+            raise Invalid(_("%(name)s is already a subject of this case.",
+                            name=subject_label(existing)),
                           field="subjects")
     case.subjects.append(subject)
     session.flush()
@@ -312,7 +340,8 @@ def edit_case(session: Session, actor: Actor, case_id: int, *, title: str | None
     return case
 
 
-def move_case(session: Session, actor: Actor, case_id: int, to_stage: CaseStage | str, *, reason: str,
+def move_case(session: Session, actor: Actor, case_id: int, to_stage: CaseStage | str, *,
+              reason: str,
               on: date | None = None, expected_stage: CaseStage | str | None = None,
               report_false: bool = False, today: date | None = None) -> CaseEvent:
     """Move a case to its next stage, if the workflow allows it, recording who, when and why.
@@ -328,19 +357,24 @@ def move_case(session: Session, actor: Actor, case_id: int, to_stage: CaseStage 
     except ValueError:
         raise Invalid(_("Choose the stage to move the case to."), field="stage") from None
     if expected_stage is not None and CaseStage(expected_stage) != case.stage:
-        raise Conflict(_("Case %(no)s was moved to “%(stage)s” by someone else meanwhile; reload the case.",
+        raise Conflict(_("Case %(no)s was moved to “%(stage)s” by someone else meanwhile; reload "
+                         "the case.",
                          no=case.case_no, stage=case.stage.label))
     problem = rules.transition_problem(case.stage, target)
     if problem:
-        allowed = "、".join(s.label for s in rules.allowed_next(case.stage)) or _("none (the case is finished)")
-        raise Invalid(_(problem, current=case.stage.label, target=target.label, allowed=allowed), field="stage")
+        allowed = "、".join(s.label for s in rules.allowed_next(case.stage)) or _("none (the case "
+                                                                                 "is finished)")
+        raise Invalid(_(problem, current=case.stage.label, target=target.label, allowed=allowed),
+                      field="stage")
     reason = _clean(reason, _("the reason for this step"), "reason")
     on = on or today
     _check_day(on, today, case.stage_since, _("The date of this step"), "on")
     if target == CaseStage.APPEAL:
-        last_day = rules.appeal_deadline(case.decided_on or case.stage_since, ac_settings.appeal_window(session))
+        last_day = rules.appeal_deadline(case.decided_on or case.stage_since,
+                                         ac_settings.appeal_window(session))
         if on > last_day:
-            raise Invalid(_("An appeal must be lodged by %(day)s, within the appeal period after the decision.",
+            raise Invalid(_("An appeal must be lodged by %(day)s, within the appeal period after "
+                            "the decision.",
                             day=last_day.isoformat()), field="on")
     event = CaseEvent(case_id=case.id, action="moved", from_stage=case.stage, to_stage=target,
                       effective_on=on, actor=actor.username, actor_id=actor.user_id, reason=reason)
@@ -353,7 +387,8 @@ def move_case(session: Session, actor: Actor, case_id: int, to_stage: CaseStage 
     if target == CaseStage.NO_CASE and report_false:
         for subject in case.subjects:
             if subject.cadre_id:
-                tolerance.open_name_clearing(session, actor, cadre_id=subject.cadre_id, case_id=case.id,
+                tolerance.open_name_clearing(session, actor, cadre_id=subject.cadre_id,
+                                             case_id=case.id,
                                              finding_on=on, today=today)
     return event
 
@@ -396,9 +431,11 @@ def extend_case(session: Session, actor: Actor, case_id: int, *, approver: str, 
                               reason=reason, approved_on=approved_on, previous_due_on=previous,
                               new_due_on=case.due_on, actor=actor.username)
     session.add(extension)
-    session.add(CaseEvent(case_id=case.id, action="extended", from_stage=case.stage, to_stage=case.stage,
+    session.add(CaseEvent(case_id=case.id, action="extended", from_stage=case.stage,
+                          to_stage=case.stage,
                           effective_on=approved_on, actor=actor.username, actor_id=actor.user_id,
-                          reason=_("Time limit extended by %(n)s months, approved by %(who)s: %(why)s",
+                          reason=_("Time limit extended by %(n)s months, approved by %(who)s: "
+                                   "%(why)s",
                                    n=months, who=approver, why=reason)))
     session.flush()
     audit.log(session, actor, "case.extend", case,

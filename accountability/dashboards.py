@@ -33,19 +33,23 @@ def _quarter(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-def standing_measures(session: Session, actor: Actor, start: date | None = None, end: date | None = None
+def standing_measures(session: Session, actor: Actor, start: date | None = None,
+                      end: date | None = None
                       ) -> pd.DataFrame:
     """Measures in scope decided in [start, end] that still stand, one row each."""
     measure_view(actor)
-    stmt = in_scope(select(Measure.id, Measure.case_id, Measure.cadre_id, Measure.unit_id, Measure.code,
+    stmt = in_scope(select(Measure.id, Measure.case_id, Measure.cadre_id, Measure.unit_id,
+                           Measure.code,
                            Measure.decided_on, Unit.path).join(Unit, Measure.unit_id == Unit.id),
-                    actor, Measure.unit_id).where(Measure.revoked_on.is_(None), Measure.changed_on.is_(None))
+                    actor, Measure.unit_id).where(Measure.revoked_on.is_(None),
+                                                  Measure.changed_on.is_(None))
     if start:
         stmt = stmt.where(Measure.decided_on >= start)
     if end:
         stmt = stmt.where(Measure.decided_on <= end)
     frame = pd.DataFrame(session.execute(stmt).all(),
-                         columns=["id", "case_id", "cadre_id", "unit_id", "code", "decided_on", "path"])
+                         columns=["id", "case_id", "cadre_id", "unit_id", "code", "decided_on",
+                                  "path"])
     frame["form"] = [rules.SPECS[code].form.number for code in frame["code"]]
     return frame
 
@@ -54,9 +58,12 @@ def person_times(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per person (or organization) and case, with the heaviest form decided."""
     if frame.empty:
         return frame.assign(key=[])
-    key = [f"{case}:{cadre if pd.notna(cadre) else 'u' + str(unit)}" if pd.notna(case) else f"m{mid}"
-           for case, cadre, unit, mid in zip(frame["case_id"], frame["cadre_id"], frame["unit_id"], frame["id"],
-                                             strict=True)]
+    key = [
+        f"{case}:{cadre if pd.notna(cadre) else 'u' + str(unit)}" if pd.notna(case) else f"m{mid}"
+        for case, cadre, unit, mid in zip(
+            frame["case_id"], frame["cadre_id"], frame["unit_id"], frame["id"], strict=True
+        )
+    ]
     frame = frame.assign(key=key).sort_values(["form", "decided_on"], ascending=[False, True])
     return frame.drop_duplicates("key")
 
@@ -64,7 +71,8 @@ def person_times(frame: pd.DataFrame) -> pd.DataFrame:
 def _group_units(session: Session, actor: Actor) -> dict[int, str]:
     """The units one level below the actor's scope root (or the root itself), by id."""
     root = session.get(Unit, actor.unit_id)
-    children = session.execute(select(Unit.id, Unit.name).where(Unit.parent_id == actor.unit_id)).all()
+    children = session.execute(select(Unit.id,
+                                      Unit.name).where(Unit.parent_id == actor.unit_id)).all()
     return dict(children) if children else {root.id: root.name}
 
 
@@ -91,14 +99,16 @@ def forms_by_unit(session: Session, actor: Actor, start: date | None = None, end
 
 
 @cache.scoped("accountability.forms_by_quarter")
-def forms_by_quarter(session: Session, actor: Actor, start: date | None = None, end: date | None = None
+def forms_by_quarter(session: Session, actor: Actor, start: date | None = None,
+                     end: date | None = None
                      ) -> pd.DataFrame:
     """Columns ``period`` (2026Q1…), ``form``, ``count`` (person-times)."""
     frame = person_times(standing_measures(session, actor, start, end))
     if frame.empty:
         return pd.DataFrame(columns=["period", "form", "count"])
     frame = frame.assign(period=[_quarter(d) for d in frame["decided_on"]])
-    return frame.groupby(["period", "form"]).size().reset_index(name="count").sort_values(["period", "form"])
+    return frame.groupby(["period", "form"]).size().reset_index(name="count").sort_values(["period",
+                                                                                           "form"])
 
 
 def _cases(session: Session, actor: Actor, start: date | None, end: date | None):
@@ -120,8 +130,11 @@ def stage_funnel(session: Session, actor: Actor, start: date | None = None, end:
     ids = [c.id for c in cases]
     reached: dict[int, set[CaseStage]] = {i: {CaseStage.CLUE} for i in ids}
     for start_at in range(0, len(ids), 900):
-        for case_id, stage in session.execute(select(CaseEvent.case_id, CaseEvent.to_stage)
-                                              .where(CaseEvent.case_id.in_(ids[start_at:start_at + 900]))):
+        for case_id, stage in session.execute(
+            select(CaseEvent.case_id, CaseEvent.to_stage).where(
+                CaseEvent.case_id.in_(ids[start_at : start_at + 900])
+            )
+        ):
             reached[case_id].add(CaseStage(stage))
     for case in cases:  # imported history may jump stages: reaching a stage implies the ones before
         stage = CaseStage(case.stage)
@@ -141,7 +154,8 @@ def stage_durations(session: Session, actor: Actor, today: date, start: date | N
     ids = [c.id for c in cases]
     events: dict[int, list[tuple[date, CaseStage]]] = {}
     for start_at in range(0, len(ids), 900):
-        stmt = (select(CaseEvent.case_id, CaseEvent.effective_on, CaseEvent.to_stage, CaseEvent.action)
+        stmt = (select(CaseEvent.case_id, CaseEvent.effective_on, CaseEvent.to_stage,
+                       CaseEvent.action)
                 .where(CaseEvent.case_id.in_(ids[start_at:start_at + 900])).order_by(CaseEvent.id))
         for case_id, on, stage, action in session.execute(stmt):
             if action != "extended":
@@ -152,15 +166,19 @@ def stage_durations(session: Session, actor: Actor, today: date, start: date | N
             if stage in (CaseStage.CLOSED, CaseStage.NO_CASE) and following is None:
                 continue
             until = following[0] if following else today
-            rows.append({"stage": stage.value, "days": (until - on).days, "ongoing": following is None})
+            rows.append({"stage": stage.value, "days": (until - on).days,
+                         "ongoing": following is None})
     limits = ac_settings.stage_limits(session)
     frame = pd.DataFrame(rows, columns=["stage", "days", "ongoing"])
-    frame["limit_days"] = [round((limits.get(s) or {}).get("months", 0) * 30.4) or None for s in frame["stage"]]
+    frame["limit_days"] = [
+        round((limits.get(s) or {}).get("months", 0) * 30.4) or None for s in frame["stage"]
+    ]
     return frame
 
 
 @cache.scoped("accountability.tolerance_outcomes")
-def tolerance_outcomes(session: Session, actor: Actor, start: date | None = None, end: date | None = None
+def tolerance_outcomes(session: Session, actor: Actor, start: date | None = None,
+                       end: date | None = None
                        ) -> pd.DataFrame:
     """Applications submitted in the period by result: columns ``result``, ``count``
     (``submitted``, ``verifying``, ``exempt``, ``mitigated``, ``not_tolerated``)."""
@@ -171,7 +189,8 @@ def tolerance_outcomes(session: Session, actor: Actor, start: date | None = None
         stmt = stmt.where(ToleranceApplication.submitted_on >= start)
     if end:
         stmt = stmt.where(ToleranceApplication.submitted_on <= end)
-    order = [ToleranceStatus.SUBMITTED.value, ToleranceStatus.VERIFYING.value, *[o.value for o in ToleranceOutcome]]
+    order = [ToleranceStatus.SUBMITTED.value, ToleranceStatus.VERIFYING.value,
+             *[o.value for o in ToleranceOutcome]]
     counts = dict.fromkeys(order, 0)
     for status, outcome in session.execute(stmt):
         counts[outcome.value if outcome else status.value] += 1
@@ -182,10 +201,12 @@ def tolerance_outcomes(session: Session, actor: Actor, start: date | None = None
 def measures_in_effect(session: Session, actor: Actor, today: date) -> pd.DataFrame:
     """Measures blocking promotion today: columns ``code``, ``form``, ``count``."""
     views = measure_effects(session, actor, in_effect_on=today, limit=1_000_000)
-    frame = pd.DataFrame([{"code": v.code, "form": v.form} for v in views], columns=["code", "form"])
+    frame = pd.DataFrame([{"code": v.code, "form": v.form} for v in views],
+                         columns=["code", "form"])
     if frame.empty:
         return pd.DataFrame(columns=["code", "form", "count"])
-    return frame.groupby(["code", "form"]).size().reset_index(name="count").sort_values("count", ascending=False)
+    return frame.groupby(["code", "form"]).size().reset_index(name="count").sort_values("count",
+                                                                                        ascending=False)
 
 
 def open_case_count(session: Session, actor: Actor) -> int:

@@ -47,21 +47,27 @@ from portal.demo import DemoCity
 from portal.enums import LeaderRole, UnitKind, UnitLevel
 
 PROBLEMS = [
-    "违规收送礼品礼金", "违规发放津补贴", "形式主义、官僚主义问题", "优亲厚友办理低保", "侵害群众切身利益",
+    "违规收送礼品礼金", "违规发放津补贴", "形式主义、官僚主义问题", "优亲厚友办理低保",
+            "侵害群众切身利益",
     "工程项目招投标不规范", "履职不力导致安全生产事故", "违规使用公务用车", "违规操办婚丧喜庆事宜",
-    "集体资金管理使用不规范", "信访事项办理敷衍塞责", "违规插手征地拆迁补偿", "惠民惠农资金发放不到位",
+    "集体资金管理使用不规范", "信访事项办理敷衍塞责", "违规插手征地拆迁补偿",
+            "惠民惠农资金发放不到位",
     "违规接受管理服务对象宴请", "基层党组织换届纪律执行不严", "网格事件处置不及时造成不良影响",
 ]
-SOURCE_WEIGHTS = [(CaseSource.LETTERS_VISITS, 38), (CaseSource.SUPERVISION, 20), (CaseSource.INSPECTION_TOUR, 14),
+SOURCE_WEIGHTS = [(CaseSource.LETTERS_VISITS, 38), (CaseSource.SUPERVISION, 20),
+                  (CaseSource.INSPECTION_TOUR, 14),
                   (CaseSource.AUDIT, 10), (CaseSource.SELF_REPORT, 4), (CaseSource.TRANSFERRED, 6),
                   (CaseSource.MEDIA, 5), (CaseSource.OTHER, 3)]
-SOURCE_WORDS = {CaseSource.LETTERS_VISITS: "群众来信反映", CaseSource.SUPERVISION: "日常监督检查发现",
+SOURCE_WORDS = {CaseSource.LETTERS_VISITS: "群众来信反映",
+                CaseSource.SUPERVISION: "日常监督检查发现",
                 CaseSource.INSPECTION_TOUR: "巡察组移交线索反映", CaseSource.AUDIT: "审计报告指出",
-                CaseSource.SELF_REPORT: "本人主动交代", CaseSource.TRANSFERRED: "有关机关移送线索反映",
+                CaseSource.SELF_REPORT: "本人主动交代",
+                CaseSource.TRANSFERRED: "有关机关移送线索反映",
                 CaseSource.MEDIA: "网络舆情反映", CaseSource.OTHER: "有关方面反映"}
 FORM_WEIGHTS = [(Form.FIRST, 55), (Form.SECOND, 30), (Form.THIRD, 12), (Form.FOURTH, 3)]
 COMMITTEES = ["区容错纠错工作委员会", "市容错纠错工作委员会", "县容错纠错工作委员会"]
-CORRECTIONS = ["追回违规发放资金并完善审批制度", "召开专题民主生活会深刻剖析", "完善集体决策议事规则",
+CORRECTIONS = ["追回违规发放资金并完善审批制度", "召开专题民主生活会深刻剖析",
+               "完善集体决策议事规则",
                "开展警示教育并建立整改台账", "对群众诉求逐件回访销号"]
 
 
@@ -86,8 +92,12 @@ class _Seeder:
         self.clearings: list[dict] = []
         self.numbers: dict[int, int] = {}
         self.appeals = 0
-        self.unused_codes = [spec.code for spec in rules.CATALOGUE if spec.subject == SubjectKind.CADRE]
-        self.unused_org_codes = [spec.code for spec in rules.CATALOGUE if spec.subject == SubjectKind.UNIT]
+        self.unused_codes = [
+            spec.code for spec in rules.CATALOGUE if spec.subject == SubjectKind.CADRE
+        ]
+        self.unused_org_codes = [
+            spec.code for spec in rules.CATALOGUE if spec.subject == SubjectKind.UNIT
+        ]
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -100,16 +110,20 @@ class _Seeder:
 
     def event(self, case: dict, action: str, before, after, on: date, reason: str) -> None:
         self.events.append({"id": len(self.events) + 1, "case_id": case["id"], "action": action,
-                            "from_stage": before, "to_stage": after, "effective_on": on, "actor": "inspector",
+                            "from_stage": before, "to_stage": after, "effective_on": on,
+                            "actor": "inspector",
                             "actor_id": self.inspector, "reason": reason, "at": utcnow()})
 
     # --- cases -----------------------------------------------------------------------------
 
     def new_case(self, cadres: list[dict], unit: dict, opened: date, title: str, source: CaseSource,
                  kind: CaseKind = CaseKind.DISCIPLINE) -> dict:
-        case = {"id": len(self.cases) + 1, "case_no": self.case_no(opened), "kind": kind, "source": source,
-                "title": title, "unit_id": unit["id"], "stage": CaseStage.CLUE, "stage_since": opened,
-                "opened_on": opened, "filed_on": None, "decided_on": None, "closed_on": None, "due_on": None,
+        case = {"id": len(self.cases) + 1, "case_no": self.case_no(opened), "kind": kind,
+                "source": source,
+                "title": title, "unit_id": unit["id"], "stage": CaseStage.CLUE,
+                "stage_since": opened,
+                "opened_on": opened, "filed_on": None, "decided_on": None, "closed_on": None,
+                "due_on": None,
                 "extended_months": 0, "created_by": "inspector", "created_at": utcnow(),
                 "handler_id": self.inspector if self.rng.random() < 0.85 else None}
         names = "、".join(c["name"] for c in cadres) or unit["name"]
@@ -117,10 +131,12 @@ class _Seeder:
                            f"经办人已调阅相关台账，需进一步核实有关情况。")
         self.cases.append(case)
         for cadre in cadres:
-            self.subjects.append({"id": len(self.subjects) + 1, "case_id": case["id"], "kind": SubjectKind.CADRE,
+            self.subjects.append({"id": len(self.subjects) + 1, "case_id": case["id"],
+                                  "kind": SubjectKind.CADRE,
                                   "cadre_id": cadre["id"], "unit_id": cadre["unit_id"]})
         if not cadres:
-            self.subjects.append({"id": len(self.subjects) + 1, "case_id": case["id"], "kind": SubjectKind.UNIT,
+            self.subjects.append({"id": len(self.subjects) + 1, "case_id": case["id"],
+                                  "kind": SubjectKind.UNIT,
                                   "cadre_id": None, "unit_id": unit["id"]})
         self.event(case, "opened", None, CaseStage.CLUE, opened, "受理问题线索")
         return case
@@ -140,8 +156,10 @@ class _Seeder:
         return True
 
     def finish(self, case: dict) -> None:
-        extended = case["extended_months"] if case["stage"] in (CaseStage.FILED, CaseStage.INVESTIGATION) else 0
-        case["due_on"] = rules.stage_deadline(case["stage"], case["stage_since"], case["filed_on"], extended)
+        extended = case["extended_months"] if case["stage"] in (CaseStage.FILED,
+                                                                CaseStage.INVESTIGATION) else 0
+        case["due_on"] = rules.stage_deadline(case["stage"], case["stage_since"], case["filed_on"],
+                                              extended)
 
     def simulate(self, case: dict, cadres: list[dict]) -> None:
         """Take the case along the workflow with random durations, stopping at the seed day."""
@@ -174,7 +192,8 @@ class _Seeder:
         if cadres and rng.random() < 0.6:
             self.name_clearing(case, cadres[0], day)
         elif cadres and rng.random() < 0.5:
-            self.measure(case, cadres[0], day, rng.choice([MeasureType.TALK_REMINDER, MeasureType.LETTER_INQUIRY,
+            self.measure(case, cadres[0], day,
+                         rng.choice([MeasureType.TALK_REMINDER, MeasureType.LETTER_INQUIRY,
                                                            MeasureType.CRITICISM]))
 
     def investigate(self, case: dict, day: date) -> date | None:
@@ -210,7 +229,8 @@ class _Seeder:
         if not (self.appealable(case) and self.rng.random() < 0.3):
             return
         day = case["decided_on"] + self.days(10, 28)
-        if not self.move(case, CaseStage.APPEAL, max(day, case["closed_on"]), "受处分人提出申诉，予以受理"):
+        if not self.move(case, CaseStage.APPEAL, max(day, case["closed_on"]),
+                         "受处分人提出申诉，予以受理"):
             return
         day = case["stage_since"] + self.days(30, 100)
         if self.move(case, CaseStage.CLOSED, day, "复查完毕，作出复查决定"):
@@ -222,10 +242,13 @@ class _Seeder:
         after = rules.stage_deadline(CaseStage.INVESTIGATION, approved, case["filed_on"], 3)
         reason = "案情复杂，需补充调取证据"
         self.extensions.append({"id": len(self.extensions) + 1, "case_id": case["id"],
-                                "stage": CaseStage.INVESTIGATION, "months": 3, "approver": "纪委监委主要负责人",
-                                "reason": reason, "approved_on": approved, "previous_due_on": before,
+                                "stage": CaseStage.INVESTIGATION, "months": 3,
+                                "approver": "纪委监委主要负责人",
+                                "reason": reason, "approved_on": approved,
+                                "previous_due_on": before,
                                 "new_due_on": after, "actor": "inspector", "at": utcnow()})
-        self.event(case, "extended", case["stage"], case["stage"], approved, f"延长审查调查时间3个月：{reason}")
+        self.event(case, "extended", case["stage"], case["stage"], approved,
+                   f"延长审查调查时间3个月：{reason}")
 
     # --- measures --------------------------------------------------------------------------
 
@@ -241,8 +264,13 @@ class _Seeder:
             return fits[0]
         while True:
             form = _pick(self.rng, FORM_WEIGHTS)
-            codes = [s.code for s in rules.CATALOGUE if s.form == form and s.subject == SubjectKind.CADRE
-                     and self.may_receive(cadre, s.code)]
+            codes = [
+                s.code
+                for s in rules.CATALOGUE
+                if s.form == form
+                and s.subject == SubjectKind.CADRE
+                and self.may_receive(cadre, s.code)
+            ]
             if form == Form.FIRST:
                 codes += [MeasureType.ADMONISHMENT] * 3
             if codes:
@@ -250,24 +278,34 @@ class _Seeder:
 
     @staticmethod
     def may_receive(cadre: dict, code: MeasureType) -> bool:
-        """Party sanctions only for members; committee members only 警告/记过/记大过 (domain.md §3)."""
-        return rules.recipient_problem(code, party_member=cadre["party_member"], category=cadre["category"]) is None
+        """Party sanctions only for members; committee members only 警告/记过/记大过 (domain.md
+        §3)."""
+        return rules.recipient_problem(code, party_member=cadre["party_member"],
+                                       category=cadre["category"]) is None
 
     def measure(self, case: dict | None, cadre: dict | None, day: date, code: MeasureType,
                 unit: dict | None = None, **extra) -> dict:
         unit_id = cadre["unit_id"] if cadre else (unit or self.units[case["unit_id"]])["id"]
         row = {"id": len(self.measures) + 1, "case_id": case["id"] if case else None,
                "subject_kind": SubjectKind.CADRE if cadre else SubjectKind.UNIT,
-               "cadre_id": cadre["id"] if cadre else None, "unit_id": unit_id, "code": code, "decided_on": day,
-               "probation_years": None, "document_no": f"江纪发〔{day.year}〕{self.rng.randint(1, 200)}号",
-               "note": "处理决定书已送达本人并存入档案。", "revoked_on": None, "revoked_reason": "", "changed_on": None,
-               "change_reason": "", "replaces_id": None, "tolerance_outcome": None, "origin": "demo",
+               "cadre_id": cadre["id"] if cadre else None, "unit_id": unit_id, "code": code,
+               "decided_on": day,
+               "probation_years": None,
+               "document_no": f"江纪发〔{day.year}〕{self.rng.randint(1, 200)}号",
+               "note": "处理决定书已送达本人并存入档案。", "revoked_on": None, "revoked_reason": "",
+               "changed_on": None,
+               "change_reason": "", "replaces_id": None, "tolerance_outcome": None,
+               "origin": "demo",
                "created_by": "inspector", "created_at": utcnow()}
         if rules.SPECS[code].probation:
             row["probation_years"] = self.rng.choice([1, 2])
         row.update(extra)
         self.measures.append(row)
-        carried = [v for v in self.visits if v["measure_id"] == extra.get("replaces_id") and not v["visited_on"]]
+        carried = [
+            v
+            for v in self.visits
+            if v["measure_id"] == extra.get("replaces_id") and not v["visited_on"]
+        ]
         if carried and rules.SPECS[code].follow_up:
             carried[0]["measure_id"] = row["id"]
         elif cadre and rules.SPECS[code].follow_up:
@@ -278,36 +316,51 @@ class _Seeder:
         code = self.choose_code(cadre)
         measure = self.measure(case, cadre, day, code)
         if cadre is not None:  # 移送司法 with 开除党籍 and 开除 ("双开") where they apply
-            for companion in rules.companions(code, party_member=cadre["party_member"], category=cadre["category"]):
+            for companion in rules.companions(code, party_member=cadre["party_member"],
+                                              category=cadre["category"]):
                 self.measure(case, cadre, day, companion)
-        if cadre and self.rng.random() < 0.16 and rules.SPECS[code].form in (Form.FIRST, Form.SECOND):
+        if cadre and self.rng.random() < 0.16 and rules.SPECS[code].form in (Form.FIRST,
+                                                                             Form.SECOND):
             self.application(case, cadre, measure, day)
 
     def appealable(self, case: dict) -> list[dict]:
         """Sanctions (second form and heavier) about a cadre in the case: what gets appealed."""
-        return [m for m in self.measures if m["case_id"] == case["id"] and m["cadre_id"] and not m["revoked_on"]
-                and not m["changed_on"] and rules.SPECS[m["code"]].form != Form.FIRST]
+        return [
+            m
+            for m in self.measures
+            if m["case_id"] == case["id"]
+            and m["cadre_id"]
+            and not m["revoked_on"]
+            and not m["changed_on"]
+            and rules.SPECS[m["code"]].form != Form.FIRST
+        ]
 
     def appeal_answered(self, case: dict, day: date) -> None:
         measure = self.appealable(case)[0]
         self.appeals += 1
         if self.appeals % 3 == 1:  # revoked, changed, upheld in turn
-            measure["revoked_on"], measure["revoked_reason"] = day, "复查认定原处分事实不清，予以撤销"
+            measure["revoked_on"], measure["revoked_reason"] = (
+                day,
+                "复查认定原处分事实不清，予以撤销",
+            )
         elif self.appeals % 3 == 2:
             cadre = next(c for c in self.city.cadres if c["id"] == measure["cadre_id"])
             lighter = [s.code for s in rules.CATALOGUE if s.subject == SubjectKind.CADRE
-                       and rules.lighter(measure["code"], s.code) and self.may_receive(cadre, s.code)]
+                       and rules.lighter(measure["code"], s.code) and self.may_receive(cadre,
+                                                                                       s.code)]
             if lighter:
                 measure["changed_on"], measure["change_reason"] = day, "复查决定变更处理"
                 self.measure(case, cadre, measure["decided_on"], self.rng.choice(lighter),
-                             replaces_id=measure["id"], note=f"由原处理变更：{measure['code'].value}")
+                             replaces_id=measure["id"],
+                             note=f"由原处理变更：{measure['code'].value}")
 
     def visit(self, measure: dict) -> None:
         earliest, due = rules.follow_up_window(measure["decided_on"])
         visited = None
         if earliest <= self.today and self.rng.random() < (0.7 if due < self.today else 0.4):
             visited = min(self.today, earliest + self.days(0, 150))
-        self.visits.append({"id": len(self.visits) + 1, "measure_id": measure["id"], "cadre_id": measure["cadre_id"],
+        self.visits.append({"id": len(self.visits) + 1, "measure_id": measure["id"],
+                            "cadre_id": measure["cadre_id"],
                             "unit_id": measure["unit_id"], "earliest_on": earliest, "due_on": due,
                             "visited_on": visited, "visitor": "区纪委监委回访组" if visited else "",
                             "note": "思想稳定，能正确对待处理，工作表现良好。" if visited else ""})
@@ -317,20 +370,28 @@ class _Seeder:
     OUTCOMES = [ToleranceOutcome.EXEMPT, ToleranceOutcome.MITIGATED, ToleranceOutcome.NOT_TOLERATED]
 
     def application(self, case: dict | None, cadre: dict, measure: dict | None, day: date,
-                    status: ToleranceStatus | None = None, applicant: Applicant | None = None) -> dict:
+                    status: ToleranceStatus | None = None,
+                    applicant: Applicant | None = None) -> dict:
         submitted = min(self.today, day + self.days(3, 25))
-        app = {"id": len(self.applications) + 1, "app_no": f"RC-{submitted.year}-{len(self.applications) + 1:04d}",
+        app = {"id": len(self.applications) + 1,
+               "app_no": f"RC-{submitted.year}-{len(self.applications) + 1:04d}",
                "applicant": applicant or self.rng.choice([Applicant.CADRE, Applicant.UNIT]),
-               "cadre_id": cadre["id"], "unit_id": cadre["unit_id"], "case_id": case["id"] if case else None,
-               "measure_id": measure["id"] if measure else None, "finding_on": day, "submitted_on": submitted,
+               "cadre_id": cadre["id"], "unit_id": cadre["unit_id"],
+               "case_id": case["id"] if case else None,
+               "measure_id": measure["id"] if measure else None, "finding_on": day,
+               "submitted_on": submitted,
                "submitted_by": "cadre" if applicant == Applicant.CADRE else "inspector",
-               "statement": "在推进项目建设中，为赶工期经班子集体研究先行实施，未谋取私利，已主动整改挽回损失。",
-               "status": ToleranceStatus.SUBMITTED, "checklist": {}, "verification_notes": "", "outcome": None,
+               "statement": "在推进项目建设中，为赶工期经班子集体研究先行实施，未谋取私利，已主动"
+                            "整改挽回损失。",
+               "status": ToleranceStatus.SUBMITTED, "checklist": {}, "verification_notes": "",
+               "outcome": None,
                "decided_on": None, "decided_by": "", "reasons": "", "created_at": utcnow()}
         self.applications.append(app)
         decide_on = submitted + self.days(20, 60)
         if status is None:
-            status = ToleranceStatus.DECIDED if decide_on <= self.today else ToleranceStatus.VERIFYING
+            status = (
+                ToleranceStatus.DECIDED if decide_on <= self.today else ToleranceStatus.VERIFYING
+            )
         if status == ToleranceStatus.SUBMITTED:
             return app
         outcome = self.OUTCOMES[(app["id"] - 1) % 3]
@@ -343,34 +404,52 @@ class _Seeder:
             checks["recovered_losses"] = True
         if outcome == ToleranceOutcome.NOT_TOLERATED:
             checks["excl_personal_gain"] = True
-        app["checklist"] = {code: {"met": met, "evidence": "见核实材料" if met else ""} for code, met in checks.items()}
+        app["checklist"] = {code: {"met": met, "evidence": "见核实材料" if met else ""} for code,
+                            met in checks.items()}
         app["verification_notes"] = "已调阅会议纪要、资金台账，并与相关人员谈话核实。"
         app["status"] = ToleranceStatus.VERIFYING
         if status == ToleranceStatus.VERIFYING:
             return app
-        app.update(status=ToleranceStatus.DECIDED, outcome=outcome, decided_on=decide_on,
-                   decided_by=self.rng.choice(COMMITTEES),
-                   reasons={ToleranceOutcome.EXEMPT: "符合“三个区分开来”要求，予以免责。",
-                            ToleranceOutcome.MITIGATED: "造成一定损失，但主动整改，予以从轻处理。",
-                            ToleranceOutcome.NOT_TOLERATED: "存在谋取私利情形，不予容错。"}[outcome])
+        app.update(
+            status=ToleranceStatus.DECIDED,
+            outcome=outcome,
+            decided_on=decide_on,
+            decided_by=self.rng.choice(COMMITTEES),
+            reasons={
+                ToleranceOutcome.EXEMPT: "符合“三个区分开来”要求，予以免责。",
+                ToleranceOutcome.MITIGATED: "造成一定损失，但主动整改，予以从轻处理。",
+                ToleranceOutcome.NOT_TOLERATED: "存在谋取私利情形，不予容错。",
+            }[outcome],
+        )
         if measure is not None:
             measure["tolerance_outcome"] = outcome
         if outcome != ToleranceOutcome.NOT_TOLERATED:
             for index in range(self.rng.randint(1, 2)):
                 due = decide_on + self.days(30, 120)
-                done = due - self.days(0, 20) if due < self.today and self.rng.random() < 0.7 else None
-                self.actions.append({"id": len(self.actions) + 1, "application_id": app["id"],
-                                     "action": CORRECTIONS[(app["id"] + index) % len(CORRECTIONS)],
-                                     "owner": self.units[cadre["unit_id"]]["name"], "due_on": due,
-                                     "done_on": done if done and done <= self.today else None,
-                                     "follow_up": "已整改到位，建立长效机制。" if done and done <= self.today else "",
-                                     "created_by": "inspector", "created_at": utcnow()})
+                done = due - self.days(0,
+                                       20) if due < self.today and self.rng.random() < 0.7 else None
+                self.actions.append(
+                    {
+                        "id": len(self.actions) + 1,
+                        "application_id": app["id"],
+                        "action": CORRECTIONS[(app["id"] + index) % len(CORRECTIONS)],
+                        "owner": self.units[cadre["unit_id"]]["name"],
+                        "due_on": due,
+                        "done_on": done if done and done <= self.today else None,
+                        "follow_up": "已整改到位，建立长效机制。"
+                        if done and done <= self.today
+                        else "",
+                        "created_by": "inspector",
+                        "created_at": utcnow(),
+                    }
+                )
         return app
 
     def name_clearing(self, case: dict, cadre: dict, finding: date) -> None:
         due = rules.name_clearing_due(finding)
         done = finding + self.days(5, 40)
-        self.clearings.append({"id": len(self.clearings) + 1, "case_id": case["id"], "cadre_id": cadre["id"],
+        self.clearings.append({"id": len(self.clearings) + 1, "case_id": case["id"],
+                               "cadre_id": cadre["id"],
                                "unit_id": cadre["unit_id"], "finding_on": finding, "due_on": due,
                                "done_on": done if done <= self.today else None,
                                "method": "在本单位干部大会上予以澄清" if done <= self.today else "",
@@ -384,15 +463,19 @@ class _Seeder:
         unit = self.units[cadre["unit_id"]]
         decided = self.today - timedelta(days=92)
         opened = decided - timedelta(days=150)
-        case = self.new_case([cadre], unit, opened, "信访事项办理敷衍塞责", CaseSource.LETTERS_VISITS)
-        steps = [(CaseStage.VERIFICATION, 6, "报批后开展初步核实"), (CaseStage.FILED, 45, "经集体研究决定立案审查调查"),
-                 (CaseStage.INVESTIGATION, 50, "成立审查调查组开展工作"), (CaseStage.REVIEW, 125, "审查调查终结，移送审理"),
+        case = self.new_case([cadre], unit, opened, "信访事项办理敷衍塞责",
+                             CaseSource.LETTERS_VISITS)
+        steps = [(CaseStage.VERIFICATION, 6, "报批后开展初步核实"),
+                 (CaseStage.FILED, 45, "经集体研究决定立案审查调查"),
+                 (CaseStage.INVESTIGATION, 50, "成立审查调查组开展工作"),
+                 (CaseStage.REVIEW, 125, "审查调查终结，移送审理"),
                  (CaseStage.DECISION, 150, "审理完毕，经常委会研究作出处理决定"),
                  (CaseStage.CLOSED, 157, "处理决定执行完毕，予以结案")]
         for stage, offset, reason in steps:
             self.move(case, stage, opened + timedelta(days=offset), reason)
         measure = self.measure(case, cadre, decided, MeasureType.ADMONISHMENT)
-        self.application(case, cadre, measure, decided + timedelta(days=10), status=ToleranceStatus.VERIFYING,
+        self.application(case, cadre, measure, decided + timedelta(days=10),
+                         status=ToleranceStatus.VERIFYING,
                          applicant=Applicant.CADRE)
         self.finish(case)
 
@@ -415,28 +498,35 @@ class _Seeder:
             else:
                 first = self.rng.choice(leaders if self.rng.random() < 0.6 else cadres)
                 subjects = [first]
-                colleagues = [c for c in self.city.cadres_in(first["unit_id"]) if c["id"] != first["id"]
-                              and c["id"] != self.city.featured_cadre_id]
+                colleagues = [
+                    c
+                    for c in self.city.cadres_in(first["unit_id"])
+                    if c["id"] != first["id"] and c["id"] != self.city.featured_cadre_id
+                ]
                 if colleagues and self.rng.random() < 0.12:
                     subjects.append(self.rng.choice(colleagues))
                 kind = CaseKind.ACCOUNTABILITY if self.rng.random() < 0.3 else CaseKind.DISCIPLINE
-                case = self.new_case(subjects, self.units[first["unit_id"]], opened, title, source, kind)
+                case = self.new_case(subjects, self.units[first["unit_id"]], opened, title, source,
+                                     kind)
                 self.simulate(case, subjects)
             self.finish(case)
         for cadre in self.rng.sample(cadres, 4):  # standing alone, and still waiting
-            self.application(None, cadre, None, self.today - self.days(5, 30), status=ToleranceStatus.SUBMITTED)
+            self.application(None, cadre, None, self.today - self.days(5, 30),
+                             status=ToleranceStatus.SUBMITTED)
 
 
 def seed(session: Session, city: DemoCity) -> None:
     seeder = _Seeder(city)
     seeder.run()
-    for model, rows in ((Case, seeder.cases), (CaseSubject, seeder.subjects), (CaseEvent, seeder.events),
+    for model, rows in ((Case, seeder.cases), (CaseSubject, seeder.subjects),
+                        (CaseEvent, seeder.events),
                         (CaseExtension, seeder.extensions), (Measure, seeder.measures),
                         (FollowUpVisit, seeder.visits), (ToleranceApplication, seeder.applications),
                         (CorrectionAction, seeder.actions), (NameClearing, seeder.clearings)):
         if rows:
             session.execute(insert(model), rows)
-    audit.log(session, Actor.system(session, "demo"), "demo.seed.accountability", entity_type="ac_case",
+    audit.log(session, Actor.system(session, "demo"), "demo.seed.accountability",
+              entity_type="ac_case",
               summary={"cases": len(seeder.cases), "measures": len(seeder.measures),
                        "applications": len(seeder.applications)})
 

@@ -66,10 +66,13 @@ class CaseSource(LabeledEnum):
     OTHER = "other", N_("Other")
 
 
-CASE_SOURCE_ALIASES = {"信访举报": "letters_visits", "信访": "letters_visits", "举报": "letters_visits",
+CASE_SOURCE_ALIASES = {"信访举报": "letters_visits", "信访": "letters_visits",
+                       "举报": "letters_visits",
                        "监督检查": "supervision", "审计": "audit", "巡视巡察": "inspection_tour",
-                       "巡视": "inspection_tour", "巡察": "inspection_tour", "主动交代": "self_report",
-                       "主动投案": "self_report", "移送": "transferred", "其他机关移送": "transferred",
+                       "巡视": "inspection_tour", "巡察": "inspection_tour",
+                       "主动交代": "self_report",
+                       "主动投案": "self_report", "移送": "transferred",
+                       "其他机关移送": "transferred",
                        "舆情": "media", "媒体": "media", "其他": "other"}
 
 

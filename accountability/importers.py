@@ -46,7 +46,8 @@ from portal.tabular import (
     text,
 )
 
-TOLERANCE_ALIASES = {"免责": "exempt", "从轻": "mitigated", "减轻": "mitigated", "从轻/减轻": "mitigated",
+TOLERANCE_ALIASES = {"免责": "exempt", "从轻": "mitigated", "减轻": "mitigated",
+                     "从轻/减轻": "mitigated",
                      "从轻或减轻": "mitigated", "不予容错": "not_tolerated"}
 
 MEASURE_COLUMNS = (
@@ -59,7 +60,8 @@ MEASURE_COLUMNS = (
     # Extra columns (contracts.md welcomes them): organization measures, changes, tolerance.
     Column("unit_code", "单位编码", optional(text), required=False),
     Column("changed_on", "变更日期", optional(iso_date), required=False),
-    Column("tolerance_outcome", "容错结果", optional(choice(ToleranceOutcome, TOLERANCE_ALIASES)), required=False),
+    Column("tolerance_outcome", "容错结果", optional(choice(ToleranceOutcome, TOLERANCE_ALIASES)),
+           required=False),
 )
 MEASURE_EXPORT_COLUMNS = (
     *MEASURE_COLUMNS,
@@ -83,7 +85,8 @@ CASE_COLUMNS = (
     Column("decided_on", "决定日期", optional(iso_date), required=False),
 )
 
-FILED_STAGES = {CaseStage.FILED, CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.DECISION, CaseStage.CLOSED,
+FILED_STAGES = {CaseStage.FILED, CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.DECISION,
+                CaseStage.CLOSED,
                 CaseStage.APPEAL}
 ORDER = {stage: index for index, stage in enumerate(rules.MAIN_LINE)}
 
@@ -92,14 +95,27 @@ def _subject_lookup(session: Session, actor: Actor, rows, problems: Problems, pe
                     ) -> Callable[[int, dict], tuple[Cadre | None, Unit | None]]:
     cadre_codes = {v["cadre_code"] for _n, v in rows if v.get("cadre_code")}
     unit_codes = {v["unit_code"] for _n, v in rows if v.get("unit_code")}
-    cadres = {c.code: c for c in session.scalars(select(Cadre).where(Cadre.code.in_(cadre_codes))
-                                                 .options(selectinload(Cadre.unit)))} if cadre_codes else {}
-    units = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_(unit_codes)))} if unit_codes else {}
+    cadres = (
+        {
+            c.code: c
+            for c in session.scalars(
+                select(Cadre).where(Cadre.code.in_(cadre_codes)).options(selectinload(Cadre.unit))
+            )
+        }
+        if cadre_codes
+        else {}
+    )
+    units = (
+        {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_(unit_codes)))}
+        if unit_codes
+        else {}
+    )
 
     def lookup(number: int, values: dict) -> tuple[Cadre | None, Unit | None]:
         code, unit_code = values.get("cadre_code"), values.get("unit_code")
         if not code and not unit_code:
-            problems.add(number, "cadre_code", None, _("give the cadre's code (or, for a party organization, unit_code)"))
+            problems.add(number, "cadre_code", None,
+                         _("give the cadre's code (or, for a party organization, unit_code)"))
             return None, None
         if code:
             cadre = cadres.get(code)
@@ -107,7 +123,8 @@ def _subject_lookup(session: Session, actor: Actor, rows, problems: Problems, pe
                 problems.add(number, "cadre_code", code, _("no cadre has this code"))
                 return None, None
             if not actor.in_scope(cadre.unit.path) or not actor.can(permission):
-                problems.add(number, "cadre_code", code, _("this cadre is outside the units you are responsible for"))
+                problems.add(number, "cadre_code", code,
+                             _("this cadre is outside the units you are responsible for"))
                 return None, None
             return cadre, cadre.unit
         unit = units.get(unit_code)
@@ -115,7 +132,8 @@ def _subject_lookup(session: Session, actor: Actor, rows, problems: Problems, pe
             problems.add(number, "unit_code", unit_code, _("no unit has this code"))
             return None, None
         if not actor.in_scope(unit.path):
-            problems.add(number, "unit_code", unit_code, _("this unit is outside the units you are responsible for"))
+            problems.add(number, "unit_code", unit_code,
+                         _("this unit is outside the units you are responsible for"))
             return None, None
         return None, unit
 
@@ -124,7 +142,8 @@ def _subject_lookup(session: Session, actor: Actor, rows, problems: Problems, pe
 
 # --- measures ----------------------------------------------------------------------------------
 
-def import_measures(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
+def import_measures(session: Session, actor: Actor, data: bytes, filename: str, *,
+                    dry_run: bool = False,
                     today: date | None = None, progress: transfer.Progress | None = None,
                     **_options) -> ImportResult:
     """Upsert measures on (cadre or unit, measure, decision date)."""
@@ -135,7 +154,8 @@ def import_measures(session: Session, actor: Actor, data: bytes, filename: str, 
     subject_of = _subject_lookup(session, actor, rows, problems, "measures.edit")
     case_nos = {v["case_no"] for _n, v in rows if v.get("case_no")}
     cases = {c.case_no: c for c in session.scalars(select(Case).where(Case.case_no.in_(case_nos))
-                                                   .options(selectinload(Case.subjects), selectinload(Case.unit)))
+                                                   .options(selectinload(Case.subjects),
+                                                            selectinload(Case.unit)))
              } if case_nos else {}
     planned: list[tuple[int, dict, Cadre | None, Unit, Any, Case | None]] = []
     seen: dict[tuple, int] = {}
@@ -147,15 +167,19 @@ def import_measures(session: Session, actor: Actor, data: bytes, filename: str, 
         try:
             code = rules.parse_measure(values["measure"], subject)
         except ValueError:
-            problems.add(number, "measure", values["measure"], _("is not a measure of the catalogue (a code or Chinese name, see docs/accountability.md)"))
+            problems.add(number, "measure", values["measure"],
+                         _("is not a measure of the catalogue (a code or Chinese name, see "
+                           "docs/accountability.md)"))
             continue
         if rules.SPECS[code].subject != subject:
             problems.add(number, "measure", values["measure"],
                          _("is decided about a cadre") if subject == SubjectKind.UNIT
-                         else _("is decided about a party organization: give unit_code instead of cadre_code"))
+                         else _("is decided about a party organization: give unit_code instead of "
+                                "cadre_code"))
             continue
         _check_measure_row(number, values, code, today, problems)
-        recipient = rules.recipient_problem(code, party_member=cadre.party_member, category=cadre.category) \
+        recipient = rules.recipient_problem(code, party_member=cadre.party_member,
+                                            category=cadre.category) \
             if cadre else None
         if recipient:
             problems.add(number, "measure", values["measure"], _(recipient, measure=code.label))
@@ -165,7 +189,8 @@ def import_measures(session: Session, actor: Actor, data: bytes, filename: str, 
             continue
         key = (cadre.id if cadre else None, unit.id, code, values["decided_on"])
         if key in seen:
-            problems.add(number, "measure", values["measure"], _("duplicate of row %(row)s", row=seen[key]))
+            problems.add(number, "measure", values["measure"],
+                         _("duplicate of row %(row)s", row=seen[key]))
             continue
         seen[key] = number
         planned.append((number, values, cadre, unit, code, case))
@@ -173,7 +198,8 @@ def import_measures(session: Session, actor: Actor, data: bytes, filename: str, 
     report("saving", len(rows), len(rows))
     result = ImportResult(kind="measures", rows=len(rows), dry_run=dry_run)
     for number, values, cadre, unit, code, case in planned:
-        _upsert_measure(session, actor, number, values, cadre, unit, code, case, today, problems, result)
+        _upsert_measure(session, actor, number, values, cadre, unit, code, case, today, problems,
+                        result)
     problems.raise_if_any()
     audit.log(session, actor, "import", entity_type="ac_measure",
               summary={"file": problems.name, "rows": result.rows, "created": result.created,
@@ -189,12 +215,14 @@ def _measure_case(actor: Actor, number: int, values: dict, cadre: Cadre | None, 
         return True, None
     case = cases.get(values["case_no"])
     if case is None or not actor.in_scope(case.unit.path):
-        problems.add(number, "case_no", values["case_no"], _("no case has this number (import the cases first)"))
+        problems.add(number, "case_no", values["case_no"],
+                     _("no case has this number (import the cases first)"))
         return False, None
     about = ({s.cadre_id for s in case.subjects} if cadre
              else {s.unit_id for s in case.subjects if s.cadre_id is None})
     if (cadre.id if cadre else unit.id) not in about:
-        problems.add(number, "case_no", values["case_no"], _("the case is not about this cadre or unit"))
+        problems.add(number, "case_no", values["case_no"],
+                     _("the case is not about this cadre or unit"))
         return False, None
     return True, case
 
@@ -207,25 +235,31 @@ def _check_measure_row(number: int, values: dict, code, today: date, problems: P
     if rules.SPECS[code].probation and years not in (1, 2):
         problems.add(number, "probation_years", years, _("party probation needs 1 or 2 years here"))
     if not rules.SPECS[code].probation and years is not None:
-        problems.add(number, "probation_years", years, _("only party probation has a probation period"))
+        problems.add(number, "probation_years", years,
+                     _("only party probation has a probation period"))
     for key in ("revoked_on", "changed_on"):
         day = values.get(key)
         if day is not None and (day < decided or day > today):
             problems.add(number, key, day, _("must lie between the decision date and today"))
 
 
-def _upsert_measure(session: Session, actor: Actor, number: int, values: dict, cadre, unit, code, case,
+def _upsert_measure(session: Session, actor: Actor, number: int, values: dict, cadre, unit, code,
+                    case,
                     today: date, problems: Problems, result: ImportResult) -> None:
     same_subject = Measure.cadre_id == cadre.id if cadre else Measure.cadre_id.is_(None)
     existing = session.scalars(select(Measure).where(
-        same_subject, Measure.unit_id == unit.id, Measure.code == code, Measure.decided_on == values["decided_on"])
+        same_subject, Measure.unit_id == unit.id, Measure.code == code,
+                                                     Measure.decided_on == values["decided_on"])
         .order_by(Measure.id)).first()
-    wanted = {"case_id": case.id if case else None, "probation_years": values.get("probation_years"),
+    wanted = {"case_id": case.id if case else None,
+              "probation_years": values.get("probation_years"),
               "revoked_on": values.get("revoked_on"), "changed_on": values.get("changed_on"),
               "tolerance_outcome": values.get("tolerance_outcome")}
     if existing is None:
-        measure = Measure(subject_kind=rules.SPECS[code].subject, cadre_id=cadre.id if cadre else None,
-                          unit_id=unit.id, code=code, decided_on=values["decided_on"], origin="import",
+        measure = Measure(subject_kind=rules.SPECS[code].subject,
+                          cadre_id=cadre.id if cadre else None,
+                          unit_id=unit.id, code=code, decided_on=values["decided_on"],
+                          origin="import",
                           created_by=actor.username, **wanted)
         if measure.revoked_on:
             measure.revoked_reason = _("Imported as revoked")
@@ -241,7 +275,8 @@ def _upsert_measure(session: Session, actor: Actor, number: int, values: dict, c
         current = getattr(existing, key)
         if current is not None and wanted[key] != current:
             problems.add(number, key, wanted[key] or "",
-                         _("the portal records this measure as revoked or changed on %(day)s; an import cannot undo that",
+                         _("the portal records this measure as revoked or changed on %(day)s; an "
+                           "import cannot undo that",
                            day=current.isoformat()))
             return
     changes = {k: v for k, v in wanted.items() if v is not None and getattr(existing, k) != v}
@@ -259,18 +294,32 @@ def export_measures(session: Session, actor: Actor, **_options) -> Table:
     """Every measure in scope with its effect end (reviewers may export effects too)."""
     views = measure_effects(session, actor, limit=1_000_000)
     units = dict(session.execute(select(Unit.id, Unit.code)).all())
-    rows = [{"cadre_code": v.cadre_code or None, "measure": v.code, "decided_on": v.decided_on,
-             "case_no": v.case_no, "probation_years": v.probation_years, "revoked_on": v.revoked_on,
-             "unit_code": None if v.cadre_id else units.get(v.unit_id), "changed_on": v.changed_on,
-             "tolerance_outcome": v.tolerance_outcome, "cadre_name": v.cadre_name or None, "form": v.form,
-             "effect_until": v.effect_until if v.effect_until or v.blocks == "none" else _("permanent")}
-            for v in reversed(views)]
+    rows = [
+        {
+            "cadre_code": v.cadre_code or None,
+            "measure": v.code,
+            "decided_on": v.decided_on,
+            "case_no": v.case_no,
+            "probation_years": v.probation_years,
+            "revoked_on": v.revoked_on,
+            "unit_code": None if v.cadre_id else units.get(v.unit_id),
+            "changed_on": v.changed_on,
+            "tolerance_outcome": v.tolerance_outcome,
+            "cadre_name": v.cadre_name or None,
+            "form": v.form,
+            "effect_until": v.effect_until
+            if v.effect_until or v.blocks == "none"
+            else _("permanent"),
+        }
+        for v in reversed(views)
+    ]
     return Table("measures", MEASURE_EXPORT_COLUMNS, rows)
 
 
 # --- cases -------------------------------------------------------------------------------------
 
-def import_cases(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
+def import_cases(session: Session, actor: Actor, data: bytes, filename: str, *,
+                 dry_run: bool = False,
                  today: date | None = None, progress: transfer.Progress | None = None,
                  **_options) -> ImportResult:
     """Upsert cases on the case number; one row per subject (cadre or unit) of a case."""
@@ -294,20 +343,31 @@ def import_cases(session: Session, actor: Actor, data: bytes, filename: str, *, 
         subjects = grouped.setdefault(case_no, [])
         if any(s[2] == cadre and s[3] == unit for s in subjects):
             problems.add(number, "cadre_code", values.get("cadre_code") or values.get("unit_code"),
-                         _("duplicate of row %(row)s", row=next(s[0] for s in subjects if s[2] == cadre and s[3] == unit)))
+                         _("duplicate of row %(row)s",
+                           row=next(s[0] for s in subjects if s[2] == cadre and s[3] == unit)))
             continue
         subjects.append((number, values, cadre, unit))
     problems.raise_if_any()
     report("saving", len(rows), len(rows))
-    existing = {c.case_no: c for c in session.scalars(select(Case).where(Case.case_no.in_(list(grouped)))
-                                                      .options(selectinload(Case.subjects), selectinload(Case.unit)))
-                } if grouped else {}
+    existing = (
+        {
+            c.case_no: c
+            for c in session.scalars(
+                select(Case)
+                .where(Case.case_no.in_(list(grouped)))
+                .options(selectinload(Case.subjects), selectinload(Case.unit))
+            )
+        }
+        if grouped
+        else {}
+    )
     result = ImportResult(kind="cases", rows=len(rows), dry_run=dry_run)
     for case_no, subjects in grouped.items():
         number, values = first_row[case_no]
         case = existing.get(case_no)
         if case is not None and not actor.in_scope(case.unit.path):
-            problems.add(number, "case_no", case_no, _("this case belongs to units outside your responsibility"))
+            problems.add(number, "case_no", case_no,
+                         _("this case belongs to units outside your responsibility"))
             continue
         if case is None:
             _create_case(session, actor, values, subjects, problems.name)
@@ -323,25 +383,35 @@ def import_cases(session: Session, actor: Actor, data: bytes, filename: str, *, 
     return result
 
 
-CASE_FIELDS = ("stage", "opened_on", "filed_on", "closed_on", "summary", "source", "title", "decided_on")
+CASE_FIELDS = ("stage", "opened_on", "filed_on", "closed_on", "summary", "source", "title",
+               "decided_on")
 
 
-def _same_case_fields(number: int, values: dict, first_number: int, first: dict, problems: Problems) -> None:
+def _same_case_fields(number: int, values: dict, first_number: int, first: dict,
+                      problems: Problems) -> None:
     for key in CASE_FIELDS:
         if values.get(key) is not None and first.get(key) is not None and values[key] != first[key]:
-            problems.add(number, key, values[key], _("differs from row %(row)s of the same case", row=first_number))
+            problems.add(number, key, values[key],
+                         _("differs from row %(row)s of the same case", row=first_number))
 
 
 def _check_case_row(number: int, values: dict, today: date, problems: Problems) -> None:
-    stage, opened, filed, closed = values["stage"], values["opened_on"], values.get("filed_on"), values.get("closed_on")
+    stage, opened, filed, closed = (
+        values["stage"],
+        values["opened_on"],
+        values.get("filed_on"),
+        values.get("closed_on"),
+    )
     decided = values.get("decided_on")
     if stage in FILED_STAGES and filed is None:
-        problems.add(number, "filed_on", None, _("a case at this stage was filed: give the filing date"))
+        problems.add(number, "filed_on", None,
+                     _("a case at this stage was filed: give the filing date"))
     if stage in (CaseStage.CLOSED, CaseStage.NO_CASE) and closed is None:
         problems.add(number, "closed_on", None, _("a closed case needs its closing date"))
     if stage in (CaseStage.CLUE, CaseStage.VERIFICATION) and filed is not None:
         problems.add(number, "filed_on", filed, _("a case not yet filed cannot have a filing date"))
-    dates = [("opened_on", opened), ("filed_on", filed), ("decided_on", decided), ("closed_on", closed)]
+    dates = [("opened_on", opened), ("filed_on", filed), ("decided_on", decided),
+             ("closed_on", closed)]
     previous = None
     for key, day in dates:
         if day is None:
@@ -349,7 +419,8 @@ def _check_case_row(number: int, values: dict, today: date, problems: Problems) 
         if day > today:
             problems.add(number, key, day, _("cannot be in the future"))
         if previous is not None and day < previous[1]:
-            problems.add(number, key, day, _("cannot be earlier than %(column)s", column=previous[0]))
+            problems.add(number, key, day,
+                         _("cannot be earlier than %(column)s", column=previous[0]))
         previous = (key, day)
 
 
@@ -367,8 +438,10 @@ def _subject(cadre: Cadre | None, unit: Unit) -> CaseSubject:
 def _create_case(session: Session, actor: Actor, values: dict, subjects, filename: str) -> Case:
     stage = values["stage"]
     case = Case(case_no=values["case_no"], source=values.get("source") or CaseSource.OTHER,
-                title=values.get("title") or "", summary=values.get("summary") or "", unit_id=subjects[0][3].id,
-                handler_id=None, stage=stage, stage_since=_stage_since(values), opened_on=values["opened_on"],
+                title=values.get("title") or "", summary=values.get("summary") or "",
+                unit_id=subjects[0][3].id,
+                handler_id=None, stage=stage, stage_since=_stage_since(values),
+                opened_on=values["opened_on"],
                 filed_on=values.get("filed_on"), decided_on=values.get("decided_on"),
                 closed_on=values.get("closed_on"), created_by=actor.username)
     case.subjects = [_subject(cadre, unit) for _n, _v, cadre, unit in subjects]
@@ -376,7 +449,8 @@ def _create_case(session: Session, actor: Actor, values: dict, subjects, filenam
     session.flush()
     case.due_on = deadline_of(session, case)
     session.add(CaseEvent(case_id=case.id, action="imported", from_stage=None, to_stage=stage,
-                          effective_on=case.stage_since, actor=actor.username, actor_id=actor.user_id,
+                          effective_on=case.stage_since, actor=actor.username,
+                          actor_id=actor.user_id,
                           reason=_("Imported from %(file)s", file=filename)))
     return case
 
@@ -389,11 +463,14 @@ def _update_case(session: Session, actor: Actor, number: int, values: dict, case
         forward = stage in ORDER and case.stage in ORDER and ORDER[stage] > ORDER[case.stage]
         if not forward and rules.transition_problem(case.stage, stage):
             problems.add(number, "stage", stage.value,
-                         _("the case is at “%(stage)s” in the portal; an import cannot move it there",
+                         _("the case is at “%(stage)s” in the portal; an import cannot move it "
+                           "there",
                            stage=case.stage.label))
             return False
-        session.add(CaseEvent(case_id=case.id, action="imported", from_stage=case.stage, to_stage=stage,
-                              effective_on=_stage_since(values), actor=actor.username, actor_id=actor.user_id,
+        session.add(CaseEvent(case_id=case.id, action="imported", from_stage=case.stage,
+                              to_stage=stage,
+                              effective_on=_stage_since(values), actor=actor.username,
+                              actor_id=actor.user_id,
                               reason=_("Imported from %(file)s", file=problems.name)))
         case.stage, case.stage_since, changed = stage, _stage_since(values), True
     for key in ("filed_on", "decided_on", "closed_on", "summary", "title", "source"):
@@ -416,16 +493,25 @@ def _update_case(session: Session, actor: Actor, number: int, values: dict, case
 def export_cases(session: Session, actor: Actor, **_options) -> Table:
     """Every case in scope, one row per subject (inspectors: the summary is confidential)."""
     actor.require("cases.view")
-    stmt = select(Case).where(Case.unit_id.in_(actor.scoped_unit_ids())).order_by(Case.case_no).options(
-        selectinload(Case.subjects).selectinload(CaseSubject.cadre), selectinload(Case.subjects)
-        .selectinload(CaseSubject.unit))
+    stmt = (
+        select(Case)
+        .where(Case.unit_id.in_(actor.scoped_unit_ids()))
+        .order_by(Case.case_no)
+        .options(
+            selectinload(Case.subjects).selectinload(CaseSubject.cadre),
+            selectinload(Case.subjects).selectinload(CaseSubject.unit),
+        )
+    )
     rows = []
     for case in session.scalars(stmt):
         for subject in case.subjects:
-            rows.append({"case_no": case.case_no, "cadre_code": subject.cadre.code if subject.cadre else None,
-                         "stage": case.stage, "opened_on": case.opened_on, "filed_on": case.filed_on,
+            rows.append({"case_no": case.case_no,
+                         "cadre_code": subject.cadre.code if subject.cadre else None,
+                         "stage": case.stage, "opened_on": case.opened_on,
+                         "filed_on": case.filed_on,
                          "closed_on": case.closed_on, "summary": case.summary or None,
-                         "unit_code": None if subject.cadre else subject.unit.code, "source": case.source,
+                         "unit_code": None if subject.cadre else subject.unit.code,
+                         "source": case.source,
                          "title": case.title or None, "decided_on": case.decided_on})
     return Table("cases", CASE_COLUMNS, rows)
 

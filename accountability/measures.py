@@ -96,7 +96,8 @@ class MeasureDetail:
 
 
 def _effect(measure: Measure, table: dict) -> rules.Effect:
-    return rules.effect_of(measure.code, measure.decided_on, probation_years=measure.probation_years,
+    return rules.effect_of(measure.code, measure.decided_on,
+                           probation_years=measure.probation_years,
                            revoked_on=measure.revoked_on, changed_on=measure.changed_on,
                            tolerance_outcome=measure.tolerance_outcome, table=table)
 
@@ -106,19 +107,24 @@ def effect_view(measure: Measure, table: dict) -> MeasureEffectView:
     cadre = measure.cadre
     return MeasureEffectView(
         measure_id=measure.id, cadre_id=measure.cadre_id, cadre_code=cadre.code if cadre else "",
-        cadre_name=cadre.name if cadre else "", unit_id=measure.unit_id, unit_name=measure.unit.name,
-        code=measure.code.value, label=measure.code.label, form=rules.SPECS[measure.code].form.number,
+        cadre_name=cadre.name if cadre else "", unit_id=measure.unit_id,
+                             unit_name=measure.unit.name,
+        code=measure.code.value, label=measure.code.label,
+                             form=rules.SPECS[measure.code].form.number,
         decided_on=measure.decided_on, effect_until=effect.until, blocks=effect.blocks.value,
-        revoked_on=measure.revoked_on, changed_on=measure.changed_on, replaces_id=measure.replaces_id,
+        revoked_on=measure.revoked_on, changed_on=measure.changed_on,
+                             replaces_id=measure.replaces_id,
         tolerance_outcome=measure.tolerance_outcome.value if measure.tolerance_outcome else None,
-        probation_years=measure.probation_years, case_no=measure.case.case_no if measure.case else None,
+        probation_years=measure.probation_years,
+                             case_no=measure.case.case_no if measure.case else None,
         source=f"measure:{measure.id}", regulation=rules.SPECS[measure.code].source, effect=effect,
     )
 
 
 def _detail(measure: Measure, table: dict) -> MeasureDetail:
     return MeasureDetail(effect_view(measure, table), measure.document_no, measure.note,
-                         measure.revoked_reason, measure.change_reason, measure.case_id, measure.created_by,
+                         measure.revoked_reason, measure.change_reason, measure.case_id,
+                         measure.created_by,
                          measure.origin)
 
 
@@ -144,7 +150,9 @@ def measure_effects(session: Session, actor: Actor, *, cadre_id: int | None = No
         stmt = stmt.where(Measure.unit_id.in_(select(Unit.id).where(Unit.path.startswith(under.path,
                                                                                         autoescape=True))))
     if form:
-        stmt = stmt.where(Measure.code.in_([s.code for s in rules.CATALOGUE if s.form == Form(form)]))
+        stmt = stmt.where(
+            Measure.code.in_([s.code for s in rules.CATALOGUE if s.form == Form(form)])
+        )
     if decided_from:
         stmt = stmt.where(Measure.decided_on >= decided_from)
     if decided_to:
@@ -166,8 +174,12 @@ def case_measures(session: Session, actor: Actor, case_id: int) -> list[MeasureD
     case = get_case(session, actor, case_id)
     actor.require("measures.view")
     table = ac_settings.effect_table(session)
-    measures = session.scalars(select(Measure).where(Measure.case_id == case.id).order_by(Measure.id)
-                               .options(selectinload(Measure.cadre), selectinload(Measure.unit)))
+    measures = session.scalars(
+        select(Measure)
+        .where(Measure.case_id == case.id)
+        .order_by(Measure.id)
+        .options(selectinload(Measure.cadre), selectinload(Measure.unit))
+    )
     return [_detail(m, table) for m in measures]
 
 
@@ -177,7 +189,8 @@ def _probation(code: MeasureType, years) -> int | None:
     spec = rules.SPECS[code]
     if spec.probation:
         if years in (None, ""):
-            raise Invalid(_("Party probation needs its probation period: 1 or 2 years."), field="probation_years")
+            raise Invalid(_("Party probation needs its probation period: 1 or 2 years."),
+                          field="probation_years")
         try:
             years = int(years)
         except (TypeError, ValueError):
@@ -195,7 +208,8 @@ def _subject(session: Session, actor: Actor, code: MeasureType, cadre_id: int | 
     spec = rules.SPECS[code]
     if spec.subject == SubjectKind.CADRE:
         if not cadre_id:
-            raise Invalid(_("“%(measure)s” is decided about a cadre: choose the cadre.", measure=code.label),
+            raise Invalid(_("“%(measure)s” is decided about a cadre: choose the cadre.",
+                            measure=code.label),
                           field="subject")
         cadre = session.get(Cadre, cadre_id)
         if cadre is None:
@@ -203,7 +217,8 @@ def _subject(session: Session, actor: Actor, code: MeasureType, cadre_id: int | 
         unit = cadre.unit
     else:
         if not unit_id:
-            raise Invalid(_("“%(measure)s” is decided about a party organization or unit: choose the unit.",
+            raise Invalid(_("“%(measure)s” is decided about a party organization or unit: choose "
+                            "the unit.",
                             measure=code.label), field="subject")
         cadre, unit = None, session.get(Unit, unit_id)
         if unit is None:
@@ -214,13 +229,15 @@ def _subject(session: Session, actor: Actor, code: MeasureType, cadre_id: int | 
 
 def check_recipient(cadre: Cadre, code: MeasureType) -> None:
     """Refuse a measure the cadre cannot receive, naming the rule (domain.md §3)."""
-    problem = rules.recipient_problem(code, party_member=cadre.party_member, category=cadre.category)
+    problem = rules.recipient_problem(code, party_member=cadre.party_member,
+                                      category=cadre.category)
     if problem:
         raise Invalid(_(problem, measure=code.label), field="code")
 
 
 def record_measure(session: Session, actor: Actor, *, code: MeasureType | str, decided_on: date,
-                   cadre_id: int | None = None, unit_id: int | None = None, case_id: int | None = None,
+                   cadre_id: int | None = None, unit_id: int | None = None,
+                   case_id: int | None = None,
                    probation_years: int | None = None, document_no: str = "", note: str = "",
                    origin: str = "portal", today: date | None = None) -> Measure:
     """Record a decided measure about a cadre (or, for organization measures, a unit)."""
@@ -231,9 +248,11 @@ def record_measure(session: Session, actor: Actor, *, code: MeasureType | str, d
     except ValueError:
         raise Invalid(_("Choose the measure."), field="code") from None
     if decided_on is None:
-        raise Invalid(_("Please fill in: %(what)s.", what=_("the decision date")), field="decided_on")
+        raise Invalid(_("Please fill in: %(what)s.", what=_("the decision date")),
+                      field="decided_on")
     if decided_on > today:
-        raise Invalid(_("%(what)s cannot be in the future.", what=_("The decision date")), field="decided_on")
+        raise Invalid(_("%(what)s cannot be in the future.", what=_("The decision date")),
+                      field="decided_on")
     years = _probation(code, probation_years)
     cadre, unit = _subject(session, actor, code, cadre_id, unit_id)
     if cadre is not None:
@@ -243,7 +262,8 @@ def record_measure(session: Session, actor: Actor, *, code: MeasureType | str, d
         raise Invalid(_("%(what)s cannot be earlier than %(day)s.", what=_("The decision date"),
                         day=case.opened_on.isoformat()), field="decided_on")
     measure = Measure(case_id=case.id if case else None, subject_kind=rules.SPECS[code].subject,
-                      cadre_id=cadre.id if cadre else None, unit_id=unit.id, code=code, decided_on=decided_on,
+                      cadre_id=cadre.id if cadre else None, unit_id=unit.id, code=code,
+                      decided_on=decided_on,
                       probation_years=years, document_no=(document_no or "").strip()[:80],
                       note=(note or "").strip(), origin=origin, created_by=actor.username)
     session.add(measure)
@@ -258,7 +278,8 @@ def record_measure(session: Session, actor: Actor, *, code: MeasureType | str, d
     return measure
 
 
-def _case_for(session: Session, actor: Actor, case_id: int, cadre: Cadre | None, unit: Unit) -> Case:
+def _case_for(session: Session, actor: Actor, case_id: int, cadre: Cadre | None,
+              unit: Unit) -> Case:
     case = get_case(session, actor, case_id, "cases.view")
     about = {(s.cadre_id, s.unit_id) for s in case.subjects}
     if cadre is not None and not any(c == cadre.id for c, _u in about):
@@ -268,12 +289,14 @@ def _case_for(session: Session, actor: Actor, case_id: int, cadre: Cadre | None,
         raise Invalid(_("%(name)s is not a subject of case %(no)s; add it to the case first.",
                         name=unit.name, no=case.case_no), field="subject")
     if case.stage in (CaseStage.NO_CASE,):
-        raise Invalid(_("Case %(no)s was not filed; record the measure without the case.", no=case.case_no),
+        raise Invalid(_("Case %(no)s was not filed; record the measure without the case.",
+                        no=case.case_no),
                       field="case")
     return case
 
 
-def _apply_tolerance_decided_earlier(session: Session, case: Case, cadre: Cadre, measure: Measure) -> None:
+def _apply_tolerance_decided_earlier(session: Session, case: Case, cadre: Cadre,
+                                     measure: Measure) -> None:
     """A tolerance decision taken during the case (before the measure) applies to it."""
     application = session.scalar(
         select(ToleranceApplication).where(
@@ -290,14 +313,18 @@ def schedule_follow_up(session: Session, measure: Measure) -> FollowUpVisit | No
     if measure.cadre_id is None or not rules.SPECS[measure.code].follow_up:
         return None
     if measure.replaces_id:  # a changed measure: its pending visit carries over
-        pending = session.scalar(select(FollowUpVisit).where(FollowUpVisit.measure_id == measure.replaces_id,
-                                                             FollowUpVisit.visited_on.is_(None)))
+        pending = session.scalar(
+            select(FollowUpVisit).where(
+                FollowUpVisit.measure_id == measure.replaces_id, FollowUpVisit.visited_on.is_(None)
+            )
+        )
         if pending is not None:
             pending.measure_id = measure.id
             return pending
     if session.scalar(select(FollowUpVisit.id).where(FollowUpVisit.measure_id == measure.id)):
         return None
-    earliest, due = rules.follow_up_window(measure.decided_on, ac_settings.follow_up_months(session))
+    earliest, due = rules.follow_up_window(measure.decided_on,
+                                           ac_settings.follow_up_months(session))
     visit = FollowUpVisit(measure_id=measure.id, cadre_id=measure.cadre_id, unit_id=measure.unit_id,
                           earliest_on=earliest, due_on=due)
     session.add(visit)
@@ -306,13 +333,16 @@ def schedule_follow_up(session: Session, measure: Measure) -> FollowUpVisit | No
 
 def _still_standing(measure: Measure) -> None:
     if measure.revoked_on:
-        raise Invalid(_("This measure was already revoked on %(day)s.", day=measure.revoked_on.isoformat()))
+        raise Invalid(_("This measure was already revoked on %(day)s.",
+                        day=measure.revoked_on.isoformat()))
     if measure.changed_on:
-        raise Invalid(_("This measure was already changed on %(day)s; act on the measure that replaced it.",
+        raise Invalid(_("This measure was already changed on %(day)s; act on the measure that "
+                        "replaced it.",
                         day=measure.changed_on.isoformat()))
 
 
-def revoke_measure(session: Session, actor: Actor, measure_id: int, *, revoked_on: date, reason: str,
+def revoke_measure(session: Session, actor: Actor, measure_id: int, *, revoked_on: date,
+                   reason: str,
                    today: date | None = None) -> Measure:
     """Revoke a measure on appeal (撤销): it stops blocking from ``revoked_on``; the row stays."""
     measure = get_measure(session, actor, measure_id, "measures.edit")
@@ -321,12 +351,14 @@ def revoke_measure(session: Session, actor: Actor, measure_id: int, *, revoked_o
     _still_standing(measure)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid(_("Please fill in: %(what)s.", what=_("the reason for the revocation")), field="reason")
+        raise Invalid(_("Please fill in: %(what)s.", what=_("the reason for the revocation")),
+                      field="reason")
     _check_change_day(revoked_on, measure, today)
     measure.revoked_on, measure.revoked_reason = revoked_on, reason
     session.flush()
     audit.log(session, actor, "measure.revoke", measure,
-              summary={"code": measure.code, "decided_on": measure.decided_on, "revoked_on": revoked_on})
+              summary={"code": measure.code, "decided_on": measure.decided_on,
+                       "revoked_on": revoked_on})
     return measure
 
 
@@ -342,7 +374,8 @@ def _check_change_day(day: date | None, measure: Measure, today: date) -> None:
 
 def change_measure(session: Session, actor: Actor, measure_id: int, *, new_code: MeasureType | str,
                    changed_on: date, reason: str, probation_years: int | None = None,
-                   tolerance_outcome: ToleranceOutcome | None = None, today: date | None = None) -> Measure:
+                   tolerance_outcome: ToleranceOutcome | None = None,
+                   today: date | None = None) -> Measure:
     """Change a measure on appeal or review (变更): the old row is kept and marked changed;
     the replacement counts its effect from the original decision date."""
     measure = get_measure(session, actor, measure_id, "measures.edit")
@@ -356,27 +389,33 @@ def change_measure(session: Session, actor: Actor, measure_id: int, *, new_code:
     if new_code == measure.code and probation_years in (None, "", measure.probation_years):
         raise Invalid(_("The new measure is the same as the old one."), field="code")
     if rules.SPECS[new_code].subject != measure.subject_kind:
-        raise Invalid(_("The new measure must concern the same kind of subject (cadre or organization)."),
+        raise Invalid(_("The new measure must concern the same kind of subject (cadre or "
+                        "organization)."),
                       field="code")
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid(_("Please fill in: %(what)s.", what=_("the reason for the change")), field="reason")
+        raise Invalid(_("Please fill in: %(what)s.", what=_("the reason for the change")),
+                      field="reason")
     _check_change_day(changed_on, measure, today)
     if measure.cadre is not None:
         check_recipient(measure.cadre, new_code)
     years = _probation(new_code, probation_years)
     measure.changed_on, measure.change_reason = changed_on, reason
-    replacement = Measure(case_id=measure.case_id, subject_kind=measure.subject_kind, cadre_id=measure.cadre_id,
+    replacement = Measure(case_id=measure.case_id, subject_kind=measure.subject_kind,
+                          cadre_id=measure.cadre_id,
                           unit_id=measure.unit_id, code=new_code, decided_on=measure.decided_on,
                           probation_years=years, document_no=measure.document_no,
-                          note=_("Changed from “%(old)s” on %(day)s: %(why)s", old=measure.code.label,
+                          note=_("Changed from “%(old)s” on %(day)s: %(why)s",
+                                 old=measure.code.label,
                                  day=changed_on.isoformat(), why=reason),
-                          replaces_id=measure.id, tolerance_outcome=tolerance_outcome or measure.tolerance_outcome,
+                          replaces_id=measure.id,
+                          tolerance_outcome=tolerance_outcome or measure.tolerance_outcome,
                           origin=measure.origin, created_by=actor.username)
     session.add(replacement)
     session.flush()
     audit.log(session, actor, "measure.change", replacement,
-              summary={"replaces": measure.id, "from": measure.code, "to": new_code, "changed_on": changed_on})
+              summary={"replaces": measure.id, "from": measure.code, "to": new_code,
+                       "changed_on": changed_on})
     schedule_follow_up(session, replacement)
     return replacement
 
@@ -399,31 +438,38 @@ class VisitRow:
     overdue: bool
 
 
-def follow_up_visits(session: Session, actor: Actor, *, pending_only: bool = True, within_days: int | None = None,
+def follow_up_visits(session: Session, actor: Actor, *, pending_only: bool = True,
+                     within_days: int | None = None,
                      today: date | None = None) -> list[VisitRow]:
     """Follow-up visits in scope (inspectors), the most urgent first."""
     actor.require("measures.view")
     today = _today(today)
     stmt = in_scope(select(FollowUpVisit), actor, FollowUpVisit.unit_id).options(
-        selectinload(FollowUpVisit.cadre).selectinload(Cadre.unit), selectinload(FollowUpVisit.measure))
+        selectinload(FollowUpVisit.cadre).selectinload(Cadre.unit),
+        selectinload(FollowUpVisit.measure),
+    )
     if pending_only:
         stmt = stmt.where(FollowUpVisit.visited_on.is_(None))
     if within_days is not None:
-        stmt = stmt.where(FollowUpVisit.earliest_on <= date.fromordinal(today.toordinal() + within_days))
+        stmt = stmt.where(
+            FollowUpVisit.earliest_on <= date.fromordinal(today.toordinal() + within_days)
+        )
     rows = []
     for visit in session.scalars(stmt.order_by(FollowUpVisit.due_on)):
         # A visit for a measure revoked, or changed into one needing no visit, is no longer due.
         if visit.visited_on is None and (visit.measure.revoked_on or visit.measure.changed_on):
             continue
         rows.append(VisitRow(visit.id, visit.cadre.code, visit.cadre.name, visit.cadre.unit.name,
-                             visit.measure.code.label, visit.measure.decided_on, visit.earliest_on, visit.due_on,
+                             visit.measure.code.label, visit.measure.decided_on, visit.earliest_on,
+                             visit.due_on,
                              visit.visited_on, visit.visitor,
                              None if visit.visited_on else rules.days_left(visit.due_on, today),
                              visit.visited_on is None and rules.is_overdue(visit.due_on, today)))
     return rows
 
 
-def record_visit(session: Session, actor: Actor, visit_id: int, *, visited_on: date, visitor: str, note: str = "",
+def record_visit(session: Session, actor: Actor, visit_id: int, *, visited_on: date, visitor: str,
+                 note: str = "",
                  today: date | None = None) -> FollowUpVisit:
     actor.require("measures.edit")
     visit = session.get(FollowUpVisit, visit_id) if visit_id else None
@@ -432,9 +478,11 @@ def record_visit(session: Session, actor: Actor, visit_id: int, *, visited_on: d
     actor.require("measures.edit", visit.cadre.unit)
     today = _today(today)
     if visit.visited_on:
-        raise Invalid(_("This visit was already recorded on %(day)s.", day=visit.visited_on.isoformat()))
+        raise Invalid(_("This visit was already recorded on %(day)s.",
+                        day=visit.visited_on.isoformat()))
     if visited_on is None or visited_on > today or visited_on < visit.measure.decided_on:
-        raise Invalid(_("The visit date must lie between the decision and today."), field="visited_on")
+        raise Invalid(_("The visit date must lie between the decision and today."),
+                      field="visited_on")
     visitor = (visitor or "").strip()
     if not visitor:
         raise Invalid(_("Please fill in: %(what)s.", what=_("who made the visit")), field="visitor")

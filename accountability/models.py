@@ -62,7 +62,8 @@ class Case(Base):
 
     unit: Mapped[Unit] = relationship()
     handler: Mapped[User | None] = relationship()
-    subjects: Mapped[list[CaseSubject]] = relationship(back_populates="case", order_by="CaseSubject.id")
+    subjects: Mapped[list[CaseSubject]] = relationship(back_populates="case",
+                                                       order_by="CaseSubject.id")
     events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.id")
 
 
@@ -148,7 +149,8 @@ class Measure(Base):
     changed_on: Mapped[date | None]
     change_reason: Mapped[str] = mapped_column(Text, default="")
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("ac_measure.id"))
-    tolerance_outcome: Mapped[ToleranceOutcome | None] = enum_column(ToleranceOutcome, nullable=True)
+    tolerance_outcome: Mapped[ToleranceOutcome | None] = enum_column(ToleranceOutcome,
+                                                                     nullable=True)
     origin: Mapped[str] = mapped_column(String(16), default="portal")  # portal | import | demo
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64), default="")
@@ -179,7 +181,8 @@ class ToleranceApplication(Base):
     submitted_on: Mapped[date]
     submitted_by: Mapped[str] = mapped_column(String(64), default="")
     statement: Mapped[str] = mapped_column(EncryptedText(), default="")
-    status: Mapped[ToleranceStatus] = enum_column(ToleranceStatus, default=ToleranceStatus.SUBMITTED)
+    status: Mapped[ToleranceStatus] = enum_column(ToleranceStatus,
+                                                  default=ToleranceStatus.SUBMITTED)
     checklist: Mapped[Any] = mapped_column(JSON, default=dict)
     verification_notes: Mapped[str] = mapped_column(EncryptedText(), default="")
     outcome: Mapped[ToleranceOutcome | None] = enum_column(ToleranceOutcome, nullable=True)
@@ -197,7 +200,8 @@ class ToleranceApplication(Base):
 
 
 class CorrectionAction(Base):
-    """One corrective action (纠错) required after an error: what, who, by when, and the follow-up."""
+    """One corrective action (纠错) required after an error: what, who, by when, and the
+    follow-up."""
 
     __tablename__ = "ac_correction_action"
 
@@ -237,7 +241,8 @@ class NameClearing(Base):
 
 
 class FollowUpVisit(Base):
-    """A follow-up visit (回访教育) to a sanctioned cadre, between ``earliest_on`` and ``due_on``."""
+    """A follow-up visit (回访教育) to a sanctioned cadre, between ``earliest_on`` and
+    ``due_on``."""
 
     __tablename__ = "ac_follow_up_visit"
 

@@ -36,7 +36,8 @@ SRC_ADMONISH = "关于对党员领导干部进行诫勉的规定 (2019)"
 SRC_PARTY = "中国共产党纪律处分条例 (2023)"
 SRC_GOV = "中华人民共和国公职人员政务处分法 (2020) art. 8, 19"
 SRC_ORG_HANDLING = "中国共产党组织处理规定（试行） (2021)"
-SRC_TRANSFER = ("中国共产党组织处理规定（试行） (2021); the 1-year period is not confirmed in a public text "
+SRC_TRANSFER = ("中国共产党组织处理规定（试行） (2021); the 1-year period is not confirmed in a "
+                "public text "
                 "(kept as data)")
 SRC_RESIGN = "中国共产党组织处理规定（试行） (2021); 推进领导干部能上能下规定 (2022)"
 SRC_ACCOUNTABILITY = "中国共产党问责条例 (2019) art. 8"
@@ -75,7 +76,8 @@ CATALOGUE: tuple[MeasureSpec, ...] = (
     MeasureSpec(M.ADMONISHMENT, "诫勉", F.FIRST, 6, B.PROMOTION, SRC_ADMONISH),
     MeasureSpec(M.CIRCULAR, "通报", F.FIRST, 0, B.NONE, SRC_ACCOUNTABILITY),
     MeasureSpec(M.PARTY_WARNING, "警告", F.SECOND, 12, B.PROMOTION, SRC_PARTY, follow_up=True),
-    MeasureSpec(M.PARTY_SERIOUS_WARNING, "严重警告", F.SECOND, 18, B.PROMOTION, SRC_PARTY, follow_up=True),
+    MeasureSpec(M.PARTY_SERIOUS_WARNING, "严重警告", F.SECOND, 18, B.PROMOTION, SRC_PARTY,
+                follow_up=True),
     MeasureSpec(M.GOV_WARNING, "政务警告", F.SECOND, 6, B.PROMOTION, SRC_GOV, follow_up=True),
     MeasureSpec(M.GOV_DEMERIT, "记过", F.SECOND, 12, B.PROMOTION, SRC_GOV, follow_up=True),
     MeasureSpec(M.GOV_MAJOR_DEMERIT, "记大过", F.SECOND, 18, B.PROMOTION, SRC_GOV, follow_up=True),
@@ -84,7 +86,8 @@ CATALOGUE: tuple[MeasureSpec, ...] = (
                 first_phase=(B.NO_LEADING_POST, 12), follow_up=True),
     MeasureSpec(M.REMOVAL, "免职", F.SECOND, 24, B.PROMOTION, SRC_RESIGN,
                 first_phase=(B.NO_LEADING_POST, 12), follow_up=True),
-    MeasureSpec(M.PARTY_POST_REMOVAL, "撤销党内职务", F.THIRD, 24, B.EQUAL_OR_HIGHER_POST, SRC_PARTY,
+    MeasureSpec(M.PARTY_POST_REMOVAL, "撤销党内职务", F.THIRD, 24, B.EQUAL_OR_HIGHER_POST,
+                SRC_PARTY,
                 follow_up=True),
     MeasureSpec(M.PARTY_PROBATION, "留党察看", F.THIRD, 24, B.EQUAL_OR_HIGHER_POST, SRC_PARTY,
                 follow_up=True, probation=True),
@@ -94,8 +97,10 @@ CATALOGUE: tuple[MeasureSpec, ...] = (
     MeasureSpec(M.GOV_EXPULSION, "开除", F.THIRD, None, B.ALL, SRC_GOV),
     MeasureSpec(M.DEMOTION, "降职", F.THIRD, 24, B.PROMOTION, SRC_ORG_HANDLING, follow_up=True),
     MeasureSpec(M.JUDICIAL_TRANSFER, "移送司法", F.FOURTH, None, B.ALL, SRC_JUDICIAL),
-    MeasureSpec(M.ORG_INSPECTION, "检查", F.FIRST, 0, B.NONE, SRC_ACCOUNTABILITY, subject=SubjectKind.UNIT),
-    MeasureSpec(M.ORG_CIRCULAR, "通报", F.FIRST, 0, B.NONE, SRC_ACCOUNTABILITY, subject=SubjectKind.UNIT),
+    MeasureSpec(M.ORG_INSPECTION, "检查", F.FIRST, 0, B.NONE, SRC_ACCOUNTABILITY,
+                subject=SubjectKind.UNIT),
+    MeasureSpec(M.ORG_CIRCULAR, "通报", F.FIRST, 0, B.NONE, SRC_ACCOUNTABILITY,
+                subject=SubjectKind.UNIT),
     MeasureSpec(M.ORG_REORGANIZATION, "改组", F.SECOND, 0, B.NONE, SRC_ACCOUNTABILITY,
                 subject=SubjectKind.UNIT),
 )
@@ -105,7 +110,8 @@ SPECS: dict[MeasureType, MeasureSpec] = {spec.code: spec for spec in CATALOGUE}
 # "通报" alone means the circular on a cadre; the organization's is "通报（组织）".
 MEASURE_ALIASES = {
     "党内警告": "party_warning", "党内严重警告": "party_serious_warning", "政务记过": "gov_demerit",
-    "政务记大过": "gov_major_demerit", "政务降级": "gov_downgrade", "政务撤职": "gov_dismissal_post",
+    "政务记大过": "gov_major_demerit", "政务降级": "gov_downgrade",
+                   "政务撤职": "gov_dismissal_post",
     "政务开除": "gov_expulsion", "通报批评": "circular", "检查（组织）": "org_inspection",
     "检查(组织)": "org_inspection", "通报（组织）": "org_circular", "通报(组织)": "org_circular",
     "责令作出书面检查": "org_inspection", "移送司法机关": "judicial_transfer",
@@ -130,16 +136,21 @@ def parse_measure(text: str, subject: SubjectKind = SubjectKind.CADRE) -> Measur
 
 # --- who may receive what (domain.md §3) ------------------------------------------------------
 
-PARTY_SANCTIONS = frozenset({MeasureType.PARTY_WARNING, MeasureType.PARTY_SERIOUS_WARNING, MeasureType.PARTY_POST_REMOVAL, MeasureType.PARTY_PROBATION,
+PARTY_SANCTIONS = frozenset({MeasureType.PARTY_WARNING, MeasureType.PARTY_SERIOUS_WARNING,
+                             MeasureType.PARTY_POST_REMOVAL, MeasureType.PARTY_PROBATION,
                              MeasureType.PARTY_EXPULSION})
-GOV_SANCTIONS = frozenset({MeasureType.GOV_WARNING, MeasureType.GOV_DEMERIT, MeasureType.GOV_MAJOR_DEMERIT, MeasureType.GOV_DOWNGRADE,
+GOV_SANCTIONS = frozenset({MeasureType.GOV_WARNING, MeasureType.GOV_DEMERIT,
+                           MeasureType.GOV_MAJOR_DEMERIT, MeasureType.GOV_DOWNGRADE,
                            MeasureType.GOV_DISMISSAL_POST, MeasureType.GOV_EXPULSION})
 # 政务处分法 (2020) art. 22: managers of villagers' and residents' committees (基层群众性自治组织)
 # may receive 警告, 记过 or 记大过 only.
-COMMITTEE_GOV_SANCTIONS = frozenset({MeasureType.GOV_WARNING, MeasureType.GOV_DEMERIT, MeasureType.GOV_MAJOR_DEMERIT})
+COMMITTEE_GOV_SANCTIONS = frozenset({MeasureType.GOV_WARNING, MeasureType.GOV_DEMERIT,
+                                     MeasureType.GOV_MAJOR_DEMERIT})
 # The cadre categories of the registry that are villagers' or residents' committee members.
 COMMITTEE_CATEGORIES = frozenset({CadreCategory.VILLAGE, CadreCategory.COMMUNITY})
-SRC_PARTY_MEMBERS_ONLY = "中国共产党纪律处分条例 (2023) art. 8: party sanctions are for party members"
+SRC_PARTY_MEMBERS_ONLY = (
+    "中国共产党纪律处分条例 (2023) art. 8: party sanctions are for party members"
+)
 SRC_COMMITTEES = "中华人民共和国公职人员政务处分法 (2020) art. 22"
 
 
@@ -154,7 +165,8 @@ def recipient_problem(code: MeasureType | str, *, party_member: bool,
                   "(中国共产党纪律处分条例 2023 art. 8).")
     committee = category is not None and CadreCategory(category) in COMMITTEE_CATEGORIES
     if code in GOV_SANCTIONS and committee and code not in COMMITTEE_GOV_SANCTIONS:
-        return N_("“%(measure)s” cannot be given to a member of a villagers' or residents' committee: only "
+        return N_("“%(measure)s” cannot be given to a member of a villagers' or residents' "
+                  "committee: only "
                   "警告, 记过 or 记大过 (政务处分法 2020 art. 22).")
     return None
 
@@ -287,8 +299,10 @@ def effect_of(code: MeasureType | str, decided_on: date, *, probation_years: int
     elif stops and ended_by is None:
         ended_by = min(stops)[1]
     if not phases:
-        return Effect(code, decided_on, decided_on, BlockKind.NONE, (), ended_by, outcome, spec.source)
-    return Effect(code, decided_on, phases[-1].until, phases[0].blocks, tuple(phases), ended_by, outcome,
+        return Effect(code, decided_on, decided_on, BlockKind.NONE, (), ended_by, outcome,
+                      spec.source)
+    return Effect(code, decided_on, phases[-1].until, phases[0].blocks, tuple(phases), ended_by,
+                  outcome,
                   spec.source)
 
 
@@ -339,7 +353,8 @@ def transition_problem(current: CaseStage, target: CaseStage) -> str | None:
     if target == current:
         return N_("The case is already at this stage.")
     if target not in TRANSITIONS[CaseStage(current)]:
-        return N_("A case at stage “%(current)s” cannot move to “%(target)s”; allowed next: %(allowed)s.")
+        return N_("A case at stage “%(current)s” cannot move to “%(target)s”; allowed next: "
+                  "%(allowed)s.")
     return None
 
 
@@ -348,7 +363,8 @@ def allowed_next(current: CaseStage) -> tuple[CaseStage, ...]:
 
 
 def stage_deadline(stage: CaseStage, stage_since: date, filed_on: date | None,
-                   extended_months: int = 0, limits: Mapping[str, dict] | None = None) -> date | None:
+                   extended_months: int = 0,
+                   limits: Mapping[str, dict] | None = None) -> date | None:
     """The last day allowed for the current stage, or None when the stage has no limit."""
     rule = (limits or DEFAULT_STAGE_LIMITS).get(CaseStage(stage).value)
     if not rule or rule.get("months") is None:
@@ -368,12 +384,14 @@ def is_overdue(deadline: date | None, today: date) -> bool:
     return deadline is not None and today > deadline
 
 
-def extension_problem(stage: CaseStage, extensions_so_far: int, rule: Mapping | None = None) -> str | None:
+def extension_problem(stage: CaseStage, extensions_so_far: int,
+                      rule: Mapping | None = None) -> str | None:
     rule = rule or DEFAULT_EXTENSION
     if CaseStage(stage).value not in rule["stages"]:
         return N_("Only the investigation time limit can be extended.")
     if extensions_so_far >= int(rule["max"]):
-        return N_("The time limit of this case has already been extended %(n)s time(s), the most allowed.")
+        return N_("The time limit of this case has already been extended %(n)s time(s), the most "
+                  "allowed.")
     return None
 
 
@@ -392,26 +410,67 @@ class Criterion:
     group: str  # "distinction" | "condition" | "exclusion"
 
 
-DISTINCTION, GROUND, CONDITION, LIGHTER, EXCLUSION = "distinction", "ground", "condition", "lighter", "exclusion"
+DISTINCTION, GROUND, CONDITION, LIGHTER, EXCLUSION = (
+    "distinction",
+    "ground",
+    "condition",
+    "lighter",
+    "exclusion",
+)
 CRITERIA: tuple[Criterion, ...] = (
-    # The "three distinctions" (三个区分开来, 2016; 问责条例 2019 art. 17 (一)): alternatives, any one
+    # The "three distinctions" (三个区分开来, 2016; 问责条例 2019 art. 17 (一)): alternatives, any one  # noqa: E501
     # of them grounds tolerance.
-    Criterion("reform_inexperience", N_("A mistake from lack of experience in reform and trial, not a knowing violation"), DISTINCTION),
-    Criterion("exploration_unrestricted", N_("A mistake in exploration not yet explicitly restricted, not persisting after a prohibition"), DISTINCTION),
-    Criterion("development_unintentional", N_("An unintentional error in promoting development, not a violation for personal gain"), DISTINCTION),
+    Criterion(
+        "reform_inexperience",
+        N_("A mistake from lack of experience in reform and trial, not a knowing violation"),
+        DISTINCTION,
+    ),
+    Criterion(
+        "exploration_unrestricted",
+        N_(
+            "A mistake in exploration not yet explicitly restricted, not persisting after a "
+            "prohibition"
+        ),
+        DISTINCTION,
+    ),
+    Criterion(
+        "development_unintentional",
+        N_("An unintentional error in promoting development, not a violation for personal gain"),
+        DISTINCTION,
+    ),
     # Typical conditions (local 容错纠错 rules).
-    Criterion("followed_procedure", N_("Followed decision procedures (collective decision, legal basis)"), CONDITION),
+    Criterion(
+        "followed_procedure",
+        N_("Followed decision procedures (collective decision, legal basis)"),
+        CONDITION,
+    ),
     Criterion("public_interest", N_("Acted for the public, no personal gain"), CONDITION),
     Criterion("not_prohibited", N_("Not explicitly prohibited at the time"), CONDITION),
-    Criterion("corrected_initiative", N_("Took the initiative to correct and limit losses"), CONDITION),
+    Criterion(
+        "corrected_initiative", N_("Took the initiative to correct and limit losses"), CONDITION
+    ),
     Criterion("no_serious_loss", N_("No serious loss or bad social impact"), CONDITION),
     Criterion("not_repeated", N_("Not a repeated mistake"), CONDITION),
     # 问责条例 (2019) art. 17 (二)(三): further grounds for no or exempted accountability.
-    Criterion("opposed_on_record", N_("Opposed the wrong collective decision in writing or on record"), GROUND),
-    Criterion("unforeseeable", N_("Did their duty, but force majeure or what could not be foreseen caused the loss"), GROUND),
+    Criterion(
+        "opposed_on_record",
+        N_("Opposed the wrong collective decision in writing or on record"),
+        GROUND,
+    ),
+    Criterion(
+        "unforeseeable",
+        N_("Did their duty, but force majeure or what could not be foreseen caused the loss"),
+        GROUND,
+    ),
     # 问责条例 (2019) art. 18: grounds for lighter accountability (从轻或者减轻).
-    Criterion("recovered_losses", N_("Recovered or limited the losses on their own initiative"), LIGHTER),
-    Criterion("cooperated", N_("Cooperated actively with the accountability inquiry and took responsibility"), LIGHTER),
+    Criterion(
+        "recovered_losses", N_("Recovered or limited the losses on their own initiative"), LIGHTER
+    ),
+    Criterion(
+        "cooperated",
+        N_("Cooperated actively with the accountability inquiry and took responsibility"),
+        LIGHTER,
+    ),
     Criterion("other_lighter", N_("Other circumstances for lighter accountability"), LIGHTER),
     # Typical exclusions: any of them rules tolerance out.
     Criterion("excl_personal_gain", N_("Exclusion: sought personal gain"), EXCLUSION),
@@ -420,7 +479,8 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("excl_serious_consequences", N_("Exclusion: serious consequences"), EXCLUSION),
 )
 CRITERIA_BY_CODE = {c.code: c for c in CRITERIA}
-TOLERANCE_SOURCE = ("关于进一步激励广大干部新时代新担当新作为的意见 (2018); 三个区分开来 (2016); 中国共产党问责条例 "
+TOLERANCE_SOURCE = ("关于进一步激励广大干部新时代新担当新作为的意见 (2018); 三个区分开来 (2016); "
+                    "中国共产党问责条例 "
                     "(2019) art. 17, 18; local 容错纠错 rules")
 
 
@@ -458,7 +518,9 @@ def tolerance_advice(checks: Mapping[str, bool]) -> ToleranceAdvice:
     if exclusions:
         return ToleranceAdvice(ToleranceOutcome.NOT_TOLERATED, exclusions)
     grounded = bool(_ticked(checks, DISTINCTION) or _ticked(checks, GROUND))
-    unmet_conditions = tuple(c.code for c in CRITERIA if c.group == CONDITION and not checks.get(c.code))
+    unmet_conditions = tuple(
+        c.code for c in CRITERIA if c.group == CONDITION and not checks.get(c.code)
+    )
     if grounded and not unmet_conditions:
         return ToleranceAdvice(ToleranceOutcome.EXEMPT)
     if grounded or _ticked(checks, LIGHTER):
@@ -469,8 +531,12 @@ def tolerance_advice(checks: Mapping[str, bool]) -> ToleranceAdvice:
 
 def decision_problem(outcome: ToleranceOutcome, checks: Mapping[str, bool]) -> str | None:
     """Tolerance (exempt or mitigated) is refused when a typical exclusion is ticked."""
-    if ToleranceOutcome(outcome) != ToleranceOutcome.NOT_TOLERATED and tolerance_advice(checks).exclusions:
-        return N_("An exclusion is ticked in the checklist, so the application can only be “not tolerated”.")
+    if (
+        ToleranceOutcome(outcome) != ToleranceOutcome.NOT_TOLERATED
+        and tolerance_advice(checks).exclusions
+    ):
+        return N_("An exclusion is ticked in the checklist, so the application can only be “not "
+                  "tolerated”.")
     return None
 
 
@@ -491,7 +557,8 @@ DEFAULT_NAME_CLEARING_MONTHS = 1  # 澄清正名 within a month of the finding
 DEFAULT_APPLICATION_WINDOW_MONTHS = 1  # 容错 application within a month of the finding
 
 
-def follow_up_window(decided_on: date, months: tuple[int, int] = DEFAULT_FOLLOW_UP_MONTHS) -> tuple[date, date]:
+def follow_up_window(decided_on: date,
+                     months: tuple[int, int] = DEFAULT_FOLLOW_UP_MONTHS) -> tuple[date, date]:
     """The earliest and the last day of the follow-up visit to a sanctioned cadre."""
     return add_months(decided_on, months[0]), add_months(decided_on, months[1])
 

@@ -85,11 +85,13 @@ def _in_scope_or_not_found(actor: Actor, row, not_found: str):
     return row
 
 
-def get_case(session: Session, actor: Actor, case_id: int | None, permission: str = "cases.view") -> Case:
+def get_case(session: Session, actor: Actor, case_id: int | None,
+             permission: str = "cases.view") -> Case:
     """The case if ``actor`` may see (or, with ``cases.edit``, change) it."""
     actor.require(permission)
     case = session.get(Case, case_id) if case_id is not None else None
-    return _in_scope_or_not_found(actor, case, _("No such case among the cases you are responsible for."))
+    return _in_scope_or_not_found(actor, case,
+                                  _("No such case among the cases you are responsible for."))
 
 
 def get_measure(session: Session, actor: Actor, measure_id: int | None,
@@ -97,7 +99,8 @@ def get_measure(session: Session, actor: Actor, measure_id: int | None,
     """The measure if ``actor`` holds ``permission`` and its subject lies in their subtree."""
     actor.require(permission)
     measure = session.get(Measure, measure_id) if measure_id is not None else None
-    return _in_scope_or_not_found(actor, measure, _("No such measure among those you are responsible for."))
+    return _in_scope_or_not_found(actor, measure,
+                                  _("No such measure among those you are responsible for."))
 
 
 def get_application(session: Session, actor: Actor, app_id: int | None,
@@ -105,7 +108,8 @@ def get_application(session: Session, actor: Actor, app_id: int | None,
     """The error-tolerance application if ``actor`` holds ``permission`` over its unit."""
     actor.require(permission)
     app = session.get(ToleranceApplication, app_id) if app_id is not None else None
-    return _in_scope_or_not_found(actor, app, _("No such application among those you are responsible for."))
+    return _in_scope_or_not_found(actor, app,
+                                  _("No such application among those you are responsible for."))
 
 
 def unit_path(session: Session, unit_id: int) -> str:
@@ -129,7 +133,8 @@ def cadres_matching(session: Session, actor: Actor, term: str, limit: int = 20) 
     if not term:
         return []
     like = f"%{term}%"
-    stmt = (select(Cadre).where(actor.cadre_clause(), (Cadre.name.like(like)) | (Cadre.code.like(like)))
+    stmt = (select(Cadre).where(actor.cadre_clause(),
+                                (Cadre.name.like(like)) | (Cadre.code.like(like)))
             .order_by(Cadre.code).limit(limit))
     return list(session.scalars(stmt))
 
@@ -138,7 +143,8 @@ def cadres_for_picker(session: Session, actor: Actor, term: str, chosen_ids) -> 
     """The cadres already chosen in a picker (those in the actor's subtree, in the order
     chosen), then those whose name or code contains ``term``."""
     ids = [int(i) for i in (chosen_ids or []) if str(i).isdigit()]
-    kept = list(session.scalars(select(Cadre).where(Cadre.id.in_(ids), actor.cadre_clause()))) if ids else []
+    kept = list(session.scalars(select(Cadre).where(Cadre.id.in_(ids),
+                                                    actor.cadre_clause()))) if ids else []
     kept.sort(key=lambda c: ids.index(c.id))
     found = {c.id: c for c in [*kept, *cadres_matching(session, actor, term or "")]}
     return list(found.values())

@@ -1,7 +1,8 @@
 """What other packages may ask of accountability (the cadres package's eligibility engine,
 personnel decisions, the annual report): a cadre's measures as effects, their open cases
 as stages only, their error-tolerance outcomes, and person-times by form. Each function
-checks the actor's role and scope, and none returns confidential text (summaries, sources of clues, notes, statements, reasons).
+checks the actor's role and scope, and none returns confidential text (summaries, sources of clues,
+notes, statements, reasons).
 
 The commands and the inspectors' queries live in ``cases``, ``measures`` and
 ``tolerance``; the pure rules (``rules.effect_of``) may be used directly.
@@ -28,8 +29,10 @@ from portal.access import Actor
 from portal.models import Cadre, Unit
 
 __all__ = [
-    "MeasureEffectView", "OpenCaseView", "OutcomeView", "cadres_concerned", "effect_of", "effect_table",
-    "effects_for_cadres", "measure_effects_for_cadre", "open_cases_for_cadre", "open_cases_for_cadres",
+    "MeasureEffectView", "OpenCaseView", "OutcomeView", "cadres_concerned", "effect_of",
+           "effect_table",
+    "effects_for_cadres", "measure_effects_for_cadre", "open_cases_for_cadre",
+           "open_cases_for_cadres",
     "parse_measure", "person_times_by_form", "tolerance_outcomes_for_cadre",
 ]
 
@@ -41,8 +44,9 @@ effect_table = ac_settings.effect_table
 
 def cadres_concerned(session: Session) -> set[int]:
     """Ids of the cadres some measure or case is about (the demo aligns their grades)."""
-    return set(session.scalars(select(Measure.cadre_id).where(Measure.cadre_id.is_not(None)))) | set(
-        session.scalars(select(CaseSubject.cadre_id).where(CaseSubject.cadre_id.is_not(None))))
+    return set(
+        session.scalars(select(Measure.cadre_id).where(Measure.cadre_id.is_not(None)))
+    ) | set(session.scalars(select(CaseSubject.cadre_id).where(CaseSubject.cadre_id.is_not(None))))
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,8 @@ class OpenCaseView:
         return CaseStage(self.stage) in (CaseStage.CLUE, CaseStage.VERIFICATION)
 
 
-def measure_effects_for_cadre(session: Session, actor: Actor, cadre: Cadre) -> list[MeasureEffectView]:
+def measure_effects_for_cadre(session: Session, actor: Actor,
+                              cadre: Cadre) -> list[MeasureEffectView]:
     """Every measure about the cadre, current and past (revoked and changed ones too, with
     their dates), newest decision first. Reviewers, inspectors, the administrator in scope;
     a cadre for themselves. ``cadre`` comes from ``portal.access.visible_cadre``."""
@@ -97,17 +102,20 @@ def effects_for_cadres(session: Session, actor: Actor, cadre_ids: Iterable[int]
     return found
 
 
-def _open_case_views(session: Session, actor: Actor, cadre_ids: list[int]) -> dict[int, list[OpenCaseView]]:
+def _open_case_views(session: Session, actor: Actor, cadre_ids: list[int]) -> dict[int,
+                                                                                   list[OpenCaseView]]:
     # A cadre learns of a case against them only once it is filed (立案 is notified);
     # clues and preliminary verifications stay confidential.
     stages = UNDER_INVESTIGATION_STAGES + (CaseStage.APPEAL,) if is_cadre(actor) else OPEN_STAGES
     found: dict[int, list[OpenCaseView]] = {i: [] for i in cadre_ids}
     for start in range(0, len(cadre_ids), 900):
         stmt = (select(CaseSubject.cadre_id, Case).join(Case, CaseSubject.case_id == Case.id)
-                .where(CaseSubject.cadre_id.in_(cadre_ids[start:start + 900]), Case.stage.in_(stages))
+                .where(CaseSubject.cadre_id.in_(cadre_ids[start:start + 900]),
+                       Case.stage.in_(stages))
                 .order_by(Case.opened_on, Case.id))
         for cadre_id, case in session.execute(stmt):
-            found[cadre_id].append(OpenCaseView(case.id, case.case_no, case.stage.value, case.stage.label,
+            found[cadre_id].append(OpenCaseView(case.id, case.case_no, case.stage.value,
+                                                case.stage.label,
                                                 case.opened_on, case.filed_on, f"case:{case.id}"))
     return found
 
@@ -135,7 +143,8 @@ def open_cases_for_cadres(session: Session, actor: Actor, cadre_ids: Iterable[in
     if is_cadre(actor):
         ids = [i for i in ids if i == actor.cadre_id]
     else:
-        ids = list(session.scalars(select(Cadre.id).where(Cadre.id.in_(ids), actor.cadre_clause()))) if ids else []
+        ids = list(session.scalars(select(Cadre.id).where(Cadre.id.in_(ids),
+                                                          actor.cadre_clause()))) if ids else []
     return _open_case_views(session, actor, ids)
 
 
@@ -145,7 +154,8 @@ def tolerance_outcomes_for_cadre(session: Session, actor: Actor, cadre: Cadre) -
     return outcomes_for_cadre(session, actor, cadre)
 
 
-def person_times_by_form(session: Session, actor: Actor, start: date, end: date, under: Unit) -> dict[int, int]:
+def person_times_by_form(session: Session, actor: Actor, start: date, end: date,
+                         under: Unit) -> dict[int, int]:
     """Person-times (人次) by form (1–4) of the measures decided in [start, end] that still
     stand, about cadres or organizations of ``under``'s subtree: each person (or
     organization) counted once per case, with the heaviest form decided (the dashboard's

@@ -22,23 +22,41 @@ NAME_CLEARING = "accountability.name_clearing_months"
 APPLICATION_WINDOW = "accountability.application_window_months"
 
 DEFAULTS: dict[str, Default] = {
-    STAGE_LIMITS: Default(rules.DEFAULT_STAGE_LIMITS,
-                          "中国共产党纪律检查机关监督执纪工作规则 (2019); domain.md §8",
-                          N_("Time limit of each case stage, in months")),
-    EXTENSION: Default(rules.DEFAULT_EXTENSION, "中国共产党纪律检查机关监督执纪工作规则 (2019); domain.md §8",
-                       N_("Extension of the investigation time limit")),
-    APPEAL_WINDOW: Default(rules.DEFAULT_APPEAL_WINDOW_MONTHS,
-                           "中国共产党党员权利保障条例 (2020); domain.md §8",
-                           N_("Months after a decision within which an appeal may be lodged")),
-    EFFECT_MONTHS: Default(rules.DEFAULT_EFFECT_MONTHS,
-                           "domain.md §3; each measure's regulation is named in the catalogue",
-                           N_("Effect period of each measure, in months")),
-    FOLLOW_UP: Default(list(rules.DEFAULT_FOLLOW_UP_MONTHS), "local 回访教育 practice; domain.md §5",
-                       N_("Follow-up visit window after a sanction, in months")),
-    NAME_CLEARING: Default(rules.DEFAULT_NAME_CLEARING_MONTHS, "local 澄清正名 practice; domain.md §5",
-                           N_("Months after the finding within which a name is cleared")),
-    APPLICATION_WINDOW: Default(rules.DEFAULT_APPLICATION_WINDOW_MONTHS, "local 容错纠错 rules; domain.md §5",
-                                N_("Months after the finding within which tolerance is applied for")),
+    STAGE_LIMITS: Default(
+        rules.DEFAULT_STAGE_LIMITS,
+        "中国共产党纪律检查机关监督执纪工作规则 (2019); domain.md §8",
+        N_("Time limit of each case stage, in months"),
+    ),
+    EXTENSION: Default(
+        rules.DEFAULT_EXTENSION,
+        "中国共产党纪律检查机关监督执纪工作规则 (2019); domain.md §8",
+        N_("Extension of the investigation time limit"),
+    ),
+    APPEAL_WINDOW: Default(
+        rules.DEFAULT_APPEAL_WINDOW_MONTHS,
+        "中国共产党党员权利保障条例 (2020); domain.md §8",
+        N_("Months after a decision within which an appeal may be lodged"),
+    ),
+    EFFECT_MONTHS: Default(
+        rules.DEFAULT_EFFECT_MONTHS,
+        "domain.md §3; each measure's regulation is named in the catalogue",
+        N_("Effect period of each measure, in months"),
+    ),
+    FOLLOW_UP: Default(
+        list(rules.DEFAULT_FOLLOW_UP_MONTHS),
+        "local 回访教育 practice; domain.md §5",
+        N_("Follow-up visit window after a sanction, in months"),
+    ),
+    NAME_CLEARING: Default(
+        rules.DEFAULT_NAME_CLEARING_MONTHS,
+        "local 澄清正名 practice; domain.md §5",
+        N_("Months after the finding within which a name is cleared"),
+    ),
+    APPLICATION_WINDOW: Default(
+        rules.DEFAULT_APPLICATION_WINDOW_MONTHS,
+        "local 容错纠错 rules; domain.md §5",
+        N_("Months after the finding within which tolerance is applied for"),
+    ),
 }
 
 

@@ -39,12 +39,14 @@ def _today(today: date | None) -> date:
     return today or date.today()
 
 
-def _text(value: str | None, what: str, field_name: str, required: bool = True, limit: int = MAX_TEXT) -> str:
+def _text(value: str | None, what: str, field_name: str, required: bool = True,
+          limit: int = MAX_TEXT) -> str:
     text = (value or "").strip()
     if required and not text:
         raise Invalid(_("Please fill in: %(what)s.", what=what), field=field_name)
     if len(text) > limit:
-        raise Invalid(_("%(what)s is too long (at most %(n)s characters).", what=what, n=limit), field=field_name)
+        raise Invalid(_("%(what)s is too long (at most %(n)s characters).", what=what, n=limit),
+                      field=field_name)
     return text
 
 
@@ -54,7 +56,8 @@ def _day(day: date | None, today: date, after: date | None, what: str, field_nam
     if day > today:
         raise Invalid(_("%(what)s cannot be in the future.", what=what), field=field_name)
     if after is not None and day < after:
-        raise Invalid(_("%(what)s cannot be earlier than %(day)s.", what=what, day=after.isoformat()),
+        raise Invalid(_("%(what)s cannot be earlier than %(day)s.", what=what,
+                        day=after.isoformat()),
                       field=field_name)
     return day
 
@@ -128,10 +131,13 @@ def _outcome_view(app: ToleranceApplication) -> OutcomeView:
     measure = app.measure
     return OutcomeView(
         application_id=app.id, app_no=app.app_no, cadre_id=app.cadre_id, cadre_code=app.cadre.code,
-        cadre_name=app.cadre.name, unit_name=app.unit.name, applicant=app.applicant.value, status=app.status.value,
+        cadre_name=app.cadre.name, unit_name=app.unit.name, applicant=app.applicant.value,
+                       status=app.status.value,
         outcome=app.outcome.value if app.outcome else None, submitted_on=app.submitted_on,
-        decided_on=app.decided_on, measure_id=app.measure_id, measure_code=measure.code.value if measure else None,
-        measure_label=measure.code.label if measure else None, case_no=app.case.case_no if app.case else None,
+        decided_on=app.decided_on, measure_id=app.measure_id,
+                       measure_code=measure.code.value if measure else None,
+        measure_label=measure.code.label if measure else None,
+                       case_no=app.case.case_no if app.case else None,
         source=f"tolerance:{app.id}",
     )
 
@@ -146,12 +152,15 @@ def _checks(app: ToleranceApplication) -> dict[str, bool]:
 
 
 def _options(stmt):
-    return stmt.options(selectinload(ToleranceApplication.cadre), selectinload(ToleranceApplication.unit),
-                        selectinload(ToleranceApplication.case), selectinload(ToleranceApplication.measure),
+    return stmt.options(selectinload(ToleranceApplication.cadre),
+                        selectinload(ToleranceApplication.unit),
+                        selectinload(ToleranceApplication.case),
+                        selectinload(ToleranceApplication.measure),
                         selectinload(ToleranceApplication.actions))
 
 
-def applications(session: Session, actor: Actor, *, status: str | None = None, outcome: str | None = None,
+def applications(session: Session, actor: Actor, *, status: str | None = None,
+                 outcome: str | None = None,
                  cadre_id: int | None = None, limit: int = 2000) -> list[OutcomeView]:
     """Applications in scope (a cadre: their own), newest first, as outcomes only."""
     tolerance_view(actor)
@@ -163,7 +172,8 @@ def applications(session: Session, actor: Actor, *, status: str | None = None, o
         stmt = stmt.where(ToleranceApplication.outcome == ToleranceOutcome(outcome))
     if cadre_id is not None:
         stmt = stmt.where(ToleranceApplication.cadre_id == cadre_id)
-    stmt = stmt.order_by(ToleranceApplication.submitted_on.desc(), ToleranceApplication.id.desc()).limit(limit)
+    stmt = stmt.order_by(ToleranceApplication.submitted_on.desc(),
+                         ToleranceApplication.id.desc()).limit(limit)
     return [_outcome_view(app) for app in session.scalars(stmt)]
 
 
@@ -176,20 +186,25 @@ def applications_for_case(session: Session, actor: Actor, case_id: int) -> list[
 
 
 def outcomes_for_cadre(session: Session, actor: Actor, cadre: Cadre) -> list[OutcomeView]:
-    """The cadre's applications as outcomes; ``cadre`` comes from ``portal.access.visible_cadre``."""
+    """The cadre's applications as outcomes; ``cadre`` comes from
+    ``portal.access.visible_cadre``."""
     tolerance_view(actor)
     actor.require_cadre(cadre)
     return applications(session, actor, cadre_id=cadre.id)
 
 
-def own_applications(session: Session, actor: Actor, today: date | None = None) -> list[OwnApplicationView]:
+def own_applications(session: Session, actor: Actor,
+                     today: date | None = None) -> list[OwnApplicationView]:
     """A cadre's own applications, with statement, decision reasons and corrective actions."""
     if not is_cadre(actor):
         raise AccessDenied(_("This list is for a cadre's own records."))
     actor.require("self.view")
     today = _today(today)
-    stmt = _options(select(ToleranceApplication).where(ToleranceApplication.cadre_id == (actor.cadre_id or -1)))
-    return [OwnApplicationView(_outcome_view(app), app.statement, app.reasons if app.outcome else "",
+    stmt = _options(
+        select(ToleranceApplication).where(ToleranceApplication.cadre_id == (actor.cadre_id or -1))
+    )
+    return [OwnApplicationView(_outcome_view(app), app.statement,
+                               app.reasons if app.outcome else "",
                                _actions(app, today))
             for app in session.scalars(stmt.order_by(ToleranceApplication.submitted_on.desc()))]
 
@@ -201,7 +216,8 @@ def application_detail(session: Session, actor: Actor, app_id: int, today: date 
     window = ac_settings.application_window(session)
     return ApplicationDetail(
         outcome=_outcome_view(app), statement=app.statement, finding_on=app.finding_on,
-        late=rules.application_late(app.finding_on, app.submitted_on, window), submitted_by=app.submitted_by,
+        late=rules.application_late(app.finding_on, app.submitted_on, window),
+                             submitted_by=app.submitted_by,
         checklist=dict(app.checklist or {}), verification_notes=app.verification_notes,
         decided_by=app.decided_by, reasons=app.reasons, case_id=app.case_id,
         advice=rules.tolerance_advice(checks), actions=_actions(app, _today(today)),
@@ -218,7 +234,8 @@ def next_app_no(session: Session, year: int) -> str:
     return f"{stem}{highest + 1:04d}"
 
 
-def submit_application(session: Session, actor: Actor, *, statement: str, cadre_id: int | None = None,
+def submit_application(session: Session, actor: Actor, *, statement: str,
+                       cadre_id: int | None = None,
                        measure_id: int | None = None, case_id: int | None = None,
                        finding_on: date | None = None, applicant: Applicant | str | None = None,
                        today: date | None = None) -> ToleranceApplication:
@@ -248,12 +265,15 @@ def submit_application(session: Session, actor: Actor, *, statement: str, cadre_
     if case_id and not is_cadre(actor):
         case = get_case(session, actor, case_id)
         if cadre.id not in {s.cadre_id for s in case.subjects}:
-            raise Invalid(_("%(name)s is not a subject of case %(no)s.", name=cadre.name, no=case.case_no),
+            raise Invalid(_("%(name)s is not a subject of case %(no)s.", name=cadre.name,
+                            no=case.case_no),
                           field="case")
     app = ToleranceApplication(
-        app_no=next_app_no(session, today.year), applicant=applicant, cadre_id=cadre.id, unit_id=cadre.unit_id,
+        app_no=next_app_no(session, today.year), applicant=applicant, cadre_id=cadre.id,
+                               unit_id=cadre.unit_id,
         case_id=case_id or None, measure_id=measure.id if measure else None, finding_on=finding_on,
-        submitted_on=today, submitted_by=actor.username, statement=statement, status=ToleranceStatus.SUBMITTED,
+        submitted_on=today, submitted_by=actor.username, statement=statement,
+                               status=ToleranceStatus.SUBMITTED,
         checklist={},
     )
     session.add(app)
@@ -270,12 +290,18 @@ def _measure_to_apply_against(session: Session, cadre: Cadre, measure_id: int) -
     if measure is None or measure.cadre_id != cadre.id:
         raise Invalid(_("The measure chosen is not about this cadre."), field="measure")
     if measure.revoked_on or measure.changed_on:
-        raise Invalid(_("This measure no longer stands (revoked or changed); there is nothing to apply against."),
+        raise Invalid(_("This measure no longer stands (revoked or changed); there is nothing to "
+                        "apply against."),
                       field="measure")
-    pending = session.scalar(select(ToleranceApplication.app_no).where(
-        ToleranceApplication.measure_id == measure.id, ToleranceApplication.status != ToleranceStatus.DECIDED))
+    pending = session.scalar(
+        select(ToleranceApplication.app_no).where(
+            ToleranceApplication.measure_id == measure.id,
+            ToleranceApplication.status != ToleranceStatus.DECIDED,
+        )
+    )
     if pending:
-        raise Invalid(_("Application %(no)s about this measure is already being handled.", no=pending),
+        raise Invalid(_("Application %(no)s about this measure is already being handled.",
+                        no=pending),
                       field="measure")
     return measure
 
@@ -283,7 +309,8 @@ def _measure_to_apply_against(session: Session, cadre: Cadre, measure_id: int) -
 def start_verification(session: Session, actor: Actor, app_id: int) -> ToleranceApplication:
     app = get_application(session, actor, app_id, "tolerance.edit")
     if app.status != ToleranceStatus.SUBMITTED:
-        raise Invalid(_("Verification can only start on a submitted application (this one is “%(status)s”).",
+        raise Invalid(_("Verification can only start on a submitted application (this one is "
+                        "“%(status)s”).",
                         status=app.status.label))
     app.status = ToleranceStatus.VERIFYING
     session.flush()
@@ -292,17 +319,21 @@ def start_verification(session: Session, actor: Actor, app_id: int) -> Tolerance
 
 
 def save_verification(session: Session, actor: Actor, app_id: int, *, checks: dict[str, bool],
-                      evidence: dict[str, str] | None = None, notes: str = "") -> ToleranceApplication:
+                      evidence: dict[str, str] | None = None,
+                      notes: str = "") -> ToleranceApplication:
     """Record the checklist (each criterion met or not, with its evidence) and the notes."""
     app = get_application(session, actor, app_id, "tolerance.edit")
     if app.status != ToleranceStatus.VERIFYING:
-        raise Invalid(_("The checklist is filled in during verification; start the verification first."))
+        raise Invalid(_("The checklist is filled in during verification; start the verification "
+                        "first."))
     unknown = set(checks) - set(rules.CRITERIA_BY_CODE)
     if unknown:
-        raise Invalid(_("Unknown criterion: %(code)s.", code=", ".join(sorted(unknown))), field="checks")
+        raise Invalid(_("Unknown criterion: %(code)s.", code=", ".join(sorted(unknown))),
+                      field="checks")
     evidence = evidence or {}
     app.checklist = {c.code: {"met": bool(checks.get(c.code)),
-                              "evidence": _text(evidence.get(c.code), c.code, "evidence", required=False,
+                              "evidence": _text(evidence.get(c.code), c.code, "evidence",
+                                                required=False,
                                                 limit=2000)}
                      for c in rules.CRITERIA}
     app.verification_notes = _text(notes, _("the verification notes"), "notes", required=False)
@@ -312,8 +343,10 @@ def save_verification(session: Session, actor: Actor, app_id: int, *, checks: di
     return app
 
 
-def decide(session: Session, actor: Actor, app_id: int, *, outcome: ToleranceOutcome | str, reasons: str,
-           decided_by: str, decided_on: date | None = None, lighter_code: MeasureType | str | None = None,
+def decide(session: Session, actor: Actor, app_id: int, *, outcome: ToleranceOutcome | str,
+           reasons: str,
+           decided_by: str, decided_on: date | None = None,
+           lighter_code: MeasureType | str | None = None,
            today: date | None = None) -> ToleranceApplication:
     """The committee's decision, applied to the measure: exempt → it no longer blocks;
     mitigated → it is recorded as mitigated (changed to ``lighter_code`` if given, counted
@@ -321,20 +354,24 @@ def decide(session: Session, actor: Actor, app_id: int, *, outcome: ToleranceOut
     app = get_application(session, actor, app_id, "tolerance.edit")
     today = _today(today)
     if app.status != ToleranceStatus.VERIFYING:
-        raise Invalid(_("Only an application under verification can be decided (this one is “%(status)s”).",
+        raise Invalid(_("Only an application under verification can be decided (this one is "
+                        "“%(status)s”).",
                         status=app.status.label))
     try:
         outcome = ToleranceOutcome(outcome)
     except ValueError:
-        raise Invalid(_("Choose the decision: exempt, mitigated or not tolerated."), field="outcome") from None
+        raise Invalid(_("Choose the decision: exempt, mitigated or not tolerated."),
+                      field="outcome") from None
     problem = rules.decision_problem(outcome, _checks(app))
     if problem:
         raise Invalid(_(problem), field="outcome")
     reasons = _text(reasons, _("the reasons for the decision"), "reasons")
     decided_by = _text(decided_by, _("the deciding committee"), "decided_by", limit=120)
-    decided_on = _day(decided_on or today, today, app.submitted_on, _("The decision date"), "decided_on")
+    decided_on = _day(decided_on or today, today, app.submitted_on, _("The decision date"),
+                      "decided_on")
     if lighter_code and outcome != ToleranceOutcome.MITIGATED:
-        raise Invalid(_("A lighter measure goes with a mitigated decision only."), field="lighter_code")
+        raise Invalid(_("A lighter measure goes with a mitigated decision only."),
+                      field="lighter_code")
     if lighter_code and app.measure is not None:
         try:
             lighter_code = MeasureType(lighter_code)
@@ -353,7 +390,8 @@ def decide(session: Session, actor: Actor, app_id: int, *, outcome: ToleranceOut
     return app
 
 
-def _apply_to_measure(session: Session, actor: Actor, app: ToleranceApplication, outcome: ToleranceOutcome,
+def _apply_to_measure(session: Session, actor: Actor, app: ToleranceApplication,
+                      outcome: ToleranceOutcome,
                       lighter_code, decided_on: date, today: date) -> None:
     measure = app.measure
     if measure is None:
@@ -373,7 +411,8 @@ def _apply_to_measure(session: Session, actor: Actor, app: ToleranceApplication,
 
 # --- correction (纠错) -------------------------------------------------------------------------
 
-def add_correction(session: Session, actor: Actor, app_id: int, *, action: str, owner: str, due_on: date,
+def add_correction(session: Session, actor: Actor, app_id: int, *, action: str, owner: str,
+                   due_on: date,
                    today: date | None = None) -> CorrectionAction:
     app = get_application(session, actor, app_id, "tolerance.edit")
     action = _text(action, _("the corrective action"), "action", limit=2000)
@@ -387,11 +426,13 @@ def add_correction(session: Session, actor: Actor, app_id: int, *, action: str, 
                             created_by=actor.username)
     session.add(item)
     session.flush()
-    audit.log(session, actor, "correction.add", item, summary={"app_no": app.app_no, "due_on": due_on})
+    audit.log(session, actor, "correction.add", item,
+              summary={"app_no": app.app_no, "due_on": due_on})
     return item
 
 
-def complete_correction(session: Session, actor: Actor, action_id: int, *, done_on: date, follow_up: str,
+def complete_correction(session: Session, actor: Actor, action_id: int, *, done_on: date,
+                        follow_up: str,
                         today: date | None = None) -> CorrectionAction:
     item = session.get(CorrectionAction, action_id) if action_id else None
     if item is None:
@@ -399,7 +440,8 @@ def complete_correction(session: Session, actor: Actor, action_id: int, *, done_
     get_application(session, actor, item.application_id, "tolerance.edit")
     today = _today(today)
     if item.done_on:
-        raise Invalid(_("This action was already completed on %(day)s.", day=item.done_on.isoformat()))
+        raise Invalid(_("This action was already completed on %(day)s.",
+                        day=item.done_on.isoformat()))
     item.done_on = _day(done_on, today, None, _("The completion date"), "done_on")
     item.follow_up = _text(follow_up, _("the follow-up"), "follow_up")
     session.flush()
@@ -424,7 +466,8 @@ class DueItem:
     days_left: int | None
 
 
-def corrections_due(session: Session, actor: Actor, *, pending_only: bool = True, today: date | None = None
+def corrections_due(session: Session, actor: Actor, *, pending_only: bool = True,
+                    today: date | None = None
                     ) -> list[DueItem]:
     actor.require("tolerance.view")
     today = _today(today)
@@ -436,7 +479,8 @@ def corrections_due(session: Session, actor: Actor, *, pending_only: bool = True
         stmt = stmt.where(CorrectionAction.done_on.is_(None))
     rows = []
     for item, app in session.execute(stmt.order_by(CorrectionAction.due_on)):
-        rows.append(DueItem(item.id, "correction", app.cadre.code, app.cadre.name, app.cadre.unit.name,
+        rows.append(DueItem(item.id, "correction", app.cadre.code, app.cadre.name,
+                            app.cadre.unit.name,
                             item.action, app.app_no, item.due_on, item.done_on,
                             item.done_on is None and rules.is_overdue(item.due_on, today),
                             None if item.done_on else rules.days_left(item.due_on, today)))
@@ -459,17 +503,22 @@ def open_name_clearing(session: Session, actor: Actor, *, cadre_id: int, finding
         exists = session.scalar(select(NameClearing.id).where(NameClearing.case_id == case_id,
                                                               NameClearing.cadre_id == cadre.id))
         if exists:
-            raise Invalid(_("Name clearing for %(name)s in this case is already open.", name=cadre.name))
-    item = NameClearing(case_id=case_id, cadre_id=cadre.id, unit_id=cadre.unit_id, finding_on=finding_on,
-                        due_on=rules.name_clearing_due(finding_on, ac_settings.name_clearing_months(session)),
+            raise Invalid(_("Name clearing for %(name)s in this case is already open.",
+                            name=cadre.name))
+    item = NameClearing(case_id=case_id, cadre_id=cadre.id, unit_id=cadre.unit_id,
+                        finding_on=finding_on,
+                        due_on=rules.name_clearing_due(finding_on,
+                                                       ac_settings.name_clearing_months(session)),
                         created_by=actor.username)
     session.add(item)
     session.flush()
-    audit.log(session, actor, "name_clearing.open", item, summary={"cadre_id": cadre.id, "case_id": case_id})
+    audit.log(session, actor, "name_clearing.open", item,
+              summary={"cadre_id": cadre.id, "case_id": case_id})
     return item
 
 
-def complete_name_clearing(session: Session, actor: Actor, item_id: int, *, done_on: date, method: str,
+def complete_name_clearing(session: Session, actor: Actor, item_id: int, *, done_on: date,
+                           method: str,
                            note: str = "", today: date | None = None) -> NameClearing:
     actor.require("cases.edit")
     item = session.get(NameClearing, item_id) if item_id else None
@@ -478,15 +527,18 @@ def complete_name_clearing(session: Session, actor: Actor, item_id: int, *, done
     today = _today(today)
     if item.done_on:
         raise Invalid(_("This name was already cleared on %(day)s.", day=item.done_on.isoformat()))
-    item.done_on = _day(done_on, today, item.finding_on, _("The date the name was cleared"), "done_on")
-    item.method = _text(method, _("how the name was cleared (meeting, circular…)"), "method", limit=200)
+    item.done_on = _day(done_on, today, item.finding_on, _("The date the name was cleared"),
+                        "done_on")
+    item.method = _text(method, _("how the name was cleared (meeting, circular…)"), "method",
+                        limit=200)
     item.note = _text(note, _("the note"), "note", required=False)
     session.flush()
     audit.log(session, actor, "name_clearing.done", item, summary={"done_on": item.done_on})
     return item
 
 
-def name_clearings_due(session: Session, actor: Actor, *, pending_only: bool = True, today: date | None = None
+def name_clearings_due(session: Session, actor: Actor, *, pending_only: bool = True,
+                       today: date | None = None
                        ) -> list[DueItem]:
     actor.require("cases.view")
     today = _today(today)
@@ -494,8 +546,10 @@ def name_clearings_due(session: Session, actor: Actor, *, pending_only: bool = T
         selectinload(NameClearing.cadre).selectinload(Cadre.unit), selectinload(NameClearing.case))
     if pending_only:
         stmt = stmt.where(NameClearing.done_on.is_(None))
-    return [DueItem(item.id, "name_clearing", item.cadre.code, item.cadre.name, item.cadre.unit.name,
-                    item.method or "", item.case.case_no if item.case else "", item.due_on, item.done_on,
+    return [DueItem(item.id, "name_clearing", item.cadre.code, item.cadre.name,
+                    item.cadre.unit.name,
+                    item.method or "", item.case.case_no if item.case else "", item.due_on,
+                    item.done_on,
                     item.done_on is None and rules.is_overdue(item.due_on, today),
                     None if item.done_on else rules.days_left(item.due_on, today))
             for item in session.scalars(stmt.order_by(NameClearing.due_on))]
@@ -504,7 +558,8 @@ def name_clearings_due(session: Session, actor: Actor, *, pending_only: bool = T
 def outcome_counts(session: Session, actor: Actor) -> dict[str, int]:
     """Applications in scope by status/outcome (``submitted``, ``verifying``, ``exempt``, …)."""
     tolerance_view(actor)
-    stmt = own_or_scope(select(ToleranceApplication.status, ToleranceApplication.outcome, func.count()),
+    stmt = own_or_scope(select(ToleranceApplication.status, ToleranceApplication.outcome,
+                               func.count()),
                         actor, ToleranceApplication.unit_id, ToleranceApplication.cadre_id
                         ).group_by(ToleranceApplication.status, ToleranceApplication.outcome)
     counts: dict[str, int] = {}

@@ -39,13 +39,15 @@ DISTRICT = [
     ("DJ2", "党组织书记抓基层党建述职评议", "DJ", 9, "direct", {}),
     ("DJ3", "四级联动联席会议召开次数", "DJ", 8, "ratio", {"target": 3, "unit_label": "次"}),
     ("MS", "民生服务", None, 25, "group", {}),
-    ("MS1", "群众满意度", "MS", 8, "banded", {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
+    ("MS1", "群众满意度", "MS", 8, "banded",
+     {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
     ("MS2", "民生实事项目办结率", "MS", 6, "ratio", {"target": 100, "unit_label": "%"}),
     ("MS3", "信访事项按期办结率", "MS", 5, "ratio", {"target": 100, "unit_label": "%"}),
     ("MS4", HOTLINE, "MS", 6, "ratio", {"target": 95, "unit_label": "%"}),
     ("ZL", "基层治理", None, 25, "group", {}),
     ("ZL1", "网格事件按时处置率", "ZL", 10, "ratio", {"target": 98, "unit_label": "%"}),
-    ("ZL2", "城乡安全共治（安全生产事件）", "ZL", 8, "deduction", {"per_item": 2, "cap": 8, "unit_label": "起"}),
+    ("ZL2", "城乡安全共治（安全生产事件）", "ZL", 8, "deduction",
+     {"per_item": 2, "cap": 8, "unit_label": "起"}),
     ("ZL3", "跨层级上报问题解决率", "ZL", 7, "ratio", {"target": 95, "unit_label": "%"}),
     ("GZ", "共建共治与群众参与", None, 15, "group", {}),
     ("GZ1", "人均志愿服务时长", "GZ", 5, "ratio", {"target": 5, "unit_label": "小时"}),
@@ -53,7 +55,8 @@ DISTRICT = [
     ("GZ3", "培育扶持社会组织数", "GZ", 5, "ratio", {"target": 4, "unit_label": "个"}),
     ("ZH", "智慧党建", None, 10, "group", {}),
     ("ZH1", "数据共享与一体化指挥平台应用", "ZH", 5, "direct", {}),
-    (SUPERVISION_CODE, "督查事项按期办结", "ZH", 5, "deduction", {"per_item": 1, "cap": 5, "unit_label": "分"}),
+    (SUPERVISION_CODE, "督查事项按期办结", "ZH", 5, "deduction",
+     {"per_item": 1, "cap": 5, "unit_label": "分"}),
     ("JF", "创新工作加分", None, 0, "bonus", {"per_item": 1, "cap": 3, "unit_label": "项"}),
     ("FJ", "重大安全事故或群体性事件", None, 0, "veto", {}),
 ]
@@ -63,14 +66,17 @@ STREET = [
     ("DJ2", "流动党员党支部规范化建设", "DJ", 10, "direct", {}),
     ("DJ3", "大项目—小项目清单完成率", "DJ", 10, "ratio", {"target": 100, "unit_label": "%"}),
     ("MS", "民生服务", None, 25, "group", {}),
-    ("MS1", "居民满意度", "MS", 8, "banded", {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
+    ("MS1", "居民满意度", "MS", 8, "banded",
+     {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
     ("MS2", "民生诉求按期办结率", "MS", 6, "ratio", {"target": 100, "unit_label": "%"}),
     ("MS3", "信访积案化解率", "MS", 5, "ratio", {"target": 90, "unit_label": "%"}),
     ("MS4", HOTLINE, "MS", 6, "ratio", {"target": 95, "unit_label": "%"}),
     ("ZL", "网格化治理", None, 25, "group", {}),
     ("ZL1", "网格事件按时处置率", "ZL", 12, "ratio", {"target": 98, "unit_label": "%"}),
-    ("ZL2", "安全隐患整改（未按期整改）", "ZL", 8, "deduction", {"per_item": 2, "cap": 8, "unit_label": "起"}),
-    (SUPERVISION_CODE, "督查事项按期办结", "ZL", 5, "deduction", {"per_item": 1, "cap": 5, "unit_label": "分"}),
+    ("ZL2", "安全隐患整改（未按期整改）", "ZL", 8, "deduction",
+     {"per_item": 2, "cap": 8, "unit_label": "起"}),
+    (SUPERVISION_CODE, "督查事项按期办结", "ZL", 5, "deduction",
+     {"per_item": 1, "cap": 5, "unit_label": "分"}),
     ("CY", "群众参与", None, 20, "group", {}),
     ("CY1", "人均志愿服务时长", "CY", 7, "ratio", {"target": 5, "unit_label": "小时"}),
     ("CY2", "时间银行、雷锋超市服务人次", "CY", 7, "ratio", {"target": 600, "unit_label": "人次"}),
@@ -84,14 +90,16 @@ COMMUNITY = [
     ("DJ2", "党员积分管理覆盖率", "DJ", 10, "ratio", {"target": 95, "unit_label": "%"}),
     ("DJ3", "党建档案完整率", "DJ", 8, "ratio", {"target": 100, "unit_label": "%"}),
     ("MS", "民生服务", None, 30, "group", {}),
-    ("MS1", "居民满意度", "MS", 10, "banded", {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
+    ("MS1", "居民满意度", "MS", 10, "banded",
+     {"bands": [[95, 1], [90, 0.85], [85, 0.7], [80, 0.5]], "unit_label": "%"}),
     ("MS2", "民生诉求办结率", "MS", 8, "ratio", {"target": 100, "unit_label": "%"}),
     ("MS3", "雷锋超市、时间银行服务人次", "MS", 6, "ratio", {"target": 150, "unit_label": "人次"}),
     ("MS4", HOTLINE, "MS", 6, "ratio", {"target": 95, "unit_label": "%"}),
     ("ZL", "网格治理", None, 25, "group", {}),
     ("ZL1", "网格事件按时处置率", "ZL", 12, "ratio", {"target": 98, "unit_label": "%"}),
     ("ZL2", "矛盾纠纷化解率", "ZL", 8, "ratio", {"target": 95, "unit_label": "%"}),
-    (SUPERVISION_CODE, "督查事项按期办结", "ZL", 5, "deduction", {"per_item": 1, "cap": 5, "unit_label": "分"}),
+    (SUPERVISION_CODE, "督查事项按期办结", "ZL", 5, "deduction",
+     {"per_item": 1, "cap": 5, "unit_label": "分"}),
     ("CY", "群众参与", None, 15, "group", {}),
     ("CY1", "人均志愿服务时长", "CY", 8, "ratio", {"target": 4, "unit_label": "小时"}),
     ("CY2", "居民协商议事会议", "CY", 7, "ratio", {"target": 3, "unit_label": "次"}),
@@ -118,9 +126,11 @@ def _quarters(today: date) -> list[str]:
 
 def _scheme(year: int, level: UnitLevel, version: int = 1) -> Scheme:
     name, rows = SCHEMES[level]
-    scheme = Scheme(year=year, level=level, version=version, name=f"{year}年度{name}", created_by="demo")
+    scheme = Scheme(year=year, level=level, version=version, name=f"{year}年度{name}",
+                    created_by="demo")
     for position, (code, label, parent, weight, method, extra) in enumerate(rows):
-        scheme.indicators.append(Indicator(code=code, name=label, parent_code=parent, weight=float(weight),
+        scheme.indicators.append(Indicator(code=code, name=label, parent_code=parent,
+                                           weight=float(weight),
                                            method=Method(method), position=position, **extra))
     return scheme
 
@@ -180,11 +190,14 @@ def seed(session: Session, city: DemoCity) -> None:
         for level in SCHEMES:
             session.add(_scheme(year, level))
     session.flush()
-    assessed = {level: [u for u in city.units if u["level"] == level and u["kind"] == UnitKind.TERRITORIAL]
-                for level in SCHEMES}
+    assessed = {
+        level: [u for u in city.units if u["level"] == level and u["kind"] == UnitKind.TERRITORIAL]
+        for level in SCHEMES
+    }
     standing = {u["id"]: _Unit(u, rng) for units in assessed.values() for u in units}
     _script_turns(assessed, standing, rng)
-    created = [Period(code=d.code, kind=d.kind, year=d.year, quarter=d.quarter, start=d.start, end=d.end,
+    created = [Period(code=d.code, kind=d.kind, year=d.year, quarter=d.quarter, start=d.start,
+                      end=d.end,
                       status=PeriodStatus.REVIEWING)
                for d in map(rules.parse_period_code, codes)]
     session.add_all(created)
@@ -194,8 +207,10 @@ def seed(session: Session, city: DemoCity) -> None:
     actor = Actor.system(session, "demo")
     for period in created[:-1]:
         publish_day = period.end + timedelta(days=15)
-        period_service.transition(session, actor, period.code, PeriodStatus.PUBLISHED, today=publish_day)
-        period.published_at = utcnow().replace(year=publish_day.year, month=publish_day.month, day=publish_day.day)
+        period_service.transition(session, actor, period.code, PeriodStatus.PUBLISHED,
+                                  today=publish_day)
+        period.published_at = utcnow().replace(year=publish_day.year, month=publish_day.month,
+                                               day=publish_day.day)
     _second_version(session, created[-1].year)
     session.flush()
 
@@ -211,7 +226,8 @@ def _script_turns(assessed: dict, standing: dict, rng: random.Random) -> None:
                 standing[unit_id].outlier_at.update({QUARTERS - 2, QUARTERS - 1})
 
 
-def _scores(session: Session, created: list[Period], assessed: dict, standing: dict, rng: random.Random) -> None:
+def _scores(session: Session, created: list[Period], assessed: dict, standing: dict,
+            rng: random.Random) -> None:
     vetoes = {(len(created) - 2, assessed[UnitLevel.COMMUNITY][7]["id"]),
               (len(created) - 4, assessed[UnitLevel.STREET][3]["id"])}
     now, rows = utcnow(), []
@@ -224,15 +240,19 @@ def _scores(session: Session, created: list[Period], assessed: dict, standing: d
                     value = _value(spec, achievement, rng)
                     if spec[4] == "veto":
                         value = 1.0 if (quarter, unit["id"]) in vetoes else 0.0
-                    rows.append({"period_id": period.id, "unit_id": unit["id"], "indicator_code": spec[0],
-                                 "value": value, "note": "", "version": 1, "updated_at": now, "updated_by": "demo"})
+                    rows.append({"period_id": period.id, "unit_id": unit["id"],
+                                 "indicator_code": spec[0],
+                                 "value": value, "note": "", "version": 1, "updated_at": now,
+                                 "updated_by": "demo"})
     bulk_insert(session, Score, rows)
 
 
 def _supervision(session: Session, city: DemoCity, created: list[Period], assessed: dict,
                  rng: random.Random) -> None:
     """Items in every quarter (most closed on time, some late or failed) and open ones now."""
-    candidates = assessed[UnitLevel.STREET] + assessed[UnitLevel.COMMUNITY] + assessed[UnitLevel.DISTRICT]
+    candidates = (
+        assessed[UnitLevel.STREET] + assessed[UnitLevel.COMMUNITY] + assessed[UnitLevel.DISTRICT]
+    )
     rows = []
     windows = [(p.start, p.end) for p in created]
     current_start = created[-1].end + timedelta(days=1)
@@ -241,11 +261,13 @@ def _supervision(session: Session, city: DemoCity, created: list[Period], assess
         for unit in rng.sample(candidates, max(4, len(candidates) // 9)):
             assigned = min(start + timedelta(days=rng.randint(0, 20)), city.today)
             deadline = max(min(assigned + timedelta(days=rng.randint(20, 60)), end), assigned)
-            rows.append(_item(unit, assigned, deadline, city.today, rng, current=index == len(windows) - 1))
+            rows.append(_item(unit, assigned, deadline, city.today, rng,
+                              current=index == len(windows) - 1))
     session.execute(insert(SupervisionItem.__table__), rows)
 
 
-def _item(unit: dict, assigned: date, deadline: date, today: date, rng: random.Random, current: bool) -> dict:
+def _item(unit: dict, assigned: date, deadline: date, today: date, rng: random.Random,
+          current: bool) -> dict:
     status, rectified, verified = SupervisionStatus.VERIFIED, None, None
     roll = rng.random()
     if current and deadline < today and roll < 0.45:
@@ -255,7 +277,8 @@ def _item(unit: dict, assigned: date, deadline: date, today: date, rng: random.R
     elif roll < 0.12:
         status, rectified = SupervisionStatus.FAILED, deadline - timedelta(days=2)
     elif roll < 0.3:
-        status, rectified = SupervisionStatus.RECTIFIED, deadline + timedelta(days=rng.randint(3, 25))
+        status, rectified = SupervisionStatus.RECTIFIED, deadline + timedelta(days=rng.randint(3,
+                                                                                               25))
     else:
         rectified = deadline - timedelta(days=rng.randint(0, 15))
         verified = rectified + timedelta(days=rng.randint(3, 10))
@@ -265,10 +288,13 @@ def _item(unit: dict, assigned: date, deadline: date, today: date, rng: random.R
         status, verified = SupervisionStatus.RECTIFIED, None
     title = rng.choice(SUPERVISION_TITLES)
     return {
-        "unit_id": unit["id"], "title": title, "description": f"{unit['name']}：{title}。", "assigned_on": assigned,
-        "deadline": deadline, "status": status, "finding": "督查组现场检查发现问题" if status != SupervisionStatus.ASSIGNED else "",
+        "unit_id": unit["id"], "title": title, "description": f"{unit['name']}：{title}。",
+            "assigned_on": assigned,
+        "deadline": deadline, "status": status,
+            "finding": "督查组现场检查发现问题" if status != SupervisionStatus.ASSIGNED else "",
         "rectification": "已制定整改清单并逐项落实" if rectified else "", "rectified_on": rectified,
-        "verified_on": verified, "indicator_code": SUPERVISION_CODE, "points": float(rng.choice([1, 1, 2])),
+        "verified_on": verified, "indicator_code": SUPERVISION_CODE,
+            "points": float(rng.choice([1, 1, 2])),
         "version": 1, "created_by": "demo", "updated_at": utcnow(),
     }
 

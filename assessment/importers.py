@@ -76,7 +76,8 @@ SCORE_COLUMNS = (
 )
 # Read numbers as they are and check them with the references, so one pass names
 # an unknown unit and a word in the value column together.
-_SCORE_READING = tuple(Column(c.key, c.zh, (lambda v: v) if c.key == "value" else c.parse, c.required)
+_SCORE_READING = tuple(Column(c.key, c.zh, (lambda v: v) if c.key == "value" else c.parse,
+                              c.required)
                        for c in SCORE_COLUMNS)
 
 RESULT_COLUMNS = (
@@ -89,14 +90,16 @@ RESULT_COLUMNS = (
 
 BREAKDOWN_COLUMNS = (
     Column("period", "期间"), Column("unit_code", "单位编码"), Column("unit_name", "单位名称"),
-    Column("indicator_code", "指标编码"), Column("indicator_name", "指标名称"), Column("dimension", "维度"),
+    Column("indicator_code", "指标编码"), Column("indicator_name", "指标名称"),
+                     Column("dimension", "维度"),
     Column("weight", "权重"), Column("value", "数值"), Column("points", "得分"),
 )
 
 
 # --- indicators ------------------------------------------------------------------------------
 
-def import_indicators(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
+def import_indicators(session: Session, actor: Actor, data: bytes, filename: str, *,
+                      dry_run: bool = False,
                       progress: transfer.Progress | None = None, **_options) -> ImportResult:
     """Upsert indicators into the (year, level) schemes named in the file."""
     actor.require("schemes.manage")
@@ -117,7 +120,8 @@ def import_indicators(session: Session, actor: Actor, data: bytes, filename: str
     for (year, level), group in groups.items():
         _write_indicators(session, actor, year, level, group, result)
     audit.log(session, actor, "import", entity_type="as_indicator",
-              summary={"file": name, "rows": result.rows, "created": result.created, "updated": result.updated,
+              summary={"file": name, "rows": result.rows, "created": result.created,
+                       "updated": result.updated,
                        "schemes": [f"{y} {lv.value}" for y, lv in groups], "dry_run": dry_run})
     return result
 
@@ -127,47 +131,61 @@ def _fields(values: dict) -> dict:
     weight = 0.0 if method in rules.UNWEIGHTED_METHODS else values["weight"]
     return {"name": values["name"], "parent_code": values.get("parent_code"), "weight": weight,
             "direction": values.get("direction") or Direction.HIGHER, "method": method,
-            "target": values.get("target"), "bands": [list(b) for b in values["bands"]] if values.get("bands") else None,
-            "cap": values.get("cap"), "per_item": values.get("per_item"), "unit_label": values.get("unit") or ""}
+            "target": values.get("target"),
+            "bands": [list(b) for b in values["bands"]] if values.get("bands") else None,
+            "cap": values.get("cap"), "per_item": values.get("per_item"),
+            "unit_label": values.get("unit") or ""}
 
 
 def _scheme_problems(session: Session, problems: Problems, year: int, level: UnitLevel,
                      group: list[tuple[int, dict]]) -> None:
     """The scheme as it would be after the import, checked as a whole."""
     current = schemes.latest(session, year, level)
-    merged: dict[str, IndicatorSpec] = {s.code: s for s in (schemes.spec_of(current).indicators if current else ())}
+    merged: dict[str, IndicatorSpec] = {
+        s.code: s for s in (schemes.spec_of(current).indicators if current else ())
+    }
     row_of: dict[str, int] = {}
     for number_, values in group:
         fields = _fields(values)
         merged[values["code"]] = IndicatorSpec(
-            code=values["code"], name=fields["name"], parent_code=fields["parent_code"], weight=fields["weight"],
+            code=values["code"], name=fields["name"], parent_code=fields["parent_code"],
+                                               weight=fields["weight"],
             method=fields["method"], direction=fields["direction"], target=fields["target"],
-            bands=tuple(tuple(b) for b in (fields["bands"] or ())), cap=fields["cap"], per_item=fields["per_item"],
+            bands=tuple(tuple(b) for b in (fields["bands"] or ())), cap=fields["cap"],
+                                               per_item=fields["per_item"],
             unit_label=fields.get("unit_label") or "")
         row_of[values["code"]] = number_
     spec = SchemeSpec(tuple(merged.values()))
     parents = {s.parent_code for s in spec.indicators}
-    spec = SchemeSpec(tuple(
-        IndicatorSpec(**{**s.__dict__, "method": Method.GROUP}) if s.code in parents and s.method != Method.GROUP else s
-        for s in spec.indicators))
+    spec = SchemeSpec(
+        tuple(
+            IndicatorSpec(**{**s.__dict__, "method": Method.GROUP})
+            if s.code in parents and s.method != Method.GROUP
+            else s
+            for s in spec.indicators
+        )
+    )
     first_row = group[0][0]
     for p in rules.validate_scheme(spec):
         problems.add(row_of.get(p.code, first_row), "code" if p.code else "weight", p.code,
-                     _("%(level)s %(year)s: %(message)s", level=level.label, year=year, message=p.message))
+                     _("%(level)s %(year)s: %(message)s", level=level.label, year=year,
+                       message=p.message))
 
 
 def _write_indicators(session: Session, actor: Actor, year: int, level: UnitLevel,
                       group: list[tuple[int, dict]], result: ImportResult) -> None:
     scheme = schemes.editable(session, actor, year, level)
     existing = {i.code: i for i in scheme.indicators}
-    parents = {values.get("parent_code") for _n, values in group} | {i.parent_code for i in scheme.indicators}
+    parents = {values.get("parent_code") for _n,
+               values in group} | {i.parent_code for i in scheme.indicators}
     for _number, values in group:
         fields = _fields(values)
         if values["code"] in parents:
             fields["method"] = Method.GROUP
         indicator = existing.get(values["code"])
         if indicator is None:
-            scheme.indicators.append(Indicator(code=values["code"], position=len(scheme.indicators), **fields))
+            scheme.indicators.append(Indicator(code=values["code"], position=len(scheme.indicators),
+                                               **fields))
             result.created += 1
             continue
         before = {k: getattr(indicator, k) for k in fields}
@@ -186,20 +204,25 @@ def _same(a: Any, b: Any) -> bool:
     return a == b or (not a and not b)
 
 
-def export_indicators(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
+def export_indicators(session: Session, actor: Actor, *, period: str | None = None,
+                      **_options) -> Table:
     """The newest version of every scheme, or the schemes a period is scored with."""
     actor.require_any(*schemes.VIEW)
     if period:
         found = periods.levels_with_schemes(session, periods.get(session, period))
         chosen = list(found.values())
     else:
-        chosen = [schemes.scheme_by_id(session, actor, s.id) for s in schemes.list_schemes(session, actor)]
+        chosen = [schemes.scheme_by_id(session, actor, s.id) for s in schemes.list_schemes(session,
+                                                                                           actor)]
     rows = []
     for scheme in sorted(chosen, key=lambda s: (s.year, UnitLevel(s.level).depth)):
         for row in schemes.indicator_rows(scheme):
-            rows.append({"code": row["code"], "name": row["name"], "parent_code": row["parent_code"],
-                         "weight": row["weight"], "direction": row["direction"], "method": row["method"],
-                         "level": UnitLevel(scheme.level).value, "year": scheme.year, "target": row["target"],
+            rows.append({"code": row["code"], "name": row["name"],
+                         "parent_code": row["parent_code"],
+                         "weight": row["weight"], "direction": row["direction"],
+                         "method": row["method"],
+                         "level": UnitLevel(scheme.level).value, "year": scheme.year,
+                         "target": row["target"],
                          "bands": row["bands"], "cap": row["cap"], "per_item": row["per_item"],
                          "unit": row["unit_label"]})
     return Table("indicators", INDICATOR_COLUMNS, rows)
@@ -225,7 +248,8 @@ class _ScoreChecker:
             try:
                 found = periods.get(self.session, code)
                 if found.status not in rules.EDITABLE:
-                    self.periods[code] = _("the period is %(status)s; scores change only while it is collecting "
+                    self.periods[code] = _("the period is %(status)s; scores change only while it "
+                                           "is collecting "
                                            "or reviewing", status=found.status.label)
                 else:
                     self.periods[code] = found
@@ -237,10 +261,13 @@ class _ScoreChecker:
         key = (period.id, level)
         if key not in self.leaves:
             scheme = periods.scheme_for(self.session, period, level)
-            self.leaves[key] = {leaf.code: leaf for leaf in schemes.spec_of(scheme).leaves} if scheme else None
+            self.leaves[key] = (
+                {leaf.code: leaf for leaf in schemes.spec_of(scheme).leaves} if scheme else None
+            )
         return self.leaves[key]
 
-    def check(self, problems: Problems, number_: int, values: dict, default_period: str | None) -> tuple | None:
+    def check(self, problems: Problems, number_: int, values: dict,
+              default_period: str | None) -> tuple | None:
         """``(period, unit)`` the row's score belongs to, or None with its problems added."""
         found = []
 
@@ -276,7 +303,8 @@ class _ScoreChecker:
             add("period", None, _("no period: add a period column or choose the period"))
             return None
         if default_period and values.get("period") and code != default_period.strip().upper():
-            add("period", values["period"], _("the file is being imported into %(code)s", code=default_period))
+            add("period", values["period"],
+                _("the file is being imported into %(code)s", code=default_period))
             return None
         return code
 
@@ -287,23 +315,30 @@ class _ScoreChecker:
             add("unit_code", values["unit_code"], _("no unit has this code"))
             return None, None
         if not self.actor.in_scope(unit.path):
-            add("unit_code", values["unit_code"], _("this unit is outside the units you are responsible for"))
+            add("unit_code", values["unit_code"],
+                _("this unit is outside the units you are responsible for"))
             return None, None
         level = UnitLevel(unit.level)
         leaves = self.leaf_map(period, level)
         if unit.id not in self.assessed or leaves is None:
-            add("unit_code", values["unit_code"], _("this unit is not assessed in %(year)s (no %(level)s scheme, "
-                                                    "or not a territorial unit)", year=period.year, level=level.label))
+            add("unit_code", values["unit_code"],
+                _("this unit is not assessed in %(year)s (no %(level)s scheme, "
+                                                    "or not a territorial unit)", year=period.year,
+                                                    level=level.label))
             return None, None
         leaf = leaves.get(values["indicator_code"])
         if leaf is None:
-            add("indicator_code", values["indicator_code"], _("not a scored indicator of the %(level)s scheme for "
-                                                              "%(year)s", level=level.label, year=period.year))
+            add("indicator_code", values["indicator_code"],
+                _("not a scored indicator of the %(level)s scheme for "
+                                                              "%(year)s", level=level.label,
+                                                              year=period.year))
         return leaf, unit
 
 
-def import_scores(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
-                  period: str | None = None, progress: transfer.Progress | None = None, **_options) -> ImportResult:
+def import_scores(session: Session, actor: Actor, data: bytes, filename: str, *,
+                  dry_run: bool = False,
+                  period: str | None = None, progress: transfer.Progress | None = None,
+                  **_options) -> ImportResult:
     """Upsert scores on (period, unit, indicator); ``period`` fills or checks the period column."""
     actor.require("assessment.edit")
     report = transfer.reporter(progress)
@@ -318,7 +353,8 @@ def import_scores(session: Session, actor: Actor, data: bytes, filename: str, *,
         if target is not None:
             key = (target[0].id, target[1].id, values["indicator_code"])
             if key in accepted:
-                problems.add(number_, ("unit_code", "indicator_code"), f"{values['unit_code']} / {values['indicator_code']}",
+                problems.add(number_, ("unit_code", "indicator_code"),
+                             f"{values['unit_code']} / {values['indicator_code']}",
                              _("duplicate of row %(row)s", row=accepted[key][0]))
             else:
                 accepted[key] = (number_, values["value"], values.get("note"))
@@ -329,8 +365,10 @@ def import_scores(session: Session, actor: Actor, data: bytes, filename: str, *,
     result = ImportResult(kind="scores", rows=len(rows), dry_run=dry_run)
     _write_scores(session, actor, accepted, result)
     audit.log(session, actor, "import", entity_type="as_score",
-              summary={"file": name, "rows": result.rows, "created": result.created, "updated": result.updated,
-                       "periods": sorted({p.code for p in checker.periods.values() if isinstance(p, Period)}),
+              summary={"file": name, "rows": result.rows, "created": result.created,
+                       "updated": result.updated,
+                       "periods": sorted({p.code for p in checker.periods.values() if isinstance(p,
+                                                                                                 Period)}),
                        "dry_run": dry_run})
     return result
 
@@ -340,29 +378,34 @@ def _write_scores(session: Session, actor: Actor, accepted: dict, result: Import
     existing = {}
     for period_id in period_ids:
         for score_id, unit_id, code, value, note, version in session.execute(
-                select(Score.id, Score.unit_id, Score.indicator_code, Score.value, Score.note, Score.version)
+                select(Score.id, Score.unit_id, Score.indicator_code, Score.value, Score.note,
+                       Score.version)
                 .where(Score.period_id == period_id)):
             existing[(period_id, unit_id, code)] = (score_id, value, note, version)
     now, inserts, updates = utcnow(), [], []
     for key, (_number, value, note) in accepted.items():
         stored = existing.get(key)
         if stored is None:
-            inserts.append({"period_id": key[0], "unit_id": key[1], "indicator_code": key[2], "value": value,
-                            "note": note or "", "version": 1, "updated_at": now, "updated_by": actor.username})
+            inserts.append({"period_id": key[0], "unit_id": key[1], "indicator_code": key[2],
+                            "value": value,
+                            "note": note or "", "version": 1, "updated_at": now,
+                            "updated_by": actor.username})
             continue
         score_id, old_value, old_note, version = stored
         new_note = old_note if note is None else note
         if _same(old_value, value) and new_note == old_note:
             result.unchanged += 1
             continue
-        updates.append({"b_id": score_id, "b_value": value, "b_note": new_note, "b_version": version + 1,
+        updates.append({"b_id": score_id, "b_value": value, "b_note": new_note,
+                        "b_version": version + 1,
                         "b_at": now, "b_by": actor.username})
     table = Score.__table__
     for start in range(0, len(inserts), 5000):
         session.execute(insert(table), inserts[start:start + 5000])
     if updates:
         statement = (update(table).where(table.c.id == bindparam("b_id"))
-                     .values(value=bindparam("b_value"), note=bindparam("b_note"), version=bindparam("b_version"),
+                     .values(value=bindparam("b_value"), note=bindparam("b_note"),
+                             version=bindparam("b_version"),
                              updated_at=bindparam("b_at"), updated_by=bindparam("b_by")))
         session.execute(statement, updates)
     result.created, result.updated = len(inserts), len(updates)
@@ -378,13 +421,15 @@ def _period_or_latest(session: Session, code: str | None) -> Period:
     return found
 
 
-def export_scores(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
+def export_scores(session: Session, actor: Actor, *, period: str | None = None,
+                  **_options) -> Table:
     """Every score entered for a period (default: the newest), for the units in scope."""
     from assessment import scores
 
     chosen = _period_or_latest(session, period)
     rows = [{k: row[k] for k in ("period", "unit_code", "indicator_code", "value", "note")}
-            for row in scores.template_rows(session, actor, chosen.code) if row["value"] is not None]
+            for row in scores.template_rows(session, actor,
+                                            chosen.code) if row["value"] is not None]
     return Table("scores", SCORE_COLUMNS, rows)
 
 
@@ -399,7 +444,8 @@ def _published_or_latest(session: Session, code: str | None) -> str:
     return latest.code
 
 
-def export_results(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
+def export_results(session: Session, actor: Actor, *, period: str | None = None,
+                   **_options) -> Table:
     """Published results of the units in scope (default: the latest published period)."""
     code = _published_or_latest(session, period)
     frame = results.results_frame(session, actor, code)
@@ -411,12 +457,15 @@ def export_results(session: Session, actor: Actor, *, period: str | None = None,
     return Table("results", RESULT_COLUMNS, rows)
 
 
-def export_breakdown(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
+def export_breakdown(session: Session, actor: Actor, *, period: str | None = None,
+                     **_options) -> Table:
     """Each unit's points per indicator (the contributions that add up to its composite)."""
     code = _published_or_latest(session, period)
     frame = results.breakdown_frame(session, actor, code)
-    rows = [{"period": code, "unit_code": r.unit_code, "unit_name": r.unit_name, "indicator_code": r.indicator_code,
-             "indicator_name": r.name, "dimension": r.dimension_name, "weight": r.weight, "value": r.value,
+    rows = [{"period": code, "unit_code": r.unit_code, "unit_name": r.unit_name,
+             "indicator_code": r.indicator_code,
+             "indicator_name": r.name, "dimension": r.dimension_name, "weight": r.weight,
+             "value": r.value,
              "points": r.points} for r in frame.itertuples()]
     return Table("breakdown", BREAKDOWN_COLUMNS, rows)
 

@@ -55,7 +55,8 @@ class Indicator(Base):
     __table_args__ = (UniqueConstraint("scheme_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scheme_id: Mapped[int] = mapped_column(ForeignKey("as_scheme.id", ondelete="CASCADE"), index=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("as_scheme.id", ondelete="CASCADE"),
+                                           index=True)
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
     parent_code: Mapped[str | None] = mapped_column(String(32))
@@ -103,7 +104,9 @@ class PeriodLevel(Base):
     scheme_id: Mapped[int] = mapped_column(ForeignKey("as_scheme.id"))
     unit_count: Mapped[int] = mapped_column(default=0)
     median_composite: Mapped[float | None]
-    medians: Mapped[Any] = mapped_column(JSON, default=dict)  # indicator or dimension code → median points
+    medians: Mapped[Any] = mapped_column(
+        JSON, default=dict
+    )  # indicator or dimension code → median points
 
     scheme: Mapped[Scheme] = relationship()
 
@@ -163,7 +166,8 @@ class ResultItem(Base):
     __tablename__ = "as_result_item"
     __table_args__ = (Index("ix_as_result_item_period_indicator", "period_id", "indicator_code"),)
 
-    result_id: Mapped[int] = mapped_column(ForeignKey("as_result.id", ondelete="CASCADE"), primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("as_result.id", ondelete="CASCADE"),
+                                           primary_key=True)
     indicator_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     period_id: Mapped[int]
     unit_id: Mapped[int]
@@ -185,7 +189,8 @@ class SupervisionItem(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     assigned_on: Mapped[date]
     deadline: Mapped[date]
-    status: Mapped[SupervisionStatus] = enum_column(SupervisionStatus, default=SupervisionStatus.ASSIGNED)
+    status: Mapped[SupervisionStatus] = enum_column(SupervisionStatus,
+                                                    default=SupervisionStatus.ASSIGNED)
     finding: Mapped[str] = mapped_column(Text, default="")
     rectification: Mapped[str] = mapped_column(Text, default="")
     rectified_on: Mapped[date | None]

@@ -95,9 +95,11 @@ def transition(session: Session, actor: Actor, code: str, target: PeriodStatus, 
                         current=current.label, target=target.label))
     reason = (reason or "").strip()
     if action == "reopen" and len(reason) < 4:
-        raise Invalid(_("Say why the published period is re-opened (at least a few words)."), field="reason")
+        raise Invalid(_("Say why the published period is re-opened (at least a few words)."),
+                      field="reason")
     if action == "open" and not levels_with_schemes(session, period):
-        raise Invalid(_("There is no indicator scheme for %(year)s yet; build one first.", year=period.year))
+        raise Invalid(_("There is no indicator scheme for %(year)s yet; build one first.",
+                        year=period.year))
     summary = {"code": period.code, "from": current, "to": target}
     if action == "publish":
         summary.update(publish(session, actor, period, today or date.today()))
@@ -142,8 +144,10 @@ def unit_frame(session: Session, level: UnitLevel) -> pd.DataFrame:
 def score_frame(session: Session, period: Period, unit_ids) -> pd.DataFrame:
     rows = session.execute(
         select(Score.unit_id, Score.indicator_code, Score.value)
-        .where(Score.period_id == period.id, Score.unit_id.in_(unit_ids))).all() if len(unit_ids) else []
-    return pd.DataFrame(rows, columns=["unit_id", "indicator_code", "value"]).astype({"value": float})
+        .where(Score.period_id == period.id,
+               Score.unit_id.in_(unit_ids))).all() if len(unit_ids) else []
+    return pd.DataFrame(rows,
+                        columns=["unit_id", "indicator_code", "value"]).astype({"value": float})
 
 
 def supervision_frame(session: Session, period: Period, unit_ids, as_of: date) -> pd.DataFrame:
@@ -151,25 +155,33 @@ def supervision_frame(session: Session, period: Period, unit_ids, as_of: date) -
     items = session.execute(
         select(SupervisionItem.unit_id, SupervisionItem.indicator_code, SupervisionItem.status,
                SupervisionItem.deadline, SupervisionItem.rectified_on, SupervisionItem.points)
-        .where(SupervisionItem.indicator_code.is_not(None), SupervisionItem.deadline >= period.start,
+        .where(SupervisionItem.indicator_code.is_not(None),
+               SupervisionItem.deadline >= period.start,
                SupervisionItem.deadline <= period.end)).all()
     wanted = set(int(u) for u in unit_ids)
     rows = [{"unit_id": unit_id, "indicator_code": code,
-             "points": rules.supervision_deduction(status, deadline, rectified, points, period.start, period.end, as_of)}
+             "points": rules.supervision_deduction(status, deadline, rectified, points,
+                                                   period.start, period.end, as_of)}
             for unit_id, code, status, deadline, rectified, points in items if unit_id in wanted]
     frame = pd.DataFrame(rows, columns=["unit_id", "indicator_code", "points"])
     frame = frame[frame["points"] > 0]
     return frame.groupby(["unit_id", "indicator_code"], as_index=False)["points"].sum()
 
 
-def with_supervision(scores: pd.DataFrame, deductions: pd.DataFrame, spec: SchemeSpec) -> pd.DataFrame:
+def with_supervision(scores: pd.DataFrame, deductions: pd.DataFrame,
+                     spec: SchemeSpec) -> pd.DataFrame:
     """Add supervision deductions to the named deduction indicators' values."""
-    per_item = {leaf.code: (leaf.per_item or 1.0) for leaf in spec.leaves if leaf.method == Method.DEDUCTION}
+    per_item = {
+        leaf.code: (leaf.per_item or 1.0) for leaf in spec.leaves if leaf.method == Method.DEDUCTION
+    }
     deductions = deductions[deductions["indicator_code"].isin(per_item)]
     if deductions.empty:
         return scores
-    extra = deductions.assign(extra=deductions["points"] / deductions["indicator_code"].map(per_item))
-    merged = scores.merge(extra[["unit_id", "indicator_code", "extra"]], on=["unit_id", "indicator_code"], how="outer")
+    extra = deductions.assign(
+        extra=deductions["points"] / deductions["indicator_code"].map(per_item)
+    )
+    merged = scores.merge(extra[["unit_id", "indicator_code", "extra"]],
+                          on=["unit_id", "indicator_code"], how="outer")
     merged["value"] = merged["value"].fillna(0.0) + merged["extra"].fillna(0.0)
     return merged[["unit_id", "indicator_code", "value"]]
 
@@ -185,14 +197,16 @@ def missing_scores(spec: SchemeSpec, units: pd.DataFrame, scores: pd.DataFrame) 
     return merged[merged["present"].isna()][["unit_id", "code", "name", "indicator_code"]]
 
 
-def compute(session: Session, period: Period, as_of: date) -> dict[UnitLevel, tuple[Scheme, rules.Scoring]]:
+def compute(session: Session, period: Period, as_of: date) -> dict[UnitLevel,
+                                                                   tuple[Scheme, rules.Scoring]]:
     """Score every assessed unit of every level with a scheme (writes nothing).
 
     Raises ``Invalid`` naming what stops it: an invalid scheme or missing scores.
     """
     found = levels_with_schemes(session, period)
     if not found:
-        raise Invalid(_("There is no indicator scheme for %(year)s yet; build one first.", year=period.year))
+        raise Invalid(_("There is no indicator scheme for %(year)s yet; build one first.",
+                        year=period.year))
     grade_policy = assessment_settings.grade_policy(session)
     problems: list[str] = []
     computed = {}
@@ -213,7 +227,8 @@ def compute(session: Session, period: Period, as_of: date) -> dict[UnitLevel, tu
         if problems:
             continue
         deductions = supervision_frame(session, period, units["unit_id"].tolist(), as_of)
-        scoring = rules.score_units(spec, units, with_supervision(scores, deductions, spec), grade_policy)
+        scoring = rules.score_units(spec, units, with_supervision(scores, deductions, spec),
+                                    grade_policy)
         scoring.results["level"] = level.value
         computed[level] = (scheme, scoring)
     if problems:
@@ -241,17 +256,21 @@ def publish(session: Session, actor: Actor, period: Period, today: date) -> dict
         rows = [{
             "period_id": period.id, "unit_id": int(r.unit_id), "level": level,
             "parent_id": None if pd.isna(r.parent_id) else int(r.parent_id), "scheme_id": scheme.id,
-            "composite": float(r.composite), "bonus": float(r.bonus), "rank_in_level": int(r.rank_in_level),
+            "composite": float(r.composite), "bonus": float(r.bonus),
+                 "rank_in_level": int(r.rank_in_level),
             "count_in_level": int(r.count_in_level), "rank_in_parent": int(r.rank_in_parent),
             "count_in_parent": int(r.count_in_parent), "grade": r.grade, "vetoed": bool(r.vetoed),
             "veto_codes": list(r.veto_codes), "robust_z": float(r.robust_z), "computed_at": now,
         } for r in results.itertuples()]
-        ids = dict(session.execute(insert(Result).returning(Result.unit_id, Result.id), rows).all()) if rows else {}
+        ids = dict(session.execute(insert(Result).returning(Result.unit_id, Result.id),
+                                   rows).all()) if rows else {}
         items = scoring.items
         item_rows = [{
-            "result_id": ids[int(i.unit_id)], "indicator_code": i.indicator_code, "period_id": period.id,
+            "result_id": ids[int(i.unit_id)], "indicator_code": i.indicator_code,
+                      "period_id": period.id,
             "unit_id": int(i.unit_id), "value": None if pd.isna(i.value) else float(i.value),
-            "points": float(i.points), "fraction": None if pd.isna(i.fraction) else float(i.fraction),
+            "points": float(i.points),
+                      "fraction": None if pd.isna(i.fraction) else float(i.fraction),
         } for i in items.itertuples()]
         for start in range(0, len(item_rows), 5000):
             session.execute(insert(ResultItem), item_rows[start:start + 5000])
@@ -263,7 +282,8 @@ def publish(session: Session, actor: Actor, period: Period, today: date) -> dict
     return {"units": counts}
 
 
-def _bind_level(session: Session, period: Period, level: UnitLevel, scheme: Scheme, scoring) -> None:
+def _bind_level(session: Session, period: Period, level: UnitLevel, scheme: Scheme,
+                scoring) -> None:
     binding = session.scalar(select(PeriodLevel).where(PeriodLevel.period_id == period.id,
                                                        PeriodLevel.level == level))
     if binding is None:

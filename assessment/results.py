@@ -40,8 +40,10 @@ VIEW = ("assessment.view",)
 # Other packages (the cadre profile, personnel decisions) read unit results too.
 READ = ("assessment.view", "cadres.view", "decisions.view", "self.view")
 
-RESULT_FRAME_COLUMNS = ["unit_id", "unit_code", "unit_name", "level", "parent_id", "path", "composite", "bonus",
-                        "rank_in_level", "count_in_level", "rank_in_parent", "count_in_parent", "grade",
+RESULT_FRAME_COLUMNS = ["unit_id", "unit_code", "unit_name", "level", "parent_id", "path",
+                        "composite", "bonus",
+                        "rank_in_level", "count_in_level", "rank_in_parent", "count_in_parent",
+                        "grade",
                         "vetoed", "veto_codes", "robust_z", "scheme_id"]
 
 
@@ -53,7 +55,8 @@ def visible_period(session: Session, code: str) -> Period:
 
 
 @cache.scoped("assessment.results_frame")
-def results_frame(session: Session, actor: Actor, period_code: str, under_unit_id: int | None = None,
+def results_frame(session: Session, actor: Actor, period_code: str,
+                  under_unit_id: int | None = None,
                   level: UnitLevel | None = None, permissions=VIEW) -> pd.DataFrame:
     """One row per unit in scope (below ``under_unit_id``, inclusive) with its result."""
     actor.require_any(*permissions)
@@ -69,8 +72,11 @@ def results_frame(session: Session, actor: Actor, period_code: str, under_unit_i
         stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
     if level is not None:
         stmt = stmt.where(Result.level == level)
-    rows = [tuple(row) for row in session.execute(stmt.order_by(Result.level, Result.rank_in_level))]
-    frame = pd.DataFrame.from_records(rows, columns=RESULT_FRAME_COLUMNS)  # plain tuples: pandas' fast path
+    rows = [tuple(row) for row in session.execute(stmt.order_by(Result.level,
+                                                                Result.rank_in_level))]
+    frame = pd.DataFrame.from_records(
+        rows, columns=RESULT_FRAME_COLUMNS
+    )  # plain tuples: pandas' fast path
     frame["level"] = frame["level"].map(lambda v: UnitLevel(v).value)
     frame["grade"] = frame["grade"].map(lambda v: Grade(v).value)
     return frame
@@ -105,7 +111,8 @@ class UnitResultView:
         return self.grade == Grade.POOR
 
 
-def unit_history(session: Session, actor: Actor, unit_id: int, kind: PeriodKind | None = None) -> list[UnitResultView]:
+def unit_history(session: Session, actor: Actor, unit_id: int,
+                 kind: PeriodKind | None = None) -> list[UnitResultView]:
     """Every published result of one unit, oldest first."""
     actor.require_any(*READ)
     unit = get_unit(session, actor, unit_id)
@@ -118,9 +125,11 @@ def unit_history(session: Session, actor: Actor, unit_id: int, kind: PeriodKind 
         views.append(UnitResultView(
             period_code=period.code, period_kind=PeriodKind(period.kind), period_start=period.start,
             period_end=period.end, level=UnitLevel(result.level), composite=result.composite,
-            bonus=result.bonus, rank_in_level=result.rank_in_level, count_in_level=result.count_in_level,
+            bonus=result.bonus, rank_in_level=result.rank_in_level,
+                                    count_in_level=result.count_in_level,
             rank_in_parent=result.rank_in_parent, count_in_parent=result.count_in_parent,
-            grade=Grade(result.grade), vetoed=result.vetoed, veto_codes=tuple(result.veto_codes or ())))
+            grade=Grade(result.grade), vetoed=result.vetoed,
+                                    veto_codes=tuple(result.veto_codes or ())))
     return views
 
 
@@ -128,13 +137,15 @@ def unit_result(session: Session, actor: Actor, period_code: str, unit_id: int) 
     actor.require_any(*READ)
     period = visible_period(session, period_code)
     unit = get_unit(session, actor, unit_id)
-    return session.scalar(select(Result).where(Result.period_id == period.id, Result.unit_id == unit.id))
+    return session.scalar(select(Result).where(Result.period_id == period.id,
+                                               Result.unit_id == unit.id))
 
 
 def breakdown(session: Session, actor: Actor, period_code: str, unit_id: int) -> pd.DataFrame:
     """The unit's contribution per indicator, with the scheme's names and the level's medians."""
     result = unit_result(session, actor, period_code, unit_id)
-    columns = ["indicator_code", "name", "dimension", "dimension_name", "weight", "method", "value", "points",
+    columns = ["indicator_code", "name", "dimension", "dimension_name", "weight", "method", "value",
+               "points",
                "fraction", "median_points", "position"]
     if result is None:
         return pd.DataFrame(columns=columns)
@@ -148,12 +159,15 @@ def breakdown(session: Session, actor: Actor, period_code: str, unit_id: int) ->
         spec_item = names.get(item.indicator_code)
         dimension = spec.dimension_of(item.indicator_code) if spec_item else item.indicator_code
         rows.append({
-            "indicator_code": item.indicator_code, "name": spec_item.name if spec_item else item.indicator_code,
-            "dimension": dimension, "dimension_name": names[dimension].name if dimension in names else dimension,
+            "indicator_code": item.indicator_code,
+                     "name": spec_item.name if spec_item else item.indicator_code,
+            "dimension": dimension,
+                     "dimension_name": names[dimension].name if dimension in names else dimension,
             "weight": spec_item.weight if spec_item else 0.0,
             "method": (spec_item.method if spec_item else Method.DIRECT).value,
             "value": item.value, "points": item.points, "fraction": item.fraction,
-            "median_points": medians.get(item.indicator_code), "position": position.get(item.indicator_code, 999),
+            "median_points": medians.get(item.indicator_code),
+                     "position": position.get(item.indicator_code, 999),
         })
     return pd.DataFrame(rows, columns=columns).sort_values("position").reset_index(drop=True)
 
@@ -163,11 +177,14 @@ def breakdown_frame(session: Session, actor: Actor, period_code: str) -> pd.Data
     actor.require_any(*VIEW)
     period = visible_period(session, period_code)
     rows = session.execute(
-        select(Unit.code, Unit.name, Result.scheme_id, ResultItem.indicator_code, ResultItem.value, ResultItem.points)
+        select(Unit.code, Unit.name, Result.scheme_id, ResultItem.indicator_code, ResultItem.value,
+               ResultItem.points)
         .join(Result, Result.id == ResultItem.result_id).join(Unit, Unit.id == ResultItem.unit_id)
         .where(ResultItem.period_id == period.id, actor.unit_clause())
         .order_by(Result.level, Result.rank_in_level, Unit.code)).all()
-    frame = pd.DataFrame(rows, columns=["unit_code", "unit_name", "scheme_id", "indicator_code", "value", "points"])
+    frame = pd.DataFrame(rows,
+                         columns=["unit_code", "unit_name", "scheme_id", "indicator_code", "value",
+                                  "points"])
     names, dims, weights, dim_names, order = {}, {}, {}, {}, {}
     for scheme_id in frame["scheme_id"].unique():
         spec = schemes.spec_of(session.get(Scheme, int(scheme_id)))
@@ -207,15 +224,18 @@ def dimensions(session: Session, actor: Actor, period_code: str, unit_id: int) -
             continue
         points = items.loc[items["dimension"] == dimension.code, "points"].sum()
         median = medians.get(dimension.code)
-        rows.append({"dimension": dimension.code, "name": dimension.name, "weight": dimension.weight,
+        rows.append({"dimension": dimension.code, "name": dimension.name,
+                     "weight": dimension.weight,
                      "points": round(float(points), 2), "median_points": median,
                      "share": round(100 * points / dimension.weight, 1),
-                     "median_share": round(100 * median / dimension.weight, 1) if median is not None else None})
+                     "median_share": round(100 * median / dimension.weight,
+                                           1) if median is not None else None})
     return pd.DataFrame(rows, columns=columns)
 
 
 @cache.scoped("assessment.trend")
-def trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind = PeriodKind.QUARTER) -> pd.DataFrame:
+def trend(session: Session, actor: Actor, unit_id: int,
+          kind: PeriodKind = PeriodKind.QUARTER) -> pd.DataFrame:
     """The unit's composite and rank over the periods of one kind, with its level's median."""
     history = unit_history(session, actor, unit_id, kind)
     columns = ["period", "start", "composite", "rank_in_level", "count_in_level", "grade", "median"]
@@ -224,11 +244,14 @@ def trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind = Perio
     level = history[-1].level
     codes = [h.period_code for h in history]
     medians = dict(session.execute(
-        select(Period.code, PeriodLevel.median_composite).join(Period, Period.id == PeriodLevel.period_id)
+        select(Period.code, PeriodLevel.median_composite).join(Period,
+                                                               Period.id == PeriodLevel.period_id)
         .where(Period.code.in_(codes), PeriodLevel.level == level)).all())
-    return pd.DataFrame([{"period": h.period_code, "start": h.period_start, "composite": h.composite,
+    return pd.DataFrame([{"period": h.period_code, "start": h.period_start,
+                          "composite": h.composite,
                           "rank_in_level": h.rank_in_level, "count_in_level": h.count_in_level,
-                          "grade": h.grade.value, "median": medians.get(h.period_code)} for h in history],
+                          "grade": h.grade.value,
+                          "median": medians.get(h.period_code)} for h in history],
                         columns=columns)
 
 
@@ -241,7 +264,8 @@ def subtree_trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind
     rows = session.execute(
         select(Period.code, Period.start, Result.level, func.avg(Result.composite), func.count())
         .join(Period, Period.id == Result.period_id).join(Unit, Unit.id == Result.unit_id)
-        .where(Period.status.in_(list(rules.RESULTS_VISIBLE)), Period.kind == kind, actor.unit_clause(),
+        .where(Period.status.in_(list(rules.RESULTS_VISIBLE)), Period.kind == kind,
+               actor.unit_clause(),
                Unit.path.startswith(under.path, autoescape=True), Unit.id != under.id)
         .group_by(Period.code, Period.start, Result.level)).all()
     summary = pd.DataFrame([(code, start, UnitLevel(level).value, round(float(mean), 2), int(n))
@@ -252,18 +276,23 @@ def subtree_trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind
     return summary.sort_values(["start", "level"]).reset_index(drop=True)
 
 
-def indicator_values(session: Session, actor: Actor, period_code: str, level: UnitLevel, code: str) -> pd.DataFrame:
+def indicator_values(session: Session, actor: Actor, period_code: str, level: UnitLevel,
+                     code: str) -> pd.DataFrame:
     """One indicator's value and points for every unit in scope of a level."""
     actor.require_any(*VIEW)
     period = visible_period(session, period_code)
     rows = session.execute(
-        select(ResultItem.unit_id, Unit.code, Unit.name, Unit.parent_id, ResultItem.value, ResultItem.points,
+        select(ResultItem.unit_id, Unit.code, Unit.name, Unit.parent_id, ResultItem.value,
+               ResultItem.points,
                ResultItem.fraction)
         .join(Unit, Unit.id == ResultItem.unit_id).join(Result, Result.id == ResultItem.result_id)
-        .where(ResultItem.period_id == period.id, ResultItem.indicator_code == code, Result.level == level,
+        .where(ResultItem.period_id == period.id, ResultItem.indicator_code == code,
+               Result.level == level,
                actor.unit_clause())
         .order_by(ResultItem.points.desc(), Unit.code)).all()
-    return pd.DataFrame(rows, columns=["unit_id", "unit_code", "unit_name", "parent_id", "value", "points", "fraction"])
+    return pd.DataFrame(rows,
+                        columns=["unit_id", "unit_code", "unit_name", "parent_id", "value",
+                                 "points", "fraction"])
 
 
 def same_period_last_year(session: Session, period: Period) -> Period | None:
@@ -311,8 +340,14 @@ def warnings(session: Session, actor: Actor, period_code: str | None, today: dat
     if under_unit_id is not None:
         under = get_unit(session, actor, under_unit_id)
         found = warnings(session, actor, period_code, today)
-        inside = set(session.scalars(select(Unit.id).where(Unit.path.startswith(under.path, autoescape=True),
-                                                           Unit.id.in_({w.unit_id for w in found}))))
+        inside = set(
+            session.scalars(
+                select(Unit.id).where(
+                    Unit.path.startswith(under.path, autoescape=True),
+                    Unit.id.in_({w.unit_id for w in found}),
+                )
+            )
+        )
         return [w for w in found if w.unit_id in inside]
     found: list[WarningView] = []
     units: dict[int, UnitName] = {}
@@ -321,13 +356,15 @@ def warnings(session: Session, actor: Actor, period_code: str | None, today: dat
         period = visible_period(session, period_code)
         current = results_frame(session, actor, period.code)
         units.update({row.unit_id: UnitName(row.unit_id, row.unit_code, row.unit_name, row.level)
-                      for row in current[["unit_id", "unit_code", "unit_name", "level"]].itertuples()})
+                      for row in current[["unit_id", "unit_code", "unit_name",
+                                          "level"]].itertuples()})
         found.extend(_falling(session, actor, period, rule_values, units))
         for row in rules.outliers(current, rule_values.outlier_z).itertuples():
             kind = WarningKind.OUTLIER_LOW if row.direction == "low" else WarningKind.OUTLIER_HIGH
             found.append(_warning(units[row.unit_id], kind, _(
                 "composite %(composite)s, robust z-score %(z)s among the %(level)s units",
-                composite=f"{row.composite:.2f}", z=f"{row.robust_z:+.1f}", level=UnitLevel(row.level).label)))
+                composite=f"{row.composite:.2f}", z=f"{row.robust_z:+.1f}",
+                                                              level=UnitLevel(row.level).label)))
         names = _indicator_names(session, set(current.loc[current["vetoed"], "scheme_id"]))
         for row in current[current["vetoed"]].itertuples():
             items = "、".join(names.get((row.scheme_id, code), code) for code in row.veto_codes)
@@ -357,16 +394,21 @@ def _warning(unit: Unit | UnitName, kind: WarningKind, reason: str) -> WarningVi
     return WarningView(unit.id, unit.code, unit.name, UnitLevel(unit.level), kind, reason)
 
 
-def _falling(session: Session, actor: Actor, period: Period, rule_values, units: dict) -> list[WarningView]:
+def _falling(session: Session, actor: Actor, period: Period, rule_values,
+             units: dict) -> list[WarningView]:
     count = rule_values.falling_periods
-    recent = [p for p in periods.published(session, PeriodKind(period.kind)) if p.start <= period.start][-(count + 1):]
+    recent = [
+        p for p in periods.published(session, PeriodKind(period.kind)) if p.start <= period.start
+    ][-(count + 1) :]
     if len(recent) < count + 1:
         return []
     order = {p.id: n for n, p in enumerate(recent)}
     rows = session.execute(
-        select(Result.unit_id, Result.period_id, Result.composite).join(Unit, Unit.id == Result.unit_id)
+        select(Result.unit_id, Result.period_id, Result.composite).join(Unit,
+                                                                        Unit.id == Result.unit_id)
         .where(Result.period_id.in_(list(order)), actor.unit_clause()))
-    history = pd.DataFrame.from_records([tuple(row) for row in rows], columns=["unit_id", "period_id", "composite"])
+    history = pd.DataFrame.from_records([tuple(row) for row in rows],
+                                        columns=["unit_id", "period_id", "composite"])
     history["period_order"] = history["period_id"].map(order)
     falling = rules.falling_units(history, count, rule_values.min_fall)
     codes = [p.code for p in recent]
@@ -383,7 +425,8 @@ def _falling(session: Session, actor: Actor, period: Period, rule_values, units:
 
 def _overdue(session: Session, actor: Actor, today: date) -> list[WarningView]:
     rows = session.execute(
-        select(Unit, SupervisionItem.deadline).join(SupervisionItem, SupervisionItem.unit_id == Unit.id)
+        select(Unit, SupervisionItem.deadline).join(SupervisionItem,
+                                                    SupervisionItem.unit_id == Unit.id)
         .where(actor.unit_clause(), SupervisionItem.status.in_(list(OPEN_SUPERVISION)),
                SupervisionItem.deadline < today)).all()
     by_unit: dict[int, tuple[Unit, int, date]] = {}
@@ -414,11 +457,15 @@ def what_if(session: Session, actor: Actor, period_code: str, level: UnitLevel,
         .where(Result.period_id == period.id, Result.level == level)).all(),
         columns=["unit_id", "parent_id", "vetoed"])
     items = pd.DataFrame(session.execute(
-        select(ResultItem.unit_id, ResultItem.indicator_code, ResultItem.points, ResultItem.fraction)
+        select(ResultItem.unit_id, ResultItem.indicator_code, ResultItem.points,
+               ResultItem.fraction)
         .join(Result, Result.id == ResultItem.result_id)
         .where(ResultItem.period_id == period.id, Result.level == level)).all(),
         columns=["unit_id", "indicator_code", "points", "fraction"])
-    changed = rules.what_if(spec, items, all_units, dimension_weights, assessment_settings.grade_policy(session))
+    changed = rules.what_if(spec, items, all_units, dimension_weights,
+                            assessment_settings.grade_policy(session))
     # … but only the units in scope come back.
-    visible = results_frame(session, actor, period.code, under_unit_id, level)[["unit_id", "unit_code", "unit_name"]]
-    return visible.merge(changed, on="unit_id", how="inner").sort_values("rank_after").reset_index(drop=True)
+    visible = results_frame(session, actor, period.code, under_unit_id,
+                            level)[["unit_id", "unit_code", "unit_name"]]
+    return visible.merge(changed, on="unit_id",
+                         how="inner").sort_values("rank_after").reset_index(drop=True)

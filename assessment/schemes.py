@@ -23,14 +23,16 @@ from portal.errors import Invalid, NotFound
 from portal.i18n import _
 
 VIEW = ("schemes.manage", "assessment.view")
-INDICATOR_FIELDS = ("name", "parent_code", "weight", "direction", "method", "target", "bands", "cap",
+INDICATOR_FIELDS = ("name", "parent_code", "weight", "direction", "method", "target", "bands",
+                    "cap",
                     "per_item", "unit_label")
 
 
 def spec_of(scheme: Scheme) -> SchemeSpec:
     """The engine's view of a stored scheme."""
     return SchemeSpec(tuple(
-        IndicatorSpec(code=i.code, name=i.name, parent_code=i.parent_code or None, weight=float(i.weight or 0),
+        IndicatorSpec(code=i.code, name=i.name, parent_code=i.parent_code or None,
+                      weight=float(i.weight or 0),
                       method=Method(i.method), direction=Direction(i.direction), target=i.target,
                       bands=tuple((float(t), float(s)) for t, s in (i.bands or ())), cap=i.cap,
                       per_item=i.per_item, unit_label=i.unit_label or "")
@@ -41,7 +43,8 @@ def spec_of(scheme: Scheme) -> SchemeSpec:
 def latest(session: Session, year: int, level: UnitLevel) -> Scheme | None:
     """The newest version of the scheme for a year and level."""
     return session.scalars(
-        select(Scheme).where(Scheme.year == year, Scheme.level == level).order_by(Scheme.version.desc()).limit(1)
+        select(Scheme).where(Scheme.year == year,
+                             Scheme.level == level).order_by(Scheme.version.desc()).limit(1)
     ).first()
 
 
@@ -63,11 +66,13 @@ def list_schemes(session: Session, actor: Actor) -> list[SchemeSummary]:
     newest = (select(Scheme.year, Scheme.level, func.max(Scheme.version).label("version"))
               .group_by(Scheme.year, Scheme.level).subquery())
     schemes = session.scalars(
-        select(Scheme).join(newest, (Scheme.year == newest.c.year) & (Scheme.level == newest.c.level)
+        select(Scheme).join(newest,
+                            (Scheme.year == newest.c.year) & (Scheme.level == newest.c.level)
                             & (Scheme.version == newest.c.version))
         .order_by(Scheme.year.desc(), Scheme.level)
     ).all()
-    return [SchemeSummary(s.id, s.year, UnitLevel(s.level), s.version, s.name, s.locked, len(s.indicators),
+    return [SchemeSummary(s.id, s.year, UnitLevel(s.level), s.version, s.name, s.locked,
+                          len(s.indicators),
                           len(rules.validate_scheme(spec_of(s)))) for s in schemes]
 
 
@@ -97,7 +102,8 @@ def _copy_indicators(source: Scheme, target: Scheme) -> None:
             **{name: getattr(indicator, name) for name in INDICATOR_FIELDS}))
 
 
-def editable(session: Session, actor: Actor, year: int, level: UnitLevel, *, name: str = "") -> Scheme:
+def editable(session: Session, actor: Actor, year: int, level: UnitLevel, *,
+             name: str = "") -> Scheme:
     """The version to change: the newest one, or a new version when that one is locked."""
     actor.require("schemes.manage")
     current = latest(session, year, level)
@@ -152,7 +158,8 @@ _CLEANERS = {
     "parent_code": lambda value, _key: str(value or "").strip() or None,
     "weight": _number, "target": _number, "cap": _number, "per_item": _number,
     "method": lambda value, _key: forms.choice(value or Method.DIRECT.value, Method, _("Scoring")),
-    "direction": lambda value, _key: forms.choice(value or Direction.HIGHER.value, Direction, _("Direction")),
+    "direction": lambda value,
+             _key: forms.choice(value or Direction.HIGHER.value, Direction, _("Direction")),
     "bands": _bands,
     "unit_label": lambda value, _key: str(value or "").strip(),
 }
@@ -161,7 +168,8 @@ _CLEANERS = {
 def _clean(values: dict) -> dict:
     """Normalize form or file values for an indicator; raise Invalid naming the field."""
     out = {k: values.get(k) for k in INDICATOR_FIELDS if k in values}
-    return {key: _CLEANERS[key](value, key) if key in _CLEANERS else value for key, value in out.items()}
+    return {key: _CLEANERS[key](value, key) if key in _CLEANERS else value for key,
+            value in out.items()}
 
 
 def save_indicator(session: Session, actor: Actor, year: int, level: UnitLevel, code: str,
@@ -177,7 +185,8 @@ def save_indicator(session: Session, actor: Actor, year: int, level: UnitLevel, 
     by_code = {i.code: i for i in scheme.indicators}
     parent = cleaned.get("parent_code")
     if parent and parent not in by_code:
-        raise Invalid(_("There is no indicator %(code)s in this scheme to place it under.", code=parent),
+        raise Invalid(_("There is no indicator %(code)s in this scheme to place it under.",
+                        code=parent),
                       field="parent_code")
     if parent == code:
         raise Invalid(_("An indicator cannot be placed under itself."), field="parent_code")
@@ -202,7 +211,8 @@ def save_indicator(session: Session, actor: Actor, year: int, level: UnitLevel, 
     return indicator
 
 
-def delete_indicator(session: Session, actor: Actor, year: int, level: UnitLevel, code: str) -> None:
+def delete_indicator(session: Session, actor: Actor, year: int, level: UnitLevel,
+                     code: str) -> None:
     scheme = editable(session, actor, year, level)
     indicator = next((i for i in scheme.indicators if i.code == code), None)
     if indicator is None:
@@ -211,7 +221,8 @@ def delete_indicator(session: Session, actor: Actor, year: int, level: UnitLevel
         raise Invalid(_("Remove or move the indicators below %(code)s first.", code=code))
     scheme.indicators.remove(indicator)
     session.flush()
-    audit.log(session, actor, "indicator.delete", scheme, summary={"code": code, "name": indicator.name})
+    audit.log(session, actor, "indicator.delete", scheme,
+              summary={"code": code, "name": indicator.name})
 
 
 def rename_scheme(session: Session, actor: Actor, year: int, level: UnitLevel, name: str) -> Scheme:
@@ -221,27 +232,34 @@ def rename_scheme(session: Session, actor: Actor, year: int, level: UnitLevel, n
     scheme = editable(session, actor, year, level)
     before = scheme.name
     scheme.name = name[:120]
-    audit.log(session, actor, "scheme.rename", scheme, summary={"before": before, "after": scheme.name})
+    audit.log(session, actor, "scheme.rename", scheme,
+              summary={"before": before, "after": scheme.name})
     return scheme
 
 
-def copy_year(session: Session, actor: Actor, from_year: int, to_year: int, level: UnitLevel) -> Scheme:
+def copy_year(session: Session, actor: Actor, from_year: int, to_year: int,
+              level: UnitLevel) -> Scheme:
     """Start a year's scheme as a copy of another year's (usually last year's)."""
     actor.require("schemes.manage")
     source = latest(session, from_year, level)
     if source is None or not source.indicators:
-        raise Invalid(_("There is no %(level)s scheme for %(year)s to copy.", level=level.label, year=from_year))
+        raise Invalid(_("There is no %(level)s scheme for %(year)s to copy.", level=level.label,
+                        year=from_year))
     target = latest(session, to_year, level)
     if target is not None and target.indicators:
-        raise Invalid(_("The %(year)s %(level)s scheme already has indicators; remove them before copying.",
+        raise Invalid(_("The %(year)s %(level)s scheme already has indicators; remove them before "
+                        "copying.",
                         year=to_year, level=level.label))
     if target is None or target.locked:
         target = editable(session, actor, to_year, level)
-    target.name = source.name.replace(str(from_year), str(to_year)) if source.name else _default_name(to_year, level)
+    target.name = source.name.replace(str(from_year),
+                                      str(to_year)) if source.name else _default_name(to_year,
+                                                                                      level)
     _copy_indicators(source, target)
     session.flush()
     audit.log(session, actor, "scheme.copy", target,
-              summary={"from": source.id, "from_year": from_year, "to_year": to_year, "level": level,
+              summary={"from": source.id, "from_year": from_year, "to_year": to_year,
+                       "level": level,
                        "indicators": len(target.indicators)})
     return target
 
@@ -272,10 +290,21 @@ def indicator_rows(scheme: Scheme | None) -> list[dict]:
 def _row(indicator: Indicator, depth: int, spec: SchemeSpec) -> dict:
     method = Method(indicator.method)
     return {
-        "code": indicator.code, "name": indicator.name, "parent_code": indicator.parent_code or "",
-        "depth": depth, "weight": indicator.weight, "method": method.value, "method_label": method.label,
-        "direction": Direction(indicator.direction).value, "direction_label": Direction(indicator.direction).label,
-        "target": indicator.target, "bands": rules.format_bands(indicator.bands), "cap": indicator.cap,
-        "per_item": indicator.per_item, "unit_label": indicator.unit_label,
-        "dimension": spec.dimension_of(indicator.code) if indicator.code in spec.by_code else indicator.code,
+        "code": indicator.code,
+        "name": indicator.name,
+        "parent_code": indicator.parent_code or "",
+        "depth": depth,
+        "weight": indicator.weight,
+        "method": method.value,
+        "method_label": method.label,
+        "direction": Direction(indicator.direction).value,
+        "direction_label": Direction(indicator.direction).label,
+        "target": indicator.target,
+        "bands": rules.format_bands(indicator.bands),
+        "cap": indicator.cap,
+        "per_item": indicator.per_item,
+        "unit_label": indicator.unit_label,
+        "dimension": spec.dimension_of(indicator.code)
+        if indicator.code in spec.by_code
+        else indicator.code,
     }

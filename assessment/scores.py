@@ -36,22 +36,28 @@ def assessed_units(session: Session, actor: Actor, level: UnitLevel) -> list[Uni
 
 def require_editable(period: Period) -> None:
     if PeriodStatus(period.status) not in rules.EDITABLE:
-        raise Invalid(_("Scores of %(code)s cannot change: the period is %(status)s. Scores change only "
+        raise Invalid(_("Scores of %(code)s cannot change: the period is %(status)s. Scores "
+                        "change only "
                         "while a period is collecting or reviewing.",
                         code=period.code, status=PeriodStatus(period.status).label))
 
 
 def assessed_unit(session: Session, actor: Actor, unit_id: int) -> Unit:
     unit = get_unit(session, actor, unit_id)
-    if session.scalar(periods.assessed_units_stmt(UnitLevel(unit.level)).where(Unit.id == unit.id)) is None:
-        raise Invalid(_("%(unit)s is not assessed (only active territorial units are).", unit=unit.name))
+    if (
+        session.scalar(periods.assessed_units_stmt(UnitLevel(unit.level)).where(Unit.id == unit.id))
+        is None
+    ):
+        raise Invalid(_("%(unit)s is not assessed (only active territorial units are).",
+                        unit=unit.name))
     return unit
 
 
 def leaf_spec(session: Session, period: Period, level: UnitLevel, code: str) -> IndicatorSpec:
     scheme = periods.scheme_for(session, period, level)
     if scheme is None:
-        raise Invalid(_("%(level)s units are not assessed in %(year)s: there is no scheme for them.",
+        raise Invalid(_("%(level)s units are not assessed in %(year)s: there is no scheme for "
+                        "them.",
                         level=level.label, year=period.year), field="indicator_code")
     leaf = next((leaf for leaf in schemes.spec_of(scheme).leaves if leaf.code == code), None)
     if leaf is None:
@@ -73,12 +79,14 @@ def set_score(session: Session, actor: Actor, period_code: str, unit_id: int, in
     if problem:
         raise Invalid(_("%(indicator)s for %(unit)s %(problem)s.", indicator=leaf.name or leaf.code,
                         unit=unit.name, problem=problem), field="value")
-    score = session.scalar(select(Score).where(Score.period_id == period.id, Score.unit_id == unit.id,
+    score = session.scalar(select(Score).where(Score.period_id == period.id,
+                                               Score.unit_id == unit.id,
                                                Score.indicator_code == indicator_code))
     seen = expected_version or None
     if (score.version if score else None) != seen:
         current = "—" if score is None or score.value is None else f"{score.value:g}"
-        raise Conflict(_("Somebody else (%(who)s) changed this score to %(value)s while you were editing. "
+        raise Conflict(_("Somebody else (%(who)s) changed this score to %(value)s while you were "
+                         "editing. "
                          "Reload to see the current values, then enter yours again.",
                          who=score.updated_by if score else "?", value=current))
     before = audit.snapshot(score) if score else {}
@@ -92,7 +100,8 @@ def set_score(session: Session, actor: Actor, period_code: str, unit_id: int, in
     try:
         session.flush()
     except (StaleDataError, IntegrityError):
-        raise Conflict(_("Somebody else saved this score at the same moment. Reload to see the current "
+        raise Conflict(_("Somebody else saved this score at the same moment. Reload to see the "
+                         "current "
                          "values, then enter yours again.")) from None
     audit.log(session, actor, "score.update", score,
               summary={"period": period.code, "unit": unit.code, "indicator": indicator_code,
@@ -101,7 +110,8 @@ def set_score(session: Session, actor: Actor, period_code: str, unit_id: int, in
 
 
 def sheet(session: Session, actor: Actor, period_code: str, level: UnitLevel, *,
-          unit_id: int | None = None, indicator_code: str | None = None, today: date | None = None) -> list[dict]:
+          unit_id: int | None = None, indicator_code: str | None = None,
+          today: date | None = None) -> list[dict]:
     """Rows for the score grid: one unit's indicators, or one indicator across the units
     in scope. Each row carries what the grid needs to validate and to save safely."""
     actor.require_any(*VIEW)
@@ -133,38 +143,63 @@ def sheet(session: Session, actor: Actor, period_code: str, level: UnitLevel, *,
     for unit in units:
         for leaf in leaves:
             score = stored.get((unit.id, leaf.code))
-            rows.append({
-                "id": f"{unit.id}:{leaf.code}", "unit_id": unit.id, "unit_code": unit.code, "unit_name": unit.name,
-                "indicator_code": leaf.code, "indicator_name": leaf.name,
-                "dimension": dimension_names.get(spec.dimension_of(leaf.code), ""),
-                "method": leaf.method.value, "method_label": leaf.method.label, "weight": leaf.weight,
-                "max": leaf.weight if leaf.method == Method.DIRECT else (1 if leaf.method == Method.VETO else None),
-                "required": leaf.method.value in {m.value for m in rules.REQUIRED_METHODS},
-                "value": score.value if score else None, "note": score.note if score else "",
-                "version": score.version if score else None,
-                "updated_by": score.updated_by if score else "",
-                "supervision": extra.get((unit.id, leaf.code)),
-            })
+            rows.append(
+                {
+                    "id": f"{unit.id}:{leaf.code}",
+                    "unit_id": unit.id,
+                    "unit_code": unit.code,
+                    "unit_name": unit.name,
+                    "indicator_code": leaf.code,
+                    "indicator_name": leaf.name,
+                    "dimension": dimension_names.get(spec.dimension_of(leaf.code), ""),
+                    "method": leaf.method.value,
+                    "method_label": leaf.method.label,
+                    "weight": leaf.weight,
+                    "max": leaf.weight
+                    if leaf.method == Method.DIRECT
+                    else (1 if leaf.method == Method.VETO else None),
+                    "required": leaf.method.value in {m.value for m in rules.REQUIRED_METHODS},
+                    "value": score.value if score else None,
+                    "note": score.note if score else "",
+                    "version": score.version if score else None,
+                    "updated_by": score.updated_by if score else "",
+                    "supervision": extra.get((unit.id, leaf.code)),
+                }
+            )
     return rows
 
 
-def completeness(session: Session, actor: Actor, period_code: str) -> dict[UnitLevel, tuple[int, int]]:
+def completeness(session: Session, actor: Actor, period_code: str) -> dict[UnitLevel,
+                                                                           tuple[int, int]]:
     """Required scores present and expected, per level, within the actor's scope."""
     actor.require_any(*VIEW)
     period = periods.get(session, period_code)
     found = {}
     for level, scheme in periods.levels_with_schemes(session, period).items():
         required = schemes.spec_of(scheme).required_codes()
-        unit_ids = select(Unit.id).where(periods.assessed_units_stmt(level).whereclause, actor.unit_clause())
+        unit_ids = select(Unit.id).where(periods.assessed_units_stmt(level).whereclause,
+                                         actor.unit_clause())
         units = session.scalar(select(func.count()).select_from(unit_ids.subquery()))
-        present = session.scalar(select(func.count()).select_from(Score).where(
-            Score.period_id == period.id, Score.unit_id.in_(unit_ids), Score.indicator_code.in_(required),
-            Score.value.is_not(None))) if required else 0
+        present = (
+            session.scalar(
+                select(func.count())
+                .select_from(Score)
+                .where(
+                    Score.period_id == period.id,
+                    Score.unit_id.in_(unit_ids),
+                    Score.indicator_code.in_(required),
+                    Score.value.is_not(None),
+                )
+            )
+            if required
+            else 0
+        )
         found[level] = (present, units * len(required))
     return found
 
 
-def template_rows(session: Session, actor: Actor, period_code: str, level: UnitLevel | None = None) -> list[dict]:
+def template_rows(session: Session, actor: Actor, period_code: str,
+                  level: UnitLevel | None = None) -> list[dict]:
     """One row per unit in scope and scored indicator, with any value already entered."""
     actor.require_any(*VIEW)
     period = periods.get(session, period_code)
@@ -174,23 +209,28 @@ def template_rows(session: Session, actor: Actor, period_code: str, level: UnitL
             continue
         spec = schemes.spec_of(scheme)
         units = session.execute(periods.assessed_units_stmt(found_level).where(actor.unit_clause())
-                                .with_only_columns(Unit.id, Unit.code, Unit.name).order_by(Unit.path)).all()
+                                .with_only_columns(Unit.id, Unit.code,
+                                                   Unit.name).order_by(Unit.path)).all()
         stored = dict(((s.unit_id, s.indicator_code), s) for s in session.scalars(
-            select(Score).where(Score.period_id == period.id, Score.unit_id.in_([u.id for u in units]))))
+            select(Score).where(Score.period_id == period.id,
+                                Score.unit_id.in_([u.id for u in units]))))
         for unit_id, code, name in units:
             for leaf in spec.leaves:
                 score = stored.get((unit_id, leaf.code))
                 rows.append({"period": period.code, "unit_code": code, "unit_name": name,
                              "indicator_code": leaf.code, "indicator_name": leaf.name,
-                             "value": score.value if score else None, "note": score.note if score else ""})
+                             "value": score.value if score else None,
+                             "note": score.note if score else ""})
     return rows
 
 
-def get_score(session: Session, actor: Actor, period_code: str, unit_id: int, indicator_code: str) -> Score | None:
+def get_score(session: Session, actor: Actor, period_code: str, unit_id: int,
+              indicator_code: str) -> Score | None:
     actor.require_any(*VIEW)
     period = periods.get(session, period_code)
     unit = get_unit(session, actor, unit_id)
-    return session.scalar(select(Score).where(Score.period_id == period.id, Score.unit_id == unit.id,
+    return session.scalar(select(Score).where(Score.period_id == period.id,
+                                              Score.unit_id == unit.id,
                                               Score.indicator_code == indicator_code))
 
 

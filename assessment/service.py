@@ -20,7 +20,8 @@ from assessment.supervision import SupervisionView
 from portal.access import Actor
 
 __all__ = ["UnitResultView", "SupervisionView", "WarningView", "latest_published_period",
-           "published_periods", "unit_result_history", "unit_supervision_items", "results_for_period",
+           "published_periods", "unit_result_history", "unit_supervision_items",
+           "results_for_period",
            "unit_leaders"]
 
 
@@ -57,7 +58,8 @@ def results_for_period(session: Session, actor: Actor, period_code: str,
     """One row per unit in scope with its frozen result: unit_id, unit_code, unit_name,
     level, parent_id, composite, bonus, rank_in_level, count_in_level, rank_in_parent,
     count_in_parent, grade, vetoed, veto_codes, robust_z."""
-    frame = results.results_frame(session, actor, period_code, under_unit_id, permissions=results.READ)
+    frame = results.results_frame(session, actor, period_code, under_unit_id,
+                                  permissions=results.READ)
     return frame.drop(columns=["path", "scheme_id"])
 
 

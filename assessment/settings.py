@@ -58,7 +58,8 @@ def warning_policy(session: Session) -> WarningPolicy:
 
 def rule_values(session: Session) -> list[dict]:
     """Every rule value with its label, current value, default and source (for the admin page)."""
-    return [{"key": key, "label": default.label, "value": value(session, key), "default": default.value,
+    return [{"key": key, "label": default.label, "value": value(session, key),
+             "default": default.value,
              "source": default.source} for key, default in DEFAULTS.items()]
 
 
@@ -72,5 +73,7 @@ def change(session: Session, actor, key: str, new_value) -> None:
     except (TypeError, ValueError):
         raise Invalid(_("The rule value must be a number.")) from None
     if number < 0 or (key.endswith("top_share") and number > 1):
-        raise Invalid(_("%(value)s is outside the range this rule value can take.", value=new_value))
-    settings.put(session, actor, key, int(number) if isinstance(default.value, int) else number, default.source)
+        raise Invalid(_("%(value)s is outside the range this rule value can take.",
+                        value=new_value))
+    settings.put(session, actor, key, int(number) if isinstance(default.value, int) else number,
+                 default.source)

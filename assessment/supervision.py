@@ -28,7 +28,8 @@ VIEW = ("supervision.view", "supervision.edit", "assessment.view")
 MOVES = {
     SupervisionStatus.ASSIGNED: {SupervisionStatus.IN_PROGRESS, SupervisionStatus.RECTIFIED},
     SupervisionStatus.IN_PROGRESS: {SupervisionStatus.RECTIFIED},
-    SupervisionStatus.RECTIFIED: {SupervisionStatus.VERIFIED, SupervisionStatus.FAILED, SupervisionStatus.IN_PROGRESS},
+    SupervisionStatus.RECTIFIED: {SupervisionStatus.VERIFIED, SupervisionStatus.FAILED,
+                                  SupervisionStatus.IN_PROGRESS},
     SupervisionStatus.FAILED: {SupervisionStatus.IN_PROGRESS, SupervisionStatus.RECTIFIED},
     SupervisionStatus.VERIFIED: set(),
 }
@@ -54,7 +55,9 @@ class SupervisionView:
     indicator_code: str | None
     points: float
     version: int
-    stored_status: SupervisionStatus  # what was recorded (an overdue item is assigned or in progress)
+    stored_status: (
+        SupervisionStatus  # what was recorded (an overdue item is assigned or in progress)
+    )
 
 
 def _view(item: SupervisionItem, unit: Unit, today: date) -> SupervisionView:
@@ -68,27 +71,35 @@ def _view(item: SupervisionItem, unit: Unit, today: date) -> SupervisionView:
         stored_status=SupervisionStatus(item.status))
 
 
-def list_items(session: Session, actor: Actor, *, unit_id: int | None = None, status: str | None = None,
+def list_items(session: Session, actor: Actor, *, unit_id: int | None = None,
+               status: str | None = None,
                today: date | None = None, limit: int = 2000) -> list[SupervisionView]:
     """Items in scope (below ``unit_id`` when given); ``status`` filters on the shown
     status, so ``overdue`` finds open items past their deadline."""
     actor.require_any(*VIEW)
     today = today or date.today()
-    stmt = select(SupervisionItem, Unit).join(Unit, SupervisionItem.unit_id == Unit.id).where(actor.unit_clause())
+    stmt = (
+        select(SupervisionItem, Unit)
+        .join(Unit, SupervisionItem.unit_id == Unit.id)
+        .where(actor.unit_clause())
+    )
     if unit_id is not None:
         under = get_unit(session, actor, unit_id)
         stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
     if status == SupervisionStatus.OVERDUE:
-        stmt = stmt.where(SupervisionItem.status.in_(list(OPEN_SUPERVISION)), SupervisionItem.deadline < today)
+        stmt = stmt.where(SupervisionItem.status.in_(list(OPEN_SUPERVISION)),
+                          SupervisionItem.deadline < today)
     elif status in OPEN_SUPERVISION:
         stmt = stmt.where(SupervisionItem.status == status, SupervisionItem.deadline >= today)
     elif status:
         stmt = stmt.where(SupervisionItem.status == status)
-    rows = session.execute(stmt.order_by(SupervisionItem.deadline.desc(), SupervisionItem.id).limit(limit)).all()
+    rows = session.execute(stmt.order_by(SupervisionItem.deadline.desc(),
+                                         SupervisionItem.id).limit(limit)).all()
     return [_view(item, unit, today) for item, unit in rows]
 
 
-def get_item(session: Session, actor: Actor, item_id: int, today: date | None = None) -> SupervisionView:
+def get_item(session: Session, actor: Actor, item_id: int,
+             today: date | None = None) -> SupervisionView:
     """One item of a unit in scope."""
     actor.require_any(*VIEW)
     item = session.get(SupervisionItem, item_id)
@@ -97,7 +108,8 @@ def get_item(session: Session, actor: Actor, item_id: int, today: date | None = 
     return _view(item, item.unit, today or date.today())
 
 
-def unit_items(session: Session, actor: Actor, unit_id: int, today: date | None = None) -> list[SupervisionView]:
+def unit_items(session: Session, actor: Actor, unit_id: int,
+               today: date | None = None) -> list[SupervisionView]:
     """The items of exactly one unit."""
     actor.require_any(*VIEW, "cadres.view", "decisions.view")
     unit = get_unit(session, actor, unit_id)
@@ -114,12 +126,15 @@ def _check_indicator(session: Session, unit: Unit, code: str | None, year: int) 
     spec = schemes.spec_of(scheme) if scheme else None
     leaf = next((i for i in spec.leaves if i.code == code), None) if spec else None
     if leaf is None or leaf.method != Method.DEDUCTION:
-        raise Invalid(_("%(code)s is not a deduction indicator of the %(level)s scheme for %(year)s.",
-                        code=code, level=UnitLevel(unit.level).label, year=year), field="indicator_code")
+        raise Invalid(_("%(code)s is not a deduction indicator of the %(level)s scheme for "
+                        "%(year)s.",
+                        code=code, level=UnitLevel(unit.level).label, year=year),
+                      field="indicator_code")
 
 
 def create(session: Session, actor: Actor, *, unit_id: int, title: str, deadline: date,
-           assigned_on: date | None = None, description: str = "", indicator_code: str | None = None,
+           assigned_on: date | None = None, description: str = "",
+           indicator_code: str | None = None,
            points: float | None = None) -> SupervisionItem:
     unit = get_unit(session, actor, unit_id)
     actor.require("supervision.edit", unit)
@@ -128,14 +143,17 @@ def create(session: Session, actor: Actor, *, unit_id: int, title: str, deadline
         raise Invalid(_("Say what the unit must do (the title)."), field="title")
     assigned_on = assigned_on or date.today()
     if deadline is None or deadline < assigned_on:
-        raise Invalid(_("The deadline must be on or after the day the item is assigned."), field="deadline")
+        raise Invalid(_("The deadline must be on or after the day the item is assigned."),
+                      field="deadline")
     indicator_code = (indicator_code or "").strip() or None
     _check_indicator(session, unit, indicator_code, deadline.year)
-    points = float(points if points not in (None, "") else assessment_settings.value(session, "assessment.supervision.points"))
+    points = float(points if points not in (None, "") else assessment_settings.value(session,
+                                                                                     "assessment.supervision.points"))
     if points < 0:
         raise Invalid(_("The deduction must not be negative."), field="points")
     item = SupervisionItem(unit_id=unit.id, title=title[:200], description=description or "",
-                           assigned_on=assigned_on, deadline=deadline, status=SupervisionStatus.ASSIGNED,
+                           assigned_on=assigned_on, deadline=deadline,
+                           status=SupervisionStatus.ASSIGNED,
                            indicator_code=indicator_code, points=points, created_by=actor.username)
     session.add(item)
     session.flush()
@@ -143,7 +161,8 @@ def create(session: Session, actor: Actor, *, unit_id: int, title: str, deadline
     return item
 
 
-def _move(item: SupervisionItem, status: SupervisionStatus, rectification: str | None, on: date) -> None:
+def _move(item: SupervisionItem, status: SupervisionStatus, rectification: str | None,
+          on: date) -> None:
     """Give the item its new status, if the workflow allows it, with the day it happened."""
     current = SupervisionStatus(item.status)
     if status not in MOVES.get(current, set()):
@@ -171,7 +190,8 @@ def update(session: Session, actor: Actor, item_id: int, expected_version: int, 
         raise NotFound(_("No such supervision item among the units you are responsible for."))
     actor.require("supervision.edit", item.unit)
     if item.version != expected_version:
-        raise Conflict(_("Somebody else (%(who)s) changed this item while you were editing. Reload it and "
+        raise Conflict(_("Somebody else (%(who)s) changed this item while you were editing. "
+                         "Reload it and "
                          "make your change again.", who=item.created_by))
     before = audit.snapshot(item)
     if status is not None and status != item.status:
@@ -184,7 +204,8 @@ def update(session: Session, actor: Actor, item_id: int, expected_version: int, 
     try:
         session.flush()
     except StaleDataError:
-        raise Conflict(_("Somebody else saved this item at the same moment. Reload it and make your change "
+        raise Conflict(_("Somebody else saved this item at the same moment. Reload it and make "
+                         "your change "
                          "again.")) from None
     audit.log(session, actor, "supervision.update", item,
               summary={"changes": audit.changes(before, audit.snapshot(item))})

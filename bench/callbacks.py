@@ -70,7 +70,8 @@ def _components(node, into: dict[str, dict]) -> None:
 
 
 def _wild(component_id) -> bool:
-    return isinstance(component_id, dict) and any(isinstance(v, list) for v in component_id.values())
+    return isinstance(component_id,
+                      dict) and any(isinstance(v, list) for v in component_id.values())
 
 
 def _matches(pattern: dict, key: str) -> bool:
@@ -109,7 +110,8 @@ class Browser:
                              + (" …" if len(outputs) > 2 else ""),
                              inputs=[(i["id"], i["property"]) for i in spec["inputs"]],
                              state=[(s["id"], s["property"]) for s in spec["state"]])
-            if any("MATCH" in c or "ALLSMALLER" in c for c, _p in dep.inputs + dep.outputs + dep.state):
+            if any("MATCH" in c or "ALLSMALLER" in c for c,
+                   _p in dep.inputs + dep.outputs + dep.state):
                 continue
             self.deps.append(dep)
         self.headers: dict[str, str] = {}
@@ -124,18 +126,22 @@ class Browser:
 
     def _ready(self, dep: Dependency) -> bool:
         return all(self._present(c) or _wild(_parse_id(c)) for c, _p in dep.inputs) and \
-            any(self._present(c) for c, _p in dep.inputs) and all(self._present(c) for c, _p in dep.outputs)
+            any(self._present(c) for c, _p in dep.inputs) and all(self._present(c) for c,
+                                                                  _p in dep.outputs)
 
     def _values(self, items: list[tuple[str, str]]) -> list:
         found = []
         for component, prop in items:
             component_id = _parse_id(component)
             if _wild(component_id):
-                found.append([{"id": _parse_id(k), "property": prop, "value": self.tree[k].get(prop)}
+                found.append([{"id": _parse_id(k), "property": prop,
+                               "value": self.tree[k].get(prop)}
                               for k in self._present(component)])
             else:
                 value = self.tree[component].get(prop)
-                if prop == "getRowsRequest" and value is None:  # a paged grid asks for its first block
+                if (
+                    prop == "getRowsRequest" and value is None
+                ):  # a paged grid asks for its first block
                     value = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
                 found.append({"id": component_id, "property": prop, "value": value})
         return found
@@ -145,16 +151,19 @@ class Browser:
         for component, prop in dep.outputs:
             component_id = _parse_id(component)
             if _wild(component_id):
-                outputs.append([{"id": _parse_id(k), "property": prop} for k in self._present(component)])
+                outputs.append([{"id": _parse_id(k),
+                                 "property": prop} for k in self._present(component)])
             else:
                 outputs.append({"id": component_id, "property": prop})
-        body = {"output": dep.spec["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
+        body = {"output": dep.spec["output"],
+                "outputs": outputs if len(outputs) > 1 else outputs[0],
                 "inputs": self._values(dep.inputs), "state": self._values(dep.state),
                 "changedPropIds": changed}
         started, cpu = time.perf_counter(), time.thread_time()
         response = self.client.post("/_dash-update-component", json=body, headers=self.headers)
         elapsed = (time.perf_counter() - started) * 1000
-        self.timings.append((dep.label, elapsed, (time.thread_time() - cpu) * 1000, response.status_code))
+        self.timings.append((dep.label, elapsed, (time.thread_time() - cpu) * 1000,
+                             response.status_code))
         if response.status_code != 200:
             return []
         updated = []
@@ -178,13 +187,16 @@ class Browser:
         _components(self.client.get("/_dash-layout").get_json(), self.tree)
         self.tree.setdefault("_pages_location", {})
         self.tree["_pages_location"].update(pathname=path, search="", hash="", href=f"http://localhost{path}")
-        # dcc.Location sets the path as it mounts: a change, so it fires even prevent_initial_call callbacks
+        # dcc.Location sets the path as it mounts: a change, so it fires even prevent_initial_call
+        # callbacks
         pending = {id(d): (d, [f"{c}.{p}" for c, p in d.inputs]) for d in self.deps
-                   if self._ready(d) and (d.initial or any(c == "_pages_location" for c, _p in d.inputs))}
+                   if self._ready(d) and (d.initial or any(c == "_pages_location" for c,
+                                                           _p in d.inputs))}
         calls = 0
         while pending and calls < MAX_CALLS_PER_PAGE:
             waiting = {o for d, _c in pending.values() for o in d.outputs}
-            ordered = sorted(pending.values(), key=lambda item: any(i in waiting for i in item[0].inputs))
+            ordered = sorted(pending.values(),
+                             key=lambda item: any(i in waiting for i in item[0].inputs))
             dep, changed = ordered[0]
             del pending[id(dep)]
             self._new = {}
@@ -194,14 +206,17 @@ class Browser:
                 if not self._ready(other):
                     continue
                 hits = [f"{c}.{p}" for c, p in other.inputs if (c, p) in updated]
-                new = other.initial and any(k in self._new for c, _p in other.inputs for k in self._present(c))
+                new = other.initial and any(k in self._new for c,
+                                            _p in other.inputs for k in self._present(c))
                 if hits or new:
-                    pending.setdefault(id(other), (other, hits or [f"{c}.{p}" for c, p in other.inputs]))
+                    pending.setdefault(id(other),
+                                       (other, hits or [f"{c}.{p}" for c, p in other.inputs]))
 
 
 def login(client, username: str, password: str) -> dict[str, str]:
     token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
-    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    response = client.post("/login",
+                           data={"username": username, "password": password, "csrf_token": token})
     if response.status_code not in (302, 303):
         raise SystemExit(f"login as {username} failed ({response.status_code})")
     client.get("/")
@@ -222,7 +237,8 @@ def role_pages(app, username: str) -> list[str]:
         actor = Actor.for_user(session.scalar(select(User).where(User.username == username)))
         pages = [p for p in dash.page_registry.values()
                  if (p.get("nav") or {}).get("section") and page_visible(actor, p["nav"])]
-    return [p["path"] for p in sorted(pages, key=lambda p: (p["nav"]["section"], p.get("order", 50)))]
+    return [p["path"] for p in sorted(pages,
+                                      key=lambda p: (p["nav"]["section"], p.get("order", 50)))]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -230,22 +246,29 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
-def report(rows: dict[tuple[str, str, str], list[tuple[float, float]]], visits: int, slow: float) -> None:
-    print(f"{'role':<10} {'page':<26} {'callback':<44} {'first':>8} {'p50':>8} {'p95':>8} {'max':>8} "
-          f"{'cpu p50':>8}")
+def report(rows: dict[tuple[str, str, str], list[tuple[float, float]]], visits: int,
+           slow: float) -> None:
+    print(
+        f"{'role':<10} {'page':<26} {'callback':<44} {'first':>8} {'p50':>8} {'p95':>8} {'max':>8} "
+        f"{'cpu p50':>8}"
+    )
     every = []
     for (role, page, label), measured in rows.items():
         runs = [wall for wall, _cpu in measured]
         first, again = runs[0], runs[1:] or runs
         every += runs
         mark = " *" if max(runs) > slow else ""
-        print(f"{role:<10} {page[:26]:<26} {label[:44]:<44} {first:8.1f} {statistics.median(again):8.1f} "
-              f"{percentile(again, 0.95):8.1f} {max(runs):8.1f} "
-              f"{statistics.median(cpu for _wall, cpu in measured):8.1f}{mark}")
+        print(
+            f"{role:<10} {page[:26]:<26} {label[:44]:<44} {first:8.1f} {statistics.median(again):8.1f} "  # noqa: E501
+            f"{percentile(again, 0.95):8.1f} {max(runs):8.1f} "
+            f"{statistics.median(cpu for _wall, cpu in measured):8.1f}{mark}"
+        )
     if every:
-        print(f"\nall {len(every)} requests ({visits} visits a page): median {statistics.median(every):.1f} ms, "
-              f"p95 {percentile(every, 0.95):.1f} ms, max {max(every):.1f} ms; "
-              f"* marks a callback over {slow:.0f} ms")
+        print(
+            f"\nall {len(every)} requests ({visits} visits a page): median {statistics.median(every):.1f} ms, "  # noqa: E501
+            f"p95 {percentile(every, 0.95):.1f} ms, max {max(every):.1f} ms; "
+            f"* marks a callback over {slow:.0f} ms"
+        )
 
 
 def main() -> None:

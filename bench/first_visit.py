@@ -43,7 +43,8 @@ class Wire:
 
     def sent(self, event) -> None:
         self.requests += 1
-        self.started[event["requestId"]] = (time.perf_counter(), urlsplit(event["request"]["url"]).path)
+        self.started[event["requestId"]] = (time.perf_counter(),
+                                            urlsplit(event["request"]["url"]).path)
 
     def finished(self, event) -> None:
         self.bytes += int(event.get("encodedDataLength", 0))
@@ -60,7 +61,8 @@ def throttle(page, context, mbit: float, latency: float) -> Wire:
     cdp.send("Network.enable")
     rate = mbit * 1_000_000 / 8
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": latency,
-                                                  "downloadThroughput": rate, "uploadThroughput": rate})
+                                                  "downloadThroughput": rate,
+                                                  "uploadThroughput": rate})
     return Wire(cdp)
 
 
@@ -80,7 +82,8 @@ def visit(browser, base: str, user: str, mbit: float, latency: float) -> tuple[d
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     settle(page)
-    first = {"seconds": wire.last - started, "bytes": wire.bytes, "requests": wire.requests, "slowest": wire.slowest}
+    first = {"seconds": wire.last - started, "bytes": wire.bytes, "requests": wire.requests,
+             "slowest": wire.slowest}
     home = page.url
     page.close()
     page = context.new_page()
@@ -88,7 +91,8 @@ def visit(browser, base: str, user: str, mbit: float, latency: float) -> tuple[d
     started = time.perf_counter()
     page.goto(home)
     settle(page)
-    repeat = {"seconds": wire.last - started, "bytes": wire.bytes, "requests": wire.requests, "slowest": wire.slowest}
+    repeat = {"seconds": wire.last - started, "bytes": wire.bytes, "requests": wire.requests,
+              "slowest": wire.slowest}
     context.close()
     return first, repeat
 
@@ -103,7 +107,8 @@ def main() -> None:
     options = parser.parse_args()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        visit(browser, options.base, options.user, 1000, 0)  # warm the server (compressed files made once)
+        visit(browser, options.base, options.user, 1000,
+              0)  # warm the server (compressed files made once)
         runs = [visit(browser, options.base, options.user, options.mbit, options.latency)
                 for _ in range(options.runs)]
         browser.close()
@@ -116,8 +121,10 @@ def main() -> None:
         requests = statistics.median(r[index]["requests"] for r in runs)
         verdict = "ok" if seconds <= target else "OVER"
         slowest = max(r[index]["slowest"] for r in runs)
-        print(f"  {label:<42} {seconds:6.2f} s (target {target:g} s, {verdict})  "
-              f"{sent / 1024:8.0f} KiB  {requests:4.0f} requests; slowest {slowest[1]} {slowest[0]:.2f} s")
+        print(
+            f"  {label:<42} {seconds:6.2f} s (target {target:g} s, {verdict})  "
+            f"{sent / 1024:8.0f} KiB  {requests:4.0f} requests; slowest {slowest[1]} {slowest[0]:.2f} s"  # noqa: E501
+        )
 
 
 if __name__ == "__main__":

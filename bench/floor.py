@@ -56,8 +56,11 @@ def training_completion(session, actor, year: int, as_of: date):
     def compute(a):
         cap = a["cap"]
         capped = np.where(np.isnan(cap), np.inf, cap * a["annual"])
-        counted = np.where(np.isnan(cap), a["total"], a["offline"] + np.minimum(a["online"], capped))
-        met = (a["annual"] - counted < completion.MET) & (a["online_required"] - a["online"] < completion.MET)
+        counted = np.where(np.isnan(cap), a["total"],
+                           a["offline"] + np.minimum(a["online"], capped))
+        met = (a["annual"] - counted < completion.MET) & (
+            a["online_required"] - a["online"] < completion.MET
+        )
         for category in ("theory", "party_spirit", "professional", "knowledge"):
             required = a[f"req_{category}"]
             met &= (required <= 0) | (required - a[category] < completion.MET)
@@ -68,16 +71,19 @@ def training_completion(session, actor, year: int, as_of: date):
         behind = (counted < a["annual"] * share - rules.EPSILON) | (past & ~met)
         done = counted + sum(a[f"earlier_{n}"] for n in range(year - first))
         has_five = ~np.isnan(a["five"]) & (np.nan_to_num(a["five"]) != 0)
-        five_share = rules.elapsed_share(date(first, 1, 1), date(last, 12, 31), min(as_of, date(year, 12, 31)))
+        five_share = rules.elapsed_share(date(first, 1, 1), date(last, 12, 31),
+                                         min(as_of, date(year, 12, 31)))
         five_behind = has_five & (done < np.nan_to_num(a["five"]) * five_share - rules.EPSILON)
         ids, index = np.unique(a["unit_id"].astype(np.int64), return_inverse=True)
         return {"units": len(ids), "cadres": len(counted),
-                "complete": int(np.bincount(index, met).sum()), "behind": int(np.bincount(index, behind).sum()),
+                "complete": int(np.bincount(index, met).sum()),
+                "behind": int(np.bincount(index, behind).sum()),
                 "five_year_behind": int(five_behind.sum())}
 
     def check(found, floor):
         summary = completion.summary(found)
-        return all(summary[k] == floor[k] for k in ("cadres", "complete", "behind", "five_year_behind")) \
+        return all(summary[k] == floor[k] for k in ("cadres", "complete", "behind",
+                                                    "five_year_behind")) \
             and len(found) == floor["units"]
 
     return service, load, compute, check
@@ -94,11 +100,13 @@ def excellent_quota(session, actor, year: int, _as_of: date):
         return grades.quota_checks(session, actor, year)
 
     def load():
-        rows = session.execute(select(CadreAppraisal.unit_id, case((CadreAppraisal.grade == AppraisalGrade.EXCELLENT, 1),
+        rows = session.execute(select(CadreAppraisal.unit_id,
+                                      case((CadreAppraisal.grade == AppraisalGrade.EXCELLENT, 1),
                                                                     else_=0))
                                .join(Unit, Unit.id == CadreAppraisal.unit_id)
                                .where(CadreAppraisal.year == year, actor.unit_clause())).all()
-        return np.array([r[0] for r in rows], dtype=np.int64), np.array([r[1] for r in rows], dtype=np.int64)
+        return np.array([r[0] for r in rows], dtype=np.int64), np.array([r[1] for r in rows],
+                                                                        dtype=np.int64)
 
     def compute(arrays):
         unit_ids, excellent = arrays
@@ -127,10 +135,17 @@ def assessment_trend(session, actor, _year: int, _as_of: date):
         return results.subtree_trend(session, actor, root.id, PeriodKind.QUARTER)
 
     def load():
-        rows = session.execute(select(Result.period_id, Result.level, Result.composite)
-                               .join(Period, Period.id == Result.period_id).join(Unit, Unit.id == Result.unit_id)
-                               .where(Period.kind == PeriodKind.QUARTER, Period.status.in_(["published", "archived"]),
-                                      actor.unit_clause(), Unit.id != root.id)).all()
+        rows = session.execute(
+            select(Result.period_id, Result.level, Result.composite)
+            .join(Period, Period.id == Result.period_id)
+            .join(Unit, Unit.id == Result.unit_id)
+            .where(
+                Period.kind == PeriodKind.QUARTER,
+                Period.status.in_(["published", "archived"]),
+                actor.unit_clause(),
+                Unit.id != root.id,
+            )
+        ).all()
         levels = {level: n for n, level in enumerate(sorted({r[1] for r in rows}))}
         return (np.array([r[0] * 10 + levels[r[1]] for r in rows], dtype=np.int64),
                 np.array([r[2] for r in rows], dtype=float))
@@ -170,17 +185,22 @@ def main() -> None:
     with db.session_factory(engine)() as session:
         actor = Actor.for_user(session.scalar(select(User).where(User.username == args.user)))
         grade_year = session.scalar(select(func.max(CadreAppraisal.year)))
-        print(f"{'aggregation':<42} {'service':>9} {'load':>8} {'numpy':>8} {'ratio':>7} {'vs numpy':>9} "
-              f"{'wall':>8}  same")
+        print(
+            f"{'aggregation':<42} {'service':>9} {'load':>8} {'numpy':>8} {'ratio':>7} {'vs numpy':>9} "  # noqa: E501
+            f"{'wall':>8}  same"
+        )
         for label, make in AGGREGATIONS:
             year = grade_year if make is excellent_quota else today.year
             service, load, compute, check = make(session, actor, year, today)
             service_cpu, service_wall, found = timed(service, args.repeat)
             load_cpu, _wall, arrays = timed(load, 1)
-            numpy_cpu, _wall, floor = timed(lambda arrays=arrays, compute=compute: compute(arrays), args.repeat)
-            print(f"{label:<42} {service_cpu:9.1f} {load_cpu:8.1f} {numpy_cpu:8.1f} "
-                  f"{service_cpu / max(load_cpu + numpy_cpu, 0.001):7.2f} {service_cpu / max(numpy_cpu, 0.001):9.1f} "
-                  f"{service_wall:8.1f}  {'yes' if check(found, floor) else 'NO'}")
+            numpy_cpu, _wall, floor = timed(lambda arrays=arrays, compute=compute: compute(arrays),
+                                            args.repeat)
+            print(
+                f"{label:<42} {service_cpu:9.1f} {load_cpu:8.1f} {numpy_cpu:8.1f} "
+                f"{service_cpu / max(load_cpu + numpy_cpu, 0.001):7.2f} {service_cpu / max(numpy_cpu, 0.001):9.1f} "  # noqa: E501
+                f"{service_wall:8.1f}  {'yes' if check(found, floor) else 'NO'}"
+            )
 
 
 if __name__ == "__main__":

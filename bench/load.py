@@ -120,25 +120,36 @@ class Callbacks:
         outputs = []
         for part in parts:
             ident, prop = part.rsplit(".", 1)
-            outputs.append({"id": self._concrete(ident.split("@")[0], match), "property": prop.split("@")[0]})
+            outputs.append({"id": self._concrete(ident.split("@")[0], match),
+                            "property": prop.split("@")[0]})
 
         def items(specs):
-            return [{"id": self._concrete(s["id"], match), "property": s["property"],
-                     "value": values.get(f"{s['id'] if not s['id'].startswith('{') else json.loads(s['id'])['type']}"
-                                         f".{s['property']}")} for s in specs]
+            return [
+                {
+                    "id": self._concrete(s["id"], match),
+                    "property": s["property"],
+                    "value": values.get(
+                        f"{s['id'] if not s['id'].startswith('{') else json.loads(s['id'])['type']}"
+                        f".{s['property']}"
+                    ),
+                }
+                for s in specs
+            ]
 
         inputs = items(spec["inputs"])
         first = inputs[0]
         changed = (json.dumps(first["id"], sort_keys=True, separators=(",", ":"))
                    if isinstance(first["id"], dict) else first["id"]) + "." + first["property"]
-        return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0], "inputs": inputs,
+        return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
+                "inputs": inputs,
                 "state": items(spec.get("state", [])), "changedPropIds": [changed]}
 
 
 def login(base: str, username: str) -> requests.Session:
     browser = requests.Session()
     token = TOKEN.search(browser.get(f"{base}/login", timeout=60).text).group(1)
-    answer = browser.post(f"{base}/login", data={"username": username, "password": PASSWORD, "csrf_token": token},
+    answer = browser.post(f"{base}/login",
+                          data={"username": username, "password": PASSWORD, "csrf_token": token},
                           allow_redirects=False, timeout=60)
     if answer.status_code != 302:
         raise SystemExit(f"error: {username} could not log in at {base} ({answer.status_code})")
@@ -152,14 +163,18 @@ def clone(browser: requests.Session) -> requests.Session:
     return copy
 
 
-def actions_for(role: str, facts: Facts, calls: Callbacks, login_name: str) -> list[tuple[float, str, dict]]:
+def actions_for(role: str, facts: Facts, calls: Callbacks,
+                login_name: str) -> list[tuple[float, str, dict]]:
     """(weight, action name, request) for a role: mostly dashboards, some edits."""
     unit = facts.units[login_name]
     if role == "reviewer":
-        grades_csv = f"cadre_code,year,grade\n{facts.cadre_code},{facts.year - 1},competent\n".encode()
+        grades_csv = (
+            f"cadre_code,year,grade\n{facts.cadre_code},{facts.year - 1},competent\n".encode()
+        )
         upload = "data:text/csv;base64," + base64.b64encode(grades_csv).decode()
         return [
-            (30, "assessment overview", calls.body("as-ov-crumbs", {"as-ov-period.value": facts.period,
+            (30, "assessment overview",
+             calls.body("as-ov-crumbs", {"as-ov-period.value": facts.period,
                                                                    "as-ov-focus.data": unit})),
             (25, "training overview", calls.body("ca-ov-kpis", {"ca-ov-year.value": facts.year,
                                                                "ca-ov-unit.data": None})),
@@ -172,18 +187,32 @@ def actions_for(role: str, facts: Facts, calls: Callbacks, login_name: str) -> l
             (1, "import: grades", calls.body('{"kind":["MATCH"],"type":"import-result"}', {
                 "import-upload.contents": upload, "import-upload.filename": "grades.csv",
                 "import-dry-run.value": False, "import-period.data": None,
-                "import-upload.id": {"type": "import-upload", "kind": "grades"}}, match={"kind": "grades"})),
+                "import-upload.id": {"type": "import-upload", "kind": "grades"}},
+                                             match={"kind": "grades"})),
         ]
     if role == "inspector":
-        return [(40, "accountability overview", calls.body("ac-dash-content", {"ac-dash-period.value": period}))
+        return [(40, "accountability overview",
+                 calls.body("ac-dash-content", {"ac-dash-period.value": period}))
                 for period in ("12m", "3y", str(facts.year))]
     return [
         (80, "my training", calls.body("ca-my-content", {"ca-my-year.value": facts.year})),
-        (3, "claim: a study claim", lambda: calls.body("ca-my-claim-result", {  # a new title each time
-            "ca-my-claim-submit.n_clicks": 1, "ca-my-claim-title.value": f"专题学习（压测 {next(CLAIMS)}）",
-            "ca-my-claim-category.value": "theory", "ca-my-claim-hours.value": 2,
-            "ca-my-claim-mode.value": "online", "ca-my-claim-date.value": date.today().isoformat(),
-            "ca-my-claim-provider.value": "", "ca-my-claim-evidence.value": "bench"})),
+        (
+            3,
+            "claim: a study claim",
+            lambda: calls.body(
+                "ca-my-claim-result",
+                {  # a new title each time
+                    "ca-my-claim-submit.n_clicks": 1,
+                    "ca-my-claim-title.value": f"专题学习（压测 {next(CLAIMS)}）",
+                    "ca-my-claim-category.value": "theory",
+                    "ca-my-claim-hours.value": 2,
+                    "ca-my-claim-mode.value": "online",
+                    "ca-my-claim-date.value": date.today().isoformat(),
+                    "ca-my-claim-provider.value": "",
+                    "ca-my-claim-evidence.value": "bench",
+                },
+            ),
+        ),
     ]
 
 
@@ -199,13 +228,15 @@ def problem_of(name: str, answer: requests.Response) -> str | None:
         answer.json()["response"]
     except (ValueError, KeyError, TypeError):
         return f"not a callback answer: {answer.text[:160]}"
-    if name.startswith(WRITES) and '"color": "success"' not in answer.text.replace('"color":"success"',
-                                                                                   '"color": "success"'):
+    if name.startswith(WRITES) and '"color": "success"' not in answer.text.replace(
+        '"color":"success"', '"color": "success"'
+    ):
         return f"the write was not confirmed: {answer.text[:200]}"
     return None
 
 
-def send(base: str, browser: requests.Session, token: str, name: str, body: dict, results: Results) -> None:
+def send(base: str, browser: requests.Session, token: str, name: str, body: dict,
+         results: Results) -> None:
     body = body() if callable(body) else body
     started = time.perf_counter()
     try:
@@ -217,7 +248,8 @@ def send(base: str, browser: requests.Session, token: str, name: str, body: dict
     results.add(name, time.perf_counter() - started, error)
 
 
-def user_loop(base: str, browser: requests.Session, actions, first, results: Results, stop: threading.Event,
+def user_loop(base: str, browser: requests.Session, actions, first, results: Results,
+              stop: threading.Event,
               max_requests: int, seed: int) -> None:
     """One user: ``first`` (an action done once, or None), then actions by weight until stopped."""
     chance = random.Random(seed)
@@ -265,11 +297,18 @@ def report(results: Results, users: int, seconds: float, workers: int | None) ->
     for name in sorted(results.times):
         times = results.times[name]
         every += times
-        p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else times[0]
-        print(f"  {name:<26}{len(times):>7}{len(results.errors[name]):>8}{statistics.median(times):>9.0f}"
-              f"{p95:>9.0f}{max(times):>9.0f}")
+        p95 = statistics.quantiles(times, n=20,
+                                   method="inclusive")[-1] if len(times) > 1 else times[0]
+        print(
+            f"  {name:<26}{len(times):>7}{len(results.errors[name]):>8}{statistics.median(times):>9.0f}"  # noqa: E501
+            f"{p95:>9.0f}{max(times):>9.0f}"
+        )
     errors = sum(len(e) for e in results.errors.values())
-    p95 = statistics.quantiles(every, n=20, method="inclusive")[-1] if len(every) > 1 else (every[0] if every else 0)
+    p95 = (
+        statistics.quantiles(every, n=20, method="inclusive")[-1]
+        if len(every) > 1
+        else (every[0] if every else 0)
+    )
     print(f"  {'all':<26}{len(every):>7}{errors:>8}{statistics.median(every) if every else 0:>9.0f}"
           f"{p95:>9.0f}{max(every) if every else 0:>9.0f}")
     for name, found in results.errors.items():
@@ -281,7 +320,8 @@ def report(results: Results, users: int, seconds: float, workers: int | None) ->
 
 def serve(db_url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
     """`portal demo` on ``db_url`` with ``workers`` workers; its output goes to ``log``."""
-    command = [sys.executable, "-m", "portal.cli", "demo", "--db", db_url, "--host", "127.0.0.1", "--port", str(port),
+    command = [sys.executable, "-m", "portal.cli", "demo", "--db", db_url, "--host", "127.0.0.1",
+               "--port", str(port),
                "--workers", str(workers)]
     with log.open("w") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, text=True,
@@ -302,8 +342,10 @@ def serve(db_url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True, help="the database the server uses (for the payloads' facts)")
-    parser.add_argument("--serve", action="store_true", help="seed the demo into --db and serve it here")
+    parser.add_argument("--db", required=True,
+                        help="the database the server uses (for the payloads' facts)")
+    parser.add_argument("--serve", action="store_true",
+                        help="seed the demo into --db and serve it here")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=0, help="for --serve (default: a free port)")
     parser.add_argument("--base", help="a running server (required without --serve)")
@@ -333,7 +375,10 @@ def main(argv: list[str] | None = None) -> int:
             process.wait(timeout=60)
     passed = report(results, options.users, options.seconds, options.workers if process else None)
     if process is not None and not passed:
-        print(f"the server's log ({log}), last lines:\n" + "\n".join(log.read_text().splitlines()[-40:]))
+        print(
+            f"the server's log ({log}), last lines:\n"
+            + "\n".join(log.read_text().splitlines()[-40:])
+        )
     return 0 if passed else 1
 
 

@@ -63,13 +63,16 @@ def measure(engine, city: demo.DemoCity, repeat: int) -> None:
               lambda: evidence.eligibility(session, reviewer, codes[0], today))
         timed("cadres: profile of one cadre", repeat,
               lambda: evidence.profile(session, reviewer, codes[0], today))
-        timed("decisions: list in scope (city)", repeat, lambda: decisions.list_decisions(session, reviewer))
+        timed("decisions: list in scope (city)", repeat,
+              lambda: decisions.list_decisions(session, reviewer))
         timed("decisions: linkage dashboard, latest period (city)", repeat,
               lambda: linkage.linkage(session, reviewer))
         root = reviewer.unit_id
-        timed("reports: annual report data (city)", 1, lambda: annual.annual_report(session, reviewer, root, today.year))
+        timed("reports: annual report data (city)", 1,
+              lambda: annual.annual_report(session, reviewer, root, today.year))
         report = annual.annual_report(session, reviewer, root, today.year)
-        timed("reports: annual workbook (city)", repeat, lambda: annual_xlsx.annual_workbook(report))
+        timed("reports: annual workbook (city)", repeat,
+              lambda: annual_xlsx.annual_workbook(report))
         timed(f"cadres: eligibility of {len(codes)} cadres", 1,
               lambda: [evidence.eligibility(session, reviewer, code, today) for code in codes])
 

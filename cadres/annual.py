@@ -123,7 +123,8 @@ class AnnualReport:
         return sum(f.count for f in self.forms)
 
 
-# --- (a) assessment results ------------------------------------------------------------------------
+# --- (a) assessment results
+# ------------------------------------------------------------------------
 
 def period_of_year(session: Session, year: int):
     """The year period if it is published, else the year's latest published quarter (or None)."""
@@ -137,7 +138,8 @@ def period_of_year(session: Session, year: int):
 def _result_rows(frame) -> tuple[ResultRow, ...]:
     rows = [ResultRow(unit_code=r.unit_code, unit_name=r.unit_name, level=r.level,
                       level_label=UnitLevel(r.level).label, composite=round(float(r.composite), 2),
-                      rank_in_level=int(r.rank_in_level), count_in_level=int(r.count_in_level), grade=r.grade,
+                      rank_in_level=int(r.rank_in_level), count_in_level=int(r.count_in_level),
+                      grade=r.grade,
                       grade_label=Grade(r.grade).label, vetoed=bool(r.vetoed))
             for r in frame.itertuples()]
     return tuple(sorted(rows, key=lambda r: (_level_order(r.level), r.rank_in_level, r.unit_code)))
@@ -149,7 +151,8 @@ def _level_order(level: str) -> int:
 
 def _standing(row: ResultRow) -> tuple:
     """Relative place within the level (0 best), a veto last: comparable across levels."""
-    return (row.vetoed, (row.rank_in_level - 1) / max(row.count_in_level, 1), -row.composite, row.unit_code)
+    return (row.vetoed, (row.rank_in_level - 1) / max(row.count_in_level, 1), -row.composite,
+            row.unit_code)
 
 
 def extremes(rows: tuple[ResultRow, ...], count: int = EXTREMES) -> tuple[tuple, tuple]:
@@ -175,7 +178,8 @@ def by_level(rows: tuple[ResultRow, ...]) -> tuple[LevelSummary, ...]:
         members = [r for r in rows if r.level == level.value]
         if members:
             counted = Counter(r.grade for r in members)
-            found.append(LevelSummary(level.label, len(members), round(sum(r.composite for r in members)
+            found.append(LevelSummary(level.label, len(members),
+                                      round(sum(r.composite for r in members)
                                                                        / len(members), 2),
                                       tuple(counted.get(g.value, 0) for g in Grade)))
     return tuple(found)
@@ -188,28 +192,38 @@ def grade_counts(rows: tuple[ResultRow, ...]) -> tuple[GradeCount, ...]:
 
 # --- (b) training, (c) four forms, (d) decisions ------------------------------------------------
 
-def _training(session: Session, actor: Actor, unit: Unit, year: int) -> tuple[tuple[TrainingRow, ...], dict]:
+def _training(session: Session, actor: Actor, unit: Unit,
+              year: int) -> tuple[tuple[TrainingRow, ...], dict]:
     as_of = min(date.today(), date(year, 12, 31))
-    tallies = completion.unit_tallies(session, actor, year, under=unit, as_of=as_of)  # summed in the database
-    frame = completion.completion_by_unit(session, tallies, unit, units.children(session, actor, unit))
-    found = tuple(TrainingRow(r.unit_name, int(r.cadres), int(r.complete), int(r.on_pace), int(r.behind),
-                              float(r.complete_rate), round(float(r.avg_hours), 1)) for r in frame.itertuples())
+    tallies = completion.unit_tallies(session, actor, year, under=unit,
+                                      as_of=as_of)  # summed in the database
+    frame = completion.completion_by_unit(session, tallies, unit,
+                                          units.children(session, actor, unit))
+    found = tuple(TrainingRow(r.unit_name, int(r.cadres), int(r.complete), int(r.on_pace),
+                              int(r.behind),
+                              float(r.complete_rate),
+                              round(float(r.avg_hours), 1)) for r in frame.itertuples())
     return found, completion.summary(tallies)
 
 
 def _forms(session: Session, actor: Actor, unit: Unit, year: int) -> tuple[FormCount, ...]:
-    counted = accountability.person_times_by_form(session, actor, date(year, 1, 1), date(year, 12, 31), unit)
+    counted = accountability.person_times_by_form(session, actor, date(year, 1, 1),
+                                                  date(year, 12, 31), unit)
     return tuple(FormCount(f.number, f.label, counted.get(f.number, 0)) for f in Form)
 
 
 def _decisions(session: Session, actor: Actor, unit: Unit, year: int) -> tuple[DecisionRow, ...]:
     found = decisions.list_decisions(session, actor, DecisionFilter(
-        unit_id=unit.id, statuses=(DecisionStatus.DECIDED,), start=date(year, 1, 1), end=date(year, 12, 31)))
+        unit_id=unit.id, statuses=(DecisionStatus.DECIDED,), start=date(year, 1, 1),
+                                                                    end=date(year, 12, 31)))
     rows = [DecisionRow(
-        number=d.number, cadre_code=d.cadre.code, cadre_name=d.cadre.name, unit_name=d.cadre.unit.name,
+        number=d.number, cadre_code=d.cadre.code, cadre_name=d.cadre.name,
+                        unit_name=d.cadre.unit.name,
         type_label=d.type.label, title=d.title, outcome_label=d.outcome.label if d.outcome else "",
-        decided_on=d.decided_on, summary=str((d.snapshot or {}).get("profile", {}).get("summary", "")),
-        blocks_at_proposal=d.blocks_at_proposal, overridden=d.overridden, override_reason=d.override_reason)
+        decided_on=d.decided_on,
+                        summary=str((d.snapshot or {}).get("profile", {}).get("summary", "")),
+        blocks_at_proposal=d.blocks_at_proposal, overridden=d.overridden,
+                        override_reason=d.override_reason)
         for d in found]
     return tuple(sorted(rows, key=lambda r: (r.decided_on or date.min, r.number)))
 
@@ -245,23 +259,27 @@ def annual_report(session: Session, actor: Actor, unit_id: int, year: int) -> An
 def _report(session: Session, actor: Actor, unit_id: int, year: int) -> AnnualReport:
     unit = _unit(session, actor, unit_id)
     period = period_of_year(session, year)
-    results = _result_rows(assessment.results_for_period(session, actor, period.code, unit.id)) if period else ()
+    results = _result_rows(assessment.results_for_period(session, actor, period.code,
+                                                         unit.id)) if period else ()
     top, bottom = extremes(results)
     training, summary = _training(session, actor, unit, year)
     return AnnualReport(
         unit_id=unit.id, unit_code=unit.code, unit_name=unit.name, year=year, generated_at=utcnow(),
-        generated_by=actor.display_name or actor.username, period_code=period.code if period else None,
+        generated_by=actor.display_name or actor.username,
+                        period_code=period.code if period else None,
         results=results, grades=grade_counts(results), top=top, bottom=bottom, training=training,
         training_summary=summary, forms=_forms(session, actor, unit, year),
         decisions=_decisions(session, actor, unit, year))
 
 
 def export_workbook(session: Session, actor: Actor, unit_id: int, year: int) -> tuple[bytes, str]:
-    """The report as an XLSX workbook and its file name; audited as an ``export`` like the others."""
+    """The report as an XLSX workbook and its file name; audited as an ``export`` like the
+    others."""
     actor.require("export")
     report = annual_report(session, actor, unit_id, year)
     content = annual_workbook(report)
     audit.log(session, actor, "export", entity_type="annual_report",
-              summary={"kind": "annual_report", "format": "xlsx", "unit": report.unit_code, "year": report.year,
+              summary={"kind": "annual_report", "format": "xlsx", "unit": report.unit_code,
+                       "year": report.year,
                        "rows": len(report.results) + len(report.training) + len(report.decisions)})
     return content, f"annual-report-{report.unit_code}-{report.year}.xlsx"

@@ -53,7 +53,8 @@ from portal.tabular import ImportProblem, ImportResult
 
 # element → record field (read and written with that field's parser and text)
 RECORD_ELEMENTS = {
-    "MinZu": "ethnicity", "JiGuan": "native_place", "ChuShengDi": "birthplace", "RuDangShiJian": "party_joined",
+    "MinZu": "ethnicity", "JiGuan": "native_place", "ChuShengDi": "birthplace",
+                   "RuDangShiJian": "party_joined",
     "CanJiaGongZuoShiJian": "work_started", "JianKangZhuangKuang": "health",
     "ZhuanYeJiShuZhiWu": "professional_title", "ShuXiZhuanYeYouHeZhuanChang": "expertise",
     "QuanRiZhiJiaoYu_XueLi": "fulltime_education", "QuanRiZhiJiaoYu_XueWei": "fulltime_degree",
@@ -62,7 +63,8 @@ RECORD_ELEMENTS = {
     "ZaiZhiJiaoYu_XueLi": "inservice_education", "ZaiZhiJiaoYu_XueWei": "inservice_degree",
     "ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi": "inservice_education_school",
     "ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi": "inservice_degree_school",
-    "JianLi": "resume", "JiangChengQingKuang": "rewards_sanctions", "NianDuKaoHeJieGuo": "appraisal_results",
+    "JianLi": "resume", "JiangChengQingKuang": "rewards_sanctions",
+                   "NianDuKaoHeJieGuo": "appraisal_results",
     "ShenFenZheng": "id_number",
 }
 # element → the form's own fields kept on the record: (field, longest text)
@@ -105,9 +107,11 @@ def form_of(cadre: Cadre, record: CadreRecord | None, evidence: Evidence, photo:
     fields.update({
         "XingMing": cadre.name, "XingBie": GENDER_NAMES[Gender(cadre.gender)],
         "ChuShengNianYue": rules.format_month(cadre.birth_date),
-        "ZhaoPian": base64.b64encode(photo).decode("ascii") if photo else "", "Version": WRITER_VERSION,
+        "ZhaoPian": base64.b64encode(photo).decode("ascii") if photo else "",
+                   "Version": WRITER_VERSION,
     })
-    family = [{"ChengWei": m.relation, "XingMing": m.name, "ChuShengRiQi": rules.format_month(m.born),
+    family = [{"ChengWei": m.relation, "XingMing": m.name,
+               "ChuShengRiQi": rules.format_month(m.born),
                "ZhengZhiMianMao": codes.POLITICAL_STATUS.label(m.political_status),
                "GongZuoDanWeiJiZhiWu": m.work}
               for m in (rules.FamilyMember.from_json(j) for j in (record.family if record else []))]
@@ -129,7 +133,8 @@ def _evidence(session: Session, actor: Actor, cadre_ids: list[int]) -> dict[int,
             grades[cadre_id].append((year, AppraisalGrade(grade).value))
         for decision in session.scalars(
                 select(PersonnelDecision).where(
-                    PersonnelDecision.cadre_id.in_(chunk), PersonnelDecision.type == DecisionType.COMMENDATION,
+                    PersonnelDecision.cadre_id.in_(chunk),
+                                                PersonnelDecision.type == DecisionType.COMMENDATION,
                     PersonnelDecision.status == DecisionStatus.DECIDED,
                     PersonnelDecision.outcome == DecisionOutcome.APPROVED)
                 .order_by(PersonnelDecision.decided_on, PersonnelDecision.id)):
@@ -146,7 +151,8 @@ def _evidence(session: Session, actor: Actor, cadre_ids: list[int]) -> dict[int,
 def _require_export(actor: Actor, cadre: Cadre) -> None:
     records.require_view(actor, cadre)
     if not scope.may_see_identity(actor, cadre):
-        raise AccessDenied(_("The appointment form carries the national id number: only the reviewers "
+        raise AccessDenied(_("The appointment form carries the national id number: only the "
+                             "reviewers "
                              "responsible for this cadre and the cadre themself may download it."))
 
 
@@ -159,20 +165,25 @@ def _by_cadre(session: Session, columns, ids: list[int]) -> dict[int, Any]:
     key = columns[0]
     found: dict[int, Any] = {}
     for start in range(0, len(ids), 900):
-        found.update(dict(session.execute(select(*columns).where(key.in_(ids[start:start + 900]))).all()))
+        found.update(
+            dict(session.execute(select(*columns).where(key.in_(ids[start : start + 900]))).all())
+        )
     return found
 
 
-def _forms(session: Session, actor: Actor, cadres: list[Cadre], today: date) -> list[tuple[str, bytes]]:
+def _forms(session: Session, actor: Actor, cadres: list[Cadre],
+           today: date) -> list[tuple[str, bytes]]:
     ids = [c.id for c in cadres]
     found = _by_cadre(session, (CadreRecord.cadre_id, CadreRecord), ids)
     photos = _by_cadre(session, (CadrePhoto.cadre_id, CadrePhoto.data), ids)
     evidence = _evidence(session, actor, ids)
-    return [(file_name(c), write_form(form_of(c, found.get(c.id), evidence[c.id], photos.get(c.id), today)))
+    return [(file_name(c),
+             write_form(form_of(c, found.get(c.id), evidence[c.id], photos.get(c.id), today)))
             for c in cadres]
 
 
-def export_form(session: Session, actor: Actor, code: str, today: date | None = None) -> tuple[str, bytes]:
+def export_form(session: Session, actor: Actor, code: str, today: date | None = None) -> tuple[str,
+                                                                                               bytes]:
     """One cadre's form: ``(file name, content)``."""
     cadre = visible_cadre(session, actor, code=code, permissions=scope.PROFILE)
     _require_export(actor, cadre)
@@ -190,7 +201,8 @@ def export_unit(session: Session, actor: Actor, unit_code: str, today: date | No
     actor.require("cadres.view", unit)
     cadres = list(session.scalars(
         select(Cadre).join(Unit, Cadre.unit_id == Unit.id).options(joinedload(Cadre.unit))
-        .where(Unit.path.startswith(unit.path, autoescape=True), Cadre.status == CadreStatus.SERVING)
+        .where(Unit.path.startswith(unit.path, autoescape=True),
+               Cadre.status == CadreStatus.SERVING)
         .order_by(Unit.path, Cadre.code)))
     for cadre in cadres:
         _require_export(actor, cadre)
@@ -243,7 +255,8 @@ def _form_values(form: LrmxForm, file: str) -> tuple[_Reading | None, list[Eleme
     gender = {"男": Gender.MALE, "女": Gender.FEMALE}.get(form.get("XingBie").strip())
     if gender is None:
         bad("XingBie", _("must be 男 or 女"), form.get("XingBie"))
-    values, wrong = records.parse_values({key: form.get(element) for element, key in RECORD_ELEMENTS.items()})
+    values, wrong = records.parse_values({key: form.get(element) for element,
+                                          key in RECORD_ELEMENTS.items()})
     for element, key in RECORD_ELEMENTS.items():
         if key in wrong:
             shown = "" if key == "id_number" else form.get(element)[:60]
@@ -279,7 +292,8 @@ def _family(form: LrmxForm, bad) -> list[dict]:
         try:
             family.append(records.family_member(
                 row.get("ChengWei", ""), row.get("XingMing", ""), row.get("ChuShengRiQi", ""),
-                row.get("ZhengZhiMianMao", ""), row.get("GongZuoDanWeiJiZhiWu", ""), line=index).as_json())
+                row.get("ZhengZhiMianMao", ""), row.get("GongZuoDanWeiJiZhiWu", ""),
+                                                line=index).as_json())
         except ValueError as error:
             bad(f"JiaTingChengYuan/Item[{index}]", str(error))
     return family
@@ -299,7 +313,8 @@ def _birth(form: LrmxForm, number: str | None, bad) -> date | None:
     if number:
         exact = rules.id_birth_date(number)
         if (exact.year, exact.month) != (born.year, born.month):
-            bad("ChuShengNianYue", _("does not agree with the birth date in the id number (ShenFenZheng)"), raw)
+            bad("ChuShengNianYue",
+                _("does not agree with the birth date in the id number (ShenFenZheng)"), raw)
         return exact
     return born
 
@@ -325,9 +340,12 @@ def _holders(session: Session, numbers: list[str]) -> dict[str, Cadre]:
     digests = {records.id_digest(n): n for n in numbers}
     keys = list(digests)
     for start in range(0, len(keys), 900):
-        rows = session.execute(select(CadreRecord.id_number_digest, Cadre).join(Cadre, CadreRecord.cadre_id == Cadre.id)
-                               .options(joinedload(Cadre.unit))
-                               .where(CadreRecord.id_number_digest.in_(keys[start:start + 900])))
+        rows = session.execute(
+            select(CadreRecord.id_number_digest, Cadre)
+            .join(Cadre, CadreRecord.cadre_id == Cadre.id)
+            .options(joinedload(Cadre.unit))
+            .where(CadreRecord.id_number_digest.in_(keys[start : start + 900]))
+        )
         found.update({digests[digest]: cadre for digest, cadre in rows})
     return found
 
@@ -350,13 +368,17 @@ def _match(session: Session, reading: _Reading, holders: dict[str, Cadre]) -> Ca
 
 
 def _next_codes(session: Session, count: int) -> list[str]:
-    numbers = [int(code[1:]) for code in session.scalars(select(Cadre.code).where(Cadre.code.like("C%")))
-               if re.fullmatch(r"C\d+", code)]
+    numbers = [
+        int(code[1:])
+        for code in session.scalars(select(Cadre.code).where(Cadre.code.like("C%")))
+        if re.fullmatch(r"C\d+", code)
+    ]
     start = max(numbers, default=0) + 1
     return [f"C{n:05d}" for n in range(start, start + count)]
 
 
-def import_forms(session: Session, actor: Actor, data: bytes, filename: str, *, unit: str | None = None,
+def import_forms(session: Session, actor: Actor, data: bytes, filename: str, *,
+                 unit: str | None = None,
                  dry_run: bool = False, **_options) -> FormImportResult:
     """Import one ``.lrmx`` or a zip of them (contracts.md ``portal import lrmx``)."""
     actor.require("cadres.edit")
@@ -367,7 +389,8 @@ def import_forms(session: Session, actor: Actor, data: bytes, filename: str, *, 
     readings, problems = [], []
     for form_file in files:
         try:
-            reading, wrong = _form_values(parse_form(form_file.data, form_file.name), form_file.name)
+            reading, wrong = _form_values(parse_form(form_file.data, form_file.name),
+                                          form_file.name)
         except FormProblems as error:
             problems += error.problems
             continue
@@ -378,10 +401,12 @@ def import_forms(session: Session, actor: Actor, data: bytes, filename: str, *, 
     if unit:
         target = session.scalar(select(Unit).where(Unit.code == unit.strip()))
         if target is None:
-            problems.append(problem(PurePosixPath(filename).name, "--unit", _("no unit has this code"), unit))
+            problems.append(problem(PurePosixPath(filename).name, "--unit",
+                                    _("no unit has this code"), unit))
         elif not actor.in_scope(target.path):
             problems.append(problem(PurePosixPath(filename).name, "--unit",
-                                    _("this unit is outside the units you are responsible for"), unit))
+                                    _("this unit is outside the units you are responsible for"),
+                                    unit))
     matched = _matches(session, actor, readings, target, problems)
     if problems:
         raise ImportProblem(problems)
@@ -401,7 +426,8 @@ NOTED_CHANGES = 50  # forms listed one by one in the result (the command line pr
 
 
 def _change_line(change: FormChange) -> str:
-    what = {"new": _("new cadre"), "updated": _("updated"), "unchanged": _("unchanged")}[change.action]
+    what = {"new": _("new cadre"), "updated": _("updated"),
+            "unchanged": _("unchanged")}[change.action]
     fields = f" ({'、'.join(change.fields)})" if change.fields else ""
     return f"{change.file}: {change.cadre_code} {change.name} — {what}{fields}"
 
@@ -420,17 +446,25 @@ def _matches(session: Session, actor: Actor, readings: list[_Reading], target: U
         elif number:
             seen[number] = reading.file
         if cadre is not None and not actor.in_scope(cadre.unit.path):
-            problems.append(problem(reading.file, "ShenFenZheng" if number else "XingMing",
-                                    _("this cadre serves outside the units you are responsible for")))
+            problems.append(
+                problem(
+                    reading.file,
+                    "ShenFenZheng" if number else "XingMing",
+                    _("this cadre serves outside the units you are responsible for"),
+                )
+            )
         if cadre is None and target is None:
-            problems.append(problem(reading.file, "", _("%(name)s is not yet in the registry: choose the unit "
-                                                        "they join (--unit CODE on the command line)",
+            problems.append(problem(reading.file, "",
+                                    _("%(name)s is not yet in the registry: choose the unit "
+                                                        "they join (--unit CODE on the command "
+                                                        "line)",
                                                         name=reading.name)))
         matched.append(cadre)
     return matched
 
 
-def _apply(session: Session, actor: Actor, reading: _Reading, cadre: Cadre | None, target: Unit | None,
+def _apply(session: Session, actor: Actor, reading: _Reading, cadre: Cadre | None,
+           target: Unit | None,
            new_codes: Iterator[str], result: FormImportResult) -> FormChange:
     if cadre is None:
         cadre = _new_cadre(session, reading, target, next(new_codes))
@@ -447,7 +481,8 @@ def _apply(session: Session, actor: Actor, reading: _Reading, cadre: Cadre | Non
             audit.log(session, actor, "cadre.updated", entity_type="cadre", entity_id=cadre.id,
                       summary={"cadre": cadre.code, "changes": changed})
     new = cadre.id not in result.existing
-    changes = records.update_record(session, actor, cadre, reading.values, action="cadre.record.imported")
+    changes = records.update_record(session, actor, cadre, reading.values,
+                                    action="cadre.record.imported")
     if reading.photo is not None:
         photo = session.get(CadrePhoto, cadre.id)
         if photo is None or photo.data != reading.photo:
@@ -461,7 +496,8 @@ def _apply(session: Session, actor: Actor, reading: _Reading, cadre: Cadre | Non
     else:
         result.unchanged += 1
     action = "new" if new else "updated" if keys else "unchanged"
-    return FormChange(reading.file, reading.name, cadre.code, action, [] if new else [_label(k) for k in keys])
+    return FormChange(reading.file, reading.name, cadre.code, action,
+                      [] if new else [_label(k) for k in keys])
 
 
 def _label(key: str) -> str:
@@ -471,9 +507,11 @@ def _label(key: str) -> str:
 
 
 OTHER_LABELS = {"name": N_("Full name"), "gender": N_("Gender"), "birth_date": N_("Born"),
-                "party_member": N_("Party member"), "photo": N_("Photo"), "resume_note": N_("Résumé"),
+                "party_member": N_("Party member"), "photo": N_("Photo"),
+                "resume_note": N_("Résumé"),
                 "current_post": N_("Current post"), "proposed_post": N_("Proposed post"),
-                "post_to_remove": N_("Post to be removed from"), "appointment_reason": N_("Reason for the appointment"),
+                "post_to_remove": N_("Post to be removed from"),
+                "appointment_reason": N_("Reason for the appointment"),
                 "submitting_unit": N_("Submitting unit"), "filled_by": N_("Filled in by"),
                 "filled_on": N_("Filled in on"), "age_date": N_("Ages computed at")}
 
@@ -481,18 +519,23 @@ OTHER_LABELS = {"name": N_("Full name"), "gender": N_("Gender"), "birth_date": N
 def _new_cadre(session: Session, reading: _Reading, unit: Unit, code: str) -> Cadre:
     post = reading.values.get("current_post", "")
     position = post[len(unit.name):] if post.startswith(unit.name) else post
-    cadre = Cadre(code=code, name=reading.name, gender=reading.gender, birth_date=reading.birth_date,
-                  unit_id=unit.id, position=position[:120], rank=None, category=CadreCategory.LEADING,
-                  leader_role=LeaderRole.MEMBER, party_member=reading.values.get("party_joined") is not None,
+    cadre = Cadre(code=code, name=reading.name, gender=reading.gender,
+                  birth_date=reading.birth_date,
+                  unit_id=unit.id, position=position[:120], rank=None,
+                  category=CadreCategory.LEADING,
+                  leader_role=LeaderRole.MEMBER,
+                  party_member=reading.values.get("party_joined") is not None,
                   status=CadreStatus.SERVING)
     session.add(cadre)
     session.flush()
-    session.add(CadrePosting(cadre_id=cadre.id, unit_id=unit.id, position=cadre.position, start=None))
+    session.add(CadrePosting(cadre_id=cadre.id, unit_id=unit.id, position=cadre.position,
+                             start=None))
     session.flush()
     return cadre
 
 
-def export_document(session: Session, actor: Actor, *, key: str | None = None, unit: str | None = None) -> bytes:
+def export_document(session: Session, actor: Actor, *, key: str | None = None,
+                    unit: str | None = None) -> bytes:
     """``portal export lrmx``: one cadre's form (``key``: the cadre code) or a unit's zip."""
     if unit:
         return export_unit(session, actor, unit)

@@ -1,4 +1,5 @@
-"""``portal eligibility CADRE_CODE [--as-of YYYY-MM-DD] [--decision TYPE] [--json]`` (contracts.md)."""
+"""``portal eligibility CADRE_CODE [--as-of YYYY-MM-DD] [--decision TYPE] [--json]``
+(contracts.md)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def eligibility(cadre_code: str, as_of: date | None, decision: str, as_json: boo
     """Whether the cadre may be promoted (or rank-promoted, commended): blocks and notes, each
     with its reason, its source record and the date it lifts."""
     with db.standalone(engine()) as session:
-        result = evidence.eligibility(session, Actor.system(session), cadre_code, as_of, DecisionType(decision))
+        result = evidence.eligibility(session, Actor.system(session), cadre_code, as_of,
+                                      DecisionType(decision))
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))
         return
@@ -42,7 +44,9 @@ def eligibility(cadre_code: str, as_of: date | None, decision: str, as_json: boo
     click.echo(f"{result.cadre} {result.decision.value} on {result.as_of.isoformat()}: {verdict}")
     for block in result.blocks:
         until = block.until.isoformat() if block.until else "until someone acts"
-        click.echo(f"  block  {block.rule:<20} {block.reason}  (lifts {until}; {block.source or '-'})")
+        click.echo(
+            f"  block  {block.rule:<20} {block.reason}  (lifts {until}; {block.source or '-'})"
+        )
     for note in result.notes:
         click.echo(f"  note   {note.rule:<20} {note.reason}")
 

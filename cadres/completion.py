@@ -32,7 +32,8 @@ from portal.enums import CadreCategory, CadreStatus, Rank
 from portal.models import Cadre, Unit
 
 MET = 5e-7  # Gap.met: round(required - done, 6) <= 0, i.e. less than half a millionth missing
-COMPLETION_COLUMNS = ["unit_id", "unit_name", "cadres", "complete", "on_pace", "behind", "complete_rate",
+COMPLETION_COLUMNS = ["unit_id", "unit_name", "cadres", "complete", "on_pace", "behind",
+                      "complete_rate",
                       "behind_rate", "avg_hours", "has_children"]
 
 
@@ -87,15 +88,19 @@ def _standard_targets(session: Session, year: int):
 
 def _scope_filters(actor: Actor, under: Unit | None) -> list:
     filters = [actor.cadre_clause(), Cadre.status == CadreStatus.SERVING]
-    if under is not None and not (actor.unit_path and under.path == actor.unit_path):  # else: the scope itself
-        filters.append(Cadre.unit_id.in_(select(Unit.id).where(Unit.path.startswith(under.path, autoescape=True))))
+    if under is not None and not (
+        actor.unit_path and under.path == actor.unit_path
+    ):  # else: the scope itself
+        filters.append(Cadre.unit_id.in_(select(Unit.id).where(Unit.path.startswith(under.path,
+                                                                                    autoescape=True))))
     return filters
 
 
 def _counted(offline, online, total, annual, cap):
     """``rules.counted_hours``: all offline hours and online hours up to the cap."""
     capped = cap * annual
-    return case((cap.is_(None), total), else_=offline + case((online <= capped, online), else_=capped))
+    return case((cap.is_(None), total),
+                else_=offline + case((online <= capped, online), else_=capped))
 
 
 def _per_cadre(session: Session, actor: Actor, year: int, under: Unit | None, as_of: date):
@@ -124,7 +129,8 @@ def inputs(session: Session, actor: Actor, year: int, under: Unit | None):
     cap = target("online_share_cap", lambda t: t.online_share_cap, Float)
     five = target("five_year_hours", lambda t: t.five_year_hours or None, Float)
     columns = [Cadre.id.label("cadre_id"), Cadre.unit_id.label("unit_id"), annual.label("annual"),
-               target("online_hours", lambda t: t.online_hours).label("online_required"), cap.label("cap"),
+               target("online_hours", lambda t: t.online_hours).label("online_required"),
+               cap.label("cap"),
                five.label("five"), target("deadline", lambda t: t.deadline).label("deadline"),
                *(target(column, lambda t, c=c: t.category_hours.get(c, 0.0)).label(f"req_{c.value}")
                  for c, column in CATEGORY_COLUMNS.items()),
@@ -135,8 +141,10 @@ def inputs(session: Session, actor: Actor, year: int, under: Unit | None):
     for number, earlier_year in enumerate(range(first, year)):
         earlier = aliased(TrainingTally)
         hours = (select(_counted(earlier.offline, earlier.online, earlier.total, annual, cap))
-                 .where(earlier.cadre_id == Cadre.id, earlier.year == earlier_year).scalar_subquery())
-        columns.append(case((and_(five.is_not(None), five != 0), func.coalesce(hours, 0.0)), else_=0.0)
+                 .where(earlier.cadre_id == Cadre.id,
+                        earlier.year == earlier_year).scalar_subquery())
+        columns.append(case((and_(five.is_not(None), five != 0), func.coalesce(hours, 0.0)),
+                            else_=0.0)
                        .label(f"earlier_{number}"))
     base = (select(*columns)
             .outerjoin(plan, and_(plan.cadre_id == Cadre.id, plan.year == year))
@@ -146,7 +154,8 @@ def inputs(session: Session, actor: Actor, year: int, under: Unit | None):
 
 
 def _outcome(session: Session, base, year: int, as_of: date, first: int, earlier: int):
-    counted = _counted(base.c.offline, base.c.online, base.c.total, base.c.annual, base.c.cap).label("counted")
+    counted = _counted(base.c.offline, base.c.online, base.c.total, base.c.annual,
+                       base.c.cap).label("counted")
 
     def met(required, done):
         return required - done < MET
@@ -157,7 +166,9 @@ def _outcome(session: Session, base, year: int, as_of: date, first: int, earlier
         gaps.append(or_(required <= 0, met(required, base.c[category.value])))
     complete = and_(*gaps)
     year_start = date(year, 1, 1)
-    deadlines = set(session.scalars(select(TrainingPlan.deadline).where(TrainingPlan.year == year).distinct()))
+    deadlines = set(
+        session.scalars(select(TrainingPlan.deadline).where(TrainingPlan.year == year).distinct())
+    )
     deadlines.add(date(year, 12, 31))
     share = case(*((base.c.deadline == d, literal(rules.elapsed_share(year_start, d, as_of)))
                    for d in sorted(deadlines)), else_=literal(1.0))
@@ -166,12 +177,14 @@ def _outcome(session: Session, base, year: int, as_of: date, first: int, earlier
     window_first, window_last = rules.five_year_window(year, first)
     five_share = rules.elapsed_share(date(window_first, 1, 1), date(window_last, 12, 31),
                                      min(as_of, date(year, 12, 31)))
-    five_done = training.added_in_order([*(base.c[f"earlier_{n}"] for n in range(earlier)), counted])
+    five_done = training.added_in_order([*(base.c[f"earlier_{n}"] for n in range(earlier)),
+                                         counted])
     has_five = and_(base.c.five.is_not(None), base.c.five != 0)
     five_behind = and_(has_five, five_done < base.c.five * five_share - EPSILON)
     return select(base.c.cadre_id, base.c.unit_id, base.c.annual, base.c.deadline,
                   counted, base.c.online, base.c.total, expected.label("expected"),
-                  case((complete, 1), else_=0).label("complete"), case((behind, 1), else_=0).label("behind"),
+                  case((complete, 1), else_=0).label("complete"),
+                  case((behind, 1), else_=0).label("behind"),
                   case((has_five, 1), else_=0).label("has_five"),
                   case((five_behind, 1), else_=0).label("five_behind")).subquery("outcome")
 
@@ -184,13 +197,16 @@ def hours_frames(session: Session, actor: Actor, year: int, *, under: Unit | Non
     cells = [(c, m) for c in TrainingCategory for m in TrainingMode]
     months = [(n, m) for n in training.MONTHS for m in TrainingMode]
     stmt = (select(*(func.sum(getattr(TrainingTally, f"{c.value}_{m.value}")) for c, m in cells),
-                   *(func.sum(getattr(TrainingTally, training.month_column(n, m))) for n, m in months))
+                   *(func.sum(getattr(TrainingTally, training.month_column(n, m))) for n,
+                     m in months))
             .join(Cadre, Cadre.id == TrainingTally.cadre_id)
             .where(TrainingTally.year == year, *_scope_filters(actor, under)))
     sums = session.execute(stmt).one()
-    by_cell = pd.DataFrame([(c.value, m.value, float(h)) for (c, m), h in zip(cells, sums[:len(cells)], strict=True)
+    by_cell = pd.DataFrame([(c.value, m.value, float(h)) for (c, m),
+                            h in zip(cells, sums[:len(cells)], strict=True)
                             if h], columns=["category", "mode", "hours"])
-    by_month = pd.DataFrame([(m.value, n, float(h or 0.0)) for (n, m), h in zip(months, sums[len(cells):], strict=True)
+    by_month = pd.DataFrame([(m.value, n, float(h or 0.0)) for (n, m),
+                             h in zip(months, sums[len(cells):], strict=True)
                              if h], columns=["mode", "month", "hours"])
     return by_cell, by_month
 
@@ -202,13 +218,17 @@ def unit_tallies(session: Session, actor: Actor, year: int, *, under: Unit | Non
     """Completion of the serving cadres in scope (below ``under``), one entry per unit."""
     actor.require("training.view")
     outcome = _per_cadre(session, actor, year, under, as_of or date.today())
-    stmt = (select(outcome.c.unit_id, func.count(), func.sum(outcome.c.complete), func.sum(outcome.c.behind),
-                   func.sum(outcome.c.counted), func.sum(outcome.c.online), func.sum(outcome.c.total),
+    stmt = (select(outcome.c.unit_id, func.count(), func.sum(outcome.c.complete),
+                   func.sum(outcome.c.behind),
+                   func.sum(outcome.c.counted), func.sum(outcome.c.online),
+                   func.sum(outcome.c.total),
                    func.sum(outcome.c.has_five), func.sum(outcome.c.five_behind))
             .group_by(outcome.c.unit_id))
-    return [UnitTally(unit_id, int(n), int(complete or 0), int(behind or 0), _f(counted), _f(online), _f(total),
+    return [UnitTally(unit_id, int(n), int(complete or 0), int(behind or 0), _f(counted),
+                      _f(online), _f(total),
                       int(five or 0), int(five_behind or 0))
-            for unit_id, n, complete, behind, counted, online, total, five, five_behind in session.execute(stmt)]
+            for unit_id, n, complete, behind, counted, online, total, five,
+            five_behind in session.execute(stmt)]
 
 
 def summary(found: Sequence[UnitTally]) -> dict:
@@ -231,9 +251,19 @@ def completion_by_unit(session: Session, found: Sequence[UnitTally], parent: Uni
                        children: Sequence[Unit]) -> pd.DataFrame:
     """One row per child unit (its whole subtree) and one for the parent's own cadres
     (``reports.completion_by_unit`` from the unit tallies)."""
-    paths = dict(session.execute(select(Unit.id, Unit.path).where(Unit.id.in_([t.unit_id for t in found]))).all()) \
-        if len(found) < 900 else dict(session.execute(select(Unit.id, Unit.path)
-                                                      .where(Unit.path.startswith(parent.path, autoescape=True))).all())
+    paths = (
+        dict(
+            session.execute(
+                select(Unit.id, Unit.path).where(Unit.id.in_([t.unit_id for t in found]))
+            ).all()
+        )
+        if len(found) < 900
+        else dict(
+            session.execute(
+                select(Unit.id, Unit.path).where(Unit.path.startswith(parent.path, autoescape=True))
+            ).all()
+        )
+    )
     groups: list[tuple[Unit, bool, list[UnitTally]]] = []
     own = [t for t in found if t.unit_id == parent.id]
     if own:
@@ -258,8 +288,10 @@ def completion_by_unit(session: Session, found: Sequence[UnitTally], parent: Uni
 
 # --- the cadres behind schedule, a page at a time ------------------------------------------------
 
-BEHIND_SORTS = {"missing": "missing", "counted": "counted", "required": "annual", "expected": "expected",
-                "code": "code", "name": "name", "unit": "unit", "position": "position", "deadline": "deadline"}
+BEHIND_SORTS = {"missing": "missing", "counted": "counted", "required": "annual",
+                "expected": "expected",
+                "code": "code", "name": "name", "unit": "unit", "position": "position",
+                "deadline": "deadline"}
 
 
 def behind_page(session: Session, actor: Actor, year: int, *, under: Unit | None = None,
@@ -272,7 +304,8 @@ def behind_page(session: Session, actor: Actor, year: int, *, under: Unit | None
     outcome = _per_cadre(session, actor, year, under, as_of)
     missing = (outcome.c.annual - outcome.c.counted).label("missing")
     columns = {"missing": missing, "counted": outcome.c.counted, "annual": outcome.c.annual,
-               "expected": outcome.c.expected, "code": Cadre.code, "name": Cadre.name, "unit": Unit.name,
+               "expected": outcome.c.expected, "code": Cadre.code, "name": Cadre.name,
+               "unit": Unit.name,
                "position": Cadre.position, "deadline": outcome.c.deadline}
     order = []
     for item in sort or ():
@@ -280,18 +313,23 @@ def behind_page(session: Session, actor: Actor, year: int, *, under: Unit | None
         if column is not None:
             order.append(column.desc() if item.get("sort") == "desc" else column.asc())
     order += [missing.desc(), Cadre.code.asc()]
-    stmt = (select(Cadre.code, Cadre.name, Unit.name, Cadre.position, outcome.c.annual, outcome.c.counted,
+    stmt = (select(Cadre.code, Cadre.name, Unit.name, Cadre.position, outcome.c.annual,
+                   outcome.c.counted,
                    outcome.c.expected, outcome.c.deadline)
             .join(Cadre, Cadre.id == outcome.c.cadre_id).join(Unit, Unit.id == Cadre.unit_id)
             .where(outcome.c.behind == 1))
-    count = session.scalar(select(func.count()).select_from(outcome).where(outcome.c.behind == 1)) or 0
+    count = (
+        session.scalar(select(func.count()).select_from(outcome).where(outcome.c.behind == 1)) or 0
+    )
     start, end = max(0, int(start)), max(0, int(end))
     rows = []
     for code, name, unit, position, annual, counted, expected, deadline in session.execute(
             stmt.order_by(*order).offset(start).limit(max(0, end - start))):
         gap = rules.Gap(rules.ANNUAL, annual, counted)
-        projected = rules.projected_completion(counted, annual, date(year, 1, 1), min(as_of, deadline))
-        rows.append({"code": code, "name": name, "unit": unit, "position": position, "required": annual,
+        projected = rules.projected_completion(counted, annual, date(year, 1, 1),
+                                               min(as_of, deadline))
+        rows.append({"code": code, "name": name, "unit": unit, "position": position,
+                     "required": annual,
                      "counted": round(counted, 1), "missing": round(gap.missing, 1),
                      "expected": round(expected, 1), "deadline": deadline.isoformat(),
                      "projected": projected.isoformat() if projected else ""})

@@ -41,10 +41,12 @@ def catalogue(session: Session, actor: Actor, *, year: int | None = None) -> lis
     actor.require_any("training.view", "self.view")
     path = None
     if scope.is_cadre(actor):
-        path = visible_cadre(session, actor, cadre_id=actor.cadre_id, permissions=scope.BASIC).unit.path
+        path = visible_cadre(session, actor, cadre_id=actor.cadre_id,
+                             permissions=scope.BASIC).unit.path
     stmt = select(Course).where(_visible(actor, path)).options(joinedload(Course.unit))
     if year:
-        stmt = stmt.where(Course.starts_on >= date(year, 1, 1), Course.starts_on <= date(year, 12, 31))
+        stmt = stmt.where(Course.starts_on >= date(year, 1, 1),
+                          Course.starts_on <= date(year, 12, 31))
     return list(session.scalars(stmt.order_by(Course.starts_on.desc(), Course.code)))
 
 
@@ -55,7 +57,8 @@ def get_course(session: Session, actor: Actor, course_id) -> Course:
         course = None
     path = None
     if scope.is_cadre(actor) and course is not None:
-        path = visible_cadre(session, actor, cadre_id=actor.cadre_id, permissions=scope.BASIC).unit.path
+        path = visible_cadre(session, actor, cadre_id=actor.cadre_id,
+                             permissions=scope.BASIC).unit.path
     if course is None or not session.scalar(select(Course.id).where(Course.id == course.id,
                                                                    _visible(actor, path))):
         raise NotFound(_("No such course among the courses open to you."))
@@ -77,7 +80,8 @@ class CourseInput:
 
 def _date(value, field: str, label: str) -> date:
     try:
-        return value if isinstance(value, date) else date.fromisoformat(str(value or "").strip()[:10])
+        return value if isinstance(value,
+                                   date) else date.fromisoformat(str(value or "").strip()[:10])
     except ValueError:
         raise Invalid(_("Give the %(what)s as YYYY-MM-DD.", what=label), field=field) from None
 
@@ -101,7 +105,8 @@ def create_course(session: Session, actor: Actor, values: CourseInput) -> Course
         except (TypeError, ValueError):
             capacity = -1
         if capacity <= 0:
-            raise Invalid(_("The number of places must be a whole number above 0."), field="capacity")
+            raise Invalid(_("The number of places must be a whole number above 0."),
+                          field="capacity")
     count = session.scalar(select(func.count()).select_from(Course).where(
         Course.code.like(f"K{starts.year}-%"))) or 0
     code = f"K{starts.year}-{count + 1:03d}"
@@ -110,27 +115,35 @@ def create_course(session: Session, actor: Actor, values: CourseInput) -> Course
         code = f"K{starts.year}-{count + 1:03d}"
     course = Course(code=code, title=training.clean_title(values.title), category=category,
                     hours=training.clean_hours(values.hours), mode=mode,
-                    provider=(values.provider or "").strip()[:120], unit_id=unit.id, starts_on=starts,
+                    provider=(values.provider or "").strip()[:120], unit_id=unit.id,
+                    starts_on=starts,
                     ends_on=ends, capacity=capacity, created_by=actor.username)
     session.add(course)
     session.flush()
-    audit.log(session, actor, "training.course.created", course, summary={"after": audit.snapshot(course)})
+    audit.log(session, actor, "training.course.created", course,
+              summary={"after": audit.snapshot(course)})
     return course
 
 
 def enrolment_counts(session: Session, course_ids: list[int]) -> dict[int, int]:
     if not course_ids:
         return {}
-    return dict(session.execute(
-        select(Enrolment.course_id, func.count()).where(Enrolment.course_id.in_(course_ids),
-                                                        Enrolment.status != EnrolmentStatus.CANCELLED)
-        .group_by(Enrolment.course_id)).all())
+    return dict(
+        session.execute(
+            select(Enrolment.course_id, func.count())
+            .where(
+                Enrolment.course_id.in_(course_ids), Enrolment.status != EnrolmentStatus.CANCELLED
+            )
+            .group_by(Enrolment.course_id)
+        ).all()
+    )
 
 
 def open_courses(session: Session, actor: Actor, today: date | None = None) -> list[Course]:
     """Classes that have not started yet and are open to the cadre (for "enrol")."""
     today = today or date.today()
-    return sorted((c for c in catalogue(session, actor) if c.starts_on > today), key=lambda c: c.starts_on)
+    return sorted((c for c in catalogue(session, actor) if c.starts_on > today),
+                  key=lambda c: c.starts_on)
 
 
 def enrol(session: Session, actor: Actor, course_id, cadre_code: str | None = None,
@@ -166,7 +179,8 @@ def enrol(session: Session, actor: Actor, course_id, cadre_code: str | None = No
     return enrolment
 
 
-def cancel_enrolment(session: Session, actor: Actor, enrolment_id, today: date | None = None) -> Enrolment:
+def cancel_enrolment(session: Session, actor: Actor, enrolment_id,
+                     today: date | None = None) -> Enrolment:
     today = today or date.today()
     enrolment = _enrolment(session, actor, enrolment_id)
     if scope.is_cadre(actor):
@@ -225,13 +239,15 @@ def mark_attendance(session: Session, actor: Actor, enrolment_id, attended: bool
         raise Conflict(_("This enrolment was cancelled."))
     if attended:
         record, _created = training.add_record(
-            session, actor, enrolment.cadre, title=course.title, category=course.category, hours=course.hours,
+            session, actor, enrolment.cadre, title=course.title, category=course.category,
+                                               hours=course.hours,
             mode=course.mode, completed_on=course.ends_on, provider=course.provider,
             source=RecordSource.ATTENDANCE, course_id=course.id, audit_it=False)
         enrolment.status, enrolment.record_id = EnrolmentStatus.ATTENDED, record.id
     else:
         if enrolment.record_id is not None:
-            raise Conflict(_("The attendance is already recorded as training hours; remove the record first."))
+            raise Conflict(_("The attendance is already recorded as training hours; remove the "
+                             "record first."))
         enrolment.status = EnrolmentStatus.ABSENT
     session.flush()
     audit.log(session, actor, "training.attendance.recorded", enrolment,

@@ -42,19 +42,23 @@ def _next_number(session: Session, year: int) -> str:
     count = session.scalar(select(func.count()).select_from(PersonnelDecision)
                            .where(PersonnelDecision.number.startswith(prefix)))
     number = count + 1
-    while session.scalar(select(PersonnelDecision.id).where(PersonnelDecision.number == f"{prefix}{number:04d}")):
+    while session.scalar(
+        select(PersonnelDecision.id).where(PersonnelDecision.number == f"{prefix}{number:04d}")
+    ):
         number += 1
     return f"{prefix}{number:04d}"
 
 
-def freeze(session: Session, actor: Actor, code: str, decision_type: DecisionType, as_of: date) -> dict:
+def freeze(session: Session, actor: Actor, code: str, decision_type: DecisionType,
+           as_of: date) -> dict:
     """The evidence a decision rests on: the profile and the eligibility for this decision."""
     profile = evidence.profile(session, actor, code, as_of)
     result = evidence.eligibility(session, actor, code, as_of, decision_type)
     return {"profile": profile.as_json(), "eligibility": result.as_json()}
 
 
-def propose(session: Session, actor: Actor, *, cadre_code: str, decision_type: DecisionType, title: str,
+def propose(session: Session, actor: Actor, *, cadre_code: str, decision_type: DecisionType,
+            title: str,
             rationale: str, as_of: date | None = None) -> PersonnelDecision:
     actor.require("decisions.edit")
     cadre = visible_cadre(session, actor, code=cadre_code, permissions=evidence.PROFILE_PERMISSIONS)
@@ -65,7 +69,8 @@ def propose(session: Session, actor: Actor, *, cadre_code: str, decision_type: D
     blocks = snapshot["eligibility"]["blocks"]
     decision = PersonnelDecision(
         number=_next_number(session, as_of.year), cadre_id=cadre.id, unit_id=cadre.unit_id,
-        type=decision_type, title=title, rationale=rationale, as_of=as_of, proposed_by=actor.username,
+        type=decision_type, title=title, rationale=rationale, as_of=as_of,
+                                 proposed_by=actor.username,
         eligible_at_proposal=not blocks, blocks_at_proposal=len(blocks), snapshot=snapshot,
         snapshot_hash=evidence.snapshot_hash(snapshot))
     session.add(decision)
@@ -132,10 +137,12 @@ def list_decisions(session: Session, actor: Actor, filters: DecisionFilter = Dec
         stmt = stmt.where(day <= filters.end)
     if filters.overridden_only:
         stmt = stmt.where(PersonnelDecision.overridden.is_(True))
-    return list(session.scalars(stmt.order_by(PersonnelDecision.proposed_at.desc(), PersonnelDecision.id.desc())))
+    return list(session.scalars(stmt.order_by(PersonnelDecision.proposed_at.desc(),
+                                              PersonnelDecision.id.desc())))
 
 
-def _editable(session: Session, actor: Actor, decision_id: int, version: int | None) -> PersonnelDecision:
+def _editable(session: Session, actor: Actor, decision_id: int,
+              version: int | None) -> PersonnelDecision:
     actor.require("decisions.edit")
     decision = get_decision(session, actor, decision_id)
     if version is not None and decision.version != version:
@@ -150,18 +157,24 @@ def review(session: Session, actor: Actor, decision_id: int, note: str, version:
         raise Invalid(_("Only a proposed decision can be reviewed (this one is %(status)s).",
                         status=decision.status.label), field="status")
     decision.review_note = _require_text(note, "note", _("Write the review opinion."))
-    decision.status, decision.reviewed_by, decision.reviewed_at = DecisionStatus.REVIEWED, actor.username, utcnow()
+    decision.status, decision.reviewed_by, decision.reviewed_at = (
+        DecisionStatus.REVIEWED,
+        actor.username,
+        utcnow(),
+    )
     session.flush()
     audit.log(session, actor, "decision.review", decision, summary={"number": decision.number})
     return decision
 
 
-def blocks_against(session: Session, actor: Actor, decision: PersonnelDecision, on: date) -> list[dict]:
+def blocks_against(session: Session, actor: Actor, decision: PersonnelDecision,
+                   on: date) -> list[dict]:
     """The blocks the decision would go against: frozen at proposal, or found on ``on``."""
     if not decision.type.positive:
         return []
     frozen = decision.snapshot["eligibility"]["blocks"]
-    current = evidence.eligibility(session, actor, decision.cadre.code, on, decision.type).as_json()["blocks"]
+    current = evidence.eligibility(session, actor, decision.cadre.code, on,
+                                   decision.type).as_json()["blocks"]
     seen, found = set(), []
     for block in [*frozen, *current]:
         key = (block["rule"], block.get("source"))
@@ -183,19 +196,23 @@ def decide(session: Session, actor: Actor, decision_id: int, *, outcome: Decisio
         raise Invalid(_("The decision date cannot be before the proposal's evidence date %(date)s.",
                         date=decision.as_of.isoformat()), field="decided_on")
     note = _require_text(note, "note", _("Write the decision's wording or reference."))
-    blocks = blocks_against(session, actor, decision, decided_on) if outcome == DecisionOutcome.APPROVED else []
+    blocks = blocks_against(session, actor, decision,
+                            decided_on) if outcome == DecisionOutcome.APPROVED else []
     override_reason = (override_reason or "").strip()
     if blocks and not override_reason:
         rules = _("; ").join(rule_label(rule) for rule in sorted({b["rule"] for b in blocks}))
-        raise Invalid(_("The cadre is blocked (%(rules)s); approving needs an override reason.", rules=rules),
+        raise Invalid(_("The cadre is blocked (%(rules)s); approving needs an override reason.",
+                        rules=rules),
                       field="override_reason")
     decision.status, decision.outcome = DecisionStatus.DECIDED, outcome
     decision.decision_note, decision.decided_on = note, decided_on
     decision.decided_by, decision.decided_at = actor.username, utcnow()
-    decision.override_reason, decision.overridden = (override_reason, True) if blocks else ("", False)
+    decision.override_reason, decision.overridden = (override_reason, True) if blocks else ("",
+                                                                                            False)
     session.flush()
     audit.log(session, actor, "decision.decide", decision,
-              summary={"number": decision.number, "outcome": outcome.value, "decided_on": decided_on})
+              summary={"number": decision.number, "outcome": outcome.value,
+                       "decided_on": decided_on})
     if blocks:
         audit.log(session, actor, "decision.override", decision,
                   summary={"number": decision.number, "blocks": [b["rule"] for b in blocks],
@@ -203,12 +220,14 @@ def decide(session: Session, actor: Actor, decision_id: int, *, outcome: Decisio
     return decision
 
 
-def withdraw(session: Session, actor: Actor, decision_id: int, reason: str, version: int | None = None
+def withdraw(session: Session, actor: Actor, decision_id: int, reason: str,
+             version: int | None = None
              ) -> PersonnelDecision:
     decision = _editable(session, actor, decision_id, version)
     if decision.status not in OPEN:
         raise Invalid(_("Only an open proposal can be withdrawn."), field="status")
-    decision.decision_note = _require_text(reason, "reason", _("Say why the proposal is withdrawn."))
+    decision.decision_note = _require_text(reason, "reason",
+                                           _("Say why the proposal is withdrawn."))
     decision.status = DecisionStatus.WITHDRAWN
     session.flush()
     audit.log(session, actor, "decision.withdraw", decision, summary={"number": decision.number})
@@ -225,7 +244,8 @@ def check_evidence(session: Session, actor: Actor, decision: PersonnelDecision) 
     """Is the frozen evidence intact, and what has changed in the records since?"""
     intact = snapshot_intact(decision)
     now = freeze(session, actor, decision.cadre.code, decision.type, decision.as_of)
-    found = evidence.changes(decision.snapshot, now, ignore=(f"profile/decisions/{decision.number}",))
+    found = evidence.changes(decision.snapshot, now,
+                             ignore=(f"profile/decisions/{decision.number}",))
     return EvidenceCheck(intact, found)
 
 
@@ -241,7 +261,8 @@ EXPORT_COLUMNS = (
     Column("unit_code", "单位编码"), Column("unit_name", "单位"), Column("type", "类型"),
     Column("title", "事项"), Column("status", "状态"), Column("outcome", "决定结果"),
     Column("proposed_on", "提议日期"), Column("decided_on", "决定日期"),
-    Column("eligible_at_proposal", "提议时符合资格"), Column("blocks_at_proposal", "提议时限制情形数"),
+    Column("eligible_at_proposal", "提议时符合资格"),
+                  Column("blocks_at_proposal", "提议时限制情形数"),
     Column("overridden", "例外批准"), Column("override_reason", "例外批准理由"),
     Column("snapshot_hash", "证据快照哈希"),
 )
@@ -251,9 +272,12 @@ def decisions_table(found: list[PersonnelDecision]) -> Table:
     """Decisions as export rows, in the order given."""
     rows = [{"number": d.number, "cadre_code": d.cadre.code, "cadre_name": d.cadre.name,
              "unit_code": d.unit.code, "unit_name": d.unit.name, "type": d.type, "title": d.title,
-             "status": d.status, "outcome": d.outcome, "proposed_on": d.as_of, "decided_on": d.decided_on,
-             "eligible_at_proposal": d.eligible_at_proposal, "blocks_at_proposal": d.blocks_at_proposal,
-             "overridden": d.overridden, "override_reason": d.override_reason, "snapshot_hash": d.snapshot_hash}
+             "status": d.status, "outcome": d.outcome, "proposed_on": d.as_of,
+             "decided_on": d.decided_on,
+             "eligible_at_proposal": d.eligible_at_proposal,
+             "blocks_at_proposal": d.blocks_at_proposal,
+             "overridden": d.overridden, "override_reason": d.override_reason,
+             "snapshot_hash": d.snapshot_hash}
             for d in found]
     return Table("decisions", EXPORT_COLUMNS, rows)
 
@@ -266,7 +290,9 @@ def export_decisions(session: Session, actor: Actor, filters: DecisionFilter = D
     content = to_bytes(table, fmt, header_style)
     audit.log(session, actor, "export", entity_type="decisions",
               summary={"kind": "decisions", "format": fmt, "rows": len(table.rows),
-                       "filters": {"unit_id": filters.unit_id, "types": [t.value for t in filters.types],
-                                   "statuses": [s.value for s in filters.statuses], "start": filters.start,
+                       "filters": {"unit_id": filters.unit_id,
+                                   "types": [t.value for t in filters.types],
+                                   "statuses": [s.value for s in filters.statuses],
+                                   "start": filters.start,
                                    "end": filters.end, "overridden_only": filters.overridden_only}})
     return content

@@ -39,7 +39,8 @@ from portal.demo import DemoCity
 from portal.enums import UnitLevel
 from portal.models import Cadre
 
-T, P, PRO, K = (TrainingCategory.THEORY, TrainingCategory.PARTY_SPIRIT, TrainingCategory.PROFESSIONAL,
+T, P, PRO, K = (TrainingCategory.THEORY, TrainingCategory.PARTY_SPIRIT,
+                TrainingCategory.PROFESSIONAL,
                 TrainingCategory.KNOWLEDGE)
 PARTY_SCHOOL = "中共江州市委党校"
 
@@ -59,18 +60,24 @@ CLASSES = [  # offline classes run by the city: (title, category, hours, provide
 ]
 DISTRICT_CLASSES = [  # offline classes of the district party schools (imported records)
     ("乡村振兴与共同富裕专题培训", PRO, 24), ("党建引领基层治理专题培训", PRO, 16),
-    ("新时代党的建设专题讲座", P, 8), ("法治政府建设专题讲座", K, 4), ("理论学习中心组专题学习", T, 8),
+    ("新时代党的建设专题讲座", P, 8), ("法治政府建设专题讲座", K, 4),
+                    ("理论学习中心组专题学习", T, 8),
 ]
 ONLINE = [  # 干部网络学院 courses: (topic, category, hours)
-    ("中国式现代化", T, 6), ("习近平文化思想", T, 5), ("总体国家安全观", T, 3), ("意识形态工作", T, 4),
-    ("马克思主义中国化时代化", T, 4), ("全面从严治党", P, 4), ("党纪学习教育", P, 4), ("党史专题", P, 6),
-    ("廉政文化", P, 3), ("中国共产党章程", P, 4), ("基层治理创新案例", PRO, 4), ("防范化解重大风险", PRO, 4),
-    ("乡村治理", PRO, 4), ("群众工作方法", PRO, 3), ("统计法律法规", PRO, 2), ("优化营商环境", PRO, 3),
+    ("中国式现代化", T, 6), ("习近平文化思想", T, 5), ("总体国家安全观", T, 3),
+          ("意识形态工作", T, 4),
+    ("马克思主义中国化时代化", T, 4), ("全面从严治党", P, 4), ("党纪学习教育", P, 4),
+          ("党史专题", P, 6),
+    ("廉政文化", P, 3), ("中国共产党章程", P, 4), ("基层治理创新案例", PRO, 4),
+          ("防范化解重大风险", PRO, 4),
+    ("乡村治理", PRO, 4), ("群众工作方法", PRO, 3), ("统计法律法规", PRO, 2),
+          ("优化营商环境", PRO, 3),
     ("民法典解读", K, 3), ("人工智能通识", K, 3), ("生态文明建设", K, 3), ("保密知识", K, 2),
     ("宪法学习", K, 4), ("心理健康与压力调适", K, 2), ("数字素养", K, 3), ("应急科普", K, 2),
 ]
 NETWORK_ACADEMY = "江州干部网络学院"
-UPCOMING = [("基层党组织书记冬训班", P, 24), ("年轻干部能力提升班", PRO, 40), ("数字治理专题研修班", K, 16),
+UPCOMING = [("基层党组织书记冬训班", P, 24), ("年轻干部能力提升班", PRO, 40),
+            ("数字治理专题研修班", K, 16),
             ("党的创新理论读书班", T, 24), ("依法行政专题培训班", PRO, 16)]
 SELF_STUDY = [("自学《习近平谈治国理政》第五卷", T, TrainingMode.OFFLINE, 8),
               ("参加区委理论学习中心组扩大学习", T, TrainingMode.OFFLINE, 4),
@@ -149,11 +156,14 @@ def _postings(city: DemoCity, rng: random.Random, ids: _Ids, out: list[dict]) ->
                     "position": cadre["position"], "start": since, "end": None})
         if rng.random() < 0.35 or cadre["id"] == city.featured_cadre_id:
             level = units[cadre["unit_id"]]["level"]
-            pool = [u for u in by_level[level] if u["id"] != cadre["unit_id"]] or by_level[UnitLevel.STREET]
+            pool = [u for u in by_level[level] if u["id"] != cadre["unit_id"]] or by_level[
+                UnitLevel.STREET
+            ]
             earlier = rng.choice(pool)
             start = since - timedelta(days=rng.randint(700, 2200))
             out.append({"id": ids("posting"), "cadre_id": cadre["id"], "unit_id": earlier["id"],
-                        "position": rng.choice(["科员", "办公室副主任", "党建办主任", "综治办副主任"]),
+                        "position": rng.choice(["科员", "办公室副主任", "党建办主任",
+                                                "综治办副主任"]),
                         "start": start, "end": since - timedelta(days=1)})
 
 
@@ -164,7 +174,8 @@ def _plans(session: Session, city: DemoCity, ids: _Ids, out: list[dict], years, 
     targets = {}
     for cadre in city.cadres:
         for plan_year in years:
-            target = training.targets_from_standards(found, cadre["category"], cadre["rank"], plan_year)
+            target = training.targets_from_standards(found, cadre["category"], cadre["rank"],
+                                                     plan_year)
             targets[(cadre["id"], plan_year)] = target
             out.append({"id": ids("plan"), "cadre_id": cadre["id"], **training._plan_values(target),
                         "note": "", "generated_at": now, "adjusted_by": ""})
@@ -181,9 +192,12 @@ def _courses(city: DemoCity, rng: random.Random, ids: _Ids, out: list[dict], yea
         for number, (title, category, hours, provider) in enumerate(CLASSES, start=1):
             start = _day_in(rng, date(course_year, 2, 20), date(course_year, 12, 10))
             days = max(1, int(hours // 8))
-            row = {"id": ids("course"), "code": f"K{course_year}-{number:03d}", "title": f"{course_year}年{title}",
-                   "category": category, "hours": hours, "mode": TrainingMode.OFFLINE, "provider": provider,
-                   "unit_id": city_id, "starts_on": start, "ends_on": start + timedelta(days=days - 1),
+            row = {"id": ids("course"), "code": f"K{course_year}-{number:03d}",
+                   "title": f"{course_year}年{title}",
+                   "category": category, "hours": hours, "mode": TrainingMode.OFFLINE,
+                   "provider": provider,
+                   "unit_id": city_id, "starts_on": start,
+                   "ends_on": start + timedelta(days=days - 1),
                    "capacity": 150, "created_at": now, "created_by": "demo"}
             out.append(row)
             courses[(course_year, title)] = row
@@ -203,12 +217,15 @@ def _pace(rng: random.Random, this_year: bool, featured: bool) -> float:
 
 def _record(ids: _Ids, cadre_id: int, title: str, category, mode, hours, day: date, provider: str,
             source: RecordSource, course_id: int | None = None) -> dict:
-    return {"id": ids("record"), "cadre_id": cadre_id, "title": title, "course_key": rules.course_key(title),
-            "year": day.year, "category": category, "hours": float(hours), "mode": mode, "completed_on": day,
+    return {"id": ids("record"), "cadre_id": cadre_id, "title": title,
+            "course_key": rules.course_key(title),
+            "year": day.year, "category": category, "hours": float(hours), "mode": mode,
+            "completed_on": day,
             "provider": provider, "source": source, "course_id": course_id, "created_by": "demo"}
 
 
-def _records(rng: random.Random, ids: _Ids, rows: dict, cadre: dict, target, plan_year: int, factor: float,
+def _records(rng: random.Random, ids: _Ids, rows: dict, cadre: dict, target, plan_year: int,
+             factor: float,
              courses: dict, today: date, skip_knowledge: bool = False) -> None:
     """Classes and online courses adding up to ``factor`` × the plan: first what each
     content category needs, then offline and online hours up to their goals."""
@@ -218,14 +235,18 @@ def _records(rng: random.Random, ids: _Ids, rows: dict, cadre: dict, target, pla
     candidates = _candidates(rng, plan_year, courses, today)
     if skip_knowledge:
         candidates = [c for c in candidates if c[1] != K]
-    needs = {category: target.category_hours.get(category, 0) * factor for category in TrainingCategory}
-    for title, category, mode, hours, day, provider, source, course in _chosen(candidates, goals, needs):
+    needs = {category: target.category_hours.get(category,
+                                                 0) * factor for category in TrainingCategory}
+    for title, category, mode, hours, day, provider, source, course in _chosen(candidates, goals,
+                                                                               needs):
         record = _record(ids, cadre["id"], title, category, mode, hours, day, provider, source,
                          course["id"] if course else None)
         rows[TrainingRecord].append(record)
         if course is not None:
-            rows[Enrolment].append({"id": ids("enrolment"), "course_id": course["id"], "cadre_id": cadre["id"],
-                                    "status": EnrolmentStatus.ATTENDED, "enrolled_at": course["created_at"],
+            rows[Enrolment].append({"id": ids("enrolment"), "course_id": course["id"],
+                                    "cadre_id": cadre["id"],
+                                    "status": EnrolmentStatus.ATTENDED,
+                                    "enrolled_at": course["created_at"],
                                     "enrolled_by": "demo", "record_id": record["id"]})
 
 
@@ -236,14 +257,17 @@ def _candidates(rng: random.Random, plan_year: int, courses: dict, today: date) 
     for title, category, hours, provider in CLASSES:
         course = courses[(plan_year, title)]
         if course["ends_on"] <= today and rng.random() < 0.6:
-            candidates.append((course["title"], category, TrainingMode.OFFLINE, hours, course["ends_on"], provider,
+            candidates.append((course["title"], category, TrainingMode.OFFLINE, hours,
+                               course["ends_on"], provider,
                                RecordSource.ATTENDANCE, course))
     for title, category, hours in DISTRICT_CLASSES:
         candidates.append((f"{plan_year}年{title}", category, TrainingMode.OFFLINE, hours,
-                           _day_in(rng, date(plan_year, 1, 5), year_end), "区委党校", RecordSource.IMPORT, None))
+                           _day_in(rng, date(plan_year, 1, 5), year_end), "区委党校",
+                           RecordSource.IMPORT, None))
     for topic, category, hours in ONLINE:
         candidates.append((f"{plan_year}年网络专题：{topic}", category, TrainingMode.ONLINE, hours,
-                           _day_in(rng, date(plan_year, 1, 3), year_end), NETWORK_ACADEMY, RecordSource.IMPORT,
+                           _day_in(rng, date(plan_year, 1, 3), year_end), NETWORK_ACADEMY,
+                           RecordSource.IMPORT,
                            None))
     rng.shuffle(candidates)
     return candidates
@@ -261,7 +285,10 @@ def _chosen(candidates: list[tuple], goals: dict, needs: dict) -> list[tuple]:
         by_category[candidate[1]] += candidate[3]
 
     for candidate in candidates:  # content categories first
-        if by_category[candidate[1]] < needs[candidate[1]] and done[candidate[2]] < goals[candidate[2]] + 8:
+        if (
+            by_category[candidate[1]] < needs[candidate[1]]
+            and done[candidate[2]] < goals[candidate[2]] + 8
+        ):
             take(candidate)
     for candidate in candidates:  # then the hours by mode
         if candidate not in chosen and done[candidate[2]] < goals[candidate[2]]:
@@ -279,7 +306,8 @@ def _earlier_cycle(rng: random.Random, ids: _Ids, rows: dict, cadre: dict, year:
                 break
             day = _day_in(rng, date(earlier, 3, 1), date(earlier, 12, 15))
             rows[TrainingRecord].append(_record(ids, cadre["id"], f"{earlier}年{title}", category,
-                                                TrainingMode.OFFLINE, hours, day, provider, RecordSource.IMPORT))
+                                                TrainingMode.OFFLINE, hours, day, provider,
+                                                RecordSource.IMPORT))
             done += hours
 
 
@@ -291,17 +319,20 @@ def _upcoming(city: DemoCity, rng: random.Random, ids: _Ids, rows: dict, today: 
         start = today + timedelta(days=7 + 12 * number)
         organizer = district_id if number == 3 else city_id
         course_id = ids("course")
-        rows[Course].append({"id": course_id, "code": f"K{start.year}-U{number:02d}", "title": title,
+        rows[Course].append({"id": course_id, "code": f"K{start.year}-U{number:02d}",
+                             "title": title,
                              "category": category, "hours": hours, "mode": TrainingMode.OFFLINE,
                              "provider": PARTY_SCHOOL if organizer == city_id else "青山区委党校",
                              "unit_id": organizer, "starts_on": start,
-                             "ends_on": start + timedelta(days=max(1, hours // 8) - 1), "capacity": 60,
+                             "ends_on": start + timedelta(days=max(1, hours // 8) - 1),
+                             "capacity": 60,
                              "created_at": now, "created_by": "demo"})
         takers = rng.sample(city.cadres, 18)
         if number == 2:
             takers.append(city.featured_cadre)
         for cadre in {c["id"]: c for c in takers}.values():
-            rows[Enrolment].append({"id": ids("enrolment"), "course_id": course_id, "cadre_id": cadre["id"],
+            rows[Enrolment].append({"id": ids("enrolment"), "course_id": course_id,
+                                    "cadre_id": cadre["id"],
                                     "status": EnrolmentStatus.ENROLLED, "enrolled_at": now,
                                     "enrolled_by": "demo", "record_id": None})
 
@@ -312,7 +343,9 @@ def _claims(city: DemoCity, rng: random.Random, ids: _Ids, rows: dict, today: da
     used: dict[tuple[int, int], set[str]] = {}
     first_district = city.units_at(UnitLevel.DISTRICT)[0]
     units = {u["id"]: u for u in city.units}
-    in_d1 = [c for c in city.cadres if units[c["unit_id"]]["path"].startswith(first_district["path"])]
+    in_d1 = [
+        c for c in city.cadres if units[c["unit_id"]]["path"].startswith(first_district["path"])
+    ]
     others = [c for c in city.cadres if c not in in_d1]
     plan: list[tuple[dict, ClaimStatus]] = [(city.featured_cadre, ClaimStatus.PENDING),
                                            (city.featured_cadre, ClaimStatus.REJECTED)]
@@ -323,7 +356,9 @@ def _claims(city: DemoCity, rng: random.Random, ids: _Ids, rows: dict, today: da
     for number, (cadre, status) in enumerate(plan):
         title, category, mode, hours = SELF_STUDY[number % len(SELF_STUDY)]
         if cadre["id"] == city.featured_cadre_id:
-            title, category, mode, hours = SELF_STUDY[2] if status == ClaimStatus.PENDING else SELF_STUDY[3]
+            title, category, mode, hours = (
+                SELF_STUDY[2] if status == ClaimStatus.PENDING else SELF_STUDY[3]
+            )
         taken = used.setdefault((cadre["id"], today.year), set())
         if rules.course_key(title) in taken:
             continue
@@ -332,18 +367,33 @@ def _claims(city: DemoCity, rng: random.Random, ids: _Ids, rows: dict, today: da
         submitted = utcnow() - timedelta(days=rng.randint(1, 20))
         record_id = None
         if status == ClaimStatus.APPROVED:
-            record = _record(ids, cadre["id"], title, category, mode, hours, day, "", RecordSource.CLAIM)
+            record = _record(ids, cadre["id"], title, category, mode, hours, day, "",
+                             RecordSource.CLAIM)
             rows[TrainingRecord].append(record)
             record_id = record["id"]
         decided = status != ClaimStatus.PENDING
-        rows[TrainingClaim].append({
-            "id": ids("claim"), "cadre_id": cadre["id"], "title": title, "category": category, "hours": hours,
-            "mode": mode, "completed_on": day, "provider": "", "evidence": EVIDENCE[number % len(EVIDENCE)].format(
-                n=number + 1), "status": status, "submitted_at": submitted, "submitted_by": "demo",
-            "decided_at": submitted + timedelta(days=2) if decided else None,
-            "decided_by": "reviewer" if decided else "",
-            "reason": REJECT_REASONS[number % len(REJECT_REASONS)] if status == ClaimStatus.REJECTED else "",
-            "record_id": record_id})
+        rows[TrainingClaim].append(
+            {
+                "id": ids("claim"),
+                "cadre_id": cadre["id"],
+                "title": title,
+                "category": category,
+                "hours": hours,
+                "mode": mode,
+                "completed_on": day,
+                "provider": "",
+                "evidence": EVIDENCE[number % len(EVIDENCE)].format(n=number + 1),
+                "status": status,
+                "submitted_at": submitted,
+                "submitted_by": "demo",
+                "decided_at": submitted + timedelta(days=2) if decided else None,
+                "decided_by": "reviewer" if decided else "",
+                "reason": REJECT_REASONS[number % len(REJECT_REASONS)]
+                if status == ClaimStatus.REJECTED
+                else "",
+                "record_id": record_id,
+            }
+        )
 
 
 # --- grades ----------------------------------------------------------------------------------
@@ -364,7 +414,8 @@ def _grades(city: DemoCity, rng: random.Random, ids: _Ids, out: list[dict], year
             rng.shuffle(shuffled)
             for index, cadre in enumerate(shuffled):
                 grade = _grade(city, rng, cadre, index < excellent, grade_year, year)
-                out.append({"id": ids("grade"), "cadre_id": cadre["id"], "year": grade_year, "grade": grade,
+                out.append({"id": ids("grade"), "cadre_id": cadre["id"], "year": grade_year,
+                            "grade": grade,
                             "unit_id": unit_id, "updated_by": "demo"})
     _keep_the_featured_street_in_quota(city, by_unit, out, year)
 
@@ -381,8 +432,10 @@ def _grade(city: DemoCity, rng: random.Random, cadre: dict, excellent: bool, gra
     return grade
 
 
-def _keep_the_featured_street_in_quota(city: DemoCity, by_unit: dict, out: list[dict], year: int) -> None:
-    """The featured cadre's 优秀 may push their street over the quota: keep the quota honest there."""
+def _keep_the_featured_street_in_quota(city: DemoCity, by_unit: dict, out: list[dict],
+                                       year: int) -> None:
+    """The featured cadre's 优秀 may push their street over the quota: keep the quota honest
+    there."""
     featured = city.featured_cadre
     members = by_unit[featured["unit_id"]]
     for grade_year in (year - 3, year - 2, year - 1):
@@ -404,7 +457,10 @@ def align_grades(session: Session, city: DemoCity) -> None:
     actor = Actor.system(session, "demo")
     concerned = accountability.cadres_concerned(session)
     rows = [r for r in session.scalars(select(CadreAppraisal)) if r.cadre_id in concerned]
-    cadres = {c.id: c for c in session.scalars(select(Cadre).where(Cadre.id.in_({r.cadre_id for r in rows})))}
+    cadres = {
+        c.id: c
+        for c in session.scalars(select(Cadre).where(Cadre.id.in_({r.cadre_id for r in rows})))
+    }
     limits = grades.grade_limits_for(session, actor, list(cadres.values()), {r.year for r in rows})
     for row in rows:
         limit = limits[(row.cadre_id, row.year)]

@@ -27,21 +27,28 @@ from portal.enums import CadreCategory, Gender, UnitLevel
 
 BATCH = 5000
 PHOTO_COUNT = 300  # the first cadres in the registry, and the demo cadre
-PROVINCES = ["江西南昌", "江西九江", "江西赣州", "湖南长沙", "湖南岳阳", "湖北黄冈", "安徽安庆", "浙江衢州", "福建南平",
+PROVINCES = ["江西南昌", "江西九江", "江西赣州", "湖南长沙", "湖南岳阳", "湖北黄冈", "安徽安庆",
+             "浙江衢州", "福建南平",
              "江西上饶", "江西吉安", "江西宜春"]
-SCHOOLS = ["江州大学", "江州师范学院", "江州财经学院", "江州理工大学", "江州农业大学", "南方政法大学"]
-MAJORS = {"01": "哲学", "02": "经济学", "03": "法学", "04": "教育学", "05": "汉语言文学", "06": "历史学",
+SCHOOLS = ["江州大学", "江州师范学院", "江州财经学院", "江州理工大学", "江州农业大学",
+           "南方政法大学"]
+MAJORS = {"01": "哲学", "02": "经济学", "03": "法学", "04": "教育学", "05": "汉语言文学",
+          "06": "历史学",
           "07": "数学与应用数学", "08": "土木工程", "09": "农学", "12": "行政管理"}
-IN_SERVICE = [("江州市委党校", "经济管理专业", "10", ""), ("江州大学公共管理学院", "公共管理专业", "10", "312"),
+IN_SERVICE = [("江州市委党校", "经济管理专业", "10", ""),
+              ("江州大学公共管理学院", "公共管理专业", "10", "312"),
               ("江州大学法学院", "法律专业", "10", "303")]
 COLLEGE_MAJORS = ["文秘专业", "社会工作专业", "计算机应用专业", "会计专业"]
-EXPERTISE = ["基层治理", "党务工作", "经济管理", "社会治理与群众工作", "城市管理", "财政与审计", "农业农村工作",
+EXPERTISE = ["基层治理", "党务工作", "经济管理", "社会治理与群众工作", "城市管理", "财政与审计",
+             "农业农村工作",
              "应急管理", "宣传与文化", "法律事务"]
 TITLES = ["经济师", "工程师", "讲师", "会计师", "助理经济师"]
 ETHNIC_MINORITIES = ["03", "08", "06", "15", "11", "02"]  # 回 壮 苗 土家 满 蒙古
 EARLIER_POSTS = ["{d}人民政府办公室科员", "{d}财政局科员", "{d}民政局副主任科员", "{d}委组织部干部",
-                 "{d}{s}街道办事处科员", "{d}{s}街道办事处副主任", "{d}发展和改革委员会科长", "{d}委办公室副主任"]
-RELATIVES_WORK = ["江州市第一中学教师", "江州市人民医院医生", "江州银行职员", "个体经营", "退休", "务农",
+                 "{d}{s}街道办事处科员", "{d}{s}街道办事处副主任", "{d}发展和改革委员会科长",
+                 "{d}委办公室副主任"]
+RELATIVES_WORK = ["江州市第一中学教师", "江州市人民医院医生", "江州银行职员", "个体经营", "退休",
+                  "务农",
                   "江州市自来水公司职工", "江州大学学生", "{d}教育局干部"]
 
 
@@ -64,7 +71,8 @@ def seed(session: Session, city: DemoCity) -> None:
         with_photo.append(city.featured_cadre)
     session.execute(insert(CadrePhoto), [
         {"cadre_id": c["id"], "data": PHOTOS[c["gender"] == Gender.FEMALE],
-         "sha256": hashlib.sha256(PHOTOS[c["gender"] == Gender.FEMALE]).hexdigest(), "updated_at": now,
+         "sha256": hashlib.sha256(PHOTOS[c["gender"] == Gender.FEMALE]).hexdigest(),
+         "updated_at": now,
          "updated_by": "demo"} for c in with_photo])
 
 
@@ -87,9 +95,11 @@ def _district_of(unit: dict, units: dict[int, dict], districts: dict[int, int]) 
     return districts[current["id"]], current["name"]
 
 
-def _id_number(rng: random.Random, district: int, birth: date, gender: Gender, used: set[str]) -> str:
+def _id_number(rng: random.Random, district: int, birth: date, gender: Gender,
+               used: set[str]) -> str:
     while True:
-        sequence = _between(rng, 0, 499) * 2 + (1 if gender == Gender.MALE else 0)  # odd: male (GB 11643)
+        sequence = _between(rng, 0,
+                            499) * 2 + (1 if gender == Gender.MALE else 0)  # odd: male (GB 11643)
         first17 = f"3699{district:02d}{birth:%Y%m%d}{sequence:03d}"
         number = first17 + id_check_character(first17)
         if number not in used:
@@ -97,7 +107,8 @@ def _id_number(rng: random.Random, district: int, birth: date, gender: Gender, u
             return number
 
 
-def _record(rng: random.Random, cadre: dict, units: dict, districts: dict, used: set[str], now, today: date) -> dict:
+def _record(rng: random.Random, cadre: dict, units: dict, districts: dict, used: set[str], now,
+            today: date) -> dict:
     birth: date = cadre["birth_date"]
     unit = units[cadre["unit_id"]]
     district, district_name = _district_of(unit, units, districts)
@@ -109,25 +120,43 @@ def _record(rng: random.Random, cadre: dict, units: dict, districts: dict, used:
     work_started = graduated
     resume = _resume(rng, cadre, unit, district_name, education, school, graduated, work_started)
     inservice = _pick(rng, IN_SERVICE) if not community and rng.random() < 0.3 else ("", "", "", "")
-    record = {**EMPTY, "cadre_id": cadre["id"], "updated_at": now, "updated_by": "demo",
-              "id_number": (number := _id_number(rng, district, birth, cadre["gender"], used)),
-              "id_number_digest": id_digest(number),
-              "ethnicity": "01" if rng.random() < 0.92 else _pick(rng, ETHNIC_MINORITIES),
-              "native_place": native, "birthplace": native if rng.random() < 0.7 else _pick(rng, PROVINCES),
-              "party_joined": (date(birth.year + _between(rng, 20, 30), _between(rng, 1, 12), 1)
-                               if cadre["party_member"] else None),
-              "work_started": work_started, "health": "1" if rng.random() < 0.97 else "2",
-              "professional_title": _pick(rng, TITLES) if cadre["category"] == CadreCategory.INSTITUTION else "",
-              "expertise": "、".join(rng.sample(EXPERTISE, 2)),
-              "fulltime_education": education, "fulltime_degree": degree,
-              "fulltime_education_school": school, "fulltime_degree_school": school if degree else "",
-              "inservice_education": inservice[2], "inservice_degree": inservice[3],
-              "inservice_education_school": f"{inservice[0]}{inservice[1]}" if inservice[0] else "",
-              "inservice_degree_school": f"{inservice[0]}{inservice[1]}" if inservice[3] else "",
-              "resume": [line.as_json() for line in resume],
-              "rewards_sanctions": (f"{_between(rng, 2018, today.year - 1)}年被评为江州市优秀共产党员"
-                                    if cadre["party_member"] and rng.random() < 0.08 else ""),
-              "family": _family(rng, cadre, birth, district_name, today)}
+    record = {
+        **EMPTY,
+        "cadre_id": cadre["id"],
+        "updated_at": now,
+        "updated_by": "demo",
+        "id_number": (number := _id_number(rng, district, birth, cadre["gender"], used)),
+        "id_number_digest": id_digest(number),
+        "ethnicity": "01" if rng.random() < 0.92 else _pick(rng, ETHNIC_MINORITIES),
+        "native_place": native,
+        "birthplace": native if rng.random() < 0.7 else _pick(rng, PROVINCES),
+        "party_joined": (
+            date(birth.year + _between(rng, 20, 30), _between(rng, 1, 12), 1)
+            if cadre["party_member"]
+            else None
+        ),
+        "work_started": work_started,
+        "health": "1" if rng.random() < 0.97 else "2",
+        "professional_title": _pick(rng, TITLES)
+        if cadre["category"] == CadreCategory.INSTITUTION
+        else "",
+        "expertise": "、".join(rng.sample(EXPERTISE, 2)),
+        "fulltime_education": education,
+        "fulltime_degree": degree,
+        "fulltime_education_school": school,
+        "fulltime_degree_school": school if degree else "",
+        "inservice_education": inservice[2],
+        "inservice_degree": inservice[3],
+        "inservice_education_school": f"{inservice[0]}{inservice[1]}" if inservice[0] else "",
+        "inservice_degree_school": f"{inservice[0]}{inservice[1]}" if inservice[3] else "",
+        "resume": [line.as_json() for line in resume],
+        "rewards_sanctions": (
+            f"{_between(rng, 2018, today.year - 1)}年被评为江州市优秀共产党员"
+            if cadre["party_member"] and rng.random() < 0.08
+            else ""
+        ),
+        "family": _family(rng, cadre, birth, district_name, today),
+    }
     if record["party_joined"] and record["party_joined"] > today:
         record["party_joined"] = work_started
     return record
@@ -166,7 +195,8 @@ def _resume(rng: random.Random, cadre: dict, unit: dict, district: str, educatio
         post = _pick(rng, EARLIER_POSTS).format(d=district, s=street.removesuffix("街道"))
         lines.append(ResumeLine(start, end, post))
         start = end
-    lines.append(ResumeLine(start if start < since else since, None, f"{unit['name']}{cadre['position']}"))
+    lines.append(ResumeLine(start if start < since else since, None,
+                            f"{unit['name']}{cadre['position']}"))
     return lines
 
 
@@ -175,17 +205,21 @@ def _family(rng: random.Random, cadre: dict, birth: date, district: str, today: 
     spouse_is_male = cadre["gender"] == Gender.FEMALE
     members = []
     if age > 27 and rng.random() < 0.88:
-        members.append(("丈夫" if spouse_is_male else "妻子", _born(rng, birth.year + _between(rng, -3, 3)),
+        members.append(("丈夫" if spouse_is_male else "妻子",
+                        _born(rng, birth.year + _between(rng, -3, 3)),
                         "01" if rng.random() < 0.5 else "13"))
     if age > 30 and members:
-        members.append(("儿子" if rng.random() < 0.5 else "女儿", _born(rng, birth.year + _between(rng, 25, 33)),
+        members.append(("儿子" if rng.random() < 0.5 else "女儿",
+                        _born(rng, birth.year + _between(rng, 25, 33)),
                         "03" if rng.random() < 0.4 else "13"))
-    members.append(("父亲" if rng.random() < 0.5 else "母亲", _born(rng, birth.year - _between(rng, 24, 32)),
+    members.append(("父亲" if rng.random() < 0.5 else "母亲",
+                    _born(rng, birth.year - _between(rng, 24, 32)),
                     "01" if rng.random() < 0.4 else "13"))
     surname = _pick(rng, "王李张刘陈杨黄赵吴周徐孙")
     return [{"relation": relation, "name": surname + _pick(rng, "建国秀英志强丽华海燕明德小雨思远"),
              "born": born, "political_status": status,
-             "work": _pick(rng, RELATIVES_WORK).format(d=district)} for relation, born, status in members
+             "work": _pick(rng, RELATIVES_WORK).format(d=district)} for relation, born,
+            status in members
             if born <= f"{today.year:04d}{today.month:02d}"]
 
 

@@ -32,7 +32,8 @@ class TrainingMode(LabeledEnum):
 
 
 TRAINING_MODE_ALIASES = {"线上": "online", "网络": "online", "网络培训": "online", "网上": "online",
-                         "线下": "offline", "面授": "offline", "集中培训": "offline", "脱产": "offline"}
+                         "线下": "offline", "面授": "offline", "集中培训": "offline",
+                         "脱产": "offline"}
 
 
 class RecordSource(LabeledEnum):
@@ -83,13 +84,16 @@ class AppraisalGrade(LabeledEnum):
 
 GRADE_STEP = {AppraisalGrade.EXCELLENT: 0, AppraisalGrade.COMPETENT: 1, AppraisalGrade.QUALIFIED: 1,
               AppraisalGrade.BASICALLY_COMPETENT: 2, AppraisalGrade.BASICALLY_QUALIFIED: 2,
-              AppraisalGrade.INCOMPETENT: 3, AppraisalGrade.UNQUALIFIED: 3, AppraisalGrade.NOT_GRADED: 4}
+              AppraisalGrade.INCOMPETENT: 3, AppraisalGrade.UNQUALIFIED: 3,
+              AppraisalGrade.NOT_GRADED: 4}
 
 # The two scales (domain.md §7): public-institution staff are graded 优秀/合格/基本合格/不合格
 # (事业单位工作人员考核规定), everyone else as civil servants (公务员考核规定).
-CIVIL_SERVANT_GRADES = (AppraisalGrade.EXCELLENT, AppraisalGrade.COMPETENT, AppraisalGrade.BASICALLY_COMPETENT,
+CIVIL_SERVANT_GRADES = (AppraisalGrade.EXCELLENT, AppraisalGrade.COMPETENT,
+                        AppraisalGrade.BASICALLY_COMPETENT,
                         AppraisalGrade.INCOMPETENT, AppraisalGrade.NOT_GRADED)
-INSTITUTION_GRADES = (AppraisalGrade.EXCELLENT, AppraisalGrade.QUALIFIED, AppraisalGrade.BASICALLY_QUALIFIED,
+INSTITUTION_GRADES = (AppraisalGrade.EXCELLENT, AppraisalGrade.QUALIFIED,
+                      AppraisalGrade.BASICALLY_QUALIFIED,
                       AppraisalGrade.UNQUALIFIED, AppraisalGrade.NOT_GRADED)
 
 GRADE_ALIASES = {"优秀": "excellent", "称职": "competent", "基本称职": "basically_competent",
@@ -110,7 +114,8 @@ class DecisionType(LabeledEnum):
     @property
     def positive(self) -> bool:
         """Decisions that advance or reward a cadre, which blocks forbid."""
-        return self in (DecisionType.PROMOTION, DecisionType.RANK_PROMOTION, DecisionType.COMMENDATION)
+        return self in (DecisionType.PROMOTION, DecisionType.RANK_PROMOTION,
+                        DecisionType.COMMENDATION)
 
 
 class DecisionStatus(LabeledEnum):

@@ -45,11 +45,21 @@ def _measure_facts(views, table, tolerance_on: dict[int, date]) -> tuple[engine.
     for v in views:
         decided = accountability.effect_of(v.code, v.decided_on, probation_years=v.probation_years,
                                                  table=table)
-        facts.append(engine.MeasureFact(
-            source=v.source, code=v.code, label=v.label, decided_on=v.decided_on, effect_until=decided.until,
-            has_period=bool(decided.phases), revoked_on=v.revoked_on, tolerance=v.tolerance_outcome,
-            changed_on=v.changed_on, known_from=changed_on.get(v.replaces_id) if v.replaces_id else None,
-            tolerance_on=tolerance_on.get(v.measure_id) if v.tolerance_outcome else None))
+        facts.append(
+            engine.MeasureFact(
+                source=v.source,
+                code=v.code,
+                label=v.label,
+                decided_on=v.decided_on,
+                effect_until=decided.until,
+                has_period=bool(decided.phases),
+                revoked_on=v.revoked_on,
+                tolerance=v.tolerance_outcome,
+                changed_on=v.changed_on,
+                known_from=changed_on.get(v.replaces_id) if v.replaces_id else None,
+                tolerance_on=tolerance_on.get(v.measure_id) if v.tolerance_outcome else None,
+            )
+        )
     return tuple(facts)
 
 
@@ -58,8 +68,10 @@ def _unit_result_fact(unit: Unit, history, as_of: date) -> engine.UnitResultFact
     if not published:
         return None
     latest = max(published, key=lambda r: (r.period_end, r.period_kind == "year"))
-    return engine.UnitResultFact(source=f"result:{latest.period_code}:{unit.code}", period_code=latest.period_code,
-                                 unit_name=unit.name, grade=latest.grade.value, vetoed=latest.vetoed,
+    return engine.UnitResultFact(source=f"result:{latest.period_code}:{unit.code}",
+                                 period_code=latest.period_code,
+                                 unit_name=unit.name, grade=latest.grade.value,
+                                 vetoed=latest.vetoed,
                                  bottom_band=latest.band_is_bottom)
 
 
@@ -73,7 +85,8 @@ def facts_for(session: Session, actor: Actor, cadre: Cadre, as_of: date, *, prog
         measures = accountability.measure_effects_for_cadre(session, actor, cadre)
     training = engine.TrainingFact(as_of.year, progress.hours_counted, progress.required_hours,
                                    progress.five_year_hours, progress.five_year_required,
-                                   behind=progress.behind, five_year_behind=progress.five_year_behind)
+                                   behind=progress.behind,
+                                   five_year_behind=progress.five_year_behind)
     cases = tuple(engine.CaseFact(c.source, c.case_no, c.stage, c.filed_on)
                   for c in accountability.open_cases_for_cadre(session, actor, cadre))
     grades = tuple(engine.GradeFact(year, grade, f"grade:{cadre.code}:{year}")
@@ -82,7 +95,8 @@ def facts_for(session: Session, actor: Actor, cadre: Cadre, as_of: date, *, prog
     tolerance_on = {o.measure_id: o.decided_on for o in accountability.tolerance_outcomes_for_cadre(
         session, actor, cadre) if o.measure_id and o.decided_on and o.outcome}
     return engine.CadreFacts(
-        code=cadre.code, rank=cadre.rank, rank_since=cadre.rank_since, position_since=cadre.position_since,
+        code=cadre.code, rank=cadre.rank, rank_since=cadre.rank_since,
+                             position_since=cadre.position_since,
         leader_role=LeaderRole(cadre.leader_role),
         measures=_measure_facts(measures, accountability.effect_table(session), tolerance_on),
         cases=cases, grades=grades, training=training,
@@ -92,7 +106,8 @@ def facts_for(session: Session, actor: Actor, cadre: Cadre, as_of: date, *, prog
 
 def eligibility(session: Session, actor: Actor, code: str, as_of: date | None = None,
                 decision: DecisionType = DecisionType.PROMOTION) -> engine.Eligibility:
-    """Blocks and notes for ``decision`` about the cadre ``code`` on ``as_of`` (reviewers in scope)."""
+    """Blocks and notes for ``decision`` about the cadre ``code`` on ``as_of`` (reviewers in
+    scope)."""
     cadre = visible_cadre(session, actor, code=code, permissions=PROFILE_PERMISSIONS)
     as_of = as_of or date.today()
     return engine.evaluate(facts_for(session, actor, cadre, as_of), as_of, decision,
@@ -122,8 +137,10 @@ class Profile:
     def as_json(self) -> dict:
         return {"as_of": self.as_of.isoformat(), "cadre": self.cadre, "postings": self.postings,
                 "unit_results": self.unit_results, "grades": self.grades, "training": self.training,
-                "measures": self.measures, "tolerance": self.tolerance, "supervision": self.supervision,
-                "decisions": self.decisions, "eligibility": self.eligibility, "summary": self.summary}
+                "measures": self.measures, "tolerance": self.tolerance,
+                "supervision": self.supervision,
+                "decisions": self.decisions, "eligibility": self.eligibility,
+                "summary": self.summary}
 
 
 def _iso(day: date | None) -> str | None:
@@ -132,7 +149,8 @@ def _iso(day: date | None) -> str | None:
 
 def _cadre_part(cadre: Cadre) -> dict:
     return {"code": cadre.code, "name": cadre.name, "gender": cadre.gender.value,
-            "birth_date": _iso(cadre.birth_date), "unit_code": cadre.unit.code, "unit_name": cadre.unit.name,
+            "birth_date": _iso(cadre.birth_date), "unit_code": cadre.unit.code,
+            "unit_name": cadre.unit.name,
             "unit_level": cadre.unit.level.value, "position": cadre.position,
             "rank": cadre.rank.value if cadre.rank else None, "category": cadre.category.value,
             "leader_role": cadre.leader_role.value, "position_since": _iso(cadre.position_since),
@@ -160,12 +178,16 @@ def _unit_results(session, actor, cadre, as_of: date) -> dict[str, dict]:
         for r in assessment.unit_result_history(session, actor, unit.id):
             if r.period_end >= as_of:
                 continue
-            served = (start is None or r.period_end >= start) and (end is None or r.period_start <= end)
+            served = (start is None or r.period_end >= start) and (
+                end is None or r.period_start <= end
+            )
             if not served and not current:
                 continue
             found[f"{unit.code}|{r.period_code}"] = {
-                "unit_code": unit.code, "unit_name": unit.name, "current_unit": current, "served": served,
-                "period": r.period_code, "period_end": _iso(r.period_end), "composite": round(r.composite, 2),
+                "unit_code": unit.code, "unit_name": unit.name, "current_unit": current,
+                                                     "served": served,
+                "period": r.period_code, "period_end": _iso(r.period_end),
+                                                     "composite": round(r.composite, 2),
                 "rank_in_level": r.rank_in_level, "count_in_level": r.count_in_level,
                 "rank_in_parent": r.rank_in_parent, "count_in_parent": r.count_in_parent,
                 "grade": r.grade.value, "vetoed": r.vetoed}
@@ -173,16 +195,25 @@ def _unit_results(session, actor, cadre, as_of: date) -> dict[str, dict]:
 
 
 def _training(progress) -> dict:
-    return {"year": progress.year, "hours": round(progress.hours_counted, 1),
-            "required": progress.required_hours, "online": round(progress.online_hours, 1),
-            "online_required": progress.required_online, "behind": progress.behind,
-            "missing": round(progress.missing_hours, 1),
-            "five_year_hours": None if progress.five_year_hours is None else round(progress.five_year_hours, 1),
-            "five_year_required": progress.five_year_required, "five_year_behind": progress.five_year_behind}
+    return {
+        "year": progress.year,
+        "hours": round(progress.hours_counted, 1),
+        "required": progress.required_hours,
+        "online": round(progress.online_hours, 1),
+        "online_required": progress.required_online,
+        "behind": progress.behind,
+        "missing": round(progress.missing_hours, 1),
+        "five_year_hours": None
+        if progress.five_year_hours is None
+        else round(progress.five_year_hours, 1),
+        "five_year_required": progress.five_year_required,
+        "five_year_behind": progress.five_year_behind,
+    }
 
 
 def _measures(views, as_of) -> dict[str, dict]:
-    return {v.source: {"code": v.code, "label": v.label, "form": v.form, "decided_on": _iso(v.decided_on),
+    return {v.source: {"code": v.code, "label": v.label, "form": v.form,
+                       "decided_on": _iso(v.decided_on),
                        "effect_until": _iso(v.effect_until), "in_effect": v.in_effect(as_of),
                        "revoked_on": _iso(v.revoked_on), "changed_on": _iso(v.changed_on),
                        "tolerance": v.tolerance_outcome, "case_no": v.case_no}
@@ -193,7 +224,8 @@ def _decisions(session, cadre) -> dict[str, dict]:
     rows = session.scalars(select(PersonnelDecision).where(PersonnelDecision.cadre_id == cadre.id)
                            .order_by(PersonnelDecision.proposed_at))
     return {d.number: {"type": d.type.value, "title": d.title, "status": d.status.value,
-                       "outcome": d.outcome.value if d.outcome else None, "decided_on": _iso(d.decided_on),
+                       "outcome": d.outcome.value if d.outcome else None,
+                       "decided_on": _iso(d.decided_on),
                        "overridden": d.overridden} for d in rows}
 
 
@@ -204,19 +236,23 @@ def profile(session: Session, actor: Actor, code: str, as_of: date | None = None
     progress = registry.training_progress(session, actor, cadre, as_of.year, as_of)
     measures = accountability.measure_effects_for_cadre(session, actor, cadre)
     facts = facts_for(session, actor, cadre, as_of, progress=progress, measures=measures)
-    result = engine.evaluate(facts, as_of, DecisionType.PROMOTION, cadre_settings.eligibility_rules(session))
+    result = engine.evaluate(facts, as_of, DecisionType.PROMOTION,
+                             cadre_settings.eligibility_rules(session))
     built = Profile(
         as_of=as_of, cadre=_cadre_part(cadre),
-        postings={f"{p.unit.code}|{_iso(p.start)}": {"unit_code": p.unit.code, "unit_name": p.unit.name,
+        postings={f"{p.unit.code}|{_iso(p.start)}": {"unit_code": p.unit.code,
+                                                     "unit_name": p.unit.name,
                                                      "position": p.position, "start": _iso(p.start),
                                                      "end": _iso(p.end)}
                   for p in registry.postings(session, actor, cadre)},
         unit_results=_unit_results(session, actor, cadre, as_of),
-        grades={str(year): grade for year, grade in registry.grades_for_cadre(session, actor, cadre)},
+        grades={str(year): grade for year,
+                grade in registry.grades_for_cadre(session, actor, cadre)},
         training=_training(progress),
         measures=_measures(measures, as_of),
         tolerance={o.source: {"app_no": o.app_no, "status": o.status, "outcome": o.outcome,
-                              "submitted_on": _iso(o.submitted_on), "decided_on": _iso(o.decided_on),
+                              "submitted_on": _iso(o.submitted_on),
+                              "decided_on": _iso(o.decided_on),
                               "measure": o.measure_label}
                    for o in accountability.tolerance_outcomes_for_cadre(session, actor, cadre)},
         supervision={f"supervision:{s.id}": {"title": s.title, "deadline": _iso(s.deadline),
@@ -249,7 +285,8 @@ def summary_line(built: Profile, result: engine.Eligibility) -> str:
         parts.append(_("not eligible for promotion until %(date)s (%(n)s block(s))",
                        date=result.lifts_on.isoformat(), n=len(result.blocks)))
     else:
-        parts.append(_("not eligible for promotion (%(n)s block(s), one lasting until someone acts)",
+        parts.append(_("not eligible for promotion (%(n)s block(s), one lasting until someone "
+                       "acts)",
                        n=len(result.blocks)))
     return _("; ").join(parts) + _(".")
 
@@ -258,7 +295,8 @@ def grade_label(code: str) -> str:
     return AppraisalGrade(code).label
 
 
-# --- snapshots -------------------------------------------------------------------------------------
+# --- snapshots
+# -------------------------------------------------------------------------------------
 
 def canonical(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()

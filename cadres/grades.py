@@ -29,8 +29,11 @@ from portal.tabular import choice
 def grades_for_cadre(session: Session, actor: Actor, cadre: Cadre) -> list[tuple[int, str]]:
     """``[(year, grade code)]`` latest first: reviewers in scope and the cadre themself."""
     actor.require_cadre(cadre, scope.GRADES)
-    rows = session.execute(select(CadreAppraisal.year, CadreAppraisal.grade)
-                           .where(CadreAppraisal.cadre_id == cadre.id).order_by(CadreAppraisal.year.desc()))
+    rows = session.execute(
+        select(CadreAppraisal.year, CadreAppraisal.grade)
+        .where(CadreAppraisal.cadre_id == cadre.id)
+        .order_by(CadreAppraisal.year.desc())
+    )
     return [(year, AppraisalGrade(grade).value) for year, grade in rows]
 
 
@@ -51,20 +54,25 @@ class QuotaRow:
 
 
 @cache.scoped("cadres.quota_checks")
-def quota_checks(session: Session, actor: Actor, year: int, unit_ids: list[int] | None = None) -> list[QuotaRow]:
+def quota_checks(session: Session, actor: Actor, year: int,
+                 unit_ids: list[int] | None = None) -> list[QuotaRow]:
     """The 优秀 quota of each unit in scope for ``year`` (units with grades only)."""
     actor.require("cadres.view")
     excellent = func.sum(case((CadreAppraisal.grade == AppraisalGrade.EXCELLENT, 1), else_=0))
     stmt = (select(CadreAppraisal.unit_id, CadreAppraisal.year, func.count(), excellent)
             .join(Unit, CadreAppraisal.unit_id == Unit.id)
             .where(CadreAppraisal.year == year, actor.unit_clause())
-            .group_by(CadreAppraisal.unit_id, CadreAppraisal.year))  # counted in the database: a row per unit
+            .group_by(CadreAppraisal.unit_id,
+                      CadreAppraisal.year))  # counted in the database: a row per unit
     if unit_ids is not None:
         stmt = stmt.where(CadreAppraisal.unit_id.in_(unit_ids))
-    checks = rules.quota_checks_of_counts(((u, y, int(n), int(e or 0)) for u, y, n, e in session.execute(stmt)),
-                                          quotas_by_unit_id(session), cadre_settings.excellent_quota(session))
+    checks = rules.quota_checks_of_counts(((u, y, int(n), int(e or 0)) for u, y, n,
+                                           e in session.execute(stmt)),
+                                          quotas_by_unit_id(session),
+                                          cadre_settings.excellent_quota(session))
     names = {uid: (code, name) for uid, code, name in session.execute(
-        select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_([c.unit_id for c in checks])))} if checks else {}
+        select(Unit.id, Unit.code,
+               Unit.name).where(Unit.id.in_([c.unit_id for c in checks])))} if checks else {}
     return [QuotaRow(c.unit_id, *names[c.unit_id], c) for c in checks]
 
 
@@ -84,12 +92,14 @@ def grade_years(session: Session, actor: Actor) -> list[int]:
 
 def grade_measures(views) -> list[grade_rules.GradeMeasure]:
     """The accountability module's measure effects as the grade rule needs them."""
-    return [grade_rules.GradeMeasure(v.code, v.label, v.decided_on, v.source, v.probation_years, v.revoked_on,
+    return [grade_rules.GradeMeasure(v.code, v.label, v.decided_on, v.source, v.probation_years,
+                                     v.revoked_on,
                                      v.changed_on, v.tolerance_outcome) for v in views]
 
 
 def grade_cases(views) -> list[grade_rules.GradeCase]:
-    return [grade_rules.GradeCase(c.case_no, c.filed_on, c.source) for c in views if c.under_investigation]
+    return [grade_rules.GradeCase(c.case_no, c.filed_on,
+                                  c.source) for c in views if c.under_investigation]
 
 
 def _labels(grades) -> str:
@@ -102,18 +112,24 @@ def grade_refusal(cadre: Cadre, year: int, grade: AppraisalGrade,
     for a measure, the measure), or None."""
     scale = grade_rules.grade_scale(cadre.category)
     if grade not in scale:
-        return _("“%(grade)s” is not a grade for %(category)s: %(allowed)s (%(source)s).", grade=grade.label,
+        return _("“%(grade)s” is not a grade for %(category)s: %(allowed)s (%(source)s).",
+                 grade=grade.label,
                  category=cadre.category.label, allowed=_labels(scale),
                  source=grade_rules.scale_source(cadre.category))
     if limit is None or limit.allows(grade):
         return None
     if limit.source.startswith("case:"):
-        return _("Case %(case)s was filed %(date)s and is not closed: %(year)s can only be %(allowed)s until it "
-                 "closes (%(source)s).", case=limit.cause, date=limit.decided_on.isoformat() if limit.decided_on
-                 else "—", year=year, allowed=_labels(limit.allowed(scale)), source=grade_rules.GRADE_LIMIT_SOURCE)
+        return _("Case %(case)s was filed %(date)s and is not closed: %(year)s can only be "
+                 "%(allowed)s until it "
+                 "closes (%(source)s).", case=limit.cause,
+                 date=limit.decided_on.isoformat() if limit.decided_on
+                 else "—", year=year, allowed=_labels(limit.allowed(scale)),
+                 source=grade_rules.GRADE_LIMIT_SOURCE)
     return _("%(measure)s decided %(date)s rules out “%(grade)s” for %(year)s: only %(allowed)s "
-             "(%(source)s).", measure=limit.cause, date=limit.decided_on.isoformat(), grade=grade.label,
-             year=year, allowed=_labels(limit.allowed(scale)), source=grade_rules.GRADE_LIMIT_SOURCE)
+             "(%(source)s).", measure=limit.cause, date=limit.decided_on.isoformat(),
+             grade=grade.label,
+             year=year, allowed=_labels(limit.allowed(scale)),
+             source=grade_rules.GRADE_LIMIT_SOURCE)
 
 
 def grade_limits_for(session: Session, actor: Actor, cadres: list[Cadre], years: set[int]
@@ -123,12 +139,14 @@ def grade_limits_for(session: Session, actor: Actor, cadres: list[Cadre], years:
     ids = [c.id for c in cadres]
     measures = accountability.effects_for_cadres(session, actor, ids)
     cases = accountability.open_cases_for_cadres(session, actor, ids)
-    return {(cadre_id, year): grade_rules.grade_limit(year, grade_measures(measures.get(cadre_id, [])),
+    return {(cadre_id, year): grade_rules.grade_limit(year,
+                                                      grade_measures(measures.get(cadre_id, [])),
                                                       grade_cases(cases.get(cadre_id, [])), table)
             for cadre_id in ids for year in years}
 
 
-def set_grade(session: Session, actor: Actor, cadre_code: str, year, grade) -> tuple[CadreAppraisal, rules.QuotaCheck]:
+def set_grade(session: Session, actor: Actor, cadre_code: str, year, grade) -> tuple[CadreAppraisal,
+                                                                                     rules.QuotaCheck]:
     """Record one cadre's grade for a year (reviewers in scope); returns the unit's quota check
     so the page can warn when 优秀 exceeds the quota."""
     cadre = visible_cadre(session, actor, code=cadre_code, permissions=scope.GRADES)

@@ -52,7 +52,8 @@ RANK_ALIASES = {"正厅": "bureau_chief", "正厅级": "bureau_chief", "副厅":
                 "副处": "county_deputy", "副处级": "county_deputy", "正科": "township_chief",
                 "正科级": "township_chief", "副科": "township_deputy", "副科级": "township_deputy",
                 "一级巡视员": "inspector_1", "二级巡视员": "inspector_2"}
-LEADER_ROLE_ALIASES = {"正职": "principal", "副职": "deputy", "成员": "member", "班子成员": "member",
+LEADER_ROLE_ALIASES = {"正职": "principal", "副职": "deputy", "成员": "member",
+                       "班子成员": "member",
                        "非班子成员": "member", "否": "member", "无": "member"}
 STATUS_ALIASES = {"在职": "serving", "在岗": "serving", "调离": "transferred", "退休": "retired"}
 
@@ -101,7 +102,8 @@ CADRE_COLUMNS = (
     Column("rank_since", "任现职级时间", optional(iso_date), required=False),
     Column("position_since", "任现职务时间", optional(iso_date), required=False),
     Column("party_member", "党员", optional(yes_no), required=False),
-    Column("leader_role", "班子职务", optional(choice(LeaderRole, LEADER_ROLE_ALIASES)), required=False),
+    Column("leader_role", "班子职务", optional(choice(LeaderRole, LEADER_ROLE_ALIASES)),
+           required=False),
     Column("status", "状态", optional(choice(CadreStatus, STATUS_ALIASES)), required=False),
 )
 CADRE_FIELDS = ("name", "gender", "birth_date", "position", "rank", "category", "rank_since",
@@ -119,7 +121,9 @@ def _units_by_code(session: Session, codes: set[str]) -> dict[str, Unit]:
     found: dict[str, Unit] = {}
     codes_list = list(codes)
     for start in range(0, len(codes_list), 500):
-        for unit in session.scalars(select(Unit).where(Unit.code.in_(codes_list[start:start + 500]))):
+        for unit in session.scalars(
+            select(Unit).where(Unit.code.in_(codes_list[start : start + 500]))
+        ):
             found[unit.code] = unit
     return found
 
@@ -128,7 +132,9 @@ def _cadres_by_code(session: Session, codes: set[str]) -> dict[str, Cadre]:
     found: dict[str, Cadre] = {}
     codes_list = list(codes)
     for start in range(0, len(codes_list), 500):
-        for cadre in session.scalars(select(Cadre).where(Cadre.code.in_(codes_list[start:start + 500]))):
+        for cadre in session.scalars(
+            select(Cadre).where(Cadre.code.in_(codes_list[start : start + 500]))
+        ):
             found[cadre.code] = cadre
     return found
 
@@ -139,10 +145,12 @@ def _posting_changed(session: Session, cadre: Cadre, today: date) -> None:
     for posting in session.scalars(select(CadrePosting).where(CadrePosting.cadre_id == cadre.id,
                                                               CadrePosting.end.is_(None))):
         posting.end = max(start, posting.start) if posting.start else start
-    session.add(CadrePosting(cadre_id=cadre.id, unit_id=cadre.unit_id, position=cadre.position, start=start))
+    session.add(CadrePosting(cadre_id=cadre.id, unit_id=cadre.unit_id, position=cadre.position,
+                             start=start))
 
 
-def _registry_problems(problems: Problems, rows, unit_map: dict, existing: dict, actor: Actor) -> Problems:
+def _registry_problems(problems: Problems, rows, unit_map: dict, existing: dict,
+                       actor: Actor) -> Problems:
     """Rows naming an unknown unit, a unit outside scope, or a cadre serving outside scope."""
     for number_, values in rows:
         unit = unit_map.get(values["unit_code"])
@@ -158,9 +166,11 @@ def _registry_problems(problems: Problems, rows, unit_map: dict, existing: dict,
     return problems
 
 
-def _upsert_cadre(session: Session, cadre: Cadre | None, code: str, unit: Unit, changes: dict, today: date,
+def _upsert_cadre(session: Session, cadre: Cadre | None, code: str, unit: Unit, changes: dict,
+                  today: date,
                   result: ImportResult) -> None:
-    """Add the cadre (with their first posting) or apply the file's changes, counted in ``result``."""
+    """Add the cadre (with their first posting) or apply the file's changes, counted in
+    ``result``."""
     if cadre is None:
         cadre = Cadre(code=code, unit_id=unit.id, **{**CADRE_DEFAULTS, **changes})
         session.add(cadre)
@@ -170,7 +180,9 @@ def _upsert_cadre(session: Session, cadre: Cadre | None, code: str, unit: Unit, 
         result.created += 1
         return
     before = audit.snapshot(cadre)
-    moved = cadre.unit_id != unit.id or ("position" in changes and changes["position"] != cadre.position)
+    moved = cadre.unit_id != unit.id or (
+        "position" in changes and changes["position"] != cadre.position
+    )
     for field_, value in changes.items():
         setattr(cadre, field_, value)
     cadre.unit_id = unit.id
@@ -183,7 +195,8 @@ def _upsert_cadre(session: Session, cadre: Cadre | None, code: str, unit: Unit, 
         result.unchanged += 1
 
 
-def import_cadres(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
+def import_cadres(session: Session, actor: Actor, data: bytes, filename: str, *,
+                  dry_run: bool = False,
                   progress: transfer.Progress | None = None, **_options) -> ImportResult:
     """Upsert cadres by code. Columns left out of the file keep their stored values."""
     actor.require("cadres.edit")
@@ -191,7 +204,8 @@ def import_cadres(session: Session, actor: Actor, data: bytes, filename: str, *,
     present = _present(data, filename, CADRE_COLUMNS)
     unit_map = _units_by_code(session, {v["unit_code"] for _n, v in rows})
     existing = _cadres_by_code(session, {v["code"] for _n, v in rows})
-    _registry_problems(Problems(filename, CADRE_COLUMNS), rows, unit_map, existing, actor).raise_if_any()
+    _registry_problems(Problems(filename, CADRE_COLUMNS), rows, unit_map, existing,
+                       actor).raise_if_any()
     report("saving", len(rows), len(rows))
     result = ImportResult(kind="cadres", rows=len(rows), dry_run=dry_run)
     today = date.today()
@@ -200,20 +214,24 @@ def import_cadres(session: Session, actor: Actor, data: bytes, filename: str, *,
         for field_, default in CADRE_DEFAULTS.items():
             if field_ in changes and changes[field_] is None:
                 changes[field_] = default
-        _upsert_cadre(session, existing.get(values["code"]), values["code"], unit_map[values["unit_code"]],
+        _upsert_cadre(session, existing.get(values["code"]), values["code"],
+                      unit_map[values["unit_code"]],
                       changes, today, result)
     session.flush()
     audit.log(session, actor, "import", entity_type="cadre",
-              summary={"kind": "cadres", "file": Path(filename).name, "rows": result.rows, "created": result.created,
+              summary={"kind": "cadres", "file": Path(filename).name, "rows": result.rows,
+                       "created": result.created,
                        "updated": result.updated, "dry_run": dry_run})
     closed = accounts.close_logins_of_departed_cadres(session, actor)  # retired or transferred out
     if closed:
-        result.notes.append(_("%(n)s login(s) of cadres no longer serving were disabled.", n=closed))
+        result.notes.append(_("%(n)s login(s) of cadres no longer serving were disabled.",
+                              n=closed))
     return result
 
 
 def _scoped_cadres(session: Session, actor: Actor):
-    return (select(Cadre, Unit.code).join(Unit, Cadre.unit_id == Unit.id).where(actor.cadre_clause())
+    return (select(Cadre, Unit.code).join(Unit,
+                                          Cadre.unit_id == Unit.id).where(actor.cadre_clause())
             .order_by(Unit.path, Cadre.code))
 
 
@@ -221,7 +239,8 @@ def export_cadres(session: Session, actor: Actor, **_options) -> Table:
     actor.require("cadres.view")
     rows = [{"code": c.code, "name": c.name, "gender": c.gender, "birth_date": c.birth_date,
              "unit_code": unit_code, "position": c.position, "rank": c.rank, "category": c.category,
-             "rank_since": c.rank_since, "position_since": c.position_since, "party_member": c.party_member,
+             "rank_since": c.rank_since, "position_since": c.position_since,
+             "party_member": c.party_member,
              "leader_role": c.leader_role, "status": c.status}
             for c, unit_code in session.execute(_scoped_cadres(session, actor))]
     return Table("cadres", CADRE_COLUMNS, rows)
@@ -267,7 +286,8 @@ def _update_record(record: TrainingRecord, fields: dict, result: ImportResult) -
     return 0
 
 
-def import_training(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
+def import_training(session: Session, actor: Actor, data: bytes, filename: str, *,
+                    dry_run: bool = False,
                     progress: transfer.Progress | None = None, **_options) -> ImportResult:
     """Upsert training records by (cadre, year, course). A course already recorded from class
     attendance or an approved claim is left as it is: it counts once."""
@@ -298,7 +318,8 @@ def import_training(session: Session, actor: Actor, data: bytes, filename: str, 
     for _number, values in rows:
         cadre = cadres[values["cadre_code"]]
         course = rules.course_key(values["title"])
-        fields = {"title": values["title"], "category": values["category"], "hours": values["hours"],
+        fields = {"title": values["title"], "category": values["category"],
+                  "hours": values["hours"],
                   "mode": values["mode"], "completed_on": values["completed_on"],
                   "provider": values.get("provider") or ""}
         record = existing.get((cadre.id, values["completed_on"].year, course))
@@ -311,26 +332,35 @@ def import_training(session: Session, actor: Actor, data: bytes, filename: str, 
             kept_other += _update_record(record, fields, result)
     for start in range(0, len(new_rows), 2000):
         session.execute(insert(TrainingRecord), new_rows[start:start + 2000])
-    training.refresh_tallies(session, {(cadres[v["cadre_code"]].id, v["completed_on"].year) for _n, v in rows})
+    training.refresh_tallies(session,
+                             {(cadres[v["cadre_code"]].id, v["completed_on"].year) for _n,
+                              v in rows})
     if kept_other:
-        result.notes.append(_("%(n)s course(s) were already recorded from class attendance or an approved "
-                              "claim and were left as they are (a course counts once).", n=kept_other))
+        result.notes.append(_("%(n)s course(s) were already recorded from class attendance or an "
+                              "approved "
+                              "claim and were left as they are (a course counts once).",
+                              n=kept_other))
     session.flush()
     audit.log(session, actor, "import", entity_type="training_record",
-              summary={"kind": "training", "file": Path(filename).name, "rows": result.rows, "created": result.created,
+              summary={"kind": "training", "file": Path(filename).name, "rows": result.rows,
+                       "created": result.created,
                        "updated": result.updated, "dry_run": dry_run})
     return result
 
 
-def export_training(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
+def export_training(session: Session, actor: Actor, *, period: str | None = None,
+                    **_options) -> Table:
     actor.require("training.view")
     stmt = (select(TrainingRecord, Cadre.code).join(Cadre, TrainingRecord.cadre_id == Cadre.id)
             .join(Unit, Cadre.unit_id == Unit.id).where(actor.cadre_clause()))
     if period:
         stmt = stmt.where(TrainingRecord.year == _period_year(period))
-    rows = [{"cadre_code": code, "title": r.title, "category": r.category, "hours": r.hours, "mode": r.mode,
+    rows = [{"cadre_code": code, "title": r.title, "category": r.category, "hours": r.hours,
+             "mode": r.mode,
              "completed_on": r.completed_on, "provider": r.provider}
-            for r, code in session.execute(stmt.order_by(Unit.path, Cadre.code, TrainingRecord.completed_on))]
+            for r,
+            code in session.execute(stmt.order_by(Unit.path, Cadre.code,
+                                                  TrainingRecord.completed_on))]
     return Table("training", TRAINING_COLUMNS, rows)
 
 
@@ -352,7 +382,8 @@ GRADE_COLUMNS = (
 )
 
 
-def import_grades(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
+def import_grades(session: Session, actor: Actor, data: bytes, filename: str, *,
+                  dry_run: bool = False,
                   progress: transfer.Progress | None = None, **_options) -> ImportResult:
     """Upsert annual grades by (cadre, year); reports units whose 优秀 share breaks the quota."""
     actor.require("grades.edit")
@@ -366,7 +397,9 @@ def import_grades(session: Session, actor: Actor, data: bytes, filename: str, *,
     ids = [c.id for c in cadres.values()]
     existing: dict[tuple[int, int], CadreAppraisal] = {}
     for start in range(0, len(ids), 500):
-        for row in session.scalars(select(CadreAppraisal).where(CadreAppraisal.cadre_id.in_(ids[start:start + 500]))):
+        for row in session.scalars(
+            select(CadreAppraisal).where(CadreAppraisal.cadre_id.in_(ids[start : start + 500]))
+        ):
             existing[(row.cadre_id, row.year)] = row
     result = ImportResult(kind="grades", rows=len(rows), dry_run=dry_run)
     new_rows, touched = [], set()
@@ -392,20 +425,24 @@ def import_grades(session: Session, actor: Actor, data: bytes, filename: str, *,
         for quota in grade_service.quota_checks(session, actor, year, unit_ids):
             if quota.check.over:
                 result.notes.append(_(
-                    "%(unit)s, %(year)s: %(excellent)s of %(assessed)s graded Excellent, more than the "
+                    "%(unit)s, %(year)s: %(excellent)s of %(assessed)s graded Excellent, more "
+                    "than the "
                     "%(allowed)s the quota allows.", unit=quota.unit_name, year=year,
                     excellent=quota.check.excellent, assessed=quota.check.assessed,
                     allowed=quota.check.allowed))
     audit.log(session, actor, "import", entity_type="cadre_appraisal",
-              summary={"kind": "grades", "file": Path(filename).name, "rows": result.rows, "created": result.created,
-                       "updated": result.updated, "dry_run": dry_run, "over_quota": len(result.notes)})
+              summary={"kind": "grades", "file": Path(filename).name, "rows": result.rows,
+                       "created": result.created,
+                       "updated": result.updated, "dry_run": dry_run,
+                       "over_quota": len(result.notes)})
     return result
 
 
 def _grade_limit_problems(session: Session, actor: Actor, rows, cadres: dict[str, Cadre],
                           problems: Problems) -> Problems:
     """Rows whose grade the cadre's measures or open cases do not allow that year (domain.md §7)."""
-    limits = grade_service.grade_limits_for(session, actor, list(cadres.values()), {v["year"] for _n, v in rows})
+    limits = grade_service.grade_limits_for(session, actor, list(cadres.values()),
+                                            {v["year"] for _n, v in rows})
     for line, values in rows:
         cadre = cadres[values["cadre_code"]]
         refusal = grade_service.grade_refusal(cadre, values["year"], values["grade"],
@@ -415,14 +452,16 @@ def _grade_limit_problems(session: Session, actor: Actor, rows, cadres: dict[str
     return problems
 
 
-def export_grades(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
+def export_grades(session: Session, actor: Actor, *, period: str | None = None,
+                  **_options) -> Table:
     actor.require("cadres.view")
     stmt = (select(CadreAppraisal, Cadre.code).join(Cadre, CadreAppraisal.cadre_id == Cadre.id)
             .join(Unit, Cadre.unit_id == Unit.id).where(actor.cadre_clause()))
     if period:
         stmt = stmt.where(CadreAppraisal.year == _period_year(period))
     rows = [{"cadre_code": code, "year": g.year, "grade": g.grade}
-            for g, code in session.execute(stmt.order_by(CadreAppraisal.year, Unit.path, Cadre.code))]
+            for g,
+            code in session.execute(stmt.order_by(CadreAppraisal.year, Unit.path, Cadre.code))]
     return Table("grades", GRADE_COLUMNS, rows)
 
 
@@ -432,27 +471,33 @@ PROGRESS_COLUMNS = (
     Column("cadre_code", "干部编号"), Column("name", "姓名"), Column("unit_code", "单位编码"),
     Column("unit", "单位"), Column("year", "年度"), Column("required", "应完成学时"),
     Column("counted", "已计学时"), Column("online", "网络学时"), Column("missing", "差额学时"),
-    Column("behind", "进度落后"), Column("deadline", "截止日期"), Column("projected", "按当前进度预计完成"),
+    Column("behind", "进度落后"), Column("deadline", "截止日期"),
+                    Column("projected", "按当前进度预计完成"),
     Column("five_year_hours", "五年累计学时"), Column("five_year_required", "五年应完成学时"),
 )
 
 
-def export_progress(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
+def export_progress(session: Session, actor: Actor, *, period: str | None = None,
+                    **_options) -> Table:
     year = _period_year(period) if period else date.today().year
     unit_codes = dict(session.execute(select(Unit.id, Unit.code).where(actor.unit_clause())).all())
     rows = [{"cadre_code": r.code, "name": r.name, "unit_code": unit_codes.get(r.unit_id, ""),
-             "unit": r.unit_name, "year": year, "required": round(float(r.progress.required_hours), 2),
-             "counted": round(r.progress.hours_counted, 2), "online": round(r.progress.online_hours, 2),
+             "unit": r.unit_name, "year": year,
+             "required": round(float(r.progress.required_hours), 2),
+             "counted": round(r.progress.hours_counted, 2),
+             "online": round(r.progress.online_hours, 2),
              "missing": round(r.progress.missing_hours, 2), "behind": r.progress.behind,
              "deadline": r.progress.deadline, "projected": r.progress.projected_completion,
-             "five_year_hours": r.progress.five_year_hours, "five_year_required": r.progress.five_year_required}
+             "five_year_hours": r.progress.five_year_hours,
+             "five_year_required": r.progress.five_year_required}
             for r in training.scope_progress(session, actor, year)]
     return Table("training_progress", PROGRESS_COLUMNS, rows)
 
 
 # --- personnel decisions (export only) ----------------------------------------------------------
 
-def export_decisions(session: Session, actor: Actor, *, period: str | None = None, **_options) -> Table:
+def export_decisions(session: Session, actor: Actor, *, period: str | None = None,
+                     **_options) -> Table:
     """Personnel decisions in the actor's subtree, oldest first (``period``: the year proposed)."""
     from cadres import decisions
 

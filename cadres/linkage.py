@@ -73,7 +73,8 @@ def _previous(session: Session, period) -> str | None:
     return earlier[-1].code if earlier else None
 
 
-def _units(session: Session, actor: Actor, code: str, previous: str | None, under: Unit) -> list[rules.UnitRow]:
+def _units(session: Session, actor: Actor, code: str, previous: str | None,
+           under: Unit) -> list[rules.UnitRow]:
     frame = assessment.results_for_period(session, actor, code, under.id)
     before = {}
     if previous:
@@ -84,17 +85,22 @@ def _units(session: Session, actor: Actor, code: str, previous: str | None, unde
             for r in frame.itertuples()]
 
 
-def _decisions(session: Session, actor: Actor, under: Unit, start: date, end: date) -> list[rules.DecisionRow]:
-    found = decisions.list_decisions(session, actor, DecisionFilter(unit_id=under.id, start=start, end=end))
+def _decisions(session: Session, actor: Actor, under: Unit, start: date,
+               end: date) -> list[rules.DecisionRow]:
+    found = decisions.list_decisions(session, actor,
+                                     DecisionFilter(unit_id=under.id, start=start, end=end))
     rows = []
     for decision in sorted(found, key=lambda d: (d.decided_on or d.as_of, d.number)):
         frozen = ((decision.snapshot or {}).get("profile") or {}).get("cadre") or {}
-        leader = frozen.get("leader_role", LeaderRole(decision.cadre.leader_role).value) != LeaderRole.MEMBER.value
+        leader = frozen.get("leader_role",
+                            LeaderRole(decision.cadre.leader_role).value) != LeaderRole.MEMBER.value
         rows.append(rules.DecisionRow(
-            id=decision.id, number=decision.number, cadre_code=decision.cadre.code, cadre_name=decision.cadre.name,
+            id=decision.id, number=decision.number, cadre_code=decision.cadre.code,
+                                      cadre_name=decision.cadre.name,
             unit_id=decision.unit_id, type=decision.type.value, title=decision.title,
             day=decision.decided_on or decision.as_of, status=decision.status.value,
-            outcome=decision.outcome.value if decision.outcome else None, overridden=decision.overridden,
+            outcome=decision.outcome.value if decision.outcome else None,
+                                      overridden=decision.overridden,
             leader=leader))
     return rows
 
@@ -109,7 +115,8 @@ def _leaders(session: Session, actor: Actor, unit_ids: list[int]) -> list[rules.
             for code, name, role, unit_id in session.execute(stmt)]
 
 
-def linkage(session: Session, actor: Actor, period_code: str | None = None, unit_id: int | None = None
+def linkage(session: Session, actor: Actor, period_code: str | None = None,
+            unit_id: int | None = None
             ) -> Linkage | None:
     """The period's results below ``unit_id`` (default: the actor's whole scope) and the
     decisions in its window; ``None`` when no period has been published yet."""
@@ -125,7 +132,8 @@ def linkage(session: Session, actor: Actor, period_code: str | None = None, unit
     kind = getattr(period.kind, "value", period.kind)
     start, end = rules.window(kind, period.end)
     previous = _previous(session, period)
-    found = Linkage(period_code=code, period_kind=kind, period_end=period.end, previous_code=previous,
+    found = Linkage(period_code=code, period_kind=kind, period_end=period.end,
+                    previous_code=previous,
                     window_start=start, window_end=end, under=under)
     found.units = _units(session, actor, code, previous, under)
     found.decisions = _decisions(session, actor, under, start, end)

@@ -35,17 +35,22 @@ WRITER_VERSION = "3.2.1.6"  # the format version readers expect (formats-lrmx.md
 # The elements of Person in the order writers put them (formats-lrmx.md).
 ELEMENTS = (
     "XingMing", "XingBie", "ChuShengNianYue", "MinZu", "JiGuan", "ChuShengDi", "RuDangShiJian",
-    "CanJiaGongZuoShiJian", "JianKangZhuangKuang", "ZhuanYeJiShuZhiWu", "ShuXiZhuanYeYouHeZhuanChang",
+    "CanJiaGongZuoShiJian", "JianKangZhuangKuang", "ZhuanYeJiShuZhiWu",
+            "ShuXiZhuanYeYouHeZhuanChang",
     "QuanRiZhiJiaoYu_XueLi", "QuanRiZhiJiaoYu_XueWei", "QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi",
     "QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi", "ZaiZhiJiaoYu_XueLi", "ZaiZhiJiaoYu_XueWei",
-    "ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", "ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi", "XianRenZhiWu", "NiRenZhiWu",
-    "NiMianZhiWu", "JianLi", "JiangChengQingKuang", "NianDuKaoHeJieGuo", "RenMianLiYou", "JiaTingChengYuan",
-    "ChengBaoDanWei", "JiSuanNianLingShiJian", "TianBiaoShiJian", "TianBiaoRen", "ShenFenZheng", "ZhaoPian",
+    "ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", "ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi", "XianRenZhiWu",
+            "NiRenZhiWu",
+    "NiMianZhiWu", "JianLi", "JiangChengQingKuang", "NianDuKaoHeJieGuo", "RenMianLiYou",
+            "JiaTingChengYuan",
+    "ChengBaoDanWei", "JiSuanNianLingShiJian", "TianBiaoShiJian", "TianBiaoRen", "ShenFenZheng",
+            "ZhaoPian",
     "Version",
 )
 FAMILY = "JiaTingChengYuan"
 FAMILY_ITEM = "Item"
-FAMILY_ELEMENTS = ("ChengWei", "XingMing", "ChuShengRiQi", "ZhengZhiMianMao", "GongZuoDanWeiJiZhiWu")
+FAMILY_ELEMENTS = ("ChengWei", "XingMing", "ChuShengRiQi", "ZhengZhiMianMao",
+                   "GongZuoDanWeiJiZhiWu")
 MULTILINE = ("JianLi", "JiangChengQingKuang", "NianDuKaoHeJieGuo", "RenMianLiYou")
 
 
@@ -54,7 +59,8 @@ class ElementProblem(RowProblem):
     """What is wrong with one element of a form: the file, the element, the value, why."""
 
     def __str__(self) -> str:
-        values = {"file": self.file, "element": self.column, "reason": self.reason, "value": self.value}
+        values = {"file": self.file, "element": self.column, "reason": self.reason,
+                  "value": self.value}
         if self.column and self.value not in ("", None):
             return _("%(file)s, element %(element)s: %(reason)s (“%(value)s”)", **values)
         if self.column:
@@ -100,15 +106,20 @@ def parse_form(data: bytes, filename: str) -> LrmxForm:
     """Read one ``.lrmx``; ``FormProblems`` lists every element that is not acceptable."""
     name = PurePosixPath(filename).name
     if len(data) > MAX_FILE_BYTES:
-        raise FormProblems([problem(name, "", _("the file is larger than %(n)s MB", n=MAX_FILE_BYTES // 2**20))])
+        raise FormProblems([problem(name, "",
+                                    _("the file is larger than %(n)s MB",
+                                      n=MAX_FILE_BYTES // 2**20))])
     try:
         data = _as_utf8(data)
     except UnicodeDecodeError:
-        raise FormProblems([problem(name, "", _("declares a Chinese encoding but is not GBK text"))]) from None
+        raise FormProblems(
+            [problem(name, "", _("declares a Chinese encoding but is not GBK text"))]
+        ) from None
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
-        raise FormProblems([problem(name, "", _("the file declares a DTD or entities, which forms never "
+        raise FormProblems([problem(name, "",
+                                    _("the file declares a DTD or entities, which forms never "
                                                 "need; it is not read"))]) from None
     except ElementTree.ParseError as error:
         raise FormProblems([problem(name, "", _("is not well-formed XML (line %(line)s)",
@@ -118,7 +129,8 @@ def parse_form(data: bytes, filename: str) -> LrmxForm:
     return _form_from(root, name)
 
 
-GBK_DECLARATION = re.compile(rb"""^(\s*<\?xml[^>]*encoding=["'])(gb2312|gbk|gb18030)(["'])""", re.IGNORECASE)
+GBK_DECLARATION = re.compile(rb"""^(\s*<\?xml[^>]*encoding=["'])(gb2312|gbk|gb18030)(["'])""",
+                             re.IGNORECASE)
 
 
 def _as_utf8(data: bytes) -> bytes:
@@ -148,17 +160,20 @@ def _form_from(root: ElementTree.Element, name: str) -> LrmxForm:
     return form
 
 
-def _family(element: ElementTree.Element, name: str, problems: list[ElementProblem]) -> list[dict[str, str]]:
+def _family(element: ElementTree.Element, name: str,
+            problems: list[ElementProblem]) -> list[dict[str, str]]:
     rows = []
     for index, item in enumerate(element, start=1):
         where = f"{FAMILY}/{FAMILY_ITEM}[{index}]"
         if item.tag != FAMILY_ITEM:
-            problems.append(problem(name, f"{FAMILY}/{item.tag}", _("is not an element of the appointment form")))
+            problems.append(problem(name, f"{FAMILY}/{item.tag}",
+                                    _("is not an element of the appointment form")))
             continue
         row: dict[str, str] = {}
         for part in item:
             if part.tag not in FAMILY_ELEMENTS:
-                problems.append(problem(name, f"{where}/{part.tag}", _("is not an element of the appointment form")))
+                problems.append(problem(name, f"{where}/{part.tag}",
+                                        _("is not an element of the appointment form")))
             elif len(part):
                 problems.append(problem(name, f"{where}/{part.tag}", _("must hold text only")))
             else:
@@ -187,7 +202,11 @@ def open_upload(data: bytes, filename: str) -> list[FormFile]:
         return [FormFile(name, data)]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
+        members = [
+            m
+            for m in archive.infolist()
+            if not m.is_dir() and not m.filename.startswith("__MACOSX/")
+        ]
     except (zipfile.BadZipFile, ValueError):
         raise FormProblems([problem(name, "", _("is not a readable zip file"))]) from None
     problems = _archive_problems(name, members)
@@ -199,7 +218,8 @@ def open_upload(data: bytes, filename: str) -> list[FormFile]:
             content = handle.read(MAX_FILE_BYTES + 1)
         if len(content) > MAX_FILE_BYTES:  # the directory understated the size
             raise FormProblems([problem(f"{name}/{member.filename}", "",
-                                        _("the file is larger than %(n)s MB", n=MAX_FILE_BYTES // 2**20))])
+                                        _("the file is larger than %(n)s MB",
+                                          n=MAX_FILE_BYTES // 2**20))])
         forms.append(FormFile(f"{name}/{member.filename}", content))
     return forms
 
@@ -216,7 +236,9 @@ def _archive_problems(name: str, members: list[zipfile.ZipInfo]) -> list[Element
         if not member.filename.lower().endswith(".lrmx"):
             problems.append(problem(where, "", _("only .lrmx files are read from a zip")))
         elif member.file_size > MAX_FILE_BYTES:
-            problems.append(problem(where, "", _("the file is larger than %(n)s MB", n=MAX_FILE_BYTES // 2**20)))
+            problems.append(problem(where, "",
+                                    _("the file is larger than %(n)s MB",
+                                      n=MAX_FILE_BYTES // 2**20)))
     if sum(m.file_size for m in members) > MAX_ZIP_TOTAL:
         problems.append(problem(name, "", _("the files in the zip add up to more than %(n)s MB",
                                             n=MAX_ZIP_TOTAL // 2**20)))

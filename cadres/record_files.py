@@ -39,12 +39,14 @@ COLUMNS = (KEY, *(Column(f.key, f.zh, lambda value: value, required=False) for f
 
 def _masked(problem: RowProblem) -> RowProblem:
     if problem.column.startswith("id_number"):
-        return RowProblem(problem.file, problem.row, problem.column, rules.mask_id_number(problem.value),
+        return RowProblem(problem.file, problem.row, problem.column,
+                          rules.mask_id_number(problem.value),
                           problem.reason)
     return problem
 
 
-def import_records(session: Session, actor: Actor, data: bytes, filename: str, *, dry_run: bool = False,
+def import_records(session: Session, actor: Actor, data: bytes, filename: str, *,
+                   dry_run: bool = False,
                    **_options) -> ImportResult:
     """Upsert the records of the cadres in the file (all rows or none)."""
     actor.require("cadres.edit")
@@ -53,19 +55,24 @@ def import_records(session: Session, actor: Actor, data: bytes, filename: str, *
     header = raw_rows(data, filename)[0]
     present = [key for key in match_headers(header, COLUMNS) if key != "code"]
     cadres = {c.code: c for c in session.scalars(
-        select(Cadre).where(Cadre.code.in_([v["code"] for _n, v in rows])))} if len(rows) < 900 else \
+        select(Cadre).where(Cadre.code.in_([v["code"] for _n,
+                                            v in rows])))} if len(rows) < 900 else \
         {c.code: c for c in session.scalars(select(Cadre))}
     problems: list[RowProblem] = []
     parsed = []
     for number, cells in rows:
         cadre = cadres.get(cells["code"])
         if cadre is None:
-            problems.append(RowProblem(name, number, KEY.header, cells["code"], _("no cadre has this code")))
+            problems.append(RowProblem(name, number, KEY.header, cells["code"],
+                                       _("no cadre has this code")))
         elif not actor.in_scope(cadre.unit.path):
-            problems.append(RowProblem(name, number, KEY.header, cells["code"], _("this cadre serves outside the units you are responsible for")))
+            problems.append(RowProblem(name, number, KEY.header, cells["code"],
+                                       _("this cadre serves outside the units you are responsible "
+                                         "for")))
         values, wrong = records.parse_values({key: cells.get(key) for key in present})
         problems += [_masked(RowProblem(name, number, f"{key} ({records.FIELD_BY_KEY[key].zh})",
-                                        str(cells.get(key) or "")[:60], reason)) for key, reason in wrong.items()]
+                                        str(cells.get(key) or "")[:60], reason)) for key,
+                     reason in wrong.items()]
         parsed.append((number, cadre, values))
     problems += _id_clashes(session, name, parsed)
     if problems:
@@ -73,7 +80,8 @@ def import_records(session: Session, actor: Actor, data: bytes, filename: str, *
     result = ImportResult(kind="records", rows=len(parsed), dry_run=dry_run)
     for _number, cadre, values in parsed:
         existed = session.get(CadreRecord, cadre.id) is not None
-        changes = records.update_record(session, actor, cadre, values, action="cadre.record.imported")
+        changes = records.update_record(session, actor, cadre, values,
+                                        action="cadre.record.imported")
         if not existed:
             result.created += 1
         elif changes:
@@ -81,7 +89,8 @@ def import_records(session: Session, actor: Actor, data: bytes, filename: str, *
         else:
             result.unchanged += 1
     audit.log(session, actor, "import", entity_type="cadre_record",
-              summary={"kind": "records", "file": name, "rows": result.rows, "created": result.created,
+              summary={"kind": "records", "file": name, "rows": result.rows,
+                       "created": result.created,
                        "updated": result.updated, "dry_run": dry_run})
     return result
 
@@ -97,9 +106,11 @@ def _id_clashes(session: Session, name: str, parsed) -> list[RowProblem]:
         masked = rules.mask_id_number(id_number)
         holder = records.find_by_id_number(session, id_number)
         if id_number in seen:
-            problems.append(RowProblem(name, number, column, masked, _("the same id number as row %(row)s", row=seen[id_number])))
+            problems.append(RowProblem(name, number, column, masked,
+                                       _("the same id number as row %(row)s", row=seen[id_number])))
         elif holder is not None and holder.id != cadre.id:
-            problems.append(RowProblem(name, number, column, masked, _("this id number is already recorded for another cadre")))
+            problems.append(RowProblem(name, number, column, masked,
+                                       _("this id number is already recorded for another cadre")))
         seen.setdefault(id_number, number)
     return problems
 
@@ -109,10 +120,12 @@ def export_records(session: Session, actor: Actor, **_options) -> Table:
     may not see them."""
     actor.require("cadres.view")
     stmt = (select(Cadre, CadreRecord).join(CadreRecord, CadreRecord.cadre_id == Cadre.id)
-            .join(Unit, Cadre.unit_id == Unit.id).where(actor.cadre_clause()).order_by(Unit.path, Cadre.code))
+            .join(Unit, Cadre.unit_id == Unit.id).where(actor.cadre_clause()).order_by(Unit.path,
+                                                                                       Cadre.code))
     rows = []
     for cadre, record in session.execute(stmt):
-        row = {"code": cadre.code, **{f.key: records.field_text(record, f.key) for f in records.FIELDS}}
+        row = {"code": cadre.code,
+               **{f.key: records.field_text(record, f.key) for f in records.FIELDS}}
         row["id_number"] = records.shown_id_number(actor, cadre, record)
         rows.append(row)
     return Table("records", COLUMNS, rows)

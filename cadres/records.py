@@ -52,7 +52,8 @@ def _coded(code_list: codes.CodeList) -> Callable[[Any], str]:
         try:
             return code_list.parse(text(value))
         except ValueError:
-            raise ValueError(_("is not a name or code of %(standard)s", standard=code_list.standard)) from None
+            raise ValueError(_("is not a name or code of %(standard)s",
+                               standard=code_list.standard)) from None
     return parse
 
 
@@ -81,12 +82,14 @@ FAMILY_SEPARATORS = ("|", "｜")
 def family(value: Any) -> list[dict]:
     """One member per line: ``称谓|姓名|出生年月|政治面貌|工作单位及职务`` (up to ten)."""
     members = []
-    for number, line in enumerate([v for v in rules.normalize_lines(str(value)) if v.strip()], start=1):
+    for number, line in enumerate([v for v in rules.normalize_lines(str(value)) if v.strip()],
+                                  start=1):
         for separator in FAMILY_SEPARATORS[1:]:
             line = line.replace(separator, FAMILY_SEPARATORS[0])
         parts = [p.strip() for p in line.split(FAMILY_SEPARATORS[0])]
         if len(parts) != 5:
-            raise ValueError(_("line %(n)s: write five parts separated by |: relation|name|birth month|"
+            raise ValueError(_("line %(n)s: write five parts separated by |: relation|name|birth "
+                               "month|"
                                "political status|work unit and post", n=number))
         members.append(family_member(*parts, line=number).as_json())
     if len(members) > rules.MAX_FAMILY:
@@ -110,7 +113,8 @@ def family_member(relation: str, name: str, born: str, political: str, work: str
         raise ValueError(_("line %(n)s: %(value)s is not a political status of GB/T 4762",
                            n=line, value=political)) from None
     if len(relation) > 20 or len(name) > 60 or len(work) > 200:
-        raise ValueError(_("line %(n)s is too long (relation 20, name 60, work 200 characters)", n=line))
+        raise ValueError(_("line %(n)s is too long (relation 20, name 60, work 200 characters)",
+                           n=line))
     return rules.FamilyMember(relation, name, born_on, status, work)
 
 
@@ -136,17 +140,25 @@ FIELDS: tuple[Field, ...] = (
     Field("health", "健康状况", N_("Health"), _coded(codes.HEALTH), codes.HEALTH),
     Field("professional_title", "专业技术职务", N_("Professional title"), _limited(60)),
     Field("expertise", "熟悉专业有何专长", N_("Expertise"), _limited(200)),
-    Field("fulltime_education", "全日制学历", N_("Full-time education"), _coded(codes.EDUCATION), codes.EDUCATION),
-    Field("fulltime_degree", "全日制学位", N_("Full-time degree"), _coded(codes.DEGREE), codes.DEGREE),
-    Field("fulltime_education_school", "全日制学历毕业院校系及专业", N_("Full-time education: school and major"),
+    Field("fulltime_education", "全日制学历", N_("Full-time education"), _coded(codes.EDUCATION),
+          codes.EDUCATION),
+    Field("fulltime_degree", "全日制学位", N_("Full-time degree"), _coded(codes.DEGREE),
+          codes.DEGREE),
+    Field("fulltime_education_school", "全日制学历毕业院校系及专业",
+          N_("Full-time education: school and major"),
           _limited(120)),
-    Field("fulltime_degree_school", "全日制学位毕业院校系及专业", N_("Full-time degree: school and major"),
+    Field("fulltime_degree_school", "全日制学位毕业院校系及专业",
+          N_("Full-time degree: school and major"),
           _limited(120)),
-    Field("inservice_education", "在职学历", N_("In-service education"), _coded(codes.EDUCATION), codes.EDUCATION),
-    Field("inservice_degree", "在职学位", N_("In-service degree"), _coded(codes.DEGREE), codes.DEGREE),
-    Field("inservice_education_school", "在职学历毕业院校系及专业", N_("In-service education: school and major"),
+    Field("inservice_education", "在职学历", N_("In-service education"), _coded(codes.EDUCATION),
+          codes.EDUCATION),
+    Field("inservice_degree", "在职学位", N_("In-service degree"), _coded(codes.DEGREE),
+          codes.DEGREE),
+    Field("inservice_education_school", "在职学历毕业院校系及专业",
+          N_("In-service education: school and major"),
           _limited(120)),
-    Field("inservice_degree_school", "在职学位毕业院校系及专业", N_("In-service degree: school and major"),
+    Field("inservice_degree_school", "在职学位毕业院校系及专业",
+          N_("In-service degree: school and major"),
           _limited(120)),
     Field("resume", "简历", N_("Résumé"), resume),
     Field("rewards_sanctions", "奖惩情况", N_("Rewards and sanctions"), _limited(4000)),
@@ -155,11 +167,14 @@ FIELDS: tuple[Field, ...] = (
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 EMPTY: dict[str, Any] = {
-    "id_number": None, "id_number_digest": None, "party_joined": None, "work_started": None, "filled_on": None, "age_date": None,
+    "id_number": None, "id_number_digest": None, "party_joined": None, "work_started": None,
+                         "filled_on": None, "age_date": None,
     "resume": [], "family": [], **{key: "" for key in (
         "ethnicity", "native_place", "birthplace", "health", "professional_title", "expertise",
-        "fulltime_education", "fulltime_degree", "fulltime_education_school", "fulltime_degree_school",
-        "inservice_education", "inservice_degree", "inservice_education_school", "inservice_degree_school",
+        "fulltime_education", "fulltime_degree", "fulltime_education_school",
+                                                       "fulltime_degree_school",
+        "inservice_education", "inservice_degree", "inservice_education_school",
+                                                       "inservice_degree_school",
         "resume_note", "rewards_sanctions", "appraisal_results", "current_post", "proposed_post",
         "post_to_remove", "appointment_reason", "submitting_unit", "filled_by")},
 }
@@ -174,7 +189,8 @@ def parse_values(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     for key, value in raw.items():
         field_ = FIELD_BY_KEY[key]
         if value is None or (isinstance(value, str) and not value.strip()):
-            values.update({"resume": [], "resume_note": ""} if key == "resume" else {key: EMPTY[key]})
+            values.update({"resume": [],
+                           "resume_note": ""} if key == "resume" else {key: EMPTY[key]})
             continue
         try:
             parsed = field_.parse(value)
@@ -208,7 +224,8 @@ def field_text(record: CadreRecord | None, key: str) -> str:
 
 def family_line(member: rules.FamilyMember) -> str:
     born = f"{member.born.year:04d}-{member.born.month:02d}" if member.born else ""
-    return "|".join([member.relation, member.name, born, codes.POLITICAL_STATUS.label(member.political_status),
+    return "|".join([member.relation, member.name, born,
+                     codes.POLITICAL_STATUS.label(member.political_status),
                      member.work])
 
 
@@ -245,7 +262,8 @@ def photo_of(session: Session, actor: Actor, cadre: Cadre) -> bytes | None:
 def id_digest(number: str) -> str:
     """The keyed hash the record is found by: the number itself is stored encrypted, so SQL
     cannot compare it (HMAC-SHA256 under the data key, which never sits in the database)."""
-    return hmac.new(data_key(), b"cadre.id_number:" + number.encode("ascii"), hashlib.sha256).hexdigest()
+    return hmac.new(data_key(), b"cadre.id_number:" + number.encode("ascii"),
+                    hashlib.sha256).hexdigest()
 
 
 def find_by_id_number(session: Session, number: str) -> Cadre | None:
@@ -258,13 +276,15 @@ def find_by_id_number(session: Session, number: str) -> Cadre | None:
 
 def history_view(record: CadreRecord) -> dict:
     """The record's values for an audit summary, with the id number masked."""
-    values = audit.snapshot(record, exclude=("updated_at", "updated_by", "cadre_id", "id_number_digest"))
+    values = audit.snapshot(record,
+                            exclude=("updated_at", "updated_by", "cadre_id", "id_number_digest"))
     values["id_number"] = rules.mask_id_number(values.get("id_number"))
     return values
 
 
 def require_edit(actor: Actor, cadre: Cadre) -> None:
-    """Reviewers in scope (``cadres.edit``) and the command line; never a cadre, not even for themself."""
+    """Reviewers in scope (``cadres.edit``) and the command line; never a cadre, not even for
+    themself."""
     scope.require(actor, "cadres.edit", cadre)
 
 
@@ -283,7 +303,8 @@ def update_record(session: Session, actor: Actor, cadre: Cadre, values: dict[str
     if number and number != record.id_number:
         holder = find_by_id_number(session, number)
         if holder is not None and holder.id != cadre.id:
-            raise Invalid(_("This national id number is already recorded for another cadre."), field="id_number")
+            raise Invalid(_("This national id number is already recorded for another cadre."),
+                          field="id_number")
     for key, value in values.items():
         setattr(record, key, value)
     if "id_number" in values:
@@ -303,7 +324,8 @@ def update_record(session: Session, actor: Actor, cadre: Cadre, values: dict[str
 def check_photo(data: bytes) -> None:
     """A JPEG of at most a megabyte; ``Invalid`` says what is wrong."""
     if len(data) > MAX_PHOTO_BYTES:
-        raise Invalid(_("The photo is larger than %(n)s KB; use a smaller JPEG.", n=MAX_PHOTO_BYTES // 1024),
+        raise Invalid(_("The photo is larger than %(n)s KB; use a smaller JPEG.",
+                        n=MAX_PHOTO_BYTES // 1024),
                       field="photo")
     if not data.startswith(JPEG_MAGIC) or len(data) < 128:
         raise Invalid(_("The photo must be a JPEG image."), field="photo")

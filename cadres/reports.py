@@ -18,7 +18,8 @@ from portal.access import Actor
 from portal.enums import CadreStatus
 from portal.models import Cadre, Unit
 
-COMPLETION_COLUMNS = ["unit_id", "unit_name", "cadres", "complete", "on_pace", "behind", "complete_rate",
+COMPLETION_COLUMNS = ["unit_id", "unit_name", "cadres", "complete", "on_pace", "behind",
+                      "complete_rate",
                       "behind_rate", "avg_hours", "has_children"]
 
 
@@ -29,7 +30,8 @@ def focus_unit(session: Session, actor: Actor, unit_id: int | None) -> Unit:
     return units.scope_root(session, actor)
 
 
-def completion_by_unit(rows: Sequence[CadreProgress], parent: Unit, children: Sequence[Unit]) -> pd.DataFrame:
+def completion_by_unit(rows: Sequence[CadreProgress], parent: Unit,
+                       children: Sequence[Unit]) -> pd.DataFrame:
     """One row per child unit (its whole subtree) and one for the parent's own cadres."""
     groups: list[tuple[Unit, bool, list[CadreProgress]]] = []
     own = [r for r in rows if r.unit_id == parent.id]
@@ -44,9 +46,11 @@ def completion_by_unit(rows: Sequence[CadreProgress], parent: Unit, children: Se
         complete = sum(1 for m in members if m.progress.complete)
         behind = sum(1 for m in members if m.progress.behind)
         records.append({
-            "unit_id": unit.id, "unit_name": unit.name, "cadres": len(members), "complete": complete,
+            "unit_id": unit.id, "unit_name": unit.name, "cadres": len(members),
+                        "complete": complete,
             "on_pace": len(members) - complete - behind if len(members) >= complete + behind else 0,
-            "behind": behind, "complete_rate": complete / len(members), "behind_rate": behind / len(members),
+            "behind": behind, "complete_rate": complete / len(members),
+                        "behind_rate": behind / len(members),
             "avg_hours": sum(m.progress.hours_counted for m in members) / len(members),
             "has_children": drill,
         })
@@ -59,13 +63,24 @@ BEHIND_COLUMNS = ["code", "name", "unit", "position", "required", "counted", "mi
 
 def behind_schedule(rows: Sequence[CadreProgress]) -> pd.DataFrame:
     """Cadres below the even pace (or past the deadline with a gap), largest gap first."""
-    records = [{
-        "code": r.code, "name": r.name, "unit": r.unit_name, "position": r.position,
-        "required": r.progress.required_hours, "counted": round(r.progress.hours_counted, 1),
-        "missing": round(r.progress.missing_hours, 1), "expected": round(r.progress.expected_by_now, 1),
-        "deadline": r.progress.deadline.isoformat(),
-        "projected": r.progress.projected_completion.isoformat() if r.progress.projected_completion else "",
-    } for r in rows if r.progress.behind]
+    records = [
+        {
+            "code": r.code,
+            "name": r.name,
+            "unit": r.unit_name,
+            "position": r.position,
+            "required": r.progress.required_hours,
+            "counted": round(r.progress.hours_counted, 1),
+            "missing": round(r.progress.missing_hours, 1),
+            "expected": round(r.progress.expected_by_now, 1),
+            "deadline": r.progress.deadline.isoformat(),
+            "projected": r.progress.projected_completion.isoformat()
+            if r.progress.projected_completion
+            else "",
+        }
+        for r in rows
+        if r.progress.behind
+    ]
     frame = pd.DataFrame.from_records(records, columns=BEHIND_COLUMNS)
     return frame.sort_values(["missing", "code"], ascending=[False, True]).reset_index(drop=True)
 
@@ -88,23 +103,28 @@ def summary(rows: Sequence[CadreProgress]) -> dict:
 HOURS_COLUMNS = ["category", "mode", "month", "hours"]
 
 
-def hours_frame(session: Session, actor: Actor, year: int, under: Unit | None = None) -> pd.DataFrame:
+def hours_frame(session: Session, actor: Actor, year: int,
+                under: Unit | None = None) -> pd.DataFrame:
     """Class hours of the year in scope, summed by category, mode and month (in the database)."""
     actor.require("training.view")
     month = extract("month", TrainingRecord.completed_on)
-    stmt = (select(TrainingRecord.category, TrainingRecord.mode, month, func.sum(TrainingRecord.hours))
+    stmt = (select(TrainingRecord.category, TrainingRecord.mode, month,
+                   func.sum(TrainingRecord.hours))
             .join(Cadre, TrainingRecord.cadre_id == Cadre.id).join(Unit, Cadre.unit_id == Unit.id)
-            .where(TrainingRecord.year == year, actor.cadre_clause(), Cadre.status == CadreStatus.SERVING)
+            .where(TrainingRecord.year == year, actor.cadre_clause(),
+                   Cadre.status == CadreStatus.SERVING)
             .group_by(TrainingRecord.category, TrainingRecord.mode, month))
     if under is not None:
         stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
-    return pd.DataFrame.from_records([(str(c), str(m), int(mo), float(h or 0)) for c, m, mo, h in session.execute(stmt)],
+    return pd.DataFrame.from_records([(str(c), str(m), int(mo), float(h or 0)) for c, m, mo,
+                                      h in session.execute(stmt)],
                                      columns=HOURS_COLUMNS)
 
 
 def records_frame(records) -> pd.DataFrame:
     """The same shape from a list of records (one cadre's page)."""
-    return pd.DataFrame.from_records([(str(r.category), str(r.mode), r.completed_on.month, float(r.hours))
+    return pd.DataFrame.from_records([(str(r.category), str(r.mode), r.completed_on.month,
+                                       float(r.hours))
                                       for r in records], columns=HOURS_COLUMNS)
 
 
@@ -137,7 +157,8 @@ def overview(session: Session, actor: Actor, year: int, focus_id: int) -> dict:
     found = completion.unit_tallies(session, actor, year, under=focus)
     by_cell, by_month = completion.hours_frames(session, actor, year, under=focus)
     return {"summary": completion.summary(found),
-            "completion": completion.completion_by_unit(session, found, focus, units.children(session, actor, focus)),
+            "completion": completion.completion_by_unit(session, found, focus,
+                                                        units.children(session, actor, focus)),
             "hours_by_cell": by_cell, "hours_by_month": by_month}
 
 

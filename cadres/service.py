@@ -3,7 +3,8 @@
 Every function takes ``(session, actor)``, checks the actor's role and scope, and never
 commits. Functions about one cadre take the ``Cadre`` that ``portal.access.visible_cadre``
 (or ``get_cadre``) returned and check it again in memory, so one page or one eligibility
-call loads and checks the cadre once. Other packages (eligibility, decisions) use ``get_cadre``, ``training_progress``,
+call loads and checks the cadre once. Other packages (eligibility, decisions) use ``get_cadre``,
+``training_progress``,
 ``grades_for_cadre`` and ``earlier_units``.
 """
 
@@ -52,32 +53,39 @@ def _registry(session: Session, actor: Actor, filters: CadreFilter):
     term = filters.text.strip()
     if term:
         like = f"%{term}%"
-        stmt = stmt.where(or_(Cadre.name.like(like), Cadre.code.like(like), Cadre.position.like(like)))
+        stmt = stmt.where(or_(Cadre.name.like(like), Cadre.code.like(like),
+                              Cadre.position.like(like)))
     return stmt
 
 
 def search_cadres(session: Session, actor: Actor, filters: CadreFilter = CadreFilter(),
                   offset: int = 0) -> list[Cadre]:
-    """Cadres in the actor's scope matching ``filters`` (ordered by unit, then code; ``filters.limit``
+    """Cadres in the actor's scope matching ``filters`` (ordered by unit, then code;
+    ``filters.limit``
     of them from ``offset``: the registry grid asks a page at a time)."""
     stmt = _registry(session, actor, filters).options(joinedload(Cadre.unit))
-    return list(session.scalars(stmt.order_by(Unit.path, Cadre.code).offset(max(0, offset)).limit(filters.limit)))
+    return list(session.scalars(stmt.order_by(Unit.path,
+                                              Cadre.code).offset(max(0,
+                                                                     offset)).limit(filters.limit)))
 
 
-def count_cadres(session: Session, actor: Actor, filters: CadreFilter = CadreFilter()) -> dict[str, int]:
+def count_cadres(session: Session, actor: Actor, filters: CadreFilter = CadreFilter()) -> dict[str,
+                                                                                               int]:
     """How many cadres match, and how many of them are leading cadres, party members, women."""
     found = _registry(session, actor, filters).subquery()
     row = session.execute(select(
         func.count(), func.sum(case((found.c.category == CadreCategory.LEADING, 1), else_=0)),
         func.sum(case((found.c.party_member.is_(True), 1), else_=0)),
         func.sum(case((found.c.gender == Gender.FEMALE, 1), else_=0)))).one()
-    return {"cadres": row[0] or 0, "leading": row[1] or 0, "party_members": row[2] or 0, "women": row[3] or 0}
+    return {"cadres": row[0] or 0, "leading": row[1] or 0, "party_members": row[2] or 0,
+            "women": row[3] or 0}
 
 
 def count_by_category(session: Session, actor: Actor) -> dict[CadreCategory, int]:
     actor.require_any(*scope.BASIC)
     rows = session.execute(
-        select(Cadre.category, func.count()).where(actor.cadre_clause(), Cadre.status == CadreStatus.SERVING)
+        select(Cadre.category, func.count()).where(actor.cadre_clause(),
+                                                   Cadre.status == CadreStatus.SERVING)
         .group_by(Cadre.category))
     return {CadreCategory(c): n for c, n in rows}
 
@@ -94,9 +102,14 @@ def get_cadre_by_id(session: Session, actor: Actor, cadre_id: int) -> Cadre:
 def postings(session: Session, actor: Actor, cadre: Cadre) -> list[CadrePosting]:
     """The cadre's posts (任职经历), latest first."""
     actor.require_cadre(cadre, scope.BASIC)
-    return list(session.scalars(
-        select(CadrePosting).where(CadrePosting.cadre_id == cadre.id).options(joinedload(CadrePosting.unit))
-        .order_by(CadrePosting.start.desc().nulls_last(), CadrePosting.id.desc())))
+    return list(
+        session.scalars(
+            select(CadrePosting)
+            .where(CadrePosting.cadre_id == cadre.id)
+            .options(joinedload(CadrePosting.unit))
+            .order_by(CadrePosting.start.desc().nulls_last(), CadrePosting.id.desc())
+        )
+    )
 
 
 def earlier_units(session: Session, actor: Actor, cadre: Cadre) -> list[Unit]:

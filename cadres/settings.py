@@ -28,46 +28,110 @@ NO_COMMENDATION_IN_YEAR = "cadres.eligibility.no_commendation_in_year"
 GRADE_LIMITS = "cadres.grade_limits"
 
 DEFAULTS: dict[str, Default] = {
-    DAY_HOURS: Default(8, N_("local practice, not in the 干部教育培训工作条例: one day of training counts as 8 class "
-                             "hours (the 条例's 12 days = 90 hours suggests 7.5)"),
-                       N_("Class hours per training day (local practice)")),
-    FIVE_YEAR_CYCLE_START: Default(2023, N_("全国干部教育培训规划 (2023–2027): five-year cycles start in 2023"),
-                                   N_("First year of the five-year training cycle")),
-    EXCELLENT_QUOTA: Default(0.20, N_("公务员考核规定 (2020): 优秀 at most 20% of those assessed in a unit"),
-                             N_("Share of cadres a unit may grade Excellent")),
-    EXCELLENT_QUOTA_BY_UNIT: Default({}, N_("local practice: some units use 15%; {unit code: share}"),
-                                     N_("Units with their own Excellent share")),
+    DAY_HOURS: Default(
+        8,
+        N_(
+            "local practice, not in the 干部教育培训工作条例: one day of training "
+            "counts as 8 class "
+            "hours (the 条例's 12 days = 90 hours suggests 7.5)"
+        ),
+        N_("Class hours per training day (local practice)"),
+    ),
+    FIVE_YEAR_CYCLE_START: Default(
+        2023,
+        N_("全国干部教育培训规划 (2023–2027): five-year cycles start in 2023"),
+        N_("First year of the five-year training cycle"),
+    ),
+    EXCELLENT_QUOTA: Default(
+        0.20,
+        N_("公务员考核规定 (2020): 优秀 at most 20% of those assessed in a unit"),
+        N_("Share of cadres a unit may grade Excellent"),
+    ),
+    EXCELLENT_QUOTA_BY_UNIT: Default(
+        {},
+        N_("local practice: some units use 15%; {unit code: share}"),
+        N_("Units with their own Excellent share"),
+    ),
     GRADE_LIMITS: Default(
         grade_rules.DEFAULT_GRADE_LIMITS,
-        N_("组通字〔1998〕19号 and later answers (domain.md §7): what a measure does to the annual grade of the "
-           "year it is decided in and of the following years"),
-        N_("Annual grade allowed under a measure")),
+        N_(
+            "组通字〔1998〕19号 and later answers (domain.md §7): what a measure does to the "
+            "annual grade of the "
+            "year it is decided in and of the following years"
+        ),
+        N_("Annual grade allowed under a measure"),
+    ),
     **{
         "cadres.eligibility." + key: Default(value, source, label)
         for key, (value, source, label) in {
-            "grade_window_years": (1, N_("干部选拔任用工作条例 (2019) art. 24 (三): the previous year's grade 基本称职 or "
-                                         "lower blocks promotion (the 2014 text's “last 3 years” no longer applies)"),
-                                   N_("Years a poor annual grade blocks promotion")),
-            "deputy_to_principal_months": (24, N_("干部选拔任用工作条例 (2019) 第九条: deputy → principal at the same level after 2 years"),
-                                           N_("Months in a deputy post before promotion to principal")),
-            "principal_to_higher_deputy_months": (36, N_("干部选拔任用工作条例 (2019) 第九条: lower principal → higher deputy after 3 years"),
-                                                  N_("Months in a principal post before promotion to the next level")),
-            "rank_tenure_months": (24, N_("公务员职务与职级并行规定 (2019) art. 18: 2 years in the current rank where "
-                                          "the table per rank names no other number"),
-                                   N_("Months in the current rank before rank promotion")),
-            "rank_tenure_by_rank": (DEFAULT_RANK_TENURE_MONTHS,
-                                    N_("公务员职务与职级并行规定 (2019) art. 18: 4 years as 二级巡视员 (or 厅局级副职) or "
-                                       "一级调研员, 3 years as 二级调研员 (or 县处级正职); a leading post of the matching "
-                                       "level counts as the rank"),
-                                    N_("Months in the current rank before rank promotion, per rank")),
-            "no_commendation_in_year": (["admonishment"],
-                                        N_("关于对党员领导干部进行诫勉的规定 (2019): no commendation (评优) in the "
-                                           "calendar year of an admonishment (诫勉)"),
-                                        N_("Measures that rule out commendation for their calendar year")),
-            "recent_accountability_months": (12, N_("local practice: accountability without an effect period is noted for a year"),
-                                             N_("Months a talk, criticism or circular is noted")),
-            "unit_veto_blocks": (True, N_("local practice (this portal's default): a veto (一票否决) in the unit's results blocks its leading cadres' promotion"),
-                                 N_("A unit veto blocks its leaders' promotion (yes/no)")),
+            "grade_window_years": (
+                1,
+                N_(
+                    "干部选拔任用工作条例 (2019) art. 24 (三): the previous "
+                    "year's grade 基本称职 or "
+                    "lower blocks promotion (the 2014 text's “last 3 years” "
+                    "no longer applies)"
+                ),
+                N_("Years a poor annual grade blocks promotion"),
+            ),
+            "deputy_to_principal_months": (
+                24,
+                N_(
+                    "干部选拔任用工作条例 (2019) 第九条: deputy → "
+                    "principal at the same level after 2 years"
+                ),
+                N_("Months in a deputy post before promotion to principal"),
+            ),
+            "principal_to_higher_deputy_months": (
+                36,
+                N_(
+                    "干部选拔任用工作条例 (2019) 第九条: lower "
+                    "principal → higher deputy after 3 years"
+                ),
+                N_("Months in a principal post before promotion to the next level"),
+            ),
+            "rank_tenure_months": (
+                24,
+                N_(
+                    "公务员职务与职级并行规定 (2019) art. 18: 2 years in the "
+                    "current rank where "
+                    "the table per rank names no other number"
+                ),
+                N_("Months in the current rank before rank promotion"),
+            ),
+            "rank_tenure_by_rank": (
+                DEFAULT_RANK_TENURE_MONTHS,
+                N_(
+                    "公务员职务与职级并行规定 (2019) art. 18: 4 years as "
+                    "二级巡视员 (or 厅局级副职) or "
+                    "一级调研员, 3 years as 二级调研员 (or 县处级正职); a "
+                    "leading post of the matching "
+                    "level counts as the rank"
+                ),
+                N_("Months in the current rank before rank promotion, per rank"),
+            ),
+            "no_commendation_in_year": (
+                ["admonishment"],
+                N_(
+                    "关于对党员领导干部进行诫勉的规定 (2019): no "
+                    "commendation (评优) in the "
+                    "calendar year of an admonishment (诫勉)"
+                ),
+                N_("Measures that rule out commendation for their calendar year"),
+            ),
+            "recent_accountability_months": (
+                12,
+                N_("local practice: accountability without an effect period is noted for a year"),
+                N_("Months a talk, criticism or circular is noted"),
+            ),
+            "unit_veto_blocks": (
+                True,
+                N_(
+                    "local practice (this portal's default): a veto (一票否决) in "
+                    "the unit's results blocks its leading cadres' promotion"
+                ),
+                N_("A unit veto blocks its leaders' promotion (yes/no)"),
+            ),
         }.items()
     },
 }
@@ -85,7 +149,8 @@ def eligibility_rules(session: Session) -> EligibilityRules:
         grade_window_years=int(value["grade_window_years"]),
         deputy_to_principal_months=int(value["deputy_to_principal_months"]),
         principal_to_higher_deputy_months=int(value["principal_to_higher_deputy_months"]),
-        rank_tenure_months={str(k): int(v) for k, v in (value["rank_tenure_by_rank"] or {}).items()},
+        rank_tenure_months={str(k): int(v) for k,
+                            v in (value["rank_tenure_by_rank"] or {}).items()},
         default_rank_tenure_months=int(value["rank_tenure_months"]),
         no_commendation_in_year=frozenset(value["no_commendation_in_year"] or ()),
         recent_accountability_months=int(value["recent_accountability_months"]),
@@ -143,7 +208,11 @@ def _quota_by_unit(session: Session, key: str, text: str) -> dict[str, float]:
     for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
         code, _sep, share = part.replace("：", ":").partition(":")
         pairs[code.strip()] = _share(share)
-    known = set(session.scalars(select(Unit.code).where(Unit.code.in_(list(pairs))))) if pairs else set()
+    known = (
+        set(session.scalars(select(Unit.code).where(Unit.code.in_(list(pairs)))))
+        if pairs
+        else set()
+    )
     unknown = sorted(set(pairs) - known)
     if unknown:
         raise Invalid(_("No unit has the code %(code)s.", code=", ".join(unknown)), field=key)
@@ -160,13 +229,15 @@ def parse_value(session: Session, key: str, text: str):
             return _quota_by_unit(session, key, text)
         return _PARSERS[key](text)
     except (ValueError, TypeError):
-        raise Invalid(_("“%(value)s” is not a valid value for this rule.", value=text), field=key) from None
+        raise Invalid(_("“%(value)s” is not a valid value for this rule.", value=text),
+                      field=key) from None
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
     """``a: 1, b: 2`` (Chinese commas and colons too) as [(a, 1), (b, 2)]."""
     pairs = []
-    for part in filter(None, (p.strip() for p in text.replace("，", ",").replace("；", ",").split(","))):
+    for part in filter(None,
+                       (p.strip() for p in text.replace("，", ",").replace("；", ",").split(","))):
         name, sep, value = part.replace("：", ":").partition(":")
         if not sep:
             raise ValueError(part)
@@ -205,7 +276,9 @@ def _grade_limits(text: str) -> dict[str, dict]:
         if following != grade_rules.PROBATION and not 0 <= int(following) <= 5:
             raise ValueError(limit)
         table[parse_measure(name).value] = {
-            "year": cap.strip(), "next_years": following if following == grade_rules.PROBATION else int(following)}
+            "year": cap.strip(),
+            "next_years": following if following == grade_rules.PROBATION else int(following),
+        }
     return table
 
 

@@ -42,8 +42,10 @@ MAX_TEXT = 200
 
 def standard_from_row(row: TrainingStandard) -> rules.Standard:
     return rules.Standard(
-        code=row.code, name=row.name, cadre_category=row.cadre_category, min_rank_grade=row.min_rank_grade,
-        annual_hours=row.annual_hours, online_hours=row.online_hours, online_share_cap=row.online_share_cap,
+        code=row.code, name=row.name, cadre_category=row.cadre_category,
+                          min_rank_grade=row.min_rank_grade,
+        annual_hours=row.annual_hours, online_hours=row.online_hours,
+                          online_share_cap=row.online_share_cap,
         category_hours={c: getattr(row, col) for c, col in CATEGORY_COLUMNS.items()},
         five_year_hours=row.five_year_hours, source=row.source)
 
@@ -87,7 +89,8 @@ def _check_hours(value, field: str, *, optional: bool = False, upper: float = 50
     except (TypeError, ValueError):
         raise Invalid(_("%(field)s must be a number.", field=label), field=field) from None
     if not 0 <= number <= upper:
-        raise Invalid(_("%(field)s must be between 0 and %(max)s.", field=label, max=upper), field=field)
+        raise Invalid(_("%(field)s must be between 0 and %(max)s.", field=label, max=upper),
+                      field=field)
     return number
 
 
@@ -114,10 +117,12 @@ def save_standard(session: Session, actor: Actor, values: dict) -> TrainingStand
     row.annual_hours = _check_hours(values.get("annual_hours"), "annual_hours")
     row.online_hours = _check_hours(values.get("online_hours"), "online_hours")
     cap = values.get("online_share_cap")
-    row.online_share_cap = None if cap in (None, "") else _check_hours(cap, "online_share_cap", upper=1)
+    row.online_share_cap = None if cap in (None, "") else _check_hours(cap, "online_share_cap",
+                                                                       upper=1)
     for column in CATEGORY_COLUMNS.values():
         setattr(row, column, _check_hours(values.get(column) or 0, column))
-    row.five_year_hours = _check_hours(values.get("five_year_hours"), "five_year_hours", optional=True) or None
+    row.five_year_hours = _check_hours(values.get("five_year_hours"), "five_year_hours",
+                                       optional=True) or None
     row.source = str(values.get("source") or row.source or "").strip()[:400]
     if not row.source:
         raise Invalid(_("Name the regulation or practice the standard comes from."), field="source")
@@ -134,19 +139,23 @@ def save_standard(session: Session, actor: Actor, values: dict) -> TrainingStand
 PLAN_TARGET_COLUMNS = (TrainingPlan.cadre_id, TrainingPlan.year, TrainingPlan.annual_hours,
                        TrainingPlan.online_hours, TrainingPlan.online_share_cap,
                        *(getattr(TrainingPlan, column) for column in CATEGORY_COLUMNS.values()),
-                       TrainingPlan.five_year_hours, TrainingPlan.deadline, TrainingPlan.standard_code)
+                       TrainingPlan.five_year_hours, TrainingPlan.deadline,
+                       TrainingPlan.standard_code)
 
 
 def targets_of_plan(plan: TrainingPlan) -> PlanTargets:
     """The targets of a plan row (an ORM object or a row of PLAN_TARGET_COLUMNS)."""
-    return PlanTargets(year=plan.year, annual_hours=plan.annual_hours, online_hours=plan.online_hours,
+    return PlanTargets(year=plan.year, annual_hours=plan.annual_hours,
+                       online_hours=plan.online_hours,
                        online_share_cap=plan.online_share_cap,
-                       category_hours={c: getattr(plan, col) for c, col in CATEGORY_COLUMNS.items()},
+                       category_hours={c: getattr(plan, col) for c,
+                                       col in CATEGORY_COLUMNS.items()},
                        five_year_hours=plan.five_year_hours, deadline=plan.deadline,
                        standard_code=plan.standard_code)
 
 
-def targets_from_standards(found: Sequence[rules.Standard], category: CadreCategory, rank: Rank | None,
+def targets_from_standards(found: Sequence[rules.Standard], category: CadreCategory,
+                           rank: Rank | None,
                            year: int) -> PlanTargets:
     standard = rules.resolve_standard(found, category, rank)
     if standard is None:  # an administrator removed the catch-all: nothing is required
@@ -155,7 +164,8 @@ def targets_from_standards(found: Sequence[rules.Standard], category: CadreCateg
 
 
 def _plan_values(targets: PlanTargets) -> dict:
-    values = dict(year=targets.year, standard_code=targets.standard_code, annual_hours=targets.annual_hours,
+    values = dict(year=targets.year, standard_code=targets.standard_code,
+                  annual_hours=targets.annual_hours,
                   online_hours=targets.online_hours, online_share_cap=targets.online_share_cap,
                   five_year_hours=targets.five_year_hours, deadline=targets.deadline)
     for category, column in CATEGORY_COLUMNS.items():
@@ -176,13 +186,15 @@ def targets_for(session: Session, cadre: Cadre, year: int) -> PlanTargets:
     return targets_from_standards(standards(session), cadre.category, cadre.rank, year)
 
 
-def get_plan(session: Session, actor: Actor, cadre_code: str, year: int) -> tuple[Cadre, TrainingPlan | None,
-                                                                                 PlanTargets]:
+def get_plan(
+    session: Session, actor: Actor, cadre_code: str, year: int
+) -> tuple[Cadre, TrainingPlan | None, PlanTargets]:
     cadre = visible_cadre(session, actor, code=cadre_code, permissions=scope.TRAINING)
     return cadre, plan_row(session, cadre.id, year), targets_for(session, cadre, year)
 
 
-def generate_plans(session: Session, actor: Actor, year: int, under_unit_id: int | None = None) -> int:
+def generate_plans(session: Session, actor: Actor, year: int,
+                   under_unit_id: int | None = None) -> int:
     """Create the year's plan for every serving cadre in scope who has none; returns how many."""
     actor.require("training.edit")
     if not 2000 <= int(year) <= 2100:
@@ -195,7 +207,8 @@ def generate_plans(session: Session, actor: Actor, year: int, under_unit_id: int
         stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
     found = standards(session)
     now = utcnow()
-    rows = [{**_plan_values(targets_from_standards(found, category, rank, year)), "cadre_id": cadre_id,
+    rows = [{**_plan_values(targets_from_standards(found, category, rank, year)),
+             "cadre_id": cadre_id,
              "generated_at": now, "note": "", "adjusted_by": ""}
             for cadre_id, category, rank in session.execute(stmt)]
     for start in range(0, len(rows), 2000):
@@ -216,7 +229,8 @@ def adjust_plan(session: Session, actor: Actor, cadre_code: str, year: int, valu
     scope.require(actor, "training.edit", cadre)
     note = (note or "").strip()
     if not note:
-        raise Invalid(_("Say why the plan is changed (the reason is kept with the plan)."), field="note")
+        raise Invalid(_("Say why the plan is changed (the reason is kept with the plan)."),
+                      field="note")
     plan = plan_row(session, cadre.id, year)
     if plan is None:
         plan = TrainingPlan(cadre_id=cadre.id, **_plan_values(targets_for(session, cadre, year)))
@@ -231,7 +245,8 @@ def adjust_plan(session: Session, actor: Actor, cadre_code: str, year: int, valu
         deadline = values["deadline"]
         deadline = deadline if isinstance(deadline, date) else date.fromisoformat(str(deadline))
         if deadline.year != plan.year:
-            raise Invalid(_("The deadline must fall in %(year)s.", year=plan.year), field="deadline")
+            raise Invalid(_("The deadline must fall in %(year)s.", year=plan.year),
+                          field="deadline")
         plan.deadline = deadline
     plan.note, plan.adjusted_at, plan.adjusted_by = note[:300], utcnow(), actor.username
     session.flush()
@@ -247,7 +262,8 @@ TALLY_CELLS = tuple(sorted(((c, m) for c in TrainingCategory for m in TrainingMo
                           key=lambda cell: (cell[0].value, cell[1].value)))
 
 
-TALLY_COLUMNS = {cell: getattr(TrainingTally, f"{cell[0].value}_{cell[1].value}") for cell in TALLY_CELLS}
+TALLY_COLUMNS = {cell: getattr(TrainingTally,
+                               f"{cell[0].value}_{cell[1].value}") for cell in TALLY_CELLS}
 MONTHS = range(1, 13)
 
 
@@ -269,11 +285,14 @@ def _tally_rows(keys_filter=None):
     """``SELECT`` the rows of ``training_tally`` from the training records (optionally filtered)."""
     month = extract("month", TrainingRecord.completed_on)
     sums = (select(TrainingRecord.cadre_id, TrainingRecord.year,
-                   *(func.sum(case((and_(TrainingRecord.category == category, TrainingRecord.mode == mode),
+                   *(func.sum(case((and_(TrainingRecord.category == category,
+                                         TrainingRecord.mode == mode),
                                     TrainingRecord.hours))).label(f"{category.value}_{mode.value}")
                      for category, mode in TALLY_CELLS),
-                   *(func.sum(case((and_(month == number, TrainingRecord.mode == mode), TrainingRecord.hours)))
-                     .label(month_column(number, mode)) for number in MONTHS for mode in TrainingMode))
+                   *(func.sum(case((and_(month == number, TrainingRecord.mode == mode),
+                                    TrainingRecord.hours)))
+                     .label(month_column(number,
+                                         mode)) for number in MONTHS for mode in TrainingMode))
             .add_columns(func.count().label("records"))
             .group_by(TrainingRecord.cadre_id, TrainingRecord.year))
     if keys_filter is not None:
@@ -287,10 +306,16 @@ def _tally_rows(keys_filter=None):
         **{category.value: added_in_order(cell[c] for c in TALLY_CELLS if c[0] == category)
            for category in TrainingCategory},
     }
-    months = {month_column(n, m): func.coalesce(sums.c[month_column(n, m)], 0.0) for n in MONTHS for m in TrainingMode}
-    columns = {"cadre_id": sums.c.cadre_id, "year": sums.c.year,
-               **{f"{c[0].value}_{c[1].value}": sums.c[f"{c[0].value}_{c[1].value}"] for c in TALLY_CELLS},
-               "records": sums.c.records, **derived, **months}
+    months = {month_column(n, m): func.coalesce(sums.c[month_column(n, m)],
+                                                0.0) for n in MONTHS for m in TrainingMode}
+    columns = {
+        "cadre_id": sums.c.cadre_id,
+        "year": sums.c.year,
+        **{f"{c[0].value}_{c[1].value}": sums.c[f"{c[0].value}_{c[1].value}"] for c in TALLY_CELLS},
+        "records": sums.c.records,
+        **derived,
+        **months,
+    }
     return list(columns), select(*columns.values())
 
 
@@ -314,7 +339,8 @@ def refresh_tallies(session: Session, keys: Iterable[tuple[int, int]] | None = N
             batch = ordered[start:start + 500]
             session.execute(delete(TrainingTally).where(TrainingTally.year == year,
                                                         TrainingTally.cadre_id.in_(batch)))
-            names, rows = _tally_rows([TrainingRecord.year == year, TrainingRecord.cadre_id.in_(batch)])
+            names, rows = _tally_rows([TrainingRecord.year == year,
+                                       TrainingRecord.cadre_id.in_(batch)])
             session.execute(insert(TrainingTally).from_select(names, rows))
 
 
@@ -332,7 +358,8 @@ def tallies(session: Session, cadre_ids, years: Iterable[int]) -> dict[tuple[int
         [list(cadre_ids)[i:i + 500] for i in range(0, len(cadre_ids), 500)]
     for batch in batches:
         for cadre_id, year, *sums in session.execute(stmt.where(TrainingTally.cadre_id.in_(batch))):
-            cells[(cadre_id, year)] = {cell: float(hours) for cell, hours in zip(TALLY_CELLS, sums, strict=True)
+            cells[(cadre_id, year)] = {cell: float(hours) for cell,
+                                       hours in zip(TALLY_CELLS, sums, strict=True)
                                        if hours is not None}
     return {key: HoursTally(value) for key, value in cells.items()}
 
@@ -350,9 +377,14 @@ def progress_for(session: Session, cadre: Cadre, year: int, as_of: date) -> Trai
     cycle = cadre_settings.cycle_start(session)
     years = [year, *earlier_years(targets, cycle)]
     found = tallies(session, [cadre.id], years)
-    return rules.progress(targets, found.get((cadre.id, year), HoursTally()), as_of,
-                          earlier_years={y: found[(cadre.id, y)] for y in years[1:] if (cadre.id, y) in found},
-                          cycle_start=cycle, cadre_id=cadre.id)
+    return rules.progress(
+        targets,
+        found.get((cadre.id, year), HoursTally()),
+        as_of,
+        earlier_years={y: found[(cadre.id, y)] for y in years[1:] if (cadre.id, y) in found},
+        cycle_start=cycle,
+        cadre_id=cadre.id,
+    )
 
 
 @dataclass(frozen=True)
@@ -383,13 +415,19 @@ def _scope_progress(session: Session, actor: Actor, year: int, under: Unit | Non
     if under is not None:
         cadre_filter.append(Unit.path.startswith(under.path, autoescape=True))
     people = session.execute(
-        select(Cadre.id, Cadre.code, Cadre.name, Cadre.position, Cadre.unit_id, Unit.name, Unit.path,
+        select(Cadre.id, Cadre.code, Cadre.name, Cadre.position, Cadre.unit_id, Unit.name,
+               Unit.path,
                Cadre.category, Cadre.rank)
-        .join(Unit, Cadre.unit_id == Unit.id).where(*cadre_filter).order_by(Unit.path, Cadre.code)).all()
+        .join(Unit, Cadre.unit_id == Unit.id).where(*cadre_filter).order_by(Unit.path,
+                                                                            Cadre.code)).all()
     ids = select(Cadre.id).join(Unit, Cadre.unit_id == Unit.id).where(*cadre_filter)
-    plans, alike = {}, {}  # generated plans repeat their standard: one (frozen) PlanTargets per distinct plan
+    plans, alike = (
+        {},
+        {},
+    )  # generated plans repeat their standard: one (frozen) PlanTargets per distinct plan
     for row in session.execute(
-            select(*PLAN_TARGET_COLUMNS).where(TrainingPlan.year == year, TrainingPlan.cadre_id.in_(ids))):
+            select(*PLAN_TARGET_COLUMNS).where(TrainingPlan.year == year,
+                                               TrainingPlan.cadre_id.in_(ids))):
         values = tuple(row)[1:]
         plans[row.cadre_id] = alike.get(values) or alike.setdefault(values, targets_of_plan(row))
     found = standards(session)
@@ -406,13 +444,16 @@ def _scope_progress(session: Session, actor: Actor, year: int, under: Unit | Non
             by_kind[kind] = targets_from_standards(found, p.category, p.rank, year)
         targets[p.id] = by_kind[kind]
     five_year_ids = [p.id for p in people if targets[p.id].five_year_hours]
-    earlier = tallies(session, five_year_ids, cycle_years_before(year, cycle)) if five_year_ids else {}
+    earlier = tallies(session, five_year_ids,
+                      cycle_years_before(year, cycle)) if five_year_ids else {}
     result, nothing = [], HoursTally()
     for person in people:
         plan = targets[person.id]
-        before = {y: earlier[(person.id, y)] for y in earlier_years(plan, cycle) if (person.id, y) in earlier}
+        before = {y: earlier[(person.id, y)] for y in earlier_years(plan, cycle) if (person.id,
+                                                                                     y) in earlier}
         result.append(CadreProgress(
-            person.id, person.code, person.name, person.position, person.unit_id, person[5], person[6],
+            person.id, person.code, person.name, person.position, person.unit_id, person[5],
+                                    person[6],
             person.category,
             rules.progress(plan, this_year.get((person.id, year), nothing), as_of,
                            earlier_years=before, cycle_start=cycle, cadre_id=person.id)))
@@ -447,13 +488,15 @@ def clean_hours(hours) -> float:
     return round(value, 2)
 
 
-def existing_record(session: Session, cadre_id: int, title: str, completed_on: date) -> TrainingRecord | None:
+def existing_record(session: Session, cadre_id: int, title: str,
+                    completed_on: date) -> TrainingRecord | None:
     return session.scalar(select(TrainingRecord).where(
         TrainingRecord.cadre_id == cadre_id, TrainingRecord.year == completed_on.year,
         TrainingRecord.course_key == rules.course_key(title)))
 
 
-def add_record(session: Session, actor: Actor, cadre: Cadre, *, title: str, category: TrainingCategory,
+def add_record(session: Session, actor: Actor, cadre: Cadre, *, title: str,
+               category: TrainingCategory,
                hours: float, mode: TrainingMode, completed_on: date, provider: str = "",
                source: RecordSource, course_id: int | None = None,
                audit_it: bool = True) -> tuple[TrainingRecord, bool]:
@@ -464,7 +507,8 @@ def add_record(session: Session, actor: Actor, cadre: Cadre, *, title: str, cate
     if found is not None:
         return found, False
     record = TrainingRecord(cadre_id=cadre.id, title=title, course_key=rules.course_key(title),
-                            year=completed_on.year, category=category, hours=clean_hours(hours), mode=mode,
+                            year=completed_on.year, category=category, hours=clean_hours(hours),
+                            mode=mode,
                             completed_on=completed_on, provider=(provider or "").strip()[:120],
                             source=source, course_id=course_id, created_by=actor.username)
     session.add(record)
@@ -476,22 +520,29 @@ def add_record(session: Session, actor: Actor, cadre: Cadre, *, title: str, cate
     return record, True
 
 
-def records_for(session: Session, actor: Actor, cadre_id: int, year: int | None = None) -> list[TrainingRecord]:
+def records_for(session: Session, actor: Actor, cadre_id: int,
+                year: int | None = None) -> list[TrainingRecord]:
     """A cadre's training records (the cadre themself, or reviewers in scope), latest first."""
     cadre = visible_cadre(session, actor, cadre_id=cadre_id, permissions=scope.TRAINING)
     stmt = select(TrainingRecord).where(TrainingRecord.cadre_id == cadre.id)
     if year:
         stmt = stmt.where(TrainingRecord.year == year)
-    return list(session.scalars(stmt.order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id.desc())))
+    return list(session.scalars(stmt.order_by(TrainingRecord.completed_on.desc(),
+                                              TrainingRecord.id.desc())))
 
 
 def record_years(session: Session, actor: Actor, cadre_id: int) -> list[int]:
     cadre = visible_cadre(session, actor, cadre_id=cadre_id, permissions=scope.TRAINING)
-    return sorted(session.scalars(select(TrainingRecord.year).where(TrainingRecord.cadre_id == cadre.id)
-                                  .distinct()), reverse=True)
+    return sorted(
+        session.scalars(
+            select(TrainingRecord.year).where(TrainingRecord.cadre_id == cadre.id).distinct()
+        ),
+        reverse=True,
+    )
 
 
-def _records_in_scope(session: Session, actor: Actor, year: int | None, unit_id: int | None, text: str):
+def _records_in_scope(session: Session, actor: Actor, year: int | None, unit_id: int | None,
+                      text: str):
     actor.require("training.view")
     # the scope as a list of cadre ids, not a join; for a whole scope "cadre_id + 0" keeps the
     # database from looking each cadre up in the (year, cadre_id) index and sorting a year's
@@ -511,37 +562,56 @@ def _records_in_scope(session: Session, actor: Actor, year: int | None, unit_id:
 
 
 def _scope_cadres(session: Session, actor: Actor, unit_id: int | None):
-    return select(Cadre.id).where(Cadre.unit_id.in_(_units_below(session, actor, unit_id)) if unit_id
+    return select(Cadre.id).where(Cadre.unit_id.in_(_units_below(session, actor,
+                                                                 unit_id)) if unit_id
                                   else actor.cadre_clause())
 
 
 def _units_below(session: Session, actor: Actor, unit_id: int):
     under = units.get_unit(session, actor, unit_id)
-    return select(Unit.id).where(Unit.path.startswith(under.path, autoescape=True), actor.unit_clause())
+    return select(Unit.id).where(Unit.path.startswith(under.path, autoescape=True),
+                                 actor.unit_clause())
 
 
-def search_records(session: Session, actor: Actor, *, year: int | None = None, unit_id: int | None = None,
+def search_records(session: Session, actor: Actor, *, year: int | None = None,
+                   unit_id: int | None = None,
                    text: str = "", limit: int = 2000) -> list[TrainingRecord]:
     """Training records of cadres in scope (reviewers), latest first."""
     stmt = _records_in_scope(session, actor, year, unit_id, text)
-    return list(session.scalars(stmt.options(joinedload(TrainingRecord.cadre).joinedload(Cadre.unit))
-                                .order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id.desc())
-                                .limit(limit)))
+    return list(
+        session.scalars(
+            stmt.options(joinedload(TrainingRecord.cadre).joinedload(Cadre.unit))
+            .order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 RECORD_SORTS = {"completed_on": TrainingRecord.completed_on, "hours": TrainingRecord.hours,
                 "title": TrainingRecord.title}
 
 
-def records_page(session: Session, actor: Actor, *, year: int, unit_id: int | None = None, text: str = "",
+def records_page(session: Session, actor: Actor, *, year: int, unit_id: int | None = None,
+                 text: str = "",
                  start: int = 0, end: int = 100, sort=()) -> list[TrainingRecord]:
     """Records ``start``..``end`` of ``search_records``'s order (or the grid's ``sort`` model)."""
     stmt = _records_in_scope(session, actor, year, unit_id, text)
-    order = [RECORD_SORTS[item["colId"]].desc() if item.get("sort") == "desc" else RECORD_SORTS[item["colId"]].asc()
-             for item in sort or () if item.get("colId") in RECORD_SORTS]
+    order = [
+        RECORD_SORTS[item["colId"]].desc()
+        if item.get("sort") == "desc"
+        else RECORD_SORTS[item["colId"]].asc()
+        for item in sort or ()
+        if item.get("colId") in RECORD_SORTS
+    ]
     order += [TrainingRecord.completed_on.desc(), TrainingRecord.id.desc()]
-    return list(session.scalars(stmt.options(joinedload(TrainingRecord.cadre).joinedload(Cadre.unit))
-                                .order_by(*order).offset(max(0, start)).limit(max(0, end - start))))
+    return list(
+        session.scalars(
+            stmt.options(joinedload(TrainingRecord.cadre).joinedload(Cadre.unit))
+            .order_by(*order)
+            .offset(max(0, start))
+            .limit(max(0, end - start))
+        )
+    )
 
 
 def records_count(session: Session, actor: Actor, *, year: int, unit_id: int | None = None,
@@ -553,10 +623,12 @@ def records_count(session: Session, actor: Actor, *, year: int, unit_id: int | N
         count, total = session.execute(select(func.count(), func.sum(found.c.hours))).one()
         return int(count or 0), float(total or 0.0)
     actor.require("training.view")
-    scope_clause = Cadre.unit_id.in_(_units_below(session, actor, unit_id)) if unit_id else actor.cadre_clause()
+    scope_clause = Cadre.unit_id.in_(_units_below(session, actor,
+                                                  unit_id)) if unit_id else actor.cadre_clause()
     count, total = session.execute(
         select(func.sum(TrainingTally.records), func.sum(TrainingTally.total))
-        .join(Cadre, Cadre.id == TrainingTally.cadre_id).where(TrainingTally.year == year, scope_clause)).one()
+        .join(Cadre, Cadre.id == TrainingTally.cadre_id).where(TrainingTally.year == year,
+                                                               scope_clause)).one()
     return int(count or 0), float(total or 0.0)
 
 
@@ -606,35 +678,45 @@ def _claim_values(claim: ClaimInput, today: date) -> dict:
         completed = claim.completed_on if isinstance(claim.completed_on, date) else \
             date.fromisoformat(str(claim.completed_on or "").strip()[:10])
     except ValueError:
-        raise Invalid(_("Give the date the study was completed (YYYY-MM-DD)."), field="completed_on") from None
+        raise Invalid(_("Give the date the study was completed (YYYY-MM-DD)."),
+                      field="completed_on") from None
     if completed > today:
         raise Invalid(_("The completion date cannot be in the future."), field="completed_on")
     if completed.year < today.year - 1:
-        raise Invalid(_("Claims are accepted for this year and last year only."), field="completed_on")
+        raise Invalid(_("Claims are accepted for this year and last year only."),
+                      field="completed_on")
     evidence = (claim.evidence or "").strip()
     if not evidence:
         raise Invalid(_("Describe the evidence (certificate number, platform record, organizer…)."),
                       field="evidence")
     if len(evidence) > 1000:
         raise Invalid(_("The evidence note is longer than 1000 characters."), field="evidence")
-    return dict(title=clean_title(claim.title), category=category, hours=clean_hours(claim.hours), mode=mode,
-                completed_on=completed, evidence=evidence, provider=(claim.provider or "").strip()[:120])
+    return dict(title=clean_title(claim.title), category=category, hours=clean_hours(claim.hours),
+                mode=mode,
+                completed_on=completed, evidence=evidence,
+                provider=(claim.provider or "").strip()[:120])
 
 
-def submit_claim(session: Session, actor: Actor, claim: ClaimInput, today: date | None = None) -> TrainingClaim:
+def submit_claim(session: Session, actor: Actor, claim: ClaimInput,
+                 today: date | None = None) -> TrainingClaim:
     """A cadre claims self-reported study; it counts once a reviewer approves it."""
     actor.require("training.claim")
     cadre = visible_cadre(session, actor, cadre_id=actor.cadre_id, permissions=scope.BASIC)
     values = _claim_values(claim, today or date.today())
     record = existing_record(session, cadre.id, values["title"], values["completed_on"])
     if record is not None:
-        raise Conflict(_("“%(title)s” is already recorded for %(year)s (%(hours)s hours); it counts once.",
+        raise Conflict(_("“%(title)s” is already recorded for %(year)s (%(hours)s hours); it "
+                         "counts once.",
                          title=record.title, year=record.year, hours=record.hours))
     key = rules.course_key(values["title"])
     for pending in session.scalars(select(TrainingClaim).where(
             TrainingClaim.cadre_id == cadre.id, TrainingClaim.status == ClaimStatus.PENDING)):
-        if rules.course_key(pending.title) == key and pending.completed_on.year == values["completed_on"].year:
-            raise Conflict(_("You already claimed “%(title)s”; it is waiting for approval.", title=pending.title))
+        if (
+            rules.course_key(pending.title) == key
+            and pending.completed_on.year == values["completed_on"].year
+        ):
+            raise Conflict(_("You already claimed “%(title)s”; it is waiting for approval.",
+                             title=pending.title))
     created = TrainingClaim(cadre_id=cadre.id, submitted_by=actor.username, **values)
     session.add(created)
     session.flush()
@@ -646,7 +728,8 @@ def submit_claim(session: Session, actor: Actor, claim: ClaimInput, today: date 
 def claims_for_cadre(session: Session, actor: Actor, cadre_id: int) -> list[TrainingClaim]:
     cadre = visible_cadre(session, actor, cadre_id=cadre_id, permissions=scope.TRAINING)
     return list(session.scalars(select(TrainingClaim).where(TrainingClaim.cadre_id == cadre.id)
-                                .order_by(TrainingClaim.submitted_at.desc(), TrainingClaim.id.desc())))
+                                .order_by(TrainingClaim.submitted_at.desc(),
+                                          TrainingClaim.id.desc())))
 
 
 def _scoped_claims(actor: Actor):
@@ -658,15 +741,25 @@ def _scoped_claims(actor: Actor):
 def pending_claims(session: Session, actor: Actor) -> list[TrainingClaim]:
     """Claims waiting for a decision from cadres in the reviewer's scope, oldest first."""
     actor.require("training.approve")
-    return list(session.scalars(_scoped_claims(actor).where(TrainingClaim.status == ClaimStatus.PENDING)
-                                .order_by(TrainingClaim.submitted_at, TrainingClaim.id)))
+    return list(
+        session.scalars(
+            _scoped_claims(actor)
+            .where(TrainingClaim.status == ClaimStatus.PENDING)
+            .order_by(TrainingClaim.submitted_at, TrainingClaim.id)
+        )
+    )
 
 
 def decided_claims(session: Session, actor: Actor, limit: int = 200) -> list[TrainingClaim]:
     actor.require("training.approve")
-    return list(session.scalars(_scoped_claims(actor).where(TrainingClaim.status != ClaimStatus.PENDING)
-                                .order_by(TrainingClaim.decided_at.desc().nulls_last(), TrainingClaim.id.desc())
-                                .limit(limit)))
+    return list(
+        session.scalars(
+            _scoped_claims(actor)
+            .where(TrainingClaim.status != ClaimStatus.PENDING)
+            .order_by(TrainingClaim.decided_at.desc().nulls_last(), TrainingClaim.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def get_claim(session: Session, actor: Actor, claim_id) -> TrainingClaim:
@@ -688,7 +781,8 @@ def _decide(session: Session, actor: Actor, claim_id, action: str) -> tuple[Trai
     try:
         claim.status = rules.next_claim_status(claim.status, action)
     except ValueError:
-        raise Conflict(_("This claim was already decided (%(status)s).", status=claim.status.label)) from None
+        raise Conflict(_("This claim was already decided (%(status)s).",
+                         status=claim.status.label)) from None
     claim.decided_at, claim.decided_by = utcnow(), actor.username
     return claim, claim.cadre
 
@@ -697,15 +791,18 @@ def approve_claim(session: Session, actor: Actor, claim_id) -> TrainingRecord:
     """Approve a pending claim: its hours become a training record and count from now on."""
     claim, cadre = _decide(session, actor, claim_id, "approve")
     record, created = add_record(session, actor, cadre, title=claim.title, category=claim.category,
-                                 hours=claim.hours, mode=claim.mode, completed_on=claim.completed_on,
+                                 hours=claim.hours, mode=claim.mode,
+                                 completed_on=claim.completed_on,
                                  provider=claim.provider, source=RecordSource.CLAIM, audit_it=False)
     if not created:
-        raise Conflict(_("“%(title)s” was recorded for this cadre meanwhile; reject the claim as a duplicate.",
+        raise Conflict(_("“%(title)s” was recorded for this cadre meanwhile; reject the claim as "
+                         "a duplicate.",
                          title=record.title))
     claim.record_id = record.id
     session.flush()
     audit.log(session, actor, "training.claim.approved", claim,
-              summary={"cadre": cadre.code, "title": claim.title, "hours": claim.hours, "record": record.id})
+              summary={"cadre": cadre.code, "title": claim.title, "hours": claim.hours,
+                       "record": record.id})
     return record
 
 
@@ -713,7 +810,8 @@ def reject_claim(session: Session, actor: Actor, claim_id, reason: str) -> Train
     """Reject a pending claim, saying why (the cadre reads the reason)."""
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid(_("Give the reason for rejecting the claim; the cadre will read it."), field="reason")
+        raise Invalid(_("Give the reason for rejecting the claim; the cadre will read it."),
+                      field="reason")
     claim, cadre = _decide(session, actor, claim_id, "reject")
     claim.reason = reason[:500]
     session.flush()
@@ -730,7 +828,8 @@ def withdraw_claim(session: Session, actor: Actor, claim_id) -> TrainingClaim:
     try:
         claim.status = rules.next_claim_status(claim.status, "withdraw")
     except ValueError:
-        raise Conflict(_("This claim was already decided (%(status)s).", status=claim.status.label)) from None
+        raise Conflict(_("This claim was already decided (%(status)s).",
+                         status=claim.status.label)) from None
     claim.decided_at, claim.decided_by = utcnow(), actor.username
     session.flush()
     audit.log(session, actor, "training.claim.withdrawn", claim, summary={"title": claim.title})
@@ -745,7 +844,8 @@ def plan_counts(session: Session, actor: Actor, year: int) -> dict[str, int]:
     serving = select(Cadre.id).where(actor.cadre_clause(), Cadre.status == CadreStatus.SERVING)
     cadres = session.scalar(select(func.count()).select_from(serving.subquery())) or 0
     plans = session.execute(select(func.count(), func.count(TrainingPlan.adjusted_at))
-                            .where(TrainingPlan.year == year, TrainingPlan.cadre_id.in_(serving))).one()
+                            .where(TrainingPlan.year == year,
+                                   TrainingPlan.cadre_id.in_(serving))).one()
     return {"cadres": cadres, "plans": plans[0] or 0, "adjusted": plans[1] or 0,
             "without": max(0, cadres - (plans[0] or 0))}
 
@@ -754,6 +854,7 @@ def adjusted_plans(session: Session, actor: Actor, year: int) -> list[TrainingPl
     actor.require("training.view")
     return list(session.scalars(
         select(TrainingPlan).join(Cadre, TrainingPlan.cadre_id == Cadre.id)
-        .where(TrainingPlan.year == year, TrainingPlan.adjusted_at.is_not(None), actor.cadre_clause())
+        .where(TrainingPlan.year == year, TrainingPlan.adjusted_at.is_not(None),
+               actor.cadre_clause())
         .options(joinedload(TrainingPlan.cadre).joinedload(Cadre.unit))
         .order_by(TrainingPlan.adjusted_at.desc())))

@@ -71,7 +71,9 @@ class Actor:
     def system(cls, session: Session, name: str | None = None) -> Actor:
         """The command line acts over the whole tree with every permission: whoever runs it
         holds the server and its database already. Its events name the operating-system user."""
-        root = session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)).first()
+        root = session.scalars(
+            select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)
+        ).first()
         return cls(user_id=None, username=name or f"cli:{getpass.getuser()}",
                    display_name=name or "command line", role=Role.ADMIN,
                    unit_id=root.id if root else 0, unit_path=root.path if root else "/",
@@ -117,7 +119,9 @@ class Actor:
         as a question, for pages that show or hide a part of a cadre's record."""
         if self.role == Role.CADRE:
             return cadre.id == self.cadre_id and self.can("self.view")
-        return (not permissions or any(self.can(p) for p in permissions)) and self.in_scope(cadre.unit.path)
+        return (not permissions or any(self.can(p) for p in permissions)) and self.in_scope(
+            cadre.unit.path
+        )
 
     def require_cadre(self, cadre: Cadre, permissions: tuple[str, ...] = ()) -> None:
         """Raise unless the actor may see this cadre (for one of ``permissions``): a cadre
@@ -164,7 +168,8 @@ def visible_cadre(session: Session, actor: Actor, *, permissions: tuple[str, ...
     else:
         cadre = None
     if cadre is None:
-        raise NotFound(_("No cadre has the code %(code)s.", code=code) if code else _("No such cadre."))
+        raise NotFound(_("No cadre has the code %(code)s.",
+                         code=code) if code else _("No such cadre."))
     actor.require_cadre(cadre)
     return cadre
 

@@ -93,7 +93,8 @@ def _cadre_for(session: Session, role: Role, cadre_code: str | None) -> Cadre | 
     if cadre is None:
         raise Invalid(_("No cadre has the code %(code)s.", code=cadre_code), field="cadre")
     if cadre.status != CadreStatus.SERVING:
-        raise Invalid(_("Cadre %(code)s is no longer serving and cannot get a login.", code=cadre_code),
+        raise Invalid(_("Cadre %(code)s is no longer serving and cannot get a login.",
+                        code=cadre_code),
                       field="cadre")
     return cadre
 
@@ -124,7 +125,8 @@ def create_user(session: Session, actor: Actor, *, username: str, password: str,
                 session_nonce=secrets.token_hex(8), must_change_password=True)
     session.add(user)
     session.flush()
-    audit.log(session, actor, "user.create", user, summary={"after": audit.snapshot(user, exclude=SECRET_FIELDS)})
+    audit.log(session, actor, "user.create", user,
+              summary={"after": audit.snapshot(user, exclude=SECRET_FIELDS)})
     return user
 
 
@@ -151,7 +153,8 @@ def record_failure(session: Session, username: str, source: str, reason: str, po
     delay = policy.delay(row.failures)
     row.blocked_until = now + delay if delay else None
     actor = Actor.for_user(user, source) if user is not None else None
-    audit.log(session, actor, "login.failed", entity_type="app_user", entity_id=user.id if user else "",
+    audit.log(session, actor, "login.failed", entity_type="app_user",
+              entity_id=user.id if user else "",
               summary={"username": username[:64], "reason": reason, "failures": row.failures,
                        "wait_minutes": int(delay.total_seconds() // 60) if delay else 0},
               username=username[:64], client_addr=source)
@@ -179,19 +182,22 @@ def authenticate(session: Session, username: str, password: str, client_addr: st
         raise refused()
     if user is None or not user.active:
         password_matches(DUMMY_HASH, password)
-        record_failure(session, username, client_addr, "unknown user" if user is None else "inactive",
+        record_failure(session, username, client_addr,
+                       "unknown user" if user is None else "inactive",
                        policy, user, now)
         raise refused()
     if not password_matches(user.password_hash, password):
         record_failure(session, username, client_addr, "wrong password", policy, user, now)
         raise refused()
     if user.cadre is not None and user.cadre.status != CadreStatus.SERVING:
-        close_login(session, Actor.system(session, "login"), user, f"cadre {user.cadre.status.value}")
+        close_login(session, Actor.system(session, "login"), user,
+                    f"cadre {user.cadre.status.value}")
         raise refused()
     return user
 
 
-def _audit_refusal(session: Session, username: str, source: str, reason: str, user: User | None) -> None:
+def _audit_refusal(session: Session, username: str, source: str, reason: str,
+                   user: User | None) -> None:
     audit.log(session, Actor.for_user(user, source) if user else None, "login.failed",
               entity_type="app_user", entity_id=user.id if user else "",
               summary={"username": username[:64], "reason": reason}, username=username[:64],
@@ -296,7 +302,8 @@ def set_text_size(session: Session, actor: Actor, size: str) -> TextSize:
     if user is None:
         raise NotFound(_("Unknown user."))
     if user.text_size != chosen:
-        audit.log(session, actor, "user.text_size", user, summary={"text_size": [user.text_size.value, chosen.value]})
+        audit.log(session, actor, "user.text_size", user,
+                  summary={"text_size": [user.text_size.value, chosen.value]})
         user.text_size = chosen
     return chosen
 
@@ -325,7 +332,8 @@ def _check_new_password(session: Session, user: User, new: str, field: str = "ne
         select(PasswordHistory.password_hash).where(PasswordHistory.user_id == user.id)
         .order_by(PasswordHistory.set_at.desc(), PasswordHistory.id.desc()).limit(HISTORY))]
     if any(password_matches(h, new) for h in earlier):
-        raise Invalid(_("Choose a password you have not used for your last %(n)s passwords.", n=HISTORY + 1),
+        raise Invalid(_("Choose a password you have not used for your last %(n)s passwords.",
+                        n=HISTORY + 1),
                       field=field)
 
 
@@ -385,9 +393,12 @@ def enable_user(session: Session, actor: Actor, username: str) -> User:
 
 
 def unlock_user(session: Session, actor: Actor, username: str) -> int:
-    """Forget the failed attempts of this login from every source; returns how many sources waited."""
+    """Forget the failed attempts of this login from every source; returns how many sources
+    waited."""
     user = find_user(session, actor, username)
-    rows = session.scalars(select(LoginThrottle).where(LoginThrottle.username == user.username)).all()
+    rows = session.scalars(
+        select(LoginThrottle).where(LoginThrottle.username == user.username)
+    ).all()
     waiting = sum(1 for r in rows if r.blocked_until and r.blocked_until > utcnow())
     for row in rows:
         session.delete(row)
@@ -395,7 +406,8 @@ def unlock_user(session: Session, actor: Actor, username: str) -> int:
     return waiting
 
 
-def reset_password(session: Session, actor: Actor, username: str, password: str | None = None) -> str:
+def reset_password(session: Session, actor: Actor, username: str,
+                   password: str | None = None) -> str:
     """Give the login a new password (one-time unless given) that must be changed at the
     next login; returns it so it can be handed to the user."""
     user = find_user(session, actor, username)
@@ -409,7 +421,8 @@ def reset_password(session: Session, actor: Actor, username: str, password: str 
     return new
 
 
-def set_role(session: Session, actor: Actor, username: str, role: Role, unit_code: str | None = None,
+def set_role(session: Session, actor: Actor, username: str, role: Role,
+             unit_code: str | None = None,
              cadre_code: str | None = None) -> User:
     user = find_user(session, actor, username)
     _not_oneself(actor, user)
@@ -439,14 +452,16 @@ def set_password_max_age(session: Session, actor: Actor, days: int) -> None:
     """Password expiry is the security administrator's setting (0 switches it off)."""
     actor.require("users.manage")
     if not isinstance(days, int) or not 0 <= days <= 3650:
-        raise Invalid(_("Password expiry is a number of days from 0 (never) to 3650."), field="days")
+        raise Invalid(_("Password expiry is a number of days from 0 (never) to 3650."),
+                      field="days")
     row = session.get(Setting, PASSWORD_MAX_AGE_KEY)
     before = row.value if row else PASSWORD_MAX_AGE.value
     if row is None:
         row = Setting(key=PASSWORD_MAX_AGE_KEY, value=days, source=PASSWORD_MAX_AGE.source)
         session.add(row)
     row.value, row.updated_at, row.updated_by = days, utcnow(), actor.username
-    audit.log(session, actor, "setting.update", entity_type="setting", entity_id=PASSWORD_MAX_AGE_KEY,
+    audit.log(session, actor, "setting.update", entity_type="setting",
+              entity_id=PASSWORD_MAX_AGE_KEY,
               summary={"before": before, "after": days})
 
 
@@ -455,7 +470,8 @@ def close_login(session: Session, actor: Actor, user: User, reason: str) -> None
     if user.active:
         user.active = False
         user.session_nonce = secrets.token_hex(8)
-        audit.log(session, actor, "user.disable", user, summary={"reason": reason, "automatic": True})
+        audit.log(session, actor, "user.disable", user,
+                  summary={"reason": reason, "automatic": True})
 
 
 def close_logins_of_departed_cadres(session: Session, actor: Actor) -> int:
@@ -470,9 +486,14 @@ def close_logins_of_departed_cadres(session: Session, actor: Actor) -> int:
 
 def list_users(session: Session, actor: Actor) -> list[User]:
     actor.require("users.manage")
-    return list(session.scalars(
-        select(User).join(Unit, User.unit_id == Unit.id).where(actor.unit_clause()).order_by(User.username)
-    ))
+    return list(
+        session.scalars(
+            select(User)
+            .join(Unit, User.unit_id == Unit.id)
+            .where(actor.unit_clause())
+            .order_by(User.username)
+        )
+    )
 
 
 def waiting_sources(session: Session, actor: Actor) -> dict[str, datetime]:

@@ -105,7 +105,9 @@ def _flask_server(config: Config) -> Flask:
             # hashed per page: Dash adds inline scripts of its own at its first request
             response.headers.setdefault("Content-Security-Policy",
                                         content_security_policy(list(dash_app.csp_hashes())))
-        if config.hsts_seconds > 0 and request.is_secure:  # over plain HTTP the header means nothing
+        if (
+            config.hsts_seconds > 0 and request.is_secure
+        ):  # over plain HTTP the header means nothing
             response.headers.setdefault("Strict-Transport-Security",
                                         f"max-age={config.hsts_seconds}; includeSubDomains")
         return response

@@ -38,7 +38,9 @@ from portal.models import AuditEvent, AuditHead
 from portal.tabular import Column, Table
 
 GENESIS = "0" * 64
-RETENTION_DAYS = 183  # GB/T 22239-2019 8.1.4.3 and the Cybersecurity Law art. 21: at least six months
+RETENTION_DAYS = (
+    183  # GB/T 22239-2019 8.1.4.3 and the Cybersecurity Law art. 21: at least six months
+)
 
 
 def jsonable(value: Any) -> Any:
@@ -93,7 +95,8 @@ def head_mac(base_seq: int, base_hash: str, seq: int, last_hash: str) -> str:
 
 
 def _seal_head(session: Session, seq: int, last_hash: str) -> None:
-    head = session.execute(select(AuditHead.base_seq, AuditHead.base_hash).where(AuditHead.id == 1)).one()
+    head = session.execute(select(AuditHead.base_seq,
+                                  AuditHead.base_hash).where(AuditHead.id == 1)).one()
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(
         hash=last_hash, mac=head_mac(head.base_seq, head.base_hash, seq, last_hash)))
 
@@ -119,10 +122,17 @@ def log(session: Session, actor: Actor | None, action: str, entity: Any = None, 
         identity = inspect(entity).identity
         entity_id = entity_id or (identity[0] if identity else "")
     event = AuditEvent(
-        seq=seq, at=utcnow(), actor_id=actor.user_id if actor else None,
-        actor=(actor.username if actor else username) or username, action=action,
-        entity_type=entity_type, entity_id=str(entity_id or ""), summary=jsonable(summary or {}),
-        client_addr=client_addr if client_addr is not None else (actor.client_addr if actor else ""),
+        seq=seq,
+        at=utcnow(),
+        actor_id=actor.user_id if actor else None,
+        actor=(actor.username if actor else username) or username,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id or ""),
+        summary=jsonable(summary or {}),
+        client_addr=client_addr
+        if client_addr is not None
+        else (actor.client_addr if actor else ""),
         prev_hash=prev,
     )
     event.hash = event_hash(event)
@@ -142,7 +152,10 @@ def reseal_plain_chain(connection) -> int:
     prev_plain, prev_new, count = GENESIS, GENESIS, 0
     for row in connection.execute(select(table).order_by(table.c.seq)).mappings():
         event = AuditEvent(**dict(row))
-        if event.prev_hash != prev_plain or hashlib.sha256(_canonical(event)).hexdigest() != event.hash:
+        if (
+            event.prev_hash != prev_plain
+            or hashlib.sha256(_canonical(event)).hexdigest() != event.hash
+        ):
             return count
         prev_plain = event.hash
         event.prev_hash = prev_new
@@ -152,11 +165,13 @@ def reseal_plain_chain(connection) -> int:
         count += 1
     head = AuditHead.__table__
     connection.execute(update(head).where(head.c.id == 1, head.c.seq == count)
-                       .values(hash=prev_new, mac=head_mac(0, GENESIS, count, prev_new) if count else ""))
+                       .values(hash=prev_new,
+                               mac=head_mac(0, GENESIS, count, prev_new) if count else ""))
     return count
 
 
-def record_view(session: Session, actor: Actor, entity_type: str, entity_id: Any, **summary: Any) -> None:
+def record_view(session: Session, actor: Actor, entity_type: str, entity_id: Any,
+                **summary: Any) -> None:
     """Log that ``actor`` looked at a confidential record (a case, its narrative, decision
     evidence, a cadre profile): who, when, from where and which record."""
     log(session, actor, f"view.{entity_type}", entity_type=entity_type, entity_id=entity_id,
@@ -188,7 +203,10 @@ def verify(session: Session, batch: int = 5000) -> Verification:
     expected_prev, expected_seq, last_seq = base_hash, base_seq + 1, base_seq
     while True:
         events = session.scalars(
-            select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
+            select(AuditEvent)
+            .where(AuditEvent.seq > last_seq)
+            .order_by(AuditEvent.seq)
+            .limit(batch)
         ).all()
         if not events:
             break
@@ -199,8 +217,10 @@ def verify(session: Session, batch: int = 5000) -> Verification:
             if event.prev_hash != expected_prev:
                 result.problems.append(f"seq {event.seq}: does not follow the previous event")
             if not hmac.compare_digest(event_hash(event), event.hash):
-                result.problems.append(f"seq {event.seq}: contents were changed after it was written "
-                                       "(or written without the audit key)")
+                result.problems.append(
+                    f"seq {event.seq}: contents were changed after it was written "
+                    "(or written without the audit key)"
+                )
             expected_prev, expected_seq, last_seq = event.hash, event.seq + 1, event.seq
     if head is None:
         return result
@@ -210,7 +230,8 @@ def verify(session: Session, batch: int = 5000) -> Verification:
         )
     fresh = head.seq == 0 and head.base_seq == 0 and not head.mac
     if not fresh and not hmac.compare_digest(head.mac or "",
-                                             head_mac(head.base_seq, head.base_hash, head.seq, head.hash)):
+                                             head_mac(head.base_seq, head.base_hash, head.seq,
+                                                      head.hash)):
         result.problems.append(f"head: seq {head.seq} was not sealed with the audit key "
                                "(rewound or recomputed)")
     return result
@@ -247,33 +268,43 @@ def verify_against(session: Session, recorded: dict) -> list[str]:
     if found is None:
         return [f"seq {seq}, the head when the backup was made, is missing: events were deleted"]
     if found != wanted:
-        return [f"seq {seq} differs from the head recorded with the backup: the chain was rewritten"]
+        return [
+            f"seq {seq} differs from the head recorded with the backup: the chain was rewritten"
+        ]
     return []
 
 
-def archive(session: Session, actor: Actor, before: date, path: Path, today: date | None = None) -> int:
+def archive(session: Session, actor: Actor, before: date, path: Path,
+            today: date | None = None) -> int:
     """Move the events written before ``before`` to ``path`` (JSON lines, gzip) and start
     the chain in the table from the last of them. Refuses events younger than the
     retention period. Returns how many events were archived."""
     today = today or utcnow().astimezone(CHINA).date()
     if before > today - timedelta(days=RETENTION_DAYS):
-        raise Invalid(_("Audit events are kept at least %(n)s days: archive only events before %(day)s.",
+        raise Invalid(_("Audit events are kept at least %(n)s days: archive only events before "
+                        "%(day)s.",
                         n=RETENTION_DAYS, day=(today - timedelta(days=RETENTION_DAYS)).isoformat()),
                       field="before")
     problems = verify(session).problems
     if problems:
-        raise Invalid(_("The audit chain is broken; archive nothing until it is examined: %(first)s",
+        raise Invalid(_("The audit chain is broken; archive nothing until it is examined: "
+                        "%(first)s",
                         first=problems[0]), field="before")
     cutoff = datetime.combine(before, time(), CHINA)
-    events = session.scalars(select(AuditEvent).where(AuditEvent.at < cutoff).order_by(AuditEvent.seq)).all()
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.at < cutoff).order_by(AuditEvent.seq)
+    ).all()
     if not events:
         return 0
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         for event in events:
             handle.write(json.dumps({
-                "seq": event.seq, "at": event.at.isoformat(), "actor_id": event.actor_id, "actor": event.actor,
-                "action": event.action, "entity_type": event.entity_type, "entity_id": event.entity_id,
-                "summary": event.summary, "client_addr": event.client_addr, "prev_hash": event.prev_hash,
+                "seq": event.seq, "at": event.at.isoformat(), "actor_id": event.actor_id,
+                                     "actor": event.actor,
+                "action": event.action, "entity_type": event.entity_type,
+                                     "entity_id": event.entity_id,
+                "summary": event.summary, "client_addr": event.client_addr,
+                                     "prev_hash": event.prev_hash,
                 "hash": event.hash}, ensure_ascii=False) + "\n")
     last = events[-1]
     session.execute(delete(AuditEvent).where(AuditEvent.seq <= last.seq))
@@ -282,7 +313,8 @@ def archive(session: Session, actor: Actor, before: date, path: Path, today: dat
     head.mac = head_mac(head.base_seq, head.base_hash, head.seq, head.hash)
     session.flush()
     log(session, actor, "audit.archive", entity_type="audit_event",
-        summary={"file": str(path), "events": len(events), "through_seq": last.seq, "before": before.isoformat()})
+        summary={"file": str(path), "events": len(events), "through_seq": last.seq,
+                 "before": before.isoformat()})
     return len(events)
 
 
@@ -309,7 +341,8 @@ def search(session: Session, actor: Actor, *, action: str | None = None, who: st
 
 
 EXPORT_COLUMNS = [
-    Column("seq", "序号"), Column("at", "时间"), Column("actor", "操作人"), Column("action", "操作"),
+    Column("seq", "序号"), Column("at", "时间"), Column("actor", "操作人"),
+                  Column("action", "操作"),
     Column("entity_type", "对象类型"), Column("entity_id", "对象编号"), Column("summary", "摘要"),
     Column("client_addr", "地址"), Column("prev_hash", "前序哈希"), Column("hash", "哈希"),
 ]
@@ -320,10 +353,14 @@ def export_events(session: Session, actor: Actor, **_options) -> Table:
     actor.require("audit.export")
 
     def rows():
-        for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)):
-            yield {"seq": event.seq, "at": event.at.isoformat(), "actor": event.actor, "action": event.action,
+        for event in session.scalars(
+            select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
+        ):
+            yield {"seq": event.seq, "at": event.at.isoformat(), "actor": event.actor,
+                   "action": event.action,
                    "entity_type": event.entity_type, "entity_id": event.entity_id,
                    "summary": json.dumps(event.summary, ensure_ascii=False, sort_keys=True),
-                   "client_addr": event.client_addr, "prev_hash": event.prev_hash, "hash": event.hash}
+                   "client_addr": event.client_addr, "prev_hash": event.prev_hash,
+                   "hash": event.hash}
 
     return Table("audit", EXPORT_COLUMNS, rows())

@@ -118,7 +118,8 @@ def _refuse(expired: bool = False):
     if _wants_page():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?"),
                                 expired=1 if expired else None))
-    message = _("Your session has expired; please log in again.") if expired else _("Please log in.")
+    message = _("Your session has expired; please log in again.") if expired else _("Please log "
+                                                                                    "in.")
     return jsonify(error=message, login="/login"), 401
 
 
@@ -151,7 +152,8 @@ def guard():
 
 def set_csrf_cookie(response):
     """Dash sends this cookie back as the X-CSRFToken header on every callback."""
-    fresh_page = request.method == "GET" and not request.path.startswith(("/assets/", "/_dash-component-suites/"))
+    fresh_page = request.method == "GET" and not request.path.startswith(("/assets/",
+                                                                          "/_dash-component-suites/"))
     if current_user.is_authenticated and (fresh_page or CSRF_COOKIE not in request.cookies):
         response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Strict",
                             secure=_config().secure_cookies, httponly=False)
@@ -175,8 +177,11 @@ def login():
         error = _("Your session has expired; please log in again.")
     if request.method == "POST":
         if not form.validate_on_submit():
-            error = _("Please enter your username and password.") if not form.csrf_token.errors else \
-                _("The form has expired; please try again.")
+            error = (
+                _("Please enter your username and password.")
+                if not form.csrf_token.errors
+                else _("The form has expired; please try again.")
+            )
         else:
             error = _attempt_login(form.username.data, form.password.data)
             if error is None:
@@ -263,7 +268,8 @@ def _current_step(step: str):
 
 
 def _render_step(template: str, form, error: str | None, status: int = 200, **context):
-    return render_template(template, form=form, error=error, lang=current_lang(), _=_, **context), status
+    return render_template(template, form=form, error=error, lang=current_lang(), _=_,
+                           **context), status
 
 
 @bp.route("/login/second-factor", methods=["GET", "POST"])
@@ -304,7 +310,8 @@ def enrol():
     if request.method == "POST" and form.validate_on_submit():
         s = db.session()
         try:
-            codes = accounts.enrol_second_factor(s, user, secret, form.code.data, client_addr(), _policy())
+            codes = accounts.enrol_second_factor(s, user, secret, form.code.data, client_addr(),
+                                                 _policy())
         except PortalError as problem:
             s.commit()
             error = problem.message
@@ -352,7 +359,8 @@ def new_password():
     elif request.method == "POST":
         error = _("Enter the new password twice.")
     expired = not user.must_change_password
-    return _render_step("login_new_password.html", form, error, 400 if error else 200, expired=expired)
+    return _render_step("login_new_password.html", form, error, 400 if error else 200,
+                        expired=expired)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -388,13 +396,16 @@ def _unexpected_error(error: Exception):
         return error
     if not request.path.startswith("/_dash-update-component"):
         raise error
-    current_app.logger.exception("callback failed: %s", request.get_json(silent=True, cache=True) and
+    current_app.logger.exception("callback failed: %s",
+                                 request.get_json(silent=True, cache=True) and
                                  request.get_json(silent=True).get("output"))
     # DataError: a value the database cannot take for its column (PostgreSQL refuses the
     # text "no-such-choice" for an integer id), so the input was not one the page offers.
     if isinstance(error, ValueError | TypeError | LookupError | AttributeError | DataError):
         return jsonify(error=_("The request is not valid for this page; please reload it.")), 400
-    return jsonify(error=_("Something went wrong and it was recorded; please reload the page.")), 500
+    return jsonify(
+        error=_("Something went wrong and it was recorded; please reload the page.")
+    ), 500
 
 
 def _csrf_error(_error: CSRFError):
@@ -414,7 +425,8 @@ def init_app(server: Flask, config: Config) -> None:
                       default_limits=[], strategy="fixed-window")
     server.register_blueprint(bp)
     # Decorated limits are checked by the wrapper, so the wrapper must be the view.
-    server.view_functions["auth.login"] = limiter.limit(config.login_rate_limit, methods=["POST"])(login)
+    server.view_functions["auth.login"] = limiter.limit(config.login_rate_limit,
+                                                        methods=["POST"])(login)
     server.after_request(set_csrf_cookie)
     server.register_error_handler(PortalError, _portal_error)
     server.register_error_handler(CSRFError, _csrf_error)

@@ -144,7 +144,9 @@ def restore(engine: Engine, path: Path, force: bool = False) -> str:
         load_tables(engine, dump)
     except (SQLAlchemyError, ValueError, TypeError) as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
-        raise PortalError(f"{path}: cannot be restored ({reason}); the database was not changed") from None
+        raise PortalError(
+            f"{path}: cannot be restored ({reason}); the database was not changed"
+        ) from None
     _log(engine, "restore", path)
     rows = sum(len(t["rows"]) for t in dump["tables"].values())
     return f"restored {rows} rows from {path}"
@@ -197,7 +199,8 @@ def _dump_problem(dump: Any) -> str | None:
 
 
 def _converter(column) -> Any:
-    if isinstance(column.type, DateTime) or isinstance(getattr(column.type, "impl", None), DateTime):
+    if isinstance(column.type, DateTime) or isinstance(getattr(column.type, "impl", None),
+                                                       DateTime):
         return lambda v: datetime.fromisoformat(v) if isinstance(v, str) else v
     if isinstance(column.type, Date):
         return lambda v: date.fromisoformat(v) if isinstance(v, str) else v
@@ -259,14 +262,17 @@ def _insert(connection, table: Table, records: list[dict]) -> None:
     for column in deferred:
         for record in records:
             if record.get(column) is not None:
-                connection.execute(update(table).where(pk == record[pk.name]).values({column: record[column]}))
+                connection.execute(
+                    update(table).where(pk == record[pk.name]).values({column: record[column]})
+                )
 
 
 def _reset_sequences(connection) -> None:
     for table in Base.metadata.sorted_tables:
         if "id" in table.c and table.c.id.autoincrement is not False and table.c.id.primary_key:
             top = connection.scalar(select(func.max(table.c.id)))
-            sequence = connection.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name})
+            sequence = connection.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"),
+                                         {"t": table.name})
             if sequence:
                 connection.execute(text("SELECT setval(:s, :v, :called)"),
                                    {"s": sequence, "v": top or 1, "called": top is not None})

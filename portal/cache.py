@@ -46,7 +46,8 @@ TTL_SECONDS = 900  # a value not read again within this time is dropped (Redis e
 LOCAL_BYTES = 64 * 1024 * 1024  # the in-process store of one worker keeps at most this much
 _WROTE = "portal.cache.wrote"  # on the connection: this transaction has written
 _COMMITTED = "portal.cache.committed"  # a written transaction committed; bump on check-in
-_READ_ONLY = ("SELECT", "PRAGMA", "SHOW", "SET", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "EXPLAIN")
+_READ_ONLY = ("SELECT", "PRAGMA", "SHOW", "SET", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK",
+              "EXPLAIN")
 
 
 def database_id(url: str) -> str:
@@ -135,7 +136,8 @@ class Cache:
 
     def __init__(self, database_url: str, redis_url: str | None = None):
         self.database_id = database_id(database_url)
-        self.store = _RedisStore(redis_url, self.database_id) if redis_url else _LocalStore(self.database_id)
+        self.store = _RedisStore(redis_url,
+                                 self.database_id) if redis_url else _LocalStore(self.database_id)
         self.hits = 0
         self.misses = 0
 
@@ -153,7 +155,8 @@ class Cache:
             log.exception("could not bump the data version; other workers may serve cached "
                           "dashboards for up to %s s", TTL_SECONDS)
 
-    def get_or_compute(self, namespace: str, key_parts: Iterable[Any], compute: Callable[[], T]) -> T:
+    def get_or_compute(self, namespace: str, key_parts: Iterable[Any],
+                       compute: Callable[[], T]) -> T:
         digest = hashlib.sha256(repr(tuple(key_parts)).encode()).hexdigest()[:32]
         try:
             key = f"{namespace}:{self.version()}:{digest}"  # the version before computing: a
@@ -218,14 +221,16 @@ def bump(engine_or_url: Engine | str) -> None:
 
 
 def _writing(session: Session) -> bool:
-    """True when the session holds changes not yet committed (or has written in this transaction)."""
+    """True when the session holds changes not yet committed (or has written in this
+    transaction)."""
     if session.new or session.dirty or session.deleted:
         return True
     # In a transaction, connection() is the one already in use (nothing new is begun).
     return session.in_transaction() and bool(session.connection().info.get(_WROTE))
 
 
-def cached(session: Session, namespace: str, key_parts: Iterable[Any], compute: Callable[[], T]) -> T:
+def cached(session: Session, namespace: str, key_parts: Iterable[Any],
+           compute: Callable[[], T]) -> T:
     """``compute()``, served from the cache of the session's database when one is attached.
 
     ``key_parts`` must name everything the value depends on besides the data (the actor's
@@ -242,7 +247,8 @@ def cached(session: Session, namespace: str, key_parts: Iterable[Any], compute: 
 
 def scope_of(actor) -> tuple:
     """What an actor may see: role, unit subtree, and the cadre for a cadre login."""
-    return (str(actor.role), actor.unit_path, actor.cadre_id if str(actor.role) == "cadre" else None)
+    return (str(actor.role), actor.unit_path,
+            actor.cadre_id if str(actor.role) == "cadre" else None)
 
 
 def scoped(namespace: str):
@@ -253,7 +259,8 @@ def scoped(namespace: str):
         @functools.wraps(function)
         def wrapper(session, actor, *args, **kwargs):
             parts = (scope_of(actor), args, sorted(kwargs.items()))
-            return cached(session, namespace, parts, lambda: function(session, actor, *args, **kwargs))
+            return cached(session, namespace, parts,
+                          lambda: function(session, actor, *args, **kwargs))
 
         wrapper.uncached = function
         return wrapper

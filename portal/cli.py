@@ -43,7 +43,9 @@ def user_errors(command):
             fail(error.message)
         except (OperationalError, ProgrammingError) as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            fail(f"the database cannot be used ({reason}); check DATABASE_URL and run `portal init-db`")
+            fail(
+                f"the database cannot be used ({reason}); check DATABASE_URL and run `portal init-db`"  # noqa: E501
+            )
         except OSError as error:
             fail(f"{error.filename or ''}: {error.strerror or error}")
 
@@ -118,7 +120,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
 
 @main.command()
-@click.option("--scale", type=click.Choice(["small", "city", "large"]), default="small", show_default=True,
+@click.option("--scale", type=click.Choice(["small", "city", "large"]), default="small",
+              show_default=True,
               help="small: ~300 units and 1,500 cadres; large: ~3,000 units and 50,000 cadres.")
 @click.option("--db", "url", default=None,
               help="Database URL (default: DATABASE_URL when set, else instance/demo.sqlite).")
@@ -126,7 +129,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Seed only, do not start the server.")
 @click.option("--reset", is_flag=True, help="Rebuild the demo data even if it is current.")
 @user_errors
-def demo(scale: str, url: str | None, host: str, port: int, workers: int, threads: int, no_serve: bool,
+def demo(scale: str, url: str | None, host: str, port: int, workers: int, threads: int,
+         no_serve: bool,
          reset: bool) -> None:
     """Seed a deterministic synthetic city, print the demo logins and serve it."""
     from portal import demo as demo_city
@@ -161,17 +165,20 @@ def _read_password(from_stdin: bool, prompt: str = "password") -> str:
 @user.command("create")
 @click.argument("username")
 @click.option("--role", type=ROLES, required=True,
-              help="admin (system) | security (accounts) | auditor (audit log) | reviewer | inspector | cadre")
+              help="admin (system) | security (accounts) | auditor (audit log) | reviewer | "
+                   "inspector | cadre")
 @click.option("--unit", "unit_code", help="Code of the unit whose subtree the user sees.")
 @click.option("--cadre", "cadre_code", help="Code of the cadre a cadre login belongs to.")
-@click.option("--name", "display_name", help="Display name (default: the username or the cadre's name).")
+@click.option("--name", "display_name",
+              help="Display name (default: the username or the cadre's name).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @user_errors
 def user_create(username, role, unit_code, cadre_code, display_name, password_stdin) -> None:
     """Create a login with a role and a unit scope; its password is changed at the first login."""
     password = _read_password(password_stdin)
     with db.standalone(engine()) as session:
-        created = accounts.create_user(session, Actor.system(session), username=username, password=password,
+        created = accounts.create_user(session, Actor.system(session), username=username,
+                                       password=password,
                                        role=Role(role), unit_code=unit_code, cadre_code=cadre_code,
                                        display_name=display_name)
         click.echo(f"created {created.username} ({role}, unit {created.unit.code}); "
@@ -222,7 +229,8 @@ def user_reset_password(username: str, password_stdin: bool) -> None:
 def user_set_role(username: str, role: str, unit_code: str | None, cadre_code: str | None) -> None:
     """Change a login's role (and scope); its sessions end."""
     with db.standalone(engine()) as session:
-        changed = accounts.set_role(session, Actor.system(session), username, Role(role), unit_code, cadre_code)
+        changed = accounts.set_role(session, Actor.system(session), username, Role(role), unit_code,
+                                    cadre_code)
         click.echo(f"{username}: now {role} over unit {changed.unit.code}")
 
 
@@ -237,7 +245,8 @@ def user_set_role(username: str, role: str, unit_code: str | None, cadre_code: s
 @user_errors
 def import_file(kind: str, file: Path, period: str | None, dry_run: bool, out: Path | None,
                 unit_code: str | None) -> None:
-    """Import a CSV or XLSX file of KIND: units users indicators scores cadres training measures grades
+    """Import a CSV or XLSX file of KIND: units users indicators scores cadres training measures
+    grades
     cases records; or appointment forms (KIND lrmx: one .lrmx or a .zip of them)."""
     check_size(file.stat().st_size, str(file))
     data = file.read_bytes()
@@ -248,7 +257,8 @@ def import_file(kind: str, file: Path, period: str | None, dry_run: bool, out: P
         issued = getattr(result, "issued", None)
         if issued and not dry_run:  # written before the commit: no login without its password sheet
             out = out or file.with_name(f"{file.stem}-passwords.csv")
-            _write_private(out, to_bytes(provisioning.password_sheet(issued), format_for(out), "both"))
+            _write_private(out,
+                           to_bytes(provisioning.password_sheet(issued), format_for(out), "both"))
     click.echo(result.summary())
     for note in result.notes:
         click.echo(f"  {note}")
@@ -269,9 +279,11 @@ def _write_private(path: Path, content: bytes) -> None:
 @click.argument("target")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--period", help="Assessment period code, e.g. 2026Q1.")
-@click.option("--unit", "unit_code", help="lrmx: a zip of the forms of this unit and the units below it.")
+@click.option("--unit", "unit_code",
+              help="lrmx: a zip of the forms of this unit and the units below it.")
 @user_errors
-def export_file(kind: str, target: str, file: Path | None, period: str | None, unit_code: str | None) -> None:
+def export_file(kind: str, target: str, file: Path | None, period: str | None,
+                unit_code: str | None) -> None:
     """Export KIND to FILE (.csv or .xlsx, by its suffix); `export lrmx CADRE_CODE FILE.lrmx` writes
     one appointment form, `export lrmx --unit CODE FILE.zip` the unit's forms."""
     documents = transfer.document_exporters()
@@ -299,7 +311,8 @@ def export_file(kind: str, target: str, file: Path | None, period: str | None, u
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @user_errors
 def backup(file: Path) -> None:
-    """Back up the database to FILE (.sqlite: SQLite online backup; .json or .json.gz: portable dump)."""
+    """Back up the database to FILE (.sqlite: SQLite online backup; .json or .json.gz: portable
+    dump)."""
     from portal import backup as backups
 
     click.echo(backups.backup(engine(), file))
@@ -323,7 +336,8 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 @click.option("--head", "head_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Also check the chain holds the head recorded with a backup (FILE.audit-head.json).")
+              help="Also check the chain holds the head recorded with a backup "
+                   "(FILE.audit-head.json).")
 @user_errors
 def audit_verify(head_file: Path | None) -> None:
     """Check the keyed audit chain; exit 1 if any event was edited, inserted or deleted."""
@@ -334,7 +348,9 @@ def audit_verify(head_file: Path | None) -> None:
                 recorded = json.loads(head_file.read_text(encoding="utf-8"))
             except (ValueError, UnicodeDecodeError):
                 recorded = {}
-            result.problems.extend(audit.verify_against(session, recorded if isinstance(recorded, dict) else {}))
+            result.problems.extend(audit.verify_against(session,
+                                                        recorded if isinstance(recorded,
+                                                                               dict) else {}))
     if result.ok:
         against = f", holds the backup head of {head_file}" if head_file else ""
         click.echo(f"audit chain intact: {result.checked} events{against}")

@@ -109,7 +109,9 @@ def _shareable(wsgi_app):
                 if name.lower() == "set-cookie":
                     continue
                 if name.lower() == "vary":
-                    value = ", ".join(v.strip() for v in value.split(",") if v.strip().lower() != "cookie")
+                    value = ", ".join(
+                        v.strip() for v in value.split(",") if v.strip().lower() != "cookie"
+                    )
                     if not value:
                         continue
                 kept.append((name, value))
@@ -151,6 +153,7 @@ def init_app(server: Flask, folder: Path | None) -> None:
         data = response.get_data()
         if len(data) < MIN_SIZE:
             return response
-        response.set_data(_static(data, encoding, folder) if static else _encode(data, encoding, strong=False))
+        response.set_data(_static(data, encoding, folder) if static else _encode(data, encoding,
+                                                                                 strong=False))
         response.headers["Content-Encoding"] = encoding
         return response

@@ -56,7 +56,8 @@ def is_sealed(value: str) -> bool:
 
 def stored_form(column):
     """The column as the database stores it: a backup dump keeps the texts sealed."""
-    return type_coerce(column, Text).label(column.name) if isinstance(column.type, EncryptedText) else column
+    return type_coerce(column, Text).label(column.name) if isinstance(column.type,
+                                                                      EncryptedText) else column
 
 
 class EncryptedText(TypeDecorator):
@@ -82,6 +83,8 @@ def seal_existing(connection, table: str, columns: tuple[str, ...]) -> None:
     """Encrypt the plain texts already in ``table`` (a migration switching columns on)."""
     target = table_clause(table, column("id"), *(column(c) for c in columns))
     for row in connection.execute(select(target)).mappings().all():
-        sealed = {c: encrypt(row[c]) for c in columns if row[c] and not str(row[c]).startswith(PREFIX)}
+        sealed = {
+            c: encrypt(row[c]) for c in columns if row[c] and not str(row[c]).startswith(PREFIX)
+        }
         if sealed:
             connection.execute(update(target).where(target.c.id == row["id"]).values(**sealed))

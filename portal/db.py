@@ -107,12 +107,14 @@ def is_write_race(error: Exception) -> bool:
     snapshot ("database is locked")."""
     reason = str(getattr(error, "orig", error))
     if isinstance(error, IntegrityError):
-        return getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in reason
+        return getattr(error.orig, "sqlstate",
+                       None) == "23505" or "UNIQUE constraint failed" in reason
     return isinstance(error, OperationalError) and "database is locked" in reason
 
 
 def _write_race() -> Conflict:
-    return Conflict(_("Someone else saved the same records at the same moment; nothing was written. "
+    return Conflict(_("Someone else saved the same records at the same moment; nothing was "
+                      "written. "
                       "Please try again."))
 
 

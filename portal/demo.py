@@ -46,11 +46,20 @@ SCALES = {
 
 DISTRICT_NAMES = ["青山区", "临江区", "东湖区", "云溪县", "南屏区", "北塘区", "金沙县", "石门县",
                   "凤鸣区", "柳岸区", "白鹭县", "枫林县"]
-SYLLABLES_A = list("青临东西南新长安和平兴华建阳春秀桂柳梅松竹兰桃杏枫云霞明光文德仁丰盛泰康宁福祥瑞金玉石清芳翠碧")
+SYLLABLES_A = list("青临东西南新长安和平兴华建阳春秀桂柳梅松竹兰桃杏枫云霞明光文德仁丰盛泰康宁福祥"
+                   "瑞金玉石清芳翠碧")
 SYLLABLES_B = list("河湖江桥塘坪坝庄园林苑山岭峰泉溪湾港岗湖洲源田亭门楼街坊里台岸滨城")
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
-GIVEN_MALE = list("伟刚勇毅俊峰强军平保东文辉力明永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发武新利清飞彬富顺信子杰涛昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘")
-GIVEN_FEMALE = list("秀娟英华慧巧美娜静淑惠珠翠雅芝玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月莺媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璧璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓纨仪荷丹蓉眉君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希宁欣飘育滢馥筠柔竹霭凝晓欢霄枫芸菲寒伊亚宜可姬舒影荔枝思丽")
+SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+                "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+                "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+GIVEN_MALE = list("伟刚勇毅俊峰强军平保东文辉力明永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才"
+                  "发武新利清飞彬富顺信子杰涛昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思"
+                  "群豪心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁"
+                  "栋维启克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘")
+GIVEN_FEMALE = list("秀娟英华慧巧美娜静淑惠珠翠雅芝玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣"
+                    "爱妹霞香月莺媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璧璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴"
+                    "瑾颖露瑶怡婵雁蓓纨仪荷丹蓉眉君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭"
+                    "冰爽琬茗羽希宁欣飘育滢馥筠柔竹霭凝晓欢霄枫芸菲寒伊亚宜可姬舒影荔枝思丽")
 ORG_KINDS = [
     (UnitKind.ENTERPRISE, "{p}科技有限公司党支部"),
     (UnitKind.SOCIAL_ORG, "{p}社会工作服务中心党支部"),
@@ -143,11 +152,13 @@ def build_units(scale: Scale, rng: random.Random) -> list[dict]:
         district = add(f"{DEMO_CITY_CODE}{d + 1:02d}", district_name, UnitLevel.DISTRICT, city)
         for s in range(rng.randint(*scale.streets_per_district)):
             suffix = rng.choice(["镇", "镇", "乡"]) if rural else "街道"
-            street = add(f"{district['code']}{s + 1:03d}", names.place() + suffix, UnitLevel.STREET, district)
+            street = add(f"{district['code']}{s + 1:03d}", names.place() + suffix, UnitLevel.STREET,
+                         district)
             count = rng.randint(*scale.communities_per_street)
             for c in range(count):
                 suffix = "村" if rural else "社区"
-                add(f"{street['code']}{c + 1:03d}", names.place() + suffix, UnitLevel.COMMUNITY, street)
+                add(f"{street['code']}{c + 1:03d}", names.place() + suffix, UnitLevel.COMMUNITY,
+                    street)
             if not rural or rng.random() < 0.5:
                 kind, pattern = ORG_KINDS[(d + s) % len(ORG_KINDS)]
                 add(f"{street['code']}9{s % 100:02d}", pattern.format(p=names.place()),
@@ -188,7 +199,8 @@ STAFF_POSTS = ["科员", "综合办公室主任", "党建办干事", "社会治�
 def _town_posts(posts: list, rural: bool) -> list:
     if not rural:
         return posts
-    rename = {"街道党工委书记": "镇党委书记", "街道办事处主任": "镇长", "街道党工委副书记": "镇党委副书记",
+    rename = {"街道党工委书记": "镇党委书记", "街道办事处主任": "镇长",
+              "街道党工委副书记": "镇党委副书记",
               "街道办事处副主任": "副镇长", "街道纪工委书记": "镇纪委书记"}
     return [(rename.get(p, p), r, role) for p, r, role in posts]
 
@@ -201,7 +213,8 @@ def _community_posts(unit: dict, staff: int) -> list:
     head = "村党支部书记、村委会主任" if village else "社区党委书记、居委会主任"
     deputy = "村党支部副书记" if village else "社区党委副书记"
     worker = "村委委员" if village else "社区专职工作者"
-    return ([(head, None, LeaderRole.PRINCIPAL, category), (deputy, None, LeaderRole.DEPUTY, category)]
+    return ([(head, None, LeaderRole.PRINCIPAL, category),
+             (deputy, None, LeaderRole.DEPUTY, category)]
             + [(worker, None, LeaderRole.MEMBER, category)] * staff)
 
 
@@ -210,7 +223,11 @@ def build_cadres(units: list[dict], scale: Scale, today: date, rng: random.Rando
     cadres: list[dict] = []
 
     def add(unit, position, rank, role, category):
-        gender = Gender.MALE if rng.random() < (0.68 if role != LeaderRole.MEMBER else 0.48) else Gender.FEMALE
+        gender = (
+            Gender.MALE
+            if rng.random() < (0.68 if role != LeaderRole.MEMBER else 0.48)
+            else Gender.FEMALE
+        )
         leading = category == CadreCategory.LEADING
         age = rng.randint(36, 57) if leading else rng.randint(24, 56)
         birth = today - timedelta(days=age * 365 + rng.randint(0, 364))
@@ -228,7 +245,8 @@ def build_cadres(units: list[dict], scale: Scale, today: date, rng: random.Rando
     for unit in units:
         level = unit["level"]
         if level == UnitLevel.COMMUNITY:
-            for position, rank, role, category in _community_posts(unit, rng.randint(*scale.community_staff)):
+            for position, rank, role, category in _community_posts(unit,
+                                                                   rng.randint(*scale.community_staff)):
                 add(unit, position, rank, role, category)
             continue
         rural = unit["name"].endswith(("镇", "乡"))
@@ -238,7 +256,9 @@ def build_cadres(units: list[dict], scale: Scale, today: date, rng: random.Rando
                  UnitLevel.STREET: scale.street_staff}[level]
         for _i in range(staff):
             rank = rng.choice(STAFF_RANKS)
-            category = CadreCategory.CIVIL_SERVANT if rng.random() < 0.8 else CadreCategory.INSTITUTION
+            category = (
+                CadreCategory.CIVIL_SERVANT if rng.random() < 0.8 else CadreCategory.INSTITUTION
+            )
             add(unit, rng.choice(STAFF_POSTS), rank, LeaderRole.MEMBER, category)
     return cadres
 
@@ -278,7 +298,8 @@ def _users(city: DemoCity) -> list[dict]:
     city_id = city.units[0]["id"]
     district_id = city.units_at(UnitLevel.DISTRICT)[0]["id"]
     featured = city.featured_cadre
-    scopes = {"admin": city_id, "security": city_id, "auditor": city_id, "reviewer": city_id, "reviewer-d1": district_id, "inspector": city_id,
+    scopes = {"admin": city_id, "security": city_id, "auditor": city_id, "reviewer": city_id,
+              "reviewer-d1": district_id, "inspector": city_id,
               "cadre": featured["unit_id"]}
     users = []
     for index, (username, role, name, _sees) in enumerate(DEMO_LOGINS, start=1):
@@ -337,7 +358,9 @@ def seed(engine: Engine, scale: str = "small", today: date | None = None,
 
         with engine.begin() as connection:
             _reset_sequences(connection)
-    with engine.begin() as connection:  # fresh statistics, so the planner picks the selective indexes
+    with (
+        engine.begin() as connection
+    ):  # fresh statistics, so the planner picks the selective indexes
         connection.execute(text("ANALYZE"))
     return city
 

@@ -143,7 +143,8 @@ class LabeledEnum(StrEnum):
     def parse(cls, text: str):
         wanted = str(text).strip()
         for member in cls:
-            names = {member.value, member.msgid, translate(member.msgid, "zh", cls.__module__.partition(".")[0])}
+            names = {member.value, member.msgid,
+                     translate(member.msgid, "zh", cls.__module__.partition(".")[0])}
             if wanted in names or wanted.lower() in {n.lower() for n in names}:
                 return member
         raise ValueError(wanted)

@@ -21,7 +21,8 @@ from portal.i18n import catalog_path
 from portal.plugins import PACKAGES
 
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
-METHODS = [("**/translations/**", "ignore"), ("**.py", "python"), ("**/templates/**.html", "jinja2")]
+METHODS = [("**/translations/**", "ignore"), ("**.py", "python"),
+           ("**/templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 

@@ -40,7 +40,8 @@ def audit_key() -> bytes:
 
 @cache
 def data_key() -> bytes:
-    """The AES-256-GCM key of confidential columns (``PORTAL_DATA_KEY`` or ``instance/data_key``)."""
+    """The AES-256-GCM key of confidential columns (``PORTAL_DATA_KEY`` or
+    ``instance/data_key``)."""
     return _key_bytes(instance_secret("data_key", "PORTAL_DATA_KEY"), "PORTAL_DATA_KEY")
 
 

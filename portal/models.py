@@ -44,7 +44,8 @@ class Unit(Base):
 
     __tablename__ = "unit"
     # varchar_pattern_ops lets PostgreSQL use the index for ``path LIKE '/1/5/%'``.
-    __table_args__ = (Index("ix_unit_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),)
+    __table_args__ = (Index("ix_unit_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
+                      )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -166,7 +167,8 @@ class AuditEvent(Base):
     ``hash`` is an HMAC over this row and ``prev_hash``."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (UniqueConstraint("seq"), Index("ix_audit_event_entity", "entity_type", "entity_id"))
+    __table_args__ = (UniqueConstraint("seq"),
+                      Index("ix_audit_event_entity", "entity_type", "entity_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int]

@@ -22,7 +22,16 @@ DEMO_PASSWORD = "Portal#2026"  # published in the README: never valid outside th
 
 # Stems of the most common passwords (after lower-casing and dropping the digits and
 # symbols around them): "Password12", "Qwerty2024!", "Admin@123456" all reduce to one.
-COMMON_STEMS = frozenset(["password", "passw0rd", "passwort", "pass", "admin", "administrator", "root", "user", "guest", "test", "demo", "welcome", "login", "letmein", "qwerty", "qwertyuiop", "asdf", "asdfgh", "asdfghjkl", "zxcvbnm", "abc", "abcd", "abcdef", "abcdefg", "iloveyou", "love", "monkey", "dragon", "master", "sunshine", "princess", "football", "baseball", "shadow", "superman", "batman", "trustno1", "whatever", "secret", "changeme", "default", "system", "manager", "security", "auditor", "woaini", "woaini1314", "aini", "nihao", "zhongguo", "china", "beijing", "shanghai", "qazwsx", "qazwsxedc", "zaq", "xsw", "abc123", "a1b2c3", "qwe", "asd", "zxc", "aaa", "aaaa", "aaaaaa"])
+COMMON_STEMS = frozenset(["password", "passw0rd", "passwort", "pass", "admin", "administrator",
+                          "root", "user", "guest", "test", "demo", "welcome", "login", "letmein",
+                          "qwerty", "qwertyuiop", "asdf", "asdfgh", "asdfghjkl", "zxcvbnm", "abc",
+                          "abcd", "abcdef", "abcdefg", "iloveyou", "love", "monkey", "dragon",
+                          "master", "sunshine", "princess", "football", "baseball", "shadow",
+                          "superman", "batman", "trustno1", "whatever", "secret", "changeme",
+                          "default", "system", "manager", "security", "auditor", "woaini",
+                          "woaini1314", "aini", "nihao", "zhongguo", "china", "beijing", "shanghai",
+                          "qazwsx", "qazwsxedc", "zaq", "xsw", "abc123", "a1b2c3", "qwe", "asd",
+                          "zxc", "aaa", "aaaa", "aaaaaa"])
 # The product's own words: the first guess against any installation of it.
 PRODUCT_WORDS = ("portal", "governance", "dangjian", "djyl", "zhili")
 

@@ -78,16 +78,19 @@ def _new_login(session: Session, *, username: str, role: Role, unit: Unit, cadre
     return IssuedLogin(username, display_name, unit.name, password)
 
 
-def _login_scope(actor: Actor, number: int, values: dict, units: dict[str, Unit], cadres: dict[str, Cadre],
+def _login_scope(actor: Actor, number: int, values: dict, units: dict[str, Unit],
+                 cadres: dict[str, Cadre],
                  problems: Problems) -> tuple[Unit, Cadre | None] | None:
     """The unit (and cadre) a row's login is for; None when the row has a problem (added)."""
     if len(values["username"]) > 64:
-        problems.add(number, "username", values["username"][:20] + "…", _("a username has at most 64 characters"))
+        problems.add(number, "username", values["username"][:20] + "…",
+                     _("a username has at most 64 characters"))
         return None
     if values["role"] != Role.CADRE:
         unit = units.get(values.get("unit_code") or "")
         if unit is None:
-            problems.add(number, "unit_code", values.get("unit_code") or "", _("no unit in your scope has this code"))
+            problems.add(number, "unit_code", values.get("unit_code") or "",
+                         _("no unit in your scope has this code"))
             return None
         return unit, None
     cadre = cadres.get(values.get("cadre_code") or "")
@@ -125,10 +128,12 @@ def import_users(session: Session, actor: Actor, data: bytes, filename: str, *,
         user = existing.get(values["username"])
         display = values.get("display_name") or (cadre.name if cadre else values["username"])
         if user is None:
-            result.issued.append(_new_login(session, username=values["username"], role=role, unit=unit,
+            result.issued.append(_new_login(session, username=values["username"], role=role,
+                                            unit=unit,
                                             cadre=cadre, display_name=display))
             result.created += 1
-        elif (user.role, user.unit_id, user.cadre_id) != (role, unit.id, cadre.id if cadre else None):
+        elif (user.role, user.unit_id, user.cadre_id) != (role, unit.id,
+                                                          cadre.id if cadre else None):
             user.role, user.unit, user.cadre = role, unit, cadre
             user.session_nonce = secrets.token_hex(8)
             result.updated += 1
@@ -143,7 +148,8 @@ def import_users(session: Session, actor: Actor, data: bytes, filename: str, *,
 
 
 def create_cadre_logins(session: Session, actor: Actor, unit_id: int) -> list[IssuedLogin]:
-    """A login (username = cadre code) for every serving cadre of the unit's subtree who has none."""
+    """A login (username = cadre code) for every serving cadre of the unit's subtree who has
+    none."""
     actor.require("users.manage")
     unit = session.get(Unit, unit_id)
     if unit is None or not actor.in_scope(unit.path):
@@ -152,14 +158,16 @@ def create_cadre_logins(session: Session, actor: Actor, unit_id: int) -> list[Is
     taken = set(session.scalars(select(User.username)))
     cadres = session.scalars(
         select(Cadre).join(Unit, Cadre.unit_id == Unit.id)
-        .where(Unit.path.startswith(unit.path, autoescape=True), Cadre.status == CadreStatus.SERVING,
+        .where(Unit.path.startswith(unit.path, autoescape=True),
+               Cadre.status == CadreStatus.SERVING,
                Cadre.id.not_in(with_login))
         .order_by(Unit.path, Cadre.code)).all()
     issued = []
     for cadre in cadres:
         username = cadre.code if cadre.code not in taken else f"{cadre.code}-{secrets.token_hex(2)}"
         taken.add(username)
-        issued.append(_new_login(session, username=username, role=Role.CADRE, unit=cadre.unit, cadre=cadre,
+        issued.append(_new_login(session, username=username, role=Role.CADRE, unit=cadre.unit,
+                                 cadre=cadre,
                                  display_name=cadre.name))
     session.flush()
     audit.log(session, actor, "user.bulk_create", unit,

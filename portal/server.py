@@ -36,13 +36,16 @@ def readiness_problem(engine: Engine) -> str | None:
             current = set(MigrationContext.configure(connection).get_current_heads())
             wanted = set(ScriptDirectory.from_config(schema.alembic_config()).get_heads())
             if current != wanted:
-                return f"the database {where} is not migrated to this version; run `portal init-db` first"
+                return f"the database {where} is not migrated to this version; run `portal init-db` first"  # noqa: E501
             if connection.scalar(select(User.id).limit(1)) is None:
-                return (f"the database {where} has no users yet; import the units (`portal import units FILE`) "
-                        "and create the first administrator (`portal user create NAME --role admin`)")
+                return (
+                    f"the database {where} has no users yet; import the units (`portal import units FILE`) "  # noqa: E501
+                    "and create the first administrator (`portal user create NAME --role "
+                    "admin`)"
+                )
     except (OperationalError, ProgrammingError) as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        return f"the database {where} cannot be used ({reason}); check DATABASE_URL and run `portal init-db`"
+        return f"the database {where} cannot be used ({reason}); check DATABASE_URL and run `portal init-db`"  # noqa: E501
     return None
 
 
@@ -78,10 +81,13 @@ def serve(config: Config, host: str, port: int, workers: int = 2, threads: int =
     except ImportError:
         gunicorn = None
     if gunicorn is not None and os.name == "posix":
-        echo(f"serving on http://{bind}/ with gunicorn, {workers} worker(s) × {threads} threads (Ctrl+C stops)")
+        echo(
+            f"serving on http://{bind}/ with gunicorn, {workers} worker(s) × {threads} threads (Ctrl+C stops)"  # noqa: E501
+        )
         _gunicorn_application(config, {
             "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
-            "preload_app": True, "post_worker_init": _post_worker_init, "timeout": 300, "graceful_timeout": 20,
+            "preload_app": True, "post_worker_init": _post_worker_init, "timeout": 300,
+                                       "graceful_timeout": 20,
             # Longer than a load balancer's idle timeout (60 s is usual), so the balancer
             # never sends a request on a connection the worker is just closing.
             "keepalive": 75, "accesslog": None, "errorlog": "-", "loglevel": "warning",
@@ -92,7 +98,8 @@ def serve(config: Config, host: str, port: int, workers: int = 2, threads: int =
     try:
         import waitress
     except ImportError as missing:
-        raise SystemExit("error: neither gunicorn nor waitress is installed; `pip install waitress`") from missing
+        raise SystemExit("error: neither gunicorn nor waitress is installed; `pip install "
+                         "waitress`") from missing
     from portal.app import create_app
 
     echo(f"serving on http://{bind}/ with waitress, {workers * threads} threads (Ctrl+C stops)")

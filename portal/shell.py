@@ -62,7 +62,8 @@ def html_attributes() -> str:
 
 def home_path(actor: Actor) -> str:
     """The role's home page: the first page registered with ``home_for`` the role."""
-    candidates = [p for p in dash.page_registry.values() if actor.role.value in p.get("home_for", ())]
+    candidates = [p for p in dash.page_registry.values() if actor.role.value in p.get("home_for",
+                                                                                      ())]
     candidates.sort(key=lambda p: p.get("order", 50))
     return candidates[0]["path"] if candidates else "/"
 
@@ -104,7 +105,8 @@ def language_switch() -> html.Form:
     other, label = ("en", "English") if current_lang() == "zh" else ("zh", "中文")
     return html.Form(
         [_hidden("csrf_token", generate_csrf()), _hidden("next", "/", id="lang-next"),
-         html.Button(label, name="lang", value=other, type="submit", className="btn btn-link nav-btn",
+         html.Button(label, name="lang", value=other, type="submit",
+                     className="btn btn-link nav-btn",
                      title=_("Switch language"))],
         method="POST", action="/lang", className="d-inline",
     )
@@ -122,8 +124,10 @@ def text_size_switch() -> html.Div:
     """Standard, large, extra large (适老化): saved on the account, applied without a reload."""
     chosen = current_text_size()
     return html.Div(
-        [html.Button(mark, id=f"text-size-{size.value}", type="button", className="btn btn-link nav-btn text-size-btn",
-                     title=size.label, **{"aria-label": size.label, "aria-pressed": str(size == chosen).lower()})
+        [html.Button(mark, id=f"text-size-{size.value}", type="button",
+                     className="btn btn-link nav-btn text-size-btn",
+                     title=size.label,
+                     **{"aria-label": size.label, "aria-pressed": str(size == chosen).lower()})
          for size, mark in TEXT_SIZE_MARKS.items()],
         role="group", className="text-size-switch", **{"aria-label": _("Text size")},
     )
@@ -147,7 +151,8 @@ def header(actor: Actor) -> dbc.Navbar:
                 dbc.NavbarBrand([html.Span(className="brand-mark", **{"aria-hidden": "true"}),
                                  html.Span(_("Party Building and Grassroots Governance Portal"),
                                            className="brand-text")],
-                                href=home_path(actor), class_name="d-flex align-items-center gap-2"),
+                                href=home_path(actor),
+                                class_name="d-flex align-items-center gap-2"),
                 dbc.Nav(nav_items(actor), navbar=True, class_name="me-auto d-print-none"),
                 user_box,
             ],
@@ -161,7 +166,8 @@ def header(actor: Actor) -> dbc.Navbar:
 
 def layout():
     """Built per request, so the header shows the logged-in user in their language."""
-    document = [dcc.Store(id="ui-document", data={"lang": document_lang(), "textSize": current_text_size().value}),
+    document = [dcc.Store(id="ui-document",
+                          data={"lang": document_lang(), "textSize": current_text_size().value}),
                 # toasts, alerts and form errors are read out from here (assets/15-a11y.js)
                 html.Div(id="portal-announcer", role="status", className="visually-hidden",
                          **{"aria-live": "polite", "aria-atomic": "true"}),
@@ -170,7 +176,8 @@ def layout():
     try:
         actor = current_actor()
     except PortalError:
-        return html.Div([*document, html.Main(dash.page_container, id="main-content")], className="portal")
+        return html.Div([*document, html.Main(dash.page_container, id="main-content")],
+                        className="portal")
     return html.Div(
         [
             html.A(_("Skip to main content"), href="#main-content", className="skip-link"),

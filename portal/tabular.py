@@ -97,7 +97,8 @@ class Problems:
         """A problem in ``row``'s column ``key`` (or, for a pair of columns, keys)."""
         keys = [key] if isinstance(key, str) else list(key)
         column = ", ".join(self.headers.get(k, k) for k in keys)
-        self.items.append(RowProblem(self.name, row, column, "" if value is None else str(value), reason))
+        self.items.append(RowProblem(self.name, row, column, "" if value is None else str(value),
+                                     reason))
 
     def extend(self, problems: Iterable[RowProblem]) -> None:
         self.items.extend(problems)
@@ -123,7 +124,8 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = _("%(kind)s: %(rows)s rows, %(created)s new, %(updated)s updated, %(unchanged)s unchanged",
+        text = _("%(kind)s: %(rows)s rows, %(created)s new, %(updated)s updated, %(unchanged)s "
+                 "unchanged",
                  kind=self.kind, rows=self.rows, created=self.created, updated=self.updated,
                  unchanged=self.unchanged)
         if self.dry_run:
@@ -246,7 +248,8 @@ def check_size(size: int, filename: str) -> None:
     """Refuse a file larger than ``MAX_FILE_BYTES``, before anything reads it (the command
     line checks the file's size on disk, the reader the bytes it was given)."""
     if size > MAX_FILE_BYTES:
-        raise PortalError(_("%(file)s: the file is %(size)s MB; import files may be at most %(max)s MB: "
+        raise PortalError(_("%(file)s: the file is %(size)s MB; import files may be at most "
+                            "%(max)s MB: "
                             "split it.", file=Path(filename).name, size=f"{size / 2**20:.1f}",
                             max=MAX_FILE_BYTES // 2**20))
 
@@ -311,7 +314,8 @@ def _bounded(rows: Iterable[Sequence[Any]], name: str) -> list[Sequence[Any]]:
     for number_, cells in enumerate(rows, start=1):
         row = _trimmed(cells)
         if row and len(row) > MAX_COLUMNS:
-            raise _too_large(name, number_, _("the row has data in column %(n)s; at most %(max)s columns "
+            raise _too_large(name, number_,
+                             _("the row has data in column %(n)s; at most %(max)s columns "
                                               "are read", n=len(row), max=MAX_COLUMNS))
         if row and number_ > MAX_ROWS + 1:
             raise _too_large(name, number_, _("the file has more than %(max)s rows; split it",
@@ -378,7 +382,8 @@ def raw_rows(data: bytes, filename: str) -> list[Sequence[Any]]:
         if suffix == ".xlsx" or data[:4] == b"PK\x03\x04":
             return _xlsx_rows(data, name)
         if suffix == ".xls":
-            raise PortalError(_("Old .xls workbooks are not supported; save the file as .xlsx or CSV."))
+            raise PortalError(_("Old .xls workbooks are not supported; save the file as .xlsx or "
+                                "CSV."))
         return _csv_rows(data, name)
     except ImportProblem:
         raise
@@ -396,7 +401,8 @@ def cell_problem(value: Any) -> str | None:
         return _("is longer than %(n)s characters", n=f"{MAX_CELL_CHARS:,}")
     found = CONTROL_CHARS.search(value)
     if found:
-        return _("contains the control character U+%(code)s; remove it", code=f"{ord(found.group()):04X}")
+        return _("contains the control character U+%(code)s; remove it",
+                 code=f"{ord(found.group()):04X}")
     return None
 
 
@@ -411,7 +417,8 @@ def match_headers(header_row: Sequence[Any], columns: Sequence[Column]) -> dict[
         name = _normalize_header(header)
         for column in columns:
             forms = {column.key.lower(), _normalize_header(column.zh),
-                     _normalize_header(column.header), _normalize_header(f"{column.zh}({column.key})")}
+                     _normalize_header(column.header),
+                     _normalize_header(f"{column.zh}({column.key})")}
             if name in forms and column.key not in found:
                 found[column.key] = index
     return found
@@ -569,5 +576,6 @@ def to_bytes(table: Table, fmt: str, header_style: str = "key") -> bytes:
 def format_for(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise PortalError(_("Export files end in .csv or .xlsx, not %(suffix)s.", suffix=suffix or "''"))
+        raise PortalError(_("Export files end in .csv or .xlsx, not %(suffix)s.",
+                            suffix=suffix or "''"))
     return suffix[1:]

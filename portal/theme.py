@@ -33,7 +33,8 @@ SERIES = ["#4c6a8a", "#8aa1b8", "#6f8f72", "#c2a26b", "#9b8aa6", "#7f8c8d", "#a3
 # blue, sky blue, orange, dark vermillion (Okabe-Ito; lightness also differs), with patterns.
 GRADE_COLOURS = ["#0072B2", "#56B4E9", "#E69F00", "#A63F00"]
 GRADE_PATTERNS = ["", "/", ".", "x"]
-STATUS = {"ok": "#009E73", "warn": "#E69F00", "bad": "#A63F00", "info": "#1f4e79", "none": "#9aa5b1"}
+STATUS = {"ok": "#009E73", "warn": "#E69F00", "bad": "#A63F00", "info": "#1f4e79",
+          "none": "#9aa5b1"}
 
 # Diverging scale for scores (low → high): dark orange through light grey to blue, apart
 # for red-green and blue-yellow colour blindness alike.
@@ -69,7 +70,8 @@ def register_template() -> None:
 # '<a href="http://…">' would become a link in a legend, a hover box or an axis. Every chart
 # builder returns its figure through ``escape_labels``, so names show as the text they are.
 
-DATA_TEXT = ("x", "y", "text", "hovertext", "labels", "name", "customdata", "ids", "parents", "legendgroup")
+DATA_TEXT = ("x", "y", "text", "hovertext", "labels", "name", "customdata", "ids", "parents",
+             "legendgroup")
 MARKUP = re.compile(r"[<>&]")
 LINE_BREAK = "\0br\0"  # our own "<br>" (two-line axis labels) survives the escaping
 
@@ -116,7 +118,8 @@ def escape_labels(figure: go.Figure) -> go.Figure:
 def empty_figure(message: str, height: int = 260) -> go.Figure:
     """A blank chart that says why it is blank (and what to do)."""
     figure = go.Figure()
-    figure.add_annotation(text=escape_label(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+    figure.add_annotation(text=escape_label(message), showarrow=False, x=0.5, y=0.5, xref="paper",
+                          yref="paper",
                           font=dict(size=14, color=MUTED))
     figure.update_layout(height=height, xaxis=dict(visible=False), yaxis=dict(visible=False),
                          margin=dict(l=10, r=10, t=10, b=10))

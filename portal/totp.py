@@ -32,7 +32,8 @@ def current_step(now: float | None = None) -> int:
     return int((now if now is not None else time.time()) // STEP_SECONDS)
 
 
-def accepted_step(secret: str, code: str, last_step: int | None, now: float | None = None) -> int | None:
+def accepted_step(secret: str, code: str, last_step: int | None,
+                  now: float | None = None) -> int | None:
     """The time step ``code`` belongs to, if it is valid and newer than ``last_step``."""
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if len(code) != 6:

@@ -54,7 +54,8 @@ def run_import(session: Session, actor: Actor, kind: str, data: bytes, filename:
                **options) -> ImportResult:
     """Run the importer of ``kind``; ``options`` (such as ``unit`` for forms) pass through."""
     importer = _lookup(importers(), kind)
-    result = importer(session, actor, data, filename, dry_run=dry_run, period=period, progress=progress,
+    result = importer(session, actor, data, filename, dry_run=dry_run, period=period,
+                      progress=progress,
                       **options)
     result.dry_run = dry_run
     if dry_run:

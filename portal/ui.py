@@ -158,7 +158,8 @@ def pages_for(actor) -> list[dict]:
 
 
 def dom_id(component_id: str | dict) -> str:
-    """The DOM id Dash gives a component (a dict id becomes its sorted JSON), e.g. for ``html_for``."""
+    """The DOM id Dash gives a component (a dict id becomes its sorted JSON), e.g. for
+    ``html_for``."""
     if isinstance(component_id, str):
         return component_id
     return json.dumps(component_id, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -178,7 +179,8 @@ def page_header(title: str, subtitle: str | None = None, actions: Any = None) ->
 def kpi(label: str, value: Any, hint: str | None = None, tone: str = "neutral") -> dbc.Card:
     """A headline number with its label and, optionally, a one-line explanation."""
     return dbc.Card(
-        dbc.CardBody([html.Div(label, className="kpi-label"), html.Div(fmt_kpi(value), className="kpi-value"),
+        dbc.CardBody([html.Div(label, className="kpi-label"),
+                      html.Div(fmt_kpi(value), className="kpi-value"),
                       html.Div(hint, className="kpi-hint") if hint else None]),
         className=f"kpi kpi-{tone}",
     )
@@ -215,7 +217,8 @@ def section(title: str, body: Any, actions: Any = None, class_name: str = "") ->
 
 def chart_words() -> str:
     """The words the chart reader (assets/15-a11y.js) writes, in the page's language."""
-    return json.dumps({"table": _("Data as a table"), "series": _("Series"), "category": _("Category"),
+    return json.dumps({"table": _("Data as a table"), "series": _("Series"),
+                       "category": _("Category"),
                        "value": _("Value"), "highest": _("highest"), "lowest": _("lowest"),
                        "points": _("%(n)s data points"), "noData": _("No data to show."),
                        "median": _("median"), "count": _("count")}, ensure_ascii=False)
@@ -251,7 +254,8 @@ AG_GRID_ZH = {
     "notContains": "不包含", "startsWith": "开头是", "endsWith": "结尾是", "blank": "为空",
     "notBlank": "不为空", "lessThan": "小于", "greaterThan": "大于", "inRange": "范围",
     "andCondition": "且", "orCondition": "或", "applyFilter": "应用", "resetFilter": "重置",
-    "clearFilter": "清除", "pageSizeSelectorLabel": "每页行数：", "ariaPageSizeSelectorLabel": "每页行数",
+    "clearFilter": "清除", "pageSizeSelectorLabel": "每页行数：",
+              "ariaPageSizeSelectorLabel": "每页行数",
     "searchOoo": "搜索…", "selectAll": "全选", "blanks": "（空）",
 }
 
@@ -267,11 +271,13 @@ def grid(id: Any, rows: list[dict], columns: list[dict], *, height: int = 420, p
                "localeText": {**(AG_GRID_ZH if current_lang() == "zh" else {}),
                               "noRowsToShow": _("Nothing to show")}}
     if selectable:
-        options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
+        options["rowSelection"] = {"mode": "singleRow", "checkboxes": False,
+                                   "enableClickSelection": True}
     options.update(kwargs.pop("dashGridOptions", {}))
     return dag.AgGrid(
         id=id, rowData=rows, columnDefs=columns, dashGridOptions=options,
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80, "wrapHeaderText": True,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80,
+                       "wrapHeaderText": True,
                        "autoHeaderHeight": True,
                        **kwargs.pop("defaultColDef", {})},
         columnSize="responsiveSizeToFit", className="ag-theme-quartz portal-grid",
@@ -290,7 +296,8 @@ def field(label: str, control: Any, width: int = 3, hint: str | None = None) -> 
 PAGE_BLOCK = 100  # rows a paged grid asks the server for at a time
 
 
-def paged_grid(id: Any, columns: list[dict], *, height: int = 420, page_size: int = 20, **kwargs) -> dag.AgGrid:
+def paged_grid(id: Any, columns: list[dict], *, height: int = 420, page_size: int = 20,
+               **kwargs) -> dag.AgGrid:
     """A grid that asks the server for the rows it shows, a block at a time (AG Grid's infinite
     row model): for tables that can hold tens of thousands of rows. A callback answers
     ``getRowsRequest`` with ``rows_response``; sorting is the server's, column filters are off
@@ -298,12 +305,14 @@ def paged_grid(id: Any, columns: list[dict], *, height: int = 420, page_size: in
     options = {"cacheBlockSize": PAGE_BLOCK, "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
                "paginationPageSizeSelector": False, **kwargs.pop("dashGridOptions", {})}
     return grid(id, None, columns, height=height, page_size=page_size, rowModelType="infinite",
-                dashGridOptions=options, defaultColDef={"filter": False, **kwargs.pop("defaultColDef", {})},
+                dashGridOptions=options,
+                defaultColDef={"filter": False, **kwargs.pop("defaultColDef", {})},
                 **kwargs)
 
 
 def page_request(request: dict | None) -> tuple[int, int, list[dict]]:
-    """``(start, end, sort model)`` of a paged grid's ``getRowsRequest`` (the first block when None)."""
+    """``(start, end, sort model)`` of a paged grid's ``getRowsRequest`` (the first block when
+    None)."""
     request = request or {}
     try:
         start = max(0, int(request.get("startRow") or 0))
@@ -321,22 +330,30 @@ def rows_response(rows: list[dict], count: int) -> dict:
 
 def purge_when(grid_id: str, *inputs: Any) -> None:
     """Reload a paged grid from its first block when one of ``inputs`` changes."""
-    purge = "dash_ag_grid.getApiAsync(" + json.dumps(grid_id) + ").then(function (api) { api.purgeInfiniteCache(); });"
+    purge = (
+        "dash_ag_grid.getApiAsync("
+        + json.dumps(grid_id)
+        + ").then(function (api) { api.purgeInfiniteCache(); });"
+    )
     dash.clientside_callback(
         "function() { " + purge + " return window.dash_clientside.no_update; }",
-        dash.Output(grid_id, "getRowsResponse", allow_duplicate=True), *inputs, prevent_initial_call=True)
+        dash.Output(grid_id, "getRowsResponse", allow_duplicate=True), *inputs,
+                             prevent_initial_call=True)
 
 
-DROPDOWN_ZH = {"select_all": "全选", "deselect_all": "全不选", "selected_count": "已选 {num_selected} 项",
+DROPDOWN_ZH = {"select_all": "全选", "deselect_all": "全不选",
+               "selected_count": "已选 {num_selected} 项",
                "search": "搜索", "clear_search": "清除搜索", "clear_selection": "清除选择",
                "no_options_found": "没有匹配的选项"}
 
 
-def dropdown(id: Any, options: list[dict], value: Any = None, *, multi: bool = False, placeholder: str = "",
+def dropdown(id: Any, options: list[dict], value: Any = None, *, multi: bool = False,
+             placeholder: str = "",
              clearable: bool = True, **kwargs) -> dcc.Dropdown:
     """A dropdown whose own texts (search, select all…) follow the page language."""
     return dcc.Dropdown(id=id, options=options, value=value, multi=multi, placeholder=placeholder,
-                        clearable=clearable, labels=DROPDOWN_ZH if current_lang() == "zh" else None, **kwargs)
+                        clearable=clearable, labels=DROPDOWN_ZH if current_lang() == "zh" else None,
+                        **kwargs)
 
 
 def unit_options(session, actor) -> list[dict]:
@@ -345,7 +362,8 @@ def unit_options(session, actor) -> list[dict]:
 
     found = units.units_in_scope(session, actor)
     top = min((u.path.count("/") for u in found), default=0)
-    return [{"label": "\u3000" * (u.path.count("/") - top) + u.name, "value": u.id, "search": u.code}
+    return [{"label": "\u3000" * (u.path.count("/") - top) + u.name, "value": u.id,
+             "search": u.code}
             for u in found]
 
 

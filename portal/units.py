@@ -72,7 +72,8 @@ def units_in_scope(session: Session, actor: Actor, level: UnitLevel | None = Non
 
 def children(session: Session, actor: Actor, unit: Unit) -> list[Unit]:
     return list(session.scalars(
-        select(Unit).where(Unit.parent_id == unit.id, Unit.active, actor.unit_clause()).order_by(Unit.code)
+        select(Unit).where(Unit.parent_id == unit.id, Unit.active,
+                           actor.unit_clause()).order_by(Unit.code)
     ))
 
 
@@ -85,7 +86,8 @@ def breadcrumb(session: Session, actor: Actor, unit: Unit) -> list[Unit]:
 
 def count_by_level(session: Session, actor: Actor) -> dict[UnitLevel, int]:
     rows = session.execute(
-        select(Unit.level, func.count()).where(actor.unit_clause(), Unit.active).group_by(Unit.level)
+        select(Unit.level, func.count()).where(actor.unit_clause(),
+                                               Unit.active).group_by(Unit.level)
     )
     return {UnitLevel(level): n for level, n in rows}
 
@@ -154,12 +156,14 @@ def import_units(session: Session, actor: Actor, data: bytes, filename: str, *,
     for number, values in rows:
         parent = existing.get(values["parent_code"]) if values["parent_code"] else None
         if values["parent_code"] and parent is None:
-            problems.append(RowProblem(name, number, "parent_code (上级编码)", values["parent_code"],
+            problems.append(RowProblem(name, number, "parent_code (上级编码)",
+                                       values["parent_code"],
                                        _("no unit has this code")))
             continue
         problem = _check_level(values["level"], parent)
         if problem:
-            problems.append(RowProblem(name, number, "level (层级)", values["level"].value, problem))
+            problems.append(RowProblem(name, number, "level (层级)", values["level"].value,
+                                       problem))
             continue
         kind = values.get("kind") or UnitKind.TERRITORIAL
         unit = existing.get(values["code"])
@@ -173,7 +177,8 @@ def import_units(session: Session, actor: Actor, data: bytes, filename: str, *,
             result.created += 1
             continue
         if parent is not None and unit.path in parent.path:
-            problems.append(RowProblem(name, number, "parent_code (上级编码)", values["parent_code"],
+            problems.append(RowProblem(name, number, "parent_code (上级编码)",
+                                       values["parent_code"],
                                        _("a unit cannot be placed under its own subunit")))
             continue
         before = (unit.name, unit.level, unit.kind, unit.parent_id)

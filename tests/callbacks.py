@@ -11,7 +11,8 @@ from tests.web import csrf_header
 
 
 def package_callbacks(app, package: str) -> dict[str, tuple[str, dict]]:
-    """``{"module.function": (output key, spec)}`` for every server callback of ``<package>.pages``."""
+    """``{"module.function": (output key, spec)}`` for every server callback of
+    ``<package>.pages``."""
     found = {}
     for key, spec in app.callback_map.items():
         function = spec.get("callback")
@@ -39,9 +40,11 @@ def _items(specs: list[dict], values: dict[str, Any]) -> list:
         if component.startswith("{"):  # a pattern (ALL): a list of (id, value) pairs
             pattern = json.loads(component)
             given = values.get(f"{pattern['type']}.{prop}", values.get(pattern["type"], []))
-            items.append([{"id": ident, "property": prop, "value": value} for ident, value in given])
+            items.append([{"id": ident, "property": prop, "value": value} for ident,
+                          value in given])
         else:
-            items.append({"id": component, "property": prop, "value": values.get(f"{component}.{prop}")})
+            items.append({"id": component, "property": prop,
+                          "value": values.get(f"{component}.{prop}")})
     return items
 
 
@@ -56,7 +59,8 @@ def call(client, app, package: str, name: str, values: dict[str, Any] | None = N
     first = spec["inputs"][0]
     changed = [triggered] if triggered else [f"{first['id']}.{first['property']}"]
     body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": _items(spec["inputs"], values), "state": _items(spec.get("state", []), values),
+            "inputs": _items(spec["inputs"], values),
+            "state": _items(spec.get("state", []), values),
             "changedPropIds": changed}
     return client.post("/_dash-update-component", json=body, headers=csrf_header(client))
 

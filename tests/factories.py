@@ -19,7 +19,8 @@ _HASH = hash_password(PASSWORD)
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-def unit(session: Session, code: str, name: str, level: UnitLevel, parent: Unit | None = None) -> Unit:
+def unit(session: Session, code: str, name: str, level: UnitLevel,
+         parent: Unit | None = None) -> Unit:
     created = Unit(code=code, name=name, level=level, parent=parent, path="")
     session.add(created)
     session.flush()
@@ -28,11 +29,14 @@ def unit(session: Session, code: str, name: str, level: UnitLevel, parent: Unit 
     return created
 
 
-def cadre(session: Session, code: str, name: str, unit_: Unit, *, rank: Rank | None = Rank.TOWNSHIP_DEPUTY,
-          category: CadreCategory = CadreCategory.LEADING, leader_role: LeaderRole = LeaderRole.DEPUTY,
+def cadre(session: Session, code: str, name: str, unit_: Unit, *,
+          rank: Rank | None = Rank.TOWNSHIP_DEPUTY,
+          category: CadreCategory = CadreCategory.LEADING,
+          leader_role: LeaderRole = LeaderRole.DEPUTY,
           position: str = "副主任", position_since: date = date(2022, 1, 1),
           rank_since: date = date(2022, 1, 1)) -> Cadre:
-    created = Cadre(code=code, name=name, gender=Gender.FEMALE, birth_date=date(1985, 5, 1), unit=unit_,
+    created = Cadre(code=code, name=name, gender=Gender.FEMALE, birth_date=date(1985, 5, 1),
+                    unit=unit_,
                     position=position, rank=rank, category=category, leader_role=leader_role,
                     position_since=position_since, rank_since=rank_since, party_member=True)
     session.add(created)
@@ -40,8 +44,10 @@ def cadre(session: Session, code: str, name: str, unit_: Unit, *, rank: Rank | N
     return created
 
 
-def user(session: Session, username: str, role: Role, unit_: Unit, cadre_: Cadre | None = None) -> User:
-    created = User(username=username, display_name=username, password_hash=_HASH, role=role, unit=unit_,
+def user(session: Session, username: str, role: Role, unit_: Unit,
+         cadre_: Cadre | None = None) -> User:
+    created = User(username=username, display_name=username, password_hash=_HASH, role=role,
+                   unit=unit_,
                    cadre=cadre_, session_nonce=f"n-{username}", lang="en",
                    totp_secret=TOTP_SECRET if role in SECOND_FACTOR_ROLES else None)
     session.add(created)

@@ -24,7 +24,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("portal", "assessment", "cadres", "accountability")
 DOMAINS = ("assessment", "cadres", "accountability")
-IMPURE = ("sqlalchemy", "flask", "dash", "plotly")  # and their extensions (flask_login, dash_ag_grid …)
+IMPURE = ("sqlalchemy", "flask", "dash",
+          "plotly")  # and their extensions (flask_login, dash_ag_grid …)
 FACADE = ("service", "enums")
 
 
@@ -99,7 +100,8 @@ def imports(root: Path) -> list[Import]:
                 base = _absolute(module, path, node)
                 # ``from pkg import mod`` imports the module pkg.mod; ``from mod import name`` mod
                 targets = [_resolve(f"{base}.{alias.name}", modules) for alias in node.names]
-            found += [Import(module, t, node.lineno, in_function) for t in dict.fromkeys(targets) if t != module]
+            found += [Import(module, t, node.lineno,
+                             in_function) for t in dict.fromkeys(targets) if t != module]
     return found
 
 
@@ -119,7 +121,8 @@ def impure_rules(found: list[Import]) -> list[Import]:
 
 def evidence_importing_cadres(found: list[Import]) -> list[Import]:
     """``assessment`` or ``accountability`` importing ``cadres`` (evidence flows one way)."""
-    return [i for i in found if _top(i.source) in ("assessment", "accountability") and _top(i.target) == "cadres"]
+    return [i for i in found if _top(i.source) in ("assessment",
+                                                   "accountability") and _top(i.target) == "cadres"]
 
 
 def platform_importing_domains(found: list[Import]) -> list[Import]:
@@ -130,8 +133,14 @@ def platform_importing_domains(found: list[Import]) -> list[Import]:
 
 def around_the_facade(found: list[Import]) -> list[Import]:
     """A package importing another domain package's modules other than its façade."""
-    return [i for i in found if _top(i.target) in DOMAINS and _top(i.source) != _top(i.target)
-            and _top(i.source) != "portal" and i.target.split(".")[1:2] not in ([f] for f in FACADE)]
+    return [
+        i
+        for i in found
+        if _top(i.target) in DOMAINS
+        and _top(i.source) != _top(i.target)
+        and _top(i.source) != "portal"
+        and i.target.split(".")[1:2] not in ([f] for f in FACADE)
+    ]
 
 
 def pages_with_queries(found: list[Import]) -> list[Import]:
@@ -162,7 +171,8 @@ def cycles(found: list[Import]) -> list[list[str]]:
     return sorted(sorted(group) for group in groups)
 
 
-# --- the code base keeps them ----------------------------------------------------------------------
+# --- the code base keeps them
+# ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def found() -> list[Import]:
@@ -199,11 +209,13 @@ def test_there_is_no_import_cycle_not_even_through_an_import_inside_a_function(f
 
 def test_the_checks_see_the_whole_code_base(found):
     sources = {i.source for i in found}
-    assert {"portal.plugins", "cadres.evidence", "assessment.rules.scoring", "accountability.pages.desk"} <= sources
+    assert {"portal.plugins", "cadres.evidence", "assessment.rules.scoring",
+            "accountability.pages.desk"} <= sources
     assert any(i.in_function for i in found)  # imports inside functions are counted
 
 
-# --- and would catch each violation ------------------------------------------------------------------
+# --- and would catch each violation
+# ------------------------------------------------------------------
 
 FAKE_TREE = {
     "portal/__init__.py": "",
@@ -215,16 +227,18 @@ FAKE_TREE = {
     "assessment/scores.py": "def f():\n    from cadres import service\n",  # assessment → cadres
     "accountability/__init__.py": "",
     "accountability/rules/__init__.py": "",
-    "accountability/rules/effects.py": "import dash_bootstrap_components\n",  # impure rules (package)
+    "accountability/rules/effects.py": "import dash_bootstrap_components\n",  # impure rules (package)  # noqa: E501
     "accountability/cases.py": "from . import measures\n",  # cycle, relative, at the top …
-    "accountability/measures.py": "def f():\n    from accountability import cases\n",  # … and in a function
-    "accountability/service.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import cadres.models\n",
+    "accountability/measures.py": "def f():\n    from accountability import cases\n",  # … and in a function  # noqa: E501
+    "accountability/service.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import "
+    "cadres.models\n",
     "cadres/__init__.py": "",
     "cadres/models.py": "",
     "cadres/service.py": "",
-    "cadres/evidence.py": "from accountability.measures import f\nfrom accountability import service\n",
+    "cadres/evidence.py": "from accountability.measures import f\nfrom accountability import "
+    "service\n",
     "cadres/pages/__init__.py": "",
-    "cadres/pages/profile.py": "from sqlalchemy.orm import Session\nfrom cadres import service\n",  # page → ORM
+    "cadres/pages/profile.py": "from sqlalchemy.orm import Session\nfrom cadres import service\n",  # page → ORM  # noqa: E501
 }
 
 
@@ -236,7 +250,8 @@ def test_each_check_catches_its_violation_in_a_fake_tree(tmp_path):
     pairs = lambda problems: {(p.source, p.target) for p in problems}  # noqa: E731
 
     assert pairs(impure_rules(found)) == {("assessment.rules", "sqlalchemy"),
-                                         ("accountability.rules.effects", "dash_bootstrap_components")}
+                                         ("accountability.rules.effects",
+                                          "dash_bootstrap_components")}
     assert pairs(evidence_importing_cadres(found)) == {("assessment.scores", "cadres.service")}
     assert pairs(platform_importing_domains(found)) == {("portal.shell", "assessment.service")}
     assert pairs(around_the_facade(found)) == {("cadres.evidence", "accountability.measures")}

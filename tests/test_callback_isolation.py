@@ -55,7 +55,8 @@ def _post(client, headers, key: str, spec: dict, values: dict):
     outputs = _outputs(key)
     first = spec["inputs"][0] if spec["inputs"] else {"id": "x", "property": "y"}
     body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": _items(spec["inputs"], values), "state": _items(spec.get("state", []), values),
+            "inputs": _items(spec["inputs"], values),
+            "state": _items(spec.get("state", []), values),
             "changedPropIds": [f"{first['id']}.{first['property']}"]}
     return client.post("/_dash-update-component", json=body, headers=headers)
 
@@ -70,7 +71,8 @@ def test_no_callback_gives_a_cadre_another_cadres_data(app, client, session):
     for key, spec in app.callback_map.items():
         if spec.get("callback") is None:
             continue
-        response = _post(client, headers, key, spec, _values_for(spec["inputs"] + spec.get("state", []), other))
+        response = _post(client, headers, key, spec,
+                         _values_for(spec["inputs"] + spec.get("state", []), other))
         checked += 1
         if response.status_code >= 500:
             crashes.append(key)
@@ -84,20 +86,23 @@ def test_no_callback_gives_a_cadre_another_cadres_data(app, client, session):
 def _server_callbacks(app, client) -> list[tuple[str, dict]]:
     """Every callback the browser is told about that runs on the server, with its spec."""
     listed = client.get("/_dash-dependencies").get_json()
-    return [(d["output"], app.callback_map[d["output"]]) for d in listed if not d.get("clientside_function")]
+    return [(d["output"],
+             app.callback_map[d["output"]]) for d in listed if not d.get("clientside_function")]
 
 
 def test_every_callback_the_browser_is_told_about_belongs_to_a_page(app, client, session):
     factories.city(session)
     login(client, "reviewer")
     callbacks = _server_callbacks(app, client)
-    orphans = [key for key, spec in callbacks if ui.callback_permissions(spec["callback"].__module__) is None]
+    orphans = [key for key,
+               spec in callbacks if ui.callback_permissions(spec["callback"].__module__) is None]
     assert len(callbacks) > 50
     assert orphans == []  # declare the page with ui.register, ui.page_part or ui.shared_controls
 
 
 @pytest.mark.parametrize("role", ["cadre", "inspector", "reviewer", "admin"])
-def test_no_role_gets_an_answer_from_a_callback_of_a_page_it_may_not_open(app, client, session, role):
+def test_no_role_gets_an_answer_from_a_callback_of_a_page_it_may_not_open(app, client, session,
+                                                                          role):
     city = factories.city(session)
     actor = city.actor(role)
     login(client, role)
@@ -106,7 +111,8 @@ def test_no_role_gets_an_answer_from_a_callback_of_a_page_it_may_not_open(app, c
     for key, spec in _server_callbacks(app, client):
         if ui.allowed(actor, ui.callback_permissions(spec["callback"].__module__)):
             continue
-        response = _post(client, headers, key, spec, _values_for(spec["inputs"] + spec.get("state", []),
+        response = _post(client, headers, key, spec,
+                         _values_for(spec["inputs"] + spec.get("state", []),
                                                                  city.cadre2))
         refused += 1
         if response.status_code != 403 or "response" in (response.get_json() or {}):
@@ -137,14 +143,16 @@ def _unknown_values(spec_items) -> dict:
             continue
         if prop in ("n_clicks", "n_intervals", "n_submit"):
             values[f"{component}.{prop}"] = 1
-        elif prop in ("value", "active_tab", "data", "selectedRows", "cellClicked", "clickData", "search"):
+        elif prop in ("value", "active_tab", "data", "selectedRows", "cellClicked", "clickData",
+                      "search"):
             values[f"{component}.{prop}"] = UNKNOWN if prop != "selectedRows" else [{"id": UNKNOWN}]
     return values
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("role", ["admin", "reviewer", "inspector", "cadre"])
-def test_an_unknown_choice_in_any_callback_gets_a_plain_answer_not_a_crash(app, client, session, role):
+def test_an_unknown_choice_in_any_callback_gets_a_plain_answer_not_a_crash(app, client, session,
+                                                                           role):
     city = factories.city(session)
     actor = city.actor(role)
     login(client, role)
@@ -153,7 +161,8 @@ def test_an_unknown_choice_in_any_callback_gets_a_plain_answer_not_a_crash(app, 
     for key, spec in _server_callbacks(app, client):
         if not ui.allowed(actor, ui.callback_permissions(spec["callback"].__module__)):
             continue
-        response = _post(client, headers, key, spec, _unknown_values(spec["inputs"] + spec.get("state", [])))
+        response = _post(client, headers, key, spec,
+                         _unknown_values(spec["inputs"] + spec.get("state", [])))
         if response.status_code >= 500:
             crashes.append(key)
     assert crashes == []

@@ -46,13 +46,15 @@ def test_upgrade_twice_is_harmless(empty_engine):
     assert schema.is_empty(empty_engine)
 
 
-PREVIOUS_RELEASE = ("0100", "0201", "0300")  # the heads before the security, tallies and records work
+PREVIOUS_RELEASE = ("0100", "0201",
+                    "0300")  # the heads before the security, tallies and records work
 
 PREVIOUS_ROWS = [
     "INSERT INTO unit (id, code, name, level, kind, path, active) "
     "VALUES (1, 'JZ', '江州市', 'city', 'territorial', '/1/', 1)",
     "INSERT INTO app_user (id, username, display_name, password_hash, role, unit_id, lang, active, "
-    "failed_logins, password_changed_at, session_nonce, created_at) VALUES (1, 'inspector', '检查员', "
+    "failed_logins, password_changed_at, session_nonce, created_at) VALUES (1, 'inspector', "
+    "'检查员', "
     "'x', 'inspector', 1, 'zh', 1, 0, '2026-01-01 00:00:00', 'n', '2026-01-01 00:00:00')",
     "INSERT INTO ac_case (id, case_no, kind, source, title, summary, unit_id, handler_id, stage, "
     "stage_since, opened_on, extended_months, created_at, created_by) VALUES (1, 'AC-2026-0001', "

@@ -5,5 +5,6 @@ from accountability.pages.tolerance import application_layout
 from portal import ui
 from portal.i18n import N_
 
-ui.register(__name__, path="/accountability/tolerance/application", title=N_("Error-tolerance application"),
+ui.register(__name__, path="/accountability/tolerance/application",
+            title=N_("Error-tolerance application"),
             layout=application_layout, permission="tolerance.view", section=None)

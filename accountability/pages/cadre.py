@@ -32,7 +32,8 @@ def verdict(views, today: date) -> dbc.Alert:
     """One sentence: is promotion blocked by a measure today, and until when."""
     blocking = [v for v in views if v.in_effect(today)]
     if not blocking:
-        return dbc.Alert(_("No measure blocks promotion today."), color="success", class_name="ac-verdict")
+        return dbc.Alert(_("No measure blocks promotion today."), color="success",
+                         class_name="ac-verdict")
     until = rules.latest_until([v.effect for v in blocking])
     text = (_("%(n)s measure(s) block promotion; the last one lifts on %(day)s.", n=len(blocking),
               day=until.isoformat()) if until else
@@ -43,16 +44,31 @@ def verdict(views, today: date) -> dbc.Alert:
 def measures_table(views, today: date) -> html.Div:
     if not views:
         return ui.empty_state(_("No measure has been recorded about this cadre."))
-    head = html.Thead(html.Tr([html.Th(h) for h in (_("Measure"), _("Decided"), _("Effect lifts on"), _("Blocks"),
-                                                     _("Today"), _("Error tolerance"), _("Case no."))]))
-    rows = [html.Tr([
-        html.Td([form_badge(v.form), " ", v.label]), html.Td(v.decided_on.isoformat()),
-        html.Td(v.effect_until.isoformat() if v.effect_until else (_("permanent") if v.effect.phases else "—"),
-                className="ac-until"),
-        html.Td(BlockKind(v.blocks).label), html.Td(effect_text(v, today), className="ac-effect"),
-        html.Td(outcome_badge(v.tolerance_outcome) if v.tolerance_outcome else ""), html.Td(v.case_no or ""),
-    ]) for v in views]
-    return html.Table([head, html.Tbody(rows)], className="table table-sm align-middle mb-0 ac-measures",
+    head = html.Thead(html.Tr([html.Th(h) for h in (_("Measure"), _("Decided"),
+                                                    _("Effect lifts on"), _("Blocks"),
+                                                     _("Today"), _("Error tolerance"),
+                                                    _("Case no."))]))
+    rows = [
+        html.Tr(
+            [
+                html.Td([form_badge(v.form), " ", v.label]),
+                html.Td(v.decided_on.isoformat()),
+                html.Td(
+                    v.effect_until.isoformat()
+                    if v.effect_until
+                    else (_("permanent") if v.effect.phases else "—"),
+                    className="ac-until",
+                ),
+                html.Td(BlockKind(v.blocks).label),
+                html.Td(effect_text(v, today), className="ac-effect"),
+                html.Td(outcome_badge(v.tolerance_outcome) if v.tolerance_outcome else ""),
+                html.Td(v.case_no or ""),
+            ]
+        )
+        for v in views
+    ]
+    return html.Table([head, html.Tbody(rows)],
+                      className="table table-sm align-middle mb-0 ac-measures",
                       id="ac-cadre-measures")
 
 
@@ -63,8 +79,13 @@ def open_cases(actor, items) -> html.Div:
     lines = []
     for item in items:
         number = dcc.Link(item.case_no, href=case_href(item.case_id)) if full else item.case_no
-        note = (_("under investigation: blocks promotion until closed") if item.under_investigation
-                else _("pending verification: a note, not a block") if item.pending_verification else "")
+        note = (
+            _("under investigation: blocks promotion until closed")
+            if item.under_investigation
+            else _("pending verification: a note, not a block")
+            if item.pending_verification
+            else ""
+        )
         lines.append(html.Li([number, " · ", CaseStage(item.stage).label,
                               html.Span(f" · {note}" if note else "", className="text-muted")]))
     return html.Ul(lines, className="mb-0")
@@ -74,7 +95,8 @@ def outcomes(items) -> html.Div:
     if not items:
         return html.P(_("No error-tolerance application."), className="text-muted mb-0")
     return html.Ul([html.Li([item.app_no, " · ", item.submitted_on.isoformat(), " · ",
-                             item.measure_label or _("standing alone"), " ", outcome_badge(item.outcome)])
+                             item.measure_label or _("standing alone"), " ",
+                             outcome_badge(item.outcome)])
                     for item in items], className="mb-0")
 
 
@@ -86,7 +108,8 @@ def record_body(session, actor, code: str) -> html.Div:
     applications = service.tolerance_outcomes_for_cadre(session, actor, cadre)
     facts = f"{cadre.code} · {cadre.unit.name} · {cadre.position or '—'}"
     return html.Div([
-        html.H2(cadre.name, className="h5 mb-0", id="ac-cadre-name"), html.P(facts, className="text-muted"),
+        html.H2(cadre.name, className="h5 mb-0", id="ac-cadre-name"),
+                     html.P(facts, className="text-muted"),
         verdict(views, today),
         ui.section(_("Measures"), [measures_table(views, today),
                                    graph("ac-cadre-timeline", charts.effect_timeline(views, today))
@@ -101,7 +124,8 @@ def record_body(session, actor, code: str) -> html.Div:
 def layout(code=None, **_query):
     actor = current_actor()
     session = db.session()
-    picker = dropdown("ac-cadre-pick", [], placeholder=_("Type a name or cadre code…"), clearable=False)
+    picker = dropdown("ac-cadre-pick", [], placeholder=_("Type a name or cadre code…"),
+                      clearable=False)
     if code:
         try:
             body = record_body(session, actor, code)
@@ -112,7 +136,8 @@ def layout(code=None, **_query):
         body = ui.empty_state(_("Choose a cadre."), _("Type a name or a cadre code above."))
     return html.Div([
         ui.page_header(_("Cadre accountability record"),
-                       _("Measures with their effect periods, error-tolerance outcomes and unfinished cases.")),
+                       _("Measures with their effect periods, error-tolerance outcomes and "
+                         "unfinished cases.")),
         dbc.Row([dbc.Col(picker, md=5)], class_name="mb-3"),
         dbc.Spinner(html.Div(body, id="ac-cadre-body"), color="secondary", delay_show=300),
     ])
@@ -128,7 +153,8 @@ def search(term, chosen):
     return [{"label": f"{c.name}（{c.code}，{c.unit.name}）", "value": c.code} for c in found]
 
 
-@callback(Output("ac-cadre-body", "children"), Input("ac-cadre-pick", "value"), prevent_initial_call=True)
+@callback(Output("ac-cadre-body", "children"), Input("ac-cadre-pick", "value"),
+          prevent_initial_call=True)
 def show(code):
     actor = current_actor()
     if not code:
@@ -141,5 +167,7 @@ def show(code):
     return body
 
 
-ui.register(__name__, path="/accountability/cadre", title=N_("Cadre accountability record"), layout=layout,
-            permission=("measures.view", "measures.view_effects"), section="accountability", order=25)
+ui.register(__name__, path="/accountability/cadre", title=N_("Cadre accountability record"),
+            layout=layout,
+            permission=("measures.view", "measures.view_effects"), section="accountability",
+            order=25)

@@ -21,8 +21,10 @@ from accountability.enums import (
 from portal.i18n import _
 from portal.ui import dropdown, unit_options  # noqa: F401  (shared by the pages)
 
-STAGE_TONES = {CaseStage.CLUE: "secondary", CaseStage.VERIFICATION: "info", CaseStage.FILED: "primary",
-               CaseStage.INVESTIGATION: "warning", CaseStage.REVIEW: "info", CaseStage.DECISION: "dark",
+STAGE_TONES = {CaseStage.CLUE: "secondary", CaseStage.VERIFICATION: "info",
+               CaseStage.FILED: "primary",
+               CaseStage.INVESTIGATION: "warning", CaseStage.REVIEW: "info",
+               CaseStage.DECISION: "dark",
                CaseStage.CLOSED: "success", CaseStage.NO_CASE: "light", CaseStage.APPEAL: "danger"}
 OUTCOME_TONES = {ToleranceOutcome.EXEMPT: "success", ToleranceOutcome.MITIGATED: "warning",
                  ToleranceOutcome.NOT_TOLERATED: "danger"}
@@ -31,7 +33,8 @@ SOON_DAYS = 14
 
 def stage_badge(stage: CaseStage | str) -> dbc.Badge:
     stage = CaseStage(stage)
-    return dbc.Badge(stage.label, color=STAGE_TONES[stage], text_color="dark" if stage == CaseStage.NO_CASE else None,
+    return dbc.Badge(stage.label, color=STAGE_TONES[stage],
+                     text_color="dark" if stage == CaseStage.NO_CASE else None,
                      class_name=f"ac-stage ac-stage-{stage.value}")
 
 
@@ -46,8 +49,15 @@ def days_text(days_left: int | None, overdue: bool) -> str:
 
 
 def days_badge(days_left: int | None, overdue: bool) -> dbc.Badge:
-    tone = "danger" if overdue else "warning" if days_left is not None and days_left <= SOON_DAYS else "light"
-    return dbc.Badge(days_text(days_left, overdue), color=tone, text_color="dark" if tone == "light" else None,
+    tone = (
+        "danger"
+        if overdue
+        else "warning"
+        if days_left is not None and days_left <= SOON_DAYS
+        else "light"
+    )
+    return dbc.Badge(days_text(days_left, overdue), color=tone,
+                     text_color="dark" if tone == "light" else None,
                      class_name="ac-days" + (" ac-overdue" if overdue else ""))
 
 
@@ -107,7 +117,8 @@ def date_input(id: str, value: date | None = None, max_today: bool = True) -> db
 def failure(error: Exception) -> dbc.Alert:
     from portal import ui
 
-    return ui.alert(getattr(error, "message", None) or _("Something in the form is not right."), "danger")
+    return ui.alert(getattr(error, "message", None) or _("Something in the form is not right."),
+                    "danger")
 
 
 def measure_label(code: str) -> str:

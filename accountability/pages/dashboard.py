@@ -25,7 +25,8 @@ from portal.ui import field
 
 def period_options() -> list[dict]:
     year = date.today().year
-    return [{"label": _("Last 12 months"), "value": "12m"}, {"label": _("Last 3 years"), "value": "3y"},
+    return [{"label": _("Last 12 months"), "value": "12m"},
+            {"label": _("Last 3 years"), "value": "3y"},
             *[{"label": str(y), "value": str(y)} for y in range(year, year - 5, -1)]]
 
 
@@ -40,10 +41,13 @@ def period_range(value: str | None, today: date) -> tuple[date, date]:
 def visits_table(visits) -> html.Div:
     if not visits:
         return html.P(_("No follow-up visit is due."), className="text-muted")
-    head = html.Thead(html.Tr([html.Th(h) for h in (_("Cadre"), _("Unit"), _("Measure"), _("Due"), _("Days left"))]))
-    rows = [html.Tr([html.Td(v.cadre_name), html.Td(v.unit_name), html.Td(v.measure), html.Td(v.due_on.isoformat()),
+    head = html.Thead(html.Tr([html.Th(h) for h in (_("Cadre"), _("Unit"), _("Measure"), _("Due"),
+                                                    _("Days left"))]))
+    rows = [html.Tr([html.Td(v.cadre_name), html.Td(v.unit_name), html.Td(v.measure),
+                     html.Td(v.due_on.isoformat()),
                      html.Td(days_badge(v.days_left, v.overdue))]) for v in visits]
-    return html.Table([head, html.Tbody(rows)], className="table table-sm mb-2", id="ac-dash-visits")
+    return html.Table([head, html.Tbody(rows)], className="table table-sm mb-2",
+                      id="ac-dash-visits")
 
 
 def content(session, actor, period: str | None) -> html.Div:
@@ -60,14 +64,29 @@ def content(session, actor, period: str | None) -> html.Div:
                                                    end=end.isoformat())),
         ui.kpi(_("Third and fourth forms"), f"{100 * heavy / total:.0f}%" if total else "—",
                _("share of heavy sanctions and case transfers")),
-        ui.kpi(_("Measures in effect today"), int(in_effect["count"].sum()) if not in_effect.empty else 0),
+        ui.kpi(_("Measures in effect today"),
+               int(in_effect["count"].sum()) if not in_effect.empty else 0),
         ui.kpi(_("Tolerance applications"), int(outcomes["count"].sum())),
     ]
     rows = [
-        dbc.Row([dbc.Col(ui.section(_("Four forms by unit"), graph("ac-dash-units",
-                                                                       charts.forms_share_by_unit(by_unit))), lg=7),
-                 dbc.Col(ui.section(_("Four forms by quarter"), graph("ac-dash-quarters",
-                                                                          charts.forms_by_period(by_quarter))), lg=5)]),
+        dbc.Row(
+            [
+                dbc.Col(
+                    ui.section(
+                        _("Four forms by unit"),
+                        graph("ac-dash-units", charts.forms_share_by_unit(by_unit)),
+                    ),
+                    lg=7,
+                ),
+                dbc.Col(
+                    ui.section(
+                        _("Four forms by quarter"),
+                        graph("ac-dash-quarters", charts.forms_by_period(by_quarter)),
+                    ),
+                    lg=5,
+                ),
+            ]
+        ),
     ]
     if actor.can("cases.view"):
         funnel = dashboards.stage_funnel(session, actor, start, end)
@@ -75,18 +94,48 @@ def content(session, actor, period: str | None) -> html.Div:
         visits = measures.follow_up_visits(session, actor, within_days=0)
         overdue = sum(v.overdue for v in visits)
         kpis.append(ui.kpi(_("Follow-up visits due"), len(visits),
-                           _("%(n)s overdue", n=overdue) if overdue else None, tone="warn" if overdue else "neutral"))
-        rows.append(dbc.Row([
-            dbc.Col(ui.section(_("Cases by stage"), graph("ac-dash-funnel", charts.stage_funnel(funnel))), lg=5),
-            dbc.Col(ui.section(_("Time in each stage"), graph("ac-dash-durations",
-                                                                  charts.stage_durations(durations))), lg=7),
-        ]))
-    rows.append(dbc.Row([
-        dbc.Col(ui.section(_("Error tolerance"), graph("ac-dash-tolerance", charts.tolerance_outcomes(outcomes))),
-                lg=5),
-        dbc.Col(ui.section(_("Measures in effect today"), graph("ac-dash-effect",
-                                                                    charts.measures_in_effect(in_effect))), lg=7),
-    ]))
+                           _("%(n)s overdue", n=overdue) if overdue else None,
+                           tone="warn" if overdue else "neutral"))
+        rows.append(
+            dbc.Row(
+                [
+                    dbc.Col(
+                        ui.section(
+                            _("Cases by stage"),
+                            graph("ac-dash-funnel", charts.stage_funnel(funnel)),
+                        ),
+                        lg=5,
+                    ),
+                    dbc.Col(
+                        ui.section(
+                            _("Time in each stage"),
+                            graph("ac-dash-durations", charts.stage_durations(durations)),
+                        ),
+                        lg=7,
+                    ),
+                ]
+            )
+        )
+    rows.append(
+        dbc.Row(
+            [
+                dbc.Col(
+                    ui.section(
+                        _("Error tolerance"),
+                        graph("ac-dash-tolerance", charts.tolerance_outcomes(outcomes)),
+                    ),
+                    lg=5,
+                ),
+                dbc.Col(
+                    ui.section(
+                        _("Measures in effect today"),
+                        graph("ac-dash-effect", charts.measures_in_effect(in_effect)),
+                    ),
+                    lg=7,
+                ),
+            ]
+        )
+    )
     if actor.can("cases.view"):
         rows.append(ui.section(_("Follow-up visits due"), [
             visits_table(visits[:8]),
@@ -97,18 +146,23 @@ def content(session, actor, period: str | None) -> html.Div:
 
 def layout(**_query):
     actor = current_actor()
-    filters = dbc.Row([field(_("Time span"), dbc.Select(id="ac-dash-period", options=period_options(), value="12m"), 3)],
+    filters = dbc.Row([field(_("Time span"),
+                             dbc.Select(id="ac-dash-period", options=period_options(), value="12m"),
+                             3)],
                       class_name="g-2 mb-3")
     return html.Div([
         ui.page_header(_("Accountability overview"),
-                       _("How discipline is applied across the units: the four forms, the cases, error tolerance.")),
+                       _("How discipline is applied across the units: the four forms, the cases, "
+                         "error tolerance.")),
         filters,
-        dbc.Spinner(html.Div(content(db.session(), actor, "12m"), id="ac-dash-content"), color="secondary",
+        dbc.Spinner(html.Div(content(db.session(), actor, "12m"), id="ac-dash-content"),
+                    color="secondary",
                     delay_show=300),
     ])
 
 
-@callback(Output("ac-dash-content", "children"), Input("ac-dash-period", "value"), prevent_initial_call=True)
+@callback(Output("ac-dash-content", "children"), Input("ac-dash-period", "value"),
+          prevent_initial_call=True)
 def change_period(period):
     actor = current_actor()
     try:
@@ -117,5 +171,6 @@ def change_period(period):
         return failure(error)
 
 
-ui.register(__name__, path="/accountability/overview", title=N_("Accountability overview"), layout=layout,
+ui.register(__name__, path="/accountability/overview", title=N_("Accountability overview"),
+            layout=layout,
             permission=("cases.view", "measures.view_effects"), section="accountability", order=15)

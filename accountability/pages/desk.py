@@ -39,8 +39,10 @@ def _filters(session, actor) -> html.Div:
         field(_("Unit (with its subtree)"), dropdown("ac-desk-unit", unit_options(session, actor),
                                                     placeholder=_("All units in my scope")), 3),
         field(_("Form"), dropdown("ac-desk-form", form_options(), placeholder=_("Any form")), 2),
-        field(_("Source of the clue"), dropdown("ac-desk-source", source_options(), placeholder=_("Any source")), 2),
-        field(_("Case no., title or cadre"), dbc.Input(id="ac-desk-search", debounce=True, type="search",
+        field(_("Source of the clue"),
+              dropdown("ac-desk-source", source_options(), placeholder=_("Any source")), 2),
+        field(_("Case no., title or cadre"),
+              dbc.Input(id="ac-desk-search", debounce=True, type="search",
                                                         placeholder=_("e.g. AC-2026 or 王")), 2),
         dbc.Col([
             dbc.Switch(id="ac-desk-mine", label=_("Only my cases"), value=False),
@@ -70,26 +72,34 @@ def board(rows: list[cases.CaseRow]) -> html.Div:
         in_stage = [r for r in rows if r.stage == stage]
         more = len(in_stage) - CARDS_PER_COLUMN
         columns.append(html.Div([
-            html.Div([stage_badge(stage), html.Span(str(len(in_stage)), className="ac-column-count")],
+            html.Div([stage_badge(stage),
+                      html.Span(str(len(in_stage)), className="ac-column-count")],
                      className="ac-column-head"),
             html.Div([_card(r) for r in in_stage[:CARDS_PER_COLUMN]]
-                     + ([html.Div(_("%(n)s more: switch to the table", n=more), className="ac-more")]
+                     + ([html.Div(_("%(n)s more: switch to the table", n=more),
+                                  className="ac-more")]
                         if more > 0 else [])
-                     or [html.Div(_("None"), className="ac-empty-column")], className="ac-column-body"),
+                     or [html.Div(_("None"), className="ac-empty-column")],
+                     className="ac-column-body"),
         ], className="ac-column"))
     return html.Div(columns, className="ac-board", id="ac-board")
 
 
 def table(rows: list[cases.CaseRow]) -> html.Div:
-    data = [{"case_id": r.id, "case_no": r.case_no, "title": r.title, "subjects": "、".join(r.subjects),
+    data = [{"case_id": r.id, "case_no": r.case_no, "title": r.title,
+             "subjects": "、".join(r.subjects),
              "stage": r.stage.label, "since": r.stage_since.isoformat(),
-             "due": r.due_on.isoformat() if r.due_on else "", "days": days_text(r.days_left, r.overdue),
-             "days_left": r.days_left, "source": r.source.label, "unit": r.unit, "handler": r.handler,
+             "due": r.due_on.isoformat() if r.due_on else "",
+             "days": days_text(r.days_left, r.overdue),
+             "days_left": r.days_left, "source": r.source.label, "unit": r.unit,
+             "handler": r.handler,
              "forms": "、".join(str(f) for f in r.forms)} for r in rows]
     columns = [
-        {"field": "case_no", "headerName": _("Case no."), "cellRenderer": "AcCaseLink", "minWidth": 130},
+        {"field": "case_no", "headerName": _("Case no."), "cellRenderer": "AcCaseLink",
+         "minWidth": 130},
         {"field": "title", "headerName": _("Case title"), "minWidth": 200, "tooltipField": "title"},
-        {"field": "subjects", "headerName": _("About"), "minWidth": 150, "tooltipField": "subjects"},
+        {"field": "subjects", "headerName": _("About"), "minWidth": 150,
+         "tooltipField": "subjects"},
         {"field": "stage", "headerName": _("Stage"), "maxWidth": 130},
         {"field": "since", "headerName": _("Since"), "maxWidth": 120},
         {"field": "due", "headerName": _("Due"), "maxWidth": 120},
@@ -103,9 +113,11 @@ def table(rows: list[cases.CaseRow]) -> html.Div:
     return ui.grid("ac-desk-grid", data, columns, height=560, page_size=50)
 
 
-def content(session, actor, unit=None, form=None, source=None, search=None, mine=False, open_only=True,
+def content(session, actor, unit=None, form=None, source=None, search=None, mine=False,
+            open_only=True,
             view="board") -> html.Div:
-    rows = cases.case_rows(session, actor, under_unit_id=unit, form=form, source=source, search=search,
+    rows = cases.case_rows(session, actor, under_unit_id=unit, form=form, source=source,
+                           search=search,
                            mine=bool(mine), open_only=bool(open_only))
     if not rows:
         return ui.empty_state(_("No cases match these filters."),
@@ -116,14 +128,18 @@ def content(session, actor, unit=None, form=None, source=None, search=None, mine
 def _kpis(rows: list[cases.CaseRow]) -> html.Div:
     open_rows = [r for r in rows if r.is_open]
     overdue = sum(r.overdue for r in open_rows)
-    soon = sum(1 for r in open_rows if not r.overdue and r.days_left is not None and r.days_left <= 14)
-    filed = sum(1 for r in open_rows if r.stage in (CaseStage.FILED, CaseStage.INVESTIGATION, CaseStage.REVIEW,
+    soon = sum(
+        1 for r in open_rows if not r.overdue and r.days_left is not None and r.days_left <= 14
+    )
+    filed = sum(1 for r in open_rows if r.stage in (CaseStage.FILED, CaseStage.INVESTIGATION,
+                                                    CaseStage.REVIEW,
                                                     CaseStage.DECISION))
     year = date.today().year
     opened = sum(1 for r in rows if r.opened_on.year == year)
     return html.Div([
         ui.kpi(_("Open cases"), len(open_rows), _("from clue to decision, and appeals")),
-        ui.kpi(_("Overdue"), overdue, _("past the stage's time limit"), tone="bad" if overdue else "good"),
+        ui.kpi(_("Overdue"), overdue, _("past the stage's time limit"),
+               tone="bad" if overdue else "good"),
         ui.kpi(_("Due within 14 days"), soon, tone="warn" if soon else "neutral"),
         ui.kpi(_("Filed and not closed"), filed, _("block promotion of the cadres concerned")),
         ui.kpi(_("Opened this year"), opened),
@@ -136,8 +152,11 @@ def new_case_form(session, actor) -> html.Div:
         dbc.Row([
             field(_("Short title"), dbc.Input(id="ac-new-title", maxlength=200,
                                               placeholder=_("e.g. 违规发放津补贴问题线索")), 5),
-            field(_("Source of the clue"), dbc.Select(id="ac-new-source", options=source_options(), value="letters_visits"), 2),
-            field(_("Kind"), dbc.Select(id="ac-new-kind", options=CaseKind.options(), value="discipline"), 2),
+            field(_("Source of the clue"),
+                  dbc.Select(id="ac-new-source", options=source_options(), value="letters_visits"),
+                  2),
+            field(_("Kind"),
+                  dbc.Select(id="ac-new-kind", options=CaseKind.options(), value="discipline"), 2),
             field(_("Clue received on"), date_input("ac-new-opened", date.today()), 2),
             field(_("Case no. (optional)"), dbc.Input(id="ac-new-no", maxlength=40,
                                                       placeholder=_("automatic")), 1),
@@ -146,11 +165,15 @@ def new_case_form(session, actor) -> html.Div:
             field(_("Cadres concerned"), dropdown("ac-new-cadres", [], multi=True,
                                                   placeholder=_("Type a name or cadre code…")), 5,
                   hint=_("Several cadres may be named.")),
-            field(_("Or a unit / party organization"), dropdown("ac-new-units", unit_options(session, actor),
-                                                                multi=True, placeholder=_("Choose units…")), 4),
-            field(_("Handler"), dbc.Select(id="ac-new-handler", options=handlers, value=actor.user_id), 3),
+            field(_("Or a unit / party organization"),
+                  dropdown("ac-new-units", unit_options(session, actor),
+                                                                multi=True,
+                                                                placeholder=_("Choose units…")), 4),
+            field(_("Handler"),
+                  dbc.Select(id="ac-new-handler", options=handlers, value=actor.user_id), 3),
         ], class_name="g-2 mb-2"),
-        field(_("Summary (confidential)"), dbc.Textarea(id="ac-new-summary", rows=3, maxlength=20000, placeholder=_(
+        field(_("Summary (confidential)"),
+              dbc.Textarea(id="ac-new-summary", rows=3, maxlength=20000, placeholder=_(
             "What was reported, by whom, what has been checked so far…")), 12),
         dbc.Button(_("Register the clue"), id="ac-new-submit", color="primary", class_name="mt-2"),
         html.Div(id="ac-new-result"),
@@ -167,22 +190,29 @@ def layout(**_query):
         export_buttons("cases"),
     ], className="d-flex gap-2 align-items-center")
     return html.Div([
-        ui.page_header(_("Case desk"), _("Cases from the first clue to the decision, the most urgent first."),
+        ui.page_header(_("Case desk"),
+                       _("Cases from the first clue to the decision, the most urgent first."),
                        actions=actions),
         _kpis(rows),
-        dbc.Collapse(ui.section(_("Register a new clue"), new_case_form(session, actor)), id="ac-new-collapse",
+        dbc.Collapse(ui.section(_("Register a new clue"), new_case_form(session, actor)),
+                     id="ac-new-collapse",
                      is_open=False) if actor.can("cases.edit") else None,
         _filters(session, actor),
-        dbc.Spinner(html.Div(content(session, actor), id="ac-desk-content"), color="secondary", delay_show=300),
+        dbc.Spinner(html.Div(content(session, actor), id="ac-desk-content"), color="secondary",
+                    delay_show=300),
         ui.section(_("Import cases"), import_panel("cases", help_text=_(
-            "Columns: case_no (案件编号), cadre_code (干部编号), stage (阶段), opened_on (受理日期), filed_on (立案日期), "
-            "closed_on (结案日期), summary (摘要); one row per cadre of a case. Existing case numbers are updated.")))
+            "Columns: case_no (案件编号), cadre_code (干部编号), stage (阶段), opened_on "
+            "(受理日期), filed_on (立案日期), "
+            "closed_on (结案日期), summary (摘要); one row per cadre of a case. Existing case "
+            "numbers are updated.")))
         if actor.can("cases.edit") else None,
     ], className="ac-desk")
 
 
-@callback(Output("ac-desk-content", "children"), Input("ac-desk-unit", "value"), Input("ac-desk-form", "value"),
-          Input("ac-desk-source", "value"), Input("ac-desk-search", "value"), Input("ac-desk-mine", "value"),
+@callback(Output("ac-desk-content", "children"), Input("ac-desk-unit", "value"),
+          Input("ac-desk-form", "value"),
+          Input("ac-desk-source", "value"), Input("ac-desk-search", "value"),
+          Input("ac-desk-mine", "value"),
           Input("ac-desk-open", "value"), Input("ac-desk-view", "value"), prevent_initial_call=True)
 def filter_desk(unit, form, source, search, mine, open_only, view):
     actor = current_actor()
@@ -207,28 +237,37 @@ def search_cadres(term, chosen):
     return [{"label": f"{c.name}（{c.code}，{c.unit.name}）", "value": c.id} for c in found]
 
 
-@callback(Output("ac-new-result", "children"), Output("ac-desk-content", "children", allow_duplicate=True),
+@callback(Output("ac-new-result", "children"),
+          Output("ac-desk-content", "children", allow_duplicate=True),
           Input("ac-new-submit", "n_clicks"),
-          State("ac-new-title", "value"), State("ac-new-source", "value"), State("ac-new-kind", "value"),
-          State("ac-new-opened", "value"), State("ac-new-no", "value"), State("ac-new-cadres", "value"),
-          State("ac-new-units", "value"), State("ac-new-handler", "value"), State("ac-new-summary", "value"),
+          State("ac-new-title", "value"), State("ac-new-source", "value"),
+          State("ac-new-kind", "value"),
+          State("ac-new-opened", "value"), State("ac-new-no", "value"),
+          State("ac-new-cadres", "value"),
+          State("ac-new-units", "value"), State("ac-new-handler", "value"),
+          State("ac-new-summary", "value"),
           prevent_initial_call=True)
-def register_clue(n_clicks, title, source, kind, opened, case_no, cadre_ids, unit_ids, handler, summary):
+def register_clue(n_clicks, title, source, kind, opened, case_no, cadre_ids, unit_ids, handler,
+                  summary):
     def change(session, actor):
         case = cases.open_case(
-            session, actor, source=source or "", kind=kind or "discipline", title=title, summary=summary or "",
+            session, actor, source=source or "", kind=kind or "discipline", title=title,
+                               summary=summary or "",
             cadre_ids=[forms.whole(i, _("the cadre")) for i in cadre_ids or []],
             unit_ids=[forms.whole(i, _("the unit")) for i in unit_ids or []],
             opened_on=forms.day(opened, _("the date")), case_no=case_no,
             handler_id=forms.whole(handler, _("the handler")) or None)
         link = dcc.Link(_("Open case %(no)s", no=case.case_no), href=case_href(case.id))
-        message = _("Case %(no)s registered at the stage “%(stage)s”.", no=case.case_no, stage=case.stage.label)
-        return dbc.Alert([html.Div(message), link], color="success", dismissable=True, class_name="mt-2")
+        message = _("Case %(no)s registered at the stage “%(stage)s”.", no=case.case_no,
+                    stage=case.stage.label)
+        return dbc.Alert([html.Div(message), link], color="success", dismissable=True,
+                         class_name="mt-2")
 
     return ui.write(n_clicks, change, idle=(no_update, no_update),
                     refused=lambda error: (ui.alert(error.message), no_update),
                     then=lambda done: (done, content(db.session(), current_actor())))
 
 
-ui.register(__name__, path="/accountability", title=N_("Case desk"), layout=layout, permission="cases.view",
+ui.register(__name__, path="/accountability", title=N_("Case desk"), layout=layout,
+            permission="cases.view",
             section="accountability", order=10, home_for=("inspector",))

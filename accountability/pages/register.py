@@ -26,18 +26,32 @@ LIMIT = 5000
 
 
 def rows_of(views, today: date) -> list[dict]:
-    return [{"measure_id": v.measure_id, "cadre_code": v.cadre_code, "cadre": v.cadre_name or v.unit_name,
-             "unit": v.unit_name, "measure": v.label, "form": v.form, "decided": v.decided_on.isoformat(),
-             "until": v.effect_until.isoformat() if v.effect_until else (_("permanent") if v.effect.phases else "—"),
-             "blocks": BlockKind(v.blocks).label, "effect": effect_text(v, today),
-             "in_effect": v.in_effect(today),
-             "tolerance": ToleranceOutcome(v.tolerance_outcome).label if v.tolerance_outcome else "",
-             "case_no": v.case_no or ""} for v in views]
+    return [
+        {
+            "measure_id": v.measure_id,
+            "cadre_code": v.cadre_code,
+            "cadre": v.cadre_name or v.unit_name,
+            "unit": v.unit_name,
+            "measure": v.label,
+            "form": v.form,
+            "decided": v.decided_on.isoformat(),
+            "until": v.effect_until.isoformat()
+            if v.effect_until
+            else (_("permanent") if v.effect.phases else "—"),
+            "blocks": BlockKind(v.blocks).label,
+            "effect": effect_text(v, today),
+            "in_effect": v.in_effect(today),
+            "tolerance": ToleranceOutcome(v.tolerance_outcome).label if v.tolerance_outcome else "",
+            "case_no": v.case_no or "",
+        }
+        for v in views
+    ]
 
 
 def columns() -> list[dict]:
     return [
-        {"field": "cadre", "headerName": _("Cadre or unit"), "cellRenderer": "AcCadreLink", "minWidth": 110},
+        {"field": "cadre", "headerName": _("Cadre or unit"), "cellRenderer": "AcCadreLink",
+         "minWidth": 110},
         {"field": "cadre_code", "headerName": _("Code"), "maxWidth": 110},
         {"field": "unit", "headerName": _("Unit"), "minWidth": 130},
         {"field": "measure", "headerName": _("Measure"), "minWidth": 130},
@@ -56,11 +70,14 @@ def content(session, actor, unit=None, form=None, year=None, in_effect=False) ->
     today = date.today()
     start = date(int(year), 1, 1) if year else None
     end = date(int(year), 12, 31) if year else None
-    views = measures.measure_effects(session, actor, under_unit_id=unit, form=form, decided_from=start,
-                                     decided_to=end, in_effect_on=today if in_effect else None, limit=LIMIT)
+    views = measures.measure_effects(session, actor, under_unit_id=unit, form=form,
+                                     decided_from=start,
+                                     decided_to=end, in_effect_on=today if in_effect else None,
+                                     limit=LIMIT)
     if not views:
         return ui.empty_state(_("No measures match these filters."),
-                              _("Measures are recorded in the cases, or imported from earlier systems below."))
+                              _("Measures are recorded in the cases, or imported from earlier "
+                                "systems below."))
     current = [v for v in views if v.in_effect(today)]
     kpis = html.Div([
         ui.kpi(_("Measures listed"), len(views)),
@@ -69,7 +86,9 @@ def content(session, actor, unit=None, form=None, year=None, in_effect=False) ->
         ui.kpi(_("Lifting within 90 days"), sum(1 for v in current if v.effect_until
                                                  and (v.effect_until - today).days <= 90)),
     ], className="kpi-row")
-    return html.Div([kpis, ui.grid("ac-measures-grid", rows_of(views, today), columns(), height=560, page_size=50)])
+    return html.Div([kpis,
+                     ui.grid("ac-measures-grid", rows_of(views, today), columns(), height=560,
+                             page_size=50)])
 
 
 def layout(**_query):
@@ -91,16 +110,20 @@ def layout(**_query):
                        _("Every measure in your scope with the day its effect on promotion lifts."),
                        actions=export_buttons("measures")),
         filters,
-        dbc.Spinner(html.Div(content(session, actor), id="ac-reg-content"), color="secondary", delay_show=300),
+        dbc.Spinner(html.Div(content(session, actor), id="ac-reg-content"), color="secondary",
+                    delay_show=300),
         ui.section(_("Import measures"), import_panel("measures", help_text=_(
-            "Columns: cadre_code (干部编号), measure (措施: code or Chinese name, e.g. 诫勉), decided_on (决定日期), "
-            "case_no (案件编号, optional), probation_years (察看期, for 留党察看), revoked_on (撤销日期, optional). "
+            "Columns: cadre_code (干部编号), measure (措施: code or Chinese name, e.g. 诫勉), "
+            "decided_on (决定日期), "
+            "case_no (案件编号, optional), probation_years (察看期, for 留党察看), revoked_on "
+            "(撤销日期, optional). "
             "Re-importing the same file changes nothing.")))
         if actor.can("measures.edit") else None,
     ])
 
 
-@callback(Output("ac-reg-content", "children"), Input("ac-reg-unit", "value"), Input("ac-reg-form", "value"),
+@callback(Output("ac-reg-content", "children"), Input("ac-reg-unit", "value"),
+          Input("ac-reg-form", "value"),
           Input("ac-reg-year", "value"), Input("ac-reg-effect", "value"), prevent_initial_call=True)
 def filter_measures(unit, form, year, in_effect):
     actor = current_actor()
@@ -110,5 +133,7 @@ def filter_measures(unit, form, year, in_effect):
         return failure(error)
 
 
-ui.register(__name__, path="/accountability/measures", title=N_("Measures and effect periods"), layout=layout,
-            permission=("measures.view", "measures.view_effects"), section="accountability", order=20)
+ui.register(__name__, path="/accountability/measures", title=N_("Measures and effect periods"),
+            layout=layout,
+            permission=("measures.view", "measures.view_effects"), section="accountability",
+            order=20)

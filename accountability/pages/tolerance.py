@@ -46,7 +46,8 @@ def list_rows(items) -> list[dict]:
              "cadre": i.cadre_name, "unit": i.unit_name, "applicant": Applicant(i.applicant).label,
              "submitted": i.submitted_on.isoformat(), "status": ToleranceStatus(i.status).label,
              "outcome": ToleranceOutcome(i.outcome).label if i.outcome else "",
-             "decided": i.decided_on.isoformat() if i.decided_on else "", "measure": i.measure_label or "",
+             "decided": i.decided_on.isoformat() if i.decided_on else "",
+             "measure": i.measure_label or "",
              "case_no": i.case_no or ""} for i in items]
 
 
@@ -54,7 +55,8 @@ def list_columns(full: bool) -> list[dict]:
     return [
         {"field": "app_no", "headerName": _("Application no."), "minWidth": 130,
          **({"cellRenderer": "AcApplicationLink"} if full else {})},
-        {"field": "cadre", "headerName": _("Cadre"), "cellRenderer": "AcCadreLink", "minWidth": 100},
+        {"field": "cadre", "headerName": _("Cadre"), "cellRenderer": "AcCadreLink",
+         "minWidth": 100},
         {"field": "unit", "headerName": _("Unit"), "minWidth": 120},
         {"field": "applicant", "headerName": _("Applicant"), "maxWidth": 110},
         {"field": "measure", "headerName": _("Measure"), "minWidth": 120},
@@ -70,22 +72,27 @@ def list_content(session, actor, status=None, outcome=None) -> html.Div:
     items = tolerance.applications(session, actor, status=status, outcome=outcome)
     if not items:
         return ui.empty_state(_("No applications match these filters."))
-    return ui.grid("ac-tol-grid", list_rows(items), list_columns(actor.can("tolerance.view")), height=480)
+    return ui.grid("ac-tol-grid", list_rows(items), list_columns(actor.can("tolerance.view")),
+                   height=480)
 
 
 def new_application_form(case_id: int | None) -> html.Div:
     return html.Div([
         dbc.Row([
-            field(_("Cadre"), dropdown("ac-app-cadre", [], placeholder=_("Type a name or cadre code…")), 4),
+            field(_("Cadre"),
+                  dropdown("ac-app-cadre", [], placeholder=_("Type a name or cadre code…")), 4),
             field(_("About the measure (optional)"), dropdown("ac-app-measure", [],
                                                               placeholder=_("Standing alone")), 4),
-            field(_("Applicant"), dbc.Select(id="ac-app-applicant", options=Applicant.options(), value="unit"), 2),
+            field(_("Applicant"),
+                  dbc.Select(id="ac-app-applicant", options=Applicant.options(), value="unit"), 2),
             field(_("Date of the finding"), date_input("ac-app-finding"), 2),
         ], class_name="g-2 mb-2"),
-        field(_("What happened and why tolerance should apply"), dbc.Textarea(id="ac-app-statement", rows=3,
+        field(_("What happened and why tolerance should apply"),
+              dbc.Textarea(id="ac-app-statement", rows=3,
                                                                              maxlength=20000), 12),
         dcc.Store(id="ac-app-case", data=case_id),
-        dbc.Button(_("Record the application"), id="ac-app-submit", color="primary", class_name="mt-2"),
+        dbc.Button(_("Record the application"), id="ac-app-submit", color="primary",
+                   class_name="mt-2"),
         html.Div(id="ac-app-result"),
     ])
 
@@ -95,8 +102,10 @@ def layout(case=None, **_query):
     session = db.session()
     frame = dashboards.tolerance_outcomes(session, actor)
     filters = dbc.Row([
-        dbc.Col(dropdown("ac-tol-status", ToleranceStatus.options(), placeholder=_("Any status")), md=3),
-        dbc.Col(dropdown("ac-tol-outcome", ToleranceOutcome.options(), placeholder=_("Any outcome")), md=3),
+        dbc.Col(dropdown("ac-tol-status", ToleranceStatus.options(), placeholder=_("Any status")),
+                md=3),
+        dbc.Col(dropdown("ac-tol-outcome", ToleranceOutcome.options(),
+                         placeholder=_("Any outcome")), md=3),
     ], class_name="g-2 mb-2")
     try:
         case_id = int(case) if case else None
@@ -104,18 +113,21 @@ def layout(case=None, **_query):
         case_id = None
     return html.Div([
         ui.page_header(_("Error tolerance and correction"),
-                       _("Applications from verification against the checklist to the committee's decision.")),
+                       _("Applications from verification against the checklist to the committee's "
+                         "decision.")),
         dbc.Row([
             dbc.Col(ui.section(_("Applications"), [filters, html.Div(list_content(session, actor),
                                                                      id="ac-tol-list")]), lg=8),
-            dbc.Col(ui.section(_("Outcomes"), graph("ac-tol-chart", charts.tolerance_outcomes(frame))), lg=4),
+            dbc.Col(ui.section(_("Outcomes"),
+                               graph("ac-tol-chart", charts.tolerance_outcomes(frame))), lg=4),
         ]),
         ui.section(_("Record an application"), new_application_form(case_id))
         if actor.can("tolerance.edit") else None,
     ])
 
 
-@callback(Output("ac-tol-list", "children"), Input("ac-tol-status", "value"), Input("ac-tol-outcome", "value"),
+@callback(Output("ac-tol-list", "children"), Input("ac-tol-status", "value"),
+          Input("ac-tol-outcome", "value"),
           prevent_initial_call=True)
 def filter_list(status, outcome):
     actor = current_actor()
@@ -135,7 +147,8 @@ def search_cadre(term, chosen):
             for c in cadres_matching(db.session(), actor, term)]
 
 
-@callback(Output("ac-app-measure", "options"), Input("ac-app-cadre", "value"), prevent_initial_call=True)
+@callback(Output("ac-app-measure", "options"), Input("ac-app-cadre", "value"),
+          prevent_initial_call=True)
 def measures_of(cadre_id):
     actor = current_actor()
     if not cadre_id:
@@ -150,23 +163,30 @@ def measures_of(cadre_id):
             for v in views if not v.revoked_on and not v.changed_on]
 
 
-@callback(Output("ac-app-result", "children"), Output("ac-tol-list", "children", allow_duplicate=True),
-          Input("ac-app-submit", "n_clicks"), State("ac-app-cadre", "value"), State("ac-app-measure", "value"),
-          State("ac-app-applicant", "value"), State("ac-app-finding", "value"), State("ac-app-statement", "value"),
+@callback(Output("ac-app-result", "children"),
+          Output("ac-tol-list", "children", allow_duplicate=True),
+          Input("ac-app-submit", "n_clicks"), State("ac-app-cadre", "value"),
+          State("ac-app-measure", "value"),
+          State("ac-app-applicant", "value"), State("ac-app-finding", "value"),
+          State("ac-app-statement", "value"),
           State("ac-app-case", "data"), prevent_initial_call=True)
 def record_application(n_clicks, cadre_id, measure_id, applicant, finding, statement, case_id):
     def change(session, actor):
         app = tolerance.submit_application(
-            session, actor, statement=statement or "", cadre_id=forms.whole(cadre_id, _("the cadre")) or None,
+            session, actor, statement=statement or "",
+                                           cadre_id=forms.whole(cadre_id, _("the cadre")) or None,
             measure_id=forms.whole(measure_id, _("the measure")) or None,
-            case_id=forms.whole(case_id, _("the case")) or None, finding_on=forms.day(finding, _("the date")),
+            case_id=forms.whole(case_id, _("the case")) or None,
+                                           finding_on=forms.day(finding, _("the date")),
             applicant=applicant or "unit")
         return dcc.Link(_("Open application %(no)s", no=app.app_no), href=app_href(app.id))
 
     return ui.write(n_clicks, change, idle=(no_update, no_update),
                     refused=lambda error: (ui.alert(error.message), no_update),
-                    then=lambda link: (dbc.Alert([html.Div(_("Application recorded.")), link], color="success",
-                                                 class_name="mt-2"), list_content(db.session(), current_actor())))
+                    then=lambda link: (dbc.Alert([html.Div(_("Application recorded.")), link],
+                                                 color="success",
+                                                 class_name="mt-2"),
+                                       list_content(db.session(), current_actor())))
 
 
 # --- one application -------------------------------------------------------------------------
@@ -179,10 +199,13 @@ def _checklist(detail) -> html.Div:
         for criterion in (c for c in rules.CRITERIA if c.group == group):
             entry = detail.checklist.get(criterion.code) or {}
             items.append(dbc.Row([
-                dbc.Col(dbc.Checkbox(id={"type": "ac-crit", "code": criterion.code}, value=bool(entry.get("met")),
+                dbc.Col(dbc.Checkbox(id={"type": "ac-crit", "code": criterion.code},
+                                     value=bool(entry.get("met")),
                                      label=_(criterion.label), disabled=not editable), md=7),
-                dbc.Col(dbc.Input(id={"type": "ac-evid", "code": criterion.code}, value=entry.get("evidence", ""),
-                                  placeholder=_("Evidence"), size="sm", maxlength=2000, disabled=not editable), md=5),
+                dbc.Col(dbc.Input(id={"type": "ac-evid", "code": criterion.code},
+                                  value=entry.get("evidence", ""),
+                                  placeholder=_("Evidence"), size="sm", maxlength=2000,
+                                  disabled=not editable), md=5),
             ], class_name="g-2 mb-1"))
         groups.append(html.Div([html.H3(_(title), className="h6 mt-2"), *items]))
     return html.Div(groups, className="ac-checklist")
@@ -190,13 +213,23 @@ def _checklist(detail) -> html.Div:
 
 def _advice(detail) -> html.Div:
     advice = detail.advice
-    text = {ToleranceOutcome.EXEMPT: _("A ground is met (one of the three distinctions is enough), every condition "
-                                       "is met and no exclusion applies: exemption is possible."),
-            ToleranceOutcome.MITIGATED: _("A ground for tolerance or for lighter accountability is met, but not every "
-                                          "condition: mitigation at most."),
-            ToleranceOutcome.NOT_TOLERATED: _("An exclusion applies: tolerance is ruled out.") if advice.exclusions
-            else _("No ground for tolerance or for lighter accountability is ticked.")}[advice.outcome]
-    return dbc.Alert([html.Strong(_("The checklist suggests: ")), text], color="light", class_name="small mb-2")
+    text = {
+        ToleranceOutcome.EXEMPT: _(
+            "A ground is met (one of the three distinctions is "
+            "enough), every condition "
+            "is met and no exclusion applies: exemption is possible."
+        ),
+        ToleranceOutcome.MITIGATED: _(
+            "A ground for tolerance or for lighter accountability "
+            "is met, but not every "
+            "condition: mitigation at most."
+        ),
+        ToleranceOutcome.NOT_TOLERATED: _("An exclusion applies: tolerance is ruled out.")
+        if advice.exclusions
+        else _("No ground for tolerance or for lighter accountability is ticked."),
+    }[advice.outcome]
+    return dbc.Alert([html.Strong(_("The checklist suggests: ")), text], color="light",
+                     class_name="small mb-2")
 
 
 def _decision_form(detail) -> html.Div:
@@ -205,26 +238,47 @@ def _decision_form(detail) -> html.Div:
         original = MeasureType(detail.outcome.measure_code)
         lighter = [o for o in lighter if rules.lighter(original, MeasureType(o["value"]))]
     return html.Div([
-        dbc.RadioItems(id="ac-dec-outcome", options=ToleranceOutcome.options(), value=None, inline=True,
+        dbc.RadioItems(id="ac-dec-outcome", options=ToleranceOutcome.options(), value=None,
+                       inline=True,
                        class_name="mb-2"),
         dbc.Row([
             field(_("Deciding committee"), dbc.Input(id="ac-dec-by", maxlength=120,
-                                                     placeholder=_("e.g. 区容错纠错工作委员会")), 5),
+                                                     placeholder=_("e.g. 区容错纠错工作委员会")),
+                  5),
             field(_("Decided on"), date_input("ac-dec-on", date.today()), 3),
-            field(_("Lighter measure (mitigation, optional)"), dropdown("ac-dec-lighter", lighter), 4),
+            field(_("Lighter measure (mitigation, optional)"), dropdown("ac-dec-lighter", lighter),
+                  4),
         ], class_name="g-2 mb-2"),
         field(_("Reasons"), dbc.Textarea(id="ac-dec-reasons", rows=3, maxlength=20000), 12),
-        dbc.Button(_("Record the decision"), id="ac-dec-submit", color="primary", class_name="mt-2"),
+        dbc.Button(_("Record the decision"), id="ac-dec-submit", color="primary",
+                   class_name="mt-2"),
     ])
 
 
 def _actions(detail) -> html.Div:
-    rows = [html.Tr([html.Td(a.action), html.Td(a.owner), html.Td(a.due_on.isoformat()),
-                     html.Td(a.done_on.isoformat() if a.done_on else dbc.Badge(
-                         _("Overdue") if a.overdue else _("Open"), color="danger" if a.overdue else "secondary")),
-                     html.Td(a.follow_up, className="small")]) for a in detail.actions]
-    table = html.Table([html.Thead(html.Tr([html.Th(h) for h in (_("Corrective action"), _("Responsible"),
-                                                                  _("Deadline"), _("Done"), _("Follow-up"))])),
+    rows = [
+        html.Tr(
+            [
+                html.Td(a.action),
+                html.Td(a.owner),
+                html.Td(a.due_on.isoformat()),
+                html.Td(
+                    a.done_on.isoformat()
+                    if a.done_on
+                    else dbc.Badge(
+                        _("Overdue") if a.overdue else _("Open"),
+                        color="danger" if a.overdue else "secondary",
+                    )
+                ),
+                html.Td(a.follow_up, className="small"),
+            ]
+        )
+        for a in detail.actions
+    ]
+    table = html.Table([html.Thead(html.Tr([html.Th(h) for h in (_("Corrective action"),
+                                                                 _("Responsible"),
+                                                                  _("Deadline"), _("Done"),
+                                                                 _("Follow-up"))])),
                         html.Tbody(rows)], className="table table-sm mb-2") if rows else html.P(
         _("No corrective action yet."), className="text-muted")
     pending = [{"label": a.action[:40], "value": a.id} for a in detail.actions if not a.done_on]
@@ -232,7 +286,8 @@ def _actions(detail) -> html.Div:
         field(_("Corrective action"), dbc.Input(id="ac-cor-action", maxlength=2000), 5),
         field(_("Responsible"), dbc.Input(id="ac-cor-owner", maxlength=120), 3),
         field(_("Deadline"), date_input("ac-cor-due", max_today=False), 2),
-        dbc.Col(dbc.Button(_("Add"), id="ac-cor-add", color="secondary", outline=True, class_name="mt-4"), md=2),
+        dbc.Col(dbc.Button(_("Add"), id="ac-cor-add", color="secondary", outline=True,
+                           class_name="mt-4"), md=2),
     ], class_name="g-2 mb-2")
     complete = dbc.Row([
         field(_("Completed action"), dbc.Select(id="ac-cor-item", options=pending,
@@ -250,46 +305,92 @@ def application_body(session, actor, app_id: int) -> html.Div:
     out = detail.outcome
     status = ToleranceStatus(out.status)
     facts = [(_("Cadre"), f"{out.cadre_name}（{out.cadre_code}）· {out.unit_name}"),
-             (_("Applicant"), Applicant(out.applicant).label), (_("Submitted on"), out.submitted_on.isoformat()),
+             (_("Applicant"), Applicant(out.applicant).label),
+             (_("Submitted on"), out.submitted_on.isoformat()),
              (_("Date of the finding"), ui.fmt_date(detail.finding_on)),
-             (_("Measure"), out.measure_label or _("standing alone")), (_("Case no."), out.case_no or "—"),
+             (_("Measure"), out.measure_label or _("standing alone")),
+             (_("Case no."), out.case_no or "—"),
              (_("Status"), status.label), (_("Outcome"), outcome_badge(out.outcome))]
     if detail.late:
-        facts.append((_("Note"), dbc.Badge(_("Submitted after the application period"), color="warning")))
+        facts.append((_("Note"),
+                      dbc.Badge(_("Submitted after the application period"), color="warning")))
     if out.outcome:
         facts += [(_("Decided"), ui.fmt_date(out.decided_on)), (_("Decided by"), detail.decided_by)]
     editable = actor.can("tolerance.edit")
-    verification = [_advice(detail), _checklist(detail),
-                    field(_("Verification notes"), dbc.Textarea(id="ac-ver-notes", value=detail.verification_notes,
-                                                                rows=3, maxlength=20000,
-                                                                disabled=status != ToleranceStatus.VERIFYING), 12)]
+    verification = [
+        _advice(detail),
+        _checklist(detail),
+        field(
+            _("Verification notes"),
+            dbc.Textarea(
+                id="ac-ver-notes",
+                value=detail.verification_notes,
+                rows=3,
+                maxlength=20000,
+                disabled=status != ToleranceStatus.VERIFYING,
+            ),
+            12,
+        ),
+    ]
     buttons = None
     if editable and status == ToleranceStatus.SUBMITTED:
-        buttons = dbc.Button(_("Start verification"), id="ac-ver-start", color="primary", class_name="mt-2")
-    elif editable and status == ToleranceStatus.VERIFYING:
-        buttons = dbc.Button(_("Save the checklist and notes"), id="ac-ver-save", color="secondary", outline=True,
+        buttons = dbc.Button(_("Start verification"), id="ac-ver-start", color="primary",
                              class_name="mt-2")
-    return html.Div([
-        ui.page_header(_("Application %(no)s", no=out.app_no), out.cadre_name,
-                       actions=dbc.Button(_("All applications"), href="/accountability/tolerance", color="link",
-                                          size="sm")),
-        dcc.Store(id="ac-app-id", data=out.application_id),
-        dbc.Row([
-            dbc.Col([
-                ui.section(_("The application"), [html.Dl([p for k, v in facts for p in (html.Dt(k), html.Dd(v))],
-                                                          className="ac-facts"),
-                                                  html.Div(detail.statement, className="ac-summary")]),
-                ui.section(_("Committee decision"), html.Div(detail.reasons, className="ac-summary") if out.outcome
-                           else (_decision_form(detail) if editable and status == ToleranceStatus.VERIFYING
-                                 else html.P(_("Verify the application before the committee decides."),
-                                             className="text-muted"))),
-            ], lg=5),
-            dbc.Col([
-                ui.section(_("Verification"), [*verification, buttons]),
-                ui.section(_("Correction"), _actions(detail) if editable else None),
-            ], lg=7),
-        ]),
-    ])
+    elif editable and status == ToleranceStatus.VERIFYING:
+        buttons = dbc.Button(_("Save the checklist and notes"), id="ac-ver-save", color="secondary",
+                             outline=True,
+                             class_name="mt-2")
+    return html.Div(
+        [
+            ui.page_header(
+                _("Application %(no)s", no=out.app_no),
+                out.cadre_name,
+                actions=dbc.Button(
+                    _("All applications"), href="/accountability/tolerance", color="link", size="sm"
+                ),
+            ),
+            dcc.Store(id="ac-app-id", data=out.application_id),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            ui.section(
+                                _("The application"),
+                                [
+                                    html.Dl(
+                                        [p for k, v in facts for p in (html.Dt(k), html.Dd(v))],
+                                        className="ac-facts",
+                                    ),
+                                    html.Div(detail.statement, className="ac-summary"),
+                                ],
+                            ),
+                            ui.section(
+                                _("Committee decision"),
+                                html.Div(detail.reasons, className="ac-summary")
+                                if out.outcome
+                                else (
+                                    _decision_form(detail)
+                                    if editable and status == ToleranceStatus.VERIFYING
+                                    else html.P(
+                                        _("Verify the application before the committee decides."),
+                                        className="text-muted",
+                                    )
+                                ),
+                            ),
+                        ],
+                        lg=5,
+                    ),
+                    dbc.Col(
+                        [
+                            ui.section(_("Verification"), [*verification, buttons]),
+                            ui.section(_("Correction"), _actions(detail) if editable else None),
+                        ],
+                        lg=7,
+                    ),
+                ]
+            ),
+        ]
+    )
 
 
 def application_layout(id=None, **_query):
@@ -298,10 +399,12 @@ def application_layout(id=None, **_query):
     try:
         app_id = int(id)
     except (TypeError, ValueError):
-        return ui.empty_state(_("No application chosen."), _("Open one from the list of applications."))
+        return ui.empty_state(_("No application chosen."),
+                              _("Open one from the list of applications."))
     body = application_body(db.session(), actor, app_id)
     audit.log_view(actor, "tolerance_application", app_id)  # the statement was shown
-    return html.Div([html.Div(id="ac-app-msg", className="ac-toast"), html.Div(body, id="ac-app-body")])
+    return html.Div([html.Div(id="ac-app-msg", className="ac-toast"),
+                     html.Div(body, id="ac-app-body")])
 
 
 def _app_id(value) -> int | None:
@@ -336,26 +439,33 @@ def _by_code(ids, values, clean) -> dict:
 @callback(Output("ac-app-body", "children", allow_duplicate=True),
           Output("ac-app-msg", "children", allow_duplicate=True),
           Input("ac-ver-save", "n_clicks"), State("ac-app-id", "data"),
-          State({"type": "ac-crit", "code": ALL}, "value"), State({"type": "ac-crit", "code": ALL}, "id"),
-          State({"type": "ac-evid", "code": ALL}, "value"), State({"type": "ac-evid", "code": ALL}, "id"),
+          State({"type": "ac-crit", "code": ALL}, "value"),
+          State({"type": "ac-crit", "code": ALL}, "id"),
+          State({"type": "ac-evid", "code": ALL}, "value"),
+          State({"type": "ac-evid", "code": ALL}, "id"),
           State("ac-ver-notes", "value"), prevent_initial_call=True)
 def save(n_clicks, app_id, checks, check_ids, evidence, evidence_ids, notes):
     def change(session, actor, number):
-        met, proof = _by_code(check_ids, checks, bool), _by_code(evidence_ids, evidence, lambda v: v or "")
-        tolerance.save_verification(session, actor, number, checks=met, evidence=proof, notes=notes or "")
+        met, proof = _by_code(check_ids, checks, bool), _by_code(evidence_ids, evidence,
+                                                                 lambda v: v or "")
+        tolerance.save_verification(session, actor, number, checks=met, evidence=proof,
+                                    notes=notes or "")
 
     return _on_application(n_clicks, app_id, change, _("The checklist and notes were saved."))
 
 
 @callback(Output("ac-app-body", "children", allow_duplicate=True),
           Output("ac-app-msg", "children", allow_duplicate=True),
-          Input("ac-dec-submit", "n_clicks"), State("ac-app-id", "data"), State("ac-dec-outcome", "value"),
-          State("ac-dec-by", "value"), State("ac-dec-on", "value"), State("ac-dec-lighter", "value"),
+          Input("ac-dec-submit", "n_clicks"), State("ac-app-id", "data"),
+          State("ac-dec-outcome", "value"),
+          State("ac-dec-by", "value"), State("ac-dec-on", "value"),
+          State("ac-dec-lighter", "value"),
           State("ac-dec-reasons", "value"), prevent_initial_call=True)
 def decide(n_clicks, app_id, outcome, decided_by, decided_on, lighter, reasons):
     def change(session, actor, number):
         app = tolerance.decide(session, actor, number, outcome=outcome or "", reasons=reasons or "",
-                               decided_by=decided_by or "", decided_on=forms.day(decided_on, _("the decision date")),
+                               decided_by=decided_by or "",
+                               decided_on=forms.day(decided_on, _("the decision date")),
                                lighter_code=lighter or None)
         return app.outcome.label
 
@@ -365,7 +475,8 @@ def decide(n_clicks, app_id, outcome, decided_by, decided_on, lighter, reasons):
 
 @callback(Output("ac-app-body", "children", allow_duplicate=True),
           Output("ac-app-msg", "children", allow_duplicate=True),
-          Input("ac-cor-add", "n_clicks"), State("ac-app-id", "data"), State("ac-cor-action", "value"),
+          Input("ac-cor-add", "n_clicks"), State("ac-app-id", "data"),
+          State("ac-cor-action", "value"),
           State("ac-cor-owner", "value"), State("ac-cor-due", "value"), prevent_initial_call=True)
 def add_action(n_clicks, app_id, action, owner, due):
     def change(session, actor, number):
@@ -377,15 +488,19 @@ def add_action(n_clicks, app_id, action, owner, due):
 
 @callback(Output("ac-app-body", "children", allow_duplicate=True),
           Output("ac-app-msg", "children", allow_duplicate=True),
-          Input("ac-cor-complete", "n_clicks"), State("ac-app-id", "data"), State("ac-cor-item", "value"),
+          Input("ac-cor-complete", "n_clicks"), State("ac-app-id", "data"),
+          State("ac-cor-item", "value"),
           State("ac-cor-done", "value"), State("ac-cor-follow", "value"), prevent_initial_call=True)
 def complete_action(n_clicks, app_id, item, done, follow_up):
     def change(session, actor, _number):
-        tolerance.complete_correction(session, actor, forms.whole(item, _("the corrective action")) or None,
-                                      done_on=forms.day(done, _("the date")), follow_up=follow_up or "")
+        tolerance.complete_correction(session, actor,
+                                      forms.whole(item, _("the corrective action")) or None,
+                                      done_on=forms.day(done, _("the date")),
+                                      follow_up=follow_up or "")
 
     return _on_application(n_clicks, app_id, change, _("Corrective action marked done."))
 
 
 ui.register(__name__, path="/accountability/tolerance", title=N_("Error tolerance"), layout=layout,
-            permission=("tolerance.view", "tolerance.view_outcomes"), section="accountability", order=30)
+            permission=("tolerance.view", "tolerance.view_outcomes"), section="accountability",
+            order=30)

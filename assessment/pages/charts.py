@@ -49,7 +49,8 @@ def hierarchy_treemap(frame: pd.DataFrame, root_id: int, root_name: str) -> go.F
     ``frame``: unit_id, unit_name, parent_id, composite, grade (the units below the root).
     """
     if frame.empty:
-        return empty_figure(_("No published results for the units below %(unit)s.", unit=root_name), height=420)
+        return empty_figure(_("No published results for the units below %(unit)s.", unit=root_name),
+                            height=420)
     children = frame[frame["parent_id"] == root_id]
     if children.empty:  # the level right below is not assessed: show the assessed units flat
         children = frame.assign(parent_id=root_id)
@@ -65,15 +66,36 @@ def hierarchy_treemap(frame: pd.DataFrame, root_id: int, root_name: str) -> go.F
     low, high = _score_range(shown["composite"])
     grades = [""] + [_grade_label(g) for g in shown["grade"]]
     text = [""] + [f"{c:.1f}" for c in composite]
-    figure = go.Figure(go.Treemap(
-        ids=ids, parents=parents, labels=labels, values=values, branchvalues="remainder",
-        customdata=[[int(i), g] for i, g in zip(ids, grades, strict=True)], text=text,
-        marker=dict(colors=colours, colorscale=SCORE_SCALE, cmin=low, cmax=high, line=dict(color="#fff", width=1),
-                    colorbar=dict(title=dict(text=_points()), thickness=12, len=0.8)),
-        texttemplate="%{label}<br>%{text}", maxdepth=3, tiling=dict(pad=2),
-        hovertemplate="%{label}<br>" + _("Composite") + ": %{text} " + _points() + "<br>%{customdata[1]}<extra></extra>",
-        root=dict(color="#f3f5f7"), pathbar=dict(visible=False), sort=False,
-    ))
+    figure = go.Figure(
+        go.Treemap(
+            ids=ids,
+            parents=parents,
+            labels=labels,
+            values=values,
+            branchvalues="remainder",
+            customdata=[[int(i), g] for i, g in zip(ids, grades, strict=True)],
+            text=text,
+            marker=dict(
+                colors=colours,
+                colorscale=SCORE_SCALE,
+                cmin=low,
+                cmax=high,
+                line=dict(color="#fff", width=1),
+                colorbar=dict(title=dict(text=_points()), thickness=12, len=0.8),
+            ),
+            texttemplate="%{label}<br>%{text}",
+            maxdepth=3,
+            tiling=dict(pad=2),
+            hovertemplate="%{label}<br>"
+            + _("Composite")
+            + ": %{text} "
+            + _points()
+            + "<br>%{customdata[1]}<extra></extra>",
+            root=dict(color="#f3f5f7"),
+            pathbar=dict(visible=False),
+            sort=False,
+        )
+    )
     figure.update_layout(title=_("Units by composite score (click a unit to go down)"), height=420,
                          margin=dict(l=8, r=8, t=48, b=8))
     return escape_labels(figure)
@@ -87,20 +109,43 @@ def ranking_bars(frame: pd.DataFrame, selected: int | None, title: str) -> go.Fi
     colours = [ACCENT if u == selected else GRADE_COLOUR.get(g, SERIES[0])
                for u, g in zip(ordered["unit_id"], ordered["grade"], strict=True)]
     lines = [INK if u == selected else "rgba(0,0,0,0)" for u in ordered["unit_id"]]
-    labels = [f"▶ {n}" if u == selected else n for u, n in zip(ordered["unit_id"], ordered["unit_name"], strict=True)]
-    figure = go.Figure(go.Bar(
-        x=ordered["composite"], y=labels, orientation="h",
-        marker=dict(color=colours, line=dict(color=lines, width=2),
-                    pattern=dict(shape=[GRADE_PATTERN.get(g, "") for g in ordered["grade"]], fgcolor=INK, size=6)),
-        text=[f"{c:.1f}" for c in ordered["composite"]], textposition="outside", cliponaxis=False,
-        customdata=np.column_stack([ordered["unit_id"], ordered["rank_in_parent"],
-                                    [_grade_label(g) for g in ordered["grade"]]]),
-        hovertemplate="%{y}<br>" + _("Composite") + ": %{x:.2f} " + _points() + "<br>" + _("Rank among its peers") +
-                      " %{customdata[1]} · %{customdata[2]}<extra></extra>",
-    ))
+    labels = [f"▶ {n}" if u == selected else n for u,
+              n in zip(ordered["unit_id"], ordered["unit_name"], strict=True)]
+    figure = go.Figure(
+        go.Bar(
+            x=ordered["composite"],
+            y=labels,
+            orientation="h",
+            marker=dict(
+                color=colours,
+                line=dict(color=lines, width=2),
+                pattern=dict(
+                    shape=[GRADE_PATTERN.get(g, "") for g in ordered["grade"]], fgcolor=INK, size=6
+                ),
+            ),
+            text=[f"{c:.1f}" for c in ordered["composite"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=np.column_stack(
+                [
+                    ordered["unit_id"],
+                    ordered["rank_in_parent"],
+                    [_grade_label(g) for g in ordered["grade"]],
+                ]
+            ),
+            hovertemplate="%{y}<br>"
+            + _("Composite")
+            + ": %{x:.2f} "
+            + _points()
+            + "<br>"
+            + _("Rank among its peers")
+            + " %{customdata[1]} · %{customdata[2]}<extra></extra>",
+        )
+    )
     low, _high = _score_range(ordered["composite"])
     figure.update_layout(title=title, height=max(300, 90 + 26 * len(ordered)), bargap=0.3,
-                         xaxis=dict(title=_("Composite score (points)"), range=[max(0, low - 5), 105]),
+                         xaxis=dict(title=_("Composite score (points)"),
+                                    range=[max(0, low - 5), 105]),
                          yaxis=dict(automargin=True), margin=dict(l=8, r=40, t=48, b=48))
     return escape_labels(figure)
 
@@ -115,16 +160,21 @@ def score_distribution(frame: pd.DataFrame) -> go.Figure:
     jitter = np.random.default_rng(7)
     for position, level in enumerate(levels):
         part = frame[frame["level"] == level.value]
-        figure.add_box(x=[position] * len(part), y=part["composite"], name=level.label, boxpoints=False,
+        figure.add_box(x=[position] * len(part), y=part["composite"], name=level.label,
+                       boxpoints=False,
                        line=dict(color=SERIES[0]), fillcolor="rgba(76,106,138,0.08)", width=0.6,
                        hoverinfo="skip")
-        figure.add_scatter(x=position + jitter.uniform(-0.22, 0.22, len(part)), y=part["composite"], mode="markers",
-                           marker=dict(size=6, color=[GRADE_COLOUR.get(g) for g in part["grade"]], opacity=0.85),
+        figure.add_scatter(x=position + jitter.uniform(-0.22, 0.22, len(part)), y=part["composite"],
+                           mode="markers",
+                           marker=dict(size=6, color=[GRADE_COLOUR.get(g) for g in part["grade"]],
+                                       opacity=0.85),
                            text=part["unit_name"], customdata=part["unit_id"], name=level.label,
                            hovertemplate="%{text}: %{y:.2f} " + _points() + "<extra></extra>")
-    figure.update_layout(title=_("Score distribution by level (points coloured by grade)"), showlegend=False,
+    figure.update_layout(title=_("Score distribution by level (points coloured by grade)"),
+                         showlegend=False,
                          height=360, yaxis=dict(title=_("Composite score (points)")),
-                         xaxis=dict(tickvals=list(range(len(levels))), ticktext=[lv.label for lv in levels],
+                         xaxis=dict(tickvals=list(range(len(levels))),
+                                    ticktext=[lv.label for lv in levels],
                                     range=[-0.6, len(levels) - 0.4], showgrid=False))
     return escape_labels(figure)
 
@@ -143,15 +193,19 @@ def trend(own: pd.DataFrame, levels: pd.DataFrame, unit_name: str) -> go.Figure:
                            line=dict(color=SERIES[(n + 1) % len(SERIES)], dash=dash_styles[n % 3]),
                            hovertemplate="%{x}: %{y:.2f} " + _points() + "<extra></extra>")
     if not own.empty:
-        figure.add_scatter(x=own["period"], y=own["median"], mode="lines", name=_("Median of the level"),
+        figure.add_scatter(x=own["period"], y=own["median"], mode="lines",
+                           name=_("Median of the level"),
                            line=dict(color=MUTED, dash="dot"),
                            hovertemplate="%{x}: %{y:.2f} " + _points() + "<extra></extra>")
-        figure.add_scatter(x=own["period"], y=own["composite"], mode="lines+markers+text", name=unit_name,
-                           line=dict(color=ACCENT, width=3), text=[f"{c:.1f}" for c in own["composite"]],
+        figure.add_scatter(x=own["period"], y=own["composite"], mode="lines+markers+text",
+                           name=unit_name,
+                           line=dict(color=ACCENT, width=3),
+                           text=[f"{c:.1f}" for c in own["composite"]],
                            textposition="top center", textfont=dict(size=11),
                            hovertemplate="%{x}: %{y:.2f} " + _points() + "<extra></extra>")
     figure.update_layout(title=_("Trend over the quarters"), height=360,
-                         yaxis=dict(title=_("Composite score (points)")), xaxis=dict(title=_("Assessment period"), type="category"),
+                         yaxis=dict(title=_("Composite score (points)")),
+                         xaxis=dict(title=_("Assessment period"), type="category"),
                          legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0),
                          margin=dict(b=110))
     return escape_labels(figure)
@@ -164,16 +218,19 @@ def contribution_waterfall(dimensions: pd.DataFrame, bonus: float, composite: fl
     names = list(dimensions["name"]) + ([_("Bonus")] if bonus else []) + [_("Composite")]
     values = list(dimensions["points"]) + ([bonus] if bonus else []) + [composite]
     measures = ["relative"] * (len(names) - 1) + ["total"]
-    custom = [f"{p:.2f} / {w:g}" for p, w in zip(dimensions["points"], dimensions["weight"], strict=True)]
+    custom = [f"{p:.2f} / {w:g}" for p,
+              w in zip(dimensions["points"], dimensions["weight"], strict=True)]
     custom += ([f"+{bonus:.2f}"] if bonus else []) + [f"{composite:.2f}"]
     figure = go.Figure(go.Waterfall(
-        x=names, y=values, measure=measures, text=[f"{v:.1f}" for v in values], textposition="outside",
+        x=names, y=values, measure=measures, text=[f"{v:.1f}" for v in values],
+                                    textposition="outside",
         customdata=custom, hovertemplate="%{x}: %{customdata} " + _points() + "<extra></extra>",
         increasing=dict(marker=dict(color=SERIES[0])), totals=dict(marker=dict(color=ACCENT)),
         connector=dict(line=dict(color=GRID)),
     ))
     figure.update_layout(title=_("How the composite is made up (points per dimension)"), height=360,
-                         yaxis=dict(title=_("Points"), range=[0, max(105, composite + 8)]), showlegend=False)
+                         yaxis=dict(title=_("Points"), range=[0, max(105, composite + 8)]),
+                         showlegend=False)
     return escape_labels(figure)
 
 
@@ -184,15 +241,22 @@ def peer_radar(dimensions: pd.DataFrame, unit_name: str) -> go.Figure:
     names = list(dimensions["name"]) + [dimensions["name"].iloc[0]]
     figure = go.Figure()
     median = list(dimensions["median_share"]) + [dimensions["median_share"].iloc[0]]
-    figure.add_scatterpolar(r=median, theta=names, name=_("Median of the level"), line=dict(color=MUTED, dash="dot"),
+    figure.add_scatterpolar(r=median, theta=names, name=_("Median of the level"),
+                            line=dict(color=MUTED, dash="dot"),
                             hovertemplate="%{theta}: %{r:.0f}%<extra></extra>")
     own = list(dimensions["share"]) + [dimensions["share"].iloc[0]]
-    figure.add_scatterpolar(r=own, theta=names, name=unit_name, fill="toself", line=dict(color=ACCENT),
-                            fillcolor="rgba(178,58,47,0.12)", hovertemplate="%{theta}: %{r:.0f}%<extra></extra>")
+    figure.add_scatterpolar(r=own, theta=names, name=unit_name, fill="toself",
+                            line=dict(color=ACCENT),
+                            fillcolor="rgba(178,58,47,0.12)",
+                            hovertemplate="%{theta}: %{r:.0f}%<extra></extra>")
     low = max(0, math.floor(min(min(own), min(m for m in median if m is not None)) / 10) * 10 - 10)
-    figure.update_layout(title=_("Share of each dimension's points earned, against the level's median (%)"),
-                         height=360, polar=dict(radialaxis=dict(range=[low, 100], ticksuffix="%", gridcolor=GRID, angle=90,
-                                                              tickangle=90, nticks=4, tickfont=dict(size=10)),
+    figure.update_layout(title=_("Share of each dimension's points earned, against the level's "
+                                 "median (%)"),
+                         height=360,
+                         polar=dict(radialaxis=dict(range=[low, 100], ticksuffix="%",
+                                                    gridcolor=GRID, angle=90,
+                                                              tickangle=90, nticks=4,
+                                                                tickfont=dict(size=10)),
                                                 angularaxis=dict(gridcolor=GRID)),
                          legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0),
                          margin=dict(l=48, r=48, t=56, b=56))
@@ -221,14 +285,22 @@ def indicator_histogram(frame: pd.DataFrame, name: str, unit_label: str) -> go.F
     values = frame["value"].dropna() if not frame.empty else frame
     if frame.empty or values.empty:
         return empty_figure(_("No values of this indicator in the period."))
-    figure = go.Figure(go.Histogram(x=values, nbinsx=min(25, max(5, len(values) // 3)), marker_color=SERIES[0],
-                                    hovertemplate=_("Value") + " %{x}: %{y} " + _("units") + "<extra></extra>"))
+    figure = go.Figure(
+        go.Histogram(
+            x=values,
+            nbinsx=min(25, max(5, len(values) // 3)),
+            marker_color=SERIES[0],
+            hovertemplate=_("Value") + " %{x}: %{y} " + _("units") + "<extra></extra>",
+        )
+    )
     median = float(values.median())
     figure.add_vline(x=median, line=dict(color=ACCENT, dash="dash"),
-                     annotation_text=_("median %(value)s", value=f"{median:g}"), annotation_position="top")
+                     annotation_text=_("median %(value)s", value=f"{median:g}"),
+                     annotation_position="top")
     axis = _("Value (%(unit)s)", unit=unit_label) if unit_label else _("Value")
     figure.update_layout(title=_("Distribution of %(name)s across units", name=name), height=340,
-                         xaxis=dict(title=axis), yaxis=dict(title=_("Number of units")), bargap=0.05)
+                         xaxis=dict(title=axis), yaxis=dict(title=_("Number of units")),
+                         bargap=0.05)
     return escape_labels(figure)
 
 
@@ -240,22 +312,30 @@ def best_and_worst(frame: pd.DataFrame, count: int = 8) -> go.Figure:
     best = ordered.head(count)
     worst = ordered.tail(min(count, max(0, len(ordered) - count)))
     shown = pd.concat([best, worst]).iloc[::-1]
-    colours = [GRADE_COLOURS[0] if u in set(best["unit_id"]) else GRADE_COLOURS[3] for u in shown["unit_id"]]
-    figure = go.Figure(go.Bar(x=shown["points"], y=shown["unit_name"], orientation="h", marker_color=colours,
+    colours = [
+        GRADE_COLOURS[0] if u in set(best["unit_id"]) else GRADE_COLOURS[3]
+        for u in shown["unit_id"]
+    ]
+    figure = go.Figure(go.Bar(x=shown["points"], y=shown["unit_name"], orientation="h",
+                              marker_color=colours,
                               customdata=shown["value"], text=[f"{p:.2f}" for p in shown["points"]],
                               textposition="outside", cliponaxis=False,
                               hovertemplate="%{y}: %{x:.2f} " + _points() + " (" + _("value") +
                                             " %{customdata})<extra></extra>"))
-    figure.update_layout(title=_("Best and worst units (points earned)"), height=max(300, 90 + 24 * len(shown)),
-                         xaxis=dict(title=_("Points")), yaxis=dict(automargin=True), margin=dict(r=40))
+    figure.update_layout(title=_("Best and worst units (points earned)"),
+                         height=max(300, 90 + 24 * len(shown)),
+                         xaxis=dict(title=_("Points")), yaxis=dict(automargin=True),
+                         margin=dict(r=40))
     return escape_labels(figure)
 
 
-def year_on_year(this_year: pd.DataFrame, last_year: pd.DataFrame, this_code: str, last_code: str | None) -> go.Figure:
+def year_on_year(this_year: pd.DataFrame, last_year: pd.DataFrame, this_code: str,
+                 last_code: str | None) -> go.Figure:
     """Each unit's value now against the same period a year earlier."""
     if this_year.empty or last_year is None or last_year.empty or not last_code:
         return empty_figure(_("No published results for the same period a year earlier."))
-    joined = this_year.merge(last_year[["unit_id", "value"]], on="unit_id", suffixes=("", "_before")).dropna(
+    joined = this_year.merge(last_year[["unit_id", "value"]], on="unit_id",
+                             suffixes=("", "_before")).dropna(
         subset=["value", "value_before"])
     if joined.empty:
         return empty_figure(_("No unit has a value in both years."))
@@ -263,11 +343,14 @@ def year_on_year(this_year: pd.DataFrame, last_year: pd.DataFrame, this_code: st
     figure = go.Figure(go.Scatter(
         x=joined["value_before"], y=joined["value"], mode="markers", text=joined["unit_name"],
         marker=dict(color=[SERIES[0] if b else ACCENT for b in better], size=7, opacity=0.8),
-        hovertemplate="%{text}<br>" + last_code + ": %{x}<br>" + this_code + ": %{y}<extra></extra>"))
+        hovertemplate="%{text}<br>" + last_code + ": %{x}<br>" + this_code + ": "
+                                                                             "%{y}<extra></extra>"))
     low = float(min(joined["value"].min(), joined["value_before"].min()))
     high = float(max(joined["value"].max(), joined["value_before"].max()))
-    figure.add_shape(type="line", x0=low, y0=low, x1=high, y1=high, line=dict(color=MUTED, dash="dot"))
-    figure.update_layout(title=_("Year on year: %(now)s against %(before)s", now=this_code, before=last_code),
+    figure.add_shape(type="line", x0=low, y0=low, x1=high, y1=high,
+                     line=dict(color=MUTED, dash="dot"))
+    figure.update_layout(title=_("Year on year: %(now)s against %(before)s", now=this_code,
+                                 before=last_code),
                          height=340, xaxis=dict(title=_("Value in %(code)s", code=last_code)),
                          yaxis=dict(title=_("Value in %(code)s", code=this_code)))
     return escape_labels(figure)
@@ -280,15 +363,22 @@ def what_if_moves(frame: pd.DataFrame, count: int = 15) -> go.Figure:
     moved = frame[frame["places_up"] != 0]
     if moved.empty:
         return empty_figure(_("No unit would change its rank with these weights."))
-    shown = moved.reindex(moved["places_up"].abs().sort_values(ascending=False).index).head(count).iloc[::-1]
+    shown = (
+        moved.reindex(moved["places_up"].abs().sort_values(ascending=False).index)
+        .head(count)
+        .iloc[::-1]
+    )
     figure = go.Figure(go.Bar(
         x=shown["places_up"], y=shown["unit_name"], orientation="h",
         marker_color=[SERIES[2] if p > 0 else ACCENT for p in shown["places_up"]],
-        customdata=np.column_stack([shown["rank_before"], shown["rank_after"], shown["composite_change"]]),
+        customdata=np.column_stack([shown["rank_before"], shown["rank_after"],
+                                    shown["composite_change"]]),
         text=[f"{p:+d}" for p in shown["places_up"]], textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: " + _("rank in the level") + " %{customdata[0]} → %{customdata[1]} (%{customdata[2]:+.2f} " +
+        hovertemplate="%{y}: " + _("rank in the level") + " %{customdata[0]} → %{customdata[1]} "
+                                                          "(%{customdata[2]:+.2f} " +
                       _points() + ")<extra></extra>"))
-    figure.update_layout(title=_("Largest moves in rank (places up +, down −)"), height=max(300, 90 + 24 * len(shown)),
+    figure.update_layout(title=_("Largest moves in rank (places up +, down −)"),
+                         height=max(300, 90 + 24 * len(shown)),
                          xaxis=dict(title=_("Places moved"), zeroline=True, zerolinecolor=INK),
                          yaxis=dict(automargin=True), margin=dict(r=40))
     return escape_labels(figure)
@@ -296,7 +386,8 @@ def what_if_moves(frame: pd.DataFrame, count: int = 15) -> go.Figure:
 
 def completeness_bars(counts: dict) -> go.Figure:
     """Required scores entered against expected, per level."""
-    rows = [(UnitLevel(level).label, present, expected) for level, (present, expected) in counts.items() if expected]
+    rows = [(UnitLevel(level).label, present, expected) for level,
+            (present, expected) in counts.items() if expected]
     if not rows:
         return empty_figure(_("No scheme applies to this period yet."), height=200)
     labels = [r[0] for r in rows]

@@ -16,7 +16,8 @@ from portal.i18n import _
 
 # A right-aligned number column; an empty cell stays empty.
 NUMBER_COLUMN = {"type": "rightAligned", "maxWidth": 120,
-                 "valueFormatter": {"function": "params.value == null ? '' : d3.format(',.2~f')(params.value)"}}
+                 "valueFormatter": {"function": "params.value == null ? '' : "
+                                                "d3.format(',.2~f')(params.value)"}}
 ASSESSED_LEVELS = (UnitLevel.DISTRICT, UnitLevel.STREET, UnitLevel.COMMUNITY)
 
 
@@ -44,7 +45,8 @@ def period_label(period: Period) -> str:
 
 def published_options(session) -> list[dict]:
     """Periods with results, newest first."""
-    return [{"label": period_label(p), "value": p.code} for p in reversed(periods.published(session))]
+    return [{"label": period_label(p),
+             "value": p.code} for p in reversed(periods.published(session))]
 
 
 def all_period_options(session, actor) -> list[dict]:

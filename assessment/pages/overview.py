@@ -32,26 +32,33 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
         return html.Div([
             ui.page_header(_("Assessment overview")),
             ui.empty_state(_("No assessment period has been published yet."),
-                           _("Open Periods to publish a period once its scores are complete; its results appear here."),
-                           dbc.Button(_("Open periods"), href="/assessment/periods", color="primary", size="sm")),
+                           _("Open Periods to publish a period once its scores are complete; its "
+                             "results appear here."),
+                           dbc.Button(_("Open periods"), href="/assessment/periods",
+                                      color="primary", size="sm")),
         ])
     chosen = period if period in {o["value"] for o in options} else options[0]["value"]
     focus = common.as_int(unit) or actor.unit_id
-    exports = html.Div([html.Span(_("Results"), className="small text-muted me-1"), export_buttons("results", period_id=chosen),
+    exports = html.Div([html.Span(_("Results"), className="small text-muted me-1"),
+                        export_buttons("results", period_id=chosen),
                         html.Span(_("Breakdown"), className="small text-muted ms-3 me-1"),
-                        export_buttons("breakdown", period_id=chosen)], className="d-flex align-items-center")
+                        export_buttons("breakdown", period_id=chosen)],
+                       className="d-flex align-items-center")
     return html.Div([
         ui.page_header(_("Assessment overview"),
-                       _("Published results by unit: composite scores, ranks and grades (好/较好/一般/差)."),
+                       _("Published results by unit: composite scores, ranks and grades "
+                         "(好/较好/一般/差)."),
                        actions=exports),
         html.Div([
             html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
-                      ui.dropdown("as-ov-period", options, chosen, clearable=False)], className="as-control"),
+                      ui.dropdown("as-ov-period", options, chosen, clearable=False)],
+                     className="as-control"),
             html.Div(id="as-ov-unit-link", className="ms-auto"),
         ], className="as-toolbar"),
         html.Nav(id="as-ov-crumbs", className="as-crumbs", **{"aria-label": _("Where you are")}),
         # the keyboard's way down (the charts drill on a click)
-        html.Details([html.Summary(_("Go down to a unit below")), html.Nav(id="as-ov-down", className="as-down")],
+        html.Details([html.Summary(_("Go down to a unit below")),
+                      html.Nav(id="as-ov-down", className="as-down")],
                      className="as-down-menu d-print-none"),
         html.Div(id="as-ov-kpis", className="kpi-row"),
         dbc.Row([
@@ -59,11 +66,13 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
             dbc.Col(ui.section(_("Ranking"), ui.graph("as-ov-ranking")), lg=5),
         ], class_name="g-3"),
         dbc.Row([
-            dbc.Col(ui.section(_("Score distribution"), ui.graph("as-ov-distribution", height=360)), lg=6),
+            dbc.Col(ui.section(_("Score distribution"), ui.graph("as-ov-distribution", height=360)),
+                    lg=6),
             dbc.Col(ui.section(_("Trend"), ui.graph("as-ov-trend", height=360)), lg=6),
         ], class_name="g-3"),
         ui.section(_("Early warnings"), html.Div(id="as-ov-warnings"),
-                   actions=dcc.Link(_("All warnings"), href=common.href("/assessment/warnings", period=chosen),
+                   actions=dcc.Link(_("All warnings"),
+                                    href=common.href("/assessment/warnings", period=chosen),
                                     id="as-ov-warnings-link")),
         dcc.Store(id="as-ov-focus", data=focus),
     ])
@@ -85,7 +94,8 @@ def move_focus(treemap, ranking, distribution, _crumbs, _below, focus):
     trigger = ctx.triggered_id
     if isinstance(trigger, dict):
         return trigger["unit"] if ctx.triggered[0]["value"] else no_update
-    click = {"as-ov-treemap": treemap, "as-ov-ranking": ranking, "as-ov-distribution": distribution}.get(trigger)
+    click = {"as-ov-treemap": treemap, "as-ov-ranking": ranking,
+             "as-ov-distribution": distribution}.get(trigger)
     target = _clicked_unit(click)
     if target is None:
         return no_update
@@ -139,8 +149,10 @@ def draw(period, focus):
         levels = results.subtree_trend(session, actor, unit.id, PeriodKind.QUARTER)
         peers, peer_title = _peers(session, actor, period, unit, frame)
     except (PortalError, TypeError, ValueError) as error:
-        message = error.message if isinstance(error, PortalError) else _("This unit cannot be shown.")
-        return (ui.alert(message, "warning"), [], blank, blank, blank, blank, None, None, period, period,
+        message = error.message if isinstance(error,
+                                              PortalError) else _("This unit cannot be shown.")
+        return (ui.alert(message, "warning"), [], blank, blank, blank, blank, None, None, period,
+                period,
                 common.href("/assessment/warnings", period=period), None)
     below = frame[frame["unit_id"] != unit.id]
     return (
@@ -168,7 +180,8 @@ def _below(frame, unit_id: int) -> list:
     children = children.sort_values(["composite", "unit_name"], ascending=[False, True])
     if children.empty:
         return [html.Span(_("No units below."), className="small text-muted")]
-    return [dbc.Button(f"{row.unit_name} · {row.composite:.1f}", id={"type": "as-ov-below", "unit": int(row.unit_id)},
+    return [dbc.Button(f"{row.unit_name} · {row.composite:.1f}",
+                       id={"type": "as-ov-below", "unit": int(row.unit_id)},
                        color="link", size="sm") for row in children.itertuples()]
 
 
@@ -176,8 +189,10 @@ def _peers(session, actor, period, unit, frame):
     """The focus among its siblings in scope, or the units below the top of the scope."""
     if unit.id != actor.unit_id and unit.parent_id and (frame["unit_id"] == unit.id).any():
         siblings = results.results_frame(session, actor, period, under_unit_id=unit.parent_id)
-        siblings = siblings[(siblings["parent_id"] == unit.parent_id) & (siblings["level"] == frame.loc[
-            frame["unit_id"] == unit.id, "level"].iloc[0])]
+        siblings = siblings[
+            (siblings["parent_id"] == unit.parent_id)
+            & (siblings["level"] == frame.loc[frame["unit_id"] == unit.id, "level"].iloc[0])
+        ]
         return siblings, _("%(unit)s among its peers", unit=unit.name)
     return frame[frame["parent_id"] == unit.id], _("Units below %(unit)s", unit=unit.name)
 
@@ -188,9 +203,11 @@ def _crumbs(path) -> list:
         if n:
             items.append(html.Span("›", className="as-crumb-sep", **{"aria-hidden": "true"}))
         if n == len(path) - 1:
-            items.append(html.Span(unit.name, className="as-crumb-here", **{"aria-current": "page"}))
+            items.append(html.Span(unit.name, className="as-crumb-here",
+                                   **{"aria-current": "page"}))
         else:
-            items.append(dbc.Button(unit.name, id={"type": "as-ov-crumb", "unit": unit.id}, color="link", size="sm"))
+            items.append(dbc.Button(unit.name, id={"type": "as-ov-crumb", "unit": unit.id},
+                                    color="link", size="sm"))
     return items
 
 
@@ -202,32 +219,41 @@ def _kpis(frame, warnings) -> list:
     return [
         ui.kpi(_("Units assessed"), len(frame)),
         ui.kpi(_("Average composite"), float(frame["composite"].mean()), _("points")),
-        ui.kpi(Grade.GOOD.label, int(grades.get(Grade.GOOD.value, 0)), _("units graded 好"), "good"),
+        ui.kpi(Grade.GOOD.label, int(grades.get(Grade.GOOD.value, 0)), _("units graded 好"),
+               "good"),
         ui.kpi(Grade.POOR.label, int(grades.get(Grade.POOR.value, 0)),
-               _("units graded 差, %(n)s by a veto", n=vetoed), "bad" if grades.get(Grade.POOR.value) else "neutral"),
-        ui.kpi(_("Warnings"), len(warnings), _("units to look at"), "warn" if warnings else "neutral"),
+               _("units graded 差, %(n)s by a veto", n=vetoed),
+               "bad" if grades.get(Grade.POOR.value) else "neutral"),
+        ui.kpi(_("Warnings"), len(warnings), _("units to look at"),
+               "warn" if warnings else "neutral"),
     ]
 
 
 def _warning_list(warnings, period) -> html.Div:
     if not warnings:
-        return ui.empty_state(_("No warnings here."), _("No unit fell two quarters running, stands far from its "
-                                                         "peers, triggered a veto or has overdue supervision items."))
-    order = {WarningKind.VETO: 0, WarningKind.OUTLIER_LOW: 1, WarningKind.FALLING: 2, WarningKind.OVERDUE: 3,
+        return ui.empty_state(_("No warnings here."),
+                              _("No unit fell two quarters running, stands far from its "
+                                                         "peers, triggered a veto or has overdue "
+                                                         "supervision items."))
+    order = {WarningKind.VETO: 0, WarningKind.OUTLIER_LOW: 1, WarningKind.FALLING: 2,
+             WarningKind.OVERDUE: 3,
              WarningKind.OUTLIER_HIGH: 4}
     shown = sorted(warnings, key=lambda w: (order[w.kind], w.unit_code))[:MAX_WARNINGS]
     items = [html.Li([html.Span(w.kind.label, className="as-warning-kind"),
-                      dcc.Link(w.unit_name, href=common.unit_href(w.unit_id, period)), " — ", w.reason])
+                      dcc.Link(w.unit_name, href=common.unit_href(w.unit_id, period)), " — ",
+                      w.reason])
              for w in shown]
     more = len(warnings) - len(shown)
-    tail = html.P(_("… and %(n)s more on the warnings page.", n=more), className="as-muted small mt-2") if more > 0 else None
+    tail = html.P(_("… and %(n)s more on the warnings page.", n=more),
+                  className="as-muted small mt-2") if more > 0 else None
     return html.Div([html.Ul(items, className="as-warning-list"), tail])
 
 
 def _unit_link(unit, frame, period):
     if not (frame["unit_id"] == unit.id).any():
         return None
-    return dbc.Button(_("Open the page of %(unit)s", unit=unit.name), href=common.unit_href(unit.id, period),
+    return dbc.Button(_("Open the page of %(unit)s", unit=unit.name),
+                      href=common.unit_href(unit.id, period),
                       color="primary", outline=True, size="sm")
 
 

@@ -27,23 +27,28 @@ def layout(period: str | None = None, **_query):
     can_change = actor.can("assessment.publish")
     create = html.Div([
         html.Div(_("New period"), className="small text-muted mb-1"),
-        dbc.InputGroup([dbc.Input(id={"type": "as-pe-new-code", "n": 0}, placeholder=_("e.g. 2026Q4 or 2026"),
+        dbc.InputGroup([dbc.Input(id={"type": "as-pe-new-code", "n": 0},
+                                  placeholder=_("e.g. 2026Q4 or 2026"),
                                   maxLength=8),
-                        dbc.Button(_("Create"), id={"type": "as-pe-create", "n": 0}, color="primary")], size="sm"),
+                        dbc.Button(_("Create"), id={"type": "as-pe-create", "n": 0},
+                                   color="primary")], size="sm"),
     ], className="as-control") if can_change else None
     return html.Div([
         ui.page_header(_("Assessment periods"),
-                       _("A period is created as a draft, opened for score collection, reviewed, then published: "
+                       _("A period is created as a draft, opened for score collection, reviewed, "
+                         "then published: "
                          "publishing computes and freezes the results every dashboard reads.")),
         html.Div([
             html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
-                      ui.dropdown("as-pe-period", [], period, clearable=False)], className="as-control", style={"minWidth": "260px"}),
+                      ui.dropdown("as-pe-period", [], period, clearable=False)],
+                     className="as-control", style={"minWidth": "260px"}),
             create,
         ], className="as-toolbar"),
         html.Div(id="as-pe-message"),
         dbc.Row([
             dbc.Col(ui.section(_("This period"), html.Div(id="as-pe-detail")), lg=6),
-            dbc.Col(ui.section(_("Scores entered"), ui.graph("as-pe-completeness", height=220)), lg=6),
+            dbc.Col(ui.section(_("Scores entered"), ui.graph("as-pe-completeness", height=220)),
+                    lg=6),
         ], class_name="g-3"),
         ui.section(_("All periods"), html.Div(id="as-pe-table")),
         dcc.Store(id="as-pe-changed", data=0),
@@ -61,14 +66,16 @@ def list_periods(_changed, chosen):
     actor = current_actor()
     session = db.session()
     found = periods.list_periods(session, actor)
-    options = [{"label": f"{common.period_label(p)} · {PeriodStatus(p.status).label}", "value": p.code} for p in found]
+    options = [{"label": f"{common.period_label(p)} · {PeriodStatus(p.status).label}",
+                "value": p.code} for p in found]
     codes = [p.code for p in found]
     value = chosen if chosen in codes else next(
         (p.code for p in found if p.status in rules.EDITABLE), codes[0] if codes else None)
     if not found:
         table = ui.empty_state(_("No periods yet."), _("Create the first one above, e.g. 2026Q1."))
     else:
-        rows = [{"code": p.code, "label": common.period_label(p), "status": PeriodStatus(p.status).label,
+        rows = [{"code": p.code, "label": common.period_label(p),
+                 "status": PeriodStatus(p.status).label,
                  "start": p.start.isoformat(), "end": p.end.isoformat(),
                  "published": ui.fmt_datetime(p.published_at), "by": p.published_by,
                  "href": common.href("/assessment/scores", period=p.code)} for p in found]
@@ -105,7 +112,8 @@ def show_period(code, _changed):
     facts = html.Dl([
         html.Dt(_("Status")), html.Dd(status.label),
         html.Dt(_("Dates")), html.Dd(f"{period.start.isoformat()} — {period.end.isoformat()}"),
-        html.Dt(_("Schemes")), html.Dd(", ".join(f"{lv.label} v{s.version}" for lv, s in levels.items())
+        html.Dt(_("Schemes")),
+                     html.Dd(", ".join(f"{lv.label} v{s.version}" for lv, s in levels.items())
                                        or _("none yet for %(year)s", year=period.year)),
     ], className="as-facts")
     buttons = []
@@ -116,19 +124,24 @@ def show_period(code, _changed):
             label, colour = ACTIONS[target]
             if status == PeriodStatus.REVIEWING and target == PeriodStatus.COLLECTING:
                 label, colour = N_("Back to collecting"), "secondary"
-            buttons.append(dbc.Button(_(label), id={"type": "as-pe-move", "to": target.value}, color=colour,
+            buttons.append(dbc.Button(_(label), id={"type": "as-pe-move", "to": target.value},
+                                      color=colour,
                                       outline=colour == "secondary", size="sm", class_name="me-2"))
     reopen = None
     if status == PeriodStatus.PUBLISHED and actor.can("assessment.publish"):
         reopen = html.Div([
             html.Hr(),
-            html.Div(_("Re-open for corrections (the reason is kept in the audit log)"), className="small text-muted mb-1"),
-            dbc.Textarea(id={"type": "as-pe-reason", "n": 0}, placeholder=_("Why must the published results change?"), rows=2),
-            dbc.Button(_("Re-open"), id={"type": "as-pe-move", "to": "reopen"}, color="danger", outline=True,
+            html.Div(_("Re-open for corrections (the reason is kept in the audit log)"),
+                     className="small text-muted mb-1"),
+            dbc.Textarea(id={"type": "as-pe-reason", "n": 0},
+                         placeholder=_("Why must the published results change?"), rows=2),
+            dbc.Button(_("Re-open"), id={"type": "as-pe-move", "to": "reopen"}, color="danger",
+                       outline=True,
                        size="sm", class_name="mt-2"),
         ])
     links = html.Div([
-        dcc.Link(_("Enter scores"), href=common.href("/assessment/scores", period=code), className="me-3")
+        dcc.Link(_("Enter scores"), href=common.href("/assessment/scores", period=code),
+                 className="me-3")
         if status in rules.EDITABLE else None,
         dcc.Link(_("See the results"), href=common.href("/assessment", period=code))
         if status in rules.RESULTS_VISIBLE else None,

@@ -22,32 +22,44 @@ from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
 
-FORM_FIELDS = ("code", "name", "parent", "weight", "method", "direction", "target", "bands", "cap", "per_item", "unit")
+FORM_FIELDS = ("code", "name", "parent", "weight", "method", "direction", "target", "bands", "cap",
+               "per_item", "unit")
 
 
 def layout(year: str | None = None, level: str | None = None, **_query):
     current_actor().require("schemes.manage")
     this_year = date.today().year
-    years = sorted({this_year - 1, this_year, this_year + 1} | {s.year for s in schemes.list_schemes(
+    years = sorted({this_year - 1, this_year,
+                    this_year + 1} | {s.year for s in schemes.list_schemes(
         db.session(), current_actor())}, reverse=True)
     chosen_year = int(year) if year and year.isdigit() else this_year
-    chosen_level = level if level in {lv.value for lv in common.ASSESSED_LEVELS} else UnitLevel.STREET.value
+    chosen_level = (
+        level if level in {lv.value for lv in common.ASSESSED_LEVELS} else UnitLevel.STREET.value
+    )
     return html.Div([
         ui.page_header(_("Indicator schemes"),
-                       _("One scheme per year and unit level: dimensions and indicators with weights that add up to "
-                         "100. A version used by a published period is locked; changing it starts a new version."),
+                       _("One scheme per year and unit level: dimensions and indicators with "
+                         "weights that add up to "
+                         "100. A version used by a published period is locked; changing it starts "
+                         "a new version."),
                        actions=export_buttons("indicators")),
         html.Div([
             html.Div([html.Div(_("Year"), className="small text-muted mb-1"),
-                      ui.dropdown("as-sch-year", [{"label": str(y), "value": y} for y in years], chosen_year, clearable=False)],
+                      ui.dropdown("as-sch-year", [{"label": str(y), "value": y} for y in years],
+                                  chosen_year, clearable=False)],
                      className="as-control", style={"minWidth": "120px"}),
             html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
-                      ui.dropdown("as-sch-level", common.level_options(), chosen_level, clearable=False)], className="as-control"),
-            html.Div([dbc.Label(_("Scheme name"), html_for="as-sch-name", class_name="small text-muted mb-1 d-block"),
+                      ui.dropdown("as-sch-level", common.level_options(), chosen_level,
+                                  clearable=False)], className="as-control"),
+            html.Div([dbc.Label(_("Scheme name"), html_for="as-sch-name",
+                                class_name="small text-muted mb-1 d-block"),
                       dbc.InputGroup([dbc.Input(id="as-sch-name", maxLength=120),
-                                      dbc.Button(_("Rename"), id="as-sch-rename", color="secondary", outline=True)],
-                                     size="sm")], className="as-control", style={"minWidth": "360px"}),
-            dbc.Button(_("Copy last year's scheme"), id="as-sch-copy", color="secondary", outline=True, size="sm"),
+                                      dbc.Button(_("Rename"), id="as-sch-rename", color="secondary",
+                                                 outline=True)],
+                                     size="sm")], className="as-control",
+                     style={"minWidth": "360px"}),
+            dbc.Button(_("Copy last year's scheme"), id="as-sch-copy", color="secondary",
+                       outline=True, size="sm"),
         ], className="as-toolbar"),
         html.Div(id="as-sch-message"),
         html.Div(id="as-sch-status"),
@@ -58,13 +70,17 @@ def layout(year: str | None = None, level: str | None = None, **_query):
             dbc.Col(ui.section(_("Add or change an indicator"), _form()), lg=4),
         ], class_name="g-3"),
         ui.section(_("Import a scheme"), import_panel("indicators", help_text=_(
-            "Columns: code (编码), name (名称), parent_code (上级编码), weight (权重), direction (方向), method (计分方式), "
-            "level (适用层级), year (年度); optional target (目标值), bands (分档, e.g. 95:1, 90:0.8), cap (上限), "
+            "Columns: code (编码), name (名称), parent_code (上级编码), weight (权重), direction "
+            "(方向), method (计分方式), "
+            "level (适用层级), year (年度); optional target (目标值), bands (分档, e.g. 95:1, "
+            "90:0.8), cap (上限), "
             "per_item (每项分值). The whole scheme must add up, or nothing is imported."))),
         ui.section(_("Rule values"), html.Div([
-            html.Div(_("Grade bands, the share cap of 好 and the warning thresholds. Double-click a value to change it; "
+            html.Div(_("Grade bands, the share cap of 好 and the warning thresholds. Double-click "
+                       "a value to change it; "
                        "every change is audited."), className="form-text mb-2"),
-            html.Div(ui.grid("as-sch-rules", [], _rule_columns(), height=300, getRowId="params.data.key"),
+            html.Div(ui.grid("as-sch-rules", [], _rule_columns(), height=300,
+                             getRowId="params.data.key"),
                      className="as-grid"),
             html.Div(id="as-sch-rules-message"),
         ])),
@@ -75,7 +91,8 @@ def layout(year: str | None = None, level: str | None = None, **_query):
 def _rule_columns() -> list[dict]:
     return [
         {"field": "label", "headerName": _("Rule"), "minWidth": 280, "tooltipField": "label"},
-        {"field": "value", "headerName": _("Value"), "editable": True, "type": "rightAligned", "maxWidth": 110,
+        {"field": "value", "headerName": _("Value"), "editable": True, "type": "rightAligned",
+         "maxWidth": 110,
          "cellEditor": "agNumberCellEditor", "cellClass": "as-editable"},
         {"field": "default", "headerName": _("Default"), "type": "rightAligned", "maxWidth": 110},
         {"field": "source", "headerName": _("Source"), "minWidth": 260, "tooltipField": "source"},
@@ -85,21 +102,26 @@ def _rule_columns() -> list[dict]:
 @callback(Output("as-sch-rules", "rowData"), Input("as-sch-changed", "data"))
 def show_rules(_changed):
     current_actor().require("schemes.manage")
-    return [{**row, "label": _(row["label"])} for row in assessment_settings.rule_values(db.session())]
+    return [{**row,
+             "label": _(row["label"])} for row in assessment_settings.rule_values(db.session())]
 
 
-@callback(Output("as-sch-rules-message", "children"), Output("as-sch-rules", "rowData", allow_duplicate=True),
+@callback(Output("as-sch-rules-message", "children"),
+          Output("as-sch-rules", "rowData", allow_duplicate=True),
           Input("as-sch-rules", "cellValueChanged"), prevent_initial_call=True)
 def change_rule(changes):
     changes = changes if isinstance(changes, list) else [changes] if changes else []
 
     def save(session, actor):
         for change in changes:
-            assessment_settings.change(session, actor, change["data"]["key"], change["data"]["value"])
+            assessment_settings.change(session, actor, change["data"]["key"],
+                                       change["data"]["value"])
         return ui.alert(_("Saved. Results published from now on use the new value."), "success")
 
     message = ui.write(True, save, refused=lambda error: ui.alert(error.message, "danger"))
-    return message, [{**row, "label": _(row["label"])} for row in assessment_settings.rule_values(db.session())]
+    return message, [
+        {**row, "label": _(row["label"])} for row in assessment_settings.rule_values(db.session())
+    ]
 
 
 def _grid_columns() -> list[dict]:
@@ -115,34 +137,48 @@ def _grid_columns() -> list[dict]:
 
 def _form() -> html.Div:
     def control(label, widget):
-        return html.Div([dbc.Label(label, html_for=widget.id, class_name="small text-muted mb-1"), widget],
+        return html.Div([dbc.Label(label, html_for=widget.id, class_name="small text-muted mb-1"),
+                         widget],
                         className="mb-2")
 
     methods = [{"label": m.label, "value": m.value} for m in Method]
     return html.Div([
-        dbc.Row([dbc.Col(control(_("Code"), dbc.Input(id="as-sch-code", maxLength=32, size="sm")), width=4),
-                 dbc.Col(control(_("Name"), dbc.Input(id="as-sch-iname", maxLength=200, size="sm")), width=8)]),
+        dbc.Row([dbc.Col(control(_("Code"), dbc.Input(id="as-sch-code", maxLength=32, size="sm")),
+                         width=4),
+                 dbc.Col(control(_("Name"), dbc.Input(id="as-sch-iname", maxLength=200, size="sm")),
+                         width=8)]),
         control(_("Placed under"), ui.dropdown("as-sch-parent", [], None, clearable=True,
                                                    placeholder=_("(top level)"))),
-        dbc.Row([dbc.Col(control(_("Weight (points)"), dbc.Input(id="as-sch-weight", type="number", min=0, step="any",
+        dbc.Row([dbc.Col(control(_("Weight (points)"),
+                                 dbc.Input(id="as-sch-weight", type="number", min=0, step="any",
                                                                  size="sm")), width=5),
                  dbc.Col(control(_("Scoring"), dbc.Select(id="as-sch-method", options=methods,
-                                                          value=Method.DIRECT.value, size="sm")), width=7)]),
+                                                          value=Method.DIRECT.value, size="sm")),
+                         width=7)]),
         control(_("Direction"), dbc.RadioItems(id="as-sch-direction", options=Direction.options(),
                                                value=Direction.HIGHER.value, inline=True)),
-        dbc.Row([dbc.Col(control(_("Target"), dbc.Input(id="as-sch-target", type="number", step="any", size="sm")), width=6),
-                 dbc.Col(control(_("Unit of the value"), dbc.Input(id="as-sch-unit", maxLength=40, size="sm",
+        dbc.Row([dbc.Col(control(_("Target"),
+                                 dbc.Input(id="as-sch-target", type="number", step="any",
+                                           size="sm")), width=6),
+                 dbc.Col(control(_("Unit of the value"),
+                                 dbc.Input(id="as-sch-unit", maxLength=40, size="sm",
                                                                    placeholder="%")), width=6)]),
         control(_("Bands (threshold:share of the weight)"), dbc.Input(id="as-sch-bands", size="sm",
-                                                                       placeholder="95:1, 90:0.8, 80:0.5")),
-        dbc.Row([dbc.Col(control(_("Cap (points)"), dbc.Input(id="as-sch-cap", type="number", min=0, step="any",
+                                                                       placeholder="95:1, 90:0.8, "
+                                                                                   "80:0.5")),
+        dbc.Row([dbc.Col(control(_("Cap (points)"),
+                                 dbc.Input(id="as-sch-cap", type="number", min=0, step="any",
                                                               size="sm")), width=6),
-                 dbc.Col(control(_("Points per item"), dbc.Input(id="as-sch-per-item", type="number", min=0, step="any",
+                 dbc.Col(control(_("Points per item"),
+                                 dbc.Input(id="as-sch-per-item", type="number", min=0, step="any",
                                                                  size="sm")), width=6)]),
-        html.Div(_("Ratio: target. Banded: bands. Deduction: points per item and cap. Bonus: cap (outside the 100). "
+        html.Div(_("Ratio: target. Banded: bands. Deduction: points per item and cap. Bonus: cap "
+                   "(outside the 100). "
                    "Veto: a value of 1 grades the unit 差."), className="form-text mb-2"),
-        dbc.Button(_("Save the indicator"), id="as-sch-save", color="primary", size="sm", class_name="me-2"),
-        dbc.Button(_("Delete"), id="as-sch-delete", color="danger", outline=True, size="sm", class_name="me-2"),
+        dbc.Button(_("Save the indicator"), id="as-sch-save", color="primary", size="sm",
+                   class_name="me-2"),
+        dbc.Button(_("Delete"), id="as-sch-delete", color="danger", outline=True, size="sm",
+                   class_name="me-2"),
         dbc.Button(_("Clear the form"), id="as-sch-clear", color="link", size="sm"),
     ])
 
@@ -176,7 +212,9 @@ def show_scheme(year, level, _changed, _imported):
     try:
         scheme = schemes.get_scheme(session, actor, int(year), UnitLevel(level))
     except (PortalError, TypeError, ValueError) as error:
-        return [], ui.alert(error.message if isinstance(error, PortalError) else _("Choose a year and a level.")), [], ""
+        return [], ui.alert(error.message if isinstance(error,
+                                                        PortalError) else _("Choose a year and a "
+                                                                            "level.")), [], ""
     rows = schemes.indicator_rows(scheme)
     for row in rows:
         row["tree_name"] = "\u3000" * row["depth"] + row["name"]
@@ -188,25 +226,31 @@ def show_scheme(year, level, _changed, _imported):
 
 def _status(scheme) -> html.Div:
     if scheme is None:
-        return ui.alert(_("There is no scheme for this year and level yet: add its first dimension on the right, "
+        return ui.alert(_("There is no scheme for this year and level yet: add its first "
+                          "dimension on the right, "
                           "copy last year's, or import a file."), "info")
     problems = schemes.problems(scheme)
     version = _("Version %(n)s", n=scheme.version)
     if scheme.locked:
-        version += " · " + _("locked: a published period was scored with it; your next change starts version %(n)s",
+        version += " · " + _("locked: a published period was scored with it; your next change "
+                             "starts version %(n)s",
                              n=scheme.version + 1)
     if not problems:
-        return dbc.Alert([html.Strong(_("The scheme adds up to 100 and can be used.")), html.Div(version, className="small")],
+        return dbc.Alert([html.Strong(_("The scheme adds up to 100 and can be used.")),
+                          html.Div(version, className="small")],
                          color="success", class_name="py-2")
     lines = [f"{p.code}: {p.message}" if p.code else p.message for p in problems]
-    return dbc.Alert([html.Strong(_("%(n)s problem(s) to fix before the scheme can be used:", n=len(problems))),
+    return dbc.Alert([html.Strong(_("%(n)s problem(s) to fix before the scheme can be used:",
+                                    n=len(problems))),
                       html.Ul([html.Li(line) for line in lines], className="as-problems small"),
                       html.Div(version, className="small")], color="warning", class_name="py-2")
 
 
-FORM_FIELDS = ("code", "iname", "parent", "weight", "method", "direction", "target", "bands", "cap", "per-item",
+FORM_FIELDS = ("code", "iname", "parent", "weight", "method", "direction", "target", "bands", "cap",
+               "per-item",
                "unit")
-EMPTY_FORM = ["", "", None, None, Method.DIRECT.value, Direction.HIGHER.value, None, "", None, None, ""]
+EMPTY_FORM = ["", "", None, None, Method.DIRECT.value, Direction.HIGHER.value, None, "", None, None,
+              ""]
 
 
 @callback(
@@ -221,14 +265,17 @@ def fill_form(selected):
     if not selected:
         raise PreventUpdate
     row = selected[0]
-    return (row["code"], row["name"], row["parent_code"] or None, row["weight"], row["method"], row["direction"],
+    return (row["code"], row["name"], row["parent_code"] or None, row["weight"], row["method"],
+            row["direction"],
             row["target"], row["bands"], row["cap"], row["per_item"], row["unit_label"])
 
 
 # "New indicator" empties the form in the browser: no round trip that could arrive after the
 # user has started typing.
 clientside_callback(
-    "function (n) { if (!n) { throw window.dash_clientside.PreventUpdate; } return " + json.dumps(EMPTY_FORM) + "; }",
+    "function (n) { if (!n) { throw window.dash_clientside.PreventUpdate; } return "
+    + json.dumps(EMPTY_FORM)
+    + "; }",
     [Output(f"as-sch-{name}", "value", allow_duplicate=True) for name in FORM_FIELDS],
     Input("as-sch-clear", "n_clicks"),
     prevent_initial_call=True,
@@ -244,34 +291,55 @@ clientside_callback(
     Input("as-sch-rename", "n_clicks"),
     State("as-sch-year", "value"),
     State("as-sch-level", "value"),
-    [State(f"as-sch-{name}", "value") for name in ("code", "iname", "parent", "weight", "method", "direction",
-                                                   "target", "bands", "cap", "per-item", "unit", "name")],
+    [State(f"as-sch-{name}", "value") for name in ("code", "iname", "parent", "weight", "method",
+                                                   "direction",
+                                                   "target", "bands", "cap", "per-item", "unit",
+                                                   "name")],
     State("as-sch-changed", "data"),
     prevent_initial_call=True,
 )
-def change_scheme(_save, _delete, _copy, _rename, year, level, code, name, parent, weight, method, direction,
+def change_scheme(_save, _delete, _copy, _rename, year, level, code, name, parent, weight, method,
+                  direction,
                   target, bands, cap, per_item, unit_label, scheme_name, changed):
     trigger = ctx.triggered_id
 
     def change(session, actor):
         chosen_year, chosen_level = _year_and_level(year, level)
         if trigger == "as-sch-save":
-            schemes.save_indicator(session, actor, chosen_year, chosen_level, code or "", {
-                "name": name, "parent_code": parent, "weight": weight, "method": method, "direction": direction,
-                "target": target, "bands": bands or "", "cap": cap, "per_item": per_item, "unit_label": unit_label})
+            schemes.save_indicator(
+                session,
+                actor,
+                chosen_year,
+                chosen_level,
+                code or "",
+                {
+                    "name": name,
+                    "parent_code": parent,
+                    "weight": weight,
+                    "method": method,
+                    "direction": direction,
+                    "target": target,
+                    "bands": bands or "",
+                    "cap": cap,
+                    "per_item": per_item,
+                    "unit_label": unit_label,
+                },
+            )
             return _("%(code)s was saved.", code=code)
         if trigger == "as-sch-delete":
             schemes.delete_indicator(session, actor, chosen_year, chosen_level, code or "")
             return _("%(code)s was deleted.", code=code)
         if trigger == "as-sch-copy":
             copied = schemes.copy_year(session, actor, chosen_year - 1, chosen_year, chosen_level)
-            return _("Copied %(n)s indicators from %(year)s.", n=len(copied.indicators), year=chosen_year - 1)
+            return _("Copied %(n)s indicators from %(year)s.", n=len(copied.indicators),
+                     year=chosen_year - 1)
         if trigger == "as-sch-rename":
             schemes.rename_scheme(session, actor, chosen_year, chosen_level, scheme_name)
             return _("The scheme was renamed.")
         return None
 
-    return ui.write(True, change, refused=lambda error: (ui.alert(error.message, "danger"), no_update),
+    return ui.write(True, change,
+                    refused=lambda error: (ui.alert(error.message, "danger"), no_update),
                     then=lambda message: (no_update, no_update) if message is None
                     else (ui.alert(message, "success"), (changed or 0) + 1))
 

@@ -23,11 +23,13 @@ from portal.i18n import N_, _, current_lang
 from portal.tabular import Column, ImportProblem, Table, to_bytes
 
 MODES = {"unit": N_("One unit, all its indicators"), "indicator": N_("One indicator, all units")}
-STAGES = {"reading": N_("Reading the file…"), "checking": N_("Checking rows…"), "saving": N_("Saving…"),
+STAGES = {"reading": N_("Reading the file…"), "checking": N_("Checking rows…"),
+          "saving": N_("Saving…"),
           "done": N_("Done")}
 TEMPLATE_COLUMNS = (
     Column("period", "期间"), Column("unit_code", "单位编码"), Column("unit_name", "单位名称"),
-    Column("indicator_code", "指标编码"), Column("indicator_name", "指标名称"), Column("value", "数值"),
+    Column("indicator_code", "指标编码"), Column("indicator_name", "指标名称"),
+                    Column("value", "数值"),
     Column("note", "备注"),
 )
 
@@ -36,30 +38,43 @@ def layout(period: str | None = None, level: str | None = None, unit: str | None
     actor = current_actor()
     session = db.session()
     found = periods.list_periods(session, actor)
-    options = [{"label": f"{common.period_label(p)} · {PeriodStatus(p.status).label}", "value": p.code}
+    options = [{"label": f"{common.period_label(p)} · {PeriodStatus(p.status).label}",
+                "value": p.code}
                for p in found]
     if not found:
         return html.Div([ui.page_header(_("Scores")), ui.empty_state(
-            _("There is no assessment period yet."), _("Create one on the periods page, then open it for collection."),
+            _("There is no assessment period yet."), _("Create one on the periods page, then open "
+                                                       "it for collection."),
             dbc.Button(_("Open periods"), href="/assessment/periods", color="primary", size="sm"))])
     codes = [p.code for p in found]
-    chosen = period if period in codes else next((p.code for p in found if p.status in rules.EDITABLE), codes[0])
+    chosen = (
+        period
+        if period in codes
+        else next((p.code for p in found if p.status in rules.EDITABLE), codes[0])
+    )
     controls = html.Div([
         html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
-                  ui.dropdown("as-sc-period", options, chosen, clearable=False)], className="as-control", style={"minWidth": "230px"}),
+                  ui.dropdown("as-sc-period", options, chosen, clearable=False)],
+                 className="as-control", style={"minWidth": "230px"}),
         html.Div([html.Div(_("Level"), className="small text-muted mb-1"),
                   ui.dropdown("as-sc-level", [], level, clearable=False)], className="as-control"),
         html.Div([html.Div(_("Show"), className="small text-muted mb-1"),
-                  dbc.RadioItems(id="as-sc-mode", options=[{"label": _(v), "value": k} for k, v in MODES.items()],
+                  dbc.RadioItems(id="as-sc-mode",
+                                 options=[{"label": _(v), "value": k} for k, v in MODES.items()],
                                  value="indicator" if not unit else "unit", inline=True)]),
         html.Div([html.Div(_("Unit or indicator"), className="small text-muted mb-1"),
-                  ui.dropdown("as-sc-target", [], common.as_int(unit), placeholder=_("Choose…"), clearable=False)],
+                  ui.dropdown("as-sc-target", [], common.as_int(unit), placeholder=_("Choose…"),
+                              clearable=False)],
                  className="as-control", style={"minWidth": "300px"}),
     ], className="as-toolbar")
     return html.Div([
-        ui.page_header(_("Scores"), _("Enter or correct scores while a period is collecting or reviewing. Each cell is "
-                                      "saved when you leave it; a value outside the indicator's range is refused."),
-                       actions=html.Div([dbc.Button(_("Download the import template"), id="as-sc-template",
+        ui.page_header(_("Scores"),
+                       _("Enter or correct scores while a period is collecting or reviewing. Each "
+                         "cell is "
+                                      "saved when you leave it; a value outside the indicator's "
+                                      "range is refused."),
+                       actions=html.Div([dbc.Button(_("Download the import template"),
+                                                    id="as-sc-template",
                                                     color="secondary", outline=True, size="sm"),
                                          dcc.Download(id="as-sc-template-file")])),
         controls,
@@ -67,7 +82,8 @@ def layout(period: str | None = None, level: str | None = None, unit: str | None
         dbc.Row([
             dbc.Col(ui.section(_("Score sheet"), html.Div(
                 ui.grid("as-sc-grid", [], [], height=520, page_size=50,
-                        getRowId="params.data.id", dashGridOptions={"stopEditingWhenCellsLoseFocus": True,
+                        getRowId="params.data.id",
+                        dashGridOptions={"stopEditingWhenCellsLoseFocus": True,
                                                                     "singleClickEdit": True},
                         defaultColDef={"wrapHeaderText": True, "autoHeaderHeight": True}),
                 className="as-grid")), lg=9),
@@ -80,13 +96,18 @@ def layout(period: str | None = None, level: str | None = None, unit: str | None
 
 def _import_panel() -> html.Div:
     return html.Div([
-        dcc.Upload(id="as-sc-upload", children=html.Div([_("Drop a CSV or XLSX file here, or "), html.A(_("choose a file"))]),
+        dcc.Upload(id="as-sc-upload",
+                   children=html.Div([_("Drop a CSV or XLSX file here, or "),
+                                      html.A(_("choose a file"))]),
                    className="upload-box", multiple=False, max_size=64 * 1024 * 1024),
-        dbc.Checkbox(id="as-sc-dry-run", value=True, label=_("Dry run: check the file without saving"),
+        dbc.Checkbox(id="as-sc-dry-run", value=True,
+                     label=_("Dry run: check the file without saving"),
                      class_name="mt-2"),
-        html.Div(_("Columns: period (期间), unit_code (单位编码), indicator_code (指标编码), value (数值), "
+        html.Div(_("Columns: period (期间), unit_code (单位编码), indicator_code (指标编码), "
+                   "value (数值), "
                    "note (备注, optional). All rows are saved, or none."), className="form-text"),
-        html.Div(dbc.Progress(id="as-sc-progress", value=0, class_name="mt-2", style={"height": "6px"}),
+        html.Div(dbc.Progress(id="as-sc-progress", value=0, class_name="mt-2",
+                              style={"height": "6px"}),
                  **{"data-progress-label": _("Import progress")}),
         html.Div(id="as-sc-progress-label", className="as-progress-label"),
         html.Div(id="as-sc-import-result"),
@@ -95,7 +116,8 @@ def _import_panel() -> html.Div:
     ])
 
 
-@callback(Output("as-sc-level", "options"), Output("as-sc-level", "value"), Input("as-sc-period", "value"),
+@callback(Output("as-sc-level", "options"), Output("as-sc-level", "value"),
+          Input("as-sc-period", "value"),
           State("as-sc-level", "value"))
 def level_choices(code, level):
     actor = current_actor()
@@ -109,8 +131,10 @@ def level_choices(code, level):
     return options, level if level in values else (values[-1] if values else None)
 
 
-@callback(Output("as-sc-target", "options"), Output("as-sc-target", "value"), Input("as-sc-period", "value"),
-          Input("as-sc-level", "value"), Input("as-sc-mode", "value"), State("as-sc-target", "value"))
+@callback(Output("as-sc-target", "options"), Output("as-sc-target", "value"),
+          Input("as-sc-period", "value"),
+          Input("as-sc-level", "value"), Input("as-sc-mode", "value"),
+          State("as-sc-target", "value"))
 def target_choices(code, level, mode, target):
     actor = current_actor()
     session = db.session()
@@ -133,15 +157,19 @@ def target_choices(code, level, mode, target):
 
 def _columns(mode: str, editable: bool) -> list[dict]:
     value_col = {
-        "field": "value", "headerName": _("Value"), "editable": editable, "type": "rightAligned", "maxWidth": 130,
-        "cellEditor": "agNumberCellEditor", "cellEditorParams": {"min": 0, "showStepperButtons": False},
+        "field": "value", "headerName": _("Value"), "editable": editable, "type": "rightAligned",
+                 "maxWidth": 130,
+        "cellEditor": "agNumberCellEditor",
+                 "cellEditorParams": {"min": 0, "showStepperButtons": False},
         "cellClassRules": {
-            "as-invalid": "params.value != null && (params.value < 0 || (params.data.max != null && params.value > params.data.max))",
+            "as-invalid": "params.value != null && (params.value < 0 || (params.data.max != null "
+                          "&& params.value > params.data.max))",
             "as-missing": "params.value == null && params.data.required",
             "as-editable": "params.value != null && " + ("true" if editable else "false"),
         },
     }
-    first = ([{"field": "indicator_name", "headerName": _("Indicator"), "minWidth": 220, "tooltipField": "indicator_name"},
+    first = ([{"field": "indicator_name", "headerName": _("Indicator"), "minWidth": 220,
+               "tooltipField": "indicator_name"},
               {"field": "dimension", "headerName": _("Dimension"), "maxWidth": 140}]
              if mode == "unit" else
              [{"field": "unit_name", "headerName": _("Unit"), "minWidth": 150},
@@ -204,14 +232,17 @@ def save_cells(changes, code):
         if error is None:
             updated.append(row)
         elif isinstance(error, Conflict):
-            messages.append(html.Div([error.message, " ", dbc.Button(_("Reload"), id="as-sc-reload", size="sm",
-                                                                     color="warning", class_name="ms-2")]))
+            messages.append(html.Div([error.message, " ",
+                                      dbc.Button(_("Reload"), id="as-sc-reload", size="sm",
+                                                                     color="warning",
+                                                                     class_name="ms-2")]))
         else:
             row[column] = change.get("oldValue")
             reverted.append(row)
             messages.append(error.message)
     if messages:
-        return dbc.Alert(messages, color="warning", dismissable=True), {"update": updated + reverted}
+        return dbc.Alert(messages, color="warning",
+                         dismissable=True), {"update": updated + reverted}
     return ui.alert(_("Saved."), "success"), {"update": updated}
 
 
@@ -224,10 +255,12 @@ def _save_cell(session, actor, *, code, row: dict, column) -> None:
         raise Invalid(_("The value could not be read.")) from None
     score = scores.set_score(session, actor, code, unit_id, indicator, value, row.get("version"),
                              note=row.get("note") if column == "note" else None)
-    row.update(value=score.value, note=score.note, version=score.version, updated_by=score.updated_by)
+    row.update(value=score.value, note=score.note, version=score.version,
+               updated_by=score.updated_by)
 
 
-@callback(Output("as-sc-refresh", "data"), Input("as-sc-reload", "n_clicks"), State("as-sc-refresh", "data"),
+@callback(Output("as-sc-refresh", "data"), Input("as-sc-reload", "n_clicks"),
+          State("as-sc-refresh", "data"),
           prevent_initial_call=True)
 def reload_sheet(clicks, refresh):
     current_actor()
@@ -268,10 +301,19 @@ def import_file(contents, filename, dry_run, code, token, refresh):
     try:
         data = base64.b64decode(contents.split(",", 1)[1])
     except (IndexError, ValueError):
-        return ui.alert(_("The upload could not be read; please choose the file again.")), no_update, True, 0, "", None
-    progress = transfer.progress_recorder(current_app.extensions["portal.sessions"], str(token), actor.user_id)
+        return (
+            ui.alert(_("The upload could not be read; please choose the file again.")),
+            no_update,
+            True,
+            0,
+            "",
+            None,
+        )
+    progress = transfer.progress_recorder(current_app.extensions["portal.sessions"], str(token),
+                                          actor.user_id)
     result = ui.write(True, lambda session, actor: transfer.run_import(
-        session, actor, "scores", data, filename or "upload", dry_run=bool(dry_run), period=code, progress=progress),
+        session, actor, "scores", data, filename or "upload", dry_run=bool(dry_run), period=code,
+                                                                       progress=progress),
         refused=lambda error: error)
     if isinstance(result, PortalError):
         lines = result.lines() if isinstance(result, ImportProblem) else ()

@@ -20,16 +20,24 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
     session = db.session()
     current_actor()
     options = common.published_options(session)
-    chosen = period if period in {o["value"] for o in options} else (options[0]["value"] if options else None)
+    chosen = (
+        period
+        if period in {o["value"] for o in options}
+        else (options[0]["value"] if options else None)
+    )
     return html.Div([
         ui.page_header(_("Early warnings"),
-                       _("Units to look at in a published period, and units with supervision items past their "
-                         "deadline today. The thresholds are rule values an administrator can change.")),
+                       _("Units to look at in a published period, and units with supervision "
+                         "items past their "
+                         "deadline today. The thresholds are rule values an administrator can "
+                         "change.")),
         html.Div([html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
-                            ui.dropdown("as-wa-period", options, chosen, clearable=False)], className="as-control")],
+                            ui.dropdown("as-wa-period", options, chosen, clearable=False)],
+                           className="as-control")],
                  className="as-toolbar"),
         html.Div(id="as-wa-kpis", className="kpi-row"),
-        ui.section(_("Warnings"), html.Div(ui.grid("as-wa-grid", [], _columns(), height=520, page_size=50),
+        ui.section(_("Warnings"),
+                   html.Div(ui.grid("as-wa-grid", [], _columns(), height=520, page_size=50),
                                            className="as-grid")),
         dcc.Store(id="as-wa-under", data=common.as_int(unit)),
     ])
@@ -44,7 +52,8 @@ def _columns() -> list[dict]:
     ]
 
 
-@callback(Output("as-wa-grid", "rowData"), Output("as-wa-kpis", "children"), Input("as-wa-period", "value"),
+@callback(Output("as-wa-grid", "rowData"), Output("as-wa-kpis", "children"),
+          Input("as-wa-period", "value"),
           State("as-wa-under", "data"))
 def show_warnings(period, under):
     actor = current_actor()
@@ -55,7 +64,8 @@ def show_warnings(period, under):
     counts = Counter(w.kind for w in found)
     kpis = [ui.kpi(kind.label, counts.get(kind, 0), tone="warn" if counts.get(kind) else "neutral")
             for kind in WarningKind]
-    rows = [{"kind": w.kind.label, "unit_name": w.unit_name, "level": w.level.label, "reason": w.reason,
+    rows = [{"kind": w.kind.label, "unit_name": w.unit_name, "level": w.level.label,
+             "reason": w.reason,
              "href": common.unit_href(w.unit_id, period)} for w in found]
     return rows, kpis
 

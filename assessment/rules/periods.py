@@ -46,7 +46,8 @@ def parse_period_code(code: str) -> PeriodDates:
         year, quarter = int(raw[:4]), int(raw[5])
         start = date(year, 3 * quarter - 2, 1)
         end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-        return PeriodDates(raw, PeriodKind.QUARTER, year, quarter, start, date.fromordinal(end.toordinal() - 1))
+        return PeriodDates(raw, PeriodKind.QUARTER, year, quarter, start,
+                           date.fromordinal(end.toordinal() - 1))
     raise ValueError(_("a period is written like 2026Q1 (a quarter) or 2026 (a year)"))
 
 

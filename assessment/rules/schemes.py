@@ -107,7 +107,8 @@ def _place_messages(node: IndicatorSpec, by_code: dict, has_children: bool) -> l
     if node.weight < 0:
         found.append(_("the weight must not be negative"))
     if has_children and node.method in UNWEIGHTED_METHODS | {Method.DEDUCTION}:
-        found.append(_("a %(method)s indicator cannot have indicators below it", method=node.method.label))
+        found.append(_("a %(method)s indicator cannot have indicators below it",
+                       method=node.method.label))
     if not has_children and node.method == Method.GROUP:
         found.append(_("a dimension needs at least one indicator below it"))
     return found
@@ -115,7 +116,8 @@ def _place_messages(node: IndicatorSpec, by_code: dict, has_children: bool) -> l
 
 def _leaf_weight_messages(node: IndicatorSpec) -> list[str]:
     if node.method in UNWEIGHTED_METHODS and node.weight:
-        return [_("bonus and veto items carry no weight (they sit outside the 100 points); set the weight to 0")]
+        return [_("bonus and veto items carry no weight (they sit outside the 100 points); set "
+                  "the weight to 0")]
     if node.method not in UNWEIGHTED_METHODS and node.weight <= 0:
         return [_("a scored indicator needs a weight above 0")]
     return []
@@ -124,7 +126,11 @@ def _leaf_weight_messages(node: IndicatorSpec) -> list[str]:
 def _method_messages(node: IndicatorSpec) -> list[str]:
     """What the scoring method needs: a target, bands, a cap, points per item."""
     found = []
-    no_target = node.target is None or node.target < 0 or (node.direction == Direction.HIGHER and node.target == 0)
+    no_target = (
+        node.target is None
+        or node.target < 0
+        or (node.direction == Direction.HIGHER and node.target == 0)
+    )
     if node.method == Method.RATIO and no_target:
         found.append(_("a ratio indicator needs a target above 0"))
     if node.method == Method.BANDED:
@@ -160,7 +166,8 @@ def _cycle_problems(scheme: SchemeSpec, by_code: dict) -> list[SchemeProblem]:
     return problems
 
 
-def _weight_problems(scheme: SchemeSpec, parent: str | None, expected: float) -> list[SchemeProblem]:
+def _weight_problems(scheme: SchemeSpec, parent: str | None,
+                     expected: float) -> list[SchemeProblem]:
     siblings = [i for i in scheme.children(parent) if i.method not in UNWEIGHTED_METHODS]
     total = round(sum(i.weight for i in siblings), 6)
     if not siblings or abs(total - expected) <= WEIGHT_TOLERANCE:
@@ -168,7 +175,9 @@ def _weight_problems(scheme: SchemeSpec, parent: str | None, expected: float) ->
     if parent is None:
         return [SchemeProblem("", _("the top-level weights add up to %(total)s, not %(expected)s",
                                     total=_num(total), expected=_num(expected)))]
-    return [SchemeProblem(parent, _("the weights below %(code)s add up to %(total)s, not its weight %(expected)s",
+    return [SchemeProblem(parent,
+                          _("the weights below %(code)s add up to %(total)s, not its weight "
+                            "%(expected)s",
                                     code=parent, total=_num(total), expected=_num(expected)))]
 
 
@@ -179,7 +188,11 @@ def _num(value: float) -> str:
 def parse_bands(text: str) -> tuple[tuple[float, float], ...]:
     """``"95:1, 90:0.8; 80:0.6"`` → ((95, 1.0), (90, 0.8), (80, 0.6)); raises ValueError."""
     bands = []
-    for part in [p for p in text.replace("；", ";").replace("，", ",").replace(";", ",").split(",") if p.strip()]:
+    for part in [
+        p
+        for p in text.replace("；", ";").replace("，", ",").replace(";", ",").split(",")
+        if p.strip()
+    ]:
         pieces = part.replace("：", ":").split(":")
         if len(pieces) != 2:
             raise ValueError(_("write bands as threshold:share, e.g. 95:1, 90:0.8"))

@@ -110,7 +110,8 @@ def score_units(scheme: SchemeSpec, units: pd.DataFrame, scores: pd.DataFrame,
     """
     leaves = scheme.leaves
     unit_ids = units["unit_id"].to_numpy()
-    matrix = (scores.pivot_table(index="unit_id", columns="indicator_code", values="value", aggfunc="last")
+    matrix = (scores.pivot_table(index="unit_id", columns="indicator_code", values="value",
+                                 aggfunc="last")
               .reindex(index=unit_ids, columns=[leaf.code for leaf in leaves]))
     cents_columns, fraction_columns, veto_columns = {}, {}, {}
     for leaf in leaves:
@@ -158,14 +159,18 @@ def rank_and_grade(frame: pd.DataFrame, policy: GradePolicy) -> pd.DataFrame:
     key = out["composite_cents"].astype(np.int64) - out["vetoed"].astype(np.int64) * 10**12
     out["rank_in_level"] = key.rank(method="min", ascending=False).astype(int)
     out["count_in_level"] = len(out)
-    out["rank_in_parent"] = key.groupby(out["parent_id"].fillna(-1)).rank(method="min", ascending=False).astype(int)
-    out["count_in_parent"] = out.groupby(out["parent_id"].fillna(-1))["unit_id"].transform("size").astype(int)
+    out["rank_in_parent"] = key.groupby(out["parent_id"].fillna(-1)).rank(method="min",
+                                                                          ascending=False).astype(int)
+    out["count_in_parent"] = (
+        out.groupby(out["parent_id"].fillna(-1))["unit_id"].transform("size").astype(int)
+    )
     out["grade"] = grades(out["composite"], out["vetoed"], key, policy)
     out["robust_z"] = robust_z(out["composite"])
     return out[[c for c in RESULT_COLUMNS if c in out.columns]].reset_index(drop=True)
 
 
-def grades(composite: pd.Series, vetoed: pd.Series, key: pd.Series, policy: GradePolicy) -> pd.Series:
+def grades(composite: pd.Series, vetoed: pd.Series, key: pd.Series,
+           policy: GradePolicy) -> pd.Series:
     """好/较好/一般/差 by thresholds; 好 only for units whose place, counting everyone tied
     with them, stays within the top share (so ties at the cap are treated alike); a
     veto makes the grade 差."""
@@ -190,12 +195,14 @@ def robust_z(values: pd.Series) -> pd.Series:
     return (0.6745 * (x - median) / mad).round(3)
 
 
-def level_medians(items: pd.DataFrame, results: pd.DataFrame, scheme: SchemeSpec) -> dict[str, float]:
+def level_medians(items: pd.DataFrame, results: pd.DataFrame, scheme: SchemeSpec) -> dict[str,
+                                                                                          float]:
     """Median points per leaf and per dimension across a level's units (for the radar)."""
     medians: dict[str, float] = {}
     if items.empty:
         return medians
-    pivot = items.pivot_table(index="unit_id", columns="indicator_code", values="points", aggfunc="sum")
+    pivot = items.pivot_table(index="unit_id", columns="indicator_code", values="points",
+                              aggfunc="sum")
     for code in pivot.columns:
         medians[code] = round(float(pivot[code].median()), 2)
     for dimension, codes in dimension_members(scheme).items():
@@ -221,7 +228,8 @@ def dimension_breakdown(items: pd.DataFrame, scheme: SchemeSpec) -> pd.DataFrame
         return pd.DataFrame(columns=["unit_id", "dimension", "points", "weight"])
     mapping = {leaf.code: scheme.dimension_of(leaf.code) for leaf in scheme.leaves}
     frame = items.assign(dimension=items["indicator_code"].map(mapping))
-    cents = frame.assign(cents=to_cents(frame["points"])).groupby(["unit_id", "dimension"], as_index=False)["cents"].sum()
+    cents = frame.assign(cents=to_cents(frame["points"])).groupby(["unit_id", "dimension"],
+                                                                  as_index=False)["cents"].sum()
     cents["points"] = cents["cents"] / 100
     weights = {d.code: d.weight for d in scheme.dimensions}
     cents["weight"] = cents["dimension"].map(weights)

@@ -19,7 +19,8 @@ def is_overdue(status: SupervisionStatus, deadline: date, today: date) -> bool:
 
 
 def supervision_deduction(status: SupervisionStatus, deadline: date, rectified_on: date | None,
-                          points: float, period_start: date, period_end: date, as_of: date) -> float:
+                          points: float, period_start: date, period_end: date,
+                          as_of: date) -> float:
     """Deduction points one item adds to its named indicator for a period.
 
     The item counts in the period its deadline falls in: a failed rectification, an

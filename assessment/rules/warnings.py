@@ -38,7 +38,8 @@ def falling_units(history: pd.DataFrame, periods: int = 2, min_fall: float = 0.0
     if len(orders) < periods + 1:
         return pd.DataFrame(columns=["unit_id", "composites", "drop"])
     recent = history[history["period_order"].isin(orders)]
-    wide = recent.pivot_table(index="unit_id", columns="period_order", values="composite").reindex(columns=orders)
+    wide = recent.pivot_table(index="unit_id", columns="period_order",
+                              values="composite").reindex(columns=orders)
     wide = wide.dropna()
     falls = np.ones(len(wide), dtype=bool)
     for before, after in zip(orders, orders[1:], strict=False):

@@ -34,7 +34,8 @@ def reweighted_scheme(scheme: SchemeSpec, dimension_weights: Mapping[str, float]
 
 
 def what_if(scheme: SchemeSpec, items: pd.DataFrame, units: pd.DataFrame,
-            dimension_weights: Mapping[str, float], policy: GradePolicy = GradePolicy()) -> pd.DataFrame:
+            dimension_weights: Mapping[str, float],
+            policy: GradePolicy = GradePolicy()) -> pd.DataFrame:
     """How composites, ranks and grades would change with other dimension weights.
 
     ``items``: one row per unit and leaf with the stored ``points`` and ``fraction``
@@ -49,8 +50,10 @@ def what_if(scheme: SchemeSpec, items: pd.DataFrame, units: pd.DataFrame,
     unweighted = frame["indicator_code"].map(methods).isin(list(UNWEIGHTED_METHODS))
     frame["new_points"] = np.where(unweighted, frame["points"], scaled)
     base = units[["unit_id", "parent_id", "vetoed"]].copy()
-    before = base.merge(_cents_by_unit(frame, "points"), on="unit_id", how="left").fillna({"composite_cents": 0})
-    after = base.merge(_cents_by_unit(frame, "new_points"), on="unit_id", how="left").fillna({"composite_cents": 0})
+    before = base.merge(_cents_by_unit(frame, "points"), on="unit_id",
+                        how="left").fillna({"composite_cents": 0})
+    after = base.merge(_cents_by_unit(frame, "new_points"), on="unit_id",
+                       how="left").fillna({"composite_cents": 0})
     old = rank_and_grade(before, policy).set_index("unit_id")
     new = rank_and_grade(after, policy).set_index("unit_id")
     out = pd.DataFrame({
@@ -68,5 +71,6 @@ def what_if(scheme: SchemeSpec, items: pd.DataFrame, units: pd.DataFrame,
 
 
 def _cents_by_unit(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    summed = frame.assign(cents=to_cents(frame[column])).groupby("unit_id", as_index=False)["cents"].sum()
+    summed = frame.assign(cents=to_cents(frame[column])).groupby("unit_id",
+                                                                 as_index=False)["cents"].sum()
     return summed.rename(columns={"cents": "composite_cents"})

@@ -14,7 +14,8 @@ from portal.theme import GRADE_COLOURS, GRADE_PATTERNS, INK, STATUS, empty_figur
 WIDTH = 640  # px; the print stylesheet keeps the section padding below 20 px a side
 HEIGHT = 300
 # measured from the figure's bottom edge, so it never meets the axis title whatever the height
-LEGEND_AT_BOTTOM = dict(orientation="h", yref="container", yanchor="bottom", y=0.01, xanchor="left", x=0,
+LEGEND_AT_BOTTOM = dict(orientation="h", yref="container", yanchor="bottom", y=0.01, xanchor="left",
+                        x=0,
                         traceorder="normal")
 FORM_COLOURS = ["#8aa1b8", "#d1b06b", "#c0745f", "#7a2e26"]  # as the accountability dashboard
 
@@ -24,15 +25,19 @@ def _fixed(figure: go.Figure, height: int = HEIGHT) -> go.Figure:
     return escape_labels(figure)
 
 
-def _count_bars(items: Sequence, colours, title: str, y_title: str, empty: str, patterns=None) -> go.Figure:
+def _count_bars(items: Sequence, colours, title: str, y_title: str, empty: str,
+                patterns=None) -> go.Figure:
     """One bar per category with its count on top, or the empty message."""
     if not sum(i.count for i in items):
         return _fixed(empty_figure(empty), 200)
     figure = go.Figure(go.Bar(x=[i.label for i in items], y=[i.count for i in items],
-                              marker=dict(color=colours, pattern=dict(shape=patterns or "", fgcolor=INK, size=6)),
-                              text=[i.count for i in items], textposition="outside", cliponaxis=False,
+                              marker=dict(color=colours,
+                                          pattern=dict(shape=patterns or "", fgcolor=INK, size=6)),
+                              text=[i.count for i in items], textposition="outside",
+                              cliponaxis=False,
                               hovertemplate="%{x}: %{y}<extra></extra>"))
-    figure.update_layout(title=title, yaxis=dict(title=y_title, rangemode="tozero"), showlegend=False,
+    figure.update_layout(title=title, yaxis=dict(title=y_title, rangemode="tozero"),
+                         showlegend=False,
                          margin=dict(t=56))
     return _fixed(figure)
 
@@ -49,9 +54,11 @@ def training_completion(rows: Sequence) -> go.Figure:
         return _fixed(empty_figure(_("No serving cadres in this unit.")), 200)
     ordered = list(reversed(rows))  # first unit on top
     figure = go.Figure()
-    for field, label, colour in (("complete", _("Completed"), STATUS["ok"]), ("on_pace", _("On pace"), STATUS["info"]),
+    for field, label, colour in (("complete", _("Completed"), STATUS["ok"]),
+                                 ("on_pace", _("On pace"), STATUS["info"]),
                                  ("behind", _("Behind schedule"), STATUS["bad"])):
-        figure.add_bar(y=[r.unit_name for r in ordered], x=[getattr(r, field) / r.cadres * 100 for r in ordered],
+        figure.add_bar(y=[r.unit_name for r in ordered],
+                       x=[getattr(r, field) / r.cadres * 100 for r in ordered],
                        name=label, orientation="h", marker_color=colour,
                        hovertemplate="%{y} · " + label + ": %{x:.0f}%<extra></extra>")
     figure.update_layout(barmode="stack", title=_("Completion of the year's plans by unit"),

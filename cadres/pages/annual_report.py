@@ -26,7 +26,8 @@ STATIC = {**GRAPH_CONFIG, "responsive": False, "displayModeBar": False}
 
 def _chart(name: str, figure) -> html.Div:
     """A chart at its own fixed size (never stretched to the window), kept whole on paper."""
-    return html.Div(ui.graph(f"ca-ar-{name}", figure, config=STATIC, responsive=False), className="ca-ar-chart")
+    return html.Div(ui.graph(f"ca-ar-{name}", figure, config=STATIC, responsive=False),
+                    className="ca-ar-chart")
 
 
 def _table(headers: list[str], rows: list[list], numeric: tuple[int, ...] = ()) -> html.Table:
@@ -43,7 +44,8 @@ def _part(title: str, body: list) -> dbc.Card:
 
 
 def _result_rows(rows) -> list[list]:
-    return [[r.unit_name, r.level_label, f"{r.composite:.2f}", f"{r.rank_in_level} / {r.count_in_level}",
+    return [[r.unit_name, r.level_label, f"{r.composite:.2f}",
+             f"{r.rank_in_level} / {r.count_in_level}",
              r.grade_label + (" · " + _("veto") if r.vetoed else "")] for r in rows]
 
 
@@ -51,11 +53,13 @@ def results_part(report: annual.AnnualReport) -> dbc.Card:
     if not report.results:
         return _part(_("Assessment results"), [ui.empty_state(
             _("No published assessment results for this year."),
-            _("The report uses the year's period once it is published, or else the latest published quarter."))])
+            _("The report uses the year's period once it is published, or else the latest "
+              "published quarter."))])
     headers = [_("Unit"), _("Level"), _("Composite score"), _("Rank in level"), _("Grade")]
     numeric = (2, 3)
     return _part(_("Assessment results"), [
-        html.P(_("Results of the published period %(period)s for the %(n)s assessed units of the subtree.",
+        html.P(_("Results of the published period %(period)s for the %(n)s assessed units of the "
+                 "subtree.",
                  period=report.period_code, n=len(report.results)), className="text-muted small"),
         _chart("grades", charts.grade_distribution(report.grades)),
         html.H3(_("Best placed units"), className="ca-ar-subtitle"),
@@ -68,13 +72,16 @@ def results_part(report: annual.AnnualReport) -> dbc.Card:
 
 
 def _all_units(report: annual.AnnualReport, headers: list[str], numeric: tuple[int, ...]) -> list:
-    """Every unit when they fit on a few pages; otherwise a summary by level (the workbook lists all)."""
+    """Every unit when they fit on a few pages; otherwise a summary by level (the workbook lists
+    all)."""
     if len(report.results) <= annual.LISTED:
         return [html.H3(_("All units"), className="ca-ar-subtitle"),
                 _table(headers, _result_rows(report.results), numeric)]
-    rows = [[s.level_label, s.units, f"{s.average:.2f}", *s.grades] for s in annual.by_level(report.results)]
+    rows = [[s.level_label, s.units, f"{s.average:.2f}",
+             *s.grades] for s in annual.by_level(report.results)]
     return [html.H3(_("Results by level"), className="ca-ar-subtitle"),
-            _table([_("Level"), _("Units assessed"), _("Average composite score"), *[g.label for g in Grade]], rows,
+            _table([_("Level"), _("Units assessed"), _("Average composite score"),
+                    *[g.label for g in Grade]], rows,
                    (1, 2, 3, 4, 5, 6)),
             html.P(_("The workbook (Download XLSX) lists all %(n)s units.", n=len(report.results)),
                    className="text-muted small")]
@@ -86,11 +93,14 @@ def training_part(report: annual.AnnualReport) -> dbc.Card:
     if not report.training_summary.get("avg_hours"):
         return _part(_("Training"), [ui.empty_state(
             _("No training recorded for %(year)s.", year=report.year),
-            _("Records come from imports, classes and approved claims; without any, every plan of the year "
+            _("Records come from imports, classes and approved claims; without any, every plan of "
+              "the year "
               "counts as behind."))])
-    rows = [[r.unit_name, r.cadres, r.complete, r.on_pace, r.behind, percent(r.complete_rate), hours(r.avg_hours)]
+    rows = [[r.unit_name, r.cadres, r.complete, r.on_pace, r.behind, percent(r.complete_rate),
+             hours(r.avg_hours)]
             for r in report.training]
-    headers = [_("Unit"), _("Serving cadres"), _("Plan completed"), _("On pace"), _("Behind schedule"),
+    headers = [_("Unit"), _("Serving cadres"), _("Plan completed"), _("On pace"),
+               _("Behind schedule"),
                _("Completion rate"), _("Average hours counted")]
     return _part(_("Training"), [_chart("training", charts.training_completion(report.training)),
                                  _table(headers, rows, (1, 2, 3, 4, 5, 6))])
@@ -99,10 +109,12 @@ def training_part(report: annual.AnnualReport) -> dbc.Card:
 def forms_part(report: annual.AnnualReport) -> dbc.Card:
     if not report.person_times:
         return _part(_("Four forms"), [ui.empty_state(_("No measures were decided in this year."),
-                                                      _("Measures revoked or replaced on appeal do not count."))])
+                                                      _("Measures revoked or replaced on appeal "
+                                                        "do not count."))])
     rows = [[f.label, f.count, percent(f.count / report.person_times)] for f in report.forms]
     return _part(_("Four forms"), [
-        html.P(_("Person-times: each person in a case counted once, with the heaviest form decided in the year."),
+        html.P(_("Person-times: each person in a case counted once, with the heaviest form "
+                 "decided in the year."),
                className="text-muted small"),
         _chart("forms", charts.four_forms(report.forms)),
         _table([_("Form"), _("Person-times"), _("Share")], rows, (1, 2))])
@@ -110,22 +122,28 @@ def forms_part(report: annual.AnnualReport) -> dbc.Card:
 
 def _decision_rows(decision) -> html.Tbody:
     flag = _("Override: %(reason)s", reason=decision.override_reason) if decision.overridden else ""
-    main = html.Tr([html.Td(decision.number), html.Td(f"{decision.cadre_name} ({decision.cadre_code})"),
-                    html.Td(decision.unit_name), html.Td(decision.type_label), html.Td(decision.outcome_label),
+    main = html.Tr([html.Td(decision.number),
+                    html.Td(f"{decision.cadre_name} ({decision.cadre_code})"),
+                    html.Td(decision.unit_name), html.Td(decision.type_label),
+                    html.Td(decision.outcome_label),
                     html.Td(ui.fmt_date(decision.decided_on)), html.Td(decision.blocks_at_proposal,
                                                                        className="text-end")])
     evidence = html.Tr(html.Td([html.Strong(flag + " ", className="ca-ar-flag") if flag else None,
-                                html.Span(decision.summary or "—")], colSpan=7, className="ca-ar-summary"))
+                                html.Span(decision.summary or "—")], colSpan=7,
+                               className="ca-ar-summary"))
     return html.Tbody([main, evidence], className="ca-ar-override" if decision.overridden else None)
 
 
 def decisions_part(report: annual.AnnualReport) -> dbc.Card:
     if not report.decisions:
-        return _part(_("Personnel decisions"), [ui.empty_state(_("No personnel decisions were taken in this year."))])
-    head = html.Thead(html.Tr([html.Th(h) for h in (_("Number"), _("Cadre"), _("Unit"), _("Decision type"),
+        return _part(_("Personnel decisions"),
+                     [ui.empty_state(_("No personnel decisions were taken in this year."))])
+    head = html.Thead(html.Tr([html.Th(h) for h in (_("Number"), _("Cadre"), _("Unit"),
+                                                    _("Decision type"),
                                                      _("Outcome"), _("Decided on"))]
                               + [html.Th(_("Blocks at proposal"), className="text-end")]))
-    note = _("Under each decision: the evidence summary frozen at the proposal. Decisions approved against a "
+    note = _("Under each decision: the evidence summary frozen at the proposal. Decisions "
+             "approved against a "
              "block (overrides) are highlighted.")
     return _part(_("Personnel decisions"), [
         html.P(note, className="text-muted small"),
@@ -138,13 +156,16 @@ def kpi_line(report: annual.AnnualReport) -> html.Div:
     summary = report.training_summary
     cadres = summary.get("cadres") or 0
     return html.Div([
-        ui.kpi(_("Units assessed"), len(report.results), report.period_code or _("no published period")),
-        ui.kpi(_("Graded Good"), good, percent(good / len(report.results)) if report.results else None),
+        ui.kpi(_("Units assessed"), len(report.results),
+               report.period_code or _("no published period")),
+        ui.kpi(_("Graded Good"), good,
+               percent(good / len(report.results)) if report.results else None),
         ui.kpi(_("Plan completed"), percent(summary["complete"] / cadres) if cadres else "—",
                _("%(n)s of %(m)s cadres", n=summary.get("complete", 0), m=cadres)),
         ui.kpi(_("Four forms"), report.person_times, _("person-times")),
         ui.kpi(_("Personnel decisions"), len(report.decisions),
-               _("%(n)s override(s)", n=report.overrides), "warn" if report.overrides else "neutral"),
+               _("%(n)s override(s)", n=report.overrides),
+               "warn" if report.overrides else "neutral"),
     ], className="kpi-row ca-ar-kpis")
 
 
@@ -179,14 +200,17 @@ def layout(unit: str | None = None, year: str | None = None, **_query):
         dcc.Download(id="ca-ar-download"), html.Span(id="ca-ar-printed"),
     ], className="d-flex flex-wrap gap-2 align-items-center ca-ar-controls")
     return html.Div([
-        ui.page_header(_("Annual report"), _("Results, training, the four forms and personnel decisions of a "
-                                             "unit and its subtree for one year; prints on A4."), actions=controls),
+        ui.page_header(_("Annual report"),
+                       _("Results, training, the four forms and personnel decisions of a "
+                                             "unit and its subtree for one year; prints on A4."),
+                       actions=controls),
         html.Div(id="ca-ar-message", className="d-print-none"),
         dcc.Loading(html.Div(id="ca-ar-report"), type="dot"),
     ], className="ca-annual")
 
 
-@callback(Output("ca-ar-report", "children"), Input("ca-ar-unit", "value"), Input("ca-ar-year", "value"))
+@callback(Output("ca-ar-report", "children"), Input("ca-ar-unit", "value"),
+          Input("ca-ar-year", "value"))
 def show(unit_id, year):
     """The report of the chosen unit and year; the service checks role and scope."""
     actor = current_actor()
@@ -197,20 +221,23 @@ def show(unit_id, year):
     return report_body(report)
 
 
-@callback(Output("ca-ar-download", "data"), Output("ca-ar-message", "children"), Input("ca-ar-xlsx", "n_clicks"),
+@callback(Output("ca-ar-download", "data"), Output("ca-ar-message", "children"),
+          Input("ca-ar-xlsx", "n_clicks"),
           State("ca-ar-unit", "value"), State("ca-ar-year", "value"), prevent_initial_call=True)
 def download(clicks, unit_id, year):
     """The workbook of the chosen unit and year (audited as an export)."""
     if not clicks:
         return no_update, no_update
-    return ui.write(clicks, lambda session, actor: annual.export_workbook(session, actor, unit_id, year),
+    return ui.write(clicks, lambda session,
+                    actor: annual.export_workbook(session, actor, unit_id, year),
                     refused=lambda error: (None, ui.alert(error.message, "warning")),
                     then=lambda done: (dcc.send_bytes(*done), None))
 
 
 clientside_callback(
     "function(n) { if (n) { window.print(); } return ''; }",
-    Output("ca-ar-printed", "children"), Input("ca-ar-print", "n_clicks"), prevent_initial_call=True,
+    Output("ca-ar-printed", "children"), Input("ca-ar-print", "n_clicks"),
+                    prevent_initial_call=True,
 )
 
 ui.register(__name__, path="/reports/annual", title=N_("Annual report"), layout=layout,

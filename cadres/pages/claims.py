@@ -16,7 +16,8 @@ from portal.i18n import N_, _
 
 
 def claim_rows(claims) -> list[dict]:
-    return [{"id": c.id, "code": c.cadre.code, "name": c.cadre.name, "unit": c.cadre.unit.name, "title": c.title,
+    return [{"id": c.id, "code": c.cadre.code, "name": c.cadre.name, "unit": c.cadre.unit.name,
+             "title": c.title,
              "category": TrainingCategory(c.category).label, "mode": TrainingMode(c.mode).label,
              "hours": c.hours, "completed_on": c.completed_on.isoformat(),
              "submitted": ui.fmt_datetime(c.submitted_at), "status": ClaimStatus(c.status).label,
@@ -57,14 +58,17 @@ def layout(**_query):
         html.Div(id="ca-cl-result"),
     ])
     return html.Div([
-        ui.page_header(_("Training claims"), _("Self-study claimed by cadres in your scope. Select a claim, "
+        ui.page_header(_("Training claims"),
+                       _("Self-study claimed by cadres in your scope. Select a claim, "
                                                "read the evidence, then approve or reject it.")),
         dbc.Row([
             dbc.Col(ui.section(_("Waiting for a decision"), ui.grid(
-                "ca-cl-grid", claim_rows(pending), pending_columns(), height=420, selectable=True)), lg=8),
+                "ca-cl-grid", claim_rows(pending), pending_columns(), height=420, selectable=True)),
+                    lg=8),
             dbc.Col(ui.section(_("Decision"), decision), lg=4),
         ]),
-        ui.section(_("Recent decisions"), ui.grid("ca-cl-decided", claim_rows(training.decided_claims(session, actor)),
+        ui.section(_("Recent decisions"),
+                   ui.grid("ca-cl-decided", claim_rows(training.decided_claims(session, actor)),
                                                   decided_columns(), height=300)),
     ])
 
@@ -76,14 +80,18 @@ def _detail_hint():
 def _detail(claim) -> html.Div:
     facts = [(_("Cadre"), f"{claim.cadre.name}（{claim.cadre.code}）· {claim.cadre.unit.name}"),
              (_("Course or study"), claim.title),
-             (_("Category and mode"), f"{TrainingCategory(claim.category).label} · {TrainingMode(claim.mode).label}"),
-             (_("Class hours"), hours(claim.hours)), (_("Completed on"), claim.completed_on.isoformat()),
+             (_("Category and mode"),
+              f"{TrainingCategory(claim.category).label} · {TrainingMode(claim.mode).label}"),
+             (_("Class hours"), hours(claim.hours)),
+             (_("Completed on"), claim.completed_on.isoformat()),
              (_("Organizer or platform"), claim.provider or "—"), (_("Evidence"), claim.evidence)]
     return html.Dl([item for label, value in facts
-                    for item in (html.Dt(label, className="small text-muted"), html.Dd(value))], className="mb-0")
+                    for item in (html.Dt(label, className="small text-muted"), html.Dd(value))],
+                   className="mb-0")
 
 
-@callback(Output("ca-cl-detail", "children"), Input("ca-cl-grid", "selectedRows"), prevent_initial_call=True)
+@callback(Output("ca-cl-detail", "children"), Input("ca-cl-grid", "selectedRows"),
+          prevent_initial_call=True)
 def show_claim(selected):
     actor = current_actor()
     if not selected:
@@ -94,15 +102,19 @@ def show_claim(selected):
         return ui.alert(error.message, "warning")
 
 
-@callback(Output("ca-cl-result", "children"), Output("ca-cl-grid", "rowData"), Output("ca-cl-decided", "rowData"),
+@callback(Output("ca-cl-result", "children"), Output("ca-cl-grid", "rowData"),
+          Output("ca-cl-decided", "rowData"),
           Output("ca-cl-reason", "value"), Output("ca-cl-detail", "children", allow_duplicate=True),
           Input("ca-cl-approve", "n_clicks"), Input("ca-cl-reject", "n_clicks"),
-          State("ca-cl-grid", "selectedRows"), State("ca-cl-reason", "value"), prevent_initial_call=True)
+          State("ca-cl-grid", "selectedRows"), State("ca-cl-reason", "value"),
+          prevent_initial_call=True)
 def decide(_approve, _reject, selected, reason):
     current_actor()
     if not selected:
-        return ui.alert(_("Select a claim first."), "warning"), no_update, no_update, no_update, no_update
-    claim_id = selected[0].get("id") if isinstance(selected, list) and isinstance(selected[0], dict) else None
+        return ui.alert(_("Select a claim first."),
+                        "warning"), no_update, no_update, no_update, no_update
+    claim_id = selected[0].get("id") if isinstance(selected, list) and isinstance(selected[0],
+                                                                                  dict) else None
 
     def change(session, actor):
         if ctx.triggered_id == "ca-cl-approve":
@@ -112,7 +124,8 @@ def decide(_approve, _reject, selected, reason):
         claim = training.reject_claim(session, actor, claim_id, reason or "")
         return _("Rejected: “%(title)s” of %(name)s.", title=claim.title, name=claim.cadre.name)
 
-    return ui.write(True, change, refused=lambda error: (ui.alert(error.message), *(no_update,) * 4),
+    return ui.write(True, change,
+                    refused=lambda error: (ui.alert(error.message), *(no_update,) * 4),
                     then=lambda message: _decided(message, db.session(), current_actor()))
 
 

@@ -13,7 +13,8 @@ from portal.enums import UnitLevel
 from portal.i18n import N_, _
 from portal.ui import dropdown, field, unit_options  # noqa: F401  (shared by the pages)
 
-GAP_LABELS = {rules.ANNUAL: N_("Annual class hours"), rules.ONLINE: N_("Online learning (local practice)"),
+GAP_LABELS = {rules.ANNUAL: N_("Annual class hours"),
+              rules.ONLINE: N_("Online learning (local practice)"),
               rules.FIVE_YEAR: N_("Five-year total")}
 
 
@@ -42,7 +43,8 @@ def year_options(first: int | None = None, count: int = 5) -> list[dict]:
 def year_select(id: str, value: int, first: int | None = None, count: int = 5) -> html.Div:
     """A small year picker with a label for screen readers."""
     return html.Div([dbc.Label(_("Year"), html_for=id, class_name="visually-hidden"),
-                     dbc.Select(id=id, options=year_options(first, count), value=str(value), size="sm",
+                     dbc.Select(id=id, options=year_options(first, count), value=str(value),
+                                size="sm",
                                 style={"width": "110px"})])
 
 
@@ -62,15 +64,18 @@ def facts(rows: list[tuple[str, str]]) -> html.Dl:
     """Label–value pairs as a definition list ("—" for an empty value)."""
     items = []
     for label, value in rows:
-        items += [html.Dt(label, className="col-sm-4 col-lg-3"), html.Dd(value or "—", className="col-sm-8 col-lg-9")]
+        items += [html.Dt(label, className="col-sm-4 col-lg-3"),
+                  html.Dd(value or "—", className="col-sm-8 col-lg-9")]
     return html.Dl(items, className="row mb-0 ca-facts")
 def link_column(field_name: str, header: str, **extra) -> dict:
     """A grid column whose cell links to the cadre's profile (``assets/30-cadres.js``)."""
-    return {"field": field_name, "headerName": header, "cellRenderer": "CaCadreLink", "minWidth": 110, **extra}
+    return {"field": field_name, "headerName": header, "cellRenderer": "CaCadreLink",
+            "minWidth": 110, **extra}
 
 
 def no_cadre_linked() -> html.Div:
     from portal import ui
 
     return ui.empty_state(_("Your login is not linked to a cadre record."),
-                          _("Ask the administrator to link your login to your entry in the cadre registry."))
+                          _("Ask the administrator to link your login to your entry in the cadre "
+                            "registry."))

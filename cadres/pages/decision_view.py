@@ -30,7 +30,8 @@ def _facts(pairs) -> html.Dl:
     items = []
     for label, value, *extra in pairs:
         items += [html.Dt(label, className="col-sm-4 col-xl-3"),
-                  html.Dd(value or "—", className=f"col-sm-8 col-xl-9 {extra[0] if extra else ''}".strip())]
+                  html.Dd(value or "—",
+                          className=f"col-sm-8 col-xl-9 {extra[0] if extra else ''}".strip())]
     return html.Dl(items, className="row mb-0 ca-facts")
 
 
@@ -42,7 +43,8 @@ def workflow_section(decision) -> dbc.Card:
     pairs = [(_("Cadre"), html.A(f"{decision.cadre.name}（{decision.cadre.code}）",
                                   href=f"/cadres/profile?code={decision.cadre.code}")),
              (_("Unit"), decision.cadre.unit.name), (_("Type"), DecisionType(decision.type).label),
-             (_("What is proposed"), decision.title), (_("Proposed by"), _by(decision.proposed_by, decision.proposed_at)),
+             (_("What is proposed"), decision.title),
+             (_("Proposed by"), _by(decision.proposed_by, decision.proposed_at)),
              (_("Evidence date"), decision.as_of.isoformat()), (_("Rationale"), decision.rationale)]
     if decision.reviewed_by:
         pairs += [(_("Reviewed by"), _by(decision.reviewed_by, decision.reviewed_at)),
@@ -50,18 +52,27 @@ def workflow_section(decision) -> dbc.Card:
     if decision.status == DecisionStatus.WITHDRAWN:
         pairs.append((_("Reason for withdrawal"), decision.decision_note))
     if decision.status == DecisionStatus.DECIDED:
-        pairs += [(_("Outcome"), DecisionOutcome(decision.outcome).label if decision.outcome else "—"),
+        pairs += [(_("Outcome"),
+                   DecisionOutcome(decision.outcome).label if decision.outcome else "—"),
                   (_("Decided on"), ui.fmt_date(decision.decided_on)),
                   (_("Decided by"), _by(decision.decided_by, decision.decided_at)),
                   (_("Decision note"), decision.decision_note)]
     eligible = (_("Eligible") if decision.eligible_at_proposal
                 else _("Blocked (%(n)s)", n=decision.blocks_at_proposal))
-    pairs.append((_("At proposal"), eligible, "" if decision.eligible_at_proposal else "text-danger"))
+    pairs.append((_("At proposal"), eligible,
+                  "" if decision.eligible_at_proposal else "text-danger"))
     body = [_facts(pairs)]
     if decision.overridden:
-        body.append(html.Div([html.Strong(_("Approved against the negative list. Override reason: ")),
-                              html.Span(decision.override_reason)], className="ca-dc-override mt-3",
-                             id="ca-dc-override-reason"))
+        body.append(
+            html.Div(
+                [
+                    html.Strong(_("Approved against the negative list. Override reason: ")),
+                    html.Span(decision.override_reason),
+                ],
+                className="ca-dc-override mt-3",
+                id="ca-dc-override-reason",
+            )
+        )
     return ui.section(_("Workflow"), body)
 
 
@@ -78,15 +89,20 @@ def _blocks_list(blocks: list[dict]) -> html.Ul:
 def decide_form(decision, blocks: list[dict]) -> html.Div:
     box_style = {} if blocks else {"display": "none"}
     override = html.Div([
-        dbc.Alert([html.Div(_("The cadre is blocked; approving needs an override reason, audited and "
-                              "highlighted in reports:")), _blocks_list(blocks)], color="warning", class_name="py-2"),
-        _textarea("ca-dc-override", _("Override reason (only for an approval)"))], id="ca-dc-override-box",
+        dbc.Alert([html.Div(_("The cadre is blocked; approving needs an override reason, audited "
+                              "and "
+                              "highlighted in reports:")), _blocks_list(blocks)], color="warning",
+                  class_name="py-2"),
+        _textarea("ca-dc-override", _("Override reason (only for an approval)"))],
+                        id="ca-dc-override-box",
         style=box_style)
     return html.Div([
         html.Div(_("Decide on the proposal"), className="ca-dc-sub mt-0"),
-        dbc.RadioItems(id="ca-dc-outcome", options=DecisionOutcome.options(), value=DecisionOutcome.APPROVED.value,
+        dbc.RadioItems(id="ca-dc-outcome", options=DecisionOutcome.options(),
+                       value=DecisionOutcome.APPROVED.value,
                        inline=True, class_name="mb-2"),
-        html.Div([dbc.Label(_("Decision date"), html_for="ca-dc-decided-on", class_name="small text-muted mb-1"),
+        html.Div([dbc.Label(_("Decision date"), html_for="ca-dc-decided-on",
+                            class_name="small text-muted mb-1"),
                   dbc.Input(id="ca-dc-decided-on", type="date", value=date.today().isoformat(),
                             min=decision.as_of.isoformat())], className="mb-2"),
         _textarea("ca-dc-decision-note", _("Decision wording or document number")),
@@ -103,14 +119,16 @@ def actions_section(session, actor: Actor, decision) -> dbc.Card | None:
     if decision.status == DecisionStatus.PROPOSED:
         parts.append(html.Div([html.Div(_("Review the proposal"), className="ca-dc-sub mt-0"),
                                _textarea("ca-dc-review-note", _("Review opinion")),
-                               dbc.Button(_("Record the review"), id="ca-dc-review", color="primary")],
+                               dbc.Button(_("Record the review"), id="ca-dc-review",
+                                          color="primary")],
                               className="mb-3"))
     else:
         blocks = decisions.blocks_against(session, actor, decision, date.today())
         parts.append(decide_form(decision, blocks))
     parts.append(html.Div([html.Hr(), html.Div(_("Withdraw"), className="ca-dc-sub mt-0"),
                            _textarea("ca-dc-withdraw-reason", _("Why the proposal is withdrawn")),
-                           dbc.Button(_("Withdraw the proposal"), id="ca-dc-withdraw", color="danger",
+                           dbc.Button(_("Withdraw the proposal"), id="ca-dc-withdraw",
+                                      color="danger",
                                       outline=True)]))
     return ui.section(_("Next step"), parts)
 
@@ -128,8 +146,10 @@ def body(session, actor: Actor, decision) -> html.Div:
     status = DecisionStatus(decision.status)
     badges = [dbc.Badge(status.label, color=STATUS_COLORS[status], class_name="me-2 fs-6")]
     if decision.overridden:
-        badges.append(dbc.Badge(_("Override"), color="warning", text_color="dark", class_name="me-2 fs-6"))
-    back = dbc.Button(_("All decisions"), href="/decisions", color="secondary", outline=True, size="sm") \
+        badges.append(dbc.Badge(_("Override"), color="warning", text_color="dark",
+                                class_name="me-2 fs-6"))
+    back = dbc.Button(_("All decisions"), href="/decisions", color="secondary", outline=True,
+                      size="sm") \
         if actor.can("decisions.view") else None
     actions = actions_section(session, actor, decision)
     return html.Div([
@@ -139,7 +159,8 @@ def body(session, actor: Actor, decision) -> html.Div:
         dcc.Store(id="ca-dc-version", data=decision.version),
         dbc.Row([dbc.Col(workflow_section(decision), lg=7 if actions else 12),
                  dbc.Col(actions, lg=5) if actions else None]),
-        ui.section(_("Changed since the proposal"), ev.changes_part(decision.snapshot or {}, changes, decision.status in OPEN)),
+        ui.section(_("Changed since the proposal"),
+                   ev.changes_part(decision.snapshot or {}, changes, decision.status in OPEN)),
         ev.evidence_section(decision, intact),
     ])
 
@@ -149,12 +170,17 @@ def layout(id: str | None = None, **_query):
     try:
         decision_id = int(id)
     except (TypeError, ValueError):
-        return ui.empty_state(_("Choose a decision in the list."), action=dbc.Button(
-            _("All decisions"), href="/decisions", color="primary", size="sm") if actor.can("decisions.view") else None)
+        return ui.empty_state(
+            _("Choose a decision in the list."),
+            action=dbc.Button(_("All decisions"), href="/decisions", color="primary", size="sm")
+            if actor.can("decisions.view")
+            else None,
+        )
     session = db.session()
     decision = decisions.get_decision(session, actor, decision_id)
     shown = body(session, actor, decision)
-    audit.log_view(actor, "personnel_decision", decision.id)  # its evidence and rationale were shown
+    audit.log_view(actor, "personnel_decision",
+                   decision.id)  # its evidence and rationale were shown
     return html.Div([dcc.Store(id="ca-dc-id", data=decision.id), html.Div(id="ca-dc-message"),
                      html.Div(shown, id="ca-dc-body")], className="ca-dc-view")
 
@@ -163,7 +189,8 @@ def layout(id: str | None = None, **_query):
 
 def _number(value) -> int:
     """An id or version as the browser sent it; anything else means the page is out of date."""
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+    if isinstance(value, bool) or not isinstance(value,
+                                                 int | str) or not str(value).strip().isdigit():
         raise Invalid(_("The page is out of date; please reload it."))
     return int(value)
 
@@ -173,9 +200,11 @@ def _act(step, decision_id, version, done: str):
     def run(session, actor):
         return step(session, actor, _number(decision_id), _number(version)).number
 
-    return ui.write(True, run, stale=_("Someone else changed this decision; reload it before going on."),
+    return ui.write(True, run,
+                    stale=_("Someone else changed this decision; reload it before going on."),
                     refused=lambda error: (ui.alert(error.message), no_update),
-                    then=lambda number: (ui.alert(done % {"number": number}, "success"), _body(decision_id)))
+                    then=lambda number: (ui.alert(done % {"number": number}, "success"),
+                                         _body(decision_id)))
 
 
 def _body(decision_id):
@@ -190,14 +219,16 @@ def review(n_clicks, note, decision_id, version):
     current_actor()
     if not n_clicks:
         return no_update, no_update
-    return _act(lambda s, a, i, v: decisions.review(s, a, i, note or "", version=v), decision_id, version,
+    return _act(lambda s, a, i, v: decisions.review(s, a, i, note or "", version=v), decision_id,
+                version,
                 _("Review of %(number)s recorded."))
 
 
 @callback(Output("ca-dc-message", "children", allow_duplicate=True),
           Output("ca-dc-body", "children", allow_duplicate=True),
           Output("ca-dc-override-box", "style"),
-          Input("ca-dc-decide", "n_clicks"), State("ca-dc-outcome", "value"), State("ca-dc-decided-on", "value"),
+          Input("ca-dc-decide", "n_clicks"), State("ca-dc-outcome", "value"),
+          State("ca-dc-decided-on", "value"),
           State("ca-dc-decision-note", "value"), State("ca-dc-override", "value"),
           State("ca-dc-id", "data"), State("ca-dc-version", "data"), prevent_initial_call=True)
 def decide(n_clicks, outcome, decided_on, note, override, decision_id, version):
@@ -208,13 +239,18 @@ def decide(n_clicks, outcome, decided_on, note, override, decision_id, version):
         chosen = DecisionOutcome(outcome)
         day = date.fromisoformat(decided_on) if decided_on else None
     except (ValueError, TypeError):
-        return ui.alert(_("Choose the outcome and a decision date (YYYY-MM-DD).")), no_update, no_update
+        return (
+            ui.alert(_("Choose the outcome and a decision date (YYYY-MM-DD).")),
+            no_update,
+            no_update,
+        )
 
     needs_reason = []
 
     def step(session, actor, decision_id, version):
         try:
-            return decisions.decide(session, actor, decision_id, outcome=chosen, note=note or "", decided_on=day,
+            return decisions.decide(session, actor, decision_id, outcome=chosen, note=note or "",
+                                    decided_on=day,
                                     override_reason=override or "", version=version)
         except Invalid as error:
             needs_reason.append(error.field == "override_reason")
@@ -232,7 +268,8 @@ def withdraw(n_clicks, reason, decision_id, version):
     current_actor()
     if not n_clicks:
         return no_update, no_update
-    return _act(lambda s, a, i, v: decisions.withdraw(s, a, i, reason or "", version=v), decision_id, version,
+    return _act(lambda s, a, i, v: decisions.withdraw(s, a, i, reason or "", version=v),
+                decision_id, version,
                 _("Proposal %(number)s withdrawn."))
 
 

@@ -41,20 +41,24 @@ def decision_rows(found) -> list[dict]:
              "cadre": f"{d.cadre.name}（{d.cadre.code}）", "unit": d.cadre.unit.name,
              "type": DecisionType(d.type).label, "title": d.title, "status": status_text(d),
              "outcome": DecisionOutcome(d.outcome).label if d.outcome else "",
-             "proposed_on": d.as_of.isoformat(), "decided_on": d.decided_on.isoformat() if d.decided_on else "",
+             "proposed_on": d.as_of.isoformat(),
+             "decided_on": d.decided_on.isoformat() if d.decided_on else "",
              "eligible": eligibility_text(d), "blocked": not d.eligible_at_proposal,
-             "overridden": d.overridden, "override": f"\u26a0 {_('Override')}" if d.overridden else ""}
+             "overridden": d.overridden,
+             "override": f"\u26a0 {_('Override')}" if d.overridden else ""}
             for d in found]
 
 
 def columns() -> list[dict]:
     return [
-        {"field": "number", "headerName": _("Number"), "cellRenderer": "CaDecisionLink", "minWidth": 130,
+        {"field": "number", "headerName": _("Number"), "cellRenderer": "CaDecisionLink",
+         "minWidth": 130,
          "maxWidth": 140, "pinned": "left"},
         link_column("cadre", _("Cadre"), minWidth=160, maxWidth=180),
         {"field": "unit", "headerName": _("Unit"), "minWidth": 110},
         {"field": "type", "headerName": _("Type"), "minWidth": 150, "tooltipField": "type"},
-        {"field": "title", "headerName": _("What is proposed"), "minWidth": 170, "tooltipField": "title"},
+        {"field": "title", "headerName": _("What is proposed"), "minWidth": 170,
+         "tooltipField": "title"},
         {"field": "status", "headerName": _("Status"), "minWidth": 130, "tooltipField": "status"},
         {"field": "proposed_on", "headerName": _("Proposed on"), "minWidth": 108, "maxWidth": 120},
         {"field": "decided_on", "headerName": _("Decided on"), "minWidth": 108, "maxWidth": 120},
@@ -66,17 +70,53 @@ def columns() -> list[dict]:
 
 
 def filters(session, actor) -> dbc.Row:
-    return dbc.Row([
-        field(_("Unit (with the units below it)"), dropdown("ca-dc-unit", unit_options(session, actor),
-                                                            placeholder=_("All units in your scope")), 3),
-        field(_("Type"), dropdown("ca-dc-types", DecisionType.options(), multi=True, placeholder=_("Any type")), 2),
-        field(_("Status"), dropdown("ca-dc-statuses", DecisionStatus.options(), multi=True,
-                                    placeholder=_("Any status")), 2),
-        field(_("Proposed or decided between"), dcc.DatePickerRange(
-            id="ca-dc-dates", display_format="YYYY-MM-DD", clearable=True,
-            start_date_placeholder_text=_("Start date"), end_date_placeholder_text=_("End date")), 3),
-        field(_("Overrides"), dbc.Switch(id="ca-dc-overrides", value=False, label=_("Overrides only")), 2),
-    ], class_name="g-2 mb-3 align-items-end")
+    return dbc.Row(
+        [
+            field(
+                _("Unit (with the units below it)"),
+                dropdown(
+                    "ca-dc-unit",
+                    unit_options(session, actor),
+                    placeholder=_("All units in your scope"),
+                ),
+                3,
+            ),
+            field(
+                _("Type"),
+                dropdown(
+                    "ca-dc-types", DecisionType.options(), multi=True, placeholder=_("Any type")
+                ),
+                2,
+            ),
+            field(
+                _("Status"),
+                dropdown(
+                    "ca-dc-statuses",
+                    DecisionStatus.options(),
+                    multi=True,
+                    placeholder=_("Any status"),
+                ),
+                2,
+            ),
+            field(
+                _("Proposed or decided between"),
+                dcc.DatePickerRange(
+                    id="ca-dc-dates",
+                    display_format="YYYY-MM-DD",
+                    clearable=True,
+                    start_date_placeholder_text=_("Start date"),
+                    end_date_placeholder_text=_("End date"),
+                ),
+                3,
+            ),
+            field(
+                _("Overrides"),
+                dbc.Switch(id="ca-dc-overrides", value=False, label=_("Overrides only")),
+                2,
+            ),
+        ],
+        class_name="g-2 mb-3 align-items-end",
+    )
 
 
 def layout(**_query):
@@ -88,8 +128,10 @@ def layout(**_query):
         className="d-inline-block") if actor.can("export") else None
     return html.Div([
         ui.page_header(_("Personnel decisions"), _(
-            "Promotions, rank promotions, commendations, talks and adjustments of cadres in your scope, "
-            "with the evidence frozen at proposal. Click a number to open a decision."), actions=export),
+            "Promotions, rank promotions, commendations, talks and adjustments of cadres in your "
+            "scope, "
+            "with the evidence frozen at proposal. Click a number to open a decision."),
+                       actions=export),
         filters(session, actor),
         html.Div(id="ca-dc-kpis"),
         html.Div(id="ca-dc-empty"),
@@ -135,19 +177,25 @@ def kpis(all_in_unit) -> html.Div:
 
 def empty(any_at_all: bool) -> html.Div:
     if any_at_all:
-        return ui.empty_state(_("No decision matches the filters."), _("Clear a filter to see more."))
+        return ui.empty_state(_("No decision matches the filters."),
+                              _("Clear a filter to see more."))
     return ui.empty_state(
         _("No personnel decisions yet."),
-        _("A decision starts as a proposal on a cadre's profile: open the cadre from the registry and "
-          "propose a promotion, rank promotion, commendation, talk or adjustment. The evidence is frozen "
+        _("A decision starts as a proposal on a cadre's profile: open the cadre from the registry "
+          "and "
+          "propose a promotion, rank promotion, commendation, talk or adjustment. The evidence is "
+          "frozen "
           "then; the proposal is reviewed and decided on its own page, listed here."),
         dbc.Button(_("Open the registry"), href="/cadres", color="primary", size="sm"))
 
 
-@callback(Output("ca-dc-grid", "rowData"), Output("ca-dc-kpis", "children"), Output("ca-dc-empty", "children"),
+@callback(Output("ca-dc-grid", "rowData"), Output("ca-dc-kpis", "children"),
+          Output("ca-dc-empty", "children"),
           Output("ca-dc-list", "style"),
-          Input("ca-dc-unit", "value"), Input("ca-dc-types", "value"), Input("ca-dc-statuses", "value"),
-          Input("ca-dc-dates", "start_date"), Input("ca-dc-dates", "end_date"), Input("ca-dc-overrides", "value"))
+          Input("ca-dc-unit", "value"), Input("ca-dc-types", "value"),
+          Input("ca-dc-statuses", "value"),
+          Input("ca-dc-dates", "start_date"), Input("ca-dc-dates", "end_date"),
+          Input("ca-dc-overrides", "value"))
 def search(unit_id, types, statuses, start, end, overrides):
     actor = current_actor()
     session = db.session()
@@ -164,8 +212,10 @@ def search(unit_id, types, statuses, start, end, overrides):
 
 @callback(Output("ca-dc-download", "data"), Output("ca-dc-export-error", "children"),
           Input("ca-dc-export", "n_clicks"),
-          State("ca-dc-unit", "value"), State("ca-dc-types", "value"), State("ca-dc-statuses", "value"),
-          State("ca-dc-dates", "start_date"), State("ca-dc-dates", "end_date"), State("ca-dc-overrides", "value"),
+          State("ca-dc-unit", "value"), State("ca-dc-types", "value"),
+          State("ca-dc-statuses", "value"),
+          State("ca-dc-dates", "start_date"), State("ca-dc-dates", "end_date"),
+          State("ca-dc-overrides", "value"),
           prevent_initial_call=True)
 def export(n_clicks, unit_id, types, statuses, start, end, overrides):
     """The filtered list as XLSX (scoped by the service, audited as an export)."""
@@ -174,11 +224,19 @@ def export(n_clicks, unit_id, types, statuses, start, end, overrides):
             wanted = read_filters(unit_id, types, statuses, start, end, overrides)
         except ValueError:  # malformed filters are the caller's error, told as such
             raise Invalid(_("Choose the filters again.")) from None
-        return decisions.export_decisions(session, actor, wanted, "xlsx", "zh" if current_lang() == "zh" else "key")
+        return decisions.export_decisions(session, actor, wanted, "xlsx",
+                                          "zh" if current_lang() == "zh" else "key")
 
-    return ui.write(n_clicks, export_list, idle=(no_update, no_update),
-                    refused=lambda error: (no_update, ui.alert(error.message)),
-                    then=lambda content: (dcc.send_bytes(content, f"decisions-{date.today().isoformat()}.xlsx"), None))
+    return ui.write(
+        n_clicks,
+        export_list,
+        idle=(no_update, no_update),
+        refused=lambda error: (no_update, ui.alert(error.message)),
+        then=lambda content: (
+            dcc.send_bytes(content, f"decisions-{date.today().isoformat()}.xlsx"),
+            None,
+        ),
+    )
 
 
 ui.register(__name__, path="/decisions", title=N_("Personnel decisions"), layout=layout,

@@ -34,7 +34,8 @@ def source_book(session, actor: Actor, cadre: Cadre) -> SourceBook:
     """The cadre's measures and open cases by source id (the caller has checked scope)."""
     return SourceBook(
         cadre.name, cadre.unit.code, cadre.unit.name,
-        measures={m.source: m for m in accountability.measure_effects_for_cadre(session, actor, cadre)},
+        measures={m.source: m for m in accountability.measure_effects_for_cadre(session, actor,
+                                                                                cadre)},
         cases={c.source: c for c in accountability.open_cases_for_cadre(session, actor, cadre)})
 
 
@@ -48,7 +49,8 @@ def source_text(source: str | None, book: SourceBook, rule: str = "") -> str:
         if m.case_no:
             return _("Measure %(measure)s decided %(date)s (case %(case)s)", measure=m.label,
                      date=m.decided_on.isoformat(), case=m.case_no)
-        return _("Measure %(measure)s decided %(date)s", measure=m.label, date=m.decided_on.isoformat())
+        return _("Measure %(measure)s decided %(date)s", measure=m.label,
+                 date=m.decided_on.isoformat())
     if kind == "case" and source in book.cases:
         c = book.cases[source]
         return _("Case %(case)s, now at the stage: %(stage)s", case=c.case_no, stage=c.stage_label)
@@ -80,7 +82,8 @@ def _finding(item: dict, book: SourceBook, kind: str) -> html.Li:
         html.Div(item["reason"], className="ca-pf-reason"),
         html.Div([_("Source: "), source_text(item.get("source"), book, item["rule"])],
                  className="small text-muted"),
-    ], className=f"ca-pf-finding ca-pf-{kind}", **{"data-rule": item["rule"], "data-until": until or ""})
+    ], className=f"ca-pf-finding ca-pf-{kind}",
+                   **{"data-rule": item["rule"], "data-until": until or ""})
 
 
 def verdict(data: dict) -> html.Div:
@@ -94,22 +97,26 @@ def verdict(data: dict) -> html.Div:
     lifts = (_("every block lifts on %(date)s", date=max(untils)) if all(untils)
              else _("at least one block lasts until someone acts"))
     return html.Div([dbc.Badge(_("Not eligible"), color="danger", class_name="me-2 fs-6"),
-                     _("for %(decision)s on %(date)s: %(n)s block(s); %(lifts)s.", decision=kind, date=day,
+                     _("for %(decision)s on %(date)s: %(n)s block(s); %(lifts)s.", decision=kind,
+                       date=day,
                        n=len(data["blocks"]), lifts=lifts)], className="ca-pf-verdict mb-2")
 
 
 def findings(items: list[dict], book: SourceBook, kind: str) -> html.Ul:
-    return html.Ul([_finding(i, book, kind) for i in items], className="list-unstyled mb-0 ca-pf-findings")
+    return html.Ul([_finding(i, book, kind) for i in items],
+                   className="list-unstyled mb-0 ca-pf-findings")
 
 
 def eligibility_body(data: dict, book: SourceBook) -> html.Div:
     """The verdict, the blocks and the notes of one ``Eligibility.as_json()``."""
     parts = [verdict(data)]
     if data["blocks"]:
-        parts += [html.H3(_("Blocks"), className="ca-pf-subtitle"), findings(data["blocks"], book, "block")]
+        parts += [html.H3(_("Blocks"), className="ca-pf-subtitle"),
+                  findings(data["blocks"], book, "block")]
     if data["notes"]:
         parts += [html.H3(_("Notes (shown, not blocking)"), className="ca-pf-subtitle"),
                   findings(data["notes"], book, "note")]
     elif not data["blocks"]:
         parts.append(html.P(_("Nothing to note."), className="text-muted mb-0"))
-    return html.Div(parts, className="ca-pf-elig-body", **{"data-eligible": str(data["eligible"]).lower()})
+    return html.Div(parts, className="ca-pf-elig-body",
+                    **{"data-eligible": str(data["eligible"]).lower()})

@@ -33,15 +33,19 @@ def form_import_section(session, actor: Actor) -> dbc.Card | None:
         return None
     return ui.section(_("Import appointment forms (.lrmx)"), html.Div([
         dbc.Row([field(_("Unit that cadres not yet in the registry join"),
-                       dropdown("ca-lrmx-unit", ui.unit_options(session, actor), placeholder=_("Choose a unit")), 6)],
+                       dropdown("ca-lrmx-unit", ui.unit_options(session, actor),
+                                placeholder=_("Choose a unit")), 6)],
                 class_name="mb-2"),
         dcc.Upload(id="ca-lrmx-upload", multiple=False, max_size=MAX_UPLOAD, className="upload-box",
-                   children=html.Div([_("Drop one .lrmx file or a .zip of them here, or "), html.A(_("choose a file"))])),
-        html.Div(_("Nothing is saved until you confirm: the forms are checked first and the changes listed."),
+                   children=html.Div([_("Drop one .lrmx file or a .zip of them here, or "),
+                                      html.A(_("choose a file"))])),
+        html.Div(_("Nothing is saved until you confirm: the forms are checked first and the "
+                   "changes listed."),
                  className="form-text"),
         dcc.Store(id="ca-lrmx-file"),
         dcc.Loading(html.Div(id="ca-lrmx-preview"), type="dot"),
-        dbc.Button(_("Confirm the import"), id="ca-lrmx-confirm", color="primary", size="sm", class_name="mt-2",
+        dbc.Button(_("Confirm the import"), id="ca-lrmx-confirm", color="primary", size="sm",
+                   class_name="mt-2",
                    style={"display": "none"}),
         html.Div(id="ca-lrmx-result"),
     ]))
@@ -51,10 +55,14 @@ def records_file_section(actor: Actor) -> dbc.Card | None:
     """The full records as CSV/XLSX (kind ``records``, docs/formats.md)."""
     if not may_import(actor):
         return None
-    help_text = _("Columns: code (干部编号) and any of id_number (身份证号), ethnicity (民族), native_place (籍贯), "
-                  "birthplace (出生地), party_joined (入党时间), work_started (参加工作时间), health (健康状况), "
-                  "professional_title, expertise, the full-time and in-service education, degree, school and "
-                  "major, resume (简历), rewards_sanctions (奖惩情况), appraisal_results (年度考核结果), family "
+    help_text = _("Columns: code (干部编号) and any of id_number (身份证号), ethnicity (民族), "
+                  "native_place (籍贯), "
+                  "birthplace (出生地), party_joined (入党时间), work_started (参加工作时间), "
+                  "health (健康状况), "
+                  "professional_title, expertise, the full-time and in-service education, degree, "
+                  "school and "
+                  "major, resume (简历), rewards_sanctions (奖惩情况), appraisal_results "
+                  "(年度考核结果), family "
                   "(家庭成员). Columns left out keep their values.")
     return ui.section(_("Full records (CSV/XLSX)"), import_panel("records", help_text=help_text),
                       actions=export_buttons("records"))
@@ -78,24 +86,29 @@ def _run(contents, filename, unit_id, dry_run: bool):
     data = _decode(contents)
     with db.unit_of_work() as session:
         result = appointment_forms.import_forms(session, actor, data, filename or "upload.lrmx",
-                                                unit=_unit_code(session, actor, unit_id), dry_run=dry_run)
+                                                unit=_unit_code(session, actor, unit_id),
+                                                dry_run=dry_run)
         if dry_run:
             session.rollback()
     return result
 
 
 def preview_table(result) -> html.Table:
-    head = html.Thead(html.Tr([html.Th(h) for h in (_("File"), _("Full name"), _("Cadre code"), _("Change"),
+    head = html.Thead(html.Tr([html.Th(h) for h in (_("File"), _("Full name"), _("Cadre code"),
+                                                    _("Change"),
                                                       _("Fields that change"))]))
-    rows = [html.Tr([html.Td(c.file), html.Td(c.name), html.Td(c.cadre_code if c.action != "new" else "—"),
-                     html.Td(_(ACTIONS[c.action])), html.Td("、".join(c.fields) if c.fields else "—")])
+    rows = [html.Tr([html.Td(c.file), html.Td(c.name),
+                     html.Td(c.cadre_code if c.action != "new" else "—"),
+                     html.Td(_(ACTIONS[c.action])),
+                     html.Td("、".join(c.fields) if c.fields else "—")])
             for c in result.changes]
     return html.Table([head, html.Tbody(rows)], className="table table-sm mt-2 ca-lrmx-preview")
 
 
 @callback(Output("ca-lrmx-preview", "children"), Output("ca-lrmx-file", "data"),
           Output("ca-lrmx-confirm", "style"), Output("ca-lrmx-result", "children"),
-          Input("ca-lrmx-upload", "contents"), State("ca-lrmx-upload", "filename"), State("ca-lrmx-unit", "value"),
+          Input("ca-lrmx-upload", "contents"), State("ca-lrmx-upload", "filename"),
+          State("ca-lrmx-unit", "value"),
           prevent_initial_call=True)
 def preview(contents, filename, unit_id):
     """Check the forms (a dry run) and list what importing them would change."""
@@ -108,23 +121,28 @@ def preview(contents, filename, unit_id):
         return ui.alert(problem.message, "danger", problem.lines()), None, hidden, None
     except PortalError as error:
         return ui.alert(error.message, "danger"), None, hidden, None
-    summary = ui.alert(_("%(n)s form(s) checked: %(new)s new cadre(s), %(updated)s updated, %(unchanged)s unchanged. "
-                         "Confirm to save.", n=result.rows, new=result.created, updated=result.updated,
+    summary = ui.alert(_("%(n)s form(s) checked: %(new)s new cadre(s), %(updated)s updated, "
+                         "%(unchanged)s unchanged. "
+                         "Confirm to save.", n=result.rows, new=result.created,
+                         updated=result.updated,
                          unchanged=result.unchanged), "info")
-    return (html.Div([summary, preview_table(result)]), {"contents": contents, "filename": filename, "unit": unit_id},
+    return (html.Div([summary, preview_table(result)]),
+            {"contents": contents, "filename": filename, "unit": unit_id},
             {"display": "inline-block"}, None)
 
 
 @callback(Output("ca-lrmx-result", "children", allow_duplicate=True),
           Output("ca-lrmx-confirm", "style", allow_duplicate=True),
           Output("ca-lrmx-preview", "children", allow_duplicate=True),
-          Input("ca-lrmx-confirm", "n_clicks"), State("ca-lrmx-file", "data"), prevent_initial_call=True)
+          Input("ca-lrmx-confirm", "n_clicks"), State("ca-lrmx-file", "data"),
+          prevent_initial_call=True)
 def confirm(_clicks, upload):
     """Import the previewed forms for good (checked again: the file comes back from the browser)."""
     if not upload:
         return no_update, no_update, no_update
     try:
-        result = _run(upload.get("contents"), upload.get("filename"), upload.get("unit"), dry_run=False)
+        result = _run(upload.get("contents"), upload.get("filename"), upload.get("unit"),
+                      dry_run=False)
     except ImportProblem as problem:
         return ui.alert(problem.message, "danger", problem.lines()), {"display": "none"}, no_update
     except PortalError as error:

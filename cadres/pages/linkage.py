@@ -24,12 +24,14 @@ from portal.errors import PortalError
 from portal.i18n import N_, _
 from portal.ui import field
 
-OUTPUTS = ("ca-lk-window", "ca-lk-kpis", "ca-lk-bands", "ca-lk-scatter", "ca-lk-missing", "ca-lk-promotions")
+OUTPUTS = ("ca-lk-window", "ca-lk-kpis", "ca-lk-bands", "ca-lk-scatter", "ca-lk-missing",
+           "ca-lk-promotions")
 
 
 def missing_columns() -> list[dict]:
     return [{"field": "unit", "headerName": _("Unit"), "minWidth": 160},
-            {"field": "score", "headerName": _("Composite score"), "minWidth": 130, "maxWidth": 150, "type": "numericColumn"},
+            {"field": "score", "headerName": _("Composite score"), "minWidth": 130, "maxWidth": 150,
+             "type": "numericColumn"},
             {"field": "grade", "headerName": _("Grade"), "maxWidth": 100},
             link_column("name", _("Leader"), maxWidth=140),
             {"field": "code", "headerName": _("Cadre code"), "minWidth": 120, "maxWidth": 130},
@@ -37,7 +39,8 @@ def missing_columns() -> list[dict]:
 
 
 def promotion_columns() -> list[dict]:
-    return [{"field": "number", "headerName": _("Decision number"), "cellRenderer": "CaDecisionLink", "minWidth": 130},
+    return [{"field": "number", "headerName": _("Decision number"),
+             "cellRenderer": "CaDecisionLink", "minWidth": 130},
             link_column("name", _("Cadre"), maxWidth=130),
             {"field": "unit", "headerName": _("Unit"), "minWidth": 140},
             {"field": "grade", "headerName": _("Unit grade"), "minWidth": 115, "maxWidth": 130},
@@ -61,9 +64,12 @@ def missing_rows(found: service.Linkage) -> list[dict]:
 
 
 def promotion_rows(found: service.Linkage) -> list[dict]:
-    return [{"id": d.id, "number": d.number, "name": d.cadre_name, "code": d.cadre_code, "unit": unit.name,
-             "grade": Grade(unit.grade).label, "type": DecisionType(d.type).label, "day": d.day.isoformat(),
-             "status": _status(d), "overridden": d.overridden, "override": _("Overridden") if d.overridden else "—"}
+    return [{"id": d.id, "number": d.number, "name": d.cadre_name, "code": d.cadre_code,
+             "unit": unit.name,
+             "grade": Grade(unit.grade).label, "type": DecisionType(d.type).label,
+             "day": d.day.isoformat(),
+             "status": _status(d), "overridden": d.overridden,
+             "override": _("Overridden") if d.overridden else "—"}
             for unit, d in found.low_band_promotions()]
 
 
@@ -72,13 +78,24 @@ def layout(**_query):
     session = db.session()
     codes = service.period_codes(session, actor)
     header = ui.page_header(_("Results and decisions"),
-                            _("Do the personnel decisions about leaders follow their units' assessment results?"))
+                            _("Do the personnel decisions about leaders follow their units' "
+                              "assessment results?"))
     if not codes:
-        return html.Div([header, ui.empty_state(
-            _("No assessment period has been published yet."),
-            _("The linkage is shown once a period's results are published on the assessment pages."))])
+        return html.Div(
+            [
+                header,
+                ui.empty_state(
+                    _("No assessment period has been published yet."),
+                    _(
+                        "The linkage is shown once a period's results are published on the "
+                        "assessment pages."
+                    ),
+                ),
+            ]
+        )
     filters = dbc.Row([
-        field(_("Assessment period"), ui.dropdown("ca-lk-period", [{"label": c, "value": c} for c in codes], codes[0],
+        field(_("Assessment period"),
+              ui.dropdown("ca-lk-period", [{"label": c, "value": c} for c in codes], codes[0],
                                        clearable=False), width=3),
         field(_("Units"), ui.dropdown("ca-lk-unit", ui.unit_options(session, actor), None,
                                       placeholder=_("All units in your scope")), width=5),
@@ -87,17 +104,22 @@ def layout(**_query):
         header, filters,
         html.P(id="ca-lk-window", className="text-muted small"),
         html.Div(id="ca-lk-kpis"),
-        dbc.Row([dbc.Col(ui.section(_("Decisions by result band"), html.Div(id="ca-lk-bands")), lg=6),
-                 dbc.Col(ui.section(_("Score change and decisions"), html.Div(id="ca-lk-scatter")), lg=6)]),
-        ui.section(_("Leaders of bottom-band units without follow-up"), html.Div(id="ca-lk-missing")),
+        dbc.Row([dbc.Col(ui.section(_("Decisions by result band"), html.Div(id="ca-lk-bands")),
+                         lg=6),
+                 dbc.Col(ui.section(_("Score change and decisions"), html.Div(id="ca-lk-scatter")),
+                         lg=6)]),
+        ui.section(_("Leaders of bottom-band units without follow-up"),
+                   html.Div(id="ca-lk-missing")),
         ui.section(_("Promotions from low-band units"), html.Div(id="ca-lk-promotions")),
     ], className="ca-linkage")
 
 
 def _window_text(found: service.Linkage) -> str:
     months = rules.WINDOW_MONTHS.get(found.period_kind, 12)
-    return _("Decisions counted: decided and approved between %(start)s and %(end)s (%(months)s months after "
-             "%(period)s ends), about a principal or deputy of the unit. Score change against %(previous)s.",
+    return _("Decisions counted: decided and approved between %(start)s and %(end)s (%(months)s "
+             "months after "
+             "%(period)s ends), about a principal or deputy of the unit. Score change against "
+             "%(previous)s.",
              start=found.window_start.isoformat(), end=found.window_end.isoformat(), months=months,
              period=found.period_code, previous=found.previous_code or "—")
 
@@ -140,14 +162,18 @@ def refresh(period, unit):
     no_decisions = not found.taken
     return (
         _window_text(found), _kpis(found, missing, promotions),
-        ui.graph("ca-lk-bands-graph", charts.band_heatmap(found.band_counts(), found.units_per_band()), 360),
-        ui.graph("ca-lk-scatter-graph", charts.change_scatter(found.scatter_points(), found.previous_code), 360),
+        ui.graph("ca-lk-bands-graph",
+                 charts.band_heatmap(found.band_counts(), found.units_per_band()), 360),
+        ui.graph("ca-lk-scatter-graph",
+                 charts.change_scatter(found.scatter_points(), found.previous_code), 360),
         _table("ca-lk-missing-grid", missing, missing_columns(),
                _("Every bottom-band unit's leaders had a follow-up decision in the window.")
-               if found.units_per_band()["poor"] else _("No unit here is in the bottom band (poor) in this period."),
+               if found.units_per_band()["poor"] else _("No unit here is in the bottom band "
+                                                        "(poor) in this period."),
                _("No decision has been taken in this window yet.") if no_decisions else None),
         _table("ca-lk-promotions-grid", promotions, promotion_columns(),
-               _("No promotion of a cadre from a unit graded average or poor in this window."), None),
+               _("No promotion of a cadre from a unit graded average or poor in this window."),
+               None),
     )
 
 

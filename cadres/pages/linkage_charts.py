@@ -13,7 +13,8 @@ from portal.i18n import _
 from portal.theme import STATUS, empty_figure, escape_labels
 
 TYPE_COLOURS = {"commendation": STATUS["ok"], "promotion": "#0072B2", "rank_promotion": "#56B4E9",
-                "admonishment_talk": STATUS["warn"], "adjustment": STATUS["bad"], None: STATUS["none"]}
+                "admonishment_talk": STATUS["warn"], "adjustment": STATUS["bad"],
+                None: STATUS["none"]}
 
 
 def type_label(code: str | None) -> str:
@@ -41,7 +42,8 @@ def band_heatmap(counts: dict[tuple[str, str], int], units: dict[str, int]) -> g
         hovertemplate="%{x}<br>%{y}: %{z}<extra></extra>"))
     figure.update_xaxes(tickangle=0)
     figure.update_layout(title=_("Decisions about leaders by the unit's result band"), height=360,
-                         xaxis=dict(title=_("Result band of the unit (number of units)"), side="bottom"),
+                         xaxis=dict(title=_("Result band of the unit (number of units)"),
+                                    side="bottom"),
                          yaxis=dict(title=_("Decision type"), autorange="reversed"),
                          margin=dict(t=48, b=60))
     return escape_labels(figure)
@@ -51,7 +53,8 @@ def change_scatter(points: list[rules.ScatterPoint], previous: str | None) -> go
     """x: the unit's score change against the previous period; y: the kind of decision
     about its leaders (jittered so units do not hide each other); size: how many."""
     if previous is None:
-        return empty_figure(_("There is no earlier published period of the same kind to compare with."))
+        return empty_figure(_("There is no earlier published period of the same kind to compare "
+                              "with."))
     if not points:
         return empty_figure(_("No unit in this subtree has a result in both periods."))
     rows = [None, *rules.TYPES]
@@ -62,17 +65,22 @@ def change_scatter(points: list[rules.ScatterPoint], previous: str | None) -> go
             continue
         label = type_label(kind)
         figure.add_scatter(
-            x=[p.change for p in part], y=[index + rules.jitter(f"{p.unit_id}:{kind}") for p in part],
+            x=[p.change for p in part],
+                           y=[index + rules.jitter(f"{p.unit_id}:{kind}") for p in part],
             mode="markers", name=label,
             marker=dict(color=TYPE_COLOURS[kind], size=[7 + 3 * min(p.count, 4) for p in part],
-                        opacity=0.55 if kind is None else 0.85, line=dict(width=0.5, color="#ffffff")),
+                        opacity=0.55 if kind is None else 0.85,
+                        line=dict(width=0.5, color="#ffffff")),
             customdata=[(p.name, band_label(p.grade), p.count) for p in part],
-            hovertemplate=("%{customdata[0]} (%{customdata[1]})<br>" + _("Score change") + ": %{x:+.1f}<br>"
+            hovertemplate=("%{customdata[0]} (%{customdata[1]})<br>" + _("Score change") + ": "
+                                                                                           "%{x:+.1f}<br>"
                            + label + ": %{customdata[2]}<extra></extra>"))
     figure.add_vline(x=0, line=dict(color="#9aa5b1", width=1, dash="dot"))
     figure.update_layout(
-        title=_("Score change and decisions about the unit's leaders"), height=360, showlegend=False,
-        xaxis=dict(title=_("Change in composite score against %(period)s (points)", period=previous),
+        title=_("Score change and decisions about the unit's leaders"), height=360,
+                         showlegend=False,
+        xaxis=dict(title=_("Change in composite score against %(period)s (points)",
+                           period=previous),
                    zeroline=False),
         yaxis=dict(title=_("Decisions about the leaders"), tickvals=list(range(len(rows))),
                    ticktext=[type_label(k) for k in rows], range=[-0.6, len(rows) - 0.4]),

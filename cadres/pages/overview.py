@@ -24,10 +24,14 @@ def behind_columns() -> list[dict]:
             {"field": "code", "headerName": _("Cadre code"), "maxWidth": 105},
             {"field": "unit", "headerName": _("Unit")},
             {"field": "position", "headerName": _("Position")},
-            {"field": "counted", "headerName": _("Hours counted"), "maxWidth": 120, "type": "numericColumn"},
-            {"field": "required", "headerName": _("Required"), "maxWidth": 100, "type": "numericColumn"},
-            {"field": "expected", "headerName": _("Expected by now"), "maxWidth": 130, "type": "numericColumn"},
-            {"field": "missing", "headerName": _("Hours missing"), "maxWidth": 120, "type": "numericColumn",
+            {"field": "counted", "headerName": _("Hours counted"), "maxWidth": 120,
+             "type": "numericColumn"},
+            {"field": "required", "headerName": _("Required"), "maxWidth": 100,
+             "type": "numericColumn"},
+            {"field": "expected", "headerName": _("Expected by now"), "maxWidth": 130,
+             "type": "numericColumn"},
+            {"field": "missing", "headerName": _("Hours missing"), "maxWidth": 120,
+             "type": "numericColumn",
              "sort": "desc"},
             {"field": "deadline", "headerName": _("Deadline"), "maxWidth": 120},
             {"field": "projected", "headerName": _("Reached at this pace on"), "maxWidth": 160}]
@@ -40,21 +44,26 @@ def layout(**_query):
         export_buttons("training_progress", period_id=str(year)),
     ], className="d-flex gap-2 align-items-center")
     return html.Div([
-        ui.page_header(_("Training overview"), _("Annual training plans of the cadres in your scope: who has "
-                                                 "completed, who is behind, and where."), actions=controls),
+        ui.page_header(_("Training overview"),
+                       _("Annual training plans of the cadres in your scope: who has "
+                                                 "completed, who is behind, and where."),
+                       actions=controls),
         dcc.Store(id="ca-ov-unit", data=None),
         html.Nav(id="ca-ov-crumbs", className="ca-crumbs mb-2", **{"aria-label": _("Unit")}),
         dcc.Loading(html.Div(id="ca-ov-kpis"), type="dot"),
         dbc.Row([
             dbc.Col(ui.section(_("Completion by unit"), [
-                html.P(_("Click a unit marked › to look inside it; the breadcrumb above leads back."),
+                html.P(_("Click a unit marked › to look inside it; the breadcrumb above leads "
+                         "back."),
                        className="text-muted small mb-1"),
                 ui.graph("ca-ov-completion", height=400)]), lg=7),
-            dbc.Col(ui.section(_("Hours by category and mode"), ui.graph("ca-ov-modes", height=400)), lg=5),
+            dbc.Col(ui.section(_("Hours by category and mode"),
+                               ui.graph("ca-ov-modes", height=400)), lg=5),
         ]),
         ui.section(_("Hours by month"), ui.graph("ca-ov-months", height=300)),
         ui.section(_("Cadres behind schedule"), [
-            html.P(_("Below the even pace of their plan, or past the deadline with a requirement unmet; "
+            html.P(_("Below the even pace of their plan, or past the deadline with a requirement "
+                     "unmet; "
                      "largest gap first."), className="text-muted small"),
             ui.paged_grid("ca-ov-behind", behind_columns(), height=420)]),
     ])
@@ -64,13 +73,15 @@ def _crumbs(session, actor, focus) -> list:
     trail = units.breadcrumb(session, actor, focus)
     items = []
     for unit in trail[:-1]:
-        items += [dbc.Button(unit.name, id={"type": "ca-ov-crumb", "unit": unit.id}, color="link", size="sm",
+        items += [dbc.Button(unit.name, id={"type": "ca-ov-crumb", "unit": unit.id}, color="link",
+                             size="sm",
                              class_name="p-0"), html.Span(" › ", className="text-muted")]
     items.append(html.Strong(trail[-1].name if trail else focus.name))
     return items
 
 
-@callback(Output("ca-ov-kpis", "children"), Output("ca-ov-completion", "figure"), Output("ca-ov-modes", "figure"),
+@callback(Output("ca-ov-kpis", "children"), Output("ca-ov-completion", "figure"),
+          Output("ca-ov-modes", "figure"),
           Output("ca-ov-months", "figure"), Output("ca-ov-crumbs", "children"),
           Output({"type": "export-period", "kind": "training_progress"}, "data"),
           Input("ca-ov-year", "value"), Input("ca-ov-unit", "data"))
@@ -80,12 +91,14 @@ def refresh(year, unit_id):
     try:
         chosen = int(year)
     except (TypeError, ValueError):
-        return ui.alert(_("Choose a year."), "warning"), no_update, no_update, no_update, no_update, no_update
+        return ui.alert(_("Choose a year."),
+                        "warning"), no_update, no_update, no_update, no_update, no_update
     try:
         focus = reports.focus_unit(session, actor, unit_id)
         numbers = reports.overview(session, actor, chosen, focus.id)
     except PortalError as error:
-        return ui.alert(error.message, "warning"), no_update, no_update, no_update, no_update, no_update
+        return ui.alert(error.message,
+                        "warning"), no_update, no_update, no_update, no_update, no_update
     summary = numbers["summary"]
     count = summary["cadres"] or 1
     cards = [
@@ -104,7 +117,8 @@ def refresh(year, unit_id):
                             "warn" if summary["five_year_behind"] else "good"))
     return (html.Div(cards, className="kpi-row"), charts.completion_by_unit(numbers["completion"]),
             charts.hours_by_category_mode(reports.hours_by_category_mode(numbers["hours_by_cell"])),
-            charts.hours_by_month(reports.hours_by_month(numbers["hours_by_month"], chosen, as_of=date.today())),
+            charts.hours_by_month(reports.hours_by_month(numbers["hours_by_month"], chosen,
+                                                         as_of=date.today())),
             _crumbs(session, actor, focus), str(chosen))
 
 
@@ -123,7 +137,8 @@ def behind_rows(request, year, unit_id):
         focus = reports.focus_unit(session, actor, unit_id)
     except PortalError:
         return ui.rows_response([], 0)
-    rows, count = completion.behind_page(session, actor, chosen, under=focus, start=start, end=end, sort=sort)
+    rows, count = completion.behind_page(session, actor, chosen, under=focus, start=start, end=end,
+                                         sort=sort)
     return ui.rows_response(rows, count)
 
 

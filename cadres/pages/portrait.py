@@ -44,17 +44,21 @@ def _label(enum, code, fallback: str = "—") -> str:
         return code or fallback
 
 
-# --- summary and eligibility -----------------------------------------------------------------------
+# --- summary and eligibility
+# -----------------------------------------------------------------------
 
 def summary_callout(profile: evidence.Profile) -> html.Div:
     return html.Div([html.Div(_("In one sentence"), className="ca-pf-summary-label"),
-                     html.P(profile.summary, className="mb-0", id="ca-pf-summary")], className="ca-pf-summary")
+                     html.P(profile.summary, className="mb-0", id="ca-pf-summary")],
+                    className="ca-pf-summary")
 
 
 def eligibility_section(profile: evidence.Profile, book: SourceBook) -> dbc.Card:
     controls = html.Div([
-        dbc.Label(_("Type of decision"), html_for="ca-pf-elig-type", class_name="small text-muted mb-0"),
-        dbc.Select(id="ca-pf-elig-type", options=[{"label": t.label, "value": t.value} for t in POSITIVE],
+        dbc.Label(_("Type of decision"), html_for="ca-pf-elig-type",
+                  class_name="small text-muted mb-0"),
+        dbc.Select(id="ca-pf-elig-type",
+                   options=[{"label": t.label, "value": t.value} for t in POSITIVE],
                    value=DecisionType.PROMOTION.value, size="sm", style={"width": "190px"}),
         dbc.Label(_("As of"), html_for="ca-pf-elig-asof", class_name="small text-muted mb-0 ms-2"),
         dbc.Input(id="ca-pf-elig-asof", type="date", value=profile.as_of.isoformat(), size="sm",
@@ -66,7 +70,8 @@ def eligibility_section(profile: evidence.Profile, book: SourceBook) -> dbc.Card
 
 
 @callback(Output("ca-pf-elig-result", "children"), Input("ca-pf-elig-type", "value"),
-          Input("ca-pf-elig-asof", "value"), State("ca-profile-code", "data"), prevent_initial_call=True)
+          Input("ca-pf-elig-asof", "value"), State("ca-profile-code", "data"),
+          prevent_initial_call=True)
 def check_eligibility(decision_type, as_of, code):
     """Eligibility for another decision or day; the code comes from the browser, so scope is
     checked again, and cadres (even about themselves) get nothing."""
@@ -90,10 +95,12 @@ def check_eligibility(decision_type, as_of, code):
         return ui.alert(error.message, "warning")
 
 
-# --- unit results ------------------------------------------------------------------------------------
+# --- unit results
+# ------------------------------------------------------------------------------------
 
 def unit_results_section(profile: evidence.Profile) -> dbc.Card:
-    frame = portrait_charts.unit_results_frame(profile.unit_results, lambda code: _label(Grade, code))
+    frame = portrait_charts.unit_results_frame(profile.unit_results,
+                                               lambda code: _label(Grade, code))
     if frame.empty:
         return ui.section(_("Results of the units served"), ui.empty_state(
             _("No published results of the units this cadre served in."),
@@ -105,32 +112,40 @@ def unit_results_section(profile: evidence.Profile) -> dbc.Card:
                      html.Td(_("Vetoed") if r.vetoed else "")],
                     className="" if r.served else "text-muted")
             for r in frame.iloc[::-1].itertuples()]
-    head = html.Thead(html.Tr([html.Th(h) for h in (_("Unit"), _("Period"), _("Score"), _("Rank in level"),
+    head = html.Thead(html.Tr([html.Th(h) for h in (_("Unit"), _("Period"), _("Score"),
+                                                    _("Rank in level"),
                                                      _("Grade"), _("Served"), _("Veto"))]))
     table = html.Div(html.Table([head, html.Tbody(rows)], className="table table-sm mb-0"),
                      className="ca-pf-scroll")
-    note = html.P(_("Filled points: periods the cadre served in the unit; hollow points: before or after."),
+    note = html.P(_("Filled points: periods the cadre served in the unit; hollow points: before "
+                    "or after."),
                   className="small text-muted mb-2")
     return ui.section(_("Results of the units served"), html.Div([
         ui.graph("ca-pf-unit-chart", portrait_charts.unit_scores(frame), height=340), note, table]))
 
 
-# --- training, measures, tolerance, supervision, decisions -------------------------------------------
+# --- training, measures, tolerance, supervision, decisions
+# -------------------------------------------
 
 def five_year_line(profile: evidence.Profile) -> html.P | None:
     training = profile.training
     if not training.get("five_year_required"):
         return None
     behind = training.get("five_year_behind")
-    done, required = hours(training.get("five_year_hours") or 0), hours(training["five_year_required"])
+    done, required = (
+        hours(training.get("five_year_hours") or 0),
+        hours(training["five_year_required"]),
+    )
     state = _("behind the expected pace") if behind else _("on pace")
     text = _("Five-year training: %(hours)s of %(required)s class hours (%(state)s).", hours=done,
              required=required, state=state)
-    return html.P(text, className="mb-2 " + ("text-danger" if behind else "text-success"), id="ca-pf-five-year")
+    return html.P(text, className="mb-2 " + ("text-danger" if behind else "text-success"),
+                  id="ca-pf-five-year")
 
 
 def _table(headers: list[str], rows: list[html.Tr]) -> html.Div:
-    return html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody(rows)],
+    return html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in headers])),
+                                html.Tbody(rows)],
                                className="table table-sm mb-0"), className="ca-pf-scroll")
 
 
@@ -148,10 +163,13 @@ def measures_section(profile: evidence.Profile) -> dbc.Card:
     title = _("Disciplinary and accountability measures")
     if not profile.measures:
         return ui.section(title, ui.empty_state(_("No measures recorded about this cadre.")))
-    rows = [html.Tr([html.Td(m["label"]), html.Td(_label(Form, str(m["form"]))), html.Td(m["decided_on"]),
+    rows = [html.Tr([html.Td(m["label"]), html.Td(_label(Form, str(m["form"]))),
+                     html.Td(m["decided_on"]),
                      html.Td(_effect_text(m)),
-                     html.Td(dbc.Badge(_("In effect"), color="danger") if m["in_effect"] else _("No")),
-                     html.Td(_label(ToleranceOutcome, m["tolerance"], "")), html.Td(m["case_no"] or "—")])
+                     html.Td(dbc.Badge(_("In effect"),
+                                       color="danger") if m["in_effect"] else _("No")),
+                     html.Td(_label(ToleranceOutcome, m["tolerance"], "")),
+                     html.Td(m["case_no"] or "—")])
             for m in profile.measures.values()]
     return ui.section(title, _table([_("Measure"), _("Form"), _("Decided on"), _("Effect ends"),
                                      _("In effect today"), _("Error tolerance"), _("Case")], rows))
@@ -163,7 +181,8 @@ def tolerance_section(profile: evidence.Profile) -> dbc.Card:
         return ui.section(title, ui.empty_state(_("No error-tolerance applications.")))
     rows = [html.Tr([html.Td(t["app_no"]), html.Td(t["measure"] or "—"), html.Td(t["submitted_on"]),
                      html.Td(_label(ToleranceStatus, t["status"])),
-                     html.Td(_label(ToleranceOutcome, t["outcome"], _("pending"))), html.Td(t["decided_on"] or "—")])
+                     html.Td(_label(ToleranceOutcome, t["outcome"], _("pending"))),
+                     html.Td(t["decided_on"] or "—")])
             for t in profile.tolerance.values()]
     return ui.section(title, _table([_("Application"), _("Measure"), _("Submitted on"), _("Status"),
                                      _("Outcome"), _("Decided on")], rows))
@@ -179,8 +198,10 @@ def supervision_section(profile: evidence.Profile) -> dbc.Card:
                     className="ca-pf-overdue" if s["overdue"] else "")
             for s in profile.supervision.values()]
     overdue = sum(1 for s in profile.supervision.values() if s["overdue"])
-    hint = html.P(_("%(n)s overdue item(s).", n=overdue), className="small text-danger mb-2") if overdue else None
-    return ui.section(title, html.Div([hint, _table([_("Item"), _("Deadline"), _("Status")], rows)]))
+    hint = html.P(_("%(n)s overdue item(s).", n=overdue),
+                  className="small text-danger mb-2") if overdue else None
+    return ui.section(title,
+                      html.Div([hint, _table([_("Item"), _("Deadline"), _("Status")], rows)]))
 
 
 def decisions_body(session, actor: Actor, cadre: Cadre):
@@ -191,11 +212,13 @@ def decisions_body(session, actor: Actor, cadre: Cadre):
         return ui.empty_state(_("No personnel decisions about this cadre yet."))
     rows = [html.Tr([html.Td(dcc.Link(d.number, href=f"/decisions/view?id={d.id}")),
                      html.Td(_label(DecisionType, d.type)), html.Td(d.title),
-                     html.Td(_label(DecisionStatus, d.status)), html.Td(_label(DecisionOutcome, d.outcome)),
+                     html.Td(_label(DecisionStatus, d.status)),
+                     html.Td(_label(DecisionOutcome, d.outcome)),
                      html.Td(ui.fmt_date(d.decided_on)),
                      html.Td(dbc.Badge(_("Overridden"), color="warning") if d.overridden else "")])
             for d in found]
-    return _table([_("Number"), _("Type"), _("Title"), _("Status"), _("Outcome"), _("Decided on"), ""], rows)
+    return _table([_("Number"), _("Type"), _("Title"), _("Status"), _("Outcome"), _("Decided on"),
+                   ""], rows)
 
 
 def decisions_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:

@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 from portal.i18n import _
 from portal.theme import ACCENT, SERIES, empty_figure, escape_labels
 
-RESULT_COLUMNS = ("unit_name", "period", "period_end", "composite", "rank_in_level", "count_in_level",
+RESULT_COLUMNS = ("unit_name", "period", "period_end", "composite", "rank_in_level",
+                  "count_in_level",
                   "grade", "served", "current_unit")
 
 
@@ -33,7 +34,8 @@ def unit_scores(frame: pd.DataFrame) -> go.Figure:
         current = bool(part["current_unit"].iloc[0])
         name = _("%(unit)s (current unit)", unit=unit) if current else unit
         colour = ACCENT if current else SERIES[index % len(SERIES)]
-        customdata = [[r.rank_in_level, r.count_in_level, f"{r.grade} · {vetoed_word}" if r.vetoed else r.grade,
+        customdata = [[r.rank_in_level, r.count_in_level,
+                       f"{r.grade} · {vetoed_word}" if r.vetoed else r.grade,
                        served_word if r.served else not_served_word] for r in part.itertuples()]
         figure.add_scatter(
             x=part["period"], y=part["composite"], name=name, mode="lines+markers",
@@ -41,11 +43,14 @@ def unit_scores(frame: pd.DataFrame) -> go.Figure:
             marker=dict(size=10, color=colour, line=dict(color=colour, width=2),
                         symbol=["circle" if s else "circle-open" for s in part["served"]]),
             hovertemplate=(f"{unit}<br>%{{x}}: %{{y:.1f}} " + _("points") + "<br>"
-                           + _("rank %(rank)s of %(count)s", rank="%{customdata[0]}", count="%{customdata[1]}")
+                           + _("rank %(rank)s of %(count)s", rank="%{customdata[0]}",
+                               count="%{customdata[1]}")
                            + " · %{customdata[2]}<br>%{customdata[3]}<extra></extra>"))
     figure.update_layout(
         title=_("Composite score of the units served, by period"), height=340, showlegend=True,
-        xaxis=dict(title=_("Assessment period"), type="category", categoryorder="array", categoryarray=periods),
+        xaxis=dict(title=_("Assessment period"), type="category", categoryorder="array",
+                   categoryarray=periods),
         yaxis=dict(title=_("Composite score (points)")),
-        legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0), margin=dict(t=48, b=96))
+        legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0),
+                         margin=dict(t=48, b=96))
     return escape_labels(figure)

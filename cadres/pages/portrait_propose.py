@@ -42,7 +42,8 @@ def block_warning(data: dict, book) -> html.Div | None:
         return html.P(_("No block today: the cadre is eligible for this decision."),
                       className="small text-success mb-0")
     return dbc.Alert([
-        html.Div(_("The cadre is blocked for this decision today. You may still propose it; approving it "
+        html.Div(_("The cadre is blocked for this decision today. You may still propose it; "
+                   "approving it "
                    "later will need an override reason.")),
         findings(data["blocks"], book, "block"),
     ], color="warning", class_name="mb-0 ca-pf-prop-blocks")
@@ -51,12 +52,14 @@ def block_warning(data: dict, book) -> html.Div | None:
 def propose_modal(cadre: Cadre, promotion_eligibility: dict, book: SourceBook) -> dbc.Modal:
     types = [{"label": t.label, "value": t.value} for t in DecisionType]
     body = dbc.ModalBody([
-        dbc.Label(_("Type of decision"), html_for="ca-pf-prop-type", class_name="small text-muted mb-1"),
+        dbc.Label(_("Type of decision"), html_for="ca-pf-prop-type",
+                  class_name="small text-muted mb-1"),
         dbc.Select(id="ca-pf-prop-type", options=types, value=DecisionType.PROMOTION.value),
         dbc.Label(_("Title (the post, rank or award proposed)"), html_for="ca-pf-prop-title",
                   class_name="small text-muted mb-1 mt-2"),
         dbc.Input(id="ca-pf-prop-title", maxlength=200),
-        dbc.Label(_("Rationale"), html_for="ca-pf-prop-rationale", class_name="small text-muted mb-1 mt-2"),
+        dbc.Label(_("Rationale"), html_for="ca-pf-prop-rationale",
+                  class_name="small text-muted mb-1 mt-2"),
         dbc.Textarea(id="ca-pf-prop-rationale", rows=4, maxlength=4000),
         html.Div(block_warning(promotion_eligibility, book),
                  id="ca-pf-prop-warning", className="mt-3"),
@@ -66,7 +69,8 @@ def propose_modal(cadre: Cadre, promotion_eligibility: dict, book: SourceBook) -
         dbc.Button(_("Close"), id="ca-pf-prop-cancel", color="secondary", outline=True),
         dbc.Button(_("Propose"), id="ca-pf-prop-submit", color="primary"),
     ])
-    return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(_("Propose a decision about %(name)s", name=cadre.name),
+    return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(_("Propose a decision about %(name)s",
+                                                       name=cadre.name),
                                                      id="ca-pf-propose-title")),
                       body, footer], id="ca-pf-propose-modal", is_open=False, size="lg",
                      labelledby="ca-pf-propose-title")
@@ -102,14 +106,16 @@ def warn_blocks(decision_type, code):
 
 def _invalid_text(error: Invalid) -> str:
     field = FIELD_NAMES.get(error.field or "")
-    return _("%(field)s: %(message)s", field=_(field), message=error.message) if field else error.message
+    return _("%(field)s: %(message)s", field=_(field),
+             message=error.message) if field else error.message
 
 
 @callback(Output("ca-pf-prop-result", "children"), Output("ca-pf-prop-title", "value"),
           Output("ca-pf-prop-rationale", "value"), Output("ca-pf-decisions", "children"),
           Input("ca-pf-prop-submit", "n_clicks"),
           State("ca-pf-prop-type", "value"), State("ca-pf-prop-title", "value"),
-          State("ca-pf-prop-rationale", "value"), State("ca-profile-code", "data"), prevent_initial_call=True)
+          State("ca-pf-prop-rationale", "value"), State("ca-profile-code", "data"),
+          prevent_initial_call=True)
 def submit_proposal(_clicks, decision_type, title, rationale, code):
     """Propose: the service checks the permission and the scope of the code sent, freezes the
     evidence and audits; nothing is written when anything is wrong."""
@@ -139,7 +145,8 @@ def submit_proposal(_clicks, decision_type, title, rationale, code):
 def _proposed(number: str, ident: int, cadre) -> tuple:
     listed = portrait.decisions_body(db.session(), current_actor(), cadre)
     done = dbc.Alert([
-        html.Div(_("Decision %(number)s proposed; the evidence of today is frozen with it.", number=number)),
+        html.Div(_("Decision %(number)s proposed; the evidence of today is frozen with it.",
+                   number=number)),
         dcc.Link(_("Open decision %(number)s", number=number), href=f"/decisions/view?id={ident}"),
     ], color="success", class_name="mt-3 mb-0 ca-pf-prop-done")
     return done, "", "", listed

@@ -46,7 +46,8 @@ def _since(day: date | None, today: date) -> str:
 def basic_section(cadre: Cadre, full: bool) -> dbc.Card:
     """Who the cadre is: unit, position, rank, category (everyone who may see the cadre);
     birth, gender, party membership and dates in post (reviewers and the cadre)."""
-    rows = [(_("Cadre code"), cadre.code), (_("Unit"), cadre.unit.name), (_("Position"), cadre.position),
+    rows = [(_("Cadre code"), cadre.code), (_("Unit"), cadre.unit.name),
+            (_("Position"), cadre.position),
             (_("Rank"), Rank(cadre.rank).label if cadre.rank else "—"),
             (_("Category"), CadreCategory(cadre.category).label),
             (_("Leadership team"), LeaderRole(cadre.leader_role).label),
@@ -66,11 +67,13 @@ def postings_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
     posts = service.postings(session, actor, cadre)
     if not posts:
         return ui.section(_("Posts held"), ui.empty_state(_("No posts recorded yet."),
-                                                          _("Posts are recorded when the registry is imported.")))
+                                                          _("Posts are recorded when the registry "
+                                                            "is imported.")))
     now = _("now")
     rows = [html.Tr([html.Td(f"{ui.fmt_date(p.start)} – {ui.fmt_date(p.end) if p.end else now}"),
                      html.Td(p.unit.name), html.Td(p.position or "—")]) for p in posts]
-    table = html.Table([html.Thead(html.Tr([html.Th(_("Period")), html.Th(_("Unit")), html.Th(_("Position"))])),
+    table = html.Table([html.Thead(html.Tr([html.Th(_("Period")), html.Th(_("Unit")),
+                                            html.Th(_("Position"))])),
                         html.Tbody(rows)], className="table table-sm mb-0")
     return ui.section(_("Posts held"), table)
 
@@ -79,8 +82,10 @@ def training_body(session, actor: Actor, cadre: Cadre, year: int) -> html.Div:
     """The year's progress and records (the service checks the viewer may see them)."""
     progress = service.training_progress(session, actor, cadre, year)
     records = training.records_for(session, actor, cadre.id, year)
-    table = ui.grid("ca-profile-records", widgets.record_rows(records), widgets.record_columns(), height=300,
-                    page_size=20) if records else ui.empty_state(_("No training recorded for %(year)s.", year=year))
+    table = ui.grid("ca-profile-records", widgets.record_rows(records), widgets.record_columns(),
+                    height=300,
+                    page_size=20) if records else ui.empty_state(_("No training recorded for "
+                                                                   "%(year)s.", year=year))
     return html.Div([widgets.progress_kpis(progress), dbc.Row([
         dbc.Col(widgets.gauges(progress), md=6), dbc.Col(widgets.missing_list(progress), md=6)],
         class_name="mb-3"), table])
@@ -88,16 +93,19 @@ def training_body(session, actor: Actor, cadre: Cadre, year: int) -> html.Div:
 
 def training_section(session, actor: Actor, cadre: Cadre, year: int, extra=None) -> dbc.Card:
     picker = html.Div([dbc.Label(_("Year"), html_for="ca-profile-year", class_name="me-2 small"),
-                       dbc.Select(id="ca-profile-year", options=year_options(), value=str(year), size="sm",
+                       dbc.Select(id="ca-profile-year", options=year_options(), value=str(year),
+                                  size="sm",
                                   style={"width": "110px"})], className="d-flex align-items-center")
     return ui.section(_("Training"), html.Div([
-        extra, html.Div(training_body(session, actor, cadre, year), id="ca-profile-training")]), actions=picker)
+        extra, html.Div(training_body(session, actor, cadre, year), id="ca-profile-training")]),
+                      actions=picker)
 
 
 def grades_section(session, actor: Actor, cadre: Cadre) -> dbc.Card:
     found = grades.grades_for_cadre(session, actor, cadre)
     if not found:
-        return ui.section(_("Annual appraisal grades"), ui.empty_state(_("No appraisal grades recorded.")))
+        return ui.section(_("Annual appraisal grades"),
+                          ui.empty_state(_("No appraisal grades recorded.")))
     badges = [html.Span([html.Span(str(year), className="me-1"),
                          dbc.Badge(AppraisalGrade(code).label,
                                    class_name=f"badge-grade-{AppraisalGrade(code).rank}")],
@@ -128,14 +136,17 @@ def portrait_sections(session, actor: Actor, cadre: Cadre, year: int) -> tuple[l
     book = source_book(session, actor, cadre)
     actions = []
     if portrait_propose.may_propose(actor):
-        actions = [portrait_propose.open_button(), portrait_propose.propose_modal(cadre, profile.eligibility, book)]
+        actions = [portrait_propose.open_button(),
+                   portrait_propose.propose_modal(cadre, profile.eligibility, book)]
     training = training_section(session, actor, cadre, year, extra=portrait.five_year_line(profile))
     sections = [portrait.summary_callout(profile), portrait.eligibility_section(profile, book),
                 basic_section(cadre, True), record.record_section(session, actor, cadre),
                 postings_section(session, actor, cadre),
-                portrait.unit_results_section(profile), training, grades_section(session, actor, cadre),
+                portrait.unit_results_section(profile), training,
+                grades_section(session, actor, cadre),
                 portrait.measures_section(profile), portrait.tolerance_section(profile),
-                portrait.supervision_section(profile), portrait.decisions_section(session, actor, cadre)]
+                portrait.supervision_section(profile),
+                portrait.decisions_section(session, actor, cadre)]
     return sections, actions
 
 
@@ -143,9 +154,11 @@ def layout(code: str | None = None, year: str | None = None, **_query):
     actor = current_actor()
     session = db.session()
     if not code and actor.cadre_id is None:
-        return ui.empty_state(_("Choose a cadre in the registry to see their profile."), action=dbc.Button(
+        return ui.empty_state(_("Choose a cadre in the registry to see their profile."),
+                              action=dbc.Button(
             _("Open the registry"), href="/cadres", color="primary", size="sm"))
-    cadre = visible_cadre(session, actor, code=code, cadre_id=None if code else actor.cadre_id, permissions=scope.BASIC)
+    cadre = visible_cadre(session, actor, code=code, cadre_id=None if code else actor.cadre_id,
+                          permissions=scope.BASIC)
     try:
         chosen = int(year) if year else date.today().year
     except ValueError:

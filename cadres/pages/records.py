@@ -25,24 +25,34 @@ def layout(**_query):
     editor = actor.can("training.edit")
     remover = dcc.ConfirmDialogProvider(
         dbc.Button(_("Remove the selected record"), color="secondary", outline=True, size="sm"),
-        id="ca-rec-confirm", message=_("Remove the selected training record? Its hours stop counting; the audit "
+        id="ca-rec-confirm", message=_("Remove the selected training record? Its hours stop "
+                                       "counting; the audit "
                                        "log keeps what it was."))
     importer = ui.section(_("Import training records"), import_panel("training", help_text=_(
-        "Columns: cadre_code (干部编号), title (课程), category (类别: 理论/党性/专业/知识), hours (学时), "
-        "mode (方式: online/offline), completed_on (完成日期), provider (机构, optional). A course counts once "
-        "per cadre and year: re-importing updates it, and a course already recorded from attendance or a "
+        "Columns: cadre_code (干部编号), title (课程), category (类别: 理论/党性/专业/知识), "
+        "hours (学时), "
+        "mode (方式: online/offline), completed_on (完成日期), provider (机构, optional). A "
+        "course counts once "
+        "per cadre and year: re-importing updates it, and a course already recorded from "
+        "attendance or a "
         "claim is left as it is."))) if actor.can("training.edit") else None
     return html.Div([
-        ui.page_header(_("Training records"), _("Class hours recorded for the cadres in your scope."),
+        ui.page_header(_("Training records"),
+                       _("Class hours recorded for the cadres in your scope."),
                        actions=export_buttons("training")),
         dbc.Row([
-            field(_("Year"), dbc.Select(id="ca-rec-year", options=year_options(), value=str(year)), 2),
-            field(_("Unit (with the units below it)"), dropdown("ca-rec-unit", unit_options(session, actor),
-                                                                placeholder=_("All units in your scope")), 4),
-            field(_("Course, cadre name or code"), dbc.Input(id="ca-rec-text", type="search", debounce=True), 3),
+            field(_("Year"), dbc.Select(id="ca-rec-year", options=year_options(), value=str(year)),
+                  2),
+            field(_("Unit (with the units below it)"),
+                  dropdown("ca-rec-unit", unit_options(session, actor),
+                                                                placeholder=_("All units in your "
+                                                                              "scope")), 4),
+            field(_("Course, cadre name or code"),
+                  dbc.Input(id="ca-rec-text", type="search", debounce=True), 3),
         ], class_name="g-2 mb-3"),
         html.Div(id="ca-rec-summary"),
-        ui.section(_("Records"), ui.paged_grid("ca-rec-grid", widgets.record_columns(with_cadre=True), height=520,
+        ui.section(_("Records"),
+                   ui.paged_grid("ca-rec-grid", widgets.record_columns(with_cadre=True), height=520,
                                                page_size=50, selectable=editor),
                    actions=remover if editor else None),
         html.Div(id="ca-rec-result"),
@@ -50,7 +60,8 @@ def layout(**_query):
     ])
 
 
-@callback(Output("ca-rec-summary", "children"), Input("ca-rec-year", "value"), Input("ca-rec-unit", "value"),
+@callback(Output("ca-rec-summary", "children"), Input("ca-rec-year", "value"),
+          Input("ca-rec-unit", "value"),
           Input("ca-rec-text", "value"), Input("ca-rec-result", "children"))
 def search(year, unit_id, text, _removed):
     """How many records the search finds (the grid fetches them a page at a time)."""
@@ -60,14 +71,17 @@ def search(year, unit_id, text, _removed):
     except (TypeError, ValueError):
         return ui.alert(_("Choose a year."), "warning")
     try:
-        count, total = training.records_count(db.session(), actor, year=chosen, unit_id=unit_id, text=text or "")
+        count, total = training.records_count(db.session(), actor, year=chosen, unit_id=unit_id,
+                                              text=text or "")
     except PortalError as error:
         return ui.alert(error.message, "warning")
-    return html.P(_("%(n)s records, %(hours)s class hours.", n=count, hours=hours(total)), className="text-muted small")
+    return html.P(_("%(n)s records, %(hours)s class hours.", n=count, hours=hours(total)),
+                  className="text-muted small")
 
 
 @callback(Output("ca-rec-grid", "getRowsResponse"), Input("ca-rec-grid", "getRowsRequest"),
-          State("ca-rec-year", "value"), State("ca-rec-unit", "value"), State("ca-rec-text", "value"))
+          State("ca-rec-year", "value"), State("ca-rec-unit", "value"),
+          State("ca-rec-text", "value"))
 def record_rows(request, year, unit_id, text):
     """The records of the search, a block at a time (a city records two million)."""
     actor = current_actor()
@@ -99,8 +113,10 @@ def remove(n_clicks, selected):
         return no_update
     if not selected:
         return ui.alert(_("Select the record to remove first."), "warning")
-    record_id = selected[0].get("id") if isinstance(selected, list) and isinstance(selected[0], dict) else None
-    return ui.write(n_clicks, lambda session, actor: training.delete_record(session, actor, record_id),
+    record_id = selected[0].get("id") if isinstance(selected, list) and isinstance(selected[0],
+                                                                                   dict) else None
+    return ui.write(n_clicks, lambda session,
+                    actor: training.delete_record(session, actor, record_id),
                     then=lambda _done: ui.alert(_("The record was removed."), "success"))
 
 

@@ -31,7 +31,8 @@ def cadre_rows(cadres, full: bool) -> list[dict]:
     rows = []
     for c in cadres:
         row = {"code": c.code, "name": c.name, "unit": c.unit.name, "position": c.position,
-               "rank": Rank(c.rank).label if c.rank else "", "category": CadreCategory(c.category).label}
+               "rank": Rank(c.rank).label if c.rank else "",
+               "category": CadreCategory(c.category).label}
         if full:
             row.update(gender=Gender(c.gender).label, age=_age(c.birth_date, today),
                        party=_("Yes") if c.party_member else _("No"),
@@ -58,17 +59,56 @@ def columns(full: bool) -> list[dict]:
 
 
 def filters(session, actor) -> dbc.Row:
-    return dbc.Row([
-        ui.field(_("Unit (with the units below it)"), dropdown("ca-reg-unit", unit_options(session, actor),
-                                                            placeholder=_("All units in your scope")), 3),
-        ui.field(_("Rank"), dropdown("ca-reg-rank", Rank.options(), multi=True, placeholder=_("Any rank")), 3),
-        ui.field(_("Category"), dropdown("ca-reg-category", CadreCategory.options(), multi=True,
-                                      placeholder=_("Any category")), 2),
-        ui.field(_("Status"), dropdown("ca-reg-status", CadreStatus.options(), [CadreStatus.SERVING.value],
-                                    multi=True, placeholder=_("Any status")), 2),
-        ui.field(_("Name, code or position"), dbc.Input(id="ca-reg-text", type="search", debounce=True,
-                                                     placeholder=_("e.g. 王 or C00012")), 2),
-    ], class_name="g-2 mb-3")
+    return dbc.Row(
+        [
+            ui.field(
+                _("Unit (with the units below it)"),
+                dropdown(
+                    "ca-reg-unit",
+                    unit_options(session, actor),
+                    placeholder=_("All units in your scope"),
+                ),
+                3,
+            ),
+            ui.field(
+                _("Rank"),
+                dropdown("ca-reg-rank", Rank.options(), multi=True, placeholder=_("Any rank")),
+                3,
+            ),
+            ui.field(
+                _("Category"),
+                dropdown(
+                    "ca-reg-category",
+                    CadreCategory.options(),
+                    multi=True,
+                    placeholder=_("Any category"),
+                ),
+                2,
+            ),
+            ui.field(
+                _("Status"),
+                dropdown(
+                    "ca-reg-status",
+                    CadreStatus.options(),
+                    [CadreStatus.SERVING.value],
+                    multi=True,
+                    placeholder=_("Any status"),
+                ),
+                2,
+            ),
+            ui.field(
+                _("Name, code or position"),
+                dbc.Input(
+                    id="ca-reg-text",
+                    type="search",
+                    debounce=True,
+                    placeholder=_("e.g. 王 or C00012"),
+                ),
+                2,
+            ),
+        ],
+        class_name="g-2 mb-3",
+    )
 
 
 def layout(**_query):
@@ -76,17 +116,22 @@ def layout(**_query):
     session = db.session()
     full = actor.can("cadres.view")
     import_section = ui.section(_("Import cadres"), import_panel("cadres", help_text=_(
-        "Columns: code (干部编号), name (姓名), gender (性别), birth_date (出生日期), unit_code (单位编码), "
-        "position (职务), rank (职级), category (类别), rank_since (任现职级时间), position_since (任现职务时间), "
-        "party_member (党员), and optionally leader_role (班子职务) and status (状态). Existing codes are "
+        "Columns: code (干部编号), name (姓名), gender (性别), birth_date (出生日期), unit_code "
+        "(单位编码), "
+        "position (职务), rank (职级), category (类别), rank_since (任现职级时间), position_since "
+        "(任现职务时间), "
+        "party_member (党员), and optionally leader_role (班子职务) and status (状态). Existing "
+        "codes are "
         "updated; columns left out keep their values."))) if actor.can("cadres.edit") else None
     return html.Div([
-        ui.page_header(_("Cadre registry"), _("Cadres of the units you are responsible for. Click a name to "
+        ui.page_header(_("Cadre registry"),
+                       _("Cadres of the units you are responsible for. Click a name to "
                                               "open the profile."),
                        actions=export_buttons("cadres") if full else None),
         filters(session, actor),
         html.Div(id="ca-reg-kpis"),
-        ui.section(_("List of cadres"), ui.paged_grid("ca-reg-grid", columns(full), height=520, page_size=50,
+        ui.section(_("List of cadres"),
+                   ui.paged_grid("ca-reg-grid", columns(full), height=520, page_size=50,
                                                       defaultColDef={"sortable": False})),
         import_section,
         form_import.form_import_section(session, actor),
@@ -94,14 +139,16 @@ def layout(**_query):
     ])
 
 
-FILTERS = (Input("ca-reg-unit", "value"), Input("ca-reg-rank", "value"), Input("ca-reg-category", "value"),
+FILTERS = (Input("ca-reg-unit", "value"), Input("ca-reg-rank", "value"),
+           Input("ca-reg-category", "value"),
            Input("ca-reg-status", "value"), Input("ca-reg-text", "value"))
 
 
 def _filter(unit_id, ranks, categories, statuses, text, limit: int = 20000) -> CadreFilter:
     return CadreFilter(unit_id=unit_id, ranks=[Rank(r) for r in ranks or []],
                        categories=[CadreCategory(c) for c in categories or []],
-                       statuses=[CadreStatus(s) for s in statuses or []], text=text or "", limit=limit)
+                       statuses=[CadreStatus(s) for s in statuses or []], text=text or "",
+                       limit=limit)
 
 
 @callback(Output("ca-reg-kpis", "children"), *FILTERS)
@@ -119,7 +166,8 @@ def search(unit_id, ranks, categories, statuses, text):
     total = counts["cadres"]
     cards = [ui.kpi(_("Cadres found"), total), ui.kpi(_("Leading cadres"), counts["leading"])]
     if actor.can("cadres.view"):
-        cards += [ui.kpi(_("Party members"), percent(counts["party_members"] / total) if total else "—"),
+        cards += [ui.kpi(_("Party members"),
+                         percent(counts["party_members"] / total) if total else "—"),
                   ui.kpi(_("Women"), percent(counts["women"] / total) if total else "—")]
     return html.Div(cards, className="kpi-row")
 
@@ -137,7 +185,9 @@ def cadre_page(request, unit_id, ranks, categories, statuses, text):
         return ui.rows_response([], 0)
     try:
         found = service.search_cadres(session, actor, wanted, offset=start)
-        count = start + len(found) if len(found) < end - start else service.count_cadres(session, actor, wanted)["cadres"]
+        count = start + len(found) if len(found) < end - start else service.count_cadres(session,
+                                                                                         actor,
+                                                                                         wanted)["cadres"]
     except PortalError:
         return ui.rows_response([], 0)
     return ui.rows_response(cadre_rows(found, actor.can("cadres.view")), count)

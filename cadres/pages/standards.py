@@ -20,11 +20,13 @@ from portal.ui import field
 
 RANK_THRESHOLDS = {0: N_("Any rank"), 4: N_("Township/section level and above"),
                    6: N_("County/division level and above"), 8: N_("Bureau level and above")}
-NUMBER_FIELDS = ["annual_hours", "online_hours", "online_share_cap", *CATEGORY_COLUMNS.values(), "five_year_hours"]
+NUMBER_FIELDS = ["annual_hours", "online_hours", "online_share_cap", *CATEGORY_COLUMNS.values(),
+                 "five_year_hours"]
 
 
 def applies_to(standard: Standard) -> str:
-    who = CadreCategory(standard.cadre_category).label if standard.cadre_category else _("Any category")
+    who = CadreCategory(standard.cadre_category).label if standard.cadre_category else _("Any "
+                                                                                         "category")
     threshold = RANK_THRESHOLDS.get(standard.min_rank_grade)
     rank = _(threshold) if threshold else _("rank grade %(n)s and above", n=standard.min_rank_grade)
     return f"{who} · {rank}"
@@ -32,17 +34,23 @@ def applies_to(standard: Standard) -> str:
 
 def standard_card(standard: Standard) -> dbc.Col:
     """One standard: what it requires and where the numbers come from."""
-    categories = " · ".join(f"{c.label} {hours(h)}" for c, h in standard.category_hours.items() if h) or "—"
-    cap = percent(standard.online_share_cap) if standard.online_share_cap is not None else _("no limit")
-    facts = [(_("Applies to"), applies_to(standard)), (_("Annual class hours"), hours(standard.annual_hours)),
+    categories = " · ".join(f"{c.label} {hours(h)}" for c,
+                            h in standard.category_hours.items() if h) or "—"
+    cap = percent(standard.online_share_cap) if standard.online_share_cap is not None else _("no "
+                                                                                             "limit")
+    facts = [(_("Applies to"), applies_to(standard)),
+             (_("Annual class hours"), hours(standard.annual_hours)),
              (_("Online learning at least (local practice)"), hours(standard.online_hours)),
              (_("Online study may fill"), _("%(share)s of the annual hours", share=cap)),
              (_("Minimum per category"), categories),
-             (_("Five-year total"), hours(standard.five_year_hours) if standard.five_year_hours else "—")]
+             (_("Five-year total"),
+              hours(standard.five_year_hours) if standard.five_year_hours else "—")]
     items = [item for label, value in facts for item in (
-        html.Dt(label, className="col-5 small text-muted fw-normal"), html.Dd(value, className="col-7 mb-1"))]
+        html.Dt(label, className="col-5 small text-muted fw-normal"),
+                                                         html.Dd(value, className="col-7 mb-1"))]
     body = [html.Dl(items, className="row mb-2"),
-            html.P([html.Span(_("Source: "), className="text-muted"), _(standard.source)], className="small mb-0")]
+            html.P([html.Span(_("Source: "), className="text-muted"), _(standard.source)],
+                   className="small mb-0")]
     return dbc.Col(dbc.Card([dbc.CardHeader(html.Strong(f"{_(standard.name)} · {standard.code}")),
                              dbc.CardBody(body)], class_name="h-100"), lg=6, class_name="mb-3")
 
@@ -70,7 +78,8 @@ CAP_LABELS = {"no_excellent": N_("no Excellent that year"), "not_graded": N_("no
 
 
 def _grade_limit_text(code: str, limit: dict) -> str:
-    """``记大过: no grade that year, and the next 1 year(s)`` (what ``cadres.grade_limits`` holds)."""
+    """``记大过: no grade that year, and the next 1 year(s)`` (what ``cadres.grade_limits``
+    holds)."""
     text = f"{_measure_label(code)}: {_(CAP_LABELS.get(limit['year'], limit['year']))}"
     following = limit.get("next_years")
     if following == "probation":
@@ -95,10 +104,12 @@ def _shown(key: str, value) -> str:
 
 
 def settings_rows(session) -> html.Table:
-    rows = [html.Tr([html.Td(_(default.label)), html.Td(_shown(key, cadre_settings.get(session, key))),
+    rows = [html.Tr([html.Td(_(default.label)),
+                     html.Td(_shown(key, cadre_settings.get(session, key))),
                      html.Td(_(default.source), className="small")])
             for key, default in cadre_settings.DEFAULTS.items()]
-    return html.Table([html.Thead(html.Tr([html.Th(_("Rule")), html.Th(_("Value")), html.Th(_("Source"))])),
+    return html.Table([html.Thead(html.Tr([html.Th(_("Rule")), html.Th(_("Value")),
+                                           html.Th(_("Source"))])),
                        html.Tbody(rows)], className="table table-sm mb-2")
 
 
@@ -108,8 +119,11 @@ def settings_section(session, editable: bool) -> html.Div:
         return table
     options = [{"label": _(d.label), "value": k} for k, d in cadre_settings.DEFAULTS.items()]
     form = dbc.Row([
-        field(_("Rule"), dbc.Select(id="ca-st-setting", options=options, value=cadre_settings.EXCELLENT_QUOTA), 4),
-        field(_("New value"), dbc.Input(id="ca-st-setting-value", placeholder=_("e.g. 20% · 8 · 2023 · JZ01: 15%")),
+        field(_("Rule"),
+              dbc.Select(id="ca-st-setting", options=options, value=cadre_settings.EXCELLENT_QUOTA),
+              4),
+        field(_("New value"),
+              dbc.Input(id="ca-st-setting-value", placeholder=_("e.g. 20% · 8 · 2023 · JZ01: 15%")),
               4),
         dbc.Col(dbc.Button(_("Save the rule"), id="ca-st-setting-save", color="secondary"), md=2,
                 class_name="d-flex align-items-end"),
@@ -120,7 +134,8 @@ def settings_section(session, editable: bool) -> html.Div:
 def editor(found: list[Standard]) -> html.Div:
     options = [{"label": f"{s.code} · {_(s.name)}", "value": s.code} for s in found]
     numbers = [field(_(training.FIELD_LABELS[name]), dbc.Input(
-        id=f"ca-st-{name}", type="number", min=0, step=0.05 if name == "online_share_cap" else 1), 3)
+        id=f"ca-st-{name}", type="number", min=0, step=0.05 if name == "online_share_cap" else 1),
+                     3)
         for name in NUMBER_FIELDS]
     return html.Div([
         dbc.Row([
@@ -132,13 +147,17 @@ def editor(found: list[Standard]) -> html.Div:
         dbc.Row([
             field(_("Cadre category"), dropdown("ca-st-category", CadreCategory.options(),
                                                 placeholder=_("Any category")), 4),
-            field(_("Rank"), dropdown("ca-st-rank", [{"label": _(v), "value": k} for k, v in RANK_THRESHOLDS.items()],
+            field(_("Rank"),
+                  dropdown("ca-st-rank",
+                           [{"label": _(v), "value": k} for k, v in RANK_THRESHOLDS.items()],
                                       0, clearable=False), 4),
         ], class_name="g-2 mb-2"),
         dbc.Row(numbers, class_name="g-2 mb-2"),
-        field(_("Source (regulation or local practice)"), dbc.Input(id="ca-st-source", maxlength=400), 12),
+        field(_("Source (regulation or local practice)"),
+              dbc.Input(id="ca-st-source", maxlength=400), 12),
         dbc.Button(_("Save the standard"), id="ca-st-save", color="primary", class_name="mt-2"),
-        html.Div(_("Change the code to add a new standard. Plans already generated keep their numbers; generate "
+        html.Div(_("Change the code to add a new standard. Plans already generated keep their "
+                   "numbers; generate "
                    "or adjust plans to apply a change."), className="form-text"),
         html.Div(id="ca-st-result"),
     ])
@@ -150,7 +169,8 @@ def layout(**_query):
     found = training.list_standards(session, actor)
     admin = actor.can("settings.manage")
     return html.Div([
-        ui.page_header(_("Training standards"), _("What each group of cadres must complete in a year; the most "
+        ui.page_header(_("Training standards"),
+                       _("What each group of cadres must complete in a year; the most "
                                                   "specific standard that fits a cadre applies.")),
         ui.section(_("Standards in force"), dbc.Row(standard_cards(found), id="ca-st-cards")),
         ui.section(_("Related rules"), settings_section(session, admin)),
@@ -173,11 +193,13 @@ def fill(code):
               "rank": chosen.min_rank_grade, "annual_hours": chosen.annual_hours,
               "online_hours": chosen.online_hours, "online_share_cap": chosen.online_share_cap,
               "five_year_hours": chosen.five_year_hours, "source": _(chosen.source)}
-    values.update({column: chosen.category_hours.get(c, 0) for c, column in CATEGORY_COLUMNS.items()})
+    values.update({column: chosen.category_hours.get(c, 0) for c,
+                   column in CATEGORY_COLUMNS.items()})
     return tuple(values[name] for name in OUTPUTS)
 
 
-@callback(Output("ca-st-result", "children"), Output("ca-st-cards", "children"), Input("ca-st-save", "n_clicks"),
+@callback(Output("ca-st-result", "children"), Output("ca-st-cards", "children"),
+          Input("ca-st-save", "n_clicks"),
           *[State(f"ca-st-{name}", "value") for name in OUTPUTS], prevent_initial_call=True)
 def save(n_clicks, *values):
     current_actor()
@@ -185,28 +207,37 @@ def save(n_clicks, *values):
         return no_update, no_update
     given = dict(zip(OUTPUTS, values, strict=True))
     given["cadre_category"], given["min_rank_grade"] = given.pop("category"), given.pop("rank")
-    stored = next((s for s in training.standards(db.session()) if s.code == given.get("code")), None)
-    if stored is not None:  # unchanged translated texts keep their msgids (shown in either language)
+    stored = next((s for s in training.standards(db.session()) if s.code == given.get("code")),
+                  None)
+    if (
+        stored is not None
+    ):  # unchanged translated texts keep their msgids (shown in either language)
         for name in ("name", "source"):
             if given.get(name) == _(getattr(stored, name)):
                 given[name] = getattr(stored, name)
 
     def change(session, actor):
-        given["cadre_category"] = forms.choice(given["cadre_category"], CadreCategory, _("Category"))
+        given["cadre_category"] = forms.choice(given["cadre_category"], CadreCategory,
+                                               _("Category"))
         given["min_rank_grade"] = forms.whole(given["min_rank_grade"], _("Rank"))
-        return _("Standard %(code)s saved.", code=training.save_standard(session, actor, given).code)
+        return _("Standard %(code)s saved.",
+                 code=training.save_standard(session, actor, given).code)
 
     return ui.write(n_clicks, change, refused=lambda error: (ui.alert(error.message), no_update),
-                    then=lambda message: (ui.alert(message, "success"), standard_cards(training.standards(db.session()))))
+                    then=lambda message: (ui.alert(message, "success"),
+                                          standard_cards(training.standards(db.session()))))
 
 
 @callback(Output("ca-st-setting-result", "children"), Output("ca-st-settings", "children"),
           Input("ca-st-setting-save", "n_clicks"), State("ca-st-setting", "value"),
           State("ca-st-setting-value", "value"), prevent_initial_call=True)
 def save_setting(n_clicks, key, value):
-    return ui.write(n_clicks, lambda session, actor: cadre_settings.change(session, actor, key or "", value or ""),
-                    refused=lambda error: (ui.alert(error.message), no_update), idle=(no_update, no_update),
-                    then=lambda _done: (ui.alert(_("Rule saved."), "success"), settings_rows(db.session())))
+    return ui.write(n_clicks, lambda session,
+                    actor: cadre_settings.change(session, actor, key or "", value or ""),
+                    refused=lambda error: (ui.alert(error.message), no_update),
+                    idle=(no_update, no_update),
+                    then=lambda _done: (ui.alert(_("Rule saved."), "success"),
+                                        settings_rows(db.session())))
 
 
 ui.register(__name__, path="/training/standards", title=N_("Training standards"), layout=layout,

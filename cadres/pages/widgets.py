@@ -26,18 +26,26 @@ def status_text(progress: TrainingProgress) -> tuple[str, str]:
 
 def progress_kpis(progress: TrainingProgress) -> html.Div:
     status, tone = status_text(progress)
-    projected = (ui.fmt_date(progress.projected_completion) if progress.projected_completion
-                 else (_("already reached") if progress.gap(rules.ANNUAL).met else _("no hours yet")))
+    projected = (
+        ui.fmt_date(progress.projected_completion)
+        if progress.projected_completion
+        else (_("already reached") if progress.gap(rules.ANNUAL).met else _("no hours yet"))
+    )
     cards = [
-        ui.kpi(_("Class hours counted"), f"{hours(progress.hours_counted)} / {hours(progress.required_hours)}",
+        ui.kpi(_("Class hours counted"),
+               f"{hours(progress.hours_counted)} / {hours(progress.required_hours)}",
                _("Expected by now at an even pace: %(n)s", n=hours(progress.expected_by_now)),
                "good" if progress.hours_counted >= progress.expected_by_now else "warn"),
-        ui.kpi(_("Online learning"), f"{hours(progress.online_hours)} / {hours(progress.required_online)}",
-               _("Offline: %(n)s hours; the online minimum is local practice", n=hours(progress.offline_hours)),
+        ui.kpi(_("Online learning"),
+               f"{hours(progress.online_hours)} / {hours(progress.required_online)}",
+               _("Offline: %(n)s hours; the online minimum is local practice",
+                 n=hours(progress.offline_hours)),
                "good" if progress.gap(rules.ONLINE).met else "warn"),
-        ui.kpi(_("Status"), status, _("Deadline %(date)s", date=ui.fmt_date(progress.deadline)), tone),
+        ui.kpi(_("Status"), status, _("Deadline %(date)s", date=ui.fmt_date(progress.deadline)),
+               tone),
         ui.kpi(_("Annual hours reached at this pace on"), projected,
-               _("At the current pace: %(n)s hours by the deadline", n=hours(progress.projected_year_end))),
+               _("At the current pace: %(n)s hours by the deadline",
+                 n=hours(progress.projected_year_end))),
     ]
     if progress.five_year_required:
         first, last = progress.five_year_window
@@ -54,7 +62,8 @@ def _gauge(label: str, done: float, required: float) -> html.Div:
     met = done >= required - rules.EPSILON
     return html.Div([
         html.Div([html.Span(label, className="ca-gauge-label"),
-                  html.Span(_("%(done)s of %(required)s hours", done=hours(done), required=hours(required)),
+                  html.Span(_("%(done)s of %(required)s hours", done=hours(done),
+                              required=hours(required)),
                             className="ca-gauge-value")], className="ca-gauge-head"),
         dbc.Progress(value=share, color="success" if met else "warning", class_name="ca-gauge-bar",
                      style={"height": "10px"}),
@@ -71,7 +80,8 @@ def missing_list(progress: TrainingProgress) -> html.Div:
     """What is missing and by when, in plain words."""
     open_gaps = [g for g in progress.gaps if not g.met]
     if not open_gaps:
-        return html.P(_("Every requirement of the plan is met. Well done."), className="text-success mb-0")
+        return html.P(_("Every requirement of the plan is met. Well done."),
+                      className="text-success mb-0")
     deadline = ui.fmt_date(progress.deadline)
     items = []
     for gap in open_gaps:
@@ -79,12 +89,15 @@ def missing_list(progress: TrainingProgress) -> html.Div:
             by = f"{progress.five_year_window[1]}-12-31"
         else:
             by = deadline
-        items.append(html.Li(_("%(what)s: %(n)s more hours by %(date)s", what=gap_label(gap.requirement),
+        items.append(html.Li(_("%(what)s: %(n)s more hours by %(date)s",
+                               what=gap_label(gap.requirement),
                                n=hours(gap.missing), date=by)))
     note = None
     if progress.hours_total > progress.hours_counted + rules.EPSILON:
-        note = html.P(_("%(n)s online hours are beyond the share online study may fill and do not count "
-                        "toward the annual hours.", n=hours(progress.hours_total - progress.hours_counted)),
+        note = html.P(_("%(n)s online hours are beyond the share online study may fill and do not "
+                        "count "
+                        "toward the annual hours.",
+                        n=hours(progress.hours_total - progress.hours_counted)),
                       className="small text-muted mt-2 mb-0")
     return html.Div([html.Ul(items, className="mb-0 ca-missing"), note])
 
@@ -95,13 +108,15 @@ RECORD_COLUMNS_KEYS = ("completed_on", "title", "category", "mode", "hours", "so
 def record_rows(records: list[TrainingRecord]) -> list[dict]:
     return [{"id": r.id, "completed_on": r.completed_on.isoformat(), "title": r.title,
              "category": TrainingCategory(r.category).label, "mode": TrainingMode(r.mode).label,
-             "hours": r.hours, "source": RecordSource(r.source).label, "provider": r.provider, "year": r.year}
+             "hours": r.hours, "source": RecordSource(r.source).label, "provider": r.provider,
+             "year": r.year}
             for r in records]
 
 
 def record_columns(with_cadre: bool = False) -> list[dict]:
     columns = [
-        {"field": "completed_on", "headerName": _("Completed on"), "minWidth": 115, "maxWidth": 130},
+        {"field": "completed_on", "headerName": _("Completed on"), "minWidth": 115,
+         "maxWidth": 130},
         {"field": "title", "headerName": _("Course"), "minWidth": 260},
         {"field": "category", "headerName": _("Category"), "maxWidth": 120},
         {"field": "mode", "headerName": _("Mode"), "maxWidth": 100},

@@ -61,7 +61,7 @@ class MeasureFact:
     code: str                        # domain.md §2 code, e.g. "party_serious_warning"
     label: str                       # 严重警告
     decided_on: date
-    effect_until: date | None        # first free day as decided (before any revocation); None: permanent
+    effect_until: date | None  # first free day as decided (before any revocation); None: permanent
     has_period: bool = True          # False for talks, criticism, inquiries, circulars
     revoked_on: date | None = None
     tolerance: str | None = None     # exempt / mitigated / not_tolerated
@@ -88,7 +88,7 @@ class MeasureFact:
 class CaseFact:
     source: str                      # "case:2026-017"
     case_no: str
-    stage: str                       # clue / verification / filed / investigation / review / decision / closed …
+    stage: str  # clue / verification / filed / investigation / review / decision / closed …
     filed_on: date | None = None
 
 
@@ -106,7 +106,7 @@ class TrainingFact:
     required: float
     five_year_hours: float | None = None
     five_year_required: float | None = None
-    behind: bool | None = None           # behind the pace expected by now (None: judge by the total)
+    behind: bool | None = None  # behind the pace expected by now (None: judge by the total)
     five_year_behind: bool | None = None
 
 
@@ -143,7 +143,8 @@ class EligibilityRules:
     grade_window_years: int = 1          # 2019 条例 art. 24 (三): the previous year only
     deputy_to_principal_months: int = 24
     principal_to_higher_deputy_months: int = 36
-    rank_tenure_months: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RANK_TENURE_MONTHS))
+    rank_tenure_months: dict[str,
+                             int] = field(default_factory=lambda: dict(DEFAULT_RANK_TENURE_MONTHS))
     default_rank_tenure_months: int = 24
     # measures that also rule out commendation (评优) for the calendar year they were decided in
     # (关于对党员领导干部进行诫勉的规定 2019: 诫勉)
@@ -194,7 +195,8 @@ class Eligibility:
 
     def as_json(self) -> dict:
         """The public JSON of ``portal eligibility --json`` (contracts.md)."""
-        return {"cadre": self.cadre, "as_of": self.as_of.isoformat(), "decision": self.decision.value,
+        return {"cadre": self.cadre, "as_of": self.as_of.isoformat(),
+                "decision": self.decision.value,
                 "eligible": self.eligible, "blocks": [b.as_json() for b in self.blocks],
                 "notes": [n.as_json(with_until=False) for n in self.notes]}
 
@@ -214,7 +216,8 @@ def months_between(start: date, end: date) -> int:
 Rule = Callable[[CadreFacts, date, EligibilityRules], Iterable[Finding]]
 
 
-def under_investigation(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
+def under_investigation(facts: CadreFacts, as_of: date,
+                        rules: EligibilityRules) -> Iterable[Finding]:
     """A filed case not yet closed blocks until it is closed (干部选拔任用工作条例 第二十八条)."""
     for case in facts.cases:
         if case.stage in rules.blocking_stages:
@@ -254,7 +257,8 @@ def sanction_effect(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> 
     return _measure_blocks(facts, as_of, rules)
 
 
-def sanction_effect_commendation(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
+def sanction_effect_commendation(facts: CadreFacts, as_of: date,
+                                 rules: EligibilityRules) -> Iterable[Finding]:
     """For a commendation (评优): as ``sanction_effect``, and 诫勉 rules it out for the whole
     calendar year it was decided in (关于对党员领导干部进行诫勉的规定 2019; domain.md §3)."""
     return _measure_blocks(facts, as_of, rules, rules.no_commendation_in_year)
@@ -271,7 +275,8 @@ def appraisal_grade(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> 
             yield Finding("appraisal_grade",
                           gettext("annual grade %(year)s: %(grade)s", year=grade.year,
                                   grade=_grade_label(grade.grade)),
-                          date(grade.year + rules.grade_window_years + 1, 1, 1), grade.source or None)
+                          date(grade.year + rules.grade_window_years + 1, 1, 1),
+                          grade.source or None)
 
 
 def min_tenure_post(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
@@ -284,13 +289,16 @@ def min_tenure_post(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> 
     months = rules.deputy_to_principal_months if deputy else rules.principal_to_higher_deputy_months
     since = facts.rank_since or facts.position_since
     if since is None:
-        yield Finding("min_tenure", gettext("the date of taking up the current post is not recorded"))
+        yield Finding("min_tenure",
+                      gettext("the date of taking up the current post is not recorded"))
         return
     until = add_months(since, months)
     if as_of < until:
         yield Finding("min_tenure",
-                      gettext("%(months)s months in the current post since %(since)s; %(required)s required",
-                              months=months_between(since, as_of), since=_fmt(since), required=months),
+                      gettext("%(months)s months in the current post since %(since)s; "
+                              "%(required)s required",
+                              months=months_between(since, as_of), since=_fmt(since),
+                              required=months),
                       until, f"cadre:{facts.code}")
 
 
@@ -300,17 +308,24 @@ def min_tenure_rank(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> 
     2 elsewhere; a leading post of the matching level counts as the rank). A year graded
     基本称职 or lower, or left without a grade (不定等次), does not count (公务员考核规定 2020)."""
     if facts.rank is None or facts.rank_since is None:
-        yield Finding("min_tenure", gettext("the current rank or the date it was reached is not recorded"))
+        yield Finding("min_tenure",
+                      gettext("the current rank or the date it was reached is not recorded"))
         return
     required = rules.rank_tenure_months.get(facts.rank.value, rules.default_rank_tenure_months)
-    lost_years = sum(1 for g in facts.grades
-                     if g.grade in TENURE_LOST_GRADES and facts.rank_since.year <= g.year <= as_of.year)
+    lost_years = sum(
+        1
+        for g in facts.grades
+        if g.grade in TENURE_LOST_GRADES and facts.rank_since.year <= g.year <= as_of.year
+    )
     until = add_months(facts.rank_since, required + 12 * lost_years)
     if as_of < until:
         yield Finding("min_tenure",
-                      gettext("%(months)s months in the current rank since %(since)s; %(required)s required "
-                              "(%(lost)s year(s) graded basically competent or lower, or without a grade, do not count)",
-                              months=months_between(facts.rank_since, as_of), since=_fmt(facts.rank_since),
+                      gettext("%(months)s months in the current rank since %(since)s; "
+                              "%(required)s required "
+                              "(%(lost)s year(s) graded basically competent or lower, or without "
+                              "a grade, do not count)",
+                              months=months_between(facts.rank_since, as_of),
+                              since=_fmt(facts.rank_since),
                               required=required, lost=lost_years),
                       until, f"cadre:{facts.code}")
 
@@ -319,15 +334,23 @@ def unit_veto(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterab
     """A veto (一票否决) in the unit's latest published results, for its leading cadres (local
     practice; the setting ``cadres.eligibility.unit_veto_blocks`` makes it a note)."""
     result = facts.unit_result
-    if result and result.vetoed and rules.unit_veto_blocks and facts.leader_role != LeaderRole.MEMBER:
-        yield Finding("unit_veto", gettext("%(unit)s was vetoed in %(period)s", unit=result.unit_name,
+    if (
+        result
+        and result.vetoed
+        and rules.unit_veto_blocks
+        and facts.leader_role != LeaderRole.MEMBER
+    ):
+        yield Finding("unit_veto",
+                      gettext("%(unit)s was vetoed in %(period)s", unit=result.unit_name,
                                            period=result.period_code), None, result.source)
 
 
 # --- notes ---------------------------------------------------------------------------------------
 
-def pending_verification(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
-    """A case still at clue or preliminary verification does not block; it is noted (domain.md §4)."""
+def pending_verification(facts: CadreFacts, as_of: date,
+                         rules: EligibilityRules) -> Iterable[Finding]:
+    """A case still at clue or preliminary verification does not block; it is noted (domain.md
+    §4)."""
     for case in facts.cases:
         if case.stage in rules.verification_stages:
             yield Finding("pending_verification",
@@ -344,7 +367,8 @@ def training_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> I
     behind = training.hours < training.required if training.behind is None else training.behind
     if training.required and behind:
         yield Finding("training_hours", gettext("%(hours)s of %(required)s hours this year",
-                                                hours=_num(training.hours), required=_num(training.required)))
+                                                hours=_num(training.hours),
+                                                required=_num(training.required)))
     five_behind = ((training.five_year_hours or 0) < (training.five_year_required or 0)
                    if training.five_year_behind is None else training.five_year_behind)
     if training.five_year_required and five_behind:
@@ -360,33 +384,42 @@ def unit_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Itera
     if result is None or facts.leader_role == LeaderRole.MEMBER:
         return
     if result.vetoed and not rules.unit_veto_blocks:
-        yield Finding("unit_veto", gettext("%(unit)s was vetoed in %(period)s", unit=result.unit_name,
+        yield Finding("unit_veto",
+                      gettext("%(unit)s was vetoed in %(period)s", unit=result.unit_name,
                                            period=result.period_code), None, result.source)
     elif result.bottom_band and not result.vetoed:
-        yield Finding("unit_bottom_band", gettext("%(unit)s is in the bottom grade band in %(period)s",
+        yield Finding("unit_bottom_band",
+                      gettext("%(unit)s is in the bottom grade band in %(period)s",
                                                   unit=result.unit_name, period=result.period_code),
                       None, result.source)
 
 
-def accountability_notes(facts: CadreFacts, as_of: date, rules: EligibilityRules) -> Iterable[Finding]:
-    """An exempted measure (容错 免责, domain.md §5), and a measure without effect period in the last
+def accountability_notes(facts: CadreFacts, as_of: date,
+                         rules: EligibilityRules) -> Iterable[Finding]:
+    """An exempted measure (容错 免责, domain.md §5), and a measure without effect period in the
+    last
     ``recent_accountability_months`` (local practice; domain.md §4), as known on ``as_of``."""
     recent = add_months(as_of, -rules.recent_accountability_months)
     for measure in facts.measures:
         if measure.tolerance_on_day(as_of) == "exempt" and measure.known_on(as_of):
             yield Finding("tolerance_exempt",
-                          gettext("%(measure)s decided %(date)s was exempted through error tolerance",
-                                  measure=measure.label, date=_fmt(measure.decided_on)), None, measure.source)
+                          gettext("%(measure)s decided %(date)s was exempted through error "
+                                  "tolerance",
+                                  measure=measure.label, date=_fmt(measure.decided_on)), None,
+                          measure.source)
         elif (not measure.has_period and recent <= measure.decided_on and measure.known_on(as_of)
               and not measure.revoked_by(as_of)):
             yield Finding("recent_accountability", gettext("%(measure)s decided %(date)s",
                                                            measure=measure.label,
-                                                           date=_fmt(measure.decided_on)), None, measure.source)
+                                                           date=_fmt(measure.decided_on)), None,
+                          measure.source)
 
 
 BLOCKS: dict[DecisionType, tuple[Rule, ...]] = {
-    DecisionType.PROMOTION: (under_investigation, sanction_effect, appraisal_grade, min_tenure_post, unit_veto),
-    DecisionType.RANK_PROMOTION: (under_investigation, sanction_effect, appraisal_grade, min_tenure_rank),
+    DecisionType.PROMOTION: (under_investigation, sanction_effect, appraisal_grade, min_tenure_post,
+                             unit_veto),
+    DecisionType.RANK_PROMOTION: (under_investigation, sanction_effect, appraisal_grade,
+                                  min_tenure_rank),
     DecisionType.COMMENDATION: (under_investigation, sanction_effect_commendation, appraisal_grade),
 }
 NOTES: tuple[Rule, ...] = (pending_verification, training_notes, unit_notes, accountability_notes)

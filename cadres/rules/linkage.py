@@ -88,7 +88,8 @@ def taken_about_leaders(rows: list[DecisionRow]) -> list[DecisionRow]:
 def band_counts(units: list[UnitRow], decisions: list[DecisionRow]) -> dict[tuple[str, str], int]:
     """{(band, decision type): number of decisions taken about the leaders of the band's units}."""
     band = {u.unit_id: u.grade for u in units}
-    found = Counter((band[d.unit_id], d.type) for d in taken_about_leaders(decisions) if d.unit_id in band)
+    found = Counter((band[d.unit_id],
+                     d.type) for d in taken_about_leaders(decisions) if d.unit_id in band)
     return {(b, t): found.get((b, t), 0) for b in BANDS for t in TYPES}
 
 
@@ -99,7 +100,8 @@ def units_per_band(units: list[UnitRow]) -> dict[str, int]:
 
 def without_follow_up(units: list[UnitRow], leaders: list[LeaderRow], decisions: list[DecisionRow]
                       ) -> list[tuple[UnitRow, LeaderRow]]:
-    """Leaders of bottom-band units about whose leaders no decision was taken: lowest score first."""
+    """Leaders of bottom-band units about whose leaders no decision was taken: lowest score
+    first."""
     followed = {d.unit_id for d in taken_about_leaders(decisions)}
     by_unit: dict[int, list[LeaderRow]] = {}
     for leader in leaders:
@@ -107,12 +109,14 @@ def without_follow_up(units: list[UnitRow], leaders: list[LeaderRow], decisions:
     found = []
     for unit in sorted(units, key=lambda u: (u.composite, u.code)):
         if unit.grade in BOTTOM_BANDS and unit.unit_id not in followed:
-            for leader in sorted(by_unit.get(unit.unit_id, []), key=lambda r: (r.role != "principal", r.cadre_code)):
+            for leader in sorted(by_unit.get(unit.unit_id, []),
+                                 key=lambda r: (r.role != "principal", r.cadre_code)):
                 found.append((unit, leader))
     return found
 
 
-def low_band_promotions(units: list[UnitRow], decisions: list[DecisionRow]) -> list[tuple[UnitRow, DecisionRow]]:
+def low_band_promotions(units: list[UnitRow],
+                        decisions: list[DecisionRow]) -> list[tuple[UnitRow, DecisionRow]]:
     """Promotions and rank promotions (not withdrawn or rejected) of cadres whose unit was
     in a low band (一般 or 差); overridden first, then by date."""
     band = {u.unit_id: u for u in units}
@@ -142,7 +146,8 @@ def scatter_points(units: list[UnitRow], decisions: list[DecisionRow]) -> list[S
             continue
         kinds = [(t, counted[(unit.unit_id, t)]) for t in TYPES if counted.get((unit.unit_id, t))]
         for kind, count in kinds or [(None, 0)]:
-            points.append(ScatterPoint(unit.unit_id, unit.name, unit.grade, round(unit.change, 2), kind, count))
+            points.append(ScatterPoint(unit.unit_id, unit.name, unit.grade, round(unit.change, 2),
+                                       kind, count))
     return points
 
 

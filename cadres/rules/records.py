@@ -93,7 +93,8 @@ class ResumeLine:
 
     @classmethod
     def from_json(cls, data: dict) -> ResumeLine:
-        return cls(parse_month(data["start"]), parse_month(data["end"]) if data.get("end") else None,
+        return cls(parse_month(data["start"]),
+                   parse_month(data["end"]) if data.get("end") else None,
                    data["text"])
 
 
@@ -157,7 +158,8 @@ def resume_problems(lines: Sequence[ResumeLine]) -> list[str]:
     for earlier, later in zip(lines, lines[1:], strict=False):
         if later.start < earlier.start:
             start = f"{later.start.year}.{later.start.month:02d}"
-            problems.append(_("the period starting %(start)s comes before the one above it", start=start))
+            problems.append(_("the period starting %(start)s comes before the one above it",
+                              start=start))
     return problems
 
 
@@ -183,7 +185,8 @@ class FamilyMember:
 
     @classmethod
     def from_json(cls, data: dict) -> FamilyMember:
-        return cls(data["relation"], data["name"], parse_month(data["born"]) if data.get("born") else None,
+        return cls(data["relation"], data["name"],
+                   parse_month(data["born"]) if data.get("born") else None,
                    data.get("political_status", ""), data.get("work", ""))
 
 

@@ -51,9 +51,12 @@ class Standard:
 COUNTY_GRADE = RANK_GRADE[Rank.COUNTY_DEPUTY]
 
 _FIVE_YEAR_SOURCE = N_(
-    "干部教育培训工作条例 (2023) art. 14: leading cadres at county/division level and above and civil servants "
-    "ranked 四级调研员 and above, at least 3 months or 550 class hours in five years (annual target 550 ÷ 5). "
-    "Local practice, not in the 条例: online learning (网络培训) at least 50 hours a year, category minimums and "
+    "干部教育培训工作条例 (2023) art. 14: leading cadres at county/division level and above and "
+    "civil servants "
+    "ranked 四级调研员 and above, at least 3 months or 550 class hours in five years (annual "
+    "target 550 ÷ 5). "
+    "Local practice, not in the 条例: online learning (网络培训) at least 50 hours a year, "
+    "category minimums and "
     "the online share")
 _FIVE_YEAR_CATEGORY_HOURS = {TrainingCategory.THEORY: 30, TrainingCategory.PARTY_SPIRIT: 24,
                              TrainingCategory.PROFESSIONAL: 30, TrainingCategory.KNOWLEDGE: 10}
@@ -62,13 +65,15 @@ DEFAULT_STANDARDS: tuple[Standard, ...] = (
     Standard(
         code="leading_county", name=N_("Leading cadres at county/division level and above"),
         cadre_category=CadreCategory.LEADING, min_rank_grade=COUNTY_GRADE,
-        annual_hours=110, online_hours=50, online_share_cap=0.5, category_hours=_FIVE_YEAR_CATEGORY_HOURS,
+        annual_hours=110, online_hours=50, online_share_cap=0.5,
+             category_hours=_FIVE_YEAR_CATEGORY_HOURS,
         five_year_hours=550, source=_FIVE_YEAR_SOURCE,
     ),
     Standard(
         code="civil_servant_researcher", name=N_("Civil servants ranked 四级调研员 and above"),
         cadre_category=CadreCategory.CIVIL_SERVANT, min_rank_grade=COUNTY_GRADE,
-        annual_hours=110, online_hours=50, online_share_cap=0.5, category_hours=_FIVE_YEAR_CATEGORY_HOURS,
+        annual_hours=110, online_hours=50, online_share_cap=0.5,
+             category_hours=_FIVE_YEAR_CATEGORY_HOURS,
         five_year_hours=550, source=_FIVE_YEAR_SOURCE,
     ),
     Standard(
@@ -78,9 +83,12 @@ DEFAULT_STANDARDS: tuple[Standard, ...] = (
         category_hours={TrainingCategory.THEORY: 20, TrainingCategory.PARTY_SPIRIT: 20,
                         TrainingCategory.PROFESSIONAL: 30, TrainingCategory.KNOWLEDGE: 10},
         five_year_hours=None,
-        source=N_("干部教育培训工作条例 (2023) art. 14: cadres at township/section level and civil servants ranked "
-                  "一级主任科员 and below, at least 12 days or 90 class hours a year. Local practice, not in the "
-                  "条例: online learning (网络培训) at least 50 hours a year, category minimums and the online share"),
+        source=N_("干部教育培训工作条例 (2023) art. 14: cadres at township/section level and "
+                  "civil servants ranked "
+                  "一级主任科员 and below, at least 12 days or 90 class hours a year. Local "
+                  "practice, not in the "
+                  "条例: online learning (网络培训) at least 50 hours a year, category minimums "
+                  "and the online share"),
     ),
 )
 
@@ -129,7 +137,8 @@ class PlanTargets:
 
 
 def plan_from_standard(standard: Standard, year: int) -> PlanTargets:
-    return PlanTargets(year=year, annual_hours=standard.annual_hours, online_hours=standard.online_hours,
+    return PlanTargets(year=year, annual_hours=standard.annual_hours,
+                       online_hours=standard.online_hours,
                        online_share_cap=standard.online_share_cap,
                        category_hours=dict(standard.category_hours),
                        five_year_hours=standard.five_year_hours, deadline=date(year, 12, 31),
@@ -200,7 +209,8 @@ class HoursTally:
             total += hours
             by_mode[mode] = by_mode.get(mode, 0) + hours
             by_category[category] = by_category.get(category, 0) + hours
-        object.__setattr__(self, "_sums", (total, by_mode, by_category, by_mode.get(TrainingMode.ONLINE, 0),
+        object.__setattr__(self, "_sums",
+                           (total, by_mode, by_category, by_mode.get(TrainingMode.ONLINE, 0),
                                            by_mode.get(TrainingMode.OFFLINE, 0)))
 
     @property
@@ -239,7 +249,8 @@ FIVE_YEAR = "five_year"
 
 @dataclass(frozen=True)
 class Gap:
-    """One requirement of a plan: ``requirement`` is annual, online, five_year or a category code."""
+    """One requirement of a plan: ``requirement`` is annual, online, five_year or a category
+    code."""
 
     requirement: str
     required: float
@@ -302,7 +313,8 @@ class TrainingProgress:
 
 
 def elapsed_share(start: date, end: date, as_of: date) -> float:
-    """The share of the days from ``start`` to ``end`` (both included) that have passed on ``as_of``."""
+    """The share of the days from ``start`` to ``end`` (both included) that have passed on
+    ``as_of``."""
     if as_of < start:
         return 0.0
     if as_of >= end:
@@ -311,7 +323,8 @@ def elapsed_share(start: date, end: date, as_of: date) -> float:
 
 
 def projected_completion(counted: float, required: float, start: date, as_of: date) -> date | None:
-    """The day the requirement is reached at the pace so far (None: no hours yet, or already met)."""
+    """The day the requirement is reached at the pace so far (None: no hours yet, or already
+    met)."""
     if counted >= required - EPSILON or counted <= 0 or as_of < start:
         return None
     days_so_far = (as_of - start).days + 1
@@ -326,7 +339,8 @@ def progress(targets: PlanTargets, tally: HoursTally, as_of: date, *,
     requirement, the tallies of the earlier years of the cycle)."""
     year_start = date(targets.year, 1, 1)
     counted = counted_hours(tally, targets.annual_hours, targets.online_share_cap)
-    gaps = [Gap(ANNUAL, targets.annual_hours, counted), Gap(ONLINE, targets.online_hours, tally.online)]
+    gaps = [Gap(ANNUAL, targets.annual_hours, counted),
+            Gap(ONLINE, targets.online_hours, tally.online)]
     gaps += [Gap(code, targets.category_hours.get(c, 0.0), tally.category(c))
              for c, code in CATEGORY_CODES if targets.category_hours.get(c, 0.0) > 0]
     share = elapsed_share(year_start, targets.deadline, as_of)
@@ -424,7 +438,8 @@ def check_excellent_quota(grades: Iterable[tuple[int, int, AppraisalGrade]],
                                   quota_for, default_quota)
 
 
-def quota_checks_of_counts(counts: Iterable[tuple[int, int, int, int]], quota_for: Mapping[int, float],
+def quota_checks_of_counts(counts: Iterable[tuple[int, int, int, int]],
+                           quota_for: Mapping[int, float],
                            default_quota: float) -> list[QuotaCheck]:
     """One check per (unit, year) from ``(unit_id, year, assessed, excellent)`` counted already
     (in the database, for a whole city), ordered by unit and year."""

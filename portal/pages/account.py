@@ -49,14 +49,18 @@ def layout(**_query):
     actor = current_actor()
     user = db.session().get(User, actor.user_id)
     return html.Div([
-        ui.page_header(_("My account"), f"{actor.display_name} · {actor.role.label} · {actor.unit_name}"),
+        ui.page_header(_("My account"),
+                       f"{actor.display_name} · {actor.role.label} · {actor.unit_name}"),
         ui.section(_("Change password"), dbc.Row([
             dbc.Col([
                 dbc.Label(_("Current password"), html_for="pw-current"),
                 dbc.Input(id="pw-current", type="password", autocomplete="current-password"),
                 dbc.Label(_("New password"), html_for="pw-new", class_name="mt-2"),
                 dbc.Input(id="pw-new", type="password", autocomplete="new-password"),
-                html.Div(_("At least 10 characters and three of: lower-case, upper-case, digits, symbols; not a common password, not your username, not one of your last passwords. You will be asked to log in again."), className="form-text"),
+                html.Div(_("At least 10 characters and three of: lower-case, upper-case, digits, "
+                           "symbols; not a common password, not your username, not one of your "
+                           "last passwords. You will be asked to log in again."),
+                         className="form-text"),
                 dbc.Button(_("Change password"), id="pw-save", color="primary", class_name="mt-2"),
                 html.Div(id="pw-result"),
             ], md=5),
@@ -68,24 +72,44 @@ def layout(**_query):
 @callback(Output("pw-result", "children"), Input("pw-save", "n_clicks"),
           State("pw-current", "value"), State("pw-new", "value"), prevent_initial_call=True)
 def change_password(_n, current, new):
-    return ui.write(True, lambda session, actor: accounts.change_password(session, actor, current or "", new or ""),
-                    then=lambda _done: ui.alert(_("Password changed. Please log in again with the new password."),
+    return ui.write(True, lambda session,
+                    actor: accounts.change_password(session, actor, current or "", new or ""),
+                    then=lambda _done: ui.alert(_("Password changed. Please log in again with the "
+                                                  "new password."),
                                                 "success", [html.A(_("Log in"), href="/login")]))
 
 
 def _enrolment(actor, secret: str, problem: str | None = None):
-    return html.Div([
-        ui.alert(problem) if problem else None,
-        html.P(_("Scan this QR code with an authenticator app, then enter the six digits it shows."),
-               className="mt-2"),
-        html.Img(src=totp.qr_data_uri(totp.provisioning_uri(secret, actor.username)), width=200, height=200,
-                 alt=_("QR code for the authenticator app")),
-        html.P([_("Or type this key into the app:"), " ", html.Code(secret, className="enrol-secret")],
-               className="small text-muted"),
-    ])
+    return html.Div(
+        [
+            ui.alert(problem) if problem else None,
+            html.P(
+                _(
+                    "Scan this QR code with an authenticator app, then enter the six digits it "
+                    "shows."
+                ),
+                className="mt-2",
+            ),
+            html.Img(
+                src=totp.qr_data_uri(totp.provisioning_uri(secret, actor.username)),
+                width=200,
+                height=200,
+                alt=_("QR code for the authenticator app"),
+            ),
+            html.P(
+                [
+                    _("Or type this key into the app:"),
+                    " ",
+                    html.Code(secret, className="enrol-secret"),
+                ],
+                className="small text-muted",
+            ),
+        ]
+    )
 
 
-@callback(Output("totp-setup", "children"), Input("totp-start", "n_clicks"), Input("totp-confirm", "n_clicks"),
+@callback(Output("totp-setup", "children"), Input("totp-start", "n_clicks"),
+          Input("totp-confirm", "n_clicks"),
           State("totp-code", "value"), prevent_initial_call=True)
 def set_up_second_factor(_start, _confirm, code):
     """Start: a new secret and its QR code. Confirm: keep it once a code from the app matches."""
@@ -99,14 +123,18 @@ def set_up_second_factor(_start, _confirm, code):
             raise Invalid(_("Press the set-up button first."), field="code")
         with db.unit_of_work() as session:
             user = session.get(User, actor.user_id)
-            codes = accounts.enrol_second_factor(session, user, secret, str(code or ""), actor.client_addr,
+            codes = accounts.enrol_second_factor(session, user, secret, str(code or ""),
+                                                 actor.client_addr,
                                                  _policy())
     except PortalError as error:
         return _enrolment(actor, secret, error.message) if secret else ui.alert(error.message)
     cookie.pop(ENROLMENT, None)
-    return [ui.alert(_("Your authenticator app is set up. Keep these recovery codes somewhere safe: each one "
-                       "logs you in once if you lose the phone. They are shown only now."), "success"),
+    return [ui.alert(_("Your authenticator app is set up. Keep these recovery codes somewhere "
+                       "safe: each one "
+                       "logs you in once if you lose the phone. They are shown only now."),
+                     "success"),
             html.Ol([html.Li(c) for c in codes], className="recovery-codes font-monospace")]
 
 
-ui.register(__name__, path="/account", title=N_("My account"), layout=layout, permission=None, order=99)
+ui.register(__name__, path="/account", title=N_("My account"), layout=layout, permission=None,
+            order=99)

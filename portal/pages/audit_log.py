@@ -19,7 +19,8 @@ LIMIT = 500
 def _row(event):
     return {"seq": event.seq, "at": ui.fmt_datetime(event.at), "actor": event.actor,
             "action": event.action, "entity": f"{event.entity_type} {event.entity_id}".strip(),
-            "summary": json.dumps(event.summary, ensure_ascii=False)[:300], "client": event.client_addr}
+            "summary": json.dumps(event.summary, ensure_ascii=False)[:300],
+            "client": event.client_addr}
 
 
 def layout(**_query):
@@ -34,12 +35,17 @@ def layout(**_query):
     ]
     filters = dbc.Row([
         dbc.Col(dbc.Input(id="audit-who", placeholder=_("User name contains…")), md=3),
-        dbc.Col(dbc.Input(id="audit-action", placeholder=_("Action starts with… (e.g. login)")), md=3),
+        dbc.Col(dbc.Input(id="audit-action", placeholder=_("Action starts with… (e.g. login)")),
+                md=3),
         dbc.Col(dcc.DatePickerRange(id="audit-dates", display_format="YYYY-MM-DD"), md=4),
-        dbc.Col(dbc.Button(_("Check the chain"), id="audit-verify", color="secondary", outline=True), md=2),
+        dbc.Col(dbc.Button(_("Check the chain"), id="audit-verify", color="secondary",
+                           outline=True), md=2),
     ], class_name="g-2 mb-3")
     return html.Div([
-        ui.page_header(_("Audit log"), _("Every write, login and view of a confidential record is recorded here in a keyed chain, so edits and deletions are detectable. Showing the latest %(n)s matching events.", n=LIMIT),
+        ui.page_header(_("Audit log"),
+                       _("Every write, login and view of a confidential record is recorded here "
+                         "in a keyed chain, so edits and deletions are detectable. Showing the "
+                         "latest %(n)s matching events.", n=LIMIT),
                        actions=export_buttons("audit")),
         filters,
         html.Div(id="audit-verify-result"),
@@ -47,7 +53,8 @@ def layout(**_query):
     ])
 
 
-@callback(Output("audit-grid", "rowData"), Input("audit-who", "value"), Input("audit-action", "value"),
+@callback(Output("audit-grid", "rowData"), Input("audit-who", "value"),
+          Input("audit-action", "value"),
           Input("audit-dates", "start_date"), Input("audit-dates", "end_date"))
 def show_events(who, action, start, end):
     events = audit.search(db.session(), current_actor(), who=who, action=action, limit=LIMIT,
@@ -65,8 +72,10 @@ def verify_chain(n_clicks, _id):
         return no_update
     result = audit.verify(db.session())
     if result.ok:
-        return ui.alert(_("The chain is intact: %(n)s events checked.", n=result.checked), "success")
-    return ui.alert(_("The audit chain is broken in %(n)s place(s).", n=len(result.problems)), "danger",
+        return ui.alert(_("The chain is intact: %(n)s events checked.", n=result.checked),
+                        "success")
+    return ui.alert(_("The audit chain is broken in %(n)s place(s).", n=len(result.problems)),
+                    "danger",
                     result.problems[:20])
 
 

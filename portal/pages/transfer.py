@@ -25,7 +25,8 @@ from portal.tabular import ImportProblem
 ui.shared_controls(__name__, permission=None)
 
 
-def import_panel(kind: str, *, period_id: str | None = None, help_text: str | None = None) -> html.Div:
+def import_panel(kind: str, *, period_id: str | None = None,
+                 help_text: str | None = None) -> html.Div:
     return html.Div([
         dcc.Upload(
             id={"type": "import-upload", "kind": kind},
@@ -85,7 +86,8 @@ def _import_message(contents, filename, dry_run, period, kind):
 
 def refused_import(error: PortalError):
     """The alert for a refused import: every row problem listed under the message."""
-    return ui.alert(error.message, "danger", error.lines() if isinstance(error, ImportProblem) else ())
+    return ui.alert(error.message, "danger",
+                    error.lines() if isinstance(error, ImportProblem) else ())
 
 
 def imported(result, dry_run) -> Any:
@@ -108,7 +110,16 @@ def run_download(_xlsx, _csv, period, component_id):
     fmt = ctx.triggered_id["fmt"] if ctx.triggered_id else "xlsx"
     kind = component_id["kind"]
     name = f"{kind}{'-' + str(period) if period else ''}-{date.today().isoformat()}.{fmt}"
-    return ui.write(True, lambda session, actor: transfer.run_export(
-        session, actor, kind, fmt, period=period, header_style="zh" if current_lang() == "zh" else "key"),
+    return ui.write(
+        True,
+        lambda session, actor: transfer.run_export(
+            session,
+            actor,
+            kind,
+            fmt,
+            period=period,
+            header_style="zh" if current_lang() == "zh" else "key",
+        ),
         refused=lambda error: (no_update, ui.alert(error.message)),
-        then=lambda content: (dcc.send_bytes(content, name), None))
+        then=lambda content: (dcc.send_bytes(content, name), None),
+    )

@@ -22,7 +22,8 @@ def layout(**_query):
                      "kind": unit.kind.label, "parent": names.get(unit.parent_id, ""),
                      "depth": unit.path.count("/") - 2})
     counts = units.count_by_level(session, actor)
-    cards = html.Div([ui.kpi(level.label, counts.get(level, 0)) for level in UnitLevel], className="kpi-row")
+    cards = html.Div([ui.kpi(level.label, counts.get(level, 0)) for level in UnitLevel],
+                     className="kpi-row")
     columns = [
         {"field": "code", "headerName": _("Code"), "maxWidth": 170},
         {"field": "name", "headerName": _("Name")},
@@ -31,15 +32,32 @@ def layout(**_query):
         {"field": "parent", "headerName": _("Parent unit")},
     ]
     table = ui.grid("units-grid", rows, columns, height=460) if rows else ui.empty_state(
-        _("No units yet."), _("Import a units file (code, name, level, parent_code) below to build the hierarchy."))
-    return html.Div([
-        ui.page_header(_("Units"), _("The four-level hierarchy: city, district/county, street/township, community/village."),
-                       actions=export_buttons("units")),
-        cards,
-        ui.section(_("All units in your scope"), table),
-        ui.section(_("Import units"), import_panel(
-            "units", help_text=_("Columns: code (编码), name (名称), level (层级), parent_code (上级编码), kind (类型, optional). Existing codes are updated."))),
-    ])
+        _("No units yet."), _("Import a units file (code, name, level, parent_code) below to "
+                              "build the hierarchy."))
+    return html.Div(
+        [
+            ui.page_header(
+                _("Units"),
+                _(
+                    "The four-level hierarchy: city, district/county, street/township, "
+                    "community/village."
+                ),
+                actions=export_buttons("units"),
+            ),
+            cards,
+            ui.section(_("All units in your scope"), table),
+            ui.section(
+                _("Import units"),
+                import_panel(
+                    "units",
+                    help_text=_(
+                        "Columns: code (编码), name (名称), level (层级), parent_code "
+                        "(上级编码), kind (类型, optional). Existing codes are updated."
+                    ),
+                ),
+            ),
+        ]
+    )
 
 
 ui.register(__name__, path="/admin/units", title=N_("Units"), layout=layout,

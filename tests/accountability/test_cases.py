@@ -26,13 +26,18 @@ def test_an_inspector_registers_a_clue_about_a_cadre(session, city):
     assert case.stage == CaseStage.CLUE and case.stage_since == date(2026, 1, 5)
     assert case.unit_id == city.cadre1.unit_id
     assert [e.action for e in case.events] == ["opened"]
-    assert session.scalar(select(AuditEvent.action).where(AuditEvent.entity_type == "ac_case")) == "case.open"
+    assert (
+        session.scalar(select(AuditEvent.action).where(AuditEvent.entity_type == "ac_case"))
+        == "case.open"
+    )
 
 
 def test_a_case_may_be_about_several_cadres_and_a_party_organization(session, city):
     case = open_case(session, city, cadres=[city.cadre1, city.cadre2], units=[city.c1])
     assert [(s.kind.value, s.cadre_id, s.unit_id) for s in case.subjects] == [
-        ("cadre", city.cadre1.id, city.s1.id), ("cadre", city.cadre2.id, city.s2.id), ("unit", None, city.c1.id)]
+        ("cadre", city.cadre1.id, city.s1.id), ("cadre", city.cadre2.id, city.s2.id),
+                                                                              ("unit", None,
+                                                                               city.c1.id)]
     rows = cases.case_rows(session, city.actor("inspector"), today=TODAY)
     assert len(rows[0].subjects) == 3
 
@@ -52,16 +57,21 @@ def test_reviewers_cannot_open_or_read_cases(session, city):
         cases.case_rows(session, city.actor("reviewer"), today=TODAY)
 
 
-def test_an_inspector_of_one_district_cannot_open_a_case_about_another_districts_cadre(session, city):
+def test_an_inspector_of_one_district_cannot_open_a_case_about_another_districts_cadre(session,
+                                                                                       city):
     factories.user(session, "inspector-d1", Role.INSPECTOR, city.d1)
-    city.users["inspector-d1"] = session.scalar(select(factories.User).where(factories.User.username == "inspector-d1"))
+    city.users["inspector-d1"] = session.scalar(
+        select(factories.User).where(factories.User.username == "inspector-d1")
+    )
     with pytest.raises(AccessDenied):
         open_case(session, city, cadres=[city.cadre2], actor="inspector-d1")
 
 
 def test_an_inspector_of_one_district_sees_only_its_cases(session, city):
     factories.user(session, "inspector-d1", Role.INSPECTOR, city.d1)
-    city.users["inspector-d1"] = session.scalar(select(factories.User).where(factories.User.username == "inspector-d1"))
+    city.users["inspector-d1"] = session.scalar(
+        select(factories.User).where(factories.User.username == "inspector-d1")
+    )
     mine = open_case(session, city, cadres=[city.cadre1])
     other = open_case(session, city, cadres=[city.cadre2])
     rows = cases.case_rows(session, city.actor("inspector-d1"), today=TODAY)
@@ -75,17 +85,21 @@ def test_a_clue_is_taken_through_every_stage_with_who_when_and_why(session, city
     move_to(session, city, case, CaseStage.CLOSED)
     events = cases.history(session, city.actor("inspector"), case.id)
     assert [(e.from_stage, e.to_stage, e.effective_on) for e in events[1:]] == [
-        (previous, stage, on) for (previous, _d), (stage, on) in zip([(CaseStage.CLUE, None), *STEPS], STEPS,
+        (previous, stage, on) for (previous, _d), (stage,
+                                                   on) in zip([(CaseStage.CLUE, None), *STEPS],
+                                                              STEPS,
                                                                       strict=False)]
     assert all(e.actor == "inspector" and e.reason for e in events)
-    assert (case.filed_on, case.decided_on, case.closed_on) == (date(2026, 3, 1), date(2026, 6, 20), date(2026, 6, 30))
+    assert (case.filed_on, case.decided_on, case.closed_on) == (date(2026, 3, 1), date(2026, 6, 20),
+                                                                date(2026, 6, 30))
 
 
 @pytest.mark.parametrize("target", ["filed", "decision", "closed", "appeal"])
 def test_a_clue_cannot_skip_stages(session, city, target):
     case = open_case(session, city)
     with pytest.raises(Invalid, match="cannot move to") as refused:
-        cases.move_case(session, city.actor("inspector"), case.id, target, reason="跳过", today=TODAY)
+        cases.move_case(session, city.actor("inspector"), case.id, target, reason="跳过",
+                        today=TODAY)
     assert "Preliminary verification" in refused.value.message  # names what is allowed
     session.rollback()
     assert session.get(Case, case.id).stage == CaseStage.CLUE
@@ -96,13 +110,15 @@ def test_a_closed_case_cannot_go_back_to_investigation(session, city):
     case = open_case(session, city)
     move_to(session, city, case, CaseStage.CLOSED)
     with pytest.raises(Invalid, match="cannot move"):
-        cases.move_case(session, city.actor("inspector"), case.id, "investigation", reason="重查", today=TODAY)
+        cases.move_case(session, city.actor("inspector"), case.id, "investigation", reason="重查",
+                        today=TODAY)
 
 
 def test_every_step_needs_a_reason(session, city):
     case = open_case(session, city)
     with pytest.raises(Invalid, match="reason"):
-        cases.move_case(session, city.actor("inspector"), case.id, "verification", reason=" ", today=TODAY)
+        cases.move_case(session, city.actor("inspector"), case.id, "verification", reason=" ",
+                        today=TODAY)
 
 
 def test_a_step_cannot_be_dated_before_the_current_stage_or_in_the_future(session, city):
@@ -117,7 +133,8 @@ def test_a_step_cannot_be_dated_before_the_current_stage_or_in_the_future(sessio
 
 def test_a_step_on_a_case_someone_else_moved_meanwhile_is_refused(session, city):
     case = open_case(session, city)
-    cases.move_case(session, city.actor("inspector"), case.id, "verification", reason="初核", today=TODAY)
+    cases.move_case(session, city.actor("inspector"), case.id, "verification", reason="初核",
+                    today=TODAY)
     colleague = Actor.for_user(factories.user(session, "inspector2", Role.INSPECTOR, city.city))
     with pytest.raises(Conflict, match="reload"):
         cases.move_case(session, colleague, case.id, "verification", reason="初核",
@@ -139,29 +156,36 @@ def test_the_investigation_limit_is_extended_once_with_approver_and_reason(sessi
     case = open_case(session, city)
     move_to(session, city, case, CaseStage.INVESTIGATION)
     assert case.due_on == date(2026, 9, 1)
-    extension = cases.extend_case(session, city.actor("inspector"), case.id, approver="市纪委书记 张明",
-                                  reason="涉案资金流向复杂，需补充调取银行流水", approved_on=date(2026, 8, 20), today=TODAY)
-    assert (extension.previous_due_on, extension.new_due_on) == (date(2026, 9, 1), date(2026, 12, 1))
+    extension = cases.extend_case(session, city.actor("inspector"), case.id,
+                                  approver="市纪委书记 张明",
+                                  reason="涉案资金流向复杂，需补充调取银行流水",
+                                  approved_on=date(2026, 8, 20), today=TODAY)
+    assert (extension.previous_due_on, extension.new_due_on) == (date(2026, 9, 1),
+                                                                 date(2026, 12, 1))
     assert case.due_on == date(2026, 12, 1)
     assert case.events[-1].action == "extended"
     with pytest.raises(Invalid, match="already been extended 1 time"):
-        cases.extend_case(session, city.actor("inspector"), case.id, approver="张明", reason="再延", today=TODAY)
+        cases.extend_case(session, city.actor("inspector"), case.id, approver="张明", reason="再延",
+                          today=TODAY)
 
 
 def test_an_extension_needs_an_approver_and_only_applies_to_the_investigation(session, city):
     case = open_case(session, city)
     with pytest.raises(Invalid, match="investigation time limit"):
-        cases.extend_case(session, city.actor("inspector"), case.id, approver="张明", reason="需要", today=TODAY)
+        cases.extend_case(session, city.actor("inspector"), case.id, approver="张明", reason="需要",
+                          today=TODAY)
     move_to(session, city, case, CaseStage.INVESTIGATION)
     with pytest.raises(Invalid, match="approved"):
-        cases.extend_case(session, city.actor("inspector"), case.id, approver="", reason="需要", today=TODAY)
+        cases.extend_case(session, city.actor("inspector"), case.id, approver="", reason="需要",
+                          today=TODAY)
     assert session.scalar(select(func.count()).select_from(CaseExtension)) == 0
 
 
 def test_the_time_limit_follows_the_administrators_setting(session, city):
     from accountability import settings as ac_settings
 
-    ac_settings.change_months(session, city.actor("admin"), ac_settings.STAGE_LIMITS, "verification", "2")
+    ac_settings.change_months(session, city.actor("admin"), ac_settings.STAGE_LIMITS,
+                              "verification", "2")
     case = open_case(session, city)
     cases.move_case(session, city.actor("inspector"), case.id, "verification", reason="初核",
                     on=date(2026, 1, 10), today=TODAY)
@@ -172,19 +196,22 @@ def test_a_report_found_false_ends_in_no_case_and_opens_name_clearing(session, c
     case = open_case(session, city, cadres=[city.cadre1, city.cadre2])
     cases.move_case(session, city.actor("inspector"), case.id, "verification", reason="初核",
                     on=date(2026, 1, 10), today=TODAY)
-    cases.move_case(session, city.actor("inspector"), case.id, "no_case", reason="经初核，反映问题失实，予以了结",
+    cases.move_case(session, city.actor("inspector"), case.id, "no_case",
+                    reason="经初核，反映问题失实，予以了结",
                     on=date(2026, 2, 20), report_false=True, today=TODAY)
     assert case.stage == CaseStage.NO_CASE and case.closed_on == date(2026, 2, 20)
     clearings = session.scalars(select(NameClearing).order_by(NameClearing.cadre_id)).all()
     assert [(c.cadre_id, c.due_on) for c in clearings] == [(city.cadre1.id, date(2026, 3, 20)),
                                                            (city.cadre2.id, date(2026, 3, 20))]
     with pytest.raises(Invalid, match="none"):
-        cases.move_case(session, city.actor("inspector"), case.id, "filed", reason="重新立案", today=TODAY)
+        cases.move_case(session, city.actor("inspector"), case.id, "filed", reason="重新立案",
+                        today=TODAY)
 
 
 def test_an_appeal_is_lodged_within_a_month_of_the_decision_and_answered(session, city):
     case, _measure = decided_measure(session, city)
-    cases.move_case(session, city.actor("inspector"), case.id, "closed", reason="结案", on=date(2026, 6, 30),
+    cases.move_case(session, city.actor("inspector"), case.id, "closed", reason="结案",
+                    on=date(2026, 6, 30),
                     today=TODAY)
     cases.move_case(session, city.actor("inspector"), case.id, "appeal", reason="本人提出申诉",
                     on=date(2026, 7, 15), today=TODAY)
@@ -218,7 +245,8 @@ def test_desk_filters_by_unit_source_stage_form_and_handler(session, city):
     first, _m = decided_measure(session, city, code="party_warning")
     second = open_case(session, city, cadres=[city.cadre2], source="audit")
     inspector = city.actor("inspector")
-    assert [r.id for r in cases.case_rows(session, inspector, under_unit_id=city.d2.id)] == [second.id]
+    assert [r.id for r in cases.case_rows(session, inspector,
+                                          under_unit_id=city.d2.id)] == [second.id]
     assert [r.id for r in cases.case_rows(session, inspector, source="audit")] == [second.id]
     assert [r.id for r in cases.case_rows(session, inspector, stages=["decision"])] == [first.id]
     assert [r.id for r in cases.case_rows(session, inspector, form="2")] == [first.id]
@@ -253,4 +281,5 @@ def test_the_package_never_deletes_rows():
     package = Path(__file__).resolve().parents[2] / "accountability"
     for path in package.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        assert "session.delete(" not in text and "delete(" not in text.replace("undelete(", ""), path
+        assert "session.delete(" not in text and "delete(" not in text.replace("undelete(",
+                                                                               ""), path

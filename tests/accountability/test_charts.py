@@ -22,7 +22,8 @@ def charts(app):
 
 
 def test_four_forms_by_unit_shows_shares_with_counts(charts):
-    frame = pd.DataFrame({"unit": ["青山区", "青山区", "临江区"], "form": [1, 3, 2], "count": [3, 1, 2]})
+    frame = pd.DataFrame({"unit": ["青山区", "青山区", "临江区"], "form": [1, 3, 2],
+                          "count": [3, 1, 2]})
     figure = charts.forms_share_by_unit(frame)
     first, _second, third, fourth = figure.data
     assert first.name == "First form" and list(first.x) == [75.0, 0]
@@ -39,9 +40,11 @@ def test_charts_in_chinese(charts):
 
 
 @pytest.mark.parametrize(("function", "message"), [
-    ("forms_share_by_unit", "No measures were decided"), ("forms_by_period", "No measures were decided"),
+    ("forms_share_by_unit", "No measures were decided"),
+                                                   ("forms_by_period", "No measures were decided"),
     ("stage_funnel", "No cases were opened"), ("stage_durations", "No case has moved"),
-    ("tolerance_outcomes", "No error-tolerance applications"), ("measures_in_effect", "No measure blocks"),
+    ("tolerance_outcomes", "No error-tolerance applications"),
+                                                   ("measures_in_effect", "No measure blocks"),
 ])
 def test_every_chart_says_why_it_is_empty(charts, function, message):
     empty = {"forms_share_by_unit": pd.DataFrame(columns=["unit", "form", "count"]),
@@ -55,7 +58,8 @@ def test_every_chart_says_why_it_is_empty(charts, function, message):
 
 
 def test_stage_durations_mark_the_time_limit(charts):
-    frame = pd.DataFrame({"stage": ["verification", "verification", "review"], "days": [30, 120, 20],
+    frame = pd.DataFrame({"stage": ["verification", "verification", "review"],
+                          "days": [30, 120, 20],
                           "ongoing": [False, True, False], "limit_days": [91, 91, 30]})
     figure = charts.stage_durations(frame)
     limits = [trace for trace in figure.data if trace.type == "scatter"]
@@ -64,7 +68,8 @@ def test_stage_durations_mark_the_time_limit(charts):
 
 
 def test_the_effect_timeline_draws_each_phase(charts, session, city):
-    decided_measure(session, city, code="party_probation", probation_years=1, decided_on=date(2026, 3, 15))
+    decided_measure(session, city, code="party_probation", probation_years=1,
+                    decided_on=date(2026, 3, 15))
     views = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)
     figure = charts.effect_timeline(views, TODAY)
     assert len(figure.data) == 2  # probation, then the equal-or-higher-post block
@@ -75,10 +80,12 @@ def test_forms_are_counted_once_per_person_and_case_with_the_heaviest_form(sessi
     case, _m = decided_measure(session, city, code="judicial_transfer")
     from accountability import measures
 
-    measures.record_measure(session, city.actor("inspector"), code="party_expulsion", decided_on=date(2026, 6, 20),
+    measures.record_measure(session, city.actor("inspector"), code="party_expulsion",
+                            decided_on=date(2026, 6, 20),
                             cadre_id=city.cadre1.id, case_id=case.id, today=TODAY)
     decided_measure(session, city, cadre=city.cadre2, code="admonishment")
-    frame = dashboards.forms_by_unit(session, city.actor("reviewer"), date(2026, 1, 1), date(2026, 12, 31))
+    frame = dashboards.forms_by_unit(session, city.actor("reviewer"), date(2026, 1, 1),
+                                     date(2026, 12, 31))
     assert sorted(zip(frame["unit"].astype(str), frame["form"], frame["count"], strict=True)) == [
         ("临江区", 1, 1), ("青山区", 4, 1)]
 
@@ -87,7 +94,8 @@ def test_a_revoked_measure_does_not_count_in_the_forms(session, city):
     from accountability import measures
 
     _case, measure = decided_measure(session, city, code="party_warning")
-    measures.revoke_measure(session, city.actor("inspector"), measure.id, revoked_on=date(2026, 7, 1), reason="撤销",
+    measures.revoke_measure(session, city.actor("inspector"), measure.id,
+                            revoked_on=date(2026, 7, 1), reason="撤销",
                             today=TODAY)
     assert dashboards.forms_by_unit(session, city.actor("reviewer")).empty
 
@@ -97,13 +105,16 @@ def test_the_funnel_counts_the_stages_each_case_reached(session, city):
 
     decided_measure(session, city)
     clue = open_case(session, city)
-    cases.move_case(session, city.actor("inspector"), clue.id, "no_case", reason="了结", on=date(2026, 1, 6),
+    cases.move_case(session, city.actor("inspector"), clue.id, "no_case", reason="了结",
+                    on=date(2026, 1, 6),
                     today=TODAY)
     frame = dashboards.stage_funnel(session, city.actor("inspector"))
     reached = dict(zip(frame["stage"], frame["cases"], strict=True))
     assert reached["clue"] == 2 and reached["decision"] == 1 and reached["no_case"] == 1
     durations = dashboards.stage_durations(session, city.actor("inspector"), TODAY)
-    assert list(durations[durations["stage"] == "verification"]["days"]) == [50]  # 2026-01-10 → 2026-03-01: 21 + 28 + 1 days
+    assert list(durations[durations["stage"] == "verification"]["days"]) == [
+        50
+    ]  # 2026-01-10 → 2026-03-01: 21 + 28 + 1 days
 
 
 def test_case_figures_are_for_inspectors(session, city):

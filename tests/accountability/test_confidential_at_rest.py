@@ -8,9 +8,11 @@ from sqlalchemy import text
 from accountability import cases
 from accountability.models import Case
 
-PLAIN = ["机密标题", "机密摘要", "机密理由", "机密备注", "他人申请陈述", "本人申请陈述", "核实笔记机密",
+PLAIN = ["机密标题", "机密摘要", "机密理由", "机密备注", "他人申请陈述", "本人申请陈述",
+         "核实笔记机密",
          "委员会机密理由"]
-TABLES = ["ac_case", "ac_case_event", "ac_measure", "ac_tolerance", "ac_name_clearing", "ac_follow_up_visit"]
+TABLES = ["ac_case", "ac_case_event", "ac_measure", "ac_tolerance", "ac_name_clearing",
+          "ac_follow_up_visit"]
 
 
 def _raw(engine) -> str:
@@ -34,7 +36,12 @@ def test_the_inspector_reads_the_texts_and_finds_a_case_by_its_summary(world, se
     by_summary = cases.case_rows(session, inspector, search="津补贴")
     by_title = cases.case_rows(session, inspector, search="机密标题")
     by_person = cases.case_rows(session, inspector, search="李娜")
-    assert [r.id for r in by_summary] == [r.id for r in by_title] == [r.id for r in by_person] == [world["case"]]
+    assert (
+        [r.id for r in by_summary]
+        == [r.id for r in by_title]
+        == [r.id for r in by_person]
+        == [world["case"]]
+    )
     assert cases.case_rows(session, inspector, search="不存在的词") == []
 
 

@@ -43,11 +43,17 @@ def test_the_demo_has_every_measure_and_every_tolerance_outcome(session, seeded)
     assert codes == set(MeasureType)
     outcomes = set(session.scalars(select(ToleranceApplication.outcome).distinct()))
     assert set(ToleranceOutcome) <= outcomes and None in outcomes
-    assert session.scalar(select(func.count()).select_from(Measure).where(Measure.revoked_on.is_not(None)))
-    assert session.scalar(select(func.count()).select_from(Measure).where(Measure.replaces_id.is_not(None)))
+    assert session.scalar(
+        select(func.count()).select_from(Measure).where(Measure.revoked_on.is_not(None))
+    )
+    assert session.scalar(
+        select(func.count()).select_from(Measure).where(Measure.replaces_id.is_not(None))
+    )
     assert measures.follow_up_visits(session, actor(session, "inspector"), today=TODAY)
-    assert tolerance.corrections_due(session, actor(session, "inspector"), pending_only=False, today=TODAY)
-    assert tolerance.name_clearings_due(session, actor(session, "inspector"), pending_only=False, today=TODAY)
+    assert tolerance.corrections_due(session, actor(session, "inspector"), pending_only=False,
+                                     today=TODAY)
+    assert tolerance.name_clearings_due(session, actor(session, "inspector"), pending_only=False,
+                                        today=TODAY)
 
 
 @pytest.mark.slow
@@ -66,12 +72,15 @@ def test_the_demo_cadre_has_an_admonishment_in_effect_and_an_application(session
 def test_demo_measures_follow_who_may_receive_what(session, seeded):
     rows = session.execute(select(Measure, Cadre).join(Cadre, Measure.cadre_id == Cadre.id)).all()
     impossible = [(cadre.code, measure.code.value) for measure, cadre in rows
-                  if rules.recipient_problem(measure.code, party_member=cadre.party_member, category=cadre.category)]
+                  if rules.recipient_problem(measure.code, party_member=cadre.party_member,
+                                             category=cadre.category)]
     assert impossible == []
-    transfers = [(measure, cadre) for measure, cadre in rows if measure.code == MeasureType.JUDICIAL_TRANSFER]
+    transfers = [(measure, cadre) for measure,
+                 cadre in rows if measure.code == MeasureType.JUDICIAL_TRANSFER]
     assert transfers
     for transfer, cadre in transfers:  # 移送司法 with 开除党籍 and 开除 ("双开") where they apply
         alongside = {m.code for m, c in rows if c.id == cadre.id and m.case_id == transfer.case_id
                      and m.decided_on == transfer.decided_on}
-        expected = rules.companions(transfer.code, party_member=cadre.party_member, category=cadre.category)
+        expected = rules.companions(transfer.code, party_member=cadre.party_member,
+                                    category=cadre.category)
         assert set(expected) <= alongside

@@ -31,7 +31,8 @@ CASES = (
 
 
 def run_import(session, city, kind, text, dry_run=False, who="inspector"):
-    result = transfer.run_import(session, city.actor(who), kind, text.encode("utf-8"), f"{kind}.csv",
+    result = transfer.run_import(session, city.actor(who), kind, text.encode("utf-8"),
+                                 f"{kind}.csv",
                                  dry_run=dry_run)
     if not dry_run:
         session.commit()
@@ -47,7 +48,8 @@ def test_measures_import_by_chinese_name_or_code_with_their_effects(session, cit
     assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
     [first] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)
     assert (first.code, first.effect_until) == ("admonishment", date(2027, 2, 28))
-    second = {v.code: v for v in service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre2)}
+    second = {v.code: v for v in service.measure_effects_for_cadre(session, city.actor("reviewer"),
+                                                                   city.cadre2)}
     assert second["party_probation"].effect_until == date(2029, 3, 15)
     assert second["party_serious_warning"].effect_until == date(2024, 5, 1)
 
@@ -92,10 +94,12 @@ def test_an_import_may_revoke_but_never_unrevoke(session, city):
 
 
 def test_organization_measures_are_imported_by_unit_code(session, city):
-    result = run_import(session, city, "measures", "cadre_code,measure,decided_on,unit_code\n,通报,2026-05-01,K1\n")
+    result = run_import(session, city, "measures",
+                        "cadre_code,measure,decided_on,unit_code\n,通报,2026-05-01,K1\n")
     assert result.created == 1
     measure = session.scalar(select(Measure))
-    assert (measure.code.value, measure.unit_id, measure.cadre_id) == ("org_circular", city.c1.id, None)
+    assert (measure.code.value, measure.unit_id, measure.cadre_id) == ("org_circular", city.c1.id,
+                                                                       None)
 
 
 def test_an_inspector_imports_only_measures_of_cadres_in_scope(session, city):
@@ -103,7 +107,9 @@ def test_an_inspector_imports_only_measures_of_cadres_in_scope(session, city):
     from tests import factories
 
     factories.user(session, "inspector-d1", Role.INSPECTOR, city.d1)
-    city.users["inspector-d1"] = session.scalar(select(factories.User).where(factories.User.username == "inspector-d1"))
+    city.users["inspector-d1"] = session.scalar(
+        select(factories.User).where(factories.User.username == "inspector-d1")
+    )
     with pytest.raises(ImportProblem, match="outside the units"):
         run_import(session, city, "measures", MEASURES, who="inspector-d1")
 
@@ -112,7 +118,8 @@ def test_exported_measures_import_back_unchanged(session, city):
     run_import(session, city, "measures", MEASURES)
     table = importers.export_measures(session, city.actor("inspector"))
     content = transfer.to_bytes(table, "csv", "zh")
-    result = transfer.run_import(session, city.actor("inspector"), "measures", content, "export.csv")
+    result = transfer.run_import(session, city.actor("inspector"), "measures", content,
+                                 "export.csv")
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
 
 
@@ -149,7 +156,12 @@ def test_a_case_import_moves_a_case_forward_but_never_back(session, city):
     assert run_import(session, city, "cases", forward).updated == 1
     case = session.scalar(select(Case).where(Case.case_no == "JZ-2025-007"))
     assert case.stage.value == "review"
-    assert session.scalar(select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case.id)) == 2
+    assert (
+        session.scalar(
+            select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case.id)
+        )
+        == 2
+    )
     with pytest.raises(ImportProblem, match="cannot move it there"):
         run_import(session, city, "cases", CASES)
 
@@ -174,13 +186,15 @@ def test_bad_case_rows_are_named(session, city):
 
 def test_an_unknown_stage_is_named_with_the_allowed_ones(session, city):
     with pytest.raises(ImportProblem) as problem:
-        run_import(session, city, "cases", "case_no,cadre_code,stage,opened_on\nA-5,C0001,飞升,2026-05-01\n")
+        run_import(session, city, "cases",
+                   "case_no,cadre_code,stage,opened_on\nA-5,C0001,飞升,2026-05-01\n")
     assert "row 2" in problem.value.lines()[0] and "investigation" in problem.value.lines()[0]
 
 
 def test_exported_cases_import_back_unchanged(session, city):
     run_import(session, city, "cases", CASES)
-    content = transfer.to_bytes(importers.export_cases(session, city.actor("inspector")), "xlsx", "key")
+    content = transfer.to_bytes(importers.export_cases(session, city.actor("inspector")), "xlsx",
+                                "key")
     result = transfer.run_import(session, city.actor("inspector"), "cases", content, "cases.xlsx")
     assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
 
@@ -210,5 +224,9 @@ def test_the_command_line_names_the_bad_row_and_exits_1(run, city, tmp_path):
     path.write_text(CASES + "JZ-9,C0404,clue,2026-10-01,,,\n", encoding="utf-8")
     result = run("import", "cases", path)
     assert result.exit_code == 1
-    assert "row 5" in result.output and "cadre_code" in result.output and "Traceback" not in result.output
+    assert (
+        "row 5" in result.output
+        and "cadre_code" in result.output
+        and "Traceback" not in result.output
+    )
     assert TODAY  # the fixture city exists

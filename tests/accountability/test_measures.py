@@ -17,7 +17,8 @@ from tests.accountability.conftest import TODAY, decided_measure, move_to, open_
 
 
 def test_a_decided_admonishment_blocks_promotion_for_six_months(session, city):
-    _case, measure = decided_measure(session, city, code="admonishment", decided_on=date(2026, 8, 31))
+    _case, measure = decided_measure(session, city, code="admonishment",
+                                     decided_on=date(2026, 8, 31))
     [view] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)
     assert (view.code, view.form, view.decided_on, view.effect_until, view.blocks) == (
         "admonishment", 1, date(2026, 8, 31), date(2027, 2, 28), "promotion")
@@ -28,28 +29,34 @@ def test_a_decided_admonishment_blocks_promotion_for_six_months(session, city):
 def test_party_probation_needs_one_or_two_years(session, city):
     case = open_case(session, city)
     move_to(session, city, case, CaseStage.DECISION)
-    record = dict(code="party_probation", decided_on=date(2026, 6, 20), cadre_id=city.cadre1.id, case_id=case.id,
+    record = dict(code="party_probation", decided_on=date(2026, 6, 20), cadre_id=city.cadre1.id,
+                  case_id=case.id,
                   today=TODAY)
     with pytest.raises(Invalid, match="1 or 2 years"):
         measures.record_measure(session, city.actor("inspector"), **record)
     with pytest.raises(Invalid, match="1 or 2 years"):
         measures.record_measure(session, city.actor("inspector"), probation_years=3, **record)
     measure = measures.record_measure(session, city.actor("inspector"), probation_years=2, **record)
-    assert service.effect_of(measure.code, measure.decided_on, probation_years=2).until == date(2030, 6, 20)
+    assert service.effect_of(measure.code, measure.decided_on,
+                             probation_years=2).until == date(2030, 6, 20)
     with pytest.raises(Invalid, match="Only party probation"):
-        measures.record_measure(session, city.actor("inspector"), **{**record, "code": "party_warning"},
+        measures.record_measure(session, city.actor("inspector"),
+                                **{**record, "code": "party_warning"},
                                 probation_years=1)
 
 
 def test_an_organization_measure_is_about_a_unit_and_a_cadre_measure_about_a_cadre(session, city):
     inspector = city.actor("inspector")
     with pytest.raises(Invalid, match="choose the unit"):
-        measures.record_measure(session, inspector, code="org_reorganization", decided_on=date(2026, 5, 1),
+        measures.record_measure(session, inspector, code="org_reorganization",
+                                decided_on=date(2026, 5, 1),
                                 cadre_id=city.cadre1.id, today=TODAY)
     with pytest.raises(Invalid, match="choose the cadre"):
-        measures.record_measure(session, inspector, code="party_warning", decided_on=date(2026, 5, 1),
+        measures.record_measure(session, inspector, code="party_warning",
+                                decided_on=date(2026, 5, 1),
                                 unit_id=city.c1.id, today=TODAY)
-    org = measures.record_measure(session, inspector, code="org_circular", decided_on=date(2026, 5, 1),
+    org = measures.record_measure(session, inspector, code="org_circular",
+                                  decided_on=date(2026, 5, 1),
                                   unit_id=city.c1.id, today=TODAY)
     assert org.cadre_id is None and org.unit_id == city.c1.id
 
@@ -57,27 +64,32 @@ def test_an_organization_measure_is_about_a_unit_and_a_cadre_measure_about_a_cad
 def test_a_measure_in_a_case_must_be_about_one_of_its_subjects(session, city):
     case = open_case(session, city, cadres=[city.cadre1])
     with pytest.raises(Invalid, match="not a subject of case"):
-        measures.record_measure(session, city.actor("inspector"), code="admonishment", decided_on=date(2026, 5, 1),
+        measures.record_measure(session, city.actor("inspector"), code="admonishment",
+                                decided_on=date(2026, 5, 1),
                                 cadre_id=city.cadre2.id, case_id=case.id, today=TODAY)
 
 
 def test_a_decision_date_in_the_future_is_refused(session, city):
     with pytest.raises(Invalid, match="future"):
-        measures.record_measure(session, city.actor("inspector"), code="admonishment", decided_on=date(2027, 1, 1),
+        measures.record_measure(session, city.actor("inspector"), code="admonishment",
+                                decided_on=date(2027, 1, 1),
                                 cadre_id=city.cadre1.id, today=TODAY)
 
 
 def test_reviewers_and_cadres_cannot_record_measures(session, city):
     for who in ("reviewer", "cadre"):
         with pytest.raises(AccessDenied):
-            measures.record_measure(session, city.actor(who), code="admonishment", decided_on=date(2026, 5, 1),
+            measures.record_measure(session, city.actor(who), code="admonishment",
+                                    decided_on=date(2026, 5, 1),
                                     cadre_id=city.cadre1.id, today=TODAY)
 
 
 def test_a_sanction_schedules_a_follow_up_visit_within_six_to_twelve_months(session, city):
-    _case, measure = decided_measure(session, city, code="party_warning", decided_on=date(2026, 6, 20))
+    _case, measure = decided_measure(session, city, code="party_warning",
+                                     decided_on=date(2026, 6, 20))
     visit = session.scalar(select(FollowUpVisit))
-    assert (visit.measure_id, visit.earliest_on, visit.due_on) == (measure.id, date(2026, 12, 20), date(2027, 6, 20))
+    assert (visit.measure_id, visit.earliest_on, visit.due_on) == (measure.id, date(2026, 12, 20),
+                                                                   date(2027, 6, 20))
     rows = measures.follow_up_visits(session, city.actor("inspector"), today=TODAY)
     assert rows[0].cadre_name == city.cadre1.name and rows[0].days_left == 208
     measures.record_visit(session, city.actor("inspector"), visit.id, visited_on=date(2026, 11, 20),
@@ -91,47 +103,60 @@ def test_a_talk_reminder_needs_no_follow_up_visit(session, city):
 
 
 def test_a_revoked_measure_stops_blocking_from_its_revocation_and_stays_on_record(session, city):
-    _case, measure = decided_measure(session, city, code="party_serious_warning", decided_on=date(2026, 3, 15))
-    measures.revoke_measure(session, city.actor("inspector"), measure.id, revoked_on=date(2026, 6, 1),
+    _case, measure = decided_measure(session, city, code="party_serious_warning",
+                                     decided_on=date(2026, 3, 15))
+    measures.revoke_measure(session, city.actor("inspector"), measure.id,
+                            revoked_on=date(2026, 6, 1),
                             reason="申诉复查认定事实不清，予以撤销", today=TODAY)
     session.commit()
     [view] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)
     assert (view.revoked_on, view.effect_until) == (date(2026, 6, 1), date(2026, 6, 1))
     assert not view.in_effect(TODAY)
     with pytest.raises(Invalid, match="already revoked"):
-        measures.revoke_measure(session, city.actor("inspector"), measure.id, revoked_on=date(2026, 7, 1),
+        measures.revoke_measure(session, city.actor("inspector"), measure.id,
+                                revoked_on=date(2026, 7, 1),
                                 reason="again", today=TODAY)
 
 
 def test_a_changed_measure_is_replaced_and_recomputed_from_the_original_decision(session, city):
-    _case, measure = decided_measure(session, city, code="party_serious_warning", decided_on=date(2026, 3, 15))
-    new = measures.change_measure(session, city.actor("inspector"), measure.id, new_code="party_warning",
+    _case, measure = decided_measure(session, city, code="party_serious_warning",
+                                     decided_on=date(2026, 3, 15))
+    new = measures.change_measure(session, city.actor("inspector"), measure.id,
+                                  new_code="party_warning",
                                   changed_on=date(2026, 7, 1), reason="复查改为警告", today=TODAY)
     session.commit()
-    views = {v.measure_id: v for v in service.measure_effects_for_cadre(session, city.actor("reviewer"),
+    views = {v.measure_id: v for v in service.measure_effects_for_cadre(session,
+                                                                        city.actor("reviewer"),
                                                                         city.cadre1)}
-    assert views[measure.id].changed_on == date(2026, 7, 1) and views[measure.id].effect_until == date(2026, 7, 1)
+    assert views[measure.id].changed_on == date(2026, 7,
+                                                1) and views[measure.id].effect_until == date(2026,
+                                                                                              7, 1)
     assert views[new.id].replaces_id == measure.id
-    assert (views[new.id].decided_on, views[new.id].effect_until) == (date(2026, 3, 15), date(2027, 3, 15))
+    assert (views[new.id].decided_on, views[new.id].effect_until) == (date(2026, 3, 15),
+                                                                      date(2027, 3, 15))
     with pytest.raises(Invalid, match="already changed"):
-        measures.revoke_measure(session, city.actor("inspector"), measure.id, revoked_on=date(2026, 8, 1),
+        measures.revoke_measure(session, city.actor("inspector"), measure.id,
+                                revoked_on=date(2026, 8, 1),
                                 reason="x", today=TODAY)
 
 
 def test_a_change_needs_a_different_measure_and_a_reason(session, city):
     _case, measure = decided_measure(session, city, code="party_warning")
     with pytest.raises(Invalid, match="same"):
-        measures.change_measure(session, city.actor("inspector"), measure.id, new_code="party_warning",
+        measures.change_measure(session, city.actor("inspector"), measure.id,
+                                new_code="party_warning",
                                 changed_on=date(2026, 7, 1), reason="x", today=TODAY)
     with pytest.raises(Invalid, match="reason"):
-        measures.change_measure(session, city.actor("inspector"), measure.id, new_code="admonishment",
+        measures.change_measure(session, city.actor("inspector"), measure.id,
+                                new_code="admonishment",
                                 changed_on=date(2026, 7, 1), reason="", today=TODAY)
 
 
 def test_the_effect_view_carries_no_confidential_text(session, city):
     decided_measure(session, city)
     names = {f.name for f in fields(service.MeasureEffectView)}
-    assert not names & {"note", "document_no", "summary", "title", "source_of_clue", "revoked_reason"}
+    assert not names & {"note", "document_no", "summary", "title", "source_of_clue",
+                        "revoked_reason"}
     text = repr(service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1))
     assert "谈话记录附卷" not in text and "江纪发" not in text
 
@@ -149,7 +174,8 @@ def test_a_reviewer_of_another_district_cannot_read_a_cadres_measures(session, c
     with pytest.raises(AccessDenied):
         service.measure_effects_for_cadre(session, city.actor("reviewer-d1"), city.cadre2)
     assert service.measure_effects_for_cadre(session, city.actor("reviewer-d1"), city.cadre1)
-    assert service.effects_for_cadres(session, city.actor("reviewer-d1"), [city.cadre1.id, city.cadre2.id]) \
+    assert service.effects_for_cadres(session, city.actor("reviewer-d1"),
+                                      [city.cadre1.id, city.cadre2.id]) \
         .get(city.cadre2.id) == []
 
 
@@ -171,7 +197,8 @@ def test_open_cases_show_the_stage_only_and_hide_clues_from_the_cadre(session, c
     done = open_case(session, city)
     move_to(session, city, done, CaseStage.CLOSED)
     seen = service.open_cases_for_cadre(session, city.actor("reviewer"), city.cadre1)
-    assert [(c.case_no, c.stage) for c in seen] == [(clue.case_no, "clue"), (filed.case_no, "investigation")]
+    assert [(c.case_no, c.stage) for c in seen] == [(clue.case_no, "clue"),
+                                                    (filed.case_no, "investigation")]
     assert seen[1].under_investigation and seen[1].filed_on == date(2026, 3, 1)
     assert seen[0].pending_verification and not seen[0].under_investigation
     assert not hasattr(seen[0], "summary") and not hasattr(seen[0], "title")
@@ -179,13 +206,15 @@ def test_open_cases_show_the_stage_only_and_hide_clues_from_the_cadre(session, c
     assert [c.case_no for c in own] == [filed.case_no]
     with pytest.raises(AccessDenied):
         service.open_cases_for_cadre(session, city.actor("reviewer-d1"), city.cadre2)
-    bulk = service.open_cases_for_cadres(session, city.actor("reviewer-d1"), [city.cadre1.id, city.cadre2.id])
+    bulk = service.open_cases_for_cadres(session, city.actor("reviewer-d1"),
+                                         [city.cadre1.id, city.cadre2.id])
     assert list(bulk) == [city.cadre1.id]
 
 
 def test_measures_in_effect_on_a_day(session, city):
     decided_measure(session, city, code="admonishment", decided_on=date(2026, 1, 5))
-    decided_measure(session, city, cadre=city.cadre2, code="party_warning", decided_on=date(2026, 6, 20))
+    decided_measure(session, city, cadre=city.cadre2, code="party_warning",
+                    decided_on=date(2026, 6, 20))
     now = measures.measure_effects(session, city.actor("reviewer"), in_effect_on=TODAY)
     assert [v.code for v in now] == ["party_warning"]
     assert session.scalar(select(Measure).where(Measure.code == "admonishment")) is not None

@@ -11,14 +11,16 @@ from portal.models import AuditEvent
 from tests.accountability.conftest import SECRETS, SOURCE_LABEL, readable
 from tests.web import callback, login
 
-PAGES = ["/accountability", "/accountability/overview", "/accountability/measures", "/accountability/cadre",
+PAGES = ["/accountability", "/accountability/overview", "/accountability/measures",
+         "/accountability/cadre",
          "/accountability/tolerance", "/accountability/follow-ups", "/accountability/rules",
          "/accountability/case", "/accountability/tolerance/application", "/my/records"]
 
 
 def page(client, path: str, search: str = "") -> str:
     response = callback(client, [("_pages_content", "children"), ("_pages_store", "data")],
-                        [("_pages_location", "pathname", path), ("_pages_location", "search", search)])
+                        [("_pages_location", "pathname", path),
+                         ("_pages_location", "search", search)])
     assert response.status_code == 200, path
     return readable(response)
 
@@ -54,7 +56,8 @@ def test_opening_a_case_or_an_application_is_logged_with_who_and_when(client, wo
     login(client, "inspector")
     search = queries(world)
     page(client, "/accountability/case", search["/accountability/case"])
-    page(client, "/accountability/tolerance/application", search["/accountability/tolerance/application"])
+    page(client, "/accountability/tolerance/application",
+         search["/accountability/tolerance/application"])
     session.expire_all()
     views = {(e.action, e.entity_id, e.actor) for e in session.scalars(
         select(AuditEvent).where(AuditEvent.action.startswith("view.")))}
@@ -65,7 +68,8 @@ def test_opening_a_case_or_an_application_is_logged_with_who_and_when(client, wo
 def test_a_reviewer_reads_effects_but_not_cases(client, world):
     login(client, "reviewer")
     assert "not available for your role" in page(client, "/accountability")
-    assert "not available for your role" in page(client, "/accountability/case", f"?id={world['case']}")
+    assert "not available for your role" in page(client, "/accountability/case",
+                                                 f"?id={world['case']}")
     measures = page(client, "/accountability/measures")
     assert "Party warning" in measures and "2027-05-20" in measures
     assert "Import measures" not in measures
@@ -87,5 +91,6 @@ def test_the_case_desk_is_the_inspectors_home(client, world):
     from portal.access import Actor
     from portal.enums import Role
 
-    actor = Actor(user_id=1, username="i", display_name="i", role=Role.INSPECTOR, unit_id=1, unit_path="/1/")
+    actor = Actor(user_id=1, username="i", display_name="i", role=Role.INSPECTOR, unit_id=1,
+                  unit_path="/1/")
     assert shell.home_path(actor) == "/accountability"

@@ -13,13 +13,15 @@ from portal.enums import CadreCategory
 CONDITIONS = {c.code: True for c in rules.CRITERIA if c.group == rules.CONDITION}
 
 
-# --- 4. the three distinctions are alternatives; art. 17 and 18 ------------------------------------------
+# --- 4. the three distinctions are alternatives; art. 17 and 18
+# ------------------------------------------
 
 @pytest.mark.parametrize("ticked, outcome", [
     ({"reform_inexperience"}, ToleranceOutcome.EXEMPT),              # any one distinction suffices
     ({"exploration_unrestricted"}, ToleranceOutcome.EXEMPT),
     ({"development_unintentional"}, ToleranceOutcome.EXEMPT),
-    ({"reform_inexperience", "exploration_unrestricted", "development_unintentional"}, ToleranceOutcome.EXEMPT),
+    ({"reform_inexperience", "exploration_unrestricted", "development_unintentional"},
+     ToleranceOutcome.EXEMPT),
     ({"opposed_on_record"}, ToleranceOutcome.EXEMPT),                # art. 17 (二)
     ({"unforeseeable"}, ToleranceOutcome.EXEMPT),                    # art. 17 (三)
     ({"recovered_losses"}, ToleranceOutcome.MITIGATED),              # art. 18: lighter only
@@ -35,20 +37,23 @@ def test_tolerance_advice_with_every_condition_met(ticked, outcome):
 
 
 def test_a_ground_with_a_condition_unmet_is_mitigation_at_most():
-    advice = rules.tolerance_advice({**CONDITIONS, "no_serious_loss": False, "reform_inexperience": True})
+    advice = rules.tolerance_advice({**CONDITIONS, "no_serious_loss": False,
+                                     "reform_inexperience": True})
     assert advice.outcome == ToleranceOutcome.MITIGATED and advice.unmet == ("no_serious_loss",)
 
 
 def test_the_checklist_has_the_grounds_of_articles_17_and_18():
     groups = {c.code: c.group for c in rules.CRITERIA}
-    assert [code for code, group in groups.items() if group == rules.GROUND] == ["opposed_on_record",
+    assert [code for code,
+            group in groups.items() if group == rules.GROUND] == ["opposed_on_record",
                                                                                 "unforeseeable"]
     assert [code for code, group in groups.items() if group == rules.LIGHTER] == [
         "recovered_losses", "cooperated", "other_lighter"]
     assert "art. 17, 18" in rules.TOLERANCE_SOURCE
 
 
-# --- 7. who may receive what -------------------------------------------------------------------------------
+# --- 7. who may receive what
+# -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("code, member, category, refused_for", [
     (MeasureType.PARTY_WARNING, False, CadreCategory.CIVIL_SERVANT, "纪律处分条例"),
@@ -56,11 +61,13 @@ def test_the_checklist_has_the_grounds_of_articles_17_and_18():
     (MeasureType.PARTY_PROBATION, False, CadreCategory.INSTITUTION, "纪律处分条例"),
     (MeasureType.PARTY_EXPULSION, False, CadreCategory.LEADING, "纪律处分条例"),
     (MeasureType.PARTY_WARNING, True, CadreCategory.CIVIL_SERVANT, None),
-    (MeasureType.GOV_WARNING, False, CadreCategory.CIVIL_SERVANT, None),          # not a party sanction
+    (MeasureType.GOV_WARNING, False, CadreCategory.CIVIL_SERVANT,
+     None),          # not a party sanction
     (MeasureType.GOV_DOWNGRADE, True, CadreCategory.VILLAGE, "art. 22"),
     (MeasureType.GOV_DISMISSAL_POST, True, CadreCategory.COMMUNITY, "art. 22"),
     (MeasureType.GOV_EXPULSION, True, CadreCategory.VILLAGE, "art. 22"),
-    (MeasureType.GOV_WARNING, True, CadreCategory.VILLAGE, None),                 # 警告, 记过, 记大过 only
+    (MeasureType.GOV_WARNING, True, CadreCategory.VILLAGE,
+     None),                 # 警告, 记过, 记大过 only
     (MeasureType.GOV_DEMERIT, True, CadreCategory.COMMUNITY, None),
     (MeasureType.GOV_MAJOR_DEMERIT, False, CadreCategory.VILLAGE, None),
     (MeasureType.GOV_DOWNGRADE, True, CadreCategory.CIVIL_SERVANT, None),
@@ -74,17 +81,21 @@ def test_who_may_receive_what(code, member, category, refused_for):
 
 
 @pytest.mark.parametrize("member, category, expected", [
-    (True, CadreCategory.CIVIL_SERVANT, (MeasureType.PARTY_EXPULSION, MeasureType.GOV_EXPULSION)),  # 双开
+    (True, CadreCategory.CIVIL_SERVANT,
+     (MeasureType.PARTY_EXPULSION, MeasureType.GOV_EXPULSION)),  # 双开
     (False, CadreCategory.CIVIL_SERVANT, (MeasureType.GOV_EXPULSION,)),
-    (True, CadreCategory.VILLAGE, (MeasureType.PARTY_EXPULSION,)),     # no 开除 for a committee member
+    (True, CadreCategory.VILLAGE,
+     (MeasureType.PARTY_EXPULSION,)),     # no 开除 for a committee member
     (False, CadreCategory.COMMUNITY, ()),
 ])
 def test_judicial_transfer_comes_with_both_expulsions_where_they_apply(member, category, expected):
-    assert rules.companions(MeasureType.JUDICIAL_TRANSFER, party_member=member, category=category) == expected
+    assert rules.companions(MeasureType.JUDICIAL_TRANSFER, party_member=member,
+                            category=category) == expected
     assert rules.companions(MeasureType.GOV_DEMERIT, party_member=member, category=category) == ()
 
 
-# --- 8. citations ---------------------------------------------------------------------------------------------
+# --- 8. citations
+# ---------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("code, cited", [
     (MeasureType.GOV_WARNING, "政务处分法 (2020) art. 8, 19"),

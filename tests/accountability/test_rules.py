@@ -11,7 +11,8 @@ from accountability import rules
 from accountability.enums import BlockKind, CaseStage, Form, MeasureType, ToleranceOutcome
 
 D = date(2026, 3, 15)
-NONE, PROMOTION, POST, LEADING, ALL = ("none", "promotion", "equal_or_higher_post", "no_leading_post", "all")
+NONE, PROMOTION, POST, LEADING, ALL = ("none", "promotion", "equal_or_higher_post",
+                                       "no_leading_post", "all")
 
 # (measure, decided on, probation years, first free day, what it blocks, form)
 EFFECT_TABLE = [
@@ -49,12 +50,16 @@ EFFECT_TABLE = [
 ]
 # (measure, decided on, revoked on, tolerance outcome, first free day, what it blocks)
 STOPPED_TABLE = [
-    ("party_serious_warning", D, date(2026, 6, 1), None, date(2026, 6, 1), PROMOTION),  # revoked on appeal
-    ("party_expulsion", D, date(2027, 1, 10), None, date(2027, 1, 10), ALL),  # a permanent one revoked
-    ("admonishment", D, date(2027, 1, 1), None, date(2026, 9, 15), PROMOTION),  # revoked after it ended
+    ("party_serious_warning", D, date(2026, 6, 1), None, date(2026, 6, 1),
+     PROMOTION),  # revoked on appeal
+    ("party_expulsion", D, date(2027, 1, 10), None, date(2027, 1, 10),
+     ALL),  # a permanent one revoked
+    ("admonishment", D, date(2027, 1, 1), None, date(2026, 9, 15),
+     PROMOTION),  # revoked after it ended
     ("gov_demerit", D, None, "exempt", D, NONE),  # exempted (容错 免责): never blocks
     ("party_probation", D, None, "exempt", D, NONE),
-    ("party_warning", D, None, "mitigated", date(2027, 3, 15), PROMOTION),  # the lighter measure recorded
+    ("party_warning", D, None, "mitigated", date(2027, 3, 15),
+     PROMOTION),  # the lighter measure recorded
     ("party_warning", D, None, "not_tolerated", date(2027, 3, 15), PROMOTION),
 ]
 
@@ -68,12 +73,16 @@ def test_effect_period_matches_the_hand_computed_table(code, decided, years, unt
     assert effect.form == Form(str(form))
 
 
-@pytest.mark.parametrize(("code", "decided", "revoked", "outcome", "until", "blocks"), STOPPED_TABLE,
+@pytest.mark.parametrize(("code", "decided", "revoked", "outcome", "until", "blocks"),
+                         STOPPED_TABLE,
                          ids=[f"{row[0]}-{row[2]}-{row[3]}" for row in STOPPED_TABLE])
-def test_revoked_and_tolerated_measures_match_the_hand_computed_table(code, decided, revoked, outcome, until,
+def test_revoked_and_tolerated_measures_match_the_hand_computed_table(code, decided, revoked,
+                                                                      outcome, until,
                                                                       blocks):
-    effect = rules.effect_of(code, decided, probation_years=1, revoked_on=revoked, tolerance_outcome=outcome) \
-        if code == "party_probation" else rules.effect_of(code, decided, revoked_on=revoked, tolerance_outcome=outcome)
+    effect = rules.effect_of(code, decided, probation_years=1, revoked_on=revoked,
+                             tolerance_outcome=outcome) \
+        if code == "party_probation" else rules.effect_of(code, decided, revoked_on=revoked,
+                                                          tolerance_outcome=outcome)
     assert effect.until == until
     assert effect.blocks == blocks
 
@@ -145,7 +154,8 @@ def test_revoking_a_measure_whose_period_already_ended_changes_nothing():
 def test_revoking_probation_in_its_second_phase_keeps_the_first_phase_whole():
     effect = rules.effect_of("party_probation", D, probation_years=1, revoked_on=date(2028, 1, 1))
     assert [(p.blocks, p.until) for p in effect.phases] == [
-        (BlockKind.PROMOTION, date(2027, 3, 15)), (BlockKind.EQUAL_OR_HIGHER_POST, date(2028, 1, 1))]
+        (BlockKind.PROMOTION, date(2027, 3, 15)), (BlockKind.EQUAL_OR_HIGHER_POST,
+                                                   date(2028, 1, 1))]
 
 
 def test_an_exempted_measure_does_not_block():
@@ -162,7 +172,7 @@ def test_a_mitigated_measure_blocks_as_the_lighter_measure_recorded():
     assert effect.tolerance_outcome == ToleranceOutcome.MITIGATED
 
 
-def test_a_changed_measure_stops_on_the_change_and_its_replacement_counts_from_the_original_decision():
+def test_a_changed_measure_stops_on_the_change_and_its_replacement_counts_from_the_original_decision():  # noqa: E501
     old = rules.effect_of("party_serious_warning", D, changed_on=date(2026, 5, 1))
     new = rules.effect_of("party_warning", D)
     assert old.until == date(2026, 5, 1) and old.ended_by == "changed"
@@ -170,7 +180,8 @@ def test_a_changed_measure_stops_on_the_change_and_its_replacement_counts_from_t
 
 
 def test_several_measures_lift_on_the_latest_end_date():
-    effects = [rules.effect_of("admonishment", D), rules.effect_of("party_warning", date(2026, 1, 10)),
+    effects = [rules.effect_of("admonishment", D),
+               rules.effect_of("party_warning", date(2026, 1, 10)),
                rules.effect_of("talk_reminder", date(2026, 10, 1))]
     assert rules.latest_until(effects) == date(2027, 1, 10)
     assert rules.latest_until(effects + [rules.effect_of("gov_expulsion", D)]) is None
@@ -196,7 +207,8 @@ def test_calendar_month_arithmetic(day, months, expected):
 @pytest.mark.parametrize(("text", "expected"), [
     ("诫勉", "admonishment"), ("admonishment", "admonishment"), ("留党察看", "party_probation"),
     ("警告", "party_warning"), ("政务警告", "gov_warning"), ("开除", "gov_expulsion"),
-    ("开除党籍", "party_expulsion"), ("通报", "circular"), ("调离岗位", "transfer"), ("移送司法", "judicial_transfer"),
+    ("开除党籍", "party_expulsion"), ("通报", "circular"), ("调离岗位", "transfer"),
+                                                ("移送司法", "judicial_transfer"),
 ])
 def test_measures_parse_from_code_or_chinese_name(text, expected):
     assert rules.parse_measure(text) == MeasureType(expected)
@@ -220,7 +232,8 @@ def test_the_main_line_moves_one_stage_at_a_time():
 
 @pytest.mark.parametrize(("current", "target"), [
     ("clue", "filed"), ("clue", "decision"), ("filed", "clue"), ("investigation", "closed"),
-    ("closed", "investigation"), ("no_case", "verification"), ("review", "no_case"), ("decision", "decision"),
+    ("closed", "investigation"), ("no_case", "verification"), ("review", "no_case"),
+                                                 ("decision", "decision"),
 ])
 def test_illegal_transitions_are_refused(current, target):
     assert rules.transition_problem(CaseStage(current), CaseStage(target))
@@ -254,7 +267,8 @@ def test_days_left_and_overdue():
     due = date(2026, 4, 10)
     assert rules.days_left(due, date(2026, 4, 1)) == 9
     assert rules.days_left(due, due) == 0 and not rules.is_overdue(due, due)
-    assert rules.days_left(due, date(2026, 4, 12)) == -2 and rules.is_overdue(due, date(2026, 4, 12))
+    assert rules.days_left(due, date(2026, 4, 12)) == -2 and rules.is_overdue(due,
+                                                                              date(2026, 4, 12))
     assert rules.days_left(None, due) is None and not rules.is_overdue(None, due)
 
 

@@ -17,7 +17,8 @@ ALL_MET = {c.code: True for c in CRITERIA if c.group != EXCLUSION}
 
 
 def applied(session, city, measure, who="cadre"):
-    app = tolerance.submit_application(session, city.actor(who), measure_id=measure.id, cadre_id=city.cadre1.id,
+    app = tolerance.submit_application(session, city.actor(who), measure_id=measure.id,
+                                       cadre_id=city.cadre1.id,
                                        statement="为推进老旧小区改造，经集体研究先行垫付资金，未谋私利。",
                                        finding_on=date(2026, 6, 25), today=date(2026, 7, 1))
     session.commit()
@@ -27,7 +28,8 @@ def applied(session, city, measure, who="cadre"):
 def verified(session, city, app, checks=None):
     tolerance.start_verification(session, city.actor("inspector"), app.id)
     tolerance.save_verification(session, city.actor("inspector"), app.id, checks=checks or ALL_MET,
-                                evidence={"followed_procedure": "党工委会议纪要第12期"}, notes="核实：程序合规，已追回资金。")
+                                evidence={"followed_procedure": "党工委会议纪要第12期"},
+                                notes="核实：程序合规，已追回资金。")
     session.commit()
     return app
 
@@ -35,7 +37,9 @@ def verified(session, city, app, checks=None):
 def test_a_cadre_applies_for_tolerance_about_their_own_measure(session, city):
     case, measure = decided_measure(session, city)
     app = applied(session, city, measure)
-    assert (app.applicant.value, app.cadre_id, app.case_id, app.status.value) == ("cadre", city.cadre1.id, case.id,
+    assert (app.applicant.value, app.cadre_id, app.case_id, app.status.value) == ("cadre",
+                                                                                  city.cadre1.id,
+                                                                                  case.id,
                                                                                   "submitted")
     assert app.app_no == "RC-2026-0001"
 
@@ -43,10 +47,12 @@ def test_a_cadre_applies_for_tolerance_about_their_own_measure(session, city):
 def test_a_cadre_cannot_apply_about_someone_elses_measure(session, city):
     _case, measure = decided_measure(session, city, cadre=city.cadre2)
     with pytest.raises(Invalid, match="not about this cadre"):
-        tolerance.submit_application(session, city.actor("cadre"), measure_id=measure.id, statement="x",
+        tolerance.submit_application(session, city.actor("cadre"), measure_id=measure.id,
+                                     statement="x",
                                      today=TODAY)
     with pytest.raises(AccessDenied):
-        tolerance.submit_application(session, city.actor("cadre"), cadre_id=city.cadre2.id, statement="x",
+        tolerance.submit_application(session, city.actor("cadre"), cadre_id=city.cadre2.id,
+                                     statement="x",
                                      today=TODAY)
 
 
@@ -55,14 +61,16 @@ def test_a_unit_applies_on_behalf_of_a_cadre_through_the_inspector(session, city
                                        statement="单位为其申请容错", applicant="unit", today=TODAY)
     assert app.applicant.value == "unit" and app.measure_id is None
     with pytest.raises(AccessDenied):
-        tolerance.submit_application(session, city.actor("reviewer"), cadre_id=city.cadre2.id, statement="x",
+        tolerance.submit_application(session, city.actor("reviewer"), cadre_id=city.cadre2.id,
+                                     statement="x",
                                      today=TODAY)
 
 
 def test_an_exempted_measure_no_longer_blocks(session, city):
     _case, measure = decided_measure(session, city, code="gov_demerit")
     app = verified(session, city, applied(session, city, measure))
-    tolerance.decide(session, city.actor("inspector"), app.id, outcome="exempt", reasons="符合三个区分开来，予以免责",
+    tolerance.decide(session, city.actor("inspector"), app.id, outcome="exempt",
+                     reasons="符合三个区分开来，予以免责",
                      decided_by="区容错纠错工作委员会", decided_on=date(2026, 8, 1), today=TODAY)
     session.commit()
     [view] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)
@@ -73,13 +81,18 @@ def test_an_exempted_measure_no_longer_blocks(session, city):
 
 
 def test_a_mitigated_decision_records_the_lighter_measure_from_the_original_date(session, city):
-    _case, measure = decided_measure(session, city, code="party_serious_warning", decided_on=date(2026, 6, 20))
-    app = verified(session, city, applied(session, city, measure), checks={**ALL_MET, "no_serious_loss": False})
-    tolerance.decide(session, city.actor("inspector"), app.id, outcome="mitigated", reasons="从轻处理",
-                     decided_by="区容错纠错工作委员会", decided_on=date(2026, 8, 1), lighter_code="party_warning",
+    _case, measure = decided_measure(session, city, code="party_serious_warning",
+                                     decided_on=date(2026, 6, 20))
+    app = verified(session, city, applied(session, city, measure),
+                   checks={**ALL_MET, "no_serious_loss": False})
+    tolerance.decide(session, city.actor("inspector"), app.id, outcome="mitigated",
+                     reasons="从轻处理",
+                     decided_by="区容错纠错工作委员会", decided_on=date(2026, 8, 1),
+                     lighter_code="party_warning",
                      today=TODAY)
     session.commit()
-    views = {v.code: v for v in service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)}
+    views = {v.code: v for v in service.measure_effects_for_cadre(session, city.actor("reviewer"),
+                                                                  city.cadre1)}
     assert views["party_serious_warning"].changed_on == date(2026, 8, 1)
     lighter = views["party_warning"]
     assert (lighter.decided_on, lighter.effect_until, lighter.tolerance_outcome) == (
@@ -97,11 +110,13 @@ def test_a_mitigation_must_be_lighter(session, city):
 
 def test_an_exclusion_in_the_checklist_rules_out_exemption(session, city):
     _case, measure = decided_measure(session, city)
-    app = verified(session, city, applied(session, city, measure), checks={**ALL_MET, "excl_personal_gain": True})
+    app = verified(session, city, applied(session, city, measure),
+                   checks={**ALL_MET, "excl_personal_gain": True})
     with pytest.raises(Invalid, match="not tolerated"):
         tolerance.decide(session, city.actor("inspector"), app.id, outcome="exempt", reasons="x",
                          decided_by="委员会", today=TODAY)
-    tolerance.decide(session, city.actor("inspector"), app.id, outcome="not_tolerated", reasons="存在谋取私利情形",
+    tolerance.decide(session, city.actor("inspector"), app.id, outcome="not_tolerated",
+                     reasons="存在谋取私利情形",
                      decided_by="委员会", today=TODAY)
     [view] = service.measure_effects_for_cadre(session, city.actor("reviewer"), city.cadre1)
     assert view.tolerance_outcome == "not_tolerated" and view.in_effect(TODAY)
@@ -118,7 +133,8 @@ def test_an_application_is_verified_before_it_is_decided(session, city):
 def test_a_decision_taken_during_the_case_applies_to_the_measure_recorded_later(session, city):
     case = open_case(session, city)
     move_to(session, city, case, CaseStage.REVIEW)
-    app = tolerance.submit_application(session, city.actor("inspector"), cadre_id=city.cadre1.id, case_id=case.id,
+    app = tolerance.submit_application(session, city.actor("inspector"), cadre_id=city.cadre1.id,
+                                       case_id=case.id,
                                        statement="单位申请容错", today=date(2026, 6, 5))
     verified(session, city, app)
     tolerance.decide(session, city.actor("inspector"), app.id, outcome="exempt", reasons="免责",
@@ -126,7 +142,8 @@ def test_a_decision_taken_during_the_case_applies_to_the_measure_recorded_later(
     cases.move_case(session, city.actor("inspector"), case.id, "decision", reason="作出处理决定",
                     on=date(2026, 6, 20), today=TODAY)
     measure = measures.record_measure(session, city.actor("inspector"), code="admonishment",
-                                      decided_on=date(2026, 6, 20), cadre_id=city.cadre1.id, case_id=case.id,
+                                      decided_on=date(2026, 6, 20), cadre_id=city.cadre1.id,
+                                      case_id=case.id,
                                       today=TODAY)
     assert measure.tolerance_outcome.value == "exempt" and app.measure_id == measure.id
 
@@ -135,15 +152,19 @@ def test_correction_actions_with_owners_deadlines_and_follow_up(session, city):
     _case, measure = decided_measure(session, city)
     app = applied(session, city, measure)
     inspector = city.actor("inspector")
-    first = tolerance.add_correction(session, inspector, app.id, action="追回垫付资金并完善审批制度",
+    first = tolerance.add_correction(session, inspector, app.id,
+                                     action="追回垫付资金并完善审批制度",
                                      owner="桃桥街道党工委", due_on=date(2026, 9, 30))
     tolerance.add_correction(session, inspector, app.id, action="开展警示教育", owner="王芳",
                              due_on=date(2026, 12, 31))
     due = tolerance.corrections_due(session, inspector, today=TODAY)
-    assert [(d.what, d.overdue) for d in due] == [("追回垫付资金并完善审批制度", True), ("开展警示教育", False)]
-    tolerance.complete_correction(session, inspector, first.id, done_on=date(2026, 10, 8), follow_up="资金已追回",
+    assert [(d.what, d.overdue) for d in due] == [("追回垫付资金并完善审批制度", True),
+                                                  ("开展警示教育", False)]
+    tolerance.complete_correction(session, inspector, first.id, done_on=date(2026, 10, 8),
+                                  follow_up="资金已追回",
                                   today=TODAY)
-    assert [d.what for d in tolerance.corrections_due(session, inspector, today=TODAY)] == ["开展警示教育"]
+    assert [d.what for d in tolerance.corrections_due(session, inspector,
+                                                      today=TODAY)] == ["开展警示教育"]
 
 
 def test_name_clearing_is_recorded_with_its_method(session, city):
@@ -152,7 +173,8 @@ def test_name_clearing_is_recorded_with_its_method(session, city):
     assert item.due_on == date(2026, 11, 1)
     [due] = tolerance.name_clearings_due(session, city.actor("inspector"), today=TODAY)
     assert due.overdue
-    tolerance.complete_name_clearing(session, city.actor("inspector"), item.id, done_on=date(2026, 11, 3),
+    tolerance.complete_name_clearing(session, city.actor("inspector"), item.id,
+                                     done_on=date(2026, 11, 3),
                                      method="在街道干部大会上澄清", today=TODAY)
     assert tolerance.name_clearings_due(session, city.actor("inspector"), today=TODAY) == []
 
@@ -169,7 +191,8 @@ def test_reviewers_read_outcomes_only(session, city):
 def test_a_cadre_reads_their_own_application_with_the_decision_reasons(session, city):
     _case, measure = decided_measure(session, city)
     app = verified(session, city, applied(session, city, measure))
-    tolerance.decide(session, city.actor("inspector"), app.id, outcome="exempt", reasons="符合容错情形",
+    tolerance.decide(session, city.actor("inspector"), app.id, outcome="exempt",
+                     reasons="符合容错情形",
                      decided_by="委员会", today=TODAY)
     [own] = tolerance.own_applications(session, city.actor("cadre"))
     assert own.statement.startswith("为推进") and own.reasons == "符合容错情形"

@@ -20,11 +20,14 @@ from tests.web import callback, csrf_header, login, response_props
 
 OTHER_DISTRICT = ("临江区", "梅园街道", "石洲社区", "S2")
 
-OVERVIEW_OUTPUTS = [("as-ov-crumbs", "children"), ("as-ov-kpis", "children"), ("as-ov-treemap", "figure"),
-                    ("as-ov-ranking", "figure"), ("as-ov-distribution", "figure"), ("as-ov-trend", "figure"),
+OVERVIEW_OUTPUTS = [("as-ov-crumbs", "children"), ("as-ov-kpis", "children"),
+                    ("as-ov-treemap", "figure"),
+                    ("as-ov-ranking", "figure"), ("as-ov-distribution", "figure"),
+                    ("as-ov-trend", "figure"),
                     ("as-ov-warnings", "children"), ("as-ov-unit-link", "children"),
                     ({"type": "export-period", "kind": "results"}, "data"),
-                    ({"type": "export-period", "kind": "breakdown"}, "data"), ("as-ov-warnings-link", "href"),
+                    ({"type": "export-period", "kind": "breakdown"}, "data"),
+                    ("as-ov-warnings-link", "href"),
                     ("as-ov-down", "children")]
 
 
@@ -45,17 +48,20 @@ def wildcard_callback(client, outputs, inputs, state, triggered):
         return {"id": item[0], "property": item[1], "value": item[2]}
 
     def key(component_id):
-        return json.dumps(component_id, sort_keys=True, separators=(",", ":")) if isinstance(component_id, dict) \
+        return json.dumps(component_id, sort_keys=True,
+                          separators=(",", ":")) if isinstance(component_id, dict) \
             else component_id
 
     body = {"output": ".." + "...".join(f"{key(i)}.{p}" for i, p in outputs) + "..",
             "outputs": [{"id": i, "property": p} for i, p in outputs],
-            "inputs": [prop(i) for i in inputs], "state": [prop(s) for s in state], "changedPropIds": triggered}
+            "inputs": [prop(i) for i in inputs], "state": [prop(s) for s in state],
+            "changedPropIds": triggered}
     return client.post("/_dash-update-component", json=body, headers=csrf_header(client))
 
 
 def overview(client, period, focus):
-    return callback(client, OVERVIEW_OUTPUTS, [("as-ov-period", "value", period), ("as-ov-focus", "data", focus)])
+    return callback(client, OVERVIEW_OUTPUTS,
+                    [("as-ov-period", "value", period), ("as-ov-focus", "data", focus)])
 
 
 @pytest.fixture
@@ -70,14 +76,16 @@ def test_the_city_reviewer_sees_both_districts(client, city, published):
     assert "桃桥街道" in answer and "梅园街道" in answer
 
 
-def test_a_district_reviewer_sees_only_their_district_in_the_overview(district_reviewer, city, published):
+def test_a_district_reviewer_sees_only_their_district_in_the_overview(district_reviewer, city,
+                                                                      published):
     answer = text(overview(district_reviewer, published, city.d1.id))
     assert "桃桥街道" in answer
     assert not any(name in answer for name in OTHER_DISTRICT)
 
 
 @pytest.mark.parametrize("focus", ["d2", "s2", "city"])
-def test_asking_the_overview_for_another_district_returns_nothing_of_it(district_reviewer, city, published, focus):
+def test_asking_the_overview_for_another_district_returns_nothing_of_it(district_reviewer, city,
+                                                                        published, focus):
     response = overview(district_reviewer, published, getattr(city, focus).id)
     answer = text(response)
     assert not any(name in answer for name in OTHER_DISTRICT)
@@ -88,7 +96,8 @@ def test_the_overview_lists_the_units_below_as_buttons_for_the_keyboard(client, 
     login(client, "reviewer")
     below = response_props(overview(client, published, city.city.id))["as-ov-down"]["children"]
     ids = [button["props"]["id"] for button in below]
-    assert {i["unit"] for i in ids} == {city.s1.id, city.s2.id}  # the districts have no results of their own
+    assert {i["unit"] for i in ids} == {city.s1.id,
+                                        city.s2.id}  # the districts have no results of their own
     assert all(i["type"] == "as-ov-below" for i in ids)
 
 
@@ -101,20 +110,23 @@ def test_choosing_a_unit_below_moves_the_focus_there(district_reviewer, city, pu
             + [[], [{"id": button, "property": "n_clicks", "value": 1}]],
             "state": [{"id": "as-ov-focus", "property": "data", "value": city.d1.id}],
             "changedPropIds": [key + ".n_clicks"]}
-    response = district_reviewer.post("/_dash-update-component", json=body, headers=csrf_header(district_reviewer))
+    response = district_reviewer.post("/_dash-update-component", json=body,
+                                      headers=csrf_header(district_reviewer))
     assert response_props(response)["as-ov-focus"]["data"] == city.s1.id
 
 
 def test_the_unit_page_of_another_district_shows_nothing(district_reviewer, city, published):
     response = callback(district_reviewer, [("as-unit-body", "children")],
-                        [("as-unit-period", "value", published)], [("as-unit-id", "data", city.s2.id)])
+                        [("as-unit-period", "value", published)],
+                        [("as-unit-id", "data", city.s2.id)])
     answer = text(response)
     assert "No such unit" in answer and not any(name in answer for name in OTHER_DISTRICT)
 
 
 def test_the_unit_page_breaks_the_composite_down(district_reviewer, city, published):
     answer = text(callback(district_reviewer, [("as-unit-body", "children")],
-                           [("as-unit-period", "value", published)], [("as-unit-id", "data", city.s1.id)]))
+                           [("as-unit-period", "value", published)],
+                           [("as-unit-id", "data", city.s1.id)]))
     assert "党建引领" in answer and "92.00" in answer
 
 
@@ -122,9 +134,11 @@ def test_what_if_through_the_endpoint_keeps_to_the_scope(district_reviewer, city
     d1, d2 = {"type": "as-wi-weight", "code": "D1"}, {"type": "as-wi-weight", "code": "D2"}
     response = wildcard_callback(
         district_reviewer,
-        [("as-wi-grid", "rowData"), ("as-wi-moves", "figure"), ("as-wi-kpis", "children"), ("as-wi-total", "children")],
+        [("as-wi-grid", "rowData"), ("as-wi-moves", "figure"), ("as-wi-kpis", "children"),
+         ("as-wi-total", "children")],
         [[(d1, "value", 90), (d2, "value", 10)]],
-        [[(d1, "id", d1), (d2, "id", d2)], ("as-wi-period", "value", published), ("as-wi-level", "value", "street")],
+        [[(d1, "id", d1), (d2, "id", d2)], ("as-wi-period", "value", published),
+         ("as-wi-level", "value", "street")],
         triggered=[json.dumps(d1, sort_keys=True, separators=(",", ":")) + ".value"])
     answer = text(response)
     rows = response.get_json()["response"]["as-wi-grid"]["rowData"]
@@ -133,10 +147,12 @@ def test_what_if_through_the_endpoint_keeps_to_the_scope(district_reviewer, city
 
 
 def test_warnings_and_indicator_pages_keep_to_the_scope(district_reviewer, city, published):
-    answer = text(callback(district_reviewer, [("as-wa-grid", "rowData"), ("as-wa-kpis", "children")],
+    answer = text(callback(district_reviewer,
+                           [("as-wa-grid", "rowData"), ("as-wa-kpis", "children")],
                            [("as-wa-period", "value", published)], [("as-wa-under", "data", None)]))
     assert not any(name in answer for name in OTHER_DISTRICT)
-    response = callback(district_reviewer, [("as-in-kpis", "children"), ("as-in-histogram", "figure"),
+    response = callback(district_reviewer,
+                        [("as-in-kpis", "children"), ("as-in-histogram", "figure"),
                                             ("as-in-yoy", "figure"), ("as-in-best", "figure")],
                         [("as-in-period", "value", published), ("as-in-level", "value", "street"),
                          ("as-in-code", "value", "I1")])
@@ -144,7 +160,8 @@ def test_warnings_and_indicator_pages_keep_to_the_scope(district_reviewer, city,
     assert "桃桥街道" in answer and not any(name in answer for name in OTHER_DISTRICT)
 
 
-def test_the_results_export_of_a_district_reviewer_has_only_their_units(district_reviewer, city, published):
+def test_the_results_export_of_a_district_reviewer_has_only_their_units(district_reviewer, city,
+                                                                        published):
     """The platform's export buttons (a MATCH callback) as the page places them."""
     download = {"type": "export-download", "kind": "results"}
     body = {
@@ -152,15 +169,21 @@ def test_the_results_export_of_a_district_reviewer_has_only_their_units(district
                   '{"kind":["MATCH"],"type":"export-error"}.children..',
         "outputs": [{"id": download, "property": "data"},
                     {"id": {"type": "export-error", "kind": "results"}, "property": "children"}],
-        "inputs": [{"id": {"type": "export-btn", "kind": "results", "fmt": "xlsx"}, "property": "n_clicks", "value": None},
-                   {"id": {"type": "export-btn", "kind": "results", "fmt": "csv"}, "property": "n_clicks", "value": 1}],
-        "state": [{"id": {"type": "export-period", "kind": "results"}, "property": "data", "value": published},
+        "inputs": [{"id": {"type": "export-btn", "kind": "results", "fmt": "xlsx"},
+                    "property": "n_clicks", "value": None},
+                   {"id": {"type": "export-btn", "kind": "results", "fmt": "csv"},
+                    "property": "n_clicks", "value": 1}],
+        "state": [{"id": {"type": "export-period", "kind": "results"}, "property": "data",
+                   "value": published},
                   {"id": download, "property": "id", "value": download}],
         "changedPropIds": ['{"fmt":"csv","kind":"results","type":"export-btn"}.n_clicks'],
     }
-    response = district_reviewer.post("/_dash-update-component", json=body, headers=csrf_header(district_reviewer))
+    response = district_reviewer.post("/_dash-update-component", json=body,
+                                      headers=csrf_header(district_reviewer))
     data = response.get_json()["response"]['{"kind":"results","type":"export-download"}']["data"]
-    content = base64.b64decode(data["content"]).decode("utf-8-sig") if data["base64"] else data["content"]
+    content = (
+        base64.b64decode(data["content"]).decode("utf-8-sig") if data["base64"] else data["content"]
+    )
     assert "S1" in content and "桃桥街道" in content
     assert "S2" not in content and "梅园街道" not in content
 
@@ -179,20 +202,25 @@ def test_an_anonymous_caller_gets_401(client, city, published):
 
 # --- score entry -----------------------------------------------------------------------------
 
-SHEET_OUTPUTS = [("as-sc-grid", "rowData"), ("as-sc-grid", "columnDefs"), ("as-sc-completeness", "figure")]
+SHEET_OUTPUTS = [("as-sc-grid", "rowData"), ("as-sc-grid", "columnDefs"),
+                 ("as-sc-completeness", "figure")]
 
 
 def sheet(client, code, mode, target):
-    return callback(client, SHEET_OUTPUTS, [("as-sc-period", "value", code), ("as-sc-level", "value", "street"),
-                                            ("as-sc-mode", "value", mode), ("as-sc-target", "value", target),
+    return callback(client, SHEET_OUTPUTS,
+                    [("as-sc-period", "value", code), ("as-sc-level", "value", "street"),
+                                            ("as-sc-mode", "value", mode),
+                                            ("as-sc-target", "value", target),
                                             ("as-sc-refresh", "data", 0)])
 
 
 def save(client, code, row, column="value", old=None):
-    change = {"rowIndex": 0, "rowId": row["id"], "data": row, "oldValue": old, "value": row.get(column),
+    change = {"rowIndex": 0, "rowId": row["id"], "data": row, "oldValue": old,
+              "value": row.get(column),
               "colId": column}
     return callback(client, [("as-sc-message", "children"), ("as-sc-grid", "rowTransaction")],
-                    [("as-sc-grid", "cellValueChanged", [change])], [("as-sc-period", "value", code)])
+                    [("as-sc-grid", "cellValueChanged", [change])],
+                    [("as-sc-period", "value", code)])
 
 
 @pytest.fixture
@@ -202,15 +230,18 @@ def collecting(session, city, street_scheme):
 
 def test_the_score_sheet_of_a_district_reviewer_lists_only_their_units(client, city, collecting):
     login(client, "reviewer-d1")
-    rows = sheet(client, collecting, "indicator", "I1").get_json()["response"]["as-sc-grid"]["rowData"]
+    rows = sheet(client, collecting, "indicator",
+                 "I1").get_json()["response"]["as-sc-grid"]["rowData"]
     assert [r["unit_code"] for r in rows] == ["S1"]
     answer = text(sheet(client, collecting, "unit", city.s2.id))
     assert not any(name in answer for name in OTHER_DISTRICT)
 
 
-def test_a_cell_is_saved_and_a_second_writer_with_an_old_version_is_told(client, session, city, collecting):
+def test_a_cell_is_saved_and_a_second_writer_with_an_old_version_is_told(client, session, city,
+                                                                         collecting):
     login(client, "reviewer")
-    row = sheet(client, collecting, "unit", city.s1.id).get_json()["response"]["as-sc-grid"]["rowData"][0]
+    row = sheet(client, collecting, "unit",
+                city.s1.id).get_json()["response"]["as-sc-grid"]["rowData"][0]
     first = save(client, collecting, {**row, "value": 25})
     assert "Saved" in text(first)
     saved = first.get_json()["response"]["as-sc-grid"]["rowTransaction"]["update"][0]
@@ -221,9 +252,11 @@ def test_a_cell_is_saved_and_a_second_writer_with_an_old_version_is_told(client,
     assert session.scalar(select(Score.value)) == 26
 
 
-def test_a_value_above_the_full_score_is_refused_and_the_cell_reverted(client, session, city, collecting):
+def test_a_value_above_the_full_score_is_refused_and_the_cell_reverted(client, session, city,
+                                                                       collecting):
     login(client, "reviewer")
-    row = sheet(client, collecting, "unit", city.s1.id).get_json()["response"]["as-sc-grid"]["rowData"][0]
+    row = sheet(client, collecting, "unit",
+                city.s1.id).get_json()["response"]["as-sc-grid"]["rowData"][0]
     response = save(client, collecting, {**row, "value": 45}, old=None)
     assert "full score of 30" in text(response)
     reverted = response.get_json()["response"]["as-sc-grid"]["rowTransaction"]["update"][0]
@@ -231,9 +264,11 @@ def test_a_value_above_the_full_score_is_refused_and_the_cell_reverted(client, s
     assert session.scalar(select(func.count()).select_from(Score)) == 0
 
 
-def test_a_district_reviewer_cannot_save_a_score_of_another_district(client, session, city, collecting):
+def test_a_district_reviewer_cannot_save_a_score_of_another_district(client, session, city,
+                                                                     collecting):
     login(client, "reviewer-d1")
-    row = {"id": f"{city.s2.id}:I1", "unit_id": city.s2.id, "indicator_code": "I1", "value": 10, "version": None}
+    row = {"id": f"{city.s2.id}:I1", "unit_id": city.s2.id, "indicator_code": "I1", "value": 10,
+           "version": None}
     response = save(client, collecting, row)
     assert "No such unit" in text(response)
     assert session.scalar(select(func.count()).select_from(Score)) == 0
@@ -251,21 +286,27 @@ def _upload(client, app, code, rows, name="scores.xlsx", dry_run=False):
     out = io.BytesIO()
     book.save(out)
     contents = "data:application/octet-stream;base64," + base64.b64encode(out.getvalue()).decode()
-    outputs = [("as-sc-import-result", "children"), ("as-sc-refresh", "data"), ("as-sc-poll", "disabled"),
-               ("as-sc-progress", "value"), ("as-sc-progress-label", "children"), ("as-sc-upload", "contents")]
+    outputs = [("as-sc-import-result", "children"), ("as-sc-refresh", "data"),
+               ("as-sc-poll", "disabled"),
+               ("as-sc-progress", "value"), ("as-sc-progress-label", "children"),
+               ("as-sc-upload", "contents")]
     body = {"output": _registered(app, "as-sc-import-result.children"),
             "outputs": [{"id": i, "property": p} for i, p in outputs],
             "inputs": [{"id": "as-sc-upload", "property": "contents", "value": contents}],
             "state": [{"id": i, "property": p, "value": v} for i, p, v in (
-                ("as-sc-upload", "filename", name), ("as-sc-dry-run", "value", dry_run), ("as-sc-period", "value", code),
+                ("as-sc-upload", "filename", name), ("as-sc-dry-run", "value", dry_run),
+                                                                           ("as-sc-period", "value",
+                                                                            code),
                 ("as-sc-token", "data", "t1"), ("as-sc-refresh", "data", 0))],
             "changedPropIds": ["as-sc-upload.contents"]}
     return client.post("/_dash-update-component", json=body, headers=csrf_header(client))
 
 
-def test_uploading_a_bad_file_lists_its_rows_and_saves_nothing(client, app, session, city, collecting):
+def test_uploading_a_bad_file_lists_its_rows_and_saves_nothing(client, app, session, city,
+                                                               collecting):
     login(client, "reviewer")
-    response = _upload(client, app, collecting, [["unit_code", "indicator_code", "value"], ["S1", "I1", "二十"],
+    response = _upload(client, app, collecting,
+                       [["unit_code", "indicator_code", "value"], ["S1", "I1", "二十"],
                                             ["S9", "I2", 10]])
     answer = text(response)
     assert "row 2, column value (数值): must be a number" in answer
@@ -273,9 +314,11 @@ def test_uploading_a_bad_file_lists_its_rows_and_saves_nothing(client, app, sess
     assert session.scalar(select(func.count()).select_from(Score)) == 0
 
 
-def test_uploading_a_good_file_saves_it_and_records_progress(client, app, session, city, collecting):
+def test_uploading_a_good_file_saves_it_and_records_progress(client, app, session, city,
+                                                             collecting):
     login(client, "reviewer")
-    response = _upload(client, app, collecting, [["unit_code", "indicator_code", "value"], ["S1", "I1", 20],
+    response = _upload(client, app, collecting,
+                       [["unit_code", "indicator_code", "value"], ["S1", "I1", 20],
                                             ["S1", "I2", 70]])
     assert "2 new" in text(response)
     assert session.scalar(select(func.count()).select_from(Score)) == 2
@@ -305,22 +348,30 @@ def test_publishing_an_incomplete_period_says_what_is_missing(client, city, coll
 
 def test_a_district_reviewer_cannot_publish(client, city, collecting):
     login(client, "reviewer-d1")
-    assert "outside the units you are responsible for" in text(_period_action(client, collecting, "reviewing"))
+    assert "outside the units you are responsible for" in text(_period_action(client, collecting,
+                                                                              "reviewing"))
 
 
-def test_a_reviewer_cannot_change_a_scheme_through_the_endpoint(client, session, city, street_scheme):
+def test_a_reviewer_cannot_change_a_scheme_through_the_endpoint(client, session, city,
+                                                                street_scheme):
     login(client, "reviewer")
-    names = ("code", "iname", "parent", "weight", "method", "direction", "target", "bands", "cap", "per-item", "unit",
+    names = ("code", "iname", "parent", "weight", "method", "direction", "target", "bands", "cap",
+             "per-item", "unit",
              "name")
     values = {"code": "X1", "iname": "偷改", "weight": 5, "method": "direct", "direction": "higher"}
     response = callback(client, [("as-sch-message", "children"), ("as-sch-changed", "data")],
                         [("as-sch-save", "n_clicks", 1), ("as-sch-delete", "n_clicks", None),
                          ("as-sch-copy", "n_clicks", None), ("as-sch-rename", "n_clicks", None)],
                         [("as-sch-year", "value", 2026), ("as-sch-level", "value", "street")]
-                        + [(f"as-sch-{n}", "value", values.get(n)) for n in names] + [("as-sch-changed", "data", 0)])
+                        + [(f"as-sch-{n}", "value",
+                            values.get(n)) for n in names] + [("as-sch-changed", "data", 0)])
     assert response.status_code == 403  # the schemes page is the administrator's
     from assessment.models import Indicator
-    assert session.scalar(select(func.count()).select_from(Indicator).where(Indicator.code == "X1")) == 0
+
+    assert (
+        session.scalar(select(func.count()).select_from(Indicator).where(Indicator.code == "X1"))
+        == 0
+    )
 
 
 def test_a_supervision_item_of_another_district_is_not_shown(client, session, city, street_scheme):
@@ -328,13 +379,17 @@ def test_a_supervision_item_of_another_district_is_not_shown(client, session, ci
 
     from assessment import supervision
 
-    item = supervision.create(session, city.actor("reviewer"), unit_id=city.s2.id, title="梅园整改事项",
-                              assigned_on=date(2026, 1, 5), deadline=date(2026, 2, 1), indicator_code="I3")
+    item = supervision.create(session, city.actor("reviewer"), unit_id=city.s2.id,
+                              title="梅园整改事项",
+                              assigned_on=date(2026, 1, 5), deadline=date(2026, 2, 1),
+                              indicator_code="I3")
     session.commit()
     login(client, "reviewer-d1")
-    answer = text(callback(client, [("as-su-detail", "children")], [("as-su-selected", "data", item.id),
+    answer = text(callback(client, [("as-su-detail", "children")],
+                           [("as-su-selected", "data", item.id),
                                                                    ("as-su-changed", "data", 0)]))
     assert "No such supervision item" in answer and "梅园" not in answer
     rows = callback(client, [("as-su-grid", "rowData")], [("as-su-status", "value", None),
-                                                          ("as-su-unit", "value", None), ("as-su-changed", "data", 0)])
+                                                          ("as-su-unit", "value", None),
+                                                          ("as-su-changed", "data", 0)])
     assert "梅园" not in text(rows)

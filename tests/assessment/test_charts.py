@@ -1,4 +1,5 @@
-"""Every chart has a title and axis units, carries unit ids for drill-down, and explains an empty state.
+"""Every chart has a title and axis units, carries unit ids for drill-down, and explains an empty
+state.
 
 ``assessment.pages`` registers its pages on import, which Dash allows once an app exists,
 so the figures module is imported after the ``app`` fixture has built one.
@@ -64,21 +65,27 @@ def test_ranking_highlights_the_selected_unit_and_names_the_axis(charts):
 def test_distribution_has_one_box_and_one_strip_per_level(charts):
     figure = charts.score_distribution(UNITS)
     assert [t.type for t in figure.data] == ["box", "scatter"] * 3
-    assert list(figure.layout.xaxis.ticktext) == ["District/County", "Street/Township", "Community/Village"]
+    assert list(figure.layout.xaxis.ticktext) == ["District/County", "Street/Township",
+                                                  "Community/Village"]
     assert list(figure.data[1].customdata) == [2, 3]
 
 
 def test_trend_draws_the_unit_its_level_median_and_the_means_below(charts):
-    own = pd.DataFrame({"period": ["2026Q1", "2026Q2"], "composite": [85.0, 83.0], "median": [84.0, 84.5],
-                        "rank_in_level": [2, 3], "count_in_level": [4, 4], "grade": ["fair", "fair"]})
-    levels = pd.DataFrame({"period": ["2026Q1", "2026Q2"], "level": ["street", "street"], "composite": [86.0, 87.0]})
+    own = pd.DataFrame({"period": ["2026Q1", "2026Q2"], "composite": [85.0, 83.0],
+                        "median": [84.0, 84.5],
+                        "rank_in_level": [2, 3], "count_in_level": [4, 4],
+                        "grade": ["fair", "fair"]})
+    levels = pd.DataFrame({"period": ["2026Q1", "2026Q2"], "level": ["street", "street"],
+                           "composite": [86.0, 87.0]})
     figure = charts.trend(own, levels, "青山区")
-    assert [t.name for t in figure.data] == ["Mean of Street/Township units", "Median of the level", "青山区"]
+    assert [t.name for t in figure.data] == ["Mean of Street/Township units", "Median of the level",
+                                             "青山区"]
     assert figure.layout.yaxis.title.text == "Composite score (points)"
 
 
 def test_waterfall_adds_up_to_the_composite(charts):
-    dimensions = pd.DataFrame({"name": ["党建引领", "民生服务"], "points": [50.0, 35.5], "weight": [60, 40]})
+    dimensions = pd.DataFrame({"name": ["党建引领", "民生服务"], "points": [50.0, 35.5],
+                               "weight": [60, 40]})
     figure = charts.contribution_waterfall(dimensions, 2.0, 87.5)
     trace = figure.data[0]
     assert list(trace.x) == ["党建引领", "民生服务", "Bonus", "Composite"]
@@ -86,14 +93,16 @@ def test_waterfall_adds_up_to_the_composite(charts):
 
 
 def test_radar_compares_with_the_level_median(charts):
-    dimensions = pd.DataFrame({"name": ["a", "b", "c"], "share": [90.0, 80.0, 70.0], "median_share": [85.0, 85.0, 85.0]})
+    dimensions = pd.DataFrame({"name": ["a", "b", "c"], "share": [90.0, 80.0, 70.0],
+                               "median_share": [85.0, 85.0, 85.0]})
     figure = charts.peer_radar(dimensions, "桃桥街道")
     assert [t.name for t in figure.data] == ["Median of the level", "桃桥街道"]
     assert figure.layout.polar.radialaxis.ticksuffix == "%"
 
 
 def test_what_if_moves_show_places_up_and_down(charts):
-    frame = pd.DataFrame({"unit_name": ["a", "b", "c"], "places_up": [2, -1, 0], "rank_before": [5, 1, 3],
+    frame = pd.DataFrame({"unit_name": ["a", "b", "c"], "places_up": [2, -1, 0],
+                          "rank_before": [5, 1, 3],
                           "rank_after": [3, 2, 3], "composite_change": [1.5, -0.5, 0.0]})
     figure = charts.what_if_moves(frame)
     assert list(figure.data[0].y) == ["b", "a"] and list(figure.data[0].text) == ["-1", "+2"]
@@ -118,7 +127,8 @@ def test_every_chart_explains_why_it_is_empty(charts, build, words):
 
 
 def test_indicator_charts_name_their_units(charts):
-    frame = pd.DataFrame({"unit_id": [1, 2, 3], "unit_name": ["a", "b", "c"], "value": [90.0, 80.0, 70.0],
+    frame = pd.DataFrame({"unit_id": [1, 2, 3], "unit_name": ["a", "b", "c"],
+                          "value": [90.0, 80.0, 70.0],
                           "points": [10.0, 8.0, 7.0]})
     histogram = charts.indicator_histogram(frame, "覆盖率", "%")
     assert histogram.layout.xaxis.title.text == "Value (%)" and "覆盖率" in _title(histogram)

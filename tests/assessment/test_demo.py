@@ -1,4 +1,5 @@
-"""The assessment's demo data: valid schemes, eight quarters, believable warnings, a quarter to publish."""
+"""The assessment's demo data: valid schemes, eight quarters, believable warnings, a quarter to
+publish."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def seeded(clean_db, session):
 def test_the_demo_has_eight_quarters_the_newest_waiting_for_review(seeded):
     session = seeded
     statuses = session.execute(select(Period.code, Period.status).order_by(Period.start)).all()
-    assert [code for code, _s in statuses] == ["2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1",
+    assert [code for code, _s in statuses] == ["2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4",
+                                               "2026Q1",
                                                "2026Q2", "2026Q3"]
     assert [s for _c, s in statuses] == [PeriodStatus.PUBLISHED] * 7 + [PeriodStatus.REVIEWING]
     assert service.latest_published_period(session).code == "2026Q2"
@@ -41,7 +43,8 @@ def test_the_demo_raises_every_kind_of_warning_and_the_newest_quarter_publishes(
     session = seeded
     actor = Actor.system(session)
     kinds = {w.kind for w in results.warnings(session, actor, "2026Q2", today=TODAY)}
-    assert {WarningKind.FALLING, WarningKind.OUTLIER_LOW, WarningKind.OVERDUE, WarningKind.VETO} <= kinds
+    assert {WarningKind.FALLING, WarningKind.OUTLIER_LOW, WarningKind.OVERDUE,
+            WarningKind.VETO} <= kinds
     frame = service.results_for_period(session, actor, "2026Q2")
     assert set(frame["grade"]) == {"good", "fair", "average", "poor"}
     periods.transition(session, actor, "2026Q3", PeriodStatus.PUBLISHED, today=TODAY)

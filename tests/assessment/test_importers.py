@@ -1,4 +1,5 @@
-"""Indicator and score files (contracts.md): all or nothing, every problem named by row and column."""
+"""Indicator and score files (contracts.md): all or nothing, every problem named by row and
+column."""
 
 from __future__ import annotations
 
@@ -64,7 +65,10 @@ def test_weights_that_do_not_add_up_refuse_the_whole_file(session, city):
     bad = INDICATORS.replace("I2,两新组织覆盖率,D1,30", "I2,两新组织覆盖率,D1,25")
     with pytest.raises(ImportProblem) as problem:
         run_import(session, city.actor("admin"), "indicators", bad.encode(), "scheme.csv")
-    assert any("row 2" in line and "D1" in line and "add up to 55" in line for line in problem.value.lines())
+    assert any(
+        "row 2" in line and "D1" in line and "add up to 55" in line
+        for line in problem.value.lines()
+    )
     assert count(session, Indicator) == 0
 
 
@@ -84,7 +88,8 @@ def test_a_reviewer_cannot_import_a_scheme(session, city):
 # --- scores ----------------------------------------------------------------------------------
 
 HEADER = ["period", "unit_code", "indicator_code", "value", "note"]
-GOOD = [["2026Q1", "S1", "I1", 27, ""], ["2026Q1", "S1", "I2", 72, "抽样核查"], ["2026Q1", "S2", "I1", 24, ""],
+GOOD = [["2026Q1", "S1", "I1", 27, ""], ["2026Q1", "S1", "I2", 72, "抽样核查"],
+        ["2026Q1", "S2", "I1", 24, ""],
         ["2026Q1", "S2", "I2", 80, ""], ["2026Q1", "S2", "I3", 3, ""]]
 
 
@@ -94,11 +99,14 @@ def period(session, city, street_scheme):
 
 
 def test_an_xlsx_of_scores_imports_every_row(session, city, period):
-    result = run_import(session, city.actor("reviewer"), "scores", xlsx([HEADER, *GOOD]), "scores.xlsx")
+    result = run_import(session, city.actor("reviewer"), "scores", xlsx([HEADER, *GOOD]),
+                        "scores.xlsx")
     assert (result.rows, result.created) == (5, 5)
-    notes = dict(session.execute(select(Score.indicator_code, Score.note).where(Score.unit_id == city.s1.id)).all())
+    notes = dict(session.execute(select(Score.indicator_code,
+                                        Score.note).where(Score.unit_id == city.s1.id)).all())
     assert notes["I2"] == "抽样核查"
-    again = run_import(session, city.actor("reviewer"), "scores", xlsx([HEADER, *GOOD]), "scores.xlsx")
+    again = run_import(session, city.actor("reviewer"), "scores", xlsx([HEADER, *GOOD]),
+                       "scores.xlsx")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
 
 
@@ -106,14 +114,16 @@ def test_a_changed_value_bumps_the_scores_version(session, city, period):
     run_import(session, city.actor("reviewer"), "scores", xlsx([HEADER, *GOOD]), "scores.xlsx")
     changed = [row[:] for row in GOOD]
     changed[0][3] = 28
-    result = run_import(session, city.actor("reviewer"), "scores", xlsx([HEADER, *changed]), "scores.xlsx")
+    result = run_import(session, city.actor("reviewer"), "scores", xlsx([HEADER, *changed]),
+                        "scores.xlsx")
     assert result.updated == 1
     assert session.execute(select(Score.value, Score.version).where(
         Score.unit_id == city.s1.id, Score.indicator_code == "I1")).one() == (28, 2)
 
 
 def test_a_dry_run_writes_nothing(session, city, period):
-    result = run_import(session, city.actor("reviewer"), "scores", xlsx([HEADER, *GOOD]), "scores.xlsx", dry_run=True)
+    result = run_import(session, city.actor("reviewer"), "scores", xlsx([HEADER, *GOOD]),
+                        "scores.xlsx", dry_run=True)
     assert result.created == 5 and result.dry_run
     assert count(session, Score) == 0
 
@@ -129,19 +139,26 @@ def _problems(session, actor, data, name, **options) -> list[str]:
 def test_a_missing_column_is_named(session, city, period):
     rows = [[c for c in HEADER if c != "value"]] + [[r[0], r[1], r[2], r[4]] for r in GOOD]
     lines = _problems(session, city.actor("reviewer"), xlsx(rows), "scores.xlsx")
-    assert lines == ["scores.xlsx, row 1, column value (数值): this column is missing from the header row"]
+    assert lines == ["scores.xlsx, row 1, column value (数值): this column is missing from the "
+                     "header row"]
 
 
-def test_an_unknown_unit_text_in_a_number_column_and_a_duplicate_row_are_all_named(session, city, period):
-    rows = [HEADER, *GOOD, ["2026Q1", "S9", "I1", 20, ""], ["2026Q1", "S1", "I3", "三起", ""], GOOD[1]]
+def test_an_unknown_unit_text_in_a_number_column_and_a_duplicate_row_are_all_named(session, city,
+                                                                                   period):
+    rows = [HEADER, *GOOD, ["2026Q1", "S9", "I1", 20, ""], ["2026Q1", "S1", "I3", "三起", ""],
+            GOOD[1]]
     lines = _problems(session, city.actor("reviewer"), xlsx(rows), "scores.xlsx")
     assert "scores.xlsx, row 7, column unit_code (单位编码): no unit has this code (“S9”)" in lines
     assert "scores.xlsx, row 8, column value (数值): must be a number (“三起”)" in lines
-    assert any(line.startswith("scores.xlsx, row 9") and "duplicate of row 3" in line for line in lines)
+    assert any(
+        line.startswith("scores.xlsx, row 9") and "duplicate of row 3" in line for line in lines
+    )
 
 
 def test_a_gbk_csv_with_chinese_headers_is_read(session, city, period):
-    text = "期间,单位编码,指标编码,数值,备注\n" + "\n".join(f"{r[0]},{r[1]},{r[2]},{r[3]},{r[4]}" for r in GOOD)
+    text = "期间,单位编码,指标编码,数值,备注\n" + "\n".join(
+        f"{r[0]},{r[1]},{r[2]},{r[3]},{r[4]}" for r in GOOD
+    )
     result = run_import(session, city.actor("reviewer"), "scores", text.encode("gbk"), "分数.csv")
     assert result.created == 5
 
@@ -150,21 +167,25 @@ def test_a_gbk_csv_with_a_bad_row_names_it_and_writes_nothing(session, city, per
     text = "期间,单位编码,指标编码,数值\n2026Q1,S1,I1,27\n2026Q1,S1,I9,5\n2026Q1,S1,I2,一百\n"
     lines = _problems(session, city.actor("reviewer"), text.encode("gbk"), "分数.csv")
     assert lines == [
-        "分数.csv, row 3, column indicator_code (指标编码): not a scored indicator of the Street/Township "
+        "分数.csv, row 3, column indicator_code (指标编码): not a scored indicator of the "
+        "Street/Township "
         "scheme for 2026 (“I9”)",
         "分数.csv, row 4, column value (数值): must be a number (“一百”)",
     ]
     text = "期间,单位编码,指标编码,数值\n2026Q1,S1,I1,27\n2026Q1,S1,I9,5\n"
     lines = _problems(session, city.actor("reviewer"), text.encode("gbk"), "分数.csv")
-    assert lines == ["分数.csv, row 3, column indicator_code (指标编码): not a scored indicator of the "
+    assert lines == ["分数.csv, row 3, column indicator_code (指标编码): not a scored indicator "
+                     "of the "
                      "Street/Township scheme for 2026 (“I9”)"]
 
 
 def test_values_are_checked_against_the_indicator(session, city, period):
     rows = [HEADER, ["2026Q1", "S1", "I1", 35, ""], ["2026Q1", "S1", "V1", 3, ""]]
     lines = _problems(session, city.actor("reviewer"), xlsx(rows), "scores.xlsx")
-    assert lines == ["scores.xlsx, row 2, column value (数值): is more than the indicator's full score of 30 (“35”)",
-                     "scores.xlsx, row 3, column value (数值): must be 1 (veto triggered) or 0 (“3”)"]
+    assert lines == ["scores.xlsx, row 2, column value (数值): is more than the indicator's full "
+                     "score of 30 (“35”)",
+                     "scores.xlsx, row 3, column value (数值): must be 1 (veto triggered) or 0 "
+                     "(“3”)"]
 
 
 def test_a_district_reviewer_cannot_import_another_districts_scores(session, city, period):
@@ -172,11 +193,14 @@ def test_a_district_reviewer_cannot_import_another_districts_scores(session, cit
     assert sum("outside the units you are responsible for" in line for line in lines) == 3
 
 
-def test_the_period_option_fills_a_missing_period_column_and_checks_a_present_one(session, city, period):
+def test_the_period_option_fills_a_missing_period_column_and_checks_a_present_one(session, city,
+                                                                                  period):
     rows = [[c for c in HEADER if c != "period"]] + [r[1:] for r in GOOD]
-    assert run_import(session, city.actor("reviewer"), "scores", xlsx(rows), "s.xlsx", period="2026q1").created == 5
+    assert run_import(session, city.actor("reviewer"), "scores", xlsx(rows), "s.xlsx",
+                      period="2026q1").created == 5
     session.rollback()
-    lines = _problems(session, city.actor("reviewer"), xlsx([HEADER, *GOOD]), "s.xlsx", period="2026Q2")
+    lines = _problems(session, city.actor("reviewer"), xlsx([HEADER, *GOOD]), "s.xlsx",
+                      period="2026Q2")
     assert lines[0].endswith("the file is being imported into 2026Q2 (“2026Q1”)")
 
 
@@ -191,16 +215,19 @@ def test_scores_export_round_trips(session, city, period):
     content = transfer.run_export(session, city.actor("reviewer"), "scores", "xlsx", period=period)
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert rows[0] == ("period", "unit_code", "indicator_code", "value", "note") and len(rows) == 6
-    assert run_import(session, city.actor("reviewer"), "scores", content, "back.xlsx").unchanged == 5
+    assert run_import(session, city.actor("reviewer"), "scores", content,
+                      "back.xlsx").unchanged == 5
 
 
 # --- exports of results ----------------------------------------------------------------------
 
 def test_results_and_breakdown_exports_keep_to_the_scope(session, city, published):
-    content = transfer.run_export(session, city.actor("reviewer-d1"), "results", "csv", period=published)
+    content = transfer.run_export(session, city.actor("reviewer-d1"), "results", "csv",
+                                  period=published)
     text = content.decode("utf-8-sig")
     assert "S1" in text and "S2" not in text and "梅园街道" not in text
-    content = transfer.run_export(session, city.actor("reviewer-d1"), "breakdown", "csv", period=published)
+    content = transfer.run_export(session, city.actor("reviewer-d1"), "breakdown", "csv",
+                                  period=published)
     lines = content.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1 + 5 and all(",S1," in line for line in lines[1:])
 
@@ -223,7 +250,8 @@ def test_portal_import_scores_from_the_command_line(run, session, city, period, 
     assert run("import", "scores", path, "--period", "2026Q1").exit_code == 0
     assert count(session, Score) == 5
     out = tmp_path / "indicators.csv"
-    assert run("export", "indicators", out).exit_code == 0 and "I3" in out.read_text(encoding="utf-8-sig")
+    assert run("export", "indicators",
+               out).exit_code == 0 and "I3" in out.read_text(encoding="utf-8-sig")
 
 
 def test_a_bad_score_file_exits_1_naming_the_row(run, session, city, period, tmp_path):

@@ -20,7 +20,8 @@ def test_a_period_cannot_open_without_a_scheme(session, city):
         periods.transition(session, city.actor("reviewer"), "2026Q1", PeriodStatus.COLLECTING)
 
 
-def test_a_district_reviewer_cannot_create_or_publish_a_city_wide_period(session, city, street_scheme):
+def test_a_district_reviewer_cannot_create_or_publish_a_city_wide_period(session, city,
+                                                                         street_scheme):
     with pytest.raises(AccessDenied):
         periods.create(session, city.actor("reviewer-d1"), "2026Q1")
     code = open_period(session, city)
@@ -42,7 +43,8 @@ def test_the_lifecycle_refuses_skipping_a_step(session, city, street_scheme):
         periods.transition(session, city.actor("reviewer"), code, PeriodStatus.PUBLISHED)
 
 
-def test_publishing_is_blocked_while_scores_are_missing_and_says_which(session, city, street_scheme):
+def test_publishing_is_blocked_while_scores_are_missing_and_says_which(session, city,
+                                                                       street_scheme):
     code = open_period(session, city)
     enter(session, city, code, city.s1, S1_VALUES)
     enter(session, city, code, city.s2, {"I1": 20})
@@ -78,7 +80,8 @@ def test_publish_freezes_results_against_later_score_edits(session, city, publis
     reviewer = city.actor("reviewer")
     with pytest.raises(Invalid, match="why"):
         periods.transition(session, reviewer, published, PeriodStatus.REVIEWING, reason="")
-    periods.transition(session, reviewer, published, PeriodStatus.REVIEWING, reason="复核发现录入错误")
+    periods.transition(session, reviewer, published, PeriodStatus.REVIEWING,
+                       reason="复核发现录入错误")
     existing = scores.get_score(session, reviewer, published, city.s1.id, "I1")
     scores.set_score(session, reviewer, published, city.s1.id, "I1", 10, existing.version)
     session.commit()
@@ -94,7 +97,8 @@ def test_publish_freezes_results_against_later_score_edits(session, city, publis
 def test_a_published_period_keeps_the_scheme_version_it_was_scored_with(session, city, published):
     admin = city.actor("admin")
     first = session.scalar(select(PeriodLevel.scheme_id))
-    schemes.save_indicator(session, admin, YEAR, UnitLevel.STREET, "I1", {"name": "书记抓党建（新）"})
+    schemes.save_indicator(session, admin, YEAR, UnitLevel.STREET, "I1",
+                           {"name": "书记抓党建（新）"})
     session.commit()
     versions = session.scalars(select(Scheme.version).order_by(Scheme.version)).all()
     assert versions == [1, 2]

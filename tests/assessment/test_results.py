@@ -23,13 +23,15 @@ def test_results_for_period_keeps_to_the_actors_district(session, city, publishe
     mine = service.results_for_period(session, city.actor("reviewer-d1"), published)
     assert set(everyone["unit_code"]) == {"S1", "S2"}
     assert list(mine["unit_code"]) == ["S1"]
-    assert {"unit_id", "unit_name", "level", "parent_id", "composite", "rank_in_level", "count_in_level",
+    assert {"unit_id", "unit_name", "level", "parent_id", "composite", "rank_in_level",
+            "count_in_level",
             "rank_in_parent", "count_in_parent", "grade", "vetoed"} <= set(mine.columns)
 
 
 def test_results_below_a_unit_outside_the_scope_are_refused(session, city, published):
     with pytest.raises(NotFound):
-        service.results_for_period(session, city.actor("reviewer-d1"), published, under_unit_id=city.d2.id)
+        service.results_for_period(session, city.actor("reviewer-d1"), published,
+                                   under_unit_id=city.d2.id)
 
 
 def test_an_inspector_cannot_read_results(session, city, published):
@@ -41,7 +43,8 @@ def test_unit_result_history_for_the_cadre_profile(session, city, published):
     history = service.unit_result_history(session, city.actor("reviewer"), city.s2.id)
     assert len(history) == 1
     view = history[0]
-    assert (view.period_code, view.period_start, view.period_end) == ("2026Q1", date(2026, 1, 1), date(2026, 3, 31))
+    assert (view.period_code, view.period_start, view.period_end) == ("2026Q1", date(2026, 1, 1),
+                                                                      date(2026, 3, 31))
     assert (view.composite, view.rank_in_level, view.count_in_level) == (82.0, 2, 2)
     assert (view.rank_in_parent, view.count_in_parent) == (1, 1)
     assert view.grade == Grade.FAIR
@@ -82,7 +85,8 @@ def test_what_if_shows_the_change_and_writes_nothing(session, city, published):
     # S2 24+30 → 81, 28 → 7, = 88.
     changed = results.what_if(session, city.actor("reviewer"), published, UnitLevel.STREET,
                               {"D1": 90, "D2": 10}).set_index("unit_code")
-    assert changed.loc["S1", "composite_after"] == 92.0 and changed.loc["S2", "composite_after"] == 88.0
+    assert changed.loc["S1", "composite_after"] == 92.0 and changed.loc["S2",
+                                                                        "composite_after"] == 88.0
     assert changed.loc["S2", "composite_change"] == 6.0 and changed.loc["S2", "places_up"] == 0
     session.commit()
     after = {table: session.scalar(select(func.count()).select_from(table))
@@ -92,7 +96,8 @@ def test_what_if_shows_the_change_and_writes_nothing(session, city, published):
 
 
 def test_what_if_returns_only_units_in_scope(session, city, published):
-    changed = results.what_if(session, city.actor("reviewer-d1"), published, UnitLevel.STREET, {"D1": 90, "D2": 10})
+    changed = results.what_if(session, city.actor("reviewer-d1"), published, UnitLevel.STREET,
+                              {"D1": 90, "D2": 10})
     assert list(changed["unit_code"]) == ["S1"]
     assert changed.loc[0, "rank_before"] == 1  # ranks are still among all streets
 
@@ -120,11 +125,13 @@ def test_leaders_are_principals_and_deputies(session, city, published):
 
 def _item(session, city, deadline=date(2026, 3, 15), unit=None, **extra):
     return supervision.create(session, city.actor("reviewer"), unit_id=(unit or city.s1).id,
-                              title="整改信访积案", deadline=deadline, assigned_on=date(2026, 1, 10),
+                              title="整改信访积案", deadline=deadline,
+                              assigned_on=date(2026, 1, 10),
                               indicator_code="I3", **extra)
 
 
-def test_an_overdue_item_deducts_points_on_its_indicator_when_published(session, city, street_scheme):
+def test_an_overdue_item_deducts_points_on_its_indicator_when_published(session, city,
+                                                                        street_scheme):
     code = open_period(session, city)
     _item(session, city, points=8)  # still open after the 15 March deadline
     enter(session, city, code, city.s1, S1_VALUES)
@@ -137,7 +144,8 @@ def test_an_overdue_item_deducts_points_on_its_indicator_when_published(session,
 def test_an_item_rectified_on_time_deducts_nothing(session, city, street_scheme):
     code = open_period(session, city)
     item = _item(session, city, points=8)
-    supervision.update(session, city.actor("reviewer"), item.id, item.version, status=SupervisionStatus.RECTIFIED,
+    supervision.update(session, city.actor("reviewer"), item.id, item.version,
+                       status=SupervisionStatus.RECTIFIED,
                        rectification="已建立台账并逐件回访", on=date(2026, 3, 10))
     enter(session, city, code, city.s1, S1_VALUES)
     enter(session, city, code, city.s2, S2_VALUES)
@@ -148,12 +156,16 @@ def test_an_item_rectified_on_time_deducts_nothing(session, city, street_scheme)
 def test_rectified_needs_a_note_and_verified_cannot_go_back(session, city, street_scheme):
     item = _item(session, city)
     with pytest.raises(Invalid, match="Describe the rectification"):
-        supervision.update(session, city.actor("reviewer"), item.id, item.version, status=SupervisionStatus.RECTIFIED)
-    supervision.update(session, city.actor("reviewer"), item.id, item.version, status=SupervisionStatus.RECTIFIED,
+        supervision.update(session, city.actor("reviewer"), item.id, item.version,
+                           status=SupervisionStatus.RECTIFIED)
+    supervision.update(session, city.actor("reviewer"), item.id, item.version,
+                       status=SupervisionStatus.RECTIFIED,
                        rectification="已整改")
-    supervision.update(session, city.actor("reviewer"), item.id, item.version, status=SupervisionStatus.VERIFIED)
+    supervision.update(session, city.actor("reviewer"), item.id, item.version,
+                       status=SupervisionStatus.VERIFIED)
     with pytest.raises(Invalid, match="cannot become"):
-        supervision.update(session, city.actor("reviewer"), item.id, item.version, status=SupervisionStatus.IN_PROGRESS)
+        supervision.update(session, city.actor("reviewer"), item.id, item.version,
+                           status=SupervisionStatus.IN_PROGRESS)
 
 
 def test_a_stale_supervision_edit_is_refused(session, city, street_scheme):
@@ -167,13 +179,15 @@ def test_a_stale_supervision_edit_is_refused(session, city, street_scheme):
 def test_the_deduction_indicator_must_exist_in_the_scheme(session, city, street_scheme):
     with pytest.raises(Invalid, match="not a deduction indicator"):
         supervision.create(session, city.actor("reviewer"), unit_id=city.s1.id, title="x",
-                           assigned_on=date(2026, 1, 1), deadline=date(2026, 3, 1), indicator_code="I1")
+                           assigned_on=date(2026, 1, 1), deadline=date(2026, 3, 1),
+                           indicator_code="I1")
 
 
 def test_unit_supervision_items_show_overdue_and_keep_to_scope(session, city, street_scheme):
     _item(session, city, deadline=date(2026, 2, 1))
     items = service.unit_supervision_items(session, city.actor("reviewer"), city.s1.id)
-    assert [(i.title, i.overdue, i.status) for i in items] == [("整改信访积案", True, SupervisionStatus.OVERDUE)]
+    assert [(i.title, i.overdue, i.status) for i in items] == [("整改信访积案", True,
+                                                                SupervisionStatus.OVERDUE)]
     with pytest.raises(NotFound):
         service.unit_supervision_items(session, city.actor("reviewer-d1"), city.s2.id)
     assert session.scalar(select(func.count()).select_from(SupervisionItem)) == 1
@@ -186,14 +200,17 @@ def test_overdue_items_are_warnings_within_scope(session, city, street_scheme):
     assert [(w.unit_code, w.kind) for w in mine] == [("S1", WarningKind.OVERDUE)]
 
 
-def test_the_share_cap_of_the_top_grade_is_a_rule_value_the_administrator_changes(session, city, street_scheme):
+def test_the_share_cap_of_the_top_grade_is_a_rule_value_the_administrator_changes(session, city,
+                                                                                  street_scheme):
     from portal.errors import Invalid as Refused
 
     with pytest.raises(AccessDenied):
-        assessment_settings.change(session, city.actor("reviewer"), "assessment.grade.top_share", 0.5)
+        assessment_settings.change(session, city.actor("reviewer"), "assessment.grade.top_share",
+                                   0.5)
     with pytest.raises(Refused):
         assessment_settings.change(session, city.actor("admin"), "assessment.grade.top_share", 2)
-    assessment_settings.change(session, city.actor("admin"), "assessment.grade.top_share", 0.5)  # 1 of 2 streets may be 好
+    assessment_settings.change(session, city.actor("admin"), "assessment.grade.top_share",
+                               0.5)  # 1 of 2 streets may be 好
     code = open_period(session, city)
     enter(session, city, code, city.s1, S1_VALUES)
     enter(session, city, code, city.s2, S2_VALUES)

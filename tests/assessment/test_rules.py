@@ -19,7 +19,8 @@ SCHEME = SchemeSpec((
     IndicatorSpec("D1", "Party building", None, 60, Method.GROUP),
     IndicatorSpec("I1", "Branch work", "D1", 30, Method.DIRECT),
     IndicatorSpec("I2", "Coverage %", "D1", 20, Method.RATIO, H, target=80),
-    IndicatorSpec("I3", "Satisfaction", "D1", 10, Method.BANDED, H, bands=((95, 1), (90, 0.8), (80, 0.5))),
+    IndicatorSpec("I3", "Satisfaction", "D1", 10, Method.BANDED, H,
+                  bands=((95, 1), (90, 0.8), (80, 0.5))),
     IndicatorSpec("D2", "Safety", None, 40, Method.GROUP),
     IndicatorSpec("I4", "Petitions per 1,000", "D2", 20, Method.RATIO, L, target=2),
     IndicatorSpec("I5", "Incidents", "D2", 20, Method.DEDUCTION, per_item=2, cap=10),
@@ -40,9 +41,11 @@ CODES = ["I1", "I2", "I3", "I4", "I5", "B1", "V1"]
 
 
 def _frames(values=VALUES):
-    units = pd.DataFrame({"unit_id": [IDS[u] for u in values], "parent_id": [PARENT[u] for u in values]})
+    units = pd.DataFrame({"unit_id": [IDS[u] for u in values],
+                          "parent_id": [PARENT[u] for u in values]})
     scores = pd.DataFrame([{"unit_id": IDS[u], "indicator_code": code, "value": v}
-                           for u, row in values.items() for code, v in zip(CODES, row, strict=True)])
+                           for u, row in values.items() for code,
+                           v in zip(CODES, row, strict=True)])
     return units, scores
 
 
@@ -97,7 +100,8 @@ def test_grades_by_band_and_a_veto_makes_the_grade_poor_whatever_the_total(score
 
 def _direct_only(composites: list[float], share: float) -> pd.Series:
     scheme = SchemeSpec((IndicatorSpec("X", "x", None, 100, Method.DIRECT),))
-    units = pd.DataFrame({"unit_id": range(1, len(composites) + 1), "parent_id": [1] * len(composites)})
+    units = pd.DataFrame({"unit_id": range(1, len(composites) + 1),
+                          "parent_id": [1] * len(composites)})
     scores = pd.DataFrame({"unit_id": units["unit_id"], "indicator_code": "X", "value": composites})
     results = rules.score_units(scheme, units, scores, GradePolicy(90, 80, 70, share)).results
     return results.set_index("unit_id")["grade"]
@@ -105,12 +109,14 @@ def _direct_only(composites: list[float], share: float) -> pd.Series:
 
 def test_the_top_grade_share_cap_demotes_the_lower_candidates():
     # 40% of 5 units → at most 2 好: the two 95s keep it, the 92 becomes 较好.
-    assert list(_direct_only([95, 95, 92, 70, 60], 0.4)) == ["good", "good", "fair", "average", "poor"]
+    assert list(_direct_only([95, 95, 92, 70, 60], 0.4)) == ["good", "good", "fair", "average",
+                                                             "poor"]
 
 
 def test_units_tied_at_the_cap_are_treated_alike():
     # 20% of 5 → 1 好, but two units tie at the top: giving it to one would be arbitrary.
-    assert list(_direct_only([95, 95, 92, 70, 60], 0.2)) == ["fair", "fair", "fair", "average", "poor"]
+    assert list(_direct_only([95, 95, 92, 70, 60], 0.2)) == ["fair", "fair", "fair", "average",
+                                                             "poor"]
 
 
 def test_robust_z_uses_the_median_and_mad(scored):
@@ -129,8 +135,10 @@ def test_a_missing_required_value_scores_nothing_and_a_missing_deduction_deducts
 
 RATIO_UP = IndicatorSpec("X", weight=20, method=Method.RATIO, direction=H, target=80)
 RATIO_DOWN = IndicatorSpec("X", weight=20, method=Method.RATIO, direction=L, target=2)
-BANDED_UP = IndicatorSpec("X", weight=20, method=Method.BANDED, direction=H, bands=((95, 1), (80, 0.5)))
-BANDED_DOWN = IndicatorSpec("X", weight=20, method=Method.BANDED, direction=L, bands=((1, 1), (3, 0.5)))
+BANDED_UP = IndicatorSpec("X", weight=20, method=Method.BANDED, direction=H,
+                          bands=((95, 1), (80, 0.5)))
+BANDED_DOWN = IndicatorSpec("X", weight=20, method=Method.BANDED, direction=L,
+                            bands=((1, 1), (3, 0.5)))
 
 
 @pytest.mark.parametrize(("spec", "value", "expected"), [
@@ -179,7 +187,8 @@ def test_a_score_of_a_million_on_a_percentage_indicator_is_refused():
     coverage = IndicatorSpec("R", method=Method.RATIO, weight=10, target=90, unit_label="%")
     assert rules.value_problem(coverage, 1_000_000) == "is a percentage: at most 100"
     assert rules.value_problem(coverage, 100) is None
-    assert rules.value_problem(IndicatorSpec("N", method=Method.RATIO, weight=10, target=2), 1_000) is None
+    assert rules.value_problem(IndicatorSpec("N", method=Method.RATIO, weight=10, target=2),
+                               1_000) is None
 
 
 def test_bands_are_read_from_text():
@@ -195,7 +204,8 @@ def test_what_if_moves_weight_between_dimensions(scored):
     same = rules.what_if(SCHEME, items, units, {"D1": 60, "D2": 40}, GradePolicy(90, 80, 70, 0.2))
     assert (same["composite_change"] == 0).all()
     assert same.set_index("unit_id")["composite_before"].to_dict() == results["composite"].to_dict()
-    moved = rules.what_if(SCHEME, items, units, {"D1": 80, "D2": 20}, GradePolicy(90, 80, 70, 0.2)).set_index("unit_id")
+    moved = rules.what_if(SCHEME, items, units, {"D1": 80, "D2": 20},
+                          GradePolicy(90, 80, 70, 0.2)).set_index("unit_id")
     # D: party building 45.25 of 60 → ·80/60 = 60.33; safety 23.33 of 40 → ·20/40 = 11.67; no bonus
     assert moved.loc[4, "composite_after"] == pytest.approx(72.0, abs=0.02)
     assert moved.loc[4, "grade_after"] == "average" and moved.loc[4, "grade_before"] == "poor"
@@ -216,24 +226,31 @@ def test_period_codes():
 def test_lifecycle():
     assert rules.next_statuses(PeriodStatus.DRAFT) == [PeriodStatus.COLLECTING]
     assert PeriodStatus.PUBLISHED not in rules.EDITABLE
-    assert set(rules.next_statuses(PeriodStatus.PUBLISHED)) == {PeriodStatus.REVIEWING, PeriodStatus.ARCHIVED}
+    assert set(rules.next_statuses(PeriodStatus.PUBLISHED)) == {PeriodStatus.REVIEWING,
+                                                                PeriodStatus.ARCHIVED}
 
 
 @pytest.mark.parametrize(("status", "deadline", "rectified", "expected"), [
-    (SupervisionStatus.IN_PROGRESS, date(2026, 5, 1), None, 2.0),              # open past the deadline
+    (SupervisionStatus.IN_PROGRESS, date(2026, 5, 1), None,
+     2.0),              # open past the deadline
     (SupervisionStatus.RECTIFIED, date(2026, 5, 1), date(2026, 5, 20), 2.0),    # rectified late
     (SupervisionStatus.VERIFIED, date(2026, 5, 1), date(2026, 4, 28), 0.0),     # on time
-    (SupervisionStatus.FAILED, date(2026, 5, 1), date(2026, 4, 28), 2.0),       # rectification failed
-    (SupervisionStatus.ASSIGNED, date(2026, 7, 1), None, 0.0),                  # deadline in another period
+    (SupervisionStatus.FAILED, date(2026, 5, 1), date(2026, 4, 28),
+     2.0),       # rectification failed
+    (SupervisionStatus.ASSIGNED, date(2026, 7, 1), None,
+     0.0),                  # deadline in another period
 ])
 def test_supervision_deductions(status, deadline, rectified, expected):
-    assert rules.supervision_deduction(status, deadline, rectified, 2.0, date(2026, 4, 1), date(2026, 6, 30),
+    assert rules.supervision_deduction(status, deadline, rectified, 2.0, date(2026, 4, 1),
+                                       date(2026, 6, 30),
                                        as_of=date(2026, 7, 5)) == expected
 
 
 def test_an_open_item_past_its_deadline_is_overdue():
-    assert rules.effective_status(SupervisionStatus.ASSIGNED, date(2026, 1, 1), date(2026, 1, 2)) == SupervisionStatus.OVERDUE
-    assert rules.effective_status(SupervisionStatus.RECTIFIED, date(2026, 1, 1), date(2026, 1, 2)) == SupervisionStatus.RECTIFIED
+    assert rules.effective_status(SupervisionStatus.ASSIGNED, date(2026, 1, 1),
+                                  date(2026, 1, 2)) == SupervisionStatus.OVERDUE
+    assert rules.effective_status(SupervisionStatus.RECTIFIED, date(2026, 1, 1),
+                                  date(2026, 1, 2)) == SupervisionStatus.RECTIFIED
 
 
 def test_falling_two_periods_in_a_row():
@@ -245,7 +262,9 @@ def test_falling_two_periods_in_a_row():
     falling = rules.falling_units(history, 2)
     assert list(falling["unit_id"]) == [1]
     assert falling.iloc[0]["drop"] == 10
-    assert list(rules.falling_units(history, 2, min_fall=5)["unit_id"]) == []  # 5-point falls are not "more than 5"
+    assert (
+        list(rules.falling_units(history, 2, min_fall=5)["unit_id"]) == []
+    )  # 5-point falls are not "more than 5"
 
 
 def test_outliers_beyond_the_threshold():

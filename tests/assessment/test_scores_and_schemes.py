@@ -18,7 +18,8 @@ def period(session, city, street_scheme):
     return open_period(session, city)
 
 
-def test_a_second_writer_with_an_old_version_is_told_and_nothing_is_overwritten(session, city, period):
+def test_a_second_writer_with_an_old_version_is_told_and_nothing_is_overwritten(session, city,
+                                                                                period):
     first, second = city.actor("reviewer"), city.actor("reviewer-d1")
     saved = scores.set_score(session, first, period, city.s1.id, "I1", 25, None)
     session.commit()
@@ -73,32 +74,40 @@ def test_every_saved_score_is_audited_with_before_and_after(session, city, perio
 
 
 def test_the_sheet_by_indicator_lists_only_units_in_scope(session, city, period):
-    rows = scores.sheet(session, city.actor("reviewer-d1"), period, UnitLevel.STREET, indicator_code="I1")
+    rows = scores.sheet(session, city.actor("reviewer-d1"), period, UnitLevel.STREET,
+                        indicator_code="I1")
     assert [r["unit_code"] for r in rows] == ["S1"]
-    rows = scores.sheet(session, city.actor("reviewer"), period, UnitLevel.STREET, unit_id=city.s2.id)
+    rows = scores.sheet(session, city.actor("reviewer"), period, UnitLevel.STREET,
+                        unit_id=city.s2.id)
     assert [r["indicator_code"] for r in rows] == ["I1", "I2", "I3", "B1", "V1"]
     assert rows[0]["max"] == 30 and rows[0]["required"] and not rows[2]["required"]
 
 
 def test_completeness_counts_required_scores_in_scope(session, city, period):
     scores.set_score(session, city.actor("reviewer"), period, city.s1.id, "I1", 25, None)
-    scores.set_score(session, city.actor("reviewer"), period, city.s1.id, "I3", 1, None)  # not required
-    assert scores.completeness(session, city.actor("reviewer"), period) == {UnitLevel.STREET: (1, 4)}
-    assert scores.completeness(session, city.actor("reviewer-d1"), period) == {UnitLevel.STREET: (1, 2)}
+    scores.set_score(session, city.actor("reviewer"), period, city.s1.id, "I3", 1,
+                     None)  # not required
+    assert scores.completeness(session, city.actor("reviewer"),
+                               period) == {UnitLevel.STREET: (1, 4)}
+    assert scores.completeness(session, city.actor("reviewer-d1"),
+                               period) == {UnitLevel.STREET: (1, 2)}
 
 
 # --- schemes ---------------------------------------------------------------------------------
 
 def test_only_the_administrator_builds_schemes(session, city):
     with pytest.raises(AccessDenied):
-        schemes.save_indicator(session, city.actor("reviewer"), YEAR, UnitLevel.STREET, "D1", {"name": "x"})
+        schemes.save_indicator(session, city.actor("reviewer"), YEAR, UnitLevel.STREET, "D1",
+                               {"name": "x"})
 
 
 def test_a_new_scheme_reports_its_weight_problems_until_it_adds_up(session, city):
     admin = city.actor("admin")
-    schemes.save_indicator(session, admin, YEAR, UnitLevel.STREET, "D1", {"name": "党建", "weight": 60})
+    schemes.save_indicator(session, admin, YEAR, UnitLevel.STREET, "D1",
+                           {"name": "党建", "weight": 60})
     schemes.save_indicator(session, admin, YEAR, UnitLevel.STREET, "I1",
-                           {"name": "覆盖率", "parent_code": "D1", "weight": 50, "method": "direct"})
+                           {"name": "覆盖率", "parent_code": "D1", "weight": 50,
+                            "method": "direct"})
     scheme = schemes.latest(session, YEAR, UnitLevel.STREET)
     messages = [p.message for p in schemes.problems(scheme)]
     assert "the top-level weights add up to 60, not 100" in messages

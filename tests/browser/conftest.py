@@ -23,7 +23,8 @@ from portal.config import Config
 from portal.db import make_engine
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-dev-shm-usage"]
 DEMO_PASSWORD = "Portal#2026"
 
 pytestmark = pytest.mark.browser
@@ -70,7 +71,8 @@ def demo_url(demo_database) -> Iterator[str]:
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium fonts-noto-cjk)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="Playwright for Python is not installed")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
@@ -111,7 +113,8 @@ def open_in_app(page, path: str) -> None:
 def log_in(browser, demo_url: str, username: str, lang: str = "zh", password: str = DEMO_PASSWORD,
            viewport: dict | None = None):
     """A new browser context logged in as ``username``; returns its page, settled."""
-    context = browser.new_context(viewport=viewport or {"width": 1366, "height": 768}, locale="zh-CN")
+    context = browser.new_context(viewport=viewport or {"width": 1366, "height": 768},
+                                  locale="zh-CN")
     context.add_init_script(TRACK_REQUESTS)
     page = context.new_page()
     page.set_default_timeout(15000)

@@ -43,7 +43,8 @@ def violations(page, where: str) -> list[str]:
     """axe's WCAG 2.1 A/AA violations on the page as it stands, one line per rule."""
     found = AXE.run(page, options=WCAG_21_AA).response["violations"]
     return [f"{where}: {v['id']} ×{len(v['nodes'])} ({v['help']}) at "
-            + "; ".join(" ".join(n["target"]) if isinstance(n["target"][0], str) else str(n["target"])
+            + "; ".join(" ".join(n["target"]) if isinstance(n["target"][0],
+                                                            str) else str(n["target"])
                         for n in v["nodes"][:3])
             for v in found]
 
@@ -71,8 +72,10 @@ def test_the_login_page_passes_axe_in_both_languages(browser, demo_url):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("username", ["reviewer", "inspector", "cadre", "admin", "security", "auditor"])
-def test_every_page_of_the_role_passes_axe_in_chinese_and_english(browser, demo_url, demo_database, username):
+@pytest.mark.parametrize("username",
+                         ["reviewer", "inspector", "cadre", "admin", "security", "auditor"])
+def test_every_page_of_the_role_passes_axe_in_chinese_and_english(browser, demo_url, demo_database,
+                                                                  username):
     paths = pages_of(demo_database, username)
     assert len(paths) >= 2, paths
     page = log_in(browser, demo_url, username, "zh")
@@ -86,13 +89,15 @@ def test_every_page_of_the_role_passes_axe_in_chinese_and_english(browser, demo_
         page.set_viewport_size(PHONE)
         for path in paths:
             open_in_app(page, path)
-            problems += violations(page, f"{path} [en, 390px]") + sideways_scroll(page, f"{path} [en]")
+            problems += violations(page, f"{path} [en, 390px]") + sideways_scroll(page,
+                                                                                  f"{path} [en]")
     finally:
         page.context.close()
     assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
 
 
-def test_language_and_text_size_follow_the_user_without_a_reload_and_big_text_still_fits(browser, demo_url):
+def test_language_and_text_size_follow_the_user_without_a_reload_and_big_text_still_fits(browser,
+                                                                                         demo_url):
     page = log_in(browser, demo_url, "cadre", "zh")
     try:
         assert page.get_attribute("html", "lang") == "zh-CN"

@@ -25,8 +25,12 @@ def journey_cadre() -> tuple[str, str]:
     units = demo.build_units(demo.SCALES["small"], random.Random(demo.SEED))
     cadres = demo.build_cadres(units, demo.SCALES["small"], today, random.Random(demo.SEED + 1))
     district = next(u for u in units if u["level"] == UnitLevel.DISTRICT)
-    street = [u for u in units if u["parent_id"] == district["id"] and u["level"] == UnitLevel.STREET][1]
-    cadre = next(c for c in cadres if c["unit_id"] == street["id"] and c["leader_role"] == LeaderRole.DEPUTY)
+    street = [
+        u for u in units if u["parent_id"] == district["id"] and u["level"] == UnitLevel.STREET
+    ][1]
+    cadre = next(
+        c for c in cadres if c["unit_id"] == street["id"] and c["leader_role"] == LeaderRole.DEPUTY
+    )
     return cadre["code"], cadre["name"]
 
 
@@ -44,7 +48,8 @@ def alert_text(page, selector: str) -> str:
 
 
 @pytest.mark.slow
-def test_an_inspector_takes_a_clue_to_a_decision_and_the_effect_shows_on_the_record(login_as, demo_url):
+def test_an_inspector_takes_a_clue_to_a_decision_and_the_effect_shows_on_the_record(login_as,
+                                                                                    demo_url):
     code, name = journey_cadre()
     page = login_as("inspector", "zh")
     page.goto(f"{demo_url}/accountability")
@@ -69,7 +74,8 @@ def test_an_inspector_takes_a_clue_to_a_decision_and_the_effect_shows_on_the_rec
         page.get_by_label(stage, exact=True).check()
         page.fill("#ac-move-reason", f"依规转入{stage}")
         page.click("#ac-move-submit")
-        page.wait_for_function("s => document.querySelector('#ac-case-result').innerText.includes(s)",
+        page.wait_for_function("s => "
+                               "document.querySelector('#ac-case-result').innerText.includes(s)",
                                arg=f"已转入“{stage}”")
     assert "处理决定" in page.inner_text(".ac-facts")
     timeline = page.inner_text(".ac-timeline")
@@ -79,7 +85,8 @@ def test_an_inspector_takes_a_clue_to_a_decision_and_the_effect_shows_on_the_rec
     until = rules.add_months(date.today(), 18).isoformat()
     pick(page, "#ac-ms-code", "严重警告", "严重警告")
     page.click("#ac-ms-submit")
-    page.wait_for_function("s => document.querySelector('#ac-case-result').innerText.includes(s)", arg=until)
+    page.wait_for_function("s => document.querySelector('#ac-case-result').innerText.includes(s)",
+                           arg=until)
     assert until in page.inner_text("#ac-case-measures")
     screenshot(page, "accountability-case-decided-zh")
 
@@ -88,7 +95,9 @@ def test_an_inspector_takes_a_clue_to_a_decision_and_the_effect_shows_on_the_rec
     page.wait_for_selector("#ac-cadre-measures")
     record = page.inner_text("#ac-cadre-measures")
     assert "严重警告" in record and until in record
-    assert until in page.inner_text("#ac-cadre-verdict") or "长期" in page.inner_text("#ac-cadre-verdict")
+    assert until in page.inner_text("#ac-cadre-verdict") or "长期" in page.inner_text(
+        "#ac-cadre-verdict"
+    )
     page.wait_for_selector("#ac-cadre-timeline .js-plotly-plot")
     screenshot(page, "accountability-cadre-record-zh")
 

@@ -35,11 +35,13 @@ def test_the_annual_report_prints_on_a4_without_cut_off_charts(login_as, demo_ur
     assert len(book.sheetnames) == 5 and download.value.suggested_filename.endswith(".xlsx")
 
     page.emulate_media(media="print")
-    widths = page.eval_on_selector_all(".js-plotly-plot", "els => els.map(e => e.getBoundingClientRect().width)")
+    widths = page.eval_on_selector_all(".js-plotly-plot",
+                                       "els => els.map(e => e.getBoundingClientRect().width)")
     assert len(widths) >= 2 and all(0 < w <= A4_PRINTABLE_PX for w in widths), widths
     assert not page.locator(".portal-header").is_visible()
     assert not page.locator("#ca-ar-print").is_visible()
-    breaks = page.eval_on_selector_all(".ca-ar-part", "els => els.map(e => getComputedStyle(e).breakBefore)")
+    breaks = page.eval_on_selector_all(".ca-ar-part",
+                                       "els => els.map(e => getComputedStyle(e).breakBefore)")
     assert breaks[1:] == ["page"] * 3
 
     page.set_viewport_size({"width": int(A4_PRINTABLE_PX), "height": 960})  # the paper's width

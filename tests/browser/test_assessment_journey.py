@@ -49,7 +49,8 @@ def small_city_url(tmp_path_factory):
 
 
 def _login(browser, base: str, username: str):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US", accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US",
+                                  accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15000)
     page.goto(f"{base}/login?lang=en")
@@ -61,7 +62,8 @@ def _login(browser, base: str, username: str):
 
 
 def _open(page, url: str) -> None:
-    """Go to a page and wait until its first callbacks have answered (clicks before that are lost)."""
+    """Go to a page and wait until its first callbacks have answered (clicks before that are
+    lost)."""
     page.goto(url)
     page.wait_for_load_state("networkidle")
 
@@ -96,14 +98,18 @@ def _save_indicator(page, code, name, weight, method, parent=None, target=None):
     page.click("#as-sch-save")
     page.wait_for_selector(f"#as-sch-message >> text={code} was saved.")
     # the refreshed scheme (grid and status) has arrived before the next indicator is entered
-    page.locator("#as-sch-grid .ag-cell[col-id=code]").filter(has_text=re.compile(f"^{code}$")).wait_for()
+    page.locator("#as-sch-grid .ag-cell[col-id=code]").filter(
+        has_text=re.compile(f"^{code}$")
+    ).wait_for()
 
 
 def _scores_file(path, engine) -> None:
     from portal.models import Unit
 
     with session_factory(engine)() as session:
-        districts = session.scalars(select(Unit.code).where(Unit.level == "district").order_by(Unit.code)).all()
+        districts = session.scalars(
+            select(Unit.code).where(Unit.level == "district").order_by(Unit.code)
+        ).all()
     values = {"D1": (52, 81), "D2": (47, 88)}
     book = Workbook()
     book.active.append(["期间", "单位编码", "指标编码", "数值"])
@@ -113,7 +119,8 @@ def _scores_file(path, engine) -> None:
     book.save(path)
 
 
-def test_build_a_scheme_collect_scores_publish_and_read_the_dashboards(browser, small_city_url, tmp_path):
+def test_build_a_scheme_collect_scores_publish_and_read_the_dashboards(browser, small_city_url,
+                                                                       tmp_path):
     base, engine = small_city_url
 
     # The administrator builds the district scheme: one dimension, a direct score and a ratio.
@@ -181,7 +188,8 @@ def test_build_a_scheme_collect_scores_publish_and_read_the_dashboards(browser, 
     assert "青山区" in ranking and "91.0" in ranking and "86.1" in ranking
     assert re.search(r"Units assessed\s*2", page.inner_text("#as-ov-kpis"))
     screenshot(page, "assessment-overview-journey-en")
-    page.locator("#as-ov-treemap .slice", has_text="青山区").last.click()  # drill down to a district
+    page.locator("#as-ov-treemap .slice",
+                 has_text="青山区").last.click()  # drill down to a district
     page.wait_for_selector("#as-ov-crumbs button >> text=江州市")  # the breadcrumb leads back up
     assert "青山区 among its peers" in page.inner_text("#as-ov-ranking")
     page.click("text=Open the page of")

@@ -32,7 +32,9 @@ def test_a_reviewer_downloads_the_appointment_form_from_the_profile(login_as, tm
     with reviewer.expect_download() as download_info:
         reviewer.click("#ca-rec-download")
     download = download_info.value
-    assert download.suggested_filename.startswith(f"{code}-") and download.suggested_filename.endswith(".lrmx")
+    assert download.suggested_filename.startswith(
+        f"{code}-"
+    ) and download.suggested_filename.endswith(".lrmx")
     path = tmp_path / "form.lrmx"
     download.save_as(path)
     form = lrmx.parse_form(path.read_bytes(), path.name)

@@ -72,7 +72,9 @@ def test_reviewer_drills_from_the_city_into_a_district(login_as):
     page.goto(f"{base}/training")
     page.wait_for_selector("#ca-ov-completion .bars path")
     assert page.inner_text("#ca-ov-crumbs").strip() == "江州市"
-    bar = page.locator("#ca-ov-completion .bars path").nth(3)  # bottom-up: a district, not the city itself
+    bar = page.locator("#ca-ov-completion .bars path").nth(
+        3
+    )  # bottom-up: a district, not the city itself
     box = bar.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function("() => document.querySelector('#ca-ov-crumbs').innerText.includes('›')")

@@ -9,7 +9,8 @@ import pytest
 pytestmark = pytest.mark.browser
 
 JOURNEYS = {  # role → pages with charts, grids and clientside callbacks
-    "reviewer": ["/assessment", "/accountability/overview", "/cadres", "/decisions/linkage", "/training"],
+    "reviewer": ["/assessment", "/accountability/overview", "/cadres", "/decisions/linkage",
+                 "/training"],
     "inspector": ["/accountability", "/accountability/overview"],
     "cadre": ["/my/training", "/my/records"],
 }
@@ -41,7 +42,7 @@ def test_an_inline_script_planted_in_the_page_is_refused(login_as):
     page.on("console", lambda message: refused.append(message.text)
             if "Content Security Policy" in message.text else None)
     page.evaluate("""() => { const s = document.createElement('script');
-                             s.textContent = 'window.__planted = 1'; document.body.appendChild(s); }""")
+                             s.textContent = 'window.__planted = 1'; document.body.appendChild(s); }""")  # noqa: E501
     page.wait_for_timeout(200)
     assert page.evaluate("() => window.__planted") is None
     assert refused

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 
 def _correct_a_score(database_url: str, cadre_code: str) -> tuple[str, float]:
     """Another reviewer re-opens the latest published period of the cadre's unit, corrects
-    one score and publishes again, as they would in the score grid. Returns (period, new composite)."""
+    one score and publishes again, as they would in the score grid. Returns (period, new
+    composite)."""
     from assessment import periods, rules, scores
     from assessment.enums import PeriodStatus
     from assessment.models import Period, Result, Score
@@ -37,13 +38,15 @@ def _correct_a_score(database_url: str, cadre_code: str) -> tuple[str, float]:
                                 .order_by(Period.end.desc(), Period.kind.desc()))
         before = session.scalar(select(Result.composite).where(Result.period_id == period.id,
                                                                Result.unit_id == cadre.unit_id))
-        periods.transition(session, actor, period.code, PeriodStatus.REVIEWING, reason="Journey: a score corrected")
+        periods.transition(session, actor, period.code, PeriodStatus.REVIEWING,
+                           reason="Journey: a score corrected")
         for score in session.scalars(select(Score).where(Score.period_id == period.id,
                                                          Score.unit_id == cadre.unit_id)):
             leaf = scores.leaf_spec(session, period, cadre.unit.level, score.indicator_code)
             for value in (0.0, 1.0, (score.value or 0) * 0.5, 100.0):
                 if value != score.value and not rules.value_problem(leaf, value):
-                    scores.set_score(session, actor, period.code, cadre.unit_id, score.indicator_code, value,
+                    scores.set_score(session, actor, period.code, cadre.unit_id,
+                                     score.indicator_code, value,
                                      score.version, note="journey correction")
                     break
             periods.transition(session, actor, period.code, PeriodStatus.PUBLISHED)
@@ -51,7 +54,8 @@ def _correct_a_score(database_url: str, cadre_code: str) -> tuple[str, float]:
                                                                   Result.unit_id == cadre.unit_id))
             if round(after, 2) != round(before, 2):
                 return period.code, after
-            periods.transition(session, actor, period.code, PeriodStatus.REVIEWING, reason="Journey: try another")
+            periods.transition(session, actor, period.code, PeriodStatus.REVIEWING,
+                               reason="Journey: try another")
     raise AssertionError("no score of the unit could change its composite")
 
 
@@ -99,4 +103,6 @@ def test_a_decision_keeps_its_evidence_after_the_scores_change(login_as, demo_da
     reviewer.fill("#ca-dc-decision-note", "Approved at the standing committee.")
     reviewer.click("#ca-dc-decide")
     reviewer.wait_for_selector("#ca-dc-message .alert")
-    assert "override reason" in reviewer.inner_text("#ca-dc-message")  # blocked: not without a reason
+    assert "override reason" in reviewer.inner_text(
+        "#ca-dc-message"
+    )  # blocked: not without a reason

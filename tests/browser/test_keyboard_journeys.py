@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FOCUS = """() => { const e = document.activeElement; const s = getComputedStyle(e);
   return {tag: e.tagName, id: e.id, text: (e.innerText || e.value || '').trim().slice(0, 80),
-          ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 || s.boxShadow !== 'none'}; }"""
+          ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 || s.boxShadow !== 'none'}; }"""  # noqa: E501
 
 
 FOCUS_ON = "(s) => Object.assign((" + FOCUS + ")(), {on: document.activeElement.matches(s)})"
@@ -52,7 +52,7 @@ def skip_to_content(page) -> None:
     assert focused(page)["id"] == "main-content"
 
 
-OPTION = "() => { const o = document.activeElement.closest('.dash-dropdown-option'); return o ? o.innerText.trim() : null; }"
+OPTION = "() => { const o = document.activeElement.closest('.dash-dropdown-option'); return o ? o.innerText.trim() : null; }"  # noqa: E501
 
 
 def choose_in_dropdown(page, selector: str, text: str) -> None:
@@ -67,11 +67,14 @@ def choose_in_dropdown(page, selector: str, text: str) -> None:
         page.keyboard.press(key)
     assert page.evaluate(OPTION) == text, f"the arrow keys never reached {text!r} in {selector}"
     page.keyboard.press("Enter")
-    page.wait_for_function("([s, t]) => document.querySelector(s).innerText.includes(t)", arg=[selector, text])
-    assert page.evaluate("s => document.activeElement.matches(s)", selector), "the focus went back to the button"
+    page.wait_for_function("([s, t]) => document.querySelector(s).innerText.includes(t)",
+                           arg=[selector, text])
+    assert page.evaluate("s => document.activeElement.matches(s)",
+                         selector), "the focus went back to the button"
 
 
-def test_reviewer_drills_down_enters_a_score_and_proposes_a_decision_by_keyboard(browser, demo_url, demo_database):
+def test_reviewer_drills_down_enters_a_score_and_proposes_a_decision_by_keyboard(browser, demo_url,
+                                                                                 demo_database):
     page = log_in(browser, demo_url, "reviewer", "en")
     try:
         assert page.url.endswith("/assessment")
@@ -82,7 +85,8 @@ def test_reviewer_drills_down_enters_a_score_and_proposes_a_decision_by_keyboard
         target = tab_to(page, ".as-down button")
         district = target["text"].split(" · ")[0]
         page.keyboard.press("Enter")
-        page.wait_for_function("t => document.querySelector('#as-ov-crumbs').innerText.includes(t)", arg=district)
+        page.wait_for_function("t => document.querySelector('#as-ov-crumbs').innerText.includes(t)",
+                               arg=district)
         settle(page)
 
         # Score entry: the menu dropdown (Enter opens, arrows move, Enter follows), the grid
@@ -111,7 +115,9 @@ def test_reviewer_drills_down_enters_a_score_and_proposes_a_decision_by_keyboard
                 break
             page.keyboard.press("ArrowRight")
         current = page.evaluate("() => document.activeElement.innerText.trim()")
-        value = float(current) - 1 if current and float(current) >= 1 else 1  # stays within the range
+        value = (
+            float(current) - 1 if current and float(current) >= 1 else 1
+        )  # stays within the range
         page.keyboard.press("Enter")
         page.keyboard.press("Control+A")
         page.keyboard.type(f"{value:g}")
@@ -128,7 +134,9 @@ def test_reviewer_drills_down_enters_a_score_and_proposes_a_decision_by_keyboard
         page.locator("#ca-pf-propose-modal").wait_for()
         for _step in range(30):  # the focus cycles inside the dialog
             page.keyboard.press("Tab")
-            assert page.evaluate("() => !!document.activeElement.closest('[role=dialog]')"), focused(page)
+            assert page.evaluate("() => !!document.activeElement.closest('[role=dialog]')"), (
+                focused(page)
+            )
         page.keyboard.press("Escape")
         page.locator("#ca-pf-propose-modal").wait_for(state="detached")
         assert focused(page)["id"] == "ca-pf-propose-open"  # focus returned to the opener
@@ -164,9 +172,13 @@ def test_inspector_moves_a_case_to_its_next_stage_by_keyboard(browser, demo_url)
         page.keyboard.type("Moved on by keyboard, checked against the rules.")
         tab_to(page, "#ac-move-submit")
         page.keyboard.press("Enter")
-        page.wait_for_function("s => document.querySelector('#ac-case-result').innerText.includes(s)", arg=stage)
+        page.wait_for_function("s => "
+                               "document.querySelector('#ac-case-result').innerText.includes(s)",
+                               arg=stage)
         # read out by the live region as well
-        page.wait_for_function("s => document.querySelector('#portal-announcer').innerText.includes(s)", arg=stage)
+        page.wait_for_function("s => "
+                               "document.querySelector('#portal-announcer').innerText.includes(s)",
+                               arg=stage)
     finally:
         page.context.close()
 
@@ -180,7 +192,9 @@ def test_cadre_claims_self_study_hours_by_keyboard(browser, demo_url):
         tab_to(page, "#ca-my-claim-submit", limit=120)
         page.keyboard.press("Enter")
         page.wait_for_selector("#ca-my-claim-result .alert")
-        page.wait_for_function("() => document.querySelector('#portal-alarm').innerText.trim().length > 0")
+        page.wait_for_function("() => "
+                               "document.querySelector('#portal-alarm').innerText.trim().length "
+                               "> 0")
         title = f"Self-study by keyboard {int(time.time())}"
         tab_to(page, "#ca-my-claim-title", back=True)
         page.keyboard.type(title)
@@ -206,7 +220,8 @@ def _select_by_keys(page, selector: str, value: str) -> None:
         if page.eval_on_selector(selector, "e => e.value") == value:
             return
         page.keyboard.press(key)
-    assert page.eval_on_selector(selector, "e => e.value") == value, f"{selector} never became {value}"
+    assert page.eval_on_selector(selector,
+                                 "e => e.value") == value, f"{selector} never became {value}"
 
 
 def demo_cadre_code(database_url: str) -> str:

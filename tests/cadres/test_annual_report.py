@@ -31,10 +31,12 @@ YEAR = 2026
 
 def decided(session, city, code, kind, override=""):
     reviewer = city.actor("reviewer")
-    decision = decisions.propose(session, reviewer, cadre_code=code, decision_type=kind, title="拟任街道办事处主任",
+    decision = decisions.propose(session, reviewer, cadre_code=code, decision_type=kind,
+                                 title="拟任街道办事处主任",
                                  rationale="实绩突出。", as_of=AS_OF)
     decisions.review(session, reviewer, decision.id, "材料齐全。")
-    decisions.decide(session, reviewer, decision.id, outcome=DecisionOutcome.APPROVED, note="江组干〔2026〕8号",
+    decisions.decide(session, reviewer, decision.id, outcome=DecisionOutcome.APPROVED,
+                     note="江组干〔2026〕8号",
                      decided_on=AS_OF, override_reason=override)
     session.commit()
     return decision
@@ -60,7 +62,8 @@ def world_full(session, world):
     admonishment talk for 李娜."""
     from tests.accountability.conftest import decided_measure
 
-    decided_measure(session, world, "talk_reminder", cadre=world.cadre2, decided_on=date(YEAR, 7, 1))
+    decided_measure(session, world, "talk_reminder", cadre=world.cadre2,
+                    decided_on=date(YEAR, 7, 1))
     decided(session, world, "C0001", DecisionType.PROMOTION, override="全市重点项目急需。")
     decided(session, world, "C0002", DecisionType.ADMONISHMENT_TALK)
     return world
@@ -146,8 +149,10 @@ def test_the_workbook_opens_in_a_spreadsheet_program(session, world_full, tmp_pa
     report = annual.annual_report(session, world_full.actor("reviewer"), world_full.city.id, YEAR)
     workbook = tmp_path / "annual.xlsx"
     workbook.write_bytes(annual.annual_workbook(report))
-    subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
-                    "pdf", "--outdir", str(tmp_path), str(workbook)], check=True, capture_output=True, timeout=180)
+    subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(workbook)], check=True,
+                   capture_output=True, timeout=180)
     pdf = (tmp_path / "annual.pdf").read_bytes()
     pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
     boxes = {tuple(round(float(n)) for n in box)
@@ -161,9 +166,16 @@ def test_workbook_has_a_sheet_per_part_with_headers_rows_charts_and_highlights(s
     book = load_workbook(BytesIO(annual.annual_workbook(report)))
     assert book.sheetnames == ["Cover", "Results", "Training", "Four forms", "Decisions"]
     cover = book["Cover"]
-    assert cover["B2"].value == "江州市 (C)" and cover["B3"].value == str(YEAR) and cover["B6"].value == "reviewer"
+    assert (
+        cover["B2"].value == "江州市 (C)"
+        and cover["B3"].value == str(YEAR)
+        and cover["B6"].value == "reviewer"
+    )
     for sheet in book.worksheets[1:]:  # printed on A4 landscape, all columns on one page wide
-        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.page_setup.orientation == "landscape"
+        assert (
+            str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+            and sheet.page_setup.orientation == "landscape"
+        )
         assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
     results = book["Results"]
     assert [c.value for c in results[1]][:4] == ["Unit code", "Unit", "Level", "Composite score"]
@@ -176,7 +188,9 @@ def test_workbook_has_a_sheet_per_part_with_headers_rows_charts_and_highlights(s
     assert forms.max_row >= 5 and len(forms._charts) == 1
     sheet = book["Decisions"]
     assert sheet.max_row == 3 and sheet["A1"].value == "Number"
-    fills = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=1).fill.fgColor.rgb for r in (2, 3)}
+    fills = {sheet.cell(row=r, column=2).value: sheet.cell(row=r,
+                                                           column=1).fill.fgColor.rgb for r in (2,
+                                                                                                3)}
     assert fills["C0001"].endswith("FCE4D6") and not fills["C0002"].endswith("FCE4D6")
     assert "王芳" in sheet["L2"].value
 
@@ -185,14 +199,16 @@ def test_workbook_headers_follow_the_language(session, world_full):
     from portal.i18n import use_lang
 
     with use_lang("zh"):
-        report = annual.annual_report(session, world_full.actor("reviewer"), world_full.city.id, YEAR)
+        report = annual.annual_report(session, world_full.actor("reviewer"), world_full.city.id,
+                                      YEAR)
         book = load_workbook(BytesIO(annual.annual_workbook(report)))
     assert book.sheetnames == ["封面", "结果", "教育培训", "四种形态", "决定"]
     assert book["结果"]["B1"].value == "单位"
 
 
 def test_export_is_audited(session, world_full):
-    content, name = annual.export_workbook(session, world_full.actor("reviewer"), world_full.city.id, YEAR)
+    content, name = annual.export_workbook(session, world_full.actor("reviewer"),
+                                           world_full.city.id, YEAR)
     session.commit()
     assert name == f"annual-report-C-{YEAR}.xlsx" and content[:2] == b"PK"
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
@@ -231,7 +247,8 @@ def test_district_reviewer_cannot_forge_another_district(client, app, world_full
 
 def test_a_cadre_gets_nothing_through_the_callbacks(client, app, world_full):
     login(client, "cadre")
-    for name, values in (("annual_report.show", {}), ("annual_report.download", {"ca-ar-xlsx.n_clicks": 1})):
+    for name, values in (("annual_report.show", {}),
+                         ("annual_report.download", {"ca-ar-xlsx.n_clicks": 1})):
         values = {**values, "ca-ar-unit.value": world_full.city.id, "ca-ar-year.value": str(YEAR)}
         response = call(client, app, name, values)
         text = json.dumps(response.get_json(), ensure_ascii=False)

@@ -43,7 +43,8 @@ def zipped(*members: tuple[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-# --- reading ---------------------------------------------------------------------------------------
+# --- reading
+# ---------------------------------------------------------------------------------------
 
 def test_a_valid_form_is_read_with_its_family_and_photo():
     form = lrmx.parse_form(LIU, "liu-xiaomei.lrmx")
@@ -86,16 +87,24 @@ def test_a_zip_with_too_many_members_or_other_files_is_refused(monkeypatch):
         lrmx.open_upload(zipped(("a.lrmx", ZHOU), ("notes.txt", b"hi")), "forms.zip")
 
 
-# --- import ----------------------------------------------------------------------------------------
+# --- import
+# ----------------------------------------------------------------------------------------
 
 def test_a_form_of_a_new_cadre_joins_the_unit_given_with_every_field(session, city):
     result = import_forms(session, city.actor("reviewer"), LIU, unit="S1")
     assert (result.created, result.updated) == (1, 0)
     cadre = session.scalar(select(Cadre).where(Cadre.name == "刘晓梅"))
-    assert cadre.unit_id == city.s1.id and cadre.birth_date == date(1979, 3, 12)  # the day from the id number
-    assert cadre.party_member and cadre.position == "桃桥街道党工委副书记、办事处主任" or cadre.position
+    assert cadre.unit_id == city.s1.id and cadre.birth_date == date(
+        1979, 3, 12
+    )  # the day from the id number
+    assert (
+        cadre.party_member
+        and cadre.position == "桃桥街道党工委副书记、办事处主任"
+        or cadre.position
+    )
     record = session.get(CadreRecord, cadre.id)
-    assert (record.ethnicity, record.fulltime_education, record.fulltime_degree, record.inservice_degree,
+    assert (record.ethnicity, record.fulltime_education, record.fulltime_degree,
+            record.inservice_degree,
             record.health) == ("01", "20", "402", "312", "1")
     assert record.party_joined == date(2001, 6, 1) and record.id_number == "360104197903124026"
     assert len(record.resume) == 5 and record.resume[1]["text"].endswith("在职研究生学习）")
@@ -108,7 +117,9 @@ def test_importing_the_same_form_twice_changes_nothing_the_second_time(session, 
     import_forms(session, city.actor("reviewer"), LIU, unit="S1")
     again = import_forms(session, city.actor("reviewer"), LIU, unit="S1")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
-    assert session.scalar(select(func.count()).select_from(Cadre).where(Cadre.name == "刘晓梅")) == 1
+    assert (
+        session.scalar(select(func.count()).select_from(Cadre).where(Cadre.name == "刘晓梅")) == 1
+    )
 
 
 def test_a_form_updates_the_cadre_with_the_same_name_and_birth_month(session, city):
@@ -156,13 +167,15 @@ def test_the_id_number_is_masked_in_the_history(session, city):
     assert "360***********4026" in str(summaries)
 
 
-# --- export ----------------------------------------------------------------------------------------
+# --- export
+# ----------------------------------------------------------------------------------------
 
 def test_the_export_fills_appraisal_results_and_rewards_and_sanctions(session, city):
     import_forms(session, city.actor("reviewer"), LIU, unit="S1")
     cadre = session.scalar(select(Cadre).where(Cadre.name == "刘晓梅"))
     for year, grade in ((2024, AppraisalGrade.COMPETENT), (2025, AppraisalGrade.EXCELLENT)):
-        session.add(CadreAppraisal(cadre_id=cadre.id, year=year, grade=grade, unit_id=cadre.unit_id))
+        session.add(CadreAppraisal(cadre_id=cadre.id, year=year, grade=grade,
+                                   unit_id=cadre.unit_id))
     session.add(Measure(cadre_id=cadre.id, unit_id=cadre.unit_id, code=MeasureType.ADMONISHMENT,
                         decided_on=date(2025, 3, 4)))
     session.commit()
@@ -184,7 +197,8 @@ def test_only_those_who_may_see_the_id_number_export_the_form(session, city):
 
 
 def test_a_cadre_downloads_their_own_form(session, city):
-    records.update_record(session, city.actor("reviewer"), city.cadre1, {"native_place": "江西南昌"})
+    records.update_record(session, city.actor("reviewer"), city.cadre1,
+                          {"native_place": "江西南昌"})
     session.commit()
     name, content = appointment_forms.export_form(session, city.actor("cadre"), "C0001")
     assert name == "C0001-王芳.lrmx" and lrmx.parse_form(content, name).get("JiGuan") == "江西南昌"
@@ -210,7 +224,9 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
     import_forms(session, city.actor("reviewer"), LIU, unit="S1")
     records.set_photo(session, city.actor("reviewer"), city.cadre1, PHOTOS[0])
     records.update_record(session, city.actor("reviewer"), city.cadre1, records.parse_values({
-        "id_number": "360102198505013015", "ethnicity": "壮族", "resume": "2008.07--  桃桥街道科员\n待核的一行",
+        "id_number": "360102198505013015", "ethnicity": "壮族", "resume": "2008.07--  "
+                                                                        "桃桥街道科员\n待核的一"
+                                                                        "行",
         "family": "丈夫|张三|1983-02|群众|个体经营"})[0])
     session.add(CadreAppraisal(cadre_id=city.cadre1.id, year=2025, grade=AppraisalGrade.EXCELLENT,
                                unit_id=city.s1.id))
@@ -230,7 +246,9 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_fi
     assert cli(empty, "export", "lrmx", "--unit", "S1", second).exit_code == 0
 
     assert _members(first.read_bytes()).keys() == {"C0001-王芳.lrmx", f"{liu}-刘晓梅.lrmx"}
-    assert list(_members(first.read_bytes()).values()) == list(_members(second.read_bytes()).values())
+    assert list(_members(first.read_bytes()).values()) == list(
+        _members(second.read_bytes()).values()
+    )
     assert _members(first.read_bytes())[f"{liu}-刘晓梅.lrmx"] == single.read_bytes()
 
 
@@ -246,8 +264,10 @@ def _members(content: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def test_the_command_line_reports_a_bad_form_in_one_line_per_element_and_exits_1(cli, clean_db, database_url):
-    result = cli(database_url, "import", "lrmx", DATA / "invalid-unknown-element.lrmx", "--unit", "S1")
+def test_the_command_line_reports_a_bad_form_in_one_line_per_element_and_exits_1(cli, clean_db,
+                                                                                 database_url):
+    result = cli(database_url, "import", "lrmx", DATA / "invalid-unknown-element.lrmx", "--unit",
+                 "S1")
     assert result.exit_code == 1
     assert "invalid-unknown-element.lrmx, element BeiZhu" in result.output
 
@@ -257,7 +277,8 @@ def test_export_lrmx_without_a_file_is_a_usage_error(cli, clean_db, database_url
 
 
 def test_a_form_without_an_id_number_leaves_the_number_on_record_alone(session, city):
-    records.update_record(session, city.actor("reviewer"), city.cadre2, {"id_number": "360102198505013015"})
+    records.update_record(session, city.actor("reviewer"), city.cadre2,
+                          {"id_number": "360102198505013015"})
     city.cadre2.name, city.cadre2.birth_date = "周建国", date(1985, 5, 1)
     session.commit()
     without = ZHOU.replace(b"<ShenFenZheng>360102198505013015</ShenFenZheng>", b"")

@@ -32,8 +32,10 @@ def world(session, city):
     record(session, city, city.cadre1, MINE, 16, day=day)
     secret = record(session, city, city.cadre2, "李娜的秘密课程", 24, day=day)
     reviewer = city.actor("reviewer")
-    training.adjust_plan(session, reviewer, "C0002", THIS_YEAR, {"annual_hours": 70}, "李娜的计划调整")
-    grades.set_grade(session, reviewer, "C0002", THIS_YEAR - 1, AppraisalGrade.BASICALLY_COMPETENT.value)
+    training.adjust_plan(session, reviewer, "C0002", THIS_YEAR, {"annual_hours": 70},
+                         "李娜的计划调整")
+    grades.set_grade(session, reviewer, "C0002", THIS_YEAR - 1,
+                     AppraisalGrade.BASICALLY_COMPETENT.value)
     claim = training.submit_claim(session, city.actor("cadre2"), ClaimInput(
         title="李娜的申报", category="theory", hours=5, mode="online", completed_on=day,
         evidence="李娜的证明材料"))
@@ -74,15 +76,18 @@ OWN_CALLBACKS = {"my_training.show_year", "my_training.submit_claim", "my_traini
 # --- the cadre's own pages -------------------------------------------------------------------
 
 def test_my_training_year_shows_only_my_records(client, app, world):
-    response = call(as_cadre(client), app, "my_training.show_year", {"ca-my-year.value": str(THIS_YEAR)})
+    response = call(as_cadre(client), app, "my_training.show_year",
+                    {"ca-my-year.value": str(THIS_YEAR)})
     assert response.status_code == 200
     assert MINE in text(response)
     assert leaks(response) == []
 
 
-def test_a_claim_submitted_through_the_callback_is_always_the_callers_own(client, app, world, session):
+def test_a_claim_submitted_through_the_callback_is_always_the_callers_own(client, app, world,
+                                                                          session):
     response = call(as_cadre(client), app, "my_training.submit_claim", {
-        "ca-my-claim-submit.n_clicks": 1, "ca-my-claim-title.value": "自学新课", "ca-my-claim-category.value":
+        "ca-my-claim-submit.n_clicks": 1, "ca-my-claim-title.value": "自学新课",
+                                                                        "ca-my-claim-category.value":
         "theory", "ca-my-claim-hours.value": 4, "ca-my-claim-mode.value": "online",
         "ca-my-claim-date.value": date.today().isoformat(), "ca-my-claim-evidence.value": "截图"})
     assert response.status_code == 200 and leaks(response) == []
@@ -100,11 +105,13 @@ def test_a_cadre_cannot_withdraw_another_cadres_claim(client, app, world, sessio
     assert session.get(TrainingClaim, world["claim"]).status == ClaimStatus.PENDING
 
 
-def test_a_cadre_cannot_cancel_another_cadres_place_or_enrol_in_a_class_not_open_to_them(client, app, world,
+def test_a_cadre_cannot_cancel_another_cadres_place_or_enrol_in_a_class_not_open_to_them(client,
+                                                                                         app, world,
                                                                                       session):
     client = as_cadre(client)
     cancel = call(client, app, "my_training.enrol_or_cancel",
-                  {"ca-my-cancel": [({"type": "ca-my-cancel", "enrolment": world["enrolment"]}, 1)]},
+                  {"ca-my-cancel": [({"type": "ca-my-cancel", "enrolment": world["enrolment"]},
+                                     1)]},
                   triggered=pattern_id(type="ca-my-cancel", enrolment=world["enrolment"]))
     assert leaks(cancel) == [] and "only see your own" in text(cancel)
     session.expire_all()
@@ -129,8 +136,10 @@ def test_profile_year_for_another_cadres_code_returns_nothing_of_them(client, ap
 def test_pages_of_another_cadre_show_nothing_of_them(client, world, path, search):
     from tests.web import callback
 
-    response = callback(as_cadre(client), [("_pages_content", "children"), ("_pages_store", "data")],
-                        [("_pages_location", "pathname", path), ("_pages_location", "search", search)])
+    response = callback(as_cadre(client),
+                        [("_pages_content", "children"), ("_pages_store", "data")],
+                        [("_pages_location", "pathname", path),
+                         ("_pages_location", "search", search)])
     assert response.status_code == 200
     assert leaks(response) == []
     assert "only see your own" in text(response)
@@ -139,7 +148,8 @@ def test_pages_of_another_cadre_show_nothing_of_them(client, world, path, search
 def test_the_cadres_own_certificate_lists_their_courses(client, world):
     from tests.web import callback
 
-    response = callback(as_cadre(client), [("_pages_content", "children"), ("_pages_store", "data")],
+    response = callback(as_cadre(client),
+                        [("_pages_content", "children"), ("_pages_store", "data")],
                         [("_pages_location", "pathname", "/my/training/certificate"),
                          ("_pages_location", "search", f"?year={THIS_YEAR}")])
     assert MINE in text(response) and leaks(response) == []
@@ -161,35 +171,50 @@ REVIEWER_CALLS = [
     ("claims.show_claim", {"ca-cl-grid.selectedRows": [{"id": "CLAIM"}]}),
     ("claims.decide", {"ca-cl-approve.n_clicks": 1, "ca-cl-grid.selectedRows": [{"id": "CLAIM"}]}),
     ("courses.select_course", {"ca-co-grid.selectedRows": [{"id": "COURSE"}]}),
-    ("courses.roster", {"ca-co-enrol.n_clicks": 1, "ca-co-course.data": "COURSE", "ca-co-enrol-code.value": "C0002"}),
-    ("courses.create", {"ca-co-create.n_clicks": 1, "ca-co-title.value": "x", "ca-co-category.value": "theory",
-                        "ca-co-mode.value": "offline", "ca-co-hours.value": 4, "ca-co-start.value": "2030-01-01"}),
+    ("courses.roster",
+     {"ca-co-enrol.n_clicks": 1, "ca-co-course.data": "COURSE", "ca-co-enrol-code.value": "C0002"}),
+    ("courses.create",
+     {"ca-co-create.n_clicks": 1, "ca-co-title.value": "x", "ca-co-category.value": "theory",
+                        "ca-co-mode.value": "offline", "ca-co-hours.value": 4,
+                        "ca-co-start.value": "2030-01-01"}),
     ("plans.stats", {"ca-pl-year.value": str(THIS_YEAR)}),
     ("plans.generate", {"ca-pl-generate.n_clicks": 1, "ca-pl-year.value": str(THIS_YEAR)}),
-    ("plans.open_plan", {"ca-pl-open.n_clicks": 1, "ca-pl-code.value": "C0002", "ca-pl-year.value": str(THIS_YEAR)}),
-    ("plans.save", {"ca-pl-save.n_clicks": 1, "ca-pl-cadre.data": "C0002", "ca-pl-year.value": str(THIS_YEAR),
+    ("plans.open_plan",
+     {"ca-pl-open.n_clicks": 1, "ca-pl-code.value": "C0002", "ca-pl-year.value": str(THIS_YEAR)}),
+    ("plans.save",
+     {"ca-pl-save.n_clicks": 1, "ca-pl-cadre.data": "C0002", "ca-pl-year.value": str(THIS_YEAR),
                     "ca-pl-annual_hours.value": 1, "ca-pl-note.value": "x"}),
-    ("records.remove", {"ca-rec-confirm.submit_n_clicks": 1, "ca-rec-grid.selectedRows": [{"id": "RECORD"}],
+    ("records.remove",
+     {"ca-rec-confirm.submit_n_clicks": 1, "ca-rec-grid.selectedRows": [{"id": "RECORD"}],
                         "ca-rec-year.value": str(THIS_YEAR)}),
     ("standards.fill", {"ca-st-pick.value": "general"}),
-    ("standards.save", {"ca-st-save.n_clicks": 1, "ca-st-code.value": "general", "ca-st-annual_hours.value": 1,
+    ("standards.save",
+     {"ca-st-save.n_clicks": 1, "ca-st-code.value": "general", "ca-st-annual_hours.value": 1,
                         "ca-st-online_hours.value": 1, "ca-st-source.value": "x"}),
-    ("standards.save_setting", {"ca-st-setting-save.n_clicks": 1, "ca-st-setting.value": "cadres.excellent_quota",
+    ("standards.save_setting",
+     {"ca-st-setting-save.n_clicks": 1, "ca-st-setting.value": "cadres.excellent_quota",
                                 "ca-st-setting-value.value": "90%"}),
     ("grades.show_year", {"ca-gr-view-year.value": str(THIS_YEAR - 1)}),
-    ("grades.save", {"ca-gr-save.n_clicks": 1, "ca-gr-code.value": "C0002", "ca-gr-year.value": THIS_YEAR - 1,
+    ("grades.save",
+     {"ca-gr-save.n_clicks": 1, "ca-gr-code.value": "C0002", "ca-gr-year.value": THIS_YEAR - 1,
                      "ca-gr-grade.value": "excellent"}),
     # the portrait (tests/cadres/test_portrait_page.py checks that nothing is written)
-    ("portrait.check_eligibility", {"ca-pf-elig-type.value": "promotion", "ca-pf-elig-asof.value": "2026-11-24",
+    ("portrait.check_eligibility",
+     {"ca-pf-elig-type.value": "promotion", "ca-pf-elig-asof.value": "2026-11-24",
                                     "ca-profile-code.data": "C0002"}),
-    ("portrait_propose.toggle_modal", {"ca-pf-propose-open.n_clicks": 1, "ca-pf-propose-modal.is_open": False}),
-    ("portrait_propose.warn_blocks", {"ca-pf-prop-type.value": "promotion", "ca-profile-code.data": "C0002"}),
-    ("portrait_propose.submit_proposal", {"ca-pf-prop-submit.n_clicks": 1, "ca-pf-prop-type.value": "promotion",
-                                          "ca-pf-prop-title.value": "x", "ca-pf-prop-rationale.value": "y",
+    ("portrait_propose.toggle_modal",
+     {"ca-pf-propose-open.n_clicks": 1, "ca-pf-propose-modal.is_open": False}),
+    ("portrait_propose.warn_blocks",
+     {"ca-pf-prop-type.value": "promotion", "ca-profile-code.data": "C0002"}),
+    ("portrait_propose.submit_proposal",
+     {"ca-pf-prop-submit.n_clicks": 1, "ca-pf-prop-type.value": "promotion",
+                                          "ca-pf-prop-title.value": "x",
+                                          "ca-pf-prop-rationale.value": "y",
                                           "ca-profile-code.data": "C0002"}),
     ("linkage.refresh", {"ca-lk-period.value": None, "ca-lk-unit.value": None}),
     ("annual_report.show", {"ca-ar-unit.value": 1, "ca-ar-year.value": str(THIS_YEAR)}),
-    ("annual_report.download", {"ca-ar-xlsx.n_clicks": 1, "ca-ar-unit.value": 1, "ca-ar-year.value": str(THIS_YEAR)}),
+    ("annual_report.download",
+     {"ca-ar-xlsx.n_clicks": 1, "ca-ar-unit.value": 1, "ca-ar-year.value": str(THIS_YEAR)}),
 ]
 
 
@@ -199,20 +224,25 @@ def _fill(values: dict, world: dict) -> dict:
         if value == "COURSE":
             value = world["course"]
         elif isinstance(value, list) and value and isinstance(value[0], dict) and "id" in value[0]:
-            value = [{"id": {"CLAIM": world["claim"], "RECORD": world["record"]}.get(value[0]["id"], world["course"])}]
+            value = [{"id": {"CLAIM": world["claim"], "RECORD": world["record"]}.get(value[0]["id"],
+                                                                                     world["course"])}]
         replaced[key] = value
     return replaced
 
 
 @pytest.mark.parametrize(("name", "values"), REVIEWER_CALLS, ids=[n for n, _v in REVIEWER_CALLS])
-def test_reviewer_callbacks_give_a_cadre_nothing_and_change_nothing(client, app, world, session, name, values):
+def test_reviewer_callbacks_give_a_cadre_nothing_and_change_nothing(client, app, world, session,
+                                                                    name, values):
     response = call(as_cadre(client), app, name, _fill(values, world))
     assert response.status_code in (200, 204, 403)
     assert leaks(response) == []
     session.expire_all()
     assert session.get(TrainingClaim, world["claim"]).status == ClaimStatus.PENDING
-    plan = session.scalar(select(TrainingPlan).join(TrainingPlan.cadre).where(TrainingPlan.year == THIS_YEAR,
-                                                                              TrainingPlan.note != ""))
+    plan = session.scalar(
+        select(TrainingPlan)
+        .join(TrainingPlan.cadre)
+        .where(TrainingPlan.year == THIS_YEAR, TrainingPlan.note != "")
+    )
     assert plan.annual_hours == 70
     assert session.scalar(select(CadreAppraisal.grade)) == AppraisalGrade.BASICALLY_COMPETENT
     assert training.standards(session)[0].code == "leading_county"  # the defaults, untouched
@@ -225,9 +255,11 @@ def test_the_same_calls_show_the_other_cadre_to_the_reviewer_in_scope(client, ap
     profile = call(client, app, "profile.show_year",
                    {"ca-profile-year.value": str(THIS_YEAR), "ca-profile-code.data": "C0002"})
     assert "李娜的秘密课程" in text(profile)
-    plan = call(client, app, "plans.open_plan", {"ca-pl-code.value": "C0002", "ca-pl-year.value": str(THIS_YEAR)})
+    plan = call(client, app, "plans.open_plan",
+                {"ca-pl-code.value": "C0002", "ca-pl-year.value": str(THIS_YEAR)})
     assert "李娜的计划调整" in text(plan)
-    claim = call(client, app, "claims.show_claim", {"ca-cl-grid.selectedRows": [{"id": world["claim"]}]})
+    claim = call(client, app, "claims.show_claim",
+                 {"ca-cl-grid.selectedRows": [{"id": world["claim"]}]})
     assert "李娜的证明材料" in text(claim)
 
 
@@ -236,7 +268,12 @@ def test_every_cadres_callback_has_an_isolation_test(app):
     from tests.cadres.test_record_pages import ISOLATION_TESTED as RECORD_PAGES_TESTED
 
     names = set(cadres_callbacks(app))
-    tested_here = OWN_CALLBACKS | ISOLATION_TESTED | RECORD_PAGES_TESTED | {name for name, _values in REVIEWER_CALLS}
+    tested_here = (
+        OWN_CALLBACKS
+        | ISOLATION_TESTED
+        | RECORD_PAGES_TESTED
+        | {name for name, _values in REVIEWER_CALLS}
+    )
     assert names - tested_here == set(), "add an isolation test for these callbacks"
 
 
@@ -245,28 +282,39 @@ def test_every_cadres_callback_has_an_isolation_test(app):
 def test_a_district_reviewer_sees_no_cadre_of_another_district(client, app, world):
     login(client, "reviewer-d1")
     for name, values in [("records.search", {"ca-rec-year.value": str(THIS_YEAR)}),
-                         ("records.record_rows", {"ca-rec-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
+                         ("records.record_rows",
+                          {"ca-rec-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
                                                   "ca-rec-year.value": str(THIS_YEAR)}),
                          ("overview.refresh", {"ca-ov-year.value": str(THIS_YEAR)}),
-                         ("overview.behind_rows", {"ca-ov-behind.getRowsRequest": {"startRow": 0, "endRow": 100},
+                         ("overview.behind_rows",
+                          {"ca-ov-behind.getRowsRequest": {"startRow": 0, "endRow": 100},
                                                    "ca-ov-year.value": str(THIS_YEAR)}),
                          ("registry.search", {"ca-reg-status.value": ["serving"]}),
-                         ("registry.cadre_page", {"ca-reg-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
+                         ("registry.cadre_page",
+                          {"ca-reg-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
                                                   "ca-reg-status.value": ["serving"]}),
-                         ("plans.open_plan", {"ca-pl-code.value": "C0002", "ca-pl-year.value": str(THIS_YEAR)}),
-                         ("claims.show_claim", {"ca-cl-grid.selectedRows": [{"id": world["claim"]}]})]:
+                         ("plans.open_plan",
+                          {"ca-pl-code.value": "C0002", "ca-pl-year.value": str(THIS_YEAR)}),
+                         ("claims.show_claim",
+                          {"ca-cl-grid.selectedRows": [{"id": world["claim"]}]})]:
         response = call(client, app, name, values)
         assert leaks(response) == [], name
-    own = call(client, app, "records.record_rows", {"ca-rec-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
+    own = call(client, app, "records.record_rows",
+               {"ca-rec-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
                                                     "ca-rec-year.value": str(THIS_YEAR)})
     assert MINE in text(own)
 
 
-def test_a_district_reviewer_cannot_approve_a_claim_of_another_district(client, app, world, session):
+def test_a_district_reviewer_cannot_approve_a_claim_of_another_district(client, app, world,
+                                                                        session):
     login(client, "reviewer-d1")
-    response = call(client, app, "claims.decide", {"ca-cl-approve.n_clicks": 1,
-                                                   "ca-cl-grid.selectedRows": [{"id": world["claim"]}]},
-                    triggered="ca-cl-approve.n_clicks")
+    response = call(
+        client,
+        app,
+        "claims.decide",
+        {"ca-cl-approve.n_clicks": 1, "ca-cl-grid.selectedRows": [{"id": world["claim"]}]},
+        triggered="ca-cl-approve.n_clicks",
+    )
     assert "outside the units" in text(response)
     session.expire_all()
     assert session.get(TrainingClaim, world["claim"]).status == ClaimStatus.PENDING
@@ -274,9 +322,13 @@ def test_a_district_reviewer_cannot_approve_a_claim_of_another_district(client, 
 
 def test_the_reviewer_in_scope_approves_through_the_callback(client, app, world, session):
     login(client, "reviewer")
-    response = call(client, app, "claims.decide", {"ca-cl-approve.n_clicks": 1,
-                                                   "ca-cl-grid.selectedRows": [{"id": world["claim"]}]},
-                    triggered="ca-cl-approve.n_clicks")
+    response = call(
+        client,
+        app,
+        "claims.decide",
+        {"ca-cl-approve.n_clicks": 1, "ca-cl-grid.selectedRows": [{"id": world["claim"]}]},
+        triggered="ca-cl-approve.n_clicks",
+    )
     assert "Approved" in text(response)
     session.expire_all()
     assert session.get(TrainingClaim, world["claim"]).status == ClaimStatus.APPROVED

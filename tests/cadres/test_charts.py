@@ -26,9 +26,11 @@ def charts(app):
 
 def completion_frame() -> pd.DataFrame:
     return pd.DataFrame.from_records(
-        [{"unit_id": 1, "unit_name": "江州市", "cadres": 4, "complete": 1, "on_pace": 2, "behind": 1,
+        [{"unit_id": 1, "unit_name": "江州市", "cadres": 4, "complete": 1, "on_pace": 2,
+          "behind": 1,
           "complete_rate": 0.25, "behind_rate": 0.25, "avg_hours": 50.0, "has_children": False},
-         {"unit_id": 2, "unit_name": "青山区", "cadres": 10, "complete": 5, "on_pace": 3, "behind": 2,
+         {"unit_id": 2, "unit_name": "青山区", "cadres": 10, "complete": 5, "on_pace": 3,
+          "behind": 2,
           "complete_rate": 0.5, "behind_rate": 0.2, "avg_hours": 70.0, "has_children": True}],
         columns=reports.COMPLETION_COLUMNS)
 
@@ -47,14 +49,18 @@ def test_completion_bars_carry_the_unit_for_drill_down_and_mark_drillable_units(
 def test_empty_charts_say_why(charts):
     empty = charts.completion_by_unit(reports.completion_by_unit([], None, []))
     assert empty.layout.annotations[0].text == "No serving cadres in this unit."
-    no_hours = charts.hours_by_month(reports.hours_by_month(pd.DataFrame(columns=reports.HOURS_COLUMNS), 2026,
-                                                            as_of=date(2026, 3, 1)))
+    no_hours = charts.hours_by_month(
+        reports.hours_by_month(
+            pd.DataFrame(columns=reports.HOURS_COLUMNS), 2026, as_of=date(2026, 3, 1)
+        )
+    )
     assert "No training recorded" in no_hours.layout.annotations[0].text
     assert charts.grade_distribution({}).layout.annotations
 
 
 def test_hours_by_category_and_mode_stack_offline_and_online(charts):
-    frame = pd.DataFrame({"category": ["theory", "theory", "knowledge"], "mode": ["offline", "online", "online"],
+    frame = pd.DataFrame({"category": ["theory", "theory", "knowledge"],
+                          "mode": ["offline", "online", "online"],
                           "month": [3, 3, 3], "hours": [16.0, 4.0, 3.0]})
     figure = charts.hours_by_category_mode(reports.hours_by_category_mode(frame))
     offline, online = figure.data
@@ -65,4 +71,5 @@ def test_hours_by_category_and_mode_stack_offline_and_online(charts):
 def test_grade_distribution_shows_every_grade_best_first(charts):
     figure = charts.grade_distribution({AppraisalGrade.EXCELLENT: 2, AppraisalGrade.COMPETENT: 8})
     assert list(figure.data[0].y) == [2, 8, 0, 0]
-    assert list(figure.data[0].x) == ["Excellent", "Competent", "Basically competent", "Incompetent"]
+    assert list(figure.data[0].x) == ["Excellent", "Competent", "Basically competent",
+                                      "Incompetent"]

@@ -36,7 +36,8 @@ def test_a_cadre_sees_classes_of_their_unit_and_above_but_not_of_another_distric
     with pytest.raises(NotFound):
         courses.get_course(session, city.actor("cadre"), other.id)
     # a district reviewer sees the city's classes and their own, not the other district's
-    assert {c.id for c in courses.catalogue(session, city.actor("reviewer-d1"))} == {city_class.id, own.id}
+    assert {c.id for c in courses.catalogue(session, city.actor("reviewer-d1"))} == {city_class.id,
+                                                                                     own.id}
 
 
 def test_a_reviewer_cannot_organize_a_class_for_a_unit_outside_scope(session, city):
@@ -83,15 +84,18 @@ def test_attendance_becomes_a_record_that_counts_once(session, city):
     (made,) = session.scalars(select(TrainingRecord)).all()
     assert (made.source, made.hours, made.course_id) == (RecordSource.ATTENDANCE, 16, held.id)
     assert enrolment.status == EnrolmentStatus.ATTENDED
-    progress = service.training_progress(session, reviewer, city.cadre1, 2026, as_of=date(2026, 6, 2))
+    progress = service.training_progress(session, reviewer, city.cadre1, 2026,
+                                         as_of=date(2026, 6, 2))
     assert progress.hours_by_category["professional"] == 16
 
 
 def test_attendance_of_a_course_already_imported_does_not_add_hours(session, city):
     held = course(session, city.actor("reviewer"), city.city)
     record(session, city, city.cadre1, held.title, 16, day=date(2026, 6, 1))
-    enrolment = courses.enrol(session, city.actor("reviewer"), held.id, cadre_code="C0001", today=TODAY)
-    courses.mark_attendance(session, city.actor("reviewer"), enrolment.id, True, today=date(2026, 6, 2))
+    enrolment = courses.enrol(session, city.actor("reviewer"), held.id, cadre_code="C0001",
+                              today=TODAY)
+    courses.mark_attendance(session, city.actor("reviewer"), enrolment.id, True,
+                            today=date(2026, 6, 2))
     assert session.scalar(select(func.count()).select_from(TrainingRecord)) == 1
 
 
@@ -101,13 +105,15 @@ def test_attendance_is_not_recorded_before_the_class_or_outside_scope(session, c
     with pytest.raises(Invalid):
         courses.mark_attendance(session, city.actor("reviewer"), enrolment.id, True, today=TODAY)
     with pytest.raises(AccessDenied):
-        courses.mark_attendance(session, city.actor("reviewer-d1"), enrolment.id, True, today=date(2026, 6, 2))
+        courses.mark_attendance(session, city.actor("reviewer-d1"), enrolment.id, True,
+                                today=date(2026, 6, 2))
 
 
 def test_reviewers_see_only_their_scopes_enrolments(session, city):
     held = course(session, city.actor("reviewer"), city.city)
     courses.enrol(session, city.actor("cadre"), held.id, today=TODAY)
     courses.enrol(session, city.actor("cadre2"), held.id, today=TODAY)
-    assert [e.cadre.code for e in courses.enrolments(session, city.actor("reviewer-d1"), held.id)] == ["C0001"]
+    assert [e.cadre.code for e in courses.enrolments(session, city.actor("reviewer-d1"),
+                                                     held.id)] == ["C0001"]
     with pytest.raises(AccessDenied):
         courses.enrolments(session, city.actor("cadre"), held.id)

@@ -25,14 +25,17 @@ def shown(response) -> str:
 
 def page(client, path: str, search: str = "") -> str:
     response = callback(client, [("_pages_content", "children"), ("_pages_store", "data")],
-                        [("_pages_location", "pathname", path), ("_pages_location", "search", search)])
+                        [("_pages_location", "pathname", path),
+                         ("_pages_location", "search", search)])
     assert response.status_code == 200, path
     return shown(response)
 
 
 def propose(session, city, code="C0001", kind=DecisionType.PROMOTION):
-    decision = decisions.propose(session, city.actor("reviewer"), cadre_code=code, decision_type=kind,
-                                 title="拟提拔为街道办事处主任", rationale="工作实绩突出。", as_of=AS_OF)
+    decision = decisions.propose(session, city.actor("reviewer"), cadre_code=code,
+                                 decision_type=kind,
+                                 title="拟提拔为街道办事处主任", rationale="工作实绩突出。",
+                                 as_of=AS_OF)
     session.commit()
     return decision
 
@@ -59,7 +62,8 @@ def two(session, city):
 
 def search(client, app, **values):
     given = {"ca-dc-unit.value": None, "ca-dc-types.value": [], "ca-dc-statuses.value": [],
-             "ca-dc-dates.start_date": None, "ca-dc-dates.end_date": None, "ca-dc-overrides.value": False}
+             "ca-dc-dates.start_date": None, "ca-dc-dates.end_date": None,
+             "ca-dc-overrides.value": False}
     given.update({f"ca-dc-{k}": v for k, v in values.items()})
     response = call(client, app, "decisions.search", given)
     assert response.status_code == 200
@@ -80,7 +84,8 @@ def test_the_list_page_and_its_filters_for_a_reviewer(client, app, city, session
     everything = search(client, app)
     assert set(numbers(everything)) == {blocked.number, eligible.number}
     row = next(r for r in everything["ca-dc-grid"]["rowData"] if r["number"] == blocked.number)
-    assert (row["cadre"], row["eligible"], row["status"]) == ("王芳（C0001）", "Blocked (1)", "Reviewed")
+    assert (row["cadre"], row["eligible"], row["status"]) == ("王芳（C0001）", "Blocked (1)",
+                                                              "Reviewed")
     assert numbers(search(client, app, **{"unit.value": city.d1.id})) == [blocked.number]
     assert numbers(search(client, app, **{"types.value": ["commendation"]})) == [eligible.number]
     assert numbers(search(client, app, **{"statuses.value": ["proposed"]})) == [eligible.number]
@@ -92,7 +97,8 @@ def test_the_list_page_and_its_filters_for_a_reviewer(client, app, city, session
 
 def test_an_override_is_marked_in_the_list(client, app, city, session, two):
     blocked, _eligible = two
-    decisions.decide(session, city.actor("reviewer"), blocked.id, outcome=DecisionOutcome.APPROVED, note="文号",
+    decisions.decide(session, city.actor("reviewer"), blocked.id, outcome=DecisionOutcome.APPROVED,
+                     note="文号",
                      decided_on=AS_OF, override_reason="特殊岗位急需。")
     session.commit()
     login(client, "reviewer")
@@ -119,12 +125,14 @@ def test_a_district_reviewer_sees_no_decision_of_another_district(client, app, c
 
 def test_malformed_filters_get_a_message(client, app, city):
     login(client, "reviewer")
-    assert "Choose the filters again" in json.dumps(search(client, app, **{"types.value": ["nonsense"]}))
+    assert "Choose the filters again" in json.dumps(search(client, app,
+                                                           **{"types.value": ["nonsense"]}))
 
 
 def test_the_export_is_scoped_and_audited(client, app, city, session, two):
     login(client, "reviewer-d1")
-    response = call(client, app, "decisions.export", {"ca-dc-export.n_clicks": 1, "ca-dc-overrides.value": False})
+    response = call(client, app, "decisions.export",
+                    {"ca-dc-export.n_clicks": 1, "ca-dc-overrides.value": False})
     download = response.get_json()["response"]["ca-dc-download"]["data"]
     assert download["filename"].endswith(".xlsx") and download["base64"]
     session.expire_all()
@@ -138,8 +146,14 @@ def test_the_view_shows_the_frozen_evidence_and_flags_later_changes(client, city
     decision = propose(session, city)
     login(client, "reviewer")
     before = page(client, "/decisions/view", f"?id={decision.id}")
-    assert decision.number in before and "Frozen evidence" in before and decision.snapshot_hash in before
-    assert "Intact" in before and "Nothing has changed" in before and "Eligible at proposal" in before
+    assert (
+        decision.number in before
+        and "Frozen evidence" in before
+        and decision.snapshot_hash in before
+    )
+    assert (
+        "Intact" in before and "Nothing has changed" in before and "Eligible at proposal" in before
+    )
     grades.set_grade(session, city.actor("reviewer"), "C0001", 2025, "basically_competent")
     session.commit()
     after = page(client, "/decisions/view", f"?id={decision.id}")
@@ -151,7 +165,8 @@ def test_the_view_shows_the_frozen_evidence_and_flags_later_changes(client, city
 
 def test_a_tampered_snapshot_shows_as_altered(client, city, session, clean_db):
     decision = propose(session, city)
-    tampered = {**decision.snapshot, "eligibility": {**decision.snapshot["eligibility"], "eligible": False}}
+    tampered = {**decision.snapshot,
+                "eligibility": {**decision.snapshot["eligibility"], "eligible": False}}
     with clean_db.begin() as connection:
         connection.execute(update(PersonnelDecision).where(PersonnelDecision.id == decision.id)
                            .values(snapshot=tampered))
@@ -164,8 +179,10 @@ def test_a_cadre_sees_their_decided_decision_without_actions(client, city, sessi
     decision = reviewed(session, city, propose(session, city))
     other = propose(session, city, code="C0002")
     login(client, "cadre")
-    assert "No such decision" in page(client, "/decisions/view", f"?id={decision.id}")  # not decided yet
-    decisions.decide(session, city.actor("reviewer"), decision.id, outcome=DecisionOutcome.APPROVED, note="文号",
+    assert "No such decision" in page(client, "/decisions/view",
+                                      f"?id={decision.id}")  # not decided yet
+    decisions.decide(session, city.actor("reviewer"), decision.id, outcome=DecisionOutcome.APPROVED,
+                     note="文号",
                      decided_on=AS_OF)
     session.commit()
     mine = page(client, "/decisions/view", f"?id={decision.id}")
@@ -178,7 +195,8 @@ def test_a_cadre_sees_their_decided_decision_without_actions(client, city, sessi
 # --- the workflow through the endpoint -----------------------------------------------------------
 
 def review_values(decision, note="材料齐全，同意提交。", version=None):
-    return {"ca-dc-review.n_clicks": 1, "ca-dc-review-note.value": note, "ca-dc-id.data": decision.id,
+    return {"ca-dc-review.n_clicks": 1, "ca-dc-review-note.value": note,
+            "ca-dc-id.data": decision.id,
             "ca-dc-version.data": decision.version if version is None else version}
 
 
@@ -210,14 +228,16 @@ def test_others_cannot_review_and_nothing_is_written(client, app, city, session,
 def test_a_stale_page_gets_the_conflict_message(client, app, city, session):
     decision = propose(session, city)
     login(client, "reviewer")
-    response = call(client, app, "decision_view.review", review_values(decision, version=decision.version + 5))
+    response = call(client, app, "decision_view.review",
+                    review_values(decision, version=decision.version + 5))
     assert "Someone else changed this decision" in shown(response)
     session.expire_all()
     assert session.get(PersonnelDecision, decision.id).status == DecisionStatus.PROPOSED
 
 
 def decide_values(decision, outcome="approved", override=None):
-    return {"ca-dc-decide.n_clicks": 1, "ca-dc-outcome.value": outcome, "ca-dc-decided-on.value": "2026-11-25",
+    return {"ca-dc-decide.n_clicks": 1, "ca-dc-outcome.value": outcome,
+            "ca-dc-decided-on.value": "2026-11-25",
             "ca-dc-decision-note.value": "江组干〔2026〕9号", "ca-dc-override.value": override,
             "ca-dc-id.data": decision.id, "ca-dc-version.data": decision.version}
 
@@ -225,12 +245,14 @@ def decide_values(decision, outcome="approved", override=None):
 def test_approving_a_blocked_cadre_needs_an_override_reason(client, app, city, session, two):
     blocked, _eligible = two
     login(client, "reviewer")
-    refused = call(client, app, "decision_view.decide", decide_values(blocked)).get_json()["response"]
+    refused = call(client, app, "decision_view.decide",
+                   decide_values(blocked)).get_json()["response"]
     assert "approving needs an override reason" in json.dumps(refused)
     assert refused["ca-dc-override-box"]["style"] == {}
     session.expire_all()
     assert session.get(PersonnelDecision, blocked.id).status == DecisionStatus.REVIEWED
-    done = call(client, app, "decision_view.decide", decide_values(blocked, override="经市委常委会研究，特殊岗位急需。"))
+    done = call(client, app, "decision_view.decide",
+                decide_values(blocked, override="经市委常委会研究，特殊岗位急需。"))
     assert "Decision PD-2026-0001 recorded" in shown(done) and "Override reason" in shown(done)
     session.expire_all()
     stored = session.get(PersonnelDecision, blocked.id)
@@ -242,7 +264,10 @@ def test_the_decide_form_shows_the_override_field_for_a_blocked_cadre(client, ci
     blocked, _eligible = two
     login(client, "reviewer")
     shown_page = page(client, "/decisions/view", f"?id={blocked.id}")
-    assert "Override reason (only for an approval)" in shown_page and "The cadre is blocked" in shown_page
+    assert (
+        "Override reason (only for an approval)" in shown_page
+        and "The cadre is blocked" in shown_page
+    )
 
 
 def test_an_inspector_cannot_decide(client, app, city, session, two):
@@ -257,10 +282,13 @@ def test_an_inspector_cannot_decide(client, app, city, session, two):
 def test_a_reviewer_withdraws_with_a_reason(client, app, city, session):
     decision = propose(session, city)
     login(client, "reviewer")
-    values = {"ca-dc-withdraw.n_clicks": 1, "ca-dc-id.data": decision.id, "ca-dc-version.data": decision.version}
-    empty = call(client, app, "decision_view.withdraw", {**values, "ca-dc-withdraw-reason.value": " "})
+    values = {"ca-dc-withdraw.n_clicks": 1, "ca-dc-id.data": decision.id,
+              "ca-dc-version.data": decision.version}
+    empty = call(client, app, "decision_view.withdraw",
+                 {**values, "ca-dc-withdraw-reason.value": " "})
     assert "Say why the proposal is withdrawn" in shown(empty)
-    done = call(client, app, "decision_view.withdraw", {**values, "ca-dc-withdraw-reason.value": "人选调整"})
+    done = call(client, app, "decision_view.withdraw",
+                {**values, "ca-dc-withdraw-reason.value": "人选调整"})
     assert "withdrawn" in shown(done)
     session.expire_all()
     assert session.get(PersonnelDecision, decision.id).status == DecisionStatus.WITHDRAWN
@@ -270,7 +298,8 @@ def test_a_reviewer_withdraws_with_a_reason(client, app, city, session):
 def test_a_cadre_cannot_withdraw(client, app, city, session):
     decision = propose(session, city)
     login(client, "cadre")
-    call(client, app, "decision_view.withdraw", {"ca-dc-withdraw.n_clicks": 1, "ca-dc-id.data": decision.id,
+    call(client, app, "decision_view.withdraw",
+         {"ca-dc-withdraw.n_clicks": 1, "ca-dc-id.data": decision.id,
                                                   "ca-dc-version.data": decision.version,
                                                   "ca-dc-withdraw-reason.value": "x"})
     session.expire_all()
@@ -289,21 +318,28 @@ def test_evidence_frozen_in_chinese_shows_no_change_when_read_in_english(client,
 
 def test_an_inspector_gets_no_export_and_nothing_is_audited(client, app, city, session, two):
     login(client, "inspector")
-    response = call(client, app, "decisions.export", {"ca-dc-export.n_clicks": 1, "ca-dc-overrides.value": False})
-    assert response.status_code == 403 and "response" not in response.get_json()  # not an inspector's page
+    response = call(client, app, "decisions.export",
+                    {"ca-dc-export.n_clicks": 1, "ca-dc-overrides.value": False})
+    assert (
+        response.status_code == 403 and "response" not in response.get_json()
+    )  # not an inspector's page
     session.expire_all()
     assert session.scalar(select(AuditEvent).where(AuditEvent.action == "export")) is None
 
 
 def test_an_override_is_highlighted_on_the_decision_page(client, city, session, two):
     blocked, _eligible = two
-    decisions.decide(session, city.actor("reviewer"), blocked.id, outcome=DecisionOutcome.APPROVED, note="文号",
+    decisions.decide(session, city.actor("reviewer"), blocked.id, outcome=DecisionOutcome.APPROVED,
+                     note="文号",
                      decided_on=AS_OF, override_reason="特殊岗位急需。")
     session.commit()
     login(client, "reviewer")
     shown_page = page(client, "/decisions/view", f"?id={blocked.id}")
     assert "ca-dc-override-reason" in shown_page and "特殊岗位急需。" in shown_page
-    assert "Record the decision" not in shown_page and "The decision rested on the frozen values" not in shown_page
+    assert (
+        "Record the decision" not in shown_page
+        and "The decision rested on the frozen values" not in shown_page
+    )
 
 
 # --- isolation: a cadre calls every callback of these pages with another cadre's decision --------
@@ -311,17 +347,21 @@ def test_an_override_is_highlighted_on_the_decision_page(client, city, session, 
 def cadre_calls(other) -> dict[str, dict]:
     ids = {"ca-dc-id.data": other.id, "ca-dc-version.data": other.version}
     return {
-        "decisions.search": {"ca-dc-unit.value": None, "ca-dc-types.value": [], "ca-dc-statuses.value": []},
+        "decisions.search": {"ca-dc-unit.value": None, "ca-dc-types.value": [],
+                             "ca-dc-statuses.value": []},
         "decisions.export": {"ca-dc-export.n_clicks": 1},
         "decision_view.review": {"ca-dc-review.n_clicks": 1, "ca-dc-review-note.value": "x", **ids},
         "decision_view.decide": {"ca-dc-decide.n_clicks": 1, "ca-dc-outcome.value": "approved",
-                                 "ca-dc-decided-on.value": "2026-11-25", "ca-dc-decision-note.value": "x",
+                                 "ca-dc-decided-on.value": "2026-11-25",
+                                 "ca-dc-decision-note.value": "x",
                                  "ca-dc-override.value": "x", **ids},
-        "decision_view.withdraw": {"ca-dc-withdraw.n_clicks": 1, "ca-dc-withdraw-reason.value": "x", **ids},
+        "decision_view.withdraw": {"ca-dc-withdraw.n_clicks": 1, "ca-dc-withdraw-reason.value": "x",
+                                   **ids},
     }
 
 
-ISOLATION_TESTED = {"decisions.search", "decisions.export", "decision_view.review", "decision_view.decide",
+ISOLATION_TESTED = {"decisions.search", "decisions.export", "decision_view.review",
+                    "decision_view.decide",
                     "decision_view.withdraw"}
 
 
@@ -343,7 +383,8 @@ def test_a_cadre_gets_nothing_of_another_cadres_decision(client, app, city, sess
 def test_every_callback_of_the_decision_pages_has_an_isolation_test(app):
     from tests.cadres.callbacks import cadres_callbacks
 
-    mine = {name for name in cadres_callbacks(app) if name.startswith(("decisions.", "decision_view."))}
+    mine = {name for name in cadres_callbacks(app) if name.startswith(("decisions.",
+                                                                       "decision_view."))}
     assert mine == ISOLATION_TESTED
 
 
@@ -359,7 +400,8 @@ def test_opening_a_decision_or_a_cadre_profile_is_logged_with_who_and_when(clien
                      ("view.cadre", str(city.cadre1.id), "reviewer-d1", True)]
 
 
-def test_a_decisions_rationale_is_encrypted_in_the_table_and_read_back_in_full(city, session, clean_db):
+def test_a_decisions_rationale_is_encrypted_in_the_table_and_read_back_in_full(city, session,
+                                                                               clean_db):
     decision = propose(session, city)
     with clean_db.connect() as connection:
         stored = connection.execute(text("SELECT rationale FROM personnel_decision")).scalar_one()

@@ -22,7 +22,8 @@ from tests.cadres.test_evidence import city as city
 
 def propose(session, city, code="C0001", kind=DecisionType.PROMOTION, who="reviewer"):
     decision = decisions.propose(session, city.actor(who), cadre_code=code, decision_type=kind,
-                                 title="拟提拔为街道办事处主任", rationale="工作实绩突出，群众公认。", as_of=AS_OF)
+                                 title="拟提拔为街道办事处主任",
+                                 rationale="工作实绩突出，群众公认。", as_of=AS_OF)
     session.commit()
     return decision
 
@@ -57,7 +58,8 @@ def test_the_full_path_to_an_approved_decision(session, city):
 def test_decision_needs_the_review_first(session, city):
     decision = propose(session, city)
     with pytest.raises(Invalid, match="after the review"):
-        decisions.decide(session, city.actor("reviewer"), decision.id, outcome=DecisionOutcome.APPROVED,
+        decisions.decide(session, city.actor("reviewer"), decision.id,
+                         outcome=DecisionOutcome.APPROVED,
                          note="x", decided_on=AS_OF)
 
 
@@ -66,12 +68,14 @@ def test_approving_against_a_block_needs_an_override_reason(session, city):
     decision = reviewed(session, city, propose(session, city))
     assert not decision.eligible_at_proposal and decision.blocks_at_proposal == 1
     with pytest.raises(Invalid, match="override reason") as refused:
-        decisions.decide(session, city.actor("reviewer"), decision.id, outcome=DecisionOutcome.APPROVED,
+        decisions.decide(session, city.actor("reviewer"), decision.id,
+                         outcome=DecisionOutcome.APPROVED,
                          note="江组干〔2026〕9号", decided_on=AS_OF)
     assert refused.value.field == "override_reason"
     session.rollback()
     decisions.decide(session, city.actor("reviewer"), decision.id, outcome=DecisionOutcome.APPROVED,
-                     note="江组干〔2026〕9号", decided_on=AS_OF, override_reason="经市委常委会研究，特殊岗位急需。")
+                     note="江组干〔2026〕9号", decided_on=AS_OF,
+                     override_reason="经市委常委会研究，特殊岗位急需。")
     session.commit()
     assert decision.overridden and "decision.override" in actions(session)
 
@@ -92,7 +96,8 @@ def test_admonishment_talk_is_not_subject_to_the_negative_list(session, city):
     assert not decision.overridden
 
 
-def test_frozen_evidence_survives_later_score_edits_and_the_change_is_flagged(session, city, street_scheme):  # noqa: F811
+def test_frozen_evidence_survives_later_score_edits_and_the_change_is_flagged(session, city,
+                                                                              street_scheme):  # noqa: F811
     code = open_period(session, city)
     enter(session, city, code, city.s1, S1_VALUES)
     enter(session, city, code, city.s2, S2_VALUES)
@@ -118,7 +123,8 @@ def test_frozen_evidence_survives_later_score_edits_and_the_change_is_flagged(se
 def test_an_edited_snapshot_is_detected(session, city, clean_db):
     decision = propose(session, city)
     with clean_db.begin() as connection:
-        tampered = {**decision.snapshot, "eligibility": {**decision.snapshot["eligibility"], "eligible": False}}
+        tampered = {**decision.snapshot,
+                    "eligibility": {**decision.snapshot["eligibility"], "eligible": False}}
         connection.execute(update(PersonnelDecision).where(PersonnelDecision.id == decision.id)
                            .values(snapshot=tampered))
     session.expire_all()
@@ -129,12 +135,15 @@ def test_an_edited_snapshot_is_detected(session, city, clean_db):
 def test_concurrent_edit_is_refused(session, city):
     decision = propose(session, city)
     with pytest.raises(Conflict):
-        decisions.review(session, city.actor("reviewer"), decision.id, "ok", version=decision.version + 1)
+        decisions.review(session, city.actor("reviewer"), decision.id, "ok",
+                         version=decision.version + 1)
 
 
-def test_two_proposals_numbered_at_the_same_moment_leave_the_second_unsaved(session, city, monkeypatch):
+def test_two_proposals_numbered_at_the_same_moment_leave_the_second_unsaved(session, city,
+                                                                            monkeypatch):
     first = propose(session, city)
-    monkeypatch.setattr(decisions, "_next_number", lambda _session, _year: first.number)  # the race, replayed
+    monkeypatch.setattr(decisions, "_next_number", lambda _session,
+                        _year: first.number)  # the race, replayed
     with pytest.raises(Conflict, match="numbered at the same moment"):
         propose(session, city, code="C0002")
     session.rollback()
@@ -164,7 +173,8 @@ def test_a_cadre_sees_only_their_own_decided_decisions(session, city):
                      note="江组干〔2026〕8号", decided_on=AS_OF)
     session.commit()
     propose(session, city, code="C0002")
-    assert [d.number for d in decisions.list_decisions(session, city.actor("cadre"))] == [mine.number]
+    assert [d.number for d in decisions.list_decisions(session,
+                                                       city.actor("cadre"))] == [mine.number]
 
 
 def test_withdrawal_needs_a_reason_and_keeps_the_row(session, city):
@@ -173,4 +183,5 @@ def test_withdrawal_needs_a_reason_and_keeps_the_row(session, city):
         decisions.withdraw(session, city.actor("reviewer"), decision.id, "  ")
     decisions.withdraw(session, city.actor("reviewer"), decision.id, "人选调整")
     session.commit()
-    assert decisions.get_decision(session, city.actor("reviewer"), decision.id).status == DecisionStatus.WITHDRAWN
+    assert decisions.get_decision(session, city.actor("reviewer"),
+                                  decision.id).status == DecisionStatus.WITHDRAWN

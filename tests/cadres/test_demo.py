@@ -50,11 +50,14 @@ def test_the_demo_cadre_has_records_a_pending_claim_and_gaps(seeded):
 def test_the_city_has_grades_records_cadres_behind_and_claims_in_every_reviewers_scope(seeded):
     city, session = seeded
     assert session.scalar(select(func.count()).select_from(CadreAppraisal)) == 3 * len(city.cadres)
-    first = session.scalar(select(func.min(TrainingRecord.completed_on)).where(TrainingRecord.year >= 2025))
+    first = session.scalar(
+        select(func.min(TrainingRecord.completed_on)).where(TrainingRecord.year >= 2025)
+    )
     assert first < date(2025, 2, 1)
     with_records = session.scalar(select(func.count(func.distinct(TrainingRecord.cadre_id))))
     assert with_records == session.scalar(select(func.count()).select_from(Cadre))
-    rows = training.scope_progress(session, actor(session, "reviewer"), 2026, as_of=date(2026, 11, 24))
+    rows = training.scope_progress(session, actor(session, "reviewer"), 2026,
+                                   as_of=date(2026, 11, 24))
     behind = sum(1 for r in rows if r.progress.behind)
     assert 0.1 * len(rows) < behind < 0.4 * len(rows)
     assert len(training.pending_claims(session, actor(session, "reviewer"))) >= 30
@@ -69,9 +72,11 @@ def test_every_demo_grade_is_on_the_cadres_scale_and_allowed_by_their_measures(s
     reviewer = actor(session, "reviewer")
     cadres = {c.id: c for c in session.scalars(select(Cadre))}
     rows = list(session.scalars(select(CadreAppraisal)))
-    limits = grades.grade_limits_for(session, reviewer, list(cadres.values()), {r.year for r in rows})
+    limits = grades.grade_limits_for(session, reviewer, list(cadres.values()),
+                                     {r.year for r in rows})
     refused = [(cadres[r.cadre_id].code, r.year, r.grade.value) for r in rows
-               if grades.grade_refusal(cadres[r.cadre_id], r.year, r.grade, limits[(r.cadre_id, r.year)])]
+               if grades.grade_refusal(cadres[r.cadre_id], r.year, r.grade,
+                                       limits[(r.cadre_id, r.year)])]
     assert refused == []
     given = {r.grade for r in rows}
     # both scales, and cadres under a sanction left without a grade (不定等次)

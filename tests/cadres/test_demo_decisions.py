@@ -46,11 +46,16 @@ def test_the_demo_has_decisions_of_every_type_status_and_outcome(demo_city):
 
 def test_overrides_carry_a_reason_and_an_audit_event(demo_city):
     _city, session, _admin = demo_city
-    overridden = list(session.scalars(select(PersonnelDecision).where(PersonnelDecision.overridden.is_(True))))
+    overridden = list(
+        session.scalars(select(PersonnelDecision).where(PersonnelDecision.overridden.is_(True)))
+    )
     assert 3 <= len(overridden) <= 5
     assert all(d.override_reason and d.outcome == DecisionOutcome.APPROVED for d in overridden)
     assert all(not d.eligible_at_proposal for d in overridden)
-    events = {e.entity_id for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "decision.override"))}
+    events = {
+        e.entity_id
+        for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "decision.override"))
+    }
     assert {str(d.id) for d in overridden} <= events
 
 
@@ -64,7 +69,8 @@ def test_every_rule_of_the_negative_list_blocks_some_demo_cadre(demo_city):
                            key=lambda c: (c.unit_id not in vetoed, c.id))
     for cadre in leaders_first:
         for kind in (DecisionType.PROMOTION, DecisionType.RANK_PROMOTION):
-            found |= {b.rule for b in evidence.eligibility(session, admin, cadre.code, TODAY, kind).blocks}
+            found |= {b.rule for b in evidence.eligibility(session, admin, cadre.code, TODAY,
+                                                           kind).blocks}
         if found >= RULES:
             break
     assert found >= RULES
@@ -75,9 +81,20 @@ def test_some_leaders_of_bottom_band_units_were_left_without_follow_up(demo_city
     latest = assessment.latest_published_period(session)
     frame = assessment.results_for_period(session, admin, latest.code)
     poor = set(frame[frame["grade"] == "poor"]["unit_id"])
-    followed = set(session.scalars(select(PersonnelDecision.unit_id).where(
-        PersonnelDecision.status == DecisionStatus.DECIDED, PersonnelDecision.decided_on > latest.end)))
-    leaders = set(session.scalars(select(Cadre.unit_id).where(Cadre.unit_id.in_(poor),
-                                                              Cadre.leader_role != LeaderRole.MEMBER)))
+    followed = set(
+        session.scalars(
+            select(PersonnelDecision.unit_id).where(
+                PersonnelDecision.status == DecisionStatus.DECIDED,
+                PersonnelDecision.decided_on > latest.end,
+            )
+        )
+    )
+    leaders = set(
+        session.scalars(
+            select(Cadre.unit_id).where(
+                Cadre.unit_id.in_(poor), Cadre.leader_role != LeaderRole.MEMBER
+            )
+        )
+    )
     assert len(leaders - followed) >= 2
     assert poor & followed  # and most were followed up

@@ -79,7 +79,8 @@ def test_case_stage(stage, blocked, noted):
         assert result.blocks[0].source == "case:7" and "JZ-2026-007" in result.blocks[0].reason
 
 
-# --- sanctions --------------------------------------------------------------------------------------
+# --- sanctions
+# --------------------------------------------------------------------------------------
 
 def test_measure_in_effect_blocks_until_its_first_free_day():
     result = evaluate(replace(CLEAN, measures=(measure(),)), AS_OF, DecisionType.PROMOTION)
@@ -102,18 +103,22 @@ def test_measure_decided_after_the_date_asked_about_does_not_count():
 
 def test_permanent_measure_blocks_with_no_end():
     facts = replace(CLEAN, measures=(measure("party_expulsion", "开除党籍", until=None),))
-    assert rules_of(evaluate(facts, date(2040, 1, 1), DecisionType.PROMOTION)) == [("sanction_effect", None)]
+    assert rules_of(evaluate(facts, date(2040, 1, 1),
+                             DecisionType.PROMOTION)) == [("sanction_effect", None)]
 
 
 def test_revoked_measure_stops_blocking_from_its_revocation_date():
     facts = replace(CLEAN, measures=(measure(revoked_on=date(2026, 12, 10)),))
     assert evaluate(facts, date(2026, 12, 10), DecisionType.PROMOTION).eligible
     # as of before the revocation it was not known: the block ran to the measure's own end
-    assert rules_of(evaluate(facts, AS_OF, DecisionType.PROMOTION)) == [("sanction_effect", date(2027, 9, 1))]
+    assert rules_of(evaluate(facts, AS_OF, DecisionType.PROMOTION)) == [("sanction_effect",
+                                                                         date(2027, 9, 1))]
 
 
 def test_revoking_a_permanent_measure_ends_it():
-    facts = replace(CLEAN, measures=(measure("gov_expulsion", "开除", until=None, revoked_on=date(2026, 10, 1)),))
+    facts = replace(CLEAN,
+                    measures=(measure("gov_expulsion", "开除", until=None,
+                                      revoked_on=date(2026, 10, 1)),))
     assert evaluate(facts, AS_OF, DecisionType.PROMOTION).eligible
 
 
@@ -134,40 +139,47 @@ def test_mitigated_measure_blocks_with_the_lighter_measure_decided():
 
 def test_not_tolerated_measure_blocks_as_decided():
     facts = replace(CLEAN, measures=(measure(tolerance="not_tolerated"),))
-    assert rules_of(evaluate(facts, AS_OF, DecisionType.PROMOTION)) == [("sanction_effect", date(2027, 9, 1))]
+    assert rules_of(evaluate(facts, AS_OF, DecisionType.PROMOTION)) == [("sanction_effect",
+                                                                         date(2027, 9, 1))]
 
 
 def test_several_measures_each_block_and_the_latest_end_lifts_all():
     first = measure("admonishment", "诫勉", decided=date(2026, 9, 1), until=date(2027, 3, 1))
     second = replace(measure(), source="measure:2")
     result = evaluate(replace(CLEAN, measures=(first, second)), AS_OF, DecisionType.PROMOTION)
-    assert rules_of(result) == [("sanction_effect", date(2027, 3, 1)), ("sanction_effect", date(2027, 9, 1))]
+    assert rules_of(result) == [("sanction_effect", date(2027, 3, 1)),
+                                ("sanction_effect", date(2027, 9, 1))]
     assert result.lifts_on == date(2027, 9, 1)
 
 
 def test_measure_without_period_is_only_a_note_within_a_year():
-    talk = measure("talk_reminder", "谈话提醒", decided=date(2026, 2, 1), until=date(2026, 2, 1), has_period=False)
+    talk = measure("talk_reminder", "谈话提醒", decided=date(2026, 2, 1), until=date(2026, 2, 1),
+                   has_period=False)
     result = evaluate(replace(CLEAN, measures=(talk,)), AS_OF, DecisionType.PROMOTION)
     assert result.eligible and [n.rule for n in result.notes] == ["recent_accountability"]
     old = replace(talk, decided_on=date(2025, 11, 23))
     assert evaluate(replace(CLEAN, measures=(old,)), AS_OF, DecisionType.PROMOTION).notes == ()
 
 
-# --- appraisal grades ---------------------------------------------------------------------------------
+# --- appraisal grades
+# ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("year, grade, until", [
     (2025, "basically_competent", date(2027, 1, 1)),   # the previous year (2019 条例 art. 24 (三))
     (2025, "incompetent", date(2027, 1, 1)),
     (2025, "basically_qualified", date(2027, 1, 1)),   # public-institution scale
-    (2024, "basically_competent", None),               # two years back: no longer (2014's "近三年" is gone)
-    (2026, "incompetent", None),                       # this year's grade is not yet "the previous year's"
+    (2024, "basically_competent",
+     None),               # two years back: no longer (2014's "近三年" is gone)
+    (2026, "incompetent",
+     None),                       # this year's grade is not yet "the previous year's"
     (2025, "competent", None),
     (2025, "not_graded", None),
     (2024, "excellent", None),
 ])
 def test_appraisal_grade_window(year, grade, until):
     facts = replace(CLEAN, grades=(GradeFact(year, grade, f"grade:{year}"),))
-    blocks = [f for f in evaluate(facts, AS_OF, DecisionType.PROMOTION).blocks if f.rule == "appraisal_grade"]
+    blocks = [f for f in evaluate(facts, AS_OF,
+                                  DecisionType.PROMOTION).blocks if f.rule == "appraisal_grade"]
     assert [b.until for b in blocks] == ([until] if until else [])
 
 
@@ -177,12 +189,14 @@ def test_appraisal_block_lifts_when_the_grade_leaves_the_window():
     assert evaluate(facts, date(2027, 1, 1), DecisionType.COMMENDATION).eligible
 
 
-# --- tenure --------------------------------------------------------------------------------------------
+# --- tenure
+# --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("rank, since, until", [
     (Rank.TOWNSHIP_DEPUTY, date(2025, 8, 31), date(2027, 8, 31)),   # deputy → principal: 2 years
     (Rank.TOWNSHIP_DEPUTY, date(2024, 11, 24), None),                # exactly two years: eligible
-    (Rank.TOWNSHIP_CHIEF, date(2024, 2, 29), date(2027, 2, 28)),     # principal → higher deputy: 3 years
+    (Rank.TOWNSHIP_CHIEF, date(2024, 2, 29),
+     date(2027, 2, 28)),     # principal → higher deputy: 3 years
     (Rank.COUNTY_CHIEF, date(2023, 11, 25), date(2026, 11, 25)),
     (Rank.PRINCIPAL_STAFF_2, date(2026, 1, 1), None),                # not a leading post
 ])
@@ -194,7 +208,8 @@ def test_min_tenure_for_promotion(rank, since, until):
 
 def test_rank_promotion_needs_two_years_in_rank():
     facts = replace(CLEAN, rank=Rank.PRINCIPAL_STAFF_3, rank_since=date(2025, 6, 30))
-    assert rules_of(evaluate(facts, AS_OF, DecisionType.RANK_PROMOTION)) == [("min_tenure", date(2027, 6, 30))]
+    assert rules_of(evaluate(facts, AS_OF, DecisionType.RANK_PROMOTION)) == [("min_tenure",
+                                                                              date(2027, 6, 30))]
 
 
 def test_a_basically_competent_year_does_not_count_toward_rank_tenure():
@@ -202,15 +217,19 @@ def test_a_basically_competent_year_does_not_count_toward_rank_tenure():
                     grades=(GradeFact(2022, "basically_competent"),))
     # 24 months + 12 lost = 2025-06-30; the 2022 grade is not the previous year's by 2026.
     assert evaluate(facts, AS_OF, DecisionType.RANK_PROMOTION).eligible
-    facts = replace(facts, rank_since=date(2024, 1, 1), grades=(GradeFact(2025, "basically_competent"),))
+    facts = replace(facts, rank_since=date(2024, 1, 1),
+                    grades=(GradeFact(2025, "basically_competent"),))
     found = rules_of(evaluate(facts, AS_OF, DecisionType.RANK_PROMOTION))
-    assert ("min_tenure", date(2027, 1, 1)) in found and ("appraisal_grade", date(2027, 1, 1)) in found
+    assert ("min_tenure", date(2027, 1, 1)) in found and ("appraisal_grade",
+                                                          date(2027, 1, 1)) in found
 
 
 def test_rank_tenure_table_is_data():
     facts = replace(CLEAN, rank=Rank.PRINCIPAL_STAFF_3, rank_since=date(2024, 6, 30))
     rules = EligibilityRules(rank_tenure_months={"principal_staff_3": 36})
-    assert rules_of(evaluate(facts, AS_OF, DecisionType.RANK_PROMOTION, rules)) == [("min_tenure", date(2027, 6, 30))]
+    assert rules_of(evaluate(facts, AS_OF, DecisionType.RANK_PROMOTION, rules)) == [("min_tenure",
+                                                                                     date(2027, 6,
+                                                                                          30))]
     assert evaluate(facts, AS_OF, DecisionType.RANK_PROMOTION).eligible
 
 
@@ -219,7 +238,8 @@ def test_missing_rank_date_is_a_block_that_someone_must_fix():
     assert rules_of(evaluate(facts, AS_OF, DecisionType.PROMOTION)) == [("min_tenure", None)]
 
 
-# --- unit results -------------------------------------------------------------------------------------
+# --- unit results
+# -------------------------------------------------------------------------------------
 
 def _unit(**kw):
     return UnitResultFact(source="result:2026Q3:S1", period_code="2026Q3", unit_name="桃桥街道",
@@ -235,16 +255,19 @@ def test_unit_veto_blocks_the_units_leading_cadres_only():
 
 def test_unit_veto_can_be_configured_as_a_note():
     leader = replace(CLEAN, unit_result=_unit(vetoed=True))
-    result = evaluate(leader, AS_OF, DecisionType.PROMOTION, EligibilityRules(unit_veto_blocks=False))
+    result = evaluate(leader, AS_OF, DecisionType.PROMOTION,
+                      EligibilityRules(unit_veto_blocks=False))
     assert result.eligible and [n.rule for n in result.notes] == ["unit_veto"]
 
 
 def test_bottom_band_unit_is_a_note_for_its_leaders():
-    result = evaluate(replace(CLEAN, unit_result=_unit(bottom_band=True)), AS_OF, DecisionType.PROMOTION)
+    result = evaluate(replace(CLEAN, unit_result=_unit(bottom_band=True)), AS_OF,
+                      DecisionType.PROMOTION)
     assert result.eligible and [n.rule for n in result.notes] == ["unit_bottom_band"]
 
 
-# --- training -------------------------------------------------------------------------------------------
+# --- training
+# -------------------------------------------------------------------------------------------
 
 def test_training_behind_is_a_note_with_the_numbers():
     facts = replace(CLEAN, training=TrainingFact(2026, 42, 90, 300, 550))
@@ -260,14 +283,17 @@ def test_training_behind_the_pace_is_judged_by_the_plan_when_it_says():
     on_pace = TrainingFact(2026, 60, 90, behind=False)
     assert evaluate(replace(CLEAN, training=on_pace), AS_OF, DecisionType.PROMOTION).notes == ()
     late = TrainingFact(2026, 60, 90, behind=True)
-    assert [n.rule for n in evaluate(replace(CLEAN, training=late), AS_OF, DecisionType.PROMOTION).notes] == ["training_hours"]
+    assert [n.rule for n in evaluate(replace(CLEAN, training=late), AS_OF,
+                                     DecisionType.PROMOTION).notes] == ["training_hours"]
 
 
 def test_training_on_track_gives_no_note():
-    assert evaluate(replace(CLEAN, training=TrainingFact(2026, 95, 90)), AS_OF, DecisionType.PROMOTION).notes == ()
+    assert evaluate(replace(CLEAN, training=TrainingFact(2026, 95, 90)), AS_OF,
+                    DecisionType.PROMOTION).notes == ()
 
 
-# --- decisions ----------------------------------------------------------------------------------------
+# --- decisions
+# ----------------------------------------------------------------------------------------
 
 def test_which_rules_apply_to_which_decision():
     facts = replace(CLEAN, rank_since=date(2026, 1, 1), unit_result=_unit(vetoed=True),

@@ -29,7 +29,8 @@ def city(session):
 def sanctioned(session, city, code, decided_on):
     """A measure decided in a case that is then closed (an open case would block on its own)."""
     case, measure = decided_measure(session, city, code, decided_on=decided_on)
-    cases.move_case(session, city.actor("inspector"), case.id, CaseStage.CLOSED, reason="处理完毕，依规结案",
+    cases.move_case(session, city.actor("inspector"), case.id, CaseStage.CLOSED,
+                    reason="处理完毕，依规结案",
                     on=max(decided_on, date(2026, 6, 30)), today=AS_OF)
     session.commit()
     return measure
@@ -55,7 +56,8 @@ def test_talk_reminder_is_only_a_note(session, city):
     sanctioned(session, city, "talk_reminder", date(2026, 6, 20))
     result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF)
     assert result.eligible
-    assert {n.rule for n in result.notes} == {"recent_accountability", "training_hours"}  # no hours yet
+    assert {n.rule for n in result.notes} == {"recent_accountability",
+                                              "training_hours"}  # no hours yet
 
 
 def test_filed_case_blocks_and_a_clue_is_a_note(session, city):
@@ -68,10 +70,11 @@ def test_filed_case_blocks_and_a_clue_is_a_note(session, city):
 
 
 def test_previous_years_basically_competent_grade_blocks_until_the_year_turns(session, city):
-    # 干部选拔任用工作条例 (2019) art. 24 (三): the previous year's grade only (not the 2014 "近三年")
+    # 干部选拔任用工作条例 (2019) art. 24 (三): the previous year's grade only (not the 2014 "近三年")  # noqa: E501
     grades.set_grade(session, city.actor("reviewer"), "C0001", 2025, "basically_competent")
     session.commit()
-    result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF, DecisionType.COMMENDATION)
+    result = evidence.eligibility(session, city.actor("reviewer"), "C0001", AS_OF,
+                                  DecisionType.COMMENDATION)
     assert blocks(result) == [("appraisal_grade", date(2027, 1, 1))]
     assert evidence.eligibility(session, city.actor("reviewer"), "C0001", date(2027, 1, 1),
                                 DecisionType.COMMENDATION).eligible
@@ -87,7 +90,8 @@ def test_veto_in_the_units_results_blocks_its_leaders(session, city, street_sche
     assert result.blocks[0].source == f"result:{code}:S1"
 
 
-def test_profile_combines_unit_results_grades_training_and_eligibility(session, city, street_scheme):  # noqa: F811
+def test_profile_combines_unit_results_grades_training_and_eligibility(session, city,
+                                                                       street_scheme):  # noqa: F811
     code = open_period(session, city)
     enter(session, city, code, city.s1, S1_VALUES)
     enter(session, city, code, city.s2, S2_VALUES)
@@ -113,7 +117,8 @@ def test_scope_is_checked(session, city):
         evidence.profile(session, city.actor("inspector"), "C0001", AS_OF)
 
 
-def test_cli_prints_the_contract_json_and_agrees_with_the_service(session, city, database_url, monkeypatch):
+def test_cli_prints_the_contract_json_and_agrees_with_the_service(session, city, database_url,
+                                                                  monkeypatch):
     from portal.cli import main
 
     sanctioned(session, city, "party_warning", date(2026, 3, 1))
@@ -127,7 +132,8 @@ def test_cli_prints_the_contract_json_and_agrees_with_the_service(session, city,
     assert data["blocks"][0]["until"] == "2027-03-01" and data["eligible"] is False
 
 
-def test_cli_unknown_cadre_and_bad_date_are_one_line_errors(session, city, database_url, monkeypatch):
+def test_cli_unknown_cadre_and_bad_date_are_one_line_errors(session, city, database_url,
+                                                            monkeypatch):
     from portal.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)

@@ -25,7 +25,9 @@ def test_a_reviewer_sets_grades_and_the_quota_check_follows(session, city):
     for n in range(4):
         grades.set_grade(session, reviewer, f"C01{n}", 2025, "competent")
     (quota,) = grades.quota_checks(session, reviewer, 2025)
-    assert (quota.unit_code, quota.check.assessed, quota.check.allowed, quota.check.over) == ("S1", 5, 1, False)
+    assert (quota.unit_code, quota.check.assessed, quota.check.allowed, quota.check.over) == ("S1",
+                                                                                              5, 1,
+                                                                                              False)
     _row, check = grades.set_grade(session, reviewer, "C010", 2025, "excellent")
     assert check.over
 
@@ -85,7 +87,8 @@ def test_hours_by_category_mode_and_month(session, city):
     _progress(session, city)
     frame = reports.hours_frame(session, city.actor("reviewer-d1"), 2026)
     by_cell = reports.hours_by_category_mode(frame)
-    assert sorted(map(tuple, by_cell.values.tolist())) == [("knowledge", "online", 10.0), ("theory", "offline", 60.0)]
+    assert sorted(map(tuple, by_cell.values.tolist())) == [("knowledge", "online", 10.0),
+                                                           ("theory", "offline", 60.0)]
     months = reports.hours_by_month(frame, 2026, as_of=MIDYEAR)
     assert len(months) == 14  # January to July, offline and online
     assert months.query("month == 3 and mode == 'offline'")["hours"].item() == 60

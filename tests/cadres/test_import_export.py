@@ -1,4 +1,5 @@
-"""Imports and exports of cadres, training and grades (contracts.md), from the CLI and the service."""
+"""Imports and exports of cadres, training and grades (contracts.md), from the CLI and the
+service."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ C0001,2024,称职
 
 
 def run(session, actor, kind, text, dry_run=False, filename=None, encoding="utf-8"):
-    result = transfer.run_import(session, actor, kind, text.encode(encoding), filename or f"{kind}.csv",
+    result = transfer.run_import(session, actor, kind, text.encode(encoding),
+                                 filename or f"{kind}.csv",
                                  dry_run=dry_run)
     session.commit()
     return result
@@ -68,7 +70,8 @@ def test_reimporting_the_same_cadres_file_changes_nothing(session, city):
 
 def test_a_move_to_another_unit_closes_the_old_posting(session, city):
     run(session, city.actor("reviewer"), "cadres", CADRES)
-    moved = CADRES.replace("C0101,周明,男,1980-02-03,S1,街道办事处副主任", "C0101,周明,男,1980-02-03,S2,街道办事处主任")
+    moved = CADRES.replace("C0101,周明,男,1980-02-03,S1,街道办事处副主任",
+                           "C0101,周明,男,1980-02-03,S2,街道办事处主任")
     moved = moved.replace("2021-03-01,2021-03-01", "2021-03-01,2026-03-01")
     run(session, city.actor("reviewer"), "cadres", moved)
     postings = session.scalars(select(CadrePosting).join(Cadre, CadrePosting.cadre_id == Cadre.id)
@@ -88,7 +91,8 @@ def test_a_bad_cadres_file_names_every_bad_cell_and_writes_nothing(session, city
 
 def test_unknown_and_out_of_scope_units_are_refused(session, city):
     with pytest.raises(ImportProblem) as problem:
-        run(session, city.actor("reviewer-d1"), "cadres", CADRES.replace(",K1,", ",K2,").replace(",S1,", ",NOPE,"))
+        run(session, city.actor("reviewer-d1"), "cadres",
+            CADRES.replace(",K1,", ",K2,").replace(",S1,", ",NOPE,"))
     lines = problem.value.lines()
     assert any("row 2" in line and "no unit has this code" in line for line in lines)
     assert any("row 3" in line and "outside the units" in line for line in lines)
@@ -137,7 +141,8 @@ def test_reimporting_training_is_idempotent_and_a_change_updates_the_record(sess
 
 
 def test_a_course_already_recorded_from_attendance_is_left_alone(session, city):
-    record(session, city, city.cadre1, "党的二十届三中全会精神轮训", 24, source=RecordSource.ATTENDANCE)
+    record(session, city, city.cadre1, "党的二十届三中全会精神轮训", 24,
+           source=RecordSource.ATTENDANCE)
     result = run(session, city.actor("reviewer"), "training", TRAINING)
     assert (result.created, result.unchanged) == (2, 1)
     assert "counts once" in result.notes[0]
@@ -182,7 +187,8 @@ def test_grades_import_upserts_and_reports_the_quota(session, city):
     assert result.created == 3
     # C0001 is alone in S1: one 优秀 of one assessed breaks the 20% quota
     assert len(result.notes) == 1 and "桃桥街道" in result.notes[0]
-    again = run(session, city.actor("reviewer"), "grades", GRADES.replace("C0001,2025,优秀", "C0001,2025,称职"))
+    again = run(session, city.actor("reviewer"), "grades",
+                GRADES.replace("C0001,2025,优秀", "C0001,2025,称职"))
     assert (again.updated, again.unchanged, again.notes) == (1, 2, [])
     grades = {(g.cadre.code, g.year): g.grade for g in session.scalars(select(CadreAppraisal))}
     assert grades[("C0001", 2025)] == AppraisalGrade.COMPETENT
@@ -202,14 +208,16 @@ def test_grades_export_roundtrips(session, city):
 
 
 def test_progress_export_lists_every_cadre_in_scope(session, city):
-    content = transfer.run_export(session, city.actor("reviewer-d1"), "training_progress", "csv", period="2026")
+    content = transfer.run_export(session, city.actor("reviewer-d1"), "training_progress", "csv",
+                                  period="2026")
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert [(r["cadre_code"], r["required"]) for r in rows] == [("C0001", "90.0")]
 
 
 # --- command line ----------------------------------------------------------------------------
 
-def test_cli_imports_and_exports_with_a_plain_error_on_bad_files(session, city, tmp_path, database_url):
+def test_cli_imports_and_exports_with_a_plain_error_on_bad_files(session, city, tmp_path,
+                                                                 database_url):
     env = {"DATABASE_URL": database_url, "PORTAL_LANG": "en"}
     good = tmp_path / "training.csv"
     good.write_text(TRAINING, encoding="utf-8")
@@ -229,7 +237,12 @@ def test_cli_imports_and_exports_with_a_plain_error_on_bad_files(session, city, 
     assert "Traceback" not in failed.output
     session.expire_all()
     assert count(session, TrainingRecord) == 3
-    assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "import")) == 1
+    assert (
+        session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "import")
+        )
+        == 1
+    )
 
 
 # --- personnel decisions (export only) ---------------------------------------------------------
@@ -242,12 +255,15 @@ def _decisions(session, city):
 
     reviewer = city.actor("reviewer")
     made = []
-    for code, kind in (("C0001", DecisionType.COMMENDATION), ("C0002", DecisionType.ADMONISHMENT_TALK)):
-        decision = decisions.propose(session, reviewer, cadre_code=code, decision_type=kind, title="事项",
+    for code, kind in (("C0001", DecisionType.COMMENDATION),
+                       ("C0002", DecisionType.ADMONISHMENT_TALK)):
+        decision = decisions.propose(session, reviewer, cadre_code=code, decision_type=kind,
+                                     title="事项",
                                      rationale="理由", as_of=date(2026, 5, 4))
         made.append(decision)
     decisions.review(session, reviewer, made[0].id, "同意")
-    decisions.decide(session, reviewer, made[0].id, outcome=DecisionOutcome.APPROVED, note="江组干〔2026〕1号",
+    decisions.decide(session, reviewer, made[0].id, outcome=DecisionOutcome.APPROVED,
+                     note="江组干〔2026〕1号",
                      decided_on=date(2026, 5, 20))
     session.commit()
     return made
@@ -259,13 +275,18 @@ def test_decisions_export_lists_the_decisions_in_scope_with_their_evidence_hash(
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert [r["number"] for r in rows] == [d.number for d in made]
     first = rows[0]
-    assert (first["cadre_code"], first["type"], first["status"], first["outcome"], first["decided_on"],
-            first["overridden"]) == ("C0001", "commendation", "decided", "approved", "2026-05-20", "no")
-    assert first["snapshot_hash"] == made[0].snapshot_hash and first["eligible_at_proposal"] == "yes"
+    assert (first["cadre_code"], first["type"], first["status"], first["outcome"],
+            first["decided_on"],
+            first["overridden"]) == ("C0001", "commendation", "decided", "approved", "2026-05-20",
+                                     "no")
+    assert (
+        first["snapshot_hash"] == made[0].snapshot_hash and first["eligible_at_proposal"] == "yes"
+    )
     assert rows[1]["outcome"] == "" and rows[1]["status"] == "proposed"
     zh = transfer.run_export(session, city.actor("reviewer"), "decisions", "csv", header_style="zh")
     assert zh.decode("utf-8-sig").startswith("编号,干部编号,姓名")
-    assert transfer.run_export(session, city.actor("reviewer"), "decisions", "csv", period="2025").count(b"\n") == 1
+    assert transfer.run_export(session, city.actor("reviewer"), "decisions", "csv",
+                               period="2025").count(b"\n") == 1
 
 
 def test_decisions_export_keeps_to_the_subtree_and_refuses_cadres_and_inspectors(session, city):

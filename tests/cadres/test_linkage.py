@@ -25,12 +25,14 @@ POOR_VALUES = {"I1": 10, "I2": 20, "I3": 5, "B1": 0, "V1": 0}   # 10 + 7.5 + 20 
 def results(session, city, street_scheme):
     """2026Q1 (S1 92, S2 82) and 2026Q2 (S1 92, S2 37.5, poor) published; S2 has a principal
     (C0003, in the rank since March), its deputy C0002 and a staff member."""
-    for code, s2_values, day in (("2026Q1", S2_VALUES, date(2026, 4, 10)), ("2026Q2", POOR_VALUES, date(2026, 7, 10))):
+    for code, s2_values, day in (("2026Q1", S2_VALUES, date(2026, 4, 10)),
+                                 ("2026Q2", POOR_VALUES, date(2026, 7, 10))):
         open_period(session, city, code)
         enter(session, city, code, city.s1, S1_VALUES)
         enter(session, city, code, city.s2, s2_values)
         publish(session, city, code, today=day)
-    factories.cadre(session, "C0003", "赵强", city.s2, leader_role=LeaderRole.PRINCIPAL, rank_since=date(2026, 3, 1))
+    factories.cadre(session, "C0003", "赵强", city.s2, leader_role=LeaderRole.PRINCIPAL,
+                    rank_since=date(2026, 3, 1))
     factories.cadre(session, "C0004", "钱敏", city.s2, leader_role=LeaderRole.MEMBER, rank=None)
     session.commit()
     return city
@@ -38,10 +40,12 @@ def results(session, city, street_scheme):
 
 def decide(session, city, code, kind, proposed, decided, override=""):
     reviewer = city.actor("reviewer")
-    made = decisions.propose(session, reviewer, cadre_code=code, decision_type=kind, title="事项", rationale="理由",
+    made = decisions.propose(session, reviewer, cadre_code=code, decision_type=kind, title="事项",
+                             rationale="理由",
                              as_of=proposed)
     decisions.review(session, reviewer, made.id, "同意")
-    decisions.decide(session, reviewer, made.id, outcome=DecisionOutcome.APPROVED, note="江组干〔2026〕1号",
+    decisions.decide(session, reviewer, made.id, outcome=DecisionOutcome.APPROVED,
+                     note="江组干〔2026〕1号",
                      decided_on=decided, override_reason=override)
     session.commit()
     return made
@@ -50,9 +54,12 @@ def decide(session, city, code, kind, proposed, decided, override=""):
 @pytest.fixture
 def decided(session, results):
     city = results
-    made = {"commend": decide(session, city, "C0001", DecisionType.COMMENDATION, date(2026, 7, 20), date(2026, 8, 1)),
-            "earlier": decide(session, city, "C0002", DecisionType.COMMENDATION, date(2026, 4, 20), date(2026, 5, 1)),
-            "promote": decide(session, city, "C0003", DecisionType.RANK_PROMOTION, date(2026, 8, 10),
+    made = {"commend": decide(session, city, "C0001", DecisionType.COMMENDATION, date(2026, 7, 20),
+                              date(2026, 8, 1)),
+            "earlier": decide(session, city, "C0002", DecisionType.COMMENDATION, date(2026, 4, 20),
+                              date(2026, 5, 1)),
+            "promote": decide(session, city, "C0003", DecisionType.RANK_PROMOTION,
+                              date(2026, 8, 10),
                               date(2026, 8, 20), override="重点工作急需，报市委同意。")}
     return city, made
 
@@ -73,15 +80,18 @@ def test_band_counts_take_the_decisions_in_the_window(session, decided):
     assert counts == {(grade["S1"], "commendation"): 1, ("poor", "rank_promotion"): 1}
     assert sum(found.units_per_band().values()) == 2
     earlier = linkage.linkage(session, city.actor("reviewer"), "2026Q1")  # 2026-04-01 … 2026-09-30
-    assert [d.number for d in earlier.taken] == [made[k].number for k in ("earlier", "commend", "promote")]
+    assert [d.number for d in earlier.taken] == [made[k].number for k in ("earlier", "commend",
+                                                                          "promote")]
 
 
 def test_leaders_of_bottom_band_units_without_follow_up(session, results):
     city = results
     found = linkage.linkage(session, city.actor("reviewer"))
-    assert [(u.code, leader.cadre_code, leader.role) for u, leader in found.without_follow_up()] == [
+    assert [(u.code, leader.cadre_code, leader.role) for u,
+            leader in found.without_follow_up()] == [
         ("S2", "C0003", "principal"), ("S2", "C0002", "deputy")]
-    decide(session, city, "C0002", DecisionType.ADMONISHMENT_TALK, date(2026, 7, 15), date(2026, 7, 20))
+    decide(session, city, "C0002", DecisionType.ADMONISHMENT_TALK, date(2026, 7, 15),
+           date(2026, 7, 20))
     assert linkage.linkage(session, city.actor("reviewer")).without_follow_up() == []
 
 
@@ -112,7 +122,9 @@ def test_a_district_reviewer_sees_only_their_district(session, decided):
 def test_a_subtree_filter_keeps_to_the_chosen_unit(session, decided):
     city, _made = decided
     found = linkage.linkage(session, city.actor("reviewer"), unit_id=city.d2.id)
-    assert [u.code for u in found.units] == ["S2"] and {d.cadre_code for d in found.decisions} == {"C0003"}
+    assert [u.code for u in found.units] == ["S2"] and {d.cadre_code for d in found.decisions} == {
+        "C0003"
+    }
 
 
 @pytest.mark.parametrize("who", ["cadre", "inspector"])
@@ -137,14 +149,17 @@ def test_an_unknown_period_is_refused(session, results):
 # --- through the Dash endpoint -------------------------------------------------------------------
 
 def text(response) -> str:
-    return json.dumps(response.get_json(), ensure_ascii=False) if response.is_json else response.get_data(as_text=True)
+    return json.dumps(response.get_json(),
+                      ensure_ascii=False) if response.is_json else response.get_data(as_text=True)
 
 
 def refresh(client, app, period="2026Q2", unit=None):
-    return call(client, app, "linkage.refresh", {"ca-lk-period.value": period, "ca-lk-unit.value": unit})
+    return call(client, app, "linkage.refresh",
+                {"ca-lk-period.value": period, "ca-lk-unit.value": unit})
 
 
-def test_the_reviewer_sees_the_bands_the_leaders_without_follow_up_and_the_override(client, app, decided):
+def test_the_reviewer_sees_the_bands_the_leaders_without_follow_up_and_the_override(client, app,
+                                                                                    decided):
     city, made = decided
     login(client, "reviewer")
     response = refresh(client, app)
@@ -162,7 +177,8 @@ def test_the_table_of_leaders_without_follow_up_lists_them(client, app, results)
     assert "No decision about these units' leaders was taken in the window." in shown
 
 
-def test_a_district_reviewer_forging_another_districts_unit_gets_a_message_and_nothing(client, app, decided):
+def test_a_district_reviewer_forging_another_districts_unit_gets_a_message_and_nothing(client, app,
+                                                                                       decided):
     city, _made = decided
     login(client, "reviewer-d1")
     response = refresh(client, app, unit=city.s2.id)
@@ -191,7 +207,9 @@ def test_malformed_inputs_get_a_plain_message(client, app, decided):
 def test_without_a_published_period_the_callback_explains_why(client, app, city):
     login(client, "reviewer")
     response = refresh(client, app, period=None)
-    assert response.status_code == 200 and "No assessment period has been published yet." in text(response)
+    assert response.status_code == 200 and "No assessment period has been published yet." in text(
+        response
+    )
 
 
 # --- the figures ---------------------------------------------------------------------------------
@@ -206,9 +224,16 @@ def test_figures_explain_their_empty_states_and_carry_titles_and_units(app):
     units = {**no_units, "poor": 2}
     assert "in the window" in charts.band_heatmap(none, units).layout.annotations[0].text
     filled = charts.band_heatmap({**none, ("poor", "adjustment"): 1}, units)
-    assert filled.layout.title.text and filled.layout.xaxis.title.text and list(filled.data[0].z[4]) == [1]
+    assert (
+        filled.layout.title.text
+        and filled.layout.xaxis.title.text
+        and list(filled.data[0].z[4]) == [1]
+    )
     assert "earlier published period" in charts.change_scatter([], None).layout.annotations[0].text
     point = rules.ScatterPoint(1, "桃桥街道", "poor", -3.5, "adjustment", 1)
     scatter = charts.change_scatter([point], "2026Q1")
-    assert "2026Q1" in scatter.layout.xaxis.title.text and "(points)" in scatter.layout.xaxis.title.text
+    assert (
+        "2026Q1" in scatter.layout.xaxis.title.text
+        and "(points)" in scatter.layout.xaxis.title.text
+    )
     assert list(scatter.data[0].x) == [-3.5]

@@ -23,7 +23,8 @@ LIU = (Path(__file__).parent.parent / "data" / "lrmx" / "liu-xiaomei.lrmx").read
 
 # Callbacks of this file's pages whose isolation is tested here (see test_callbacks.py); the
 # last two only open the form and echo a file name, and touch no data.
-ISOLATION_TESTED = {"record.save_record", "record.download_form", "form_import.preview", "form_import.confirm",
+ISOLATION_TESTED = {"record.save_record", "record.download_form", "form_import.preview",
+                    "form_import.confirm",
                     "record.toggle_edit", "record.photo_chosen"}
 
 
@@ -45,7 +46,8 @@ def save(client, app, code: str, **typed):
 
 
 def download(client, app, code: str):
-    return call(client, app, "record.download_form", {"ca-rec-download.n_clicks": 1, "ca-profile-code.data": code})
+    return call(client, app, "record.download_form",
+                {"ca-rec-download.n_clicks": 1, "ca-profile-code.data": code})
 
 
 def record_of(session, cadre) -> CadreRecord:
@@ -53,7 +55,8 @@ def record_of(session, cadre) -> CadreRecord:
     return session.get(CadreRecord, cadre.id)
 
 
-# --- reading ------------------------------------------------------------------------------------------
+# --- reading
+# ------------------------------------------------------------------------------------------
 
 def test_a_reviewer_in_scope_reads_the_whole_id_number(client, filled):
     shown_page = page(client, "reviewer-d1", "C0001")
@@ -73,12 +76,16 @@ def test_an_inspector_sees_no_record(client, filled):
 
 def test_a_cadre_reads_their_own_record_but_cannot_edit_it(client, filled):
     shown_page = page(client, "cadre", "C0001")
-    assert ID_1 in shown_page and "ca-rec-download" in shown_page and "ca-rec-edit" not in shown_page
+    assert (
+        ID_1 in shown_page and "ca-rec-download" in shown_page and "ca-rec-edit" not in shown_page
+    )
 
 
-# --- saving -------------------------------------------------------------------------------------------
+# --- saving
+# -------------------------------------------------------------------------------------------
 
-def test_a_reviewer_in_scope_saves_the_record_and_the_history_masks_the_id_number(client, app, session, filled):
+def test_a_reviewer_in_scope_saves_the_record_and_the_history_masks_the_id_number(client, app,
+                                                                                  session, filled):
     login(client, "reviewer-d1")
     response = save(client, app, "C0001", id_number=ID_1, ethnicity="03", native_place="江西九江",
                     resume="2003.09--2007.07  江州大学法学专业学习\n2007.07--  桃桥街道科员",
@@ -86,7 +93,8 @@ def test_a_reviewer_in_scope_saves_the_record_and_the_history_masks_the_id_numbe
     assert response.status_code == 200
     assert "江西九江" in shown(response)
     record = record_of(session, filled.cadre1)
-    assert (record.ethnicity, record.native_place, len(record.resume), record.family[0]["political_status"]) == (
+    assert (record.ethnicity, record.native_place, len(record.resume),
+            record.family[0]["political_status"]) == (
         "03", "江西九江", 2, "01")
     summaries = str([e.summary for e in session.scalars(select(AuditEvent))])
     assert ID_1 not in summaries and "江西九江" in summaries
@@ -103,9 +111,11 @@ def test_each_wrong_field_is_marked_and_nothing_is_saved(client, app, session, f
     assert record_of(session, filled.cadre1).native_place == "江西南昌"
 
 
-@pytest.mark.parametrize("username, code", [("reviewer-d1", "C0002"), ("inspector", "C0001"), ("cadre", "C0001"),
+@pytest.mark.parametrize("username, code",
+                         [("reviewer-d1", "C0002"), ("inspector", "C0001"), ("cadre", "C0001"),
                                             ("cadre", "C0002"), ("admin", "C0001")])
-def test_others_cannot_save_a_record_through_the_callback(client, app, session, filled, username, code):
+def test_others_cannot_save_a_record_through_the_callback(client, app, session, filled, username,
+                                                          code):
     login(client, username)
     response = save(client, app, code, native_place="改过的籍贯")
     assert "改过的籍贯" not in shown(response)
@@ -113,7 +123,8 @@ def test_others_cannot_save_a_record_through_the_callback(client, app, session, 
                           .where(CadreRecord.native_place == "改过的籍贯")) == 0
 
 
-# --- the appointment form -----------------------------------------------------------------------------
+# --- the appointment form
+# -----------------------------------------------------------------------------
 
 def test_a_cadre_downloads_their_own_form_and_not_anothers(client, app, filled):
     login(client, "cadre")
@@ -124,7 +135,8 @@ def test_a_cadre_downloads_their_own_form_and_not_anothers(client, app, filled):
     assert "湖南岳阳" not in shown(other) and "C0002-" not in shown(other)
 
 
-@pytest.mark.parametrize("username, code", [("reviewer-d1", "C0002"), ("inspector", "C0001"), ("admin", "C0001")])
+@pytest.mark.parametrize("username, code",
+                         [("reviewer-d1", "C0002"), ("inspector", "C0001"), ("admin", "C0001")])
 def test_no_form_for_those_who_may_not_see_the_id_number(client, app, filled, username, code):
     login(client, username)
     response = download(client, app, code)
@@ -140,9 +152,12 @@ def test_a_reviewer_previews_an_upload_then_confirms_it(client, app, session, fi
     assert "刘晓梅" in shown(preview) and "New cadre" in shown(preview)
     assert session.scalar(select(func.count()).select_from(Cadre)) == 2
     stored = preview.get_json()["response"]["ca-lrmx-file"]["data"]
-    done = call(client, app, "form_import.confirm", {"ca-lrmx-confirm.n_clicks": 1, "ca-lrmx-file.data": stored})
+    done = call(client, app, "form_import.confirm",
+                {"ca-lrmx-confirm.n_clicks": 1, "ca-lrmx-file.data": stored})
     assert "1 new" in shown(done)
-    assert session.scalar(select(func.count()).select_from(Cadre).where(Cadre.name == "刘晓梅")) == 1
+    assert (
+        session.scalar(select(func.count()).select_from(Cadre).where(Cadre.name == "刘晓梅")) == 1
+    )
 
 
 @pytest.mark.parametrize("username", ["cadre", "inspector", "reviewer-d1"])
@@ -150,9 +165,13 @@ def test_a_preview_for_anyone_else_shows_nothing(client, app, session, filled, u
     login(client, username)
     contents = "data:;base64," + base64.b64encode(LIU).decode()
     response = call(client, app, "form_import.preview", {
-        "ca-lrmx-upload.contents": contents, "ca-lrmx-upload.filename": "liu.lrmx", "ca-lrmx-unit.value": filled.s2.id})
+        "ca-lrmx-upload.contents": contents, "ca-lrmx-upload.filename": "liu.lrmx",
+                                                         "ca-lrmx-unit.value": filled.s2.id})
     assert "New cadre" not in shown(response) and "刘晓梅" not in shown(response)
-    assert response.status_code == 403 or response.get_json()["response"]["ca-lrmx-file"]["data"] is None
+    assert (
+        response.status_code == 403
+        or response.get_json()["response"]["ca-lrmx-file"]["data"] is None
+    )
 
 
 @pytest.mark.parametrize("username", ["cadre", "inspector", "reviewer-d1"])
@@ -160,7 +179,8 @@ def test_an_upload_by_anyone_else_writes_nothing(client, app, session, filled, u
     login(client, username)
     stored = {"contents": "data:;base64," + base64.b64encode(LIU).decode(), "filename": "liu.lrmx",
               "unit": filled.s2.id}
-    response = call(client, app, "form_import.confirm", {"ca-lrmx-confirm.n_clicks": 1, "ca-lrmx-file.data": stored})
+    response = call(client, app, "form_import.confirm",
+                    {"ca-lrmx-confirm.n_clicks": 1, "ca-lrmx-file.data": stored})
     assert "刘晓梅" not in shown(response) or "new" not in shown(response)
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Cadre)) == 2

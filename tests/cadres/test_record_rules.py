@@ -21,7 +21,8 @@ def test_an_id_number_with_a_wrong_check_character_is_refused_with_the_reason():
         rules.normalize_id_number("110105194912310021")
 
 
-@pytest.mark.parametrize("number", ["1101051949123100", "11010519491231002XX", "A1010519491231002X"])
+@pytest.mark.parametrize("number",
+                         ["1101051949123100", "11010519491231002XX", "A1010519491231002X"])
 def test_an_id_number_of_the_wrong_shape_is_refused(number):
     with pytest.raises(ValueError, match="18 characters"):
         rules.normalize_id_number(number)
@@ -44,8 +45,10 @@ def test_a_masked_id_number_keeps_only_the_first_three_and_last_four_characters(
 
 # --- months ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [("201907", date(2019, 7, 1)), ("20190715", date(2019, 7, 15)),
-                                            ("2019.07", date(2019, 7, 1)), ("2019-7", date(2019, 7, 1)),
+@pytest.mark.parametrize("text, expected",
+                         [("201907", date(2019, 7, 1)), ("20190715", date(2019, 7, 15)),
+                                            ("2019.07", date(2019, 7, 1)),
+                                            ("2019-7", date(2019, 7, 1)),
                                             ("2019年7月", date(2019, 7, 1))])
 def test_months_are_read_in_the_spellings_forms_use(text, expected):
     assert rules.parse_month(text) == expected
@@ -89,13 +92,19 @@ def test_a_written_resume_reads_back_the_same():
 
 def test_periods_typed_out_of_order_are_named():
     lines, _unparsed = rules.parse_resume("2010.01--2012.01  后\n2001.01--2010.01  前")
-    assert rules.resume_problems(lines) == ["the period starting 2001.01 comes before the one above it"]
+    assert rules.resume_problems(lines) == ["the period starting 2001.01 comes before the one "
+                                            "above it"]
 
 
 # --- code lists -----------------------------------------------------------------------------------
 
 def test_code_lists_accept_a_code_a_name_or_a_common_spelling():
-    assert codes.ETHNICITY.parse("汉族") == codes.ETHNICITY.parse("01") == codes.ETHNICITY.parse("汉") == "01"
+    assert (
+        codes.ETHNICITY.parse("汉族")
+        == codes.ETHNICITY.parse("01")
+        == codes.ETHNICITY.parse("汉")
+        == "01"
+    )
     assert codes.ETHNICITY.label("56") == "基诺族"
     assert codes.EDUCATION.parse("大学本科") == "20" and codes.EDUCATION.label("20") == "大学"
     assert codes.DEGREE.parse("法学学士") == "403" and codes.DEGREE.label("312") == "管理学硕士"

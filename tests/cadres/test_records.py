@@ -32,9 +32,12 @@ def test_a_reviewer_in_scope_fills_in_the_record_and_the_history_masks_the_id_nu
                    fulltime_education="大学", fulltime_degree="法学学士", party_joined="2008-06")
     assert changes["id_number"] == [None, "360***********3015"]
     record = session.get(CadreRecord, city.cadre1.id)
-    assert (record.id_number, record.ethnicity, record.fulltime_education, record.fulltime_degree) == (
+    assert (record.id_number, record.ethnicity, record.fulltime_education,
+            record.fulltime_degree) == (
         ID_1, "01", "20", "403")
-    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "cadre.record.updated")).one()
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "cadre.record.updated")
+    ).one()
     assert ID_1 not in str(event.summary) and event.summary["cadre"] == "C0001"
 
 
@@ -52,7 +55,8 @@ def test_only_reviewers_in_scope_change_a_record(session, city, username):
 
 
 def test_bad_typed_values_are_named_field_by_field():
-    _values, problems = records.parse_values({"id_number": "110105194912310021", "ethnicity": "火星族",
+    _values, problems = records.parse_values({"id_number": "110105194912310021",
+                                              "ethnicity": "火星族",
                                               "work_started": "2019-13", "family": "妻子|张三"})
     assert set(problems) == {"id_number", "ethnicity", "work_started", "family"}
     assert "check character" in problems["id_number"] and "GB/T 3304" in problems["ethnicity"]
@@ -69,9 +73,12 @@ def test_an_id_number_already_recorded_for_another_cadre_is_refused(session, cit
         edit(session, city, "reviewer", city.cadre2, id_number=ID_1)
 
 
-@pytest.mark.parametrize("username, shown", [("reviewer", ID_1), ("reviewer-d1", ID_1), ("cadre", ID_1),
-                                             ("admin", "360***********3015"), ("inspector", "360***********3015")])
-def test_the_id_number_is_whole_only_for_reviewers_in_scope_and_the_cadre_themself(session, city, username, shown):
+@pytest.mark.parametrize("username, shown",
+                         [("reviewer", ID_1), ("reviewer-d1", ID_1), ("cadre", ID_1),
+                                             ("admin", "360***********3015"),
+                                             ("inspector", "360***********3015")])
+def test_the_id_number_is_whole_only_for_reviewers_in_scope_and_the_cadre_themself(session, city,
+                                                                                   username, shown):
     edit(session, city, "reviewer", city.cadre1, id_number=ID_1)
     record = session.get(CadreRecord, city.cadre1.id)
     assert records.shown_id_number(city.actor(username), city.cadre1, record) == shown
@@ -86,13 +93,16 @@ def test_inspectors_and_other_cadres_do_not_read_the_full_record(session, city):
 def test_a_photo_must_be_a_small_jpeg(session, city):
     records.set_photo(session, city.actor("reviewer"), city.cadre1, PHOTOS[0])
     with pytest.raises(Invalid, match="JPEG"):
-        records.set_photo(session, city.actor("reviewer"), city.cadre1, b"\x89PNG\r\n\x1a\n" + b"0" * 500)
+        records.set_photo(session, city.actor("reviewer"), city.cadre1,
+                          b"\x89PNG\r\n\x1a\n" + b"0" * 500)
     with pytest.raises(Invalid, match="larger than"):
-        records.set_photo(session, city.actor("reviewer"), city.cadre1, PHOTOS[0] + b"0" * 1024 * 1024)
+        records.set_photo(session, city.actor("reviewer"), city.cadre1,
+                          PHOTOS[0] + b"0" * 1024 * 1024)
     assert records.photo_of(session, city.actor("cadre"), city.cadre1) == PHOTOS[0]
 
 
-# --- CSV / XLSX ------------------------------------------------------------------------------------
+# --- CSV / XLSX
+# ------------------------------------------------------------------------------------
 
 RECORDS_CSV = f"""干部编号,身份证号,民族,入党时间,全日制学历,全日制学位,简历,家庭成员
 C0001,{ID_1},汉族,2008-06,大学,法学学士,"2003.09--2007.07  江州大学法学专业学习
@@ -104,7 +114,8 @@ C0002,{ID_2},回族,,研究生,管理学硕士,,
 
 
 def run(session, actor, text, filename="records.csv", dry_run=False):
-    result = transfer.run_import(session, actor, "records", text.encode("utf-8"), filename, dry_run=dry_run)
+    result = transfer.run_import(session, actor, "records", text.encode("utf-8"), filename,
+                                 dry_run=dry_run)
     session.commit()
     return result
 
@@ -123,10 +134,13 @@ def test_records_export_imports_back_unchanged_in_xlsx(session, city):
     run(session, city.actor("reviewer"), RECORDS_CSV)
     content = transfer.run_export(session, city.actor("reviewer"), "records", "xlsx")
     before = {r.cadre_id: records.history_view(r) for r in session.scalars(select(CadreRecord))}
-    result = transfer.run_import(session, city.actor("reviewer"), "records", content, "records.xlsx")
+    result = transfer.run_import(session, city.actor("reviewer"), "records", content,
+                                 "records.xlsx")
     session.commit()
     assert result.unchanged == 2
-    assert {r.cadre_id: records.history_view(r) for r in session.scalars(select(CadreRecord))} == before
+    assert {
+        r.cadre_id: records.history_view(r) for r in session.scalars(select(CadreRecord))
+    } == before
 
 
 def test_only_reviewers_export_the_records_and_they_get_the_id_numbers_whole(session, city):
@@ -134,13 +148,16 @@ def test_only_reviewers_export_the_records_and_they_get_the_id_numbers_whole(ses
     for username in ("admin", "inspector"):
         with pytest.raises(AccessDenied):
             transfer.run_export(session, city.actor(username), "records", "csv")
-    assert ID_1 in to_bytes(transfer.exporters()["records"](session, city.actor("reviewer")), "csv").decode("utf-8-sig")
+    assert ID_1 in to_bytes(transfer.exporters()["records"](session, city.actor("reviewer")),
+                            "csv").decode("utf-8-sig")
     district = transfer.exporters()["records"](session, city.actor("reviewer-d1"))
     assert [row["code"] for row in district.rows] == ["C0001"]
 
 
-def test_a_bad_records_file_names_every_problem_never_shows_an_id_number_and_writes_nothing(session, city):
-    bad = RECORDS_CSV.replace(ID_2, "360104197903124027").replace("回族", "火星族").replace("C0002", "C0009")
+def test_a_bad_records_file_names_every_problem_never_shows_an_id_number_and_writes_nothing(session,
+                                                                                            city):
+    bad = RECORDS_CSV.replace(ID_2, "360104197903124027").replace("回族", "火星族").replace("C0002",
+                                                                                            "C0009")
     with pytest.raises(ImportProblem) as error:
         run(session, city.actor("reviewer"), bad)
     text = "\n".join(error.value.lines())

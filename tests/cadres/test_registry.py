@@ -28,8 +28,10 @@ def test_filter_by_unit_subtree_rank_category_and_text(session, city):
     factories.cadre(session, "C0004", "钱伟", city.d1, rank=Rank.COUNTY_DEPUTY)
     session.commit()
     reviewer = city.actor("reviewer")
-    assert codes(service.search_cadres(session, reviewer, CadreFilter(unit_id=city.s1.id))) == ["C0001", "C0003"]
-    assert codes(service.search_cadres(session, reviewer, CadreFilter(ranks=[Rank.COUNTY_DEPUTY]))) == ["C0004"]
+    assert codes(service.search_cadres(session, reviewer,
+                                       CadreFilter(unit_id=city.s1.id))) == ["C0001", "C0003"]
+    assert codes(service.search_cadres(session, reviewer,
+                                       CadreFilter(ranks=[Rank.COUNTY_DEPUTY]))) == ["C0004"]
     assert codes(service.search_cadres(
         session, reviewer, CadreFilter(categories=[CadreCategory.COMMUNITY]))) == ["C0003"]
     assert codes(service.search_cadres(session, reviewer, CadreFilter(text="钱"))) == ["C0004"]
@@ -40,7 +42,8 @@ def test_retired_cadres_are_left_out_unless_asked_for(session, city):
     session.commit()
     reviewer = city.actor("reviewer")
     assert codes(service.search_cadres(session, reviewer)) == ["C0001"]
-    assert codes(service.search_cadres(session, reviewer, CadreFilter(statuses=[CadreStatus.RETIRED]))) == ["C0002"]
+    assert codes(service.search_cadres(session, reviewer,
+                                       CadreFilter(statuses=[CadreStatus.RETIRED]))) == ["C0002"]
 
 
 def test_a_unit_outside_scope_cannot_be_searched(session, city):
@@ -86,7 +89,8 @@ def test_earlier_units_come_from_closed_postings(session, city):
                      start=date(2015, 1, 1), end=date(2018, 12, 31)),
         CadrePosting(cadre_id=city.cadre1.id, unit_id=city.s2.id, position="科员",
                      start=date(2019, 1, 1), end=date(2021, 12, 31)),
-        CadrePosting(cadre_id=city.cadre1.id, unit_id=city.s1.id, position="副主任", start=date(2022, 1, 1)),
+        CadrePosting(cadre_id=city.cadre1.id, unit_id=city.s1.id, position="副主任",
+                     start=date(2022, 1, 1)),
     ])
     session.commit()
     earlier = service.earlier_units(session, city.actor("reviewer"), city.cadre1)
@@ -96,7 +100,8 @@ def test_earlier_units_come_from_closed_postings(session, city):
 
 def test_registry_counts_cover_every_match_even_beyond_the_list(session, city):
     for n in range(3):
-        factories.cadre(session, f"C01{n}", f"同事{n}", city.s1, category=CadreCategory.CIVIL_SERVANT)
+        factories.cadre(session, f"C01{n}", f"同事{n}", city.s1,
+                        category=CadreCategory.CIVIL_SERVANT)
     session.commit()
     reviewer = city.actor("reviewer")
     assert len(service.search_cadres(session, reviewer, CadreFilter(limit=2))) == 2

@@ -51,13 +51,16 @@ def test_county_level_leading_cadre_gets_the_five_year_standard():
 @pytest.mark.parametrize("category, rank, code, five_year", [
     (CadreCategory.LEADING, Rank.COUNTY_DEPUTY, "leading_county", 550),
     (CadreCategory.LEADING, Rank.BUREAU_CHIEF, "leading_county", 550),
-    (CadreCategory.CIVIL_SERVANT, Rank.RESEARCHER_4, "civil_servant_researcher", 550),   # not only leading
+    (CadreCategory.CIVIL_SERVANT, Rank.RESEARCHER_4, "civil_servant_researcher",
+     550),   # not only leading
     (CadreCategory.CIVIL_SERVANT, Rank.RESEARCHER_1, "civil_servant_researcher", 550),
     (CadreCategory.CIVIL_SERVANT, Rank.INSPECTOR_2, "civil_servant_researcher", 550),
-    (CadreCategory.CIVIL_SERVANT, Rank.PRINCIPAL_STAFF_1, "general", None),              # 一级主任科员
+    (CadreCategory.CIVIL_SERVANT, Rank.PRINCIPAL_STAFF_1, "general",
+     None),              # 一级主任科员
     (CadreCategory.CIVIL_SERVANT, Rank.STAFF_2, "general", None),
     (CadreCategory.LEADING, Rank.TOWNSHIP_CHIEF, "general", None),
-    (CadreCategory.INSTITUTION, Rank.RESEARCHER_4, "general", None),                     # not a civil servant
+    (CadreCategory.INSTITUTION, Rank.RESEARCHER_4, "general",
+     None),                     # not a civil servant
     (CadreCategory.COMMUNITY, None, "general", None),
 ])
 def test_the_standard_follows_article_14(category, rank, code, five_year):
@@ -68,7 +71,10 @@ def test_the_standard_follows_article_14(category, rank, code, five_year):
 
 def test_online_hours_and_day_hours_are_labelled_local_practice():
     for standard in DEFAULT_STANDARDS:
-        assert "Local practice, not in the 条例: online learning (网络培训) at least 50 hours" in standard.source
+        assert (
+            "Local practice, not in the 条例: online learning (网络培训) at least 50 hours"
+            in standard.source
+        )
     assert DEFAULTS[DAY_HOURS].source.startswith("local practice, not in the 干部教育培训工作条例")
 
 
@@ -110,7 +116,9 @@ def test_a_course_counts_once_even_when_recorded_twice():
                            line("党章专题学习", P, OFF, 8, date(2025, 3, 1))])
     # the first two are the same course in 2026; the 2025 one is another year's course
     assert tally.total == 16
-    assert rules.course_key("《党章》专题学习") == rules.course_key("党章 专题学习") == "党章专题学习"
+    assert (
+        rules.course_key("《党章》专题学习") == rules.course_key("党章 专题学习") == "党章专题学习"
+    )
     assert rules.course_key("Rule OF Law") == rules.course_key("rule of law")
 
 
@@ -238,7 +246,9 @@ def test_three_excellent_of_ten_breaks_the_twenty_percent_quota():
 def test_quota_checks_from_counts_made_in_the_database_equal_those_from_each_grade():
     grades = [(2, 2025, E)] + [(2, 2025, C)] * 4 + [(1, 2025, E)] * 3 + [(1, 2025, C)] * 7
     counted = [(2, 2025, 5, 1), (1, 2025, 10, 3)]
-    assert rules.quota_checks_of_counts(counted, {2: 0.15}, 0.20) == rules.check_excellent_quota(grades, {2: 0.15}, 0.20)
+    assert rules.quota_checks_of_counts(counted, {2: 0.15},
+                                        0.20) == rules.check_excellent_quota(grades, {2: 0.15},
+                                                                             0.20)
 
 
 def test_a_unit_with_a_fifteen_percent_quota():
@@ -253,7 +263,8 @@ def test_a_past_years_five_year_progress_is_judged_at_that_years_end():
     earlier = {2023: HoursTally.of([line("a", T, OFF, 111, date(2023, 5, 1))])}
     tally = HoursTally.of([line("b", T, OFF, 110, date(2024, 5, 1))])
     # looking back at 2024 from mid-2026: 731 of 1,826 days → 550 × 731 / 1826 = 220.2
-    result = progress(targets(annual=110, five=550, year=2024), tally, MIDYEAR, earlier_years=earlier)
+    result = progress(targets(annual=110, five=550, year=2024), tally, MIDYEAR,
+                      earlier_years=earlier)
     assert result.five_year_expected_by_now == pytest.approx(550 * 731 / 1826)
     assert result.five_year_hours == 221
     assert not result.five_year_behind  # 221 ≥ 220.2; judged in mid-2026 it would be behind

@@ -37,7 +37,8 @@ def test_values_are_read_the_way_people_type_them(session, city, key, text, valu
 
 @pytest.mark.parametrize(("key", "text"), [
     (cadre_settings.EXCELLENT_QUOTA, "150%"), (cadre_settings.DAY_HOURS, "zero"),
-    (cadre_settings.FIVE_YEAR_CYCLE_START, "23"), (cadre_settings.EXCELLENT_QUOTA_BY_UNIT, "NOPE: 15%"),
+    (cadre_settings.FIVE_YEAR_CYCLE_START, "23"),
+                                           (cadre_settings.EXCELLENT_QUOTA_BY_UNIT, "NOPE: 15%"),
     ("cadres.unknown", "1"),
 ])
 def test_impossible_values_are_refused(session, city, key, text):
@@ -47,5 +48,6 @@ def test_impossible_values_are_refused(session, city, key, text):
 
 def test_only_administrators_change_rules(session, city):
     with pytest.raises(AccessDenied):
-        cadre_settings.change(session, city.actor("reviewer"), cadre_settings.EXCELLENT_QUOTA, "50%")
+        cadre_settings.change(session, city.actor("reviewer"), cadre_settings.EXCELLENT_QUOTA,
+                              "50%")
     assert cadre_settings.excellent_quota(session) == 0.20

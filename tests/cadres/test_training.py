@@ -26,7 +26,8 @@ def actions(session) -> list[str]:
 
 
 def claim(title="自学《党章》", hours=6, day="2026-05-04", **extra) -> ClaimInput:
-    values = dict(title=title, category="party_spirit", hours=hours, mode="online", completed_on=day,
+    values = dict(title=title, category="party_spirit", hours=hours, mode="online",
+                  completed_on=day,
                   evidence="学习平台截图")
     values.update(extra)
     return ClaimInput(**values)
@@ -38,7 +39,8 @@ def test_progress_without_a_plan_follows_the_standard(session, city):
     record(session, city, city.cadre1, "理论班", 16)
     record(session, city, city.cadre1, "网络专题：党纪", 26, category=TrainingCategory.PROFESSIONAL,
            mode=TrainingMode.ONLINE)
-    result = service.training_progress(session, city.actor("reviewer"), city.cadre1, 2026, as_of=MIDYEAR)
+    result = service.training_progress(session, city.actor("reviewer"), city.cadre1, 2026,
+                                       as_of=MIDYEAR)
     assert result.standard_code == "general" and result.required_hours == 90
     assert (result.hours_counted, result.online_hours, result.offline_hours) == (42, 26, 16)
     assert result.behind  # 42 < 90 × 182 / 365 = 44.9
@@ -51,7 +53,8 @@ def test_county_level_leader_gets_five_year_progress_from_earlier_years(session,
     record(session, city, city.cadre2, "2024年主体班", 200, day=date(2024, 6, 1))
     record(session, city, city.cadre2, "2022年主体班", 200, day=date(2022, 6, 1))
     record(session, city, city.cadre2, "2026年主体班", 40)
-    result = service.training_progress(session, city.actor("reviewer"), city.cadre2, 2026, as_of=MIDYEAR)
+    result = service.training_progress(session, city.actor("reviewer"), city.cadre2, 2026,
+                                       as_of=MIDYEAR)
     assert result.required_hours == 110
     assert result.five_year_window == (2023, 2027)
     assert result.five_year_hours == 240 and result.gap("five_year").missing == 310
@@ -67,9 +70,12 @@ def test_the_cadre_sees_their_own_progress_but_not_anothers(session, city):
 
 
 def test_a_course_recorded_twice_counts_once(session, city):
-    first = record(session, city, city.cadre1, "《党章》专题学习", 8, source=RecordSource.ATTENDANCE)
-    again, created = training.add_record(session, city.actor("admin"), city.cadre1, title="党章 专题学习",
-                                         category=TrainingCategory.THEORY, hours=8, mode=TrainingMode.OFFLINE,
+    first = record(session, city, city.cadre1, "《党章》专题学习", 8,
+                   source=RecordSource.ATTENDANCE)
+    again, created = training.add_record(session, city.actor("admin"), city.cadre1,
+                                         title="党章 专题学习",
+                                         category=TrainingCategory.THEORY, hours=8,
+                                         mode=TrainingMode.OFFLINE,
                                          completed_on=date(2026, 9, 1), source=RecordSource.IMPORT)
     assert not created and again.id == first.id
     assert session.scalar(select(func.count()).select_from(TrainingRecord)) == 1
@@ -94,7 +100,8 @@ def test_a_reviewer_adjusts_a_plan_with_a_reason_and_progress_follows(session, c
     reviewer = city.actor("reviewer-d1")
     with pytest.raises(Invalid):
         training.adjust_plan(session, reviewer, "C0001", 2026, {"annual_hours": 60}, note="  ")
-    training.adjust_plan(session, reviewer, "C0001", 2026, {"annual_hours": 60, "deadline": "2026-11-30"},
+    training.adjust_plan(session, reviewer, "C0001", 2026,
+                         {"annual_hours": 60, "deadline": "2026-11-30"},
                          note="长期病假，按比例减少")
     session.commit()
     result = service.training_progress(session, reviewer, city.cadre1, 2026, as_of=MIDYEAR)
@@ -104,7 +111,8 @@ def test_a_reviewer_adjusts_a_plan_with_a_reason_and_progress_follows(session, c
 
 def test_plans_of_cadres_outside_scope_cannot_be_adjusted(session, city):
     with pytest.raises(AccessDenied):
-        training.adjust_plan(session, city.actor("reviewer-d1"), "C0002", 2026, {"annual_hours": 1}, "x")
+        training.adjust_plan(session, city.actor("reviewer-d1"), "C0002", 2026, {"annual_hours": 1},
+                             "x")
     with pytest.raises(AccessDenied):
         training.adjust_plan(session, city.actor("cadre"), "C0001", 2026, {"annual_hours": 1}, "x")
 
@@ -114,13 +122,16 @@ def test_plans_of_cadres_outside_scope_cannot_be_adjusted(session, city):
 def test_an_administrator_changes_a_standard_and_the_defaults_are_kept_beside_it(session, city):
     admin = city.actor("admin")
     values = {"code": "general", "name": "Other cadres", "annual_hours": 100, "online_hours": 40,
-              "online_share_cap": 0.4, "theory_hours": 20, "party_spirit_hours": 20, "professional_hours": 30,
+              "online_share_cap": 0.4, "theory_hours": 20, "party_spirit_hours": 20,
+              "professional_hours": 30,
               "knowledge_hours": 10, "source": "本市干部教育培训实施办法 (2026)"}
     training.save_standard(session, admin, values)
     session.commit()
-    # the three defaults (leading_county, civil_servant_researcher, general; 条例 art. 14) are stored too
+    # the three defaults (leading_county, civil_servant_researcher, general; 条例 art. 14) are stored  # noqa: E501
+    # too
     assert session.scalar(select(func.count()).select_from(TrainingStandard)) == 3
-    result = service.training_progress(session, city.actor("reviewer"), city.cadre1, 2026, as_of=MIDYEAR)
+    result = service.training_progress(session, city.actor("reviewer"), city.cadre1, 2026,
+                                       as_of=MIDYEAR)
     assert (result.required_hours, result.required_online) == (100, 40)
     with pytest.raises(AccessDenied):
         training.save_standard(session, city.actor("reviewer"), values)
@@ -191,12 +202,14 @@ def test_a_claim_for_a_course_already_recorded_is_refused(session, city):
 def test_a_claim_already_waiting_is_not_submitted_twice(session, city):
     training.submit_claim(session, city.actor("cadre"), claim(), today=MIDYEAR)
     with pytest.raises(Conflict):
-        training.submit_claim(session, city.actor("cadre"), claim(title="自学 《党章》"), today=MIDYEAR)
+        training.submit_claim(session, city.actor("cadre"), claim(title="自学 《党章》"),
+                              today=MIDYEAR)
 
 
 @pytest.mark.parametrize(("changes", "field"), [
     ({"hours": "0"}, "hours"), ({"hours": "abc"}, "hours"), ({"day": "2026-08-01"}, "completed_on"),
-    ({"day": "2024-05-01"}, "completed_on"), ({"evidence": ""}, "evidence"), ({"title": " "}, "title"),
+    ({"day": "2024-05-01"}, "completed_on"), ({"evidence": ""}, "evidence"),
+                                                ({"title": " "}, "title"),
     ({"category": "sports"}, "category"), ({"day": "05/04/2026"}, "completed_on"),
 ])
 def test_a_bad_claim_says_which_field_is_wrong(session, city, changes, field):

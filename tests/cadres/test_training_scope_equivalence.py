@@ -29,7 +29,8 @@ def test_a_tally_sums_its_hours_exactly_as_summing_the_cells_would():
     cells = [(c, m) for c in TrainingCategory for m in TrainingMode]
     for _ in range(200):
         chosen = generator.sample(cells, generator.randint(0, len(cells)))
-        tally = rules.HoursTally({cell: generator.choice([0.1, 0.7, 1.5, 2.3, 1 / 3]) * generator.randint(1, 99)
+        tally = rules.HoursTally({cell: generator.choice([0.1, 0.7, 1.5, 2.3,
+                                                          1 / 3]) * generator.randint(1, 99)
                                   for cell in chosen})
         assert tally.total == sum(tally.cells.values())
         for mode in TrainingMode:
@@ -37,7 +38,8 @@ def test_a_tally_sums_its_hours_exactly_as_summing_the_cells_would():
         assert tally.online == tally.mode(TrainingMode.ONLINE)
         assert tally.offline == tally.mode(TrainingMode.OFFLINE)
         for category in TrainingCategory:
-            assert tally.category(category) == sum(h for (c, _m), h in tally.cells.items() if c == category)
+            assert tally.category(category) == sum(h for (c, _m),
+                                                   h in tally.cells.items() if c == category)
     assert rules.HoursTally() == rules.HoursTally({}) and rules.HoursTally().total == 0
 
 
@@ -54,9 +56,11 @@ def adjust_some_plans(session) -> None:
     """Adjusted plans beside the generated ones: more hours, a five-year requirement for a cadre
     without one, an early deadline (passed on TODAY), and a plan for a year without plans."""
     reviewer = actor(session, "reviewer-d1")
-    codes = [r.code for r in training.scope_progress(session, reviewer, 2026, as_of=TODAY)][::97][:4]
+    codes = [r.code for r in training.scope_progress(session, reviewer, 2026,
+                                                     as_of=TODAY)][::97][:4]
     changes = [(2026, {"annual_hours": 130, "theory_hours": 45}), (2026, {"five_year_hours": 300}),
-               (2026, {"deadline": date(2026, 6, 30), "online_hours": 20}), (2027, {"annual_hours": 60})]
+               (2026, {"deadline": date(2026, 6, 30), "online_hours": 20}),
+               (2027, {"annual_hours": 60})]
     for code, (year, values) in zip(codes, changes, strict=True):
         training.adjust_plan(session, reviewer, code, year, values, "equivalence test")
     session.flush()
@@ -69,30 +73,44 @@ def actor(session, username: str) -> Actor:
 @pytest.mark.slow
 @pytest.mark.parametrize("username", ["reviewer", "reviewer-d1"])
 @pytest.mark.parametrize(("year", "as_of"), [
-    (2026, TODAY), (2026, date(2026, 3, 1)), (2025, TODAY), (2024, date(2024, 6, 30)), (2027, TODAY)])
+    (2026, TODAY), (2026, date(2026, 3, 1)), (2025, TODAY), (2024, date(2024, 6, 30)),
+                                             (2027, TODAY)])
 def test_scope_progress_equals_the_progress_of_each_cadre(seeded, username, year, as_of):
     session = seeded
     who = actor(session, username)
     rows = training.scope_progress(session, who, year, as_of=as_of)
     assert rows
     for row in rows:
-        single = service.training_progress(session, who, session.get(Cadre, row.cadre_id), year, as_of=as_of)
+        single = service.training_progress(session, who, session.get(Cadre, row.cadre_id), year,
+                                           as_of=as_of)
         assert row.progress == single, row.code
-        assert row.progress.gaps == single.gaps and row.progress.projected_completion == single.projected_completion
-    if as_of == TODAY and year == 2026 and username == "reviewer":  # the data covers the interesting cases
+        assert (
+            row.progress.gaps == single.gaps
+            and row.progress.projected_completion == single.projected_completion
+        )
+    if (
+        as_of == TODAY and year == 2026 and username == "reviewer"
+    ):  # the data covers the interesting cases
         assert any(r.progress.five_year_required for r in rows)
         assert any(r.progress.behind for r in rows) and any(not r.progress.behind for r in rows)
         assert any(r.progress.five_year_behind for r in rows)
         assert any(r.progress.five_year_required == 300 for r in rows)  # the adjusted plans
-        assert any(r.progress.deadline == date(2026, 6, 30) and r.progress.required_online == 20 for r in rows)
-        assert any(r.progress.hours_total == 0 for r in rows) or any(r.progress.complete for r in rows)
+        assert any(
+            r.progress.deadline == date(2026, 6, 30) and r.progress.required_online == 20
+            for r in rows
+        )
+        assert any(r.progress.hours_total == 0 for r in rows) or any(
+            r.progress.complete for r in rows
+        )
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("username", ["reviewer", "reviewer-d1"])
 @pytest.mark.parametrize(("year", "as_of"), [
-    (2026, TODAY), (2026, date(2026, 3, 1)), (2025, TODAY), (2024, date(2024, 6, 30)), (2027, TODAY)])
-def test_the_counts_made_in_the_database_equal_the_progress_of_each_cadre(seeded, username, year, as_of):
+    (2026, TODAY), (2026, date(2026, 3, 1)), (2025, TODAY), (2024, date(2024, 6, 30)),
+                                             (2027, TODAY)])
+def test_the_counts_made_in_the_database_equal_the_progress_of_each_cadre(seeded, username, year,
+                                                                          as_of):
     session = seeded
     who = actor(session, username)
     focus, rows = reports.progress_rows(session, who, year, as_of=as_of)
@@ -106,15 +124,19 @@ def test_the_counts_made_in_the_database_equal_the_progress_of_each_cadre(seeded
     pd.testing.assert_frame_equal(completion.completion_by_unit(session, found, focus, children),
                                   reports.completion_by_unit(rows, focus, children), rtol=1e-12)
     behind = reports.behind_schedule(rows)
-    page, count = completion.behind_page(session, who, year, under=focus, as_of=as_of, start=0, end=100_000)
+    page, count = completion.behind_page(session, who, year, under=focus, as_of=as_of, start=0,
+                                         end=100_000)
     assert count == len(behind) == len(page)
-    # the same rows and values (0 hours may come as 0.0); the database orders by the exact gap, then the code
+    # the same rows and values (0 hours may come as 0.0); the database orders by the exact gap, then
+    # the code
     key = ["code"]
     pd.testing.assert_frame_equal(pd.DataFrame(page, columns=list(behind.columns)).sort_values(key)
-                                  .reset_index(drop=True), behind.sort_values(key).reset_index(drop=True),
+                                  .reset_index(drop=True),
+                                  behind.sort_values(key).reset_index(drop=True),
                                   check_dtype=False)
     if count > 3:
-        first, second = completion.behind_page(session, who, year, under=focus, as_of=as_of, start=0, end=2)[0], \
+        first, second = completion.behind_page(session, who, year, under=focus, as_of=as_of,
+                                               start=0, end=2)[0], \
             completion.behind_page(session, who, year, under=focus, as_of=as_of, start=2, end=4)[0]
         assert [r["code"] for r in first + second] == [r["code"] for r in page[:4]]
 
@@ -124,7 +146,8 @@ def test_the_hours_charts_made_in_the_database_equal_those_made_from_the_records
     focus = reports.focus_unit(seeded, who, None)
     frame = reports.hours_frame(seeded, who, 2026, focus)
     by_cell, by_month = completion.hours_frames(seeded, who, 2026, under=focus)
-    pd.testing.assert_frame_equal(reports.hours_by_category_mode(by_cell), reports.hours_by_category_mode(frame),
+    pd.testing.assert_frame_equal(reports.hours_by_category_mode(by_cell),
+                                  reports.hours_by_category_mode(frame),
                                   rtol=1e-9)
     pd.testing.assert_frame_equal(reports.hours_by_month(by_month, 2026, TODAY),
                                   reports.hours_by_month(frame, 2026, TODAY), rtol=1e-9)

@@ -39,7 +39,8 @@ def declared_everything(rows: list[list]) -> bytes:
     cell: a reader that pads to the declared range builds a million rows of 16,384 cells."""
     def change(xml: str) -> str:
         xml = re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:XFD1048576"', xml)
-        return xml.replace("</sheetData>", '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>')
+        return xml.replace("</sheetData>",
+                           '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>')
     return rewrite_sheet(xlsx(rows), change)
 
 
@@ -50,7 +51,8 @@ def with_cell(rows: list[list], ref: str) -> bytes:
 
     def change(xml: str) -> str:
         if number == "1":
-            return xml.replace("</row>", f'<c r="{ref}" t="inlineStr"><is><t>x</t></is></c></row>', 1)
+            return xml.replace("</row>", f'<c r="{ref}" t="inlineStr"><is><t>x</t></is></c></row>',
+                               1)
         return xml.replace("</sheetData>", cell + "</sheetData>")
     return rewrite_sheet(xlsx(rows), change)
 
@@ -74,7 +76,8 @@ def corpus() -> list[tuple[str, bytes]]:
         ("nul.csv", b"code,name,level\nC,Jiang\x00zhou,city\n"),
         ("long-cell.csv", f"code,name,level\nC,{long_cell},city\n".encode()),
         ("binary.csv", bytes(range(256)) * 8),
-        ("year-inf.csv", b"cadre_code,year,grade,code,name,level,period,unit_code,indicator_code,value\n"
+        ("year-inf.csv",
+         b"cadre_code,year,grade,code,name,level,period,unit_code,indicator_code,value\n"
                          b"C0001,inf,excellent,C,x,inf,inf,C,I1,inf\n"),
         ("year-fraction.csv", b"cadre_code,year,grade\nC0001,2025.7,excellent\n"),
     ]

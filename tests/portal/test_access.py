@@ -33,7 +33,9 @@ def test_cadre_clause_limits_a_cadre_to_themselves(session):
     city = factories.city(session)
     codes = session.scalars(select(Cadre.code).where(city.actor("cadre").cadre_clause())).all()
     assert codes == ["C0001"]
-    codes = session.scalars(select(Cadre.code).where(city.actor("reviewer-d1").cadre_clause())).all()
+    codes = session.scalars(
+        select(Cadre.code).where(city.actor("reviewer-d1").cadre_clause())
+    ).all()
     assert codes == ["C0001"]
     codes = session.scalars(select(Cadre.code).where(city.actor("reviewer").cadre_clause())).all()
     assert sorted(codes) == ["C0001", "C0002"]
@@ -67,7 +69,8 @@ ADMIN_DUTIES = {
     "auditor": {"audit.view", "audit.export"},
 }
 BUSINESS = {"assessment.view", "assessment.edit", "cadres.view", "cadres.view_basic", "cases.view",
-            "measures.view", "tolerance.view", "decisions.view", "training.view", "export", "self.view"}
+            "measures.view", "tolerance.view", "decisions.view", "training.view", "export",
+            "self.view"}
 
 
 @pytest.mark.parametrize("role", sorted(ADMIN_DUTIES))
@@ -130,7 +133,8 @@ def test_a_cadre_sees_themselves_whatever_they_ask_without_a_hint_about_others(s
 def test_a_district_reviewer_sees_cadres_of_their_subtree_only(session):
     city = factories.city(session)
     reviewer = city.actor("reviewer-d1")
-    assert visible_cadre(session, reviewer, code="C0001", permissions=("cadres.view",)) == city.cadre1
+    assert visible_cadre(session, reviewer, code="C0001",
+                         permissions=("cadres.view",)) == city.cadre1
     with pytest.raises(AccessDenied, match="outside"):
         visible_cadre(session, reviewer, cadre_id=city.cadre2.id, permissions=("cadres.view",))
     with pytest.raises(NotFound, match="NO-SUCH"):
@@ -140,7 +144,8 @@ def test_a_district_reviewer_sees_cadres_of_their_subtree_only(session):
 def test_the_permissions_asked_for_are_checked_before_the_cadre_is_looked_up(session):
     city = factories.city(session)
     with pytest.raises(AccessDenied, match="role"):
-        visible_cadre(session, city.actor("inspector"), code="NO-SUCH", permissions=("training.view",))
+        visible_cadre(session, city.actor("inspector"), code="NO-SUCH",
+                      permissions=("training.view",))
 
 
 def test_a_cadre_already_loaded_is_checked_again_without_a_query(session):

@@ -44,7 +44,10 @@ def test_an_unknown_text_size_is_refused_and_nothing_changes(session):
         accounts.set_text_size(session, actor, "huge")
     assert refused.value.field == "text_size"
     assert session.get(User, actor.user_id).text_size == TextSize.STANDARD
-    assert session.scalars(select(AuditEvent).where(AuditEvent.action == "user.text_size")).first() is None
+    assert (
+        session.scalars(select(AuditEvent).where(AuditEvent.action == "user.text_size")).first()
+        is None
+    )
 
 
 def test_the_header_switch_saves_the_size_and_the_next_page_is_served_with_it(app, client, session):
@@ -52,15 +55,20 @@ def test_the_header_switch_saves_the_size_and_the_next_page_is_served_with_it(ap
     login(client, "reviewer")
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="en" data-text-size="standard">' in page
-    response = callback(client, [("ui-document", "data")] + [(f"text-size-{s}", "aria-pressed") for s in SIZES],
-                        [(f"text-size-{s}", "n_clicks", 1 if s == "large" else None) for s in SIZES],
+    response = callback(client,
+                        [("ui-document", "data")] + [(f"text-size-{s}",
+                                                      "aria-pressed") for s in SIZES],
+                        [(f"text-size-{s}", "n_clicks",
+                          1 if s == "large" else None) for s in SIZES],
                         triggered=["text-size-large.n_clicks"])
     assert response.status_code == 200
     props = response_props(response)
     assert props["ui-document"]["data"] == {"lang": "en", "textSize": "large"}
     assert [props[f"text-size-{s}"]["aria-pressed"] for s in SIZES] == ["false", "true", "false"]
     session.expire_all()
-    assert session.scalar(select(User.text_size).where(User.username == "reviewer")) == TextSize.LARGE
+    assert (
+        session.scalar(select(User.text_size).where(User.username == "reviewer")) == TextSize.LARGE
+    )
     token = client.get_cookie("_csrf_token").value
     client.post("/lang", data={"lang": "zh", "next": "/", "csrf_token": token})
     assert '<html lang="zh-CN" data-text-size="large">' in client.get("/").get_data(as_text=True)
@@ -68,8 +76,11 @@ def test_the_header_switch_saves_the_size_and_the_next_page_is_served_with_it(ap
 
 def test_the_switch_cannot_be_used_without_logging_in(app, client, session):
     factories.city(session)
-    response = callback(client, [("ui-document", "data")] + [(f"text-size-{s}", "aria-pressed") for s in SIZES],
-                        [(f"text-size-{s}", "n_clicks", 1 if s == "large" else None) for s in SIZES],
+    response = callback(client,
+                        [("ui-document", "data")] + [(f"text-size-{s}",
+                                                      "aria-pressed") for s in SIZES],
+                        [(f"text-size-{s}", "n_clicks",
+                          1 if s == "large" else None) for s in SIZES],
                         triggered=["text-size-large.n_clicks"], headers={})
     assert response.status_code in (400, 401, 403)
 
@@ -104,9 +115,12 @@ def test_a_chart_comes_with_a_summary_and_a_table_one_click_away():
 # Colour-vision deficiency simulation (Machado, Oliveira and Fernandes 2009, severity 1.0),
 # applied in linear RGB; distance in CIELAB (ΔE76). The former palette fell to 15 (protanopia).
 CVD = {
-    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
-    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
-    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900)),
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216),
+                   (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413),
+                     (-0.011820, 0.042940, 0.968881)),
+    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602),
+                   (0.004733, 0.691367, 0.303900)),
 }
 
 
@@ -135,13 +149,17 @@ def _seen(hex_colour: str, matrix=None) -> tuple[float, float, float]:
 
 
 @pytest.mark.parametrize("vision", [None, *CVD])
-@pytest.mark.parametrize("palette", [GRADE_COLOURS, [STATUS["ok"], STATUS["warn"], STATUS["bad"], STATUS["info"]]],
+@pytest.mark.parametrize("palette",
+                         [GRADE_COLOURS,
+                          [STATUS["ok"], STATUS["warn"], STATUS["bad"], STATUS["info"]]],
                          ids=["grades", "statuses"])
 def test_grade_and_status_colours_stay_apart_for_colour_blind_readers(palette, vision):
     seen = [_seen(colour, CVD.get(vision)) for colour in palette]
     for (i, a), (j, b) in itertools.combinations(enumerate(seen), 2):
         distance = sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5
-        assert distance >= 20, f"{palette[i]} and {palette[j]} look alike ({distance:.1f}) with {vision or 'normal vision'}"
+        assert distance >= 20, (
+            f"{palette[i]} and {palette[j]} look alike ({distance:.1f}) with {vision or 'normal vision'}"  # noqa: E501
+        )
 
 
 def test_grades_also_differ_by_pattern():
@@ -150,7 +168,12 @@ def test_grades_also_differ_by_pattern():
 
 def test_every_chart_goes_through_the_one_accessible_chart_helper():
     root = Path(__file__).resolve().parents[2]
-    direct = [str(path.relative_to(root)) for package in ("portal", "assessment", "cadres", "accountability")
-              for path in (root / package).rglob("*.py")
-              if "dcc.Graph(" in path.read_text(encoding="utf-8") and path != root / "portal" / "ui.py"]
-    assert not direct, f"use portal.ui.graph (summary and data table) instead of dcc.Graph in {direct}"
+    direct = [
+        str(path.relative_to(root))
+        for package in ("portal", "assessment", "cadres", "accountability")
+        for path in (root / package).rglob("*.py")
+        if "dcc.Graph(" in path.read_text(encoding="utf-8") and path != root / "portal" / "ui.py"
+    ]
+    assert not direct, (
+        f"use portal.ui.graph (summary and data table) instead of dcc.Graph in {direct}"
+    )

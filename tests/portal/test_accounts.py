@@ -22,7 +22,8 @@ from tests.web import callback, login
 GOOD = "Kestrel-Lantern-58"
 
 
-@pytest.mark.parametrize("password", ["Password12", "Qwerty2024!", "reviewer#Strong1", "Portal#2026",
+@pytest.mark.parametrize("password",
+                         ["Password12", "Qwerty2024!", "reviewer#Strong1", "Portal#2026",
                                       "MyPortal#Key9", "Aa1!Aa1!Aa1!"])
 def test_guessable_passwords_are_refused_even_when_they_mix_characters(password):
     assert password_problems(password, "reviewer")
@@ -65,11 +66,13 @@ def test_a_login_created_by_the_security_administrator_changes_its_password_firs
     assert client.get("/assessment").headers["Location"].endswith("/login/new-password")
     page = client.get("/login/new-password").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    refused = client.post("/login/new-password", data={"new_password": "Password12", "confirm": "Password12",
+    refused = client.post("/login/new-password",
+                          data={"new_password": "Password12", "confirm": "Password12",
                                                        "csrf_token": token})
     assert refused.status_code == 400 and "most common" in refused.get_data(as_text=True)
     done = client.post("/login/new-password", data={"new_password": "Orchid-Harbour-71",
-                                                    "confirm": "Orchid-Harbour-71", "csrf_token": token})
+                                                    "confirm": "Orchid-Harbour-71",
+                                                    "csrf_token": token})
     assert done.status_code == 302 and "/login" not in done.headers["Location"]
     assert client.get("/_dash-layout").status_code == 200
     assert not _user(session, "clerk1").must_change_password
@@ -147,7 +150,8 @@ def test_the_account_commands_of_the_cli(clean_db, session, monkeypatch):
     reset = runner.invoke(main, ["user", "reset-password", "reviewer"])
     assert reset.exit_code == 0 and "one-time password:" in reset.output
     assert _user(session).must_change_password
-    assert runner.invoke(main, ["user", "set-role", "reviewer", "--role", "inspector"]).exit_code == 0
+    assert runner.invoke(main,
+                         ["user", "set-role", "reviewer", "--role", "inspector"]).exit_code == 0
     assert _user(session).role == Role.INSPECTOR
     assert runner.invoke(main, ["user", "totp-reset", "inspector"]).exit_code == 0
     assert _user(session, "inspector").totp_secret is None
@@ -168,13 +172,16 @@ CREATE_LOGIN = ([("user-create-result", "children")],
                  ("user-new-unit", "value", None), ("user-new-cadre", "value", None),
                  ("user-new-password", "value", GOOD)])
 UNLOCK = ([("user-action-result", "children")],
-          [("user-unlock", "n_clicks", 1), ("user-disable", "n_clicks", None), ("user-enable", "n_clicks", None),
+          [("user-unlock", "n_clicks", 1), ("user-disable", "n_clicks", None),
+           ("user-enable", "n_clicks", None),
            ("user-reset", "n_clicks", None), ("user-totp-reset", "n_clicks", None),
            ("user-change-role", "n_clicks", None)],
-          [("users-grid", "selectedRows", [{"username": "reviewer"}]), ("user-set-role", "value", None),
+          [("users-grid", "selectedRows", [{"username": "reviewer"}]),
+           ("user-set-role", "value", None),
            ("user-set-unit", "value", None), ("user-set-cadre", "value", None)])
 UNITS_PAGE = ([("_pages_content", "children"), ("_pages_store", "data")],
-              [("_pages_location", "pathname", "/admin/units"), ("_pages_location", "search", "")], [])
+              [("_pages_location", "pathname", "/admin/units"), ("_pages_location", "search", "")],
+              [])
 
 
 def _call(client, request):

@@ -91,7 +91,8 @@ def test_deleting_events_and_recomputing_every_hash_without_the_key_is_detected(
         connection.execute(delete(AuditEvent).where(AuditEvent.seq.in_([2, 3])))
     session.expire_all()
     prev = "0" * 64
-    for seq, event in enumerate(session.scalars(select(AuditEvent).order_by(AuditEvent.seq)), start=1):
+    for seq, event in enumerate(session.scalars(select(AuditEvent).order_by(AuditEvent.seq)),
+                                start=1):
         event.seq, event.prev_hash = seq, prev
         event.hash = prev = _plain_hash(event)
     head = session.get(AuditHead, 1)
@@ -155,10 +156,12 @@ def test_archiving_old_events_keeps_the_rest_of_the_chain_verifiable(session, tm
     head.hash, head.mac = prev, audit.head_mac(0, "0" * 64, head.seq, prev)
     session.commit()
     assert audit.verify(session).ok
-    moved = audit.archive(session, actor, date.today() - timedelta(days=200), tmp_path / "old.jsonl.gz")
+    moved = audit.archive(session, actor, date.today() - timedelta(days=200),
+                          tmp_path / "old.jsonl.gz")
     session.commit()
     assert moved == 3
-    assert [e.seq for e in session.scalars(select(AuditEvent).order_by(AuditEvent.seq))] == [4, 5, 6]
+    assert [e.seq for e in session.scalars(select(AuditEvent).order_by(AuditEvent.seq))] == [4, 5,
+                                                                                             6]
     assert audit.verify(session).ok
     with gzip.open(tmp_path / "old.jsonl.gz", "rt") as handle:
         assert [json.loads(line)["seq"] for line in handle] == [1, 2, 3]
@@ -181,7 +184,8 @@ def test_audit_page_lists_events_for_the_auditor_only(client, session):
     inputs = [("audit-who", "value", None), ("audit-action", "value", "thing"),
               ("audit-dates", "start_date", None), ("audit-dates", "end_date", None)]
     login(client, "auditor")
-    rows = callback(client, [("audit-grid", "rowData")], inputs).get_json()["response"]["audit-grid"]["rowData"]
+    rows = callback(client, [("audit-grid", "rowData")],
+                    inputs).get_json()["response"]["audit-grid"]["rowData"]
     assert [r["action"] for r in rows] == ["thing.update"] * 3
     for role in ("reviewer", "admin", "security"):
         other = client.application.test_client()
@@ -199,9 +203,12 @@ def _export(client):
                   '{"kind":["MATCH"],"type":"export-error"}.children..',
         "outputs": [{"id": download, "property": "data"},
                     {"id": {"type": "export-error", "kind": "audit"}, "property": "children"}],
-        "inputs": [{"id": {"type": "export-btn", "kind": "audit", "fmt": "xlsx"}, "property": "n_clicks", "value": None},
-                   {"id": {"type": "export-btn", "kind": "audit", "fmt": "csv"}, "property": "n_clicks", "value": 1}],
-        "state": [{"id": {"type": "export-period", "kind": "audit"}, "property": "data", "value": None},
+        "inputs": [{"id": {"type": "export-btn", "kind": "audit", "fmt": "xlsx"},
+                    "property": "n_clicks", "value": None},
+                   {"id": {"type": "export-btn", "kind": "audit", "fmt": "csv"},
+                    "property": "n_clicks", "value": 1}],
+        "state": [{"id": {"type": "export-period", "kind": "audit"}, "property": "data",
+                   "value": None},
                   {"id": download, "property": "id", "value": download}],
         "changedPropIds": ['{"fmt":"csv","kind":"audit","type":"export-btn"}.n_clicks'],
     }
@@ -211,7 +218,9 @@ def _export(client):
 def test_the_auditor_exports_the_log_and_no_other_administrator_can(client, session):
     _write_events(session, 2)
     login(client, "auditor")
-    data = _export(client).get_json()["response"]['{"kind":"audit","type":"export-download"}']["data"]
+    data = _export(client).get_json()["response"]['{"kind":"audit","type":"export-download"}'][
+        "data"
+    ]
     content = base64.b64decode(data["content"]).decode("utf-8-sig")
     assert content.count("thing.update") == 2 and "hash" in content.splitlines()[0]
     for role in ("admin", "security"):
@@ -236,7 +245,8 @@ def test_upgrading_reseals_an_unkeyed_chain_so_it_verifies_under_the_key(tmp_pat
     prev = "0" * 64
     with engine.begin() as connection:
         for seq in (1, 2, 3):
-            event = AuditEvent(seq=seq, at=datetime(2026, 1, seq, tzinfo=UTC), actor_id=None, actor="cli:root",
+            event = AuditEvent(seq=seq, at=datetime(2026, 1, seq, tzinfo=UTC), actor_id=None,
+                               actor="cli:root",
                                action="thing.update", entity_type="thing", entity_id=str(seq),
                                summary={"n": seq}, client_addr="", prev_hash=prev)
             event.hash = prev = _plain_hash(event)

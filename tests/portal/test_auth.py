@@ -150,7 +150,8 @@ def test_anonymous_callback_gets_401_and_no_data(client, session):
     factories.city(session)
     response = callback(client, [("audit-grid", "rowData")],
                         [("audit-who", "value", None), ("audit-action", "value", None),
-                         ("audit-dates", "start_date", None), ("audit-dates", "end_date", None)], headers={})
+                         ("audit-dates", "start_date", None), ("audit-dates", "end_date", None)],
+                        headers={})
     assert response.status_code == 401
     assert "rowData" not in response.get_data(as_text=True)
 
@@ -169,7 +170,8 @@ def test_callback_without_csrf_header_is_refused(client, session):
               ("audit-dates", "start_date", None), ("audit-dates", "end_date", None)]
     refused = callback(client, [("audit-grid", "rowData")], inputs, headers={})
     assert refused.status_code == 400
-    forged = callback(client, [("audit-grid", "rowData")], inputs, headers={"X-CSRFToken": "forged"})
+    forged = callback(client, [("audit-grid", "rowData")], inputs,
+                      headers={"X-CSRFToken": "forged"})
     assert forged.status_code == 400
     accepted = callback(client, [("audit-grid", "rowData")], inputs, headers=csrf_header(client))
     assert accepted.status_code == 200
@@ -179,7 +181,9 @@ def test_language_choice_is_remembered_on_the_account(app, client, session):
     factories.city(session)
     login(client, "reviewer")
     token = client.get_cookie("_csrf_token").value
-    assert client.post("/lang", data={"lang": "zh", "next": "/account", "csrf_token": token}).status_code == 302
+    assert client.post("/lang",
+                       data={"lang": "zh", "next": "/account",
+                             "csrf_token": token}).status_code == 302
     session.expire_all()
     assert session.scalar(select(User.lang).where(User.username == "reviewer")) == "zh"
     fresh = app.server.test_client()
@@ -211,6 +215,8 @@ def test_a_malformed_callback_gets_a_plain_400(client, session):
     login(client, "auditor")
     response = callback(client, [("audit-grid", "rowData")],
                         [("audit-who", "value", None), ("audit-action", "value", None),
-                         ("audit-dates", "start_date", "not-a-date"), ("audit-dates", "end_date", None)])
+                         ("audit-dates", "start_date", "not-a-date"),
+                         ("audit-dates", "end_date", None)])
     assert response.status_code == 400
-    assert response.get_json() == {"error": "The request is not valid for this page; please reload it."}
+    assert response.get_json() == {"error": "The request is not valid for this page; please "
+                                            "reload it."}

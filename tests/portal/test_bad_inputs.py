@@ -32,12 +32,14 @@ def city(session):
 
 
 def test_the_corpus_covers_every_importer_and_the_reported_files():
-    assert {"units", "indicators", "scores", "cadres", "training", "measures", "grades", "cases"} <= set(KINDS)
+    assert {"units", "indicators", "scores", "cadres", "training", "measures", "grades",
+            "cases"} <= set(KINDS)
     assert len(CORPUS) >= 14
 
 
 @pytest.mark.parametrize("name, data", CORPUS, ids=[name for name, _data in CORPUS])
-def test_the_command_line_refuses_the_file_for_every_kind_in_one_line(run, city, clean_db, tmp_path, name, data):
+def test_the_command_line_refuses_the_file_for_every_kind_in_one_line(run, city, clean_db, tmp_path,
+                                                                      name, data):
     before = fingerprint(clean_db)
     path = tmp_path / name
     path.write_bytes(data)
@@ -57,15 +59,26 @@ def _upload(client, app, kind: str, name: str, data: bytes):
     key = next(k for k in app.callback_map if '"import-result"' in k)
     body = {
         "output": key,
-        "outputs": [{"id": ident("import-result"), "property": "children"},
-                    {"id": ident("import-upload"), "property": "contents"}],
-        "inputs": [{"id": ident("import-upload"), "property": "contents",
-                    "value": "data:application/octet-stream;base64," + base64.b64encode(data).decode()}],
-        "state": [{"id": ident("import-upload"), "property": "filename", "value": name},
-                  {"id": ident("import-dry-run"), "property": "value", "value": False},
-                  {"id": ident("import-period"), "property": "data", "value": None},
-                  {"id": ident("import-upload"), "property": "id", "value": ident("import-upload")}],
-        "changedPropIds": [json.dumps(ident("import-upload"), sort_keys=True, separators=(",", ":")) + ".contents"],
+        "outputs": [
+            {"id": ident("import-result"), "property": "children"},
+            {"id": ident("import-upload"), "property": "contents"},
+        ],
+        "inputs": [
+            {
+                "id": ident("import-upload"),
+                "property": "contents",
+                "value": "data:application/octet-stream;base64," + base64.b64encode(data).decode(),
+            }
+        ],
+        "state": [
+            {"id": ident("import-upload"), "property": "filename", "value": name},
+            {"id": ident("import-dry-run"), "property": "value", "value": False},
+            {"id": ident("import-period"), "property": "data", "value": None},
+            {"id": ident("import-upload"), "property": "id", "value": ident("import-upload")},
+        ],
+        "changedPropIds": [
+            json.dumps(ident("import-upload"), sort_keys=True, separators=(",", ":")) + ".contents"
+        ],
     }
     return client.post("/_dash-update-component", json=body, headers=csrf_header(client))
 
@@ -90,7 +103,10 @@ def test_a_fractional_year_does_not_overwrite_the_grade_of_the_year(run, city, c
     bad = tmp_path / "grades-bad.csv"
     bad.write_text("cadre_code,year,grade\nC0001,2025.7,excellent\n", encoding="utf-8")
     result = run("import", "grades", bad)
-    assert result.exit_code == 1 and "row 2, column year (年度): must be a whole number" in result.output
+    assert (
+        result.exit_code == 1
+        and "row 2, column year (年度): must be a whole number" in result.output
+    )
     assert fingerprint(clean_db) == before
 
 
@@ -105,7 +121,8 @@ def test_a_birth_date_in_the_future_is_refused_naming_row_and_column(run, city, 
     assert fingerprint(clean_db) == before
 
 
-def test_a_second_import_of_the_same_new_keys_at_once_is_a_plain_conflict(run, city, clean_db, tmp_path,
+def test_a_second_import_of_the_same_new_keys_at_once_is_a_plain_conflict(run, city, clean_db,
+                                                                          tmp_path,
                                                                           monkeypatch):
     """The other import commits between this one's check and its write: a Conflict, not an
     IntegrityError, and nothing of this import is written."""
@@ -118,8 +135,10 @@ def test_a_second_import_of_the_same_new_keys_at_once_is_a_plain_conflict(run, c
 
     def the_other_import_commits_first(*args, **kwargs):
         with clean_db.begin() as connection:
-            connection.execute(Unit.__table__.insert().values(code="K9", name="另一个", level="community",
-                                                              kind="territorial", path="/x/", active=True))
+            connection.execute(Unit.__table__.insert().values(code="K9", name="另一个",
+                                                              level="community",
+                                                              kind="territorial", path="/x/",
+                                                              active=True))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(units, "ImportResult", the_other_import_commits_first)
@@ -142,4 +161,5 @@ def test_the_command_line_refuses_an_oversized_file_before_reading_it(run, tmp_p
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
     result = run("import", "units", path)
     assert result.exit_code == 1
-    assert result.output.startswith("error: big.csv: the file is 0.0 MB; import files may be at most 0 MB")
+    assert result.output.startswith("error: big.csv: the file is 0.0 MB; import files may be at "
+                                    "most 0 MB")

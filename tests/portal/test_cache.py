@@ -76,9 +76,11 @@ def test_the_dashboards_are_kept_per_scope_and_never_shared(session, engine):
         return sorted(session_.scalars(
             Unit.__table__.select().with_only_columns(Unit.code).where(actor.unit_clause())))
 
-    assert units_visible(session, city.actor("reviewer")) == ["C", "D1", "D2", "K1", "K2", "S1", "S2"]
+    assert units_visible(session, city.actor("reviewer")) == ["C", "D1", "D2", "K1", "K2", "S1",
+                                                              "S2"]
     assert units_visible(session, city.actor("reviewer-d1")) == ["D1", "K1", "S1"]
-    assert units_visible(session, city.actor("reviewer")) == ["C", "D1", "D2", "K1", "K2", "S1", "S2"]
+    assert units_visible(session, city.actor("reviewer")) == ["C", "D1", "D2", "K1", "K2", "S1",
+                                                              "S2"]
     assert seen == ["reviewer", "reviewer-d1"], "the second city-wide read came from the cache"
     assert cache.scope_of(city.actor("cadre")) != cache.scope_of(city.actor("cadre2"))
     assert cache.scope_of(city.actor("reviewer")) != cache.scope_of(city.actor("inspector"))
@@ -96,7 +98,8 @@ def test_a_write_in_one_worker_is_seen_by_the_next_read_in_another(engine, clean
     first, second = _worker_caches(engine, REDIS_URL if store == "redis" else None)
     calls, compute = _counter()
     assert first.get_or_compute("test.workers", (), compute) == {"calls": 1}
-    second.get_or_compute("test.workers", (), compute)  # Redis shares the value; locally it is computed
+    second.get_or_compute("test.workers", (),
+                          compute)  # Redis shares the value; locally it is computed
     assert len(calls) == (1 if store == "redis" else 2)
     served = len(calls)
     second.bump()  # what a committed write in the second worker does

@@ -31,13 +31,15 @@ def test_a_label_keeps_our_line_breaks_and_loses_its_markup():
 
 def test_every_text_of_a_figure_is_escaped_and_numbers_stay_numbers():
     figure = go.Figure()
-    figure.add_bar(x=np.array([EVIL, "临江区"], dtype=object), y=[1, 2], name=EVIL, text=[EVIL, "x"],
+    figure.add_bar(x=np.array([EVIL, "临江区"], dtype=object), y=[1, 2], name=EVIL,
+                   text=[EVIL, "x"],
                    customdata=[(7, EVIL), (8, "ok")], hovertemplate="%{x}<br>%{y}<extra></extra>")
     figure.update_layout(title=EVIL, xaxis=dict(tickvals=[0], ticktext=[EVIL]))
     figure.add_annotation(text=EVIL)
     escape_labels(figure)
     trace = figure.data[0]
-    assert list(trace.x) == [SHOWN, "临江区"] and trace.name == SHOWN and list(trace.text) == [SHOWN, "x"]
+    assert list(trace.x) == [SHOWN,
+                             "临江区"] and trace.name == SHOWN and list(trace.text) == [SHOWN, "x"]
     assert [list(row) for row in trace.customdata] == [[7, SHOWN], [8, "ok"]]
     assert trace.hovertemplate == "%{x}<br>%{y}<extra></extra>"
     assert figure.layout.title.text == SHOWN and figure.layout.annotations[0].text == SHOWN
@@ -65,10 +67,12 @@ UNITS = pd.DataFrame({
 
 def test_unit_names_in_the_assessment_charts_are_text(modules):
     charts = modules["assessment.pages.charts"]
-    own = pd.DataFrame({"period": ["2026Q1"], "composite": [85.0], "median": [84.0], "rank_in_level": [2],
+    own = pd.DataFrame({"period": ["2026Q1"], "composite": [85.0], "median": [84.0],
+                        "rank_in_level": [2],
                         "count_in_level": [4], "grade": ["fair"]})
     levels = pd.DataFrame({"period": ["2026Q1"], "level": ["street"], "composite": [86.0]})
-    values = pd.DataFrame({"unit_id": [2, 3], "unit_name": [EVIL, "b"], "value": [90.0, 80.0], "points": [9.0, 8.0]})
+    values = pd.DataFrame({"unit_id": [2, 3], "unit_name": [EVIL, "b"], "value": [90.0, 80.0],
+                           "points": [9.0, 8.0]})
     figures = [charts.hierarchy_treemap(UNITS, 1, EVIL), charts.ranking_bars(UNITS, 2, EVIL),
                charts.score_distribution(UNITS), charts.trend(own, levels, EVIL),
                charts.indicator_histogram(values, EVIL, "%"), charts.best_and_worst(values)]
@@ -79,7 +83,8 @@ def test_unit_names_in_the_assessment_charts_are_text(modules):
 def test_unit_names_in_the_accountability_and_training_charts_are_text(modules):
     forms = pd.DataFrame({"unit": [EVIL, "临江区"], "form": [1, 3], "count": [3, 1]})
     assert not markup_in(modules["accountability.pages.charts"].forms_share_by_unit(forms))
-    completion = pd.DataFrame({"unit_id": [2], "unit_name": [EVIL], "has_children": [True], "complete": [3],
+    completion = pd.DataFrame({"unit_id": [2], "unit_name": [EVIL], "has_children": [True],
+                               "complete": [3],
                                "on_pace": [1], "behind": [1], "cadres": [5]})
     figure = modules["cadres.pages.charts"].completion_by_unit(completion)
     assert not markup_in(figure)

@@ -1,4 +1,5 @@
-"""The portal command: exit codes, one-line errors, user creation, import/export, backup and restore."""
+"""The portal command: exit codes, one-line errors, user creation, import/export, backup and
+restore."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ UNITS = "code,name,level,parent_code\nC,江州市,city,\nD1,青山区,district,C
 
 def test_help_lists_the_contract_commands(run):
     result = run("--help")
-    for command in ("demo", "serve", "init-db", "user", "import", "export", "backup", "restore", "audit"):
+    for command in ("demo", "serve", "init-db", "user", "import", "export", "backup", "restore",
+                    "audit"):
         assert command in result.output
 
 
@@ -70,7 +72,8 @@ def test_user_create_reads_the_password_from_stdin_and_checks_rules(run, session
 
 def test_cadre_login_needs_an_existing_cadre(run, session):
     factories.city(session)
-    result = CliRunner().invoke(main, ["user", "create", "c9", "--role", "cadre", "--cadre", "C9999",
+    result = CliRunner().invoke(main,
+                                ["user", "create", "c9", "--role", "cadre", "--cadre", "C9999",
                                        "--password-stdin"], input="Strong#Pass2026\n")
     assert result.exit_code == 1 and "C9999" in result.output
 
@@ -103,12 +106,17 @@ def test_backup_restore_round_trip(run, session, tmp_path, suffix, database_url)
     assert result.exit_code == 0, result.output
     with portal_db.standalone(target) as restored:
         assert restored.scalar(select(func.count()).select_from(User)) == 8
-        assert {u.code for u in restored.scalars(select(Unit))} == {"C", "D1", "D2", "S1", "S2", "K1", "K2"}
+        assert {u.code for u in restored.scalars(select(Unit))} == {"C", "D1", "D2", "S1", "S2",
+                                                                    "K1", "K2"}
         assert audit.verify(restored).ok
-        assert restored.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1)) == "restore"
+        assert (
+            restored.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1))
+            == "restore"
+        )
     again = CliRunner().invoke(main, ["restore", str(backup)], env={"DATABASE_URL": target_url})
     assert again.exit_code == 1 and "not empty" in again.output
-    forced = CliRunner().invoke(main, ["restore", str(backup), "--force"], env={"DATABASE_URL": target_url})
+    forced = CliRunner().invoke(main, ["restore", str(backup), "--force"],
+                                env={"DATABASE_URL": target_url})
     assert forced.exit_code == 0
 
 
@@ -118,7 +126,8 @@ def test_unreachable_database_is_a_one_line_error(monkeypatch, tmp_path):
     assert result.exit_code == 1 and "database cannot be used" in result.output
 
 
-def test_a_database_set_back_to_before_a_backup_fails_against_that_backups_head(run, session, tmp_path):
+def test_a_database_set_back_to_before_a_backup_fails_against_that_backups_head(run, session,
+                                                                                tmp_path):
     """Replacing the database by an older copy gives a chain that verifies on its own; the
     head written beside the later backup shows that events were removed."""
     factories.city(session)
@@ -141,7 +150,8 @@ def test_a_forged_backup_head_is_refused(run, session, tmp_path):
     audit.log(session, Actor.system(session), "test.event", entity_type="x")
     session.commit()
     forged = tmp_path / "forged.audit-head.json"
-    forged.write_text('{"format": "governance-portal-audit-head", "seq": 1, "hash": "00", "mac": "00", '
+    forged.write_text('{"format": "governance-portal-audit-head", "seq": 1, "hash": "00", "mac": '
+                      '"00", '
                       '"base_seq": 0, "base_hash": "0"}')
     result = CliRunner().invoke(main, ["audit", "verify", "--head", str(forged)])
     assert result.exit_code == 1 and "not sealed" in result.output

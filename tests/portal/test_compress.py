@@ -45,7 +45,8 @@ def test_the_plotly_bundle_is_compressed_and_revalidated(client, city):
     first = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip"
     assert len(first.data) < 2_000_000, "4.8 MB as it is"
-    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
+    again = client.get(url,
+                       headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and not again.data
 
 

@@ -41,8 +41,10 @@ def test_the_schemes_of_every_level_have_the_12345_hotline_indicator():
     for _name, rows in SCHEMES.values():
         hotline = [row for row in rows if row[1] == HOTLINE]
         assert len(hotline) == 1 and hotline[0][2] == "MS" and hotline[0][5]["unit_label"] == "%"
-        assert sum(row[3] for row in rows if row[2] is None) == 100   # the weights still add up
-        assert sum(row[3] for row in rows if row[2] == "MS") == next(row[3] for row in rows if row[0] == "MS")
+        assert sum(row[3] for row in rows if row[2] is None) == 100  # the weights still add up
+        assert sum(row[3] for row in rows if row[2] == "MS") == next(
+            row[3] for row in rows if row[0] == "MS"
+        )
     assert "12345" in HOTLINE and "解决" in HOTLINE
 
 
@@ -59,7 +61,8 @@ def test_generation_is_deterministic():
 def test_seed_creates_the_demo_logins_with_the_demo_password(clean_db, session):
     city = demo.seed(clean_db, "small", today=date(2026, 11, 24))
     users = {u.username: u for u in session.scalars(select(User))}
-    assert set(users) == {"admin", "security", "auditor", "reviewer", "reviewer-d1", "inspector", "cadre"}
+    assert set(users) == {"admin", "security", "auditor", "reviewer", "reviewer-d1", "inspector",
+                          "cadre"}
     assert all(password_matches(u.password_hash, demo.DEMO_PASSWORD) for u in users.values())
     assert users["reviewer-d1"].unit.level == UnitLevel.DISTRICT
     cadre_user = users["cadre"]

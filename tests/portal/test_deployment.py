@@ -42,7 +42,8 @@ TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not (PG_URL and REDIS_URL),
-                       reason="TEST_DATABASE_URL and TEST_REDIS_URL are not set (CI sets them; see .ci/run)"),
+                       reason="TEST_DATABASE_URL and TEST_REDIS_URL are not set (CI sets them; "
+                              "see .ci/run)"),
 ]
 
 
@@ -79,9 +80,11 @@ class Host:
     def __init__(self, command: str, cwd: Path, env: dict):
         self.port = free_port()
         command = (command.replace("--host 0.0.0.0", "--host 127.0.0.1")  # loopback only in tests
-                   .replace("--port 8050", f"--port {self.port}").replace("--workers 4", "--workers 1"))
+                   .replace("--port 8050", f"--port {self.port}").replace("--workers 4",
+                                                                          "--workers 1"))
         self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(shlex.split(command), cwd=cwd, env=env, stdout=subprocess.PIPE,
+        self.process = subprocess.Popen(shlex.split(command), cwd=cwd, env=env,
+                                        stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, start_new_session=True)
         wait_until_up(self.base, self.process)
 
@@ -93,10 +96,12 @@ class Host:
             os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def login(base: str, username: str, password: str = PASSWORD, browser: requests.Session | None = None):
+def login(base: str, username: str, password: str = PASSWORD,
+          browser: requests.Session | None = None):
     browser = browser or requests.Session()
     token = TOKEN.search(browser.get(f"{base}/login", timeout=30).text).group(1)
-    answer = browser.post(f"{base}/login", data={"username": username, "password": password, "csrf_token": token},
+    answer = browser.post(f"{base}/login",
+                          data={"username": username, "password": password, "csrf_token": token},
                           allow_redirects=False, timeout=30)
     return browser, answer
 
@@ -106,7 +111,8 @@ def serving_cadres(base: str, browser: requests.Session) -> int:
     built from the server's own list of callbacks, as the browser does)."""
     browser.get(f"{base}/training", timeout=60)
     calls = Callbacks(browser.get(f"{base}/_dash-dependencies", timeout=60).json())
-    body = calls.body("ca-ov-kpis", {"ca-ov-year.value": date.today().year, "ca-ov-unit.data": None})
+    body = calls.body("ca-ov-kpis",
+                      {"ca-ov-year.value": date.today().year, "ca-ov-unit.data": None})
     answer = browser.post(f"{base}/_dash-update-component", json=body, timeout=120,
                           headers={"X-CSRFToken": browser.cookies.get("_csrf_token", "")})
     assert answer.status_code == 200, answer.text[:300]
@@ -124,12 +130,14 @@ def install(tmp_path_factory):
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     folder = tmp_path_factory.mktemp("install")
-    env = {**os.environ, "DATABASE_URL": _pg_url(schema), "REDIS_URL": REDIS_URL, "SECRET_KEY": "one-secret-for-all-hosts",
+    env = {**os.environ, "DATABASE_URL": _pg_url(schema), "REDIS_URL": REDIS_URL,
+           "SECRET_KEY": "one-secret-for-all-hosts",
            "PORTAL_INSTANCE": str(folder / "instance"), "PORTAL_LANG": "en",
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     units = Workbook()
     units.active.append(["code", "name", "level", "parent_code"])
-    for row in (["C", "江州市", "city", None], ["D1", "青山区", "district", "C"], ["S1", "桃桥街道", "street", "D1"],
+    for row in (["C", "江州市", "city", None], ["D1", "青山区", "district", "C"],
+                ["S1", "桃桥街道", "street", "D1"],
                 ["K1", "新源社区", "community", "S1"]):
         units.active.append(row)
     units.save(folder / "units.xlsx")
@@ -137,7 +145,8 @@ def install(tmp_path_factory):
     (folder / "cadres.csv").write_text(CADRES, encoding="utf-8")
 
     def run(command: str) -> subprocess.CompletedProcess:
-        return subprocess.run(command, shell=True, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+        return subprocess.run(command, shell=True, cwd=folder, env=env, capture_output=True,
+                              text=True, timeout=300)
 
     hosts: list[Host] = []
     refused = run("portal serve --port 1")
@@ -163,13 +172,15 @@ def install(tmp_path_factory):
 @pytest.fixture(scope="module")
 def two_hosts(install):
     """The README's server and a second one (another host): both serve a reviewer, carol."""
-    done = install["run"]("portal user create carol --role reviewer --password-stdin < password.txt")
+    done = install["run"]("portal user create carol --role reviewer --password-stdin < "
+                          "password.txt")
     assert done.returncode == 0, done.stderr
     # A login made by the command line changes its password at the first login; that step
     # is tested elsewhere (tests/portal/test_second_factor.py), here carol has done it.
     engine = portal_db.make_engine(install["env"]["DATABASE_URL"])
     with engine.begin() as connection:
-        connection.execute(text("UPDATE app_user SET must_change_password = false WHERE username = 'carol'"))
+        connection.execute(text("UPDATE app_user SET must_change_password = false WHERE username "
+                                "= 'carol'"))
     engine.dispose()
     if len(install["hosts"]) < 2:
         install["hosts"].append(Host(install["serve"], install["folder"], install["env"]))
@@ -179,7 +190,9 @@ def two_hosts(install):
 def test_serve_on_the_fresh_database_said_what_to_run(install):
     refused = install["refused"]
     assert refused.returncode == 1
-    assert refused.stderr.strip().count("\n") == 0 and "run `portal init-db` first" in refused.stderr
+    assert (
+        refused.stderr.strip().count("\n") == 0 and "run `portal init-db` first" in refused.stderr
+    )
 
 
 def test_the_readme_install_serves_the_first_administrator(install):
@@ -213,7 +226,9 @@ def test_a_lockout_made_on_both_hosts_holds_on_both(two_hosts, install):
         _browser, answer = login(host.base, "bob")
         # The source must wait (kept in the database, so on every host); the form says no more
         # than for a wrong password.
-        assert answer.status_code == 401 and "Location" not in answer.headers, "the right password no longer helps"
+        assert answer.status_code == 401 and "Location" not in answer.headers, (
+            "the right password no longer helps"
+        )
 
 
 def test_a_write_elsewhere_invalidates_what_both_hosts_cached(two_hosts, install):

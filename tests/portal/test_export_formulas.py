@@ -22,8 +22,8 @@ def typed(run, session, tmp_path):
     """A unit, a training record and a case whose texts start like formulas."""
     factories.city(session)
     files = {
-        "units": f"code,name,level,parent_code\nK9,\"{LINK.replace(chr(34), chr(34) * 2)}\",community,S1\n",
-        "training": f"cadre_code,title,category,hours,mode,completed_on\nC0001,{PLUS},theory,4,online,2026-03-02\n",
+        "units": f"code,name,level,parent_code\nK9,\"{LINK.replace(chr(34), chr(34) * 2)}\",community,S1\n",  # noqa: E501
+        "training": f"cadre_code,title,category,hours,mode,completed_on\nC0001,{PLUS},theory,4,online,2026-03-02\n",  # noqa: E501
         "cases": f"case_no,cadre_code,stage,opened_on,title\nJ-1,C0001,clue,2026-02-01,\"{SUM}\"\n",
     }
     for kind, content in files.items():
@@ -38,7 +38,9 @@ def typed(run, session, tmp_path):
 def test_a_csv_export_prefixes_formula_text_so_a_spreadsheet_shows_it(run, typed, tmp_path, kind):
     out = tmp_path / f"{kind}.csv"
     assert run("export", kind, out).exit_code == 0
-    cells = [cell for row in csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))) for cell in row]
+    cells = [
+        cell for row in csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))) for cell in row
+    ]
     assert "'" + typed[kind] in cells and typed[kind] not in cells
 
 

@@ -55,12 +55,14 @@ def work(monkeypatch):
 
 def test_nothing_happens_until_the_button_is_clicked(work):
     called = []
-    assert ui.write(0, lambda s, a: called.append(1), idle=(no_update, no_update)) == (no_update, no_update)
+    assert ui.write(0, lambda s, a: called.append(1), idle=(no_update, no_update)) == (no_update,
+                                                                                       no_update)
     assert not called and not work.committed
 
 
 def test_the_change_runs_as_the_actor_and_its_result_builds_the_outputs_after_the_commit(work):
-    answer = ui.write(1, lambda session, actor: f"{session} {actor}", then=lambda result: (result, work.committed))
+    answer = ui.write(1, lambda session, actor: f"{session} {actor}",
+                      then=lambda result: (result, work.committed))
     assert answer == ("session actor", True)
 
 
@@ -71,7 +73,9 @@ def test_a_refusal_rolls_back_and_becomes_the_alert(work):
     alert = ui.write(1, refuse)
     assert work.rolled_back and "Your role may not do this." in str(alert)
     assert ui.write(1, refuse, refused=lambda error: (no_update, error.message)) == (no_update,
-                                                                                    "Your role may not do this.")
+                                                                                    "Your role "
+                                                                                    "may not do "
+                                                                                    "this.")
 
 
 def test_a_programming_error_is_not_turned_into_a_form_message(work):

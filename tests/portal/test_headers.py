@@ -13,7 +13,8 @@ from portal.app import create_app
 from tests import factories
 from tests.web import login
 
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", re.S)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>",
+                           re.S)
 
 
 def _hash(script: str) -> str:
@@ -22,7 +23,11 @@ def _hash(script: str) -> str:
 
 def test_the_login_page_carries_the_policy(client):
     policy = client.get("/login").headers["Content-Security-Policy"]
-    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    assert (
+        "default-src 'self'" in policy
+        and "frame-ancestors 'none'" in policy
+        and "object-src 'none'" in policy
+    )
     assert "unsafe-eval" not in policy and "script-src 'self' 'sha256-" in policy
 
 
@@ -54,7 +59,9 @@ def test_hsts_is_sent_over_https_when_configured(hsts_app, clean_db):
     client = hsts_app.server.test_client()
     secure = client.get("/login", base_url="https://portal.example")
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
-    assert "Strict-Transport-Security" not in client.get("/login").headers  # plain HTTP: meaningless
+    assert (
+        "Strict-Transport-Security" not in client.get("/login").headers
+    )  # plain HTTP: meaningless
 
 
 def test_no_hsts_unless_configured(client):

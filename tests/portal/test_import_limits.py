@@ -31,12 +31,15 @@ from portal.tabular import (
 from tests.portal.bad_inputs import HEADER, declared_everything, rewrite_sheet, with_cell, xlsx
 
 UNITS = (Column("code", "编码", short_text(32)), Column("name", "名称", short_text(120)),
-         Column("level", "层级", choice(UnitLevel)), Column("parent_code", "上级编码", optional(text), required=False))
+         Column("level", "层级", choice(UnitLevel)),
+         Column("parent_code", "上级编码", optional(text), required=False))
 ROWS = [HEADER, ["C", "江州市", "city", ""], ["D1", "青山区", "district", "C"]]
 
 
 def test_a_workbook_declaring_the_whole_grid_is_read_as_its_data():
-    declared = rewrite_sheet(xlsx(ROWS), lambda x: x.replace('<dimension ref="A1:D3"', '<dimension ref="A1:XFD1048576"'))
+    declared = rewrite_sheet(xlsx(ROWS),
+                             lambda x: x.replace('<dimension ref="A1:D3"',
+                                                 '<dimension ref="A1:XFD1048576"'))
     rows = raw_rows(declared, "units.xlsx")
     assert [len(r) for r in rows] == [4, 3, 4]
 
@@ -52,7 +55,8 @@ def test_the_declared_grid_with_its_last_cell_formatted_reads_in_little_memory()
         "print(len(rows), max(len(r) for r in rows))\n"
     )
     root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+                          timeout=120)
     assert done.returncode == 0, done.stderr[-500:]
     assert done.stdout.split() == ["2", "4"]
 
@@ -93,7 +97,8 @@ def test_empty_trailing_rows_and_cells_are_not_data():
 
 
 def test_excel_for_mac_line_endings_are_read():
-    rows = read_table("code,name,level\rC,江州市,city\rD1,青山区,district\r".encode(), "units.csv", UNITS)
+    rows = read_table("code,name,level\rC,江州市,city\rD1,青山区,district\r".encode(), "units.csv",
+                      UNITS)
     assert [values["code"] for _row, values in rows] == ["C", "D1"]
 
 
@@ -144,7 +149,8 @@ def test_infinity_and_not_a_number_are_not_numbers(raw):
 # --- exports: text never runs as a formula (contracts.md, "Exports") -----------------------
 
 NOTES = (Column("code", "编码", text), Column("note", "备注", required=False))  # the raw cell
-DANGEROUS = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+2", "-3+4", "@SUM(A1)", "\tTAB", "\rCR", "'=already quoted",
+DANGEROUS = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+2", "-3+4", "@SUM(A1)", "\tTAB", "\rCR",
+             "'=already quoted",
              "plain", "-", "学习=进步"]
 
 

@@ -20,7 +20,8 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not (PG_URL and REDIS_URL),
-                       reason="TEST_DATABASE_URL and TEST_REDIS_URL are not set (CI sets them; see .ci/run)"),
+                       reason="TEST_DATABASE_URL and TEST_REDIS_URL are not set (CI sets them; "
+                              "see .ci/run)"),
 ]
 
 
@@ -39,12 +40,14 @@ def fresh_schema():
 def test_fifty_users_for_thirty_seconds_get_no_error(fresh_schema, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("REDIS_URL", REDIS_URL)
     monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path / "instance"))
-    status = load.main(["--serve", "--db", fresh_schema, "--workers", "4",  # on a free loopback port
+    status = load.main(["--serve", "--db", fresh_schema, "--workers",
+                        "4",  # on a free loopback port
                         "--users", "50", "--seconds", "30", "--max-requests", "5000"])
     printed = capsys.readouterr().out
     with capsys.disabled():
         print("\n" + printed)
     assert "result: PASS" in printed and status == 0, printed
-    for action in ("assessment overview", "training overview", "accountability overview", "my training",
+    for action in ("assessment overview", "training overview", "accountability overview",
+                   "my training",
                    "edit: a grade", "claim: a study claim", "import: grades"):
         assert f"  {action} " in printed, f"{action} was not exercised"

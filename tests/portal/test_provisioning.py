@@ -31,7 +31,8 @@ def _users(session) -> dict[str, User]:
     return {u.username: u for u in session.scalars(select(User))}
 
 
-def test_portal_import_users_writes_the_one_time_passwords_to_a_private_file(clean_db, session, tmp_path,
+def test_portal_import_users_writes_the_one_time_passwords_to_a_private_file(clean_db, session,
+                                                                             tmp_path,
                                                                              monkeypatch):
     monkeypatch.setenv("DATABASE_URL", clean_db.url.render_as_string(hide_password=False))
     monkeypatch.setenv("PORTAL_LANG", "en")
@@ -47,9 +48,12 @@ def test_portal_import_users_writes_the_one_time_passwords_to_a_private_file(cle
     users = _users(session)
     for line in sheet:
         user = users[line["username (用户名)"]]
-        assert password_matches(user.password_hash, line["password (初始密码)"]) and user.must_change_password
+        assert password_matches(user.password_hash,
+                                line["password (初始密码)"]) and user.must_change_password
     assert users["wangfang"].cadre.code == "C0001" and users["d1-clerk"].unit.code == "D1"
-    again = CliRunner().invoke(main, ["import", "users", str(source), "--out", str(tmp_path / "again.csv")])
+    again = CliRunner().invoke(main,
+                               ["import", "users", str(source), "--out",
+                                str(tmp_path / "again.csv")])
     assert again.exit_code == 0 and "2 unchanged" in again.output
     assert not (tmp_path / "again.csv").exists()  # nobody new, no sheet
 
@@ -66,7 +70,8 @@ def test_a_bad_users_file_names_every_row_and_writes_nothing(session):
     assert [line.split(",")[1].strip() for line in lines] == ["row 2", "row 3"]
     assert not {"x1", "x2", "x3"} & set(_users(session))
     with pytest.raises(ImportProblem, match="row 2, column role"):
-        provisioning.import_users(session, city.actor("security"), b"username,role,unit_code\nx4,wizard,D1\n",
+        provisioning.import_users(session, city.actor("security"),
+                                  b"username,role,unit_code\nx4,wizard,D1\n",
                                   "roles.csv")
 
 
@@ -103,7 +108,9 @@ def test_the_security_administrator_creates_cadre_logins_from_the_users_page(cli
     response = callback(client, [("bulk-result", "children"), ("bulk-download", "data")],
                         [("bulk-create", "n_clicks", 1)], [("bulk-unit", "value", city.d1.id)])
     body = response.get_json()["response"]
-    assert "C0003" in str(body["bulk-result"]) and body["bulk-download"]["data"]["filename"].endswith(".csv")
+    assert "C0003" in str(body["bulk-result"]) and body["bulk-download"]["data"][
+        "filename"
+    ].endswith(".csv")
     reviewer = client.application.test_client()
     login(reviewer, "reviewer")
     refused = callback(reviewer, [("bulk-result", "children"), ("bulk-download", "data")],

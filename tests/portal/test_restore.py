@@ -31,7 +31,8 @@ def target(tmp_path):
 
 
 def restore(url: str, path, *extra):
-    return CliRunner().invoke(main, ["restore", str(path), *extra], env={"DATABASE_URL": url, "PORTAL_LANG": "en"},
+    return CliRunner().invoke(main, ["restore", str(path), *extra],
+                              env={"DATABASE_URL": url, "PORTAL_LANG": "en"},
                               catch_exceptions=False)
 
 
@@ -40,11 +41,14 @@ def test_sql_nulls_in_indicator_bands_come_back_as_sql_nulls(run, session, tmp_p
     scheme = Scheme(year=2026, level="street", created_by="t")
     session.add(scheme)
     session.flush()
-    session.execute(Indicator.__table__.insert().values(scheme_id=scheme.id, code="I1", name="直接计分", bands=null()))
+    session.execute(Indicator.__table__.insert().values(scheme_id=scheme.id, code="I1",
+                                                        name="直接计分", bands=null()))
     session.execute(Indicator.__table__.insert().values(scheme_id=scheme.id, code="I2", name="分档",
                                                         bands=[[95, 1], [90, 0.8]]))
     session.commit()
-    assert city and session.scalar(text("SELECT count(*) FROM as_indicator WHERE bands IS NULL")) == 1
+    assert (
+        city and session.scalar(text("SELECT count(*) FROM as_indicator WHERE bands IS NULL")) == 1
+    )
     backup = tmp_path / "backup.json.gz"
     assert run("backup", backup).exit_code == 0
     url, engine = target
@@ -69,7 +73,8 @@ def test_restoring_an_empty_sqlite_file_refuses_and_leaves_the_file_alone(tmp_pa
     assert not (tmp_path / "empty.sqlite-wal").exists()
 
 
-def test_restoring_an_sqlite_backup_does_not_write_to_it(run, session, tmp_path, target, database_url):
+def test_restoring_an_sqlite_backup_does_not_write_to_it(run, session, tmp_path, target,
+                                                         database_url):
     if not database_url.startswith("sqlite"):
         pytest.skip("an .sqlite backup needs an SQLite database")
     factories.city(session)
@@ -84,7 +89,8 @@ def test_restoring_an_sqlite_backup_does_not_write_to_it(run, session, tmp_path,
 
 
 def _damaged(tmp_path) -> list:
-    good = {"format": "governance-portal-dump", "version": 1, "tables": {"unit": {"columns": ["id"], "rows": []}}}
+    good = {"format": "governance-portal-dump", "version": 1,
+            "tables": {"unit": {"columns": ["id"], "rows": []}}}
     valid = json.dumps(good).encode()
     files = {
         "truncated.json.gz": gzip.compress(valid)[:20],
@@ -93,9 +99,13 @@ def _damaged(tmp_path) -> list:
         "latin1.json": '{"format": "Müller"}'.encode("latin-1"),
         "foreign.json": b'{"hello": "world"}',
         "a-list.json": b"[1, 2, 3]",
-        "ragged.json": json.dumps({**good, "tables": {"unit": {"columns": ["id", "code"], "rows": [[1]]}}}).encode(),
-        "wrong-types.json": json.dumps({**good, "tables": {"unit": {"columns": ["id", "code", "created_at"],
-                                                                    "rows": [["x", None, "yesterday"]]}}}).encode(),
+        "ragged.json": json.dumps({**good,
+                                   "tables": {"unit": {"columns": ["id", "code"],
+                                                       "rows": [[1]]}}}).encode(),
+        "wrong-types.json": json.dumps({**good,
+                                        "tables": {"unit": {"columns": ["id", "code", "created_at"],
+                                                                    "rows": [["x", None,
+                                                                              "yesterday"]]}}}).encode(),
         "not-sqlite.sqlite": b"SQLite format 2\x00 but not really" * 10,
         "foreign.sqlite": None,
     }
@@ -111,7 +121,8 @@ def _damaged(tmp_path) -> list:
     return paths
 
 
-def test_a_damaged_or_foreign_backup_is_refused_in_one_line_with_the_database_unchanged(tmp_path, target):
+def test_a_damaged_or_foreign_backup_is_refused_in_one_line_with_the_database_unchanged(tmp_path,
+                                                                                        target):
     url, engine = target
     factories.city(portal_db.session_factory(engine)())
     with engine.connect() as connection:
@@ -120,6 +131,9 @@ def test_a_damaged_or_foreign_backup_is_refused_in_one_line_with_the_database_un
         result = restore(url, path, "--force")
         lines = result.output.strip().splitlines()
         assert result.exit_code == 1, (path.name, result.output)
-        assert len(lines) == 1 and lines[0].startswith("error: ") and path.name in lines[0], (path.name, lines)
+        assert len(lines) == 1 and lines[0].startswith("error: ") and path.name in lines[0], (
+            path.name,
+            lines,
+        )
         with engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(Unit)) == before, path.name

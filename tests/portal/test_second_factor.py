@@ -42,7 +42,8 @@ def test_a_fresh_installation_walks_the_first_administrator_through_both_steps(
     runner = CliRunner()
     assert runner.invoke(main, ["init-db"]).exit_code == 0
     assert runner.invoke(main, ["import", "units", str(_units(tmp_path))]).exit_code == 0
-    created = runner.invoke(main, ["user", "create", "chief", "--role", "admin", "--password-stdin"],
+    created = runner.invoke(main,
+                            ["user", "create", "chief", "--role", "admin", "--password-stdin"],
                             input="Granite-Violet-804\n")
     assert created.exit_code == 0, created.output
     first = login(client, "chief", "Granite-Violet-804")
@@ -84,18 +85,21 @@ def test_roles_that_need_a_second_factor_cannot_skip_it(client, session, role):
                                            "csrf_token": token})
     assert response.headers["Location"].endswith("/login/second-factor")
     assert client.get("/_dash-layout").status_code == 401
-    assert callback(client, [("audit-grid", "rowData")], [("audit-who", "value", None)]).status_code == 401
+    assert callback(client, [("audit-grid", "rowData")],
+                    [("audit-who", "value", None)]).status_code == 401
 
 
 def test_a_code_is_never_accepted_twice(client, app, session):
     factories.city(session)
     code = totp.code_for(factories.TOTP_SECRET, totp.current_step())
     token = _token(client, "/login")
-    client.post("/login", data={"username": "inspector", "password": factories.PASSWORD, "csrf_token": token})
+    client.post("/login",
+                data={"username": "inspector", "password": factories.PASSWORD, "csrf_token": token})
     assert _post(client, "/login/second-factor", code=code).status_code == 302
     other = app.server.test_client()
     token = _token(other, "/login")
-    other.post("/login", data={"username": "inspector", "password": factories.PASSWORD, "csrf_token": token})
+    other.post("/login",
+               data={"username": "inspector", "password": factories.PASSWORD, "csrf_token": token})
     replay = _post(other, "/login/second-factor", code=code)
     assert replay.status_code == 401 and "not right" in replay.get_data(as_text=True)
 
@@ -106,12 +110,15 @@ def test_a_recovery_code_logs_in_once(client, app, session):
     user.totp_secret = None
     session.commit()
     codes = accounts.enrol_second_factor(session, _user(session, "auditor"), factories.TOTP_SECRET,
-                                         totp.code_for(factories.TOTP_SECRET, totp.current_step() - 1),
+                                         totp.code_for(factories.TOTP_SECRET,
+                                                       totp.current_step() - 1),
                                          "", accounts.LockoutPolicy())
     session.commit()
     for attempt, expected in ((client, 302), (app.server.test_client(), 401)):
         token = _token(attempt, "/login")
-        attempt.post("/login", data={"username": "auditor", "password": factories.PASSWORD, "csrf_token": token})
+        attempt.post("/login",
+                     data={"username": "auditor", "password": factories.PASSWORD,
+                           "csrf_token": token})
         assert _post(attempt, "/login/second-factor", code=codes[0].upper()).status_code == expected
     assert len(_user(session, "auditor").recovery_codes) == 9
 
@@ -119,7 +126,8 @@ def test_a_recovery_code_logs_in_once(client, app, session):
 def test_wrong_codes_make_the_source_wait_like_wrong_passwords(client, session):
     factories.city(session)
     token = _token(client, "/login")
-    client.post("/login", data={"username": "inspector", "password": factories.PASSWORD, "csrf_token": token})
+    client.post("/login",
+                data={"username": "inspector", "password": factories.PASSWORD, "csrf_token": token})
     for _ in range(5):
         _post(client, "/login/second-factor", code="123456")
     assert accounts.is_throttled(session, "inspector", "127.0.0.1")

@@ -25,7 +25,8 @@ def sqlite_url(tmp_path, monkeypatch):
 def served(monkeypatch):
     """What `portal serve` would have started, instead of starting it."""
     calls = []
-    monkeypatch.setattr(server, "serve", lambda config, host, port, **kw: calls.append((config, host, port, kw)))
+    monkeypatch.setattr(server, "serve", lambda config, host, port,
+                        **kw: calls.append((config, host, port, kw)))
     return calls
 
 
@@ -44,26 +45,33 @@ def test_serve_refuses_a_database_that_is_not_migrated(sqlite_url, served):
     assert run("init-db").exit_code == 0
     engine = portal_db.make_engine(sqlite_url)
     with engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '0001' WHERE version_num LIKE '01%'"))
+        connection.execute(text("UPDATE alembic_version SET version_num = '0001' WHERE "
+                                "version_num LIKE '01%'"))
     engine.dispose()
     result = run("serve")
     assert result.exit_code == 1 and not served
     assert "not migrated to this version; run `portal init-db` first" in result.output
 
 
-def test_serve_refuses_a_database_without_users_then_starts_the_workers(sqlite_url, served, tmp_path):
+def test_serve_refuses_a_database_without_users_then_starts_the_workers(sqlite_url, served,
+                                                                        tmp_path):
     assert run("init-db").exit_code == 0
     result = run("serve")
     assert result.exit_code == 1 and not served
-    assert "portal import units FILE" in result.output and "portal user create NAME --role admin" in result.output
+    assert (
+        "portal import units FILE" in result.output
+        and "portal user create NAME --role admin" in result.output
+    )
     units = tmp_path / "units.csv"
     units.write_text("code,name,level,parent_code\nC,江州市,city,\n", encoding="utf-8")
     assert run("import", "units", units).exit_code == 0
-    assert run("user", "create", "alice", "--role", "admin", "--password-stdin", input="Str0ng#Passw0rd!\n").exit_code == 0
+    assert run("user", "create", "alice", "--role", "admin", "--password-stdin",
+               input="Str0ng#Passw0rd!\n").exit_code == 0
     result = run("serve", "--port", "8123", "--workers", "3")
     assert result.exit_code == 0, result.output
     ((config, host, port, options),) = served
-    assert (config.database_url, host, port, options["workers"]) == (sqlite_url, "127.0.0.1", 8123, 3)
+    assert (config.database_url, host, port, options["workers"]) == (sqlite_url, "127.0.0.1", 8123,
+                                                                     3)
 
 
 def test_serve_refuses_zero_workers(sqlite_url, served):
@@ -74,7 +82,8 @@ def test_demo_seeds_database_url_when_no_db_is_given(sqlite_url, monkeypatch):
     from portal import demo
 
     seeded = []
-    monkeypatch.setattr(demo, "ensure_demo", lambda engine, **kw: seeded.append(str(engine.url)) or "seeded")
+    monkeypatch.setattr(demo, "ensure_demo", lambda engine,
+                        **kw: seeded.append(str(engine.url)) or "seeded")
     result = run("demo", "--no-serve")
     assert result.exit_code == 0, result.output
     assert seeded == [sqlite_url]

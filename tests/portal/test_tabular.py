@@ -84,11 +84,17 @@ def test_every_bad_cell_is_reported_with_row_and_column():
         read_table(data, "scores.csv", COLUMNS)
     found = {(p.row, p.column.split(" ")[0]) for p in caught.value.problems}
     assert found == {(2, "score"), (2, "on"), (3, "on"), (3, "level"), (4, "code")}
-    assert "scores.csv, row 2, column score (数值): must be a number (“eighty”)" in caught.value.lines()
+    assert (
+        "scores.csv, row 2, column score (数值): must be a number (“eighty”)"
+        in caught.value.lines()
+    )
     with use_lang("zh"):
         with pytest.raises(ImportProblem) as in_chinese:
             read_table(data, "scores.csv", COLUMNS)
-        assert str(in_chinese.value.problems[0]) == "scores.csv 第 2 行 score (数值) 列：须为数字（“eighty”）"
+        assert (
+            str(in_chinese.value.problems[0])
+            == "scores.csv 第 2 行 score (数值) 列：须为数字（“eighty”）"
+        )
 
 
 def test_duplicate_natural_key_is_reported():
@@ -107,7 +113,8 @@ def test_binary_garbage_and_old_xls_get_plain_messages():
         read_table(b"PK\x03\x04garbage", "broken.xlsx", COLUMNS)
 
 
-@pytest.mark.parametrize("raw, expected", [("yes", True), ("是", True), ("否", False), ("0", False)])
+@pytest.mark.parametrize("raw, expected",
+                         [("yes", True), ("是", True), ("否", False), ("0", False)])
 def test_yes_no(raw, expected):
     assert yes_no(raw) is expected
 
@@ -127,7 +134,8 @@ def test_export_round_trips_through_the_reader():
 
 
 def test_an_importer_names_problem_columns_by_their_declared_headers():
-    columns = (Column("cadre_code", "干部编号"), Column("unit_code", "单位编码"), Column("year", "年度"))
+    columns = (Column("cadre_code", "干部编号"), Column("unit_code", "单位编码"),
+               Column("year", "年度"))
     problems = Problems("dir/grades.csv", columns)
     assert not problems
     problems.add(3, "cadre_code", "C9", "no cadre has this code")

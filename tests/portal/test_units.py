@@ -71,7 +71,8 @@ def test_moving_a_street_moves_its_communities(session):
     actor = _admin(session)
     units.import_units(session, actor, (GOOD + "D2,临江区,district,C\n").encode(), "u.csv")
     session.commit()
-    moved = GOOD.replace("S1,桃桥街道,street,D1", "S1,桃桥街道,street,D2") + "D2,临江区,district,C\n"
+    moved = GOOD.replace("S1,桃桥街道,street,D1",
+                         "S1,桃桥街道,street,D2") + "D2,临江区,district,C\n"
     result = units.import_units(session, actor, moved.encode(), "u.csv")
     session.commit()
     assert result.updated == 1
@@ -92,7 +93,8 @@ def test_export_is_scoped_and_reimportable(session):
     text = content.decode("utf-8-sig")
     assert "D1" in text and "D2" not in text and "K2" not in text
     session.commit()
-    result = transfer.run_import(session, city.actor("admin"), "units", content, "units.csv", dry_run=True)
+    result = transfer.run_import(session, city.actor("admin"), "units", content, "units.csv",
+                                 dry_run=True)
     assert result.unchanged == 3
 
 
