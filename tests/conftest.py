@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import delete, text
@@ -31,6 +33,22 @@ def _pg_url(schema_name: str) -> str:
     return f"{url}{joiner}options=-csearch_path%3D{schema_name}"
 
 
+@contextmanager
+def pg_schema(prefix: str) -> Iterator[str]:
+    """A fresh schema on the PostgreSQL test server, dropped afterwards: yields the URL whose
+    connections are placed in it."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = portal_db.make_engine(PG_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{name}"'))
+    try:
+        yield _pg_url(name)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture(autouse=True)
 def english():
     """Tests read messages in English; a test checks Chinese with ``use_lang("zh")``."""
@@ -44,14 +62,8 @@ def database_url(request, tmp_path_factory, worker_id):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.sqlite'}"
         return
-    name = f"portal_test_{worker_id}_{uuid.uuid4().hex[:6]}"
-    admin = portal_db.make_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{name}"'))
-    yield _pg_url(name)
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-    admin.dispose()
+    with pg_schema(f"portal_test_{worker_id}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -6,14 +6,11 @@ printed (run with -s to see the table), never asserted."""
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
-from sqlalchemy import text
 
 from bench import load
-from portal import db as portal_db
-from tests.conftest import PG_URL, _pg_url
+from tests.conftest import PG_URL, pg_schema
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
@@ -27,14 +24,8 @@ pytestmark = [
 
 @pytest.fixture
 def fresh_schema():
-    name = f"portal_load_{uuid.uuid4().hex[:8]}"
-    admin = portal_db.make_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{name}"'))
-    yield _pg_url(name)
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-    admin.dispose()
+    with pg_schema("portal_load") as url:
+        yield url
 
 
 def test_fifty_users_for_thirty_seconds_get_no_error(fresh_schema, monkeypatch, tmp_path, capsys):
