@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 from assessment import periods as period_service
 from assessment import rules
 from assessment.enums import Method, PeriodStatus, SupervisionStatus
-from assessment.models import Indicator, Period, Scheme, Score, SupervisionItem
+from assessment.models import (
+    Indicator,
+    LeadDepartment,
+    Period,
+    Scheme,
+    Score,
+    SupervisionItem,
+)
 from portal.access import Actor
 from portal.db import bulk_insert, utcnow
 from portal.demo import DemoCity
@@ -106,6 +113,15 @@ COMMUNITY = [
     ("JF", "创新工作加分", None, 0, "bonus", {"per_item": 1, "cap": 2, "unit_label": "项"}),
     ("FJ", "重大安全事故或群体性事件", None, 0, "veto", {}),
 ]
+# Lead departments (牵头部门) and the indicators each scores for every unit, per level; the
+# other indicators the units report themselves. ``ZFW`` is the ``reporter-dept`` demo login's.
+DEPARTMENTS = [("ZFW", "市委政法委"), ("MZJ", "市民政局"), ("XFJ", "市信访局"),
+               ("RX12345", "市12345政务服务便民热线中心")]
+LEADS = {
+    UnitLevel.DISTRICT: {"ZL2": "ZFW", "GZ3": "MZJ", "MS3": "XFJ", "MS4": "RX12345"},
+    UnitLevel.STREET: {"ZL2": "ZFW", "MS3": "XFJ", "MS4": "RX12345"},
+    UnitLevel.COMMUNITY: {"ZL2": "ZFW", "MS4": "RX12345"},
+}
 SCHEMES = {UnitLevel.DISTRICT: ("区县党委抓党建引领基层治理考核", DISTRICT),
            UnitLevel.STREET: ("街道（乡镇）党建引领基层治理考核", STREET),
            UnitLevel.COMMUNITY: ("社区（村）党建引领基层治理考核", COMMUNITY)}
@@ -124,13 +140,22 @@ def _quarters(today: date) -> list[str]:
     return codes
 
 
-def _scheme(year: int, level: UnitLevel, version: int = 1) -> Scheme:
+def _departments(session: Session) -> dict[str, LeadDepartment]:
+    found = {code: LeadDepartment(code=code, name=name, active=True) for code, name in DEPARTMENTS}
+    session.add_all(found.values())
+    session.flush()
+    return found
+
+
+def _scheme(year: int, level: UnitLevel, departments: dict[str, LeadDepartment],
+            version: int = 1) -> Scheme:
     name, rows = SCHEMES[level]
     scheme = Scheme(year=year, level=level, version=version, name=f"{year}年度{name}",
                     created_by="demo")
     for position, (code, label, parent, weight, method, extra) in enumerate(rows):
+        lead = departments.get(LEADS[level].get(code, ""))
         scheme.indicators.append(Indicator(code=code, name=label, parent_code=parent,
-                                           weight=float(weight),
+                                           weight=float(weight), lead_department=lead,
                                            method=Method(method), position=position, **extra))
     return scheme
 
@@ -186,9 +211,10 @@ def seed(session: Session, city: DemoCity) -> None:
     rng = city.rng("assessment")
     codes = _quarters(city.today)
     years = sorted({int(code[:4]) for code in codes})
+    departments = _departments(session)
     for year in years:
         for level in SCHEMES:
-            session.add(_scheme(year, level))
+            session.add(_scheme(year, level, departments))
     session.flush()
     assessed = {
         level: [u for u in city.units if u["level"] == level and u["kind"] == UnitKind.TERRITORIAL]
@@ -211,7 +237,7 @@ def seed(session: Session, city: DemoCity) -> None:
                                   today=publish_day)
         period.published_at = utcnow().replace(year=publish_day.year, month=publish_day.month,
                                                day=publish_day.day)
-    _second_version(session, created[-1].year)
+    _second_version(session, created[-1].year, departments)
     session.flush()
 
 
@@ -299,7 +325,8 @@ def _item(unit: dict, assigned: date, deadline: date, today: date, rng: random.R
     }
 
 
-def _second_version(session: Session, year: int) -> None:
+def _second_version(session: Session, year: int,
+                    departments: dict[str, LeadDepartment]) -> None:
     """This year's district scheme was revised after two quarters were published with it:
     the published quarters keep version 1; the quarter in review uses version 2."""
     from assessment import schemes
@@ -307,7 +334,7 @@ def _second_version(session: Session, year: int) -> None:
     current = schemes.latest(session, year, UnitLevel.DISTRICT)
     if current is None or not current.locked:
         return
-    revised = _scheme(year, UnitLevel.DISTRICT, current.version + 1)
+    revised = _scheme(year, UnitLevel.DISTRICT, departments, current.version + 1)
     for indicator in revised.indicators:
         if indicator.code == "MS1":
             indicator.weight = 10.0

@@ -43,6 +43,20 @@ class Scheme(Base):
         back_populates="scheme", cascade="all, delete-orphan", order_by="Indicator.position")
 
 
+class LeadDepartment(Base):
+    """A lead department (牵头部门) that scores the indicators it leads for every unit, e.g.
+    the political-legal committee (政法委) for disputes, civil affairs (民政局) for social
+    organizations, the 12345 hotline centre for residents' requests. Reporter logins name
+    it by ``code``."""
+
+    __tablename__ = "as_lead_department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
 class Indicator(Base):
     """One node of a scheme's tree: a dimension (``group``) or a scored indicator.
 
@@ -69,8 +83,13 @@ class Indicator(Base):
     per_item: Mapped[float | None]
     unit_label: Mapped[str] = mapped_column(String(40), default="")
     position: Mapped[int] = mapped_column(default=0)
+    # Who scores it: a lead department for every unit, or (None) the unit reports it itself
+    # and the assessment office checks or enters it.
+    lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("as_lead_department.id"),
+                                                           index=True)
 
     scheme: Mapped[Scheme] = relationship(back_populates="indicators")
+    lead_department: Mapped[LeadDepartment | None] = relationship()
 
 
 class Period(Base):
