@@ -11,10 +11,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from assessment.enums import Direction, Grade, Method, PeriodKind, PeriodStatus, SupervisionStatus
+from assessment.enums import (
+    Direction,
+    Grade,
+    Method,
+    PeriodKind,
+    PeriodStatus,
+    SubmissionStatus,
+    SupervisionStatus,
+)
 from portal.db import Base, utcnow
 from portal.enums import UnitLevel
 from portal.models import Unit, enum_column
@@ -223,3 +231,83 @@ class SupervisionItem(Base):
     unit: Mapped[Unit] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class Submission(Base):
+    """One reporting set's figures for one unit and period (填报): the unit's own indicators
+    (``department_id`` None) or the indicators one lead department scores for the unit.
+    ``set_key`` ("unit" or "d<department id>") makes the set unique without a NULL."""
+
+    __tablename__ = "as_submission"
+    __table_args__ = (UniqueConstraint("period_id", "unit_id", "set_key"),
+                      Index("ix_as_submission_period_status", "period_id", "status"),
+                      Index("ix_as_submission_period_department", "period_id", "department_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("as_period.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("as_lead_department.id"))
+    set_key: Mapped[str] = mapped_column(String(16))
+    status: Mapped[SubmissionStatus] = enum_column(SubmissionStatus,
+                                                   default=SubmissionStatus.DRAFT)
+    returned_count: Mapped[int] = mapped_column(default=0)
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+    # An exception (特批) granted by the office reopens the set, with its reason.
+    exception_reason: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None]
+    submitted_by: Mapped[str] = mapped_column(String(64), default="")
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    department: Mapped[LeadDepartment | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class SubmissionFigure(Base):
+    """A reported value of one indicator in a submission; it becomes the period's score when
+    the office accepts the set."""
+
+    __tablename__ = "as_submission_figure"
+    __table_args__ = (UniqueConstraint("submission_id", "indicator_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("as_submission.id", ondelete="CASCADE"))
+    indicator_code: Mapped[str] = mapped_column(String(32))
+    value: Mapped[float | None]
+    note: Mapped[str] = mapped_column(String(500), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Evidence(Base):
+    """An evidence attachment (佐证材料) of a submission: a PDF, PNG or JPEG checked against its
+    claimed type, kept as a blob (loaded only when downloaded)."""
+
+    __tablename__ = "as_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("as_submission.id", ondelete="CASCADE"),
+                                               index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ReportDeadline(Base):
+    """When a reporting set is due in a period (``set_key`` as in ``Submission``)."""
+
+    __tablename__ = "as_report_deadline"
+    __table_args__ = (UniqueConstraint("period_id", "set_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("as_period.id", ondelete="CASCADE"))
+    set_key: Mapped[str] = mapped_column(String(16))
+    due_on: Mapped[date]

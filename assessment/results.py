@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assessment import periods, rules, schemes
+from assessment import periods, rules, schemes, scope
 from assessment import settings as assessment_settings
 from assessment.enums import OPEN_SUPERVISION, Grade, Method, PeriodKind, WarningKind
 from assessment.models import (
@@ -114,7 +114,7 @@ class UnitResultView:
 def unit_history(session: Session, actor: Actor, unit_id: int,
                  kind: PeriodKind | None = None) -> list[UnitResultView]:
     """Every published result of one unit, oldest first."""
-    actor.require_any(*READ)
+    _require_reader(actor, unit_id)
     unit = get_unit(session, actor, unit_id)
     stmt = (select(Result, Period).join(Period, Period.id == Result.period_id)
             .where(Result.unit_id == unit.id, Period.status.in_(list(rules.RESULTS_VISIBLE))))
@@ -133,8 +133,14 @@ def unit_history(session: Session, actor: Actor, unit_id: int,
     return views
 
 
+def _require_reader(actor: Actor, unit_id: int) -> None:
+    """The readers of results, or the unit's own reporter for its own unit."""
+    if not scope.own_unit_reporter(actor, unit_id):
+        actor.require_any(*READ)
+
+
 def unit_result(session: Session, actor: Actor, period_code: str, unit_id: int) -> Result | None:
-    actor.require_any(*READ)
+    _require_reader(actor, unit_id)
     period = visible_period(session, period_code)
     unit = get_unit(session, actor, unit_id)
     return session.scalar(select(Result).where(Result.period_id == period.id,

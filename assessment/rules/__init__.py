@@ -16,6 +16,7 @@ and ``from assessment.rules import SchemeSpec`` keep working.
 from assessment.rules.periods import *  # noqa: F403
 from assessment.rules.schemes import *  # noqa: F403
 from assessment.rules.scoring import *  # noqa: F403
+from assessment.rules.submissions import *  # noqa: F403
 from assessment.rules.supervision import *  # noqa: F403
 from assessment.rules.warnings import *  # noqa: F403
 from assessment.rules.what_if import *  # noqa: F403
