@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from assessment import periods as period_service
-from assessment import rules
+from assessment import rules, submissions
 from assessment.enums import Method, PeriodStatus, SupervisionStatus
 from assessment.models import (
     Indicator,
@@ -25,12 +26,14 @@ from assessment.models import (
     Period,
     Scheme,
     Score,
+    Submission,
     SupervisionItem,
 )
 from portal.access import Actor
 from portal.db import bulk_insert, utcnow
 from portal.demo import DemoCity
-from portal.enums import UnitKind, UnitLevel
+from portal.enums import Role, UnitKind, UnitLevel
+from portal.models import User
 
 QUARTERS = 8
 SUPERVISION_CODE = "SUP"
@@ -239,6 +242,7 @@ def seed(session: Session, city: DemoCity) -> None:
                                                day=publish_day.day)
     _second_version(session, created[-1].year, departments)
     session.flush()
+    _reporting(session, city, departments)
 
 
 def _script_turns(assessed: dict, standing: dict, rng: random.Random) -> None:
@@ -341,6 +345,75 @@ def _second_version(session: Session, year: int,
         if indicator.code == "MS2":
             indicator.weight = 4.0
     session.add(revised)
+
+
+# --- reporting (填报) in the current quarter ---------------------------------------------
+
+RETURN_REASONS = ["党员积分管理覆盖率与台账不一致，请核实后重新提交",
+                  "缺少佐证材料，请补充会议记录扫描件"]
+
+
+def _reporting(session: Session, city: DemoCity, departments: dict[str, LeadDepartment]) -> None:
+    """The current quarter collects figures: a draft report for every unit and reporting set,
+    and in the first district reports in every state, the ``reporter-unit`` community's own
+    report returned with a reason, and the political-legal committee (``reporter-dept``)
+    part way through its units."""
+    code = f"{city.today.year}Q{(city.today.month - 1) // 3 + 1}"
+    system = Actor.system(session, "demo")
+    period_service.create(session, system, code)
+    period_service.transition(session, system, code, PeriodStatus.COLLECTING)
+    office = Actor.for_user(session.get(User, city.logins["reviewer"]))
+    submissions.open_reporting(session, office, code, due_on=city.today + timedelta(days=10))
+    submissions.set_deadline(session, office, code, None, city.today - timedelta(days=3))
+    rng = city.rng("reporting")
+    first = city.reporting_community
+    street_id = first["parent_id"]
+    neighbours = [u for u in city.units_at(UnitLevel.COMMUNITY) if u["parent_id"] == street_id]
+    script = ["returned", "submitted", "accepted", "locked", "returned_twice", "submitted",
+              "draft", "accepted"]
+    unit_reporter = Actor.for_user(session.get(User, city.logins["reporter-unit"]))
+    for unit, state in zip(neighbours, script, strict=False):
+        owner = unit_reporter if unit["id"] == first["id"] else _owner_of(session, unit, office)
+        _play(session, code, unit, None, owner, office, state, rng)
+    department = Actor.for_user(session.get(User, city.logins["reporter-dept"]))
+    for index, unit in enumerate(neighbours[:6]):
+        _play(session, code, unit, departments["ZFW"], department, office,
+              ["accepted", "submitted", "submitted", "draft", "returned", "locked"][index], rng)
+
+
+def _owner_of(session: Session, unit: dict, office: Actor) -> Actor:
+    """A stand-in reporter for a neighbouring community (it has no demo login of its own)."""
+    return replace(office, user_id=None, username=f"demo-{unit['code']}", role=Role.REPORTER,
+                   unit_id=unit["id"], unit_path=unit["path"], unit_name=unit["name"])
+
+
+def _play(session: Session, code: str, unit: dict, department: LeadDepartment | None,
+          owner: Actor, office: Actor, state: str, rng: random.Random) -> None:
+    period = period_service.get(session, code)
+    leaves = submissions.set_leaves(session, period, UnitLevel(unit["level"]),
+                                    department.id if department else None)
+    rows = {spec[0]: spec for spec in SCHEMES[UnitLevel(unit["level"])][1]}
+    department_code = department.code if department else None
+    for leaf in leaves:
+        value = 0.0 if leaf.method == Method.VETO else _value(rows[leaf.code], 0.9, rng)
+        submissions.save_figure(session, owner, code, unit["id"], department_code, leaf.code,
+                                value)
+    if state == "draft":
+        return
+    report = session.scalar(select(Submission).where(
+        Submission.period_id == period.id, Submission.unit_id == unit["id"],
+        Submission.set_key == submissions.set_key(department.id if department else None)))
+    rounds = {"returned": 1, "returned_twice": 2}.get(state, 0)
+    for round_ in range(rounds):
+        submissions.act(session, owner, report.id, "submit")
+        submissions.act(session, office, report.id, "return", RETURN_REASONS[round_])
+    if rounds:
+        return
+    submissions.act(session, owner, report.id, "submit")
+    if state in ("accepted", "locked"):
+        submissions.act(session, office, report.id, "accept")
+    if state == "locked":
+        submissions.act(session, office, report.id, "lock")
 
 
 SEEDERS = [(10, seed)]

@@ -618,7 +618,8 @@ def progress(session: Session, actor: Actor, period_code: str, *, show: str = "a
         column = SORTABLE.get(item.get("colId"))
         if column is not None:
             order.append(column.desc() if item.get("sort") == "desc" else column.asc())
-    stmt = stmt.order_by(*order, Unit.path, Submission.set_key).offset(start).limit(
+    own_set_first = Submission.department_id.is_not(None)
+    stmt = stmt.order_by(*order, Unit.path, own_set_first, Submission.set_key).offset(start).limit(
         max(0, end - start))
     rows = []
     for submission, code, name, department_name, due_on in session.execute(stmt).all():
@@ -662,3 +663,18 @@ def office_locks(session: Session, period: Period, level: UnitLevel, unit_ids: l
             if lock is not None:
                 found[(unit_id, code)] = lock
     return found
+
+
+def reporting_periods(session: Session, actor: Actor) -> list[Period]:
+    """The periods a reporter or the office works on (opened ones), newest first."""
+    if not (actor.can(rules.REPORT_PERMISSION) or any(actor.can(p) for p in OFFICE)):
+        raise AccessDenied(_("Your role may not do this."))
+    return list(session.scalars(select(Period).where(Period.status != PeriodStatus.DRAFT)
+                                .order_by(Period.start.desc(), Period.kind)))
+
+
+def default_period(found: list[Period]) -> str | None:
+    """The period collecting figures, else the newest one."""
+    chosen = next((p for p in found if PeriodStatus(p.status) == PeriodStatus.COLLECTING),
+                  found[0] if found else None)
+    return chosen.code if chosen else None

@@ -291,7 +291,7 @@ DEMO_DEPARTMENT = "ZFW"
 def logins_text() -> str:
     lines = ["", "Demo logins (password for all: " + DEMO_PASSWORD + "):"]
     for username, role, _name, sees in DEMO_LOGINS:
-        lines.append(f"  {username:<12} {role.value:<10} {sees}")
+        lines.append(f"  {username:<14} {role.value:<10} {sees}")
     return "\n".join(lines)
 
 

@@ -101,3 +101,14 @@ def reporters(session, city):
                        "reporter-s2": other})
     session.commit()
     return city
+
+
+@pytest.fixture
+def reporting(session, reporters, street_scheme):
+    """The street scheme's safety indicator I3 led by 政法委 (ZFW); 2026Q1 collecting."""
+    from assessment import departments
+
+    departments.assign(session, reporters.actor("admin"), YEAR, UnitLevel.STREET, "I3", "ZFW")
+    session.commit()
+    open_period(session, reporters)
+    return reporters

@@ -9,26 +9,16 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from assessment import departments, periods, results, scores, submissions
+from assessment import periods, results, scores, submissions
 from assessment.enums import PeriodStatus, SubmissionStatus
 from assessment.models import Evidence, Score, Submission
 from portal.enums import UnitLevel
 from portal.errors import AccessDenied, Invalid
 from portal.models import AuditEvent
-from tests.assessment.conftest import YEAR, open_period
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF"
 CODE = "2026Q1"
 OWN = {"I1": 27.0, "I2": 72.0, "B1": 1.0, "V1": 0.0}  # the unit's own set; I3 is the ZFW's
-
-
-@pytest.fixture
-def reporting(session, reporters, street_scheme):
-    """The street scheme's safety indicator I3 led by 政法委 (ZFW); 2026Q1 collecting."""
-    departments.assign(session, reporters.actor("admin"), YEAR, UnitLevel.STREET, "I3", "ZFW")
-    session.commit()
-    open_period(session, reporters)
-    return reporters
 
 
 def enter_own(session, city, values=OWN, username="reporter-unit", unit=None):
