@@ -33,10 +33,10 @@ from assessment.rules import IndicatorSpec
 from portal import audit
 from portal.access import Actor
 from portal.db import utcnow
-from portal.enums import UnitLevel
+from portal.enums import Role, UnitLevel
 from portal.errors import AccessDenied, Invalid, NotFound
 from portal.i18n import _
-from portal.models import Unit
+from portal.models import Unit, User
 
 OFFICE = ("assessment.view", "assessment.edit")
 UNIT_SET = "unit"
@@ -678,3 +678,70 @@ def default_period(found: list[Period]) -> str | None:
     chosen = next((p for p in found if PeriodStatus(p.status) == PeriodStatus.COLLECTING),
                   found[0] if found else None)
     return chosen.code if chosen else None
+
+
+# --- what waits (the to-do list) and who hears of a decision ------------------------------------
+
+def _own_sets(session: Session, actor: Actor):
+    """WHERE clauses for the sets the reporter owns (None: the actor owns none)."""
+    if not actor.can(rules.REPORT_PERMISSION) or actor.is_system:
+        return None
+    if actor.department_code:
+        department = departments.by_code(session, actor.department_code)
+        if department is None:
+            return None
+        return [Submission.department_id == department.id,
+                Submission.unit_id.in_(actor.scoped_unit_ids())]
+    return [Submission.unit_id == actor.unit_id, Submission.department_id.is_(None)]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A reporter's reports that wait for them: returned ones, open ones and the nearest
+    deadline of those."""
+
+    returned: int
+    open: int
+    due_on: date | None
+
+
+def waiting_for_reporter(session: Session, actor: Actor) -> Waiting:
+    own = _own_sets(session, actor)
+    if own is None:
+        return Waiting(0, 0, None)
+    deadline_join = and_(ReportDeadline.period_id == Submission.period_id,
+                         ReportDeadline.set_key == Submission.set_key)
+    returned, still_open, due_on = session.execute(
+        select(func.coalesce(func.sum(case((Submission.status == SubmissionStatus.RETURNED, 1),
+                                           else_=0)), 0),
+               func.count(), func.min(ReportDeadline.due_on))
+        .join(Period, Period.id == Submission.period_id)
+        .outerjoin(ReportDeadline, deadline_join)
+        .where(*own, Submission.status.in_(list(rules.OPEN_FOR_REPORTER)),
+               Period.status == PeriodStatus.COLLECTING)).one()
+    return Waiting(int(returned or 0), int(still_open or 0), due_on)
+
+
+def waiting_for_office(session: Session, actor: Actor) -> int:
+    """Submitted reports in the office's scope waiting for a check."""
+    if not actor.can(rules.CHECK_PERMISSION) or actor.is_system:
+        return 0
+    return session.scalar(
+        select(func.count()).select_from(Submission)
+        .join(Period, Period.id == Submission.period_id)
+        .where(Submission.status == SubmissionStatus.SUBMITTED,
+               Period.status.in_(list(rules.EDITABLE)),
+               Submission.unit_id.in_(actor.scoped_unit_ids()))) or 0
+
+
+def owner_ids(session: Session, submission: Submission) -> list[int]:
+    """The active reporter logins who own the report (to tell them of a decision)."""
+    unit = submission.unit
+    if submission.department_id is None:
+        clause = and_(User.unit_id == unit.id, User.department_code.is_(None))
+    else:
+        ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
+        clause = and_(User.department_code == submission.department.code,
+                      User.unit_id.in_(ancestors))
+    return list(session.scalars(select(User.id).where(User.role == Role.REPORTER,
+                                                      User.active.is_(True), clause)))
