@@ -84,7 +84,7 @@ def own_training(session: Session, actor: Actor, today: date | None = None) -> l
                   "(%(required)s in the year)", done=round(progress.hours_counted, 1),
                   expected=round(progress.expected_by_now, 1),
                   required=round(progress.required_hours, 1)),
-                int(missing + 0.999), "/my/training", due=progress.deadline,
+                0, "/my/training", due=progress.deadline,
                 severity=Severity.OVERDUE if late else Severity.DUE))
     since = utcnow() - timedelta(days=RECENT_DAYS)
     counts = dict(session.execute(

@@ -27,9 +27,9 @@ def notice_view(notice: notices.Notice) -> html.Li:
         ], className="notice-main"),
         html.Div([
             html.Span(ui.fmt_datetime(notice.created_at), className="notice-time"),
-            None if notice.read else dbc.Button(
-                _("Mark read"), id={"type": "notice-read", "id": notice.id}, size="sm",
-                color="link", class_name="p-0 notice-mark",
+            None if notice.read else html.Button(
+                _("Mark read"), id={"type": "notice-read", "id": notice.id}, type="button",
+                className="btn btn-link btn-sm p-0 notice-mark",
                 **{"aria-label": _("Mark read: %(text)s", text=notice.text)}),
         ], className="notice-side"),
     ], className=f"notice-item {'notice-read' if notice.read else 'notice-unread'}")

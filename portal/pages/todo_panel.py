@@ -16,7 +16,8 @@ from portal.i18n import N_, _
 PANEL = "todo-panel"
 BODY = "todo-panel-body"
 
-SEVERITY_WORDS = {todo.Severity.OVERDUE: N_("Overdue"), todo.Severity.DUE: N_("Due soon")}
+SEVERITY_WORDS = {todo.Severity.OVERDUE: N_("Overdue"),
+                  todo.Severity.DUE: N_("Needs attention soon")}
 
 
 def panel() -> html.Section:
