@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from portal import audit, cache, plugins
+from portal import audit, cache
 from portal.access import Actor
 from portal.db import utcnow
 from portal.enums import Role
@@ -38,6 +38,7 @@ from portal.errors import NotFound
 from portal.i18n import N_, _, current_lang, translate
 from portal.models import Notice as NoticeRow
 from portal.models import Unit, User
+from portal.todo import gather
 
 MAX_LIST = 200  # the notices page shows at most this many (newest first)
 BELL_LABEL = N_("Notices: %(count)s unread")  # the header bell's accessible name
@@ -178,7 +179,8 @@ def mark_all_read(session: Session, actor: Actor) -> int:
 
 
 def checks() -> dict[str, Callable[[Session, Actor], list[Draft]]]:
-    return plugins.collect("todo", "NOTICE_CHECKS")
+    """Every package's ``NOTICE_CHECKS`` (in its ``todo`` module), by ``"<package>:<name>"``."""
+    return gather("NOTICE_CHECKS")
 
 
 def refresh(session: Session, actor: Actor) -> int:

@@ -1,8 +1,9 @@
 """The to-do list (待办): what waits for the logged-in user, each item a link to where it is done.
 
 Each package contributes providers without ``portal`` importing it: a module
-``<package>/todo.py`` with ``PROVIDERS: dict[str, Provider]``, gathered by
-``plugins.collect("todo", "PROVIDERS")``. A provider takes the session and the actor and
+``<package>/todo.py`` with ``PROVIDERS: dict[str, Provider]``, gathered through
+``portal.plugins`` (``gather``: keyed ``"<package>:<name>"``, so names need only be unique
+within their package). A provider takes the session and the actor and
 returns ``TodoItem``\\ s (an empty list for roles it does not serve: check the role or
 permission first, so it costs nothing for them). Example, in ``cadres/todo.py``::
 
@@ -73,9 +74,20 @@ class TodoItem:
 Provider = Callable[[Session, Actor], list[TodoItem]]
 
 
+def gather(attribute: str) -> dict:
+    """``attribute`` (a dict) of every package's ``todo`` module, keyed ``"<package>:<name>"``
+    so that two packages never replace each other's entries (``portal`` first)."""
+    found: dict = {}
+    for package in plugins.PACKAGES:
+        module = plugins.domain_module(package, "todo")
+        for name, value in (getattr(module, attribute, None) or {}).items():
+            found[f"{package}:{name}"] = value
+    return found
+
+
 def providers() -> dict[str, Provider]:
-    """Every package's providers, by name (``portal`` first, then the domain packages)."""
-    return plugins.collect("todo", "PROVIDERS")
+    """Every package's providers, by ``"<package>:<name>"`` (``portal`` first)."""
+    return gather("PROVIDERS")
 
 
 def sort_key(item: TodoItem) -> tuple:

@@ -120,4 +120,6 @@ def test_items_gather_every_packages_providers_most_urgent_first(session, city, 
 
 def test_the_providers_of_every_package_are_found():
     found = todo.providers()
-    assert "users.locked" in found
+    assert {"portal:users.locked", "cadres:training.claims", "accountability:cases.deadlines"} \
+        <= set(found)
+    assert "accountability:cases.overdue" in notices.checks()
