@@ -11,7 +11,6 @@ of the units in its subtree. Callers commit.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -30,12 +29,12 @@ from assessment.models import (
     SubmissionFigure,
 )
 from assessment.rules import IndicatorSpec
-from portal import audit
+from portal import audit, notices
 from portal.access import Actor
 from portal.db import utcnow
 from portal.enums import Role, UnitLevel
 from portal.errors import AccessDenied, Invalid, NotFound
-from portal.i18n import _
+from portal.i18n import N_, _
 from portal.models import Unit, User
 
 OFFICE = ("assessment.view", "assessment.edit")
@@ -43,9 +42,10 @@ UNIT_SET = "unit"
 MAX_EVIDENCE_FILES = 20
 SHOW = ("all", "not_submitted", "to_check", "overdue", "returned_often", "accepted")
 
-# Called after a set is returned or accepted: ``notify(session, submission, action)``. The
-# to-do and notice module registers itself here (portal.todo), so this module needs no import.
-LISTENERS: list[Callable[[Session, Submission, str], None]] = []
+# What the report's owners are told when the office decides (portal.notices).
+NOTICES = {"return": N_("Your figures for %(unit)s (%(set)s, %(period)s) were returned: "
+                        "%(reason)s"),
+           "accept": N_("Your figures for %(unit)s (%(set)s, %(period)s) were accepted.")}
 
 
 def set_key(department_id: int | None) -> str:
@@ -376,9 +376,14 @@ def act(session: Session, actor: Actor, submission_id: int, action: str, reason:
     submission.updated_at = utcnow()
     session.flush()
     audit.log(session, actor, f"submission.{action}", submission, summary=summary)
-    if action in ("return", "accept"):
-        for notify in LISTENERS:
-            notify(session, submission, action)
+    if action in NOTICES:
+        set_name = (submission.department.name if submission.department
+                    else {"_": N_("The unit's own indicators")})
+        notices.notify(session, user_ids=owner_ids(session, submission),
+                       exclude=[actor.user_id], kind=f"submission.{action}",
+                       title=NOTICES[action], href="/assessment/report",
+                       params={"unit": submission.unit.name, "set": set_name,
+                               "period": period.code, "reason": reason})
     return submission
 
 

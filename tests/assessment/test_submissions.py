@@ -243,3 +243,31 @@ def test_a_unit_reporter_reads_their_own_results_and_no_other_units(session, rep
     with pytest.raises(AccessDenied):
         results.unit_result(session, reporters.actor("reporter-dept"), published,
                             reporters.s1.id)
+
+
+def test_the_to_do_list_and_notices_follow_the_reports(session, reporting):
+    from assessment import todo
+    from portal import notices
+
+    city = reporting
+    reporter, office = city.actor("reporter-unit"), city.actor("reviewer")
+    submissions.open_reporting(session, office, CODE, due_on=date(2026, 4, 10))
+    session.commit()
+    due = todo.figures_due(session, reporter, today=date(2026, 4, 11))
+    assert [(i.kind, i.count, i.severity) for i in due] == [("submissions.due", 1, "overdue")]
+    assert todo.reports_to_check(session, office) == []
+    enter_own(session, city)
+    report = own_report(session, city)
+    submissions.act(session, reporter, report.id, "submit")
+    session.commit()
+    assert [i.count for i in todo.reports_to_check(session, office)] == [1]
+    assert todo.reports_to_check(session, city.actor("reviewer-d1"))[0].count == 1
+    assert todo.reports_to_check(session, reporter) == []
+    submissions.act(session, office, report.id, "return", "请补充佐证材料")
+    session.commit()
+    assert [i.kind for i in todo.returned_figures(session, reporter)] == ["submissions.returned"]
+    assert todo.returned_figures(session, city.actor("reporter-s2")) == []
+    told = notices.list_for(session, reporter)
+    assert len(told) == 1 and "请补充佐证材料" in told[0].text and "桃桥街道" in told[0].text
+    assert notices.list_for(session, city.actor("reporter-s2")) == []
+    assert notices.list_for(session, city.actor("reporter-dept")) == []
