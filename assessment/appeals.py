@@ -251,9 +251,12 @@ def _indicator_names(session: Session, period_ids) -> dict[str, str]:
     return names
 
 
-def _filtered(actor: Actor, period_code: str | None, status: AppealStatus | None):
+def _filtered(actor: Actor, period_code: str | None, status: AppealStatus | None,
+              unit_id: int | None = None):
     stmt = (select(Appeal, Period.code, Unit).join(Period, Period.id == Appeal.period_id)
             .join(Unit, Unit.id == Appeal.unit_id).where(actor.unit_clause()))
+    if unit_id is not None:
+        stmt = stmt.where(Appeal.unit_id == unit_id)
     if period_code:
         stmt = stmt.where(Period.code == str(period_code).strip().upper())
     if status is not None:
@@ -262,11 +265,11 @@ def _filtered(actor: Actor, period_code: str | None, status: AppealStatus | None
 
 
 def appeals_page(session: Session, actor: Actor, *, period_code: str | None = None,
-                 status: AppealStatus | None = None, start: int = 0,
-                 end: int = 100) -> tuple[list[AppealView], int]:
+                 status: AppealStatus | None = None, unit_id: int | None = None,
+                 start: int = 0, end: int = 100) -> tuple[list[AppealView], int]:
     """One block of the appeals in scope (open first, oldest first) and how many there are."""
     actor.require_any(*VIEW)
-    stmt = _filtered(actor, period_code, status)
+    stmt = _filtered(actor, period_code, status, unit_id)
     count = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.execute(stmt.order_by((Appeal.status != AppealStatus.OPEN), Appeal.created_at,
                                          Appeal.id).offset(start).limit(max(0, end - start))).all()
@@ -308,18 +311,36 @@ class Appealable:
     indicators: list[tuple[str, str, float | None, float]]  # code, name, value, points
 
 
+def open_windows(session: Session, today: date) -> list[Period]:
+    """Announced periods whose window is open today."""
+    found = session.scalars(select(Period).where(Period.status == PeriodStatus.ANNOUNCED)
+                            .order_by(Period.start.desc())).all()
+    return [p for p in found if not rules.appeal_refusal(periods.window_of(p), today)]
+
+
+def appeal_units(session: Session, actor: Actor, today: date | None = None,
+                 limit: int = 5000) -> list[tuple[int, str, str]]:
+    """(id, code, name) of the units in scope that may appeal today, in tree order."""
+    actor.require("assessment.appeal")
+    open_ids = [p.id for p in open_windows(session, today or date.today())]
+    if not open_ids:
+        return []
+    rows = session.execute(
+        select(Unit.id, Unit.code, Unit.name).where(
+            actor.unit_clause(),
+            Unit.id.in_(select(Result.unit_id).where(Result.period_id.in_(open_ids))))
+        .order_by(Unit.path).limit(limit)).all()
+    return [tuple(row) for row in rows]
+
+
 def appealable(session: Session, actor: Actor, unit_id: int,
                today: date | None = None) -> list[Appealable]:
     """The announced periods whose window is open today, with what the unit can appeal."""
     unit = get_unit(session, actor, unit_id)
     actor.require("assessment.appeal", unit)
-    today = today or date.today()
     found = []
-    for period in session.scalars(select(Period).where(Period.status == PeriodStatus.ANNOUNCED)
-                                  .order_by(Period.start.desc())):
+    for period in open_windows(session, today or date.today()):
         window = periods.window_of(period)
-        if window is None or rules.appeal_refusal(window, today):
-            continue
         result = session.scalar(select(Result).where(Result.period_id == period.id,
                                                      Result.unit_id == unit.id))
         if result is None:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from assessment.enums import Direction, Method
-from portal.i18n import _
+from portal.i18n import N_, _
 
 if TYPE_CHECKING:  # the spec is defined with the schemes, which validate with these rules
     from assessment.rules.schemes import IndicatorSpec
@@ -175,10 +175,13 @@ def method_param_messages(node: IndicatorSpec) -> list[str]:
 
 # --- explanations ----------------------------------------------------------------------------
 
+ORDINALS = {"st": N_("%(n)sst"), "nd": N_("%(n)snd"), "rd": N_("%(n)srd"), "th": N_("%(n)sth")}
+
+
 def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th, 21st (English; Chinese says 第n名)."""
+    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th, 21st (第n名 in Chinese)."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    return _(ORDINALS[suffix], n=n)
 
 
 def _n(value: float | None) -> str:
@@ -198,7 +201,7 @@ def explain_points(spec: IndicatorSpec, value: float | None, points: float, *,
              "value": _n(None if missing else value)}
     if spec.method == Method.RANK and rank is not None:
         return _("ranked %(place)s of %(count)s: %(points)s points", place=ordinal(int(rank)),
-                 rank=int(rank), count=count, points=words["points"])
+                 count=count, points=words["points"])
     if spec.method == Method.PROPORTIONAL and best is not None:
         if spec.direction == Direction.HIGHER:
             return _("%(value)s against the best %(best)s: %(points)s of %(weight)s points",
