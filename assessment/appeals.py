@@ -25,7 +25,7 @@ from portal import audit
 from portal.access import Actor
 from portal.db import utcnow
 from portal.enums import UnitLevel
-from portal.errors import Conflict, Invalid, NotFound
+from portal.errors import AccessDenied, Conflict, Invalid, NotFound
 from portal.i18n import _
 from portal.models import Unit
 from portal.units import get_unit
@@ -70,6 +70,15 @@ def _reason(text: str | None, field: str = "reason") -> str:
     return reason
 
 
+def _require_appellant(actor: Actor, unit: Unit) -> None:
+    """The unit appeals (its reporter, or the office on its behalf); a lead department's
+    reporter scores indicators for many units and appeals for none."""
+    actor.require("assessment.appeal", unit)
+    if actor.department_code:
+        raise AccessDenied(_("Appeals come from the unit itself; a lead department's reporter "
+                             "cannot appeal."))
+
+
 def _result_item(session: Session, period: Period, unit: Unit,
                  indicator_code: str) -> tuple[Result, ResultItem]:
     result = session.scalar(select(Result).where(Result.period_id == period.id,
@@ -91,7 +100,7 @@ def file_appeal(session: Session, actor: Actor, period_code: str, unit_id: int,
     """A unit appeals one indicator's announced score (within the window only)."""
     period = periods.get(session, period_code)
     unit = get_unit(session, actor, unit_id)
-    actor.require("assessment.appeal", unit)
+    _require_appellant(actor, unit)
     refusal = rules.appeal_refusal(periods.window_of(period), today or date.today())
     if refusal:
         raise Invalid(refusal, field="period")
@@ -109,7 +118,7 @@ def file_appeal(session: Session, actor: Actor, period_code: str, unit_id: int,
                     created_by=actor.username, decision_reason="", decided_by="")
     if evidence:
         try:
-            kind = rules.evidence_type(evidence, evidence_name,
+            kind = rules.evidence_type(evidence_name, evidence,
                                        assessment_settings.evidence_bytes(session))
         except ValueError as error:
             raise Invalid(str(error), field="evidence") from None
@@ -322,6 +331,8 @@ def appeal_units(session: Session, actor: Actor, today: date | None = None,
                  limit: int = 5000) -> list[tuple[int, str, str]]:
     """(id, code, name) of the units in scope that may appeal today, in tree order."""
     actor.require("assessment.appeal")
+    if actor.department_code:
+        return []
     open_ids = [p.id for p in open_windows(session, today or date.today())]
     if not open_ids:
         return []
@@ -337,7 +348,7 @@ def appealable(session: Session, actor: Actor, unit_id: int,
                today: date | None = None) -> list[Appealable]:
     """The announced periods whose window is open today, with what the unit can appeal."""
     unit = get_unit(session, actor, unit_id)
-    actor.require("assessment.appeal", unit)
+    _require_appellant(actor, unit)
     found = []
     for period in open_windows(session, today or date.today()):
         window = periods.window_of(period)

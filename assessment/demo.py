@@ -15,19 +15,29 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from assessment import appeals, rules
+from assessment import appeals, rules, submissions
 from assessment import periods as period_service
 from assessment.enums import AppealStatus, Method, PeriodStatus, SupervisionStatus
-from assessment.models import Indicator, Period, Scheme, Score, SupervisionItem
+from assessment.models import (
+    Indicator,
+    LeadDepartment,
+    Period,
+    Scheme,
+    Score,
+    Submission,
+    SupervisionItem,
+)
 from portal.access import Actor
 from portal.db import bulk_insert, utcnow
 from portal.demo import DemoCity
-from portal.enums import UnitKind, UnitLevel
+from portal.enums import Role, UnitKind, UnitLevel
+from portal.models import User
 
 QUARTERS = 8
 SUPERVISION_CODE = "SUP"
@@ -110,6 +120,15 @@ COMMUNITY = [
     ("JF", "创新工作加分", None, 0, "bonus", {"per_item": 1, "cap": 2, "unit_label": "项"}),
     ("FJ", "重大安全事故或群体性事件", None, 0, "veto", {}),
 ]
+# Lead departments (牵头部门) and the indicators each scores for every unit, per level; the
+# other indicators the units report themselves. ``ZFW`` is the ``reporter-dept`` demo login's.
+DEPARTMENTS = [("ZFW", "市委政法委"), ("MZJ", "市民政局"), ("XFJ", "市信访局"),
+               ("RX12345", "市12345政务服务便民热线中心")]
+LEADS = {
+    UnitLevel.DISTRICT: {"ZL2": "ZFW", "GZ3": "MZJ", "MS3": "XFJ", "MS4": "RX12345"},
+    UnitLevel.STREET: {"ZL2": "ZFW", "MS3": "XFJ", "MS4": "RX12345"},
+    UnitLevel.COMMUNITY: {"ZL2": "ZFW", "MS4": "RX12345"},
+}
 SCHEMES = {UnitLevel.DISTRICT: ("区县党委抓党建引领基层治理考核", DISTRICT),
            UnitLevel.STREET: ("街道（乡镇）党建引领基层治理考核", STREET),
            UnitLevel.COMMUNITY: ("社区（村）党建引领基层治理考核", COMMUNITY)}
@@ -128,13 +147,22 @@ def _quarters(today: date) -> list[str]:
     return codes
 
 
-def _scheme(year: int, level: UnitLevel, version: int = 1) -> Scheme:
+def _departments(session: Session) -> dict[str, LeadDepartment]:
+    found = {code: LeadDepartment(code=code, name=name, active=True) for code, name in DEPARTMENTS}
+    session.add_all(found.values())
+    session.flush()
+    return found
+
+
+def _scheme(year: int, level: UnitLevel, departments: dict[str, LeadDepartment],
+            version: int = 1) -> Scheme:
     name, rows = SCHEMES[level]
     scheme = Scheme(year=year, level=level, version=version, name=f"{year}年度{name}",
                     created_by="demo")
     for position, (code, label, parent, weight, method, extra) in enumerate(rows):
+        lead = departments.get(LEADS[level].get(code, ""))
         scheme.indicators.append(Indicator(code=code, name=label, parent_code=parent,
-                                           weight=float(weight),
+                                           weight=float(weight), lead_department=lead,
                                            method=Method(method), position=position, **extra))
     return scheme
 
@@ -190,9 +218,10 @@ def seed(session: Session, city: DemoCity) -> None:
     rng = city.rng("assessment")
     codes = _quarters(city.today)
     years = sorted({int(code[:4]) for code in codes})
+    departments = _departments(session)
     for year in years:
         for level in SCHEMES:
-            session.add(_scheme(year, level))
+            session.add(_scheme(year, level, departments))
     session.flush()
     assessed = {
         level: [u for u in city.units if u["level"] == level and u["kind"] == UnitKind.TERRITORIAL]
@@ -215,8 +244,9 @@ def seed(session: Session, city: DemoCity) -> None:
                                   today=publish_day)
         period.published_at = utcnow().replace(year=publish_day.year, month=publish_day.month,
                                                day=publish_day.day)
-    _second_version(session, created[-1].year)
+    _second_version(session, created[-1].year, departments)
     session.flush()
+    _reporting(session, city, departments)
     _announced_year(session, city, created, assessed, rng)
 
 
@@ -366,7 +396,8 @@ def _item(unit: dict, assigned: date, deadline: date, today: date, rng: random.R
     }
 
 
-def _second_version(session: Session, year: int) -> None:
+def _second_version(session: Session, year: int,
+                    departments: dict[str, LeadDepartment]) -> None:
     """This year's district scheme was revised after two quarters were published with it:
     the published quarters keep version 1; the quarter in review uses version 2."""
     from assessment import schemes
@@ -374,13 +405,82 @@ def _second_version(session: Session, year: int) -> None:
     current = schemes.latest(session, year, UnitLevel.DISTRICT)
     if current is None or not current.locked:
         return
-    revised = _scheme(year, UnitLevel.DISTRICT, current.version + 1)
+    revised = _scheme(year, UnitLevel.DISTRICT, departments, current.version + 1)
     for indicator in revised.indicators:
         if indicator.code == "MS1":
             indicator.weight = 10.0
         if indicator.code == "MS2":
             indicator.weight = 4.0
     session.add(revised)
+
+
+# --- reporting (填报) in the current quarter ---------------------------------------------
+
+RETURN_REASONS = ["党员积分管理覆盖率与台账不一致，请核实后重新提交",
+                  "缺少佐证材料，请补充会议记录扫描件"]
+
+
+def _reporting(session: Session, city: DemoCity, departments: dict[str, LeadDepartment]) -> None:
+    """The current quarter collects figures: a draft report for every unit and reporting set,
+    and in the first district reports in every state, the ``reporter-unit`` community's own
+    report returned with a reason, and the political-legal committee (``reporter-dept``)
+    part way through its units."""
+    code = f"{city.today.year}Q{(city.today.month - 1) // 3 + 1}"
+    system = Actor.system(session, "demo")
+    period_service.create(session, system, code)
+    period_service.transition(session, system, code, PeriodStatus.COLLECTING)
+    office = Actor.for_user(session.get(User, city.logins["reviewer"]))
+    submissions.open_reporting(session, office, code, due_on=city.today + timedelta(days=10))
+    submissions.set_deadline(session, office, code, None, city.today - timedelta(days=3))
+    rng = city.rng("reporting")
+    first = city.reporting_community
+    street_id = first["parent_id"]
+    neighbours = [u for u in city.units_at(UnitLevel.COMMUNITY) if u["parent_id"] == street_id]
+    script = ["returned", "submitted", "accepted", "locked", "returned_twice", "submitted",
+              "draft", "accepted"]
+    unit_reporter = Actor.for_user(session.get(User, city.logins["reporter-unit"]))
+    for unit, state in zip(neighbours, script, strict=False):
+        owner = unit_reporter if unit["id"] == first["id"] else _owner_of(session, unit, office)
+        _play(session, code, unit, None, owner, office, state, rng)
+    department = Actor.for_user(session.get(User, city.logins["reporter-dept"]))
+    for index, unit in enumerate(neighbours[:6]):
+        _play(session, code, unit, departments["ZFW"], department, office,
+              ["accepted", "submitted", "submitted", "draft", "returned", "locked"][index], rng)
+
+
+def _owner_of(session: Session, unit: dict, office: Actor) -> Actor:
+    """A stand-in reporter for a neighbouring community (it has no demo login of its own)."""
+    return replace(office, user_id=None, username=f"demo-{unit['code']}", role=Role.REPORTER,
+                   unit_id=unit["id"], unit_path=unit["path"], unit_name=unit["name"])
+
+
+def _play(session: Session, code: str, unit: dict, department: LeadDepartment | None,
+          owner: Actor, office: Actor, state: str, rng: random.Random) -> None:
+    period = period_service.get(session, code)
+    leaves = submissions.set_leaves(session, period, UnitLevel(unit["level"]),
+                                    department.id if department else None)
+    rows = {spec[0]: spec for spec in SCHEMES[UnitLevel(unit["level"])][1]}
+    department_code = department.code if department else None
+    for leaf in leaves:
+        value = 0.0 if leaf.method == Method.VETO else _value(rows[leaf.code], 0.9, rng)
+        submissions.save_figure(session, owner, code, unit["id"], department_code, leaf.code,
+                                value)
+    if state == "draft":
+        return
+    report = session.scalar(select(Submission).where(
+        Submission.period_id == period.id, Submission.unit_id == unit["id"],
+        Submission.set_key == submissions.set_key(department.id if department else None)))
+    rounds = {"returned": 1, "returned_twice": 2}.get(state, 0)
+    for round_ in range(rounds):
+        submissions.act(session, owner, report.id, "submit")
+        submissions.act(session, office, report.id, "return", RETURN_REASONS[round_])
+    if rounds:
+        return
+    submissions.act(session, owner, report.id, "submit")
+    if state in ("accepted", "locked"):
+        submissions.act(session, office, report.id, "accept")
+    if state == "locked":
+        submissions.act(session, office, report.id, "lock")
 
 
 SEEDERS = [(10, seed)]

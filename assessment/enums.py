@@ -110,3 +110,24 @@ class WarningKind(LabeledEnum):
     OUTLIER_HIGH = "outlier_high", N_("Unusually high among peers (check the data)")
     OVERDUE = "overdue", N_("Overdue supervision items")
     VETO = "veto", N_("Veto item triggered")
+
+
+class SubmissionStatus(LabeledEnum):
+    """Where a reporting set's figures (填报) stand: entered, sent to the assessment office,
+    sent back with a reason (退回), accepted, locked."""
+
+    DRAFT = "draft", N_("Draft")
+    SUBMITTED = "submitted", N_("Submitted")
+    RETURNED = "returned", N_("Returned")
+    ACCEPTED = "accepted", N_("Accepted")
+    LOCKED = "locked", N_("Locked")
+
+
+class LockReason(LabeledEnum):
+    """Why figures cannot change now; every page that shows them says so."""
+
+    SUBMITTED = "submitted", N_("Submitted: the assessment office is checking these figures.")
+    ACCEPTED = "accepted", N_("Accepted by the assessment office.")
+    LOCKED = "locked", N_("Locked by the assessment office.")
+    PERIOD_CLOSED = "period_closed", N_("The period is closed for reporting.")
+    APPROVED = "approved", N_("The period's results are approved and published.")

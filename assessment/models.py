@@ -21,6 +21,7 @@ from assessment.enums import (
     Method,
     PeriodKind,
     PeriodStatus,
+    SubmissionStatus,
     SupervisionStatus,
 )
 from portal.db import Base, utcnow
@@ -49,6 +50,20 @@ class Scheme(Base):
 
     indicators: Mapped[list[Indicator]] = relationship(
         back_populates="scheme", cascade="all, delete-orphan", order_by="Indicator.position")
+
+
+class LeadDepartment(Base):
+    """A lead department (牵头部门) that scores the indicators it leads for every unit, e.g.
+    the political-legal committee (政法委) for disputes, civil affairs (民政局) for social
+    organizations, the 12345 hotline centre for residents' requests. Reporter logins name
+    it by ``code``."""
+
+    __tablename__ = "as_lead_department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(default=True)
 
 
 class Indicator(Base):
@@ -80,8 +95,13 @@ class Indicator(Base):
     params: Mapped[Any] = mapped_column(JSON, nullable=True)
     unit_label: Mapped[str] = mapped_column(String(40), default="")
     position: Mapped[int] = mapped_column(default=0)
+    # Who scores it: a lead department for every unit, or (None) the unit reports it itself
+    # and the assessment office checks or enters it.
+    lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("as_lead_department.id"),
+                                                           index=True)
 
     scheme: Mapped[Scheme] = relationship(back_populates="indicators")
+    lead_department: Mapped[LeadDepartment | None] = relationship()
 
 
 class Period(Base):
@@ -255,3 +275,83 @@ class Appeal(Base):
     period: Mapped[Period] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class Submission(Base):
+    """One reporting set's figures for one unit and period (填报): the unit's own indicators
+    (``department_id`` None) or the indicators one lead department scores for the unit.
+    ``set_key`` ("unit" or "d<department id>") makes the set unique without a NULL."""
+
+    __tablename__ = "as_submission"
+    __table_args__ = (UniqueConstraint("period_id", "unit_id", "set_key"),
+                      Index("ix_as_submission_period_status", "period_id", "status"),
+                      Index("ix_as_submission_period_department", "period_id", "department_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("as_period.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("as_lead_department.id"))
+    set_key: Mapped[str] = mapped_column(String(16))
+    status: Mapped[SubmissionStatus] = enum_column(SubmissionStatus,
+                                                   default=SubmissionStatus.DRAFT)
+    returned_count: Mapped[int] = mapped_column(default=0)
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+    # An exception (特批) granted by the office reopens the set, with its reason.
+    exception_reason: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None]
+    submitted_by: Mapped[str] = mapped_column(String(64), default="")
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    department: Mapped[LeadDepartment | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class SubmissionFigure(Base):
+    """A reported value of one indicator in a submission; it becomes the period's score when
+    the office accepts the set."""
+
+    __tablename__ = "as_submission_figure"
+    __table_args__ = (UniqueConstraint("submission_id", "indicator_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("as_submission.id", ondelete="CASCADE"))
+    indicator_code: Mapped[str] = mapped_column(String(32))
+    value: Mapped[float | None]
+    note: Mapped[str] = mapped_column(String(500), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Evidence(Base):
+    """An evidence attachment (佐证材料) of a submission: a PDF, PNG or JPEG checked against its
+    claimed type, kept as a blob (loaded only when downloaded)."""
+
+    __tablename__ = "as_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("as_submission.id", ondelete="CASCADE"),
+                                               index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ReportDeadline(Base):
+    """When a reporting set is due in a period (``set_key`` as in ``Submission``)."""
+
+    __tablename__ = "as_report_deadline"
+    __table_args__ = (UniqueConstraint("period_id", "set_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("as_period.id", ondelete="CASCADE"))
+    set_key: Mapped[str] = mapped_column(String(16))
+    due_on: Mapped[date]

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assessment import periods, rules, schemes
+from assessment import periods, rules, schemes, scope
 from assessment import settings as assessment_settings
 from assessment.enums import OPEN_SUPERVISION, Grade, Method, PeriodKind, WarningKind
 from assessment.models import (
@@ -115,7 +115,7 @@ def unit_history(session: Session, actor: Actor, unit_id: int,
                  kind: PeriodKind | None = None, *, final: bool = False) -> list[UnitResultView]:
     """Every published result of one unit, oldest first (``final``: without the
     periods still announced)."""
-    actor.require_any(*READ)
+    _require_reader(actor, unit_id)
     unit = get_unit(session, actor, unit_id)
     visible = rules.RESULTS_FINAL if final else rules.RESULTS_VISIBLE
     stmt = (select(Result, Period).join(Period, Period.id == Result.period_id)
@@ -135,8 +135,14 @@ def unit_history(session: Session, actor: Actor, unit_id: int,
     return views
 
 
+def _require_reader(actor: Actor, unit_id: int) -> None:
+    """The readers of results, or the unit's own reporter for its own unit."""
+    if not scope.own_unit_reporter(actor, unit_id):
+        actor.require_any(*READ)
+
+
 def unit_result(session: Session, actor: Actor, period_code: str, unit_id: int) -> Result | None:
-    actor.require_any(*READ)
+    _require_reader(actor, unit_id)
     period = visible_period(session, period_code)
     unit = get_unit(session, actor, unit_id)
     return session.scalar(select(Result).where(Result.period_id == period.id,

@@ -25,7 +25,7 @@ from portal.i18n import _
 VIEW = ("schemes.manage", "assessment.view")
 INDICATOR_FIELDS = ("name", "parent_code", "weight", "direction", "method", "target", "bands",
                     "cap",
-                    "per_item", "unit_label", "params")
+                    "per_item", "unit_label", "params", "lead_department_id")
 
 
 def spec_of(scheme: Scheme) -> SchemeSpec:

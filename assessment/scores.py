@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from assessment import periods, rules, schemes
+from assessment import periods, rules, schemes, submissions
 from assessment.enums import Method, PeriodStatus
 from assessment.models import Period, Score
 from assessment.rules import IndicatorSpec
@@ -75,6 +75,12 @@ def set_score(session: Session, actor: Actor, period_code: str, unit_id: int, in
     actor.require("assessment.edit", unit)
     require_editable(period)
     leaf = leaf_spec(session, period, UnitLevel(unit.level), indicator_code)
+    lock = submissions.office_locks(session, period, UnitLevel(unit.level), [unit.id],
+                                    [indicator_code]).get((unit.id, indicator_code))
+    if lock is not None:
+        raise Invalid(_("%(indicator)s for %(unit)s cannot change here. %(reason)s",
+                        indicator=leaf.name or leaf.code, unit=unit.name, reason=lock.label),
+                      field="value")
     problem = rules.value_problem(leaf, value)
     if problem:
         raise Invalid(_("%(indicator)s for %(unit)s %(problem)s.", indicator=leaf.name or leaf.code,
@@ -139,6 +145,10 @@ def sheet(session: Session, actor: Actor, period_code: str, level: UnitLevel, *,
     deductions = periods.supervision_frame(session, period, unit_ids, today or date.today())
     extra = {(int(r.unit_id), r.indicator_code): float(r.points) for r in deductions.itertuples()}
     dimension_names = {i.code: i.name for i in spec.dimensions}
+    locks = submissions.office_locks(session, period, level, unit_ids,
+                                     [leaf.code for leaf in leaves])
+    period_lock = (None if PeriodStatus(period.status) in rules.EDITABLE
+                   else rules.period_lock(PeriodStatus(period.status)))
     rows = []
     for unit in units:
         for leaf in leaves:
@@ -164,9 +174,15 @@ def sheet(session: Session, actor: Actor, period_code: str, level: UnitLevel, *,
                     "version": score.version if score else None,
                     "updated_by": score.updated_by if score else "",
                     "supervision": extra.get((unit.id, leaf.code)),
+                    "lock": _lock_label(locks.get((unit.id, leaf.code)) or period_lock),
                 }
             )
     return rows
+
+
+def _lock_label(lock) -> str:
+    """Why a cell of the sheet is read-only, in words ("" when it is not)."""
+    return lock.label if lock is not None else ""
 
 
 def completeness(session: Session, actor: Actor, period_code: str) -> dict[UnitLevel,

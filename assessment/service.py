@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment import periods, results, supervision
+from assessment import departments, periods, results, supervision
 from assessment.models import Period
 from assessment.results import UnitResultView, WarningView
 from assessment.supervision import SupervisionView
@@ -22,7 +22,7 @@ from portal.access import Actor
 __all__ = ["UnitResultView", "SupervisionView", "WarningView", "latest_published_period",
            "published_periods", "unit_result_history", "unit_supervision_items",
            "results_for_period",
-           "unit_leaders"]
+           "unit_leaders", "lead_department_name"]
 
 
 def latest_published_period(session: Session) -> Period | None:
@@ -72,3 +72,10 @@ def unit_leaders(session: Session, actor: Actor, unit_id: int):
 
 def period_by_code(session: Session, code: str) -> Period | None:
     return session.scalar(select(Period).where(Period.code == code))
+
+
+def lead_department_name(session: Session, code: str) -> str | None:
+    """The name of the active lead department (牵头部门) ``code``, or None: the platform
+    asks through ``portal.plugins.department_name`` when a reporter login names one."""
+    department = departments.by_code(session, code)
+    return department.name if department else None

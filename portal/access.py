@@ -41,6 +41,10 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         "cadres.view_basic", "export",
     }),
     Role.CADRE: frozenset({"self.view", "training.claim", "tolerance.apply"}),
+    # A data reporter (填报员) enters the figures they own and appeals scores: a unit
+    # reporter those of their unit, a lead department's (牵头部门) reporter its indicators
+    # for every unit of their scope (``Actor.department_code``).
+    Role.REPORTER: frozenset({"assessment.report", "assessment.appeal"}),
 }
 
 # Roles that must log in with a second factor outside the demo (contracts.md).
@@ -59,6 +63,8 @@ class Actor:
     unit_path: str
     unit_name: str = ""
     cadre_id: int | None = None
+    # A reporter for a lead department (牵头部门) carries its code; None for everyone else.
+    department_code: str | None = None
     client_addr: str = ""
     is_system: bool = False  # the command line: whoever runs it already holds the database
 
@@ -66,7 +72,8 @@ class Actor:
     def for_user(cls, user: User, client_addr: str = "") -> Actor:
         return cls(user_id=user.id, username=user.username, display_name=user.display_name,
                    role=Role(user.role), unit_id=user.unit_id, unit_path=user.unit.path,
-                   unit_name=user.unit.name, cadre_id=user.cadre_id, client_addr=client_addr)
+                   unit_name=user.unit.name, cadre_id=user.cadre_id,
+                   department_code=user.department_code or None, client_addr=client_addr)
 
     @classmethod
     def system(cls, session: Session, name: str | None = None) -> Actor:

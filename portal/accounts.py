@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal import audit, settings, totp
+from portal import audit, plugins, settings, totp
 from portal.access import SECOND_FACTOR_ROLES, Actor
 from portal.db import utcnow
 from portal.enums import CadreStatus, Role, TextSize
@@ -99,9 +99,31 @@ def _cadre_for(session: Session, role: Role, cadre_code: str | None) -> Cadre | 
     return cadre
 
 
+def _department_for(session: Session, role: Role, unit_code: str | None,
+                    department_code: str | None) -> str | None:
+    """A reporter is bound to a unit (it reports its own figures) or to a lead department
+    (牵头部门, scoring its indicators for every unit of the login's scope); nobody else is."""
+    code = str(department_code or "").strip() or None
+    if role != Role.REPORTER:
+        if code:
+            raise Invalid(_("Only a reporter login is bound to a lead department."),
+                          field="department")
+        return None
+    if code is None:
+        if not unit_code:
+            raise Invalid(_("A reporter login needs a unit (--unit CODE: the unit reports its "
+                            "own figures) or a lead department (--department CODE)."),
+                          field="unit")
+        return None
+    if plugins.department_name(session, code) is None:
+        raise Invalid(_("No lead department has the code %(code)s.", code=code),
+                      field="department")
+    return code
+
+
 def create_user(session: Session, actor: Actor, *, username: str, password: str, role: Role,
                 unit_code: str | None = None, cadre_code: str | None = None,
-                display_name: str | None = None) -> User:
+                display_name: str | None = None, department_code: str | None = None) -> User:
     """Create a login; a cadre login is linked to its cadre and scoped to the cadre's unit.
 
     The password was chosen by someone else, so it must be changed at the first login.
@@ -118,11 +140,13 @@ def create_user(session: Session, actor: Actor, *, username: str, password: str,
     if problems:
         raise Invalid(" ".join(problems), field="password")
     cadre = _cadre_for(session, role, cadre_code)
+    department = _department_for(session, role, unit_code, department_code)
     unit = _unit_for(session, role, unit_code, cadre)
     actor.require("users.manage", unit)
     user = User(username=username, display_name=display_name or (cadre.name if cadre else username),
                 password_hash=hash_password(password), role=role, unit=unit, cadre=cadre,
-                session_nonce=secrets.token_hex(8), must_change_password=True)
+                department_code=department, session_nonce=secrets.token_hex(8),
+                must_change_password=True)
     session.add(user)
     session.flush()
     audit.log(session, actor, "user.create", user,
@@ -423,14 +447,17 @@ def reset_password(session: Session, actor: Actor, username: str,
 
 def set_role(session: Session, actor: Actor, username: str, role: Role,
              unit_code: str | None = None,
-             cadre_code: str | None = None) -> User:
+             cadre_code: str | None = None, department_code: str | None = None) -> User:
     user = find_user(session, actor, username)
     _not_oneself(actor, user)
     before = audit.snapshot(user, exclude=SECRET_FIELDS)
     cadre = _cadre_for(session, role, cadre_code or (user.cadre.code if user.cadre else None))
-    unit = _unit_for(session, role, unit_code or (None if cadre else user.unit.code), cadre)
+    unit_code = unit_code or (None if cadre else user.unit.code)
+    department = _department_for(session, role, unit_code, department_code)
+    unit = _unit_for(session, role, unit_code, cadre)
     actor.require("users.manage", unit)
     user.role, user.unit, user.cadre = role, unit, cadre
+    user.department_code = department
     user.session_nonce = secrets.token_hex(8)  # the new rights start with a new login
     session.flush()
     audit.log(session, actor, "user.role", user,

@@ -246,9 +246,10 @@ def cached(session: Session, namespace: str, key_parts: Iterable[Any],
 
 
 def scope_of(actor) -> tuple:
-    """What an actor may see: role, unit subtree, and the cadre for a cadre login."""
+    """What an actor may see: role, unit subtree, the cadre for a cadre login and the lead
+    department of a department's reporter (who sees less than a unit's own reporter)."""
     return (str(actor.role), actor.unit_path,
-            actor.cadre_id if str(actor.role) == "cadre" else None)
+            actor.cadre_id if str(actor.role) == "cadre" else None, actor.department_code)
 
 
 def scoped(namespace: str):

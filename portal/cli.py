@@ -166,22 +166,27 @@ def _read_password(from_stdin: bool, prompt: str = "password") -> str:
 @click.argument("username")
 @click.option("--role", type=ROLES, required=True,
               help="admin (system) | security (accounts) | auditor (audit log) | reviewer | "
-                   "inspector | cadre")
+                   "inspector | cadre | reporter (--unit CODE or --department CODE)")
 @click.option("--unit", "unit_code", help="Code of the unit whose subtree the user sees.")
 @click.option("--cadre", "cadre_code", help="Code of the cadre a cadre login belongs to.")
+@click.option("--department", "department_code",
+              help="Code of the lead department (牵头部门) a reporter scores for.")
 @click.option("--name", "display_name",
               help="Display name (default: the username or the cadre's name).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @user_errors
-def user_create(username, role, unit_code, cadre_code, display_name, password_stdin) -> None:
+def user_create(username, role, unit_code, cadre_code, department_code, display_name,
+                password_stdin) -> None:
     """Create a login with a role and a unit scope; its password is changed at the first login."""
     password = _read_password(password_stdin)
     with db.standalone(engine()) as session:
         created = accounts.create_user(session, Actor.system(session), username=username,
                                        password=password,
                                        role=Role(role), unit_code=unit_code, cadre_code=cadre_code,
-                                       display_name=display_name)
-        click.echo(f"created {created.username} ({role}, unit {created.unit.code}); "
+                                       display_name=display_name,
+                                       department_code=department_code)
+        department = f", department {created.department_code}" if created.department_code else ""
+        click.echo(f"created {created.username} ({role}, unit {created.unit.code}{department}); "
                    "the password must be changed at the first login")
 
 
@@ -225,12 +230,15 @@ def user_reset_password(username: str, password_stdin: bool) -> None:
 @click.option("--role", type=ROLES, required=True)
 @click.option("--unit", "unit_code", help="Code of the unit whose subtree the user sees.")
 @click.option("--cadre", "cadre_code", help="Code of the cadre (for --role cadre).")
+@click.option("--department", "department_code",
+              help="Code of the lead department (for --role reporter).")
 @user_errors
-def user_set_role(username: str, role: str, unit_code: str | None, cadre_code: str | None) -> None:
+def user_set_role(username: str, role: str, unit_code: str | None, cadre_code: str | None,
+                  department_code: str | None) -> None:
     """Change a login's role (and scope); its sessions end."""
     with db.standalone(engine()) as session:
         changed = accounts.set_role(session, Actor.system(session), username, Role(role), unit_code,
-                                    cadre_code)
+                                    cadre_code, department_code)
         click.echo(f"{username}: now {role} over unit {changed.unit.code}")
 
 

@@ -100,6 +100,13 @@ class DemoCity:
     def featured_cadre(self) -> dict:
         return next(c for c in self.cadres if c["id"] == self.featured_cadre_id)
 
+    @property
+    def reporting_community(self) -> dict:
+        """The first community of the first district: the ``reporter-unit`` demo login's unit."""
+        district = self.units_at(UnitLevel.DISTRICT)[0]
+        return next(u for u in self.units_at(UnitLevel.COMMUNITY)
+                    if u["path"].startswith(district["path"]))
+
 
 class _Names:
     """Unique, deterministic Chinese names."""
@@ -273,13 +280,18 @@ DEMO_LOGINS = [  # username, role, display name, what they see
     ("reviewer-d1", Role.REVIEWER, "青山区委组织部 李强", "the first district only"),
     ("inspector", Role.INSPECTOR, "市纪委监委 赵静", "city-wide case desk"),
     ("cadre", Role.CADRE, "", "one cadre's own training, measures and claims"),
+    ("reporter-unit", Role.REPORTER, "", "reports one community's own figures"),
+    ("reporter-dept", Role.REPORTER, "市委政法委 填报员",
+     "a lead department scoring its indicators city-wide"),
 ]
+# The lead department (牵头部门) of ``reporter-dept``: the assessment demo seeds it by this code.
+DEMO_DEPARTMENT = "ZFW"
 
 
 def logins_text() -> str:
     lines = ["", "Demo logins (password for all: " + DEMO_PASSWORD + "):"]
     for username, role, _name, sees in DEMO_LOGINS:
-        lines.append(f"  {username:<12} {role.value:<10} {sees}")
+        lines.append(f"  {username:<14} {role.value:<10} {sees}")
     return "\n".join(lines)
 
 
@@ -298,13 +310,17 @@ def _users(city: DemoCity) -> list[dict]:
     city_id = city.units[0]["id"]
     district_id = city.units_at(UnitLevel.DISTRICT)[0]["id"]
     featured = city.featured_cadre
+    community = city.reporting_community
     scopes = {"admin": city_id, "security": city_id, "auditor": city_id, "reviewer": city_id,
               "reviewer-d1": district_id, "inspector": city_id,
-              "cadre": featured["unit_id"]}
+              "cadre": featured["unit_id"], "reporter-unit": community["id"],
+              "reporter-dept": city_id}
+    names = {"cadre": featured["name"], "reporter-unit": f"{community['name']} 填报员"}
     users = []
     for index, (username, role, name, _sees) in enumerate(DEMO_LOGINS, start=1):
-        users.append({"id": index, "username": username, "display_name": name or featured["name"],
+        users.append({"id": index, "username": username, "display_name": name or names[username],
                       "password_hash": password, "role": role, "unit_id": scopes[username],
+                      "department_code": DEMO_DEPARTMENT if username == "reporter-dept" else None,
                       "cadre_id": featured["id"] if role == Role.CADRE else None, "lang": "zh",
                       "active": True, "session_nonce": f"demo{index}",
                       "password_changed_at": utcnow(), "created_at": utcnow()})

@@ -61,6 +61,7 @@ class Role(LabeledEnum):
     REVIEWER = "reviewer", N_("Organization department reviewer")
     INSPECTOR = "inspector", N_("Discipline inspection staff")
     CADRE = "cadre", N_("Cadre")
+    REPORTER = "reporter", N_("Data reporter")
 
 
 class Gender(LabeledEnum):

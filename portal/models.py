@@ -100,6 +100,9 @@ class User(Base):
     role: Mapped[Role] = enum_column(Role)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"))
+    # A reporter who scores for a lead department (牵头部门): the department's code as the
+    # assessment package knows it (a string, so the platform imports no domain model).
+    department_code: Mapped[str | None] = mapped_column(String(32))
     lang: Mapped[str] = mapped_column(String(5), default="zh")
     text_size: Mapped[TextSize] = enum_column(TextSize, default=TextSize.STANDARD,
                                               server_default=TextSize.STANDARD.value)

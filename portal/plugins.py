@@ -42,3 +42,14 @@ def collect(module_name: str, attribute: str) -> dict:
         if module is not None:
             merged.update(getattr(module, attribute, {}))
     return merged
+
+
+def department_name(session, code: str) -> str | None:
+    """The name of the lead department (牵头部门) ``code`` as a domain package knows it
+    (``<pkg>.service.lead_department_name``), or None when none does: a reporter login
+    bound to a department stores only its code."""
+    for module in domain_modules("service"):
+        finder = getattr(module, "lead_department_name", None)
+        if finder is not None and (name := finder(session, code)):
+            return name
+    return None

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from portal import audit
+from portal import audit, plugins
 from portal.access import Actor
 from portal.enums import CadreStatus, Role
 from portal.errors import NotFound
@@ -43,6 +43,7 @@ COLUMNS = [
     Column("unit_code", "单位编码", optional(text), required=False),
     Column("cadre_code", "干部编号", optional(text), required=False),
     Column("display_name", "姓名", optional(text), required=False),
+    Column("department_code", "牵头部门编码", optional(text), required=False),
 ]
 
 SHEET_COLUMNS = [
@@ -69,16 +70,17 @@ class AccountsResult(ImportResult):
 
 
 def _new_login(session: Session, *, username: str, role: Role, unit: Unit, cadre: Cadre | None,
-               display_name: str) -> IssuedLogin:
+               display_name: str, department_code: str | None = None) -> IssuedLogin:
     password = one_time_password()
     user = User(username=username, display_name=display_name, role=role, unit=unit, cadre=cadre,
+                department_code=department_code,
                 password_hash=generate_password_hash(password, ONE_TIME_HASH),
                 must_change_password=True, session_nonce=secrets.token_hex(8))
     session.add(user)
     return IssuedLogin(username, display_name, unit.name, password)
 
 
-def _login_scope(actor: Actor, number: int, values: dict, units: dict[str, Unit],
+def _login_scope(session: Session, actor: Actor, number: int, values: dict, units: dict[str, Unit],
                  cadres: dict[str, Cadre],
                  problems: Problems) -> tuple[Unit, Cadre | None] | None:
     """The unit (and cadre) a row's login is for; None when the row has a problem (added)."""
@@ -86,8 +88,19 @@ def _login_scope(actor: Actor, number: int, values: dict, units: dict[str, Unit]
         problems.add(number, "username", values["username"][:20] + "…",
                      _("a username has at most 64 characters"))
         return None
+    department = values.get("department_code") or None
+    if department and values["role"] != Role.REPORTER:
+        problems.add(number, "department_code", department,
+                     _("only a reporter login is bound to a lead department"))
+        return None
+    if department and plugins.department_name(session, department) is None:
+        problems.add(number, "department_code", department,
+                     _("no lead department has this code"))
+        return None
     if values["role"] != Role.CADRE:
         unit = units.get(values.get("unit_code") or "")
+        if unit is None and department and not values.get("unit_code") and units:
+            unit = min(units.values(), key=lambda u: len(u.path))  # the whole scope
         if unit is None:
             problems.add(number, "unit_code", values.get("unit_code") or "",
                          _("no unit in your scope has this code"))
@@ -119,7 +132,7 @@ def import_users(session: Session, actor: Actor, data: bytes, filename: str, *,
     problems = Problems(filename, COLUMNS)
     planned = []
     for number, values in rows:
-        login = _login_scope(actor, number, values, units, cadres, problems)
+        login = _login_scope(session, actor, number, values, units, cadres, problems)
         if login is not None:
             planned.append((values, values["role"], *login))
     problems.raise_if_any()
@@ -127,14 +140,16 @@ def import_users(session: Session, actor: Actor, data: bytes, filename: str, *,
     for values, role, unit, cadre in planned:
         user = existing.get(values["username"])
         display = values.get("display_name") or (cadre.name if cadre else values["username"])
+        department = values.get("department_code") or None
         if user is None:
             result.issued.append(_new_login(session, username=values["username"], role=role,
-                                            unit=unit,
-                                            cadre=cadre, display_name=display))
+                                            unit=unit, cadre=cadre, display_name=display,
+                                            department_code=department))
             result.created += 1
-        elif (user.role, user.unit_id, user.cadre_id) != (role, unit.id,
-                                                          cadre.id if cadre else None):
+        elif (user.role, user.unit_id, user.cadre_id, user.department_code) != (
+                role, unit.id, cadre.id if cadre else None, department):
             user.role, user.unit, user.cadre = role, unit, cadre
+            user.department_code = department
             user.session_nonce = secrets.token_hex(8)
             result.updated += 1
         else:

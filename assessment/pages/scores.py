@@ -156,8 +156,12 @@ def target_choices(code, level, mode, target):
 
 
 def _columns(mode: str, editable: bool) -> list[dict]:
+    # A unit's figures under the reporting workflow (submitted, accepted, locked) stay as they
+    # are here; the row's "lock" says why.
+    cell_editable = {"function": "!params.data.lock"} if editable else False
     value_col = {
-        "field": "value", "headerName": _("Value"), "editable": editable, "type": "rightAligned",
+        "field": "value", "headerName": _("Value"), "editable": cell_editable,
+        "type": "rightAligned",
                  "maxWidth": 130,
         "cellEditor": "agNumberCellEditor",
                  "cellEditorParams": {"min": 0, "showStepperButtons": False},
@@ -178,10 +182,12 @@ def _columns(mode: str, editable: bool) -> list[dict]:
         {"field": "method_label", "headerName": _("Scoring"), "minWidth": 110, "maxWidth": 140},
         {"field": "max", "headerName": _("Full score"), **common.NUMBER_COLUMN},
         value_col,
-        {"field": "note", "headerName": _("Note"), "editable": editable, "minWidth": 140},
+        {"field": "note", "headerName": _("Note"), "editable": cell_editable, "minWidth": 140},
         {"field": "supervision", "headerName": _("From supervision"), **common.NUMBER_COLUMN,
          "headerTooltip": _("Deduction points added by overdue or failed supervision items")},
         {"field": "updated_by", "headerName": _("Last saved by"), "maxWidth": 140},
+        {"field": "lock", "headerName": _("Locked because"), "minWidth": 160,
+         "tooltipField": "lock"},
     ]
 
 

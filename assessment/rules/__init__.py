@@ -21,6 +21,7 @@ from assessment.rules.methods import *  # noqa: F403
 from assessment.rules.periods import *  # noqa: F403
 from assessment.rules.schemes import *  # noqa: F403
 from assessment.rules.scoring import *  # noqa: F403
+from assessment.rules.submissions import *  # noqa: F403
 from assessment.rules.supervision import *  # noqa: F403
 from assessment.rules.warnings import *  # noqa: F403
 from assessment.rules.what_if import *  # noqa: F403

@@ -1,12 +1,12 @@
 """The announcement (公示) of a period's computed results and the appeals (申诉) against
-them: the window, who may still appeal, when a period may become final, and what an
-evidence file must be.
+them: the window, who may still appeal, and when a period may become final.
 
 A period's results are announced for a number of working days (Monday to Friday;
 public holidays are not known to the portal, so a locality that announces across a
 holiday sets more days) counted from the announcement day; a unit may appeal one
 indicator's score until the end of the last day. The period becomes final (published)
-only when the window has passed and no appeal is still open.
+only when the window has passed and no appeal is still open. An appeal's evidence file
+is checked like a report's (``rules.submissions.evidence_type``).
 """
 
 from __future__ import annotations
@@ -17,21 +17,11 @@ from datetime import date, timedelta
 from assessment.enums import AppealStatus
 from portal.i18n import _
 
-__all__ = ["APPEAL_DECISIONS", "AnnouncementWindow", "EVIDENCE_TYPES", "announcement_window",
-           "appeal_refusal", "evidence_type", "finalize_problems", "working_days_after"]
+__all__ = ["APPEAL_DECISIONS", "AnnouncementWindow", "announcement_window", "appeal_refusal",
+           "finalize_problems", "working_days_after"]
 
 APPEAL_DECISIONS: dict[AppealStatus, str] = {AppealStatus.UPHELD: "uphold",
                                             AppealStatus.REJECTED: "reject"}
-
-# What an evidence file may be, by the bytes it starts with (not by its name).
-EVIDENCE_TYPES: dict[str, tuple[bytes, ...]] = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-}
-SUFFIXES = {"application/pdf": (".pdf",), "image/png": (".png",),
-            "image/jpeg": (".jpg", ".jpeg")}
-
 
 @dataclass(frozen=True)
 class AnnouncementWindow:
@@ -85,22 +75,3 @@ def finalize_problems(window: AnnouncementWindow, today: date, open_appeals: int
     if open_appeals:
         problems.append(_("%(n)s appeal(s) are still open; decide them first.", n=open_appeals))
     return problems
-
-
-def evidence_type(data: bytes, filename: str, max_bytes: int) -> str:
-    """The media type of an evidence file (PDF, PNG or JPEG), checked on its first bytes
-    and against its name; raises ValueError saying what is wrong."""
-    if not data:
-        raise ValueError(_("The evidence file is empty."))
-    if len(data) > max_bytes:
-        raise ValueError(_("The evidence file is larger than %(mb)s MB.",
-                           mb=f"{max_bytes / 1024 / 1024:g}"))
-    found = next((kind for kind, starts in EVIDENCE_TYPES.items()
-                  if any(data.startswith(start) for start in starts)), None)
-    if found is None:
-        raise ValueError(_("The evidence must be a PDF, PNG or JPEG file; %(name)s is none of "
-                           "these.", name=filename or "?"))
-    if not str(filename or "").lower().endswith(SUFFIXES[found]):
-        raise ValueError(_("%(name)s is named like another kind of file than it holds "
-                           "(%(kind)s).", name=filename or "?", kind=found))
-    return found

@@ -1,7 +1,7 @@
 """assessment: parameters of the rank and imported scoring methods (issue 15)
 
 Revision ID: 0120
-Revises: 0100
+Revises: 0111
 Create Date: 2026-12-05 15:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0120'
-down_revision = '0100'
+down_revision = '0111'
 branch_labels = None
 depends_on = None
 

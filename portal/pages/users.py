@@ -31,7 +31,8 @@ def _rows(session, actor):
     return [
         {"username": u.username, "name": u.display_name, "role": Role(u.role).label,
          "unit": u.unit.name,
-         "cadre": u.cadre.code if u.cadre else "", "status": _status(u, waiting),
+         "cadre": u.cadre.code if u.cadre else (u.department_code or ""),
+         "status": _status(u, waiting),
          "second_factor": _("Yes") if u.totp_secret else "",
          "last_login": ui.fmt_datetime(u.last_login_at)}
         for u in accounts.list_users(session, actor)
@@ -51,6 +52,9 @@ def _form():
                  dbc.Input(id="user-new-unit", placeholder=_("Unit code (scope)"))),
         labelled(_("Cadre code (cadre logins)"),
                  dbc.Input(id="user-new-cadre", placeholder=_("Cadre code (cadre logins)"))),
+        labelled(_("Lead department code (reporters)"),
+                 dbc.Input(id="user-new-department",
+                           placeholder=_("Lead department code (reporters)"))),
         labelled(_("Initial password"), dbc.Input(id="user-new-password", type="password",
                                                   placeholder=_("Initial password"))),
         dbc.Col(dbc.Button(_("Create login"), id="user-create", color="primary"), md=2),
@@ -116,7 +120,7 @@ def layout(**_query):
         {"field": "name", "headerName": _("Name")},
         {"field": "role", "headerName": _("Role")},
         {"field": "unit", "headerName": _("Scope")},
-        {"field": "cadre", "headerName": _("Cadre"), "maxWidth": 120},
+        {"field": "cadre", "headerName": _("Cadre or department"), "maxWidth": 120},
         {"field": "status", "headerName": _("Status")},
         {"field": "second_factor", "headerName": _("Second factor"), "maxWidth": 120},
         {"field": "last_login", "headerName": _("Last login")},
@@ -148,13 +152,15 @@ def refresh_logins(*_results):
           State("user-new-name", "value"), State("user-new-role", "value"),
           State("user-new-unit", "value"),
           State("user-new-cadre", "value"), State("user-new-password", "value"),
+          State("user-new-department", "value"),
           prevent_initial_call=True)
-def create_login(_n, username, role, unit_code, cadre_code, password):
+def create_login(_n, username, role, unit_code, cadre_code, password, department_code):
     def change(session, actor):
         user = accounts.create_user(session, actor, username=username or "",
                                     password=password or "",
                                     role=_role(role), unit_code=unit_code or None,
-                                    cadre_code=cadre_code or None)
+                                    cadre_code=cadre_code or None,
+                                    department_code=str(department_code or "") or None)
         return _("Login %(name)s created.", name=user.username)
 
     return ui.write(True, change, then=lambda message: ui.alert(message, "success"))

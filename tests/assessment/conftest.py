@@ -82,3 +82,33 @@ def published(session, city, street_scheme):
     enter(session, city, code, city.s2, S2_VALUES)
     publish(session, city, code)
     return code
+
+
+@pytest.fixture
+def reporters(session, city):
+    """A lead department (政法委, ``ZFW``) leading the street scheme's safety indicator I3, a
+    reporter for street S1 (it reports its own figures) and one for the department."""
+    from assessment.models import LeadDepartment
+    from portal.enums import Role
+
+    session.add(LeadDepartment(code="ZFW", name="市委政法委", active=True))
+    session.flush()
+    unit_reporter = factories.user(session, "reporter-unit", Role.REPORTER, city.s1)
+    dept_reporter = factories.user(session, "reporter-dept", Role.REPORTER, city.city)
+    dept_reporter.department_code = "ZFW"
+    other = factories.user(session, "reporter-s2", Role.REPORTER, city.s2)
+    city.users.update({"reporter-unit": unit_reporter, "reporter-dept": dept_reporter,
+                       "reporter-s2": other})
+    session.commit()
+    return city
+
+
+@pytest.fixture
+def reporting(session, reporters, street_scheme):
+    """The street scheme's safety indicator I3 led by 政法委 (ZFW); 2026Q1 collecting."""
+    from assessment import departments
+
+    departments.assign(session, reporters.actor("admin"), YEAR, UnitLevel.STREET, "I3", "ZFW")
+    session.commit()
+    open_period(session, reporters)
+    return reporters

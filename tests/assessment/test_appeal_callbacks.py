@@ -117,7 +117,7 @@ def test_a_disguised_file_or_another_districts_unit_is_refused_and_nothing_is_wr
         client, app, session, city, announced, during_window):  # noqa: F811
     login(client, "reviewer-d1")
     fake = "data:application/pdf;base64," + base64.b64encode(b"MZ\x90\x00exe").decode()
-    assert "PDF, PNG or JPEG" in text(send(client, app, city, announced, city.s1.id, fake,
+    assert "not really a PDF" in text(send(client, app, city, announced, city.s1.id, fake,
                                            "proof.pdf"))
     assert "No such unit" in text(send(client, app, city, announced, city.s2.id))
     assert session.scalar(select(func.count()).select_from(Appeal)) == 0

@@ -11,8 +11,11 @@ from sqlalchemy import func, select
 from assessment import appeals, periods, results, scores, service
 from assessment.enums import AppealStatus, PeriodStatus
 from assessment.models import Appeal, Period, Score
+from portal.access import Actor
+from portal.enums import Role
 from portal.errors import AccessDenied, Invalid, NotFound
 from portal.models import AuditEvent
+from tests import factories
 from tests.assessment.conftest import S1_VALUES, S2_VALUES, enter, open_period
 
 MONDAY = date(2026, 12, 7)  # announced on a Monday: the window runs to Friday 2026-12-11
@@ -104,7 +107,7 @@ def test_an_unknown_indicator_a_short_reason_or_a_fake_pdf_is_refused(session, c
                             today=MONDAY)
     with pytest.raises(Invalid, match="reason"):
         appeals.file_appeal(session, reviewer, announced, city.s2.id, "I3", " ", today=MONDAY)
-    with pytest.raises(Invalid, match="PDF, PNG or JPEG") as refused:
+    with pytest.raises(Invalid, match="not really a PDF") as refused:
         appeals.file_appeal(session, reviewer, announced, city.s2.id, "I3", "附件为证明材料",
                             evidence=b"MZ\x90\x00", evidence_name="proof.pdf", today=MONDAY)
     assert refused.value.field == "evidence"
@@ -217,3 +220,32 @@ def test_the_unit_sees_what_it_may_still_appeal(session, city, announced):
     assert [code for code, *_rest in found[0].indicators] == ["I1", "I2", "I3", "B1", "V1"]
     assert appeals.appealable(session, city.actor("reviewer"), city.s2.id,
                               today=NEXT_MONDAY) == []
+
+
+def reporter(session, city, unit, department_code=None):
+    user = factories.user(session, f"rep-{unit.code}-{department_code or 'u'}", Role.REPORTER,
+                          unit)
+    user.department_code = department_code
+    session.commit()
+    return Actor.for_user(user)
+
+
+def test_a_unit_reporter_appeals_for_their_own_unit_only(session, city, announced):
+    own = reporter(session, city, city.s2)
+    appeal = appeals.file_appeal(session, own, announced, city.s2.id, "I3", "统计口径有误",
+                                 today=MONDAY)
+    assert appeal.created_by == own.username
+    assert [a.id for a in appeals.appeals_page(session, own)[0]] == [appeal.id]
+    with pytest.raises(NotFound):
+        appeals.file_appeal(session, own, announced, city.s1.id, "I3", "统计口径有误",
+                            today=MONDAY)
+    with pytest.raises(AccessDenied):  # the unit appeals; the office decides
+        appeals.decide(session, own, appeal.id, AppealStatus.REJECTED, reason="自己驳回")
+
+
+def test_a_lead_departments_reporter_cannot_appeal(session, city, announced):
+    department = reporter(session, city, city.city, department_code="ZFW")
+    with pytest.raises(AccessDenied, match="lead department"):
+        appeals.file_appeal(session, department, announced, city.s2.id, "I3", "统计口径有误",
+                            today=MONDAY)
+    assert appeals.appeal_units(session, department, MONDAY) == []

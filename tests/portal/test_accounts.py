@@ -170,7 +170,7 @@ CREATE_LOGIN = ([("user-create-result", "children")],
                 [("user-create", "n_clicks", 1)],
                 [("user-new-name", "value", "intruder"), ("user-new-role", "value", "admin"),
                  ("user-new-unit", "value", None), ("user-new-cadre", "value", None),
-                 ("user-new-password", "value", GOOD)])
+                 ("user-new-password", "value", GOOD), ("user-new-department", "value", None)])
 UNLOCK = ([("user-action-result", "children")],
           [("user-unlock", "n_clicks", 1), ("user-disable", "n_clicks", None),
            ("user-enable", "n_clicks", None),

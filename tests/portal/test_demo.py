@@ -62,12 +62,17 @@ def test_seed_creates_the_demo_logins_with_the_demo_password(clean_db, session):
     city = demo.seed(clean_db, "small", today=date(2026, 11, 24))
     users = {u.username: u for u in session.scalars(select(User))}
     assert set(users) == {"admin", "security", "auditor", "reviewer", "reviewer-d1", "inspector",
-                          "cadre"}
+                          "cadre", "reporter-unit", "reporter-dept"}
     assert all(password_matches(u.password_hash, demo.DEMO_PASSWORD) for u in users.values())
     assert users["reviewer-d1"].unit.level == UnitLevel.DISTRICT
     cadre_user = users["cadre"]
     assert cadre_user.role == Role.CADRE and cadre_user.cadre_id == city.featured_cadre_id
     assert cadre_user.cadre.leader_role == LeaderRole.DEPUTY
+    unit_reporter, dept_reporter = users["reporter-unit"], users["reporter-dept"]
+    assert unit_reporter.role == dept_reporter.role == Role.REPORTER
+    assert unit_reporter.unit.level == UnitLevel.COMMUNITY and unit_reporter.department_code is None
+    assert unit_reporter.unit.path.startswith(users["reviewer-d1"].unit.path)
+    assert dept_reporter.department_code == "ZFW" and dept_reporter.unit.parent_id is None
     assert session.scalar(select(func.count()).select_from(Unit)) == len(city.units)
     assert session.scalar(select(func.count()).select_from(Cadre)) == len(city.cadres)
     child = session.scalar(select(Unit).where(Unit.level == UnitLevel.COMMUNITY).limit(1))
