@@ -21,13 +21,13 @@ from assessment import periods, rules, schemes
 from assessment import settings as assessment_settings
 from assessment.enums import AppealStatus, Grade, PeriodStatus
 from assessment.models import Appeal, Period, Result, ResultItem, Scheme, Score
-from portal import audit
+from portal import audit, notices
 from portal.access import Actor
 from portal.db import utcnow
-from portal.enums import UnitLevel
+from portal.enums import Role, UnitLevel
 from portal.errors import AccessDenied, Conflict, Invalid, NotFound
-from portal.i18n import _
-from portal.models import Unit
+from portal.i18n import N_, _
+from portal.models import Unit, User
 from portal.units import get_unit
 
 VIEW = ("assessment.view", "assessment.appeal")
@@ -184,7 +184,27 @@ def decide(session: Session, actor: Actor, appeal_id: int, decision: AppealStatu
             from None
     audit.log(session, actor, f"appeal.{rules.APPEAL_DECISIONS[decision]}", appeal,
               summary=summary)
+    _notify_unit(session, actor, appeal)
     return appeal
+
+
+def _notify_unit(session: Session, actor: Actor, appeal: Appeal) -> None:
+    """The unit's reporters and whoever filed the appeal learn the decision."""
+    reporters = session.scalars(select(User.id).where(
+        User.active.is_(True), User.role == Role.REPORTER, User.department_code.is_(None),
+        User.unit_id == appeal.unit_id)).all()
+    filer = session.scalars(select(User.id).where(User.username == appeal.created_by)).all()
+    params = {"indicator": appeal.indicator_code, "period": appeal.period.code}
+    if appeal.status == AppealStatus.UPHELD:
+        title = N_("Your appeal against %(indicator)s (%(period)s) was upheld: the value is "
+                   "now %(value)s")
+        params["value"] = f"{appeal.corrected_value:g}"
+    else:
+        title = N_("Your appeal against %(indicator)s (%(period)s) was rejected: %(reason)s")
+        params["reason"] = appeal.decision_reason
+    notices.notify(session, user_ids=[*reporters, *filer], exclude=[actor.user_id],
+                   kind="appeal.decided", title=title, params=params,
+                   href=f"/assessment/appeal?unit={appeal.unit_id}")
 
 
 def _corrected(session: Session, period: Period, appeal: Appeal, value) -> float:

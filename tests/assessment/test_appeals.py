@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from assessment import appeals, periods, results, scores, service
+from assessment import appeals, periods, results, scores, service, todo
 from assessment.enums import AppealStatus, PeriodStatus
 from assessment.models import Appeal, Period, Score
+from portal import notices
 from portal.access import Actor
 from portal.enums import Role
 from portal.errors import AccessDenied, Invalid, NotFound
@@ -249,3 +250,29 @@ def test_a_lead_departments_reporter_cannot_appeal(session, city, announced):
         appeals.file_appeal(session, department, announced, city.s2.id, "I3", "统计口径有误",
                             today=MONDAY)
     assert appeals.appeal_units(session, department, MONDAY) == []
+
+
+def test_the_office_sees_appeals_to_decide_in_its_to_do_list(session, city, announced):
+    appeal_s2(session, city, announced)
+    found = todo.appeals_to_decide(session, city.actor("reviewer"), today=MONDAY)
+    assert [(i.kind, i.count, i.severity) for i in found] == [("appeals.decide", 1, "info")]
+    late = todo.appeals_to_decide(session, city.actor("reviewer"), today=NEXT_MONDAY)
+    assert late[0].severity == "due"  # the period waits on it
+    assert todo.appeals_to_decide(session, city.actor("reviewer-d1"), today=MONDAY) == []
+    assert todo.appeals_to_decide(session, city.actor("cadre"), today=MONDAY) == []
+
+
+def test_a_unit_reporter_is_told_of_the_announcement_and_of_the_decision(session, city,
+                                                                         announced):
+    own = reporter(session, city, city.s2)
+    items = todo.results_to_check(session, own, today=MONDAY)
+    assert [i.href for i in items] == [f"/assessment/announcement?period={announced}"]
+    assert todo.results_to_check(session, own, today=NEXT_MONDAY) == []
+    appeal = appeals.file_appeal(session, own, announced, city.s2.id, "I3", "统计口径有误",
+                                 today=MONDAY)
+    appeals.decide(session, city.actor("reviewer"), appeal.id, AppealStatus.REJECTED,
+                   reason="经核查维持原值")
+    session.commit()
+    listed = notices.list_for(session, own)
+    assert len(listed) == 1 and "rejected: 经核查维持原值" in listed[0].text
+    assert notices.unread_count(session, city.actor("reviewer")) == 0

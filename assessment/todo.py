@@ -1,0 +1,59 @@
+"""What waits in the assessment's announcement and appeals (portal.todo): appeals to decide
+for the office; for a unit's reporter, announced results they may still appeal.
+
+Each provider is a count or two over indexed, scope-filtered queries.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assessment import appeals, periods
+from assessment.enums import AppealStatus
+from assessment.models import Appeal, Period, Result
+from portal.access import Actor
+from portal.i18n import _
+from portal.models import Unit
+from portal.todo import Severity, TodoItem
+
+
+def appeals_to_decide(session: Session, actor: Actor, today: date | None = None) -> list[TodoItem]:
+    """The office: open appeals in scope; due once a period's announcement has ended (the
+    period cannot become final while they wait)."""
+    if not actor.can(appeals.DECIDE) or actor.department_code:
+        return []
+    count, earliest_end = session.execute(
+        select(func.count(), func.min(Period.announced_until))
+        .select_from(Appeal).join(Unit, Unit.id == Appeal.unit_id)
+        .join(Period, Period.id == Appeal.period_id)
+        .where(Appeal.status == AppealStatus.OPEN, actor.unit_clause())).one()
+    if not count:
+        return []
+    ended = earliest_end is not None and earliest_end < (today or date.today())
+    return [TodoItem("appeals.decide", _("Appeals to decide"), count, "/assessment/appeals",
+                     due=earliest_end, severity=Severity.DUE if ended else Severity.INFO)]
+
+
+def results_to_check(session: Session, actor: Actor, today: date | None = None) -> list[TodoItem]:
+    """A unit's reporter: announced results of their unit, open to appeal until the end."""
+    if not actor.can("assessment.appeal") or actor.department_code or actor.can(appeals.DECIDE):
+        return []
+    today = today or date.today()
+    items = []
+    for period in appeals.open_windows(session, today):
+        has_result = session.scalar(select(Result.id).where(Result.period_id == period.id,
+                                                            Result.unit_id == actor.unit_id))
+        if has_result:
+            window = periods.window_of(period)
+            items.append(TodoItem(
+                f"appeals.announced.{period.code}",
+                _("Results of %(period)s are announced: check them, appeal by %(end)s",
+                  period=period.code, end=window.end.isoformat()), 0,
+                f"/assessment/announcement?period={period.code}", due=window.end))
+    return items
+
+
+PROVIDERS = {"appeals.decide": appeals_to_decide, "appeals.announced": results_to_check}
