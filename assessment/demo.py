@@ -5,6 +5,10 @@ trends, supervision items, and the first seven quarters published.
 Every unit has a steady quality and a drift; a few fall two quarters running at the
 end, a few are far below their peers, two trigger a veto, and some supervision items
 are overdue today. The newest quarter waits in review so a reviewer can publish it.
+
+The last full year is assessed as a whole too (its values are the quarters' means) and
+is announced (公示) since yesterday, with three appeals: one open with a PDF, one
+upheld (the score corrected and the year computed again) and one rejected.
 """
 
 from __future__ import annotations
@@ -14,12 +18,12 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from assessment import appeals, rules, submissions
 from assessment import periods as period_service
-from assessment import rules, submissions
-from assessment.enums import Method, PeriodStatus, SupervisionStatus
+from assessment.enums import AppealStatus, Method, PeriodStatus, SupervisionStatus
 from assessment.models import (
     Indicator,
     LeadDepartment,
@@ -243,6 +247,69 @@ def seed(session: Session, city: DemoCity) -> None:
     _second_version(session, created[-1].year, departments)
     session.flush()
     _reporting(session, city, departments)
+    _announced_year(session, city, created, assessed, rng)
+
+
+def _announced_year(session: Session, city: DemoCity, created: list[Period], assessed: dict,
+                    rng: random.Random) -> None:
+    """The last year whose four quarters are published, as a year period announced since
+    yesterday, with a few appeals."""
+    full = [year for year in sorted({p.year for p in created[:-1]})
+            if sum(1 for p in created[:-1] if p.year == year) == 4]
+    if not full:
+        return
+    year = full[-1]
+    quarters = [p.id for p in created if p.year == year]
+    dates = rules.parse_period_code(str(year))
+    period = Period(code=dates.code, kind=dates.kind, year=year, quarter=None, start=dates.start,
+                    end=dates.end, status=PeriodStatus.REVIEWING)
+    session.add(period)
+    session.flush()
+    means = session.execute(
+        select(Score.unit_id, Score.indicator_code, func.avg(Score.value), func.max(Score.value))
+        .where(Score.period_id.in_(quarters)).group_by(Score.unit_id, Score.indicator_code)).all()
+    vetoes = {row[0] for _name, rows in SCHEMES.values() for row in rows if row[4] == "veto"}
+    now = utcnow()
+    bulk_insert(session, Score, [
+        {"period_id": period.id, "unit_id": unit_id, "indicator_code": code,
+         "value": float(highest if code in vetoes else round(mean, 1)), "note": "",
+         "version": 1, "updated_at": now, "updated_by": "demo"}
+        for unit_id, code, mean, highest in means])
+    actor = Actor.system(session, "demo")
+    announced_on = city.today - timedelta(days=1)
+    period_service.transition(session, actor, period.code, PeriodStatus.ANNOUNCED,
+                              today=announced_on)
+    _appeals(session, actor, period.code, assessed, city.today, rng)
+
+
+# A one-page PDF (情况说明) as a unit would attach it.
+EVIDENCE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+                b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+                b"trailer<</Root 1 0 R>>\n%%EOF\n")
+APPEALS = [  # street indicators: (indicator, reason, decision, corrected value or its reason)
+    ("MS2", "12月集中办结的民生诉求因平台同步延迟未计入，附区12345中心出具的办结清单。",
+     None, None),
+    ("ZL1", "网格事件处置率统计时漏计了12月集中处置的事件，平台导出数据附后。", "upheld", 99.0),
+    ("CY1", "志愿服务时长漏计了社区志愿者在志愿服务平台登记的时长。", "rejected",
+     "经核查平台记录，所列时长已计入统计，维持原值。"),
+]
+
+
+def _appeals(session: Session, actor: Actor, code: str, assessed: dict, today: date,
+             rng: random.Random) -> None:
+    streets = assessed[UnitLevel.STREET]
+    chosen = rng.sample(streets, min(len(APPEALS), len(streets)))
+    for unit, (indicator, reason, decision, answer) in zip(chosen, APPEALS, strict=False):
+        evidence = EVIDENCE_PDF if decision is None else None
+        appeal = appeals.file_appeal(session, actor, code, unit["id"], indicator, reason,
+                                     evidence=evidence, evidence_name="情况说明.pdf",
+                                     today=today)
+        if decision == "upheld":
+            appeals.decide(session, actor, appeal.id, AppealStatus.UPHELD,
+                           corrected_value=answer, reason="核实平台数据后予以更正")
+        elif decision == "rejected":
+            appeals.decide(session, actor, appeal.id, AppealStatus.REJECTED, reason=answer)
 
 
 def _script_turns(assessed: dict, standing: dict, rng: random.Random) -> None:

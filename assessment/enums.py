@@ -28,15 +28,23 @@ class Method(LabeledEnum):
     DEDUCTION = "deduction", N_("Deduction items")
     BONUS = "bonus", N_("Bonus items")
     VETO = "veto", N_("Veto item")
+    RANK = "rank", N_("Points by rank")
+    PROPORTIONAL = "proportional", N_("Proportional to the best")
+    IMPORTED = "imported", N_("Points from another assessment")
 
 
 METHOD_ALIASES = {"维度": "group", "直接计分": "direct", "直接": "direct", "目标比例": "ratio",
                   "比例": "ratio", "分档": "banded", "分档计分": "banded", "扣分": "deduction",
-                  "加分": "bonus", "一票否决": "veto", "否决": "veto"}
+                  "加分": "bonus", "一票否决": "veto", "否决": "veto",
+                  "排名计分": "rank", "名次计分": "rank", "排名": "rank", "按名次计分": "rank",
+                  "最优比例": "proportional", "对标最优": "proportional",
+                  "与最优值比": "proportional", "引用得分": "imported", "导入得分": "imported",
+                  "外部考核": "imported"}
 
 # Methods whose value every assessed unit must have before a period is published;
 # a missing deduction, bonus or veto value simply means "none".
-REQUIRED_METHODS = frozenset({Method.DIRECT, Method.RATIO, Method.BANDED})
+REQUIRED_METHODS = frozenset({Method.DIRECT, Method.RATIO, Method.BANDED, Method.RANK,
+                              Method.PROPORTIONAL, Method.IMPORTED})
 # Methods outside the 100 points: bonus adds on top, veto only sets the grade.
 UNWEIGHTED_METHODS = frozenset({Method.BONUS, Method.VETO})
 
@@ -52,8 +60,18 @@ class PeriodStatus(LabeledEnum):
     DRAFT = "draft", N_("Draft")
     COLLECTING = "collecting", N_("Collecting scores")
     REVIEWING = "reviewing", N_("Reviewing")
+    ANNOUNCED = "announced", N_("Announced (appeals open)")
     PUBLISHED = "published", N_("Published")
     ARCHIVED = "archived", N_("Archived")
+
+
+class AppealStatus(LabeledEnum):
+    """An appeal (申诉) against one indicator's announced score: open until the office
+    upholds it (the score is corrected) or rejects it with a reason."""
+
+    OPEN = "open", N_("Open")
+    UPHELD = "upheld", N_("Upheld")
+    REJECTED = "rejected", N_("Rejected")
 
 
 class Grade(LabeledEnum):
@@ -112,4 +130,6 @@ class LockReason(LabeledEnum):
     ACCEPTED = "accepted", N_("Accepted by the assessment office.")
     LOCKED = "locked", N_("Locked by the assessment office.")
     PERIOD_CLOSED = "period_closed", N_("The period is closed for reporting.")
+    ANNOUNCED = "announced", N_("The results are announced: a score changes only through an "
+                                "appeal.")
     APPROVED = "approved", N_("The period's results are approved and published.")

@@ -44,6 +44,10 @@ def _bands(value: Any):
     return rules.parse_bands(str(value))
 
 
+def _rank_points(value: Any):
+    return rules.parse_points(str(value))
+
+
 def _year(value: Any) -> int:
     year = integer(value)
     if not 2000 <= year <= 2100:
@@ -65,6 +69,12 @@ INDICATOR_COLUMNS = (
     Column("cap", "上限", optional(number), required=False),
     Column("per_item", "每项分值", optional(number), required=False),
     Column("unit", "计量单位", optional(short_text(40)), required=False),
+    # the parameters of the rank and imported methods (issue 15), all optional
+    Column("rank_points", "名次分值", optional(_rank_points), required=False),
+    Column("rank_start", "第一名分值", optional(number), required=False),
+    Column("rank_step", "名次递减分", optional(number), required=False),
+    Column("rank_floor", "名次最低分", optional(number), required=False),
+    Column("source", "来源考核", optional(short_text(120)), required=False),
 )
 
 SCORE_COLUMNS = (
@@ -134,7 +144,10 @@ def _fields(values: dict) -> dict:
             "target": values.get("target"),
             "bands": [list(b) for b in values["bands"]] if values.get("bands") else None,
             "cap": values.get("cap"), "per_item": values.get("per_item"),
-            "unit_label": values.get("unit") or ""}
+            "unit_label": values.get("unit") or "",
+            "params": schemes.relevant_params(method, {
+                key: list(values[key]) if key == "rank_points" else values[key]
+                for key in rules.PARAM_KEYS if values.get(key) not in (None, "", ())})}
 
 
 def _scheme_problems(session: Session, problems: Problems, year: int, level: UnitLevel,
@@ -153,7 +166,7 @@ def _scheme_problems(session: Session, problems: Problems, year: int, level: Uni
             method=fields["method"], direction=fields["direction"], target=fields["target"],
             bands=tuple(tuple(b) for b in (fields["bands"] or ())), cap=fields["cap"],
                                                per_item=fields["per_item"],
-            unit_label=fields.get("unit_label") or "")
+            unit_label=fields.get("unit_label") or "", **rules.spec_params(fields["params"]))
         row_of[values["code"]] = number_
     spec = SchemeSpec(tuple(merged.values()))
     parents = {s.parent_code for s in spec.indicators}
@@ -224,7 +237,8 @@ def export_indicators(session: Session, actor: Actor, *, period: str | None = No
                          "level": UnitLevel(scheme.level).value, "year": scheme.year,
                          "target": row["target"],
                          "bands": row["bands"], "cap": row["cap"], "per_item": row["per_item"],
-                         "unit": row["unit_label"]})
+                         "unit": row["unit_label"],
+                         **{key: row[key] for key in rules.PARAM_KEYS}})
     return Table("indicators", INDICATOR_COLUMNS, rows)
 
 

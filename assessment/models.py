@@ -12,9 +12,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from assessment.enums import (
+    AppealStatus,
     Direction,
     Grade,
     Method,
@@ -70,7 +71,9 @@ class Indicator(Base):
 
     ``weight`` is in points of the scheme's 100; siblings sum to their parent's weight.
     ``target`` (ratio), ``bands`` ([[threshold, share of the weight], …], banded),
-    ``cap`` and ``per_item`` (deduction and bonus items) parameterize the method.
+    ``cap`` and ``per_item`` (deduction and bonus items) parameterize the method;
+    ``params`` holds the other methods' parameters as plain JSON (rank points, start,
+    step and floor; the source of imported points), see ``assessment.rules.methods``.
     """
 
     __tablename__ = "as_indicator"
@@ -89,6 +92,7 @@ class Indicator(Base):
     bands: Mapped[Any] = mapped_column(JSON, nullable=True)
     cap: Mapped[float | None]
     per_item: Mapped[float | None]
+    params: Mapped[Any] = mapped_column(JSON, nullable=True)
     unit_label: Mapped[str] = mapped_column(String(40), default="")
     position: Mapped[int] = mapped_column(default=0)
     # Who scores it: a lead department for every unit, or (None) the unit reports it itself
@@ -115,6 +119,10 @@ class Period(Base):
     status: Mapped[PeriodStatus] = enum_column(PeriodStatus, default=PeriodStatus.DRAFT)
     published_at: Mapped[datetime | None]
     published_by: Mapped[str] = mapped_column(String(64), default="")
+    # the announcement (公示): its first and last day, both inclusive, and who announced
+    announced_on: Mapped[date | None]
+    announced_until: Mapped[date | None]
+    announced_by: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -229,6 +237,42 @@ class SupervisionItem(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Appeal(Base):
+    """A unit's appeal (申诉) against one indicator's announced score, with its reason,
+    an optional evidence file (PDF, PNG or JPEG, kept here as a blob, read only when
+    asked for), and the office's decision: upheld with the corrected value, or
+    rejected with a reason. ``original_value`` and ``original_points`` are the
+    announced figures the appeal was made against."""
+
+    __tablename__ = "as_appeal"
+    __table_args__ = (Index("ix_as_appeal_period_status", "period_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("as_period.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    indicator_code: Mapped[str] = mapped_column(String(32))
+    status: Mapped[AppealStatus] = enum_column(AppealStatus, default=AppealStatus.OPEN)
+    reason: Mapped[str] = mapped_column(Text)
+    original_value: Mapped[float | None]
+    original_points: Mapped[float | None]
+    evidence_name: Mapped[str] = mapped_column(String(200), default="")
+    evidence_type: Mapped[str] = mapped_column(String(40), default="")
+    evidence_size: Mapped[int] = mapped_column(default=0)
+    evidence: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    corrected_value: Mapped[float | None]
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    unit: Mapped[Unit] = relationship()
+    period: Mapped[Period] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 

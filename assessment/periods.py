@@ -1,6 +1,8 @@
 """Assessment periods (考核期) and their lifecycle: draft → collecting → reviewing →
-published → archived. Publishing scores every assessed unit with the scheme of its
-level and freezes the results; re-opening needs a reason and is audited.
+published → archived, or reviewing → announced (公示, appeals open) → published.
+Publishing or announcing scores every assessed unit with the scheme of its level and
+freezes the results; an announced period becomes final only when its window has passed
+and no appeal is open; re-opening needs a reason and is audited.
 """
 
 from __future__ import annotations
@@ -8,13 +10,14 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from assessment import rules, schemes
 from assessment import settings as assessment_settings
-from assessment.enums import Method, PeriodStatus
+from assessment.enums import AppealStatus, Method, PeriodStatus
 from assessment.models import (
+    Appeal,
     Period,
     PeriodLevel,
     Result,
@@ -58,9 +61,11 @@ def list_periods(session: Session, actor: Actor) -> list[Period]:
     return list(session.scalars(select(Period).order_by(Period.start.desc(), Period.kind)))
 
 
-def published(session: Session, kind=None) -> list[Period]:
-    """Periods with results (published or archived), oldest first."""
-    stmt = select(Period).where(Period.status.in_(list(rules.RESULTS_VISIBLE)))
+def published(session: Session, kind=None, *, final: bool = False) -> list[Period]:
+    """Periods with results (announced, published or archived; ``final``: not announced
+    ones), oldest first."""
+    visible = rules.RESULTS_FINAL if final else rules.RESULTS_VISIBLE
+    stmt = select(Period).where(Period.status.in_(list(visible)))
     if kind is not None:
         stmt = stmt.where(Period.kind == kind)
     return list(session.scalars(stmt.order_by(Period.start, Period.kind)))
@@ -101,13 +106,55 @@ def transition(session: Session, actor: Actor, code: str, target: PeriodStatus, 
         raise Invalid(_("There is no indicator scheme for %(year)s yet; build one first.",
                         year=period.year))
     summary = {"code": period.code, "from": current, "to": target}
+    today = today or date.today()
     if action == "publish":
-        summary.update(publish(session, actor, period, today or date.today()))
+        summary.update(publish(session, actor, period, today))
+    if action == "announce":
+        summary.update(announce(session, actor, period, today))
+    if action == "finalize":
+        _require_final(session, period, today)
+    if action == "reopen" and current == PeriodStatus.ANNOUNCED and open_appeals(session, period):
+        raise Invalid(_("Appeals against %(code)s are still open; decide them before the period "
+                        "is re-opened.", code=period.code))
     period.status = target
     if reason:
         summary["reason"] = reason
     audit.log(session, actor, f"period.{action}", period, summary=summary)
     return period
+
+
+# --- the announcement (公示) ------------------------------------------------------------------
+
+def window_of(period: Period) -> rules.AnnouncementWindow | None:
+    """The announcement window of an announced period (None for any other status)."""
+    if period.status != PeriodStatus.ANNOUNCED or not period.announced_on:
+        return None
+    return rules.AnnouncementWindow(period.announced_on,
+                                    period.announced_until or period.announced_on)
+
+
+def announce(session: Session, actor: Actor, period: Period, today: date) -> dict:
+    """Compute and freeze the results, and open the announcement window from today."""
+    summary = publish(session, actor, period, today)
+    window = rules.announcement_window(today, assessment_settings.announcement_days(session))
+    period.announced_on, period.announced_until = window.start, window.end
+    period.announced_by = actor.username
+    summary.update({"announced_on": window.start.isoformat(),
+                    "announced_until": window.end.isoformat()})
+    return summary
+
+
+def open_appeals(session: Session, period: Period) -> int:
+    return session.scalar(select(func.count()).select_from(Appeal).where(
+        Appeal.period_id == period.id, Appeal.status == AppealStatus.OPEN)) or 0
+
+
+def _require_final(session: Session, period: Period, today: date) -> None:
+    window = window_of(period)
+    problems = rules.finalize_problems(window, today, open_appeals(session, period)) \
+        if window else []
+    if problems:
+        raise PublishBlocked(problems)
 
 
 # --- scoring a period ------------------------------------------------------------------------

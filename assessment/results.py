@@ -112,12 +112,14 @@ class UnitResultView:
 
 
 def unit_history(session: Session, actor: Actor, unit_id: int,
-                 kind: PeriodKind | None = None) -> list[UnitResultView]:
-    """Every published result of one unit, oldest first."""
+                 kind: PeriodKind | None = None, *, final: bool = False) -> list[UnitResultView]:
+    """Every published result of one unit, oldest first (``final``: without the
+    periods still announced)."""
     _require_reader(actor, unit_id)
     unit = get_unit(session, actor, unit_id)
+    visible = rules.RESULTS_FINAL if final else rules.RESULTS_VISIBLE
     stmt = (select(Result, Period).join(Period, Period.id == Result.period_id)
-            .where(Result.unit_id == unit.id, Period.status.in_(list(rules.RESULTS_VISIBLE))))
+            .where(Result.unit_id == unit.id, Period.status.in_(list(visible))))
     if kind is not None:
         stmt = stmt.where(Period.kind == kind)
     views = []
@@ -152,12 +154,13 @@ def breakdown(session: Session, actor: Actor, period_code: str, unit_id: int) ->
     result = unit_result(session, actor, period_code, unit_id)
     columns = ["indicator_code", "name", "dimension", "dimension_name", "weight", "method", "value",
                "points",
-               "fraction", "median_points", "position"]
+               "fraction", "median_points", "position", "explanation"]
     if result is None:
         return pd.DataFrame(columns=columns)
     scheme = session.get(Scheme, result.scheme_id)
     spec = schemes.spec_of(scheme)
     medians = _medians(session, result.period_id, UnitLevel(result.level))
+    context = _level_context(session, result, spec)
     names = {i.code: i for i in spec.indicators}
     position = {i.code: n for n, i in enumerate(spec.indicators)}
     rows = []
@@ -174,8 +177,39 @@ def breakdown(session: Session, actor: Actor, period_code: str, unit_id: int) ->
             "value": item.value, "points": item.points, "fraction": item.fraction,
             "median_points": medians.get(item.indicator_code),
                      "position": position.get(item.indicator_code, 999),
+            "explanation": rules.explain_points(spec_item, item.value, item.points,
+                                                **context.get(item.indicator_code, {}))
+            if spec_item else "",
         })
     return pd.DataFrame(rows, columns=columns).sort_values("position").reset_index(drop=True)
+
+
+def _level_context(session: Session, result: Result, spec) -> dict[str, dict]:
+    """For the rank and proportional leaves: the unit's rank among the level's units with
+    a value, their count, and the best value (published figures, like the medians)."""
+    compared = {leaf.code: leaf for leaf in spec.leaves
+                if leaf.method in (Method.RANK, Method.PROPORTIONAL)}
+    if not compared:
+        return {}
+    rows = session.execute(
+        select(ResultItem.unit_id, ResultItem.indicator_code, ResultItem.value)
+        .join(Result, Result.id == ResultItem.result_id)
+        .where(ResultItem.period_id == result.period_id, Result.level == result.level,
+               ResultItem.indicator_code.in_(list(compared)))).all()
+    frame = pd.DataFrame(rows, columns=["unit_id", "indicator_code", "value"]).astype(
+        {"value": float})
+    context: dict[str, dict] = {}
+    for code, leaf in compared.items():
+        values = frame[frame["indicator_code"] == code]
+        vector = values["value"].to_numpy(dtype=float)
+        if leaf.method == Method.PROPORTIONAL:
+            context[code] = {"best": rules.best_value(leaf.direction, vector)}
+            continue
+        ranks = dict(zip(values["unit_id"], rules.ranks(leaf.direction, vector), strict=True))
+        own = ranks.get(result.unit_id)
+        if own is not None and not pd.isna(own):
+            context[code] = {"rank": int(own), "count": int((~pd.isna(vector)).sum())}
+    return context
 
 
 def breakdown_frame(session: Session, actor: Actor, period_code: str) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from portal.i18n import _
 VIEW = ("schemes.manage", "assessment.view")
 INDICATOR_FIELDS = ("name", "parent_code", "weight", "direction", "method", "target", "bands",
                     "cap",
-                    "per_item", "unit_label", "lead_department_id")
+                    "per_item", "unit_label", "params", "lead_department_id")
 
 
 def spec_of(scheme: Scheme) -> SchemeSpec:
@@ -35,7 +35,8 @@ def spec_of(scheme: Scheme) -> SchemeSpec:
                       weight=float(i.weight or 0),
                       method=Method(i.method), direction=Direction(i.direction), target=i.target,
                       bands=tuple((float(t), float(s)) for t, s in (i.bands or ())), cap=i.cap,
-                      per_item=i.per_item, unit_label=i.unit_label or "")
+                      per_item=i.per_item, unit_label=i.unit_label or "",
+                      **rules.spec_params(i.params))
         for i in scheme.indicators
     ))
 
@@ -152,6 +153,36 @@ def _bands(value, _key: str) -> list[list[float]] | None:
     return [list(b) for b in bands] if bands else None
 
 
+def _params(value, _key: str) -> dict | None:
+    """The method parameters from a form or a file: ``rank_points`` as a list or text
+    ("60, 57, 54"), ``rank_start``, ``rank_step``, ``rank_floor`` numbers, ``source`` text."""
+    given = value if isinstance(value, dict) else {}
+    found: dict = {}
+    points = given.get("rank_points")
+    if isinstance(points, str):
+        try:
+            points = rules.parse_points(points) if points.strip() else None
+        except ValueError as error:
+            raise Invalid(str(error), field="rank_points") from None
+    if points:
+        found["rank_points"] = [float(p) for p in points]
+    for key in ("rank_start", "rank_step", "rank_floor"):
+        number = _number(given.get(key), key)
+        if number is not None:
+            found[key] = number
+    source = str(given.get("source") or "").strip()
+    if source:
+        found["source"] = source[:rules.methods.SOURCE_LENGTH]
+    return found or None
+
+
+def relevant_params(method: Method, params) -> dict | None:
+    """Only the parameters the method uses (a form keeps the others' fields filled)."""
+    keys = {Method.RANK: rules.RANK_PARAMS, Method.IMPORTED: ("source",)}.get(method, ())
+    kept = {k: v for k, v in (params or {}).items() if k in keys}
+    return kept or None
+
+
 # How each field of an indicator is read from a form or a file.
 _CLEANERS = {
     "name": _name,
@@ -161,6 +192,7 @@ _CLEANERS = {
     "direction": lambda value,
              _key: forms.choice(value or Direction.HIGHER.value, Direction, _("Direction")),
     "bands": _bands,
+    "params": _params,
     "unit_label": lambda value, _key: str(value or "").strip(),
 }
 
@@ -203,6 +235,7 @@ def save_indicator(session: Session, actor: Actor, year: int, level: UnitLevel, 
             setattr(indicator, key, value)
     if indicator.method in UNWEIGHTED_METHODS:
         indicator.weight = 0.0
+    indicator.params = relevant_params(Method(indicator.method or Method.DIRECT), indicator.params)
     session.flush()
     after = audit.snapshot(indicator)
     audit.log(session, actor, "indicator.save", indicator,
@@ -304,6 +337,10 @@ def _row(indicator: Indicator, depth: int, spec: SchemeSpec) -> dict:
         "cap": indicator.cap,
         "per_item": indicator.per_item,
         "unit_label": indicator.unit_label,
+        "rank_points": rules.format_points((indicator.params or {}).get("rank_points")),
+        **{key: (indicator.params or {}).get(key) for key in ("rank_start", "rank_step",
+                                                               "rank_floor")},
+        "source": (indicator.params or {}).get("source", ""),
         "dimension": spec.dimension_of(indicator.code)
         if indicator.code in spec.by_code
         else indicator.code,

@@ -26,25 +26,27 @@ __all__ = ["UnitResultView", "SupervisionView", "WarningView", "latest_published
 
 
 def latest_published_period(session: Session) -> Period | None:
-    """The most recent period with results (published or archived), or None.
+    """The most recent period with final results (published or archived), or None; a
+    period still announced (公示) for appeals is not evidence yet.
 
     Periods are not unit data, so no actor is needed; their results are read through
     the functions below, which check the actor.
     """
-    found = periods.published(session)
+    found = periods.published(session, final=True)
     return max(found, key=lambda p: (p.end, p.kind == "year")) if found else None
 
 
 def published_periods(session: Session, kind=None) -> list[Period]:
-    """Periods with results, oldest first (``kind``: PeriodKind.QUARTER or YEAR)."""
-    return periods.published(session, kind)
+    """Periods with final results, oldest first (``kind``: PeriodKind.QUARTER or YEAR)."""
+    return periods.published(session, kind, final=True)
 
 
 def unit_result_history(session: Session, actor: Actor, unit_id: int) -> list[UnitResultView]:
     """The unit's published results, oldest first: composite, ranks (within level and
     within parent, with the counts), grade (``Grade``: good/fair/average/poor,
-    ``.label`` 好/较好/一般/差), veto and ``band_is_bottom``."""
-    return results.unit_history(session, actor, unit_id)
+    ``.label`` 好/较好/一般/差), veto and ``band_is_bottom``. Only final results: an
+    announced period's may still change on appeal."""
+    return results.unit_history(session, actor, unit_id, final=True)
 
 
 def unit_supervision_items(session: Session, actor: Actor, unit_id: int) -> list[SupervisionView]:

@@ -34,6 +34,12 @@ DEFAULTS: dict[str, Default] = {
     "assessment.warning.outlier_z": Default(
         3.5, "Iglewicz & Hoaglin (1993), modified z-score > 3.5",
         N_("Robust z-score beyond which a unit is an outlier among its peers")),
+    "assessment.announcement.days": Default(
+        5, ASSESSMENT_RULES + "; 考核结果公示期一般不少于5个工作日",
+        N_("Working days a period's results are announced (公示) and open to appeal")),
+    "assessment.appeal.evidence_mb": Default(
+        10, "Upload limit of the portal (PDF/PNG/JPEG evidence)",
+        N_("Largest evidence file of an appeal (MB)")),
     "assessment.supervision.points": Default(
         1.0, ASSESSMENT_RULES, N_("Default deduction for an overdue or failed supervision item")),
 }
@@ -54,6 +60,14 @@ def warning_policy(session: Session) -> WarningPolicy:
     return WarningPolicy(falling_periods=int(value(session, "assessment.warning.falling_periods")),
                          min_fall=float(value(session, "assessment.warning.min_fall")),
                          outlier_z=float(value(session, "assessment.warning.outlier_z")))
+
+
+def announcement_days(session: Session) -> int:
+    return max(1, int(value(session, "assessment.announcement.days")))
+
+
+def evidence_bytes(session: Session) -> int:
+    return int(float(value(session, "assessment.appeal.evidence_mb")) * 1024 * 1024)
 
 
 def rule_values(session: Session) -> list[dict]:

@@ -29,6 +29,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.AUDITOR: frozenset({"audit.view", "audit.export"}),
     Role.REVIEWER: frozenset({
         "units.view", "assessment.view", "assessment.edit", "assessment.publish",
+        "assessment.appeal",  # registers a unit's paper appeal (申诉) on its behalf
         "supervision.view", "supervision.edit",
         "cadres.view", "cadres.edit", "training.view", "training.edit", "training.approve",
         "grades.edit", "measures.view_effects", "tolerance.view_outcomes",

@@ -211,20 +211,27 @@ def trend(own: pd.DataFrame, levels: pd.DataFrame, unit_name: str) -> go.Figure:
     return escape_labels(figure)
 
 
-def contribution_waterfall(dimensions: pd.DataFrame, bonus: float, composite: float) -> go.Figure:
-    """Points earned in each dimension, then the bonus, adding up to the composite."""
+def contribution_waterfall(dimensions: pd.DataFrame, bonus: float, composite: float,
+                           breakdown: pd.DataFrame | None = None) -> go.Figure:
+    """Points earned in each dimension, then the bonus, adding up to the composite; the
+    hover of a dimension explains each of its indicators ("ranked 3rd of 12: 54 points")."""
     if dimensions.empty:
         return empty_figure(_("No breakdown for this period."))
     names = list(dimensions["name"]) + ([_("Bonus")] if bonus else []) + [_("Composite")]
     values = list(dimensions["points"]) + ([bonus] if bonus else []) + [composite]
     measures = ["relative"] * (len(names) - 1) + ["total"]
-    custom = [f"{p:.2f} / {w:g}" for p,
-              w in zip(dimensions["points"], dimensions["weight"], strict=True)]
-    custom += ([f"+{bonus:.2f}"] if bonus else []) + [f"{composite:.2f}"]
+    why = _explanations(breakdown)
+    codes = dimensions["dimension"] if "dimension" in dimensions else [None] * len(dimensions)
+    custom = [[f"{p:.2f} / {w:g}", why.get(code, "")] for p, w, code in
+              zip(dimensions["points"], dimensions["weight"], codes, strict=True)]
+    custom += ([[f"+{bonus:.2f}", why.get("__bonus__", "")]] if bonus else [])
+    custom += [[f"{composite:.2f}", ""]]
     figure = go.Figure(go.Waterfall(
         x=names, y=values, measure=measures, text=[f"{v:.1f}" for v in values],
                                     textposition="outside",
-        customdata=custom, hovertemplate="%{x}: %{customdata} " + _points() + "<extra></extra>",
+        customdata=custom,
+        hovertemplate="%{x}: %{customdata[0]} " + _points() + "<br>%{customdata[1]}"
+                      "<extra></extra>",
         increasing=dict(marker=dict(color=SERIES[0])), totals=dict(marker=dict(color=ACCENT)),
         connector=dict(line=dict(color=GRID)),
     ))
@@ -232,6 +239,17 @@ def contribution_waterfall(dimensions: pd.DataFrame, bonus: float, composite: fl
                          yaxis=dict(title=_("Points"), range=[0, max(105, composite + 8)]),
                          showlegend=False)
     return escape_labels(figure)
+
+
+def _explanations(breakdown: pd.DataFrame | None) -> dict[str, str]:
+    """Dimension code → one line per indicator: its name and how it earned its points."""
+    if breakdown is None or breakdown.empty or "explanation" not in breakdown:
+        return {}
+    lines: dict[str, list[str]] = {}
+    for row in breakdown.itertuples():
+        key = "__bonus__" if row.method == "bonus" else row.dimension
+        lines.setdefault(key, []).append(f"{row.name}: {row.explanation}")
+    return {key: "<br>".join(found[:12]) for key, found in lines.items()}
 
 
 def peer_radar(dimensions: pd.DataFrame, unit_name: str) -> go.Figure:

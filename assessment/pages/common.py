@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from dash import html
 
 from assessment import periods
-from assessment.enums import Grade, PeriodKind
+from assessment.enums import Grade, PeriodKind, PeriodStatus
 from assessment.models import Period
 from portal.enums import UnitLevel
 from portal.i18n import _
@@ -44,8 +44,9 @@ def period_label(period: Period) -> str:
 
 
 def published_options(session) -> list[dict]:
-    """Periods with results, newest first."""
-    return [{"label": period_label(p),
+    """Periods with results, newest first; those still announced (公示) say so."""
+    return [{"label": period_label(p) + (" · " + _("announced, open to appeal")
+                                         if p.status == PeriodStatus.ANNOUNCED else ""),
              "value": p.code} for p in reversed(periods.published(session))]
 
 

@@ -14,9 +14,11 @@ from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
 
+REOPENABLE = frozenset({PeriodStatus.ANNOUNCED, PeriodStatus.PUBLISHED})
 ACTIONS = {  # target status → button label, colour
     PeriodStatus.COLLECTING: (N_("Open for score collection"), "primary"),
     PeriodStatus.REVIEWING: (N_("Start the review"), "primary"),
+    PeriodStatus.ANNOUNCED: (N_("Announce the results (公示)"), "primary"),
     PeriodStatus.PUBLISHED: (N_("Publish the results"), "primary"),
     PeriodStatus.ARCHIVED: (N_("Archive"), "secondary"),
 }
@@ -36,8 +38,8 @@ def layout(period: str | None = None, **_query):
     return html.Div([
         ui.page_header(_("Assessment periods"),
                        _("A period is created as a draft, opened for score collection, reviewed, "
-                         "then published: "
-                         "publishing computes and freezes the results every dashboard reads.")),
+                         "then announced (公示) for units to appeal and made final, or published "
+                         "directly: both compute and freeze the results every dashboard reads.")),
         html.Div([
             html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
                       ui.dropdown("as-pe-period", [], period, clearable=False)],
@@ -115,20 +117,25 @@ def show_period(code, _changed):
         html.Dt(_("Schemes")),
                      html.Dd(", ".join(f"{lv.label} v{s.version}" for lv, s in levels.items())
                                        or _("none yet for %(year)s", year=period.year)),
+        *_announcement_facts(session, period),
     ], className="as-facts")
     buttons = []
     if actor.can("assessment.publish"):
         for target in rules.next_statuses(status):
-            if target == PeriodStatus.REVIEWING and status == PeriodStatus.PUBLISHED:
+            if target == PeriodStatus.REVIEWING and status in REOPENABLE:
                 continue  # re-opening has its own form below
             label, colour = ACTIONS[target]
+            if status == PeriodStatus.REVIEWING and target == PeriodStatus.PUBLISHED:
+                label, colour = N_("Publish without announcement"), "secondary"
+            if status == PeriodStatus.ANNOUNCED and target == PeriodStatus.PUBLISHED:
+                label = N_("Make the results final")
             if status == PeriodStatus.REVIEWING and target == PeriodStatus.COLLECTING:
                 label, colour = N_("Back to collecting"), "secondary"
             buttons.append(dbc.Button(_(label), id={"type": "as-pe-move", "to": target.value},
                                       color=colour,
                                       outline=colour == "secondary", size="sm", class_name="me-2"))
     reopen = None
-    if status == PeriodStatus.PUBLISHED and actor.can("assessment.publish"):
+    if status in REOPENABLE and actor.can("assessment.publish"):
         reopen = html.Div([
             html.Hr(),
             html.Div(_("Re-open for corrections (the reason is kept in the audit log)"),
@@ -143,10 +150,27 @@ def show_period(code, _changed):
         dcc.Link(_("Enter scores"), href=common.href("/assessment/scores", period=code),
                  className="me-3")
         if status in rules.EDITABLE else None,
-        dcc.Link(_("See the results"), href=common.href("/assessment", period=code))
+        dcc.Link(_("See the results"), href=common.href("/assessment", period=code),
+                 className="me-3")
+        if status in rules.RESULTS_VISIBLE else None,
+        dcc.Link(_("Announcement list"), href=common.href("/assessment/announcement",
+                                                          period=code), className="me-3")
+        if status in rules.RESULTS_VISIBLE else None,
+        dcc.Link(_("Appeals"), href=common.href("/assessment/appeals", period=code))
         if status in rules.RESULTS_VISIBLE else None,
     ], className="mt-2")
     return html.Div([facts, html.Div(buttons), reopen, links]), charts.completeness_bars(counts)
+
+
+def _announcement_facts(session, period) -> list:
+    if not period.announced_on:
+        return []
+    open_now = periods.open_appeals(session, period)
+    return [html.Dt(_("Announcement")),
+            html.Dd(_("%(start)s to %(end)s; %(n)s appeal(s) open",
+                      start=period.announced_on.isoformat(),
+                      end=(period.announced_until or period.announced_on).isoformat(),
+                      n=open_now))]
 
 
 @callback(
@@ -175,6 +199,10 @@ def change(creates, moves, new_codes, code, reasons, changed):
                                         reason=(reasons or [""])[0] or "")
             return _("%(code)s is open for corrections again; its results stay hidden until it is "
                      "published again.", code=period.code)
+        if trigger["to"] == PeriodStatus.ANNOUNCED.value:
+            period = periods.transition(session, actor, code, PeriodStatus.ANNOUNCED)
+            return _("The results of %(code)s are announced until %(end)s; units may appeal "
+                     "until then.", code=period.code, end=period.announced_until.isoformat())
         target = forms.choice(trigger["to"], PeriodStatus, _("Status"))
         period = periods.transition(session, actor, code, target)
         return _("%(code)s is now %(status)s.", code=period.code, status=target.label)

@@ -22,9 +22,6 @@ from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
 
-FORM_FIELDS = ("code", "name", "parent", "weight", "method", "direction", "target", "bands", "cap",
-               "per_item", "unit")
-
 
 def layout(year: str | None = None, level: str | None = None, **_query):
     current_actor().require("schemes.manage")
@@ -74,7 +71,9 @@ def layout(year: str | None = None, level: str | None = None, **_query):
             "(方向), method (计分方式), "
             "level (适用层级), year (年度); optional target (目标值), bands (分档, e.g. 95:1, "
             "90:0.8), cap (上限), "
-            "per_item (每项分值). The whole scheme must add up, or nothing is imported."))),
+            "per_item (每项分值), rank_points (名次分值, e.g. 60, 57, 54), "
+            "rank_start (第一名分值), rank_step (名次递减分), rank_floor (名次最低分), "
+            "source (来源考核). The whole scheme must add up, or nothing is imported."))),
         ui.section(_("Rule values"), html.Div([
             html.Div(_("Grade bands, the share cap of 好 and the warning thresholds. Double-click "
                        "a value to change it; "
@@ -172,9 +171,26 @@ def _form() -> html.Div:
                  dbc.Col(control(_("Points per item"),
                                  dbc.Input(id="as-sch-per-item", type="number", min=0, step="any",
                                                                  size="sm")), width=6)]),
-        html.Div(_("Ratio: target. Banded: bands. Deduction: points per item and cap. Bonus: cap "
-                   "(outside the 100). "
-                   "Veto: a value of 1 grades the unit 差."), className="form-text mb-2"),
+        control(_("Points per rank (1st, 2nd, …)"),
+                dbc.Input(id="as-sch-rank-points", size="sm", placeholder="60, 57, 54, 51")),
+        dbc.Row([dbc.Col(control(_("1st rank gets"),
+                                 dbc.Input(id="as-sch-rank-start", type="number", min=0,
+                                           step="any", size="sm")), width=4),
+                 dbc.Col(control(_("Step down per rank"),
+                                 dbc.Input(id="as-sch-rank-step", type="number", min=0,
+                                           step="any", size="sm")), width=4),
+                 dbc.Col(control(_("Least points"),
+                                 dbc.Input(id="as-sch-rank-floor", type="number", min=0,
+                                           step="any", size="sm")), width=4)]),
+        control(_("Source of imported points"),
+                dbc.Input(id="as-sch-source", maxLength=120, size="sm")),
+        html.Div(_("Ratio: target. Banded: bands. Deduction: points per item and cap (e.g. 0.5 "
+                   "per case, at most the weight). Bonus: cap (outside the 100). "
+                   "Veto: a value of 1 grades the unit 差. Rank: the points of the 1st, 2nd … "
+                   "rank, or the 1st rank's points (the weight when empty) and a step down. "
+                   "Proportional: the best value gets the weight, the others in proportion. "
+                   "Imported: the value is already points, at most the weight."),
+                 className="form-text mb-2"),
         dbc.Button(_("Save the indicator"), id="as-sch-save", color="primary", size="sm",
                    class_name="me-2"),
         dbc.Button(_("Delete"), id="as-sch-delete", color="danger", outline=True, size="sm",
@@ -193,6 +209,16 @@ def _params(row: dict) -> str:
         parts.append(_("%(points)s per item", points=f"{row['per_item']:g}"))
     if row["cap"] is not None:
         parts.append(_("cap %(points)s", points=f"{row['cap']:g}"))
+    if row["rank_points"]:
+        parts.append(_("by rank %(points)s", points=row["rank_points"]))
+    elif row["method"] == Method.RANK.value and row["rank_step"] is not None:
+        start = row["rank_start"] if row["rank_start"] is not None else row["weight"]
+        parts.append(_("from %(start)s down %(step)s per rank", start=f"{start:g}",
+                       step=f"{row['rank_step']:g}"))
+    if row["rank_floor"] is not None:
+        parts.append(_("at least %(points)s", points=f"{row['rank_floor']:g}"))
+    if row["source"]:
+        parts.append(row["source"])
     return "; ".join(parts)
 
 
@@ -247,10 +273,10 @@ def _status(scheme) -> html.Div:
 
 
 FORM_FIELDS = ("code", "iname", "parent", "weight", "method", "direction", "target", "bands", "cap",
-               "per-item",
-               "unit")
+               "per-item", "unit", "rank-points", "rank-start", "rank-step", "rank-floor",
+               "source")
 EMPTY_FORM = ["", "", None, None, Method.DIRECT.value, Direction.HIGHER.value, None, "", None, None,
-              ""]
+              "", "", None, None, None, ""]
 
 
 @callback(
@@ -267,7 +293,9 @@ def fill_form(selected):
     row = selected[0]
     return (row["code"], row["name"], row["parent_code"] or None, row["weight"], row["method"],
             row["direction"],
-            row["target"], row["bands"], row["cap"], row["per_item"], row["unit_label"])
+            row["target"], row["bands"], row["cap"], row["per_item"], row["unit_label"],
+            row["rank_points"], row["rank_start"], row["rank_step"], row["rank_floor"],
+            row["source"])
 
 
 # "New indicator" empties the form in the browser: no round trip that could arrive after the
@@ -294,13 +322,15 @@ clientside_callback(
     [State(f"as-sch-{name}", "value") for name in ("code", "iname", "parent", "weight", "method",
                                                    "direction",
                                                    "target", "bands", "cap", "per-item", "unit",
-                                                   "name")],
+                                                   "rank-points", "rank-start", "rank-step",
+                                                   "rank-floor", "source", "name")],
     State("as-sch-changed", "data"),
     prevent_initial_call=True,
 )
 def change_scheme(_save, _delete, _copy, _rename, year, level, code, name, parent, weight, method,
                   direction,
-                  target, bands, cap, per_item, unit_label, scheme_name, changed):
+                  target, bands, cap, per_item, unit_label, rank_points, rank_start, rank_step,
+                  rank_floor, source, scheme_name, changed):
     trigger = ctx.triggered_id
 
     def change(session, actor):
@@ -323,6 +353,9 @@ def change_scheme(_save, _delete, _copy, _rename, year, level, code, name, paren
                     "cap": cap,
                     "per_item": per_item,
                     "unit_label": unit_label,
+                    "params": {"rank_points": rank_points or "", "rank_start": rank_start,
+                               "rank_step": rank_step, "rank_floor": rank_floor,
+                               "source": source},
                 },
             )
             return _("%(code)s was saved.", code=code)

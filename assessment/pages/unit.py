@@ -67,7 +67,7 @@ def show_unit(period, unit_id):
         dbc.Row([
             dbc.Col(ui.section(_("Breakdown"),
                                ui.graph("as-unit-waterfall", charts.contribution_waterfall(
-                dimensions, result.bonus, result.composite), height=360)), lg=6),
+                dimensions, result.bonus, result.composite, breakdown), height=360)), lg=6),
             dbc.Col(ui.section(_("Against the level"), ui.graph("as-unit-radar", charts.peer_radar(
                 dimensions, unit.name), height=360)), lg=6),
         ], class_name="g-3"),
@@ -114,6 +114,7 @@ def _breakdown_grid(breakdown, period, level: UnitLevel):
     rows = [{"dimension": r.dimension_name, "name": r.name, "code": r.indicator_code,
              "weight": r.weight,
              "value": r.value, "points": r.points, "median": r.median_points,
+             "explanation": r.explanation,
              "href": common.href("/assessment/indicator", period=period, level=level.value,
                                  code=r.indicator_code)}
             for r in breakdown.itertuples()]
@@ -125,6 +126,8 @@ def _breakdown_grid(breakdown, period, level: UnitLevel):
         {"field": "value", "headerName": _("Value"), **number},
         {"field": "points", "headerName": _("Points"), **number},
         {"field": "median", "headerName": _("Level median"), **number},
+        {"field": "explanation", "headerName": _("How the points were earned"), "minWidth": 260,
+         "tooltipField": "explanation"},
     ]
     return html.Div(ui.grid("as-unit-breakdown", rows, columns,
                             height=min(520, 90 + 34 * len(rows)), page_size=50),

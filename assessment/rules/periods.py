@@ -13,11 +13,19 @@ TRANSITIONS: dict[tuple[PeriodStatus, PeriodStatus], str] = {
     (PeriodStatus.COLLECTING, PeriodStatus.REVIEWING): "review",
     (PeriodStatus.REVIEWING, PeriodStatus.COLLECTING): "return",
     (PeriodStatus.REVIEWING, PeriodStatus.PUBLISHED): "publish",
+    # announcement (公示) and appeals (申诉) before the results are final (issue 15)
+    (PeriodStatus.REVIEWING, PeriodStatus.ANNOUNCED): "announce",
+    (PeriodStatus.ANNOUNCED, PeriodStatus.PUBLISHED): "finalize",
+    (PeriodStatus.ANNOUNCED, PeriodStatus.REVIEWING): "reopen",
     (PeriodStatus.PUBLISHED, PeriodStatus.REVIEWING): "reopen",
     (PeriodStatus.PUBLISHED, PeriodStatus.ARCHIVED): "archive",
 }
 EDITABLE = frozenset({PeriodStatus.COLLECTING, PeriodStatus.REVIEWING})
-RESULTS_VISIBLE = frozenset({PeriodStatus.PUBLISHED, PeriodStatus.ARCHIVED})
+# Announced results show on the dashboards (marked as announced); only final ones are
+# evidence for other packages (cadre eligibility, decisions).
+RESULTS_VISIBLE = frozenset({PeriodStatus.ANNOUNCED, PeriodStatus.PUBLISHED,
+                             PeriodStatus.ARCHIVED})
+RESULTS_FINAL = frozenset({PeriodStatus.PUBLISHED, PeriodStatus.ARCHIVED})
 
 
 def next_statuses(status: PeriodStatus) -> list[PeriodStatus]:

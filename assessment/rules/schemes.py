@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assessment.enums import REQUIRED_METHODS, UNWEIGHTED_METHODS, Direction, Method
+from assessment.rules.methods import method_param_messages
 from portal.i18n import _
 
 TOTAL_WEIGHT = 100.0
@@ -29,6 +30,12 @@ class IndicatorSpec:
     cap: float | None = None
     per_item: float | None = None
     unit_label: str = ""  # "%": a percentage, so no value above 100
+    # rank-based points (排名计分): an explicit list for 1st, 2nd … or a start and a step
+    rank_points: tuple[float, ...] = ()
+    rank_start: float | None = None  # None: the weight
+    rank_step: float | None = None
+    rank_floor: float | None = None  # the least a ranked unit gets (None: 0)
+    source: str = ""  # imported points (引用得分): the assessment they come from
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,7 @@ def _method_messages(node: IndicatorSpec) -> list[str]:
         found.append(_("a ratio indicator needs a target above 0"))
     if node.method == Method.BANDED:
         found += _band_messages(node)
+    found += method_param_messages(node)
     if node.method == Method.BONUS and (node.cap is None or node.cap <= 0):
         found.append(_("a bonus item needs a cap above 0"))
     if node.method in (Method.DEDUCTION, Method.BONUS):

@@ -10,6 +10,8 @@ Scoring (考核计分), per leaf indicator of weight *w* (points of the scheme's
 - ``deduction`` (扣分): *w* − min(cap, value · per_item); cap defaults to *w*.
 - ``bonus`` (加分): min(cap, value · per_item), added on top of the 100.
 - ``veto`` (一票否决): any value > 0 sets the grade to 差, whatever the total.
+- ``rank`` (排名计分), ``proportional`` (对标最优), ``imported`` (引用得分): see
+  ``assessment.rules.methods``; they score a unit against the other units of its level.
 
 Contributions are rounded to hundredths first and the composite is their sum, so the
 breakdown adds up to the total exactly.
@@ -24,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from assessment.enums import REQUIRED_METHODS, Direction, Grade, Method
+from assessment.rules import methods
 from assessment.rules.schemes import IndicatorSpec, SchemeSpec
 
 
@@ -56,6 +59,12 @@ def _fractions(spec: IndicatorSpec, values: np.ndarray) -> np.ndarray:
             reached = v >= threshold if spec.direction == Direction.HIGHER else v <= threshold
             share = np.maximum(share, np.where(reached, part, 0.0))
         return np.where(np.isnan(v), np.nan, share)
+    if spec.method == Method.RANK:
+        return methods.rank_fractions(spec, v)
+    if spec.method == Method.PROPORTIONAL:
+        return methods.proportional_fractions(spec, v)
+    if spec.method == Method.IMPORTED:
+        return methods.imported_fractions(spec, v)
     raise ValueError(spec.method)
 
 

@@ -81,6 +81,8 @@ def period_lock(period: PeriodStatus, exception: bool = False) -> LockReason | N
         return None if exception else LockReason.PERIOD_CLOSED
     if period == PeriodStatus.DRAFT:
         return LockReason.PERIOD_CLOSED
+    if period == PeriodStatus.ANNOUNCED:
+        return LockReason.ANNOUNCED
     return LockReason.APPROVED
 
 

@@ -136,3 +136,12 @@ def test_indicator_charts_name_their_units(charts):
     scatter = charts.year_on_year(frame, before, "2026Q2", "2025Q2")
     assert scatter.layout.xaxis.title.text == "Value in 2025Q2"
     assert charts.best_and_worst(frame).layout.xaxis.title.text == "Points"
+
+
+def test_waterfall_hover_explains_each_indicator_of_a_dimension(charts):
+    dimensions = pd.DataFrame({"dimension": ["D1"], "name": ["党建引领"], "points": [54.0],
+                               "weight": [60]})
+    breakdown = pd.DataFrame({"dimension": ["D1"], "method": ["rank"], "name": ["<b>排名</b>"],
+                              "explanation": ["ranked 3rd of 12: 54 points"]})
+    figure = charts.contribution_waterfall(dimensions, 0.0, 54.0, breakdown)
+    assert figure.data[0].customdata[0][1] == "&lt;b&gt;排名&lt;/b&gt;: ranked 3rd of 12: 54 points"

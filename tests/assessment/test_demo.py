@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from assessment import periods, results, schemes, service, submissions
+from assessment import appeals, periods, results, schemes, service, submissions
 from assessment.enums import PeriodStatus, SubmissionStatus, WarningKind
 from assessment.models import Period, Scheme, Submission
 from portal import demo
@@ -27,7 +27,8 @@ def seeded(clean_db, session):
 @pytest.mark.slow
 def test_the_demo_has_eight_quarters_the_newest_waiting_for_review(seeded):
     session = seeded
-    statuses = session.execute(select(Period.code, Period.status).order_by(Period.start)).all()
+    statuses = session.execute(select(Period.code, Period.status).where(
+        Period.kind == "quarter").order_by(Period.start)).all()
     assert [code for code, _s in statuses] == ["2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4",
                                                "2026Q1",
                                                "2026Q2", "2026Q3", "2026Q4"]
@@ -38,6 +39,19 @@ def test_the_demo_has_eight_quarters_the_newest_waiting_for_review(seeded):
         assert schemes.problems(scheme) == [], (scheme.year, scheme.level, scheme.version)
     # The district scheme of this year was revised after two published quarters.
     assert session.scalar(select(func.max(Scheme.version))) == 2
+
+
+@pytest.mark.slow
+def test_the_demo_announces_last_year_with_an_open_an_upheld_and_a_rejected_appeal(seeded):
+    session = seeded
+    year = periods.get(session, "2025")
+    assert year.status == PeriodStatus.ANNOUNCED
+    assert (year.announced_on, year.announced_until) == (date(2026, 11, 23), date(2026, 11, 27))
+    found, count = appeals.appeals_page(session, Actor.system(session))
+    assert count == 3
+    assert sorted(a.status.value for a in found) == ["open", "rejected", "upheld"]
+    assert next(a for a in found if a.status == "open").evidence_name == "情况说明.pdf"
+    assert periods.open_appeals(session, year) == 1
 
 
 @pytest.mark.slow

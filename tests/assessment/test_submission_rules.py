@@ -73,6 +73,7 @@ def test_returning_and_an_exception_need_a_reason(action, reason):
     (PeriodStatus.REVIEWING, S.DRAFT, True, None),       # an exception for this unit
     (PeriodStatus.DRAFT, S.DRAFT, False, LockReason.PERIOD_CLOSED),
     (PeriodStatus.PUBLISHED, S.DRAFT, True, LockReason.APPROVED),
+    (PeriodStatus.ANNOUNCED, S.DRAFT, True, LockReason.ANNOUNCED),
     (PeriodStatus.ARCHIVED, S.LOCKED, False, LockReason.LOCKED),
 ])
 def test_the_reporter_lock_names_its_reason(period, status, exception, lock):
