@@ -1,0 +1,119 @@
+"""The public survey form (contracts.md) and the office's printable slips, over HTTP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from assessment import surveys
+from assessment.models import SurveyCode, SurveyResponse
+from portal.app import create_app
+from portal.enums import UnitLevel
+from tests.assessment.conftest import YEAR, build_scheme, open_period
+from tests.assessment.test_surveys import ALL_SATISFIED, SURVEY_SCHEME
+from tests.web import csrf_header, login
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def codes(session, city):
+    build_scheme(session, city.actor("admin"), YEAR, UnitLevel.STREET, SURVEY_SCHEME)
+    session.commit()
+    period = open_period(session, city)
+    issued = surveys.issue_codes(session, city.actor("reviewer"), period, "S1", "residents", 3)
+    session.commit()
+    return issued
+
+
+def answer(client, code, answers=ALL_SATISFIED):
+    page = client.get(f"/survey/{code}")
+    token = TOKEN.search(page.get_data(as_text=True))
+    return client.post(f"/survey/{code}",
+                       data={**answers, "csrf_token": token.group(1) if token else ""})
+
+
+def test_the_form_needs_no_login_and_runs_no_inline_script(client, codes):
+    page = client.get(f"/survey/{codes[0]}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "桃桥街道" in text and "Residents" in text and "您对本单位" in text
+    assert "<script" not in text
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_the_form_is_chinese_by_default(app_config, engine, codes):
+    server = create_app(app_config.with_(default_lang="zh")).server
+    text = server.test_client().get(f"/survey/{codes[0]}").get_data(as_text=True)
+    assert "提交" in text and 'lang="zh-CN"' in text
+
+
+def test_a_code_counts_once_and_the_second_time_gets_the_plain_already_used_page(
+        client, session, codes):
+    first = answer(client, codes[0])
+    assert first.status_code == 302 and first.headers["Location"].endswith("/survey/thanks")
+    assert "recorded anonymously" in client.get("/survey/thanks").get_data(as_text=True)
+    again = client.get(f"/survey/{codes[0]}")
+    assert again.status_code == 410
+    assert "already been used" in again.get_data(as_text=True)
+    token = TOKEN.search(client.get(f"/survey/{codes[1]}").get_data(as_text=True)).group(1)
+    resent = client.post(f"/survey/{codes[0]}", data={**ALL_SATISFIED, "csrf_token": token})
+    assert resent.status_code == 410 and "Already used" in resent.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
+
+
+def test_unknown_code_gets_the_plain_not_valid_page(client, codes):
+    page = client.get("/survey/abcd-efgh-jkmn")
+    assert page.status_code == 404 and "not valid" in page.get_data(as_text=True)
+    assert client.get("/survey/%3Cscript%3E").status_code == 404
+
+
+def test_missing_answers_keep_the_code_and_say_so(client, session, codes):
+    page = answer(client, codes[1], {"Q1": "satisfied"})
+    assert page.status_code == 400 and "Please answer every question" in page.get_data(
+        as_text=True)
+    assert session.scalar(select(func.count()).where(SurveyCode.spent)) == 0
+
+
+def test_a_post_without_the_form_token_is_refused_plainly(client, session, codes):
+    page = client.post(f"/survey/{codes[2]}", data=ALL_SATISFIED)
+    assert page.status_code == 400 and "expired" in page.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+
+
+def test_the_form_is_rate_limited_per_source(app_config, engine, codes):
+    client = create_app(app_config.with_(survey_rate_limit="2 per minute")).server.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.9.8.7"
+    statuses = [client.get(f"/survey/{codes[0]}").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert "try again in a minute" in client.get(f"/survey/{codes[0]}").get_data(as_text=True)
+
+
+def test_the_office_prints_slips_with_qr_codes_and_may_download_them(client, session, codes):
+    login(client, "reviewer")
+    form = {"period": "2026Q1", "unit": "S1", "group": "leaders", "count": "3"}
+    page = client.post("/assessment/survey-slips", data=form, headers=csrf_header(client))
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and text.count('class="slip"') == 3
+    assert text.count("data:image/svg+xml;base64,") == 3 and "http://localhost/survey/" in text
+    assert page.headers["Cache-Control"] == "no-store"
+    csv = client.post("/assessment/survey-slips", data={**form, "format": "csv"},
+                      headers=csrf_header(client))
+    lines = csv.get_data().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("code,url,period") and len(lines) == 4
+    assert session.scalar(select(func.count()).select_from(SurveyCode)) == 3 + 6
+
+
+def test_slips_are_refused_outside_the_users_scope_and_role(client, session, codes):
+    login(client, "reviewer-d1")
+    form = {"period": "2026Q1", "unit": "S2", "group": "leaders", "count": "3"}
+    page = client.post("/assessment/survey-slips", data=form, headers=csrf_header(client))
+    assert page.status_code == 404 and "No codes were issued" in page.get_data(as_text=True)
+    client.post("/logout")
+    login(client, "cadre")
+    page = client.post("/assessment/survey-slips", data={**form, "unit": "S1"},
+                       headers=csrf_header(client))
+    assert page.status_code == 403
+    assert session.scalar(select(func.count()).select_from(SurveyCode)) == 3
