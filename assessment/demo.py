@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from assessment import demo_surveys, rules
 from assessment import periods as period_service
-from assessment import rules
 from assessment.enums import Method, PeriodStatus, SupervisionStatus
 from assessment.models import Indicator, Period, Scheme, Score, SupervisionItem
 from portal.access import Actor
@@ -316,4 +316,4 @@ def _second_version(session: Session, year: int) -> None:
     session.add(revised)
 
 
-SEEDERS = [(10, seed)]
+SEEDERS = [(10, seed), (15, demo_surveys.seed)]

@@ -7,6 +7,7 @@ from assessment.pages import (  # noqa: F401
     schemes,
     scores,
     supervision,
+    surveys,
     unit,
     warnings,
     whatif,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -13,7 +14,7 @@ from portal.app import create_app
 from portal.enums import UnitLevel
 from tests.assessment.conftest import YEAR, build_scheme, open_period
 from tests.assessment.test_surveys import ALL_SATISFIED, SURVEY_SCHEME
-from tests.web import csrf_header, login
+from tests.web import callback, csrf_header, login, response_props
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -117,3 +118,42 @@ def test_slips_are_refused_outside_the_users_scope_and_role(client, session, cod
                        headers=csrf_header(client))
     assert page.status_code == 403
     assert session.scalar(select(func.count()).select_from(SurveyCode)) == 3
+
+
+# --- the office's page, through its callbacks ------------------------------------------------
+
+def _rows(client, level="street"):
+    return callback(client, [("as-sv-grid", "getRowsResponse")],
+                    [("as-sv-grid", "getRowsRequest", {"startRow": 0, "endRow": 100})],
+                    [("as-sv-period", "value", "2026Q1"), ("as-sv-level", "value", level)])
+
+
+def test_the_rates_grid_answers_in_scope_only(client, session, codes):
+    answer(client, codes[0])
+    login(client, "reviewer")
+    rows = response_props(_rows(client))["as-sv-grid"]["getRowsResponse"]
+    s1 = next(r for r in rows["rowData"] if r["unit_code"] == "S1")
+    assert rows["rowCount"] == 2 and s1["residents"] == "1 / 3" and s1["score"] is None
+    client.post("/logout")
+    login(client, "reviewer-d1")
+    rows = response_props(_rows(client))["as-sv-grid"]["getRowsResponse"]
+    assert [r["unit_code"] for r in rows["rowData"]] == ["S1"]
+
+
+def test_roles_without_assessment_cannot_read_the_rates_or_write_scores(client, session, codes):
+    login(client, "inspector")
+    assert _rows(client).status_code == 403
+    applied = callback(client, [("as-sv-applied", "children")],
+                       [("as-sv-apply", "n_clicks", 1)],
+                       [("as-sv-period", "value", "2026Q1"), ("as-sv-level", "value", "street")])
+    assert applied.status_code == 403
+
+
+def test_writing_scores_from_the_page_reports_what_it_did(client, session, codes):
+    login(client, "reviewer")
+    applied = callback(client, [("as-sv-applied", "children")],
+                       [("as-sv-apply", "n_clicks", 1)],
+                       [("as-sv-period", "value", "2026Q1"), ("as-sv-level", "value", "street")])
+    message = json.dumps(response_props(applied), ensure_ascii=False)
+    assert "0 units' survey scores were written into indicator MS1" in message
+    assert "1 units with codes have fewer answers" in message
