@@ -26,10 +26,10 @@ from accountability.scope import (
     own_or_scope,
     tolerance_view,
 )
-from portal import audit
+from portal import audit, notices
 from portal.access import Actor
 from portal.errors import AccessDenied, Invalid, NotFound
-from portal.i18n import _
+from portal.i18n import N_, _
 from portal.models import Cadre
 
 MAX_TEXT = 20_000
@@ -387,6 +387,11 @@ def decide(session: Session, actor: Actor, app_id: int, *, outcome: ToleranceOut
     audit.log(session, actor, "tolerance.decide", app,
               summary={"app_no": app.app_no, "outcome": outcome, "measure_id": app.measure_id,
                        "decided_on": decided_on, "lighter_code": lighter_code})
+    notices.notify(session, user_ids=notices.users_of_cadre(session, app.cadre_id),
+                   kind="tolerance.decided",
+                   title=N_("Your error-tolerance application %(app_no)s was decided: %(outcome)s"),
+                   params={"app_no": app.app_no, "outcome": {"_": outcome.msgid}},
+                   href="/my/records")
     return app
 
 

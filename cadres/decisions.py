@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session, joinedload
 from cadres import evidence, scope
 from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType, rule_label
 from cadres.models import PersonnelDecision
-from portal import audit
+from portal import audit, notices
 from portal.access import Actor, visible_cadre
 from portal.db import utcnow
 from portal.errors import Conflict, Invalid, NotFound
-from portal.i18n import _
-from portal.models import Cadre, Unit
+from portal.i18n import N_, _
+from portal.models import Cadre, Unit, User
 from portal.tabular import Column, Table, to_bytes
 
 OPEN = (DecisionStatus.PROPOSED, DecisionStatus.REVIEWED)
@@ -164,6 +164,8 @@ def review(session: Session, actor: Actor, decision_id: int, note: str, version:
     )
     session.flush()
     audit.log(session, actor, "decision.review", decision, summary={"number": decision.number})
+    _tell_proposer(session, actor, decision,
+                   N_("Your proposal %(number)s (%(cadre)s) was reviewed and awaits the decision"))
     return decision
 
 
@@ -217,6 +219,9 @@ def decide(session: Session, actor: Actor, decision_id: int, *, outcome: Decisio
         audit.log(session, actor, "decision.override", decision,
                   summary={"number": decision.number, "blocks": [b["rule"] for b in blocks],
                            "reason": override_reason})
+    _tell_proposer(session, actor, decision,
+                   N_("Your proposal %(number)s (%(cadre)s) was decided: %(outcome)s"),
+                   outcome={"_": outcome.msgid})
     return decision
 
 
@@ -231,7 +236,21 @@ def withdraw(session: Session, actor: Actor, decision_id: int, reason: str,
     decision.status = DecisionStatus.WITHDRAWN
     session.flush()
     audit.log(session, actor, "decision.withdraw", decision, summary={"number": decision.number})
+    _tell_proposer(session, actor, decision,
+                   N_("Your proposal %(number)s (%(cadre)s) was withdrawn"))
     return decision
+
+
+def _tell_proposer(session: Session, actor: Actor, decision: PersonnelDecision, title: str,
+                   **params) -> None:
+    """A notice to the reviewer who proposed the decision, unless they took this step."""
+    proposer = session.scalar(select(User.id).where(User.username == decision.proposed_by))
+    if proposer is None:
+        return
+    notices.notify(session, user_ids=[proposer], exclude=[actor.user_id],
+                   kind=f"decision.{decision.status.value}", title=title,
+                   params={"number": decision.number, "cadre": decision.cadre.name, **params},
+                   href=f"/decisions/view?id={decision.id}")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from cadres.models import (
     TrainingTally,
 )
 from cadres.rules import HoursTally, PlanTargets, TrainingProgress
-from portal import audit, units
+from portal import audit, notices, units
 from portal.access import Actor, own_records_only, visible_cadre
 from portal.db import utcnow
 from portal.enums import CadreCategory, CadreStatus, Rank
@@ -803,6 +803,10 @@ def approve_claim(session: Session, actor: Actor, claim_id) -> TrainingRecord:
     audit.log(session, actor, "training.claim.approved", claim,
               summary={"cadre": cadre.code, "title": claim.title, "hours": claim.hours,
                        "record": record.id})
+    notices.notify(session, user_ids=notices.users_of_cadre(session, cadre.id),
+                   kind="training.claim.approved",
+                   title=N_("Your training claim “%(title)s” was approved: %(hours)s hours count"),
+                   params={"title": claim.title, "hours": claim.hours}, href="/my/training")
     return record
 
 
@@ -817,6 +821,10 @@ def reject_claim(session: Session, actor: Actor, claim_id, reason: str) -> Train
     session.flush()
     audit.log(session, actor, "training.claim.rejected", claim,
               summary={"cadre": cadre.code, "title": claim.title, "reason": claim.reason})
+    notices.notify(session, user_ids=notices.users_of_cadre(session, cadre.id),
+                   kind="training.claim.rejected",
+                   title=N_("Your training claim “%(title)s” was rejected: %(reason)s"),
+                   params={"title": claim.title, "reason": claim.reason}, href="/my/training")
     return claim
 
 

@@ -222,3 +222,27 @@ class ImportProgress(Base):
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Notice(Base):
+    """A message to one user (a claim decided, a figure returned, a stage overdue), kept
+    with its English msgid and parameters so it is rendered in the reader's language.
+
+    ``package`` names the catalogue that translates ``title``; ``key`` (when set) makes a
+    generated notice unique per user, so a check run at every read adds it only once.
+    """
+
+    __tablename__ = "notice"
+    __table_args__ = (Index("ix_notice_user_unread", "user_id", "read_at"),
+                      UniqueConstraint("user_id", "key", name="uq_notice_user_key"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    package: Mapped[str] = mapped_column(String(32), default="portal")
+    href: Mapped[str] = mapped_column(String(300), default="")
+    key: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    read_at: Mapped[datetime | None]

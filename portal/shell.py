@@ -25,7 +25,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
-from portal import accounts, db, ui
+from portal import accounts, db, notices, ui
 from portal.access import Actor, current_actor
 from portal.enums import TextSize
 from portal.errors import PortalError
@@ -133,9 +133,31 @@ def text_size_switch() -> html.Div:
     )
 
 
+def bell_label(unread: int) -> str:
+    return _(notices.BELL_LABEL, count=unread)
+
+
+def bell_text(unread: int) -> str:
+    """The badge's text: empty (hidden) when nothing is unread."""
+    return "" if unread <= 0 else "99+" if unread > 99 else str(unread)
+
+
+def notice_bell(actor: Actor) -> html.A:
+    """The header's link to the notices page with the unread count (kept current by
+    ``refresh_bell`` on every page change; the notices page updates it when reading)."""
+    unread = notices.unread_count(db.session(), actor)
+    return html.A(
+        [html.Span(className="notice-bell-icon", **{"aria-hidden": "true"}),
+         html.Span(bell_text(unread), id="notice-bell-count", className="notice-bell-count",
+                   **{"aria-hidden": "true"})],
+        id="notice-bell", href="/notices", className="notice-bell", title=_("Notices"),
+        **{"aria-label": bell_label(unread)})
+
+
 def header(actor: Actor) -> dbc.Navbar:
     user_box = html.Div(
         [
+            notice_bell(actor),
             html.A([html.Span(actor.display_name, className="user-name"),
                     html.Span(f"{actor.role.label} · {actor.unit_name}", className="user-role")],
                    href="/account", className="user-box", title=_("My account")),
@@ -222,3 +244,18 @@ clientside_callback(
     Input("_pages_location", "pathname"),
     Input("_pages_location", "search"),
 )
+
+
+@callback(Output("notice-bell-count", "children"), Output("notice-bell", "aria-label"),
+          Input("_pages_location", "pathname"))
+def refresh_bell(_path):
+    """On every page change: add the notices the packages' checks find due (overdue case
+    stages …, once each) and show the unread count."""
+    actor = current_actor()
+    try:
+        with db.unit_of_work() as session:
+            notices.refresh(session, actor)
+    except PortalError:  # another worker added the same notice meanwhile: it is there
+        pass
+    unread = notices.unread_count(db.session(), actor)
+    return bell_text(unread), bell_label(unread)

@@ -28,6 +28,7 @@ from portal import db, forms, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
+from portal.pages import todo_panel
 from portal.pages.transfer import export_buttons, import_panel
 from portal.ui import field
 
@@ -193,6 +194,7 @@ def layout(**_query):
         ui.page_header(_("Case desk"),
                        _("Cases from the first clue to the decision, the most urgent first."),
                        actions=actions),
+        todo_panel.panel(),
         _kpis(rows),
         dbc.Collapse(ui.section(_("Register a new clue"), new_case_form(session, actor)),
                      id="ac-new-collapse",

@@ -18,6 +18,7 @@ from portal import db, ui, units
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
+from portal.pages import todo_panel
 from portal.pages.transfer import export_buttons
 from portal.theme import empty_figure
 
@@ -31,6 +32,7 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
     if not options:
         return html.Div([
             ui.page_header(_("Assessment overview")),
+            todo_panel.panel(),
             ui.empty_state(_("No assessment period has been published yet."),
                            _("Open Periods to publish a period once its scores are complete; its "
                              "results appear here."),
@@ -49,6 +51,7 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
                        _("Published results by unit: composite scores, ranks and grades "
                          "(好/较好/一般/差)."),
                        actions=exports),
+        todo_panel.panel(),
         html.Div([
             html.Div([html.Div(_("Assessment period"), className="small text-muted mb-1"),
                       ui.dropdown("as-ov-period", options, chosen, clearable=False)],

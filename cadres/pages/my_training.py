@@ -23,6 +23,7 @@ from portal import db, ui
 from portal.access import current_actor, visible_cadre
 from portal.errors import PortalError
 from portal.i18n import N_, _
+from portal.pages import todo_panel
 from portal.ui import field
 
 CLAIM_TONES = {ClaimStatus.PENDING: "warning", ClaimStatus.APPROVED: "success",
@@ -180,6 +181,7 @@ def layout(**_query):
     return html.Div([
         ui.page_header(_("My training"), f"{me.name} · {me.unit.name} · {me.position or '—'}",
                        actions=actions),
+        todo_panel.panel(),
         dbc.Spinner(html.Div(year_content(session, actor, year), id="ca-my-content"),
                     color="secondary",
                     delay_show=300),

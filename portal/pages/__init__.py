@@ -1,3 +1,12 @@
 """The platform's own pages: home, account, and the administrator's pages."""
 
-from portal.pages import account, audit_log, home, transfer, units, users  # noqa: F401
+from portal.pages import (  # noqa: F401
+    account,
+    audit_log,
+    home,
+    notices,
+    todo_panel,
+    transfer,
+    units,
+    users,
+)

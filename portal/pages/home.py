@@ -9,6 +9,7 @@ from dash import html
 from portal import shell, ui
 from portal.access import current_actor
 from portal.i18n import N_, _
+from portal.pages import todo_panel
 
 
 def _cards(actor):
@@ -36,6 +37,7 @@ def layout(**_query):
     return html.Div([
         ui.page_header(_("Welcome, %(name)s", name=actor.display_name),
                        _("%(role)s · %(unit)s", role=actor.role.label, unit=actor.unit_name)),
+        todo_panel.panel(),
         body,
     ])
 

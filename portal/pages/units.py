@@ -8,6 +8,7 @@ from portal import db, ui, units
 from portal.access import current_actor
 from portal.enums import UnitLevel
 from portal.i18n import N_, _
+from portal.pages import todo_panel
 from portal.pages.transfer import export_buttons, import_panel
 
 
@@ -44,6 +45,7 @@ def layout(**_query):
                 ),
                 actions=export_buttons("units"),
             ),
+            todo_panel.panel(),
             cards,
             ui.section(_("All units in your scope"), table),
             ui.section(

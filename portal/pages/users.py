@@ -13,6 +13,7 @@ from portal.access import current_actor
 from portal.enums import Role
 from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
+from portal.pages import todo_panel
 from portal.tabular import to_bytes
 
 
@@ -123,6 +124,7 @@ def layout(**_query):
     ]
     return html.Div([
         ui.page_header(_("Users"), _("Each login has one role and sees one unit subtree.")),
+        todo_panel.panel(),
         ui.section(_("New login"), [_form(), html.Div(id="user-create-result"),
                                     html.Div(_("Passwords need at least 10 characters and three "
                                                "of: lower-case, upper-case, digits, symbols; not "
