@@ -453,18 +453,31 @@ def indicator_value(leaf: rules.IndicatorSpec, survey_score: float) -> float:
     return survey_score
 
 
-def low_response(session: Session, actor: Actor, threshold: float) -> list[tuple[Period,
-                                                                                 LevelSummary]]:
-    """Open periods whose survey (in the actor's scope) has a response rate below
-    ``threshold``: what the office's to-do list reminds them of."""
+def lagging_units(session: Session, actor: Actor, threshold: float) -> list[tuple[Period,
+                                                                              UnitLevel, int]]:
+    """Per open period and level with a survey: how many units in scope have codes but a
+    response rate below ``threshold`` (two grouped counts; what the office's to-do list
+    reminds them of)."""
     actor.require_any(*VIEW)
-    open_periods = session.scalars(select(Period).where(Period.status.in_(list(OPEN)),
-                                                        Period.id.in_(
-                                                            select(Questionnaire.period_id)))
-                                   .order_by(Period.end))
+    issued = (select(SurveyCode.questionnaire_id, SurveyCode.unit_id,
+                     func.count().label("n"))
+              .where(SurveyCode.unit_id.in_(actor.scoped_unit_ids()))
+              .group_by(SurveyCode.questionnaire_id, SurveyCode.unit_id).subquery())
+    answered = (select(SurveyResponse.questionnaire_id, SurveyResponse.unit_id,
+                       func.count().label("n"))
+                .where(SurveyResponse.unit_id.in_(actor.scoped_unit_ids()))
+                .group_by(SurveyResponse.questionnaire_id, SurveyResponse.unit_id).subquery())
+    rows = session.execute(
+        select(Questionnaire.id, func.count())
+        .join(Period, Period.id == Questionnaire.period_id)
+        .join(issued, issued.c.questionnaire_id == Questionnaire.id)
+        .outerjoin(answered, (answered.c.questionnaire_id == issued.c.questionnaire_id)
+                   & (answered.c.unit_id == issued.c.unit_id))
+        .where(Period.status.in_(list(OPEN)),
+               func.coalesce(answered.c.n, 0) < threshold * issued.c.n)
+        .group_by(Questionnaire.id)).all()
     found = []
-    for period in open_periods:
-        for line in summary(session, actor, period.code):
-            if line.issued and (line.rate or 0) < threshold:
-                found.append((period, line))
-    return found
+    for questionnaire_id, count in rows:
+        questionnaire = session.get(Questionnaire, questionnaire_id)
+        found.append((questionnaire.period, UnitLevel(questionnaire.level), count))
+    return sorted(found, key=lambda item: (item[0].end, item[1].value))

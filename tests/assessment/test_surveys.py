@@ -202,3 +202,21 @@ def test_scores_are_not_imported_into_a_published_period(session, city, survey_p
     with pytest.raises(Invalid, match="No survey"):
         surveys.apply_to_indicator(session, city.actor("reviewer"), survey_period,
                                    UnitLevel.DISTRICT)
+
+
+def test_the_office_is_reminded_of_units_whose_response_rate_lags(session, city,
+                                                                  survey_period):
+    from assessment.todo import survey_response_rates
+
+    s1 = issue(session, city, survey_period, 10, unit="S1")
+    issue(session, city, survey_period, 4, unit="S2")
+    _answer(session, s1[:4], MIXED)  # S1 40 %, S2 0 %: both below the default 50 %
+    items = survey_response_rates(session, city.actor("reviewer"))
+    assert [(i.count, i.href) for i in items] == [
+        (2, f"/assessment/surveys?period={survey_period}&level=street")]
+    assert "below 50%: 2026Q1, Street/Township units" in items[0].title
+    assert [i.count for i in survey_response_rates(session, city.actor("reviewer-d1"))] == [1]
+    _answer(session, s1[4:5], MIXED)  # S1 at 50 %: no longer lagging
+    assert [i.count for i in survey_response_rates(session, city.actor("reviewer"))] == [1]
+    assert survey_response_rates(session, city.actor("inspector")) == []
+    assert survey_response_rates(session, city.actor("cadre")) == []
