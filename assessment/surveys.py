@@ -29,7 +29,7 @@ from portal.access import Actor
 from portal.db import utcnow
 from portal.enums import UnitLevel
 from portal.errors import Invalid, NotFound, PortalError
-from portal.i18n import _
+from portal.i18n import _, use_lang
 from portal.models import Unit
 from portal.tabular import Column, Table
 
@@ -130,7 +130,7 @@ def ensure_questionnaire(session: Session, actor: Actor, period_code: str,
         raise Invalid(_("%(level)s units are not assessed in %(year)s: there is no scheme for "
                         "them.", level=level.label, year=period.year))
     created = Questionnaire(period_id=period.id, level=level, questions=DEFAULT_QUESTIONS,
-                            title=f"{period.code} 群众满意度测评和民主测评（{level.label}）",
+                            title=default_title(period, level),
                             intro=DEFAULT_INTRO, indicator_code="MS1", closes_on=None,
                             created_by=actor.username)
     session.add(created)
@@ -139,6 +139,70 @@ def ensure_questionnaire(session: Session, actor: Actor, period_code: str,
               summary={"period": period.code, "level": level.value,
                        "questions": len(DEFAULT_QUESTIONS)})
     return created
+
+
+def save_questionnaire(session: Session, actor: Actor, period_code: str, level: UnitLevel, *,
+                       title: str, intro: str, questions_text: str, weights: dict | None,
+                       indicator_code: str, closes_on: date | None) -> Questionnaire:
+    """Change the level's questionnaire (created with the default questions if need be).
+
+    City-wide reviewers only: every unit of the level answers the same questions. The
+    questions stay as they are once answers came in (the answers would no longer fit
+    them); the title, closing day, group weights and indicator may still change."""
+    periods.require_city_wide(session, actor, "assessment.edit")
+    questionnaire = ensure_questionnaire(session, actor, period_code, level)
+    before = audit.snapshot(questionnaire)
+    try:
+        parsed = survey_rules.parse_questions(questions_text)
+    except ValueError as reason:
+        raise Invalid(_("Questions: %(reason)s.", reason=reason), field="questions") from None
+    new_questions = [{"code": q.code, "scale": q.scale.value, "text": q.text} for q in parsed]
+    answered = session.scalar(select(func.count()).select_from(SurveyResponse).where(
+        SurveyResponse.questionnaire_id == questionnaire.id))
+    if answered and new_questions != questionnaire.questions:
+        raise Invalid(_("The questions cannot change: %(n)s answers have come in already.",
+                        n=answered), field="questions")
+    if weights is not None:
+        problems = survey_rules.check_weights(weights)
+        if problems:
+            raise Invalid(" ".join(problems), field="weights")
+    title = str(title or "").strip()
+    if not 1 <= len(title) <= 200:
+        raise Invalid(_("The title must have 1 to 200 characters."), field="title")
+    questionnaire.title, questionnaire.intro = title, str(intro or "").strip()[:2000]
+    questionnaire.questions, questionnaire.weights = new_questions, weights
+    questionnaire.indicator_code = str(indicator_code or "").strip()[:32] or "MS1"
+    questionnaire.closes_on = closes_on
+    session.flush()
+    changed = audit.changes(before, audit.snapshot(questionnaire))
+    if changed:
+        audit.log(session, actor, "survey.questionnaire.update", questionnaire,
+                  summary={"period": questionnaire.period.code, "level": level.value,
+                           "changes": changed})
+    return questionnaire
+
+
+def questionnaire_view(session: Session, actor: Actor, period_code: str,
+                       level: UnitLevel) -> dict:
+    """The level's questionnaire as the editor shows it (the default one if there is none
+    yet): title, intro, questions as text, weights per group, indicator, closing day."""
+    actor.require_any(*VIEW)
+    period = periods.get(session, period_code)
+    found = find_questionnaire(session, period, level)
+    policy = policy_of(session, found) if found else assessment_settings.survey_policy(session)
+    questions = questions_of(found) if found else [
+        Question(q["code"], q["text"], AnswerScale(q["scale"])) for q in DEFAULT_QUESTIONS]
+    return {"title": found.title if found else default_title(period, level),
+            "intro": found.intro if found else DEFAULT_INTRO,
+            "questions": survey_rules.questions_text(questions),
+            "weights": {g.value: policy.weights.get(g, 0.0) for g in RespondentGroup},
+            "indicator_code": found.indicator_code if found else "MS1",
+            "closes_on": found.closes_on.isoformat() if found and found.closes_on else None}
+
+
+def default_title(period: Period, level: UnitLevel) -> str:
+    with use_lang("zh"):  # data respondents read, whoever created it
+        return f"{period.code} 群众满意度测评和民主测评（{level.label}）"
 
 
 # --- codes ------------------------------------------------------------------------------------

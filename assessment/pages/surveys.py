@@ -48,6 +48,7 @@ def layout(period: str | None = None, level: str | None = None, **_query):
         ], class_name="g-2 mb-3"),
         html.Div(id="as-sv-summary"),
         _issue_form(actor.can("assessment.edit"), period),
+        _questionnaire_editor(actor.can("assessment.edit")),
         ui.section(_("Response rates by unit and group"),
                    [html.P(_("Answered of issued codes per respondent group. A unit's score "
                              "needs at least %(n)s answers; a unit never sees who answered, "
@@ -92,6 +93,39 @@ def _issue_form(editor: bool, period: str | None):
                  "a form that cannot be read back. Nobody should note who received which slip."),
                className="small text-muted mt-2 mb-0"),
     ], method="POST", action="/assessment/survey-slips", target="_blank"))
+
+
+def _questionnaire_editor(editor: bool):
+    """The level's questionnaire: read-only for viewers; city-wide reviewers may change it."""
+    weights = [ui.field(g.label, dbc.Input(id=f"as-sv-q-w-{g.value}", type="number", min=0,
+                                           step=0.05, disabled=not editor), 2)
+               for g in RespondentGroup]
+    body = [
+        dbc.Row([
+            ui.field(_("Title"), dbc.Input(id="as-sv-q-title", maxLength=200,
+                                           disabled=not editor), 6),
+            ui.field(_("Score goes into indicator"), dbc.Input(id="as-sv-q-indicator",
+                                                               maxLength=32,
+                                                               disabled=not editor), 3),
+            ui.field(_("Last day to answer"), dbc.Input(id="as-sv-q-closes", type="date",
+                                                        disabled=not editor), 3,
+                     hint=_("Empty: until the period is published.")),
+        ], class_name="g-2 mb-2"),
+        ui.field(_("Introduction shown to respondents"),
+                 dbc.Textarea(id="as-sv-q-intro", rows=2, disabled=not editor), 12),
+        ui.field(_("Questions, one a line"),
+                 dbc.Textarea(id="as-sv-q-questions", rows=6, disabled=not editor), 12,
+                 hint=_("Answered 满意 / 基本满意 / 不满意; a line starting with 5| is "
+                        "answered from 1 to 5 (e.g. 民主测评). Questions cannot change once "
+                        "answers have come in.")),
+        html.Div(_("Group weights (their shares count; a group nobody answered for leaves "
+                   "its weight to the others)"), className="small text-muted mt-2"),
+        dbc.Row(weights, class_name="g-2"),
+        dbc.Button(_("Save the questionnaire"), id="as-sv-q-save", color="primary", size="sm",
+                   class_name="mt-2") if editor else None,
+        html.Div(id="as-sv-q-message"),
+    ]
+    return ui.section(_("Questionnaire of this level"), body)
 
 
 def _apply_button(editor: bool):
@@ -163,6 +197,44 @@ def rate_rows(request, period, level):
     except PortalError:
         return ui.rows_response([], 0)
     return ui.rows_response([_row(tally) for tally in found], total)
+
+
+QUESTIONNAIRE_FIELDS = ["as-sv-q-title", "as-sv-q-indicator", "as-sv-q-closes", "as-sv-q-intro",
+                        "as-sv-q-questions", *(f"as-sv-q-w-{g.value}" for g in RespondentGroup)]
+
+
+@callback([Output(f, "value") for f in QUESTIONNAIRE_FIELDS],
+          Input("as-sv-period", "value"), Input("as-sv-level", "value"),
+          Input("as-sv-q-message", "children"))
+def show_questionnaire(period, level, _saved):
+    """The level's questionnaire, or the default one that the first codes will create."""
+    actor = current_actor()
+    try:
+        chosen = forms.choice(level, UnitLevel, _("Level"))
+        view = surveys.questionnaire_view(db.session(), actor, period, chosen)
+    except PortalError:
+        return [""] * len(QUESTIONNAIRE_FIELDS)
+    return [view["title"], view["indicator_code"], view["closes_on"], view["intro"],
+            view["questions"], *(view["weights"][g.value] for g in RespondentGroup)]
+
+
+@callback(Output("as-sv-q-message", "children"), Input("as-sv-q-save", "n_clicks"),
+          State("as-sv-period", "value"), State("as-sv-level", "value"),
+          [State(f, "value") for f in QUESTIONNAIRE_FIELDS], prevent_initial_call=True)
+def save_questionnaire(n_clicks, period, level, values):
+    title, indicator, closes, intro, questions, *weights = values
+
+    def change(session, actor):
+        chosen = forms.choice(level, UnitLevel, _("Level"))
+        parsed = {g.value: forms.number(w, g.label) or 0.0
+                  for g, w in zip(RespondentGroup, weights, strict=True)}
+        return surveys.save_questionnaire(
+            session, actor, period, chosen, title=title, intro=intro,
+            questions_text=questions or "", weights=parsed, indicator_code=indicator,
+            closes_on=forms.day(closes, _("Last day to answer")))
+
+    return ui.write(n_clicks, change,
+                    then=lambda saved: ui.alert(_("The questionnaire was saved."), "success"))
 
 
 def _row(tally: surveys.UnitTally) -> dict:

@@ -146,3 +146,31 @@ def check_weights(weights: Mapping[str, float]) -> list[str]:
     if not problems and sum(weights.values()) <= 0:
         problems.append(_("At least one respondent group needs a weight above 0."))
     return problems
+
+
+FIVE_PREFIX = "5|"  # a questionnaire line "5|text" is answered 1 to 5; any other line 满意/…
+
+
+def questions_text(questions: Sequence[Question]) -> str:
+    """The questions as the editor shows them: one a line, ``5|`` before a 1-to-5 one."""
+    return "\n".join((FIVE_PREFIX if q.scale == AnswerScale.FIVE else "") + q.text
+                     for q in questions)
+
+
+def parse_questions(text: str, max_length: int = 300) -> list[Question]:
+    """Questions from the editor's lines (numbered Q1, Q2 … in order); a blank line is
+    skipped. ``ValueError`` says which line is too long, or that there is none."""
+    found = []
+    for number, line in enumerate(str(text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        scale = AnswerScale.FIVE if line.startswith(FIVE_PREFIX) else AnswerScale.THREE
+        body = line[len(FIVE_PREFIX):].strip() if scale == AnswerScale.FIVE else line
+        if not body or len(body) > max_length:
+            raise ValueError(_("line %(n)s must hold a question of 1 to %(max)s characters",
+                               n=number, max=max_length))
+        found.append(Question(f"Q{len(found) + 1}", body, scale))
+    if not found:
+        raise ValueError(_("a questionnaire needs at least one question"))
+    return found

@@ -220,3 +220,46 @@ def test_the_office_is_reminded_of_units_whose_response_rate_lags(session, city,
     assert [i.count for i in survey_response_rates(session, city.actor("reviewer"))] == [1]
     assert survey_response_rates(session, city.actor("inspector")) == []
     assert survey_response_rates(session, city.actor("cadre")) == []
+
+
+def _save(session, city, period, who="reviewer", **changes):
+    values = {"title": "满意度测评", "intro": "", "questions_text": "总体评价\n5|领导班子",
+              "weights": {"leaders": 1, "staff": 0, "served": 0, "residents": 1},
+              "indicator_code": "MS1", "closes_on": None, **changes}
+    saved = surveys.save_questionnaire(session, city.actor(who), period, UnitLevel.STREET,
+                                       **values)
+    session.commit()
+    return saved
+
+
+def test_the_questionnaire_can_be_changed_until_answers_come_in(session, city, survey_period):
+    saved = _save(session, city, survey_period)
+    assert [q["scale"] for q in saved.questions] == ["three", "five"]
+    event = session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "survey.questionnaire.update"))
+    assert "questions" in event.summary["changes"]
+    code = issue(session, city, survey_period, 1)[0]
+    surveys.submit(session, code, {"Q1": "satisfied", "Q2": "4"})
+    session.commit()
+    with pytest.raises(Invalid, match="1 answers have come in"):
+        _save(session, city, survey_period, questions_text="另一个问题")
+    session.rollback()
+    _save(session, city, survey_period, title="新标题")  # the title may still change
+    view = surveys.questionnaire_view(session, city.actor("reviewer"), survey_period,
+                                      UnitLevel.STREET)
+    assert view["title"] == "新标题" and view["questions"] == "总体评价\n5|领导班子"
+
+
+def test_questionnaire_input_is_checked_and_city_wide_only(session, city, survey_period):
+    with pytest.raises(Invalid, match="at least one question"):
+        _save(session, city, survey_period, questions_text="\n \n")
+    session.rollback()
+    with pytest.raises(Invalid, match="weight above 0"):
+        _save(session, city, survey_period, weights={"leaders": 0})
+    session.rollback()
+    with pytest.raises(AccessDenied):
+        _save(session, city, survey_period, who="reviewer-d1")
+    session.rollback()
+    view = surveys.questionnaire_view(session, city.actor("reviewer-d1"), survey_period,
+                                      UnitLevel.STREET)
+    assert view["questions"].startswith("您对本单位") and view["weights"]["served"] == 0.3
