@@ -3,9 +3,10 @@
 
 ``/survey/<code>`` is mobile-first HTML without scripts (the portal's Content-Security-
 Policy allows none inline), in Chinese unless the respondent switches; it needs no login,
-is rate-limited per source address, and a spent, unknown or closed code gets a plain page
-(HTTP 410/404), never an error. Nothing about the respondent is stored: the limiter keeps
-its per-address counters only for the minute they count, apart from the response.
+is rate-limited per source address (unknown codes count against the limit), and a spent,
+unknown or closed code gets a plain page (HTTP 410/404), never an error. Nothing about
+the respondent is stored: the limiter keeps its per-address counters only for the minute
+they count, apart from the response.
 """
 
 from __future__ import annotations
@@ -167,5 +168,8 @@ def init_app(server: Flask) -> None:
     limiter = server.extensions["portal.limiter"]
     config = server.extensions["portal.config"]
     server.register_blueprint(bp)
-    # Decorated limits are checked by the wrapper, so the wrapper must be the view.
-    server.view_functions["survey.form"] = limiter.limit(config.survey_rate_limit)(form)
+    # Decorated limits are checked by the wrapper, so the wrapper must be the view. Only
+    # unknown codes count: guessing is what the limit stops, and a hall of residents behind
+    # one address must all be able to answer.
+    server.view_functions["survey.form"] = limiter.limit(
+        config.survey_rate_limit, deduct_when=lambda response: response.status_code == 404)(form)

@@ -61,7 +61,7 @@ class Config:
     lockout_first_minutes: int = 1     # the first wait, doubled with each further failure …
     lockout_max_minutes: int = 60      # … up to this
     login_rate_limit: str = "30 per minute"
-    # the public survey form (/survey/<code>), per source address
+    # unknown codes tried at /survey/<code> per source address (guessing)
     survey_rate_limit: str = "30 per minute"
     # where printed survey slips send respondents (the QR code's address); "" = this server
     public_url: str = ""

@@ -84,11 +84,13 @@ def test_a_post_without_the_form_token_is_refused_plainly(client, session, codes
     assert session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
 
 
-def test_the_form_is_rate_limited_per_source(app_config, engine, codes):
+def test_guessing_codes_is_rate_limited_per_source(app_config, engine, codes):
     client = create_app(app_config.with_(survey_rate_limit="2 per minute")).server.test_client()
     client.environ_base["REMOTE_ADDR"] = "10.9.8.7"
-    statuses = [client.get(f"/survey/{codes[0]}").status_code for _ in range(3)]
-    assert statuses == [200, 200, 429]
+    answering = [client.get(f"/survey/{codes[0]}").status_code for _ in range(3)]
+    assert answering == [200, 200, 200]  # a hall of residents behind one address
+    guessing = [client.get(f"/survey/abcd-efgh-jkm{n}").status_code for n in "234"]
+    assert guessing == [404, 404, 429]
     assert "try again in a minute" in client.get(f"/survey/{codes[0]}").get_data(as_text=True)
 
 
