@@ -15,6 +15,7 @@ import random
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from assessment import periods as period_service
 from assessment import surveys
 from assessment.enums import PeriodStatus, RespondentGroup
 from assessment.models import Period, SurveyCode, SurveyResponse
@@ -41,7 +42,7 @@ def seed(session: Session, city: DemoCity) -> None:
     units = {level: [u for u in city.units if u["level"] == level
                      and u["kind"] == UnitKind.TERRITORIAL] for level in LEVELS}
     for level, members in units.items():
-        if not members:
+        if not members or period_service.scheme_for(session, period, level) is None:
             continue
         questionnaire = surveys.ensure_questionnaire(session, actor, period.code, level)
         questions = surveys.questions_of(questionnaire)

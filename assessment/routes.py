@@ -38,6 +38,7 @@ from portal.i18n import current_lang, gettext_for, set_lang
 from portal.tabular import to_bytes
 
 bp = Blueprint("survey", __name__, template_folder="templates")
+MAX_PRINTED = 500  # slips per printed batch: each QR code takes some milliseconds to draw
 
 
 def _(msgid: str, **values) -> str:
@@ -146,6 +147,10 @@ def slips():
     fmt = "csv" if request.form.get("format") == "csv" else "print"
     try:
         count = forms.whole(request.form.get("count"), _("Number of codes"))
+        if fmt == "print" and (count or 0) > MAX_PRINTED:
+            raise Invalid(_("At most %(max)s slips can be printed at a time (their QR codes "
+                            "take a while to draw); download larger batches as CSV.",
+                            max=MAX_PRINTED))
         with db.unit_of_work() as s:
             issued = surveys.issue_slips(s, actor, request.form.get("period", ""),
                                          request.form.get("unit", ""),

@@ -274,9 +274,10 @@ def issue_slips(session: Session, actor: Actor, period_code: str, unit_code: str
     """``issue_codes`` with each code's address ``<base_url>/survey/<code>``."""
     codes = issue_codes(session, actor, period_code, unit_code, group, count, today)
     unit = _unit_by_code(session, actor, unit_code)
+    period, group = periods.get(session, period_code).code, RespondentGroup.parse(group)
     base = base_url.rstrip("/")
-    return [Slip(code, f"{base}/survey/{code}", periods.get(session, period_code).code,
-                 unit.code, unit.name, RespondentGroup.parse(group)) for code in codes]
+    return [Slip(code, f"{base}/survey/{code}", period, unit.code, unit.name, group)
+            for code in codes]
 
 
 def slips_table(slips: list[Slip]) -> Table:

@@ -19,6 +19,7 @@ from portal.errors import PortalError
 from portal.i18n import N_, _
 
 PAGE_SIZE = 50
+REFRESH_SECONDS = 60  # the counts follow the answers coming in while the page is open
 
 
 def _default_period(found) -> str | None:
@@ -59,6 +60,7 @@ def layout(period: str | None = None, level: str | None = None, **_query):
                     ui.paged_grid("as-sv-grid", _columns(), height=520, page_size=PAGE_SIZE)],
                    actions=_apply_button(actor.can("assessment.edit"))),
         html.Div(id="as-sv-applied"),
+        dcc.Interval(id="as-sv-tick", interval=REFRESH_SECONDS * 1000),
     ])
 
 
@@ -148,8 +150,9 @@ def _columns() -> list[dict]:
 
 
 @callback(Output("as-sv-summary", "children"), Output("as-sv-form-period", "value"),
-          Input("as-sv-period", "value"), Input("as-sv-applied", "children"))
-def show_summary(period, _applied):
+          Input("as-sv-period", "value"), Input("as-sv-applied", "children"),
+          Input("as-sv-tick", "n_intervals"))
+def show_summary(period, _applied, _tick):
     """Per level: units, codes issued and answered, the response rate."""
     actor = current_actor()
     if not period:
@@ -177,7 +180,7 @@ def show_summary(period, _applied):
 
 
 ui.purge_when("as-sv-grid", Input("as-sv-period", "value"), Input("as-sv-level", "value"),
-              Input("as-sv-applied", "children"))
+              Input("as-sv-applied", "children"), Input("as-sv-tick", "n_intervals"))
 
 
 @callback(Output("as-sv-grid", "getRowsResponse"), Input("as-sv-grid", "getRowsRequest"),

@@ -159,3 +159,22 @@ def test_writing_scores_from_the_page_reports_what_it_did(client, session, codes
     message = json.dumps(response_props(applied), ensure_ascii=False)
     assert "0 units' survey scores were written into indicator MS1" in message
     assert "1 units with codes have fewer answers" in message
+
+
+def test_the_summary_counts_codes_and_answers_per_level(client, session, codes):
+    answer(client, codes[0])
+    login(client, "reviewer")
+    shown = callback(client, [("as-sv-summary", "children"), ("as-sv-form-period", "value")],
+                     [("as-sv-period", "value", "2026Q1"), ("as-sv-applied", "children", None),
+                      ("as-sv-tick", "n_intervals", 3)])
+    props = json.dumps(response_props(shown), ensure_ascii=False)
+    assert "1 / 3" in props and "33.3%" in props and "1 of 2 units have codes" in props
+
+
+def test_large_batches_are_downloaded_not_printed(client, session, codes):
+    login(client, "reviewer")
+    form = {"period": "2026Q1", "unit": "S1", "group": "staff", "count": "501"}
+    page = client.post("/assessment/survey-slips", data=form, headers=csrf_header(client))
+    assert page.status_code == 400 and "download larger batches as CSV" in page.get_data(
+        as_text=True)
+    assert session.scalar(select(func.count()).select_from(SurveyCode)) == 3
