@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from assessment import appeals, rules, submissions
+from assessment import appeals, demo_surveys, rules, submissions
 from assessment import periods as period_service
 from assessment.enums import AppealStatus, Method, PeriodStatus, SupervisionStatus
 from assessment.models import (
@@ -483,4 +483,4 @@ def _play(session: Session, code: str, unit: dict, department: LeadDepartment | 
         submissions.act(session, office, report.id, "lock")
 
 
-SEEDERS = [(10, seed)]
+SEEDERS = [(10, seed), (15, demo_surveys.seed)]

@@ -133,3 +133,21 @@ class LockReason(LabeledEnum):
     ANNOUNCED = "announced", N_("The results are announced: a score changes only through an "
                                 "appeal.")
     APPROVED = "approved", N_("The period's results are approved and published.")
+
+
+class RespondentGroup(LabeledEnum):
+    """Who answers a satisfaction survey (群众满意度) or democratic evaluation (民主测评):
+    each group gets its own one-time codes and its own weight in the unit's score."""
+
+    LEADERS = "leaders", N_("Leaders")
+    STAFF = "staff", N_("Staff")
+    SERVED = "served", N_("People served")
+    RESIDENTS = "residents", N_("Residents")
+
+
+class AnswerScale(LabeledEnum):
+    """How a survey question is answered: five steps (1 worst … 5 best) or the three words
+    满意 / 基本满意 / 不满意 of most municipal questionnaires."""
+
+    FIVE = "five", N_("1 to 5")
+    THREE = "three", N_("Satisfied / basically satisfied / dissatisfied")

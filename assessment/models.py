@@ -21,6 +21,7 @@ from assessment.enums import (
     Method,
     PeriodKind,
     PeriodStatus,
+    RespondentGroup,
     SubmissionStatus,
     SupervisionStatus,
 )
@@ -355,3 +356,62 @@ class ReportDeadline(Base):
     period_id: Mapped[int] = mapped_column(ForeignKey("as_period.id", ondelete="CASCADE"))
     set_key: Mapped[str] = mapped_column(String(16))
     due_on: Mapped[date]
+
+
+class Questionnaire(Base):
+    """The satisfaction survey (群众满意度) or democratic evaluation (民主测评) of one period
+    for the units of one level: its questions (``[{"code", "text", "scale"}]``), the
+    indicator its score feeds, the group weights when they differ from the settings, and
+    the last day codes may be answered."""
+
+    __tablename__ = "as_questionnaire"
+    __table_args__ = (UniqueConstraint("period_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("as_period.id", ondelete="CASCADE"))
+    level: Mapped[UnitLevel] = enum_column(UnitLevel)
+    title: Mapped[str] = mapped_column(String(200))
+    intro: Mapped[str] = mapped_column(Text, default="")
+    questions: Mapped[Any] = mapped_column(JSON, default=list)
+    weights: Mapped[Any] = mapped_column(JSON, nullable=True)  # group → weight; None: settings
+    indicator_code: Mapped[str] = mapped_column(String(32), default="MS1")
+    closes_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+
+    period: Mapped[Period] = relationship()
+
+
+class SurveyCode(Base):
+    """A one-time anonymous code for one unit and respondent group: only its SHA-256 is
+    kept, and nothing ties it to a person or to the response it was spent on."""
+
+    __tablename__ = "as_survey_code"
+    __table_args__ = (Index("ix_as_survey_code_tally", "questionnaire_id", "unit_id", "group"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        ForeignKey("as_questionnaire.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    group: Mapped[RespondentGroup] = enum_column(RespondentGroup)
+    spent: Mapped[bool] = mapped_column(default=False)
+    issued_on: Mapped[date]
+
+
+class SurveyResponse(Base):
+    """One anonymous response: the answers and their points, the unit and group it counts
+    for, and the day only. No user, address, browser or code is stored with it."""
+
+    __tablename__ = "as_survey_response"
+    __table_args__ = (Index("ix_as_survey_response_tally", "questionnaire_id", "unit_id",
+                            "group"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        ForeignKey("as_questionnaire.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    group: Mapped[RespondentGroup] = enum_column(RespondentGroup)
+    answers: Mapped[Any] = mapped_column(JSON, default=dict)
+    points: Mapped[float]
+    submitted_on: Mapped[date]

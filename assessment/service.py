@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment import departments, periods, results, supervision
+from assessment import departments, periods, results, supervision, surveys
 from assessment.models import Period
 from assessment.results import UnitResultView, WarningView
 from assessment.supervision import SupervisionView
@@ -22,7 +22,8 @@ from portal.access import Actor
 __all__ = ["UnitResultView", "SupervisionView", "WarningView", "latest_published_period",
            "published_periods", "unit_result_history", "unit_supervision_items",
            "results_for_period",
-           "unit_leaders", "lead_department_name"]
+           "unit_leaders", "lead_department_name",
+           "survey_summary"]
 
 
 def latest_published_period(session: Session) -> Period | None:
@@ -68,6 +69,13 @@ def results_for_period(session: Session, actor: Actor, period_code: str,
 def unit_leaders(session: Session, actor: Actor, unit_id: int):
     """The unit's serving principals and deputies (``portal.models.Cadre``)."""
     return results.leaders(session, actor, unit_id)
+
+
+def survey_summary(session: Session, actor: Actor, period_code: str, unit_id: int):
+    """The unit's satisfaction survey as a unit may see it (``surveys.UnitTally``): per
+    respondent group the codes issued and answered and, from five answers on, the mean;
+    the weighted score. Never a single response. None when no survey ran."""
+    return surveys.unit_summary(session, actor, period_code, unit_id)
 
 
 def period_by_code(session: Session, code: str) -> Period | None:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from assessment.enums import RespondentGroup
 from assessment.rules import GradePolicy, WarningPolicy
+from assessment.rules.surveys import SurveyPolicy
 from portal import settings
 from portal.errors import Invalid
 from portal.i18n import N_, _
 from portal.settings import Default
 
 ASSESSMENT_RULES = "市域党建引领基层社会治理考核办法 (local assessment rules)"
+SURVEY_RULES = "群众满意度测评和民主测评实施细则 (local survey rules)"
 
 DEFAULTS: dict[str, Default] = {
     "assessment.grade.good": Default(
@@ -42,6 +45,21 @@ DEFAULTS: dict[str, Default] = {
         N_("Largest evidence file of an appeal (MB)")),
     "assessment.supervision.points": Default(
         1.0, ASSESSMENT_RULES, N_("Default deduction for an overdue or failed supervision item")),
+    "assessment.survey.weight.leaders": Default(
+        0.2, SURVEY_RULES, N_("Survey weight of leaders' answers")),
+    "assessment.survey.weight.staff": Default(
+        0.2, SURVEY_RULES, N_("Survey weight of staff answers")),
+    "assessment.survey.weight.served": Default(
+        0.3, SURVEY_RULES, N_("Survey weight of the answers of people served")),
+    "assessment.survey.weight.residents": Default(
+        0.3, SURVEY_RULES, N_("Survey weight of residents' answers")),
+    "assessment.survey.min_responses": Default(
+        5, SURVEY_RULES, N_("Fewest survey answers a unit needs for a score (and before its "
+                            "aggregates are shown)")),
+    "assessment.survey.basic_points": Default(
+        60.0, SURVEY_RULES, N_("Points of the answer 基本满意 (basically satisfied)")),
+    "assessment.survey.low_rate": Default(
+        0.5, SURVEY_RULES, N_("Survey response rate below which the office is reminded")),
 }
 
 
@@ -70,6 +88,18 @@ def evidence_bytes(session: Session) -> int:
     return int(float(value(session, "assessment.appeal.evidence_mb")) * 1024 * 1024)
 
 
+def survey_policy(session: Session, weights: dict | None = None) -> SurveyPolicy:
+    """The survey rule values; ``weights`` (a questionnaire's own) replace the settings'."""
+    if weights:
+        by_group = {RespondentGroup(g): float(w) for g, w in weights.items()}
+    else:
+        by_group = {g: float(value(session, f"assessment.survey.weight.{g.value}"))
+                    for g in RespondentGroup}
+    return SurveyPolicy(weights=by_group,
+                        min_responses=int(value(session, "assessment.survey.min_responses")),
+                        basic_points=float(value(session, "assessment.survey.basic_points")))
+
+
 def rule_values(session: Session) -> list[dict]:
     """Every rule value with its label, current value, default and source (for the admin page)."""
     return [{"key": key, "label": default.label, "value": value(session, key),
@@ -86,7 +116,7 @@ def change(session: Session, actor, key: str, new_value) -> None:
         number = float(new_value)
     except (TypeError, ValueError):
         raise Invalid(_("The rule value must be a number.")) from None
-    if number < 0 or (key.endswith("top_share") and number > 1):
+    if number < 0 or (key.endswith(("top_share", "low_rate")) and number > 1):
         raise Invalid(_("%(value)s is outside the range this rule value can take.",
                         value=new_value))
     settings.put(session, actor, key, int(number) if isinstance(default.value, int) else number,

@@ -1,6 +1,6 @@
 """What waits in ``assessment`` (portal.todo): for the assessment office, reports to check and
 appeals to decide; for a reporter, returned figures to correct, figures due and announced
-results they may still appeal.
+results they may still appeal; surveys whose response rate lags.
 
 Each provider is a count or two over indexed, scope-filtered queries.
 """
@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assessment import appeals, periods, submissions
-from assessment.enums import AppealStatus
+from assessment import appeals, periods, settings, submissions, surveys
+from assessment.enums import AppealStatus, PeriodStatus
 from assessment.models import Appeal, Period, Result
 from portal.access import Actor
 from portal.i18n import _
@@ -92,10 +92,28 @@ def results_to_check(session: Session, actor: Actor, today: date | None = None) 
     return items
 
 
+def survey_response_rates(session: Session, actor: Actor) -> list[TodoItem]:
+    """Reviewers: per open period and level, the units whose survey response rate is low."""
+    if not actor.can("assessment.edit"):
+        return []
+    threshold = float(settings.value(session, "assessment.survey.low_rate"))
+    items = []
+    for period, level, count in surveys.lagging_units(session, actor, threshold):
+        reviewing = PeriodStatus(period.status) == PeriodStatus.REVIEWING
+        items.append(TodoItem(
+            f"assessment.survey_rates.{period.code}.{level.value}",
+            _("Survey response rate below %(rate)s%%: %(period)s, %(level)s units",
+              rate=round(threshold * 100), period=period.code, level=level.label),
+            count, f"/assessment/surveys?period={period.code}&level={level.value}",
+            severity=Severity.DUE if reviewing else Severity.INFO))
+    return items
+
+
 PROVIDERS = {
     "submissions.check": reports_to_check,
     "submissions.returned": returned_figures,
     "submissions.due": figures_due,
     "appeals.decide": appeals_to_decide,
     "appeals.announced": results_to_check,
+    "assessment.survey_rates": survey_response_rates,
 }

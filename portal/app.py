@@ -93,6 +93,8 @@ def _flask_server(config: Config) -> Flask:
     server.extensions["portal.sessions"] = db.session_factory(engine)
     server.teardown_appcontext(db.close_request_session)
     auth.init_app(server, config)
+    for routes in domain_modules("routes"):  # a package's plain Flask pages (e.g. /survey/)
+        routes.init_app(server)
     compress.init_app(server, instance_dir() / "static-cache")
 
     @server.after_request

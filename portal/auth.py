@@ -45,7 +45,9 @@ from portal.i18n import _, current_lang, set_lang
 from portal.models import User
 
 bp = Blueprint("auth", __name__)
-PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/healthz", "/favicon.ico")
+# /survey/: the public survey form for a one-time code (contracts.md), assessment.routes
+PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/healthz", "/favicon.ico",
+                   "/survey/")
 CSRF_COOKIE = "_csrf_token"
 PENDING = "pending_login"
 PENDING_SECONDS = 300

@@ -61,6 +61,10 @@ class Config:
     lockout_first_minutes: int = 1     # the first wait, doubled with each further failure …
     lockout_max_minutes: int = 60      # … up to this
     login_rate_limit: str = "30 per minute"
+    # unknown codes tried at /survey/<code> per source address (guessing)
+    survey_rate_limit: str = "30 per minute"
+    # where printed survey slips send respondents (the QR code's address); "" = this server
+    public_url: str = ""
     secure_cookies: bool = False
     hsts_seconds: int = 0  # > 0: Strict-Transport-Security on HTTPS responses (behind TLS only)
     testing: bool = False
@@ -80,6 +84,7 @@ class Config:
             idle_timeout_minutes=int(env.get("PORTAL_IDLE_MINUTES", "30")),
             secure_cookies=env.get("PORTAL_SECURE_COOKIES", "") in ("1", "true", "yes"),
             hsts_seconds=int(env.get("PORTAL_HSTS_SECONDS", "0") or 0),
+            public_url=env.get("PORTAL_PUBLIC_URL", "").strip(),
         )
         return config.with_(**overrides)
 

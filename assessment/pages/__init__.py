@@ -12,6 +12,7 @@ from assessment.pages import (  # noqa: F401
     scores,
     submissions,
     supervision,
+    surveys,
     unit,
     warnings,
     whatif,
