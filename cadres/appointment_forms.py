@@ -193,8 +193,10 @@ def export_form(session: Session, actor: Actor, code: str, today: date | None = 
     return name, content
 
 
-def export_unit(session: Session, actor: Actor, unit_code: str, today: date | None = None) -> bytes:
-    """A zip of the forms of the serving cadres of ``unit_code`` and the units below it."""
+def export_unit(session: Session, actor: Actor, unit_code: str, today: date | None = None,
+                max_forms: int | None = None) -> bytes:
+    """A zip of the forms of the serving cadres of ``unit_code`` and the units below it
+    (``Invalid`` when there are more than ``max_forms``: a page downloads a district at most)."""
     unit = session.scalar(select(Unit).where(Unit.code == str(unit_code).strip()))
     if unit is None:
         raise Invalid(_("No unit has the code %(code)s.", code=unit_code), field="unit")
@@ -204,6 +206,14 @@ def export_unit(session: Session, actor: Actor, unit_code: str, today: date | No
         .where(Unit.path.startswith(unit.path, autoescape=True),
                Cadre.status == CadreStatus.SERVING)
         .order_by(Unit.path, Cadre.code)))
+    if not cadres and max_forms is not None:  # from the page: an empty zip helps no one
+        raise Invalid(_("No serving cadre in %(unit)s and the units below it.", unit=unit.name),
+                      field="unit")
+    if max_forms is not None and len(cadres) > max_forms:
+        raise Invalid(_("%(unit)s has %(n)s serving cadres; a download holds at most %(max)s "
+                        "forms. Choose a unit further down, or use the command line "
+                        "(portal export lrmx --unit).", unit=unit.name, n=len(cadres),
+                        max=max_forms), field="unit")
     for cadre in cadres:
         _require_export(actor, cadre)
     content = write_archive(_forms(session, actor, cadres, today or date.today()))

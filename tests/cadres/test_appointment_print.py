@@ -6,14 +6,16 @@ page and its callbacks as each role would call them, or an attacker with a forge
 from __future__ import annotations
 
 import base64
+import io
 import json
+import zipfile
 from datetime import date
 
 import pytest
 
 from cadres import appointment_forms, decisions, lrmx, records
 from cadres.demo_photos import PHOTOS
-from cadres.enums import DecisionType
+from cadres.enums import DecisionOutcome, DecisionType
 from cadres.rules import appointment_sheet as sheet
 from cadres.rules.appointment_sheet import ResumeEntry
 from portal.errors import AccessDenied, NotFound
@@ -21,7 +23,8 @@ from tests.cadres.callbacks import call
 from tests.web import callback, login
 
 # Callbacks of this file's page whose isolation is tested here (see test_callbacks.py).
-ISOLATION_TESTED = {"appointment_form.change_date", "decision_view.download_form"}
+ISOLATION_TESTED = {"appointment_form.change_date", "decision_view.download_form",
+                    "form_import.download_unit"}
 
 SCRIPT = "<script>alert('x')</script>"
 SHEET = "ca-af-sheet ca-af-"  # the class of a printed sheet
@@ -335,3 +338,51 @@ def test_the_profile_and_the_decision_link_to_the_printed_form(client, session, 
                     [("_pages_location", "pathname", "/decisions/view"),
                      ("_pages_location", "search", f"?id={decision.id}")])
     assert f"/cadres/appointment-form?decision={decision.id}" in json.dumps(view.get_json())
+
+
+# --- point 2: commendations on the form, the unit's forms from the registry -----------------------
+
+def test_an_approved_commendation_is_among_the_rewards_and_sanctions(session, filled):
+    decision = promotion(session, filled, kind=DecisionType.COMMENDATION)
+    reviewer = filled.actor("reviewer")
+    decisions.review(session, reviewer, decision.id, "同意。")
+    decisions.decide(session, reviewer, decision.id, outcome=DecisionOutcome.APPROVED,
+                     note="江组干〔2026〕1号", decided_on=date(2026, 11, 30))
+    session.commit()
+    form = lrmx.parse_form(appointment_forms.export_form(session, reviewer, "C0001")[1], "x.lrmx")
+    assert form.get("JiangChengQingKuang").splitlines() == [
+        f"2019年被评为江州市优秀共产党员{SCRIPT}", "2026年11月拟提拔为桃桥街道办事处主任"]
+
+
+def download_unit(client, app, unit_id):
+    return call(client, app, "form_import.download_unit",
+                {"ca-lrmx-export.n_clicks": 1, "ca-lrmx-export-unit.value": unit_id})
+
+
+def test_the_registry_downloads_the_forms_of_a_unit_as_a_zip(client, app, filled):
+    login(client, "reviewer-d1")
+    data = download_unit(client, app, filled.d1.id).get_json()["response"]["ca-lrmx-zip"]["data"]
+    assert data["filename"] == "D1-appointment-forms.zip"
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(data["content"]))) as archive:
+        assert archive.namelist() == ["C0001-王芳.lrmx"]
+
+
+@pytest.mark.parametrize("username, unit", [("reviewer-d1", "d2"), ("reviewer-d1", "city"),
+                                            ("inspector", "d1"), ("cadre", "s1"),
+                                            ("admin", "d1")])
+def test_no_one_downloads_the_forms_of_a_unit_they_may_not_read(client, app, filled, username,
+                                                                 unit):
+    login(client, username)
+    shown = json.dumps(download_unit(client, app, getattr(filled, unit).id).get_json(),
+                       ensure_ascii=False)
+    assert ".zip" not in shown and "ca-lrmx-zip" not in shown.replace('"ca-lrmx-zip": {}', "")
+
+
+def test_a_unit_with_more_forms_than_a_download_holds_is_refused(client, app, filled,
+                                                                 monkeypatch):
+    from cadres.pages import form_import
+
+    monkeypatch.setattr(form_import, "MAX_DOWNLOAD", 1)
+    login(client, "reviewer")
+    shown = json.dumps(download_unit(client, app, filled.city.id).get_json(), ensure_ascii=False)
+    assert "at most 1 forms" in shown and "portal export lrmx --unit" in shown
