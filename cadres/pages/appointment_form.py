@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
@@ -29,6 +30,7 @@ from portal.access import current_actor
 from portal.enums import Gender
 from portal.errors import PortalError
 from portal.i18n import N_, _, current_lang
+from portal.models import Cadre
 
 
 def _mm(value: float) -> str:
@@ -304,7 +306,7 @@ def _toolbar(target: dict, on: date) -> html.Div:
     decision = target.get("decision")
     codes = target.get("codes") or []
     back = (f"/decisions/view?id={decision}" if decision
-            else f"/cadres/profile?code={codes[0]}" if len(codes) == 1 else "/cadres")
+            else f"/cadres/profile?code={quote(codes[0])}" if len(codes) == 1 else "/cadres")
     return html.Div([
         dbc.Label(_("Date of the form (ages are computed at it)"), html_for="ca-af-date",
                   class_name="mb-0 small"),
@@ -338,10 +340,7 @@ def layout(code: str | None = None, decision: str | None = None, date: str | Non
 
 def current_cadre_code() -> str | None:
     """A cadre's own code (``/cadres/appointment-form`` without a code prints their own)."""
-    from portal.models import Cadre
-
-    actor = current_actor()
-    cadre = db.session().get(Cadre, actor.cadre_id)
+    cadre = db.session().get(Cadre, current_actor().cadre_id)
     return cadre.code if cadre else None
 
 

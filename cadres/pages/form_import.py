@@ -31,7 +31,7 @@ def may_import(actor: Actor) -> bool:
 def form_import_section(session, actor: Actor) -> dbc.Card | None:
     if not may_import(actor):
         return None
-    return ui.section(_("Import appointment forms (.lrmx)"), html.Div([
+    return ui.section(_("Appointment forms (.lrmx): import and download"), html.Div([
         dbc.Row([field(_("Unit that cadres not yet in the registry join"),
                        dropdown("ca-lrmx-unit", ui.unit_options(session, actor),
                                 placeholder=_("Choose a unit")), 6)],

@@ -265,6 +265,12 @@ def test_the_page_refuses_what_the_reader_may_not_print(client, filled, username
     assert "江西南昌" not in shown and "湖南岳阳" not in shown and SHEET not in shown
 
 
+def test_several_codes_print_one_form_after_the_other(client, filled):
+    login(client, "reviewer")
+    shown = page(client, "?code=C0001,C0002")
+    assert shown.count(SHEET) == 2 and shown.index("江西南昌") < shown.index("湖南岳阳")
+
+
 def test_a_cadre_without_a_code_gets_their_own_form(client, filled):
     login(client, "cadre")
     shown = page(client, "")
