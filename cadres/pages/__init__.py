@@ -16,4 +16,5 @@ from cadres.pages import (  # noqa: F401
     records,
     registry,
     standards,
+    teams,
 )

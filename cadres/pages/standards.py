@@ -12,9 +12,10 @@ from cadres import training
 from cadres.models import CATEGORY_COLUMNS
 from cadres.pages.common import dropdown, hours, percent
 from cadres.rules import Standard
+from cadres.rules import teams as team_rules
 from portal import db, forms, ui
 from portal.access import current_actor
-from portal.enums import CadreCategory, Rank
+from portal.enums import CadreCategory, Rank, UnitKind, UnitLevel
 from portal.i18n import N_, _
 from portal.ui import field
 
@@ -89,6 +90,16 @@ def _grade_limit_text(code: str, limit: dict) -> str:
     return text
 
 
+def establishment_text(table: dict) -> str:
+    """``街道/Street: 2/4, …``: each level (or level/kind) with its principal/deputy posts."""
+    def name(key: str) -> str:
+        if key == team_rules.OTHER_KINDS:
+            return _("other organizations")
+        level, _slash, kind = key.partition("/")
+        return UnitLevel(level).label + (f"/{UnitKind(kind).label}" if kind else "")
+    return ", ".join(f"{name(k)}: {v[0]}/{v[1]}" for k, v in table.items()) or "—"
+
+
 def _shown(key: str, value) -> str:
     if key == cadre_settings.EXCELLENT_QUOTA:
         return percent(value)
@@ -98,6 +109,8 @@ def _shown(key: str, value) -> str:
         return ", ".join(_measure_label(code) for code in value) or "—"
     if key == cadre_settings.GRADE_LIMITS:
         return _("; ").join(_grade_limit_text(code, limit) for code, limit in value.items()) or "—"
+    if key == cadre_settings.TEAM_ESTABLISHMENT:
+        return establishment_text(value)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {percent(v)}" for k, v in value.items()) or "—"
     return hours(value) if key == cadre_settings.DAY_HOURS else str(value)
