@@ -13,7 +13,7 @@ from cadres.rules import grades as grade_rules
 from cadres.rules import teams as team_rules
 from cadres.rules.eligibility import DEFAULT_RANK_TENURE_MONTHS, EligibilityRules
 from portal import settings
-from portal.enums import Rank, UnitKind, UnitLevel
+from portal.enums import UNIT_LEVEL_ALIASES, Rank, UnitKind, UnitLevel
 from portal.errors import Invalid
 from portal.i18n import N_, _
 from portal.models import Unit
@@ -220,7 +220,8 @@ def _establishment(text: str) -> dict[str, list[int]]:
         if level_text.strip().lower() == team_rules.OTHER_KINDS and not kind_text:
             key = team_rules.OTHER_KINDS
         else:
-            key = UnitLevel.parse(level_text).value
+            level_text = level_text.strip()
+            key = UnitLevel.parse(UNIT_LEVEL_ALIASES.get(level_text, level_text)).value
             if kind_text:
                 key += "/" + UnitKind.parse(kind_text).value
         principals, _sep, deputies = posts.replace("／", "/").partition("/")

@@ -305,6 +305,17 @@ def flag_reason(flag: str, team_rules: rules.TeamRules) -> str:
     return reasons[flag]
 
 
+def establishment_text(table: dict) -> str:
+    """``Street/Township: 2/4, …``: each level (or level/kind) with its principal/deputy posts
+    (the value of the ``cadres.team.establishment`` setting in words)."""
+    def name(key: str) -> str:
+        if key == rules.OTHER_KINDS:
+            return _("other organizations")
+        level, _slash, kind = key.partition("/")
+        return UnitLevel(level).label + (f"/{UnitKind(kind).label}" if kind else "")
+    return ", ".join(f"{name(k)}: {v[0]}/{v[1]}" for k, v in table.items()) or "—"
+
+
 # --- export ------------------------------------------------------------------------------------
 
 EXPORT_COLUMNS = (

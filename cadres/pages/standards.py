@@ -12,10 +12,10 @@ from cadres import training
 from cadres.models import CATEGORY_COLUMNS
 from cadres.pages.common import dropdown, hours, percent
 from cadres.rules import Standard
-from cadres.rules import teams as team_rules
+from cadres.teams import establishment_text
 from portal import db, forms, ui
 from portal.access import current_actor
-from portal.enums import CadreCategory, Rank, UnitKind, UnitLevel
+from portal.enums import CadreCategory, Rank
 from portal.i18n import N_, _
 from portal.ui import field
 
@@ -88,16 +88,6 @@ def _grade_limit_text(code: str, limit: dict) -> str:
     if following:
         return text + _(", no grade the next %(n)s year(s)", n=following)
     return text
-
-
-def establishment_text(table: dict) -> str:
-    """``街道/Street: 2/4, …``: each level (or level/kind) with its principal/deputy posts."""
-    def name(key: str) -> str:
-        if key == team_rules.OTHER_KINDS:
-            return _("other organizations")
-        level, _slash, kind = key.partition("/")
-        return UnitLevel(level).label + (f"/{UnitKind(kind).label}" if kind else "")
-    return ", ".join(f"{name(k)}: {v[0]}/{v[1]}" for k, v in table.items()) or "—"
 
 
 def _shown(key: str, value) -> str:
