@@ -17,10 +17,10 @@ from cadres import teams as service
 from cadres.pages import teams_charts as charts
 from cadres.pages.common import link_column, percent
 from cadres.rules import teams as rules
-from portal import db, ui
+from portal import db, forms, ui
 from portal.access import current_actor
 from portal.enums import UnitLevel
-from portal.errors import PortalError
+from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _, current_lang
 
 FILTERS = (Input("ca-tm-level", "value"), Input("ca-tm-unit", "value"),
@@ -162,8 +162,12 @@ def _kpis(table: service.TeamTable) -> html.Div:
     ], className="kpi-row")
 
 
-def _level_and_unit(level, unit):
-    return (str(level) if level else None), (int(unit) if unit not in (None, "") else None)
+def _level_and_unit(level, unit) -> tuple[str, int | None]:
+    """The chosen level and subtree, parsed at the edge (``Invalid`` names the field)."""
+    chosen = forms.choice(level, UnitLevel, _("Level of units"))
+    if chosen is None:
+        raise Invalid(_("Choose a level of units."), field="level")
+    return chosen.value, forms.whole(unit, _("Units under"))
 
 
 @callback(Output("ca-tm-message", "children"), Output("ca-tm-kpis", "children"),
@@ -173,10 +177,9 @@ def refresh(level, unit, flag):
     actor = current_actor()
     try:
         level, unit = _level_and_unit(level, unit)
-        table = service.team_table(db.session(), actor, level or "", unit)
-    except (PortalError, ValueError) as error:
-        message = getattr(error, "message", _("Choose a level and a unit."))
-        return (ui.alert(message, "warning"), None, *[{}] * len(GRAPHS))
+        table = service.team_table(db.session(), actor, level, unit)
+    except PortalError as error:
+        return (ui.alert(error.message, "warning"), None, *[{}] * len(GRAPHS))
     labels = {f: service.flag_label(f, table.rules) for f in rules.FLAGS}
     return (
         None, _kpis(table),
@@ -212,9 +215,9 @@ def unit_page(request, level, unit, flag):
     start, end, sort = ui.page_request(request)
     try:
         level, unit = _level_and_unit(level, unit)
-        table = service.team_table(db.session(), actor, level or "", unit)
-        rows, count = service.unit_page(table, flag, start, end, sort)
-    except (PortalError, ValueError):
+        table = service.team_table(db.session(), actor, level, unit)
+        rows, count = service.unit_page(table, str(flag) if flag else None, start, end, sort)
+    except PortalError:
         return ui.rows_response([], 0)
     return ui.rows_response([_row(r, table) for r in rows], count)
 
@@ -225,9 +228,9 @@ ui.purge_when("ca-tm-grid", *FILTERS)
 def _team_panel(unit_id) -> html.Div:
     actor = current_actor()
     try:
-        team = service.unit_team(db.session(), actor, int(unit_id))
-    except (PortalError, ValueError) as error:
-        return ui.alert(getattr(error, "message", _("Choose a unit in the table.")), "warning")
+        team = service.unit_team(db.session(), actor, forms.whole(unit_id, _("Unit")))
+    except PortalError as error:
+        return ui.alert(error.message, "warning")
     found = team.indicators
     team_rules = cadre_settings.team_rules_of(db.session())
     establishment = (_("%(p)s principal and %(d)s deputy posts",
@@ -272,13 +275,14 @@ def download(clicks, level, unit, flag):
     """The table as XLSX (audited as an export)."""
     if not clicks:
         return no_update, no_update
-    try:
-        level, unit = _level_and_unit(level, unit)
-    except ValueError:
-        return no_update, ui.alert(_("Choose a level and a unit."), "warning")
     style = "zh" if current_lang() == "zh" else "key"
-    return ui.write(clicks, lambda session, actor: service.export_workbook(
-        session, actor, level or "", unit, flag, header_style=style),
+
+    def export(session, actor):
+        chosen, under = _level_and_unit(level, unit)
+        return service.export_workbook(session, actor, chosen, under, str(flag) if flag else None,
+                                       header_style=style)
+
+    return ui.write(clicks, export,
         refused=lambda error: (no_update, ui.alert(error.message, "warning")),
         then=lambda done: (dcc.send_bytes(*done), None))
 
