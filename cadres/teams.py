@@ -53,6 +53,7 @@ class TeamTable:
     rules: rules.TeamRules
     units: pd.DataFrame
     members: pd.DataFrame
+    distributions: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
     def flag_counts(self) -> dict[str, int]:
         return {flag: int(self.units[f"flag_{flag}"].sum()) if len(self.units) else 0
@@ -62,13 +63,9 @@ class TeamTable:
         """Teams with at least one flag."""
         return int((self.units["flags"].str.len() > 0).sum()) if len(self.units) else 0
 
-    def distribution(self, band_column: str, bands: tuple[str, ...]) -> pd.DataFrame:
-        """Members per band (rows) and role (columns), every band present."""
-        frame = self.members
-        counts = (pd.crosstab(frame[band_column], frame["role"]) if len(frame)
-                  else pd.DataFrame())
-        return counts.reindex(index=list(bands), columns=[r.value for r in TEAM_ROLES],
-                              fill_value=0).fillna(0).astype(int)
+    def distribution(self, band_column: str) -> dict[str, dict[str, int]]:
+        """Members per band and role ({band: {role: n}}, every band and role present)."""
+        return self.distributions[band_column]
 
 
 @dataclass
@@ -169,7 +166,22 @@ def _cached_table(session: Session, actor: Actor, level: str, under_path: str,
     unit_frame = pd.DataFrame.from_records(records, columns=list(UNIT_COLUMNS))
     member_frame = pd.DataFrame.from_records(
         member_rows, columns=[*MEMBER_COLUMNS, "age_band", "education_band", "tenure_band"])
-    return TeamTable(level, as_of, team_rules, unit_frame, member_frame)
+    return TeamTable(level, as_of, team_rules, unit_frame, member_frame,
+                     _distributions(member_rows))
+
+
+BANDS = {"age_band": rules.AGE_BANDS, "education_band": rules.EDUCATION_BANDS,
+         "tenure_band": rules.TENURE_BANDS}
+
+
+def _distributions(member_rows: list[dict]) -> dict[str, dict[str, dict[str, int]]]:
+    """Members per band and role for each band column, counted once with the table."""
+    counts = {column: {band: {role.value: 0 for role in TEAM_ROLES} for band in bands}
+              for column, bands in BANDS.items()}
+    for row in member_rows:
+        for column in BANDS:
+            counts[column][row[column]][row["role"]] += 1
+    return counts
 
 
 def _member(row, as_of: date) -> rules.Member:

@@ -17,7 +17,7 @@ from cadres import teams as service
 from cadres.pages import teams_charts as charts
 from cadres.pages.common import link_column, percent
 from cadres.rules import teams as rules
-from portal import db, forms, ui
+from portal import cache, db, forms, ui
 from portal.access import current_actor
 from portal.enums import UnitLevel
 from portal.errors import Invalid, PortalError
@@ -180,19 +180,25 @@ def refresh(level, unit, flag):
         table = service.team_table(db.session(), actor, level, unit)
     except PortalError as error:
         return (ui.alert(error.message, "warning"), None, *[{}] * len(GRAPHS))
+    # the figures of a scope and level are kept like the table (per data version and language)
+    figures = cache.cached(db.session(), "cadres.teams.charts",
+                           (cache.scope_of(actor), level, unit), lambda: _figures(table))
+    return (None, _kpis(table), *figures)
+
+
+def _figures(table: service.TeamTable) -> list[dict]:
     labels = {f: service.flag_label(f, table.rules) for f in rules.FLAGS}
-    return (
-        None, _kpis(table),
+    figures = [
         charts.flag_bars(table.flag_counts(), labels, len(table.units)),
-        charts.role_stack(table.distribution("age_band", rules.AGE_BANDS), charts.AGE_LABELS,
+        charts.role_stack(table.distribution("age_band"), charts.AGE_LABELS,
                           _("Team members by age"), _("Age band")),
-        charts.role_stack(table.distribution("education_band", rules.EDUCATION_BANDS),
-                          charts.EDUCATION_LABELS, _("Team members by highest education"),
+        charts.role_stack(table.distribution("education_band"), charts.EDUCATION_LABELS,
+                          _("Team members by highest education"),
                           _("Highest education (full-time or in-service)")),
-        charts.role_stack(table.distribution("tenure_band", rules.TENURE_BANDS),
-                          charts.TENURE_LABELS, _("Team members by years in the current post"),
-                          _("Years in post")),
-    )
+        charts.role_stack(table.distribution("tenure_band"), charts.TENURE_LABELS,
+                          _("Team members by years in the current post"), _("Years in post")),
+    ]
+    return [figure.to_plotly_json() for figure in figures]
 
 
 def _posts(held: int, planned: int | None) -> str:

@@ -4,7 +4,6 @@ title, axis titles and an explained empty state; ``ui.graph`` adds the data tabl
 
 from __future__ import annotations
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from cadres.rules import teams as rules
@@ -40,16 +39,16 @@ def flag_bars(counts: dict[str, int], labels: dict[str, str], teams: int) -> go.
     return escape_labels(figure)
 
 
-def role_stack(counts: pd.DataFrame, labels: dict[str, str], title: str,
+def role_stack(counts: dict[str, dict[str, int]], labels: dict[str, str], title: str,
                axis: str) -> go.Figure:
-    """Members per band, principals and deputies stacked (``counts``: bands × roles)."""
-    if counts.to_numpy().sum() == 0:
+    """Members per band, principals and deputies stacked (``counts``: {band: {role: n}})."""
+    if not sum(sum(by_role.values()) for by_role in counts.values()):
         return empty_figure(_("No team member in these units."))
-    shown = [band for band in counts.index
-             if band != "unknown" or counts.loc[band].sum()]
+    shown = [band for band, by_role in counts.items()
+             if band != "unknown" or sum(by_role.values())]
     figure = go.Figure()
     for role in (LeaderRole.PRINCIPAL, LeaderRole.DEPUTY):
-        values = [int(counts.loc[band, role.value]) for band in shown]
+        values = [counts[band][role.value] for band in shown]
         figure.add_bar(x=[_(labels[b]) for b in shown], y=values, name=role.label,
                        marker_color=ROLE_COLOURS[role.value],
                        hovertemplate="%{x}: %{y}<extra>" + role.label + "</extra>")
