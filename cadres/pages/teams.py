@@ -29,7 +29,7 @@ GRAPHS = ("ca-tm-flags-graph", "ca-tm-age-graph", "ca-tm-education-graph", "ca-t
 
 
 def unit_columns(team_rules: rules.TeamRules) -> list[dict]:
-    number = {"type": "numericColumn", "maxWidth": 100, "minWidth": 76}
+    number = {"type": "numericColumn", "maxWidth": 100, "minWidth": 72}
     return [
         {"field": "name", "headerName": _("Unit"), "minWidth": 150, "pinned": "left",
          "cellClass": "ca-tm-unit-cell"},

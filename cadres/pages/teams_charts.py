@@ -54,5 +54,7 @@ def role_stack(counts: dict[str, dict[str, int]], labels: dict[str, str], title:
                        hovertemplate="%{x}: %{y}<extra>" + role.label + "</extra>")
     figure.update_layout(title=title, barmode="stack", height=300,
                          xaxis=dict(title=axis), yaxis=dict(title=_("Team members")),
-                         legend=dict(orientation="h", y=-0.3), margin=dict(t=48))
+                         legend=dict(orientation="h", traceorder="normal", x=1,
+                                     xanchor="right", y=1.0, yanchor="bottom"),
+                         margin=dict(t=64))
     return escape_labels(figure)
