@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, select
+from sqlalchemy import String, and_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from cadres import codes, scope
@@ -36,7 +36,7 @@ TEAM_ROLES = (LeaderRole.PRINCIPAL, LeaderRole.DEPUTY)
 UNIT_COLUMNS = ("unit_id", "code", "name", "parent", "kind", "principals", "principal_posts",
                 "deputies", "deputy_posts", "vacant", "members", "women", "average_age",
                 "under_young", "over_old", "graduate", "university_or_higher", "minority",
-                "non_party", "longest_principal_years", "flags",
+                "non_party", "longest_principal_years", "flags", "flag_count",
                 *(f"flag_{flag}" for flag in rules.FLAGS))
 MEMBER_COLUMNS = ("unit_id", "cadre_id", "code", "name", "position", "role", "gender", "age",
                   "years_in_post", "position_since", "education", "fulltime_education",
@@ -46,14 +46,17 @@ MEMBER_COLUMNS = ("unit_id", "cadre_id", "code", "name", "position", "role", "ge
 @dataclass
 class TeamTable:
     """The teams of one level in a subtree on a day: ``units`` one row per unit (indicators
-    and flags), ``members`` one row per team member."""
+    and flags, problems first), the number of members and their counts per band; ``members``
+    one row per member only for one unit's team (a city's 7,000 rows would be unpickled
+    from the cache on every page request for nothing)."""
 
     level: str
     as_of: date
     rules: rules.TeamRules
     units: pd.DataFrame
-    members: pd.DataFrame
+    member_count: int
     distributions: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    members: pd.DataFrame | None = None
 
     def flag_counts(self) -> dict[str, int]:
         return {flag: int(self.units[f"flag_{flag}"].sum()) if len(self.units) else 0
@@ -61,7 +64,7 @@ class TeamTable:
 
     def flagged(self) -> int:
         """Teams with at least one flag."""
-        return int((self.units["flags"].str.len() > 0).sum()) if len(self.units) else 0
+        return int((self.units["flag_count"] > 0).sum()) if len(self.units) else 0
 
     def distribution(self, band_column: str) -> dict[str, dict[str, int]]:
         """Members per band and role ({band: {role: n}}, every band and role present)."""
@@ -109,18 +112,23 @@ def team_table(session: Session, actor: Actor, level: UnitLevel | str,
     except ValueError:
         raise Invalid(_("Choose a level of units."), field="level") from None
     under = _under(session, actor, under_id)
-    return _cached_table(session, actor, level.value, under.path, as_of or date.today())
+    return _cached_table(session, actor, level.value, under.path, as_of or date.today(), False)
 
 
 @cache.scoped("cadres.teams.table")
 def _cached_table(session: Session, actor: Actor, level: str, under_path: str,
-                  as_of: date) -> TeamTable:
+                  as_of: date, with_members: bool) -> TeamTable:
     team_rules = cadre_settings.team_rules_of(session)
     parent = aliased(Unit)
     stmt = (
-        select(Unit.id, Unit.code, Unit.name, Unit.kind, parent.name.label("parent"),
+        # the enum columns read as their stored codes: converting 20,000 values to enums
+        # cost more than the query on a city's 3,000 communities
+        select(Unit.id, Unit.code, Unit.name, type_coerce(Unit.kind, String).label("kind"),
+               parent.name.label("parent"),
                Cadre.id.label("cadre_id"), Cadre.code.label("cadre_code"),
-               Cadre.name.label("cadre_name"), Cadre.position, Cadre.leader_role, Cadre.gender,
+               Cadre.name.label("cadre_name"), Cadre.position,
+               type_coerce(Cadre.leader_role, String).label("leader_role"),
+               type_coerce(Cadre.gender, String).label("gender"),
                Cadre.birth_date, Cadre.position_since, Cadre.party_member,
                CadreRecord.fulltime_education, CadreRecord.inservice_education,
                CadreRecord.ethnicity)
@@ -139,7 +147,7 @@ def _cached_table(session: Session, actor: Actor, level: str, under_path: str,
     for row in session.execute(stmt):
         if row.id not in unit_rows:
             unit_rows[row.id] = {"unit_id": row.id, "code": row.code, "name": row.name,
-                                 "parent": row.parent or "", "kind": UnitKind(row.kind).value}
+                                 "parent": row.parent or "", "kind": row.kind}
             members[row.id] = []
         if row.cadre_id is None:
             continue
@@ -162,12 +170,16 @@ def _cached_table(session: Session, actor: Actor, level: str, under_path: str,
         establishment = rules.establishment_for(team_rules.establishment, level, row["kind"])
         values = rules.indicators(found, establishment, team_rules)
         records.append({**row, **values.__dict__, "members": len(found),
+                        "flag_count": len(values.flags),
                         **{f"flag_{flag}": flag in values.flags for flag in rules.FLAGS}})
     unit_frame = pd.DataFrame.from_records(records, columns=list(UNIT_COLUMNS))
+    # the default order (problems first, then by code), so a page is a slice
+    unit_frame = unit_frame.sort_values(["flag_count", "code"], ascending=[False, True],
+                                        kind="stable", ignore_index=True)
     member_frame = pd.DataFrame.from_records(
         member_rows, columns=[*MEMBER_COLUMNS, "age_band", "education_band", "tenure_band"])
-    return TeamTable(level, as_of, team_rules, unit_frame, member_frame,
-                     _distributions(member_rows))
+    return TeamTable(level, as_of, team_rules, unit_frame, len(member_rows),
+                     _distributions(member_rows), member_frame if with_members else None)
 
 
 BANDS = {"age_band": rules.AGE_BANDS, "education_band": rules.EDUCATION_BANDS,
@@ -186,7 +198,7 @@ def _distributions(member_rows: list[dict]) -> dict[str, dict[str, dict[str, int
 
 def _member(row, as_of: date) -> rules.Member:
     return rules.Member(
-        role=LeaderRole(row.leader_role).value, gender=Gender(row.gender).value,
+        role=row.leader_role, gender=row.gender,
         age=rules.age_at(row.birth_date, as_of),
         years_in_post=rules.years_since(row.position_since, as_of),
         education=rules.highest_education(row.fulltime_education, row.inservice_education),
@@ -196,6 +208,7 @@ def _member(row, as_of: date) -> rules.Member:
 # --- reading the table: filtered, sorted, a page at a time -------------------------------------
 
 SORTABLE = frozenset(UNIT_COLUMNS) - {"flags", "unit_id", *(f"flag_{f}" for f in rules.FLAGS)}
+# (flag_count stays sortable: "most problems first" is a sort a reviewer asks for)
 
 
 def filtered(table: TeamTable, flag: str | None = None) -> pd.DataFrame:
@@ -218,11 +231,6 @@ def unit_page(table: TeamTable, flag: str | None, start: int, end: int,
         frame = frame.sort_values([s["colId"] for s in wanted],
                                   ascending=[s.get("sort") != "desc" for s in wanted],
                                   na_position="last", kind="stable")
-    else:
-        order = frame["flags"].str.len() if len(frame) else frame.get("flags")
-        frame = frame.assign(_flag_count=order).sort_values(
-            ["_flag_count", "code"], ascending=[False, True], kind="stable").drop(
-            columns="_flag_count")
     block = frame.iloc[start:end]
     return _plain(block.to_dict("records")), len(frame)
 
@@ -253,7 +261,7 @@ def unit_team(session: Session, actor: Actor, unit_id: int, as_of: date | None =
     require_view(actor)
     unit = units.get_unit(session, actor, int(unit_id))
     as_of = as_of or date.today()
-    table = _cached_table(session, actor, UnitLevel(unit.level).value, unit.path, as_of)
+    table = _cached_table(session, actor, UnitLevel(unit.level).value, unit.path, as_of, True)
     found = table.members
     row = table.units.iloc[0] if len(table.units) else None
     team_rules = table.rules

@@ -147,7 +147,7 @@ def layout(unit=None, **_query):
 
 def _kpis(table: service.TeamTable) -> html.Div:
     teams = len(table.units)
-    members = len(table.members)
+    members = table.member_count
     women = int(table.units["women"].sum()) if teams else 0
     vacant = int(table.units["vacant"].sum()) if teams else 0
     flagged = table.flagged()
