@@ -232,7 +232,15 @@ def unit_page(table: TeamTable, flag: str | None, start: int, end: int,
                                   ascending=[s.get("sort") != "desc" for s in wanted],
                                   na_position="last", kind="stable")
     block = frame.iloc[start:end]
-    return _plain(block.to_dict("records")), len(frame)
+    return _plain(_records(block)), len(frame)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The rows as dicts (``DataFrame.to_dict("records")`` indexes every cell: ten times
+    slower on a page of the table)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, row, strict=True))
+            for row in frame.itertuples(index=False, name=None)]
 
 
 def _plain(rows: list[dict]) -> list[dict]:
@@ -268,13 +276,13 @@ def unit_team(session: Session, actor: Actor, unit_id: int, as_of: date | None =
     members = [rules.Member(role=m["role"], gender=m["gender"], age=m["age"],
                             years_in_post=m["years_in_post"], education=m["education"],
                             ethnicity=m["ethnicity"], party_member=m["party_member"])
-               for m in _plain(found.to_dict("records"))]
+               for m in _plain(_records(found))]
     establishment = rules.establishment_for(team_rules.establishment, UnitLevel(unit.level).value,
                                             UnitKind(unit.kind).value)
     return UnitTeam(unit=unit, parent=str(row["parent"]) if row is not None else "",
                     establishment=establishment,
                     indicators=rules.indicators(members, establishment, team_rules),
-                    members=[member_labels(m) for m in _plain(found.to_dict("records"))])
+                    members=[member_labels(m) for m in _plain(_records(found))])
 
 
 def member_labels(member: dict) -> dict:
@@ -358,7 +366,7 @@ def export_workbook(session: Session, actor: Actor, level: str, under_id: int | 
     actor.require("export")
     table = team_table(session, actor, level, under_id)
     frame = filtered(table, flag)
-    rows = _plain(frame.to_dict("records"))
+    rows = _plain(_records(frame))
     for row in rows:
         row["flags"] = _(", ").join(flag_label(f, table.rules) for f in row["flags"])
     content = to_bytes(Table("teams", EXPORT_COLUMNS, rows), "xlsx", header_style)
