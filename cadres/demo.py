@@ -469,6 +469,7 @@ def align_grades(session: Session, city: DemoCity) -> None:
     session.flush()
 
 
-from cadres import demo_decisions, demo_records  # noqa: E402  (the decisions follow every other seeder)
+from cadres import demo_decisions, demo_records, demo_teams  # noqa: E402  (the decisions follow every other seeder)
 
-SEEDERS = [(20, seed), (25, demo_records.seed), (35, align_grades), (40, demo_decisions.seed)]
+SEEDERS = [(5, demo_teams.seed), (20, seed), (25, demo_records.seed), (35, align_grades),
+           (40, demo_decisions.seed)]

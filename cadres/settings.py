@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cadres.rules import grades as grade_rules
+from cadres.rules import teams as team_rules
 from cadres.rules.eligibility import DEFAULT_RANK_TENURE_MONTHS, EligibilityRules
 from portal import settings
-from portal.enums import Rank
+from portal.enums import UNIT_LEVEL_ALIASES, Rank, UnitKind, UnitLevel
 from portal.errors import Invalid
 from portal.i18n import N_, _
 from portal.models import Unit
@@ -26,6 +27,15 @@ EXCELLENT_QUOTA_BY_UNIT = "cadres.excellent_quota_by_unit"
 RANK_TENURE_BY_RANK = "cadres.eligibility.rank_tenure_by_rank"
 NO_COMMENDATION_IN_YEAR = "cadres.eligibility.no_commendation_in_year"
 GRADE_LIMITS = "cadres.grade_limits"
+TEAM_YOUNG_AGE = "cadres.team.young_age"
+TEAM_OLD_AGE = "cadres.team.old_age"
+TEAM_TENURE_YEARS = "cadres.team.tenure_limit_years"
+TEAM_ESTABLISHMENT = "cadres.team.establishment"
+# Demo values of the establishment (领导职数): principals/deputies per level, ``other`` for
+# the party organizations that are not territorial. Real numbers come from the unit's
+# approval by the establishment office (机构编制部门); set them per level or ``level/kind``.
+DEFAULT_ESTABLISHMENT = {"city": [2, 5], "district": [2, 5], "street": [2, 4],
+                         "community": [1, 1], team_rules.OTHER_KINDS: [1, 0]}
 
 DEFAULTS: dict[str, Default] = {
     DAY_HOURS: Default(
@@ -60,6 +70,37 @@ DEFAULTS: dict[str, Default] = {
             "year it is decided in and of the following years"
         ),
         N_("Annual grade allowed under a measure"),
+    ),
+    TEAM_YOUNG_AGE: Default(
+        40,
+        N_(
+            "2019—2023年全国党政领导班子建设规划纲要: every team should have younger cadres; "
+            "under 40 is local practice for county and township teams"
+        ),
+        N_("Leadership team: a young member is under this age"),
+    ),
+    TEAM_OLD_AGE: Default(
+        55,
+        N_("local practice: a team whose members are all 55 or older ages out together"),
+        N_("Leadership team: flagged when every member is this age or older"),
+    ),
+    TEAM_TENURE_YEARS: Default(
+        10,
+        N_(
+            "党政领导干部职务任期暂行规定 (2006): a term is 5 years and the same post is held "
+            "for at most two terms; 党政领导干部交流工作规定 (2006): rotated after 10 years "
+            "in the same post"
+        ),
+        N_("Leadership team: years a principal may hold the same post"),
+    ),
+    TEAM_ESTABLISHMENT: Default(
+        DEFAULT_ESTABLISHMENT,
+        N_(
+            "the establishment (领导职数) approved by the establishment office "
+            "(机构编制部门) for each unit; these are demo values: principals/deputies per "
+            "level, “other” for non-territorial party organizations"
+        ),
+        N_("Leadership team posts (principals/deputies)"),
     ),
     **{
         "cadres.eligibility." + key: Default(value, source, label)
@@ -156,6 +197,41 @@ def eligibility_rules(session: Session) -> EligibilityRules:
         recent_accountability_months=int(value["recent_accountability_months"]),
         unit_veto_blocks=bool(value["unit_veto_blocks"]),
     )
+
+
+def team_rules_of(session: Session) -> team_rules.TeamRules:
+    """The numbers behind the leadership-team flags as stored (or their defaults)."""
+    table = get(session, TEAM_ESTABLISHMENT) or {}
+    return team_rules.TeamRules(
+        young_age=int(get(session, TEAM_YOUNG_AGE)),
+        old_age=int(get(session, TEAM_OLD_AGE)),
+        tenure_limit_years=int(get(session, TEAM_TENURE_YEARS)),
+        establishment={str(k): team_rules.Establishment(int(v[0]), int(v[1]))
+                       for k, v in table.items()},
+    )
+
+
+def _establishment(text: str) -> dict[str, list[int]]:
+    """``street: 2/4, community/enterprise: 1/0, other: 1/0`` → ``{"street": [2, 4], …}``:
+    a level (or level/kind, or ``other``) and its principal/deputy posts."""
+    table = {}
+    for name, posts in _pairs(text):
+        level_text, _slash, kind_text = name.partition("/")
+        if level_text.strip().lower() == team_rules.OTHER_KINDS and not kind_text:
+            key = team_rules.OTHER_KINDS
+        else:
+            level_text = level_text.strip()
+            key = UnitLevel.parse(UNIT_LEVEL_ALIASES.get(level_text, level_text)).value
+            if kind_text:
+                key += "/" + UnitKind.parse(kind_text).value
+        principals, _sep, deputies = posts.replace("／", "/").partition("/")
+        numbers = [int(principals), int(deputies or 0)]
+        if not all(0 <= n <= 30 for n in numbers):
+            raise ValueError(posts)
+        table[key] = numbers
+    if not table:
+        raise ValueError(text)
+    return table
 
 
 def grade_limits(session: Session) -> dict[str, dict]:
@@ -293,6 +369,10 @@ _PARSERS = {
     RANK_TENURE_BY_RANK: _rank_months,
     NO_COMMENDATION_IN_YEAR: _measure_codes,
     GRADE_LIMITS: _grade_limits,
+    TEAM_YOUNG_AGE: _bounded(int, 25, 60),
+    TEAM_OLD_AGE: _bounded(int, 40, 70),
+    TEAM_TENURE_YEARS: _bounded(int, 1, 30),
+    TEAM_ESTABLISHMENT: _establishment,
 }
 
 

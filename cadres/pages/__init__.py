@@ -17,4 +17,5 @@ from cadres.pages import (  # noqa: F401
     records,
     registry,
     standards,
+    teams,
 )

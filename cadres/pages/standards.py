@@ -12,6 +12,7 @@ from cadres import training
 from cadres.models import CATEGORY_COLUMNS
 from cadres.pages.common import dropdown, hours, percent
 from cadres.rules import Standard
+from cadres.teams import establishment_text
 from portal import db, forms, ui
 from portal.access import current_actor
 from portal.enums import CadreCategory, Rank
@@ -98,6 +99,8 @@ def _shown(key: str, value) -> str:
         return ", ".join(_measure_label(code) for code in value) or "—"
     if key == cadre_settings.GRADE_LIMITS:
         return _("; ").join(_grade_limit_text(code, limit) for code, limit in value.items()) or "—"
+    if key == cadre_settings.TEAM_ESTABLISHMENT:
+        return establishment_text(value)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {percent(v)}" for k, v in value.items()) or "—"
     return hours(value) if key == cadre_settings.DAY_HOURS else str(value)

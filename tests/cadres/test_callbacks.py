@@ -215,6 +215,12 @@ REVIEWER_CALLS = [
     ("annual_report.show", {"ca-ar-unit.value": 1, "ca-ar-year.value": str(THIS_YEAR)}),
     ("annual_report.download",
      {"ca-ar-xlsx.n_clicks": 1, "ca-ar-unit.value": 1, "ca-ar-year.value": str(THIS_YEAR)}),
+    # leadership teams (tests/cadres/test_team_pages.py checks roles and scope in detail)
+    ("teams.refresh", {"ca-tm-level.value": "street", "ca-tm-unit.value": None}),
+    ("teams.unit_page", {"ca-tm-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
+                         "ca-tm-level.value": "street"}),
+    ("teams.show_team", {"ca-tm-grid.cellClicked": {"rowId": "5"}}),
+    ("teams.download", {"ca-tm-xlsx.n_clicks": 1, "ca-tm-level.value": "street"}),
 ]
 
 
