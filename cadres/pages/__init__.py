@@ -15,5 +15,7 @@ from cadres.pages import (  # noqa: F401
     profile,
     records,
     registry,
+    roster,
+    roster_print,
     standards,
 )

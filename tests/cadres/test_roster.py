@@ -25,6 +25,10 @@ AS_OF = date(2026, 11, 24)
 
 @pytest.fixture
 def people(session, city):
+    return make_people(session, city)
+
+
+def make_people(session, city):
     """Besides 王芳 (C0001, 桃桥街道 in 青山区) and 李娜 (C0002, 临江区), both 副科 since 2022,
     women born 1985: three more in 青山区."""
     zhang = factories.cadre(session, "C0003", "张伟", city.d1, rank=Rank.PRINCIPAL_STAFF_2,
