@@ -51,9 +51,8 @@ def _options(labels: dict) -> list[dict]:
     return [{"label": _(label), "value": key} for key, label in labels.items()]
 
 
-def _number(component: str, placeholder: str = "", step: float = 1) -> dbc.Input:
-    return dbc.Input(id=component, type="number", min=0, step=step, placeholder=placeholder,
-                     debounce=True, size="sm")
+def _number(component: str, step: float = 1) -> dbc.Input:
+    return dbc.Input(id=component, type="number", min=0, step=step, debounce=True)
 
 
 def conditions_form(session, actor) -> dbc.Card:
@@ -65,8 +64,8 @@ def conditions_form(session, actor) -> dbc.Card:
                                         placeholder=_("Any rank")), 3),
         ui.field(_("Rank scope"), dbc.Checkbox(id="ca-ro-and-above", value=True,
                                                label=_("and above on the rank ladder")), 2),
-        ui.field(_("Age from"), _number("ca-ro-min-age", "25"), 1),
-        ui.field(_("Age up to"), _number("ca-ro-max-age", "45"), 1),
+        ui.field(_("Age from"), _number("ca-ro-min-age"), 1),
+        ui.field(_("Age up to"), _number("ca-ro-max-age"), 1),
         ui.field(_("Gender"), ui.dropdown("ca-ro-gender", Gender.options(),
                                           placeholder=_("Any")), 2),
     ], class_name="g-2 mb-2 align-items-end")
@@ -74,14 +73,13 @@ def conditions_form(session, actor) -> dbc.Card:
         ui.field(_("Education, at least"),
                  ui.dropdown("ca-ro-education", codes.EDUCATION.options(), placeholder=_("Any")),
                  2),
-        ui.field(_("Years in rank, at least"), _number("ca-ro-rank-years", "2", 0.5), 2),
-        ui.field(_("Years in post, at least"), _number("ca-ro-post-years", "2", 0.5), 2),
-        ui.field(_("Years at the grassroots, at least"), _number("ca-ro-grassroots", "2", 0.5), 2,
-                 hint=_("Résumé lines naming a street, township, community or village.")),
+        ui.field(_("Years in rank, at least"), _number("ca-ro-rank-years", 0.5), 2),
+        ui.field(_("Years in post, at least"), _number("ca-ro-post-years", 0.5), 2),
+        ui.field(_("Years at the grassroots, at least"), _number("ca-ro-grassroots", 0.5), 2),
         ui.field(_("Training this year"),
                  ui.dropdown("ca-ro-training", _options(TRAINING_LABELS), placeholder=_("Any")), 2),
         ui.field(_("No grade below competent in the last … years"),
-                 _number("ca-ro-grades", "3"), 2),
+                 _number("ca-ro-grades"), 2),
     ], class_name="g-2 mb-2 align-items-end")
     row3 = dbc.Row([
         ui.field(_("Eligible for"), ui.dropdown("ca-ro-eligible", _options(DECISION_LABELS),
@@ -90,9 +88,12 @@ def conditions_form(session, actor) -> dbc.Card:
                                                   placeholder=date.today().isoformat(),
                                                   clearable=True), 2),
         dbc.Col(html.Div([
-            dbc.Button(_("Search"), id="ca-ro-search", color="primary", size="sm"),
-            dbc.Button(_("Clear"), id="ca-ro-clear", color="secondary", outline=True, size="sm"),
-        ], className="d-flex gap-2"), md=3),
+            dbc.Button(_("Search"), id="ca-ro-search", color="primary"),
+            dbc.Button(_("Clear"), id="ca-ro-clear", color="secondary", outline=True),
+        ], className="d-flex gap-2"), md=2),
+        dbc.Col(html.P(_("Years at the grassroots count the résumé lines that name a street, "
+                         "township, community or village (街道, 乡镇, 社区, 村), not schooling."),
+                       className="form-text mb-0"), md=5),
     ], class_name="g-2 align-items-end")
     return ui.section(_("Conditions"), html.Div([row1, row2, row3]), class_name="d-print-none")
 
@@ -101,21 +102,22 @@ def saved_options(session, actor) -> list[dict]:
     return [{"label": s.name, "value": s.id} for s in roster.saved_searches(session, actor)]
 
 
-def saved_section(session, actor) -> dbc.Card:
+def saved_section(session, actor) -> html.Div:
+    """One row under the form: load or delete a saved search, save the last one."""
     body = dbc.Row([
         ui.field(_("Saved searches"), ui.dropdown("ca-ro-saved", saved_options(session, actor),
-                                                  placeholder=_("Choose a saved search")), 4),
+                                                  placeholder=_("Choose a saved search")), 3),
         dbc.Col(html.Div([
-            dbc.Button(_("Load"), id="ca-ro-load", color="secondary", outline=True, size="sm"),
-            dbc.Button(_("Delete"), id="ca-ro-delete", color="danger", outline=True, size="sm"),
+            dbc.Button(_("Load"), id="ca-ro-load", color="secondary", outline=True),
+            dbc.Button(_("Delete"), id="ca-ro-delete", color="danger", outline=True),
         ], className="d-flex gap-2"), md=2),
         ui.field(_("Save the last search as"),
-                 dbc.Input(id="ca-ro-name", maxlength=80, size="sm",
-                           placeholder=_("e.g. 正科 reserve, 青山区")), 4),
-        dbc.Col(dbc.Button(_("Save"), id="ca-ro-save", color="secondary", size="sm"), md=2),
+                 dbc.Input(id="ca-ro-name", maxlength=80,
+                           placeholder=_("e.g. 正科 reserve, 青山区")), 3),
+        dbc.Col(dbc.Button(_("Save"), id="ca-ro-save", color="secondary"), md=1),
+        dbc.Col(html.Div(id="ca-ro-saved-message"), md=3),
     ], class_name="g-2 align-items-end")
-    return ui.section(_("Saved searches"), html.Div([body, html.Div(id="ca-ro-saved-message")]),
-                      class_name="d-print-none")
+    return html.Div(body, className="d-print-none mb-3 ca-ro-saved")
 
 
 def columns() -> list[dict]:
@@ -135,7 +137,7 @@ def columns() -> list[dict]:
         {"field": "grassroots_years", "headerName": _("Years at the grassroots"), "maxWidth": 100,
          "type": "numericColumn"},
         {"field": "verdict", "headerName": _("Eligibility"), "minWidth": 100, "maxWidth": 130,
-         "cellClassRules": {"ca-ro-blocked": "!params.data.eligible"}},
+         "cellClassRules": {"ca-ro-blocked": "params.data && !params.data.eligible"}},
         {"field": "reasons", "headerName": _("Blocks and notes"), "minWidth": 220,
          "tooltipField": "reasons"},
         {"field": "propose", "headerName": _("Action"), "cellRenderer": "CaRosterPropose",

@@ -78,8 +78,13 @@ def _num(value) -> str:
 def layout(q: str | None = None, **_query):
     actor = current_actor()
     session = db.session()
+    if not q:
+        return ui.empty_state(_("Search on the roster page first; its “Printable roster” button "
+                                "opens the roster found here."),
+                              action=dbc.Button(_("Open the roster page"), href="/cadres/roster",
+                                                color="primary", size="sm"))
     try:
-        data = json.loads(q) if q else {}
+        data = json.loads(q)
         if not isinstance(data, dict):
             raise ValueError
     except ValueError:
