@@ -296,8 +296,13 @@ def _resumes(session: Session, ids: Sequence[int]) -> dict[int, list]:
 def _evaluate(session: Session, actor: Actor, cadres: Sequence[Cadre], as_of: date,
               decision: DecisionType) -> dict[int, engine.Eligibility]:
     rule_values = cadre_settings.eligibility_rules(session)
-    return {c.id: engine.evaluate(evidence.facts_for(session, actor, c, as_of), as_of, decision,
-                                  rule_values) for c in cadres}
+    found: dict[int, engine.Eligibility] = {}
+    for start in range(0, len(cadres), 500):
+        chunk = list(cadres[start:start + 500])
+        facts = evidence.facts_for_many(session, actor, chunk, as_of)
+        found.update((c.id, engine.evaluate(facts[c.id], as_of, decision, rule_values))
+                     for c in chunk)
+    return found
 
 
 def _load(session: Session, ids: Sequence[int]) -> list[Cadre]:

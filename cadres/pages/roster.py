@@ -121,27 +121,25 @@ def saved_section(session, actor) -> html.Div:
 
 
 def columns() -> list[dict]:
+    number = {"type": "numericColumn", "minWidth": 64, "maxWidth": 84}
     return [
-        link_column("name", _("Full name"), maxWidth=120, pinned="left"),
-        {"field": "code", "headerName": _("Cadre code"), "maxWidth": 100},
-        {"field": "unit", "headerName": _("Unit"), "minWidth": 120, "tooltipField": "unit"},
-        {"field": "position", "headerName": _("Position"), "minWidth": 120,
+        link_column("name", _("Full name"), minWidth=80, maxWidth=110, pinned="left"),
+        {"field": "code", "headerName": _("Cadre code"), "minWidth": 80, "maxWidth": 95},
+        {"field": "unit", "headerName": _("Unit"), "minWidth": 90, "tooltipField": "unit"},
+        {"field": "position", "headerName": _("Position"), "minWidth": 90,
          "tooltipField": "position"},
-        {"field": "rank", "headerName": _("Rank"), "minWidth": 120},
-        {"field": "age", "headerName": _("Age"), "maxWidth": 70, "type": "numericColumn"},
-        {"field": "education", "headerName": _("Education"), "maxWidth": 90},
-        {"field": "rank_years", "headerName": _("Years in rank"), "maxWidth": 90,
-         "type": "numericColumn"},
-        {"field": "post_years", "headerName": _("Years in post"), "maxWidth": 90,
-         "type": "numericColumn"},
-        {"field": "grassroots_years", "headerName": _("Years at the grassroots"), "maxWidth": 100,
-         "type": "numericColumn"},
-        {"field": "verdict", "headerName": _("Eligibility"), "minWidth": 100, "maxWidth": 130,
+        {"field": "rank", "headerName": _("Rank"), "minWidth": 90, "tooltipField": "rank"},
+        {"field": "age", "headerName": _("Age"), **number, "minWidth": 56, "maxWidth": 64},
+        {"field": "education", "headerName": _("Education"), "minWidth": 64, "maxWidth": 84},
+        {"field": "rank_years", "headerName": _("Years in rank"), **number},
+        {"field": "post_years", "headerName": _("Years in post"), **number},
+        {"field": "grassroots_years", "headerName": _("Years at the grassroots"), **number},
+        {"field": "verdict", "headerName": _("Eligibility"), "minWidth": 96, "maxWidth": 120,
          "cellClassRules": {"ca-ro-blocked": "params.data && !params.data.eligible"}},
-        {"field": "reasons", "headerName": _("Blocks and notes"), "minWidth": 220,
+        {"field": "reasons", "headerName": _("Blocks and notes"), "minWidth": 160,
          "tooltipField": "reasons"},
         {"field": "propose", "headerName": _("Action"), "cellRenderer": "CaRosterPropose",
-         "minWidth": 110, "maxWidth": 130, "sortable": False},
+         "minWidth": 90, "maxWidth": 110, "pinned": "right"},
     ]
 
 
