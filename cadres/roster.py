@@ -13,6 +13,7 @@ asked for are evaluated.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +30,7 @@ from cadres.rules import eligibility as engine
 from cadres.rules import roster as rules
 from cadres.rules.eligibility import BAD_GRADES
 from cadres.rules.roster import Conditions
-from portal import audit
+from portal import audit, cache
 from portal.access import Actor
 from portal.db import utcnow
 from portal.enums import CadreStatus, Gender, Rank
@@ -324,6 +325,26 @@ def _education(session: Session, ids: Sequence[int]) -> dict[int, str]:
     return found
 
 
+def _matching_ids(session: Session, actor: Actor, conditions: Conditions, as_of: date,
+                  decision: DecisionType) -> list[int]:
+    """The ids of the cadres meeting every condition, in roster order: SQL first, then the
+    résumé, then the eligibility engine on what is left."""
+    ids = list(session.scalars(_candidates(session, actor, conditions, as_of)))
+    if conditions.min_grassroots_years is not None:
+        resumes = _resumes(session, ids)
+        ids = [i for i in ids if rules.grassroots_years(resumes.get(i) or [], as_of)
+               >= conditions.min_grassroots_years]
+    if conditions.eligible_for:
+        if len(ids) > ELIGIBILITY_LIMIT:
+            raise Invalid(_("%(count)s cadres meet the other conditions: eligibility is checked "
+                            "for at most %(limit)s at once. Narrow the search (a unit, a rank, an "
+                            "age range) and search again.", count=len(ids),
+                            limit=ELIGIBILITY_LIMIT), field="eligible_for")
+        results = _evaluate(session, actor, _load(session, ids), as_of, decision)
+        ids = [i for i in ids if results[i].eligible]
+    return ids
+
+
 def search(session: Session, actor: Actor, conditions: Conditions, *, offset: int = 0,
            limit: int | None = None) -> Roster:
     """The cadres in the actor's scope meeting every condition, ordered by unit and code:
@@ -332,33 +353,21 @@ def search(session: Session, actor: Actor, conditions: Conditions, *, offset: in
     _require(actor)
     as_of = conditions.as_of or date.today()
     decision = DecisionType(conditions.decision)
-    ids = list(session.scalars(_candidates(session, actor, conditions, as_of)))
-    resumes: dict[int, list] = {}
-    if conditions.min_grassroots_years is not None:
-        resumes = _resumes(session, ids)
-        ids = [i for i in ids if rules.grassroots_years(resumes.get(i) or [], as_of)
-               >= conditions.min_grassroots_years]
-    results: dict[int, engine.Eligibility] = {}
-    if conditions.eligible_for:
-        if len(ids) > ELIGIBILITY_LIMIT:
-            raise Invalid(_("%(count)s cadres meet the other conditions: eligibility is checked "
-                            "for at most %(limit)s at once. Narrow the search (a unit, a rank, an "
-                            "age range) and search again.", count=len(ids),
-                            limit=ELIGIBILITY_LIMIT),
-                          field="eligible_for")
-        results = _evaluate(session, actor, _load(session, ids), as_of, decision)
-        ids = [i for i in ids if results[i].eligible]
+    # The grid asks a block at a time: the ids found are kept (per scope, conditions and day,
+    # until the next write anywhere) so that paging does not run the engine again.
+    key = (cache.scope_of(actor), json.dumps(conditions.as_json(), sort_keys=True, default=str),
+           as_of.isoformat())
+    ids = cache.cached(session, "cadres.roster.ids", key,
+                       lambda: _matching_ids(session, actor, conditions, as_of, decision))
     count = len(ids)
     page_ids = ids[max(0, offset):] if limit is None else ids[max(0, offset):max(0, offset) + limit]
-    if limit is None and len(page_ids) > ELIGIBILITY_LIMIT and not results:
+    if limit is None and len(page_ids) > ELIGIBILITY_LIMIT:
         raise Invalid(_("%(count)s cadres meet the conditions: a roster lists at most %(limit)s "
                         "with their blocks. Narrow the search and search again.",
                         count=count, limit=ELIGIBILITY_LIMIT))
     cadres = _load(session, page_ids)
-    missing = [c for c in cadres if c.id not in results]
-    results.update(_evaluate(session, actor, missing, as_of, decision))
-    if not resumes:
-        resumes = _resumes(session, page_ids)
+    results = _evaluate(session, actor, cadres, as_of, decision)
+    resumes = _resumes(session, page_ids)
     education = _education(session, page_ids)
     rows = [_row(c, as_of, results[c.id], education.get(c.id, ""), resumes.get(c.id) or [])
             for c in cadres]
