@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from accountability import service as accountability
-from cadres import codes, records, scope
+from cadres import codes, decisions, records, scope
 from cadres.enums import AppraisalGrade, DecisionOutcome, DecisionStatus, DecisionType
 from cadres.lrmx import (
     WRITER_VERSION,
@@ -193,8 +193,10 @@ def export_form(session: Session, actor: Actor, code: str, today: date | None = 
     return name, content
 
 
-def export_unit(session: Session, actor: Actor, unit_code: str, today: date | None = None) -> bytes:
-    """A zip of the forms of the serving cadres of ``unit_code`` and the units below it."""
+def export_unit(session: Session, actor: Actor, unit_code: str, today: date | None = None,
+                max_forms: int | None = None) -> bytes:
+    """A zip of the forms of the serving cadres of ``unit_code`` and the units below it
+    (``Invalid`` when there are more than ``max_forms``: a page downloads a district at most)."""
     unit = session.scalar(select(Unit).where(Unit.code == str(unit_code).strip()))
     if unit is None:
         raise Invalid(_("No unit has the code %(code)s.", code=unit_code), field="unit")
@@ -204,6 +206,14 @@ def export_unit(session: Session, actor: Actor, unit_code: str, today: date | No
         .where(Unit.path.startswith(unit.path, autoescape=True),
                Cadre.status == CadreStatus.SERVING)
         .order_by(Unit.path, Cadre.code)))
+    if not cadres and max_forms is not None:  # from the page: an empty zip helps no one
+        raise Invalid(_("No serving cadre in %(unit)s and the units below it.", unit=unit.name),
+                      field="unit")
+    if max_forms is not None and len(cadres) > max_forms:
+        raise Invalid(_("%(unit)s has %(n)s serving cadres; a download holds at most %(max)s "
+                        "forms. Choose a unit further down, or use the command line "
+                        "(portal export lrmx --unit).", unit=unit.name, n=len(cadres),
+                        max=max_forms), field="unit")
     for cadre in cadres:
         _require_export(actor, cadre)
     content = write_archive(_forms(session, actor, cadres, today or date.today()))
@@ -532,6 +542,101 @@ def _new_cadre(session: Session, reading: _Reading, unit: Unit, code: str) -> Ca
                              start=None))
     session.flush()
     return cadre
+
+
+# --- from a personnel decision and on paper --------------------------------------------------
+
+# Decisions that appoint or remove: the form they go with names the post and the reason.
+APPOINTING = (DecisionType.PROMOTION, DecisionType.RANK_PROMOTION, DecisionType.ADJUSTMENT)
+PROPOSED_PREFIX = re.compile(r"^(拟提拔为|拟晋升为|拟提名为|拟任命为|拟任|拟)")
+
+
+def decision_fields(decision: PersonnelDecision, form: LrmxForm) -> dict[str, str]:
+    """What a personnel decision says on its form: the reason (任免理由) always; the proposed
+    post (拟任职务) for a promotion, the post to be removed from (拟免职务) for an
+    organizational adjustment (the current post)."""
+    fields = {"RenMianLiYou": decision.rationale.strip()}
+    kind = DecisionType(decision.type)
+    if kind in (DecisionType.PROMOTION, DecisionType.RANK_PROMOTION):
+        fields["NiRenZhiWu"] = PROPOSED_PREFIX.sub("", decision.title.strip(), count=1)
+    elif kind == DecisionType.ADJUSTMENT:
+        fields["NiMianZhiWu"] = form.get("XianRenZhiWu")
+    return fields
+
+
+def _with_decision(form: LrmxForm, decision: PersonnelDecision | None) -> LrmxForm:
+    if decision is not None:
+        form.fields.update(decision_fields(decision, form))
+    return form
+
+
+def export_decision_form(session: Session, actor: Actor, decision_id: int,
+                         today: date | None = None) -> tuple[str, bytes]:
+    """The form of a decision's cadre with the decision's post and reason: ``(name, content)``."""
+    decision = decisions.get_decision(session, actor, decision_id)
+    cadre = decision.cadre
+    _require_export(actor, cadre)
+    ids = [cadre.id]
+    record = session.get(CadreRecord, cadre.id)
+    photo = session.get(CadrePhoto, cadre.id)
+    form = form_of(cadre, record, _evidence(session, actor, ids)[cadre.id],
+                   photo.data if photo else None, today or date.today())
+    content = write_form(_with_decision(form, decision))
+    audit.log(session, actor, "export", entity_type="cadre", entity_id=cadre.id,
+              summary={"kind": "lrmx", "cadre": cadre.code, "decision": decision.number})
+    return f"{cadre.code}-{cadre.name}-{decision.number}.lrmx", content
+
+
+@dataclass(frozen=True)
+class PrintedForm:
+    """One cadre's form as printed: the texts of the ``.lrmx`` (without the id number, which
+    the paper form does not carry), the photo and the birth dates ages are counted from."""
+
+    cadre: Cadre
+    form: LrmxForm
+    photo: bytes | None
+    family_born: list[date | None]
+    decision: str = ""  # the decision's number, when printed from one
+
+
+MAX_PRINTED = 50  # forms printed at once (a roster's page)
+
+
+def printed_forms(session: Session, actor: Actor, codes: list[str] | None = None,
+                  decision_id: int | None = None, today: date | None = None) -> list[PrintedForm]:
+    """The forms to print: of the cadres ``codes`` (each must be visible to the actor in full:
+    reviewers in scope, the cadre themself), or of a decision's cadre with the decision's
+    post and reason."""
+    decision = None
+    if decision_id is not None:
+        decision = decisions.get_decision(session, actor, decision_id)
+        cadres = [decision.cadre]
+    else:
+        wanted = list(dict.fromkeys(c.strip() for c in codes or [] if c and c.strip()))
+        if not wanted:
+            raise Invalid(_("Choose a cadre whose form to print."), field="code")
+        if len(wanted) > MAX_PRINTED:
+            raise Invalid(_("At most %(n)s forms are printed at once.", n=MAX_PRINTED),
+                          field="code")
+        cadres = [visible_cadre(session, actor, code=c, permissions=scope.PROFILE)
+                  for c in wanted]
+    for cadre in cadres:
+        records.require_view(actor, cadre)
+    ids = [c.id for c in cadres]
+    found = _by_cadre(session, (CadreRecord.cadre_id, CadreRecord), ids)
+    photos = _by_cadre(session, (CadrePhoto.cadre_id, CadrePhoto.data), ids)
+    evidence = _evidence(session, actor, ids)
+    printed = []
+    for cadre in cadres:
+        record = found.get(cadre.id)
+        form = _with_decision(form_of(cadre, record, evidence[cadre.id], photos.get(cadre.id),
+                                      today or date.today()), decision)
+        form.fields["ShenFenZheng"] = ""  # not on paper
+        family_born = [rules.FamilyMember.from_json(m).born for m in (record.family if record
+                                                                       else [])]
+        printed.append(PrintedForm(cadre, form, photos.get(cadre.id), family_born,
+                                   decision.number if decision else ""))
+    return printed
 
 
 def export_document(session: Session, actor: Actor, *, key: str | None = None,

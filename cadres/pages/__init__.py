@@ -2,6 +2,7 @@
 
 from cadres.pages import (  # noqa: F401
     annual_report,
+    appointment_form,
     certificate,
     claims,
     courses,

@@ -13,13 +13,13 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from cadres import decisions
+from cadres import appointment_forms, decisions, records, scope
 from cadres.decisions import OPEN
 from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType, rule_label
 from cadres.pages import decision_evidence as ev
 from portal import audit, db, ui
 from portal.access import Actor, current_actor
-from portal.errors import Invalid
+from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
 
 STATUS_COLORS = {DecisionStatus.PROPOSED: "info", DecisionStatus.REVIEWED: "primary",
@@ -39,7 +39,7 @@ def _by(who: str, when) -> str:
     return f"{who} · {ui.fmt_datetime(when)}" if who else "—"
 
 
-def workflow_section(decision) -> dbc.Card:
+def workflow_section(decision, actor: Actor | None = None) -> dbc.Card:
     pairs = [(_("Cadre"), html.A(f"{decision.cadre.name}（{decision.cadre.code}）",
                                   href=f"/cadres/profile?code={decision.cadre.code}")),
              (_("Unit"), decision.cadre.unit.name), (_("Type"), DecisionType(decision.type).label),
@@ -73,7 +73,23 @@ def workflow_section(decision) -> dbc.Card:
                 id="ca-dc-override-reason",
             )
         )
-    return ui.section(_("Workflow"), body)
+    actions = form_actions(actor, decision) if actor is not None else None
+    return ui.section(_("Workflow"), body, actions=actions)
+
+
+def form_actions(actor: Actor, decision) -> html.Div | None:
+    """The appointment form of a decision that appoints or removes: printed, and as a .lrmx
+    file for those who may see the id number it carries."""
+    if DecisionType(decision.type) not in appointment_forms.APPOINTING or not records.may_view(
+            actor, decision.cadre):
+        return None
+    buttons = [dbc.Button(_("Print the appointment form"), id="ca-dc-print-form",
+                          href=f"/cadres/appointment-form?decision={decision.id}",
+                          color="secondary", outline=True, size="sm", class_name="me-2")]
+    if scope.may_see_identity(actor, decision.cadre):
+        buttons.append(dbc.Button(_("Download appointment form (.lrmx)"), id="ca-dc-lrmx",
+                                  color="secondary", outline=True, size="sm"))
+    return html.Div([*buttons, dcc.Download(id="ca-dc-lrmx-file")])
 
 
 def _textarea(id: str, label: str, rows: int = 2) -> html.Div:
@@ -157,7 +173,7 @@ def body(session, actor: Actor, decision) -> html.Div:
                        f"{decision.cadre.name}（{decision.cadre.code}）· {decision.title}",
                        actions=html.Div([*badges, back], className="d-flex align-items-center")),
         dcc.Store(id="ca-dc-version", data=decision.version),
-        dbc.Row([dbc.Col(workflow_section(decision), lg=7 if actions else 12),
+        dbc.Row([dbc.Col(workflow_section(decision, actor), lg=7 if actions else 12),
                  dbc.Col(actions, lg=5) if actions else None]),
         ui.section(_("Changed since the proposal"),
                    ev.changes_part(decision.snapshot or {}, changes, decision.status in OPEN)),
@@ -271,6 +287,24 @@ def withdraw(n_clicks, reason, decision_id, version):
     return _act(lambda s, a, i, v: decisions.withdraw(s, a, i, reason or "", version=v),
                 decision_id, version,
                 _("Proposal %(number)s withdrawn."))
+
+
+@callback(Output("ca-dc-lrmx-file", "data"),
+          Output("ca-dc-message", "children", allow_duplicate=True),
+          Input("ca-dc-lrmx", "n_clicks"), State("ca-dc-id", "data"), prevent_initial_call=True)
+def download_form(n_clicks, decision_id):
+    """The decision's appointment form (.lrmx): its proposed post and reason from the decision;
+    the service checks the viewer may see the decision and the id number."""
+    actor = current_actor()
+    if not n_clicks:
+        return no_update, no_update
+    try:
+        with db.unit_of_work() as session:
+            name, content = appointment_forms.export_decision_form(session, actor,
+                                                                   _number(decision_id))
+    except PortalError as error:
+        return no_update, ui.alert(error.message, "danger")
+    return dcc.send_bytes(content, name), None
 
 
 ui.register(__name__, path="/decisions/view", title=N_("Personnel decision"), layout=layout,

@@ -31,7 +31,7 @@ def may_import(actor: Actor) -> bool:
 def form_import_section(session, actor: Actor) -> dbc.Card | None:
     if not may_import(actor):
         return None
-    return ui.section(_("Import appointment forms (.lrmx)"), html.Div([
+    return ui.section(_("Appointment forms (.lrmx): import and download"), html.Div([
         dbc.Row([field(_("Unit that cadres not yet in the registry join"),
                        dropdown("ca-lrmx-unit", ui.unit_options(session, actor),
                                 placeholder=_("Choose a unit")), 6)],
@@ -48,6 +48,15 @@ def form_import_section(session, actor: Actor) -> dbc.Card | None:
                    class_name="mt-2",
                    style={"display": "none"}),
         html.Div(id="ca-lrmx-result"),
+        html.Hr(),
+        dbc.Row([field(_("Download the forms of a unit and the units below it"),
+                       dropdown("ca-lrmx-export-unit", ui.unit_options(session, actor),
+                                placeholder=_("Choose a unit")), 6),
+                 dbc.Col(dbc.Button(_("Download the forms (.zip)"), id="ca-lrmx-export",
+                                    color="secondary", outline=True, size="sm"),
+                         md=3, class_name="d-flex align-items-end")], class_name="g-2"),
+        dcc.Download(id="ca-lrmx-zip"),
+        html.Div(id="ca-lrmx-export-message"),
     ]))
 
 
@@ -148,3 +157,28 @@ def confirm(_clicks, upload):
     except PortalError as error:
         return ui.alert(error.message, "danger"), {"display": "none"}, no_update
     return ui.alert(result.summary(), "success"), {"display": "none"}, preview_table(result)
+
+
+MAX_DOWNLOAD = 2000  # forms in one download from the page (a district); more: the command line
+
+
+@callback(Output("ca-lrmx-zip", "data"), Output("ca-lrmx-export-message", "children"),
+          Input("ca-lrmx-export", "n_clicks"), State("ca-lrmx-export-unit", "value"),
+          prevent_initial_call=True)
+def download_unit(n_clicks, unit_id):
+    """The appointment forms of the serving cadres of a unit subtree as a zip; the service
+    checks the scope and that the viewer may see every id number in it."""
+    actor = current_actor()
+    if not n_clicks:
+        return no_update, no_update
+    if not unit_id:
+        return no_update, ui.alert(_("Choose a unit first."), "warning")
+    try:
+        with db.unit_of_work() as session:
+            code = _unit_code(session, actor, unit_id)
+            content = appointment_forms.export_unit(session, actor, code,
+                                                    max_forms=MAX_DOWNLOAD)
+    except (PortalError, ValueError, TypeError) as error:
+        return no_update, ui.alert(getattr(error, "message", _("Choose a unit first.")),
+                                   "danger")
+    return dcc.send_bytes(content, f"{code}-appointment-forms.zip"), None

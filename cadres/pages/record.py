@@ -9,6 +9,7 @@ through ``portal.access.visible_cadre`` and the services check the role and scop
 from __future__ import annotations
 
 import base64
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
@@ -112,7 +113,10 @@ def record_section(session, actor: Actor, cadre: Cadre) -> dbc.Card | None:
         return None
     record = records.record_of(session, actor, cadre)
     photo = records.photo_of(session, actor, cadre)
-    actions = []
+    actions = [dbc.Button(_("Print the appointment form"),
+                          href=f"/cadres/appointment-form?code={quote(cadre.code)}",
+                          id="ca-rec-print", color="secondary", outline=True, size="sm",
+                          class_name="me-2")]
     if scope.may_see_identity(actor, cadre):
         actions.append(dbc.Button(_("Download appointment form (.lrmx)"), id="ca-rec-download",
                                   color="secondary",

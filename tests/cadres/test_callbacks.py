@@ -264,6 +264,7 @@ def test_the_same_calls_show_the_other_cadre_to_the_reviewer_in_scope(client, ap
 
 
 def test_every_cadres_callback_has_an_isolation_test(app):
+    from tests.cadres.test_appointment_print import ISOLATION_TESTED as PRINT_TESTED
     from tests.cadres.test_decision_pages import ISOLATION_TESTED  # tested in that file
     from tests.cadres.test_record_pages import ISOLATION_TESTED as RECORD_PAGES_TESTED
     from tests.cadres.test_roster_pages import ISOLATION_TESTED as ROSTER_TESTED
@@ -274,6 +275,7 @@ def test_every_cadres_callback_has_an_isolation_test(app):
         | ISOLATION_TESTED
         | RECORD_PAGES_TESTED
         | ROSTER_TESTED
+        | PRINT_TESTED
         | {name for name, _values in REVIEWER_CALLS}
     )
     assert names - tested_here == set(), "add an isolation test for these callbacks"
