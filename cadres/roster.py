@@ -231,6 +231,11 @@ def _unit(session: Session, actor: Actor, code: str) -> Unit:
     return unit
 
 
+def unit_name(session: Session, actor: Actor, code: str | None) -> str | None:
+    """The name of the unit a search is limited to (None without one)."""
+    return _unit(session, actor, code).name if code else None
+
+
 def _candidates(session: Session, actor: Actor, conditions: Conditions, as_of: date):
     """The query of the cadres' ids that meet every condition the database can judge."""
     stmt = (select(Cadre.id).join(Unit, Cadre.unit_id == Unit.id)

@@ -130,7 +130,7 @@ def columns() -> list[dict]:
          "tooltipField": "position"},
         {"field": "rank", "headerName": _("Rank"), "minWidth": 90, "tooltipField": "rank"},
         {"field": "age", "headerName": _("Age"), **number, "minWidth": 56, "maxWidth": 64},
-        {"field": "education", "headerName": _("Education"), "minWidth": 64, "maxWidth": 84},
+        {"field": "education", "headerName": _("Education"), "minWidth": 76, "maxWidth": 90},
         {"field": "rank_years", "headerName": _("Years in rank"), **number},
         {"field": "post_years", "headerName": _("Years in post"), **number},
         {"field": "grassroots_years", "headerName": _("Years at the grassroots"), **number},

@@ -9,11 +9,13 @@ they are read and checked again like any input; the service keeps the reader to 
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, clientside_callback, html
 
 from cadres import codes, roster
+from cadres.appointment_forms import MAX_PRINTED
 from cadres.pages.roster import DECISION_LABELS, TRAINING_LABELS, reasons_text, verdict_text
 from cadres.rules.roster import Conditions
 from portal import audit, db, ui
@@ -23,17 +25,25 @@ from portal.errors import Invalid
 from portal.i18n import N_, _
 
 
-def conditions_text(conditions: Conditions) -> str:
+def _ages(low: int | None, high: int | None) -> list[str]:
+    if low is not None and high is not None:
+        return [_("age %(low)s–%(high)s", low=low, high=high)]
+    if high is not None:
+        return [_("age %(high)s or under", high=high)]
+    if low is not None:
+        return [_("age %(low)s or over", low=low)]
+    return []
+
+
+def conditions_text(conditions: Conditions, unit_name: str | None = None) -> str:
     """The conditions in words, for the roster's heading."""
     parts = []
     if conditions.unit:
-        parts.append(_("unit %(code)s and below", code=conditions.unit))
+        parts.append(_("%(unit)s and the units below it", unit=unit_name or conditions.unit))
     if conditions.ranks:
         parts.append(_("rank: %(ranks)s", ranks=_(", ").join(
             r.rank.label + (_(" and above") if r.and_above else "") for r in conditions.ranks)))
-    if conditions.min_age is not None or conditions.max_age is not None:
-        parts.append(_("age %(low)s–%(high)s", low=conditions.min_age or 0,
-                       high=conditions.max_age if conditions.max_age is not None else "…"))
+    parts += _ages(conditions.min_age, conditions.max_age)
     if conditions.gender:
         parts.append(Gender(conditions.gender).label)
     if conditions.education:
@@ -97,8 +107,15 @@ def layout(q: str | None = None, **_query):
     found = roster.search(session, actor, conditions)
     audit.log_view(actor, "roster", "print", conditions=conditions.as_json(),
                    rows=found.count)
+    forms = None
+    if 0 < found.count <= MAX_PRINTED:  # the appointment forms of everyone listed, one by one
+        forms = dbc.Button(_("Print their appointment forms"), id="ca-ro-print-forms",
+                           href="/cadres/appointment-form?code="
+                           + quote(",".join(r.code for r in found.rows)),
+                           color="secondary", outline=True, size="sm")
     return html.Div([
         html.Div([dbc.Button(_("Print"), id="ca-ro-print-now", color="primary", size="sm"),
+                  forms,
                   dbc.Button(_("Back"), href="/cadres/roster", color="link", size="sm"),
                   html.Span(id="ca-ro-printed")], className="d-print-none mb-3 d-flex gap-2"),
         html.H1(_("Roster of cadres"), className="ca-ro-print-title"),

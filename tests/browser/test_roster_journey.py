@@ -1,10 +1,11 @@
 """Issue 14, "Done when": a reviewer searches "二级主任科员 and above in 青山区, under 45, at least
 2 years in rank, eligible for promotion", gets a roster with reasons, exports it, prints it,
-opens a cadre and downloads their appointment form (.lrmx); importing that file into an empty
-database reproduces the record."""
+opens a cadre, prints their appointment form and downloads it (.lrmx); importing that file
+into an empty database reproduces the record."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -87,7 +88,7 @@ def test_a_reviewer_searches_exports_prints_and_downloads_the_form(login_as, dem
     page.uncheck("#ca-ro-columns input[value=blocks]")
     with page.expect_download() as download_info:
         page.click("#ca-ro-export")
-    sheet = load_workbook(download_info.value.path()).active
+    sheet = load_workbook(io.BytesIO(download_info.value.path().read_bytes())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("干部编号", "姓名", "单位") and "资格障碍" not in rows[0]
     assert len(rows) - 1 == count
@@ -100,7 +101,8 @@ def test_a_reviewer_searches_exports_prints_and_downloads_the_form(login_as, dem
     assert printable.locator(".ca-ro-print-table tbody tr").count() == count
     assert "青山区" in printable.inner_text(".ca-ro-print-meta") or "JZ01" in printable.inner_text(
         ".ca-ro-print-meta")
-    pdf = printable.pdf(format="A4", landscape=True)
+    screenshot(printable, "cadres-roster-print-zh")
+    pdf = printable.pdf(format="A4", prefer_css_page_size=True)
     assert pdf.startswith(b"%PDF")
     printable.close()
 
@@ -108,8 +110,17 @@ def test_a_reviewer_searches_exports_prints_and_downloads_the_form(login_as, dem
     name = link.inner_text()
     code = first.locator("[col-id=code]").inner_text()
     link.click()
-    page.wait_for_selector("#ca-rec-download")
+    page.wait_for_selector("#ca-rec-download", timeout=60000)
     assert name in page.inner_text(".page-title")
+
+    # print their appointment form (the lrmxprint branch's printed form)
+    page.click("#ca-rec-print")
+    page.wait_for_selector(".ca-af-sheet", timeout=60000)
+    settle(page)
+    assert name in page.inner_text(".ca-af-sheet")
+    assert page.pdf(format="A4", prefer_css_page_size=True).startswith(b"%PDF")
+    page.go_back()
+    page.wait_for_selector("#ca-rec-download", timeout=60000)
     with page.expect_download() as form_info:
         page.click("#ca-rec-download")
     form = tmp_path / form_info.value.suggested_filename
