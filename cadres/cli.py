@@ -87,12 +87,12 @@ def roster_command(unit, ranks, min_age, max_age, gender, education, min_rank_ye
         actor = Actor.system(session)
         conditions = roster.read_conditions(values)
         if out:
-            content = roster.export_roster(session, actor, conditions)
+            content = roster.export_roster(session, actor, conditions, cap=None)
             with open(out, "wb") as handle:
                 handle.write(content)
             click.echo(f"wrote the roster to {out}")
             return
-        found = roster.search(session, actor, conditions)
+        found = roster.search(session, actor, conditions, cap=None)
     if as_json:
         click.echo(json.dumps(found.as_json(), ensure_ascii=False))
         return

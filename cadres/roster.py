@@ -331,7 +331,7 @@ def _education(session: Session, ids: Sequence[int]) -> dict[int, str]:
 
 
 def _matching_ids(session: Session, actor: Actor, conditions: Conditions, as_of: date,
-                  decision: DecisionType) -> list[int]:
+                  decision: DecisionType, cap: int | None) -> list[int]:
     """The ids of the cadres meeting every condition, in roster order: SQL first, then the
     résumé, then the eligibility engine on what is left."""
     ids = list(session.scalars(_candidates(session, actor, conditions, as_of)))
@@ -340,21 +340,22 @@ def _matching_ids(session: Session, actor: Actor, conditions: Conditions, as_of:
         ids = [i for i in ids if rules.grassroots_years(resumes.get(i) or [], as_of)
                >= conditions.min_grassroots_years]
     if conditions.eligible_for:
-        if len(ids) > ELIGIBILITY_LIMIT:
+        if cap is not None and len(ids) > cap:
             raise Invalid(_("%(count)s cadres meet the other conditions: eligibility is checked "
                             "for at most %(limit)s at once. Narrow the search (a unit, a rank, an "
                             "age range) and search again.", count=len(ids),
-                            limit=ELIGIBILITY_LIMIT), field="eligible_for")
+                            limit=cap), field="eligible_for")
         results = _evaluate(session, actor, _load(session, ids), as_of, decision)
         ids = [i for i in ids if results[i].eligible]
     return ids
 
 
 def search(session: Session, actor: Actor, conditions: Conditions, *, offset: int = 0,
-           limit: int | None = None) -> Roster:
+           limit: int | None = None, cap: int | None = ELIGIBILITY_LIMIT) -> Roster:
     """The cadres in the actor's scope meeting every condition, ordered by unit and code:
     ``count`` of them, and the rows ``offset`` … ``offset + limit`` (all when ``limit`` is
-    None) each with its blocks for ``conditions.decision`` on the as-of date."""
+    None) each with its blocks for ``conditions.decision`` on the as-of date. ``cap``: the
+    most cadres the engine is run on in one search (the pages'; the command line has none)."""
     _require(actor)
     as_of = conditions.as_of or date.today()
     decision = DecisionType(conditions.decision)
@@ -363,13 +364,13 @@ def search(session: Session, actor: Actor, conditions: Conditions, *, offset: in
     key = (cache.scope_of(actor), json.dumps(conditions.as_json(), sort_keys=True, default=str),
            as_of.isoformat())
     ids = cache.cached(session, "cadres.roster.ids", key,
-                       lambda: _matching_ids(session, actor, conditions, as_of, decision))
+                       lambda: _matching_ids(session, actor, conditions, as_of, decision, cap))
     count = len(ids)
     page_ids = ids[max(0, offset):] if limit is None else ids[max(0, offset):max(0, offset) + limit]
-    if limit is None and len(page_ids) > ELIGIBILITY_LIMIT:
+    if cap is not None and len(page_ids) > cap:
         raise Invalid(_("%(count)s cadres meet the conditions: a roster lists at most %(limit)s "
                         "with their blocks. Narrow the search and search again.",
-                        count=count, limit=ELIGIBILITY_LIMIT))
+                        count=count, limit=cap))
     cadres = _load(session, page_ids)
     results = _evaluate(session, actor, cadres, as_of, decision)
     resumes = _resumes(session, page_ids)
@@ -424,7 +425,8 @@ def export_cell(row: RosterRow, key: str) -> Any:
 
 
 def export_roster(session: Session, actor: Actor, conditions: Conditions,
-                  columns: Sequence[str] = DEFAULT_EXPORT) -> bytes:
+                  columns: Sequence[str] = DEFAULT_EXPORT,
+                  cap: int | None = ELIGIBILITY_LIMIT) -> bytes:
     """The whole roster as XLSX with the chosen columns (headers in the reader's language),
     audited as an export."""
     _require(actor)
@@ -432,7 +434,7 @@ def export_roster(session: Session, actor: Actor, conditions: Conditions,
     chosen = [c for c in EXPORT_COLUMNS if c in set(columns or ())]
     if not chosen:
         raise Invalid(_("Choose at least one column for the roster."), field="columns")
-    found = search(session, actor, conditions)
+    found = search(session, actor, conditions, cap=cap)
     table = Table("roster", [Column(c, _(EXPORT_COLUMNS[c])) for c in chosen],
                   [{c: export_cell(row, c) for c in chosen} for row in found.rows])
     content = to_bytes(table, "xlsx", "zh")

@@ -216,3 +216,17 @@ def test_the_xlsx_roster_has_the_chosen_columns_in_order(session, city, people):
     assert event.summary["columns"] == ["code", "name", "age", "blocks"]
     with pytest.raises(Invalid):
         roster.export_roster(session, city.actor("reviewer"), roster.read_conditions({}), [])
+
+
+def test_the_engine_runs_on_at_most_cap_cadres_and_asks_to_narrow_the_search(session, city,
+                                                                            people):
+    actor = city.actor("reviewer")
+    wanted = roster.read_conditions({"eligible_for": "promotion", "as_of": AS_OF})
+    with pytest.raises(Invalid) as error:
+        roster.search(session, actor, wanted, cap=4)
+    assert "5" in error.value.message and error.value.field == "eligible_for"
+    with pytest.raises(Invalid):
+        roster.search(session, actor, roster.read_conditions({"as_of": AS_OF}), cap=4)
+    assert roster.search(session, actor, roster.read_conditions({"as_of": AS_OF}), limit=4,
+                         cap=4).count == 5  # a page of the grid is fine
+    assert roster.search(session, actor, wanted, cap=None).count == 4
