@@ -109,6 +109,14 @@ def _per_cadre(session: Session, actor: Actor, year: int, under: Unit | None, as
     return _outcome(session, inputs(session, actor, year, under), year, as_of, first, year - first)
 
 
+def cadre_outcomes(session: Session, actor: Actor, year: int, as_of: date):
+    """A subquery: one row per serving cadre in scope with ``cadre_id``, ``complete`` (1 when
+    the year's requirement is met), ``behind`` (1 when behind the even pace) and the hours
+    (the roster's training condition)."""
+    actor.require("training.view")
+    return _per_cadre(session, actor, year, None, as_of)
+
+
 def inputs(session: Session, actor: Actor, year: int, under: Unit | None):
     """A subquery: what ``rules.progress`` starts from, one row per serving cadre in scope: the
     targets (the plan's, else the standard's), the year's hours and the five-year total's

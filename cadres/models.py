@@ -380,3 +380,18 @@ class CadrePhoto(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class SavedSearch(Base):
+    """A reviewer's saved condition search (保存的检索条件): a name and the conditions as JSON
+    (``rules.roster.Conditions.as_json``), private to the user who saved it."""
+
+    __tablename__ = "roster_saved_search"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    conditions: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -16,6 +16,8 @@ from cadres.pages import (  # noqa: F401
     profile,
     records,
     registry,
+    roster,
+    roster_print,
     standards,
     teams,
 )

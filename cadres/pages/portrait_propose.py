@@ -49,19 +49,36 @@ def block_warning(data: dict, book) -> html.Div | None:
     ], color="warning", class_name="mb-0 ca-pf-prop-blocks")
 
 
-def propose_modal(cadre: Cadre, promotion_eligibility: dict, book: SourceBook) -> dbc.Modal:
+def prefill(session, actor: Actor, cadre: Cadre, propose: str | None) -> dict:
+    """What ``propose_modal`` needs to open at once on a decision type named in the address
+    (``?propose=rank_promotion``): that type and today's eligibility for it. Nothing for a
+    missing or unknown type."""
+    try:
+        kind = DecisionType(propose) if propose else None
+    except ValueError:
+        kind = None
+    if kind is None:
+        return {}
+    eligibility = evidence.eligibility(session, actor, cadre.code, date.today(), kind).as_json()
+    return {"open_as": kind, "eligibility": eligibility}
+
+
+def propose_modal(cadre: Cadre, promotion_eligibility: dict, book: SourceBook, *,
+                  open_as: DecisionType | None = None, eligibility: dict | None = None
+                  ) -> dbc.Modal:
     types = [{"label": t.label, "value": t.value} for t in DecisionType]
     body = dbc.ModalBody([
         dbc.Label(_("Type of decision"), html_for="ca-pf-prop-type",
                   class_name="small text-muted mb-1"),
-        dbc.Select(id="ca-pf-prop-type", options=types, value=DecisionType.PROMOTION.value),
+        dbc.Select(id="ca-pf-prop-type", options=types,
+                   value=(open_as or DecisionType.PROMOTION).value),
         dbc.Label(_("Title (the post, rank or award proposed)"), html_for="ca-pf-prop-title",
                   class_name="small text-muted mb-1 mt-2"),
         dbc.Input(id="ca-pf-prop-title", maxlength=200),
         dbc.Label(_("Rationale"), html_for="ca-pf-prop-rationale",
                   class_name="small text-muted mb-1 mt-2"),
         dbc.Textarea(id="ca-pf-prop-rationale", rows=4, maxlength=4000),
-        html.Div(block_warning(promotion_eligibility, book),
+        html.Div(block_warning(eligibility or promotion_eligibility, book),
                  id="ca-pf-prop-warning", className="mt-3"),
         html.Div(id="ca-pf-prop-result"),
     ])
@@ -72,7 +89,8 @@ def propose_modal(cadre: Cadre, promotion_eligibility: dict, book: SourceBook) -
     return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(_("Propose a decision about %(name)s",
                                                        name=cadre.name),
                                                      id="ca-pf-propose-title")),
-                      body, footer], id="ca-pf-propose-modal", is_open=False, size="lg",
+                      body, footer], id="ca-pf-propose-modal", is_open=open_as is not None,
+                     size="lg",
                      labelledby="ca-pf-propose-title")
 
 

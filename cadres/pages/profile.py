@@ -129,15 +129,19 @@ def profile_sections(session, actor: Actor, cadre: Cadre, year: int) -> list:
     return sections
 
 
-def portrait_sections(session, actor: Actor, cadre: Cadre, year: int) -> tuple[list, list]:
+def portrait_sections(session, actor: Actor, cadre: Cadre, year: int,
+                      propose: str | None = None) -> tuple[list, list]:
     """The full portrait (干部画像) for reviewers and administrators in scope: the summary and
-    eligibility first, then the record; and the header actions (the proposal form)."""
+    eligibility first, then the record; and the header actions (the proposal form, open at
+    once with ``propose``'s type chosen when the address asks, as the roster's links do)."""
     profile = evidence.profile(session, actor, cadre.code)
     book = source_book(session, actor, cadre)
     actions = []
     if portrait_propose.may_propose(actor):
         actions = [portrait_propose.open_button(),
-                   portrait_propose.propose_modal(cadre, profile.eligibility, book)]
+                   portrait_propose.propose_modal(cadre, profile.eligibility, book,
+                                                  **portrait_propose.prefill(
+                                                      session, actor, cadre, propose))]
     training = training_section(session, actor, cadre, year, extra=portrait.five_year_line(profile))
     sections = [portrait.summary_callout(profile), portrait.eligibility_section(profile, book),
                 basic_section(cadre, True), record.record_section(session, actor, cadre),
@@ -150,7 +154,8 @@ def portrait_sections(session, actor: Actor, cadre: Cadre, year: int) -> tuple[l
     return sections, actions
 
 
-def layout(code: str | None = None, year: str | None = None, **_query):
+def layout(code: str | None = None, year: str | None = None, propose: str | None = None,
+           **_query):
     actor = current_actor()
     session = db.session()
     if not code and actor.cadre_id is None:
@@ -167,7 +172,7 @@ def layout(code: str | None = None, year: str | None = None, **_query):
     if cadre.id != actor.cadre_id:  # a cadre reading their own profile is not a disclosure
         audit.log_view(actor, "cadre", cadre.id, code=cadre.code)
     if portrait.shows_portrait(actor, cadre):
-        sections, actions = portrait_sections(session, actor, cadre, chosen)
+        sections, actions = portrait_sections(session, actor, cadre, chosen, propose)
     else:
         sections, actions = profile_sections(session, actor, cadre, chosen), None
     return html.Div([

@@ -273,12 +273,14 @@ def test_every_cadres_callback_has_an_isolation_test(app):
     from tests.cadres.test_appointment_print import ISOLATION_TESTED as PRINT_TESTED
     from tests.cadres.test_decision_pages import ISOLATION_TESTED  # tested in that file
     from tests.cadres.test_record_pages import ISOLATION_TESTED as RECORD_PAGES_TESTED
+    from tests.cadres.test_roster_pages import ISOLATION_TESTED as ROSTER_TESTED
 
     names = set(cadres_callbacks(app))
     tested_here = (
         OWN_CALLBACKS
         | ISOLATION_TESTED
         | RECORD_PAGES_TESTED
+        | ROSTER_TESTED
         | PRINT_TESTED
         | {name for name, _values in REVIEWER_CALLS}
     )

@@ -141,3 +141,30 @@ def test_cli_unknown_cadre_and_bad_date_are_one_line_errors(session, city, datab
     assert unknown.exit_code == 1 and "C9999" in unknown.output
     bad = CliRunner().invoke(main, ["eligibility", "C0001", "--as-of", "2026-13-01"])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+
+
+def test_facts_for_many_cadres_are_the_facts_of_each(session, city, street_scheme):  # noqa: F811
+    """The roster's batch (cadres.roster) gathers the same facts as ``facts_for``, one by one:
+    a veto in the unit's results, a measure, a filed case, grades, training."""
+    from cadres.models import CadreAppraisal
+    from tests.cadres.conftest import record
+
+    code = open_period(session, city)
+    enter(session, city, code, city.s1, {**S1_VALUES, "V1": 1})
+    enter(session, city, code, city.s2, S2_VALUES)
+    publish(session, city, code)
+    sanctioned(session, city, "admonishment", date(2026, 9, 1))
+    move_to(session, city, open_case(session, city, cadres=[city.cadre2]), CaseStage.FILED)
+    grades.set_grade(session, city.actor("reviewer"), "C0002", 2025, "basically_competent")
+    session.add(CadreAppraisal(cadre_id=city.cadre1.id, year=2024, grade="excellent",
+                               unit_id=city.s1.id))
+    record(session, city, city.cadre1, "党校主体班", 40, day=date(2026, 5, 6))
+    session.commit()
+    actor = city.actor("reviewer")
+    many = evidence.facts_for_many(session, actor, [city.cadre1, city.cadre2], AS_OF)
+    for cadre in (city.cadre1, city.cadre2):
+        assert many[cadre.id] == evidence.facts_for(session, actor, cadre, AS_OF)
+    assert many[city.cadre1.id].measures and many[city.cadre2.id].cases
+    assert many[city.cadre1.id].unit_result.vetoed and many[city.cadre1.id].training.hours == 40
+    with pytest.raises(AccessDenied):
+        evidence.facts_for_many(session, city.actor("reviewer-d1"), [city.cadre2], AS_OF)
