@@ -488,8 +488,9 @@ def behind_page(session: Session, actor: Actor, year: int, *, under: Unit | None
                    outcome.c.expected, outcome.c.deadline)
             .join(Cadre, Cadre.id == outcome.c.cadre_id).join(Unit, Unit.id == Cadre.unit_id)
             .where(outcome.c.behind == 1))
-    # how many: the units' summaries have counted them already
-    count = sum(t.behind for t in _summary(session, actor, year, under, as_of)[0])
+    count = (
+        session.scalar(select(func.count()).select_from(outcome).where(outcome.c.behind == 1)) or 0
+    )
     start, end = max(0, int(start)), max(0, int(end))
     rows = []
     for code, name, unit, position, annual, counted, expected, deadline in session.execute(
