@@ -115,7 +115,8 @@ class Browser:
                 continue
             self.deps.append(dep)
         self.headers: dict[str, str] = {}
-        self.timings: list[tuple[str, float, float, int]] = []
+        self.timings: list[tuple[str, float, float, int, str]] = []
+        self.cache = None  # the app's dashboard cache, to tell hits from computed values
 
     # --- the page's components ----------------------------------------------------------------
     def _present(self, component: str) -> list[str]:
@@ -159,11 +160,16 @@ class Browser:
                 "outputs": outputs if len(outputs) > 1 else outputs[0],
                 "inputs": self._values(dep.inputs), "state": self._values(dep.state),
                 "changedPropIds": changed}
+        hits, misses = (self.cache.hits, self.cache.misses) if self.cache else (0, 0)
         started, cpu = time.perf_counter(), time.thread_time()
         response = self.client.post("/_dash-update-component", json=body, headers=self.headers)
         elapsed = (time.perf_counter() - started) * 1000
+        served = ""
+        if self.cache is not None:
+            hits, misses = self.cache.hits - hits, self.cache.misses - misses
+            served = "computed" if misses else ("cache" if hits else "")
         self.timings.append((dep.label, elapsed, (time.thread_time() - cpu) * 1000,
-                             response.status_code))
+                             response.status_code, served))
         if response.status_code != 200:
             return []
         updated = []
@@ -231,7 +237,7 @@ def role_pages(app, username: str) -> list[str]:
     from portal import db
     from portal.access import Actor
     from portal.models import User
-    from portal.shell import page_visible
+    from portal.ui import page_visible
 
     with db.session_factory(app.server.extensions["portal.engine"])() as session:
         actor = Actor.for_user(session.scalar(select(User).where(User.username == username)))
@@ -246,28 +252,40 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
-def report(rows: dict[tuple[str, str, str], list[tuple[float, float]]], visits: int,
+def _served(kinds: list[str]) -> str:
+    """How the requests were answered: c (all from the dashboard cache), C (all computed),
+    m (mixed), - (no cached service involved)."""
+    found = set(kinds) - {""}
+    if not found:
+        return "-"
+    return {"cache": "c", "computed": "C"}.get(found.pop(), "m") if len(found) == 1 else "m"
+
+
+def report(rows: dict[tuple[str, str, str], list[tuple[float, float, str]]], visits: int,
            slow: float) -> None:
     print(
         f"{'role':<10} {'page':<26} {'callback':<44} {'first':>8} {'p50':>8} {'p95':>8} {'max':>8} "
-        f"{'cpu p50':>8}"
+        f"{'cpu 1st':>8} {'cpu p50':>8} {'cache':>5}"
     )
     every = []
     for (role, page, label), measured in rows.items():
-        runs = [wall for wall, _cpu in measured]
+        runs = [wall for wall, _cpu, _served_by in measured]
         first, again = runs[0], runs[1:] or runs
         every += runs
         mark = " *" if max(runs) > slow else ""
+        kinds = [served for _wall, _cpu, served in measured]
         print(
             f"{role:<10} {page[:26]:<26} {label[:44]:<44} {first:8.1f} {statistics.median(again):8.1f} "  # noqa: E501
-            f"{percentile(again, 0.95):8.1f} {max(runs):8.1f} "
-            f"{statistics.median(cpu for _wall, cpu in measured):8.1f}{mark}"
+            f"{percentile(again, 0.95):8.1f} {max(runs):8.1f} {measured[0][1]:8.1f} "
+            f"{statistics.median(cpu for _wall, cpu, _s in measured[1:] or measured):8.1f} "
+            f"{_served(kinds[:1])}/{_served(kinds[1:])}{mark}"
         )
     if every:
         print(
             f"\nall {len(every)} requests ({visits} visits a page): median {statistics.median(every):.1f} ms, "  # noqa: E501
             f"p95 {percentile(every, 0.95):.1f} ms, max {max(every):.1f} ms; "
-            f"* marks a callback over {slow:.0f} ms"
+            f"* marks a callback over {slow:.0f} ms; cache: first visit / repeated visits, "
+            f"c served from the dashboard cache, C computed, m mixed, - no cached service"
         )
 
 
@@ -278,29 +296,38 @@ def main() -> None:
     parser.add_argument("--pages", default="", help="only these paths (comma-separated)")
     parser.add_argument("--visits", type=int, default=3)
     parser.add_argument("--slow", type=float, default=100.0)
+    parser.add_argument("--no-cache", action="store_true",
+                        help="turn the dashboard cache off: every visit computes")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.db
     os.environ.setdefault("PORTAL_LANG", "zh")
+    from portal import cache
     from portal.app import create_app
     from portal.config import Config
     from portal.demo import DEMO_PASSWORD
+    from portal.server import settle_heap
 
-    app = create_app(Config.from_env(testing=True, login_rate_limit="10000 per minute"))
-    rows: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    app = create_app(Config.from_env(testing=True, login_rate_limit="10000 per minute", demo=True))
+    engine = app.server.extensions["portal.engine"]
+    settle_heap()  # as `portal serve` does once the app is loaded
+    if args.no_cache:
+        cache.detach(engine)
+    rows: dict[tuple[str, str, str], list[tuple[float, float, str]]] = defaultdict(list)
     errors = []
     for role in [r for r in args.roles.split(",") if r]:
         client = app.server.test_client()
         headers = login(client, role, DEMO_PASSWORD)
         browser = Browser(client, client.get("/_dash-dependencies").get_json())
         browser.headers = headers
+        browser.cache = cache.for_engine(engine)
         only = [p for p in args.pages.split(",") if p]
         pages = [p for p in role_pages(app, role) if not only or p in only]
         for page in pages:
             for _visit in range(args.visits):
                 browser.timings = []
                 browser.open(page)
-                for label, elapsed, cpu, status in browser.timings:
-                    rows[(role, page, label)].append((elapsed, cpu))
+                for label, elapsed, cpu, status, served in browser.timings:
+                    rows[(role, page, label)].append((elapsed, cpu, served))
                     if status >= 400:
                         errors.append((role, page, label, status))
     report(rows, args.visits, args.slow)

@@ -14,19 +14,28 @@ count with ``training.scope_progress``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Float, and_, case, cast, false, func, literal, or_, select
+from sqlalchemy import Float, and_, case, cast, delete, false, func, insert, literal, or_, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
-from cadres import rules, training
+from cadres import rules, summary_stamps, training
 from cadres import settings as cadre_settings
 from cadres.enums import TrainingCategory, TrainingMode
-from cadres.models import CATEGORY_COLUMNS, TrainingPlan, TrainingTally
+from cadres.models import (
+    CATEGORY_COLUMNS,
+    TrainingPlan,
+    TrainingSummaryStamp,
+    TrainingTally,
+    TrainingUnitSummary,
+)
 from cadres.rules import EPSILON, PlanTargets
+from portal import cache
 from portal.access import Actor
 from portal.enums import CadreCategory, CadreStatus, Rank
 from portal.models import Cadre, Unit
@@ -103,10 +112,13 @@ def _counted(offline, online, total, annual, cap):
                 else_=offline + case((online <= capped, online), else_=capped))
 
 
-def _per_cadre(session: Session, actor: Actor, year: int, under: Unit | None, as_of: date):
-    """A subquery: one row per serving cadre in scope with the outcome of ``rules.progress``."""
+def _per_cadre(session: Session, actor: Actor | None, year: int, under: Unit | None, as_of: date,
+               filters: list | None = None):
+    """A subquery: one row per serving cadre in scope (or matching ``filters``) with the outcome
+    of ``rules.progress``."""
     first, _last = rules.five_year_window(year, cadre_settings.cycle_start(session))
-    return _outcome(session, inputs(session, actor, year, under), year, as_of, first, year - first)
+    return _outcome(session, inputs(session, actor, year, under, filters=filters), year, as_of,
+                    first, year - first)
 
 
 def cadre_outcomes(session: Session, actor: Actor, year: int, as_of: date):
@@ -117,7 +129,8 @@ def cadre_outcomes(session: Session, actor: Actor, year: int, as_of: date):
     return _per_cadre(session, actor, year, None, as_of)
 
 
-def inputs(session: Session, actor: Actor, year: int, under: Unit | None):
+def inputs(session: Session, actor: Actor | None, year: int, under: Unit | None, *,
+           filters: list | None = None):
     """A subquery: what ``rules.progress`` starts from, one row per serving cadre in scope: the
     targets (the plan's, else the standard's), the year's hours and the five-year total's
     earlier years (``earlier_0`` …, counted against this year's targets)."""
@@ -157,7 +170,8 @@ def inputs(session: Session, actor: Actor, year: int, under: Unit | None):
     base = (select(*columns)
             .outerjoin(plan, and_(plan.cadre_id == Cadre.id, plan.year == year))
             .outerjoin(tally, and_(tally.cadre_id == Cadre.id, tally.year == year))
-            .where(*_scope_filters(actor, under))).subquery("base")
+            .where(*(filters if filters is not None else _scope_filters(actor, under))))
+    base = base.subquery("base")
     return base
 
 
@@ -197,26 +211,45 @@ def _outcome(session: Session, base, year: int, as_of: date, first: int, earlier
                   case((five_behind, 1), else_=0).label("five_behind")).subquery("outcome")
 
 
+HOURS_CELLS = [(c, m) for c in TrainingCategory for m in TrainingMode]
+HOURS_MONTHS = [(n, m) for n in training.MONTHS for m in TrainingMode]
+CELL_NAMES = [f"{c.value}_{m.value}" for c, m in HOURS_CELLS]
+MONTH_NAMES = [training.month_column(n, m) for n, m in HOURS_MONTHS]
+SUMMARY = TrainingUnitSummary.__table__
+KEEP_DAYS = timedelta(days=31)  # rows of earlier days are dropped as newer ones are stored
+TALLY_FIELDS = ("cadres", "complete", "behind", "counted", "online", "total", "five_year_cadres",
+                "five_year_behind")
+
+
+def _hours_frames_of(sums: Sequence) -> tuple[pd.DataFrame, pd.DataFrame]:
+    by_cell = pd.DataFrame([(c.value, m.value, float(h)) for (c, m),
+                            h in zip(HOURS_CELLS, sums[:len(HOURS_CELLS)], strict=True)
+                            if h], columns=["category", "mode", "hours"])
+    by_month = pd.DataFrame([(m.value, n, float(h or 0.0)) for (n, m),
+                             h in zip(HOURS_MONTHS, sums[len(HOURS_CELLS):], strict=True)
+                             if h], columns=["mode", "month", "hours"])
+    return by_cell, by_month
+
+
+def _hours_sums(filters: list, year: int, by_unit: bool = False):
+    sums = [*(func.sum(getattr(TrainingTally, name)) for name in CELL_NAMES),
+            *(func.sum(getattr(TrainingTally, name)) for name in MONTH_NAMES)]
+    stmt = (select(*([Cadre.unit_id] if by_unit else []), *sums)
+            .join(Cadre, Cadre.id == TrainingTally.cadre_id)
+            .where(TrainingTally.year == year, *filters))
+    return stmt.group_by(Cadre.unit_id) if by_unit else stmt
+
+
 def hours_frames(session: Session, actor: Actor, year: int, *, under: Unit | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Class hours of the year of the serving cadres in scope, by category and mode and by month
     and mode (``reports.hours_by_category_mode`` and the months of ``reports.hours_frame``)."""
     actor.require("training.view")
-    cells = [(c, m) for c in TrainingCategory for m in TrainingMode]
-    months = [(n, m) for n in training.MONTHS for m in TrainingMode]
-    stmt = (select(*(func.sum(getattr(TrainingTally, f"{c.value}_{m.value}")) for c, m in cells),
-                   *(func.sum(getattr(TrainingTally, training.month_column(n, m))) for n,
-                     m in months))
-            .join(Cadre, Cadre.id == TrainingTally.cadre_id)
-            .where(TrainingTally.year == year, *_scope_filters(actor, under)))
-    sums = session.execute(stmt).one()
-    by_cell = pd.DataFrame([(c.value, m.value, float(h)) for (c, m),
-                            h in zip(cells, sums[:len(cells)], strict=True)
-                            if h], columns=["category", "mode", "hours"])
-    by_month = pd.DataFrame([(m.value, n, float(h or 0.0)) for (n, m),
-                             h in zip(months, sums[len(cells):], strict=True)
-                             if h], columns=["mode", "month", "hours"])
-    return by_cell, by_month
+    return overview_parts(session, actor, year, under=under)[1:]
+
+
+def _direct_hours(session: Session, actor: Actor, year: int, under: Unit | None):
+    return _hours_frames_of(session.execute(_hours_sums(_scope_filters(actor, under), year)).one())
 
 
 # --- per unit, and rolled up ----------------------------------------------------------------------
@@ -225,7 +258,22 @@ def unit_tallies(session: Session, actor: Actor, year: int, *, under: Unit | Non
                  as_of: date | None = None) -> list[UnitTally]:
     """Completion of the serving cadres in scope (below ``under``), one entry per unit."""
     actor.require("training.view")
-    outcome = _per_cadre(session, actor, year, under, as_of or date.today())
+    return _summary(session, actor, year, under, as_of or date.today())[0]
+
+
+def overview_parts(session: Session, actor: Actor, year: int, *, under: Unit | None = None,
+                   as_of: date | None = None
+                   ) -> tuple[list[UnitTally], pd.DataFrame, pd.DataFrame]:
+    """``unit_tallies`` and ``hours_frames`` from one read of the unit summaries."""
+    actor.require("training.view")
+    tallies, sums = _summary(session, actor, year, under, as_of or date.today())
+    return (tallies, *_hours_frames_of(sums))
+
+
+def _direct_unit_tallies(session: Session, actor: Actor | None, year: int, under: Unit | None,
+                         as_of: date, filters: list | None = None) -> list[UnitTally]:
+    """The unit tallies computed from the per-cadre rows (no summary table)."""
+    outcome = _per_cadre(session, actor, year, under, as_of, filters)
     stmt = (select(outcome.c.unit_id, func.count(), func.sum(outcome.c.complete),
                    func.sum(outcome.c.behind),
                    func.sum(outcome.c.counted), func.sum(outcome.c.online),
@@ -237,6 +285,128 @@ def unit_tallies(session: Session, actor: Actor, year: int, *, under: Unit | Non
                       int(five or 0), int(five_behind or 0))
             for unit_id, n, complete, behind, counted, online, total, five,
             five_behind in session.execute(stmt)]
+
+
+# --- the unit summaries (training_unit_summary) ---------------------------------------------------
+#
+# One row per unit, year and day: the unit's own serving cadres' completion and hours. A
+# dashboard reads the rows of the units of its subtree (a range of the unit path index and one
+# primary-key lookup per unit) and computes, from the tallies, only the units whose row is
+# missing or stale: a row counts while it carries the unit's stamp and the global stamp
+# (``cadres.summary_stamps``: every write that can change a unit's figures adds one to them in
+# its own transaction) and the digest of the standards and the five-year cycle (``basis``).
+# The rows are computed and stored in a transaction of their own (one snapshot: the stamps and
+# the figures are read together, so a row computed before a write never carries the stamp
+# after it) and never bump the cache's data version (they are derived, not data).
+
+def _basis(session: Session, year: int) -> str:
+    found = (tuple(training.standards(session)), cadre_settings.cycle_start(session), year)
+    return hashlib.sha256(repr(found).encode()).hexdigest()[:32]
+
+
+def _summary(session: Session, actor: Actor, year: int, under: Unit | None, as_of: date
+             ) -> tuple[list[UnitTally], list]:
+    if str(actor.role) == "cadre" or cache.writing(session):
+        tallies = _direct_unit_tallies(session, actor, year, under, as_of)
+        by_cell = session.execute(_hours_sums(_scope_filters(actor, under), year)).one()
+        return tallies, list(by_cell)
+    basis = _basis(session, year)
+    epoch = (select(func.coalesce(func.max(TrainingSummaryStamp.stamp), 0))
+             .where(TrainingSummaryStamp.unit_id == summary_stamps.EVERY_UNIT).scalar_subquery())
+    stamp = aliased(TrainingSummaryStamp)
+    valid = and_(SUMMARY.c.unit_id.is_not(None), SUMMARY.c.stamp == func.coalesce(stamp.stamp, 0),
+                 SUMMARY.c.epoch == epoch)
+    names = [*TALLY_FIELDS, *CELL_NAMES, *MONTH_NAMES]
+    path = under.path if under is not None else actor.unit_path
+    stmt = (select(Unit.id, case((valid, 1), else_=0), *(SUMMARY.c[n] for n in names))
+            .select_from(Unit)
+            .outerjoin(SUMMARY, and_(SUMMARY.c.unit_id == Unit.id, SUMMARY.c.year == year,
+                                     SUMMARY.c.as_of == as_of, SUMMARY.c.basis == basis))
+            .outerjoin(stamp, stamp.unit_id == Unit.id)
+            .where(Unit.path.startswith(path, autoescape=True), actor.unit_clause()))
+    rows: dict[int, dict] = {}
+    stale = []
+    for unit_id, ok, *values in session.execute(stmt):
+        if ok:
+            rows[unit_id] = dict(zip(names, values, strict=True))
+        else:
+            stale.append(unit_id)
+    if stale:
+        rows.update(_refresh(session, year, as_of, basis, stale, path))
+    ordered = [rows[u] | {"unit_id": u} for u in sorted(rows)]
+    tallies = [UnitTally(r["unit_id"], int(r["cadres"]), int(r["complete"]), int(r["behind"]),
+                         _f(r["counted"]), _f(r["online"]), _f(r["total"]),
+                         int(r["five_year_cadres"]), int(r["five_year_behind"]))
+               for r in ordered if r["cadres"]]
+    sums = [None] * (len(CELL_NAMES) + len(MONTH_NAMES))
+    for r in ordered:
+        for n, name in enumerate(CELL_NAMES + MONTH_NAMES):
+            if r[name] is not None:
+                sums[n] = r[name] if sums[n] is None else sums[n] + r[name]
+    return tallies, sums
+
+
+def _compute(session: Session, year: int, as_of: date, unit_ids: list[int] | None, path: str
+             ) -> dict[int, dict]:
+    """The summary figures of ``unit_ids`` (or of every unit under ``path``), zeros included."""
+    if unit_ids is None:
+        inside = Cadre.unit_id.in_(select(Unit.id).where(Unit.path.startswith(path,
+                                                                              autoescape=True)))
+    else:
+        inside = Cadre.unit_id.in_(unit_ids)
+    filters = [inside, Cadre.status == CadreStatus.SERVING]
+    empty = dict.fromkeys(TALLY_FIELDS, 0) | {"counted": 0.0, "online": 0.0, "total": 0.0} \
+        | dict.fromkeys(CELL_NAMES + MONTH_NAMES)
+    found: dict[int, dict] = {u: dict(empty) for u in unit_ids or ()}
+    for t in _direct_unit_tallies(session, None, year, None, as_of, filters):
+        found.setdefault(t.unit_id, dict(empty)).update(
+            cadres=t.cadres, complete=t.complete, behind=t.behind, counted=t.counted,
+            online=t.online, total=t.total, five_year_cadres=t.five_year_cadres,
+            five_year_behind=t.five_year_behind)
+    for unit_id, *sums in session.execute(_hours_sums(filters, year, by_unit=True)):
+        found.setdefault(unit_id, dict(empty)).update(zip(CELL_NAMES + MONTH_NAMES, sums,
+                                                          strict=True))
+    return found
+
+
+def _refresh(session: Session, year: int, as_of: date, basis: str, stale: list[int], path: str
+             ) -> dict[int, dict]:
+    """Compute the stale units' rows in a transaction of their own and keep them."""
+    bind = session.get_bind()
+    options = {cache.DERIVED: True}
+    if bind.dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"  # stamps and figures: one snapshot
+    with Session(bind=bind) as fresh:
+        fresh.connection(execution_options=options)
+        stamps = dict(fresh.execute(select(TrainingSummaryStamp.unit_id,
+                                           TrainingSummaryStamp.stamp)
+                                    .where(TrainingSummaryStamp.unit_id.in_(
+                                        [summary_stamps.EVERY_UNIT, *stale]))
+                                    if len(stale) < 900 else
+                                    select(TrainingSummaryStamp.unit_id,
+                                           TrainingSummaryStamp.stamp)).all())
+        found = _compute(fresh, year, as_of, stale if len(stale) < 900 else None, path)
+        wanted = set(stale)
+        rows = [{"year": year, "as_of": as_of, "unit_id": u, "basis": basis,
+                 "stamp": stamps.get(u, 0), "epoch": stamps.get(summary_stamps.EVERY_UNIT, 0),
+                 **values} for u, values in found.items() if u in wanted]
+        try:
+            for start in range(0, len(stale), 500):
+                batch = stale[start:start + 500]
+                fresh.execute(delete(SUMMARY).where(SUMMARY.c.year == year,
+                                                    SUMMARY.c.as_of == as_of,
+                                                    SUMMARY.c.unit_id.in_(batch)))
+            # the rows of days long past are of no use any more (the year's end is the annual
+            # report's day)
+            fresh.execute(delete(SUMMARY).where(SUMMARY.c.year == year,
+                                                SUMMARY.c.as_of < as_of - KEEP_DAYS,
+                                                SUMMARY.c.as_of != date(year, 12, 31)))
+            if rows:
+                fresh.execute(insert(SUMMARY), rows)
+            fresh.commit()
+        except (IntegrityError, OperationalError):  # another worker stored them first, or
+            fresh.rollback()  # wrote meanwhile: the figures stand, kept next time
+    return {u: found[u] for u in stale if u in found}
 
 
 def summary(found: Sequence[UnitTally]) -> dict:

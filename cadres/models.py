@@ -93,10 +93,12 @@ class Enrolment(Base):
     """A cadre's place in a class, and whether they attended."""
 
     __tablename__ = "course_enrolment"
-    __table_args__ = (UniqueConstraint("course_id", "cadre_id"),)
+    __table_args__ = (UniqueConstraint("course_id", "cadre_id"),
+                      # the class list counts the places taken from the index alone
+                      Index("ix_course_enrolment_course_status", "course_id", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), index=True)
     status: Mapped[EnrolmentStatus] = enum_column(EnrolmentStatus, default=EnrolmentStatus.ENROLLED)
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -188,6 +190,77 @@ class TrainingTally(Base):
     month_11_online: Mapped[float] = mapped_column(Float, default=0.0)
     month_12_offline: Mapped[float] = mapped_column(Float, default=0.0)
     month_12_online: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class TrainingSummaryStamp(Base):
+    """How often the training completion of a unit's cadres may have changed: every write that
+    can change it (a record's tally, a plan, a cadre's unit, status, category or rank) adds one
+    to the stamp of the units concerned in its own transaction; unit 0 is every unit (a bulk
+    change). A row of ``training_unit_summary`` counts only while it carries the stamps it was
+    computed under (``cadres.summary_stamps``)."""
+
+    __tablename__ = "training_summary_stamp"
+
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[int] = mapped_column(default=0)
+
+
+class TrainingUnitSummary(Base):
+    """Training completion of the serving cadres of one unit (its own cadres, not its subtree)
+    in one year as of one day, and their class hours by category/mode and by month/mode: what
+    the training overview and the annual report sum over a subtree (a few thousand rows for a
+    city, not one per cadre). Kept by ``cadres.completion``: computed from ``training_tally``
+    and the plans when a dashboard first needs it, valid while the unit's stamp, the global
+    stamp and the standards and settings it was computed under (``basis``) are unchanged."""
+
+    __tablename__ = "training_unit_summary"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    as_of: Mapped[date] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    basis: Mapped[str] = mapped_column(String(64))
+    stamp: Mapped[int]
+    epoch: Mapped[int]
+    cadres: Mapped[int]
+    complete: Mapped[int]
+    behind: Mapped[int]
+    five_year_cadres: Mapped[int]
+    five_year_behind: Mapped[int]
+    counted: Mapped[float] = mapped_column(Float)
+    online: Mapped[float] = mapped_column(Float)
+    total: Mapped[float] = mapped_column(Float)
+    knowledge_offline: Mapped[float | None] = mapped_column(Float)
+    knowledge_online: Mapped[float | None] = mapped_column(Float)
+    party_spirit_offline: Mapped[float | None] = mapped_column(Float)
+    party_spirit_online: Mapped[float | None] = mapped_column(Float)
+    professional_offline: Mapped[float | None] = mapped_column(Float)
+    professional_online: Mapped[float | None] = mapped_column(Float)
+    theory_offline: Mapped[float | None] = mapped_column(Float)
+    theory_online: Mapped[float | None] = mapped_column(Float)
+    month_01_offline: Mapped[float | None] = mapped_column(Float)
+    month_01_online: Mapped[float | None] = mapped_column(Float)
+    month_02_offline: Mapped[float | None] = mapped_column(Float)
+    month_02_online: Mapped[float | None] = mapped_column(Float)
+    month_03_offline: Mapped[float | None] = mapped_column(Float)
+    month_03_online: Mapped[float | None] = mapped_column(Float)
+    month_04_offline: Mapped[float | None] = mapped_column(Float)
+    month_04_online: Mapped[float | None] = mapped_column(Float)
+    month_05_offline: Mapped[float | None] = mapped_column(Float)
+    month_05_online: Mapped[float | None] = mapped_column(Float)
+    month_06_offline: Mapped[float | None] = mapped_column(Float)
+    month_06_online: Mapped[float | None] = mapped_column(Float)
+    month_07_offline: Mapped[float | None] = mapped_column(Float)
+    month_07_online: Mapped[float | None] = mapped_column(Float)
+    month_08_offline: Mapped[float | None] = mapped_column(Float)
+    month_08_online: Mapped[float | None] = mapped_column(Float)
+    month_09_offline: Mapped[float | None] = mapped_column(Float)
+    month_09_online: Mapped[float | None] = mapped_column(Float)
+    month_10_offline: Mapped[float | None] = mapped_column(Float)
+    month_10_online: Mapped[float | None] = mapped_column(Float)
+    month_11_offline: Mapped[float | None] = mapped_column(Float)
+    month_11_online: Mapped[float | None] = mapped_column(Float)
+    month_12_offline: Mapped[float | None] = mapped_column(Float)
+    month_12_online: Mapped[float | None] = mapped_column(Float)
 
 
 class TrainingClaim(Base):

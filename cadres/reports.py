@@ -154,8 +154,7 @@ def overview(session: Session, actor: Actor, year: int, focus_id: int) -> dict:
     database (``cadres.completion``); the cadres behind schedule come a page at a time
     (``completion.behind_page``)."""
     focus = units.get_unit(session, actor, focus_id)
-    found = completion.unit_tallies(session, actor, year, under=focus)
-    by_cell, by_month = completion.hours_frames(session, actor, year, under=focus)
+    found, by_cell, by_month = completion.overview_parts(session, actor, year, under=focus)
     return {"summary": completion.summary(found),
             "completion": completion.completion_by_unit(session, found, focus,
                                                         units.children(session, actor, focus)),

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import and_, case, delete, extract, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
-from cadres import rules, scope
+from cadres import rules, scope, summary_stamps
 from cadres import settings as cadre_settings
 from cadres.enums import ClaimStatus, RecordSource, TrainingCategory, TrainingMode
 from cadres.models import (
@@ -329,6 +329,7 @@ def refresh_tallies(session: Session, keys: Iterable[tuple[int, int]] | None = N
         names, rows = _tally_rows()
         session.execute(delete(TrainingTally))
         session.execute(insert(TrainingTally).from_select(names, rows))
+        summary_stamps.bump_all(session)
         return
     by_year: dict[int, set[int]] = {}
     for cadre_id, year in keys:
@@ -342,6 +343,7 @@ def refresh_tallies(session: Session, keys: Iterable[tuple[int, int]] | None = N
             names, rows = _tally_rows([TrainingRecord.year == year,
                                        TrainingRecord.cadre_id.in_(batch)])
             session.execute(insert(TrainingTally).from_select(names, rows))
+    summary_stamps.bump_cadres(session, {cadre_id for ids in by_year.values() for cadre_id in ids})
 
 
 def tallies(session: Session, cadre_ids, years: Iterable[int]) -> dict[tuple[int, int], HoursTally]:

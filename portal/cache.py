@@ -46,6 +46,7 @@ TTL_SECONDS = 900  # a value not read again within this time is dropped (Redis e
 LOCAL_BYTES = 64 * 1024 * 1024  # the in-process store of one worker keeps at most this much
 _WROTE = "portal.cache.wrote"  # on the connection: this transaction has written
 _COMMITTED = "portal.cache.committed"  # a written transaction committed; bump on check-in
+DERIVED = "portal_derived"  # execution option: this connection writes only derived summaries
 _READ_ONLY = ("SELECT", "PRAGMA", "SHOW", "SET", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK",
               "EXPLAIN")
 
@@ -229,6 +230,9 @@ def _writing(session: Session) -> bool:
     return session.in_transaction() and bool(session.connection().info.get(_WROTE))
 
 
+writing = _writing
+
+
 def cached(session: Session, namespace: str, key_parts: Iterable[Any],
            compute: Callable[[], T]) -> T:
     """``compute()``, served from the cache of the session's database when one is attached.
@@ -271,7 +275,9 @@ def scoped(namespace: str):
 
 # Noting writes ------------------------------------------------------------------------
 
-def _before_execute(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+def _before_execute(conn, _cursor, statement, _parameters, context, _executemany) -> None:
+    if context is not None and context.execution_options.get(DERIVED):
+        return  # a summary kept beside the data (derived from it), not a change of the data
     if not statement.lstrip()[:10].upper().startswith(_READ_ONLY):
         conn.info[_WROTE] = True
 

@@ -360,11 +360,11 @@ def unit_options(session, actor) -> list[dict]:
     """Units of the actor's scope, indented by level, for a searchable dropdown."""
     from portal import units
 
-    found = units.units_in_scope(session, actor)
-    top = min((u.path.count("/") for u in found), default=0)
-    return [{"label": "\u3000" * (u.path.count("/") - top) + u.name, "value": u.id,
-             "search": u.code}
-            for u in found]
+    found = units.unit_choices(session, actor)  # plain rows, cached per scope
+    top = min((path.count("/") for _id, _name, _code, path in found), default=0)
+    return [{"label": "\u3000" * (path.count("/") - top) + name, "value": unit_id,
+             "search": code}
+            for unit_id, name, code, path in found]
 
 
 def fmt_date(value) -> str:

@@ -150,6 +150,17 @@ def ranking_bars(frame: pd.DataFrame, selected: int | None, title: str) -> go.Fi
     return escape_labels(figure)
 
 
+def _grade_colours(grades: pd.Series) -> dict:
+    """Each point in its grade's colour, given as the grade's number on a stepped colour scale:
+    one array of numbers for plotly to check instead of a colour name per point (a city's
+    3,000 units took ~200 ms to validate)."""
+    order = list(GRADE_COLOUR)
+    last = max(len(order) - 1, 1)
+    scale = [[n / last, GRADE_COLOUR[g]] for n, g in enumerate(order)]
+    numbers = np.array([order.index(g) if g in GRADE_COLOUR else 0 for g in grades], dtype=float)
+    return {"color": numbers, "colorscale": scale, "cmin": 0, "cmax": last, "showscale": False}
+
+
 def score_distribution(frame: pd.DataFrame) -> go.Figure:
     """Composite scores of every unit in the subtree: a box per level, with each unit as a
     point coloured by its grade (click a point to go to the unit)."""
@@ -166,8 +177,7 @@ def score_distribution(frame: pd.DataFrame) -> go.Figure:
                        hoverinfo="skip")
         figure.add_scatter(x=position + jitter.uniform(-0.22, 0.22, len(part)), y=part["composite"],
                            mode="markers",
-                           marker=dict(size=6, color=[GRADE_COLOUR.get(g) for g in part["grade"]],
-                                       opacity=0.85),
+                           marker=dict(size=6, opacity=0.85, **_grade_colours(part["grade"])),
                            text=part["unit_name"], customdata=part["unit_id"], name=level.label,
                            hovertemplate="%{text}: %{y:.2f} " + _points() + "<extra></extra>")
     figure.update_layout(title=_("Score distribution by level (points coloured by grade)"),

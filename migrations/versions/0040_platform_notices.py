@@ -1,7 +1,7 @@
 """notices (待办 and 通知): one row per message to a user, read/unread kept per user
 
 Revision ID: 0040
-Revises: 0020
+Revises: 0030
 Create Date: 2026-12-05 15:00:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import portal.db
 
 
 revision = '0040'
-down_revision = '0020'
+down_revision = '0030'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """assessment survey tables: questionnaires, one-time codes, anonymous responses
 
 Revision ID: 0140
-Revises: 0100
+Revises: 0121
 Create Date: 2026-12-05 14:49:10.179077
 """
 from alembic import op
@@ -10,7 +10,7 @@ import portal.db
 
 
 revision = '0140'
-down_revision = '0100'
+down_revision = '0121'
 branch_labels = None
 depends_on = None
 

@@ -70,6 +70,18 @@ def test_distribution_has_one_box_and_one_strip_per_level(charts):
     assert list(figure.data[1].customdata) == [2, 3]
 
 
+def test_each_point_of_the_distribution_is_in_its_grades_colour(charts):
+    figure = charts.score_distribution(UNITS)
+    for strip in figure.data[1::2]:
+        marker = strip.marker
+        low, high = marker.cmin, marker.cmax
+        colours = {round(at, 9): colour for at, colour in marker.colorscale}
+        shown = [colours[round((n - low) / (high - low), 9)] for n in marker.color]
+        grades = UNITS.set_index("unit_id").loc[list(strip.customdata), "grade"]
+        assert shown == [charts.GRADE_COLOUR[g] for g in grades]
+    assert len({c for _at, c in figure.data[1].marker.colorscale}) == len(charts.GRADE_COLOUR)
+
+
 def test_trend_draws_the_unit_its_level_median_and_the_means_below(charts):
     own = pd.DataFrame({"period": ["2026Q1", "2026Q2"], "composite": [85.0, 83.0],
                         "median": [84.0, 84.5],

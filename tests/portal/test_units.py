@@ -102,3 +102,21 @@ def test_gbk_file_from_excel_imports(session):
     actor = _admin(session)
     data = GOOD.replace("code,name,level,parent_code", "编码,名称,层级,上级编码").encode("gbk")
     assert units.import_units(session, actor, data, "单位.csv").created == 5
+
+
+def test_the_unit_dropdown_lists_the_scope_indented_in_path_order(session):
+    from portal import ui
+    from portal.enums import Role
+
+    actor = _admin(session)
+    units.import_units(session, actor, (GOOD + "D2,临江区,district,C\n").encode(), "u.csv")
+    session.commit()
+    d1 = session.scalar(select(Unit).where(Unit.code == "D1"))
+    below = Actor(user_id=None, username="reviewer", display_name="", role=Role.REVIEWER,
+                  unit_id=d1.id, unit_path=d1.path)  # a district reviewer
+    found = units.units_in_scope(session, below)
+    expected = [{"label": "\u3000" * (u.path.count("/") - 3) + u.name, "value": u.id,
+                 "search": u.code} for u in found]
+    assert ui.unit_options(session, below) == expected
+    assert [o["search"] for o in expected] == ["D1", "S1", "K1", "K2"]
+    assert expected[2]["label"] == "\u3000\u3000新源社区"
