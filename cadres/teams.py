@@ -232,33 +232,19 @@ def unit_page(table: TeamTable, flag: str | None, start: int, end: int,
                                   ascending=[s.get("sort") != "desc" for s in wanted],
                                   na_position="last", kind="stable")
     block = frame.iloc[start:end]
-    return _plain(_records(block)), len(frame)
+    return _records(block), len(frame)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """The rows as dicts (``DataFrame.to_dict("records")`` indexes every cell: ten times
-    slower on a page of the table)."""
-    columns = list(frame.columns)
+    """JSON-ready rows: Python numbers (object columns hold them, not numpy's), NaN as None,
+    flags as a list. Column-wise, then ``itertuples``: ``to_dict("records")`` and a loop
+    over every cell were ten times slower on a city's table."""
+    plain = frame.astype(object).where(frame.notna(), None)
+    if "flags" in plain:
+        plain["flags"] = [list(flags) for flags in plain["flags"]]
+    columns = list(plain.columns)
     return [dict(zip(columns, row, strict=True))
-            for row in frame.itertuples(index=False, name=None)]
-
-
-def _plain(rows: list[dict]) -> list[dict]:
-    """JSON-ready rows: numpy numbers as Python numbers, NaN as None, flags as a list."""
-    clean = []
-    for row in rows:
-        item = {}
-        for key, value in row.items():
-            if key == "flags":
-                item[key] = list(value)
-            elif isinstance(value, float) and value != value:
-                item[key] = None
-            elif hasattr(value, "item"):
-                item[key] = value.item()
-            else:
-                item[key] = value
-        clean.append(item)
-    return clean
+            for row in plain.itertuples(index=False, name=None)]
 
 
 # --- one unit's team ---------------------------------------------------------------------------
@@ -276,13 +262,13 @@ def unit_team(session: Session, actor: Actor, unit_id: int, as_of: date | None =
     members = [rules.Member(role=m["role"], gender=m["gender"], age=m["age"],
                             years_in_post=m["years_in_post"], education=m["education"],
                             ethnicity=m["ethnicity"], party_member=m["party_member"])
-               for m in _plain(_records(found))]
+               for m in _records(found)]
     establishment = rules.establishment_for(team_rules.establishment, UnitLevel(unit.level).value,
                                             UnitKind(unit.kind).value)
     return UnitTeam(unit=unit, parent=str(row["parent"]) if row is not None else "",
                     establishment=establishment,
                     indicators=rules.indicators(members, establishment, team_rules),
-                    members=[member_labels(m) for m in _plain(_records(found))])
+                    members=[member_labels(m) for m in _records(found)])
 
 
 def member_labels(member: dict) -> dict:
@@ -366,9 +352,11 @@ def export_workbook(session: Session, actor: Actor, level: str, under_id: int | 
     actor.require("export")
     table = team_table(session, actor, level, under_id)
     frame = filtered(table, flag)
-    rows = _plain(_records(frame))
+    rows = _records(frame)
+    labels = {flag: flag_label(flag, table.rules) for flag in rules.FLAGS}
+    separator = _(", ")
     for row in rows:
-        row["flags"] = _(", ").join(flag_label(f, table.rules) for f in row["flags"])
+        row["flags"] = separator.join(labels[f] for f in row["flags"])
     content = to_bytes(Table("teams", EXPORT_COLUMNS, rows), "xlsx", header_style)
     audit.log(session, actor, "export", entity_type="leadership_teams",
               summary={"kind": "leadership_teams", "format": "xlsx", "level": table.level,

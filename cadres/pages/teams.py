@@ -205,12 +205,11 @@ def _posts(held: int, planned: int | None) -> str:
     return f"{held}/{planned}" if planned is not None else str(held)
 
 
-def _row(row: dict, table: service.TeamTable) -> dict:
+def _row(row: dict, labels: dict[str, str]) -> dict:
     return {**row, "row_id": str(row["unit_id"]),
             "principal_text": _posts(row["principals"], row["principal_posts"]),
             "deputy_text": _posts(row["deputies"], row["deputy_posts"]),
-            "flag_text": _(", ").join(service.flag_label(f, table.rules) for f in row["flags"])
-            or "—"}
+            "flag_text": _(", ").join(labels[f] for f in row["flags"]) or "—"}
 
 
 @callback(Output("ca-tm-grid", "getRowsResponse"), Input("ca-tm-grid", "getRowsRequest"),
@@ -225,7 +224,8 @@ def unit_page(request, level, unit, flag):
         rows, count = service.unit_page(table, str(flag) if flag else None, start, end, sort)
     except PortalError:
         return ui.rows_response([], 0)
-    return ui.rows_response([_row(r, table) for r in rows], count)
+    labels = {flag: service.flag_label(flag, table.rules) for flag in rules.FLAGS}
+    return ui.rows_response([_row(r, labels) for r in rows], count)
 
 
 ui.purge_when("ca-tm-grid", *FILTERS)
