@@ -288,9 +288,11 @@ def show_survey(period, unit_id):
     the codes issued and answered and, from the minimum count on, the mean; never a single
     response nor who answered. The server refuses any unit but the reporter's own."""
     actor = current_actor()
-    title = _("Satisfaction survey")
     if not period or not isinstance(unit_id, int):
         return None
+    chosen = service.period_by_code(db.session(), str(period))
+    title = (_("Satisfaction survey · %(period)s", period=common.period_label(chosen))
+             if chosen else _("Satisfaction survey"))
     try:
         tally = service.survey_summary(db.session(), actor, period, unit_id)
     except PortalError as error:
