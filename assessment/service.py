@@ -74,7 +74,8 @@ def unit_leaders(session: Session, actor: Actor, unit_id: int):
 def survey_summary(session: Session, actor: Actor, period_code: str, unit_id: int):
     """The unit's satisfaction survey as a unit may see it (``surveys.UnitTally``): per
     respondent group the codes issued and answered and, from five answers on, the mean;
-    the weighted score. Never a single response. None when no survey ran."""
+    the weighted score. Never a single response. None when no survey ran. The office reads
+    its scope, a unit reporter only their own unit, a lead department's reporter none."""
     return surveys.unit_summary(session, actor, period_code, unit_id)
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from assessment import periods, rules, schemes
+from assessment import periods, rules, schemes, scope
 from assessment import settings as assessment_settings
 from assessment.enums import AnswerScale, Method, PeriodStatus, RespondentGroup
 from assessment.models import Period, Questionnaire, Score, SurveyCode, SurveyResponse
@@ -81,6 +81,8 @@ class UnitTally:
     unit_name: str
     groups: list[GroupTally]
     score: float | None
+    # from how many answers a group's mean (and the unit's score) is shown to the unit
+    min_responses: int = SurveyPolicy.min_responses
 
     @property
     def issued(self) -> int:
@@ -440,8 +442,11 @@ def unit_summary(session: Session, actor: Actor, period_code: str,
                  unit_id: int) -> UnitTally | None:
     """A unit's survey as the unit may see it: per group the codes issued and answered, the
     group's mean only from ``min_responses`` answers on, and the weighted score. Never a
-    single response."""
-    actor.require_any(*VIEW)
+    single response. The office reads the units of its scope; a unit's own reporter only
+    their own unit; a lead department's reporter never (it scores indicators, it is not the
+    unit the residents rated)."""
+    if not scope.own_unit_reporter(actor, unit_id):
+        actor.require_any(*VIEW)
     unit = session.get(Unit, unit_id)
     if unit is None or not actor.in_scope(unit.path):
         raise NotFound(_("No such unit among the units you are responsible for."))
@@ -454,7 +459,8 @@ def unit_summary(session: Session, actor: Actor, period_code: str,
     tally = _unit_tally(unit, groups, policy)
     shown = [GroupTally(t.group, t.issued, t.answered, survey_rules.shown_mean(t, policy))
              for t in tally.groups]
-    return UnitTally(tally.unit_id, tally.unit_code, tally.unit_name, shown, tally.score)
+    return UnitTally(tally.unit_id, tally.unit_code, tally.unit_name, shown, tally.score,
+                     policy.min_responses)
 
 
 def apply_to_indicator(session: Session, actor: Actor, period_code: str,

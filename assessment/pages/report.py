@@ -11,7 +11,7 @@ import functools
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from assessment import results, submissions
+from assessment import results, service, submissions
 from assessment.enums import SubmissionStatus
 from assessment.pages import charts, common
 from assessment.submissions import SubmissionView
@@ -59,6 +59,7 @@ def layout(period: str | None = None, **_query):
         html.Div(id="as-rp-message"),
         dcc.Loading(html.Div(id="as-rp-editor"), type="dot"),
         dcc.Download(id="as-rp-download"),
+        None if department else html.Div(id="as-rp-survey"),
         None if department else _own_results(actor),
     ])
 
@@ -276,6 +277,55 @@ def choose_unit(selected):
     row = (selected or [{}])[0] if isinstance(selected, list) else {}
     unit_id = row.get("unit_id") if isinstance(row, dict) else None
     return unit_id if isinstance(unit_id, int) else no_update
+
+
+# --- the unit's satisfaction survey ----------------------------------------------------------
+
+@callback(Output("as-rp-survey", "children"), Input("as-rp-period", "value"),
+          Input("as-rp-unit", "data"))
+def show_survey(period, unit_id):
+    """The unit's satisfaction survey (群众满意度) for the chosen period: per respondent group
+    the codes issued and answered and, from the minimum count on, the mean; never a single
+    response nor who answered. The server refuses any unit but the reporter's own."""
+    actor = current_actor()
+    if not period or not isinstance(unit_id, int):
+        return None
+    chosen = service.period_by_code(db.session(), str(period))
+    title = (_("Satisfaction survey · %(period)s", period=common.period_label(chosen))
+             if chosen else _("Satisfaction survey"))
+    try:
+        tally = service.survey_summary(db.session(), actor, period, unit_id)
+    except PortalError as error:
+        return ui.section(title, ui.alert(error.message, "warning"))
+    if tally is None or not tally.issued:
+        return ui.section(title, ui.empty_state(
+            _("No satisfaction survey ran for your unit in this period."),
+            _("The assessment office hands out anonymous survey slips; the answers are "
+              "counted here once they come in.")))
+    anonymity = _("not enough answers to show, to protect anonymity")
+    rows = [html.Tr([html.Td(t.group.label), html.Td(f"{t.issued:,}", className="text-end"),
+                     html.Td(f"{t.answered:,}", className="text-end"),
+                     html.Td(f"{t.mean:.2f}" if t.mean is not None else html.Span(
+                         anonymity if t.answered else "—", className="as-muted small"),
+                         className="text-end")])
+            for t in tally.groups if t.issued]
+    table = dbc.Table([html.Thead(html.Tr([
+        html.Th(_("Respondent group")), html.Th(_("Codes issued"), className="text-end"),
+        html.Th(_("Answered"), className="text-end"),
+        html.Th(_("Mean points"), className="text-end")])), html.Tbody(rows)],
+        size="sm", class_name="as-rp-survey-table mb-2")
+    score = (ui.kpi(_("Survey score"), f"{tally.score:.2f}", _("weighted over the groups"))
+             if tally.score is not None else
+             ui.kpi(_("Survey score"), "—", _("fewer than %(n)d answers: %(why)s",
+                                             n=tally.min_responses, why=anonymity)))
+    return ui.section(title, [
+        html.Div([score, ui.kpi(_("Answered"), f"{tally.answered:,} / {tally.issued:,}",
+                                _("codes answered / issued"))], className="kpi-row"),
+        table,
+        html.Div(_("A group's mean is shown from %(n)d answers on. Answers are anonymous: "
+                   "nobody, the office included, can see who answered or what one person "
+                   "answered.", n=tally.min_responses), className="form-text"),
+    ])
 
 
 # --- the unit's own results ---------------------------------------------------------------------
