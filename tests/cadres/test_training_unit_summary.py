@@ -171,3 +171,21 @@ def test_a_reading_transaction_that_has_written_does_not_use_the_summaries(city)
                                                                          TODAY)}
         assert found[cadre.unit_id] == direct[cadre.unit_id]
         session.rollback()
+
+
+def test_storing_the_summaries_is_not_a_write_of_the_data(city):
+    """The rows are derived: keeping them leaves the dashboard cache's data version alone
+    (else every first view would throw away every cached dashboard)."""
+    from portal import cache
+
+    found = cache.attach(city)
+    try:
+        with standalone(city) as session:
+            session.execute(TrainingUnitSummary.__table__.delete())
+        before = found.version()
+        with session_factory(city)() as session:
+            completion.unit_tallies(session, actor(session, "reviewer"), 2026, as_of=TODAY)
+            assert stored(session, 2026, TODAY) > 0
+        assert found.version() == before
+    finally:
+        cache.detach(city)
