@@ -134,7 +134,7 @@ def columns() -> list[dict]:
         {"field": "rank_years", "headerName": _("Years in rank"), **number},
         {"field": "post_years", "headerName": _("Years in post"), **number},
         {"field": "grassroots_years", "headerName": _("Grassroots years"),
-         "headerTooltip": _("Years at the grassroots"), **number},
+         "headerTooltip": _("Years at the grassroots"), **number, "minWidth": 92},
         {"field": "verdict", "headerName": _("Eligibility"), "minWidth": 112, "maxWidth": 130,
          "cellClassRules": {"ca-ro-blocked": "params.data && !params.data.eligible"}},
         {"field": "reasons", "headerName": _("Blocks and notes"), "minWidth": 160,
