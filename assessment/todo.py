@@ -58,6 +58,9 @@ def appeals_to_decide(session: Session, actor: Actor, today: date | None = None)
     period cannot become final while they wait)."""
     if not actor.can(appeals.DECIDE) or actor.department_code:
         return []
+    root = periods.city_root(session)
+    if root is None or not actor.in_scope(root.path):  # only the city-wide office decides
+        return []
     count, earliest_end = session.execute(
         select(func.count(), func.min(Period.announced_until))
         .select_from(Appeal).join(Unit, Unit.id == Appeal.unit_id)

@@ -80,7 +80,9 @@ def periods_of_unit(unit_id, chosen):
     except (PortalError, TypeError, ValueError):
         found = []
     codes = [a.period_code for a in found]
-    return ([{"label": code, "value": code} for code in codes],
+    labels = {p.code: common.period_label(p) for p in appeals.open_windows(db.session(),
+                                                                          date.today())}
+    return ([{"label": labels.get(code, code), "value": code} for code in codes],
             chosen if chosen in codes else (codes[0] if codes else None))
 
 

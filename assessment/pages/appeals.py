@@ -17,15 +17,18 @@ from portal.i18n import N_, _
 
 
 def _columns() -> list[dict]:
+    fixed = {"sortable": False}  # open first, then oldest first: the server's order
     return [
-        {"field": "period", "headerName": _("Period"), "maxWidth": 110},
-        {"field": "unit", "headerName": _("Unit"), "minWidth": 160, "tooltipField": "unit"},
-        {"field": "indicator", "headerName": _("Indicator"), "minWidth": 180,
-         "tooltipField": "indicator"},
-        {"field": "original", "headerName": _("Announced value"), **common.NUMBER_COLUMN},
-        {"field": "status", "headerName": _("Status"), "maxWidth": 120},
-        {"field": "created", "headerName": _("Filed"), "maxWidth": 170},
-        {"field": "reason", "headerName": _("Reason"), "minWidth": 220, "tooltipField": "reason"},
+        {"field": "period", "headerName": _("Period"), "maxWidth": 90, **fixed},
+        {"field": "unit", "headerName": _("Unit"), "minWidth": 150, "tooltipField": "unit",
+         **fixed},
+        {"field": "indicator", "headerName": _("Indicator"), "minWidth": 170,
+         "tooltipField": "indicator", **fixed},
+        {"field": "original", "headerName": _("Value"), **common.NUMBER_COLUMN, **fixed},
+        {"field": "status", "headerName": _("Status"), "minWidth": 100, "maxWidth": 110,
+         **fixed},
+        {"field": "created", "headerName": _("Filed"), "minWidth": 110, "maxWidth": 120,
+         **fixed},
     ]
 
 
@@ -58,8 +61,7 @@ def layout(period: str | None = None, status: str | None = None, **_query):
         html.Div(id="as-apl-message"),
         dbc.Row([
             dbc.Col(ui.section(_("Appeals"), html.Div(ui.paged_grid(
-                "as-apl-grid", _columns(), height=460, page_size=20,
-                dashGridOptions={"rowSelection": {"mode": "singleRow"}},
+                "as-apl-grid", _columns(), height=460, page_size=20, selectable=True,
                 getRowId="params.data.id"), className="as-grid")), lg=7),
             dbc.Col(ui.section(_("The chosen appeal"), html.Div([
                 html.Div(ui.empty_state(_("Choose an appeal in the list.")), id="as-apl-detail"),
@@ -108,7 +110,7 @@ def appeal_rows(request, period, status):
     rows = [{"id": a.id, "period": a.period_code, "unit": f"{a.unit_name} ({a.unit_code})",
              "indicator": f"{a.indicator_name} ({a.indicator_code})",
              "original": a.original_value, "status": a.status.label,
-             "created": ui.fmt_datetime(a.created_at), "reason": a.reason} for a in found]
+             "created": ui.fmt_datetime(a.created_at)[:10]} for a in found]
     return ui.rows_response(rows, count)
 
 

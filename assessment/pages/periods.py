@@ -126,7 +126,7 @@ def show_period(code, _changed):
                 continue  # re-opening has its own form below
             label, colour = ACTIONS[target]
             if status == PeriodStatus.REVIEWING and target == PeriodStatus.PUBLISHED:
-                label, colour = N_("Publish without announcement"), "secondary"
+                colour = "secondary"  # publishing directly skips the announcement (公示)
             if status == PeriodStatus.ANNOUNCED and target == PeriodStatus.PUBLISHED:
                 label = N_("Make the results final")
             if status == PeriodStatus.REVIEWING and target == PeriodStatus.COLLECTING:

@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 
 from assessment import appeals
 from assessment.models import Appeal, Score
+from portal.enums import Role
+from tests import factories
 from tests.assessment.test_appeals import MONDAY, announced, appeal_s2  # noqa: F401
 from tests.callbacks import call
 from tests.web import login
@@ -141,3 +143,19 @@ def test_the_unit_form_offers_the_open_period_and_its_indicators(client, app, se
     answer = text(call(client, app, "assessment", "appeal_form.indicators_of_period",
                        {"as-apf-period.value": announced, "as-apf-unit.value": city.s2.id}))
     assert "安全事件 (I3): value 3, 28 points" in answer
+
+
+def test_a_unit_reporter_appeals_from_the_form_for_their_own_unit_only(
+        client, app, session, city, announced, during_window):  # noqa: F811
+    factories.user(session, "reporter-s2", Role.REPORTER, city.s2)
+    session.commit()
+    login(client, "reporter-s2")
+    assert "was sent" in text(send(client, app, city, announced, city.s2.id))
+    assert "No such unit" in text(send(client, app, city, announced, city.s1.id))
+    listed = text(rows(client, app))
+    assert "梅园街道" in listed and "桃桥街道" not in listed
+    appeal = session.scalar(select(Appeal))
+    refused = decide(client, app, appeal, "as-apl-reject", reason="自己驳回自己")
+    assert refused.status_code == 403 or "not do this" in text(refused)
+    session.expire_all()
+    assert session.get(Appeal, appeal.id).status == "open"

@@ -258,7 +258,12 @@ def test_the_office_sees_appeals_to_decide_in_its_to_do_list(session, city, anno
     assert [(i.kind, i.count, i.severity) for i in found] == [("appeals.decide", 1, "info")]
     late = todo.appeals_to_decide(session, city.actor("reviewer"), today=NEXT_MONDAY)
     assert late[0].severity == "due"  # the period waits on it
+    appeals.file_appeal(session, city.actor("reviewer-d1"), announced, city.s1.id, "I1",
+                        "书记述职评议分数录入有误", today=MONDAY)
+    session.commit()
+    # a district reviewer sees the appeal in the list but does not decide it
     assert todo.appeals_to_decide(session, city.actor("reviewer-d1"), today=MONDAY) == []
+    assert todo.appeals_to_decide(session, city.actor("reviewer"), today=MONDAY)[0].count == 2
     assert todo.appeals_to_decide(session, city.actor("cadre"), today=MONDAY) == []
 
 
