@@ -176,9 +176,12 @@ def test_report_return_fix_accept_announce_appeal_uphold(login_as, demo_database
 
     # … the office upholds it with the corrected value, and the result is recomputed.
     open_in_app(reviewer, f"/assessment/appeals?period={code}")
-    row = reviewer.locator("#as-apl-grid .ag-row").filter(has_text=unit_name).filter(
-        has_text=code).first
-    row.locator("input[type=checkbox]").first.check()
+    row = reviewer.locator("#as-apl-grid .ag-row").filter(has_text=unit_name).first
+    box = row.locator("input[type=checkbox]")
+    if box.count():
+        box.first.check()
+    else:
+        row.locator("[col-id=unit]").click()
     reviewer.wait_for_selector(".as-appeal-reason >> text=台账复核后覆盖率为")
     settle(reviewer)
     reviewer.fill("#as-apl-value", "98")
