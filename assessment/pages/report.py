@@ -105,7 +105,8 @@ def editor(found: SubmissionView) -> html.Div:
     facts = [status, html.Span(f" {found.unit_name} · {found.set_name}", className="ms-2")]
     if found.due_on:
         facts.append(html.Span(_("Due %(day)s", day=found.due_on.isoformat()),
-                               className="ms-3 text-danger" if found.overdue else "ms-3"))
+                               className="badge text-bg-danger ms-3" if found.overdue
+                               else "ms-3"))
     notices = []
     if found.status == SubmissionStatus.RETURNED and found.return_reason:
         notices.append(dbc.Alert([html.Strong(_("Returned by the assessment office: ")),

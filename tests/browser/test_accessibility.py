@@ -73,7 +73,8 @@ def test_the_login_page_passes_axe_in_both_languages(browser, demo_url):
 
 
 @pytest.mark.parametrize("username",
-                         ["reviewer", "inspector", "cadre", "admin", "security", "auditor"])
+                         ["reviewer", "inspector", "cadre", "admin", "security", "auditor",
+                          "reporter-unit", "reporter-dept"])
 def test_every_page_of_the_role_passes_axe_in_chinese_and_english(browser, demo_url, demo_database,
                                                                   username):
     paths = pages_of(demo_database, username)
