@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from assessment import periods, rules, schemes
 from assessment import settings as assessment_settings
 from assessment.enums import AppealStatus, Grade, PeriodStatus
-from assessment.models import Appeal, Period, Result, ResultItem, Scheme, Score
+from assessment.models import Appeal, Indicator, Period, Result, ResultItem, Scheme, Score
 from portal import audit, notices
 from portal.access import Actor
 from portal.db import utcnow
@@ -261,7 +261,8 @@ def _view(appeal: Appeal, period_code: str, unit: Unit, names: dict) -> AppealVi
     return AppealView(
         id=appeal.id, period_code=period_code, unit_id=unit.id, unit_code=unit.code,
         unit_name=unit.name, indicator_code=appeal.indicator_code,
-        indicator_name=names.get(appeal.indicator_code, appeal.indicator_code),
+        indicator_name=names.get((appeal.period_id, appeal.unit_id, appeal.indicator_code),
+                                 appeal.indicator_code),
         status=AppealStatus(appeal.status), reason=appeal.reason,
         original_value=appeal.original_value, original_points=appeal.original_points,
         corrected_value=appeal.corrected_value, decision_reason=appeal.decision_reason,
@@ -270,14 +271,19 @@ def _view(appeal: Appeal, period_code: str, unit: Unit, names: dict) -> AppealVi
         decided_by=appeal.decided_by, version=appeal.version)
 
 
-def _indicator_names(session: Session, period_ids) -> dict[str, str]:
-    names: dict[str, str] = {}
-    scheme_ids = session.scalars(select(Result.scheme_id).where(
-        Result.period_id.in_(list(period_ids))).distinct()).all()
-    for scheme_id in scheme_ids:
-        for indicator in session.get(Scheme, scheme_id).indicators:
-            names.setdefault(indicator.code, indicator.name)
-    return names
+def _indicator_names(session: Session, appeals) -> dict[tuple[int, int, str], str]:
+    """(period id, unit id, indicator code) → the indicator's name in the scheme that unit was
+    scored by: levels share codes (DJ2 of a district is not DJ2 of a community)."""
+    appeals = list(appeals)
+    if not appeals:
+        return {}
+    rows = session.execute(
+        select(Result.period_id, Result.unit_id, Indicator.code, Indicator.name)
+        .join(Indicator, Indicator.scheme_id == Result.scheme_id)
+        .where(Result.period_id.in_({a.period_id for a in appeals}),
+               Result.unit_id.in_({a.unit_id for a in appeals}),
+               Indicator.code.in_({a.indicator_code for a in appeals})))
+    return {(period_id, unit_id, code): name for period_id, unit_id, code, name in rows}
 
 
 def _filtered(actor: Actor, period_code: str | None, status: AppealStatus | None,
@@ -302,13 +308,13 @@ def appeals_page(session: Session, actor: Actor, *, period_code: str | None = No
     count = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.execute(stmt.order_by((Appeal.status != AppealStatus.OPEN), Appeal.created_at,
                                          Appeal.id).offset(start).limit(max(0, end - start))).all()
-    names = _indicator_names(session, {appeal.period_id for appeal, _c, _u in rows})
+    names = _indicator_names(session, [appeal for appeal, _c, _u in rows])
     return [_view(appeal, code, unit, names) for appeal, code, unit in rows], count
 
 
 def get_appeal(session: Session, actor: Actor, appeal_id: int) -> AppealView:
     appeal = _scoped_appeal(session, actor, appeal_id)
-    names = _indicator_names(session, {appeal.period_id})
+    names = _indicator_names(session, [appeal])
     return _view(appeal, appeal.period.code, appeal.unit, names)
 
 

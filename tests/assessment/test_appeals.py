@@ -13,11 +13,19 @@ from assessment.enums import AppealStatus, PeriodStatus
 from assessment.models import Appeal, Period, Score
 from portal import notices
 from portal.access import Actor
-from portal.enums import Role
+from portal.enums import Role, UnitLevel
 from portal.errors import AccessDenied, Invalid, NotFound
 from portal.models import AuditEvent
 from tests import factories
-from tests.assessment.conftest import S1_VALUES, S2_VALUES, enter, open_period
+from tests.assessment.conftest import (
+    S1_VALUES,
+    S2_VALUES,
+    STREET_SCHEME,
+    YEAR,
+    build_scheme,
+    enter,
+    open_period,
+)
 
 MONDAY = date(2026, 12, 7)  # announced on a Monday: the window runs to Friday 2026-12-11
 FRIDAY, NEXT_MONDAY = date(2026, 12, 11), date(2026, 12, 14)
@@ -281,3 +289,26 @@ def test_a_unit_reporter_is_told_of_the_announcement_and_of_the_decision(session
     listed = notices.list_for(session, own)
     assert len(listed) == 1 and "rejected: 经核查维持原值" in listed[0].text
     assert notices.unread_count(session, city.actor("reviewer")) == 0
+
+
+def test_an_appeal_names_the_indicator_of_the_units_own_scheme(session, city, street_scheme):
+    """Levels share indicator codes: a district's I3 is not a street's I3."""
+    district_rows = [(code, "区级" + name, parent, weight, extra)
+                     for code, name, parent, weight, extra in STREET_SCHEME]
+    build_scheme(session, city.actor("admin"), YEAR, UnitLevel.DISTRICT, district_rows)
+    session.commit()
+    code = open_period(session, city)
+    for unit, values in ((city.s1, S1_VALUES), (city.s2, S2_VALUES),
+                         (city.d1, S1_VALUES), (city.d2, S2_VALUES)):
+        enter(session, city, code, unit, values)
+    announce(session, city, code)
+    reviewer = city.actor("reviewer")
+    for unit in (city.s2, city.d2):
+        appeals.file_appeal(session, reviewer, code, unit.id, "I3",
+                            "三起安全事件中两起不属于本辖区", today=MONDAY)
+    session.commit()
+    listed, total = appeals.appeals_page(session, reviewer, period_code=code)
+    names = {view.unit_code: view.indicator_name for view in listed}
+    assert total == 2 and names == {"S2": "安全事件", "D2": "区级安全事件"}
+    one = next(view for view in listed if view.unit_code == "D2")
+    assert appeals.get_appeal(session, reviewer, one.id).indicator_name == "区级安全事件"
