@@ -26,6 +26,12 @@ def by_code(session: Session, code: str | None) -> LeadDepartment | None:
                                                        LeadDepartment.active.is_(True)))
 
 
+def find(session: Session, value: str | None) -> LeadDepartment | None:
+    """The active department whose code, or else whose name, is ``value`` (files and forms
+    may give either)."""
+    return schemes.find_lead_department(session, value)
+
+
 def list_departments(session: Session) -> list[LeadDepartment]:
     return list(session.scalars(select(LeadDepartment).where(LeadDepartment.active.is_(True))
                                 .order_by(LeadDepartment.code)))

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from assessment import periods, results, rules, schemes
+from assessment import departments, periods, results, rules, schemes
 from assessment.enums import DIRECTION_ALIASES, METHOD_ALIASES, Direction, Method
 from assessment.models import Indicator, Period, Score
 from assessment.rules import IndicatorSpec, SchemeSpec
@@ -32,8 +32,10 @@ from portal.tabular import (
     Table,
     choice,
     integer,
+    match_headers,
     number,
     optional,
+    raw_rows,
     read_table,
     short_text,
     text,
@@ -75,6 +77,9 @@ INDICATOR_COLUMNS = (
     Column("rank_step", "名次递减分", optional(number), required=False),
     Column("rank_floor", "名次最低分", optional(number), required=False),
     Column("source", "来源考核", optional(short_text(120)), required=False),
+    # the lead department (牵头部门) that scores the indicator for every unit, by code or
+    # name; empty: the unit reports it itself. A file without the column leaves it alone.
+    Column("lead_department", "牵头部门", optional(short_text(120)), required=False),
 )
 
 SCORE_COLUMNS = (
@@ -117,11 +122,17 @@ def import_indicators(session: Session, actor: Actor, data: bytes, filename: str
     report("reading", 0, 0)
     rows = read_table(data, filename, INDICATOR_COLUMNS, key=("year", "level", "code"))
     name = Path(filename).name
+    has_lead = "lead_department" in match_headers(raw_rows(data, filename)[0], INDICATOR_COLUMNS)
     groups: dict[tuple[int, UnitLevel], list[tuple[int, dict]]] = {}
     for number_, values in rows:
         groups.setdefault((values["year"], values["level"]), []).append((number_, values))
     report("checking", 0, len(rows))
     problems = Problems(filename, INDICATOR_COLUMNS)
+    if has_lead:
+        _lead_problems(session, problems, rows)
+    else:
+        for _number, values in rows:
+            values.pop("lead_department", None)
     for (year, level), group in groups.items():
         _scheme_problems(session, problems, year, level, group)
     problems.raise_if_any()
@@ -136,10 +147,23 @@ def import_indicators(session: Session, actor: Actor, data: bytes, filename: str
     return result
 
 
+def _lead_problems(session: Session, problems: Problems, rows: list[tuple[int, dict]]) -> None:
+    """Each named lead department must exist; the row's values then hold it."""
+    for number_, values in rows:
+        named = values.get("lead_department")
+        department = departments.find(session, named) if named else None
+        if named and department is None:
+            problems.add(number_, "lead_department", named,
+                         _("no lead department has this code or name"))
+        values["lead_department"] = department
+
+
 def _fields(values: dict) -> dict:
     method = values["method"]
     weight = 0.0 if method in rules.UNWEIGHTED_METHODS else values["weight"]
-    return {"name": values["name"], "parent_code": values.get("parent_code"), "weight": weight,
+    lead = {"lead_department": values["lead_department"]} if "lead_department" in values else {}
+    return {**lead, "name": values["name"], "parent_code": values.get("parent_code"),
+            "weight": weight,
             "direction": values.get("direction") or Direction.HIGHER, "method": method,
             "target": values.get("target"),
             "bands": [list(b) for b in values["bands"]] if values.get("bands") else None,
@@ -160,6 +184,7 @@ def _scheme_problems(session: Session, problems: Problems, year: int, level: Uni
     row_of: dict[str, int] = {}
     for number_, values in group:
         fields = _fields(values)
+        fields.pop("lead_department", None)
         merged[values["code"]] = IndicatorSpec(
             code=values["code"], name=fields["name"], parent_code=fields["parent_code"],
                                                weight=fields["weight"],
@@ -238,7 +263,8 @@ def export_indicators(session: Session, actor: Actor, *, period: str | None = No
                          "target": row["target"],
                          "bands": row["bands"], "cap": row["cap"], "per_item": row["per_item"],
                          "unit": row["unit_label"],
-                         **{key: row[key] for key in rules.PARAM_KEYS}})
+                         **{key: row[key] for key in rules.PARAM_KEYS},
+                         "lead_department": row["lead_department"]})
     return Table("indicators", INDICATOR_COLUMNS, rows)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from assessment import rules
 from assessment.enums import UNWEIGHTED_METHODS, Direction, Method
-from assessment.models import Indicator, Scheme
+from assessment.models import Indicator, LeadDepartment, Scheme
 from assessment.rules import IndicatorSpec, SchemeProblem, SchemeSpec
 from portal import audit, forms
 from portal.access import Actor
@@ -213,6 +213,8 @@ def save_indicator(session: Session, actor: Actor, year: int, level: UnitLevel, 
     if len(code) > 32:
         raise Invalid(_("An indicator code has at most 32 characters."), field="code")
     cleaned = _clean(values)
+    lead = (_lead_department(session, values["lead_department"])
+            if "lead_department" in values else False)
     scheme = editable(session, actor, year, level)
     by_code = {i.code: i for i in scheme.indicators}
     parent = cleaned.get("parent_code")
@@ -233,6 +235,8 @@ def save_indicator(session: Session, actor: Actor, year: int, level: UnitLevel, 
     else:
         for key, value in cleaned.items():
             setattr(indicator, key, value)
+    if lead is not False:
+        indicator.lead_department = lead
     if indicator.method in UNWEIGHTED_METHODS:
         indicator.weight = 0.0
     indicator.params = relevant_params(Method(indicator.method or Method.DIRECT), indicator.params)
@@ -242,6 +246,29 @@ def save_indicator(session: Session, actor: Actor, year: int, level: UnitLevel, 
               summary={"scheme": scheme.id, "code": code,
                        "changes": audit.changes(before, after) if before else after})
     return indicator
+
+
+def find_lead_department(session: Session, value) -> LeadDepartment | None:
+    """The active lead department whose code, or else whose name, is ``value``."""
+    value = str(value or "").strip()
+    if not value:
+        return None
+    active = select(LeadDepartment).where(LeadDepartment.active.is_(True))
+    return (session.scalars(active.where(LeadDepartment.code == value)).first()
+            or session.scalars(active.where(LeadDepartment.name == value)
+                               .order_by(LeadDepartment.code)).first())
+
+
+def _lead_department(session: Session, value) -> LeadDepartment | None:
+    """The lead department a form or file names by code or name (empty: none, the
+    unit reports the indicator itself)."""
+    if not str(value or "").strip():
+        return None
+    department = find_lead_department(session, value)
+    if department is None:
+        raise Invalid(_("There is no lead department %(code)s.", code=str(value).strip()),
+                      field="lead_department")
+    return department
 
 
 def delete_indicator(session: Session, actor: Actor, year: int, level: UnitLevel,
@@ -338,6 +365,9 @@ def _row(indicator: Indicator, depth: int, spec: SchemeSpec) -> dict:
         "per_item": indicator.per_item,
         "unit_label": indicator.unit_label,
         "rank_points": rules.format_points((indicator.params or {}).get("rank_points")),
+        "lead_department": indicator.lead_department.code if indicator.lead_department else "",
+        "lead_department_name": (indicator.lead_department.name if indicator.lead_department
+                                 else ""),
         **{key: (indicator.params or {}).get(key) for key in ("rank_start", "rank_step",
                                                                "rank_floor")},
         "source": (indicator.params or {}).get("source", ""),

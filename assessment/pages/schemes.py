@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from assessment import schemes
+from assessment import departments, schemes
 from assessment import settings as assessment_settings
 from assessment.enums import Direction, Method
 from assessment.pages import common
@@ -73,7 +73,9 @@ def layout(year: str | None = None, level: str | None = None, **_query):
             "90:0.8), cap (上限), "
             "per_item (每项分值), rank_points (名次分值, e.g. 60, 57, 54), "
             "rank_start (第一名分值), rank_step (名次递减分), rank_floor (名次最低分), "
-            "source (来源考核). The whole scheme must add up, or nothing is imported."))),
+            "source (来源考核), lead_department (牵头部门, a lead department's code or name). "
+            "The whole scheme must add up, or nothing is imported."))),
+        ui.section(_("Lead departments"), _departments_section()),
         ui.section(_("Rule values"), html.Div([
             html.Div(_("Grade bands, the share cap of 好 and the warning thresholds. Double-click "
                        "a value to change it; "
@@ -131,6 +133,7 @@ def _grid_columns() -> list[dict]:
         {"field": "method_label", "headerName": _("Scoring"), "maxWidth": 140},
         {"field": "direction_label", "headerName": _("Direction"), "maxWidth": 130},
         {"field": "params", "headerName": _("Parameters"), "minWidth": 150},
+        {"field": "lead_department_name", "headerName": _("Lead department"), "minWidth": 130},
     ]
 
 
@@ -184,6 +187,8 @@ def _form() -> html.Div:
                                            step="any", size="sm")), width=4)]),
         control(_("Source of imported points"),
                 dbc.Input(id="as-sch-source", maxLength=120, size="sm")),
+        control(_("Lead department (scores it for every unit)"),
+                ui.dropdown("as-sch-lead", _lead_options(), "", clearable=False)),
         html.Div(_("Ratio: target. Banded: bands. Deduction: points per item and cap (e.g. 0.5 "
                    "per case, at most the weight). Bonus: cap (outside the 100). "
                    "Veto: a value of 1 grades the unit 差. Rank: the points of the 1st, 2nd … "
@@ -197,6 +202,66 @@ def _form() -> html.Div:
                    class_name="me-2"),
         dbc.Button(_("Clear the form"), id="as-sch-clear", color="link", size="sm"),
     ])
+
+
+def _lead_options() -> list[dict]:
+    return [{"label": _("None: the unit reports it itself"), "value": ""}] + [
+        {"label": f"{d.code} · {d.name}", "value": d.code}
+        for d in departments.list_departments(db.session())]
+
+
+def _departments_section() -> html.Div:
+    return html.Div([
+        html.Div(_("The departments that score the indicators they lead for every unit (牵头部门). "
+                   "Choose a row to rename it; the code stays, reporter logins name it."),
+                 className="form-text mb-2"),
+        html.Div(ui.grid("as-sch-depts", [], [
+            {"field": "code", "headerName": _("Code"), "maxWidth": 160},
+            {"field": "name", "headerName": _("Name"), "minWidth": 240},
+        ], height=240, selectable=True, getRowId="params.data.code"), className="as-grid"),
+        dbc.Row([
+            dbc.Col(dbc.Input(id="as-sch-dept-code", maxLength=32, size="sm",
+                              placeholder=_("Code")), width=3),
+            dbc.Col(dbc.Input(id="as-sch-dept-name", maxLength=120, size="sm",
+                              placeholder=_("Name")), width=6),
+            dbc.Col(dbc.Button(_("Save the department"), id="as-sch-dept-save", color="primary",
+                               size="sm"), width=3),
+        ], class_name="g-2 mt-2"),
+        html.Div(id="as-sch-dept-message", className="mt-2"),
+        dcc.Store(id="as-sch-dept-changed", data=0),
+    ])
+
+
+@callback(Output("as-sch-depts", "rowData"), Output("as-sch-lead", "options"),
+          Input("as-sch-dept-changed", "data"))
+def show_departments(_changed):
+    current_actor().require("schemes.manage")
+    rows = [{"code": d.code, "name": d.name}
+            for d in departments.list_departments(db.session())]
+    return rows, _lead_options()
+
+
+@callback(Output("as-sch-dept-code", "value"), Output("as-sch-dept-name", "value"),
+          Input("as-sch-depts", "selectedRows"), prevent_initial_call=True)
+def fill_department(selected):
+    current_actor().require("schemes.manage")
+    if not selected:
+        raise PreventUpdate
+    return selected[0]["code"], selected[0]["name"]
+
+
+@callback(Output("as-sch-dept-message", "children"), Output("as-sch-dept-changed", "data"),
+          Input("as-sch-dept-save", "n_clicks"), State("as-sch-dept-code", "value"),
+          State("as-sch-dept-name", "value"), State("as-sch-dept-changed", "data"),
+          prevent_initial_call=True)
+def save_department(n_clicks, code, name, changed):
+    def save(session, actor):
+        department = departments.save_department(session, actor, code, name)
+        return _("%(code)s · %(name)s was saved.", code=department.code, name=department.name)
+
+    return ui.write(n_clicks, save,
+                    refused=lambda error: (ui.alert(error.message, "danger"), no_update),
+                    then=lambda message: (ui.alert(message, "success"), (changed or 0) + 1))
 
 
 def _params(row: dict) -> str:
@@ -274,9 +339,9 @@ def _status(scheme) -> html.Div:
 
 FORM_FIELDS = ("code", "iname", "parent", "weight", "method", "direction", "target", "bands", "cap",
                "per-item", "unit", "rank-points", "rank-start", "rank-step", "rank-floor",
-               "source")
+               "source", "lead")
 EMPTY_FORM = ["", "", None, None, Method.DIRECT.value, Direction.HIGHER.value, None, "", None, None,
-              "", "", None, None, None, ""]
+              "", "", None, None, None, "", ""]
 
 
 @callback(
@@ -295,7 +360,7 @@ def fill_form(selected):
             row["direction"],
             row["target"], row["bands"], row["cap"], row["per_item"], row["unit_label"],
             row["rank_points"], row["rank_start"], row["rank_step"], row["rank_floor"],
-            row["source"])
+            row["source"], row.get("lead_department") or "")
 
 
 # "New indicator" empties the form in the browser: no round trip that could arrive after the
@@ -323,14 +388,14 @@ clientside_callback(
                                                    "direction",
                                                    "target", "bands", "cap", "per-item", "unit",
                                                    "rank-points", "rank-start", "rank-step",
-                                                   "rank-floor", "source", "name")],
+                                                   "rank-floor", "source", "lead", "name")],
     State("as-sch-changed", "data"),
     prevent_initial_call=True,
 )
 def change_scheme(_save, _delete, _copy, _rename, year, level, code, name, parent, weight, method,
                   direction,
                   target, bands, cap, per_item, unit_label, rank_points, rank_start, rank_step,
-                  rank_floor, source, scheme_name, changed):
+                  rank_floor, source, lead, scheme_name, changed):
     trigger = ctx.triggered_id
 
     def change(session, actor):
@@ -356,6 +421,7 @@ def change_scheme(_save, _delete, _copy, _rename, year, level, code, name, paren
                     "params": {"rank_points": rank_points or "", "rank_start": rank_start,
                                "rank_step": rank_step, "rank_floor": rank_floor,
                                "source": source},
+                    "lead_department": lead or "",
                 },
             )
             return _("%(code)s was saved.", code=code)
