@@ -334,7 +334,9 @@ def layout(code: str | None = None, decision: str | None = None, date: str | Non
         _toolbar(target, on),
         html.Div(id="ca-af-message", className="d-print-none"),
         dcc.Store(id="ca-af-target", data=target),
-        html.Div(sheets(target, on), id="ca-af-sheets", className="ca-af-document"),
+        # focusable: on a narrow screen the A4 sheets scroll sideways (keyboard access)
+        html.Div(sheets(target, on), id="ca-af-sheets", className="ca-af-document",
+                 tabIndex="0", role="region", **{"aria-label": _("Appointment form")}),
     ])
 
 

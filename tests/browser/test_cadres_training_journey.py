@@ -63,7 +63,9 @@ def test_a_cadres_claim_approved_by_the_district_reviewer_moves_their_progress(l
     assert online_after == online_before + 6
     assert counted_after > counted_before
     assert "Approved" in cadre.locator("#ca-my-claims tr", has_text=title).inner_text()
-    assert title in cadre.inner_text("#ca-my-records")
+    # the history grid fills after the plan (its own callback): wait for the new row
+    cadre.locator("#ca-my-records .ag-row", has_text=title).first.wait_for(state="attached",
+                                                                           timeout=30000)
 
 
 def test_reviewer_drills_from_the_city_into_a_district(login_as):

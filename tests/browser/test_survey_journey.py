@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from assessment import surveys
 from assessment.enums import PeriodStatus, RespondentGroup
-from assessment.models import Period, SurveyResponse
+from assessment.models import Period, Questionnaire, SurveyResponse
 from portal import db
 from portal.access import Actor
 from portal.enums import UnitKind, UnitLevel
@@ -38,8 +38,14 @@ def _issue(url: str) -> tuple[str, str, int]:
 def _answers(url: str, unit_id: int) -> int:
     engine = db.make_engine(url)
     with db.standalone(engine) as session:
-        found = session.scalar(select(func.count()).select_from(SurveyResponse).where(
-            SurveyResponse.unit_id == unit_id, SurveyResponse.group == RespondentGroup.RESIDENTS))
+        # in the period the codes were issued for (the page shows that period's rates)
+        found = session.scalar(
+            select(func.count()).select_from(SurveyResponse)
+            .join(Questionnaire, Questionnaire.id == SurveyResponse.questionnaire_id)
+            .join(Period, Period.id == Questionnaire.period_id)
+            .where(SurveyResponse.unit_id == unit_id,
+                   SurveyResponse.group == RespondentGroup.RESIDENTS,
+                   Period.status == PeriodStatus.REVIEWING))
     engine.dispose()
     return found
 
