@@ -8,10 +8,13 @@ from urllib.parse import urlencode
 
 from dash import html
 
-from assessment import periods
+from assessment import periods, submissions
 from assessment.enums import Grade, PeriodKind, PeriodStatus
 from assessment.models import Period
+from portal import db, ui
+from portal.access import current_actor
 from portal.enums import UnitLevel
+from portal.errors import PortalError
 from portal.i18n import _
 
 # A right-aligned number column; an empty cell stays empty.
@@ -70,3 +73,25 @@ def grade_badge(code: str | None, vetoed: bool = False) -> html.Span:
 def grid_link_column(field_name: str, header: str, renderer: str = "AsUnitLink", **extra) -> dict:
     """A grid column whose cell is a link (``assets/30-assessment.js``; text is never HTML)."""
     return {"field": field_name, "headerName": header, "cellRenderer": renderer, **extra}
+
+
+def progress_response(request, period: str | None, show: str | None) -> dict:
+    """One block of a period's reporting progress (``submissions.progress``) for a server-paged
+    grid: the office's board and a lead department's list of units read the same rows."""
+    actor = current_actor()
+    start, end, sort = ui.page_request(request)
+    if not period:
+        return ui.rows_response([], 0)
+    try:
+        found = submissions.progress(db.session(), actor, period, show=show or "all",
+                                     start=start, end=end, sort=sort)
+    except PortalError:
+        return ui.rows_response([], 0)
+    return ui.rows_response(found.rows, found.count)
+
+
+def selected_id(selected, key: str) -> int | None:
+    """The whole-number ``key`` of the first row a grid's ``selectedRows`` names, else None."""
+    row = (selected or [{}])[0] if isinstance(selected, list) else {}
+    value = row.get(key) if isinstance(row, dict) else None
+    return value if isinstance(value, int) else None

@@ -255,16 +255,7 @@ def download(clicks):
 @callback(Output("as-rp-units", "getRowsResponse"), Input("as-rp-units", "getRowsRequest"),
           State("as-rp-period", "value"), State("as-rp-show", "value"))
 def unit_rows(request, period, show):
-    actor = current_actor()
-    start, end, sort = ui.page_request(request)
-    if not period:
-        return ui.rows_response([], 0)
-    try:
-        found = submissions.progress(db.session(), actor, period, show=show or "all",
-                                     start=start, end=end, sort=sort)
-    except PortalError:
-        return ui.rows_response([], 0)
-    return ui.rows_response(found.rows, found.count)
+    return common.progress_response(request, period, show)
 
 
 ui.purge_when("as-rp-units", Input("as-rp-period", "value"), Input("as-rp-show", "value"),
@@ -275,9 +266,8 @@ ui.purge_when("as-rp-units", Input("as-rp-period", "value"), Input("as-rp-show",
           prevent_initial_call=True)
 def choose_unit(selected):
     current_actor()
-    row = (selected or [{}])[0] if isinstance(selected, list) else {}
-    unit_id = row.get("unit_id") if isinstance(row, dict) else None
-    return unit_id if isinstance(unit_id, int) else no_update
+    unit_id = common.selected_id(selected, "unit_id")
+    return no_update if unit_id is None else unit_id
 
 
 # --- the unit's satisfaction survey ----------------------------------------------------------

@@ -114,16 +114,7 @@ def kpis(period, _refresh):
 @callback(Output("as-sb-grid", "getRowsResponse"), Input("as-sb-grid", "getRowsRequest"),
           State("as-sb-period", "value"), State("as-sb-show", "value"))
 def report_rows(request, period, show):
-    actor = current_actor()
-    start, end, sort = ui.page_request(request)
-    if not period:
-        return ui.rows_response([], 0)
-    try:
-        found = submissions.progress(db.session(), actor, period, show=show or "all",
-                                     start=start, end=end, sort=sort)
-    except PortalError:
-        return ui.rows_response([], 0)
-    return ui.rows_response(found.rows, found.count)
+    return common.progress_response(request, period, show)
 
 
 ui.purge_when("as-sb-grid", Input("as-sb-period", "value"), Input("as-sb-show", "value"),
@@ -134,9 +125,8 @@ ui.purge_when("as-sb-grid", Input("as-sb-period", "value"), Input("as-sb-show", 
           prevent_initial_call=True)
 def choose(selected):
     current_actor()
-    row = (selected or [{}])[0] if isinstance(selected, list) else {}
-    chosen = row.get("id") if isinstance(row, dict) else None
-    return chosen if isinstance(chosen, int) else no_update
+    chosen = common.selected_id(selected, "id")
+    return no_update if chosen is None else chosen
 
 
 @callback(Output("as-sb-detail", "children"), Input("as-sb-chosen", "data"),
