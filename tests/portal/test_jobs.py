@@ -16,7 +16,7 @@ from portal.db import session_factory, utcnow
 from portal.errors import Invalid, NotFound
 from portal.models import AuditEvent, Job
 from tests import factories
-from tests.callbacks import _outputs
+from tests.callbacks import follow_job
 from tests.web import csrf_header, login
 
 
@@ -162,19 +162,6 @@ def test_a_job_whose_process_died_is_failed_in_plain_words(session, city, factor
     assert jobs.run_job(factory, job_id) == "failed"
 
 
-def _follow(client, app, kind: str, job_id):
-    key = next(k for k, spec in app.callback_map.items()
-               if "job-bar" in k and getattr(spec.get("callback"), "__name__", "") == "follow")
-    body = {"output": key, "outputs": [dict(o, id={**o["id"], "kind": kind})
-                                       for o in _outputs(key)],
-            "inputs": [{"id": {"type": "job-poll", "kind": kind}, "property": "n_intervals",
-                        "value": 1},
-                       {"id": {"type": "job-id", "kind": kind}, "property": "data",
-                        "value": job_id}],
-            "changedPropIds": [f'{{"kind":"{kind}","type":"job-poll"}}.n_intervals']}
-    return client.post("/_dash-update-component", json=body, headers=csrf_header(client))
-
-
 def test_the_progress_callback_answers_while_a_long_job_runs_and_only_its_owner(
         session, city, factory, kinds, client, app):
     job_id = _start(factory, city.actor("reviewer"), "test.slow")
@@ -183,13 +170,13 @@ def test_the_progress_callback_answers_while_a_long_job_runs_and_only_its_owner(
         assert _seen(factory, job_id, status="running")["status"] == "running"
         login(client, "reviewer")
         began = time.monotonic()
-        running = _follow(client, app, "test.slow", job_id)
+        running = follow_job(client, app, "test.slow", job_id)
         assert time.monotonic() - began < 5  # answered while the job runs
         text = running.get_data(as_text=True)
         assert running.status_code == 200 and "Gathering the figures" in text
         client.get("/logout")
         login(client, "reviewer-d1")
-        assert "No such job" in _follow(client, app, "test.slow", job_id).get_data(as_text=True)
+        assert "No such job" in follow_job(client, app, "test.slow", job_id).get_data(as_text=True)
         kinds[1].set()
         assert _seen(factory, job_id, status="done")["status"] == "done"
     finally:
@@ -197,12 +184,45 @@ def test_the_progress_callback_answers_while_a_long_job_runs_and_only_its_owner(
         runner.stop()
     client.get("/logout")
     login(client, "reviewer")
-    done = _follow(client, app, "test.slow", job_id).get_json()["response"]
+    done = follow_job(client, app, "test.slow", job_id).get_json()["response"]
     assert done['{"kind":"test.slow","type":"job-done"}']["data"] == job_id
     assert done['{"kind":"test.slow","type":"job-poll"}']["disabled"] is True
 
 
 def test_a_cadre_cannot_start_a_job_through_a_page(client, app, city):
     login(client, "cadre")
-    response = _follow(client, app, "annual_report", 1)
+    response = follow_job(client, app, "annual_report", 1)
     assert "No such job" in response.get_data(as_text=True)
+
+
+def test_the_registry_export_is_built_in_the_background_for_the_reviewer_only(client, app, city):
+    from tests.callbacks import job_key, run_jobs
+
+    kind = "export.cadres"
+    key = next(k for k in app.callback_map if "export-job-error" in k)
+    buttons = [{"id": {"type": "export-job", "kind": kind, "fmt": fmt}, "property": "n_clicks",
+                "value": 1 if fmt == "csv" else None} for fmt in ("xlsx", "csv")]
+
+    def start(username):
+        login(client, username)
+        body = {"output": key,
+                "outputs": [{"id": {"type": "job-id", "kind": kind}, "property": "data"},
+                            {"id": {"type": "export-job-error", "kind": kind},
+                             "property": "children"}],
+                "inputs": buttons,
+                "state": [{"id": {"type": "export-job-period", "kind": kind}, "property": "data",
+                           "value": None},
+                          {"id": {"type": "export-job-error", "kind": kind}, "property": "id",
+                           "value": {"type": "export-job-error", "kind": kind}}],
+                "changedPropIds": [f'{{"fmt":"csv","kind":"{kind}","type":"export-job"}}.n_clicks']}
+        return client.post("/_dash-update-component", json=body, headers=csrf_header(client))
+
+    refused = start("cadre")
+    assert refused.status_code == 200 and "may not" in refused.get_data(as_text=True)
+    assert run_jobs(app) == 0
+    client.get("/logout")
+    job = start("reviewer").get_json()["response"][job_key(kind, "id")]["data"]
+    assert run_jobs(app) == 1
+    download = client.get(f"/jobs/{job}/download")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert "C0001" in download.get_data(as_text=True) and "C0002" in download.get_data(as_text=True)
