@@ -226,3 +226,37 @@ def test_the_registry_export_is_built_in_the_background_for_the_reviewer_only(cl
     download = client.get(f"/jobs/{job}/download")
     assert download.status_code == 200 and download.mimetype == "text/csv"
     assert "C0001" in download.get_data(as_text=True) and "C0002" in download.get_data(as_text=True)
+
+
+def _page(client, path: str) -> dict:
+    from tests.web import callback
+
+    response = callback(client, [("_pages_content", "children"), ("_pages_store", "data")],
+                        [("_pages_location", "pathname", path), ("_pages_location", "search", "")])
+    assert response.status_code == 200, path
+    return response.get_json()
+
+
+def _stores(node, found=None) -> dict:
+    """{kind: data} of every job-id store in a rendered layout."""
+    found = {} if found is None else found
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        ident = props.get("id")
+        if isinstance(ident, dict) and ident.get("type") == "job-id":
+            found[ident["kind"]] = props.get("data")
+        for value in node.values():
+            _stores(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _stores(value, found)
+    return found
+
+
+def test_pages_with_a_job_panel_open_and_find_the_users_latest_job_again(client, city, factory):
+    login(client, "reviewer")
+    assert _stores(_page(client, "/cadres")) == {"export.cadres": None}
+    job_id = _start(factory, city.actor("reviewer"), "annual_report",
+                    unit=city.city.id, year=2026)
+    assert _stores(_page(client, "/reports/annual")) == {"annual_report": job_id,
+                                                         "annual_report_view": None}
