@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -51,6 +52,7 @@ KEEP_DAYS = 7  # finished jobs (and their files) are deleted after this
 HEARTBEAT_SECONDS = 5.0  # a running job's row is touched this often (progress at most each second)
 STALE_AFTER = timedelta(minutes=2)  # a running job silent this long has lost its process
 IDLE_POLL_SECONDS = 2.0  # an idle worker thread looks for queued jobs this often
+SWEEP_SECONDS = 30.0  # a process looks for jobs whose process died this often
 
 # The job table is bookkeeping, not data any page caches: writing it does not invalidate the
 # dashboard cache (``portal.cache``), so a job's progress never makes the report it is
@@ -365,6 +367,8 @@ class Runner:
         self.stopped = threading.Event()
         self.pid = os.getpid()
         self.workers: list[threading.Thread] = []
+        self.lock = threading.Lock()
+        self.swept = float("-inf")
 
     def start(self) -> Runner:
         for index in range(self.threads):
@@ -399,6 +403,12 @@ class Runner:
                 log.exception("job %s could not be run", job_id)
 
     def _sweep(self) -> None:
+        """``fail_stale`` at most every ``SWEEP_SECONDS`` per process (it writes: on SQLite,
+        each write takes the database's one write lock)."""
+        with self.lock:
+            if time.monotonic() - self.swept < SWEEP_SECONDS:
+                return
+            self.swept = time.monotonic()
         with self.factory() as session:
             fail_stale(session)
             session.commit()
