@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from portal import audit
 from portal.access import Actor
 from portal.cache import DERIVED
-from portal.db import utcnow
+from portal.db import is_write_race, utcnow
 from portal.errors import Invalid, NotFound, PortalError
 from portal.i18n import N_, _, current_lang, use_lang
 from portal.models import Job, User
@@ -303,10 +303,14 @@ def run_job(factory: sessionmaker, job_id: int) -> str:
                 return DONE
         except PortalError as error:
             message = _error_text(error)
-        except Exception:
-            log.exception("job %s (%s) failed", job_id, kind_name)
-            message = _("The job failed unexpectedly; nothing was saved. Please try again, or "
-                        "tell the administrator if it fails again.")
+        except Exception as error:
+            if is_write_race(error):
+                message = _("Someone else saved the same records at the same moment; nothing "
+                            "was written. Please try again.")
+            else:
+                log.exception("job %s (%s) failed", job_id, kind_name)
+                message = _("The job failed unexpectedly; nothing was saved. Please try again, "
+                            "or tell the administrator if it fails again.")
         _fail(factory, job_id, message)
         return FAILED
 
