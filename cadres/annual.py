@@ -255,6 +255,15 @@ def annual_report(session: Session, actor: Actor, unit_id: int, year: int) -> An
     return replace(report, generated_by=actor.display_name or actor.username)
 
 
+def ready_report(session: Session, actor: Actor, unit_id, year) -> AnnualReport | None:
+    """The annual report when its figures are already kept in the cache (a moment's work),
+    else None: a background job then prepares them (``cadres.jobs``). Checks as
+    ``annual_report``."""
+    unit = _unit(session, actor, unit_id)
+    report = _report.kept(session, actor, unit.id, _year(year))
+    return replace(report, generated_by=actor.display_name or actor.username) if report else None
+
+
 @cache.scoped("cadres.annual_report")
 def _report(session: Session, actor: Actor, unit_id: int, year: int) -> AnnualReport:
     unit = _unit(session, actor, unit_id)
@@ -272,11 +281,22 @@ def _report(session: Session, actor: Actor, unit_id: int, year: int) -> AnnualRe
         decisions=_decisions(session, actor, unit, year))
 
 
-def export_workbook(session: Session, actor: Actor, unit_id: int, year: int) -> tuple[bytes, str]:
-    """The report as an XLSX workbook and its file name; audited as an ``export`` like the
-    others."""
+def check_export(session: Session, actor: Actor, unit_id, year) -> None:
+    """Refuse at once a workbook the actor may not export (role, unit outside scope, year)."""
     actor.require("export")
+    _unit(session, actor, unit_id)
+    _year(year)
+
+
+def export_workbook(session: Session, actor: Actor, unit_id: int, year: int,
+                    progress=None) -> tuple[bytes, str]:
+    """The report as an XLSX workbook and its file name; audited as an ``export`` like the
+    others. ``progress(stage, done, total)`` hears of its two steps (a background job's)."""
+    report_step = progress or (lambda _stage, _done, _total: None)
+    actor.require("export")
+    report_step("gathering", 0, 2)
     report = annual_report(session, actor, unit_id, year)
+    report_step("writing", 1, 2)
     content = annual_workbook(report)
     audit.log(session, actor, "export", entity_type="annual_report",
               summary={"kind": "annual_report", "format": "xlsx", "unit": report.unit_code,

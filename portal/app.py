@@ -148,6 +148,11 @@ def create_app(config: Config | None = None) -> Dash:
     app.csp_hashes()  # this app takes the clientside callbacks' scripts now, before another app can
     server.extensions["portal.dash"] = app
     server.before_request(ui.guard_callbacks(app))  # after the login and CSRF checks
+    # Background jobs run in each serving process (none in tests: they run them in turn).
+    from portal.pages import jobs as job_pages
+
+    job_pages.init_app(server, 0 if config.testing else int(os.environ.get("PORTAL_JOB_THREADS",
+                                                                          "2")))
     return app
 
 

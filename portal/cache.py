@@ -256,9 +256,19 @@ def scope_of(actor) -> tuple:
             actor.cadre_id if str(actor.role) == "cadre" else None, actor.department_code)
 
 
+class _Absent(Exception):
+    pass
+
+
+def _absent():
+    raise _Absent
+
+
 def scoped(namespace: str):
     """Decorate ``f(session, actor, *args, **kwargs)``: its value is kept per actor scope and
-    arguments (which must have a stable ``repr``: numbers, strings, dates, enums, None)."""
+    arguments (which must have a stable ``repr``: numbers, strings, dates, enums, None).
+    ``f.kept(session, actor, …)`` answers only from the cache (None when not kept), for a
+    page that prepares the value in a background job (``portal.jobs``) instead."""
 
     def decorate(function):
         @functools.wraps(function)
@@ -267,7 +277,16 @@ def scoped(namespace: str):
             return cached(session, namespace, parts,
                           lambda: function(session, actor, *args, **kwargs))
 
+        def kept(session, actor, *args, **kwargs):
+            """The value already kept for these arguments, or None (nothing is computed)."""
+            parts = (scope_of(actor), args, sorted(kwargs.items()))
+            try:
+                return cached(session, namespace, parts, _absent)
+            except _Absent:
+                return None
+
         wrapper.uncached = function
+        wrapper.kept = kept
         return wrapper
 
     return decorate

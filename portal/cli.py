@@ -119,6 +119,29 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     _serve(config(), host, port, workers, threads)
 
 
+@main.command("jobs")
+@click.option("--threads", default=2, show_default=True, type=int,
+              help="Jobs run at the same time by this process.")
+@user_errors
+def run_jobs(threads: int) -> None:
+    """Run background jobs (reports, big imports and exports) in this process until stopped.
+
+    The serving processes run them too; set PORTAL_JOB_THREADS=0 there to leave all of them
+    to processes started with this command (on another host, say)."""
+    from portal import jobs
+
+    if threads < 1:
+        raise click.UsageError("--threads must be at least 1")
+    runner = jobs.Runner(db.session_factory(engine()), threads).start()
+    click.echo(f"running background jobs with {threads} thread(s) (Ctrl+C stops)")
+    try:
+        while True:
+            runner.stopped.wait(3600)
+    except KeyboardInterrupt:
+        click.echo("stopping after the running jobs")
+        runner.stop()
+
+
 @main.command()
 @click.option("--scale", type=click.Choice(["small", "city", "large"]), default="small",
               show_default=True,

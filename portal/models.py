@@ -11,7 +11,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import DDL, JSON, Enum, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy import (
+    DDL,
+    JSON,
+    Enum,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.crypto import EncryptedText
@@ -212,19 +223,34 @@ event.listen(
 )
 
 
-class ImportProgress(Base):
-    """How far a running import has got, readable by any worker that serves the page
-    (``portal.transfer.progress_recorder``). The table keeps the name it was created
-    with by the assessment migrations, where progress was first shown."""
+class Job(Base):
+    """Long work (the annual report workbook, a big import or export) queued by a user and run
+    by a worker thread of any process (``portal.jobs``). Its progress and its result (a file,
+    kept here so that any worker on any host serves the download) are read from this row."""
 
-    __tablename__ = "as_import_progress"
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_owner_kind", "owner_id", "kind", "id"),
+                      Index("ix_job_status", "status", "id"))
 
-    token: Mapped[str] = mapped_column(String(40), primary_key=True)
-    user_id: Mapped[int | None]
-    stage: Mapped[str] = mapped_column(String(20), default="reading")
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    upload: Mapped[bytes | None] = mapped_column(LargeBinary)  # the file to import, dropped after
+    lang: Mapped[str] = mapped_column(String(5), default="zh")
+    status: Mapped[str] = mapped_column(String(10), default="queued")
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stage: Mapped[str] = mapped_column(String(40), default="")
+    result_name: Mapped[str | None] = mapped_column(String(200))
+    result_type: Mapped[str | None] = mapped_column(String(100))
+    result: Mapped[bytes | None] = mapped_column(LargeBinary)
+    summary: Mapped[Any] = mapped_column(JSON, default=dict)  # the outcome in words (notes)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
 
 
 class Notice(Base):

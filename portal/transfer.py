@@ -3,24 +3,21 @@
 Each package lists its kinds in ``<package>/importers.py`` as ``IMPORTERS`` and
 ``EXPORTERS``. An import runs in the caller's transaction: all rows or nothing; a dry
 run validates everything, then rolls back. A running import reports its progress
-(``reporter``, ``progress_recorder``) so that the page can show it from any worker.
+(``progress``, see ``reporter``); run as a background job (``portal.jobs``) the reports
+become the job's progress, which any worker can show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.access import Actor
-from portal.db import utcnow
 from portal.errors import Invalid
 from portal.i18n import _
-from portal.models import ImportProgress
 from portal.plugins import collect
 from portal.tabular import ImportResult, Table, read_table, to_bytes
 
@@ -95,36 +92,3 @@ def read_reporting(data: bytes, filename: str, columns, progress: Progress | Non
     rows = read_table(data, filename, columns, key=key)
     report("checking", 0, len(rows))
     return rows, report
-
-
-def progress_recorder(session_factory, token: str, user_id: int | None):
-    """A ``progress(stage, done, total)`` callable that records how far an import has got,
-    each time in its own short transaction, so any worker can show it while it runs.
-
-    The import itself writes only at its end, after the last report, so on SQLite these
-    small writes never wait for the import's own transaction."""
-    def record(stage: str, done: int, total: int) -> None:
-        with session_factory() as session:
-            if stage == "reading":
-                forget_old_progress(session)
-            row = session.get(ImportProgress, token)
-            if row is None:
-                row = ImportProgress(token=token, user_id=user_id)
-                session.add(row)
-            row.stage, row.done, row.total, row.updated_at = stage, done, total, utcnow()
-            session.commit()
-
-    return record
-
-
-def read_progress(session: Session, actor: Actor, token: str) -> ImportProgress | None:
-    """The progress of the actor's own import (None before it starts)."""
-    row = session.get(ImportProgress, str(token or ""))
-    if row is None or row.user_id != actor.user_id:
-        return None
-    return row
-
-
-def forget_old_progress(session: Session, older_than_hours: int = 24) -> None:
-    cutoff = utcnow() - timedelta(hours=older_than_hours)
-    session.execute(delete(ImportProgress).where(ImportProgress.updated_at < cutoff))

@@ -68,3 +68,32 @@ def call(client, app, package: str, name: str, values: dict[str, Any] | None = N
 def pattern_id(**parts) -> str:
     """The changedPropIds spelling of a pattern-matching id's n_clicks."""
     return json.dumps(parts, sort_keys=True, separators=(",", ":")) + ".n_clicks"
+
+
+def follow_job(client, app, kind: str, job_id, polled: bool = True):
+    """POST the job panel's poll (``portal.pages.jobs.follow``) for the job ``job_id`` of
+    ``kind``, as the page's interval does; the response's outputs are keyed by the
+    concrete ids."""
+    key = next(k for k, spec in app.callback_map.items()
+               if "job-bar" in k and getattr(spec.get("callback"), "__name__", "") == "follow")
+    poll = {"type": "job-poll", "kind": kind}
+    body = {"output": key, "outputs": [dict(o, id={**o["id"], "kind": kind})
+                                       for o in _outputs(key)],
+            "inputs": [{"id": poll, "property": "n_intervals", "value": 1},
+                       {"id": {"type": "job-id", "kind": kind}, "property": "data",
+                        "value": job_id}],
+            "changedPropIds": [json.dumps(poll, sort_keys=True, separators=(",", ":"))
+                               + ".n_intervals"] if polled else []}
+    return client.post("/_dash-update-component", json=body, headers=csrf_header(client))
+
+
+def run_jobs(app) -> int:
+    """Run the queued background jobs now, in this thread (tests start no job runner)."""
+    from portal import jobs
+
+    return jobs.run_pending(app.server.extensions["portal.sessions"])
+
+
+def job_key(kind: str, name: str) -> str:
+    """The response key of a job panel's component ``name`` (id, done, bar …) of ``kind``."""
+    return json.dumps({"kind": kind, "type": f"job-{name}"}, separators=(",", ":"))

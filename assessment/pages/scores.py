@@ -6,26 +6,23 @@ from __future__ import annotations
 
 import base64
 import functools
-import uuid
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
-from flask import current_app
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from assessment import periods, rules, schemes, scores
 from assessment.enums import PeriodStatus
 from assessment.pages import charts, common
-from portal import db, forms, transfer, ui
+from portal import db, forms, ui
 from portal.access import current_actor
 from portal.enums import UnitLevel
 from portal.errors import Conflict, Invalid, PortalError
 from portal.i18n import N_, _, current_lang
-from portal.tabular import Column, ImportProblem, Table, to_bytes
+from portal.pages.jobs import job_panel, start_job
+from portal.tabular import Column, Table, to_bytes
 
 MODES = {"unit": N_("One unit, all its indicators"), "indicator": N_("One indicator, all units")}
-STAGES = {"reading": N_("Reading the file…"), "checking": N_("Checking rows…"),
-          "saving": N_("Saving…"),
-          "done": N_("Done")}
+IMPORT_JOB = "scores_import"  # assessment.jobs
 TEMPLATE_COLUMNS = (
     Column("period", "期间"), Column("unit_code", "单位编码"), Column("unit_name", "单位名称"),
     Column("indicator_code", "指标编码"), Column("indicator_name", "指标名称"),
@@ -106,13 +103,8 @@ def _import_panel() -> html.Div:
         html.Div(_("Columns: period (期间), unit_code (单位编码), indicator_code (指标编码), "
                    "value (数值), "
                    "note (备注, optional). All rows are saved, or none."), className="form-text"),
-        html.Div(dbc.Progress(id="as-sc-progress", value=0, class_name="mt-2",
-                              style={"height": "6px"}),
-                 **{"data-progress-label": _("Import progress")}),
-        html.Div(id="as-sc-progress-label", className="as-progress-label"),
         html.Div(id="as-sc-import-result"),
-        dcc.Store(id="as-sc-token", data=uuid.uuid4().hex),
-        dcc.Interval(id="as-sc-poll", interval=600, disabled=True),
+        job_panel(IMPORT_JOB),
     ])
 
 
@@ -273,79 +265,43 @@ def reload_sheet(clicks, refresh):
     return (refresh or 0) + 1 if clicks else no_update
 
 
-# --- import with progress --------------------------------------------------------------------
-
-clientside_callback(
-    "function(contents) { return !contents; }",
-    Output("as-sc-poll", "disabled"),
-    Input("as-sc-upload", "contents"),
-    prevent_initial_call=True,
-)
-
+# --- import with progress (a background job: assessment.jobs) ----------------------------------
 
 @callback(
+    Output({"type": "job-id", "kind": IMPORT_JOB}, "data", allow_duplicate=True),
     Output("as-sc-import-result", "children"),
-    Output("as-sc-refresh", "data", allow_duplicate=True),
-    Output("as-sc-poll", "disabled", allow_duplicate=True),
-    Output("as-sc-progress", "value", allow_duplicate=True),
-    Output("as-sc-progress-label", "children", allow_duplicate=True),
     Output("as-sc-upload", "contents"),
     Input("as-sc-upload", "contents"),
     State("as-sc-upload", "filename"),
     State("as-sc-dry-run", "value"),
     State("as-sc-period", "value"),
-    State("as-sc-token", "data"),
-    State("as-sc-refresh", "data"),
     prevent_initial_call=True,
 )
-def import_file(contents, filename, dry_run, code, token, refresh):
-    """Import the uploaded file; the upload is then cleared so the same file can be sent again
-    (after a dry run, say)."""
-    actor = current_actor()
+def import_file(contents, filename, dry_run, code):
+    """Start importing the uploaded file in the background (the job panel shows its progress
+    and outcome); the upload is then cleared so the same file can be sent again (after a dry
+    run, say)."""
+    current_actor()
     if not contents:
-        return no_update, no_update, True, no_update, no_update, no_update
+        return no_update, no_update, no_update
     try:
         data = base64.b64decode(contents.split(",", 1)[1])
     except (IndexError, ValueError):
-        return (
-            ui.alert(_("The upload could not be read; please choose the file again.")),
-            no_update,
-            True,
-            0,
-            "",
-            None,
-        )
-    progress = transfer.progress_recorder(current_app.extensions["portal.sessions"], str(token),
-                                          actor.user_id)
-    result = ui.write(True, lambda session, actor: transfer.run_import(
-        session, actor, "scores", data, filename or "upload", dry_run=bool(dry_run), period=code,
-                                                                       progress=progress),
-        refused=lambda error: error)
-    if isinstance(result, PortalError):
-        lines = result.lines() if isinstance(result, ImportProblem) else ()
-        return ui.alert(result.message, "danger", lines), no_update, True, 0, "", None
-    extra = [_("Untick “Dry run” and upload again to save.")] if dry_run else []
-    outcome = ui.alert(result.summary(), "info" if dry_run else "success", [*result.notes, *extra])
-    return outcome, (refresh or 0) + (0 if dry_run else 1), True, 100, _(STAGES["done"]), None
+        return no_update, ui.alert(_("The upload could not be read; please choose the file "
+                                     "again.")), None
+    job_id, message = start_job(IMPORT_JOB, {"period": code, "dry_run": bool(dry_run),
+                                             "filename": filename or "upload"}, data,
+                                refused=lambda error: (no_update, ui.alert(error.message)))
+    return job_id, message, None
 
 
-@callback(
-    Output("as-sc-progress", "value"),
-    Output("as-sc-progress-label", "children"),
-    Input("as-sc-poll", "n_intervals"),
-    State("as-sc-token", "data"),
-    prevent_initial_call=True,
-)
-def show_progress(_ticks, token):
-    actor = current_actor()
-    row = transfer.read_progress(db.session(), actor, token)
-    if row is None:
-        return 2, _(STAGES["reading"])
-    share = 100 * row.done / row.total if row.total else 5
-    label = _(STAGES.get(row.stage, STAGES["checking"]))
-    if row.total:
-        label += " " + _("%(done)s of %(total)s rows", done=f"{row.done:,}", total=f"{row.total:,}")
-    return max(2, share), label
+@callback(Output("as-sc-refresh", "data", allow_duplicate=True),
+          Input({"type": "job-done", "kind": IMPORT_JOB}, "data"),
+          State("as-sc-refresh", "data"), prevent_initial_call=True)
+def refresh_after_import(job_id, refresh):
+    """The sheet again once an import ended while the page followed it."""
+    current_actor()
+    return (refresh or 0) + 1 if job_id else no_update
 
 
 @callback(

@@ -1,7 +1,8 @@
 """The annual report (年度报告): ``/reports/annual``. A unit of the reviewer's scope and a year
 give a printable document — results, training, the four forms, personnel decisions —
 that prints on A4 portrait (``assets/print-report.css``: fixed-size charts, one part per
-page) and downloads as an XLSX workbook (audited as an export)."""
+page) and downloads as an XLSX workbook, built by a background job (``cadres.jobs``, audited
+as an export) while the page stays free."""
 
 from __future__ import annotations
 
@@ -9,18 +10,22 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from assessment.enums import Grade
 from cadres import annual
 from cadres.pages import annual_charts as charts
 from cadres.pages.common import hours, percent, year_select
-from portal import db, ui
+from portal import db, jobs, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
+from portal.pages.jobs import job_panel, start_job
 from portal.theme import GRAPH_CONFIG
 
+JOB = "annual_report"  # the workbook (cadres.jobs)
+VIEW_JOB = "annual_report_view"  # the figures the page shows
+VIEW_JOB_ID = {"type": "job-id", "kind": VIEW_JOB}
 STATIC = {**GRAPH_CONFIG, "responsive": False, "displayModeBar": False}
 
 
@@ -197,7 +202,7 @@ def layout(unit: str | None = None, year: str | None = None, **_query):
         year_select("ca-ar-year", chosen),
         dbc.Button(_("Print"), id="ca-ar-print", color="primary", size="sm"),
         dbc.Button(_("Download XLSX"), id="ca-ar-xlsx", color="secondary", outline=True, size="sm"),
-        dcc.Download(id="ca-ar-download"), html.Span(id="ca-ar-printed"),
+        html.Span(id="ca-ar-printed"),
     ], className="d-flex flex-wrap gap-2 align-items-center ca-ar-controls")
     return html.Div([
         ui.page_header(_("Annual report"),
@@ -205,33 +210,51 @@ def layout(unit: str | None = None, year: str | None = None, **_query):
                                              "unit and its subtree for one year; prints on A4."),
                        actions=controls),
         html.Div(id="ca-ar-message", className="d-print-none"),
+        html.Div(job_panel(JOB), className="d-print-none ca-ar-job"),
+        html.Div(job_panel(VIEW_JOB, latest=False), className="d-print-none ca-ar-job"),
         dcc.Loading(html.Div(id="ca-ar-report"), type="dot"),
     ], className="ca-annual")
 
 
-@callback(Output("ca-ar-report", "children"), Input("ca-ar-unit", "value"),
-          Input("ca-ar-year", "value"))
-def show(unit_id, year):
-    """The report of the chosen unit and year; the service checks role and scope."""
+@callback(Output("ca-ar-report", "children"), Output(VIEW_JOB_ID, "data"),
+          Input("ca-ar-unit", "value"), Input("ca-ar-year", "value"),
+          Input({"type": "job-done", "kind": VIEW_JOB}, "data"))
+def show(unit_id, year, prepared):
+    """The report of the chosen unit and year; the service checks role and scope. Figures
+    not yet at hand are prepared by a background job (the page stays free meanwhile), and
+    shown when it ends."""
     actor = current_actor()
+    session = db.session()
     try:
-        report = annual.annual_report(db.session(), actor, unit_id, year)
+        if prepared and ctx.triggered_id == {"type": "job-done", "kind": VIEW_JOB}:
+            job = jobs.status(session, actor, prepared)
+            if job.status == jobs.FAILED:
+                return ui.alert((job.error or "").split("\n")[0], "warning"), None
+            # kept in the cache by the job; computed here only if another server prepared them
+            return report_body(annual.annual_report(session, actor, unit_id, year)), None
+        report = annual.ready_report(session, actor, unit_id, year)
     except PortalError as error:
-        return ui.alert(error.message, "warning")
-    return report_body(report)
+        return ui.alert(error.message, "warning"), None
+    if report is not None:
+        return report_body(report), None
+    job_id, refused = start_job(VIEW_JOB, {"unit": unit_id, "year": year}, reuse=True)
+    return refused or ui.empty_state(
+        _("Preparing the report…"),
+        _("Its figures are being gathered in the background; the report appears here when they "
+          "are ready.")), job_id
 
 
-@callback(Output("ca-ar-download", "data"), Output("ca-ar-message", "children"),
+@callback(Output({"type": "job-id", "kind": JOB}, "data", allow_duplicate=True),
+          Output("ca-ar-message", "children"),
           Input("ca-ar-xlsx", "n_clicks"),
           State("ca-ar-unit", "value"), State("ca-ar-year", "value"), prevent_initial_call=True)
 def download(clicks, unit_id, year):
-    """The workbook of the chosen unit and year (audited as an export)."""
+    """Start the workbook of the chosen unit and year as a background job (audited as an
+    export when it runs); the job panel follows it to its download link."""
+    current_actor()
     if not clicks:
         return no_update, no_update
-    return ui.write(clicks, lambda session,
-                    actor: annual.export_workbook(session, actor, unit_id, year),
-                    refused=lambda error: (None, ui.alert(error.message, "warning")),
-                    then=lambda done: (dcc.send_bytes(*done), None))
+    return start_job(JOB, {"unit": unit_id, "year": year})
 
 
 clientside_callback(

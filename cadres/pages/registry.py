@@ -127,7 +127,7 @@ def layout(**_query):
         ui.page_header(_("Cadre registry"),
                        _("Cadres of the units you are responsible for. Click a name to "
                                               "open the profile."),
-                       actions=export_buttons("cadres") if full else None),
+                       actions=export_buttons("cadres", background=True) if full else None),
         filters(session, actor),
         html.Div(id="ca-reg-kpis"),
         ui.section(_("List of cadres"),

@@ -4,6 +4,7 @@ from portal.pages import (  # noqa: F401
     account,
     audit_log,
     home,
+    jobs,
     notices,
     todo_panel,
     transfer,

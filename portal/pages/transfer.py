@@ -18,6 +18,7 @@ from portal import transfer, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import _, current_lang
+from portal.pages.jobs import job_panel, start_job
 from portal.tabular import ImportProblem
 
 # Placed on many pages: a login suffices here, each importer and exporter checks its own
@@ -41,7 +42,13 @@ def import_panel(kind: str, *, period_id: str | None = None,
     ], className="import-panel")
 
 
-def export_buttons(kind: str, *, period_id: str | None = None) -> html.Div:
+def export_buttons(kind: str, *, period_id: str | None = None,
+                   background: bool = False) -> html.Div:
+    """XLSX and CSV buttons of the export ``kind``; ``background`` for a big one (the whole
+    cadre registry): the file is built by a job (``export.<kind>``, ``portal.jobs``) and
+    offered as a link when ready, so the request returns at once."""
+    if background:
+        return _background_export_buttons(kind, period_id)
     return html.Div([
         dbc.ButtonGroup([
             dbc.Button(_("Export XLSX"), id={"type": "export-btn", "kind": kind, "fmt": "xlsx"},
@@ -95,6 +102,40 @@ def imported(result, dry_run) -> Any:
     tone = "info" if dry_run else "success"
     extra = [_("Untick “Dry run” and upload again to save.")] if dry_run else []
     return ui.alert(result.summary(), tone, [*result.notes, *extra])
+
+
+def _background_export_buttons(kind: str, period_id: str | None) -> html.Div:
+    job = f"export.{kind}"
+    return html.Div([
+        dbc.ButtonGroup([
+            dbc.Button(_("Export XLSX"), id={"type": "export-job", "kind": job, "fmt": "xlsx"},
+                       color="secondary", outline=True, size="sm"),
+            dbc.Button(_("Export CSV"), id={"type": "export-job", "kind": job, "fmt": "csv"},
+                       color="secondary", outline=True, size="sm"),
+        ]),
+        dcc.Store(id={"type": "export-job-period", "kind": job}, data=period_id),
+        html.Div(id={"type": "export-job-error", "kind": job}),
+        job_panel(job),
+    ], className="d-inline-block export-job")
+
+
+@callback(
+    Output({"type": "job-id", "kind": MATCH}, "data", allow_duplicate=True),
+    Output({"type": "export-job-error", "kind": MATCH}, "children"),
+    Input({"type": "export-job", "kind": MATCH, "fmt": "xlsx"}, "n_clicks"),
+    Input({"type": "export-job", "kind": MATCH, "fmt": "csv"}, "n_clicks"),
+    State({"type": "export-job-period", "kind": MATCH}, "data"),
+    State({"type": "export-job-error", "kind": MATCH}, "id"),
+    prevent_initial_call=True,
+)
+def start_export(xlsx, csv, period, component_id):
+    """Start building the export in the background (``export.<kind>`` job)."""
+    current_actor()
+    if not (xlsx or csv):
+        return no_update, no_update
+    fmt = ctx.triggered_id["fmt"] if isinstance(ctx.triggered_id, dict) else "xlsx"
+    return start_job(component_id["kind"], {
+        "fmt": fmt, "period": period, "header_style": "zh" if current_lang() == "zh" else "key"})
 
 
 @callback(

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from assessment.models import Score
 from tests.assessment.conftest import open_period
+from tests.callbacks import follow_job, job_key, run_jobs
 from tests.web import callback, csrf_header, login, response_props
 
 OTHER_DISTRICT = ("临江区", "梅园街道", "石洲社区", "S2")
@@ -274,32 +275,27 @@ def test_a_district_reviewer_cannot_save_a_score_of_another_district(client, ses
     assert session.scalar(select(func.count()).select_from(Score)) == 0
 
 
-def _registered(app, first_output: str) -> str:
-    """The output key Dash registered (outputs that another callback also sets carry a suffix)."""
-    return next(key for key in app.callback_map if key.startswith(f"..{first_output}..."))
-
-
 def _upload(client, app, code, rows, name="scores.xlsx", dry_run=False):
+    """Upload the rows as the page does, run the import job, and poll its panel."""
     book = Workbook()
     for row in rows:
         book.active.append(row)
     out = io.BytesIO()
     book.save(out)
     contents = "data:application/octet-stream;base64," + base64.b64encode(out.getvalue()).decode()
-    outputs = [("as-sc-import-result", "children"), ("as-sc-refresh", "data"),
-               ("as-sc-poll", "disabled"),
-               ("as-sc-progress", "value"), ("as-sc-progress-label", "children"),
-               ("as-sc-upload", "contents")]
-    body = {"output": _registered(app, "as-sc-import-result.children"),
+    job_id = {"type": "job-id", "kind": "scores_import"}
+    outputs = [(job_id, "data"), ("as-sc-import-result", "children"), ("as-sc-upload", "contents")]
+    body = {"output": next(k for k in app.callback_map if "as-sc-import-result.children" in k),
             "outputs": [{"id": i, "property": p} for i, p in outputs],
             "inputs": [{"id": "as-sc-upload", "property": "contents", "value": contents}],
             "state": [{"id": i, "property": p, "value": v} for i, p, v in (
                 ("as-sc-upload", "filename", name), ("as-sc-dry-run", "value", dry_run),
-                                                                           ("as-sc-period", "value",
-                                                                            code),
-                ("as-sc-token", "data", "t1"), ("as-sc-refresh", "data", 0))],
+                ("as-sc-period", "value", code))],
             "changedPropIds": ["as-sc-upload.contents"]}
-    return client.post("/_dash-update-component", json=body, headers=csrf_header(client))
+    started = client.post("/_dash-update-component", json=body, headers=csrf_header(client))
+    job = started.get_json()["response"][job_key("scores_import", "id")]["data"]
+    assert run_jobs(app) == 1
+    return follow_job(client, app, "scores_import", job)
 
 
 def test_uploading_a_bad_file_lists_its_rows_and_saves_nothing(client, app, session, city,
@@ -314,17 +310,29 @@ def test_uploading_a_bad_file_lists_its_rows_and_saves_nothing(client, app, sess
     assert session.scalar(select(func.count()).select_from(Score)) == 0
 
 
-def test_uploading_a_good_file_saves_it_and_records_progress(client, app, session, city,
-                                                             collecting):
+def test_uploading_a_good_file_saves_it_with_its_progress_shown(client, app, session, city,
+                                                                collecting):
     login(client, "reviewer")
     response = _upload(client, app, collecting,
                        [["unit_code", "indicator_code", "value"], ["S1", "I1", 20],
                                             ["S1", "I2", 70]])
     assert "2 new" in text(response)
     assert session.scalar(select(func.count()).select_from(Score)) == 2
-    progress = callback(client, [("as-sc-progress", "value"), ("as-sc-progress-label", "children")],
-                        [("as-sc-poll", "n_intervals", 3)], [("as-sc-token", "data", "t1")])
-    assert progress.get_json()["response"]["as-sc-progress"]["value"] == 100
+    shown = response.get_json()["response"]
+    assert shown[job_key("scores_import", "bar")]["value"] == 100
+    assert shown[job_key("scores_import", "poll")]["disabled"] is True
+
+
+def test_a_district_reviewer_cannot_follow_another_reviewers_import(client, app, session, city,
+                                                                    collecting):
+    login(client, "reviewer")
+    response = _upload(client, app, collecting, [["unit_code", "indicator_code", "value"],
+                                                 ["S1", "I1", 20]])
+    job = int(response.get_json()["response"][job_key("scores_import", "done")]["data"])
+    client.get("/logout")
+    login(client, "reviewer-d1")
+    other = follow_job(client, app, "scores_import", job)
+    assert "No such job" in text(other) and "1 new" not in text(other)
 
 
 # --- periods and schemes ---------------------------------------------------------------------

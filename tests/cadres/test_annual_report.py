@@ -3,7 +3,6 @@ subtree for a year; the workbook; the page's callbacks as each role."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import shutil
@@ -24,7 +23,12 @@ from tests.assessment.conftest import street_scheme as street_scheme  # noqa: F4
 from tests.cadres.callbacks import call
 from tests.cadres.conftest import record
 from tests.cadres.test_evidence import AS_OF, sanctioned
-from tests.web import login
+from tests.callbacks import follow_job, job_key, run_jobs
+from tests.web import _id, callback, login, response_props
+
+
+def text_of(response) -> str:
+    return json.dumps(response.get_json(), ensure_ascii=False)
 
 YEAR = 2026
 
@@ -217,40 +221,72 @@ def test_export_is_audited(session, world_full):
 
 # --- through the Dash endpoint ------------------------------------------------------------------
 
-def test_reviewer_sees_the_report_and_downloads_the_workbook(client, app, world_full):
+VIEW = {"type": "job-id", "kind": "annual_report_view"}
+DONE = {"type": "job-done", "kind": "annual_report_view"}
+
+
+def _show(client, unit_id, done=None):
+    """The report callback as the page calls it: on a change of unit (or when the job that
+    prepares its figures has ended, ``done``)."""
+    return callback(client, [("ca-ar-report", "children"), (VIEW, "data")],
+                    [("ca-ar-unit", "value", unit_id), ("ca-ar-year", "value", str(YEAR)),
+                     (DONE, "data", done)],
+                    triggered=[f"{_id(DONE)}.data"] if done else None)
+
+
+def test_the_report_is_prepared_in_the_background_then_shown(client, app, world_full):
     login(client, "reviewer")
-    shown = call(client, app, "annual_report.show", {"ca-ar-unit.value": world_full.city.id,
-                                                     "ca-ar-year.value": str(YEAR)})
-    assert shown.status_code == 200
-    text = json.dumps(shown.get_json(), ensure_ascii=False)
+    first = _show(client, world_full.city.id)
+    assert first.status_code == 200
+    assert "Preparing the report" in text_of(first) and "PD-2026-0001" not in text_of(first)
+    job = response_props(first)[_id(VIEW)]["data"]
+    again = _show(client, world_full.city.id)  # a reload while it waits follows the same job
+    assert response_props(again)[_id(VIEW)]["data"] == job
+    assert run_jobs(app) == 1
+    done = follow_job(client, app, "annual_report_view", job)
+    assert response_props(done)[job_key("annual_report_view", "done")]["data"] == job
+    shown = _show(client, world_full.city.id, done=job)
+    text = text_of(shown)
     assert "桃桥街道" in text and "PD-2026-0001" in text and "ca-ar-override" in text
+    assert "Preparing" not in text_of(_show(client, world_full.city.id))  # kept: shown at once
+
+
+def test_the_workbook_is_built_by_a_job_and_downloaded_by_its_owner(client, app, world_full):
+    login(client, "reviewer")
     response = call(client, app, "annual_report.download", {"ca-ar-xlsx.n_clicks": 1,
                                                             "ca-ar-unit.value": world_full.city.id,
                                                             "ca-ar-year.value": str(YEAR)})
-    data = response.get_json()["response"]["ca-ar-download"]["data"]
-    assert data["filename"] == f"annual-report-C-{YEAR}.xlsx"
-    book = load_workbook(BytesIO(base64.b64decode(data["content"])))
-    assert "Decisions" in book.sheetnames
+    job = response_props(response)[job_key("annual_report", "id")]["data"]
+    assert run_jobs(app) == 1
+    link = text_of(follow_job(client, app, "annual_report", job))
+    assert f"/jobs/{job}/download" in link and f"annual-report-C-{YEAR}.xlsx" in link
+    download = client.get(f"/jobs/{job}/download")
+    assert download.status_code == 200
+    assert f"annual-report-C-{YEAR}.xlsx" in download.headers["Content-Disposition"]
+    assert "Decisions" in load_workbook(BytesIO(download.data)).sheetnames
 
 
 def test_district_reviewer_cannot_forge_another_district(client, app, world_full):
     login(client, "reviewer-d1")
-    shown = call(client, app, "annual_report.show", {"ca-ar-unit.value": world_full.d2.id,
-                                                     "ca-ar-year.value": str(YEAR)})
-    text = json.dumps(shown.get_json(), ensure_ascii=False)
+    shown = _show(client, world_full.d2.id)
+    text = text_of(shown)
     assert "梅园街道" not in text and "李娜" not in text
+    assert response_props(shown)[_id(VIEW)]["data"] is None  # nothing was started
     response = call(client, app, "annual_report.download", {"ca-ar-xlsx.n_clicks": 1,
                                                             "ca-ar-unit.value": world_full.d2.id,
                                                             "ca-ar-year.value": str(YEAR)})
-    assert response.get_json()["response"]["ca-ar-download"]["data"] is None
+    assert "No such unit among the units you are responsible for" in text_of(response)
+    assert run_jobs(app) == 0
 
 
 def test_a_cadre_gets_nothing_through_the_callbacks(client, app, world_full):
     login(client, "cadre")
-    for name, values in (("annual_report.show", {}),
-                         ("annual_report.download", {"ca-ar-xlsx.n_clicks": 1})):
-        values = {**values, "ca-ar-unit.value": world_full.city.id, "ca-ar-year.value": str(YEAR)}
-        response = call(client, app, name, values)
+    responses = [_show(client, world_full.city.id),
+                 call(client, app, "annual_report.download", {
+                     "ca-ar-xlsx.n_clicks": 1, "ca-ar-unit.value": world_full.city.id,
+                     "ca-ar-year.value": str(YEAR)})]
+    for response in responses:
         text = json.dumps(response.get_json(), ensure_ascii=False)
         assert "李娜" not in text and "PD-2026" not in text and "content" not in text
+    assert run_jobs(app) == 0
 

@@ -240,3 +240,53 @@ def test_a_write_elsewhere_invalidates_what_both_hosts_cached(two_hosts, install
     assert done.returncode == 0, done.stderr
     assert serving_cadres(second.base, browsers[1]) == 2
     assert serving_cadres(first.base, browsers[0]) == 2
+
+
+def _dash(base: str, browser: requests.Session, body: dict) -> dict:
+    answer = browser.post(f"{base}/_dash-update-component", json=body, timeout=120,
+                          headers={"X-CSRFToken": browser.cookies.get("_csrf_token", "")})
+    assert answer.status_code == 200, answer.text[:300]
+    return answer.json()["response"]
+
+
+def test_a_job_started_on_one_host_is_followed_and_downloaded_on_the_other(two_hosts, install):
+    """The registry export runs as a background job: queued through host A, run by whichever
+    host claims it, its progress and its file served by host B (only to its owner)."""
+    first, second = two_hosts
+    done = install["run"]("portal import cadres cadres.csv")  # upserts: the same if done before
+    assert done.returncode == 0, done.stderr
+    kind = "export.cadres"
+    browsers = [login(host.base, "carol")[0] for host in two_hosts]
+    browsers[0].get(f"{first.base}/cadres", timeout=60)
+    specs = browsers[0].get(f"{first.base}/_dash-dependencies", timeout=60).json()
+    start = next(s["output"] for s in specs if "export-job-error" in s["output"])
+    follow = next(s["output"] for s in specs if "job-bar" in s["output"])
+    started = _dash(first.base, browsers[0], {
+        "output": start,
+        "outputs": [{"id": {"type": "job-id", "kind": kind}, "property": "data"},
+                    {"id": {"type": "export-job-error", "kind": kind}, "property": "children"}],
+        "inputs": [{"id": {"type": "export-job", "kind": kind, "fmt": fmt}, "property": "n_clicks",
+                    "value": 1 if fmt == "csv" else None} for fmt in ("xlsx", "csv")],
+        "state": [{"id": {"type": "export-job-period", "kind": kind}, "property": "data",
+                   "value": None},
+                  {"id": {"type": "export-job-error", "kind": kind}, "property": "id",
+                   "value": {"type": "export-job-error", "kind": kind}}],
+        "changedPropIds": [f'{{"fmt":"csv","kind":"{kind}","type":"export-job"}}.n_clicks']})
+    job = started[json.dumps({"kind": kind, "type": "job-id"}, separators=(",", ":"))]["data"]
+    poll = {"output": follow,
+            "outputs": [{"id": {"type": f"job-{name}", "kind": kind}, "property": prop}
+                        for name, prop in (("bar", "value"), ("label", "children"),
+                                           ("result", "children"), ("poll", "disabled"),
+                                           ("done", "data"), ("panel", "className"))],
+            "inputs": [{"id": {"type": "job-poll", "kind": kind}, "property": "n_intervals",
+                        "value": 1},
+                       {"id": {"type": "job-id", "kind": kind}, "property": "data", "value": job}],
+            "changedPropIds": [f'{{"kind":"{kind}","type":"job-poll"}}.n_intervals']}
+    deadline = time.monotonic() + 120
+    while "/download" not in json.dumps(_dash(second.base, browsers[1], poll)):
+        assert time.monotonic() < deadline, "the job was not done within two minutes"
+        time.sleep(1)
+    download = browsers[1].get(f"{second.base}/jobs/{job}/download", timeout=60)
+    assert download.status_code == 200 and "C0101" in download.text
+    assert requests.get(f"{second.base}/jobs/{job}/download", allow_redirects=False,
+                        timeout=60).status_code in (302, 401)
