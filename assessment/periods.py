@@ -193,8 +193,10 @@ def unit_frame(session: Session, level: UnitLevel) -> pd.DataFrame:
 def period_scores(session: Session, period: Period) -> pd.DataFrame:
     """Every score of the period in one read (unit_id, indicator_code, value): publishing
     splits it by level instead of asking once per level."""
-    rows = session.execute(select(Score.unit_id, Score.indicator_code, Score.value)
-                           .where(Score.period_id == period.id)).all()
+    session.flush()  # a pending edit (an upheld appeal's corrected value) is part of the read
+    # read through Core: the ORM's result layer would cost more than the ~190,000 rows
+    rows = session.connection().execute(select(Score.unit_id, Score.indicator_code, Score.value)
+                                        .where(Score.period_id == period.id)).all()
     columns = list(zip(*rows, strict=True)) if rows else [(), (), ()]
     return pd.DataFrame({"unit_id": pd.Series(columns[0], dtype="int64"),
                          "indicator_code": pd.Series(columns[1], dtype=object),
