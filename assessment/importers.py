@@ -444,13 +444,14 @@ UPSERT = ("INSERT INTO as_score ({names}) {source} ON CONFLICT (period_id, unit_
 
 def _write_scores(session: Session, actor: Actor, accepted: dict, result: ImportResult) -> None:
     """Insert the new scores and overwrite the changed ones (version + 1), set-based."""
+    session.flush()
+    connection = session.connection()  # plain rows through Core: a period has ~190,000
     existing = {}
     for period_id in {key[0] for key in accepted}:
-        for unit_id, code, value, note, version in session.execute(
+        for unit_id, code, value, note, version in connection.execute(
                 select(Score.unit_id, Score.indicator_code, Score.value, Score.note,
                        Score.version).where(Score.period_id == period_id)):
             existing[(period_id, unit_id, code)] = (value, note, version)
-    connection = session.connection()
     now = _stamp(connection, utcnow())
     rows = []
     for key, (_number, value, note) in accepted.items():
