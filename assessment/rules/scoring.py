@@ -119,44 +119,57 @@ def score_units(scheme: SchemeSpec, units: pd.DataFrame, scores: pd.DataFrame,
     """
     leaves = scheme.leaves
     unit_ids = units["unit_id"].to_numpy()
-    matrix = (scores.pivot_table(index="unit_id", columns="indicator_code", values="value",
-                                 aggfunc="last")
-              .reindex(index=unit_ids, columns=[leaf.code for leaf in leaves]))
-    cents_columns, fraction_columns, veto_columns = {}, {}, {}
-    for leaf in leaves:
-        values = matrix[leaf.code].to_numpy(dtype=float)
-        points, fraction = leaf_points(leaf, values)
-        cents_columns[leaf.code] = to_cents(points)
-        fraction_columns[leaf.code] = fraction
+    codes = [leaf.code for leaf in leaves]
+    matrix = value_matrix(scores, unit_ids, codes)
+    cents = np.zeros((len(unit_ids), len(leaves)), dtype=np.int64)
+    fractions = np.full((len(unit_ids), len(leaves)), np.nan)
+    veto_columns = {}
+    for j, leaf in enumerate(leaves):
+        points, fraction = leaf_points(leaf, matrix[:, j])
+        cents[:, j] = to_cents(points)
+        fractions[:, j] = fraction
         if leaf.method == Method.VETO:
-            veto_columns[leaf.code] = np.nan_to_num(values, nan=0.0) > 0
-    cents = pd.DataFrame(cents_columns, index=unit_ids)
-    bonus_codes = [leaf.code for leaf in leaves if leaf.method == Method.BONUS]
+            veto_columns[leaf.code] = np.nan_to_num(matrix[:, j], nan=0.0) > 0
+    bonus = [j for j, leaf in enumerate(leaves) if leaf.method == Method.BONUS]
     frame = units[["unit_id", "parent_id"]].copy().reset_index(drop=True)
     frame["level"] = units["level"].to_numpy() if "level" in units else None
-    frame["composite_cents"] = cents.sum(axis=1).to_numpy() if len(leaves) else 0
-    frame["bonus"] = cents[bonus_codes].sum(axis=1).to_numpy() / 100 if bonus_codes else 0.0
+    frame["composite_cents"] = cents.sum(axis=1) if len(leaves) else 0
+    frame["bonus"] = cents[:, bonus].sum(axis=1) / 100 if bonus else 0.0
     if veto_columns:
-        codes = list(veto_columns)
-        hits = np.column_stack([veto_columns[c] for c in codes])
-        frame["veto_codes"] = [[codes[j] for j in np.flatnonzero(row)] for row in hits]
+        vetoes = list(veto_columns)
+        hits = np.column_stack([veto_columns[c] for c in vetoes])
+        frame["veto_codes"] = [[vetoes[j] for j in np.flatnonzero(row)] for row in hits]
     else:
         frame["veto_codes"] = [[] for _u in unit_ids]
     frame["vetoed"] = frame["veto_codes"].map(bool)
     results = rank_and_grade(frame, policy)
-    items = _items(matrix, cents, fraction_columns, unit_ids)
-    return Scoring(results=results, items=items)
+    return Scoring(results=results, items=_items(unit_ids, codes, matrix, cents, fractions))
 
 
-def _items(matrix: pd.DataFrame, cents: pd.DataFrame, fractions: dict, unit_ids) -> pd.DataFrame:
-    if not len(cents.columns):
+def value_matrix(scores: pd.DataFrame, unit_ids: np.ndarray, codes: list[str]) -> np.ndarray:
+    """Units × indicators from long-format scores: NaN where a unit has no value; of two
+    rows for one pair the last with a value counts (as ``pivot_table(aggfunc="last")``)."""
+    matrix = np.full((len(unit_ids), len(codes)), np.nan)
+    present = scores[scores["value"].notna()] if len(scores) else scores
+    if not len(present) or not len(codes):
+        return matrix
+    present = present.drop_duplicates(["unit_id", "indicator_code"], keep="last")
+    rows = pd.Index(unit_ids).get_indexer(present["unit_id"])
+    columns = pd.Index(codes).get_indexer(present["indicator_code"])
+    wanted = (rows >= 0) & (columns >= 0)
+    matrix[rows[wanted], columns[wanted]] = present["value"].to_numpy(dtype=float)[wanted]
+    return matrix
+
+
+def _items(unit_ids: np.ndarray, codes: list[str], matrix: np.ndarray, cents: np.ndarray,
+           fractions: np.ndarray) -> pd.DataFrame:
+    """One row per unit and leaf, units in the order given and leaves in scheme order."""
+    if not codes:
         return pd.DataFrame(columns=["unit_id", "indicator_code", "value", "points", "fraction"])
-    values = matrix.stack(future_stack=True).rename("value")
-    points = (cents / 100).stack(future_stack=True).rename("points")
-    fraction = pd.DataFrame(fractions, index=unit_ids).stack(future_stack=True).rename("fraction")
-    items = pd.concat([values, points, fraction], axis=1).reset_index()
-    items.columns = ["unit_id", "indicator_code", "value", "points", "fraction"]
-    return items
+    return pd.DataFrame({"unit_id": np.repeat(unit_ids, len(codes)),
+                         "indicator_code": np.tile(np.array(codes, dtype=object), len(unit_ids)),
+                         "value": matrix.ravel(), "points": cents.ravel() / 100,
+                         "fraction": fractions.ravel()})
 
 
 def rank_and_grade(frame: pd.DataFrame, policy: GradePolicy) -> pd.DataFrame:
@@ -210,8 +223,7 @@ def level_medians(items: pd.DataFrame, results: pd.DataFrame, scheme: SchemeSpec
     medians: dict[str, float] = {}
     if items.empty:
         return medians
-    pivot = items.pivot_table(index="unit_id", columns="indicator_code", values="points",
-                              aggfunc="sum")
+    pivot = items.groupby(["unit_id", "indicator_code"])["points"].sum().unstack()
     for code in pivot.columns:
         medians[code] = round(float(pivot[code].median()), 2)
     for dimension, codes in dimension_members(scheme).items():

@@ -219,6 +219,55 @@ def test_scores_export_round_trips(session, city, period):
                       "back.xlsx").unchanged == 5
 
 
+def _stored(session) -> dict:
+    return {(unit_id, code): (value, note, version, by) for unit_id, code, value, note, version, by
+            in session.execute(select(Score.unit_id, Score.indicator_code, Score.value,
+                                      Score.note, Score.version, Score.updated_by))}
+
+
+def test_a_reimport_inserts_new_rows_and_overwrites_only_changed_ones(session, city, period):
+    reviewer = city.actor("reviewer")
+    run_import(session, reviewer, "scores", xlsx([HEADER, *GOOD]), "scores.xlsx")
+    session.commit()
+    changed = [row[:] for row in GOOD]
+    changed[0][3] = 28                       # a new value
+    changed[1][4] = "复核"                    # a new note
+    changed[2][4] = None                     # no note: the stored one stays
+    changed.append(["2026Q1", "S1", "I3", 2, "新增"])
+    result = run_import(session, reviewer, "scores", xlsx([HEADER, *changed]), "scores.xlsx")
+    assert (result.created, result.updated, result.unchanged) == (1, 2, 3)
+    session.commit()
+    stored = _stored(session)
+    s1, s2 = city.s1.id, city.s2.id
+    assert stored == {(s1, "I1"): (28, "", 2, "reviewer"), (s1, "I2"): (72, "复核", 2, "reviewer"),
+                      (s2, "I1"): (24, "", 1, "reviewer"), (s2, "I2"): (80, "", 1, "reviewer"),
+                      (s2, "I3"): (3, "", 1, "reviewer"), (s1, "I3"): (2, "新增", 1, "reviewer")}
+    assert session.scalar(select(Score.updated_at).where(Score.unit_id == s1)).tzinfo is not None
+
+
+def test_a_bad_last_row_is_named_and_nothing_is_written(session, city, period):
+    reviewer = city.actor("reviewer")
+    run_import(session, reviewer, "scores", xlsx([HEADER, *GOOD]), "scores.xlsx")
+    session.commit()
+    before = _stored(session)
+    rows = [["2026Q1", "S1", "I1", 21, ""], *GOOD[1:4], ["2026Q1", "S2", "I3", "x", ""]]
+    text = "period,unit_code,indicator_code,value,note\n" + "\n".join(
+        ",".join(str(c) for c in row) for row in rows)
+    with pytest.raises(ImportProblem) as problem:
+        run_import(session, reviewer, "scores", text.encode(), "scores.csv")
+    session.rollback()
+    assert problem.value.lines() == ["scores.csv, row 6, column value (数值): must be a number "
+                                     "(“x”)"]
+    assert _stored(session) == before
+
+
+def test_an_import_reports_its_progress(session, city, period):
+    seen = []
+    run_import(session, city.actor("reviewer"), "scores", xlsx([HEADER, *GOOD]), "scores.xlsx",
+               progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert seen == [("reading", 0, 0), ("checking", 0, 5), ("saving", 5, 5)]
+
+
 # --- exports of results ----------------------------------------------------------------------
 
 def test_results_and_breakdown_exports_keep_to_the_scope(session, city, published):
