@@ -95,6 +95,35 @@ _CODES = {**{member: member.value for member in (*UnitLevel, *Grade)},
           **{member.value: member.value for member in (*UnitLevel, *Grade)}}
 
 
+@cache.scoped("assessment.results_with_previous")
+def results_with_previous(session: Session, actor: Actor, period_code: str,
+                          previous_code: str | None, under_unit_id: int | None = None,
+                          permissions=VIEW) -> pd.DataFrame:
+    """One row per unit in scope (below ``under_unit_id``, inclusive) with its grade and
+    composite in ``period_code`` and its composite in ``previous_code`` (None where it had
+    none, or without an earlier period): one query joining the two periods' results."""
+    actor.require_any(*permissions)
+    period = visible_period(session, period_code)
+    earlier = aliased(Result)
+    previous_id = visible_period(session, previous_code).id if previous_code else None
+    stmt = (select(Result.unit_id, Unit.code, Unit.name, Result.grade, Result.composite,
+                   earlier.composite)
+            .join(Unit, Unit.id == Result.unit_id)
+            .outerjoin(earlier, and_(earlier.unit_id == Result.unit_id,
+                                     earlier.period_id == previous_id))
+            .where(Result.period_id == period.id, actor.unit_clause()))
+    if under_unit_id is not None:
+        under = get_unit(session, actor, under_unit_id)
+        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+    rows = session.execute(stmt.order_by(Result.level, Result.rank_in_level, Result.unit_id))
+    frame = pd.DataFrame.from_records(
+        [(unit_id, code, name, _CODES[grade], composite, before)
+         for unit_id, code, name, grade, composite, before in rows],
+        columns=["unit_id", "unit_code", "unit_name", "grade", "composite", "previous"])
+    frame["previous"] = frame["previous"].astype(object).where(frame["previous"].notna(), None)
+    return frame
+
+
 @dataclass(frozen=True)
 class UnitResultView:
     """A unit's published result in one period (for the cadre profile and decisions)."""
