@@ -358,6 +358,7 @@ def subtree_trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind
     return summary.sort_values(["start", "level"]).reset_index(drop=True)
 
 
+@cache.scoped("assessment.indicator_values")
 def indicator_values(session: Session, actor: Actor, period_code: str, level: UnitLevel,
                      code: str) -> pd.DataFrame:
     """One indicator's value and points for every unit in scope of a level."""
@@ -411,7 +412,6 @@ class WarningView:
     reason: str
 
 
-@cache.scoped("assessment.warnings")
 def warnings(session: Session, actor: Actor, period_code: str | None, today: date | None = None,
              under_unit_id: int | None = None) -> list[WarningView]:
     """Units to look at, each with the reason in words: falling two periods in a row,
@@ -419,18 +419,20 @@ def warnings(session: Session, actor: Actor, period_code: str | None, today: dat
     ``under_unit_id`` when given)."""
     actor.require_any(*VIEW)
     today = today or date.today()
-    if under_unit_id is not None:
-        under = get_unit(session, actor, under_unit_id)
-        found = warnings(session, actor, period_code, today)
-        inside = set(
-            session.scalars(
-                select(Unit.id).where(
-                    Unit.path.startswith(under.path, autoescape=True),
-                    Unit.id.in_({w.unit_id for w in found}),
-                )
-            )
-        )
-        return [w for w in found if w.unit_id in inside]
+    if under_unit_id is None or under_unit_id == actor.unit_id:  # the actor's whole scope
+        return _scope_warnings(session, actor, period_code, today)
+    under = get_unit(session, actor, under_unit_id)
+    found = _scope_warnings(session, actor, period_code, today)
+    inside = set(session.scalars(select(Unit.id).where(
+        Unit.path.startswith(under.path, autoescape=True),
+        Unit.id.in_({w.unit_id for w in found}))))
+    return [w for w in found if w.unit_id in inside]
+
+
+@cache.scoped("assessment.warnings")
+def _scope_warnings(session: Session, actor: Actor, period_code: str | None,
+                    today: date) -> list[WarningView]:
+    actor.require_any(*VIEW)
     found: list[WarningView] = []
     units: dict[int, UnitName] = {}
     rule_values = assessment_settings.warning_policy(session)
