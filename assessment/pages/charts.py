@@ -160,7 +160,7 @@ def score_distribution(frame: pd.DataFrame) -> go.Figure:
                            name=level.label, boxpoints=False, line=dict(color=SERIES[0]),
                            fillcolor="rgba(76,106,138,0.08)", width=0.6, hoverinfo="skip"))
         traces.append(dict(type="scatter",
-                           x=position + jitter.uniform(-0.22, 0.22, len(part)),
+                           x=np.round(position + jitter.uniform(-0.22, 0.22, len(part)), 3),
                            y=part["composite"], mode="markers",
                            marker=dict(size=6, opacity=0.85, **_grade_colours(part["grade"])),
                            text=part["unit_name"], customdata=part["unit_id"], name=level.label,
