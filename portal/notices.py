@@ -184,39 +184,27 @@ def checks() -> dict[str, Callable[[Session, Actor], list[Draft]]]:
     return gather("NOTICE_CHECKS")
 
 
-CHECK_SECONDS = 60  # a user's checks run at most this often (per worker process)
-# (database, user) → when their checks last ran here and for which scope
+CHECK_SECONDS = 60  # the bell runs a user's checks at most this often (per worker process)
+# (database, user) → when their checks last ran in this process, and for which scope
 _checked: dict[tuple[str, int], tuple[float, tuple]] = {}
 
 
-def _due_drafts(session: Session, actor: Actor) -> list[Draft]:
-    """The checks' drafts, or none when this user's checks ran here less than a minute ago
-    (what they found then is in already; something overdue since is found within the
-    minute). Without the dashboard cache (CLI, service tests) the checks always run."""
+def refresh(session: Session, actor: Actor, *, every: float | None = None) -> int:
+    """Run the packages' checks for ``actor`` (overdue stages …) and add the keyed notices
+    they find that the user does not have yet. Their answers are cached per user and data
+    version. With ``every`` (the bell: ``CHECK_SECONDS``) nothing runs when this user's
+    checks ran in this process less than ``every`` seconds ago: every write anywhere moves
+    the data version on, so the cache alone would recompute on nearly every page change;
+    what they found then is in already, and something overdue since is found within the
+    minute."""
+    if actor.user_id is None or not _due(session, actor, every):
+        return 0
 
     def compute() -> list[Draft]:
         return [d for check in checks().values() for d in check(session, actor)]
 
-    found = cache.for_engine(session.get_bind())
-    if found is None:
-        return compute()
-    key, scope, now = (found.database_id, actor.user_id), cache.scope_of(actor), time.monotonic()
-    last = _checked.get(key)
-    if last is not None and last[1] == scope and now - last[0] < CHECK_SECONDS:
-        return []
-    drafts = cache.cached(session, "notices.checks", (actor.user_id, scope), compute)
-    _checked[key] = (now, scope)
-    return drafts
-
-
-def refresh(session: Session, actor: Actor) -> int:
-    """Run the packages' checks for ``actor`` (overdue stages …) and add the keyed notices
-    they find that the user does not have yet. Where the dashboard cache is on (the app),
-    a user's checks run at most once a minute in each worker and their answers are cached
-    per user and data version, so most page changes cost nothing here."""
-    if actor.user_id is None:
-        return 0
-    drafts = _due_drafts(session, actor)
+    drafts = cache.cached(session, "notices.checks", (actor.user_id, cache.scope_of(actor)),
+                          compute)
     if not drafts:
         return 0
     have = set(session.scalars(select(NoticeRow.key).where(
@@ -235,3 +223,16 @@ def refresh(session: Session, actor: Actor) -> int:
                   entity_id=actor.user_id, username="notice-check",
                   summary={"count": added, "kinds": sorted({d.kind for d in drafts})})
     return added
+
+
+def _due(session: Session, actor: Actor, every: float | None) -> bool:
+    """Whether the checks should run now (and, if so, note that they ran)."""
+    if every is None:
+        return True
+    key = (cache.database_id(str(session.get_bind().engine.url)), actor.user_id)
+    scope, now = cache.scope_of(actor), time.monotonic()
+    last = _checked.get(key)
+    if last is not None and last[1] == scope and now - last[0] < every:
+        return False
+    _checked[key] = (now, scope)
+    return True

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from portal import cache, notices, todo
+from portal import notices, todo
 from portal.enums import Role
 from portal.errors import NotFound
 from portal.i18n import N_, use_lang
@@ -125,22 +125,19 @@ def test_the_providers_of_every_package_are_found():
     assert "accountability:cases.overdue" in notices.checks()
 
 
-def test_with_the_dashboard_cache_a_users_checks_run_at_most_once_a_minute(session, city,
-                                                                            monkeypatch):
+def test_the_bells_checks_run_at_most_once_a_minute_per_user(session, city, monkeypatch):
     runs = []
     monkeypatch.setattr(notices, "checks", lambda: {"t": lambda s, a: runs.append(a) or [
         notices.Draft(kind="t", title="late", href="/x", key=f"k{len(runs)}")]})
     clock = [1000.0]
     monkeypatch.setattr(notices.time, "monotonic", lambda: clock[0])
     monkeypatch.setattr(notices, "_checked", {})
-    monkeypatch.setattr(cache, "for_engine", lambda bind: cache.Cache("sqlite://notices-test"))
-    actor = city.actor("inspector")
-    assert notices.refresh(session, actor) == 1
+    actor, minute = city.actor("inspector"), notices.CHECK_SECONDS
+    assert notices.refresh(session, actor, every=minute) == 1
     session.commit()  # a write: a new data version, but within the minute nothing runs
     clock[0] += 59
-    assert notices.refresh(session, actor) == 0 and len(runs) == 1
-    assert notices.refresh(session, city.actor("reviewer-d1")) == 1  # another user: their own
+    assert notices.refresh(session, actor, every=minute) == 0 and len(runs) == 1
+    assert notices.refresh(session, city.actor("reviewer-d1"), every=minute) == 1  # their own
     clock[0] += 2
-    assert notices.refresh(session, actor) == 1 and len(runs) == 3
-    monkeypatch.setattr(cache, "for_engine", lambda bind: None)
-    assert notices.refresh(session, actor) == 1 and len(runs) == 4  # no cache: every time
+    assert notices.refresh(session, actor, every=minute) == 1 and len(runs) == 3
+    assert notices.refresh(session, actor) == 1 and len(runs) == 4  # without ``every``: now
