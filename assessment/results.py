@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
 
 from assessment import periods, rules, schemes, scope
 from assessment import settings as assessment_settings
@@ -54,11 +55,18 @@ def visible_period(session: Session, code: str) -> Period:
     return period
 
 
-@cache.scoped("assessment.results_frame")
 def results_frame(session: Session, actor: Actor, period_code: str,
                   under_unit_id: int | None = None,
                   level: UnitLevel | None = None, permissions=VIEW) -> pd.DataFrame:
     """One row per unit in scope (below ``under_unit_id``, inclusive) with its result."""
+    if under_unit_id == actor.unit_id:
+        under_unit_id = None  # the actor's whole scope: the same rows, kept once in the cache
+    return _results_frame(session, actor, period_code, under_unit_id, level, permissions)
+
+
+@cache.scoped("assessment.results_frame")
+def _results_frame(session: Session, actor: Actor, period_code: str, under_unit_id: int | None,
+                   level: UnitLevel | None, permissions) -> pd.DataFrame:
     actor.require_any(*permissions)
     period = visible_period(session, period_code)
     stmt = (select(Result.unit_id, Unit.code, Unit.name, Result.level, Result.parent_id, Unit.path,
@@ -77,8 +85,42 @@ def results_frame(session: Session, actor: Actor, period_code: str,
     frame = pd.DataFrame.from_records(
         rows, columns=RESULT_FRAME_COLUMNS
     )  # plain tuples: pandas' fast path
-    frame["level"] = frame["level"].map(lambda v: UnitLevel(v).value)
-    frame["grade"] = frame["grade"].map(lambda v: Grade(v).value)
+    frame["level"] = frame["level"].map(_CODES)
+    frame["grade"] = frame["grade"].map(_CODES)
+    return frame
+
+
+# a stored level or grade (an enum member, or its code where the driver gives text) → its code
+_CODES = {**{member: member.value for member in (*UnitLevel, *Grade)},
+          **{member.value: member.value for member in (*UnitLevel, *Grade)}}
+
+
+@cache.scoped("assessment.results_with_previous")
+def results_with_previous(session: Session, actor: Actor, period_code: str,
+                          previous_code: str | None, under_unit_id: int | None = None,
+                          permissions=VIEW) -> pd.DataFrame:
+    """One row per unit in scope (below ``under_unit_id``, inclusive) with its grade and
+    composite in ``period_code`` and its composite in ``previous_code`` (None where it had
+    none, or without an earlier period): one query joining the two periods' results."""
+    actor.require_any(*permissions)
+    period = visible_period(session, period_code)
+    earlier = aliased(Result)
+    previous_id = visible_period(session, previous_code).id if previous_code else None
+    stmt = (select(Result.unit_id, Unit.code, Unit.name, Result.grade, Result.composite,
+                   earlier.composite)
+            .join(Unit, Unit.id == Result.unit_id)
+            .outerjoin(earlier, and_(earlier.unit_id == Result.unit_id,
+                                     earlier.period_id == previous_id))
+            .where(Result.period_id == period.id, actor.unit_clause()))
+    if under_unit_id is not None:
+        under = get_unit(session, actor, under_unit_id)
+        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+    rows = session.execute(stmt.order_by(Result.level, Result.rank_in_level, Result.unit_id))
+    frame = pd.DataFrame.from_records(
+        [(unit_id, code, name, _CODES[grade], composite, before)
+         for unit_id, code, name, grade, composite, before in rows],
+        columns=["unit_id", "unit_code", "unit_name", "grade", "composite", "previous"])
+    frame["previous"] = frame["previous"].astype(object).where(frame["previous"].notna(), None)
     return frame
 
 
@@ -316,6 +358,7 @@ def subtree_trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind
     return summary.sort_values(["start", "level"]).reset_index(drop=True)
 
 
+@cache.scoped("assessment.indicator_values")
 def indicator_values(session: Session, actor: Actor, period_code: str, level: UnitLevel,
                      code: str) -> pd.DataFrame:
     """One indicator's value and points for every unit in scope of a level."""
@@ -369,7 +412,6 @@ class WarningView:
     reason: str
 
 
-@cache.scoped("assessment.warnings")
 def warnings(session: Session, actor: Actor, period_code: str | None, today: date | None = None,
              under_unit_id: int | None = None) -> list[WarningView]:
     """Units to look at, each with the reason in words: falling two periods in a row,
@@ -377,27 +419,30 @@ def warnings(session: Session, actor: Actor, period_code: str | None, today: dat
     ``under_unit_id`` when given)."""
     actor.require_any(*VIEW)
     today = today or date.today()
-    if under_unit_id is not None:
-        under = get_unit(session, actor, under_unit_id)
-        found = warnings(session, actor, period_code, today)
-        inside = set(
-            session.scalars(
-                select(Unit.id).where(
-                    Unit.path.startswith(under.path, autoescape=True),
-                    Unit.id.in_({w.unit_id for w in found}),
-                )
-            )
-        )
-        return [w for w in found if w.unit_id in inside]
+    if under_unit_id is None or under_unit_id == actor.unit_id:  # the actor's whole scope
+        return _scope_warnings(session, actor, period_code, today)
+    under = get_unit(session, actor, under_unit_id)
+    found = _scope_warnings(session, actor, period_code, today)
+    inside = set(session.scalars(select(Unit.id).where(
+        Unit.path.startswith(under.path, autoescape=True),
+        Unit.id.in_({w.unit_id for w in found}))))
+    return [w for w in found if w.unit_id in inside]
+
+
+@cache.scoped("assessment.warnings")
+def _scope_warnings(session: Session, actor: Actor, period_code: str | None,
+                    today: date) -> list[WarningView]:
+    actor.require_any(*VIEW)
     found: list[WarningView] = []
     units: dict[int, UnitName] = {}
     rule_values = assessment_settings.warning_policy(session)
     if period_code:
         period = visible_period(session, period_code)
         current = results_frame(session, actor, period.code)
-        units.update({row.unit_id: UnitName(row.unit_id, row.unit_code, row.unit_name, row.level)
-                      for row in current[["unit_id", "unit_code", "unit_name",
-                                          "level"]].itertuples()})
+        ids = current["unit_id"].tolist()
+        units.update(zip(ids, map(UnitName, ids, current["unit_code"].tolist(),
+                                  current["unit_name"].tolist(), current["level"].tolist()),
+                         strict=True))
         found.extend(_falling(session, actor, period, rule_values, units))
         for row in rules.outliers(current, rule_values.outlier_z).itertuples():
             kind = WarningKind.OUTLIER_LOW if row.direction == "low" else WarningKind.OUTLIER_HIGH
@@ -442,25 +487,37 @@ def _falling(session: Session, actor: Actor, period: Period, rule_values,
     ][-(count + 1) :]
     if len(recent) < count + 1:
         return []
-    order = {p.id: n for n, p in enumerate(recent)}
-    rows = session.execute(
-        select(Result.unit_id, Result.period_id, Result.composite).join(Unit,
-                                                                        Unit.id == Result.unit_id)
-        .where(Result.period_id.in_(list(order)), actor.unit_clause()))
-    history = pd.DataFrame.from_records([tuple(row) for row in rows],
-                                        columns=["unit_id", "period_id", "composite"])
-    history["period_order"] = history["period_id"].map(order)
-    falling = rules.falling_units(history, count, rule_values.min_fall)
     codes = [p.code for p in recent]
     out = []
-    for row in falling.itertuples():
-        if row.unit_id not in units:
+    for unit_id, composites in falling_rows(session, actor, [p.id for p in recent],
+                                            rule_values.min_fall):
+        if unit_id not in units:
             continue
-        path = " → ".join(f"{c:.2f}" for c in row.composites)
-        out.append(_warning(units[row.unit_id], WarningKind.FALLING, _(
+        path = " → ".join(f"{c:.2f}" for c in composites)
+        drop = float(np.round(composites[0] - composites[-1], 2))
+        out.append(_warning(units[unit_id], WarningKind.FALLING, _(
             "composite %(path)s (%(first)s to %(last)s), down %(drop)s",
-            path=path, first=codes[0], last=codes[-1], drop=f"{row.drop:.2f}")))
+            path=path, first=codes[0], last=codes[-1], drop=f"{drop:.2f}")))
     return out
+
+
+def falling_rows(session: Session, actor: Actor, period_ids: list[int],
+                 min_fall: float) -> list[tuple[int, list[float]]]:
+    """Units in scope whose composite fell from each of ``period_ids`` (oldest first) to the
+    next by more than ``min_fall`` (``rules.falling_units``), with their composites, by unit
+    id. The database joins the periods' results unit by unit and returns only the units
+    that fell, instead of every unit's history to pivot here."""
+    steps = [aliased(Result) for _ in period_ids]
+    first = steps[0]
+    stmt = (select(first.unit_id, *[step.composite for step in steps])
+            .join(Unit, Unit.id == first.unit_id)
+            .where(first.period_id == period_ids[0], actor.unit_clause()))
+    for step, period_id in zip(steps[1:], period_ids[1:], strict=True):
+        stmt = stmt.join(step, and_(step.unit_id == first.unit_id, step.period_id == period_id))
+    for before, after in zip(steps, steps[1:], strict=False):
+        stmt = stmt.where(before.composite - after.composite > min_fall)
+    return [(int(row[0]), [float(c) for c in row[1:]])
+            for row in session.execute(stmt.order_by(first.unit_id))]
 
 
 def _overdue(session: Session, actor: Actor, today: date) -> list[WarningView]:

@@ -21,7 +21,7 @@ from portal.access import Actor
 
 __all__ = ["UnitResultView", "SupervisionView", "WarningView", "latest_published_period",
            "published_periods", "unit_result_history", "unit_supervision_items",
-           "results_for_period",
+           "results_for_period", "results_with_previous",
            "unit_leaders", "lead_department_name",
            "survey_summary"]
 
@@ -64,6 +64,16 @@ def results_for_period(session: Session, actor: Actor, period_code: str,
     frame = results.results_frame(session, actor, period_code, under_unit_id,
                                   permissions=results.READ)
     return frame.drop(columns=["path", "scheme_id"])
+
+
+def results_with_previous(session: Session, actor: Actor, period_code: str,
+                          previous_code: str | None,
+                          under_unit_id: int | None = None) -> pd.DataFrame:
+    """One row per unit in scope with its frozen result in ``period_code`` beside its
+    composite in ``previous_code``: unit_id, unit_code, unit_name, grade, composite, previous
+    (None where the unit had no result then, or ``previous_code`` is None)."""
+    return results.results_with_previous(session, actor, period_code, previous_code,
+                                         under_unit_id, permissions=results.READ)
 
 
 def unit_leaders(session: Session, actor: Actor, unit_id: int):

@@ -75,13 +75,9 @@ def _previous(session: Session, period) -> str | None:
 
 def _units(session: Session, actor: Actor, code: str, previous: str | None,
            under: Unit) -> list[rules.UnitRow]:
-    frame = assessment.results_for_period(session, actor, code, under.id)
-    before = {}
-    if previous:
-        earlier = assessment.results_for_period(session, actor, previous, under.id)
-        before = dict(zip(earlier["unit_id"], earlier["composite"], strict=True))
+    frame = assessment.results_with_previous(session, actor, code, previous, under.id)
     return [rules.UnitRow(int(r.unit_id), r.unit_code, r.unit_name, r.grade, float(r.composite),
-                          None if before.get(r.unit_id) is None else float(before[r.unit_id]))
+                          None if r.previous is None else float(r.previous))
             for r in frame.itertuples()]
 
 

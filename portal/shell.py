@@ -250,11 +250,12 @@ clientside_callback(
           Input("_pages_location", "pathname"))
 def refresh_bell(_path):
     """On every page change: add the notices the packages' checks find due (overdue case
-    stages …, once each) and show the unread count."""
+    stages …, once each; the checks at most once a minute per user) and show the unread
+    count."""
     actor = current_actor()
     try:
         with db.unit_of_work() as session:
-            notices.refresh(session, actor)
+            notices.refresh(session, actor, every=notices.CHECK_SECONDS)
     except PortalError:  # another worker added the same notice meanwhile: it is there
         pass
     unread = notices.unread_count(db.session(), actor)

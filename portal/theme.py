@@ -115,6 +115,22 @@ def escape_labels(figure: go.Figure) -> go.Figure:
     return figure
 
 
+def plain_figure(traces: list[dict], layout: dict) -> go.Figure:
+    """A figure from trace and layout dicts, without Plotly checking every element of every
+    array (a city's 3,000 points took 50–250 ms to check, per chart and request). Scalars are
+    still checked; the dicts spell properties out in full (``marker=dict(color=…)``, never
+    ``marker_color``). pandas and NumPy arrays become lists, so ``escape_labels`` sees them."""
+    return go.Figure(data=[_lists(trace) for trace in traces], layout=layout, _validate=False)
+
+
+def _lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _lists(item) for key, item in value.items()}
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        return value.tolist()
+    return value
+
+
 def empty_figure(message: str, height: int = 260) -> go.Figure:
     """A blank chart that says why it is blank (and what to do)."""
     figure = go.Figure()

@@ -88,10 +88,7 @@ def _tables(rows) -> html.Div:
         by_level.setdefault(row.level, []).append(row)
     parts = []
     for level, found in by_level.items():
-        body = [html.Tr([html.Td(str(r.rank_in_level), className="text-end"),
-                         html.Td(r.unit_code), html.Td(r.unit_name),
-                         html.Td(f"{r.composite:.2f}", className="text-end"),
-                         html.Td(common.grade_badge(r.grade, r.vetoed))]) for r in found]
+        body = [_row(r) for r in found]
         parts.append(html.Section([
             html.H3(_("%(level)s units (%(n)s of %(count)s)", level=level.label, n=len(found),
                       count=found[0].count_in_level), className="as-ann-level"),
@@ -101,6 +98,16 @@ def _tables(rows) -> html.Div:
                 html.Th(_("Grade"))])), html.Tbody(body)],
                 className="table table-sm as-ann-table")]))
     return html.Div(parts)
+
+
+def _row(row) -> dict:
+    """One unit's line, built as plain JSON: a city-wide list has thousands (see
+    ``common.plain_html``)."""
+    cell = common.plain_html
+    return cell("Tr", [cell("Td", str(row.rank_in_level), className="text-end"),
+                       cell("Td", row.unit_code), cell("Td", row.unit_name),
+                       cell("Td", f"{row.composite:.2f}", className="text-end"),
+                       cell("Td", common.plain_grade_badge(row.grade, row.vetoed))])
 
 
 clientside_callback(

@@ -24,6 +24,7 @@ from portal.theme import (
     SERIES,
     empty_figure,
     escape_labels,
+    plain_figure,
 )
 
 GRADE_COLOUR = {grade.value: colour for grade, colour in zip(Grade, GRADE_COLOURS, strict=True)}
@@ -66,39 +67,35 @@ def hierarchy_treemap(frame: pd.DataFrame, root_id: int, root_name: str) -> go.F
     low, high = _score_range(shown["composite"])
     grades = [""] + [_grade_label(g) for g in shown["grade"]]
     text = [""] + [f"{c:.1f}" for c in composite]
-    figure = go.Figure(
-        go.Treemap(
-            ids=ids,
-            parents=parents,
-            labels=labels,
-            values=values,
-            branchvalues="remainder",
-            customdata=[[int(i), g] for i, g in zip(ids, grades, strict=True)],
-            text=text,
-            marker=dict(
-                colors=colours,
-                colorscale=SCORE_SCALE,
-                cmin=low,
-                cmax=high,
-                line=dict(color="#fff", width=1),
-                colorbar=dict(title=dict(text=_points()), thickness=12, len=0.8),
-            ),
-            texttemplate="%{label}<br>%{text}",
-            maxdepth=3,
-            tiling=dict(pad=2),
-            hovertemplate="%{label}<br>"
-            + _("Composite")
-            + ": %{text} "
-            + _points()
-            + "<br>%{customdata[1]}<extra></extra>",
-            root=dict(color="#f3f5f7"),
-            pathbar=dict(visible=False),
-            sort=False,
-        )
+    tiles = dict(
+        type="treemap",
+        ids=ids,
+        parents=parents,
+        labels=labels,
+        values=values,
+        branchvalues="remainder",
+        customdata=[[int(i), g] for i, g in zip(ids, grades, strict=True)],
+        text=text,
+        marker=dict(
+            colors=colours,
+            colorscale=SCORE_SCALE,
+            cmin=low,
+            cmax=high,
+            line=dict(color="#fff", width=1),
+            colorbar=dict(title=dict(text=_points()), thickness=12, len=0.8),
+        ),
+        texttemplate="%{label}<br>%{text}",
+        maxdepth=3,
+        tiling=dict(pad=2),
+        hovertemplate="%{label}<br>" + _("Composite") + ": %{text} " + _points()
+                      + "<br>%{customdata[1]}<extra></extra>",
+        root=dict(color="#f3f5f7"),
+        pathbar=dict(visible=False),
+        sort=False,
     )
-    figure.update_layout(title=_("Units by composite score (click a unit to go down)"), height=420,
-                         margin=dict(l=8, r=8, t=48, b=8))
-    return escape_labels(figure)
+    return escape_labels(plain_figure([tiles], dict(
+        title=dict(text=_("Units by composite score (click a unit to go down)")), height=420,
+        margin=dict(l=8, r=8, t=48, b=8))))
 
 
 def ranking_bars(frame: pd.DataFrame, selected: int | None, title: str) -> go.Figure:
@@ -111,43 +108,31 @@ def ranking_bars(frame: pd.DataFrame, selected: int | None, title: str) -> go.Fi
     lines = [INK if u == selected else "rgba(0,0,0,0)" for u in ordered["unit_id"]]
     labels = [f"▶ {n}" if u == selected else n for u,
               n in zip(ordered["unit_id"], ordered["unit_name"], strict=True)]
-    figure = go.Figure(
-        go.Bar(
-            x=ordered["composite"],
-            y=labels,
-            orientation="h",
-            marker=dict(
-                color=colours,
-                line=dict(color=lines, width=2),
-                pattern=dict(
-                    shape=[GRADE_PATTERN.get(g, "") for g in ordered["grade"]], fgcolor=INK, size=6
-                ),
-            ),
-            text=[f"{c:.1f}" for c in ordered["composite"]],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=np.column_stack(
-                [
-                    ordered["unit_id"],
-                    ordered["rank_in_parent"],
-                    [_grade_label(g) for g in ordered["grade"]],
-                ]
-            ),
-            hovertemplate="%{y}<br>"
-            + _("Composite")
-            + ": %{x:.2f} "
-            + _points()
-            + "<br>"
-            + _("Rank among its peers")
-            + " %{customdata[1]} · %{customdata[2]}<extra></extra>",
-        )
+    bars = dict(
+        type="bar",
+        x=ordered["composite"],
+        y=labels,
+        orientation="h",
+        marker=dict(
+            color=colours,
+            line=dict(color=lines, width=2),
+            pattern=dict(shape=[GRADE_PATTERN.get(g, "") for g in ordered["grade"]], fgcolor=INK,
+                         size=6),
+        ),
+        text=[f"{c:.1f}" for c in ordered["composite"]],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=np.column_stack([ordered["unit_id"], ordered["rank_in_parent"],
+                                    [_grade_label(g) for g in ordered["grade"]]]),
+        hovertemplate="%{y}<br>" + _("Composite") + ": %{x:.2f} " + _points() + "<br>"
+                      + _("Rank among its peers") + " %{customdata[1]} · %{customdata[2]}"
+                      "<extra></extra>",
     )
     low, _high = _score_range(ordered["composite"])
-    figure.update_layout(title=title, height=max(300, 90 + 26 * len(ordered)), bargap=0.3,
-                         xaxis=dict(title=_("Composite score (points)"),
-                                    range=[max(0, low - 5), 105]),
-                         yaxis=dict(automargin=True), margin=dict(l=8, r=40, t=48, b=48))
-    return escape_labels(figure)
+    return escape_labels(plain_figure([bars], dict(
+        title=dict(text=title), height=max(300, 90 + 26 * len(ordered)), bargap=0.3,
+        xaxis=dict(title=dict(text=_("Composite score (points)")), range=[max(0, low - 5), 105]),
+        yaxis=dict(automargin=True), margin=dict(l=8, r=40, t=48, b=48))))
 
 
 def _grade_colours(grades: pd.Series) -> dict:
@@ -166,27 +151,26 @@ def score_distribution(frame: pd.DataFrame) -> go.Figure:
     point coloured by its grade (click a point to go to the unit)."""
     if frame.empty:
         return empty_figure(_("No published results to show."))
-    figure = go.Figure()
+    traces = []
     levels = [level for level in UnitLevel if (frame["level"] == level.value).any()]
     jitter = np.random.default_rng(7)
     for position, level in enumerate(levels):
         part = frame[frame["level"] == level.value]
-        figure.add_box(x=[position] * len(part), y=part["composite"], name=level.label,
-                       boxpoints=False,
-                       line=dict(color=SERIES[0]), fillcolor="rgba(76,106,138,0.08)", width=0.6,
-                       hoverinfo="skip")
-        figure.add_scatter(x=position + jitter.uniform(-0.22, 0.22, len(part)), y=part["composite"],
-                           mode="markers",
+        traces.append(dict(type="box", x=[position] * len(part), y=part["composite"],
+                           name=level.label, boxpoints=False, line=dict(color=SERIES[0]),
+                           fillcolor="rgba(76,106,138,0.08)", width=0.6, hoverinfo="skip"))
+        traces.append(dict(type="scatter",
+                           x=np.round(position + jitter.uniform(-0.22, 0.22, len(part)), 3),
+                           y=part["composite"], mode="markers",
                            marker=dict(size=6, opacity=0.85, **_grade_colours(part["grade"])),
                            text=part["unit_name"], customdata=part["unit_id"], name=level.label,
-                           hovertemplate="%{text}: %{y:.2f} " + _points() + "<extra></extra>")
-    figure.update_layout(title=_("Score distribution by level (points coloured by grade)"),
-                         showlegend=False,
-                         height=360, yaxis=dict(title=_("Composite score (points)")),
-                         xaxis=dict(tickvals=list(range(len(levels))),
-                                    ticktext=[lv.label for lv in levels],
-                                    range=[-0.6, len(levels) - 0.4], showgrid=False))
-    return escape_labels(figure)
+                           hovertemplate="%{text}: %{y:.2f} " + _points() + "<extra></extra>"))
+    return escape_labels(plain_figure(traces, dict(
+        title=dict(text=_("Score distribution by level (points coloured by grade)")),
+        showlegend=False, height=360,
+        yaxis=dict(title=dict(text=_("Composite score (points)"))),
+        xaxis=dict(tickvals=list(range(len(levels))), ticktext=[lv.label for lv in levels],
+                   range=[-0.6, len(levels) - 0.4], showgrid=False))))
 
 
 def trend(own: pd.DataFrame, levels: pd.DataFrame, unit_name: str) -> go.Figure:
@@ -194,31 +178,32 @@ def trend(own: pd.DataFrame, levels: pd.DataFrame, unit_name: str) -> go.Figure:
     each level below it."""
     if own.empty and levels.empty:
         return empty_figure(_("No published periods yet."))
-    figure = go.Figure()
+    traces = []
     dash_styles = ["dot", "dash", "dashdot"]
+    hover = "%{x}: %{y:.2f} " + _points() + "<extra></extra>"
     for n, level in enumerate([lv for lv in UnitLevel if lv.value in set(levels.get("level", []))]):
         part = levels[levels["level"] == level.value]
-        figure.add_scatter(x=part["period"], y=part["composite"], mode="lines+markers",
+        traces.append(dict(type="scatter", x=part["period"], y=part["composite"],
+                           mode="lines+markers",
                            name=_("Mean of %(level)s units", level=level.label),
                            line=dict(color=SERIES[(n + 1) % len(SERIES)], dash=dash_styles[n % 3]),
-                           hovertemplate="%{x}: %{y:.2f} " + _points() + "<extra></extra>")
+                           hovertemplate=hover))
     if not own.empty:
-        figure.add_scatter(x=own["period"], y=own["median"], mode="lines",
-                           name=_("Median of the level"),
-                           line=dict(color=MUTED, dash="dot"),
-                           hovertemplate="%{x}: %{y:.2f} " + _points() + "<extra></extra>")
-        figure.add_scatter(x=own["period"], y=own["composite"], mode="lines+markers+text",
-                           name=unit_name,
+        traces.append(dict(type="scatter", x=own["period"], y=own["median"], mode="lines",
+                           name=_("Median of the level"), line=dict(color=MUTED, dash="dot"),
+                           hovertemplate=hover))
+        traces.append(dict(type="scatter", x=own["period"], y=own["composite"],
+                           mode="lines+markers+text", name=unit_name,
                            line=dict(color=ACCENT, width=3),
                            text=[f"{c:.1f}" for c in own["composite"]],
                            textposition="top center", textfont=dict(size=11),
-                           hovertemplate="%{x}: %{y:.2f} " + _points() + "<extra></extra>")
-    figure.update_layout(title=_("Trend over the quarters"), height=360,
-                         yaxis=dict(title=_("Composite score (points)")),
-                         xaxis=dict(title=_("Assessment period"), type="category"),
-                         legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0),
-                         margin=dict(b=110))
-    return escape_labels(figure)
+                           hovertemplate=hover))
+    return escape_labels(plain_figure(traces, dict(
+        title=dict(text=_("Trend over the quarters")), height=360,
+        yaxis=dict(title=dict(text=_("Composite score (points)"))),
+        xaxis=dict(title=dict(text=_("Assessment period")), type="category"),
+        legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0),
+        margin=dict(b=110))))
 
 
 def contribution_waterfall(dimensions: pd.DataFrame, bonus: float, composite: float,
@@ -313,22 +298,18 @@ def indicator_histogram(frame: pd.DataFrame, name: str, unit_label: str) -> go.F
     values = frame["value"].dropna() if not frame.empty else frame
     if frame.empty or values.empty:
         return empty_figure(_("No values of this indicator in the period."))
-    figure = go.Figure(
-        go.Histogram(
-            x=values,
-            nbinsx=min(25, max(5, len(values) // 3)),
-            marker_color=SERIES[0],
-            hovertemplate=_("Value") + " %{x}: %{y} " + _("units") + "<extra></extra>",
-        )
-    )
+    bars = dict(type="histogram", x=values, nbinsx=min(25, max(5, len(values) // 3)),
+                marker=dict(color=SERIES[0]),
+                hovertemplate=_("Value") + " %{x}: %{y} " + _("units") + "<extra></extra>")
     median = float(values.median())
+    axis = _("Value (%(unit)s)", unit=unit_label) if unit_label else _("Value")
+    figure = plain_figure([bars], dict(
+        title=dict(text=_("Distribution of %(name)s across units", name=name)), height=340,
+        xaxis=dict(title=dict(text=axis)), yaxis=dict(title=dict(text=_("Number of units"))),
+        bargap=0.05))
     figure.add_vline(x=median, line=dict(color=ACCENT, dash="dash"),
                      annotation_text=_("median %(value)s", value=f"{median:g}"),
                      annotation_position="top")
-    axis = _("Value (%(unit)s)", unit=unit_label) if unit_label else _("Value")
-    figure.update_layout(title=_("Distribution of %(name)s across units", name=name), height=340,
-                         xaxis=dict(title=axis), yaxis=dict(title=_("Number of units")),
-                         bargap=0.05)
     return escape_labels(figure)
 
 
@@ -344,17 +325,16 @@ def best_and_worst(frame: pd.DataFrame, count: int = 8) -> go.Figure:
         GRADE_COLOURS[0] if u in set(best["unit_id"]) else GRADE_COLOURS[3]
         for u in shown["unit_id"]
     ]
-    figure = go.Figure(go.Bar(x=shown["points"], y=shown["unit_name"], orientation="h",
-                              marker_color=colours,
-                              customdata=shown["value"], text=[f"{p:.2f}" for p in shown["points"]],
-                              textposition="outside", cliponaxis=False,
-                              hovertemplate="%{y}: %{x:.2f} " + _points() + " (" + _("value") +
-                                            " %{customdata})<extra></extra>"))
-    figure.update_layout(title=_("Best and worst units (points earned)"),
-                         height=max(300, 90 + 24 * len(shown)),
-                         xaxis=dict(title=_("Points")), yaxis=dict(automargin=True),
-                         margin=dict(r=40))
-    return escape_labels(figure)
+    bars = dict(type="bar", x=shown["points"], y=shown["unit_name"], orientation="h",
+                marker=dict(color=colours), customdata=shown["value"],
+                text=[f"{p:.2f}" for p in shown["points"]], textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{x:.2f} " + _points() + " (" + _("value")
+                              + " %{customdata})<extra></extra>")
+    return escape_labels(plain_figure([bars], dict(
+        title=dict(text=_("Best and worst units (points earned)")),
+        height=max(300, 90 + 24 * len(shown)), xaxis=dict(title=dict(text=_("Points"))),
+        yaxis=dict(automargin=True), margin=dict(r=40))))
 
 
 def year_on_year(this_year: pd.DataFrame, last_year: pd.DataFrame, this_code: str,
@@ -368,20 +348,21 @@ def year_on_year(this_year: pd.DataFrame, last_year: pd.DataFrame, this_code: st
     if joined.empty:
         return empty_figure(_("No unit has a value in both years."))
     better = joined["value"] >= joined["value_before"]
-    figure = go.Figure(go.Scatter(
-        x=joined["value_before"], y=joined["value"], mode="markers", text=joined["unit_name"],
-        marker=dict(color=[SERIES[0] if b else ACCENT for b in better], size=7, opacity=0.8),
-        hovertemplate="%{text}<br>" + last_code + ": %{x}<br>" + this_code + ": "
-                                                                             "%{y}<extra></extra>"))
+    points = dict(type="scatter", x=joined["value_before"], y=joined["value"], mode="markers",
+                  text=joined["unit_name"],
+                  marker=dict(color=[SERIES[0] if b else ACCENT for b in better], size=7,
+                              opacity=0.8),
+                  hovertemplate="%{text}<br>" + last_code + ": %{x}<br>" + this_code
+                                + ": %{y}<extra></extra>")
     low = float(min(joined["value"].min(), joined["value_before"].min()))
     high = float(max(joined["value"].max(), joined["value_before"].max()))
-    figure.add_shape(type="line", x0=low, y0=low, x1=high, y1=high,
-                     line=dict(color=MUTED, dash="dot"))
-    figure.update_layout(title=_("Year on year: %(now)s against %(before)s", now=this_code,
-                                 before=last_code),
-                         height=340, xaxis=dict(title=_("Value in %(code)s", code=last_code)),
-                         yaxis=dict(title=_("Value in %(code)s", code=this_code)))
-    return escape_labels(figure)
+    return escape_labels(plain_figure([points], dict(
+        title=dict(text=_("Year on year: %(now)s against %(before)s", now=this_code,
+                          before=last_code)),
+        height=340, xaxis=dict(title=dict(text=_("Value in %(code)s", code=last_code))),
+        yaxis=dict(title=dict(text=_("Value in %(code)s", code=this_code))),
+        shapes=[dict(type="line", x0=low, y0=low, x1=high, y1=high,
+                     line=dict(color=MUTED, dash="dot"))])))
 
 
 def what_if_moves(frame: pd.DataFrame, count: int = 15) -> go.Figure:
@@ -420,10 +401,10 @@ def completeness_bars(counts: dict) -> go.Figure:
         return empty_figure(_("No scheme applies to this period yet."), height=200)
     labels = [r[0] for r in rows]
     shares = [100 * r[1] / r[2] for r in rows]
-    figure = go.Figure(go.Bar(x=shares, y=labels, orientation="h", marker_color=SERIES[0],
-                              text=[f"{r[1]:,} / {r[2]:,}" for r in rows], textposition="auto",
-                              hovertemplate="%{y}: %{x:.0f}%<extra></extra>"))
-    figure.update_layout(title=_("Required scores entered (%)"), height=90 + 40 * len(rows),
-                         xaxis=dict(range=[0, 100], ticksuffix="%", title=_("Share entered")),
-                         margin=dict(l=8, r=16, t=40, b=40))
-    return escape_labels(figure)
+    bars = dict(type="bar", x=shares, y=labels, orientation="h", marker=dict(color=SERIES[0]),
+                text=[f"{r[1]:,} / {r[2]:,}" for r in rows], textposition="auto",
+                hovertemplate="%{y}: %{x:.0f}%<extra></extra>")
+    return escape_labels(plain_figure([bars], dict(
+        title=dict(text=_("Required scores entered (%)")), height=90 + 40 * len(rows),
+        xaxis=dict(range=[0, 100], ticksuffix="%", title=dict(text=_("Share entered"))),
+        margin=dict(l=8, r=16, t=40, b=40))))

@@ -10,7 +10,7 @@ from assessment.enums import Grade
 from cadres.enums import DecisionType
 from cadres.rules import linkage as rules
 from portal.i18n import _
-from portal.theme import STATUS, empty_figure, escape_labels
+from portal.theme import STATUS, empty_figure, escape_labels, plain_figure
 
 TYPE_COLOURS = {"commendation": STATUS["ok"], "promotion": "#0072B2", "rank_promotion": "#56B4E9",
                 "admonishment_talk": STATUS["warn"], "adjustment": STATUS["bad"],
@@ -58,31 +58,30 @@ def change_scatter(points: list[rules.ScatterPoint], previous: str | None) -> go
     if not points:
         return empty_figure(_("No unit in this subtree has a result in both periods."))
     rows = [None, *rules.TYPES]
-    figure = go.Figure()
+    traces = []
     for index, kind in enumerate(rows):
         part = [p for p in points if p.type == kind]
         if not part:
             continue
         label = type_label(kind)
-        figure.add_scatter(
-            x=[p.change for p in part],
-                           y=[index + rules.jitter(f"{p.unit_id}:{kind}") for p in part],
+        traces.append(dict(
+            type="scatter", x=[p.change for p in part],
+            y=[index + rules.jitter(f"{p.unit_id}:{kind}") for p in part],
             mode="markers", name=label,
             marker=dict(color=TYPE_COLOURS[kind], size=[7 + 3 * min(p.count, 4) for p in part],
                         opacity=0.55 if kind is None else 0.85,
                         line=dict(width=0.5, color="#ffffff")),
-            customdata=[(p.name, band_label(p.grade), p.count) for p in part],
-            hovertemplate=("%{customdata[0]} (%{customdata[1]})<br>" + _("Score change") + ": "
-                                                                                           "%{x:+.1f}<br>"
-                           + label + ": %{customdata[2]}<extra></extra>"))
+            customdata=[[p.name, band_label(p.grade), p.count] for p in part],
+            hovertemplate="%{customdata[0]} (%{customdata[1]})<br>" + _("Score change")
+                          + ": %{x:+.1f}<br>" + label + ": %{customdata[2]}<extra></extra>"))
+    figure = plain_figure(traces, dict(
+        title=dict(text=_("Score change and decisions about the unit's leaders")), height=360,
+        showlegend=False,
+        xaxis=dict(title=dict(text=_("Change in composite score against %(period)s (points)",
+                                     period=previous)), zeroline=False),
+        yaxis=dict(title=dict(text=_("Decisions about the leaders")),
+                   tickvals=list(range(len(rows))), ticktext=[type_label(k) for k in rows],
+                   range=[-0.6, len(rows) - 0.4]),
+        margin=dict(t=48, b=60)))
     figure.add_vline(x=0, line=dict(color="#9aa5b1", width=1, dash="dot"))
-    figure.update_layout(
-        title=_("Score change and decisions about the unit's leaders"), height=360,
-                         showlegend=False,
-        xaxis=dict(title=_("Change in composite score against %(period)s (points)",
-                           period=previous),
-                   zeroline=False),
-        yaxis=dict(title=_("Decisions about the leaders"), tickvals=list(range(len(rows))),
-                   ticktext=[type_label(k) for k in rows], range=[-0.6, len(rows) - 0.4]),
-        margin=dict(t=48, b=60))
     return escape_labels(figure)

@@ -8,9 +8,12 @@ so the figures module is imported after the ``app`` fixture has built one.
 from __future__ import annotations
 
 import importlib
+import json
 
 import pandas as pd
 import pytest
+from dash import html
+from dash._utils import to_json
 
 from portal.theme import ACCENT
 
@@ -157,3 +160,17 @@ def test_waterfall_hover_explains_each_indicator_of_a_dimension(charts):
                               "explanation": ["ranked 3rd of 12: 54 points"]})
     figure = charts.contribution_waterfall(dimensions, 0.0, 54.0, breakdown)
     assert figure.data[0].customdata[0][1] == "&lt;b&gt;排名&lt;/b&gt;: ranked 3rd of 12: 54 points"
+
+
+def test_plain_rows_are_the_json_of_the_components_they_stand_for(app):
+    """The announcement's rows are built as plain JSON (``common.plain_html``); the browser
+    must receive exactly what ``dash.html`` would send, escaping left to React as ever."""
+    common = importlib.import_module("assessment.pages.common")
+    plain = common.plain_html("Tr", [common.plain_html("Td", "<b>1</b>", className="text-end"),
+                                     common.plain_html("Td", common.plain_grade_badge("good",
+                                                                                     True))])
+    made = html.Tr([html.Td("<b>1</b>", className="text-end"),
+                    html.Td(common.grade_badge("good", True))])
+    assert json.loads(to_json(plain)) == json.loads(to_json(made))
+    assert json.loads(to_json(common.plain_grade_badge(None))) == json.loads(
+        to_json(common.grade_badge(None)))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from assessment import results, service, supervision
+from assessment import results, rules, service, supervision
 from assessment import settings as assessment_settings
 from assessment.enums import Grade, SupervisionStatus, WarningKind
-from assessment.models import Result, ResultItem, Score, SupervisionItem
+from assessment.models import Period, Result, ResultItem, Score, SupervisionItem
 from portal.enums import LeaderRole, UnitLevel
 from portal.errors import AccessDenied, Conflict, Invalid, NotFound
 from portal.models import AuditEvent
@@ -112,6 +113,34 @@ def test_falling_two_periods_in_a_row_is_a_warning(session, city, street_scheme)
     falling = [w for w in warnings if w.kind == WarningKind.FALLING]
     assert [w.unit_code for w in falling] == ["S1"]
     assert "94.00 → 92.00 → 90.00" in falling[0].reason
+
+
+def test_the_falling_units_found_by_the_database_are_the_rules_ones(session, city, street_scheme):
+    """``results.falling_rows`` (a join per period) against ``rules.falling_units`` on the
+    same history read row by row, for several thresholds and both scopes."""
+    codes = ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
+    for code, s1, s2 in zip(codes, (29, 27, 25, 24), (20, 22, 21, 19), strict=True):
+        open_period(session, city, code)
+        enter(session, city, code, city.s1, {**S1_VALUES, "I1": s1})
+        enter(session, city, code, city.s2, {**S2_VALUES, "I1": s2})
+        publish(session, city, code)
+    ids = dict(session.execute(select(Period.code, Period.id)).tuples().all())
+    falls = 0
+    for name in ("reviewer", "reviewer-d1"):
+        actor = city.actor(name)
+        rows = [(r.unit_id, order, r.composite)
+                for order, code in enumerate(codes)
+                for r in service.results_for_period(session, actor, code).itertuples()]
+        history = pd.DataFrame(rows, columns=["unit_id", "period_order", "composite"])
+        for count in (1, 2, 3):
+            for min_fall in (0.0, 0.5, 1.0, 2.0, 5.0):
+                expected = rules.falling_units(history, count, min_fall)
+                found = results.falling_rows(session, actor,
+                                             [ids[c] for c in codes[-(count + 1):]], min_fall)
+                assert [u for u, _c in found] == list(expected["unit_id"]), (name, count, min_fall)
+                assert [c for _u, c in found] == list(expected["composites"])
+                falls += len(found)
+    assert falls, "the history has falling units to find"
 
 
 def test_leaders_are_principals_and_deputies(session, city, published):

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from assessment import service as assessment_service
 from cadres import decisions, linkage
 from cadres.enums import DecisionOutcome, DecisionType
 from portal.enums import LeaderRole
@@ -70,6 +71,32 @@ def test_the_latest_period_its_window_and_the_previous_period_are_chosen(session
     assert (found.window_start, found.window_end) == (date(2026, 7, 1), date(2026, 12, 31))
     assert {u.code: u.grade for u in found.units}["S2"] == "poor"
     assert linkage.period_codes(session, results.actor("reviewer")) == ["2026Q2", "2026Q1"]
+
+
+def test_the_units_and_their_previous_scores_are_those_of_the_two_periods_frames(session,
+                                                                                  results):
+    """One query for both periods (``results_with_previous``) against the two result frames
+    read separately, for the city, a district and a unit with no earlier period."""
+    city = results
+    open_period(session, city, "2026Q3")
+    enter(session, city, "2026Q3", city.s1, S1_VALUES)
+    enter(session, city, "2026Q3", city.s2, S2_VALUES)
+    publish(session, city, "2026Q3", today=date(2026, 10, 10))
+    for name, under, code, previous in (("reviewer", None, "2026Q2", "2026Q1"),
+                                        ("reviewer", None, "2026Q3", "2026Q2"),
+                                        ("reviewer-d1", city.d1.id, "2026Q2", "2026Q1"),
+                                        ("reviewer", None, "2026Q1", None)):
+        actor = city.actor(name)
+        found = assessment_service.results_with_previous(session, actor, code, previous, under)
+        now = assessment_service.results_for_period(session, actor, code, under)
+        earlier = (None if previous is None else
+                   assessment_service.results_for_period(session, actor, previous, under))
+        before = {} if earlier is None else dict(zip(earlier["unit_id"], earlier["composite"],
+                                                     strict=True))
+        assert sorted(zip(found["unit_id"], found["grade"], found["composite"],
+                          found["previous"], strict=True)) == sorted(
+            (u, g, c, before.get(u)) for u, g, c in zip(now["unit_id"], now["grade"],
+                                                        now["composite"], strict=True))
 
 
 def test_band_counts_take_the_decisions_in_the_window(session, decided):

@@ -123,3 +123,21 @@ def test_the_providers_of_every_package_are_found():
     assert {"portal:users.locked", "cadres:training.claims", "accountability:cases.deadlines"} \
         <= set(found)
     assert "accountability:cases.overdue" in notices.checks()
+
+
+def test_the_bells_checks_run_at_most_once_a_minute_per_user(session, city, monkeypatch):
+    runs = []
+    monkeypatch.setattr(notices, "checks", lambda: {"t": lambda s, a: runs.append(a) or [
+        notices.Draft(kind="t", title="late", href="/x", key=f"k{len(runs)}")]})
+    clock = [1000.0]
+    monkeypatch.setattr(notices.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(notices, "_checked", {})
+    actor, minute = city.actor("inspector"), notices.CHECK_SECONDS
+    assert notices.refresh(session, actor, every=minute) == 1
+    session.commit()  # a write: a new data version, but within the minute nothing runs
+    clock[0] += 59
+    assert notices.refresh(session, actor, every=minute) == 0 and len(runs) == 1
+    assert notices.refresh(session, city.actor("reviewer-d1"), every=minute) == 1  # their own
+    clock[0] += 2
+    assert notices.refresh(session, actor, every=minute) == 1 and len(runs) == 3
+    assert notices.refresh(session, actor) == 1 and len(runs) == 4  # without ``every``: now
