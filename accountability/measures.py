@@ -459,10 +459,16 @@ def follow_up_visits(session: Session, actor: Actor, *, pending_only: bool = Tru
     """Follow-up visits in scope (inspectors), the most urgent first."""
     actor.require("measures.view")
     today = _today(today)
-    stmt = in_scope(select(FollowUpVisit), actor, FollowUpVisit.unit_id).options(
-        selectinload(FollowUpVisit.cadre).selectinload(Cadre.unit),
-        selectinload(FollowUpVisit.measure),
-    )
+    # plain rows of the columns listed: the visit, its cadre (and the cadre's unit today)
+    # and its measure
+    stmt = in_scope(
+        select(FollowUpVisit.id, Cadre.code, Cadre.name, Unit.name, Measure.code,
+               Measure.decided_on, FollowUpVisit.earliest_on, FollowUpVisit.due_on,
+               FollowUpVisit.visited_on, FollowUpVisit.visitor, Measure.revoked_on,
+               Measure.changed_on)
+        .join(Cadre, FollowUpVisit.cadre_id == Cadre.id).join(Unit, Cadre.unit_id == Unit.id)
+        .join(Measure, FollowUpVisit.measure_id == Measure.id),
+        actor, FollowUpVisit.unit_id)
     if pending_only:
         stmt = stmt.where(FollowUpVisit.visited_on.is_(None))
     if within_days is not None:
@@ -470,16 +476,16 @@ def follow_up_visits(session: Session, actor: Actor, *, pending_only: bool = Tru
             FollowUpVisit.earliest_on <= date.fromordinal(today.toordinal() + within_days)
         )
     rows = []
-    for visit in session.scalars(stmt.order_by(FollowUpVisit.due_on)):
+    for (visit_id, code, name, unit, measure, decided_on, earliest_on, due_on, visited_on,
+         visitor, revoked_on, changed_on) in session.execute(stmt.order_by(FollowUpVisit.due_on,
+                                                                           FollowUpVisit.id)):
         # A visit for a measure revoked, or changed into one needing no visit, is no longer due.
-        if visit.visited_on is None and (visit.measure.revoked_on or visit.measure.changed_on):
+        if visited_on is None and (revoked_on or changed_on):
             continue
-        rows.append(VisitRow(visit.id, visit.cadre.code, visit.cadre.name, visit.cadre.unit.name,
-                             visit.measure.code.label, visit.measure.decided_on, visit.earliest_on,
-                             visit.due_on,
-                             visit.visited_on, visit.visitor,
-                             None if visit.visited_on else rules.days_left(visit.due_on, today),
-                             visit.visited_on is None and rules.is_overdue(visit.due_on, today)))
+        rows.append(VisitRow(visit_id, code, name, unit, measure.label, decided_on, earliest_on,
+                             due_on, visited_on, visitor,
+                             None if visited_on else rules.days_left(due_on, today),
+                             visited_on is None and rules.is_overdue(due_on, today)))
     return rows
 
 
