@@ -91,6 +91,8 @@ class CaseEvent(Base):
     with who, when and why. Append-only."""
 
     __tablename__ = "ac_case_event"
+    # The funnel counts the cases that ever moved to each stage.
+    __table_args__ = (Index("ix_ac_case_event_to_stage_case_id", "to_stage", "case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("ac_case.id"), index=True)
