@@ -100,10 +100,18 @@ class CaseRow:
         return self.stage in OPEN_STAGES
 
 
+def subject_text(kind: SubjectKind, cadre_name: str | None, cadre_code: str | None,
+                 unit_name: str) -> str:
+    """How a case names its subject: the cadre with their code, or the unit."""
+    if kind == SubjectKind.CADRE and cadre_name is not None:
+        return f"{cadre_name}（{cadre_code}）"
+    return unit_name
+
+
 def subject_label(subject: CaseSubject) -> str:
-    if subject.kind == SubjectKind.CADRE and subject.cadre is not None:
-        return f"{subject.cadre.name}（{subject.cadre.code}）"
-    return subject.unit.name
+    cadre = subject.cadre
+    return subject_text(subject.kind, cadre.name if cadre else None, cadre.code if cadre else None,
+                        subject.unit.name)
 
 
 def case_rows(session: Session, actor: Actor, *, under_unit_id: int | None = None,
@@ -140,7 +148,7 @@ def case_rows(session: Session, actor: Actor, *, under_unit_id: int | None = Non
         cases = _matching(session, stmt, search.strip())[:limit]
     else:
         cases = list(session.scalars(stmt.limit(limit)))
-    forms = _forms_by_case(session, [c.id for c in cases])
+    forms = forms_by_case(session, [c.id for c in cases])
     rows = [_row(case, today, forms.get(case.id, ())) for case in cases]
     rows.sort(key=lambda r: (not r.overdue, r.days_left if r.days_left is not None else 10**6,
                              not r.is_open, r.case_no))
@@ -166,7 +174,8 @@ def _matching(session: Session, stmt, needle: str) -> list[Case]:
     ]
 
 
-def _forms_by_case(session: Session, case_ids: list[int]) -> dict[int, tuple[int, ...]]:
+def forms_by_case(session: Session, case_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """The forms (1–4) of the measures decided in each case, by case id."""
     found: dict[int, set[int]] = {}
     for start in range(0, len(case_ids), 900):
         chunk = case_ids[start:start + 900]
@@ -189,7 +198,7 @@ def _row(case: Case, today: date, forms: tuple[int, ...]) -> CaseRow:
 
 def case_row(session: Session, actor: Actor, case_id: int, today: date | None = None) -> CaseRow:
     case = get_case(session, actor, case_id)
-    return _row(case, _today(today), _forms_by_case(session, [case.id]).get(case.id, ()))
+    return _row(case, _today(today), forms_by_case(session, [case.id]).get(case.id, ()))
 
 
 def history(session: Session, actor: Actor, case_id: int) -> list[CaseEvent]:

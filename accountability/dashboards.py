@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Date, func, select, true
 from sqlalchemy.orm import Session
 
 from accountability import rules
@@ -111,63 +111,63 @@ def forms_by_quarter(session: Session, actor: Actor, start: date | None = None,
                                                                                            "form"])
 
 
-def _cases(session: Session, actor: Actor, start: date | None, end: date | None):
+def _case_conditions(actor: Actor, start: date | None, end: date | None) -> list:
+    """The cases in scope opened in [start, end]."""
     actor.require("cases.view")
-    stmt = in_scope(select(Case.id, Case.stage, Case.opened_on), actor, Case.unit_id)
+    conditions = [Case.unit_id.in_(actor.scoped_unit_ids())]
     if start:
-        stmt = stmt.where(Case.opened_on >= start)
+        conditions.append(Case.opened_on >= start)
     if end:
-        stmt = stmt.where(Case.opened_on <= end)
-    return session.execute(stmt).all()
+        conditions.append(Case.opened_on <= end)
+    return conditions
+
+
+def _reached(stage: CaseStage):
+    """Whether a case reached ``stage``: every case starts as a clue; an event took it there;
+    or (imported history may jump stages) it stands on the main line at or after it."""
+    moved_there = Case.id.in_(select(CaseEvent.case_id).where(CaseEvent.to_stage == stage))
+    if stage == CaseStage.CLUE:
+        return true()
+    if stage in rules.MAIN_LINE:
+        return Case.stage.in_(rules.MAIN_LINE[rules.MAIN_LINE.index(stage):]) | moved_there
+    return moved_there
 
 
 @cache.scoped("accountability.stage_funnel")
 def stage_funnel(session: Session, actor: Actor, start: date | None = None, end: date | None = None
                  ) -> pd.DataFrame:
     """How many of the cases opened in the period reached each stage of the main line
-    (columns ``stage``, ``cases``), plus the two branches."""
-    cases = _cases(session, actor, start, end)
-    ids = [c.id for c in cases]
-    reached: dict[int, set[CaseStage]] = {i: {CaseStage.CLUE} for i in ids}
-    for start_at in range(0, len(ids), 900):
-        for case_id, stage in session.execute(
-            select(CaseEvent.case_id, CaseEvent.to_stage).where(
-                CaseEvent.case_id.in_(ids[start_at : start_at + 900])
-            )
-        ):
-            reached[case_id].add(CaseStage(stage))
-    for case in cases:  # imported history may jump stages: reaching a stage implies the ones before
-        stage = CaseStage(case.stage)
-        if stage in rules.MAIN_LINE:
-            reached[case.id].update(rules.MAIN_LINE[:rules.MAIN_LINE.index(stage) + 1])
+    (columns ``stage``, ``cases``), plus the two branches: one aggregate query."""
     order = [*rules.MAIN_LINE, CaseStage.NO_CASE, CaseStage.APPEAL]
-    return pd.DataFrame({"stage": [s.value for s in order],
-                         "cases": [sum(1 for r in reached.values() if s in r) for s in order]})
+    counts = session.execute(select(*(func.count().filter(_reached(s)) for s in order))
+                             .where(*_case_conditions(actor, start, end))).one()
+    return pd.DataFrame({"stage": [s.value for s in order], "cases": [int(n) for n in counts]})
 
 
 @cache.scoped("accountability.stage_durations")
 def stage_durations(session: Session, actor: Actor, today: date, start: date | None = None,
                     end: date | None = None) -> pd.DataFrame:
     """One row per stay of a case in a stage: ``stage``, ``days``, ``ongoing`` (still there
-    today), and ``limit_days`` (the stage's time limit in days, approximate, for reference)."""
-    cases = _cases(session, actor, start, end)
-    ids = [c.id for c in cases]
-    events: dict[int, list[tuple[date, CaseStage]]] = {}
-    for start_at in range(0, len(ids), 900):
-        stmt = (select(CaseEvent.case_id, CaseEvent.effective_on, CaseEvent.to_stage,
-                       CaseEvent.action)
-                .where(CaseEvent.case_id.in_(ids[start_at:start_at + 900])).order_by(CaseEvent.id))
-        for case_id, on, stage, action in session.execute(stmt):
-            if action != "extended":
-                events.setdefault(case_id, []).append((on, CaseStage(stage)))
+    today), and ``limit_days`` (the stage's time limit in days, approximate, for reference).
+    Each stay ends where the case's next step (an extension is no step) begins: the database
+    pairs them (``lead``), case by case in the order of their first event."""
+    steps = CaseEvent.action != "extended"
+    ordered = dict(partition_by=CaseEvent.case_id, order_by=CaseEvent.id)
+    stays = (select(CaseEvent.effective_on, CaseEvent.to_stage,
+                    func.lead(CaseEvent.effective_on, type_=Date).over(**ordered)
+                    .label("until"),
+                    func.min(CaseEvent.id).over(partition_by=CaseEvent.case_id).label("first"),
+                    CaseEvent.id)
+             .where(steps, CaseEvent.case_id.in_(
+                 select(Case.id).where(*_case_conditions(actor, start, end))))
+             .subquery())
     rows = []
-    for history in events.values():
-        for (on, stage), following in zip(history, [*history[1:], None], strict=True):
-            if stage in (CaseStage.CLOSED, CaseStage.NO_CASE) and following is None:
-                continue
-            until = following[0] if following else today
-            rows.append({"stage": stage.value, "days": (until - on).days,
-                         "ongoing": following is None})
+    for on, stage, until, _first, _id in session.execute(
+            select(stays).order_by(stays.c.first, stays.c.id)):
+        if stage in (CaseStage.CLOSED, CaseStage.NO_CASE) and until is None:
+            continue
+        rows.append({"stage": CaseStage(stage).value, "days": ((until or today) - on).days,
+                     "ongoing": until is None})
     limits = ac_settings.stage_limits(session)
     frame = pd.DataFrame(rows, columns=["stage", "days", "ongoing"])
     frame["limit_days"] = [
@@ -210,5 +210,5 @@ def measures_in_effect(session: Session, actor: Actor, today: date) -> pd.DataFr
 
 
 def open_case_count(session: Session, actor: Actor) -> int:
-    actor.require("cases.view")
-    return len([c for c in _cases(session, actor, None, None) if CaseStage(c.stage) in OPEN_STAGES])
+    return session.scalar(select(func.count()).select_from(Case).where(
+        *_case_conditions(actor, None, None), Case.stage.in_(OPEN_STAGES))) or 0

@@ -491,26 +491,30 @@ def _update_case(session: Session, actor: Actor, number: int, values: dict, case
 
 
 def export_cases(session: Session, actor: Actor, **_options) -> Table:
-    """Every case in scope, one row per subject (inspectors: the summary is confidential)."""
+    """Every case in scope, one row per subject (inspectors: the summary is confidential).
+    Plain rows: the cases' columns once each, then their subjects' codes."""
     actor.require("cases.view")
-    stmt = (
-        select(Case)
-        .where(Case.unit_id.in_(actor.scoped_unit_ids()))
-        .order_by(Case.case_no)
-        .options(
-            selectinload(Case.subjects).selectinload(CaseSubject.cadre),
-            selectinload(Case.subjects).selectinload(CaseSubject.unit),
-        )
-    )
+    found = list(session.execute(
+        select(Case.id, Case.case_no, Case.stage, Case.opened_on, Case.filed_on, Case.closed_on,
+               Case.summary, Case.source, Case.title, Case.decided_on)
+        .where(Case.unit_id.in_(actor.scoped_unit_ids())).order_by(Case.case_no)))
+    subjects: dict[int, list[tuple[str | None, str]]] = {}
+    for start in range(0, len(found), 900):
+        chunk = [row.id for row in found[start:start + 900]]
+        for case_id, cadre_code, unit_code in session.execute(
+                select(CaseSubject.case_id, Cadre.code, Unit.code)
+                .join(Unit, CaseSubject.unit_id == Unit.id)
+                .outerjoin(Cadre, CaseSubject.cadre_id == Cadre.id)
+                .where(CaseSubject.case_id.in_(chunk)).order_by(CaseSubject.id)):
+            subjects.setdefault(case_id, []).append((cadre_code, unit_code))
     rows = []
-    for case in session.scalars(stmt):
-        for subject in case.subjects:
-            rows.append({"case_no": case.case_no,
-                         "cadre_code": subject.cadre.code if subject.cadre else None,
+    for case in found:
+        for cadre_code, unit_code in subjects.get(case.id, ()):
+            rows.append({"case_no": case.case_no, "cadre_code": cadre_code,
                          "stage": case.stage, "opened_on": case.opened_on,
                          "filed_on": case.filed_on,
                          "closed_on": case.closed_on, "summary": case.summary or None,
-                         "unit_code": None if subject.cadre else subject.unit.code,
+                         "unit_code": None if cadre_code else unit_code,
                          "source": case.source,
                          "title": case.title or None, "decided_on": case.decided_on})
     return Table("cases", CASE_COLUMNS, rows)

@@ -95,30 +95,52 @@ class MeasureDetail:
     origin: str
 
 
-def _effect(measure: Measure, table: dict) -> rules.Effect:
-    return rules.effect_of(measure.code, measure.decided_on,
-                           probation_years=measure.probation_years,
-                           revoked_on=measure.revoked_on, changed_on=measure.changed_on,
-                           tolerance_outcome=measure.tolerance_outcome, table=table)
+def effect_select():
+    """The columns of a measure's effect view as one Core select over the measure, its cadre,
+    unit and case (no ORM objects: lists of measures read plain rows)."""
+    return (select(Measure.id, Measure.cadre_id, Cadre.code, Cadre.name, Measure.unit_id,
+                   Unit.name, Measure.code, Measure.decided_on, Measure.probation_years,
+                   Measure.revoked_on, Measure.changed_on, Measure.replaces_id,
+                   Measure.tolerance_outcome, Case.case_no)
+            .join(Unit, Measure.unit_id == Unit.id)
+            .outerjoin(Cadre, Measure.cadre_id == Cadre.id)
+            .outerjoin(Case, Measure.case_id == Case.id))
+
+
+def _view(measure_id: int, cadre_id: int | None, cadre_code: str | None, cadre_name: str | None,
+          unit_id: int, unit_name: str, code: MeasureType, decided_on: date,
+          probation_years: int | None, revoked_on: date | None, changed_on: date | None,
+          replaces_id: int | None, tolerance_outcome: ToleranceOutcome | None,
+          case_no: str | None, table: dict) -> MeasureEffectView:
+    """A measure's effect view from its plain values (the columns of ``effect_select``)."""
+    effect = rules.effect_of(code, decided_on, probation_years=probation_years,
+                             revoked_on=revoked_on, changed_on=changed_on,
+                             tolerance_outcome=tolerance_outcome, table=table)
+    spec = rules.SPECS[code]
+    return MeasureEffectView(
+        measure_id=measure_id, cadre_id=cadre_id, cadre_code=cadre_code or "",
+        cadre_name=cadre_name or "", unit_id=unit_id, unit_name=unit_name,
+        code=code.value, label=code.label, form=spec.form.number, decided_on=decided_on,
+        effect_until=effect.until, blocks=effect.blocks.value, revoked_on=revoked_on,
+        changed_on=changed_on, replaces_id=replaces_id,
+        tolerance_outcome=tolerance_outcome.value if tolerance_outcome else None,
+        probation_years=probation_years, case_no=case_no, source=f"measure:{measure_id}",
+        regulation=spec.source, effect=effect,
+    )
+
+
+def effect_views(session: Session, stmt, table: dict) -> list[MeasureEffectView]:
+    """The effect views of the rows of ``stmt`` (``effect_select`` narrowed), in its order."""
+    return [_view(*row, table=table) for row in session.execute(stmt)]
 
 
 def effect_view(measure: Measure, table: dict) -> MeasureEffectView:
-    effect = _effect(measure, table)
-    cadre = measure.cadre
-    return MeasureEffectView(
-        measure_id=measure.id, cadre_id=measure.cadre_id, cadre_code=cadre.code if cadre else "",
-        cadre_name=cadre.name if cadre else "", unit_id=measure.unit_id,
-                             unit_name=measure.unit.name,
-        code=measure.code.value, label=measure.code.label,
-                             form=rules.SPECS[measure.code].form.number,
-        decided_on=measure.decided_on, effect_until=effect.until, blocks=effect.blocks.value,
-        revoked_on=measure.revoked_on, changed_on=measure.changed_on,
-                             replaces_id=measure.replaces_id,
-        tolerance_outcome=measure.tolerance_outcome.value if measure.tolerance_outcome else None,
-        probation_years=measure.probation_years,
-                             case_no=measure.case.case_no if measure.case else None,
-        source=f"measure:{measure.id}", regulation=rules.SPECS[measure.code].source, effect=effect,
-    )
+    cadre, case = measure.cadre, measure.case
+    return _view(measure.id, measure.cadre_id, cadre.code if cadre else None,
+                 cadre.name if cadre else None, measure.unit_id, measure.unit.name,
+                 measure.code, measure.decided_on, measure.probation_years, measure.revoked_on,
+                 measure.changed_on, measure.replaces_id, measure.tolerance_outcome,
+                 case.case_no if case else None, table)
 
 
 def _detail(measure: Measure, table: dict) -> MeasureDetail:
@@ -128,19 +150,13 @@ def _detail(measure: Measure, table: dict) -> MeasureDetail:
                          measure.origin)
 
 
-def _query(session: Session, actor: Actor):
-    view = measure_view(actor)
-    stmt = own_or_scope(select(Measure), actor, Measure.unit_id, Measure.cadre_id).options(
-        selectinload(Measure.cadre), selectinload(Measure.unit), selectinload(Measure.case))
-    return view, stmt
-
-
 def measure_effects(session: Session, actor: Actor, *, cadre_id: int | None = None,
                     under_unit_id: int | None = None, form: str | None = None,
                     in_effect_on: date | None = None, decided_from: date | None = None,
                     decided_to: date | None = None, limit: int = 5000) -> list[MeasureEffectView]:
     """Measures in scope (a cadre: their own) as effects, newest decision first."""
-    _view, stmt = _query(session, actor)
+    measure_view(actor)
+    stmt = own_or_scope(effect_select(), actor, Measure.unit_id, Measure.cadre_id)
     if cadre_id is not None:
         stmt = stmt.where(Measure.cadre_id == cadre_id)
     if under_unit_id:
@@ -157,9 +173,8 @@ def measure_effects(session: Session, actor: Actor, *, cadre_id: int | None = No
         stmt = stmt.where(Measure.decided_on >= decided_from)
     if decided_to:
         stmt = stmt.where(Measure.decided_on <= decided_to)
-    table = ac_settings.effect_table(session)
-    views = [effect_view(m, table) for m in session.scalars(
-        stmt.order_by(Measure.decided_on.desc(), Measure.id.desc()).limit(limit))]
+    views = effect_views(session, stmt.order_by(Measure.decided_on.desc(), Measure.id.desc())
+                         .limit(limit), ac_settings.effect_table(session))
     if in_effect_on is not None:
         views = [v for v in views if v.in_effect(in_effect_on)]
     return views
@@ -444,10 +459,16 @@ def follow_up_visits(session: Session, actor: Actor, *, pending_only: bool = Tru
     """Follow-up visits in scope (inspectors), the most urgent first."""
     actor.require("measures.view")
     today = _today(today)
-    stmt = in_scope(select(FollowUpVisit), actor, FollowUpVisit.unit_id).options(
-        selectinload(FollowUpVisit.cadre).selectinload(Cadre.unit),
-        selectinload(FollowUpVisit.measure),
-    )
+    # plain rows of the columns listed: the visit, its cadre (and the cadre's unit today)
+    # and its measure
+    stmt = in_scope(
+        select(FollowUpVisit.id, Cadre.code, Cadre.name, Unit.name, Measure.code,
+               Measure.decided_on, FollowUpVisit.earliest_on, FollowUpVisit.due_on,
+               FollowUpVisit.visited_on, FollowUpVisit.visitor, Measure.revoked_on,
+               Measure.changed_on)
+        .join(Cadre, FollowUpVisit.cadre_id == Cadre.id).join(Unit, Cadre.unit_id == Unit.id)
+        .join(Measure, FollowUpVisit.measure_id == Measure.id),
+        actor, FollowUpVisit.unit_id)
     if pending_only:
         stmt = stmt.where(FollowUpVisit.visited_on.is_(None))
     if within_days is not None:
@@ -455,16 +476,16 @@ def follow_up_visits(session: Session, actor: Actor, *, pending_only: bool = Tru
             FollowUpVisit.earliest_on <= date.fromordinal(today.toordinal() + within_days)
         )
     rows = []
-    for visit in session.scalars(stmt.order_by(FollowUpVisit.due_on)):
+    for (visit_id, code, name, unit, measure, decided_on, earliest_on, due_on, visited_on,
+         visitor, revoked_on, changed_on) in session.execute(stmt.order_by(FollowUpVisit.due_on,
+                                                                           FollowUpVisit.id)):
         # A visit for a measure revoked, or changed into one needing no visit, is no longer due.
-        if visit.visited_on is None and (visit.measure.revoked_on or visit.measure.changed_on):
+        if visited_on is None and (revoked_on or changed_on):
             continue
-        rows.append(VisitRow(visit.id, visit.cadre.code, visit.cadre.name, visit.cadre.unit.name,
-                             visit.measure.code.label, visit.measure.decided_on, visit.earliest_on,
-                             visit.due_on,
-                             visit.visited_on, visit.visitor,
-                             None if visit.visited_on else rules.days_left(visit.due_on, today),
-                             visit.visited_on is None and rules.is_overdue(visit.due_on, today)))
+        rows.append(VisitRow(visit_id, code, name, unit, measure.label, decided_on, earliest_on,
+                             due_on, visited_on, visitor,
+                             None if visited_on else rules.days_left(due_on, today),
+                             visited_on is None and rules.is_overdue(due_on, today)))
     return rows
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accountability.enums import (
@@ -39,6 +39,8 @@ class Case(Base):
     """
 
     __tablename__ = "ac_case"
+    # The desk, the to-do list and the overdue notices ask for open stages by time limit.
+    __table_args__ = (Index("ix_ac_case_stage_due_on", "stage", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_no: Mapped[str] = mapped_column(String(40), unique=True)
@@ -49,7 +51,7 @@ class Case(Base):
     summary: Mapped[str] = mapped_column(EncryptedText(), default="")
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
-    stage: Mapped[CaseStage] = enum_column(CaseStage, index=True)
+    stage: Mapped[CaseStage] = enum_column(CaseStage)
     stage_since: Mapped[date]
     opened_on: Mapped[date]
     filed_on: Mapped[date | None]
@@ -89,6 +91,8 @@ class CaseEvent(Base):
     with who, when and why. Append-only."""
 
     __tablename__ = "ac_case_event"
+    # The funnel counts the cases that ever moved to each stage.
+    __table_args__ = (Index("ix_ac_case_event_to_stage_case_id", "to_stage", "case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("ac_case.id"), index=True)
@@ -169,6 +173,8 @@ class ToleranceApplication(Base):
     """
 
     __tablename__ = "ac_tolerance"
+    # The to-do list counts the applications waiting, by status.
+    __table_args__ = (Index("ix_ac_tolerance_status_unit_id", "status", "unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     app_no: Mapped[str] = mapped_column(String(40), unique=True)
@@ -204,6 +210,8 @@ class CorrectionAction(Base):
     follow-up."""
 
     __tablename__ = "ac_correction_action"
+    # Follow-ups and the to-do list ask for the actions still open, by deadline.
+    __table_args__ = (Index("ix_ac_correction_action_done_on_due_on", "done_on", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("ac_tolerance.id"), index=True)
@@ -223,6 +231,7 @@ class NameClearing(Base):
     month of the finding."""
 
     __tablename__ = "ac_name_clearing"
+    __table_args__ = (Index("ix_ac_name_clearing_done_on_due_on", "done_on", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("ac_case.id"), index=True)
@@ -245,6 +254,9 @@ class FollowUpVisit(Base):
     ``due_on``."""
 
     __tablename__ = "ac_follow_up_visit"
+    # Visits still to make whose window opens by a day (follow-ups, to-do list).
+    __table_args__ = (Index("ix_ac_follow_up_visit_visited_on_earliest_on", "visited_on",
+                            "earliest_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     measure_id: Mapped[int] = mapped_column(ForeignKey("ac_measure.id"), index=True)

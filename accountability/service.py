@@ -16,12 +16,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from accountability import dashboards, rules
 from accountability import settings as ac_settings
 from accountability.enums import OPEN_STAGES, UNDER_INVESTIGATION_STAGES, CaseStage
-from accountability.measures import MeasureEffectView, effect_view, effects_for_cadre
+from accountability.measures import (
+    MeasureEffectView,
+    effect_select,
+    effect_views,
+    effects_for_cadre,
+)
 from accountability.models import Case, CaseSubject, Measure
 from accountability.scope import in_scope, is_cadre, measure_view
 from accountability.tolerance import OutcomeView, outcomes_for_cadre
@@ -93,12 +98,12 @@ def effects_for_cadres(session: Session, actor: Actor, cadre_ids: Iterable[int]
         ids = [i for i in ids if i == actor.cadre_id]
     table = ac_settings.effect_table(session)
     for start in range(0, len(ids), 900):
-        stmt = select(Measure).where(Measure.cadre_id.in_(ids[start:start + 900])).options(
-            selectinload(Measure.cadre), selectinload(Measure.unit), selectinload(Measure.case))
+        stmt = effect_select().where(Measure.cadre_id.in_(ids[start:start + 900]))
         if not is_cadre(actor):
             stmt = in_scope(stmt, actor, Measure.unit_id)
-        for measure in session.scalars(stmt.order_by(Measure.decided_on.desc(), Measure.id.desc())):
-            found[measure.cadre_id].append(effect_view(measure, table))
+        stmt = stmt.order_by(Measure.decided_on.desc(), Measure.id.desc())
+        for view in effect_views(session, stmt, table):
+            found[view.cadre_id].append(view)
     return found
 
 

@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session, selectinload
 from accountability import measures, rules
 from accountability import settings as ac_settings
 from accountability.enums import Applicant, MeasureType, ToleranceOutcome, ToleranceStatus
-from accountability.models import CorrectionAction, Measure, NameClearing, ToleranceApplication
+from accountability.models import (
+    Case,
+    CorrectionAction,
+    Measure,
+    NameClearing,
+    ToleranceApplication,
+)
 from accountability.scope import (
     get_application,
     get_case,
@@ -30,7 +36,7 @@ from portal import audit, notices
 from portal.access import Actor
 from portal.errors import AccessDenied, Invalid, NotFound
 from portal.i18n import N_, _
-from portal.models import Cadre
+from portal.models import Cadre, Unit
 
 MAX_TEXT = 20_000
 
@@ -142,6 +148,33 @@ def _outcome_view(app: ToleranceApplication) -> OutcomeView:
     )
 
 
+def _outcome_select():
+    """The columns of an outcome view, as one Core select (lists read plain rows)."""
+    return (select(ToleranceApplication.id, ToleranceApplication.app_no,
+                   ToleranceApplication.cadre_id, Cadre.code, Cadre.name, Unit.name,
+                   ToleranceApplication.applicant, ToleranceApplication.status,
+                   ToleranceApplication.outcome, ToleranceApplication.submitted_on,
+                   ToleranceApplication.decided_on, ToleranceApplication.measure_id,
+                   Measure.code, Case.case_no)
+            .join(Cadre, ToleranceApplication.cadre_id == Cadre.id)
+            .join(Unit, ToleranceApplication.unit_id == Unit.id)
+            .outerjoin(Measure, ToleranceApplication.measure_id == Measure.id)
+            .outerjoin(Case, ToleranceApplication.case_id == Case.id))
+
+
+def _outcome_row(app_id, app_no, cadre_id, cadre_code, cadre_name, unit_name, applicant, status,
+                 outcome, submitted_on, decided_on, measure_id, measure_code,
+                 case_no) -> OutcomeView:
+    return OutcomeView(
+        application_id=app_id, app_no=app_no, cadre_id=cadre_id, cadre_code=cadre_code,
+        cadre_name=cadre_name, unit_name=unit_name, applicant=applicant.value,
+        status=status.value, outcome=outcome.value if outcome else None,
+        submitted_on=submitted_on, decided_on=decided_on, measure_id=measure_id,
+        measure_code=measure_code.value if measure_code else None,
+        measure_label=measure_code.label if measure_code else None, case_no=case_no,
+        source=f"tolerance:{app_id}")
+
+
 def _actions(app: ToleranceApplication, today: date) -> tuple[ActionView, ...]:
     return tuple(ActionView(a.id, a.action, a.owner, a.due_on, a.done_on, a.follow_up,
                             a.done_on is None and today > a.due_on) for a in app.actions)
@@ -164,8 +197,8 @@ def applications(session: Session, actor: Actor, *, status: str | None = None,
                  cadre_id: int | None = None, limit: int = 2000) -> list[OutcomeView]:
     """Applications in scope (a cadre: their own), newest first, as outcomes only."""
     tolerance_view(actor)
-    stmt = _options(own_or_scope(select(ToleranceApplication), actor, ToleranceApplication.unit_id,
-                                 ToleranceApplication.cadre_id))
+    stmt = own_or_scope(_outcome_select(), actor, ToleranceApplication.unit_id,
+                        ToleranceApplication.cadre_id)
     if status:
         stmt = stmt.where(ToleranceApplication.status == ToleranceStatus(status))
     if outcome:
@@ -174,7 +207,7 @@ def applications(session: Session, actor: Actor, *, status: str | None = None,
         stmt = stmt.where(ToleranceApplication.cadre_id == cadre_id)
     stmt = stmt.order_by(ToleranceApplication.submitted_on.desc(),
                          ToleranceApplication.id.desc()).limit(limit)
-    return [_outcome_view(app) for app in session.scalars(stmt)]
+    return [_outcome_row(*row) for row in session.execute(stmt)]
 
 
 def applications_for_case(session: Session, actor: Actor, case_id: int) -> list[OutcomeView]:

@@ -95,14 +95,17 @@ def stage_durations(frame: pd.DataFrame) -> go.Figure:
     """Box plots of the days cases spent in each stage, with the time limit marked."""
     if frame.empty:
         return empty_figure(_("No case has moved through a stage yet."))
-    order = [s.value for s in CaseStage if s.value in set(frame["stage"])]
+    # plain arrays: comparing a pandas string column is done value by value in Python
+    stages = frame["stage"].to_numpy(dtype=object)
+    days, limits = frame["days"].to_numpy(), frame["limit_days"]
+    order = [s.value for s in CaseStage if s.value in set(stages)]
     figure = go.Figure()
     for stage in order:
-        part = frame[frame["stage"] == stage]
-        figure.add_box(y=part["days"], name=CaseStage(stage).label, marker_color=SERIES[0],
+        chosen = stages == stage
+        figure.add_box(y=days[chosen], name=CaseStage(stage).label, marker_color=SERIES[0],
                        boxpoints="outliers",
                        showlegend=False, hovertemplate="%{y} " + _("days") + "<extra></extra>")
-        limit = part["limit_days"].dropna()
+        limit = limits[chosen].dropna()
         if not limit.empty:
             figure.add_scatter(
                 x=[CaseStage(stage).label],

@@ -139,10 +139,13 @@ def cadre_href(code: str) -> str:
 
 def graph(id: str, figure) -> Any:
     """``ui.graph`` sized to the figure's own height (a graph without a height style
-    fails to render in Dash 4's responsive mode)."""
+    fails to render in Dash 4's responsive mode); ``figure`` is a ``go.Figure`` or its
+    JSON dict (figures kept in the dashboard cache)."""
     from portal import ui
 
-    return ui.graph(id, figure, height=int(figure.layout.height or 320))
+    layout = figure.get("layout", {}) if isinstance(figure, dict) else figure.layout
+    height = layout.get("height") if isinstance(layout, dict) else layout.height
+    return ui.graph(id, figure, height=int(height or 320))
 
 
 def toast(message: str) -> Any:

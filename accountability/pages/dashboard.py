@@ -16,7 +16,7 @@ from dash import Input, Output, callback, dcc, html
 from accountability import dashboards, measures
 from accountability.pages import charts
 from accountability.pages.common import days_badge, failure, graph
-from portal import db, ui
+from portal import cache, db, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
@@ -50,13 +50,34 @@ def visits_table(visits) -> html.Div:
                       id="ac-dash-visits")
 
 
+def figures(session, actor, start: date, end: date, today: date) -> dict[str, dict]:
+    """The overview's charts as JSON, built from the (cached) figures of the period."""
+    by_unit = dashboards.forms_by_unit(session, actor, start, end)
+    built = {"units": charts.forms_share_by_unit(by_unit),
+             "quarters": charts.forms_by_period(dashboards.forms_by_quarter(session, actor,
+                                                                            start, end)),
+             "tolerance": charts.tolerance_outcomes(dashboards.tolerance_outcomes(session, actor,
+                                                                                  start, end)),
+             "effect": charts.measures_in_effect(dashboards.measures_in_effect(session, actor,
+                                                                               today))}
+    if actor.can("cases.view"):
+        built["funnel"] = charts.stage_funnel(dashboards.stage_funnel(session, actor, start, end))
+        built["durations"] = charts.stage_durations(dashboards.stage_durations(session, actor,
+                                                                               today, start, end))
+    return {name: figure.to_plotly_json() for name, figure in built.items()}
+
+
 def content(session, actor, period: str | None) -> html.Div:
     today = date.today()
     start, end = period_range(period, today)
     by_unit = dashboards.forms_by_unit(session, actor, start, end)
-    by_quarter = dashboards.forms_by_quarter(session, actor, start, end)
     in_effect = dashboards.measures_in_effect(session, actor, today)
     outcomes = dashboards.tolerance_outcomes(session, actor, start, end)
+    # Building the Plotly figures costs more than reading their (cached) data: the figures of
+    # a scope and period are kept too, per data version and language, like the data.
+    figure = cache.cached(session, "accountability.overview_figures",
+                          (cache.scope_of(actor), start, end),
+                          lambda: figures(session, actor, start, end, today))
     total = int(by_unit["count"].sum()) if not by_unit.empty else 0
     heavy = int(by_unit[by_unit["form"] >= 3]["count"].sum()) if total else 0
     kpis = [
@@ -68,74 +89,29 @@ def content(session, actor, period: str | None) -> html.Div:
                int(in_effect["count"].sum()) if not in_effect.empty else 0),
         ui.kpi(_("Tolerance applications"), int(outcomes["count"].sum())),
     ]
-    rows = [
-        dbc.Row(
-            [
-                dbc.Col(
-                    ui.section(
-                        _("Four forms by unit"),
-                        graph("ac-dash-units", charts.forms_share_by_unit(by_unit)),
-                    ),
-                    lg=7,
-                ),
-                dbc.Col(
-                    ui.section(
-                        _("Four forms by quarter"),
-                        graph("ac-dash-quarters", charts.forms_by_period(by_quarter)),
-                    ),
-                    lg=5,
-                ),
-            ]
-        ),
-    ]
+    rows = [dbc.Row([
+        dbc.Col(ui.section(_("Four forms by unit"), graph("ac-dash-units", figure["units"])), lg=7),
+        dbc.Col(ui.section(_("Four forms by quarter"),
+                           graph("ac-dash-quarters", figure["quarters"])), lg=5),
+    ])]
     if actor.can("cases.view"):
-        funnel = dashboards.stage_funnel(session, actor, start, end)
-        durations = dashboards.stage_durations(session, actor, today, start, end)
         visits = measures.follow_up_visits(session, actor, within_days=0)
         overdue = sum(v.overdue for v in visits)
         kpis.append(ui.kpi(_("Follow-up visits due"), len(visits),
                            _("%(n)s overdue", n=overdue) if overdue else None,
                            tone="warn" if overdue else "neutral"))
-        rows.append(
-            dbc.Row(
-                [
-                    dbc.Col(
-                        ui.section(
-                            _("Cases by stage"),
-                            graph("ac-dash-funnel", charts.stage_funnel(funnel)),
-                        ),
-                        lg=5,
-                    ),
-                    dbc.Col(
-                        ui.section(
-                            _("Time in each stage"),
-                            graph("ac-dash-durations", charts.stage_durations(durations)),
-                        ),
-                        lg=7,
-                    ),
-                ]
-            )
-        )
-    rows.append(
-        dbc.Row(
-            [
-                dbc.Col(
-                    ui.section(
-                        _("Error tolerance"),
-                        graph("ac-dash-tolerance", charts.tolerance_outcomes(outcomes)),
-                    ),
-                    lg=5,
-                ),
-                dbc.Col(
-                    ui.section(
-                        _("Measures in effect today"),
-                        graph("ac-dash-effect", charts.measures_in_effect(in_effect)),
-                    ),
-                    lg=7,
-                ),
-            ]
-        )
-    )
+        rows.append(dbc.Row([
+            dbc.Col(ui.section(_("Cases by stage"), graph("ac-dash-funnel", figure["funnel"])),
+                    lg=5),
+            dbc.Col(ui.section(_("Time in each stage"),
+                               graph("ac-dash-durations", figure["durations"])), lg=7),
+        ]))
+    rows.append(dbc.Row([
+        dbc.Col(ui.section(_("Error tolerance"), graph("ac-dash-tolerance", figure["tolerance"])),
+                lg=5),
+        dbc.Col(ui.section(_("Measures in effect today"),
+                           graph("ac-dash-effect", figure["effect"])), lg=7),
+    ]))
     if actor.can("cases.view"):
         rows.append(ui.section(_("Follow-up visits due"), [
             visits_table(visits[:8]),

@@ -9,8 +9,8 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from accountability import cases
-from accountability.enums import OPEN_STAGES, CaseKind, CaseStage
+from accountability import case_desk, cases
+from accountability.enums import CaseKind, CaseSource, Form
 from accountability.pages.common import (
     case_href,
     date_input,
@@ -67,27 +67,23 @@ def _card(row: cases.CaseRow) -> dbc.Card:
     ]), class_name="ac-card" + (" ac-card-overdue" if row.overdue else ""))
 
 
-def board(rows: list[cases.CaseRow]) -> html.Div:
-    columns = []
-    for stage in OPEN_STAGES:
-        in_stage = [r for r in rows if r.stage == stage]
-        more = len(in_stage) - CARDS_PER_COLUMN
-        columns.append(html.Div([
-            html.Div([stage_badge(stage),
-                      html.Span(str(len(in_stage)), className="ac-column-count")],
-                     className="ac-column-head"),
-            html.Div([_card(r) for r in in_stage[:CARDS_PER_COLUMN]]
-                     + ([html.Div(_("%(n)s more: switch to the table", n=more),
-                                  className="ac-more")]
-                        if more > 0 else [])
-                     or [html.Div(_("None"), className="ac-empty-column")],
-                     className="ac-column-body"),
-        ], className="ac-column"))
-    return html.Div(columns, className="ac-board", id="ac-board")
+def board(columns: list[case_desk.BoardColumn]) -> html.Div:
+    """Open cases by stage: each column's count and its most urgent cards."""
+    return html.Div([html.Div([
+        html.Div([stage_badge(column.stage),
+                  html.Span(str(column.count), className="ac-column-count")],
+                 className="ac-column-head"),
+        html.Div([_card(r) for r in column.rows]
+                 + ([html.Div(_("%(n)s more: switch to the table",
+                                n=column.count - len(column.rows)), className="ac-more")]
+                    if column.count > len(column.rows) else [])
+                 or [html.Div(_("None"), className="ac-empty-column")],
+                 className="ac-column-body"),
+    ], className="ac-column") for column in columns], className="ac-board", id="ac-board")
 
 
-def table(rows: list[cases.CaseRow]) -> html.Div:
-    data = [{"case_id": r.id, "case_no": r.case_no, "title": r.title,
+def table_rows(rows: list[cases.CaseRow]) -> list[dict]:
+    return [{"case_id": r.id, "case_no": r.case_no, "title": r.title,
              "subjects": "、".join(r.subjects),
              "stage": r.stage.label, "since": r.stage_since.isoformat(),
              "due": r.due_on.isoformat() if r.due_on else "",
@@ -95,6 +91,10 @@ def table(rows: list[cases.CaseRow]) -> html.Div:
              "days_left": r.days_left, "source": r.source.label, "unit": r.unit,
              "handler": r.handler,
              "forms": "、".join(str(f) for f in r.forms)} for r in rows]
+
+
+def table() -> html.Div:
+    """The cases found, most urgent first, sent by the server a block at a time."""
     columns = [
         {"field": "case_no", "headerName": _("Case no."), "cellRenderer": "AcCaseLink",
          "minWidth": 130},
@@ -111,39 +111,44 @@ def table(rows: list[cases.CaseRow]) -> html.Div:
         {"field": "handler", "headerName": _("Handler"), "maxWidth": 140},
         {"field": "forms", "headerName": _("Forms"), "maxWidth": 90},
     ]
-    return ui.grid("ac-desk-grid", data, columns, height=560, page_size=50)
+    return ui.paged_grid("ac-desk-grid", columns, height=560, page_size=50,
+                         defaultColDef={"sortable": False})
+
+
+def desk_filter(unit=None, form=None, source=None, search=None, mine=False,
+                open_only=True) -> case_desk.DeskFilter:
+    """The filters as chosen; a value no choice has is refused (``Invalid``), naming it."""
+    return case_desk.DeskFilter(
+        under_unit_id=forms.whole(unit, _("the unit")) or None,
+        form=forms.choice(form, Form, _("the form")) if form else None,
+        source=forms.choice(source, CaseSource, _("the source of the clue")) if source else None,
+        search=search or None, mine=bool(mine), open_only=bool(open_only))
 
 
 def content(session, actor, unit=None, form=None, source=None, search=None, mine=False,
-            open_only=True,
-            view="board") -> html.Div:
-    rows = cases.case_rows(session, actor, under_unit_id=unit, form=form, source=source,
-                           search=search,
-                           mine=bool(mine), open_only=bool(open_only))
-    if not rows:
+            open_only=True, view="board") -> html.Div:
+    wanted = desk_filter(unit, form, source, search, mine, open_only)
+    if view == "board" and wanted.open_only:
+        columns = case_desk.board(session, actor, wanted, CARDS_PER_COLUMN)
+        found = sum(column.count for column in columns)
+    else:
+        columns, found = None, case_desk.count(session, actor, wanted)
+    if not found:
         return ui.empty_state(_("No cases match these filters."),
                               _("Clear a filter, or register a new clue with the button above."))
-    return board(rows) if view == "board" and open_only else table(rows)
+    return board(columns) if columns is not None else table()
 
 
-def _kpis(rows: list[cases.CaseRow]) -> html.Div:
-    open_rows = [r for r in rows if r.is_open]
-    overdue = sum(r.overdue for r in open_rows)
-    soon = sum(
-        1 for r in open_rows if not r.overdue and r.days_left is not None and r.days_left <= 14
-    )
-    filed = sum(1 for r in open_rows if r.stage in (CaseStage.FILED, CaseStage.INVESTIGATION,
-                                                    CaseStage.REVIEW,
-                                                    CaseStage.DECISION))
-    year = date.today().year
-    opened = sum(1 for r in rows if r.opened_on.year == year)
+def _kpis(figures: case_desk.DeskFigures) -> html.Div:
     return html.Div([
-        ui.kpi(_("Open cases"), len(open_rows), _("from clue to decision, and appeals")),
-        ui.kpi(_("Overdue"), overdue, _("past the stage's time limit"),
-               tone="bad" if overdue else "good"),
-        ui.kpi(_("Due within 14 days"), soon, tone="warn" if soon else "neutral"),
-        ui.kpi(_("Filed and not closed"), filed, _("block promotion of the cadres concerned")),
-        ui.kpi(_("Opened this year"), opened),
+        ui.kpi(_("Open cases"), figures.open, _("from clue to decision, and appeals")),
+        ui.kpi(_("Overdue"), figures.overdue, _("past the stage's time limit"),
+               tone="bad" if figures.overdue else "good"),
+        ui.kpi(_("Due within 14 days"), figures.due_soon,
+               tone="warn" if figures.due_soon else "neutral"),
+        ui.kpi(_("Filed and not closed"), figures.filed,
+               _("block promotion of the cadres concerned")),
+        ui.kpi(_("Opened this year"), figures.opened_this_year),
     ], className="kpi-row")
 
 
@@ -184,7 +189,6 @@ def new_case_form(session, actor) -> html.Div:
 def layout(**_query):
     actor = current_actor()
     session = db.session()
-    rows = cases.case_rows(session, actor)
     actions = html.Div([
         dbc.Button(_("Register a new clue"), id="ac-new-toggle", color="primary", size="sm")
         if actor.can("cases.edit") else None,
@@ -195,7 +199,7 @@ def layout(**_query):
                        _("Cases from the first clue to the decision, the most urgent first."),
                        actions=actions),
         todo_panel.panel(),
-        _kpis(rows),
+        _kpis(case_desk.figures(session, actor)),
         dbc.Collapse(ui.section(_("Register a new clue"), new_case_form(session, actor)),
                      id="ac-new-collapse",
                      is_open=False) if actor.can("cases.edit") else None,
@@ -211,17 +215,39 @@ def layout(**_query):
     ], className="ac-desk")
 
 
-@callback(Output("ac-desk-content", "children"), Input("ac-desk-unit", "value"),
-          Input("ac-desk-form", "value"),
-          Input("ac-desk-source", "value"), Input("ac-desk-search", "value"),
-          Input("ac-desk-mine", "value"),
-          Input("ac-desk-open", "value"), Input("ac-desk-view", "value"), prevent_initial_call=True)
+FILTERS = (Input("ac-desk-unit", "value"), Input("ac-desk-form", "value"),
+           Input("ac-desk-source", "value"), Input("ac-desk-search", "value"),
+           Input("ac-desk-mine", "value"), Input("ac-desk-open", "value"))
+
+
+@callback(Output("ac-desk-content", "children"), *FILTERS, Input("ac-desk-view", "value"),
+          prevent_initial_call=True)
 def filter_desk(unit, form, source, search, mine, open_only, view):
     actor = current_actor()
     try:
         return content(db.session(), actor, unit, form, source, search, mine, open_only, view)
     except PortalError as error:
         return failure(error)
+
+
+@callback(Output("ac-desk-grid", "getRowsResponse"), Input("ac-desk-grid", "getRowsRequest"),
+          *(State(i.component_id, i.component_property) for i in FILTERS))
+def desk_page(request, unit, form, source, search, mine, open_only):
+    """The table's rows, a block at a time (a city has thousands of cases)."""
+    actor = current_actor()
+    start, end, _sort = ui.page_request(request)
+    try:
+        wanted = desk_filter(unit, form, source, search, mine, open_only)
+        session = db.session()
+        rows = case_desk.page(session, actor, wanted, start, end)
+        found = start + len(rows) if len(rows) < end - start else case_desk.count(session, actor,
+                                                                                   wanted)
+    except PortalError:
+        return ui.rows_response([], 0)
+    return ui.rows_response(table_rows(rows), found)
+
+
+ui.purge_when("ac-desk-grid", *FILTERS)
 
 
 @callback(Output("ac-new-collapse", "is_open"), Input("ac-new-toggle", "n_clicks"),

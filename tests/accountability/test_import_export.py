@@ -14,7 +14,7 @@ from accountability.models import Case, CaseEvent, Measure
 from portal import transfer
 from portal.cli import main
 from portal.tabular import ImportProblem
-from tests.accountability.conftest import TODAY
+from tests.accountability.conftest import TODAY, open_case
 
 MEASURES = (
     "cadre_code,measure,decided_on,case_no,probation_years,revoked_on\n"
@@ -197,6 +197,23 @@ def test_exported_cases_import_back_unchanged(session, city):
                                 "key")
     result = transfer.run_import(session, city.actor("inspector"), "cases", content, "cases.xlsx")
     assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+
+
+def test_the_cases_export_has_one_row_per_subject_as_the_cases_say(session, city):
+    """The export reads plain rows; each row is the one the case objects give."""
+    run_import(session, city, "cases", CASES)
+    open_case(session, city, cadres=[city.cadre1, city.cadre2], units=[city.c1],
+              title="机密标题", summary="机密摘要")
+    inspector = city.actor("inspector")
+    expected = [{"case_no": case.case_no, "cadre_code": s.cadre.code if s.cadre else None,
+                 "stage": case.stage, "opened_on": case.opened_on, "filed_on": case.filed_on,
+                 "closed_on": case.closed_on, "summary": case.summary or None,
+                 "unit_code": None if s.cadre else s.unit.code, "source": case.source,
+                 "title": case.title or None, "decided_on": case.decided_on}
+                for case in session.scalars(select(Case).order_by(Case.case_no))
+                for s in case.subjects]
+    assert importers.export_cases(session, inspector).rows == expected
+    assert len(expected) > 3
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from accountability import measures, service
+from accountability import settings as ac_settings
 from accountability.enums import CaseStage
 from accountability.models import FollowUpVisit, Measure
 from portal.errors import AccessDenied, Invalid
@@ -218,3 +219,31 @@ def test_measures_in_effect_on_a_day(session, city):
     now = measures.measure_effects(session, city.actor("reviewer"), in_effect_on=TODAY)
     assert [v.code for v in now] == ["party_warning"]
     assert session.scalar(select(Measure).where(Measure.code == "admonishment")) is not None
+
+
+def test_the_effect_rows_read_as_plain_columns_are_those_of_the_measures_themselves(session,
+                                                                                   city):
+    """measure_effects and effects_for_cadres read plain rows; each view equals the one built
+    from the measure object (cadre, organization, revoked, changed, without a case)."""
+    inspector = city.actor("inspector")
+    _case, changed = decided_measure(session, city, code="party_serious_warning",
+                                     decided_on=date(2026, 3, 15))
+    measures.change_measure(session, inspector, changed.id, new_code="party_warning",
+                            changed_on=date(2026, 7, 1), reason="复查改为警告", today=TODAY)
+    _case, revoked = decided_measure(session, city, code="admonishment", cadre=city.cadre2)
+    measures.revoke_measure(session, inspector, revoked.id, revoked_on=date(2026, 8, 1),
+                            reason="撤销", today=TODAY)
+    measures.record_measure(session, inspector, code="org_circular", decided_on=date(2026, 5, 1),
+                            unit_id=city.c1.id, today=TODAY)
+    measures.record_measure(session, inspector, code="gov_warning", decided_on=date(2026, 2, 1),
+                            cadre_id=city.cadre1.id, today=TODAY)
+    session.commit()
+    table = ac_settings.effect_table(session)
+    for actor in (inspector, city.actor("reviewer"), city.actor("reviewer-d1")):
+        objects = session.scalars(select(Measure).where(Measure.unit_id.in_(
+            actor.scoped_unit_ids())).order_by(Measure.decided_on.desc(), Measure.id.desc()))
+        expected = [measures.effect_view(m, table) for m in objects]
+        assert measures.measure_effects(session, actor) == expected != []
+        by_cadre = service.effects_for_cadres(session, actor, [city.cadre1.id, city.cadre2.id])
+        for cadre_id, views in by_cadre.items():
+            assert views == [v for v in expected if v.cadre_id == cadre_id]

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from accountability import cases, measures, service, tolerance
 from accountability.enums import CaseStage
+from accountability.models import ToleranceApplication
 from accountability.rules import CRITERIA, EXCLUSION
 from portal.errors import AccessDenied, Invalid
 from tests.accountability.conftest import TODAY, decided_measure, move_to, open_case
@@ -199,3 +201,24 @@ def test_a_cadre_reads_their_own_application_with_the_decision_reasons(session, 
     assert tolerance.applications(session, city.actor("cadre2")) == []
     with pytest.raises(AccessDenied):
         tolerance.application_detail(session, city.actor("cadre"), app.id)
+
+
+def test_the_list_of_applications_read_as_plain_rows_is_that_of_the_applications(session, city):
+    """applications() reads plain rows; each outcome equals the one the object gives."""
+    _case, measure = decided_measure(session, city)
+    app = verified(session, city, applied(session, city, measure))
+    tolerance.decide(session, city.actor("inspector"), app.id, outcome="exempt",
+                     reasons="符合容错情形", decided_by="委员会", today=TODAY)
+    tolerance.submit_application(session, city.actor("inspector"), cadre_id=city.cadre2.id,
+                                 statement="单位申请", today=TODAY)
+    session.commit()
+    for who in ("inspector", "reviewer", "reviewer-d1", "cadre", "cadre2"):
+        actor = city.actor(who)
+        found = tolerance.applications(session, actor)
+        expected = [tolerance._outcome_view(a) for a in session.scalars(
+            select(ToleranceApplication).order_by(ToleranceApplication.submitted_on.desc(),
+                                                  ToleranceApplication.id.desc()))
+            if (a.cadre_id == actor.cadre_id if who.startswith("cadre")
+                else actor.in_scope(a.unit.path))]
+        assert found == expected, who
+    assert len(tolerance.applications(session, city.actor("inspector"))) == 2
