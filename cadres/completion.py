@@ -20,7 +20,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Float, and_, case, cast, delete, false, func, insert, literal, or_, select
+from sqlalchemy import (
+    Float,
+    and_,
+    case,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
@@ -195,18 +207,27 @@ def _standing_columns(base, earlier: int):
     return counted, and_(*gaps), has_five, five_done
 
 
-def _day_flags(session: Session, year: int, as_of: date, first: int, *, annual, counted,
-               deadline, complete, has_five, five, five_done):
+def _deadlines(session: Session, year: int) -> list[date]:
+    """The deadlines the year's plans set, and the standards' (the year's end): one index seek
+    per distinct deadline (a loose index scan), not a pass over every plan."""
+    plans = select(func.min(TrainingPlan.deadline).label("deadline")) \
+        .where(TrainingPlan.year == year).cte("deadlines", recursive=True)
+    following = (select(func.min(TrainingPlan.deadline))
+                 .where(TrainingPlan.year == year, TrainingPlan.deadline > plans.c.deadline)
+                 .scalar_subquery())
+    plans = plans.union_all(select(following).where(plans.c.deadline.is_not(None)))
+    found = set(session.scalars(select(plans.c.deadline).where(plans.c.deadline.is_not(None))))
+    return sorted(found | {date(year, 12, 31)})
+
+
+def _day_flags(year: int, as_of: date, first: int, deadlines: Sequence[date], *, annual,
+               counted, deadline, complete, has_five, five, five_done):
     """The part of ``rules.progress`` that depends on the day: ``(expected, behind,
     five_behind)`` as of ``as_of`` from a cadre's standing (``complete`` and ``has_five`` are
-    conditions)."""
+    conditions; ``deadlines``: every deadline the standings may carry)."""
     year_start = date(year, 1, 1)
-    deadlines = set(
-        session.scalars(select(TrainingPlan.deadline).where(TrainingPlan.year == year).distinct())
-    )
-    deadlines.add(date(year, 12, 31))
     share = case(*((deadline == d, literal(rules.elapsed_share(year_start, d, as_of)))
-                   for d in sorted(deadlines)), else_=literal(1.0))
+                   for d in deadlines), else_=literal(1.0))
     expected = annual * share
     behind = or_(counted < expected - EPSILON, and_(deadline < as_of, ~complete))
     window_first, window_last = rules.five_year_window(year, first)
@@ -219,7 +240,7 @@ def _day_flags(session: Session, year: int, as_of: date, first: int, *, annual, 
 def _outcome(session: Session, base, year: int, as_of: date, first: int, earlier: int):
     counted, complete, has_five, five_done = _standing_columns(base, earlier)
     expected, behind, five_behind = _day_flags(
-        session, year, as_of, first, annual=base.c.annual, counted=counted,
+        year, as_of, first, _deadlines(session, year), annual=base.c.annual, counted=counted,
         deadline=base.c.deadline, complete=complete, has_five=has_five, five=base.c.five,
         five_done=five_done)
     return select(base.c.cadre_id, base.c.unit_id, base.c.annual, base.c.deadline,
@@ -373,9 +394,8 @@ def _unit_rows(session: Session, actor: Actor, year: int, under: Unit | None, as
         stored = (select(SUMMARY.c.unit_id, *(SUMMARY.c[n] for n in names))
                   .where(SUMMARY.c.year == year, SUMMARY.c.as_of == as_of,
                          SUMMARY.c.basis == basis))
-        for batch in _batches(stale):
-            for unit_id, *values in session.execute(stored.where(SUMMARY.c.unit_id.in_(batch))):
-                rows[unit_id] = dict(zip(names, values, strict=True))
+        for unit_id, *values in session.execute(stored.where(SUMMARY.c.unit_id.in_(stale))):
+            rows[unit_id] = dict(zip(names, values, strict=True))
     return rows
 
 
@@ -405,11 +425,6 @@ def _summary(session: Session, actor: Actor, year: int, under: Unit | None, as_o
     return tallies, _hour_sums_of_rows(session, actor, year, under, as_of)
 
 
-def _batches(unit_ids: Sequence[int], size: int = 500):
-    for start in range(0, len(unit_ids), size):
-        yield list(unit_ids[start:start + size])
-
-
 # --- the standings (training_standing): what a unit row of a new day starts from ------------------
 #
 # A unit's standings are computed with its summary row, in the same transaction, under the same
@@ -436,41 +451,57 @@ def _store_standings(session: Session, year: int, unit_ids: list[int]) -> None:
     rows = select(literal(year), base.c.unit_id, base.c.cadre_id, base.c.annual, base.c.deadline,
                   counted, base.c.online, base.c.total, case((complete, 1), else_=0),
                   case((has_five, 1), else_=0), base.c.five, five_done)
-    session.execute(insert(STANDING).from_select(STANDING_FIELDS, rows))
+    # stored a unit at a time: a unit's standings then share a few pages (the recount per unit)
+    session.execute(insert(STANDING).from_select(
+        STANDING_FIELDS, rows.order_by(base.c.unit_id, base.c.cadre_id)))
 
 
-def _standing_flags(session: Session, year: int, as_of: date):
+def _standing_flags(session: Session, year: int, as_of: date, deadlines: Sequence[date]):
     """``(expected, behind, five_behind)`` on the standings as of ``as_of``."""
     first, _last = rules.five_year_window(year, cadre_settings.cycle_start(session))
-    return _day_flags(session, year, as_of, first, annual=STANDING.c.annual,
+    return _day_flags(year, as_of, first, deadlines, annual=STANDING.c.annual,
                       counted=STANDING.c.counted, deadline=STANDING.c.deadline,
                       complete=STANDING.c.complete == 1, has_five=STANDING.c.has_five == 1,
                       five=STANDING.c.five, five_done=STANDING.c.five_done)
 
 
-def _kept_hours(session: Session, year: int, as_of: date, basis: str, unit_ids: list[int]):
-    """A subquery: the hours of the units whose standings still stand — their row of the
-    latest earlier day carries their current stamps and basis (None: no earlier day)."""
+def _copy_kept_rows(session: Session, year: int, as_of: date, basis: str,
+                    unit_ids: list[int], deadlines: Sequence[date]) -> set[int]:
+    """The day's rows of the units whose standings still stand — their row of the latest
+    earlier day carries their current stamps and basis: that row copied (all but two figures do
+    not depend on the day) with the cadres behind the even pace counted again from the
+    standings. Which units were copied."""
     earlier = session.scalar(select(func.max(SUMMARY.c.as_of))
                              .where(SUMMARY.c.year == year, SUMMARY.c.as_of < as_of))
     if earlier is None:
-        return None
+        return set()
     epoch = (select(func.coalesce(func.max(TrainingSummaryStamp.stamp), 0))
              .where(TrainingSummaryStamp.unit_id == summary_stamps.EVERY_UNIT).scalar_subquery())
     stamp = aliased(TrainingSummaryStamp)
-    return (select(SUMMARY.c.unit_id, *(SUMMARY.c[n] for n in CELL_NAMES + MONTH_NAMES))
+    _expected, behind, five_behind = _standing_flags(session, year, as_of, deadlines)
+
+    def recount(condition):  # over the unit's standings: a range of the primary key
+        return (select(func.coalesce(func.sum(case((condition, 1), else_=0)), 0))
+                .where(STANDING.c.year == year, STANDING.c.unit_id == SUMMARY.c.unit_id)
+                .scalar_subquery())
+
+    again = {"behind": recount(behind), "five_year_behind": recount(five_behind)}
+    names = [c.name for c in SUMMARY.c if c.name not in ("year", "as_of")]
+    rows = (select(literal(year), literal(as_of), *(again.get(n, SUMMARY.c[n]) for n in names))
             .outerjoin(stamp, stamp.unit_id == SUMMARY.c.unit_id)
             .where(SUMMARY.c.year == year, SUMMARY.c.as_of == earlier,
                    SUMMARY.c.unit_id.in_(unit_ids), SUMMARY.c.basis == basis,
-                   SUMMARY.c.epoch == epoch, SUMMARY.c.stamp == func.coalesce(stamp.stamp, 0))
-            .subquery("kept"))
+                   SUMMARY.c.epoch == epoch, SUMMARY.c.stamp == func.coalesce(stamp.stamp, 0)))
+    session.execute(insert(SUMMARY).from_select(["year", "as_of", *names], rows))
+    return set(session.scalars(select(SUMMARY.c.unit_id).where(
+        SUMMARY.c.year == year, SUMMARY.c.as_of == as_of, SUMMARY.c.unit_id.in_(unit_ids))))
 
 
 def _insert_rows(session: Session, year: int, as_of: date, basis: str, unit_ids: list[int],
-                 hours) -> None:
+                 hours, deadlines: Sequence[date]) -> None:
     """Store the day's rows of ``unit_ids`` (zeros included): counts from their standings, the
     hours from the subquery ``hours`` (one row per unit)."""
-    _expected, behind, five_behind = _standing_flags(session, year, as_of)
+    _expected, behind, five_behind = _standing_flags(session, year, as_of, deadlines)
     counts = (select(STANDING.c.unit_id, func.count().label("cadres"),
                      func.sum(STANDING.c.complete).label("complete"),
                      func.sum(case((behind, 1), else_=0)).label("behind"),
@@ -499,20 +530,16 @@ def _insert_rows(session: Session, year: int, as_of: date, basis: str, unit_ids:
          *MONTH_NAMES], rows))
 
 
-def _refresh_batch(session: Session, year: int, as_of: date, basis: str,
+def _refresh_units(session: Session, year: int, as_of: date, basis: str,
                    stale: list[int]) -> None:
-    hours = _kept_hours(session, year, as_of, basis, stale)
-    kept = set() if hours is None else set(session.scalars(select(hours.c.unit_id)))
-    if kept:
-        kept_ids = [u for u in stale if u in kept]
-        _insert_rows(session, year, as_of, basis, kept_ids,
-                     _kept_hours(session, year, as_of, basis, kept_ids))
+    deadlines = _deadlines(session, year)
+    kept = _copy_kept_rows(session, year, as_of, basis, stale, deadlines)
     redo = [u for u in stale if u not in kept]
     if redo:
         _store_standings(session, year, redo)
         filters = [Cadre.unit_id.in_(redo), Cadre.status == CadreStatus.SERVING]
         _insert_rows(session, year, as_of, basis, redo,
-                     _hours_sums(filters, year, by_unit=True).subquery("hours"))
+                     _hours_sums(filters, year, by_unit=True).subquery("hours"), deadlines)
 
 
 def _refresh(session: Session, year: int, as_of: date, basis: str, stale: list[int]) -> bool:
@@ -527,17 +554,14 @@ def _refresh(session: Session, year: int, as_of: date, basis: str, stale: list[i
         try:
             # a write first: on SQLite the transaction holds the write lock from here on, so
             # the stamps and the figures below are read together
-            for batch in _batches(stale):
-                fresh.execute(delete(SUMMARY).where(SUMMARY.c.year == year,
-                                                    SUMMARY.c.as_of == as_of,
-                                                    SUMMARY.c.unit_id.in_(batch)))
+            fresh.execute(delete(SUMMARY).where(SUMMARY.c.year == year, SUMMARY.c.as_of == as_of,
+                                                SUMMARY.c.unit_id.in_(stale)))
             # the rows of days long past are of no use any more (the year's end is the annual
             # report's day)
             fresh.execute(delete(SUMMARY).where(SUMMARY.c.year == year,
                                                 SUMMARY.c.as_of < as_of - KEEP_DAYS,
                                                 SUMMARY.c.as_of != date(year, 12, 31)))
-            for batch in _batches(stale):
-                _refresh_batch(fresh, year, as_of, basis, batch)
+            _refresh_units(fresh, year, as_of, basis, stale)
             fresh.commit()
         except (IntegrityError, OperationalError):  # another worker stored them first, or
             fresh.rollback()  # wrote meanwhile: counted per cadre this time, kept next time
@@ -612,10 +636,11 @@ def _standing_outcome(session: Session, actor: Actor, year: int, under: Unit | N
                       as_of: date):
     """``_per_cadre``'s columns of the behind list read from the standings in scope (current:
     ``_unit_rows`` has refreshed them)."""
-    expected, behind, _five_behind = _standing_flags(session, year, as_of)
-    return (select(STANDING.c.cadre_id, STANDING.c.annual, STANDING.c.deadline,
-                   STANDING.c.counted, expected.label("expected"),
-                   case((behind, 1), else_=0).label("behind"))
+    expected, behind, _five_behind = _standing_flags(session, year, as_of,
+                                                     _deadlines(session, year))
+    return (select(STANDING.c.cadre_id, STANDING.c.unit_id, STANDING.c.annual,
+                   STANDING.c.deadline, STANDING.c.counted, expected.label("expected"),
+                   STANDING.c.complete, case((behind, 1), else_=0).label("behind"))
             .where(STANDING.c.year == year, STANDING.c.unit_id.in_(_scope_units(actor, under)))
             .subquery("outcome"))
 

@@ -317,11 +317,15 @@ class TrainingPlan(Base):
     reviewer (who gives a reason)."""
 
     __tablename__ = "training_plan"
-    __table_args__ = (UniqueConstraint("cadre_id", "year"),)
+    __table_args__ = (UniqueConstraint("cadre_id", "year"),
+                      # the year's deadlines are read from the index alone (a few, of 52,000)
+                      Index("ix_training_plan_year_deadline", "year", "deadline"),
+                      # the adjusted plans: a few of the year's 52,000
+                      Index("ix_training_plan_year_adjusted", "year", "adjusted_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"))
-    year: Mapped[int] = mapped_column(index=True)
+    year: Mapped[int]
     standard_code: Mapped[str] = mapped_column(String(40), default="")
     annual_hours: Mapped[float] = mapped_column(Float)
     online_hours: Mapped[float] = mapped_column(Float)

@@ -7,9 +7,8 @@ Revision ID: 0292
 Revises: 0291
 Create Date: 2026-12-05 18:00:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0292'
 down_revision = '0291'
