@@ -602,14 +602,19 @@ def completion_by_unit(session: Session, found: Sequence[UnitTally], parent: Uni
             ).all()
         )
     )
+    # each unit to the child whose subtree holds it: the child's path is the parent's path and
+    # the unit path's next segment (one pass, not one per child)
+    by_child: dict[str, list[UnitTally]] = {child.path: [] for child in children}
+    for tally in found:
+        path = paths.get(tally.unit_id, "")
+        if path.startswith(parent.path) and path != parent.path:
+            step = path[len(parent.path):].split("/", 1)[0]
+            by_child.get(f"{parent.path}{step}/", []).append(tally)
     groups: list[tuple[Unit, bool, list[UnitTally]]] = []
     own = [t for t in found if t.unit_id == parent.id]
     if own:
         groups.append((parent, False, own))
-    for child in children:
-        members = [t for t in found if paths.get(t.unit_id, "").startswith(child.path)]
-        if members:
-            groups.append((child, True, members))
+    groups += [(child, True, by_child[child.path]) for child in children if by_child[child.path]]
     records = []
     for unit, drill, members in groups:
         cadres = sum(m.cadres for m in members)
