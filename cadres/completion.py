@@ -20,7 +20,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Float, and_, case, cast, delete, false, func, insert, literal, or_, select
+from sqlalchemy import (
+    Float,
+    and_,
+    case,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
@@ -30,6 +42,7 @@ from cadres.enums import TrainingCategory, TrainingMode
 from cadres.models import (
     CATEGORY_COLUMNS,
     TrainingPlan,
+    TrainingStanding,
     TrainingSummaryStamp,
     TrainingTally,
     TrainingUnitSummary,
@@ -175,7 +188,9 @@ def inputs(session: Session, actor: Actor | None, year: int, under: Unit | None,
     return base
 
 
-def _outcome(session: Session, base, year: int, as_of: date, first: int, earlier: int):
+def _standing_columns(base, earlier: int):
+    """The part of ``rules.progress`` that does not depend on the day, on the rows of ``inputs``:
+    ``(counted, complete, has_five, five_done)``."""
     counted = _counted(base.c.offline, base.c.online, base.c.total, base.c.annual,
                        base.c.cap).label("counted")
 
@@ -186,23 +201,48 @@ def _outcome(session: Session, base, year: int, as_of: date, first: int, earlier
     for category in TrainingCategory:
         required = base.c[f"req_{category.value}"]
         gaps.append(or_(required <= 0, met(required, base.c[category.value])))
-    complete = and_(*gaps)
-    year_start = date(year, 1, 1)
-    deadlines = set(
-        session.scalars(select(TrainingPlan.deadline).where(TrainingPlan.year == year).distinct())
-    )
-    deadlines.add(date(year, 12, 31))
-    share = case(*((base.c.deadline == d, literal(rules.elapsed_share(year_start, d, as_of)))
-                   for d in sorted(deadlines)), else_=literal(1.0))
-    expected = base.c.annual * share
-    behind = or_(counted < expected - EPSILON, and_(base.c.deadline < as_of, ~complete))
-    window_first, window_last = rules.five_year_window(year, first)
-    five_share = rules.elapsed_share(date(window_first, 1, 1), date(window_last, 12, 31),
-                                     min(as_of, date(year, 12, 31)))
     five_done = training.added_in_order([*(base.c[f"earlier_{n}"] for n in range(earlier)),
                                          counted])
     has_five = and_(base.c.five.is_not(None), base.c.five != 0)
-    five_behind = and_(has_five, five_done < base.c.five * five_share - EPSILON)
+    return counted, and_(*gaps), has_five, five_done
+
+
+def _deadlines(session: Session, year: int) -> list[date]:
+    """The deadlines the year's plans set, and the standards' (the year's end): one index seek
+    per distinct deadline (a loose index scan), not a pass over every plan."""
+    plans = select(func.min(TrainingPlan.deadline).label("deadline")) \
+        .where(TrainingPlan.year == year).cte("deadlines", recursive=True)
+    following = (select(func.min(TrainingPlan.deadline))
+                 .where(TrainingPlan.year == year, TrainingPlan.deadline > plans.c.deadline)
+                 .scalar_subquery())
+    plans = plans.union_all(select(following).where(plans.c.deadline.is_not(None)))
+    found = set(session.scalars(select(plans.c.deadline).where(plans.c.deadline.is_not(None))))
+    return sorted(found | {date(year, 12, 31)})
+
+
+def _day_flags(year: int, as_of: date, first: int, deadlines: Sequence[date], *, annual,
+               counted, deadline, complete, has_five, five, five_done):
+    """The part of ``rules.progress`` that depends on the day: ``(expected, behind,
+    five_behind)`` as of ``as_of`` from a cadre's standing (``complete`` and ``has_five`` are
+    conditions; ``deadlines``: every deadline the standings may carry)."""
+    year_start = date(year, 1, 1)
+    share = case(*((deadline == d, literal(rules.elapsed_share(year_start, d, as_of)))
+                   for d in deadlines), else_=literal(1.0))
+    expected = annual * share
+    behind = or_(counted < expected - EPSILON, and_(deadline < as_of, ~complete))
+    window_first, window_last = rules.five_year_window(year, first)
+    five_share = rules.elapsed_share(date(window_first, 1, 1), date(window_last, 12, 31),
+                                     min(as_of, date(year, 12, 31)))
+    five_behind = and_(has_five, five_done < five * five_share - EPSILON)
+    return expected, behind, five_behind
+
+
+def _outcome(session: Session, base, year: int, as_of: date, first: int, earlier: int):
+    counted, complete, has_five, five_done = _standing_columns(base, earlier)
+    expected, behind, five_behind = _day_flags(
+        year, as_of, first, _deadlines(session, year), annual=base.c.annual, counted=counted,
+        deadline=base.c.deadline, complete=complete, has_five=has_five, five=base.c.five,
+        five_done=five_done)
     return select(base.c.cadre_id, base.c.unit_id, base.c.annual, base.c.deadline,
                   counted, base.c.online, base.c.total, expected.label("expected"),
                   case((complete, 1), else_=0).label("complete"),
@@ -232,8 +272,8 @@ def _hours_frames_of(sums: Sequence) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _hours_sums(filters: list, year: int, by_unit: bool = False):
-    sums = [*(func.sum(getattr(TrainingTally, name)) for name in CELL_NAMES),
-            *(func.sum(getattr(TrainingTally, name)) for name in MONTH_NAMES)]
+    sums = [func.sum(getattr(TrainingTally, name)).label(name)
+            for name in CELL_NAMES + MONTH_NAMES]
     stmt = (select(*([Cadre.unit_id] if by_unit else []), *sums)
             .join(Cadre, Cadre.id == TrainingTally.cadre_id)
             .where(TrainingTally.year == year, *filters))
@@ -304,109 +344,229 @@ def _basis(session: Session, year: int) -> str:
     return hashlib.sha256(repr(found).encode()).hexdigest()[:32]
 
 
-def _summary(session: Session, actor: Actor, year: int, under: Unit | None, as_of: date
-             ) -> tuple[list[UnitTally], list]:
-    if str(actor.role) == "cadre" or cache.writing(session):
-        tallies = _direct_unit_tallies(session, actor, year, under, as_of)
-        by_cell = session.execute(_hours_sums(_scope_filters(actor, under), year)).one()
-        return tallies, list(by_cell)
-    basis = _basis(session, year)
+def _is_direct(session: Session, actor: Actor) -> bool:
+    """A cadre's own figures, or a transaction that has written: the per-cadre path, no rows."""
+    return str(actor.role) == "cadre" or cache.writing(session)
+
+
+def _scope_conditions(actor: Actor, under: Unit | None) -> list:
+    """The units in scope (below ``under``), as conditions on ``Unit``."""
+    path = under.path if under is not None else actor.unit_path
+    return [Unit.path.startswith(path, autoescape=True), actor.unit_clause()]
+
+
+def _scope_units(actor: Actor, under: Unit | None):
+    return select(Unit.id).where(*_scope_conditions(actor, under))
+
+
+def _today(year: int, as_of: date, basis: str):
+    """The day's rows that count: ``(row conditions, stamp alias)`` — a row counts while it
+    carries its unit's stamp, the global stamp and the basis."""
     epoch = (select(func.coalesce(func.max(TrainingSummaryStamp.stamp), 0))
              .where(TrainingSummaryStamp.unit_id == summary_stamps.EVERY_UNIT).scalar_subquery())
     stamp = aliased(TrainingSummaryStamp)
-    valid = and_(SUMMARY.c.unit_id.is_not(None), SUMMARY.c.stamp == func.coalesce(stamp.stamp, 0),
-                 SUMMARY.c.epoch == epoch)
-    names = [*TALLY_FIELDS, *CELL_NAMES, *MONTH_NAMES]
-    path = under.path if under is not None else actor.unit_path
-    stmt = (select(Unit.id, case((valid, 1), else_=0), *(SUMMARY.c[n] for n in names))
+    return [SUMMARY.c.year == year, SUMMARY.c.as_of == as_of, SUMMARY.c.basis == basis,
+            SUMMARY.c.stamp == func.coalesce(stamp.stamp, 0), SUMMARY.c.epoch == epoch], stamp
+
+
+def _unit_rows(session: Session, actor: Actor, year: int, under: Unit | None, as_of: date,
+               names: Sequence[str]) -> dict[int, dict] | None:
+    """``names`` of the day's summary row of every unit in scope (below ``under``), the stale or
+    missing rows computed and kept first; None when they could not be kept (a concurrent
+    write): the caller counts per cadre."""
+    basis = _basis(session, year)
+    conditions, stamp = _today(year, as_of, basis)
+    stmt = (select(Unit.id, SUMMARY.c.unit_id, *(SUMMARY.c[n] for n in names))
             .select_from(Unit)
-            .outerjoin(SUMMARY, and_(SUMMARY.c.unit_id == Unit.id, SUMMARY.c.year == year,
-                                     SUMMARY.c.as_of == as_of, SUMMARY.c.basis == basis))
             .outerjoin(stamp, stamp.unit_id == Unit.id)
-            .where(Unit.path.startswith(path, autoescape=True), actor.unit_clause()))
+            .outerjoin(SUMMARY, and_(SUMMARY.c.unit_id == Unit.id, *conditions))
+            .where(*_scope_conditions(actor, under)))
     rows: dict[int, dict] = {}
     stale = []
-    for unit_id, ok, *values in session.execute(stmt):
-        if ok:
-            rows[unit_id] = dict(zip(names, values, strict=True))
-        else:
+    for unit_id, found, *values in session.execute(stmt):
+        if found is None:
             stale.append(unit_id)
+        else:
+            rows[unit_id] = dict(zip(names, values, strict=True))
     if stale:
-        rows.update(_refresh(session, year, as_of, basis, stale, path))
-    ordered = [rows[u] | {"unit_id": u} for u in sorted(rows)]
-    tallies = [UnitTally(r["unit_id"], int(r["cadres"]), int(r["complete"]), int(r["behind"]),
+        if not _refresh(session, year, as_of, basis, stale):
+            return None
+        stored = (select(SUMMARY.c.unit_id, *(SUMMARY.c[n] for n in names))
+                  .where(SUMMARY.c.year == year, SUMMARY.c.as_of == as_of,
+                         SUMMARY.c.basis == basis))
+        for unit_id, *values in session.execute(stored.where(SUMMARY.c.unit_id.in_(stale))):
+            rows[unit_id] = dict(zip(names, values, strict=True))
+    return rows
+
+
+def _hour_sums_of_rows(session: Session, actor: Actor, year: int, under: Unit | None,
+                       as_of: date) -> list:
+    """The hours by category/mode and month/mode summed over the day's rows in scope (all
+    current: ``_unit_rows`` has just kept them)."""
+    stmt = (select(*(func.sum(SUMMARY.c[n]) for n in CELL_NAMES + MONTH_NAMES))
+            .where(SUMMARY.c.year == year, SUMMARY.c.as_of == as_of,
+                   SUMMARY.c.basis == _basis(session, year),
+                   SUMMARY.c.unit_id.in_(_scope_units(actor, under))))
+    return list(session.execute(stmt).one())
+
+
+def _summary(session: Session, actor: Actor, year: int, under: Unit | None, as_of: date
+             ) -> tuple[list[UnitTally], list]:
+    rows = None if _is_direct(session, actor) else \
+        _unit_rows(session, actor, year, under, as_of, TALLY_FIELDS)
+    if rows is None:
+        tallies = _direct_unit_tallies(session, actor, year, under, as_of)
+        by_cell = session.execute(_hours_sums(_scope_filters(actor, under), year)).one()
+        return tallies, list(by_cell)
+    tallies = [UnitTally(u, int(r["cadres"]), int(r["complete"]), int(r["behind"]),
                          _f(r["counted"]), _f(r["online"]), _f(r["total"]),
                          int(r["five_year_cadres"]), int(r["five_year_behind"]))
-               for r in ordered if r["cadres"]]
-    sums = [None] * (len(CELL_NAMES) + len(MONTH_NAMES))
-    for r in ordered:
-        for n, name in enumerate(CELL_NAMES + MONTH_NAMES):
-            if r[name] is not None:
-                sums[n] = r[name] if sums[n] is None else sums[n] + r[name]
-    return tallies, sums
+               for u, r in sorted(rows.items()) if r["cadres"]]
+    return tallies, _hour_sums_of_rows(session, actor, year, under, as_of)
 
 
-def _compute(session: Session, year: int, as_of: date, unit_ids: list[int] | None, path: str
-             ) -> dict[int, dict]:
-    """The summary figures of ``unit_ids`` (or of every unit under ``path``), zeros included."""
-    if unit_ids is None:
-        inside = Cadre.unit_id.in_(select(Unit.id).where(Unit.path.startswith(path,
-                                                                              autoescape=True)))
-    else:
-        inside = Cadre.unit_id.in_(unit_ids)
-    filters = [inside, Cadre.status == CadreStatus.SERVING]
-    empty = dict.fromkeys(TALLY_FIELDS, 0) | {"counted": 0.0, "online": 0.0, "total": 0.0} \
-        | dict.fromkeys(CELL_NAMES + MONTH_NAMES)
-    found: dict[int, dict] = {u: dict(empty) for u in unit_ids or ()}
-    for t in _direct_unit_tallies(session, None, year, None, as_of, filters):
-        found.setdefault(t.unit_id, dict(empty)).update(
-            cadres=t.cadres, complete=t.complete, behind=t.behind, counted=t.counted,
-            online=t.online, total=t.total, five_year_cadres=t.five_year_cadres,
-            five_year_behind=t.five_year_behind)
-    for unit_id, *sums in session.execute(_hours_sums(filters, year, by_unit=True)):
-        found.setdefault(unit_id, dict(empty)).update(zip(CELL_NAMES + MONTH_NAMES, sums,
-                                                          strict=True))
-    return found
+# --- the standings (training_standing): what a unit row of a new day starts from ------------------
+#
+# A unit's standings are computed with its summary row, in the same transaction, under the same
+# stamps. While a row of an earlier day carries the unit's current stamps and basis, nothing that
+# enters the standings has changed since: the new day's row is then a grouped scan of them (the
+# even pace as of that day) with the hours of that row; only the other units' standings are
+# computed from the tallies and plans again. Everything is INSERT … SELECT: no row passes
+# through Python. (Only the latest earlier day is looked at: a unit last seen before it is
+# computed again, which is never wrong.)
+
+STANDING = TrainingStanding.__table__
+STANDING_FIELDS = ("year", "unit_id", "cadre_id", "annual", "deadline", "counted", "online",
+                   "total", "complete", "has_five", "five", "five_done")
 
 
-def _refresh(session: Session, year: int, as_of: date, basis: str, stale: list[int], path: str
-             ) -> dict[int, dict]:
-    """Compute the stale units' rows in a transaction of their own and keep them."""
+def _store_standings(session: Session, year: int, unit_ids: list[int]) -> None:
+    """Replace the standings of ``unit_ids`` (their serving cadres) with ones computed now."""
+    session.execute(delete(STANDING).where(STANDING.c.year == year,
+                                           STANDING.c.unit_id.in_(unit_ids)))
+    first, _last = rules.five_year_window(year, cadre_settings.cycle_start(session))
+    base = inputs(session, None, year, None, filters=[Cadre.unit_id.in_(unit_ids),
+                                                      Cadre.status == CadreStatus.SERVING])
+    counted, complete, has_five, five_done = _standing_columns(base, year - first)
+    rows = select(literal(year), base.c.unit_id, base.c.cadre_id, base.c.annual, base.c.deadline,
+                  counted, base.c.online, base.c.total, case((complete, 1), else_=0),
+                  case((has_five, 1), else_=0), base.c.five, five_done)
+    # stored a unit at a time: a unit's standings then share a few pages (the recount per unit)
+    session.execute(insert(STANDING).from_select(
+        STANDING_FIELDS, rows.order_by(base.c.unit_id, base.c.cadre_id)))
+
+
+def _standing_flags(session: Session, year: int, as_of: date, deadlines: Sequence[date]):
+    """``(expected, behind, five_behind)`` on the standings as of ``as_of``."""
+    first, _last = rules.five_year_window(year, cadre_settings.cycle_start(session))
+    return _day_flags(year, as_of, first, deadlines, annual=STANDING.c.annual,
+                      counted=STANDING.c.counted, deadline=STANDING.c.deadline,
+                      complete=STANDING.c.complete == 1, has_five=STANDING.c.has_five == 1,
+                      five=STANDING.c.five, five_done=STANDING.c.five_done)
+
+
+def _copy_kept_rows(session: Session, year: int, as_of: date, basis: str,
+                    unit_ids: list[int], deadlines: Sequence[date]) -> set[int]:
+    """The day's rows of the units whose standings still stand — their row of the latest
+    earlier day carries their current stamps and basis: that row copied (all but two figures do
+    not depend on the day) with the cadres behind the even pace counted again from the
+    standings. Which units were copied."""
+    earlier = session.scalar(select(func.max(SUMMARY.c.as_of))
+                             .where(SUMMARY.c.year == year, SUMMARY.c.as_of < as_of))
+    if earlier is None:
+        return set()
+    epoch = (select(func.coalesce(func.max(TrainingSummaryStamp.stamp), 0))
+             .where(TrainingSummaryStamp.unit_id == summary_stamps.EVERY_UNIT).scalar_subquery())
+    stamp = aliased(TrainingSummaryStamp)
+    _expected, behind, five_behind = _standing_flags(session, year, as_of, deadlines)
+
+    def recount(condition):  # over the unit's standings: a range of the primary key
+        return (select(func.coalesce(func.sum(case((condition, 1), else_=0)), 0))
+                .where(STANDING.c.year == year, STANDING.c.unit_id == SUMMARY.c.unit_id)
+                .scalar_subquery())
+
+    again = {"behind": recount(behind), "five_year_behind": recount(five_behind)}
+    names = [c.name for c in SUMMARY.c if c.name not in ("year", "as_of")]
+    rows = (select(literal(year), literal(as_of), *(again.get(n, SUMMARY.c[n]) for n in names))
+            .outerjoin(stamp, stamp.unit_id == SUMMARY.c.unit_id)
+            .where(SUMMARY.c.year == year, SUMMARY.c.as_of == earlier,
+                   SUMMARY.c.unit_id.in_(unit_ids), SUMMARY.c.basis == basis,
+                   SUMMARY.c.epoch == epoch, SUMMARY.c.stamp == func.coalesce(stamp.stamp, 0)))
+    session.execute(insert(SUMMARY).from_select(["year", "as_of", *names], rows))
+    return set(session.scalars(select(SUMMARY.c.unit_id).where(
+        SUMMARY.c.year == year, SUMMARY.c.as_of == as_of, SUMMARY.c.unit_id.in_(unit_ids))))
+
+
+def _insert_rows(session: Session, year: int, as_of: date, basis: str, unit_ids: list[int],
+                 hours, deadlines: Sequence[date]) -> None:
+    """Store the day's rows of ``unit_ids`` (zeros included): counts from their standings, the
+    hours from the subquery ``hours`` (one row per unit)."""
+    _expected, behind, five_behind = _standing_flags(session, year, as_of, deadlines)
+    counts = (select(STANDING.c.unit_id, func.count().label("cadres"),
+                     func.sum(STANDING.c.complete).label("complete"),
+                     func.sum(case((behind, 1), else_=0)).label("behind"),
+                     func.sum(STANDING.c.counted).label("counted"),
+                     func.sum(STANDING.c.online).label("online"),
+                     func.sum(STANDING.c.total).label("total"),
+                     func.sum(STANDING.c.has_five).label("five_year_cadres"),
+                     func.sum(case((five_behind, 1), else_=0)).label("five_year_behind"))
+              .where(STANDING.c.year == year, STANDING.c.unit_id.in_(unit_ids))
+              .group_by(STANDING.c.unit_id).subquery("counts"))
+    epoch = (select(func.coalesce(func.max(TrainingSummaryStamp.stamp), 0))
+             .where(TrainingSummaryStamp.unit_id == summary_stamps.EVERY_UNIT).scalar_subquery())
+    stamp = aliased(TrainingSummaryStamp)
+    zero = {"counted": 0.0, "online": 0.0, "total": 0.0}
+    rows = (select(literal(year), literal(as_of), Unit.id, literal(basis),
+                   func.coalesce(stamp.stamp, 0), epoch,
+                   *(func.coalesce(counts.c[n], zero.get(n, 0)) for n in TALLY_FIELDS),
+                   *(hours.c[n] for n in CELL_NAMES + MONTH_NAMES))
+            .select_from(Unit)
+            .outerjoin(stamp, stamp.unit_id == Unit.id)
+            .outerjoin(counts, counts.c.unit_id == Unit.id)
+            .outerjoin(hours, hours.c.unit_id == Unit.id)
+            .where(Unit.id.in_(unit_ids)))
+    session.execute(insert(SUMMARY).from_select(
+        ["year", "as_of", "unit_id", "basis", "stamp", "epoch", *TALLY_FIELDS, *CELL_NAMES,
+         *MONTH_NAMES], rows))
+
+
+def _refresh_units(session: Session, year: int, as_of: date, basis: str,
+                   stale: list[int]) -> None:
+    deadlines = _deadlines(session, year)
+    kept = _copy_kept_rows(session, year, as_of, basis, stale, deadlines)
+    redo = [u for u in stale if u not in kept]
+    if redo:
+        _store_standings(session, year, redo)
+        filters = [Cadre.unit_id.in_(redo), Cadre.status == CadreStatus.SERVING]
+        _insert_rows(session, year, as_of, basis, redo,
+                     _hours_sums(filters, year, by_unit=True).subquery("hours"), deadlines)
+
+
+def _refresh(session: Session, year: int, as_of: date, basis: str, stale: list[int]) -> bool:
+    """Compute the stale units' rows (and the standings they come from) in a transaction of
+    their own and keep them; False when a concurrent writer got in the way."""
     bind = session.get_bind()
     options = {cache.DERIVED: True}
     if bind.dialect.name == "postgresql":
         options["isolation_level"] = "REPEATABLE READ"  # stamps and figures: one snapshot
     with Session(bind=bind) as fresh:
         fresh.connection(execution_options=options)
-        stamps = dict(fresh.execute(select(TrainingSummaryStamp.unit_id,
-                                           TrainingSummaryStamp.stamp)
-                                    .where(TrainingSummaryStamp.unit_id.in_(
-                                        [summary_stamps.EVERY_UNIT, *stale]))
-                                    if len(stale) < 900 else
-                                    select(TrainingSummaryStamp.unit_id,
-                                           TrainingSummaryStamp.stamp)).all())
-        found = _compute(fresh, year, as_of, stale if len(stale) < 900 else None, path)
-        wanted = set(stale)
-        rows = [{"year": year, "as_of": as_of, "unit_id": u, "basis": basis,
-                 "stamp": stamps.get(u, 0), "epoch": stamps.get(summary_stamps.EVERY_UNIT, 0),
-                 **values} for u, values in found.items() if u in wanted]
         try:
-            for start in range(0, len(stale), 500):
-                batch = stale[start:start + 500]
-                fresh.execute(delete(SUMMARY).where(SUMMARY.c.year == year,
-                                                    SUMMARY.c.as_of == as_of,
-                                                    SUMMARY.c.unit_id.in_(batch)))
+            # a write first: on SQLite the transaction holds the write lock from here on, so
+            # the stamps and the figures below are read together
+            fresh.execute(delete(SUMMARY).where(SUMMARY.c.year == year, SUMMARY.c.as_of == as_of,
+                                                SUMMARY.c.unit_id.in_(stale)))
             # the rows of days long past are of no use any more (the year's end is the annual
             # report's day)
             fresh.execute(delete(SUMMARY).where(SUMMARY.c.year == year,
                                                 SUMMARY.c.as_of < as_of - KEEP_DAYS,
                                                 SUMMARY.c.as_of != date(year, 12, 31)))
-            if rows:
-                fresh.execute(insert(SUMMARY), rows)
+            _refresh_units(fresh, year, as_of, basis, stale)
             fresh.commit()
         except (IntegrityError, OperationalError):  # another worker stored them first, or
-            fresh.rollback()  # wrote meanwhile: the figures stand, kept next time
-    return {u: found[u] for u in stale if u in found}
+            fresh.rollback()  # wrote meanwhile: counted per cadre this time, kept next time
+            return False
+    return True
 
 
 def summary(found: Sequence[UnitTally]) -> dict:
@@ -442,14 +602,19 @@ def completion_by_unit(session: Session, found: Sequence[UnitTally], parent: Uni
             ).all()
         )
     )
+    # each unit to the child whose subtree holds it: the child's path is the parent's path and
+    # the unit path's next segment (one pass, not one per child)
+    by_child: dict[str, list[UnitTally]] = {child.path: [] for child in children}
+    for tally in found:
+        path = paths.get(tally.unit_id, "")
+        if path.startswith(parent.path) and path != parent.path:
+            step = path[len(parent.path):].split("/", 1)[0]
+            by_child.get(f"{parent.path}{step}/", []).append(tally)
     groups: list[tuple[Unit, bool, list[UnitTally]]] = []
     own = [t for t in found if t.unit_id == parent.id]
     if own:
         groups.append((parent, False, own))
-    for child in children:
-        members = [t for t in found if paths.get(t.unit_id, "").startswith(child.path)]
-        if members:
-            groups.append((child, True, members))
+    groups += [(child, True, by_child[child.path]) for child in children if by_child[child.path]]
     records = []
     for unit, drill, members in groups:
         cadres = sum(m.cadres for m in members)
@@ -472,14 +637,37 @@ BEHIND_SORTS = {"missing": "missing", "counted": "counted", "required": "annual"
                 "deadline": "deadline"}
 
 
+def _standing_outcome(session: Session, actor: Actor, year: int, under: Unit | None,
+                      as_of: date):
+    """``_per_cadre``'s columns of the behind list read from the standings in scope (current:
+    ``_unit_rows`` has refreshed them)."""
+    expected, behind, _five_behind = _standing_flags(session, year, as_of,
+                                                     _deadlines(session, year))
+    return (select(STANDING.c.cadre_id, STANDING.c.unit_id, STANDING.c.annual,
+                   STANDING.c.deadline, STANDING.c.counted, expected.label("expected"),
+                   STANDING.c.complete, case((behind, 1), else_=0).label("behind"))
+            .where(STANDING.c.year == year, STANDING.c.unit_id.in_(_scope_units(actor, under)))
+            .subquery("outcome"))
+
+
 def behind_page(session: Session, actor: Actor, year: int, *, under: Unit | None = None,
                 as_of: date | None = None, start: int = 0, end: int = 100,
                 sort: Sequence[dict] = ()) -> tuple[list[dict], int]:
     """Rows ``start``..``end`` of the cadres behind schedule (largest gap first unless ``sort``
-    names grid columns) and how many there are: the rows of ``reports.behind_schedule``."""
+    names grid columns) and how many there are: the rows of ``reports.behind_schedule``. Read
+    from the standings, counted by the unit rows (the per-cadre path in a transaction that has
+    written)."""
     actor.require("training.view")
     as_of = as_of or date.today()
-    outcome = _per_cadre(session, actor, year, under, as_of)
+    unit_rows = None if _is_direct(session, actor) else \
+        _unit_rows(session, actor, year, under, as_of, ["behind"])
+    if unit_rows is None:
+        outcome = _per_cadre(session, actor, year, under, as_of)
+        count = session.scalar(select(func.count()).select_from(outcome)
+                               .where(outcome.c.behind == 1)) or 0
+    else:
+        count = sum(int(r["behind"]) for r in unit_rows.values())
+        outcome = _standing_outcome(session, actor, year, under, as_of)
     missing = (outcome.c.annual - outcome.c.counted).label("missing")
     columns = {"missing": missing, "counted": outcome.c.counted, "annual": outcome.c.annual,
                "expected": outcome.c.expected, "code": Cadre.code, "name": Cadre.name,
@@ -496,9 +684,6 @@ def behind_page(session: Session, actor: Actor, year: int, *, under: Unit | None
                    outcome.c.expected, outcome.c.deadline)
             .join(Cadre, Cadre.id == outcome.c.cadre_id).join(Unit, Unit.id == Cadre.unit_id)
             .where(outcome.c.behind == 1))
-    count = (
-        session.scalar(select(func.count()).select_from(outcome).where(outcome.c.behind == 1)) or 0
-    )
     start, end = max(0, int(start)), max(0, int(end))
     rows = []
     for code, name, unit, position, annual, counted, expected, deadline in session.execute(
@@ -512,4 +697,3 @@ def behind_page(session: Session, actor: Actor, year: int, *, under: Unit | None
                      "expected": round(expected, 1), "deadline": deadline.isoformat(),
                      "projected": projected.isoformat() if projected else ""})
     return rows, count
-

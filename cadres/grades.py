@@ -59,20 +59,21 @@ def quota_checks(session: Session, actor: Actor, year: int,
     """The 优秀 quota of each unit in scope for ``year`` (units with grades only)."""
     actor.require("cadres.view")
     excellent = func.sum(case((CadreAppraisal.grade == AppraisalGrade.EXCELLENT, 1), else_=0))
-    stmt = (select(CadreAppraisal.unit_id, CadreAppraisal.year, func.count(), excellent)
+    stmt = (select(CadreAppraisal.unit_id, CadreAppraisal.year, func.count(), excellent,
+                   Unit.code, Unit.name)
             .join(Unit, CadreAppraisal.unit_id == Unit.id)
             .where(CadreAppraisal.year == year, actor.unit_clause())
-            .group_by(CadreAppraisal.unit_id,
-                      CadreAppraisal.year))  # counted in the database: a row per unit
+            .group_by(CadreAppraisal.unit_id, CadreAppraisal.year, Unit.code,
+                      Unit.name))  # counted in the database: a row per unit, named with it
     if unit_ids is not None:
         stmt = stmt.where(CadreAppraisal.unit_id.in_(unit_ids))
-    checks = rules.quota_checks_of_counts(((u, y, int(n), int(e or 0)) for u, y, n,
-                                           e in session.execute(stmt)),
-                                          quotas_by_unit_id(session),
+    names: dict[int, tuple[str, str]] = {}
+    counts = []
+    for unit_id, graded_year, assessed, excellent_count, code, name in session.execute(stmt):
+        names[unit_id] = (code, name)
+        counts.append((unit_id, graded_year, int(assessed), int(excellent_count or 0)))
+    checks = rules.quota_checks_of_counts(counts, quotas_by_unit_id(session),
                                           cadre_settings.excellent_quota(session))
-    names = {uid: (code, name) for uid, code, name in session.execute(
-        select(Unit.id, Unit.code,
-               Unit.name).where(Unit.id.in_([c.unit_id for c in checks])))} if checks else {}
     return [QuotaRow(c.unit_id, *names[c.unit_id], c) for c in checks]
 
 

@@ -137,7 +137,21 @@ class TrainingRecord(Base):
     cadre: Mapped[Cadre] = relationship()
 
 
-class TrainingTally(Base):
+class HoursByCategoryMode:
+    """Class hours per content category and mode, one column per cell (NULL: no hours in that
+    cell): the cells of ``training_tally`` and of ``training_unit_summary``."""
+
+    knowledge_offline: Mapped[float | None] = mapped_column(Float)
+    knowledge_online: Mapped[float | None] = mapped_column(Float)
+    party_spirit_offline: Mapped[float | None] = mapped_column(Float)
+    party_spirit_online: Mapped[float | None] = mapped_column(Float)
+    professional_offline: Mapped[float | None] = mapped_column(Float)
+    professional_online: Mapped[float | None] = mapped_column(Float)
+    theory_offline: Mapped[float | None] = mapped_column(Float)
+    theory_online: Mapped[float | None] = mapped_column(Float)
+
+
+class TrainingTally(HoursByCategoryMode, Base):
     """The class hours one cadre completed in one year: summed per content category and mode
     (one column per cell, NULL: no record in that cell, the sums ``HoursTally`` starts from),
     per mode, category and in all (added up in the order ``HoursTally`` adds them, so the
@@ -150,14 +164,6 @@ class TrainingTally(Base):
 
     year: Mapped[int] = mapped_column(primary_key=True)
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), primary_key=True)
-    knowledge_offline: Mapped[float | None] = mapped_column(Float)
-    knowledge_online: Mapped[float | None] = mapped_column(Float)
-    party_spirit_offline: Mapped[float | None] = mapped_column(Float)
-    party_spirit_online: Mapped[float | None] = mapped_column(Float)
-    professional_offline: Mapped[float | None] = mapped_column(Float)
-    professional_online: Mapped[float | None] = mapped_column(Float)
-    theory_offline: Mapped[float | None] = mapped_column(Float)
-    theory_online: Mapped[float | None] = mapped_column(Float)
     records: Mapped[int] = mapped_column(default=0)
     offline: Mapped[float] = mapped_column(Float, default=0.0)
     online: Mapped[float] = mapped_column(Float, default=0.0)
@@ -205,7 +211,7 @@ class TrainingSummaryStamp(Base):
     stamp: Mapped[int] = mapped_column(default=0)
 
 
-class TrainingUnitSummary(Base):
+class TrainingUnitSummary(HoursByCategoryMode, Base):
     """Training completion of the serving cadres of one unit (its own cadres, not its subtree)
     in one year as of one day, and their class hours by category/mode and by month/mode: what
     the training overview and the annual report sum over a subtree (a few thousand rows for a
@@ -229,14 +235,6 @@ class TrainingUnitSummary(Base):
     counted: Mapped[float] = mapped_column(Float)
     online: Mapped[float] = mapped_column(Float)
     total: Mapped[float] = mapped_column(Float)
-    knowledge_offline: Mapped[float | None] = mapped_column(Float)
-    knowledge_online: Mapped[float | None] = mapped_column(Float)
-    party_spirit_offline: Mapped[float | None] = mapped_column(Float)
-    party_spirit_online: Mapped[float | None] = mapped_column(Float)
-    professional_offline: Mapped[float | None] = mapped_column(Float)
-    professional_online: Mapped[float | None] = mapped_column(Float)
-    theory_offline: Mapped[float | None] = mapped_column(Float)
-    theory_online: Mapped[float | None] = mapped_column(Float)
     month_01_offline: Mapped[float | None] = mapped_column(Float)
     month_01_online: Mapped[float | None] = mapped_column(Float)
     month_02_offline: Mapped[float | None] = mapped_column(Float)
@@ -261,6 +259,31 @@ class TrainingUnitSummary(Base):
     month_11_online: Mapped[float | None] = mapped_column(Float)
     month_12_offline: Mapped[float | None] = mapped_column(Float)
     month_12_online: Mapped[float | None] = mapped_column(Float)
+
+
+class TrainingStanding(Base):
+    """Where one serving cadre of a unit stands in one year's training: the parts of
+    ``rules.progress`` that do not depend on the day (the targets, the hours counted, whether
+    the year's requirement is met, the five-year total). Kept beside the unit's
+    ``training_unit_summary`` rows under the same stamps (``cadres.completion``): while the
+    unit's stamps are unchanged its standings are too, so a new day's unit row is a grouped
+    scan of these rows (behind the even pace as of that day), not the per-cadre computation.
+    Derived rows: no foreign keys, replaced a unit at a time."""
+
+    __tablename__ = "training_standing"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    cadre_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    annual: Mapped[float] = mapped_column(Float)  # the year's required hours
+    deadline: Mapped[date]
+    counted: Mapped[float] = mapped_column(Float)  # counted toward ``annual`` (online capped)
+    online: Mapped[float] = mapped_column(Float)
+    total: Mapped[float] = mapped_column(Float)
+    complete: Mapped[int]  # 1: every requirement of the year met
+    has_five: Mapped[int]  # 1: a five-year requirement applies
+    five: Mapped[float | None] = mapped_column(Float)  # the five-year requirement
+    five_done: Mapped[float] = mapped_column(Float)  # counted over the cycle so far
 
 
 class TrainingClaim(Base):
@@ -294,11 +317,15 @@ class TrainingPlan(Base):
     reviewer (who gives a reason)."""
 
     __tablename__ = "training_plan"
-    __table_args__ = (UniqueConstraint("cadre_id", "year"),)
+    __table_args__ = (UniqueConstraint("cadre_id", "year"),
+                      # the year's deadlines are read from the index alone (a few, of 52,000)
+                      Index("ix_training_plan_year_deadline", "year", "deadline"),
+                      # the adjusted plans: a few of the year's 52,000
+                      Index("ix_training_plan_year_adjusted", "year", "adjusted_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"))
-    year: Mapped[int] = mapped_column(index=True)
+    year: Mapped[int]
     standard_code: Mapped[str] = mapped_column(String(40), default="")
     annual_hours: Mapped[float] = mapped_column(Float)
     online_hours: Mapped[float] = mapped_column(Float)

@@ -83,13 +83,16 @@ def layout(**_query):
 
 
 def quota_rows(found) -> list[dict]:
-    return [{"unit": q.unit_name, "code": q.unit_code, "assessed": q.check.assessed,
-             "excellent": q.check.excellent,
-             "allowed": q.check.allowed, "share": percent(q.check.share),
-             "quota": percent(q.check.quota),
-             "over": q.check.over,
-             "state": _("Over the quota") if q.check.over else _("Within the quota")}
-            for q in found]
+    state = {True: _("Over the quota"), False: _("Within the quota")}  # once, not per unit
+    rows = []
+    for q in found:
+        allowed = q.check.allowed
+        over = q.check.excellent > allowed
+        rows.append({"unit": q.unit_name, "code": q.unit_code, "assessed": q.check.assessed,
+                     "excellent": q.check.excellent, "allowed": allowed,
+                     "share": percent(q.check.share), "quota": percent(q.check.quota),
+                     "over": over, "state": state[over]})
+    return rows
 
 
 @callback(Output("ca-gr-chart", "figure"), Output("ca-gr-quota", "rowData"),

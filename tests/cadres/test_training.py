@@ -14,7 +14,7 @@ from cadres.training import ClaimInput
 from portal.access import Actor
 from portal.enums import CadreStatus, Rank, Role
 from portal.errors import AccessDenied, Conflict, Invalid
-from portal.models import AuditEvent
+from portal.models import AuditEvent, Cadre
 from tests import factories
 from tests.cadres.conftest import record
 
@@ -107,6 +107,21 @@ def test_a_reviewer_adjusts_a_plan_with_a_reason_and_progress_follows(session, c
     result = service.training_progress(session, reviewer, city.cadre1, 2026, as_of=MIDYEAR)
     assert result.required_hours == 60 and result.deadline == date(2026, 11, 30)
     assert "training.plan.adjusted" in actions(session)
+
+
+def test_the_plans_page_counts_the_plans_and_lists_the_adjusted_ones_of_its_scope(session, city):
+    reviewer = city.actor("reviewer-d1")
+    training.generate_plans(session, reviewer, 2026)
+    training.adjust_plan(session, reviewer, "C0001", 2026, {"annual_hours": 60}, note="病假")
+    session.commit()
+    serving = session.scalar(select(func.count()).select_from(
+        select(Cadre.id).where(reviewer.cadre_clause(),
+                                         Cadre.status == CadreStatus.SERVING)
+        .subquery()))
+    counts = training.plan_counts(session, reviewer, 2026)
+    assert counts == {"cadres": serving, "plans": serving, "adjusted": 1, "without": 0}
+    assert [p.cadre.code for p in training.adjusted_plans(session, reviewer, 2026)] == ["C0001"]
+    assert training.plan_counts(session, reviewer, 2025)["adjusted"] == 0
 
 
 def test_plans_of_cadres_outside_scope_cannot_be_adjusted(session, city):

@@ -1,5 +1,6 @@
-"""The unit summaries (``training_unit_summary``) give the figures the per-cadre path gives, and
-a write that changes a unit's figures is seen by the next read: a training record, a plan, a
+"""The unit summaries (``training_unit_summary``) and the standings they come from
+(``training_standing``) give the figures and the behind list the per-cadre path gives, and a
+write that changes a unit's figures is seen by the next read: a training record, a plan, a
 cadre moved to another unit or leaving office, a changed standard. Counts are equal; sums of
 hours are the same floats added in another order (``approx`` to 1e-12)."""
 
@@ -56,6 +57,13 @@ def assert_same(session, who: Actor, year: int, as_of: date, under=None) -> None
         for name in ("counted", "online", "total"):
             assert getattr(tally, name) == pytest.approx(getattr(other, name), rel=1e-12,
                                                          abs=1e-9)
+    page, count = completion.behind_page(session, who, year, under=under, as_of=as_of, start=0,
+                                         end=100_000)
+    outcome = completion._per_cadre(session, who, year, under, as_of)
+    behind = set(session.scalars(select(Cadre.code).join(outcome, outcome.c.cadre_id == Cadre.id)
+                                 .where(outcome.c.behind == 1)))
+    assert count == len(page) == len(behind)
+    assert {row["code"] for row in page} == behind
     by_cell, by_month = completion.hours_frames(session, who, year, under=under)
     direct_cell, direct_month = completion._direct_hours(session, who, year, under)
     pd.testing.assert_frame_equal(by_cell, direct_cell, rtol=1e-12)
@@ -145,6 +153,33 @@ def test_a_write_is_seen_by_the_next_read(city):
                         .values(status=CadreStatus.RETIRED))
     with session_factory(city)() as session:
         assert_same(session, actor(session, "reviewer"), 2026, TODAY)
+
+
+def test_a_new_day_counts_from_the_standings_kept_and_computes_only_the_units_written(
+        city, monkeypatch):
+    day, next_day = date(2026, 11, 20), date(2026, 11, 21)
+    with session_factory(city)() as session:  # the rows and standings of every unit
+        completion.unit_tallies(session, actor(session, "reviewer"), 2026, as_of=day)
+    with standalone(city) as session:
+        who = actor(session, "reviewer")
+        cadre = _first_cadre(session, who)
+        training.add_record(session, who, cadre, title="Next day course", hours=12,
+                            category=TrainingCategory.PROFESSIONAL, mode=TrainingMode.OFFLINE,
+                            completed_on=date(2026, 5, 7), source=RecordSource.IMPORT)
+        written = cadre.unit_id
+    computed: list[int] = []
+    store = completion._store_standings
+
+    def spy(session, year, unit_ids):
+        computed.extend(unit_ids)
+        store(session, year, unit_ids)
+
+    monkeypatch.setattr(completion, "_store_standings", spy)
+    with session_factory(city)() as session:
+        who = actor(session, "reviewer")
+        completion.unit_tallies(session, who, 2026, as_of=next_day)
+        assert computed == [written]  # the other units: a grouped scan of their standings
+        assert_same(session, who, 2026, next_day)
 
 
 def test_a_row_computed_before_a_write_no_longer_counts_after_it(city):
