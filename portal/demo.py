@@ -397,9 +397,7 @@ def ensure_demo(engine: Engine, scale: str = "small", reset: bool = False,
                 echo: Callable[[str], None] = print) -> str:
     """Seed the demo unless the database already holds today's demo at this scale."""
     schema.upgrade(engine)
-    with db.standalone(engine) as session:
-        marker = session.scalar(select(Setting).where(Setting.key == MARKER))
-        current = marker.value if marker else None
+    current = seeded(engine)
     today = date.today()
     if current == {"scale": scale, "today": today.isoformat()} and not reset:
         return f"demo city ({scale}) is ready"
@@ -409,6 +407,22 @@ def ensure_demo(engine: Engine, scale: str = "small", reset: bool = False,
     wipe(engine)
     city = seed(engine, scale, today, echo)
     return f"demo city ({scale}) seeded: {len(city.units)} units, {len(city.cadres)} cadres"
+
+
+def seeded(engine: Engine) -> dict | None:
+    """The scale and day of the demo in the database ({"scale", "today"}), None if none."""
+    with db.standalone(engine) as session:
+        marker = session.scalar(select(Setting).where(Setting.key == MARKER))
+        return marker.value if marker else None
+
+
+def ensure_seeded(engine: Engine) -> str:
+    """For serving a demo seeded before, as it is (any scale, any day): say which, or refuse."""
+    schema.upgrade(engine)
+    current = seeded(engine)
+    if current is None:
+        raise_not_demo()
+    return f"demo city ({current['scale']}, seeded {current['today']}) is served as it is"
 
 
 def raise_not_demo() -> None:
