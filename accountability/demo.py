@@ -14,7 +14,6 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from accountability import rules
@@ -42,7 +41,7 @@ from accountability.models import (
 )
 from portal import audit
 from portal.access import Actor
-from portal.db import utcnow
+from portal.db import bulk_insert, utcnow
 from portal.demo import DemoCity
 from portal.enums import LeaderRole, UnitKind, UnitLevel
 
@@ -523,8 +522,7 @@ def seed(session: Session, city: DemoCity) -> None:
                         (CaseExtension, seeder.extensions), (Measure, seeder.measures),
                         (FollowUpVisit, seeder.visits), (ToleranceApplication, seeder.applications),
                         (CorrectionAction, seeder.actions), (NameClearing, seeder.clearings)):
-        if rows:
-            session.execute(insert(model), rows)
+        bulk_insert(session, model, rows)
     audit.log(session, Actor.system(session, "demo"), "demo.seed.accountability",
               entity_type="ac_case",
               summary={"cases": len(seeder.cases), "measures": len(seeder.measures),

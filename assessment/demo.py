@@ -18,7 +18,7 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment import appeals, demo_surveys, rules, submissions
@@ -265,9 +265,7 @@ def _announced_year(session: Session, city: DemoCity, created: list[Period], ass
                     end=dates.end, status=PeriodStatus.REVIEWING)
     session.add(period)
     session.flush()
-    means = session.execute(
-        select(Score.unit_id, Score.indicator_code, func.avg(Score.value), func.max(Score.value))
-        .where(Score.period_id.in_(quarters)).group_by(Score.unit_id, Score.indicator_code)).all()
+    means = _quarter_means(session, quarters)
     vetoes = {row[0] for _name, rows in SCHEMES.values() for row in rows if row[4] == "veto"}
     now = utcnow()
     bulk_insert(session, Score, [
@@ -280,6 +278,21 @@ def _announced_year(session: Session, city: DemoCity, created: list[Period], ass
     period_service.transition(session, actor, period.code, PeriodStatus.ANNOUNCED,
                               today=announced_on)
     _appeals(session, actor, period.code, assessed, city.today, rng)
+
+
+def _quarter_means(session: Session, quarters: list[int]) -> list[tuple]:
+    """(unit id, indicator code, mean, highest) of the quarters' scores, in that order. The mean
+    is summed here in quarter order (as SQLite's ``avg`` sums them), so neither the database
+    nor its plan (the order rows reach an aggregate) moves a mean across a rounding boundary:
+    the same demo on every run and on either database."""
+    values: dict[tuple[int, str], list[float]] = {}
+    for unit_id, code, value in session.execute(
+            select(Score.unit_id, Score.indicator_code, Score.value)
+            .where(Score.period_id.in_(quarters), Score.value.is_not(None))
+            .order_by(Score.unit_id, Score.indicator_code, Score.period_id)):
+        values.setdefault((unit_id, code), []).append(value)
+    return [(unit_id, code, sum(found) / len(found), max(found))
+            for (unit_id, code), found in values.items()]
 
 
 # A one-page PDF (情况说明) as a unit would attach it.
@@ -360,7 +373,7 @@ def _supervision(session: Session, city: DemoCity, created: list[Period], assess
             deadline = max(min(assigned + timedelta(days=rng.randint(20, 60)), end), assigned)
             rows.append(_item(unit, assigned, deadline, city.today, rng,
                               current=index == len(windows) - 1))
-    session.execute(insert(SupervisionItem.__table__), rows)
+    bulk_insert(session, SupervisionItem, rows)
 
 
 def _item(unit: dict, assigned: date, deadline: date, today: date, rng: random.Random,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import random
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment import periods as period_service
@@ -68,8 +68,7 @@ def seed(session: Session, city: DemoCity) -> None:
                         "points": survey_rules.response_points(questions, answers, policy),
                         "submitted_on": min(city.today, period.end)})
         bulk_insert(session, SurveyCode, codes)
-        # an INSERT, not bulk_insert: its COPY cannot bind the JSON answers on PostgreSQL
-        session.execute(insert(SurveyResponse.__table__), responses)
+        bulk_insert(session, SurveyResponse, responses)
         if PeriodStatus(period.status) in {PeriodStatus.COLLECTING, PeriodStatus.REVIEWING}:
             surveys.apply_to_indicator(session, actor, period.code, level)
     session.flush()

@@ -1,13 +1,16 @@
 """Many users at once: reviewers, inspectors and cadres mixing dashboards, edits, a study
 claim and an import, against a running portal on this machine.
 
-    python -m bench.load --db URL (--serve [--workers 4] [--port P] | --base http://127.0.0.1:P)
+    python -m bench.load --db URL (--serve [--no-seed] [--workers 4] [--port P]
+                                   | --base http://127.0.0.1:P)
                          [--users 50] [--seconds 300] [--max-requests 20000]
 
 ``--serve`` seeds the demo city into ``--db`` (``portal demo``) and serves it with
 ``--workers`` gunicorn workers (REDIS_URL from the environment is passed on), then stops
-it. Without ``--serve`` a server must already run at ``--base`` on ``--db``. Loopback
-only (the script refuses any other host); bounded by ``--seconds`` and
+it; with ``--no-seed`` it serves the demo already in ``--db`` as it is (``portal demo
+--no-seed``: a city seeded before, e.g. the large one by ``portal demo --scale large
+--no-serve``). Without ``--serve`` a server must already run at ``--base`` on ``--db``.
+Loopback only (the script refuses any other host); bounded by ``--seconds`` and
 ``--max-requests``. Every request goes through the real endpoints (``/login``,
 ``/_dash-update-component`` with the CSRF header) with the payloads the pages send; the
 callbacks are found by their outputs in ``/_dash-dependencies``.
@@ -318,11 +321,11 @@ def report(results: Results, users: int, seconds: float, workers: int | None) ->
     return not errors and bool(every)
 
 
-def serve(db_url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
-    """`portal demo` on ``db_url`` with ``workers`` workers; its output goes to ``log``."""
+def serve(db_url: str, port: int, workers: int, log: Path, seed: bool = True) -> subprocess.Popen:
+    """`portal demo` on ``db_url`` (``--no-seed``: the demo in it as it is) with ``workers``
+    workers; its output goes to ``log``."""
     command = [sys.executable, "-m", "portal.cli", "demo", "--db", db_url, "--host", "127.0.0.1",
-               "--port", str(port),
-               "--workers", str(workers)]
+               "--port", str(port), "--workers", str(workers), *([] if seed else ["--no-seed"])]
     with log.open("w") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, text=True,
                                    start_new_session=True)
@@ -346,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the database the server uses (for the payloads' facts)")
     parser.add_argument("--serve", action="store_true",
                         help="seed the demo into --db and serve it here")
+    parser.add_argument("--no-seed", action="store_true",
+                        help="with --serve: serve --db as it is (a city seeded before)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=0, help="for --serve (default: a free port)")
     parser.add_argument("--base", help="a running server (required without --serve)")
@@ -359,13 +364,16 @@ def main(argv: list[str] | None = None) -> int:
             options.port = free.getsockname()[1]
     if not options.serve and not options.base:
         parser.error("give --base of a running server, or --serve")
+    if options.no_seed and not options.serve:
+        parser.error("--no-seed goes with --serve")
     base = (options.base or f"http://127.0.0.1:{options.port}").rstrip("/")
     if urlsplit(base).hostname not in LOOPBACK:
         parser.error("--base must be on this machine (127.0.0.1 or localhost)")
     if not 1 <= options.users <= 200 or not 1 <= options.seconds <= 3600:
         parser.error("--users must be 1..200 and --seconds 1..3600")
     log = Path(tempfile.gettempdir()) / f"portal-load-{options.port}.log"
-    process = serve(options.db, options.port, options.workers, log) if options.serve else None
+    process = (serve(options.db, options.port, options.workers, log, seed=not options.no_seed)
+               if options.serve else None)
     try:
         facts = facts_from(options.db)
         results = run_load(base, facts, options.users, options.seconds, options.max_requests)

@@ -7,6 +7,7 @@ Deterministic (``city.rng``) and bulk-inserted: a few seconds for the small city
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import date, timedelta
 
@@ -103,7 +104,15 @@ class _Ids:
 
 
 def _day_in(rng: random.Random, start: date, end: date) -> date:
-    return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
+    """``start + rng.randint(0, days)``: the same draw (``randint`` is ``_randbelow`` after its
+    argument checks), without the checks, for the large city's ~3 million days."""
+    return start + timedelta(days=rng._randbelow(max(0, (end - start).days) + 1))
+
+
+@functools.cache
+def _course_key(title: str) -> str:
+    """``rules.course_key``, once per title (the records repeat a few hundred titles)."""
+    return rules.course_key(title)
 
 
 def seed(session: Session, city: DemoCity) -> None:
@@ -218,7 +227,7 @@ def _pace(rng: random.Random, this_year: bool, featured: bool) -> float:
 def _record(ids: _Ids, cadre_id: int, title: str, category, mode, hours, day: date, provider: str,
             source: RecordSource, course_id: int | None = None) -> dict:
     return {"id": ids("record"), "cadre_id": cadre_id, "title": title,
-            "course_key": rules.course_key(title),
+            "course_key": _course_key(title),
             "year": day.year, "category": category, "hours": float(hours), "mode": mode,
             "completed_on": day,
             "provider": provider, "source": source, "course_id": course_id, "created_by": "demo"}

@@ -14,14 +14,13 @@ import hashlib
 import random
 from datetime import date
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from cadres.demo_photos import PHOTOS
 from cadres.models import CadrePhoto, CadreRecord
 from cadres.records import EMPTY, id_digest
 from cadres.rules.records import ResumeLine, id_check_character
-from portal.db import utcnow
+from portal.db import bulk_insert, utcnow
 from portal.demo import DemoCity
 from portal.enums import CadreCategory, Gender, UnitLevel
 
@@ -62,14 +61,13 @@ def seed(session: Session, city: DemoCity) -> None:
     for cadre in city.cadres:
         batch.append(_record(rng, cadre, units, districts, used, now, city.today))
         if len(batch) >= BATCH:
-            session.execute(insert(CadreRecord.__table__), batch)
+            bulk_insert(session, CadreRecord, batch)
             batch.clear()
-    if batch:
-        session.execute(insert(CadreRecord.__table__), batch)
+    bulk_insert(session, CadreRecord, batch)
     with_photo = [c for c in city.cadres[:PHOTO_COUNT]]
     if city.featured_cadre_id > PHOTO_COUNT:
         with_photo.append(city.featured_cadre)
-    session.execute(insert(CadrePhoto), [
+    bulk_insert(session, CadrePhoto, [
         {"cadre_id": c["id"], "data": PHOTOS[c["gender"] == Gender.FEMALE],
          "sha256": hashlib.sha256(PHOTOS[c["gender"] == Gender.FEMALE]).hexdigest(),
          "updated_at": now,

@@ -150,20 +150,26 @@ def run_jobs(threads: int) -> None:
               help="Database URL (default: DATABASE_URL when set, else instance/demo.sqlite).")
 @server_options
 @click.option("--no-serve", is_flag=True, help="Seed only, do not start the server.")
+@click.option("--no-seed", is_flag=True,
+              help="Serve the demo already in the database as it is (any scale, any day).")
 @click.option("--reset", is_flag=True, help="Rebuild the demo data even if it is current.")
 @user_errors
 def demo(scale: str, url: str | None, host: str, port: int, workers: int, threads: int,
-         no_serve: bool,
-         reset: bool) -> None:
+         no_serve: bool, no_seed: bool, reset: bool) -> None:
     """Seed a deterministic synthetic city, print the demo logins and serve it."""
     from portal import demo as demo_city
     from portal.config import instance_dir
 
+    if no_seed and (no_serve or reset):
+        raise click.UsageError("--no-seed serves the demo as it is: not with --no-serve or --reset")
     url = url or os.environ.get("DATABASE_URL") or f"sqlite:///{instance_dir() / 'demo.sqlite'}"
     current = config().with_(database_url=url, demo=True)
     made = engine(current.database_url)
-    summary = demo_city.ensure_demo(made, scale=scale, reset=reset, echo=click.echo)
-    cache.bump(made)  # whatever a server cached of an earlier demo is stale now
+    if no_seed:
+        summary = demo_city.ensure_seeded(made)
+    else:
+        summary = demo_city.ensure_demo(made, scale=scale, reset=reset, echo=click.echo)
+        cache.bump(made)  # whatever a server cached of an earlier demo is stale now
     made.dispose()
     click.echo(summary)
     click.echo(demo_city.logins_text())

@@ -9,15 +9,16 @@ the day of seeding, so "overdue" and "in effect" stay meaningful.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, delete, insert, select, text
+from sqlalchemy import Engine, delete, select, text
 
 from portal import audit, db, schema
 from portal.access import Actor
-from portal.db import Base, utcnow
+from portal.db import Base, bulk_insert, utcnow
 from portal.enums import CadreCategory, Gender, LeaderRole, Rank, Role, UnitKind, UnitLevel
 from portal.models import Cadre, Setting, Unit, User
 from portal.passwords import hash_password
@@ -341,6 +342,11 @@ def wipe(engine: Engine) -> None:
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(delete(table))
+        if engine.dialect.name == "postgresql":
+            # ids from 1 again, so a re-seeded demo is the same as a fresh one
+            from portal.backup import _reset_sequences
+
+            _reset_sequences(connection)
 
 
 def seed(engine: Engine, scale: str = "small", today: date | None = None,
@@ -353,17 +359,18 @@ def seed(engine: Engine, scale: str = "small", today: date | None = None,
     city.cadres = build_cadres(city.units, SCALES[scale], today, random.Random(SEED + 1))
     city.featured_cadre_id = _featured_cadre(city)
     with db.standalone(engine) as session:
-        session.execute(insert(Unit), city.units)
-        for start in range(0, len(city.cadres), 5000):
-            session.execute(insert(Cadre), city.cadres[start:start + 5000])
+        bulk_insert(session, Unit, city.units)
+        bulk_insert(session, Cadre, city.cadres)
         users = _users(city)
-        session.execute(insert(User), users)
+        bulk_insert(session, User, users)
         city.logins = {u["username"]: u["id"] for u in users}
         echo(f"  units: {len(city.units)}, cadres: {len(city.cadres)}, logins: {len(users)}")
         for _order, seed_domain in seeders():
+            started = time.perf_counter()
             seed_domain(session, city)
             session.flush()
-            echo(f"  seeded {seed_domain.__module__}")
+            echo(f"  seeded {seed_domain.__module__}.{seed_domain.__name__} "
+                 f"({time.perf_counter() - started:.1f} s)")
         session.merge(Setting(key=MARKER, value={"scale": scale, "today": today.isoformat()},
                               source="portal demo", updated_by="demo"))
         audit.log(session, Actor.system(session, "demo"), "demo.seed", entity_type="database",
@@ -390,9 +397,7 @@ def ensure_demo(engine: Engine, scale: str = "small", reset: bool = False,
                 echo: Callable[[str], None] = print) -> str:
     """Seed the demo unless the database already holds today's demo at this scale."""
     schema.upgrade(engine)
-    with db.standalone(engine) as session:
-        marker = session.scalar(select(Setting).where(Setting.key == MARKER))
-        current = marker.value if marker else None
+    current = seeded(engine)
     today = date.today()
     if current == {"scale": scale, "today": today.isoformat()} and not reset:
         return f"demo city ({scale}) is ready"
@@ -402,6 +407,22 @@ def ensure_demo(engine: Engine, scale: str = "small", reset: bool = False,
     wipe(engine)
     city = seed(engine, scale, today, echo)
     return f"demo city ({scale}) seeded: {len(city.units)} units, {len(city.cadres)} cadres"
+
+
+def seeded(engine: Engine) -> dict | None:
+    """The scale and day of the demo in the database ({"scale", "today"}), None if none."""
+    with db.standalone(engine) as session:
+        marker = session.scalar(select(Setting).where(Setting.key == MARKER))
+        return marker.value if marker else None
+
+
+def ensure_seeded(engine: Engine) -> str:
+    """For serving a demo seeded before, as it is (any scale, any day): say which, or refuse."""
+    schema.upgrade(engine)
+    current = seeded(engine)
+    if current is None:
+        raise_not_demo()
+    return f"demo city ({current['scale']}, seeded {current['today']}) is served as it is"
 
 
 def raise_not_demo() -> None:

@@ -87,3 +87,27 @@ def test_demo_seeds_database_url_when_no_db_is_given(sqlite_url, monkeypatch):
     result = run("demo", "--no-serve")
     assert result.exit_code == 0, result.output
     assert seeded == [sqlite_url]
+
+
+def test_demo_no_seed_serves_the_demo_as_it_is_and_refuses_a_database_without_one(sqlite_url,
+                                                                                  served):
+    from portal.demo import MARKER
+    from portal.models import Setting
+    from tests import factories
+
+    assert run("init-db").exit_code == 0
+    result = run("demo", "--no-seed")
+    assert result.exit_code == 1 and not served
+    assert "not the demo" in result.output and result.output.count("\n") == 1
+    engine = portal_db.make_engine(sqlite_url)
+    with portal_db.standalone(engine) as session:  # a city seeded some days ago
+        factories.city(session)
+        session.add(Setting(key=MARKER, value={"scale": "large", "today": "2026-12-01"},
+                            source="portal demo", updated_by="demo"))
+    engine.dispose()
+    result = run("demo", "--no-seed", "--workers", "4")
+    assert result.exit_code == 0, result.output
+    assert "demo city (large, seeded 2026-12-01) is served as it is" in result.output
+    ((config, _host, _port, options),) = served
+    assert config.demo and options["workers"] == 4
+    assert run("demo", "--no-seed", "--reset").exit_code == 2
