@@ -1,6 +1,7 @@
 """A callback the server answers with an error (400: the page is out of date or its CSRF token
-expired, 403: not allowed, 500: the server failed) shows a message in plain words: the shell
-carries the texts in the user's language for assets/20-session.js (the browser side is
+expired, as tests/portal/test_auth.py::test_callback_without_csrf_header_is_refused shows;
+403: not allowed; 500: the server failed) shows a message in plain words: the shell carries
+the texts in the user's language for assets/20-session.js (the browser side is
 tests/browser/test_callback_failure.py)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 from portal.i18n import use_lang
 from portal.shell import callback_failure_texts
 from tests import factories
-from tests.web import callback, login, login_token
+from tests.web import login, login_token
 
 STATUSES = ("data-failed-400", "data-failed-403", "data-failed-500")
 
@@ -35,11 +36,3 @@ def test_every_page_carries_the_texts_in_the_users_language(client, session):
     layout = json.dumps(client.get("/_dash-layout").get_json(), ensure_ascii=False)
     assert "页面已过期，本次修改没有提交" in layout
 
-
-def test_a_callback_without_its_csrf_token_is_answered_400(client, session):
-    """The 400 the script turns into the out-of-date message is what the server really sends."""
-    factories.city(session)
-    login(client, "reviewer")
-    response = callback(client, [("notice-bell-count", "children"), ("notice-bell", "aria-label")],
-                        [("_pages_location", "pathname", "/")], headers={})
-    assert response.status_code == 400
