@@ -186,6 +186,20 @@ def header(actor: Actor) -> dbc.Navbar:
     )
 
 
+def callback_failure_texts() -> dict[str, str]:
+    """What assets/20-session.js shows when the server answers a callback with an error
+    (the callback's own messages come back with 200), by status; 500 stands for any other."""
+    return {
+        "data-failed-400": _("This page is out of date, so the change was not sent. "
+                             "Reload the page and try again."),
+        "data-failed-403": _("You may not do this here: your role or scope may have changed. "
+                             "Reload the page."),
+        "data-failed-500": _("Something went wrong on the server and this step did not finish. "
+                             "Try again; if it happens again, tell the administrator."),
+        "data-failed-close": _("Close"),
+    }
+
+
 def layout():
     """Built per request, so the header shows the logged-in user in their language."""
     document = [dcc.Store(id="ui-document",
@@ -194,7 +208,8 @@ def layout():
                 html.Div(id="portal-announcer", role="status", className="visually-hidden",
                          **{"aria-live": "polite", "aria-atomic": "true"}),
                 html.Div(id="portal-alarm", className="visually-hidden",
-                         **{"aria-live": "assertive", "aria-atomic": "true"})]
+                         **{"aria-live": "assertive", "aria-atomic": "true"},
+                         **callback_failure_texts())]
     try:
         actor = current_actor()
     except PortalError:

@@ -6,14 +6,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from portal.access import SECOND_FACTOR_ROLES, Actor
 from portal.enums import CadreCategory, Gender, LeaderRole, Rank, Role, UnitLevel
 from portal.models import Cadre, Unit, User
-from portal.passwords import hash_password
 
 PASSWORD = "Portal#2026"
-_HASH = hash_password(PASSWORD)
+# The factory logins' hash: scrypt as portal.passwords.hash_password makes it, at a lower cost
+# (N=1024 instead of 32768): tests log in thousands of times and every login checks the hash
+# (0.1-0.4 s at full cost). Passwords set through the portal still get the full cost, and
+# their own tests check that.
+_HASH = generate_password_hash(PASSWORD, "scrypt:1024:8:1")
 # The authenticator secret of every factory login whose role needs a second factor;
 # tests.web.login enters its current code.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from accountability import cases, measures, rules, service, tolerance
 from accountability.enums import CaseStage, MeasureType, ToleranceOutcome
 from accountability.models import Case, Measure, ToleranceApplication
-from portal import demo
 from portal.access import Actor
 from portal.models import Cadre, User
 
@@ -19,8 +18,8 @@ TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture
-def seeded(clean_db, session):
-    return demo.seed(clean_db, "small", today=TODAY)
+def seeded(clean_db, session, demo_templates):
+    return demo_templates.seed(clean_db, "small", today=TODAY)
 
 
 def actor(session, username):

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from assessment import appeals, periods, results, schemes, service, submissions
 from assessment.enums import PeriodStatus, SubmissionStatus, WarningKind
 from assessment.models import Period, Scheme, Submission
-from portal import demo
 from portal.access import Actor
 from portal.models import User
 
@@ -19,8 +18,8 @@ TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture
-def seeded(clean_db, session):
-    demo.seed(clean_db, "small", today=TODAY)
+def seeded(clean_db, session, demo_templates):
+    demo_templates.seed(clean_db, "small", today=TODAY)
     return session
 
 

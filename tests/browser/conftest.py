@@ -37,14 +37,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory) -> str:
-    """The URL of the small demo city's database, seeded once per test session."""
-    from portal import demo, schema
+def demo_database(tmp_path_factory, demo_templates) -> str:
+    """The URL of the small demo city's database (today's), seeded once per test run and copied
+    for each worker, whose journeys then change it."""
+    from portal import schema
 
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
     engine = make_engine(url)
     schema.upgrade(engine)
-    demo.seed(engine, "small", today=date.today())
+    demo_templates.seed(engine, "small", today=date.today())
     engine.dispose()
     return url
 
@@ -133,9 +134,8 @@ def login_as(browser, demo_url):
     contexts = []
 
     def _login(username: str, lang: str = "zh", password: str = DEMO_PASSWORD):
-        page = log_in(browser, demo_url, username, lang, password)
-        contexts.append(page.context)
-        page.wait_for_load_state("networkidle")
+        page = log_in(browser, demo_url, username, lang, password)  # settled: no callback
+        contexts.append(page.context)  # in flight for 250 ms (networkidle waited 500 ms more)
         return page
 
     yield _login

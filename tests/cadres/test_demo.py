@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from cadres import grades, service, training
 from cadres.enums import AppraisalGrade, ClaimStatus, EnrolmentStatus
 from cadres.models import CadreAppraisal, Enrolment, TrainingClaim, TrainingRecord
-from portal import audit, demo
+from portal import audit
 from portal.access import Actor
 from portal.db import session_factory
 from portal.models import Cadre, User
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def seeded(clean_db):
-    city = demo.seed(clean_db, "small", today=date(2026, 11, 24))
+def seeded(clean_db, demo_templates):
+    city = demo_templates.seed(clean_db, "small", today=date(2026, 11, 24))
     with session_factory(clean_db)() as session:
         yield city, session
 

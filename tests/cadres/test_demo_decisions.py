@@ -13,7 +13,7 @@ from assessment import service as assessment
 from cadres import evidence
 from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType
 from cadres.models import PersonnelDecision
-from portal import audit, demo
+from portal import audit
 from portal.access import Actor
 from portal.db import session_factory
 from portal.enums import LeaderRole
@@ -25,8 +25,8 @@ RULES = {"under_investigation", "sanction_effect", "appraisal_grade", "min_tenur
 
 
 @pytest.fixture
-def demo_city(clean_db):
-    city = demo.seed(clean_db, "small", today=TODAY)
+def demo_city(clean_db, demo_templates):
+    city = demo_templates.seed(clean_db, "small", today=TODAY)
     with session_factory(clean_db)() as session:
         reviewer = Actor.for_user(session.scalar(select(User).where(User.username == "reviewer")))
         yield city, session, reviewer

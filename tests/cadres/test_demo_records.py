@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from cadres import appointment_forms, lrmx
 from cadres.models import CadrePhoto, CadreRecord
-from portal import demo, transfer
+from portal import transfer
 from portal.access import Actor
 from portal.db import session_factory
 from portal.models import Cadre, User
@@ -18,8 +18,8 @@ from portal.models import Cadre, User
 pytestmark = pytest.mark.slow
 
 
-def test_every_demo_cadre_has_a_record_that_reads_back_as_a_valid_form(clean_db):
-    city = demo.seed(clean_db, "small", today=date(2026, 11, 24))
+def test_every_demo_cadre_has_a_record_that_reads_back_as_a_valid_form(clean_db, demo_templates):
+    city = demo_templates.seed(clean_db, "small", today=date(2026, 11, 24))
     with session_factory(clean_db)() as session:
         assert session.scalar(select(func.count()).select_from(CadreRecord)) == len(city.cadres)
         assert session.get(CadrePhoto, city.featured_cadre_id) is not None

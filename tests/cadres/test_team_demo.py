@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from cadres import teams
 from cadres.demo_teams import problem_streets
-from portal import demo
 from portal.access import Actor
 from portal.db import session_factory
 from portal.models import User
@@ -20,8 +19,8 @@ TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture
-def seeded(clean_db):
-    city = demo.seed(clean_db, "small", today=TODAY)
+def seeded(clean_db, demo_templates):
+    city = demo_templates.seed(clean_db, "small", today=TODAY)
     with session_factory(clean_db)() as session:
         yield city, session
 

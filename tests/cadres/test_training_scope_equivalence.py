@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from cadres import completion, reports, rules, service, training
 from cadres.enums import TrainingCategory, TrainingMode
-from portal import demo, units
+from portal import units
 from portal.access import Actor
 from portal.db import session_factory
 from portal.models import Cadre, User
@@ -44,9 +44,9 @@ def test_a_tally_sums_its_hours_exactly_as_summing_the_cells_would():
 
 
 @pytest.fixture(scope="module")
-def seeded(engine):
+def seeded(engine, demo_templates):
     _clean(engine)  # seeded once for the module: the tests only read
-    demo.seed(engine, "small", today=TODAY)
+    demo_templates.seed(engine, "small", today=TODAY)
     with session_factory(engine)() as session:
         adjust_some_plans(session)
         yield session

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from cadres import completion, reports, summary_stamps, training
 from cadres.enums import RecordSource, TrainingCategory, TrainingMode
 from cadres.models import TrainingUnitSummary
-from portal import demo, units
+from portal import units
 from portal.access import Actor
 from portal.db import session_factory, standalone
 from portal.enums import CadreStatus
@@ -27,9 +27,9 @@ EXACT = ("cadres", "complete", "behind", "five_year_cadres", "five_year_behind")
 
 
 @pytest.fixture(scope="module")
-def city(engine):
+def city(engine, demo_templates):
     _clean(engine)
-    demo.seed(engine, "small", today=TODAY)
+    demo_templates.seed(engine, "small", today=TODAY)
     yield engine
     _clean(engine)
 

@@ -58,8 +58,9 @@ def test_generation_is_deterministic():
 
 
 @pytest.mark.slow
-def test_seed_creates_the_demo_logins_with_the_demo_password(clean_db, session):
-    city = demo.seed(clean_db, "small", today=date(2026, 11, 24))
+def test_seed_creates_the_demo_logins_with_the_demo_password(clean_db, session,
+                                                           demo_templates):
+    city = demo_templates.seed(clean_db, "small", today=date(2026, 11, 24))
     users = {u.username: u for u in session.scalars(select(User))}
     assert set(users) == {"admin", "security", "auditor", "reviewer", "reviewer-d1", "inspector",
                           "cadre", "reporter-unit", "reporter-dept"}
