@@ -6,11 +6,10 @@ Revision ID: 0050
 Revises: 0040
 Create Date: 2026-12-05 18:00:00
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import portal.db
-
 
 revision = '0050'
 down_revision = '0040'

@@ -39,7 +39,9 @@ def job_panel(kind: str, *, latest: bool = True) -> html.Div:
     ids = _ids(kind)
     found = jobs.latest(db.session(), current_actor(), kind) if latest else None
     return html.Div([
-        dbc.Progress(id=ids["bar"], value=0, class_name="mt-2 job-bar", style={"height": "6px"}),
+        html.Div(dbc.Progress(id=ids["bar"], value=0, class_name="mt-2 job-bar",
+                              style={"height": "6px"}),
+                 **{"data-progress-label": _("Progress")}),  # its name (assets/15-a11y.js)
         html.Div(id=ids["label"], className="job-label", role="status"),
         html.Div(id=ids["result"], className="job-result"),
         dcc.Store(id=ids["id"], data=found.id if found else None),
