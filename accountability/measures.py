@@ -31,7 +31,7 @@ from accountability.scope import (
     measure_view,
     own_or_scope,
 )
-from portal import audit
+from portal import audit, cache
 from portal.access import Actor
 from portal.errors import Invalid, NotFound
 from portal.i18n import _
@@ -178,6 +178,13 @@ def measure_effects(session: Session, actor: Actor, *, cadre_id: int | None = No
     if in_effect_on is not None:
         views = [v for v in views if v.in_effect(in_effect_on)]
     return views
+
+
+@cache.scoped("accountability.listed_effects")
+def listed_effects(session: Session, actor: Actor, **filters) -> list[MeasureEffectView]:
+    """``measure_effects`` as the measures page lists them, kept per scope and filters until
+    the next write: the page's figures and each block of its grid read the same list."""
+    return measure_effects(session, actor, **filters)
 
 
 def measure_detail(session: Session, actor: Actor, measure_id: int) -> MeasureDetail:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, State, callback, html
 
 from accountability import measures
-from accountability.enums import BlockKind, ToleranceOutcome
+from accountability.enums import BlockKind, Form, ToleranceOutcome
 from accountability.pages.common import dropdown, effect_text, failure, form_options, unit_options
-from portal import db, ui
+from portal import db, forms, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
@@ -66,14 +66,21 @@ def columns() -> list[dict]:
     ]
 
 
+def effects(session, actor, unit=None, form=None, year=None, in_effect=False):
+    """The measures the filters leave (a value no choice has is refused, naming it)."""
+    year = forms.whole(year, _("the year"))
+    return measures.listed_effects(
+        session, actor, under_unit_id=forms.whole(unit, _("the unit")) or None,
+        form=forms.choice(form, Form, _("the form")) if form else None,
+        decided_from=date(year, 1, 1) if year else None,
+        decided_to=date(year, 12, 31) if year else None,
+        in_effect_on=date.today() if in_effect else None, limit=LIMIT)
+
+
 def content(session, actor, unit=None, form=None, year=None, in_effect=False) -> html.Div:
+    """The figures of the measures found, and the grid that shows them a block at a time."""
     today = date.today()
-    start = date(int(year), 1, 1) if year else None
-    end = date(int(year), 12, 31) if year else None
-    views = measures.measure_effects(session, actor, under_unit_id=unit, form=form,
-                                     decided_from=start,
-                                     decided_to=end, in_effect_on=today if in_effect else None,
-                                     limit=LIMIT)
+    views = effects(session, actor, unit, form, year, in_effect)
     if not views:
         return ui.empty_state(_("No measures match these filters."),
                               _("Measures are recorded in the cases, or imported from earlier "
@@ -86,9 +93,8 @@ def content(session, actor, unit=None, form=None, year=None, in_effect=False) ->
         ui.kpi(_("Lifting within 90 days"), sum(1 for v in current if v.effect_until
                                                  and (v.effect_until - today).days <= 90)),
     ], className="kpi-row")
-    return html.Div([kpis,
-                     ui.grid("ac-measures-grid", rows_of(views, today), columns(), height=560,
-                             page_size=50)])
+    return html.Div([kpis, ui.paged_grid("ac-measures-grid", columns(), height=560, page_size=50,
+                                         defaultColDef={"sortable": False})])
 
 
 def layout(**_query):
@@ -122,15 +128,34 @@ def layout(**_query):
     ])
 
 
-@callback(Output("ac-reg-content", "children"), Input("ac-reg-unit", "value"),
-          Input("ac-reg-form", "value"),
-          Input("ac-reg-year", "value"), Input("ac-reg-effect", "value"), prevent_initial_call=True)
+FILTERS = (Input("ac-reg-unit", "value"), Input("ac-reg-form", "value"),
+           Input("ac-reg-year", "value"), Input("ac-reg-effect", "value"))
+
+
+@callback(Output("ac-reg-content", "children"), *FILTERS, prevent_initial_call=True)
 def filter_measures(unit, form, year, in_effect):
     actor = current_actor()
     try:
         return content(db.session(), actor, unit, form, year, bool(in_effect))
-    except (PortalError, ValueError) as error:
+    except PortalError as error:
         return failure(error)
+
+
+@callback(Output("ac-measures-grid", "getRowsResponse"),
+          Input("ac-measures-grid", "getRowsRequest"),
+          *(State(i.component_id, i.component_property) for i in FILTERS))
+def measure_page(request, unit, form, year, in_effect):
+    """The measures found, a block at a time (the list itself is kept until the next write)."""
+    actor = current_actor()
+    start, end, _sort = ui.page_request(request)
+    try:
+        views = effects(db.session(), actor, unit, form, year, bool(in_effect))
+    except PortalError:
+        return ui.rows_response([], 0)
+    return ui.rows_response(rows_of(views[start:end], date.today()), len(views))
+
+
+ui.purge_when("ac-measures-grid", *FILTERS)
 
 
 ui.register(__name__, path="/accountability/measures", title=N_("Measures and effect periods"),

@@ -71,8 +71,13 @@ def test_a_reviewer_reads_effects_but_not_cases(client, world):
     assert "not available for your role" in page(client, "/accountability/case",
                                                  f"?id={world['case']}")
     measures = page(client, "/accountability/measures")
-    assert "Party warning" in measures and "2027-05-20" in measures
-    assert "Import measures" not in measures
+    assert "Import measures" not in measures and "ac-measures-grid" in measures
+    rows = readable(callback(client, [("ac-measures-grid", "getRowsResponse")],
+                             [("ac-measures-grid", "getRowsRequest", {"startRow": 0,
+                                                                      "endRow": 100})],
+                             [("ac-reg-unit", "value", None), ("ac-reg-form", "value", None),
+                              ("ac-reg-year", "value", None), ("ac-reg-effect", "value", False)]))
+    assert "Party warning" in rows and "2027-05-20" in rows
 
 
 def test_the_cadre_sees_their_own_records_and_nothing_of_the_desk(client, world):
