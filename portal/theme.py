@@ -119,14 +119,17 @@ def plain_figure(traces: list[dict], layout: dict) -> go.Figure:
     """A figure from trace and layout dicts, without Plotly checking every element of every
     array (a city's 3,000 points took 50–250 ms to check, per chart and request). Scalars are
     still checked; the dicts spell properties out in full (``marker=dict(color=…)``, never
-    ``marker_color``). pandas and NumPy arrays become lists, so ``escape_labels`` sees them."""
-    return go.Figure(data=[_lists(trace) for trace in traces], layout=layout, _validate=False)
+    ``marker_color``). pandas columns become NumPy arrays (numbers stay arrays: copied and
+    sent as binary), text becomes lists, so ``escape_labels`` sees it."""
+    return go.Figure(data=[_arrays(trace) for trace in traces], layout=layout, _validate=False)
 
 
-def _lists(value: Any) -> Any:
+def _arrays(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: _lists(item) for key, item in value.items()}
-    if hasattr(value, "tolist") and not isinstance(value, str):
+        return {key: _arrays(item) for key, item in value.items()}
+    if hasattr(value, "to_numpy"):  # a pandas column
+        value = value.to_numpy()
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OUSMm":
         return value.tolist()
     return value
 
