@@ -11,6 +11,8 @@ process. Several workers (and hosts) share what must be shared through the datab
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import os
 
@@ -62,6 +64,16 @@ def settle_heap() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
+def bound_malloc_arenas(arenas: int = 2) -> None:
+    """glibc's malloc gives each thread that allocates an arena of its own (up to eight per
+    core) and each arena keeps what its thread once needed: a worker's threads, each having
+    built a large dashboard (frames, JSON answers), held those peaks side by side. Two arenas
+    for the whole process (``mallopt(M_ARENA_MAX)``, as ``MALLOC_ARENA_MAX=2`` would) before
+    the workers start their threads. Nothing happens where the C library is not glibc."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(-8, arenas)  # -8: M_ARENA_MAX
+
+
 def _gunicorn_application(config: Config, options: dict):
     from gunicorn.app.base import BaseApplication
 
@@ -91,6 +103,7 @@ def serve(config: Config, host: str, port: int, workers: int = 2, threads: int =
           echo=print) -> None:
     """Serve until stopped: gunicorn with ``workers`` processes, else waitress."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    bound_malloc_arenas()
     try:
         import gunicorn  # noqa: F401
     except ImportError:
