@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from accountability import service as accountability
@@ -164,15 +164,6 @@ def _grades_many(session: Session, ids: list[int], only: frozenset[str] | None =
     return grades
 
 
-def _ids_among(session: Session, column, ids: list[int]) -> list[int]:
-    """The ids among ``ids`` that have a row in ``column``'s table (one indexed read)."""
-    found: list[int] = []
-    for start in range(0, len(ids), 900):
-        found += session.scalars(select(column).where(column.in_(ids[start:start + 900]))
-                                 .distinct())
-    return sorted(set(found))
-
-
 def _vetoed_units(session: Session, unit_ids: set[int]) -> set[int]:
     """The units among ``unit_ids`` with a vetoed result in any period: only their latest
     published result can make ``unit_veto`` block."""
@@ -194,23 +185,25 @@ def block_facts_many(session: Session, actor: Actor, ids: list[int], as_of: date
     The same blocks as ``facts_for_many`` gives for every rule in ``engine.BLOCKS`` (the
     equivalence test compares them), with less read: no training (only notes read it), only
     the grades a block reads (``engine.TENURE_LOST_GRADES``, which holds ``BAD_GRADES``),
-    measures and cases only for the cadres who have any (one indexed read to find them), the
-    unit's results only where ``unit_veto`` can block (a promotion, leading cadres, the
-    setting on, a unit vetoed in some period). The notes of the result are incomplete: show
+    measures and cases only for the cadres who have any (known from the same read as the
+    cadres' columns), the unit's results only where ``unit_veto`` can block (a promotion,
+    leading cadres, the setting on, a unit vetoed in some period). The notes of the result are incomplete: show
     a cadre with ``facts_for_many``. Cadres outside the actor's scope are left out."""
     from accountability.models import CaseSubject, Measure
 
     rows: dict[int, Any] = {}
+    has_measure = exists().where(Measure.cadre_id == Cadre.id).label("has_measure")
+    has_case = exists().where(CaseSubject.cadre_id == Cadre.id).label("has_case")
     for start in range(0, len(ids), 900):
         rows.update((r.id, r) for r in session.execute(
             select(Cadre.id, Cadre.code, Cadre.rank, Cadre.rank_since, Cadre.position_since,
-                   Cadre.leader_role, Cadre.unit_id)
+                   Cadre.leader_role, Cadre.unit_id, has_measure, has_case)
             .where(Cadre.id.in_(ids[start:start + 900]), actor.cadre_clause())))
     ids = [i for i in ids if i in rows]
     measures = accountability.effects_for_cadres(
-        session, actor, _ids_among(session, Measure.cadre_id, ids))
+        session, actor, [i for i in ids if rows[i].has_measure])
     cases = accountability.open_cases_for_cadres(
-        session, actor, _ids_among(session, CaseSubject.cadre_id, ids))
+        session, actor, [i for i in ids if rows[i].has_case])
     grades = _grades_many(session, ids, engine.TENURE_LOST_GRADES)
     table = accountability.effect_table(session)
     vetoed_units: set[int] = set()

@@ -237,9 +237,13 @@ def unit_name(session: Session, actor: Actor, code: str | None) -> str | None:
 
 
 def _candidates(session: Session, actor: Actor, conditions: Conditions, as_of: date):
-    """The query of the cadres' ids that meet every condition the database can judge."""
-    stmt = (select(Cadre.id).join(Unit, Cadre.unit_id == Unit.id)
-            .where(actor.cadre_clause(), Cadre.status == CadreStatus.SERVING))
+    """The query of the cadres' ids that meet every condition the database can judge.
+
+    It walks the units in scope by path and their cadres by unit (the actor's subtree on the
+    joined unit is ``actor.cadre_clause()`` for the reviewers ``_require`` lets through),
+    reading ids only: no ORM object until a page is shown."""
+    stmt = (select(Cadre.id).select_from(Unit).join(Cadre, Cadre.unit_id == Unit.id)
+            .where(actor.unit_clause(), Cadre.status == CadreStatus.SERVING))
     if conditions.unit:
         under = _unit(session, actor, conditions.unit)
         stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
@@ -316,13 +320,8 @@ def _eligible(session: Session, actor: Actor, ids: list[int], as_of: date,
     """The ids without a block for ``decision`` (in the same order), from the facts the
     blocks read only (``evidence.block_facts_many``: no ORM cadres, no training)."""
     rule_values = cadre_settings.eligibility_rules(session)
-    kept: list[int] = []
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start:start + 2000]
-        facts = evidence.block_facts_many(session, actor, chunk, as_of, decision)
-        kept += [i for i in chunk if i in facts
-                 and not _blocked(facts[i], as_of, decision, rule_values)]
-    return kept
+    facts = evidence.block_facts_many(session, actor, ids, as_of, decision)
+    return [i for i in ids if i in facts and not _blocked(facts[i], as_of, decision, rule_values)]
 
 
 def _blocked(facts: engine.CadreFacts, as_of: date, decision: DecisionType, rule_values) -> bool:
