@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from accountability import service as accountability
 from assessment import service as assessment
+from cadres import scope, training
 from cadres import service as registry
 from cadres import settings as cadre_settings
-from cadres import training
 from cadres.enums import AppraisalGrade, DecisionType
 from cadres.models import CadreAppraisal, PersonnelDecision
 from cadres.rules import eligibility as engine
@@ -177,6 +177,15 @@ def _vetoed_units(session: Session, unit_ids: set[int]) -> set[int]:
     return found
 
 
+def _in_scope(stmt, actor: Actor):
+    """``stmt`` on ``Cadre`` kept to the actor's cadres: a reviewer's by the path of each row's
+    unit (a lookup per row, cheaper than ``actor.cadre_clause()``'s list of every unit in
+    scope), a cadre's by ``cadre_clause``."""
+    if scope.is_cadre(actor):
+        return stmt.where(actor.cadre_clause())
+    return stmt.join(Unit, Unit.id == Cadre.unit_id).where(actor.unit_clause())
+
+
 def block_facts_many(session: Session, actor: Actor, ids: list[int], as_of: date,
                      decision: DecisionType) -> dict[int, engine.CadreFacts]:
     """The facts the *blocks* of ``decision`` read, for many cadres, without loading them:
@@ -187,18 +196,19 @@ def block_facts_many(session: Session, actor: Actor, ids: list[int], as_of: date
     the grades a block reads (``engine.TENURE_LOST_GRADES``, which holds ``BAD_GRADES``),
     measures and cases only for the cadres who have any (known from the same read as the
     cadres' columns), the unit's results only where ``unit_veto`` can block (a promotion,
-    leading cadres, the setting on, a unit vetoed in some period). The notes of the result are incomplete: show
-    a cadre with ``facts_for_many``. Cadres outside the actor's scope are left out."""
+    leading cadres, the setting on, a unit vetoed in some period). The notes of the result
+    are incomplete: show a cadre with ``facts_for_many``. Cadres outside the actor's scope
+    are left out."""
     from accountability.models import CaseSubject, Measure
 
     rows: dict[int, Any] = {}
     has_measure = exists().where(Measure.cadre_id == Cadre.id).label("has_measure")
     has_case = exists().where(CaseSubject.cadre_id == Cadre.id).label("has_case")
     for start in range(0, len(ids), 900):
-        rows.update((r.id, r) for r in session.execute(
+        rows.update((r.id, r) for r in session.execute(_in_scope(
             select(Cadre.id, Cadre.code, Cadre.rank, Cadre.rank_since, Cadre.position_since,
                    Cadre.leader_role, Cadre.unit_id, has_measure, has_case)
-            .where(Cadre.id.in_(ids[start:start + 900]), actor.cadre_clause())))
+            .where(Cadre.id.in_(ids[start:start + 900])), actor)))
     ids = [i for i in ids if i in rows]
     measures = accountability.effects_for_cadres(
         session, actor, [i for i in ids if rows[i].has_measure])
