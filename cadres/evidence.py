@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from accountability import service as accountability
 from assessment import service as assessment
+from cadres import scope, training
 from cadres import service as registry
 from cadres import settings as cadre_settings
-from cadres import training
 from cadres.enums import AppraisalGrade, DecisionType
 from cadres.models import CadreAppraisal, PersonnelDecision
 from cadres.rules import eligibility as engine
@@ -123,13 +123,7 @@ def facts_for_many(session: Session, actor: Actor, cadres: list[Cadre],
     progress = training.progress_many(session, cadres, as_of.year, as_of)
     measures = accountability.effects_for_cadres(session, actor, ids)
     cases = accountability.open_cases_for_cadres(session, actor, ids)
-    grades: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
-    for start in range(0, len(ids), 900):
-        for cadre_id, year, grade in session.execute(
-                select(CadreAppraisal.cadre_id, CadreAppraisal.year, CadreAppraisal.grade)
-                .where(CadreAppraisal.cadre_id.in_(ids[start:start + 900]))
-                .order_by(CadreAppraisal.year.desc())):
-            grades[cadre_id].append((year, AppraisalGrade(grade).value))
+    grades = _grades_many(session, ids)
     table = accountability.effect_table(session)
     histories: dict[int, list] = {}
     found = {}
@@ -152,6 +146,104 @@ def facts_for_many(session: Session, actor: Actor, cadres: list[Cadre],
                                          p.five_year_hours, p.five_year_required,
                                          behind=p.behind, five_year_behind=p.five_year_behind),
             unit_result=_unit_result_fact(cadre.unit, histories[cadre.unit_id], as_of))
+    return found
+
+
+def _grades_many(session: Session, ids: list[int], only: frozenset[str] | None = None
+                 ) -> dict[int, list[tuple[int, str]]]:
+    """Each cadre's grades, newest year first (as ``registry.grades_for_cadre`` gives them);
+    ``only``: just these grades."""
+    grades: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 900):
+        stmt = select(CadreAppraisal.cadre_id, CadreAppraisal.year, CadreAppraisal.grade).where(
+            CadreAppraisal.cadre_id.in_(ids[start:start + 900]))
+        if only is not None:
+            stmt = stmt.where(CadreAppraisal.grade.in_([AppraisalGrade(g) for g in sorted(only)]))
+        for cadre_id, year, grade in session.execute(stmt.order_by(CadreAppraisal.year.desc())):
+            grades[cadre_id].append((year, AppraisalGrade(grade).value))
+    return grades
+
+
+def _vetoed_units(session: Session, unit_ids: set[int]) -> set[int]:
+    """The units among ``unit_ids`` with a vetoed result in any period: only their latest
+    published result can make ``unit_veto`` block."""
+    from assessment.models import Result
+
+    ids = sorted(unit_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 900):
+        found.update(session.scalars(select(Result.unit_id).where(
+            Result.unit_id.in_(ids[start:start + 900]), Result.vetoed.is_(True)).distinct()))
+    return found
+
+
+def _in_scope(stmt, actor: Actor):
+    """``stmt`` on ``Cadre`` kept to the actor's cadres: a reviewer's by the path of each row's
+    unit (a lookup per row, cheaper than ``actor.cadre_clause()``'s list of every unit in
+    scope), a cadre's by ``cadre_clause``."""
+    if scope.is_cadre(actor):
+        return stmt.where(actor.cadre_clause())
+    return stmt.join(Unit, Unit.id == Cadre.unit_id).where(actor.unit_clause())
+
+
+def block_facts_many(session: Session, actor: Actor, ids: list[int], as_of: date,
+                     decision: DecisionType) -> dict[int, engine.CadreFacts]:
+    """The facts the *blocks* of ``decision`` read, for many cadres, without loading them:
+    what the roster needs to keep the eligible among thousands of candidates it does not show.
+
+    The same blocks as ``facts_for_many`` gives for every rule in ``engine.BLOCKS`` (the
+    equivalence test compares them), with less read: no training (only notes read it), only
+    the grades a block reads (``engine.TENURE_LOST_GRADES``, which holds ``BAD_GRADES``),
+    measures and cases only for the cadres who have any (known from the same read as the
+    cadres' columns), the unit's results only where ``unit_veto`` can block (a promotion,
+    leading cadres, the setting on, a unit vetoed in some period). The notes of the result
+    are incomplete: show a cadre with ``facts_for_many``. Cadres outside the actor's scope
+    are left out."""
+    from accountability.models import CaseSubject, Measure
+
+    rows: dict[int, Any] = {}
+    has_measure = exists().where(Measure.cadre_id == Cadre.id).label("has_measure")
+    has_case = exists().where(CaseSubject.cadre_id == Cadre.id).label("has_case")
+    for start in range(0, len(ids), 900):
+        rows.update((r.id, r) for r in session.execute(_in_scope(
+            select(Cadre.id, Cadre.code, Cadre.rank, Cadre.rank_since, Cadre.position_since,
+                   Cadre.leader_role, Cadre.unit_id, has_measure, has_case)
+            .where(Cadre.id.in_(ids[start:start + 900])), actor)))
+    ids = [i for i in ids if i in rows]
+    measures = accountability.effects_for_cadres(
+        session, actor, [i for i in ids if rows[i].has_measure])
+    cases = accountability.open_cases_for_cadres(
+        session, actor, [i for i in ids if rows[i].has_case])
+    grades = _grades_many(session, ids, engine.TENURE_LOST_GRADES)
+    table = accountability.effect_table(session)
+    vetoed_units: set[int] = set()
+    if decision == DecisionType.PROMOTION and cadre_settings.eligibility_rules(
+            session).unit_veto_blocks:
+        vetoed_units = _vetoed_units(session, {r.unit_id for r in rows.values()
+                                               if LeaderRole(r.leader_role) != LeaderRole.MEMBER})
+    results: dict[int, engine.UnitResultFact | None] = {}
+    found = {}
+    for cadre_id in ids:
+        row = rows[cadre_id]
+        views = measures.get(cadre_id, [])
+        tolerance_on = _tolerance_on(session, actor, session.get(Cadre, cadre_id)) if any(
+            v.tolerance_outcome for v in views) else {}
+        unit_result = None
+        if row.unit_id in vetoed_units and LeaderRole(row.leader_role) != LeaderRole.MEMBER:
+            if row.unit_id not in results:
+                results[row.unit_id] = _unit_result_fact(
+                    session.get(Unit, row.unit_id),
+                    assessment.unit_result_history(session, actor, row.unit_id), as_of)
+            unit_result = results[row.unit_id]
+        found[cadre_id] = engine.CadreFacts(
+            code=row.code, rank=row.rank, rank_since=row.rank_since,
+            position_since=row.position_since, leader_role=LeaderRole(row.leader_role),
+            measures=_measure_facts(views, table, tolerance_on),
+            cases=tuple(engine.CaseFact(c.source, c.case_no, c.stage, c.filed_on)
+                        for c in cases.get(cadre_id, [])),
+            grades=tuple(engine.GradeFact(year, grade, f"grade:{row.code}:{year}")
+                         for year, grade in grades[cadre_id]),
+            training=None, unit_result=unit_result)
     return found
 
 

@@ -237,9 +237,13 @@ def unit_name(session: Session, actor: Actor, code: str | None) -> str | None:
 
 
 def _candidates(session: Session, actor: Actor, conditions: Conditions, as_of: date):
-    """The query of the cadres' ids that meet every condition the database can judge."""
-    stmt = (select(Cadre.id).join(Unit, Cadre.unit_id == Unit.id)
-            .where(actor.cadre_clause(), Cadre.status == CadreStatus.SERVING))
+    """The query of the cadres' ids that meet every condition the database can judge.
+
+    It walks the units in scope by path and their cadres by unit (the actor's subtree on the
+    joined unit is ``actor.cadre_clause()`` for the reviewers ``_require`` lets through),
+    reading ids only: no ORM object until a page is shown."""
+    stmt = (select(Cadre.id).select_from(Unit).join(Cadre, Cadre.unit_id == Unit.id)
+            .where(actor.unit_clause(), Cadre.status == CadreStatus.SERVING))
     if conditions.unit:
         under = _unit(session, actor, conditions.unit)
         stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
@@ -311,6 +315,22 @@ def _evaluate(session: Session, actor: Actor, cadres: Sequence[Cadre], as_of: da
     return found
 
 
+def _eligible(session: Session, actor: Actor, ids: list[int], as_of: date,
+              decision: DecisionType) -> list[int]:
+    """The ids without a block for ``decision`` (in the same order), from the facts the
+    blocks read only (``evidence.block_facts_many``: no ORM cadres, no training)."""
+    rule_values = cadre_settings.eligibility_rules(session)
+    facts = evidence.block_facts_many(session, actor, ids, as_of, decision)
+    return [i for i in ids if i in facts and not _blocked(facts[i], as_of, decision, rule_values)]
+
+
+def _blocked(facts: engine.CadreFacts, as_of: date, decision: DecisionType, rule_values) -> bool:
+    """Whether a rule of ``engine.BLOCKS`` blocks (what ``engine.evaluate(…).eligible`` says,
+    without its notes)."""
+    return any(any(True for _f in rule(facts, as_of, rule_values))
+               for rule in engine.BLOCKS.get(decision, ()))
+
+
 def _load(session: Session, ids: Sequence[int]) -> list[Cadre]:
     by_id: dict[int, Cadre] = {}
     for chunk in _chunks(ids):
@@ -345,8 +365,7 @@ def _matching_ids(session: Session, actor: Actor, conditions: Conditions, as_of:
                             "for at most %(limit)s at once. Narrow the search (a unit, a rank, an "
                             "age range) and search again.", count=len(ids),
                             limit=cap), field="eligible_for")
-        results = _evaluate(session, actor, _load(session, ids), as_of, decision)
-        ids = [i for i in ids if results[i].eligible]
+        ids = _eligible(session, actor, ids, as_of, decision)
     return ids
 
 

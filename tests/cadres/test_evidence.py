@@ -12,6 +12,7 @@ from accountability import cases
 from accountability.enums import CaseStage
 from cadres import evidence, grades
 from cadres.enums import DecisionType
+from cadres.rules import eligibility as engine
 from portal.errors import AccessDenied
 from tests.accountability.conftest import decided_measure, move_to, open_case
 from tests.assessment.conftest import S1_VALUES, S2_VALUES, enter, open_period, publish
@@ -168,3 +169,13 @@ def test_facts_for_many_cadres_are_the_facts_of_each(session, city, street_schem
     assert many[city.cadre1.id].unit_result.vetoed and many[city.cadre1.id].training.hours == 40
     with pytest.raises(AccessDenied):
         evidence.facts_for_many(session, city.actor("reviewer-d1"), [city.cadre2], AS_OF)
+    # The roster's filter reads only what blocks read: the same blocks for every decision.
+    ids = [city.cadre1.id, city.cadre2.id]
+    for decision in DecisionType:
+        light = evidence.block_facts_many(session, actor, ids, AS_OF, decision)
+        for cadre in (city.cadre1, city.cadre2):
+            assert engine.evaluate(light[cadre.id], AS_OF, decision).blocks == engine.evaluate(
+                many[cadre.id], AS_OF, decision).blocks
+    assert engine.evaluate(light[city.cadre1.id], AS_OF, DecisionType.PROMOTION).blocks
+    assert city.cadre2.id not in evidence.block_facts_many(
+        session, city.actor("reviewer-d1"), ids, AS_OF, DecisionType.PROMOTION)
