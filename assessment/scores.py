@@ -117,34 +117,49 @@ def set_score(session: Session, actor: Actor, period_code: str, unit_id: int, in
 
 def sheet(session: Session, actor: Actor, period_code: str, level: UnitLevel, *,
           unit_id: int | None = None, indicator_code: str | None = None,
-          today: date | None = None) -> list[dict]:
+          today: date | None = None, start: int = 0, end: int | None = None) -> list[dict]:
     """Rows for the score grid: one unit's indicators, or one indicator across the units
     in scope. Each row carries what the grid needs to validate and to save safely.
-    Units and scores are read as plain rows (no ORM objects: the indicator sheet spans
-    every community of the city)."""
+    ``start``/``end`` keep rows start..end-1 only (the grid pages on the server); units
+    and scores are read as plain rows (the indicator sheet spans every community)."""
+    return sheet_page(session, actor, period_code, level, unit_id=unit_id,
+                      indicator_code=indicator_code, today=today, start=start, end=end)[0]
+
+
+def sheet_page(session: Session, actor: Actor, period_code: str, level: UnitLevel, *,
+               unit_id: int | None = None, indicator_code: str | None = None,
+               today: date | None = None, start: int = 0,
+               end: int | None = None) -> tuple[list[dict], int]:
+    """``(rows start..end-1 of the sheet, how many rows the whole sheet has)``."""
     actor.require_any(*VIEW)
     period = periods.get(session, period_code)
     scheme = periods.scheme_for(session, period, level)
     if scheme is None:
-        return []
+        return [], 0
     spec = schemes.spec_of(scheme)
     leaves = spec.leaves
     if unit_id is not None:
         unit = assessed_unit(session, actor, unit_id)
         if UnitLevel(unit.level) != level:
-            return []
-        units = [(unit.id, unit.code, unit.name)]
+            return [], 0
+        units, count = [(unit.id, unit.code, unit.name)], len(leaves)
+        leaves = leaves[start:end]
     else:
-        units = session.execute(periods.assessed_units_stmt(level).where(actor.unit_clause())
-                                .with_only_columns(Unit.id, Unit.code, Unit.name)
-                                .order_by(Unit.path)).all()
         leaves = [leaf for leaf in leaves if leaf.code == indicator_code]
+        if not leaves:
+            return [], 0
+        in_scope = periods.assessed_units_stmt(level).where(actor.unit_clause())
+        units = session.execute(in_scope.with_only_columns(Unit.id, Unit.code, Unit.name)
+                                .order_by(Unit.path).offset(start)
+                                .limit(None if end is None else max(0, end - start))).all()
+        count = (start + len(units) if (end is None or len(units) < end - start) and
+                 (units or start == 0) else
+                 session.scalar(in_scope.with_only_columns(func.count())))
     if not units or not leaves:
-        return []
+        return [], count
     unit_ids = [u[0] for u in units]
     codes = [leaf.code for leaf in leaves]
-    stored = _stored_scores(session, period, unit_ids if unit_id is not None else None, level,
-                            actor, codes)
+    stored = _stored_scores(session, period, unit_ids, codes)
     deductions = periods.supervision_frame(session, period, unit_ids, today or date.today())
     extra = {(int(r.unit_id), r.indicator_code): float(r.points) for r in deductions.itertuples()}
     locks = submissions.office_locks(session, period, level, unit_ids, codes)
@@ -165,22 +180,16 @@ def sheet(session: Session, actor: Actor, period_code: str, level: UnitLevel, *,
                 "supervision": extra.get((uid, leaf.code)),
                 "lock": _lock_label(locks.get((uid, leaf.code)) or period_lock),
             })
-    return rows
+    return rows, count
 
 
-def _stored_scores(session: Session, period: Period, unit_ids: list[int] | None,
-                   level: UnitLevel, actor: Actor, codes: list[str]) -> dict:
-    """The stored scores of the sheet as plain rows by (unit id, indicator code): of the
-    given units, or (None) of the level's assessed units in the actor's scope (a join, not a
-    list of thousands of ids)."""
+def _stored_scores(session: Session, period: Period, unit_ids: list[int],
+                   codes: list[str]) -> dict:
+    """The stored scores of the sheet's units as plain rows by (unit id, indicator code)."""
     stmt = select(Score.unit_id, Score.indicator_code, Score.value, Score.note, Score.version,
                   Score.updated_by).where(Score.period_id == period.id,
+                                          Score.unit_id.in_(unit_ids),
                                           Score.indicator_code.in_(codes))
-    if unit_ids is not None:
-        stmt = stmt.where(Score.unit_id.in_(unit_ids))
-    else:
-        stmt = stmt.join(Unit, Unit.id == Score.unit_id).where(
-            periods.assessed_units_stmt(level).whereclause, actor.unit_clause())
     return {(r.unit_id, r.indicator_code): r for r in session.execute(stmt)}
 
 

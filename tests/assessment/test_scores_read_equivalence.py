@@ -70,3 +70,14 @@ def test_the_indicator_sheet_carries_each_stored_score(session, city, scored, wh
                 else (None, "", None, ""))
             assert (row["unit_code"], row["unit_name"], row["id"]) == (
                 unit.code, unit.name, f"{unit.id}:{code}")
+
+
+@pytest.mark.parametrize("mode", ["indicator", "unit"])
+def test_the_sheet_in_pages_is_the_whole_sheet(session, city, scored, mode):
+    actor = city.actor("reviewer")
+    target = {"indicator_code": "I1"} if mode == "indicator" else {"unit_id": city.s1.id}
+    whole = scores.sheet(session, actor, scored, UnitLevel.STREET, **target)
+    pages = [scores.sheet_page(session, actor, scored, UnitLevel.STREET, start=start,
+                               end=start + 1, **target) for start in range(len(whole) + 1)]
+    assert [row for rows, _count in pages for row in rows] == whole
+    assert {count for _rows, count in pages} == {len(whole)}
