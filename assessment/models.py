@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from assessment.enums import (
@@ -152,7 +152,12 @@ class Score(Base):
     writer who read an older value fail instead of overwriting (optimistic locking)."""
 
     __tablename__ = "as_score"
-    __table_args__ = (UniqueConstraint("period_id", "unit_id", "indicator_code"),)
+    __table_args__ = (
+        UniqueConstraint("period_id", "unit_id", "indicator_code"),
+        # Completeness counts the present scores of a period: this index alone answers it.
+        Index("ix_as_score_present", "period_id", "unit_id", "indicator_code",
+              sqlite_where=text("value IS NOT NULL"), postgresql_where=text("value IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("as_period.id", ondelete="CASCADE"))

@@ -537,18 +537,11 @@ def _overdue(session: Session, actor: Actor, today: date) -> list[WarningView]:
 
 # --- what-if ---------------------------------------------------------------------------------
 
-def what_if(session: Session, actor: Actor, period_code: str, level: UnitLevel,
-            dimension_weights: dict[str, float], under_unit_id: int | None = None) -> pd.DataFrame:
-    """How the level's totals, ranks and grades would change with other dimension
-    weights — computed in memory from the frozen breakdown; nothing is written."""
-    actor.require_any(*VIEW)
-    period = visible_period(session, period_code)
-    binding = session.scalar(select(PeriodLevel).where(PeriodLevel.period_id == period.id,
-                                                       PeriodLevel.level == level))
-    if binding is None:
-        return pd.DataFrame()
+def _level_what_if(session: Session, period: Period, binding: PeriodLevel, level: UnitLevel,
+                   dimension_weights: dict[str, float]) -> pd.DataFrame:
+    """Totals, ranks and grades of every unit of the level under other dimension weights,
+    from the level's frozen breakdown."""
     spec = schemes.spec_of(binding.scheme)
-    # Ranks and the grade cap are over the whole level, as when the period was published …
     all_units = pd.DataFrame(session.execute(
         select(Result.unit_id, Result.parent_id, Result.vetoed)
         .where(Result.period_id == period.id, Result.level == level)).all(),
@@ -559,8 +552,26 @@ def what_if(session: Session, actor: Actor, period_code: str, level: UnitLevel,
         .join(Result, Result.id == ResultItem.result_id)
         .where(ResultItem.period_id == period.id, Result.level == level)).all(),
         columns=["unit_id", "indicator_code", "points", "fraction"])
-    changed = rules.what_if(spec, items, all_units, dimension_weights,
-                            assessment_settings.grade_policy(session))
+    return rules.what_if(spec, items, all_units, dimension_weights,
+                         assessment_settings.grade_policy(session))
+
+
+def what_if(session: Session, actor: Actor, period_code: str, level: UnitLevel,
+            dimension_weights: dict[str, float], under_unit_id: int | None = None) -> pd.DataFrame:
+    """How the level's totals, ranks and grades would change with other dimension
+    weights — computed in memory from the frozen breakdown; nothing is written."""
+    actor.require_any(*VIEW)
+    period = visible_period(session, period_code)
+    binding = session.scalar(select(PeriodLevel).where(PeriodLevel.period_id == period.id,
+                                                       PeriodLevel.level == level))
+    if binding is None:
+        return pd.DataFrame()
+    weights = tuple(sorted((str(k), float(v)) for k, v in (dimension_weights or {}).items()))
+    # Ranks and the grade cap are over the whole level, as when the period was published: the
+    # same for every scope, so kept once per period, level and weights (any write recomputes).
+    changed = cache.cached(session, "assessment.what_if_level", (period.code, str(level), weights),
+                           lambda: _level_what_if(session, period, binding, level,
+                                                  dimension_weights))
     # … but only the units in scope come back.
     visible = results_frame(session, actor, period.code, under_unit_id,
                             level)[["unit_id", "unit_code", "unit_name"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,10 +14,10 @@ from assessment import periods, rules, schemes, submissions
 from assessment.enums import Method, PeriodStatus
 from assessment.models import Period, Score
 from assessment.rules import IndicatorSpec
-from portal import audit
+from portal import audit, cache
 from portal.access import Actor
 from portal.db import utcnow
-from portal.enums import UnitLevel
+from portal.enums import UnitKind, UnitLevel
 from portal.errors import Conflict, Invalid
 from portal.i18n import _
 from portal.models import Unit
@@ -117,67 +117,97 @@ def set_score(session: Session, actor: Actor, period_code: str, unit_id: int, in
 
 def sheet(session: Session, actor: Actor, period_code: str, level: UnitLevel, *,
           unit_id: int | None = None, indicator_code: str | None = None,
-          today: date | None = None) -> list[dict]:
+          today: date | None = None, start: int = 0, end: int | None = None) -> list[dict]:
     """Rows for the score grid: one unit's indicators, or one indicator across the units
-    in scope. Each row carries what the grid needs to validate and to save safely."""
+    in scope. Each row carries what the grid needs to validate and to save safely.
+    ``start``/``end`` keep rows start..end-1 only (the grid pages on the server); units
+    and scores are read as plain rows (the indicator sheet spans every community)."""
+    return sheet_page(session, actor, period_code, level, unit_id=unit_id,
+                      indicator_code=indicator_code, today=today, start=start, end=end)[0]
+
+
+def sheet_page(session: Session, actor: Actor, period_code: str, level: UnitLevel, *,
+               unit_id: int | None = None, indicator_code: str | None = None,
+               today: date | None = None, start: int = 0,
+               end: int | None = None) -> tuple[list[dict], int]:
+    """``(rows start..end-1 of the sheet, how many rows the whole sheet has)``."""
     actor.require_any(*VIEW)
     period = periods.get(session, period_code)
     scheme = periods.scheme_for(session, period, level)
     if scheme is None:
-        return []
+        return [], 0
     spec = schemes.spec_of(scheme)
     leaves = spec.leaves
     if unit_id is not None:
         unit = assessed_unit(session, actor, unit_id)
         if UnitLevel(unit.level) != level:
-            return []
-        units = [unit]
+            return [], 0
+        units, count = [(unit.id, unit.code, unit.name)], len(leaves)
+        leaves = leaves[start:end]
     else:
-        units = list(session.scalars(periods.assessed_units_stmt(level).where(actor.unit_clause())
-                                     .order_by(Unit.path)))
         leaves = [leaf for leaf in leaves if leaf.code == indicator_code]
+        if not leaves:
+            return [], 0
+        in_scope = periods.assessed_units_stmt(level).where(actor.unit_clause())
+        units = session.execute(in_scope.with_only_columns(Unit.id, Unit.code, Unit.name)
+                                .order_by(Unit.path).offset(start)
+                                .limit(None if end is None else max(0, end - start))).all()
+        count = (start + len(units) if (end is None or len(units) < end - start) and
+                 (units or start == 0) else
+                 session.scalar(in_scope.with_only_columns(func.count())))
     if not units or not leaves:
-        return []
-    unit_ids = [u.id for u in units]
-    stored = {(s.unit_id, s.indicator_code): s for s in session.scalars(
-        select(Score).where(Score.period_id == period.id, Score.unit_id.in_(unit_ids),
-                            Score.indicator_code.in_([leaf.code for leaf in leaves])))}
+        return [], count
+    unit_ids = [u[0] for u in units]
+    codes = [leaf.code for leaf in leaves]
+    stored = _stored_scores(session, period, unit_ids, codes)
     deductions = periods.supervision_frame(session, period, unit_ids, today or date.today())
     extra = {(int(r.unit_id), r.indicator_code): float(r.points) for r in deductions.itertuples()}
-    dimension_names = {i.code: i.name for i in spec.dimensions}
-    locks = submissions.office_locks(session, period, level, unit_ids,
-                                     [leaf.code for leaf in leaves])
+    locks = submissions.office_locks(session, period, level, unit_ids, codes)
     period_lock = (None if PeriodStatus(period.status) in rules.EDITABLE
                    else rules.period_lock(PeriodStatus(period.status)))
+    fixed = {leaf.code: _leaf_columns(spec, leaf) for leaf in leaves}
     rows = []
-    for unit in units:
+    for uid, code, name in units:
         for leaf in leaves:
-            score = stored.get((unit.id, leaf.code))
-            rows.append(
-                {
-                    "id": f"{unit.id}:{leaf.code}",
-                    "unit_id": unit.id,
-                    "unit_code": unit.code,
-                    "unit_name": unit.name,
-                    "indicator_code": leaf.code,
-                    "indicator_name": leaf.name,
-                    "dimension": dimension_names.get(spec.dimension_of(leaf.code), ""),
-                    "method": leaf.method.value,
-                    "method_label": leaf.method.label,
-                    "weight": leaf.weight,
-                    "max": leaf.weight
-                    if leaf.method == Method.DIRECT
-                    else (1 if leaf.method == Method.VETO else None),
-                    "required": leaf.method.value in {m.value for m in rules.REQUIRED_METHODS},
-                    "value": score.value if score else None,
-                    "note": score.note if score else "",
-                    "version": score.version if score else None,
-                    "updated_by": score.updated_by if score else "",
-                    "supervision": extra.get((unit.id, leaf.code)),
-                    "lock": _lock_label(locks.get((unit.id, leaf.code)) or period_lock),
-                }
-            )
-    return rows
+            score = stored.get((uid, leaf.code))
+            rows.append({
+                "id": f"{uid}:{leaf.code}", "unit_id": uid, "unit_code": code, "unit_name": name,
+                **fixed[leaf.code],
+                "value": score.value if score else None,
+                "note": score.note if score else "",
+                "version": score.version if score else None,
+                "updated_by": score.updated_by if score else "",
+                "supervision": extra.get((uid, leaf.code)),
+                "lock": _lock_label(locks.get((uid, leaf.code)) or period_lock),
+            })
+    return rows, count
+
+
+def _stored_scores(session: Session, period: Period, unit_ids: list[int],
+                   codes: list[str]) -> dict:
+    """The stored scores of the sheet's units as plain rows by (unit id, indicator code)."""
+    stmt = select(Score.unit_id, Score.indicator_code, Score.value, Score.note, Score.version,
+                  Score.updated_by).where(Score.period_id == period.id,
+                                          Score.unit_id.in_(unit_ids),
+                                          Score.indicator_code.in_(codes))
+    return {(r.unit_id, r.indicator_code): r for r in session.execute(stmt)}
+
+
+def _leaf_columns(spec, leaf: IndicatorSpec) -> dict:
+    """The columns of a sheet row that depend only on the indicator."""
+    return {
+        "indicator_code": leaf.code,
+        "indicator_name": leaf.name,
+        "dimension": {i.code: i.name for i in spec.dimensions}.get(spec.dimension_of(leaf.code),
+                                                                   ""),
+        "method": leaf.method.value,
+        "method_label": leaf.method.label,
+        "weight": leaf.weight,
+        "max": leaf.weight
+        if leaf.method == Method.DIRECT
+        else (1 if leaf.method == Method.VETO else None),
+        "required": leaf.method.value in {m.value for m in rules.REQUIRED_METHODS},
+    }
 
 
 def _lock_label(lock) -> str:
@@ -187,31 +217,35 @@ def _lock_label(lock) -> str:
 
 def completeness(session: Session, actor: Actor, period_code: str) -> dict[UnitLevel,
                                                                            tuple[int, int]]:
-    """Required scores present and expected, per level, within the actor's scope."""
+    """Required scores present and expected, per level, within the actor's scope (kept in
+    the dashboard cache per scope and period; any committed write recomputes it)."""
     actor.require_any(*VIEW)
+    return _completeness(session, actor, period_code)
+
+
+@cache.scoped("assessment.completeness")
+def _completeness(session: Session, actor: Actor, period_code: str) -> dict[UnitLevel,
+                                                                            tuple[int, int]]:
+    """Two grouped counts for all levels at once: assessed units per level, and present
+    required scores per level (served by the partial index ``ix_as_score_present``)."""
     period = periods.get(session, period_code)
-    found = {}
-    for level, scheme in periods.levels_with_schemes(session, period).items():
-        required = schemes.spec_of(scheme).required_codes()
-        unit_ids = select(Unit.id).where(periods.assessed_units_stmt(level).whereclause,
-                                         actor.unit_clause())
-        units = session.scalar(select(func.count()).select_from(unit_ids.subquery()))
-        present = (
-            session.scalar(
-                select(func.count())
-                .select_from(Score)
-                .where(
-                    Score.period_id == period.id,
-                    Score.unit_id.in_(unit_ids),
-                    Score.indicator_code.in_(required),
-                    Score.value.is_not(None),
-                )
-            )
-            if required
-            else 0
-        )
-        found[level] = (present, units * len(required))
-    return found
+    required = {level: schemes.spec_of(scheme).required_codes()
+                for level, scheme in periods.levels_with_schemes(session, period).items()}
+    if not required:
+        return {}
+    assessed = and_(Unit.active, Unit.kind == UnitKind.TERRITORIAL, actor.unit_clause(),
+                    Unit.level.in_(list(required)))
+    units = {UnitLevel(level): count for level, count in session.execute(
+        select(Unit.level, func.count()).where(assessed).group_by(Unit.level))}
+    wanted = [and_(Unit.level == level, Score.indicator_code.in_(codes))
+              for level, codes in required.items() if codes]
+    present = {UnitLevel(level): count for level, count in session.execute(
+        select(Unit.level, func.count()).select_from(Score).join(Unit, Unit.id == Score.unit_id)
+        .where(Score.period_id == period.id, Score.value.is_not(None), assessed, or_(*wanted))
+        .group_by(Unit.level))} if wanted else {}
+    return {level: (present.get(level, 0) if codes else 0,
+                    units.get(level, 0) * len(codes))
+            for level, codes in required.items()}
 
 
 def template_rows(session: Session, actor: Actor, period_code: str,

@@ -8,7 +8,7 @@ import base64
 import functools
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from assessment import periods, rules, schemes, scores
 from assessment.enums import PeriodStatus
@@ -78,16 +78,18 @@ def layout(period: str | None = None, level: str | None = None, unit: str | None
         html.Div(id="as-sc-message"),
         dbc.Row([
             dbc.Col(ui.section(_("Score sheet"), html.Div(
-                ui.grid("as-sc-grid", [], [], height=520, page_size=50,
-                        getRowId="params.data.id",
+                ui.paged_grid("as-sc-grid", [], height=520, page_size=50,
+                              getRowId="params.data.id",
                         dashGridOptions={"stopEditingWhenCellsLoseFocus": True,
                                                                     "singleClickEdit": True},
-                        defaultColDef={"wrapHeaderText": True, "autoHeaderHeight": True}),
+                              defaultColDef={"sortable": False, "wrapHeaderText": True,
+                                             "autoHeaderHeight": True}),
                 className="as-grid")), lg=9),
             dbc.Col([ui.section(_("Completeness"), ui.graph("as-sc-completeness", height=220)),
                      ui.section(_("Import a file"), _import_panel())], lg=3),
         ], class_name="g-3"),
         dcc.Store(id="as-sc-refresh", data=0),
+        dcc.Store(id="as-sc-saved"),
     ])
 
 
@@ -150,7 +152,7 @@ def target_choices(code, level, mode, target):
 def _columns(mode: str, editable: bool) -> list[dict]:
     # A unit's figures under the reporting workflow (submitted, accepted, locked) stay as they
     # are here; the row's "lock" says why.
-    cell_editable = {"function": "!params.data.lock"} if editable else False
+    cell_editable = {"function": "!!params.data && !params.data.lock"} if editable else False
     value_col = {
         "field": "value", "headerName": _("Value"), "editable": cell_editable,
         "type": "rightAligned",
@@ -158,10 +160,12 @@ def _columns(mode: str, editable: bool) -> list[dict]:
         "cellEditor": "agNumberCellEditor",
                  "cellEditorParams": {"min": 0, "showStepperButtons": False},
         "cellClassRules": {
-            "as-invalid": "params.value != null && (params.value < 0 || (params.data.max != null "
-                          "&& params.value > params.data.max))",
-            "as-missing": "params.value == null && params.data.required",
-            "as-editable": "params.value != null && " + ("true" if editable else "false"),
+            # (a row still loading has no data yet)
+            "as-invalid": "!!params.data && params.value != null && (params.value < 0 || "
+                          "(params.data.max != null && params.value > params.data.max))",
+            "as-missing": "!!params.data && params.value == null && params.data.required",
+            "as-editable": "!!params.data && params.value != null && "
+                           + ("true" if editable else "false"),
         },
     }
     first = ([{"field": "indicator_name", "headerName": _("Indicator"), "minWidth": 220,
@@ -183,37 +187,69 @@ def _columns(mode: str, editable: bool) -> list[dict]:
     ]
 
 
-@callback(
-    Output("as-sc-grid", "rowData"),
-    Output("as-sc-grid", "columnDefs"),
-    Output("as-sc-completeness", "figure"),
-    Input("as-sc-period", "value"),
-    Input("as-sc-level", "value"),
-    Input("as-sc-mode", "value"),
-    Input("as-sc-target", "value"),
-    Input("as-sc-refresh", "data"),
-)
+SHEET_INPUTS = (Input("as-sc-period", "value"), Input("as-sc-level", "value"),
+                Input("as-sc-mode", "value"), Input("as-sc-target", "value"),
+                Input("as-sc-refresh", "data"))
+
+
+@callback(Output("as-sc-grid", "columnDefs"), Output("as-sc-completeness", "figure"),
+          *SHEET_INPUTS)
 def show_sheet(code, level, mode, target, _refresh):
+    """The sheet's columns (editable or not) and the completeness bars; the rows come a block
+    at a time (``sheet_rows``)."""
     actor = current_actor()
     session = db.session()
     if not code or not level or target in (None, ""):
-        return [], _columns(mode or "indicator", False), charts.completeness_bars({})
+        return _columns(mode or "indicator", False), charts.completeness_bars({})
     try:
         period = periods.get(session, code)
-        if mode == "unit":
-            rows = scores.sheet(session, actor, code, UnitLevel(level), unit_id=int(target))
-        else:
-            rows = scores.sheet(session, actor, code, UnitLevel(level), indicator_code=str(target))
         counts = scores.completeness(session, actor, code)
     except (PortalError, TypeError, ValueError):
-        return [], _columns(mode or "indicator", False), charts.completeness_bars({})
+        return _columns(mode or "indicator", False), charts.completeness_bars({})
     editable = period.status in rules.EDITABLE and actor.can("assessment.edit")
-    return rows, _columns(mode, editable), charts.completeness_bars(counts)
+    return _columns(mode, editable), charts.completeness_bars(counts)
+
+
+@callback(Output("as-sc-grid", "getRowsResponse"), Input("as-sc-grid", "getRowsRequest"),
+          *(State(i.component_id, i.component_property) for i in SHEET_INPUTS[:4]))
+def sheet_rows(request, code, level, mode, target):
+    """The sheet's rows, a block at a time (one indicator spans every community)."""
+    actor = current_actor()
+    start, end, _sort = ui.page_request(request)
+    if not code or not level or target in (None, ""):
+        return ui.rows_response([], 0)
+    try:
+        which = ({"unit_id": int(target)} if mode == "unit"
+                 else {"indicator_code": str(target)})
+        rows, count = scores.sheet_page(db.session(), actor, code, UnitLevel(level), start=start,
+                                        end=end, **which)
+    except (PortalError, TypeError, ValueError):
+        return ui.rows_response([], 0)
+    return ui.rows_response(rows, count)
+
+
+ui.purge_when("as-sc-grid", *SHEET_INPUTS)
+
+# A saved (or refused) cell's row as the server now has it, put into the grid in place (the
+# infinite row model takes no transactions).
+clientside_callback(
+    """function (rows) {
+        if (!rows || !rows.length) { return window.dash_clientside.no_update; }
+        dash_ag_grid.getApiAsync("as-sc-grid").then(function (api) {
+            rows.forEach(function (row) {
+                var node = api.getRowNode(row.id);
+                if (node) { node.setData(row); }
+            });
+        });
+        return window.dash_clientside.no_update;
+    }""",
+    Output("as-sc-grid", "getRowsResponse", allow_duplicate=True), Input("as-sc-saved", "data"),
+    prevent_initial_call=True)
 
 
 @callback(
     Output("as-sc-message", "children"),
-    Output("as-sc-grid", "rowTransaction"),
+    Output("as-sc-saved", "data"),
     Input("as-sc-grid", "cellValueChanged"),
     State("as-sc-period", "value"),
     prevent_initial_call=True,
@@ -239,9 +275,8 @@ def save_cells(changes, code):
             reverted.append(row)
             messages.append(error.message)
     if messages:
-        return dbc.Alert(messages, color="warning",
-                         dismissable=True), {"update": updated + reverted}
-    return ui.alert(_("Saved."), "success"), {"update": updated}
+        return dbc.Alert(messages, color="warning", dismissable=True), updated + reverted
+    return ui.alert(_("Saved."), "success"), updated
 
 
 def _save_cell(session, actor, *, code, row: dict, column) -> None:

@@ -203,23 +203,34 @@ def test_an_anonymous_caller_gets_401(client, city, published):
 
 # --- score entry -----------------------------------------------------------------------------
 
-SHEET_OUTPUTS = [("as-sc-grid", "rowData"), ("as-sc-grid", "columnDefs"),
-                 ("as-sc-completeness", "figure")]
+SHEET_OUTPUTS = [("as-sc-grid", "columnDefs"), ("as-sc-completeness", "figure")]
 
 
-def sheet(client, code, mode, target):
+def sheet(client, code, mode, target, start=0, end=100):
+    """The sheet's rows as the paged grid asks for them (a block ``start``..``end``)."""
+    return callback(client, [("as-sc-grid", "getRowsResponse")],
+                    [("as-sc-grid", "getRowsRequest", {"startRow": start, "endRow": end})],
+                    [("as-sc-period", "value", code), ("as-sc-level", "value", "street"),
+                     ("as-sc-mode", "value", mode), ("as-sc-target", "value", target)])
+
+
+def sheet_rows(response) -> list[dict]:
+    return response.get_json()["response"]["as-sc-grid"]["getRowsResponse"]["rowData"]
+
+
+def sheet_frame(client, code, mode, target):
+    """The sheet's columns and completeness bars."""
     return callback(client, SHEET_OUTPUTS,
                     [("as-sc-period", "value", code), ("as-sc-level", "value", "street"),
-                                            ("as-sc-mode", "value", mode),
-                                            ("as-sc-target", "value", target),
-                                            ("as-sc-refresh", "data", 0)])
+                     ("as-sc-mode", "value", mode), ("as-sc-target", "value", target),
+                     ("as-sc-refresh", "data", 0)])
 
 
 def save(client, code, row, column="value", old=None):
     change = {"rowIndex": 0, "rowId": row["id"], "data": row, "oldValue": old,
               "value": row.get(column),
               "colId": column}
-    return callback(client, [("as-sc-message", "children"), ("as-sc-grid", "rowTransaction")],
+    return callback(client, [("as-sc-message", "children"), ("as-sc-saved", "data")],
                     [("as-sc-grid", "cellValueChanged", [change])],
                     [("as-sc-period", "value", code)])
 
@@ -231,21 +242,23 @@ def collecting(session, city, street_scheme):
 
 def test_the_score_sheet_of_a_district_reviewer_lists_only_their_units(client, city, collecting):
     login(client, "reviewer-d1")
-    rows = sheet(client, collecting, "indicator",
-                 "I1").get_json()["response"]["as-sc-grid"]["rowData"]
+    rows = sheet_rows(sheet(client, collecting, "indicator", "I1"))
     assert [r["unit_code"] for r in rows] == ["S1"]
     answer = text(sheet(client, collecting, "unit", city.s2.id))
+    assert sheet(client, collecting, "indicator", "I1").get_json()["response"]["as-sc-grid"][
+        "getRowsResponse"]["rowCount"] == 1
+    frame = sheet_frame(client, collecting, "indicator", "I1").get_json()["response"]
+    assert frame["as-sc-grid"]["columnDefs"][0]["field"] == "unit_name"
     assert not any(name in answer for name in OTHER_DISTRICT)
 
 
 def test_a_cell_is_saved_and_a_second_writer_with_an_old_version_is_told(client, session, city,
                                                                          collecting):
     login(client, "reviewer")
-    row = sheet(client, collecting, "unit",
-                city.s1.id).get_json()["response"]["as-sc-grid"]["rowData"][0]
+    row = sheet_rows(sheet(client, collecting, "unit", city.s1.id))[0]
     first = save(client, collecting, {**row, "value": 25})
     assert "Saved" in text(first)
-    saved = first.get_json()["response"]["as-sc-grid"]["rowTransaction"]["update"][0]
+    saved = first.get_json()["response"]["as-sc-saved"]["data"][0]
     assert saved["version"] == 1
     save(client, collecting, {**saved, "value": 26})
     stale = save(client, collecting, {**saved, "value": 20})  # still carries version 1
@@ -256,11 +269,10 @@ def test_a_cell_is_saved_and_a_second_writer_with_an_old_version_is_told(client,
 def test_a_value_above_the_full_score_is_refused_and_the_cell_reverted(client, session, city,
                                                                        collecting):
     login(client, "reviewer")
-    row = sheet(client, collecting, "unit",
-                city.s1.id).get_json()["response"]["as-sc-grid"]["rowData"][0]
+    row = sheet_rows(sheet(client, collecting, "unit", city.s1.id))[0]
     response = save(client, collecting, {**row, "value": 45}, old=None)
     assert "full score of 30" in text(response)
-    reverted = response.get_json()["response"]["as-sc-grid"]["rowTransaction"]["update"][0]
+    reverted = response.get_json()["response"]["as-sc-saved"]["data"][0]
     assert reverted["value"] is None
     assert session.scalar(select(func.count()).select_from(Score)) == 0
 
