@@ -28,7 +28,7 @@ from accountability.enums import (
     Form,
 )
 from accountability.models import Case, CaseSubject, Measure
-from portal.access import Actor
+from portal.access import Actor, in_subtree
 from portal.errors import NotFound
 from portal.i18n import _
 from portal.models import Cadre, Unit, User
@@ -134,7 +134,7 @@ def _conditions(session: Session, actor: Actor, wanted: DeskFilter) -> list:
         if under is None or not actor.in_scope(under.path):
             raise NotFound(_("No such unit among the units you are responsible for."))
         conditions.append(Case.unit_id.in_(
-            select(Unit.id).where(Unit.path.startswith(under.path, autoescape=True))))
+            select(Unit.id).where(in_subtree(Unit.path, under.path))))
     if wanted.open_only:
         conditions.append(Case.stage.in_(OPEN_STAGES))
     if wanted.source:

@@ -27,7 +27,7 @@ from accountability.enums import (
 from accountability.models import Case, CaseEvent, CaseExtension, CaseSubject, Measure, NameClearing
 from accountability.scope import get_case, in_scope
 from portal import audit
-from portal.access import Actor
+from portal.access import Actor, in_subtree
 from portal.enums import Role
 from portal.errors import AccessDenied, Conflict, Invalid, NotFound
 from portal.i18n import _
@@ -131,7 +131,7 @@ def case_rows(session: Session, actor: Actor, *, under_unit_id: int | None = Non
         if under is None or not actor.in_scope(under.path):
             raise NotFound(_("No such unit among the units you are responsible for."))
         stmt = stmt.where(Case.unit_id.in_(
-            select(Unit.id).where(Unit.path.startswith(under.path, autoescape=True))))
+            select(Unit.id).where(in_subtree(Unit.path, under.path))))
     if stages:
         stmt = stmt.where(Case.stage.in_([CaseStage(s) for s in stages]))
     if open_only:

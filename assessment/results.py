@@ -30,7 +30,7 @@ from assessment.models import (
     SupervisionItem,
 )
 from portal import cache
-from portal.access import Actor
+from portal.access import Actor, in_subtree
 from portal.enums import CadreStatus, LeaderRole, UnitLevel
 from portal.errors import NotFound
 from portal.i18n import _
@@ -77,7 +77,7 @@ def _results_frame(session: Session, actor: Actor, period_code: str, under_unit_
             .where(Result.period_id == period.id, actor.unit_clause()))
     if under_unit_id is not None:
         under = get_unit(session, actor, under_unit_id)
-        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+        stmt = stmt.where(in_subtree(Unit.path, under.path))
     if level is not None:
         stmt = stmt.where(Result.level == level)
     rows = [tuple(row) for row in session.execute(stmt.order_by(Result.level,
@@ -114,7 +114,7 @@ def results_with_previous(session: Session, actor: Actor, period_code: str,
             .where(Result.period_id == period.id, actor.unit_clause()))
     if under_unit_id is not None:
         under = get_unit(session, actor, under_unit_id)
-        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+        stmt = stmt.where(in_subtree(Unit.path, under.path))
     rows = session.execute(stmt.order_by(Result.level, Result.rank_in_level, Result.unit_id))
     frame = pd.DataFrame.from_records(
         [(unit_id, code, name, _CODES[grade], composite, before)
@@ -348,7 +348,7 @@ def subtree_trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind
         .join(Period, Period.id == Result.period_id).join(Unit, Unit.id == Result.unit_id)
         .where(Period.status.in_(list(rules.RESULTS_VISIBLE)), Period.kind == kind,
                actor.unit_clause(),
-               Unit.path.startswith(under.path, autoescape=True), Unit.id != under.id)
+               in_subtree(Unit.path, under.path), Unit.id != under.id)
         .group_by(Period.code, Period.start, Result.level)).all()
     summary = pd.DataFrame([(code, start, UnitLevel(level).value, round(float(mean), 2), int(n))
                             for code, start, level, mean, n in rows],
@@ -424,7 +424,7 @@ def warnings(session: Session, actor: Actor, period_code: str | None, today: dat
     under = get_unit(session, actor, under_unit_id)
     found = _scope_warnings(session, actor, period_code, today)
     inside = set(session.scalars(select(Unit.id).where(
-        Unit.path.startswith(under.path, autoescape=True),
+        in_subtree(Unit.path, under.path),
         Unit.id.in_({w.unit_id for w in found}))))
     return [w for w in found if w.unit_id in inside]
 

@@ -15,7 +15,7 @@ from assessment import settings as assessment_settings
 from assessment.enums import OPEN_SUPERVISION, Method, SupervisionStatus
 from assessment.models import SupervisionItem
 from portal import audit
-from portal.access import Actor
+from portal.access import Actor, in_subtree
 from portal.db import utcnow
 from portal.enums import UnitLevel
 from portal.errors import Conflict, Invalid, NotFound
@@ -85,7 +85,7 @@ def list_items(session: Session, actor: Actor, *, unit_id: int | None = None,
     )
     if unit_id is not None:
         under = get_unit(session, actor, unit_id)
-        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+        stmt = stmt.where(in_subtree(Unit.path, under.path))
     if status == SupervisionStatus.OVERDUE:
         stmt = stmt.where(SupervisionItem.status.in_(list(OPEN_SUPERVISION)),
                           SupervisionItem.deadline < today)

@@ -25,7 +25,7 @@ from assessment.models import Period, Questionnaire, Score, SurveyCode, SurveyRe
 from assessment.rules import surveys as survey_rules
 from assessment.rules.surveys import GroupTally, Question, SurveyPolicy
 from portal import audit
-from portal.access import Actor
+from portal.access import Actor, in_subtree
 from portal.db import utcnow
 from portal.enums import UnitLevel
 from portal.errors import Invalid, NotFound, PortalError
@@ -378,7 +378,7 @@ def _unit_tally(unit: Unit, groups: Mapping[RespondentGroup, GroupTally],
 def _scoped_units(actor: Actor, level: UnitLevel, under: Unit | None = None):
     stmt = periods.assessed_units_stmt(level).where(actor.unit_clause())
     if under is not None:
-        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+        stmt = stmt.where(in_subtree(Unit.path, under.path))
     return stmt
 
 

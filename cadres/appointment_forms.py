@@ -44,7 +44,7 @@ from cadres.lrmx import (
 from cadres.models import CadreAppraisal, CadrePhoto, CadrePosting, CadreRecord, PersonnelDecision
 from cadres.rules import records as rules
 from portal import audit
-from portal.access import Actor, visible_cadre
+from portal.access import Actor, in_subtree, visible_cadre
 from portal.enums import CadreCategory, CadreStatus, Gender, LeaderRole
 from portal.errors import AccessDenied, Invalid
 from portal.i18n import N_, _, use_lang
@@ -203,7 +203,7 @@ def export_unit(session: Session, actor: Actor, unit_code: str, today: date | No
     actor.require("cadres.view", unit)
     cadres = list(session.scalars(
         select(Cadre).join(Unit, Cadre.unit_id == Unit.id).options(joinedload(Cadre.unit))
-        .where(Unit.path.startswith(unit.path, autoescape=True),
+        .where(in_subtree(Unit.path, unit.path),
                Cadre.status == CadreStatus.SERVING)
         .order_by(Unit.path, Cadre.code)))
     if not cadres and max_forms is not None:  # from the page: an empty zip helps no one

@@ -49,7 +49,7 @@ from cadres.models import (
 )
 from cadres.rules import EPSILON, PlanTargets
 from portal import cache
-from portal.access import Actor
+from portal.access import Actor, in_subtree
 from portal.enums import CadreCategory, CadreStatus, Rank
 from portal.models import Cadre, Unit
 
@@ -352,7 +352,7 @@ def _is_direct(session: Session, actor: Actor) -> bool:
 def _scope_conditions(actor: Actor, under: Unit | None) -> list:
     """The units in scope (below ``under``), as conditions on ``Unit``."""
     path = under.path if under is not None else actor.unit_path
-    return [Unit.path.startswith(path, autoescape=True), actor.unit_clause()]
+    return [in_subtree(Unit.path, path), actor.unit_clause()]
 
 
 def _scope_units(actor: Actor, under: Unit | None):
@@ -598,7 +598,7 @@ def completion_by_unit(session: Session, found: Sequence[UnitTally], parent: Uni
         if len(found) < 900
         else dict(
             session.execute(
-                select(Unit.id, Unit.path).where(Unit.path.startswith(parent.path, autoescape=True))
+                select(Unit.id, Unit.path).where(in_subtree(Unit.path, parent.path))
             ).all()
         )
     )

@@ -20,7 +20,7 @@ from cadres import evidence, scope
 from cadres.enums import DecisionOutcome, DecisionStatus, DecisionType, rule_label
 from cadres.models import PersonnelDecision
 from portal import audit, notices
-from portal.access import Actor, visible_cadre
+from portal.access import Actor, in_subtree, visible_cadre
 from portal.db import utcnow
 from portal.errors import Conflict, Invalid, NotFound
 from portal.i18n import N_, _
@@ -123,7 +123,7 @@ def list_decisions(session: Session, actor: Actor, filters: DecisionFilter = Dec
         unit = session.get(Unit, filters.unit_id)
         if unit is None or not actor.in_scope(unit.path):
             raise NotFound(_("No such unit among the units you are responsible for."))
-        stmt = stmt.where(Unit.path.startswith(unit.path, autoescape=True))
+        stmt = stmt.where(in_subtree(Unit.path, unit.path))
     if filters.types:
         stmt = stmt.where(PersonnelDecision.type.in_(filters.types))
     if filters.statuses:

@@ -14,7 +14,7 @@ from cadres import completion, training
 from cadres.models import TrainingRecord
 from cadres.training import CadreProgress
 from portal import cache, units
-from portal.access import Actor
+from portal.access import Actor, in_subtree
 from portal.enums import CadreStatus
 from portal.models import Cadre, Unit
 
@@ -115,7 +115,7 @@ def hours_frame(session: Session, actor: Actor, year: int,
                    Cadre.status == CadreStatus.SERVING)
             .group_by(TrainingRecord.category, TrainingRecord.mode, month))
     if under is not None:
-        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+        stmt = stmt.where(in_subtree(Unit.path, under.path))
     return pd.DataFrame.from_records([(str(c), str(m), int(mo), float(h or 0)) for c, m, mo,
                                       h in session.execute(stmt)],
                                      columns=HOURS_COLUMNS)

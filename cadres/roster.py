@@ -31,7 +31,7 @@ from cadres.rules import roster as rules
 from cadres.rules.eligibility import BAD_GRADES
 from cadres.rules.roster import Conditions
 from portal import audit, cache
-from portal.access import Actor
+from portal.access import Actor, in_subtree
 from portal.db import utcnow
 from portal.enums import CadreStatus, Gender, Rank
 from portal.errors import AccessDenied, Invalid, NotFound
@@ -246,7 +246,7 @@ def _candidates(session: Session, actor: Actor, conditions: Conditions, as_of: d
             .where(actor.unit_clause(), Cadre.status == CadreStatus.SERVING))
     if conditions.unit:
         under = _unit(session, actor, conditions.unit)
-        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+        stmt = stmt.where(in_subtree(Unit.path, under.path))
     if conditions.ranks:
         stmt = stmt.where(Cadre.rank.in_(sorted(rules.wanted_ranks(conditions.ranks))))
     if conditions.min_age is not None:

@@ -21,7 +21,7 @@ from cadres import grades, scope, training
 from cadres.models import CadrePosting
 from cadres.rules import TrainingProgress
 from portal import units
-from portal.access import Actor, visible_cadre
+from portal.access import Actor, in_subtree, visible_cadre
 from portal.enums import CadreCategory, CadreStatus, Gender, Rank
 from portal.models import Cadre, Unit
 
@@ -43,7 +43,7 @@ def _registry(session: Session, actor: Actor, filters: CadreFilter):
     stmt = select(Cadre).join(Unit, Cadre.unit_id == Unit.id).where(actor.cadre_clause())
     if filters.unit_id:
         under = units.get_unit(session, actor, int(filters.unit_id))
-        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+        stmt = stmt.where(in_subtree(Unit.path, under.path))
     if filters.ranks:
         stmt = stmt.where(Cadre.rank.in_(list(filters.ranks)))
     if filters.categories:

@@ -23,7 +23,7 @@ from cadres import settings as cadre_settings
 from cadres.models import CadreRecord
 from cadres.rules import teams as rules
 from portal import audit, cache, units
-from portal.access import Actor
+from portal.access import Actor, in_subtree
 from portal.enums import CadreStatus, Gender, LeaderRole, UnitKind, UnitLevel
 from portal.errors import AccessDenied, Invalid
 from portal.i18n import _
@@ -137,7 +137,7 @@ def _cached_table(session: Session, actor: Actor, level: str, under_path: str,
         .outerjoin(Cadre, and_(Cadre.unit_id == Unit.id, Cadre.leader_role.in_(TEAM_ROLES),
                                Cadre.status == CadreStatus.SERVING))
         .outerjoin(CadreRecord, CadreRecord.cadre_id == Cadre.id)
-        .where(actor.unit_clause(), Unit.path.startswith(under_path, autoescape=True),
+        .where(actor.unit_clause(), in_subtree(Unit.path, under_path),
                Unit.level == UnitLevel(level), Unit.active)
         .order_by(Unit.path, Cadre.leader_role.desc(), Cadre.code)
     )

@@ -27,7 +27,7 @@ from cadres.models import (
 )
 from cadres.rules import HoursTally, PlanTargets, TrainingProgress
 from portal import audit, notices, units
-from portal.access import Actor, own_records_only, visible_cadre
+from portal.access import Actor, in_subtree, own_records_only, visible_cadre
 from portal.db import utcnow
 from portal.enums import CadreCategory, CadreStatus, Rank
 from portal.errors import AccessDenied, Conflict, Invalid, NotFound
@@ -204,7 +204,7 @@ def generate_plans(session: Session, actor: Actor, year: int,
                    ~Cadre.id.in_(select(TrainingPlan.cadre_id).where(TrainingPlan.year == year))))
     if under_unit_id:
         under = units.get_unit(session, actor, under_unit_id)
-        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+        stmt = stmt.where(in_subtree(Unit.path, under.path))
     found = standards(session)
     now = utcnow()
     rows = [{**_plan_values(targets_from_standards(found, category, rank, year)),
@@ -447,7 +447,7 @@ def _scope_progress(session: Session, actor: Actor, year: int, under: Unit | Non
                     as_of: date) -> list[CadreProgress]:
     cadre_filter = [actor.cadre_clause(), Cadre.status == CadreStatus.SERVING]
     if under is not None:
-        cadre_filter.append(Unit.path.startswith(under.path, autoescape=True))
+        cadre_filter.append(in_subtree(Unit.path, under.path))
     people = session.execute(
         select(Cadre.id, Cadre.code, Cadre.name, Cadre.position, Cadre.unit_id, Unit.name,
                Unit.path,
@@ -603,7 +603,7 @@ def _scope_cadres(session: Session, actor: Actor, unit_id: int | None):
 
 def _units_below(session: Session, actor: Actor, unit_id: int):
     under = units.get_unit(session, actor, unit_id)
-    return select(Unit.id).where(Unit.path.startswith(under.path, autoescape=True),
+    return select(Unit.id).where(in_subtree(Unit.path, under.path),
                                  actor.unit_clause())
 
 

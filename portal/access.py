@@ -1,7 +1,7 @@
 """Roles, permissions and unit scope: the one access helper every service and callback uses.
 
-Scope is a unit subtree (``Unit.path`` prefix). Every service function takes an
-``Actor``; checks happen on the server, never by hiding a menu item.
+Scope is a unit subtree (``Unit.path`` prefix, ``in_subtree``). Every service function
+takes an ``Actor``; checks happen on the server, never by hiding a menu item.
 """
 
 from __future__ import annotations
@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import Boolean, ColumnElement, and_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import Grouping
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from portal.enums import Role
 from portal.errors import AccessDenied, NotFound
@@ -49,6 +52,58 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
 
 # Roles that must log in with a second factor outside the demo (contracts.md).
 SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR, Role.INSPECTOR})
+
+
+class _Subtree(ColumnElement[bool]):
+    """``path LIKE 'prefix%'`` on PostgreSQL, ``path >= prefix AND path < upper`` elsewhere
+    (SQLite): each database's form that an index on ``path`` answers. Build with
+    ``in_subtree``."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a comparison: no "= 1" where booleans are integers
+    _traverse_internals = [("like", InternalTraversal.dp_clauseelement),
+                           ("range", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, like: ColumnElement[bool], range_: ColumnElement[bool]):
+        self.like = like
+        self.range = range_
+
+    @property
+    def _from_objects(self):
+        return self.like._from_objects
+
+
+@compiles(_Subtree)
+def _subtree_as_range(element: _Subtree, compiler, **kw) -> str:
+    # SQLite never uses an index for LIKE … ESCAPE; it does for a range on the BINARY
+    # collation (byte order of UTF-8 = code point order, which ``_upper_bound`` follows).
+    return compiler.process(element.range, **kw)
+
+
+@compiles(_Subtree, "postgresql")
+def _subtree_as_like(element: _Subtree, compiler, **kw) -> str:
+    # ix_unit_path uses varchar_pattern_ops: PostgreSQL turns the LIKE prefix into a byte-wise
+    # range on it (EXPLAIN: Index Cond ~>=~ … ~<~). A plain range would follow the database's
+    # collation, which for a non-C one orders '/' and digits otherwise; so keep LIKE here.
+    return compiler.process(element.like, **kw)
+
+
+def _upper_bound(prefix: str) -> str:
+    """The least string above every string starting with ``prefix``: its last character
+    incremented (paths are digits and '/': '/1/5/' → '/1/50')."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def in_subtree(path_column, prefix: str) -> ColumnElement[bool]:
+    """WHERE clause keeping rows whose ``path_column`` starts with ``prefix`` (the subtree of
+    the unit with that path), in the form the database answers from the path index. The one
+    place for subtree filters: services use it (or ``Actor.unit_clause``), never ``LIKE``."""
+    like = path_column.startswith(prefix, autoescape=True)
+    if not prefix or ord(prefix[-1]) >= 0x10FFFF:
+        return like
+    range_ = and_(path_column >= prefix, path_column < _upper_bound(prefix))
+    return _Subtree(Grouping(like), Grouping(range_))
 
 
 @dataclass(frozen=True)
@@ -110,7 +165,7 @@ class Actor:
     # scoped queries ----------------------------------------------------------
     def unit_clause(self, path_column=Unit.path) -> ColumnElement[bool]:
         """WHERE clause keeping rows whose unit path lies in the actor's subtree."""
-        return path_column.startswith(self.unit_path, autoescape=True)
+        return in_subtree(path_column, self.unit_path)
 
     def scoped_unit_ids(self):
         """A subquery of the ids of the units in scope."""

@@ -136,8 +136,8 @@ def guard():
     if not current_user.is_authenticated:
         pending = _pending_user()
         if pending is not None:
-            return _to_step() if _wants_page() else (jsonify(error=_("Please finish logging in."),
-                                                              login="/login"), 401)
+            return (_to_step(request.full_path.rstrip("?")) if _wants_page()
+                    else (jsonify(error=_("Please finish logging in."), login="/login"), 401))
         return _refuse()
     now = time.time()
     seen = session.get("seen", now)
@@ -228,9 +228,17 @@ def _pending_user() -> User | None:
     return user
 
 
-def _to_step():
-    steps = session[PENDING]["steps"]
-    return redirect(url_for(STEP_VIEWS[steps[0]]))
+def _to_step(wanted: str | None = None):
+    """Lead to the step owed now. With none left (the one-time recovery codes were on screen
+    and the user opened another page instead of continuing) finish the login there: landing on
+    ``wanted``, the page they asked for, as the continue button would have led to the portal."""
+    pending = session[PENDING]
+    if not pending["steps"]:
+        if wanted:
+            pending["next"] = wanted
+            session[PENDING] = pending
+        return _after_step()
+    return redirect(url_for(STEP_VIEWS[pending["steps"][0]]))
 
 
 def _after_step():

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from portal import audit, plugins
-from portal.access import Actor
+from portal.access import Actor, in_subtree
 from portal.enums import CadreStatus, Role
 from portal.errors import NotFound
 from portal.i18n import _
@@ -173,7 +173,7 @@ def create_cadre_logins(session: Session, actor: Actor, unit_id: int) -> list[Is
     taken = set(session.scalars(select(User.username)))
     cadres = session.scalars(
         select(Cadre).join(Unit, Cadre.unit_id == Unit.id)
-        .where(Unit.path.startswith(unit.path, autoescape=True),
+        .where(in_subtree(Unit.path, unit.path),
                Cadre.status == CadreStatus.SERVING,
                Cadre.id.not_in(with_login))
         .order_by(Unit.path, Cadre.code)).all()

@@ -1,7 +1,7 @@
 """Org units: the four-level hierarchy, subtree queries, import and export.
 
-Paths are materialized (``/1/5/23/``): a subtree is ``path LIKE '/1/5/%'``, an index
-range scan, and ancestors are the ids in the path.
+Paths are materialized (``/1/5/23/``): a subtree is ``access.in_subtree`` (a range scan
+of the path index on SQLite and PostgreSQL), and ancestors are the ids in the path.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal import audit, cache
-from portal.access import Actor
+from portal.access import Actor, in_subtree
 from portal.enums import UNIT_LEVEL_ALIASES, UnitKind, UnitLevel
 from portal.errors import Invalid, NotFound
 from portal.i18n import _
@@ -64,7 +64,7 @@ def units_in_scope(session: Session, actor: Actor, level: UnitLevel | None = Non
     """Every unit of the actor's subtree (optionally one level, optionally below ``under``)."""
     stmt = select(Unit).where(actor.unit_clause(), Unit.active)
     if under is not None:
-        stmt = stmt.where(Unit.path.startswith(under.path, autoescape=True))
+        stmt = stmt.where(in_subtree(Unit.path, under.path))
     if level is not None:
         stmt = stmt.where(Unit.level == level)
     return list(session.scalars(stmt.order_by(Unit.path)))
@@ -144,7 +144,7 @@ def _move(session: Session, unit: Unit, parent: Unit | None) -> None:
     """Re-parent ``unit`` and rewrite the paths of its whole subtree in one statement."""
     old, new = unit.path, unit_path(parent, unit.id)
     session.execute(
-        update(Unit).where(Unit.path.startswith(old, autoescape=True))
+        update(Unit).where(in_subtree(Unit.path, old))
         .values(path=new + func.substr(Unit.path, len(old) + 1))
         .execution_options(synchronize_session=False)
     )

@@ -140,6 +140,24 @@ def test_after_a_second_factor_reset_the_login_enrols_again(client, session):
     assert login(client, "inspector").headers["Location"].endswith("/login/enrol")
 
 
+def test_leaving_the_recovery_codes_for_another_page_finishes_the_login_there(client, session):
+    """The recovery codes are shown once, after the last owed step; opening another page
+    instead of pressing continue used to fail (no step left to lead to): it logs in there."""
+    city = factories.city(session)
+    accounts.reset_second_factor(session, city.actor("security"), "inspector")
+    session.commit()
+    assert login(client, "inspector").headers["Location"].endswith("/login/enrol")
+    page = client.get("/login/enrol").get_data(as_text=True)
+    secret = re.search(r'class="enrol-secret">([A-Z2-7]+)<', page).group(1)
+    shown = _post(client, "/login/enrol", code=totp.code_for(secret, totp.current_step()))
+    codes = re.findall(r"<li>([a-z0-9]{5}-[a-z0-9]{5})</li>", shown.get_data(as_text=True))
+    assert len(codes) == 10
+    elsewhere = client.get("/cadres?tab=1")
+    assert elsewhere.status_code == 302 and elsewhere.headers["Location"] == "/cadres?tab=1"
+    assert client.get("/_dash-layout").status_code == 200
+    assert _user(session, "inspector").totp_secret == secret
+
+
 def test_a_reviewer_may_set_up_an_authenticator_and_is_then_asked_for_it(client, app, session):
     factories.city(session)
     login(client, "reviewer")
