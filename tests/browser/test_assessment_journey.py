@@ -154,12 +154,13 @@ def test_build_a_scheme_collect_scores_publish_and_read_the_dashboards(browser, 
     workbook = tmp_path / "scores.xlsx"
     _scores_file(workbook, engine)
     page.set_input_files("#as-sc-upload input[type=file]", str(workbook))
-    page.wait_for_selector("#as-sc-import-result >> text=dry run: nothing was written")
+    # the import runs as a background job: its outcome appears in the job panel under the upload
+    page.wait_for_selector(".job-result >> text=dry run: nothing was written")
     page.uncheck("#as-sc-dry-run")
     final = tmp_path / "scores-final.xlsx"
     final.write_bytes(workbook.read_bytes())
     page.set_input_files("#as-sc-upload input[type=file]", str(final))
-    page.wait_for_selector("#as-sc-import-result .alert-success >> text=4 rows, 4 new")
+    page.wait_for_selector(".job-result .alert-success >> text=4 rows, 4 new")
     page.wait_for_selector("#as-sc-completeness >> text=4 / 4")
 
     # … fixes one score in the grid …
