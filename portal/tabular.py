@@ -13,6 +13,7 @@ import csv
 import io
 import math
 import re
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -137,13 +138,17 @@ class ImportResult:
 # --- cell parsers: each takes the raw cell and returns a value or raises ValueError(reason) ---
 
 def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    """None, or text of whitespace only (``isspace`` is what ``strip`` strips, without the copy)."""
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
 
 
 def text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    result = str(value).strip()
+    if value.__class__ is str:  # the common case, first
+        result = value.strip()
+    else:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        result = str(value).strip()
     if not result:
         raise ValueError(_("must not be empty"))
     return result
@@ -303,7 +308,10 @@ def _trimmed(cells: Sequence[Any]) -> Sequence[Any]:
     """A row without its trailing empty cells (spreadsheets often carry formatted blanks);
     every empty row is the same empty tuple, so a sheet of blank rows costs little."""
     end = len(cells)
-    while end and blank(cells[end - 1]):
+    while end:
+        last = cells[end - 1]
+        if not (last is None or (isinstance(last, str) and (not last or last.isspace()))):
+            break  # ``blank`` inlined: this runs for every row of the file
         end -= 1
     return list(cells[:end]) if end else ()
 
@@ -447,8 +455,10 @@ def _csv_rows(data: bytes, name: str) -> list[Sequence[Any]]:
         dialect = csv.excel
     # newline="": CR-only line ends (Excel for Mac) and CRLF both end a row
     reader = csv.reader(io.StringIO(content, newline=""), dialect)
+    # only a cell starting with ' can be an escaped formula: most files have none at all
+    rows = ([csv_unescaped(cell) for cell in row] for row in reader) if "'" in content else reader
     try:
-        return _bounded(([csv_unescaped(cell) for cell in row] for row in reader), name)
+        return _bounded(rows, name)
     except csv.Error as error:
         reason = str(error)
         if "field larger than field limit" in reason:
@@ -530,12 +540,16 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column],
     problems.raise_if_any()
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple, int] = {}
+    # (key, index, parse, required) per column; a column absent from the file reads past
+    # the end of every row
+    plan = [(c.key, positions.get(c.key, sys.maxsize), c.parse,
+             c.required and c.parse is not None) for c in columns]
     for number_, cells in enumerate(rows[1:], start=2):
-        if all(blank(c) for c in cells):
+        if not cells:  # raw_rows trims trailing blanks: a row of blanks is empty
             continue
-        values = _row_values(problems, number_, cells, columns, positions)
-        if key and all(k in values for k in key):
-            natural = tuple(values[k] for k in key)
+        values = _row_values(problems, number_, cells, plan)
+        natural = _natural_key(values, key) if key else None
+        if natural is not None:
             if natural in seen:
                 problems.add(number_, key, " / ".join(map(str, natural)),
                              _("duplicate of row %(row)s", row=seen[natural]))
@@ -549,24 +563,37 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column],
     return parsed
 
 
-def _row_values(problems: Problems, number_: int, cells: list, columns: Sequence[Column],
-                positions: dict[str, int]) -> dict[str, Any]:
-    """One row's cells parsed by their columns; each bad cell is added to ``problems``."""
+def _natural_key(values: dict[str, Any], key: Sequence[str]) -> tuple | None:
+    try:
+        return tuple([values[k] for k in key])
+    except KeyError:  # a key cell is bad, and reported already
+        return None
+
+
+def _row_values(problems: Problems, number_: int, cells: Sequence[Any],
+                plan: Sequence[tuple[str, int, Callable[[Any], Any], bool]]) -> dict[str, Any]:
+    """One row's cells parsed by their columns; each bad cell is added to ``problems``.
+    The checks of ``cell_problem`` and ``blank`` are inlined for text cells: this runs for
+    every cell of the file."""
     values: dict[str, Any] = {}
-    for column in columns:
-        index = positions.get(column.key)
-        cell = cells[index] if index is not None and index < len(cells) else None
-        problem = cell_problem(cell)
-        if problem:
-            problems.add(number_, column.key, _shown(cell), problem)
-            continue
-        if blank(cell) and column.required and column.parse is not None:
-            problems.add(number_, column.key, "", _("must not be empty"))
+    width = len(cells)
+    control = CONTROL_CHARS.search
+    for key, index, parse, required in plan:
+        cell = cells[index] if index < width else None
+        if isinstance(cell, str):
+            if len(cell) > MAX_CELL_CHARS or control(cell):
+                problems.add(number_, key, _shown(cell), cell_problem(cell))
+                continue
+            empty = not cell or cell.isspace()  # blank(cell): only whitespace
+        else:
+            empty = cell is None
+        if empty and required:
+            problems.add(number_, key, "", _("must not be empty"))
             continue
         try:
-            values[column.key] = column.parse(cell) if not blank(cell) else None
+            values[key] = None if empty else parse(cell)
         except ValueError as error:
-            problems.add(number_, column.key, _shown(cell), str(error))
+            problems.add(number_, key, _shown(cell), str(error))
     return values
 
 
