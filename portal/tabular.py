@@ -345,9 +345,8 @@ def _xlsx_rows(data: bytes, name: str) -> list[Sequence[Any]]:
             fast = _plain_grid(archive)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
         raise PortalError(_("The file cannot be opened as an XLSX workbook.")) from None
-    if fast:
-        return _bounded(_calamine_rows(data), name)
-    return _openpyxl_rows(data, name)
+    rows = _calamine_rows(data) if fast else None
+    return _openpyxl_rows(data, name) if rows is None else _bounded(rows, name)
 
 
 # The cells of a sheet's XML as the fast check below reads them: every cell element, the
@@ -401,18 +400,19 @@ def _column_number(letters: bytes) -> int:
     return number_
 
 
-def _calamine_rows(data: bytes) -> Iterable[Sequence[Any]]:
+def _calamine_rows(data: bytes) -> Iterable[Sequence[Any]] | None:
     """The first sheet read by python-calamine (Rust, about ten times openpyxl's speed), each
-    cell as openpyxl gives it: empty as None, a whole number as int, a date as datetime."""
-    from python_calamine import CalamineWorkbook
-
+    cell as openpyxl gives it: empty as None, a whole number as int, a date as datetime.
+    None when calamine is not installed or cannot read the file: openpyxl then decides."""
     try:
+        from python_calamine import CalamineWorkbook
+
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception:  # noqa: BLE001  (calamine raises its own kinds for a damaged workbook)
-        raise PortalError(_("The file cannot be opened as an XLSX workbook.")) from None
-    for row in rows:
-        yield [(cell or None) if cell.__class__ is str else _as_openpyxl(cell) for cell in row]
+    except Exception:  # noqa: BLE001  (ImportError, or calamine's own kinds for a damaged file)
+        return None
+    return ([(cell or None) if cell.__class__ is str else _as_openpyxl(cell) for cell in row]
+            for row in rows)
 
 
 def _as_openpyxl(value: Any) -> Any:

@@ -123,3 +123,11 @@ def test_workbooks_the_fast_reader_is_not_trusted_with_go_to_openpyxl():
             assert not tabular._plain_grid(archive)
     assert raw_rows(error_cell, "u.xlsx")[1][0] == "#N/A"
     assert len(raw_rows(sparse, "u.xlsx")) == 200_000
+
+
+def test_without_calamine_openpyxl_reads_the_workbook(monkeypatch):
+    data = _book([HEAD, *BODY])
+    fast = raw_rows(data, "t.xlsx")
+    monkeypatch.setitem(__import__("sys").modules, "python_calamine", None)  # import fails
+    assert tabular._calamine_rows(data) is None
+    assert _with_blanks_as_none(raw_rows(data, "t.xlsx")) == _with_blanks_as_none(fast)
