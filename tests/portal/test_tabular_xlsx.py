@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import zipfile
 from datetime import date, datetime, time, timedelta
 
@@ -128,6 +129,6 @@ def test_workbooks_the_fast_reader_is_not_trusted_with_go_to_openpyxl():
 def test_without_calamine_openpyxl_reads_the_workbook(monkeypatch):
     data = _book([HEAD, *BODY])
     fast = raw_rows(data, "t.xlsx")
-    monkeypatch.setitem(__import__("sys").modules, "python_calamine", None)  # import fails
+    monkeypatch.setitem(sys.modules, "python_calamine", None)  # import fails
     assert tabular._calamine_rows(data) is None
     assert _with_blanks_as_none(raw_rows(data, "t.xlsx")) == _with_blanks_as_none(fast)
