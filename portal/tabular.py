@@ -13,7 +13,9 @@ import csv
 import io
 import math
 import re
+import sys
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -136,13 +138,17 @@ class ImportResult:
 # --- cell parsers: each takes the raw cell and returns a value or raises ValueError(reason) ---
 
 def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    """None, or text of whitespace only (``isspace`` is what ``strip`` strips, without the copy)."""
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
 
 
 def text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    result = str(value).strip()
+    if value.__class__ is str:  # the common case, first
+        result = value.strip()
+    else:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        result = str(value).strip()
     if not result:
         raise ValueError(_("must not be empty"))
     return result
@@ -302,7 +308,10 @@ def _trimmed(cells: Sequence[Any]) -> Sequence[Any]:
     """A row without its trailing empty cells (spreadsheets often carry formatted blanks);
     every empty row is the same empty tuple, so a sheet of blank rows costs little."""
     end = len(cells)
-    while end and blank(cells[end - 1]):
+    while end:
+        last = cells[end - 1]
+        if not (last is None or (isinstance(last, str) and (not last or last.isspace()))):
+            break  # ``blank`` inlined: this runs for every row of the file
         end -= 1
     return list(cells[:end]) if end else ()
 
@@ -327,16 +336,99 @@ def _bounded(rows: Iterable[Sequence[Any]], name: str) -> list[Sequence[Any]]:
 
 
 def _xlsx_rows(data: bytes, name: str) -> list[Sequence[Any]]:
-    from openpyxl import load_workbook
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise PortalError(_("the workbook unpacks to more than %(max)s MB; split it.",
+                                    max=MAX_UNPACKED_BYTES // 2**20))
+            fast = _plain_grid(archive)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
         raise PortalError(_("The file cannot be opened as an XLSX workbook.")) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise PortalError(_("the workbook unpacks to more than %(max)s MB; split it.",
-                            max=MAX_UNPACKED_BYTES // 2**20))
+    rows = _calamine_rows(data) if fast else None
+    return _openpyxl_rows(data, name) if rows is None else _bounded(rows, name)
+
+
+# The cells of a sheet's XML as the fast check below reads them: every cell element, the
+# reference of one written ``<c r="B7"`` (as Excel, LibreOffice and openpyxl write it), a
+# cell element with a namespace prefix, and the types the two readers give back differently
+# (calamine returns an error such as ``#N/A`` empty).
+_CELL = re.compile(rb"<c[\s/>]")
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_PREFIXED_CELL = re.compile(rb"<\w+:c[\s/>]")
+_ODD_TYPES = (b' t="e"', b' t="d"')
+
+
+def _plain_grid(archive: zipfile.ZipFile) -> bool:
+    """Whether the (size-checked) workbook may be read by the fast reader: in every sheet
+    each cell is written plainly with its reference, the grid lies within the row and
+    column limits and is mostly filled (calamine builds the whole rectangle in memory, so a
+    sheet with two cells far apart, or beyond a limit, goes to the streaming openpyxl reader,
+    which refuses it row by row with the usual message), and no cell is of a type the two
+    readers return differently; a part declaring a DOCTYPE goes to openpyxl too."""
+    sheets = 0
+    for part in archive.namelist():
+        if not part.endswith((".xml", ".rels")):
+            continue
+        xml = archive.read(part)
+        if b"<!DOCTYPE" in xml:  # entities: openpyxl's defusedxml refuses them
+            return False
+        if part.startswith("xl/worksheets/"):
+            sheets += 1
+            if not _plain_sheet(xml):
+                return False
+    return sheets > 0
+
+
+def _plain_sheet(xml: bytes) -> bool:
+    refs = _CELL_REF.findall(xml)
+    if len(refs) != len(_CELL.findall(xml)) or _PREFIXED_CELL.search(xml) \
+            or any(odd in xml for odd in _ODD_TYPES):
+        return False
+    if not refs:
+        return True
+    rows = max(map(int, {row for _col, row in refs}))
+    columns = max(map(_column_number, {col for col, _row in refs}))
+    return rows <= MAX_ROWS + 1 and columns <= MAX_COLUMNS and \
+        rows * columns <= 2 * len(refs) + 10_000
+
+
+def _column_number(letters: bytes) -> int:
+    number_ = 0
+    for letter in letters:
+        number_ = number_ * 26 + letter - 64
+    return number_
+
+
+def _calamine_rows(data: bytes) -> Iterable[Sequence[Any]] | None:
+    """The first sheet read by python-calamine (Rust, about ten times openpyxl's speed), each
+    cell as openpyxl gives it: empty as None, a whole number as int, a date as datetime.
+    None when calamine is not installed or cannot read the file: openpyxl then decides."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001  (ImportError, or calamine's own kinds for a damaged file)
+        return None
+    return ([(cell or None) if cell.__class__ is str else _as_openpyxl(cell) for cell in row]
+            for row in rows)
+
+
+def _as_openpyxl(value: Any) -> Any:
+    """A non-text calamine cell as openpyxl reads it: a number written without a fraction or
+    exponent is an int (calamine keeps every number a float), a date-formatted day a datetime."""
+    kind = value.__class__
+    if kind is float:
+        return int(value) if value.is_integer() and abs(value) < 1e16 else value
+    if kind is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _openpyxl_rows(data: bytes, name: str) -> list[Sequence[Any]]:
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001  (openpyxl raises many kinds for a damaged workbook)
@@ -363,8 +455,10 @@ def _csv_rows(data: bytes, name: str) -> list[Sequence[Any]]:
         dialect = csv.excel
     # newline="": CR-only line ends (Excel for Mac) and CRLF both end a row
     reader = csv.reader(io.StringIO(content, newline=""), dialect)
+    # only a cell starting with ' can be an escaped formula: most files have none at all
+    rows = ([csv_unescaped(cell) for cell in row] for row in reader) if "'" in content else reader
     try:
-        return _bounded(([csv_unescaped(cell) for cell in row] for row in reader), name)
+        return _bounded(rows, name)
     except csv.Error as error:
         reason = str(error)
         if "field larger than field limit" in reason:
@@ -446,12 +540,16 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column],
     problems.raise_if_any()
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple, int] = {}
+    # (key, index, parse, required) per column; a column absent from the file reads past
+    # the end of every row
+    plan = [(c.key, positions.get(c.key, sys.maxsize), c.parse,
+             c.required and c.parse is not None) for c in columns]
     for number_, cells in enumerate(rows[1:], start=2):
-        if all(blank(c) for c in cells):
+        if not cells:  # raw_rows trims trailing blanks: a row of blanks is empty
             continue
-        values = _row_values(problems, number_, cells, columns, positions)
-        if key and all(k in values for k in key):
-            natural = tuple(values[k] for k in key)
+        values = _row_values(problems, number_, cells, plan)
+        natural = _natural_key(values, key) if key else None
+        if natural is not None:
             if natural in seen:
                 problems.add(number_, key, " / ".join(map(str, natural)),
                              _("duplicate of row %(row)s", row=seen[natural]))
@@ -465,24 +563,37 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column],
     return parsed
 
 
-def _row_values(problems: Problems, number_: int, cells: list, columns: Sequence[Column],
-                positions: dict[str, int]) -> dict[str, Any]:
-    """One row's cells parsed by their columns; each bad cell is added to ``problems``."""
+def _natural_key(values: dict[str, Any], key: Sequence[str]) -> tuple | None:
+    try:
+        return tuple([values[k] for k in key])
+    except KeyError:  # a key cell is bad, and reported already
+        return None
+
+
+def _row_values(problems: Problems, number_: int, cells: Sequence[Any],
+                plan: Sequence[tuple[str, int, Callable[[Any], Any], bool]]) -> dict[str, Any]:
+    """One row's cells parsed by their columns; each bad cell is added to ``problems``.
+    The checks of ``cell_problem`` and ``blank`` are inlined for text cells: this runs for
+    every cell of the file."""
     values: dict[str, Any] = {}
-    for column in columns:
-        index = positions.get(column.key)
-        cell = cells[index] if index is not None and index < len(cells) else None
-        problem = cell_problem(cell)
-        if problem:
-            problems.add(number_, column.key, _shown(cell), problem)
-            continue
-        if blank(cell) and column.required and column.parse is not None:
-            problems.add(number_, column.key, "", _("must not be empty"))
+    width = len(cells)
+    control = CONTROL_CHARS.search
+    for key, index, parse, required in plan:
+        cell = cells[index] if index < width else None
+        if isinstance(cell, str):
+            if len(cell) > MAX_CELL_CHARS or control(cell):
+                problems.add(number_, key, _shown(cell), cell_problem(cell))
+                continue
+            empty = not cell or cell.isspace()  # blank(cell): only whitespace
+        else:
+            empty = cell is None
+        if empty and required:
+            problems.add(number_, key, "", _("must not be empty"))
             continue
         try:
-            values[column.key] = column.parse(cell) if not blank(cell) else None
+            values[key] = None if empty else parse(cell)
         except ValueError as error:
-            problems.add(number_, column.key, _shown(cell), str(error))
+            problems.add(number_, key, _shown(cell), str(error))
     return values
 
 
