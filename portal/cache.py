@@ -301,6 +301,12 @@ def _before_execute(conn, _cursor, statement, _parameters, context, _executemany
         conn.info[_WROTE] = True
 
 
+def note_write(conn) -> None:
+    """Count this transaction as a write (for writes that bypass statement events, such as
+    a driver's COPY): its commit moves the data version on."""
+    conn.info[_WROTE] = True
+
+
 def _on_commit(conn) -> None:
     if conn.info.pop(_WROTE, None):
         conn.info[_COMMITTED] = True

@@ -196,7 +196,7 @@ def bulk_insert(session: Session, model, rows: list[dict], batch: int = 5000) ->
     names = [column.name for column in columns]
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     cursor = connection.connection.driver_connection.cursor()
-    connection.info[cache._WROTE] = True  # the driver's cursor passes no statement event
+    cache.note_write(connection)  # the driver's cursor passes no statement event
     if dialect.name == "postgresql":
         with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
             for row in rows:
