@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from accountability import dashboards, rules
@@ -38,13 +38,25 @@ __all__ = [
            "effect_table",
     "effects_for_cadres", "measure_effects_for_cadre", "open_cases_for_cadre",
            "open_cases_for_cadres",
-    "parse_measure", "person_times_by_form", "tolerance_outcomes_for_cadre",
+    "has_case_clause", "has_measure_clause", "parse_measure", "person_times_by_form",
+    "tolerance_outcomes_for_cadre",
 ]
 
 # The pure rules and rule values other packages apply to what this façade returns.
 effect_of = rules.effect_of
 parse_measure = rules.parse_measure
 effect_table = ac_settings.effect_table
+
+
+def has_measure_clause(cadre_id_column):
+    """EXISTS: some measure is about the cadre whose id is ``cadre_id_column`` (a column of the
+    caller's query); only whether one exists goes out."""
+    return exists().where(Measure.cadre_id == cadre_id_column)
+
+
+def has_case_clause(cadre_id_column):
+    """EXISTS: some case names the cadre whose id is ``cadre_id_column`` as a subject."""
+    return exists().where(CaseSubject.cadre_id == cadre_id_column)
 
 
 def cadres_concerned(session: Session) -> set[int]:

@@ -577,3 +577,13 @@ def what_if(session: Session, actor: Actor, period_code: str, level: UnitLevel,
                             level)[["unit_id", "unit_code", "unit_name"]]
     return visible.merge(changed, on="unit_id",
                          how="inner").sort_values("rank_after").reset_index(drop=True)
+
+
+def vetoed_units(session: Session, unit_ids: set[int]) -> set[int]:
+    """The units among ``unit_ids`` with a vetoed result in any period."""
+    ids = sorted(unit_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 900):
+        found.update(session.scalars(select(Result.unit_id).where(
+            Result.unit_id.in_(ids[start:start + 900]), Result.vetoed.is_(True)).distinct()))
+    return found

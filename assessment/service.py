@@ -89,6 +89,12 @@ def survey_summary(session: Session, actor: Actor, period_code: str, unit_id: in
     return surveys.unit_summary(session, actor, period_code, unit_id)
 
 
+def vetoed_units(session: Session, unit_ids: set[int]) -> set[int]:
+    """The units among ``unit_ids`` with a vetoed result in any period (no scope: the caller
+    checked the units; only ids go out)."""
+    return results.vetoed_units(session, unit_ids)
+
+
 def period_by_code(session: Session, code: str) -> Period | None:
     return session.scalar(select(Period).where(Period.code == code))
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accountability import service as accountability
@@ -164,19 +164,6 @@ def _grades_many(session: Session, ids: list[int], only: frozenset[str] | None =
     return grades
 
 
-def _vetoed_units(session: Session, unit_ids: set[int]) -> set[int]:
-    """The units among ``unit_ids`` with a vetoed result in any period: only their latest
-    published result can make ``unit_veto`` block."""
-    from assessment.models import Result
-
-    ids = sorted(unit_ids)
-    found: set[int] = set()
-    for start in range(0, len(ids), 900):
-        found.update(session.scalars(select(Result.unit_id).where(
-            Result.unit_id.in_(ids[start:start + 900]), Result.vetoed.is_(True)).distinct()))
-    return found
-
-
 def _in_scope(stmt, actor: Actor):
     """``stmt`` on ``Cadre`` kept to the actor's cadres: a reviewer's by the path of each row's
     unit (a lookup per row, cheaper than ``actor.cadre_clause()``'s list of every unit in
@@ -199,11 +186,9 @@ def block_facts_many(session: Session, actor: Actor, ids: list[int], as_of: date
     leading cadres, the setting on, a unit vetoed in some period). The notes of the result
     are incomplete: show a cadre with ``facts_for_many``. Cadres outside the actor's scope
     are left out."""
-    from accountability.models import CaseSubject, Measure
-
     rows: dict[int, Any] = {}
-    has_measure = exists().where(Measure.cadre_id == Cadre.id).label("has_measure")
-    has_case = exists().where(CaseSubject.cadre_id == Cadre.id).label("has_case")
+    has_measure = accountability.has_measure_clause(Cadre.id).label("has_measure")
+    has_case = accountability.has_case_clause(Cadre.id).label("has_case")
     for start in range(0, len(ids), 900):
         rows.update((r.id, r) for r in session.execute(_in_scope(
             select(Cadre.id, Cadre.code, Cadre.rank, Cadre.rank_since, Cadre.position_since,
@@ -219,7 +204,7 @@ def block_facts_many(session: Session, actor: Actor, ids: list[int], as_of: date
     vetoed_units: set[int] = set()
     if decision == DecisionType.PROMOTION and cadre_settings.eligibility_rules(
             session).unit_veto_blocks:
-        vetoed_units = _vetoed_units(session, {r.unit_id for r in rows.values()
+        vetoed_units = assessment.vetoed_units(session, {r.unit_id for r in rows.values()
                                                if LeaderRole(r.leader_role) != LeaderRole.MEMBER})
     results: dict[int, engine.UnitResultFact | None] = {}
     found = {}
