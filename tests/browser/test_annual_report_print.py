@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import screenshot
 
@@ -25,7 +26,15 @@ def pdf_pages(pdf: bytes) -> int:
 def test_the_annual_report_prints_on_a4_without_cut_off_charts(login_as, demo_url, lang):
     page = login_as("reviewer", lang)
     page.goto(f"{demo_url}/reports/annual")
-    page.wait_for_selector(".ca-ar-document .js-plotly-plot", timeout=60000)
+    try:  # the figures come from a background job the first time: the report, or what it says
+        page.wait_for_selector(".ca-ar-document .js-plotly-plot, #ca-ar-report .alert",
+                               timeout=60000)
+    except PlaywrightTimeout:
+        pytest.fail("no report after 60 s; the page said: "
+                    + page.locator("#ca-ar-report").inner_text()
+                    + " | job panels: " + " / ".join(page.locator(".ca-ar-job").all_inner_texts()))
+    assert page.locator("#ca-ar-report .alert").count() == 0, page.locator(
+        "#ca-ar-report").inner_text()
     page.wait_for_load_state("networkidle")
     assert page.locator(".ca-ar-part").count() == 4
     screenshot(page, f"annual-report-{lang}")
