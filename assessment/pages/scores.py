@@ -217,7 +217,10 @@ def sheet_rows(request, code, level, mode, target):
     actor = current_actor()
     start, end, _sort = ui.page_request(request)
     if not code or not level or target in (None, ""):
-        return ui.rows_response([], 0)
+        # No answer until a target is chosen: choosing one purges the grid and asks again, and
+        # dash-ag-grid hands any answer to its latest request, so an empty answer to this one
+        # arriving after that purge would empty the sheet for good.
+        return no_update
     try:
         which = ({"unit_id": int(target)} if mode == "unit"
                  else {"indicator_code": str(target)})
