@@ -8,6 +8,8 @@ the same in a form and in a file. A blank value is ``None``; a bad one raises
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
@@ -47,3 +49,13 @@ def number(value: Any, what: str) -> float | None:
 def choice(value: Any, enum_cls: type[Enum], what: str) -> Enum | None:
     """A member of ``enum_cls`` from its code (or label)."""
     return _parse(value, tabular.choice(enum_cls), what)
+
+
+def upload(contents: Any, message: str | None = None, field: str | None = None) -> bytes:
+    """The bytes of a ``dcc.Upload`` data URL (``data:…;base64,…``); ``Invalid`` with
+    ``message`` (naming ``field``) when it is not one, as from a forged request."""
+    try:
+        return base64.b64decode(str(contents).split(",", 1)[1], validate=True)
+    except (IndexError, binascii.Error):
+        raise Invalid(message or _("The upload could not be read; please choose the file again."),
+                      field=field) from None

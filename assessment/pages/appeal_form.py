@@ -4,8 +4,6 @@ file (PDF, PNG or JPEG). Below, the unit's appeals and how they were decided."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date
 
 import dash_bootstrap_components as dbc
@@ -13,7 +11,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from assessment import appeals
 from assessment.pages import common
-from portal import db, ui
+from portal import db, forms, ui
 from portal.access import current_actor
 from portal.errors import Invalid, PortalError
 from portal.i18n import N_, _
@@ -114,11 +112,8 @@ def show_file(filename):
 def _decoded(contents: str | None) -> bytes | None:
     if not contents:
         return None
-    try:
-        return base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (IndexError, binascii.Error):
-        raise Invalid(_("The evidence file could not be read; choose it again."),
-                      field="evidence") from None
+    return forms.upload(contents, _("The evidence file could not be read; choose it again."),
+                        "evidence")
 
 
 @callback(Output("as-apf-message", "children"), Output("as-apf-changed", "data"),

@@ -5,7 +5,6 @@ reporter also sees the unit's published result, its rank and where points were l
 
 from __future__ import annotations
 
-import base64
 import functools
 
 import dash_bootstrap_components as dbc
@@ -220,11 +219,7 @@ def submit(clicks, submission_id, refresh):
 def upload(contents, filename, period, unit_id, refresh):
     """Attach an evidence file; a wrong type, a disguised file or one too large is refused."""
     def change(session, actor):
-        try:
-            data = base64.b64decode(str(contents).split(",", 1)[1], validate=True)
-        except (IndexError, ValueError):
-            raise Invalid(_("The upload could not be read; please choose the file again.")) \
-                from None
+        data = forms.upload(contents)
         saved = submissions.add_evidence(session, actor, period, forms.whole(unit_id, _("Unit")),
                                          actor.department_code, str(filename or ""), data)
         return _("%(file)s attached.", file=saved.filename)

@@ -4,7 +4,6 @@ progress, dry run and a template per scheme."""
 
 from __future__ import annotations
 
-import base64
 import functools
 
 import dash_bootstrap_components as dbc
@@ -323,10 +322,9 @@ def import_file(contents, filename, dry_run, code):
     if not contents:
         return no_update, no_update, no_update
     try:
-        data = base64.b64decode(contents.split(",", 1)[1])
-    except (IndexError, ValueError):
-        return no_update, ui.alert(_("The upload could not be read; please choose the file "
-                                     "again.")), None
+        data = forms.upload(contents)
+    except Invalid as error:
+        return no_update, ui.alert(error.message), None
     job_id, message = start_job(IMPORT_JOB, {"period": code, "dry_run": bool(dry_run),
                                              "filename": filename or "upload"}, data,
                                 refused=lambda error: (no_update, ui.alert(error.message)))

@@ -4,16 +4,14 @@ button writes. Every step goes through ``appointment_forms.import_forms``, all o
 
 from __future__ import annotations
 
-import base64
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from cadres import appointment_forms, scope
 from cadres.pages.common import dropdown, field
-from portal import db, ui, units
+from portal import db, forms, ui, units
 from portal.access import Actor, current_actor
-from portal.errors import Invalid, PortalError
+from portal.errors import PortalError
 from portal.i18n import N_, _
 from portal.pages.transfer import export_buttons, import_panel
 from portal.tabular import ImportProblem
@@ -77,13 +75,6 @@ def records_file_section(actor: Actor) -> dbc.Card | None:
                       actions=export_buttons("records"))
 
 
-def _decode(contents: str) -> bytes:
-    try:
-        return base64.b64decode(contents.split(",", 1)[1])
-    except (IndexError, ValueError):
-        raise Invalid(_("The upload could not be read; please choose the file again.")) from None
-
-
 def _unit_code(session, actor: Actor, unit_id) -> str | None:
     if not unit_id:
         return None
@@ -92,7 +83,7 @@ def _unit_code(session, actor: Actor, unit_id) -> str | None:
 
 def _run(contents, filename, unit_id, dry_run: bool):
     actor = current_actor()
-    data = _decode(contents)
+    data = forms.upload(contents)
     with db.unit_of_work() as session:
         result = appointment_forms.import_forms(session, actor, data, filename or "upload.lrmx",
                                                 unit=_unit_code(session, actor, unit_id),

@@ -18,9 +18,9 @@ from cadres import appointment_forms, codes, records, scope
 from cadres.models import CadreRecord
 from cadres.pages.common import facts
 from cadres.rules import records as rules
-from portal import db, ui
+from portal import db, forms, ui
 from portal.access import Actor, current_actor, visible_cadre
-from portal.errors import Invalid, PortalError
+from portal.errors import PortalError
 from portal.i18n import N_, _
 from portal.models import Cadre
 
@@ -234,11 +234,8 @@ def _form_values(actor: Actor, cadre: Cadre, typed: dict[str, str | None]) -> tu
 def _photo_bytes(contents: str | None) -> bytes | None:
     if not contents:
         return None
-    try:
-        return base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (IndexError, ValueError):
-        raise Invalid(_("The photo could not be read; choose the file again."),
-                      field="photo") from None
+    return forms.upload(contents, _("The photo could not be read; choose the file again."),
+                        "photo")
 
 
 @callback(Output("ca-rec-save-message", "children"), Output("ca-rec-body", "children"),

@@ -7,16 +7,15 @@ importer's own permission and scope checks apply.
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from portal import transfer, ui
+from portal import forms, transfer, ui
 from portal.access import current_actor
-from portal.errors import PortalError
+from portal.errors import Invalid, PortalError
 from portal.i18n import _, current_lang
 from portal.pages.jobs import job_panel, start_job
 from portal.tabular import ImportProblem
@@ -50,12 +49,7 @@ def export_buttons(kind: str, *, period_id: str | None = None,
     if background:
         return _background_export_buttons(kind, period_id)
     return html.Div([
-        dbc.ButtonGroup([
-            dbc.Button(_("Export XLSX"), id={"type": "export-btn", "kind": kind, "fmt": "xlsx"},
-                       color="secondary", outline=True, size="sm"),
-            dbc.Button(_("Export CSV"), id={"type": "export-btn", "kind": kind, "fmt": "csv"},
-                       color="secondary", outline=True, size="sm"),
-        ]),
+        _format_buttons("export-btn", kind),
         dcc.Store(id={"type": "export-period", "kind": kind}, data=period_id),
         dcc.Download(id={"type": "export-download", "kind": kind}),
         html.Div(id={"type": "export-error", "kind": kind}),
@@ -83,9 +77,9 @@ def run_upload(contents, filename, dry_run, period, component_id):
 def _import_message(contents, filename, dry_run, period, kind):
     current_actor()
     try:
-        data = base64.b64decode(contents.split(",", 1)[1])
-    except (IndexError, ValueError):
-        return ui.alert(_("The upload could not be read; please choose the file again."))
+        data = forms.upload(contents)
+    except Invalid as error:
+        return ui.alert(error.message)
     return ui.write(True, lambda session, actor: transfer.run_import(
         session, actor, kind, data, filename or "upload", dry_run=bool(dry_run), period=period),
         refused=refused_import, then=lambda result: imported(result, dry_run))
@@ -104,15 +98,19 @@ def imported(result, dry_run) -> Any:
     return ui.alert(result.summary(), tone, [*result.notes, *extra])
 
 
+def _format_buttons(button_type: str, kind: str) -> dbc.ButtonGroup:
+    return dbc.ButtonGroup([
+        dbc.Button(_("Export XLSX"), id={"type": button_type, "kind": kind, "fmt": "xlsx"},
+                   color="secondary", outline=True, size="sm"),
+        dbc.Button(_("Export CSV"), id={"type": button_type, "kind": kind, "fmt": "csv"},
+                   color="secondary", outline=True, size="sm"),
+    ])
+
+
 def _background_export_buttons(kind: str, period_id: str | None) -> html.Div:
     job = f"export.{kind}"
     return html.Div([
-        dbc.ButtonGroup([
-            dbc.Button(_("Export XLSX"), id={"type": "export-job", "kind": job, "fmt": "xlsx"},
-                       color="secondary", outline=True, size="sm"),
-            dbc.Button(_("Export CSV"), id={"type": "export-job", "kind": job, "fmt": "csv"},
-                       color="secondary", outline=True, size="sm"),
-        ]),
+        _format_buttons("export-job", job),
         dcc.Store(id={"type": "export-job-period", "kind": job}, data=period_id),
         html.Div(id={"type": "export-job-error", "kind": job}),
         job_panel(job),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 from contextlib import contextmanager
 from datetime import date
 
@@ -91,3 +92,15 @@ def test_a_row_changed_meanwhile_is_a_conflict_only_where_the_page_says_so(work)
     assert "reload" in str(ui.write(1, stale, stale="Someone else changed it; reload."))
     with pytest.raises(StaleDataError):
         ui.write(1, stale)
+
+
+def test_an_upload_is_read_from_its_data_url_or_refused_in_plain_words():
+    data = b"%PDF-1.7 \x00\xff"
+    assert forms.upload("data:application/pdf;base64," + base64.b64encode(data).decode()) == data
+    for forged in (None, "no comma here", "data:application/pdf;base64,@@not base64@@"):
+        with pytest.raises(Invalid) as refused:
+            forms.upload(forged, "The photo could not be read; choose the file again.", "photo")
+        assert refused.value.message.startswith("The photo could not be read")
+        assert refused.value.field == "photo"
+    with pytest.raises(Invalid, match="The upload could not be read"):
+        forms.upload("data:text/csv;base64")
