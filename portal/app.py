@@ -7,14 +7,15 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import timedelta
 from importlib import import_module
 
 from dash import Dash, _callback
-from flask import Flask, request
+from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import auth, cache, compress, db, ui
+from portal import auth, cache, compress, db, plotly_bundle, ui
 from portal.config import PROJECT_ROOT, Config, instance_dir
 from portal.i18n import _
 from portal.plugins import domain_modules, load_all_models
@@ -92,10 +93,12 @@ def _flask_server(config: Config) -> Flask:
     server.extensions["portal.engine"] = engine
     server.extensions["portal.sessions"] = db.session_factory(engine)
     server.teardown_appcontext(db.close_request_session)
+    _time_requests(server)  # first, so that the login and CSRF checks count too
     auth.init_app(server, config)
     for routes in domain_modules("routes"):  # a package's plain Flask pages (e.g. /survey/)
         routes.init_app(server)
     compress.init_app(server, instance_dir() / "static-cache")
+    plotly_bundle.init_app(server)
 
     @server.after_request
     def security_headers(response):
@@ -115,6 +118,23 @@ def _flask_server(config: Config) -> Flask:
         return response
 
     return server
+
+
+def _time_requests(server: Flask) -> None:
+    """``Server-Timing: app;dur=…`` on every answer: the milliseconds the request spent in this
+    process, so a browser's timeline (or a bench) tells server time from waiting in a queue."""
+
+    @server.before_request
+    def start_clock():
+        g.portal_started = time.perf_counter()
+
+    @server.after_request
+    def server_timing(response):
+        started = g.get("portal_started")
+        if started is not None:
+            response.headers.add("Server-Timing",
+                                 f"app;dur={(time.perf_counter() - started) * 1000:.1f}")
+        return response
 
 
 def create_app(config: Config | None = None) -> Dash:
