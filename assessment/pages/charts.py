@@ -146,28 +146,68 @@ def _grade_colours(grades: pd.Series) -> dict:
     return {"color": numbers, "colorscale": scale, "cmin": 0, "cmax": last, "showscale": False}
 
 
+MAX_POINTS = 400  # a level with more units draws only its ends and outliers as points
+END_POINTS = 25  # the highest and the lowest units of such a level
+
+
+def box_stats(scores: pd.Series) -> dict:
+    """A Tukey box: quartiles (linear, as Plotly's default) and whiskers at the furthest
+    scores within 1.5 × IQR of the box."""
+    q1, median, q3 = (float(scores.quantile(q)) for q in (0.25, 0.5, 0.75))
+    reach = 1.5 * (q3 - q1)
+    inside = scores[(scores >= q1 - reach) & (scores <= q3 + reach)]
+    return {"q1": q1, "median": median, "q3": q3, "lowerfence": float(inside.min()),
+            "upperfence": float(inside.max())}
+
+
+def shown_points(part: pd.DataFrame, stats: dict) -> pd.DataFrame:
+    """The units of one level drawn as points: all of them up to ``MAX_POINTS``; beyond, the
+    ``END_POINTS`` highest and lowest and every unit outside the whiskers, so a city's 2,700
+    communities do not cost the browser a second (the box itself counts every unit)."""
+    if len(part) <= MAX_POINTS:
+        return part
+    scores = part["composite"]
+    order = scores.rank(method="first")
+    keep = ((scores < stats["lowerfence"]) | (scores > stats["upperfence"])
+            | (order <= END_POINTS) | (order > len(part) - END_POINTS))
+    return part[keep]
+
+
 def score_distribution(frame: pd.DataFrame) -> go.Figure:
-    """Composite scores of every unit in the subtree: a box per level, with each unit as a
-    point coloured by its grade (click a point to go to the unit)."""
+    """Composite scores of every unit in the subtree: a box per level (its statistics computed
+    here, not the scores sent), with each unit as a point coloured by its grade (click a point
+    to go to the unit); a level of more than ``MAX_POINTS`` units shows its ends and outliers
+    as points (``shown_points``)."""
     if frame.empty:
         return empty_figure(_("No published results to show."))
     traces = []
     levels = [level for level in UnitLevel if (frame["level"] == level.value).any()]
     jitter = np.random.default_rng(7)
+    thinned = False
     for position, level in enumerate(levels):
         part = frame[frame["level"] == level.value]
-        traces.append(dict(type="box", x=[position] * len(part), y=part["composite"],
-                           name=level.label, boxpoints=False, line=dict(color=SERIES[0]),
-                           fillcolor="rgba(76,106,138,0.08)", width=0.6, hoverinfo="skip"))
+        stats = box_stats(part["composite"])
+        traces.append(dict(type="box", x=[position], name=level.label,
+                           **{key: [value] for key, value in stats.items()},
+                           line=dict(color=SERIES[0]), fillcolor="rgba(76,106,138,0.08)",
+                           width=0.6, hoverinfo="skip"))
+        points = shown_points(part, stats)
+        thinned = thinned or len(points) < len(part)
         traces.append(dict(type="scatter",
-                           x=np.round(position + jitter.uniform(-0.22, 0.22, len(part)), 3),
-                           y=part["composite"], mode="markers",
-                           marker=dict(size=6, opacity=0.85, **_grade_colours(part["grade"])),
-                           text=part["unit_name"], customdata=part["unit_id"], name=level.label,
+                           x=np.round(position + jitter.uniform(-0.22, 0.22, len(points)), 3),
+                           y=points["composite"], mode="markers",
+                           marker=dict(size=6, opacity=0.85, **_grade_colours(points["grade"])),
+                           text=points["unit_name"], customdata=points["unit_id"],
+                           name=level.label,
                            hovertemplate="%{text}: %{y:.2f} " + _points() + "<extra></extra>"))
+    title = dict(text=_("Score distribution by level (points coloured by grade)"))
+    if thinned:
+        title["subtitle"] = dict(text=_(
+            "Levels of more than %(max)d units: points for the %(ends)d highest, the %(ends)d "
+            "lowest and the outliers; the box counts every unit.", max=MAX_POINTS,
+            ends=END_POINTS))
     return escape_labels(plain_figure(traces, dict(
-        title=dict(text=_("Score distribution by level (points coloured by grade)")),
-        showlegend=False, height=360,
+        title=title, showlegend=False, height=360,
         yaxis=dict(title=dict(text=_("Composite score (points)"))),
         xaxis=dict(tickvals=list(range(len(levels))), ticktext=[lv.label for lv in levels],
                    range=[-0.6, len(levels) - 0.4], showgrid=False))))

@@ -174,3 +174,37 @@ def test_plain_rows_are_the_json_of_the_components_they_stand_for(app):
     assert json.loads(to_json(plain)) == json.loads(to_json(made))
     assert json.loads(to_json(common.plain_grade_badge(None))) == json.loads(
         to_json(common.grade_badge(None)))
+
+
+def test_a_big_level_draws_its_ends_and_outliers_as_points_and_its_box_from_every_unit(charts):
+    count = charts.MAX_POINTS + 600
+    scores = [70.0 + (n % 200) / 10 for n in range(count)]  # 70.0 … 89.9, evenly
+    scores[500] = 20.0  # far below the whiskers, in the middle of the ids
+    many = pd.DataFrame({"unit_id": range(100, 100 + count),
+                         "unit_name": [f"社区{n}" for n in range(count)],
+                         "parent_id": 1, "level": "community", "composite": scores,
+                         "grade": "fair"})
+    figure = charts.score_distribution(pd.concat([UNITS[UNITS["level"] == "district"], many]))
+    box, strip = figure.data[2], figure.data[3]
+    scores = pd.Series(scores)
+    assert box.median[0] == scores.median() and box.q1[0] == scores.quantile(0.25)
+    assert box.lowerfence[0] == 70.0 and box.upperfence[0] == 89.9  # the outlier is outside
+    shown = set(strip.customdata)
+    ranked = many.sort_values("composite", kind="stable")
+    assert set(ranked["unit_id"].head(charts.END_POINTS)) <= shown
+    assert set(ranked["unit_id"].tail(charts.END_POINTS)) <= shown
+    assert 600 in shown  # the outlier
+    assert len(shown) < 2 * charts.END_POINTS + 10
+    assert str(charts.MAX_POINTS) in figure.layout.title.subtitle.text
+    assert list(figure.data[1].customdata) == [2, 3]  # a small level keeps every point
+
+
+def test_a_box_is_a_tukey_box_of_its_levels_scores(charts):
+    scores = pd.Series([50.0, 80.0, 81.0, 82.0, 83.0, 84.0, 99.0])
+    stats = charts.box_stats(scores)
+    assert (stats["q1"], stats["median"], stats["q3"]) == (80.5, 82.0, 83.5)
+    assert (stats["lowerfence"], stats["upperfence"]) == (80.0, 84.0)  # 50 and 99 lie outside
+
+
+def test_the_distribution_of_small_levels_has_no_subtitle(charts):
+    assert not charts.score_distribution(UNITS).layout.title.subtitle.text
