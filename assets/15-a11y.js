@@ -80,9 +80,13 @@
 
 
   // ---- charts: a text summary and the data as a table, from the figure actually drawn ----
+  var formats = {};  // one formatter per language: making one costs more than formatting
+
   function fmt(value) {
     if (typeof value === 'number' && isFinite(value)) {
-      return new Intl.NumberFormat(document.documentElement.lang || 'zh-CN', {maximumFractionDigits: 2}).format(value);
+      var lang = document.documentElement.lang || 'zh-CN';
+      formats[lang] = formats[lang] || new Intl.NumberFormat(lang, {maximumFractionDigits: 2});
+      return formats[lang].format(value);
     }
     return value === null || value === undefined || value === '' ? '—' : String(value);
   }
@@ -92,7 +96,10 @@
   var parser = new DOMParser();
 
   function plain(text) {
-    var html = String(text === undefined || text === null ? '' : text).replace(/<br\s*\/?>/gi, ' ');
+    var html = String(text === undefined || text === null ? '' : text);
+    // most labels are plain words: only markup or an entity needs the (slow) parser
+    if (html.indexOf('<') === -1 && html.indexOf('&') === -1) { return html.trim(); }
+    html = html.replace(/<br\s*\/?>/gi, ' ');
     return (parser.parseFromString(html, 'text/html').body.textContent || '').trim();
   }
 
@@ -242,12 +249,19 @@
     figure.classList.toggle('chart-empty', !series.length);
   }
 
+  // Described once the chart has settled (a redraw or a resize in a row is one description),
+  // after the page has been painted: a chart of thousands of points is not held up by it.
+  function describeLater(gd) {
+    window.clearTimeout(gd.__portalDescribeTimer);
+    gd.__portalDescribeTimer = window.setTimeout(function () { describeChart(gd); }, 150);
+  }
+
   function watchChart(node) {
     var gd = node.closest && node.closest('.js-plotly-plot');
     if (!gd || gd.__portalDescribed || typeof gd.on !== 'function') { return; }
     gd.__portalDescribed = true;
-    gd.on('plotly_afterplot', function () { describeChart(gd); });
-    describeChart(gd);
+    gd.on('plotly_afterplot', function () { describeLater(gd); });
+    describeLater(gd);
   }
 
   // dbc.RadioItems: radios without a shared name are one tab stop each; named, the group is
@@ -296,7 +310,8 @@
   }
 
   function scan(node) {
-    if (node.nodeType !== 1) { return; }
+    // a chart's own drawing (thousands of SVG elements) holds nothing to fix or announce
+    if (node.nodeType !== 1 || node instanceof SVGElement) { return; }
     fixAll(node);
     announce(node);
     if (node.querySelectorAll) { node.querySelectorAll(ANNOUNCED).forEach(announce); }
@@ -322,8 +337,10 @@
     });
   }
 
+  // once the page has settled: each check lays the page out, so not while a page is drawn
   function laterMarkScrollers() {
-    if (!scrollCheck) { scrollCheck = window.setTimeout(markScrollers, 100); }
+    if (scrollCheck) { window.clearTimeout(scrollCheck); }
+    scrollCheck = window.setTimeout(markScrollers, 300);
   }
 
   window.addEventListener('resize', laterMarkScrollers);

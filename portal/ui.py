@@ -224,6 +224,11 @@ def chart_words() -> str:
                        "median": _("median"), "count": _("count")}, ensure_ascii=False)
 
 
+# What a graph shows until its callback answers: no axes to lay out (an empty ``{}`` figure
+# draws default axes with tick labels, ~4× the browser's work, for every chart of a page).
+BLANK_FIGURE = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+
+
 def graph(id: Any, figure: Any = None, height: int | None = None, *, summary: str | None = None,
           config: dict | None = None, **kwargs) -> html.Figure:
     """A chart readable without colour and without sight (WCAG 1.1.1, 1.4.1): the graph, a
@@ -236,7 +241,7 @@ def graph(id: Any, figure: Any = None, height: int | None = None, *, summary: st
     # A responsive dcc.Graph reads style.height, so style must be a dict, never None.
     style = {"height": f"{height}px"} if height else {}
     return html.Figure([
-        dcc.Graph(id=id, figure=figure or {}, config=config or GRAPH_CONFIG, style=style,
+        dcc.Graph(id=id, figure=figure or BLANK_FIGURE, config=config or GRAPH_CONFIG, style=style,
                   className="portal-graph", **kwargs),
         html.Figcaption([
             html.P(summary, className="chart-summary-lead") if summary else None,
