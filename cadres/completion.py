@@ -569,6 +569,24 @@ def _refresh(session: Session, year: int, as_of: date, basis: str, stale: list[i
     return True
 
 
+def keep_summaries(session: Session, year: int, as_of: date) -> int:
+    """Compute and keep the day's missing or stale rows of every unit (``portal.jobs``'
+    upkeep, after the demo is seeded): the next dashboard then reads them instead of
+    computing the city's standings while a user waits, after a bulk write (``bump_all``) or
+    on a new day. How many units it computed (0: nothing was stale, one indexed query)."""
+    basis = _basis(session, year)
+    conditions, stamp = _today(year, as_of, basis)
+    stale = list(session.scalars(
+        select(Unit.id).select_from(Unit)
+        .outerjoin(stamp, stamp.unit_id == Unit.id)
+        .outerjoin(SUMMARY, and_(SUMMARY.c.unit_id == Unit.id, *conditions))
+        .where(SUMMARY.c.unit_id.is_(None)).order_by(Unit.id)))
+    session.rollback()  # the check's snapshot is not held while the rows are computed
+    if stale and not _refresh(session, year, as_of, basis, stale):
+        return 0  # a writer got in the way: the next round computes them
+    return len(stale)
+
+
 def summary(found: Sequence[UnitTally]) -> dict:
     """The headline numbers (``reports.summary``) from the unit tallies."""
     count = sum(t.cadres for t in found)

@@ -5,9 +5,11 @@ as the platform's ``export.cadres`` job."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from datetime import date
 
-from cadres import annual
+from sqlalchemy.orm import Session, sessionmaker
+
+from cadres import annual, completion
 from portal.access import Actor
 from portal.jobs import XLSX, Kind, Outcome
 from portal.transfer import Progress
@@ -41,3 +43,13 @@ JOBS = {
     "annual_report": Kind("export", annual_workbook, check=_check_annual),
     "annual_report_view": Kind("reports.view", prepare_report, check=_check_view, audited=False),
 }
+
+
+def keep_training_summaries(factory: sessionmaker, today: date) -> None:
+    """Today's training summary rows of every unit kept current (``completion.keep_summaries``):
+    after a bulk write or on a new day, computed here rather than in a user's request."""
+    with factory() as session:
+        completion.keep_summaries(session, today.year, today)
+
+
+UPKEEP = {"training summaries": keep_training_summaries}

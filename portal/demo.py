@@ -390,7 +390,20 @@ def seed(engine: Engine, scale: str = "small", today: date | None = None,
             connection.execute(text(f"ANALYZE {names}"))
         else:
             connection.execute(text("ANALYZE"))  # SQLite: this one file
+    _upkeep(engine, today, echo)
     return city
+
+
+def _upkeep(engine: Engine, today: date, echo: Callable[[str], None]) -> None:
+    """The packages' upkeep once (``portal.jobs.upkeep``): the derived rows the dashboards read
+    (e.g. today's training summaries) are kept now, not in the first user's request."""
+    from portal import jobs
+
+    factory = db.session_factory(engine)
+    for name, work in jobs.upkeep().items():
+        started = time.perf_counter()
+        work(factory, today)
+        echo(f"  kept {name} ({time.perf_counter() - started:.1f} s)")
 
 
 def ensure_demo(engine: Engine, scale: str = "small", reset: bool = False,

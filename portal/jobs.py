@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import delete, insert, select, update
@@ -52,6 +52,7 @@ KEEP_DAYS = 7  # finished jobs (and their files) are deleted after this
 HEARTBEAT_SECONDS = 5.0  # a running job's row is touched this often (progress at most each second)
 STALE_AFTER = timedelta(minutes=2)  # a running job silent this long has lost its process
 IDLE_POLL_SECONDS = 2.0  # an idle worker thread looks for queued jobs this often
+UPKEEP_SECONDS = 5.0  # a process runs the packages' upkeep (``UPKEEP``) at most this often
 SWEEP_SECONDS = 30.0  # a process looks for jobs whose process died this often
 
 # The job table is bookkeeping, not data any page caches: writing it does not invalidate the
@@ -110,6 +111,14 @@ def _export_kind(exporter: str) -> Kind:
         return Outcome(name=name, media_type=MEDIA_TYPES[fmt], content=content)
 
     return Kind("export", run)
+
+
+@cache
+def upkeep() -> dict[str, Callable[[sessionmaker, date], None]]:
+    """Each package's small recurring work (``UPKEEP`` in its ``jobs.py``: ``work(factory,
+    today)``), run by an idle runner thread: cheap when there is nothing to do (derived rows
+    kept current ahead of the pages that read them)."""
+    return collect("jobs", "UPKEEP")
 
 
 @cache
@@ -373,6 +382,7 @@ class Runner:
         self.workers: list[threading.Thread] = []
         self.lock = threading.Lock()
         self.swept = float("-inf")
+        self.upkept = time.monotonic()  # the first round after a while: not at a worker's start
 
     def start(self) -> Runner:
         for index in range(self.threads):
@@ -397,6 +407,7 @@ class Runner:
                 log.warning("could not look for queued jobs", exc_info=True)
                 job_id = None
             if job_id is None:
+                self._upkeep()
                 self.wake.wait(IDLE_POLL_SECONDS)
                 if not self.stopped.is_set():
                     self.wake.clear()
@@ -405,6 +416,19 @@ class Runner:
                 run_job(self.factory, job_id)
             except Exception:  # the database went away mid-job: the sweep fails it later
                 log.exception("job %s could not be run", job_id)
+
+    def _upkeep(self) -> None:
+        """The packages' upkeep, by one idle thread of the process at most every
+        ``UPKEEP_SECONDS``."""
+        with self.lock:
+            if time.monotonic() - self.upkept < UPKEEP_SECONDS:
+                return
+            self.upkept = time.monotonic()
+        for name, work in upkeep().items():
+            try:
+                work(self.factory, date.today())
+            except Exception:  # logged, tried again next round; never stops the runner
+                log.exception("upkeep %r failed", name)
 
     def _sweep(self) -> None:
         """``fail_stale`` at most every ``SWEEP_SECONDS`` per process (it writes: on SQLite,

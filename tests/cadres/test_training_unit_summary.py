@@ -229,3 +229,17 @@ def test_storing_the_summaries_is_not_a_write_of_the_data(city):
         assert found.version() == before
     finally:
         cache.detach(city)
+
+
+def test_upkeep_keeps_every_units_rows_after_a_bulk_write_and_then_finds_nothing_to_do(city):
+    day = date(2026, 11, 23)
+    with standalone(city) as session:  # a bulk write: every unit's rows are stale
+        session.execute(update(Cadre).where(Cadre.id == -1).values(status=CadreStatus.RETIRED))
+    with session_factory(city)() as session:
+        units_count = session.scalar(select(func.count()).select_from(Unit))
+        assert completion.keep_summaries(session, 2026, day) == units_count
+        assert stored(session, 2026, day) == units_count
+        assert completion.keep_summaries(session, 2026, day) == 0
+    with session_factory(city)() as session:  # the rows kept are the ones a page would compute
+        assert_same(session, actor(session, "reviewer"), 2026, day)
+        assert completion.keep_summaries(session, 2026, day) == 0, "the page computed none"

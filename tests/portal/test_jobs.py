@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -258,3 +258,36 @@ def test_pages_with_a_job_panel_open_and_find_the_users_latest_job_again(client,
                     unit=city.city.id, year=2026)
     assert _stores(_page(client, "/reports/annual")) == {"annual_report": job_id,
                                                          "annual_report_view": None}
+
+
+def test_an_idle_runner_does_the_packages_upkeep_and_a_failing_one_does_not_stop_it(
+        factory, monkeypatch, caplog):
+    calls, failing = [], []
+
+    def failing_work(_factory, _today):
+        failing.append(1)
+        raise RuntimeError("the database went away")
+
+    def work(given, today):
+        with given() as session:  # the runner's own sessions
+            calls.append((session.scalar(select(func.count()).select_from(Job)), today))
+
+    monkeypatch.setattr(jobs, "UPKEEP_SECONDS", 0.0)
+    monkeypatch.setattr(jobs, "IDLE_POLL_SECONDS", 0.05)
+    monkeypatch.setattr(jobs, "upkeep", lambda: {"boom": failing_work, "test": work})
+    runner = jobs.Runner(factory, threads=1)
+    runner.upkept = float("-inf")
+    runner.start()
+    try:
+        deadline = time.monotonic() + 5
+        while len(calls) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        runner.stop()
+    assert len(calls) >= 2 and len(failing) >= 2, "every round, after the failing one too"
+    assert calls[0][1] == date.today()
+    assert "upkeep 'boom' failed" in caplog.text
+
+
+def test_the_packages_upkeep_includes_keeping_the_training_summaries():
+    assert "training summaries" in jobs.upkeep()
