@@ -28,6 +28,10 @@ from portal import cache
 from portal.access import Actor
 from portal.models import Unit
 
+# The tables these figures are computed from, for the dashboard cache (``portal.cache``):
+# writes to other areas (training, grades, scores) leave them kept.
+READS = ("accountability", "portal")
+
 
 def _quarter(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
@@ -76,7 +80,7 @@ def _group_units(session: Session, actor: Actor) -> dict[int, str]:
     return dict(children) if children else {root.id: root.name}
 
 
-@cache.scoped("accountability.forms_by_unit")
+@cache.scoped("accountability.forms_by_unit", reads=READS)
 def forms_by_unit(session: Session, actor: Actor, start: date | None = None, end: date | None = None
                   ) -> pd.DataFrame:
     """Columns ``unit``, ``form`` (1–4), ``count`` (person-times), units under the scope root."""
@@ -98,7 +102,7 @@ def forms_by_unit(session: Session, actor: Actor, start: date | None = None, end
     return counts.sort_values(["unit", "form"]).reset_index(drop=True)
 
 
-@cache.scoped("accountability.forms_by_quarter")
+@cache.scoped("accountability.forms_by_quarter", reads=READS)
 def forms_by_quarter(session: Session, actor: Actor, start: date | None = None,
                      end: date | None = None
                      ) -> pd.DataFrame:
@@ -133,7 +137,7 @@ def _reached(stage: CaseStage):
     return moved_there
 
 
-@cache.scoped("accountability.stage_funnel")
+@cache.scoped("accountability.stage_funnel", reads=READS)
 def stage_funnel(session: Session, actor: Actor, start: date | None = None, end: date | None = None
                  ) -> pd.DataFrame:
     """How many of the cases opened in the period reached each stage of the main line
@@ -144,7 +148,7 @@ def stage_funnel(session: Session, actor: Actor, start: date | None = None, end:
     return pd.DataFrame({"stage": [s.value for s in order], "cases": [int(n) for n in counts]})
 
 
-@cache.scoped("accountability.stage_durations")
+@cache.scoped("accountability.stage_durations", reads=READS)
 def stage_durations(session: Session, actor: Actor, today: date, start: date | None = None,
                     end: date | None = None) -> pd.DataFrame:
     """One row per stay of a case in a stage: ``stage``, ``days``, ``ongoing`` (still there
@@ -176,7 +180,7 @@ def stage_durations(session: Session, actor: Actor, today: date, start: date | N
     return frame
 
 
-@cache.scoped("accountability.tolerance_outcomes")
+@cache.scoped("accountability.tolerance_outcomes", reads=READS)
 def tolerance_outcomes(session: Session, actor: Actor, start: date | None = None,
                        end: date | None = None
                        ) -> pd.DataFrame:
@@ -197,7 +201,7 @@ def tolerance_outcomes(session: Session, actor: Actor, start: date | None = None
     return pd.DataFrame({"result": list(counts), "count": list(counts.values())})
 
 
-@cache.scoped("accountability.measures_in_effect")
+@cache.scoped("accountability.measures_in_effect", reads=READS)
 def measures_in_effect(session: Session, actor: Actor, today: date) -> pd.DataFrame:
     """Measures blocking promotion today: columns ``code``, ``form``, ``count``."""
     views = measure_effects(session, actor, in_effect_on=today, limit=1_000_000)

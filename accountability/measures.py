@@ -37,6 +37,8 @@ from portal.errors import Invalid, NotFound
 from portal.i18n import _
 from portal.models import Cadre, Unit
 
+READS = ("accountability", "portal")  # what the listed effects read (``portal.cache``)
+
 
 def _today(today: date | None) -> date:
     return today or date.today()
@@ -180,7 +182,7 @@ def measure_effects(session: Session, actor: Actor, *, cadre_id: int | None = No
     return views
 
 
-@cache.scoped("accountability.listed_effects")
+@cache.scoped("accountability.listed_effects", reads=READS)
 def listed_effects(session: Session, actor: Actor, **filters) -> list[MeasureEffectView]:
     """``measure_effects`` as the measures page lists them, kept per scope and filters until
     the next write: the page's figures and each block of its grid read the same list."""

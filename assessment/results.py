@@ -37,6 +37,10 @@ from portal.i18n import _
 from portal.models import Cadre, Unit
 from portal.units import get_unit
 
+# The tables these results are computed from, for the dashboard cache (``portal.cache``):
+# writes to other areas (training, cases) leave them kept.
+READS = ("assessment", "portal")
+
 VIEW = ("assessment.view",)
 # Other packages (the cadre profile, personnel decisions) read unit results too.
 READ = ("assessment.view", "cadres.view", "decisions.view", "self.view")
@@ -64,7 +68,7 @@ def results_frame(session: Session, actor: Actor, period_code: str,
     return _results_frame(session, actor, period_code, under_unit_id, level, permissions)
 
 
-@cache.scoped("assessment.results_frame")
+@cache.scoped("assessment.results_frame", reads=READS)
 def _results_frame(session: Session, actor: Actor, period_code: str, under_unit_id: int | None,
                    level: UnitLevel | None, permissions) -> pd.DataFrame:
     actor.require_any(*permissions)
@@ -95,7 +99,7 @@ _CODES = {**{member: member.value for member in (*UnitLevel, *Grade)},
           **{member.value: member.value for member in (*UnitLevel, *Grade)}}
 
 
-@cache.scoped("assessment.results_with_previous")
+@cache.scoped("assessment.results_with_previous", reads=READS)
 def results_with_previous(session: Session, actor: Actor, period_code: str,
                           previous_code: str | None, under_unit_id: int | None = None,
                           permissions=VIEW) -> pd.DataFrame:
@@ -315,7 +319,7 @@ def dimensions(session: Session, actor: Actor, period_code: str, unit_id: int) -
     return pd.DataFrame(rows, columns=columns)
 
 
-@cache.scoped("assessment.trend")
+@cache.scoped("assessment.trend", reads=READS)
 def trend(session: Session, actor: Actor, unit_id: int,
           kind: PeriodKind = PeriodKind.QUARTER) -> pd.DataFrame:
     """The unit's composite and rank over the periods of one kind, with its level's median."""
@@ -337,7 +341,7 @@ def trend(session: Session, actor: Actor, unit_id: int,
                         columns=columns)
 
 
-@cache.scoped("assessment.subtree_trend")
+@cache.scoped("assessment.subtree_trend", reads=READS)
 def subtree_trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind) -> pd.DataFrame:
     """Mean composite per period and level of the units below ``unit_id`` (in scope)."""
     actor.require_any(*VIEW)
@@ -358,7 +362,7 @@ def subtree_trend(session: Session, actor: Actor, unit_id: int, kind: PeriodKind
     return summary.sort_values(["start", "level"]).reset_index(drop=True)
 
 
-@cache.scoped("assessment.indicator_values")
+@cache.scoped("assessment.indicator_values", reads=READS)
 def indicator_values(session: Session, actor: Actor, period_code: str, level: UnitLevel,
                      code: str) -> pd.DataFrame:
     """One indicator's value and points for every unit in scope of a level."""
@@ -429,7 +433,7 @@ def warnings(session: Session, actor: Actor, period_code: str | None, today: dat
     return [w for w in found if w.unit_id in inside]
 
 
-@cache.scoped("assessment.warnings")
+@cache.scoped("assessment.warnings", reads=READS)
 def _scope_warnings(session: Session, actor: Actor, period_code: str | None,
                     today: date) -> list[WarningView]:
     actor.require_any(*VIEW)
@@ -571,7 +575,7 @@ def what_if(session: Session, actor: Actor, period_code: str, level: UnitLevel,
     # same for every scope, so kept once per period, level and weights (any write recomputes).
     changed = cache.cached(session, "assessment.what_if_level", (period.code, str(level), weights),
                            lambda: _level_what_if(session, period, binding, level,
-                                                  dimension_weights))
+                                                  dimension_weights), READS)
     # … but only the units in scope come back.
     visible = results_frame(session, actor, period.code, under_unit_id,
                             level)[["unit_id", "unit_code", "unit_name"]]

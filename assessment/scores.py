@@ -23,6 +23,8 @@ from portal.i18n import _
 from portal.models import Unit
 from portal.units import get_unit
 
+READS = ("assessment", "portal")  # what completeness reads (``portal.cache``)
+
 VIEW = ("assessment.view", "assessment.edit")
 
 
@@ -223,7 +225,7 @@ def completeness(session: Session, actor: Actor, period_code: str) -> dict[UnitL
     return _completeness(session, actor, period_code)
 
 
-@cache.scoped("assessment.completeness")
+@cache.scoped("assessment.completeness", reads=READS)
 def _completeness(session: Session, actor: Actor, period_code: str) -> dict[UnitLevel,
                                                                             tuple[int, int]]:
     """Two grouped counts for all levels at once: assessed units per level, and present

@@ -18,6 +18,8 @@ from portal.access import Actor, in_subtree
 from portal.enums import CadreStatus
 from portal.models import Cadre, Unit
 
+READS = ("cadres", "portal")  # what the training overview reads (``portal.cache``)
+
 COMPLETION_COLUMNS = ["unit_id", "unit_name", "cadres", "complete", "on_pace", "behind",
                       "complete_rate",
                       "behind_rate", "avg_hours", "has_children"]
@@ -146,7 +148,7 @@ def hours_by_month(frame: pd.DataFrame, year: int, as_of: date | None = None) ->
     return months.merge(summed, on=["month", "mode"], how="left").fillna({"hours": 0.0})
 
 
-@cache.scoped("cadres.training_overview")
+@cache.scoped("cadres.training_overview", reads=READS)
 def overview(session: Session, actor: Actor, year: int, focus_id: int) -> dict:
     """What the training overview shows of ``focus_id``'s subtree in ``year`` (kept in the
     cache per scope): ``summary``, ``completion`` by child unit, and the hours by category and

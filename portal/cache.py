@@ -13,7 +13,15 @@ Every write bumps the version: each engine made by ``portal.db.make_engine`` not
 statement that writes, and when its transaction has committed and the connection goes
 back to the pool (request sessions, ``db.unit_of_work``, the CLI's ``db.standalone``,
 demo seeding, restores) the version of that database moves on, so the next read in any
-worker recomputes. Values live in Redis when ``REDIS_URL`` is set (shared by every worker
+worker recomputes.
+
+The version is kept per *area* of tables (``AREAS``: each package's tables, the platform's
+units, cadres and settings, its users, its logs and notices): a write bumps the areas of
+the tables it wrote, and a value declared with ``reads=`` (the areas it is computed from)
+is kept until one of those changes — a cadre's study claim then leaves the accountability
+and assessment dashboards cached. A value without ``reads`` depends on every area, and a
+write whose table is not known (DDL, a statement not plainly ``INSERT``/``UPDATE``/
+``DELETE``) bumps every area. Values live in Redis when ``REDIS_URL`` is set (shared by every worker
 and host), otherwise in the process, with the version kept in a small file under the
 temp directory so that several workers on one host still see each other's writes.
 
@@ -29,6 +37,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import tempfile
 import threading
 import time
@@ -49,6 +58,53 @@ _COMMITTED = "portal.cache.committed"  # a written transaction committed; bump o
 DERIVED = "portal_derived"  # execution option: this connection writes only derived summaries
 _READ_ONLY = ("SELECT", "PRAGMA", "SHOW", "SET", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK",
               "EXPLAIN")
+EVERY = "*"  # the area bumped by a write of an unknown table: every value is stale
+# The platform's tables by area (each domain package's tables are the package's area).
+PLATFORM_AREAS = {"unit": "portal", "cadre": "portal", "setting": "portal",
+                  "app_user": "users", "password_history": "users", "login_throttle": "users",
+                  "audit_event": "log", "audit_head": "log", "job": "log", "notice": "notice"}
+_TARGET = re.compile(r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?"
+                     r"|DELETE\s+FROM)\s+(?:\"?\w+\"?\.)?\"?(\w+)\"?", re.IGNORECASE)
+
+
+_AREAS: tuple[int, dict[str, str]] = (-1, {})
+_REGISTRY: list = []  # the ORM's registry of mapped classes (``portal.db`` hands it over)
+
+
+def use_registry(registry) -> None:
+    """The mapped classes whose tables have areas (``portal.db.Base.registry``)."""
+    _REGISTRY[:] = [registry]
+
+
+def _table_areas() -> dict[str, str]:
+    """Each mapped table's area: its package's name, or the platform's ``PLATFORM_AREAS``
+    (worked out again when more models have been loaded since)."""
+    global _AREAS
+    mappers = _REGISTRY[0].mappers if _REGISTRY else frozenset()
+    if _AREAS[0] != len(mappers):
+        found = {}
+        for mapper in mappers:
+            package = mapper.class_.__module__.split(".")[0]
+            for table in mapper.tables:
+                found[table.name] = (PLATFORM_AREAS.get(table.name, package)
+                                     if package == "portal" else package)
+        _AREAS = (len(mappers), found)
+    return _AREAS[1]
+
+
+def areas() -> tuple[str, ...]:
+    """Every area a write can bump (``EVERY`` included)."""
+    return tuple(sorted({EVERY, *_table_areas().values()}))
+
+
+def area_of_table(name: str | None) -> str:
+    return _table_areas().get(name or "", EVERY)
+
+
+def area_of_statement(statement: str) -> str:
+    """The area a writing statement changes (``EVERY`` when its table is not plain to see)."""
+    found = _TARGET.match(statement)
+    return area_of_table(found.group(1).lower()) if found else EVERY
 
 
 def database_id(url: str) -> str:
@@ -61,23 +117,29 @@ class _LocalStore:
     version in a per-database file (its size)."""
 
     def __init__(self, db_id: str):
-        folder = os.path.join(tempfile.gettempdir(), f"portal-cache-{os.getuid()}")
-        os.makedirs(folder, exist_ok=True)
-        self.version_file = os.path.join(folder, f"{db_id}.version")
+        self.folder = os.path.join(tempfile.gettempdir(), f"portal-cache-{os.getuid()}")
+        os.makedirs(self.folder, exist_ok=True)
+        self.db_id = db_id
         self.entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
 
-    def version(self) -> str:
-        try:
-            return str(os.stat(self.version_file).st_size)
-        except FileNotFoundError:
-            return "0"
+    def _file(self, area: str) -> str:
+        return os.path.join(self.folder, f"{self.db_id}.{'all' if area == EVERY else area}.version")
 
-    def bump(self) -> None:
+    def versions(self, names: Iterable[str]) -> list[str]:
+        found = []
+        for area in names:
+            try:
+                found.append(str(os.stat(self._file(area)).st_size))
+            except FileNotFoundError:
+                found.append("0")
+        return found
+
+    def bump(self, area: str) -> None:
         # One appended byte per write: O_APPEND is atomic, so the size only grows, in
         # every process on this host at once.
-        fd = os.open(self.version_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(self._file(area), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, b".")
         finally:
@@ -118,12 +180,15 @@ class _RedisStore:
         self.version_key = f"portal:{db_id}:data-version"
         self.prefix = f"portal:{db_id}:cache:"
 
-    def version(self) -> str:
-        value = self.client.get(self.version_key)
-        return value.decode() if value else "0"
+    def _key(self, area: str) -> str:
+        return self.version_key if area == EVERY else f"{self.version_key}:{area}"
 
-    def bump(self) -> None:
-        self.client.incr(self.version_key)
+    def versions(self, names: Iterable[str]) -> list[str]:
+        return [value.decode() if value else "0"
+                for value in self.client.mget([self._key(area) for area in names])]
+
+    def bump(self, area: str) -> None:
+        self.client.incr(self._key(area))
 
     def get(self, key: str) -> bytes | None:
         return self.client.get(self.prefix + key)
@@ -146,22 +211,25 @@ class Cache:
     def shared(self) -> bool:
         return isinstance(self.store, _RedisStore)
 
-    def version(self) -> str:
-        return self.store.version()
+    def version(self, reads: Iterable[str] | None = None) -> str:
+        """The data version of the areas ``reads`` (every area when None), ``EVERY`` first."""
+        names = areas() if reads is None else (EVERY, *sorted(set(reads) - {EVERY}))
+        return ".".join(self.store.versions(names))
 
-    def bump(self) -> None:
+    def bump(self, area: str = EVERY) -> None:
         try:
-            self.store.bump()
+            self.store.bump(area)
         except Exception:  # noqa: BLE001 - Redis away: the write stands, readers elsewhere may lag
             log.exception("could not bump the data version; other workers may serve cached "
                           "dashboards for up to %s s", TTL_SECONDS)
 
     def get_or_compute(self, namespace: str, key_parts: Iterable[Any],
-                       compute: Callable[[], T]) -> T:
+                       compute: Callable[[], T], reads: Iterable[str] | None = None) -> T:
         digest = hashlib.sha256(repr(tuple(key_parts)).encode()).hexdigest()[:32]
         try:
-            key = f"{namespace}:{self.version()}:{digest}"  # the version before computing: a
-            data = self.store.get(key)  # write meanwhile makes a newer one
+            # the version before computing: a write meanwhile makes a newer one
+            key = f"{namespace}:{self.version(reads)}:{digest}"
+            data = self.store.get(key)
         except Exception:  # noqa: BLE001 - the cache is an optimisation: without Redis, compute
             log.warning("dashboard cache unavailable; computing %s", namespace, exc_info=True)
             return compute()
@@ -214,11 +282,12 @@ def data_version(engine: Engine) -> str:
     return found.version() if found else "0"
 
 
-def bump(engine_or_url: Engine | str) -> None:
-    """Advance the data version of a database (done for you after every committed write)."""
+def bump(engine_or_url: Engine | str, area: str = EVERY) -> None:
+    """Advance the data version of a database's ``area`` (every area by default; done for
+    you after every committed write)."""
     found = for_url(engine_or_url if isinstance(engine_or_url, str) else _url_of(engine_or_url))
     if found is not None:
-        found.bump()
+        found.bump(area)
 
 
 def _writing(session: Session) -> bool:
@@ -234,11 +303,14 @@ writing = _writing
 
 
 def cached(session: Session, namespace: str, key_parts: Iterable[Any],
-           compute: Callable[[], T]) -> T:
+           compute: Callable[[], T], reads: Iterable[str] | None = None) -> T:
     """``compute()``, served from the cache of the session's database when one is attached.
 
     ``key_parts`` must name everything the value depends on besides the data (the actor's
-    scope, the period, the unit …); the day and the language are added here.
+    scope, the period, the unit …); the day and the language are added here. ``reads``: the
+    areas of the tables ``compute`` reads (``AREAS``), so that writes elsewhere leave the value
+    kept; None (every area) unless each table it reads, through every function it calls, is
+    in one of them.
     """
     from portal.i18n import current_lang
 
@@ -246,7 +318,7 @@ def cached(session: Session, namespace: str, key_parts: Iterable[Any],
     if found is None or _writing(session):
         return compute()
     parts = (*key_parts, date.today().isoformat(), current_lang())
-    return found.get_or_compute(namespace, parts, compute)
+    return found.get_or_compute(namespace, parts, compute, reads)
 
 
 def scope_of(actor) -> tuple:
@@ -264,9 +336,10 @@ def _absent():
     raise _Absent
 
 
-def scoped(namespace: str):
+def scoped(namespace: str, reads: Iterable[str] | None = None):
     """Decorate ``f(session, actor, *args, **kwargs)``: its value is kept per actor scope and
-    arguments (which must have a stable ``repr``: numbers, strings, dates, enums, None).
+    arguments (which must have a stable ``repr``: numbers, strings, dates, enums, None) until a
+    write to one of the areas it ``reads`` (``cached``).
     ``f.kept(session, actor, …)`` answers only from the cache (None when not kept), for a
     page that prepares the value in a background job (``portal.jobs``) instead."""
 
@@ -275,13 +348,13 @@ def scoped(namespace: str):
         def wrapper(session, actor, *args, **kwargs):
             parts = (scope_of(actor), args, sorted(kwargs.items()))
             return cached(session, namespace, parts,
-                          lambda: function(session, actor, *args, **kwargs))
+                          lambda: function(session, actor, *args, **kwargs), reads)
 
         def kept(session, actor, *args, **kwargs):
             """The value already kept for these arguments, or None (nothing is computed)."""
             parts = (scope_of(actor), args, sorted(kwargs.items()))
             try:
-                return cached(session, namespace, parts, _absent)
+                return cached(session, namespace, parts, _absent, reads)
             except _Absent:
                 return None
 
@@ -298,18 +371,20 @@ def _before_execute(conn, _cursor, statement, _parameters, context, _executemany
     if context is not None and context.execution_options.get(DERIVED):
         return  # a summary kept beside the data (derived from it), not a change of the data
     if not statement.lstrip()[:10].upper().startswith(_READ_ONLY):
-        conn.info[_WROTE] = True
+        conn.info.setdefault(_WROTE, set()).add(area_of_statement(statement))
 
 
-def note_write(conn) -> None:
-    """Count this transaction as a write (for writes that bypass statement events, such as
-    a driver's COPY): its commit moves the data version on."""
-    conn.info[_WROTE] = True
+def note_write(conn, table: str | None = None) -> None:
+    """Count this transaction as a write of ``table`` (for writes that bypass statement
+    events, such as a driver's COPY): its commit moves that area's version on (every area's
+    when the table is not given)."""
+    conn.info.setdefault(_WROTE, set()).add(area_of_table(table))
 
 
 def _on_commit(conn) -> None:
-    if conn.info.pop(_WROTE, None):
-        conn.info[_COMMITTED] = True
+    wrote = conn.info.pop(_WROTE, None)
+    if wrote:
+        conn.info.setdefault(_COMMITTED, set()).update(wrote)
 
 
 def _on_rollback(conn) -> None:
@@ -328,8 +403,8 @@ def watch(engine: Engine) -> Engine:
         # After the commit, when the connection is handed back: readers elsewhere then
         # see the new version only once the data is there.
         record.info.pop(_WROTE, None)  # rolled back by the pool, if anything was left open
-        if record.info.pop(_COMMITTED, None):
-            bump(url)
+        for area in sorted(record.info.pop(_COMMITTED, None) or ()):
+            bump(url, area)
 
     event.listen(engine.pool, "checkin", checkin)
     return engine

@@ -54,6 +54,9 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime()}
 
 
+cache.use_registry(Base.registry)  # the dashboard cache's areas come from the mapped tables
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -196,7 +199,7 @@ def bulk_insert(session: Session, model, rows: list[dict], batch: int = 5000) ->
     names = [column.name for column in columns]
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     cursor = connection.connection.driver_connection.cursor()
-    cache.note_write(connection)  # the driver's cursor passes no statement event
+    cache.note_write(connection, table.name)  # the driver's cursor passes no statement event
     if dialect.name == "postgresql":
         with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
             for row in rows:

@@ -29,6 +29,8 @@ from portal.tabular import (
     short_text,
 )
 
+READS = ("portal",)  # what the unit choices read (``portal.cache``)
+
 COLUMNS = (
     Column("code", "编码", short_text(32)),
     Column("name", "名称", short_text(120)),
@@ -70,7 +72,7 @@ def units_in_scope(session: Session, actor: Actor, level: UnitLevel | None = Non
     return list(session.scalars(stmt.order_by(Unit.path)))
 
 
-@cache.scoped("portal.unit_choices")
+@cache.scoped("portal.unit_choices", reads=READS)
 def unit_choices(session: Session, actor: Actor) -> list[tuple[int, str, str, str]]:
     """``(id, name, code, path)`` of every active unit of the actor's subtree, in path order:
     the dropdowns' choices as plain rows (a city's 3,200 units, no ORM objects), kept in the

@@ -77,7 +77,8 @@ def content(session, actor, period: str | None) -> html.Div:
     # a scope and period are kept too, per data version and language, like the data.
     figure = cache.cached(session, "accountability.overview_figures",
                           (cache.scope_of(actor), start, end),
-                          lambda: figures(session, actor, start, end, today))
+                          lambda: figures(session, actor, start, end, today),
+                          dashboards.READS)
     total = int(by_unit["count"].sum()) if not by_unit.empty else 0
     heavy = int(by_unit[by_unit["form"] >= 3]["count"].sum()) if total else 0
     kpis = [
