@@ -18,7 +18,8 @@ from portal.config import PROJECT_ROOT
 BUNDLE = PROJECT_ROOT / "portal" / "plotly" / "plotly-portal.min.js"
 DASH_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 # registered by portal/plotly/index.js, beside the core's scatter
-TRACES = ("scatter", "bar", "box", "heatmap", "histogram", "treemap", "waterfall")
+TRACES = ("scatter", "bar", "box", "heatmap", "histogram", "scatterpolar", "treemap",
+          "waterfall")
 
 
 def init_app(server: Flask) -> None:

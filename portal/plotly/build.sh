@@ -11,6 +11,6 @@ version=$(node -p "require('plotly.js/package.json').version")
 npx esbuild index.js --bundle --minify --format=iife --global-name=Plotly --target=es2016 \
   --define:global=window --define:define.amd=false --loader:.css=empty \
   --legal-comments=inline --log-level=warning \
-  --banner:js="/*! plotly.js v$version, the portal's partial bundle (core, bar, box, heatmap, histogram, treemap, waterfall). Copyright 2012-2026, Plotly, Inc. Licensed under the MIT license. */" \
+  --banner:js="/*! plotly.js v$version, the portal's partial bundle (core, bar, box, heatmap, histogram, scatterpolar, treemap, waterfall). Copyright 2012-2026, Plotly, Inc. Licensed under the MIT license. */" \
   --outfile=plotly-portal.min.js
 rm -rf node_modules

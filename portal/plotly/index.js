@@ -7,6 +7,7 @@ Plotly.register([
     require('plotly.js/lib/box'),
     require('plotly.js/lib/heatmap'),
     require('plotly.js/lib/histogram'),
+    require('plotly.js/lib/scatterpolar'),
     require('plotly.js/lib/treemap'),
     require('plotly.js/lib/waterfall'),
 ]);

@@ -33,6 +33,7 @@ def test_the_reviewer_lands_on_the_overview_and_opens_a_unit(login_as, lang):
     page.click("#as-ov-unit-link a, #as-ov-warnings a >> nth=0")
     page.wait_for_selector("#as-unit-body .kpi-row")
     page.wait_for_load_state("networkidle")
+    page.wait_for_selector("#as-unit-radar g.polar")  # the radar: scatterpolar is in the bundle
     screenshot(page, f"assessment-unit-{lang}")
 
 

@@ -35,15 +35,18 @@ def test_the_bundle_registers_the_traces_listed():
 
 
 def _used_traces() -> dict[str, set[str]]:
-    """Trace types named in the code: ``go.Bar(`` and ``type="bar"`` (trace dicts)."""
+    """Trace types named in the code: ``go.Bar(``, ``figure.add_bar(`` and ``type="bar"``
+    (trace dicts)."""
     classes = "|".join(ALL_TRACES.values())
     made = re.compile(rf"\bgo\.({classes})\(")
+    added = re.compile(r"\.add_(\w+)\(")
     typed = re.compile(r"""type["']?\s*[=:]\s*["'](\w+)["']""")
     used: dict[str, set[str]] = {}
     for package in PACKAGES:
         for path in (PROJECT_ROOT / package).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             names = {m.lower() for m in made.findall(text)}
+            names |= {a for a in added.findall(text) if a in ALL_TRACES}
             names |= {t for t in typed.findall(text) if t in ALL_TRACES}
             for name in names:
                 used.setdefault(name, set()).add(str(path.relative_to(PROJECT_ROOT)))
@@ -52,7 +55,8 @@ def _used_traces() -> dict[str, set[str]]:
 
 def test_every_trace_type_a_chart_uses_is_in_the_bundle():
     used = _used_traces()
-    assert {"bar", "scatter", "treemap"} <= set(used), "the scan finds the charts' traces"
+    assert {"bar", "scatter", "treemap", "scatterpolar"} <= set(used), \
+        "the scan finds the charts' traces"
     missing = {name: sorted(paths) for name, paths in used.items() if name not in TRACES}
     assert not missing, (f"charts use trace types the partial bundle lacks: {missing}; add them "
                          "to portal/plotly/index.js and TRACES, then run portal/plotly/build.sh")
