@@ -337,10 +337,8 @@
     });
   }
 
-  // once the page has settled: each check lays the page out, so not while a page is drawn
   function laterMarkScrollers() {
-    if (scrollCheck) { window.clearTimeout(scrollCheck); }
-    scrollCheck = window.setTimeout(markScrollers, 300);
+    if (!scrollCheck) { scrollCheck = window.setTimeout(markScrollers, 100); }
   }
 
   window.addEventListener('resize', laterMarkScrollers);
