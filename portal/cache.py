@@ -97,6 +97,11 @@ def areas() -> tuple[str, ...]:
     return tuple(sorted({EVERY, *_table_areas().values()}))
 
 
+def areas_except(*names: str) -> tuple[str, ...]:
+    """Every area but ``names`` (a value that reads everything else)."""
+    return tuple(area for area in areas() if area not in names)
+
+
 def area_of_table(name: str | None) -> str:
     return _table_areas().get(name or "", EVERY)
 
