@@ -106,8 +106,7 @@ def stats(year, _generated):
     session = db.session()
     try:
         chosen = int(year)
-        counts = training.plan_counts(session, actor, chosen)
-        adjusted = training.adjusted_plans(session, actor, chosen)
+        counts, adjusted = training.plan_overview(session, actor, chosen)
     except (PortalError, TypeError, ValueError) as error:
         return ui.alert(getattr(error, "message", _("Choose a year.")), "warning"), []
     cards = html.Div([ui.kpi(_("Serving cadres"), counts["cadres"]),
@@ -116,9 +115,9 @@ def stats(year, _generated):
                              _("Their standard applies until generated"),
                              "warn" if counts["without"] else "good"),
                       ui.kpi(_("Adjusted plans"), counts["adjusted"])], className="kpi-row")
-    rows = [{"code": p.cadre.code, "name": p.cadre.name, "unit": p.cadre.unit.name,
-             "annual": hours(p.annual_hours),
-             "note": p.note, "by": p.adjusted_by} for p in adjusted]
+    rows = [{"code": p["code"], "name": p["name"], "unit": p["unit"],
+             "annual": hours(p["annual_hours"]), "note": p["note"], "by": p["by"]}
+            for p in adjusted]
     return cards, rows
 
 

@@ -122,6 +122,9 @@ def test_the_plans_page_counts_the_plans_and_lists_the_adjusted_ones_of_its_scop
     assert counts == {"cadres": serving, "plans": serving, "adjusted": 1, "without": 0}
     assert [p.cadre.code for p in training.adjusted_plans(session, reviewer, 2026)] == ["C0001"]
     assert training.plan_counts(session, reviewer, 2025)["adjusted"] == 0
+    overview, rows = training.plan_overview(session, reviewer, 2026)  # the page's cached read
+    assert overview == counts
+    assert [(r["code"], r["annual_hours"], r["note"]) for r in rows] == [("C0001", 60, "病假")]
 
 
 def test_plans_of_cadres_outside_scope_cannot_be_adjusted(session, city):
