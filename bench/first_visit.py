@@ -56,8 +56,10 @@ class Wire:
         cdp.on("Network.responseReceived", self.answered)
 
     def sent(self, event) -> None:
-        self.requests += 1
         at, request = event["timestamp"], event["request"]
+        if request["url"].startswith("data:"):  # an inline icon: nothing crosses the network
+            return
+        self.requests += 1
         self.first = at if self.first is None else self.first
         if request["method"] == "POST" and urlsplit(request["url"]).path == "/login":
             self.login = at
@@ -73,6 +75,8 @@ class Wire:
                                            f"{waited:.0f}")
 
     def finished(self, event) -> None:
+        if event["requestId"] not in self.started:  # not one of ours (an inline icon)
+            return
         self.bytes += int(event.get("encodedDataLength", 0))
         self.last = max(self.last, event["timestamp"])
         began, path = self.started.get(event["requestId"], (event["timestamp"], ""))
