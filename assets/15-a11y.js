@@ -249,19 +249,12 @@
     figure.classList.toggle('chart-empty', !series.length);
   }
 
-  // Described once the chart has settled (a redraw or a resize in a row is one description),
-  // after the page has been painted: a chart of thousands of points is not held up by it.
-  function describeLater(gd) {
-    window.clearTimeout(gd.__portalDescribeTimer);
-    gd.__portalDescribeTimer = window.setTimeout(function () { describeChart(gd); }, 150);
-  }
-
   function watchChart(node) {
     var gd = node.closest && node.closest('.js-plotly-plot');
     if (!gd || gd.__portalDescribed || typeof gd.on !== 'function') { return; }
     gd.__portalDescribed = true;
-    gd.on('plotly_afterplot', function () { describeLater(gd); });
-    describeLater(gd);
+    gd.on('plotly_afterplot', function () { describeChart(gd); });
+    describeChart(gd);
   }
 
   // dbc.RadioItems: radios without a shared name are one tab stop each; named, the group is

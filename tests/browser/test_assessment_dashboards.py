@@ -25,9 +25,12 @@ def test_the_reviewer_lands_on_the_overview_and_opens_a_unit(login_as, lang):
     # the charts are drawn by the portal's partial plotly.js, and each is described in words
     # once drawn (assets/15-a11y.js)
     assert "pie" not in page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4")
+    # (functions, not expressions: an expression is eval'ed in the page, which the CSP forbids)
     page.wait_for_function(
-        "[...document.querySelectorAll('.chart-summary')].filter(p => p.textContent).length >= 4")
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.chart-summary')].filter(p => p.textContent)"
+        ".length >= 4")
     assert page.locator("#as-ov-treemap .slice").count() > 1
     screenshot(page, f"assessment-overview-{lang}")
     page.click("#as-ov-unit-link a, #as-ov-warnings a >> nth=0")
