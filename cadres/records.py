@@ -30,21 +30,12 @@ from portal.errors import AccessDenied, Invalid
 from portal.i18n import N_, _
 from portal.keys import data_key
 from portal.models import Cadre
-from portal.tabular import text
+from portal.tabular import short_text, text
 
 MAX_PHOTO_BYTES = 1024 * 1024  # a form photo is 20–100 KB; a megabyte leaves room for scans
 JPEG_MAGIC = b"\xff\xd8\xff"
 
 # --- the fields and how a typed or imported value is read -------------------------------------
-
-
-def _limited(limit: int) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        result = text(value)
-        if len(result) > limit:
-            raise ValueError(_("is longer than %(n)s characters", n=limit))
-        return result
-    return parse
 
 
 def _coded(code_list: codes.CodeList) -> Callable[[Any], str]:
@@ -133,36 +124,36 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("id_number", "身份证号", N_("National id number"), id_number),
     Field("ethnicity", "民族", N_("Ethnicity"), _coded(codes.ETHNICITY), codes.ETHNICITY),
-    Field("native_place", "籍贯", N_("Native place"), _limited(60)),
-    Field("birthplace", "出生地", N_("Birthplace"), _limited(60)),
+    Field("native_place", "籍贯", N_("Native place"), short_text(60)),
+    Field("birthplace", "出生地", N_("Birthplace"), short_text(60)),
     Field("party_joined", "入党时间", N_("Joined the Party"), month),
     Field("work_started", "参加工作时间", N_("Started work"), month),
     Field("health", "健康状况", N_("Health"), _coded(codes.HEALTH), codes.HEALTH),
-    Field("professional_title", "专业技术职务", N_("Professional title"), _limited(60)),
-    Field("expertise", "熟悉专业有何专长", N_("Expertise"), _limited(200)),
+    Field("professional_title", "专业技术职务", N_("Professional title"), short_text(60)),
+    Field("expertise", "熟悉专业有何专长", N_("Expertise"), short_text(200)),
     Field("fulltime_education", "全日制学历", N_("Full-time education"), _coded(codes.EDUCATION),
           codes.EDUCATION),
     Field("fulltime_degree", "全日制学位", N_("Full-time degree"), _coded(codes.DEGREE),
           codes.DEGREE),
     Field("fulltime_education_school", "全日制学历毕业院校系及专业",
           N_("Full-time education: school and major"),
-          _limited(120)),
+          short_text(120)),
     Field("fulltime_degree_school", "全日制学位毕业院校系及专业",
           N_("Full-time degree: school and major"),
-          _limited(120)),
+          short_text(120)),
     Field("inservice_education", "在职学历", N_("In-service education"), _coded(codes.EDUCATION),
           codes.EDUCATION),
     Field("inservice_degree", "在职学位", N_("In-service degree"), _coded(codes.DEGREE),
           codes.DEGREE),
     Field("inservice_education_school", "在职学历毕业院校系及专业",
           N_("In-service education: school and major"),
-          _limited(120)),
+          short_text(120)),
     Field("inservice_degree_school", "在职学位毕业院校系及专业",
           N_("In-service degree: school and major"),
-          _limited(120)),
+          short_text(120)),
     Field("resume", "简历", N_("Résumé"), resume),
-    Field("rewards_sanctions", "奖惩情况", N_("Rewards and sanctions"), _limited(4000)),
-    Field("appraisal_results", "年度考核结果", N_("Annual appraisal results"), _limited(1000)),
+    Field("rewards_sanctions", "奖惩情况", N_("Rewards and sanctions"), short_text(4000)),
+    Field("appraisal_results", "年度考核结果", N_("Annual appraisal results"), short_text(1000)),
     Field("family", "家庭成员", N_("Family members and important social relations"), family),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
