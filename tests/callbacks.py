@@ -37,13 +37,14 @@ def _items(specs: list[dict], values: dict[str, Any]) -> list:
     items = []
     for spec in specs:
         component, prop = spec["id"], spec["property"]
-        if component.startswith("{"):  # a pattern (ALL): a list of (id, value) pairs
-            pattern = json.loads(component)
+        pattern = json.loads(component) if component.startswith("{") else None
+        if pattern and any(isinstance(part, list) for part in pattern.values()):
+            # a pattern (ALL): a list of (id, value) pairs
             given = values.get(f"{pattern['type']}.{prop}", values.get(pattern["type"], []))
             items.append([{"id": ident, "property": prop, "value": value} for ident,
                           value in given])
-        else:
-            items.append({"id": component, "property": prop,
+        else:  # a plain id, or a dict id without wildcards
+            items.append({"id": pattern or component, "property": prop,
                           "value": values.get(f"{component}.{prop}")})
     return items
 

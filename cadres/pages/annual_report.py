@@ -10,7 +10,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from assessment.enums import Grade
 from cadres import annual
@@ -20,12 +20,13 @@ from portal import db, jobs, ui
 from portal.access import current_actor
 from portal.errors import PortalError
 from portal.i18n import N_, _
-from portal.pages.jobs import job_panel, start_job
+from portal.pages.jobs import HIDDEN, job_panel, start_job
 from portal.theme import GRAPH_CONFIG
 
 JOB = "annual_report"  # the workbook (cadres.jobs)
 VIEW_JOB = "annual_report_view"  # the figures the page shows
 VIEW_JOB_ID = {"type": "job-id", "kind": VIEW_JOB}
+VIEW_PANEL = {"type": "job-panel", "kind": VIEW_JOB}
 STATIC = {**GRAPH_CONFIG, "responsive": False, "displayModeBar": False}
 
 
@@ -217,21 +218,14 @@ def layout(unit: str | None = None, year: str | None = None, **_query):
 
 
 @callback(Output("ca-ar-report", "children"), Output(VIEW_JOB_ID, "data"),
-          Input("ca-ar-unit", "value"), Input("ca-ar-year", "value"),
-          Input({"type": "job-done", "kind": VIEW_JOB}, "data"))
-def show(unit_id, year, prepared):
+          Input("ca-ar-unit", "value"), Input("ca-ar-year", "value"))
+def show(unit_id, year):
     """The report of the chosen unit and year; the service checks role and scope. Figures
     not yet at hand are prepared by a background job (the page stays free meanwhile), and
-    shown when it ends."""
+    shown by ``prepared`` when it ends."""
     actor = current_actor()
     session = db.session()
     try:
-        if prepared and ctx.triggered_id == {"type": "job-done", "kind": VIEW_JOB}:
-            job = jobs.status(session, actor, prepared)
-            if job.status == jobs.FAILED:
-                return ui.alert((job.error or "").split("\n")[0], "warning"), None
-            # kept in the cache by the job; computed here only if another server prepared them
-            return report_body(annual.annual_report(session, actor, unit_id, year)), None
         report = annual.ready_report(session, actor, unit_id, year)
     except PortalError as error:
         return ui.alert(error.message, "warning"), None
@@ -242,6 +236,32 @@ def show(unit_id, year, prepared):
         _("Preparing the report…"),
         _("Its figures are being gathered in the background; the report appears here when they "
           "are ready.")), job_id
+
+
+# Not part of ``show``: its output led back to its own input through the job panel (show →
+# job-id → follow → job-done → show), and Dash's renderer was seen not to call it again in the
+# same chain, so a job already ended at the panel's first look left "Preparing…" on the page.
+@callback(Output("ca-ar-report", "children", allow_duplicate=True),
+          Output(VIEW_PANEL, "className", allow_duplicate=True),
+          Input({"type": "job-done", "kind": VIEW_JOB}, "data"),
+          State("ca-ar-unit", "value"), State("ca-ar-year", "value"), prevent_initial_call=True)
+def prepared(job_id, unit_id, year):
+    """The report once the job preparing its figures has ended (its panel then hides), unless
+    the page has moved on to another unit or year meanwhile."""
+    actor = current_actor()
+    session = db.session()
+    if not job_id:
+        return no_update, no_update
+    try:
+        job = jobs.status(session, actor, job_id)
+        if job.params != {"unit": unit_id, "year": year}:
+            return no_update, no_update
+        if job.status == jobs.FAILED:
+            return ui.alert((job.error or "").split("\n")[0], "warning"), no_update
+        # kept in the cache by the job; computed here only if another server prepared them
+        return report_body(annual.annual_report(session, actor, unit_id, year)), HIDDEN
+    except PortalError as error:
+        return ui.alert(error.message, "warning"), no_update
 
 
 @callback(Output({"type": "job-id", "kind": JOB}, "data", allow_duplicate=True),

@@ -22,9 +22,29 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
+def _callback_log(page) -> list[str]:
+    """Each callback answer of the page, in order: its outputs, status and the start of its body
+    (for a failure's message)."""
+    exchanges: list[str] = []
+
+    def answered(response) -> None:
+        if "/_dash-update-component" not in response.url:
+            return
+        outputs = (response.request.post_data_json or {}).get("output", "")
+        try:
+            body = response.text()[:300] if "ca-ar-report" in outputs else response.text()[-300:]
+        except Exception as error:  # noqa: BLE001 - a page closed meanwhile
+            body = repr(error)
+        exchanges.append(f"{outputs[:120]} → {response.status} {body}")
+
+    page.on("response", answered)
+    return exchanges
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_annual_report_prints_on_a4_without_cut_off_charts(login_as, demo_url, lang):
     page = login_as("reviewer", lang)
+    exchanges = _callback_log(page)
     page.goto(f"{demo_url}/reports/annual")
     try:  # the figures come from a background job the first time: the report, or what it says
         page.wait_for_selector(".ca-ar-document .js-plotly-plot, #ca-ar-report .alert",
@@ -32,7 +52,8 @@ def test_the_annual_report_prints_on_a4_without_cut_off_charts(login_as, demo_ur
     except PlaywrightTimeout:
         pytest.fail("no report after 60 s; the page said: "
                     + page.locator("#ca-ar-report").inner_text()
-                    + " | job panels: " + " / ".join(page.locator(".ca-ar-job").all_inner_texts()))
+                    + " | job panels: " + " / ".join(page.locator(".ca-ar-job").all_inner_texts())
+                    + "\ncallbacks:\n" + "\n".join(exchanges))
     assert page.locator("#ca-ar-report .alert").count() == 0, page.locator(
         "#ca-ar-report").inner_text()
     page.wait_for_load_state("networkidle")

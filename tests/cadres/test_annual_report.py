@@ -225,13 +225,17 @@ VIEW = {"type": "job-id", "kind": "annual_report_view"}
 DONE = {"type": "job-done", "kind": "annual_report_view"}
 
 
-def _show(client, unit_id, done=None):
-    """The report callback as the page calls it: on a change of unit (or when the job that
-    prepares its figures has ended, ``done``)."""
+def _show(client, unit_id):
+    """The report callback as the page calls it on a change of unit."""
     return callback(client, [("ca-ar-report", "children"), (VIEW, "data")],
-                    [("ca-ar-unit", "value", unit_id), ("ca-ar-year", "value", str(YEAR)),
-                     (DONE, "data", done)],
-                    triggered=[f"{_id(DONE)}.data"] if done else None)
+                    [("ca-ar-unit", "value", unit_id), ("ca-ar-year", "value", str(YEAR))])
+
+
+def _prepared(client, app, unit_id, job, year=YEAR):
+    """The callback the job panel's ``job-done`` calls when the figures' job has ended."""
+    return call(client, app, "annual_report.prepared", {f"{_id(DONE)}.data": job,
+                                                        "ca-ar-unit.value": unit_id,
+                                                        "ca-ar-year.value": str(year)})
 
 
 def test_the_report_is_prepared_in_the_background_then_shown(client, app, world_full):
@@ -245,10 +249,30 @@ def test_the_report_is_prepared_in_the_background_then_shown(client, app, world_
     assert run_jobs(app) == 1
     done = follow_job(client, app, "annual_report_view", job)
     assert response_props(done)[job_key("annual_report_view", "done")]["data"] == job
-    shown = _show(client, world_full.city.id, done=job)
+    shown = _prepared(client, app, world_full.city.id, job)
     text = text_of(shown)
     assert "桃桥街道" in text and "PD-2026-0001" in text and "ca-ar-override" in text
+    assert response_props(shown)[job_key("annual_report_view", "panel")]["className"] == (
+        "job-panel d-none")  # its work done, the panel goes
     assert "Preparing" not in text_of(_show(client, world_full.city.id))  # kept: shown at once
+
+
+def test_a_job_for_another_unit_or_year_leaves_the_page_as_it_is(client, app, world_full):
+    """The user moved on while the figures were prepared: the old job's end changes nothing."""
+    login(client, "reviewer")
+    job = response_props(_show(client, world_full.city.id))[_id(VIEW)]["data"]
+    assert run_jobs(app) == 1
+    for unit, year in ((world_full.d1.id, YEAR), (world_full.city.id, YEAR - 1)):
+        assert response_props(_prepared(client, app, unit, job, year)) == {}, (unit, year)
+
+
+def test_nobody_else_can_see_a_job_prepared_for_a_reviewer(client, app, world_full):
+    login(client, "reviewer")
+    job = response_props(_show(client, world_full.city.id))[_id(VIEW)]["data"]
+    assert run_jobs(app) == 1
+    login(client, "reviewer-d1")
+    text = text_of(_prepared(client, app, world_full.city.id, job))
+    assert "No such job" in text and "PD-2026-0001" not in text
 
 
 def test_the_workbook_is_built_by_a_job_and_downloaded_by_its_owner(client, app, world_full):
