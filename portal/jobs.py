@@ -383,7 +383,6 @@ class Runner:
         self.lock = threading.Lock()
         self.swept = float("-inf")
         self.upkept = time.monotonic()  # the first round after a while: not at a worker's start
-        self.running = 0  # jobs this process's threads are running now
 
     def start(self) -> Runner:
         for index in range(self.threads):
@@ -413,22 +412,17 @@ class Runner:
                 if not self.stopped.is_set():
                     self.wake.clear()
                 continue
-            with self.lock:
-                self.running += 1
             try:
                 run_job(self.factory, job_id)
             except Exception:  # the database went away mid-job: the sweep fails it later
                 log.exception("job %s could not be run", job_id)
-            finally:
-                with self.lock:
-                    self.running -= 1
 
     def _upkeep(self) -> None:
         """The packages' upkeep, by one idle thread of the process at most every
         ``UPKEEP_SECONDS``."""
         with self.lock:
-            if self.running or time.monotonic() - self.upkept < UPKEEP_SECONDS:
-                return  # a user's job comes first (on SQLite the two would take turns writing)
+            if time.monotonic() - self.upkept < UPKEEP_SECONDS:
+                return
             self.upkept = time.monotonic()
         for name, work in upkeep().items():
             try:
