@@ -6,10 +6,12 @@ keeps the focus inside and gives it back to the button that opened it."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -55,17 +57,32 @@ def skip_to_content(page) -> None:
 OPTION = "() => { const o = document.activeElement.closest('.dash-dropdown-option'); return o ? o.innerText.trim() : null; }"  # noqa: E501
 
 
+def _option_after(page, key: str, before: str | None) -> str | None:
+    """Press ``key`` in an open dropdown and wait until the focus has moved off ``before``
+    (the list moves it in a later frame, later still on a busy machine); at an end of the
+    list it stays, and that is what comes back after a second."""
+    page.keyboard.press(key)
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(f"(before) => ({OPTION})() !== before", arg=before, timeout=1000)
+    return page.evaluate(OPTION)
+
+
 def choose_in_dropdown(page, selector: str, text: str) -> None:
     """A Dash dropdown by keyboard (listbox pattern): Enter opens it on the chosen option, the
     arrow keys move between options, Enter picks one, closes the list and gives the focus back."""
     tab_to(page, selector)
     page.keyboard.press("Enter")
-    page.locator(".dash-dropdown-option").first.wait_for()
-    for key in ["ArrowDown"] * 15 + ["ArrowUp"] * 30:
-        if page.evaluate(OPTION) == text:
-            break
-        page.keyboard.press(key)
-    assert page.evaluate(OPTION) == text, f"the arrow keys never reached {text!r} in {selector}"
+    page.wait_for_function(f"() => ({OPTION})() !== null")  # open, the focus on an option
+    option = page.evaluate(OPTION)
+    for key in ("ArrowDown", "ArrowUp"):
+        for _step in range(15):
+            if option == text:
+                break
+            moved = _option_after(page, key, option)
+            if moved == option:  # an end of the list
+                break
+            option = moved
+    assert option == text, f"the arrow keys never reached {text!r} in {selector} ({option!r})"
     page.keyboard.press("Enter")
     page.wait_for_function("([s, t]) => document.querySelector(s).innerText.includes(t)",
                            arg=[selector, text])
