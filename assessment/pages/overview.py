@@ -9,7 +9,7 @@ moves the focus to it; the breadcrumb goes back up.
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from assessment import results
 from assessment.enums import Grade, PeriodKind, WarningKind
@@ -86,17 +86,13 @@ def layout(period: str | None = None, unit: str | None = None, **_query):
     Input("as-ov-treemap", "clickData"),
     Input("as-ov-ranking", "clickData"),
     Input("as-ov-distribution", "clickData"),
-    Input({"type": "as-ov-crumb", "unit": ALL}, "n_clicks"),
-    Input({"type": "as-ov-below", "unit": ALL}, "n_clicks"),
     State("as-ov-focus", "data"),
     prevent_initial_call=True,
 )
-def move_focus(treemap, ranking, distribution, _crumbs, _below, focus):
-    """Where a click takes the focus (the drawing callback checks the scope again)."""
+def move_focus(treemap, ranking, distribution, focus):
+    """Where a click on a chart takes the focus (the drawing callback checks the scope again)."""
     actor = current_actor()
     trigger = ctx.triggered_id
-    if isinstance(trigger, dict):
-        return trigger["unit"] if ctx.triggered[0]["value"] else no_update
     click = {"as-ov-treemap": treemap, "as-ov-ranking": ranking,
              "as-ov-distribution": distribution}.get(trigger)
     target = _clicked_unit(click)
@@ -111,6 +107,23 @@ def move_focus(treemap, ranking, distribution, _crumbs, _below, focus):
             return unit.parent_id
         return no_update
     return target
+
+
+# A breadcrumb or a unit below takes the focus to its unit in the browser: every drawing makes
+# new buttons, which Dash counts as a change of these inputs, and a server callback would cost
+# a request after each (the drawing callback checks the scope of whatever unit it is given).
+clientside_callback(
+    """function (crumbs, below) {
+        const context = dash_clientside.callback_context;
+        const fired = context.triggered.filter((t) => t.value);
+        const unit = context.triggered_id && context.triggered_id.unit;
+        return fired.length && unit ? unit : dash_clientside.no_update;
+    }""",
+    Output("as-ov-focus", "data", allow_duplicate=True),
+    Input({"type": "as-ov-crumb", "unit": ALL}, "n_clicks"),
+    Input({"type": "as-ov-below", "unit": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
 
 
 def _clicked_unit(click) -> int | None:
