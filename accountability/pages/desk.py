@@ -172,9 +172,7 @@ def new_case_form(session, actor) -> html.Div:
                                                   placeholder=_("Type a name or cadre code…")), 5,
                   hint=_("Several cadres may be named.")),
             field(_("Or a unit / party organization"),
-                  dropdown("ac-new-units", unit_options(session, actor),
-                                                                multi=True,
-                                                                placeholder=_("Choose units…")), 4),
+                  dropdown("ac-new-units", [], multi=True, placeholder=_("Choose units…")), 4),
             field(_("Handler"),
                   dbc.Select(id="ac-new-handler", options=handlers, value=actor.user_id), 3),
         ], class_name="g-2 mb-2"),
@@ -250,11 +248,16 @@ def desk_page(request, unit, form, source, search, mine, open_only):
 ui.purge_when("ac-desk-grid", *FILTERS)
 
 
-@callback(Output("ac-new-collapse", "is_open"), Input("ac-new-toggle", "n_clicks"),
-          State("ac-new-collapse", "is_open"), prevent_initial_call=True)
-def toggle_new(_n, is_open):
-    current_actor()
-    return not is_open
+@callback(Output("ac-new-collapse", "is_open"), Output("ac-new-units", "options"),
+          Input("ac-new-toggle", "n_clicks"), State("ac-new-collapse", "is_open"),
+          State("ac-new-units", "options"), prevent_initial_call=True)
+def toggle_new(_n, is_open, units):
+    """Open or close the form. Its list of units (every unit in scope, thousands in a city)
+    comes at the first opening, not with the page: the browser indexes a dropdown's options for
+    searching when it is drawn, and the desk already draws one such list for its filter."""
+    actor = current_actor()
+    actor.require("cases.edit")
+    return not is_open, no_update if units else unit_options(db.session(), actor)
 
 
 @callback(Output("ac-new-cadres", "options"), Input("ac-new-cadres", "search_value"),

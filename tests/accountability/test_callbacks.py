@@ -151,6 +151,22 @@ def test_an_inspector_edits_the_case_and_adds_a_unit_through_the_endpoint(client
     assert city.c1.id in {s.unit_id for s in case.subjects if s.cadre_id is None}
 
 
+def test_the_new_case_form_gets_its_units_when_first_opened(client, app, world):
+    """The page does not carry the form's list of every unit; the first opening sends it."""
+    login(client, "inspector")
+    first = call(client, app, "desk.toggle_new", {"ac-new-toggle.n_clicks": 1,
+                                                   "ac-new-collapse.is_open": False,
+                                                   "ac-new-units.options": []})
+    answer = first.get_json()["response"]
+    names = {option["label"].strip("\u3000") for option in answer["ac-new-units"]["options"]}
+    assert answer["ac-new-collapse"]["is_open"] is True and world["city"].c1.name in names
+    again = call(client, app, "desk.toggle_new", {"ac-new-toggle.n_clicks": 2,
+                                                   "ac-new-collapse.is_open": True,
+                                                   "ac-new-units.options": [{"label": "x",
+                                                                             "value": 1}]})
+    assert again.get_json()["response"] == {"ac-new-collapse": {"is_open": False}}
+
+
 def test_an_inspector_opens_name_clearing_for_a_cadre_of_the_case(client, app, session, world):
     login(client, "inspector")
     response = call(

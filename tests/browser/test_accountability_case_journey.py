@@ -60,12 +60,13 @@ def test_an_inspector_takes_a_clue_to_a_decision_and_the_effect_shows_on_the_rec
     page.click("#ac-new-toggle")
     page.fill("#ac-new-title", "违规发放津补贴问题线索（旅程）")
     pick(page, "#ac-new-cadres", code, code)
+    pick(page, "#ac-new-units", "JZ01", "青山区")  # the form's units come at its first opening
     page.fill("#ac-new-summary", "群众来信反映该同志违规发放津补贴，需核实。")
     page.click("#ac-new-submit")
     assert "已登记" in alert_text(page, "#ac-new-result")
     page.click("#ac-new-result a")
     page.wait_for_selector("#ac-case-body")
-    assert name in page.inner_text("#ac-case-body")
+    assert name in page.inner_text("#ac-case-body") and "青山区" in page.inner_text("#ac-case-body")
 
     # A step without a reason is refused in plain words; then every stage to the decision.
     page.click("#ac-move-submit")
