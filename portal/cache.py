@@ -341,6 +341,16 @@ def _absent():
     raise _Absent
 
 
+def kept_value(session: Session, namespace: str, key_parts: Iterable[Any],
+               reads: Iterable[str] | None = None) -> Any:
+    """What ``cached`` would answer from the cache for these arguments, or None when nothing
+    is kept (nothing is computed)."""
+    try:
+        return cached(session, namespace, key_parts, _absent, reads)
+    except _Absent:
+        return None
+
+
 def scoped(namespace: str, reads: Iterable[str] | None = None):
     """Decorate ``f(session, actor, *args, **kwargs)``: its value is kept per actor scope and
     arguments (which must have a stable ``repr``: numbers, strings, dates, enums, None) until a
@@ -357,11 +367,8 @@ def scoped(namespace: str, reads: Iterable[str] | None = None):
 
         def kept(session, actor, *args, **kwargs):
             """The value already kept for these arguments, or None (nothing is computed)."""
-            parts = (scope_of(actor), args, sorted(kwargs.items()))
-            try:
-                return cached(session, namespace, parts, _absent, reads)
-            except _Absent:
-                return None
+            return kept_value(session, namespace, (scope_of(actor), args, sorted(kwargs.items())),
+                              reads)
 
         wrapper.uncached = function
         wrapper.kept = kept

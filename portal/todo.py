@@ -109,9 +109,21 @@ def items_for(session: Session, actor: Actor) -> list[TodoItem]:
     """What waits for ``actor``, most urgent first; cached per user and data version (the
     accounts' and the logs' areas left out but for the security administrator, whose to-dos
     are about accounts: logging in writes those areas, and must not recompute a to-do list)."""
-    reads = None if actor.role == Role.SECURITY else cache.areas_except("users", "log")
-    return cache.cached(session, "todo.items", (actor.user_id, cache.scope_of(actor)),
-                        lambda: compute(session, actor), reads)
+    return cache.cached(session, "todo.items", _key(actor), lambda: compute(session, actor),
+                        _reads(actor))
+
+
+def kept_items(session: Session, actor: Actor) -> list[TodoItem] | None:
+    """``items_for`` when it is already kept in the cache, else None (nothing is computed)."""
+    return cache.kept_value(session, "todo.items", _key(actor), _reads(actor))
+
+
+def _key(actor: Actor) -> tuple:
+    return (actor.user_id, cache.scope_of(actor))
+
+
+def _reads(actor: Actor):
+    return None if actor.role == Role.SECURITY else cache.areas_except("users", "log")
 
 
 # --- the platform's own providers -------------------------------------------------------

@@ -1,13 +1,14 @@
 """The "waiting for you" panel (待办) every role's home page places: ``todo_panel.panel()``.
 
 Its items come from ``portal.todo.items_for`` (each package's providers, scoped to the
-logged-in user) in a callback after the page has drawn, so a slow count never delays
-the home page; each item is a link to where the thing is done.
+logged-in user): with the page when they are kept in the cache, otherwise in a callback
+after the page has drawn, so a slow count never delays the home page; each item is a link
+to where the thing is done.
 """
 
 from __future__ import annotations
 
-from dash import Input, Output, callback, html
+from dash import Input, Output, callback, dcc, html
 
 from portal import db, todo, ui
 from portal.access import current_actor
@@ -15,17 +16,22 @@ from portal.i18n import N_, _
 
 PANEL = "todo-panel"
 BODY = "todo-panel-body"
+PENDING = "todo-panel-pending"
 
 SEVERITY_WORDS = {todo.Severity.OVERDUE: N_("Overdue"),
                   todo.Severity.DUE: N_("Needs attention soon")}
 
 
 def panel() -> html.Section:
-    """The panel, filled by ``fill`` once the page is in the browser."""
+    """The panel: its items at once when they are kept, else filled by ``fill`` once the page
+    is in the browser (the ``PENDING`` store is there only then, so ``fill`` is not called for a
+    panel that has its items: one request less on most visits)."""
+    items = todo.kept_items(db.session(), current_actor())
+    waiting = html.P(_("Looking for what waits for you…"), className="text-muted mb-0")
     return html.Section(
         [html.H2(_("Waiting for you"), className="section-title", id="todo-panel-title"),
-         html.Div(html.P(_("Looking for what waits for you…"), className="text-muted mb-0"),
-                  id=BODY, **{"aria-live": "polite"})],
+         html.Div(waiting if items is None else body(items), id=BODY, **{"aria-live": "polite"}),
+         dcc.Store(id=PENDING) if items is None else None],
         id=PANEL, className="todo-panel d-print-none", **{"aria-labelledby": "todo-panel-title"})
 
 
@@ -59,7 +65,7 @@ def body(items: list[todo.TodoItem]):
 ui.shared_controls(__name__, permission=None)
 
 
-@callback(Output(BODY, "children"), Input(PANEL, "id"))
-def fill(_panel):
+@callback(Output(BODY, "children"), Input(PENDING, "data"))
+def fill(_pending):
     actor = current_actor()
     return body(todo.items_for(db.session(), actor))

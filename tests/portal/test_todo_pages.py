@@ -33,7 +33,7 @@ def shown(response) -> str:
 
 def panel(client, app, username: str) -> str:
     login(client, username)
-    return shown(call(client, app, "portal", "todo_panel.fill", {"todo-panel.id": "todo-panel"}))
+    return shown(call(client, app, "portal", "todo_panel.fill", {"todo-panel-pending.data": None}))
 
 
 def test_the_panel_lists_each_reviewers_own_work_as_links(client, app, city, session):
@@ -118,3 +118,26 @@ def test_the_notices_page_lists_only_the_readers_notices(client, city, session):
                           [("_pages_location", "pathname", "/notices"),
                            ("_pages_location", "search", "")]))
     assert "theirs" in page and "mine one" not in page and "Mark all read" in page
+
+
+def _home(client) -> str:
+    return shown(callback(client, [("_pages_content", "children"), ("_pages_store", "data")],
+                          [("_pages_location", "pathname", "/assessment"),
+                           ("_pages_location", "search", "")]))
+
+
+def test_the_home_page_carries_the_panel_once_its_items_are_kept(client, app, city, session):
+    """A first visit asks for the items after drawing; later visits get them with the page,
+    until a write changes what they count."""
+    training.submit_claim(session, city.actor("cadre"), claim(), today=MIDYEAR)
+    session.commit()
+    login(client, "reviewer-d1")
+    first = _home(client)
+    assert "todo-panel-pending" in first and "Training claims to approve" not in first
+    assert "Training claims to approve" in shown(call(client, app, "portal", "todo_panel.fill",
+                                                      {"todo-panel-pending.data": None}))
+    again = _home(client)
+    assert "todo-panel-pending" not in again and "Training claims to approve" in again
+    training.submit_claim(session, city.actor("cadre2"), claim(), today=MIDYEAR)
+    session.commit()
+    assert "todo-panel-pending" in _home(client)  # not kept after the write: asked for again
