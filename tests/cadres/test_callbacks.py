@@ -213,6 +213,8 @@ REVIEWER_CALLS = [
                                           "ca-profile-code.data": "C0002"}),
     ("linkage.refresh", {"ca-lk-period.value": None, "ca-lk-unit.value": None}),
     ("annual_report.show", {"ca-ar-unit.value": 1, "ca-ar-year.value": str(THIS_YEAR)}),
+    ("annual_report.prepared", {'{"kind":"annual_report_view","type":"job-done"}.data': 1,
+                                "ca-ar-unit.value": 1, "ca-ar-year.value": str(THIS_YEAR)}),
     ("annual_report.download",
      {"ca-ar-xlsx.n_clicks": 1, "ca-ar-unit.value": 1, "ca-ar-year.value": str(THIS_YEAR)}),
     # leadership teams (tests/cadres/test_team_pages.py checks roles and scope in detail)
