@@ -359,14 +359,19 @@ def _scope_units(actor: Actor, under: Unit | None):
     return select(Unit.id).where(*_scope_conditions(actor, under))
 
 
-def _today(year: int, as_of: date, basis: str):
-    """The day's rows that count: ``(row conditions, stamp alias)`` — a row counts while it
-    carries its unit's stamp, the global stamp and the basis."""
+def _units_with_today(columns, year: int, as_of: date, basis: str):
+    """``select(*columns)`` over every unit, outer-joined to its day's row where that row
+    counts (``SUMMARY`` columns are None where it does not): a row counts while it carries
+    its unit's stamp, the global stamp and the basis."""
     epoch = (select(func.coalesce(func.max(TrainingSummaryStamp.stamp), 0))
              .where(TrainingSummaryStamp.unit_id == summary_stamps.EVERY_UNIT).scalar_subquery())
     stamp = aliased(TrainingSummaryStamp)
-    return [SUMMARY.c.year == year, SUMMARY.c.as_of == as_of, SUMMARY.c.basis == basis,
-            SUMMARY.c.stamp == func.coalesce(stamp.stamp, 0), SUMMARY.c.epoch == epoch], stamp
+    counts = and_(SUMMARY.c.unit_id == Unit.id, SUMMARY.c.year == year,
+                  SUMMARY.c.as_of == as_of, SUMMARY.c.basis == basis,
+                  SUMMARY.c.stamp == func.coalesce(stamp.stamp, 0), SUMMARY.c.epoch == epoch)
+    return (select(*columns).select_from(Unit)
+            .outerjoin(stamp, stamp.unit_id == Unit.id)
+            .outerjoin(SUMMARY, counts))
 
 
 def _unit_rows(session: Session, actor: Actor, year: int, under: Unit | None, as_of: date,
@@ -375,11 +380,8 @@ def _unit_rows(session: Session, actor: Actor, year: int, under: Unit | None, as
     missing rows computed and kept first; None when they could not be kept (a concurrent
     write): the caller counts per cadre."""
     basis = _basis(session, year)
-    conditions, stamp = _today(year, as_of, basis)
-    stmt = (select(Unit.id, SUMMARY.c.unit_id, *(SUMMARY.c[n] for n in names))
-            .select_from(Unit)
-            .outerjoin(stamp, stamp.unit_id == Unit.id)
-            .outerjoin(SUMMARY, and_(SUMMARY.c.unit_id == Unit.id, *conditions))
+    stmt = (_units_with_today([Unit.id, SUMMARY.c.unit_id, *(SUMMARY.c[n] for n in names)],
+                              year, as_of, basis)
             .where(*_scope_conditions(actor, under)))
     rows: dict[int, dict] = {}
     stale = []
@@ -575,12 +577,8 @@ def keep_summaries(session: Session, year: int, as_of: date) -> int:
     computing the city's standings while a user waits, after a bulk write (``bump_all``) or
     on a new day. How many units it computed (0: nothing was stale, one indexed query)."""
     basis = _basis(session, year)
-    conditions, stamp = _today(year, as_of, basis)
-    stale = list(session.scalars(
-        select(Unit.id).select_from(Unit)
-        .outerjoin(stamp, stamp.unit_id == Unit.id)
-        .outerjoin(SUMMARY, and_(SUMMARY.c.unit_id == Unit.id, *conditions))
-        .where(SUMMARY.c.unit_id.is_(None)).order_by(Unit.id)))
+    stale = list(session.scalars(_units_with_today([Unit.id], year, as_of, basis)
+                                 .where(SUMMARY.c.unit_id.is_(None)).order_by(Unit.id)))
     session.rollback()  # the check's snapshot is not held while the rows are computed
     if stale and not _refresh(session, year, as_of, basis, stale):
         return 0  # a writer got in the way: the next round computes them
