@@ -150,10 +150,21 @@ def settle(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def measured(page, wire: Wire, since: float, label: str, timeline: bool) -> dict:
+    """A settled visit's figures, timed from ``since`` (Chromium's clock); with ``timeline``
+    its requests and when it was drawn are printed (ms from the visit's first request)."""
+    result = {"seconds": wire.last - since, "drawn": drawn(page, wire, since),
+              "bytes": wire.bytes, "requests": wire.requests, "slowest": wire.slowest}
+    if timeline:
+        print_timeline(label, wire.first, wire)
+        print(f"  drawn: {(result['drawn'] + since - wire.first) * 1000:.0f}")
+    return result
+
+
 def visit(browser, base: str, user: str, mbit: float, latency: float,
           timeline: bool = False) -> tuple[dict, dict]:
     """One user's first visit (from the login form's submit, the typing left out) and repeat
-    visit (from opening the home page), each until its last response."""
+    visit (from opening the home page), each until its last response and until drawn."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     context.add_init_script(LAST_DRAWN)
     page = context.new_page()
@@ -163,24 +174,14 @@ def visit(browser, base: str, user: str, mbit: float, latency: float,
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     settle(page)
-    first = {"seconds": wire.last - wire.login, "drawn": drawn(page, wire, wire.login),
-             "bytes": wire.bytes,
-             "requests": wire.requests, "slowest": wire.slowest}
-    if timeline:
-        print_timeline("first visit, from the login page", wire.first, wire)
-        print(f"  drawn: {(first['drawn'] + wire.login - wire.first) * 1000:.0f}")
+    first = measured(page, wire, wire.login, "first visit, from the login page", timeline)
     home = page.url
     page.close()
     page = context.new_page()
     wire = throttle(page, context, mbit, latency)
     page.goto(home)
     settle(page)
-    repeat = {"seconds": wire.last - wire.first, "drawn": drawn(page, wire, wire.first),
-              "bytes": wire.bytes,
-              "requests": wire.requests, "slowest": wire.slowest}
-    if timeline:
-        print_timeline("repeat visit", wire.first, wire)
-        print(f"  drawn: {repeat['drawn'] * 1000:.0f}")
+    repeat = measured(page, wire, wire.first, "repeat visit", timeline)
     context.close()
     return first, repeat
 
