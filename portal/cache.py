@@ -15,7 +15,7 @@ back to the pool (request sessions, ``db.unit_of_work``, the CLI's ``db.standalo
 demo seeding, restores) the version of that database moves on, so the next read in any
 worker recomputes.
 
-The version is kept per *area* of tables (``AREAS``: each package's tables, the platform's
+The version is kept per *area* of tables (``areas()``: each package's tables, the platform's
 units, cadres and settings, its users, its logs and notices): a write bumps the areas of
 the tables it wrote, and a value declared with ``reads=`` (the areas it is computed from)
 is kept until one of those changes — a cadre's study claim then leaves the accountability
@@ -313,7 +313,7 @@ def cached(session: Session, namespace: str, key_parts: Iterable[Any],
 
     ``key_parts`` must name everything the value depends on besides the data (the actor's
     scope, the period, the unit …); the day and the language are added here. ``reads``: the
-    areas of the tables ``compute`` reads (``AREAS``), so that writes elsewhere leave the value
+    areas of the tables ``compute`` reads (``areas()``), so that writes elsewhere leave the value
     kept; None (every area) unless each table it reads, through every function it calls, is
     in one of them.
     """
